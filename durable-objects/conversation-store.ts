@@ -1,0 +1,224 @@
+// ConversationDO's own SQLite: the message log, the event log, read positions, the outbox and the
+// timer schedule. Plain SQL over ctx.storage.sql; every function here is synchronous.
+import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, direction TEXT NOT NULL, author_type TEXT NOT NULL,
+  author_id TEXT, author_name TEXT, text TEXT NOT NULL, attachments TEXT NOT NULL,
+  is_note INTEGER NOT NULL, external_id TEXT UNIQUE, channel TEXT NOT NULL,
+  status TEXT NOT NULL, status_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_seq ON messages(seq);
+CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, actor TEXT, data TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS reads (user_id TEXT PRIMARY KEY, last_read_seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS schedule (kind TEXT PRIMARY KEY, at INTEGER NOT NULL);
+`;
+
+export type OutboxKind = 'projection' | 'event' | 'message' | 'read';
+export type TimerKind = 'snooze' | 'outbox';
+
+export interface OutboxRow {
+  id: number;
+  kind: OutboxKind;
+  payload: string;
+}
+
+export class ConversationStore {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  loadState(): Conversation | null {
+    const row = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'state'`).toArray()[0];
+    return row ? (JSON.parse(row.value) as Conversation) : null;
+  }
+
+  saveState(state: Conversation): void {
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, JSON.stringify(state));
+  }
+
+  appendEvent(event: ConversationEvent): void {
+    this.sql.exec(
+      `INSERT INTO events (seq, type, actor, data, at) VALUES (?, ?, ?, ?, ?)`,
+      event.seq,
+      event.type,
+      event.actor ? JSON.stringify(event.actor) : null,
+      JSON.stringify(event.data),
+      event.at,
+    );
+  }
+
+  listEvents(after: number, limit: number): ConversationEvent[] {
+    return this.sql
+      .exec<EventRow>(`SELECT seq, type, actor, data, at FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+      .toArray()
+      .map(toEvent);
+  }
+
+  insertMessage(m: Message): void {
+    this.sql.exec(
+      `INSERT INTO messages (id, seq, direction, author_type, author_id, author_name, text, attachments, is_note,
+         external_id, channel, status, status_reason, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.id,
+      m.seq,
+      m.direction,
+      m.authorType,
+      m.authorId,
+      m.authorName,
+      m.text,
+      JSON.stringify(m.attachments),
+      m.isInternalNote ? 1 : 0,
+      m.externalId,
+      m.channel,
+      m.status,
+      m.statusReason,
+      m.createdAt,
+      m.updatedAt,
+    );
+  }
+
+  messageByExternalId(externalId: string, conversationId: string): Message | null {
+    const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE external_id = ?`, externalId).toArray()[0];
+    return row ? toMessage(row, conversationId) : null;
+  }
+
+  messageById(id: string, conversationId: string): Message | null {
+    const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE id = ?`, id).toArray()[0];
+    return row ? toMessage(row, conversationId) : null;
+  }
+
+  setMessageStatus(id: string, status: DeliveryStatus, reason: string | null, at: number): void {
+    this.sql.exec(`UPDATE messages SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?`, status, reason, at, id);
+  }
+
+  /** Messages ordered by seq; `before`/`after` are seq cursors. Newest page first when only `before` (or nothing) is given. */
+  listMessages(conversationId: string, opts: { after?: number; before?: number; limit: number; includeNotes: boolean }): Message[] {
+    const where: string[] = [];
+    const args: SqlStorageValue[] = [];
+    if (opts.after !== undefined) {
+      where.push('seq > ?');
+      args.push(opts.after);
+    }
+    if (opts.before !== undefined) {
+      where.push('seq < ?');
+      args.push(opts.before);
+    }
+    if (!opts.includeNotes) where.push('is_note = 0');
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Forward paging (after) reads ascending; otherwise take the newest `limit` and return them ascending.
+    const order = opts.after !== undefined ? 'ASC' : 'DESC';
+    const rows = this.sql
+      .exec<MessageRow>(`SELECT * FROM messages ${clause} ORDER BY seq ${order} LIMIT ?`, ...args, opts.limit)
+      .toArray()
+      .map((r) => toMessage(r, conversationId));
+    return order === 'DESC' ? rows.reverse() : rows;
+  }
+
+  unreadFor(userId: string): { lastReadSeq: number; unread: number } {
+    const lastReadSeq = this.sql.exec<{ s: number }>(`SELECT last_read_seq AS s FROM reads WHERE user_id = ?`, userId).toArray()[0]?.s ?? 0;
+    const unread = this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM messages WHERE direction = 'inbound' AND seq > ?`, lastReadSeq).one().n;
+    return { lastReadSeq, unread };
+  }
+
+  /** Moves a reader's position forward only. Returns true when it moved. */
+  markRead(userId: string, seq: number): boolean {
+    const cursor = this.sql.exec(
+      `INSERT INTO reads (user_id, last_read_seq) VALUES (?, ?)
+       ON CONFLICT(user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq WHERE excluded.last_read_seq > reads.last_read_seq`,
+      userId,
+      seq,
+    );
+    return cursor.rowsWritten > 0;
+  }
+
+  enqueue(kind: OutboxKind, payload: unknown): void {
+    this.sql.exec(`INSERT INTO outbox (kind, payload) VALUES (?, ?)`, kind, JSON.stringify(payload));
+  }
+
+  outbox(limit: number): OutboxRow[] {
+    return this.sql.exec<{ id: number; kind: OutboxKind; payload: string }>(`SELECT id, kind, payload FROM outbox ORDER BY id LIMIT ?`, limit).toArray();
+  }
+
+  outboxSize(): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox`).one().n;
+  }
+
+  dropOutbox(uptoId: number): void {
+    this.sql.exec(`DELETE FROM outbox WHERE id <= ?`, uptoId);
+  }
+
+  setTimer(kind: TimerKind, at: number | null): void {
+    if (at === null) this.sql.exec(`DELETE FROM schedule WHERE kind = ?`, kind);
+    else this.sql.exec(`INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET at = excluded.at`, kind, at);
+  }
+
+  timer(kind: TimerKind): number | null {
+    return this.sql.exec<{ at: number }>(`SELECT at FROM schedule WHERE kind = ?`, kind).toArray()[0]?.at ?? null;
+  }
+
+  /** The earliest timer: the one instant the single alarm must be set to. */
+  nextTimer(): number | null {
+    return this.sql.exec<{ at: number | null }>(`SELECT min(at) AS at FROM schedule`).one().at ?? null;
+  }
+
+  dueTimers(now: number): TimerKind[] {
+    return this.sql
+      .exec<{ kind: TimerKind }>(`SELECT kind FROM schedule WHERE at <= ? ORDER BY at`, now)
+      .toArray()
+      .map((r) => r.kind);
+  }
+}
+
+type MessageRow = {
+  id: string;
+  seq: number;
+  direction: string;
+  author_type: string;
+  author_id: string | null;
+  author_name: string | null;
+  text: string;
+  attachments: string;
+  is_note: number;
+  external_id: string | null;
+  channel: string;
+  status: string;
+  status_reason: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+type EventRow = { seq: number; type: string; actor: string | null; data: string; at: number };
+
+function toMessage(r: MessageRow, conversationId: string): Message {
+  return {
+    id: r.id,
+    conversationId,
+    seq: r.seq,
+    direction: r.direction as Message['direction'],
+    authorType: r.author_type as Message['authorType'],
+    authorId: r.author_id,
+    authorName: r.author_name,
+    text: r.text,
+    attachments: JSON.parse(r.attachments) as Attachment[],
+    isInternalNote: r.is_note === 1,
+    externalId: r.external_id,
+    channel: r.channel,
+    status: r.status as DeliveryStatus,
+    statusReason: r.status_reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function toEvent(r: EventRow): ConversationEvent {
+  return {
+    seq: r.seq,
+    type: r.type as ConversationEvent['type'],
+    actor: r.actor ? (JSON.parse(r.actor) as Actor) : null,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    at: r.at,
+  };
+}

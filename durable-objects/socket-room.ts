@@ -1,0 +1,139 @@
+// The sockets watching one conversation: agents with the thread open and the widget visitor.
+// Uses the hibernation API, so an idle conversation costs nothing while sockets stay connected.
+import type { Conversation } from '../worker/conversations/model';
+import type { ServerFrame, Viewer } from '../worker/conversations/socket-protocol';
+import type { ServerEvent } from './conversation';
+
+export type SocketIdentity =
+  | { kind: 'agent'; userId: string; name: string }
+  | { kind: 'visitor'; contactId: string; name: string | null };
+
+interface Attachment {
+  who: SocketIdentity;
+  typing: boolean;
+  note: boolean;
+  since: number;
+}
+
+/** Events a visitor may see: their thread's messages (never notes) and its status. */
+const VISITOR_EVENTS = new Set(['message.created', 'message.received', 'message.status', 'conversation.status_changed']);
+
+export class SocketRoom {
+  constructor(private readonly ctx: DurableObjectState) {}
+
+  accept(ws: WebSocket, who: SocketIdentity): void {
+    this.ctx.acceptWebSocket(ws, [who.kind]);
+    ws.serializeAttachment({ who, typing: false, note: false, since: Date.now() } satisfies Attachment);
+  }
+
+  identity(ws: WebSocket): SocketIdentity {
+    return (ws.deserializeAttachment() as Attachment).who;
+  }
+
+  hasVisitor(): boolean {
+    return this.ctx.getWebSockets('visitor').length > 0;
+  }
+
+  send(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // The socket closed under us; its close handler tidies up.
+    }
+  }
+
+  broadcastEvent(event: ServerEvent, state: Conversation): void {
+    const withState = event.type.startsWith('conversation.') ? { ...event, conversation: state } : event;
+    const agentFrame = JSON.stringify({ t: 'event', event: withState } satisfies ServerFrame);
+    for (const ws of this.ctx.getWebSockets('agent')) trySend(ws, agentFrame);
+
+    if (!VISITOR_EVENTS.has(event.type) || event.message?.isInternalNote) return;
+    const visitorEvent = { seq: event.seq, type: event.type, at: event.at, actor: event.actor, data: {}, message: event.message, conversation: event.type.startsWith('conversation.') ? { id: state.id, status: state.status, seq: state.seq } : undefined };
+    const visitorFrame = JSON.stringify({ t: 'event', event: visitorEvent } satisfies ServerFrame);
+    for (const ws of this.ctx.getWebSockets('visitor')) trySend(ws, visitorFrame);
+  }
+
+  viewers(): Viewer[] {
+    const byUser = new Map<string, Viewer>();
+    for (const ws of this.ctx.getWebSockets('agent')) {
+      const a = ws.deserializeAttachment() as Attachment;
+      if (a.who.kind !== 'agent') continue;
+      const prev = byUser.get(a.who.userId);
+      byUser.set(a.who.userId, {
+        userId: a.who.userId,
+        name: a.who.name,
+        typing: a.typing || (prev?.typing ?? false),
+        note: a.note || (prev?.note ?? false),
+        since: Math.min(a.since, prev?.since ?? a.since),
+      });
+    }
+    return [...byUser.values()];
+  }
+
+  /** A new agent socket: everyone learns who is viewing; a second agent in the thread is a collision. */
+  announceViewer(ws: WebSocket): void {
+    this.#broadcastViewers();
+    const me = this.identity(ws);
+    if (me.kind !== 'agent') return;
+    const viewers = this.viewers();
+    const mine = viewers.find((v) => v.userId === me.userId)!;
+    for (const other of viewers) {
+      if (other.userId === me.userId) continue;
+      this.send(ws, { t: 'collision', other, reason: other.typing ? 'typing' : 'viewing' });
+      for (const sock of this.#socketsOf(other.userId)) this.send(sock, { t: 'collision', other: mine, reason: 'viewing' });
+    }
+  }
+
+  typing(ws: WebSocket, typing: boolean, note: boolean): void {
+    const a = ws.deserializeAttachment() as Attachment;
+    if (a.typing === typing && a.note === note) return;
+    ws.serializeAttachment({ ...a, typing, note } satisfies Attachment);
+    const actor = a.who.kind === 'agent' ? { type: 'agent' as const, id: a.who.userId, name: a.who.name } : { type: 'contact' as const, id: a.who.contactId, name: a.who.name };
+    const frame = JSON.stringify({ t: 'typing', actor, typing, note } satisfies ServerFrame);
+    for (const other of this.ctx.getWebSockets()) {
+      if (other === ws) continue;
+      const who = (other.deserializeAttachment() as Attachment).who;
+      // Visitors never learn that an agent is writing an internal note.
+      if (who.kind === 'visitor' && (note || a.who.kind === 'visitor')) continue;
+      trySend(other, frame);
+    }
+    if (a.who.kind !== 'agent') return;
+    this.#broadcastViewers();
+    if (!typing) return;
+    const me = this.viewers().find((v) => v.userId === (a.who as { userId: string }).userId)!;
+    for (const other of this.ctx.getWebSockets('agent')) {
+      const who = (other.deserializeAttachment() as Attachment).who as { userId: string };
+      if (who.userId !== me.userId) this.send(other, { t: 'collision', other: me, reason: 'typing' });
+    }
+  }
+
+  leave(ws: WebSocket): void {
+    try {
+      ws.close(1000, 'bye');
+    } catch {
+      // already closed
+    }
+    if (this.identity(ws).kind === 'agent') this.#broadcastViewers(ws);
+  }
+
+  #broadcastViewers(except?: WebSocket): void {
+    const viewers = this.viewers().filter((v) => !except || this.#socketsOf(v.userId).some((s) => s !== except));
+    const frame = JSON.stringify({ t: 'viewers', viewers } satisfies ServerFrame);
+    for (const ws of this.ctx.getWebSockets('agent')) if (ws !== except) trySend(ws, frame);
+  }
+
+  #socketsOf(userId: string): WebSocket[] {
+    return this.ctx.getWebSockets('agent').filter((ws) => {
+      const who = (ws.deserializeAttachment() as Attachment).who;
+      return who.kind === 'agent' && who.userId === userId;
+    });
+  }
+}
+
+function trySend(ws: WebSocket, data: string): void {
+  try {
+    ws.send(data);
+  } catch {
+    // closed; ignored
+  }
+}

@@ -1,0 +1,29 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Tests run inside workerd with the real bindings from wrangler.toml (D1, Durable Objects, R2),
+// migrations applied by test/setup.ts. Browser end-to-end tests live in test/e2e and run separately.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./migrations');
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            ENVIRONMENT: 'test',
+            SIGNUP: 'open',
+            JWT_SECRET: 'test-jwt-secret',
+            ENCRYPTION_KEY: 'test-encryption-key',
+            TEST_MIGRATIONS: migrations,
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/e2e/**', 'node_modules/**'],
+      setupFiles: ['./test/setup.ts'],
+    },
+  };
+});

@@ -1,0 +1,44 @@
+// The Hono app: one visible middleware chain, then the routes by area.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './app-env';
+import { authRoutes } from './auth/routes';
+import { contactRoutes } from './contacts/routes';
+import { conversationRoutes } from './conversations/routes';
+import { seedDemo } from './dev/seed';
+import { mountDocs } from './docs/routes';
+import { fileRoutes } from './files/routes';
+import { MAX_UPLOAD_BYTES } from './files/attachments';
+import { onError, Problem, problemResponse } from './http/problem';
+import { inboxRoutes } from './inboxes/routes';
+import { userRoutes } from './users/routes';
+import { demoPage, widgetRoutes } from './webchat/routes';
+
+const api = new Hono<AppEnv>();
+api.route('/', authRoutes);
+api.route('/', conversationRoutes);
+api.route('/', contactRoutes);
+api.route('/', inboxRoutes);
+api.route('/', userRoutes);
+api.route('/', fileRoutes);
+api.post('/dev/seed', async (c) => {
+  if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
+  return c.json(await seedDemo(c.env));
+});
+
+export const app = new Hono<{ Bindings: Env }>();
+app.onError(onError);
+app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+app.use('/api/*', async (c, next) => {
+  const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : 1024 * 1024;
+  return bodyLimit({ maxSize: limit, onError: () => problemResponse(new Problem(413, 'Payload too large', `Request bodies are limited to ${limit} bytes`)) })(c, next);
+});
+app.use('/widget/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => problemResponse(new Problem(413, 'Payload too large')) }));
+app.get('/healthz', (c) => c.json({ ok: true }));
+app.get('/demo', demoPage);
+app.route('/widget/api', widgetRoutes);
+app.route('/api', api);
+mountDocs(app);
+app.all('/api/*', () => problemResponse(Problem.notFound('Route')));
+app.notFound((c) => (c.env.ASSETS ? c.env.ASSETS.fetch(c.req.raw) : problemResponse(Problem.notFound('Route'))));

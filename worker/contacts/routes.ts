@@ -1,0 +1,219 @@
+// /api/contacts: list and search, one contact with identities, conversations and timeline,
+// create, update, and merge (identities, conversations and timeline move; the merge is recorded).
+import { and, desc, eq, isNull, like, lt, or } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { requireAuth, requireRole } from '../auth/middleware';
+import { actorOf } from '../conversations/routes';
+import { toListItem } from '../conversations/list';
+import { conversationStub } from '../conversations/service';
+import { normalizeTags } from '../conversations/state';
+import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
+import { newId } from '../db/ids';
+import { contactIdentities, contacts } from '../db/schema';
+import { Problem } from '../http/problem';
+import { Cursor, Email, Limit, TagName } from '../http/schemas';
+import { valid } from '../http/validate';
+import { normalizePhone } from './phone';
+
+const Phone = v.pipe(v.string(), v.trim(), v.regex(/^\+?[\d\s().-]{5,25}$/, 'must be a phone number'), v.transform(normalizePhone));
+const Attributes = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
+const Identity = v.object({ channel: v.pipe(v.string(), v.minLength(1), v.maxLength(40)), externalId: v.pipe(v.string(), v.minLength(1), v.maxLength(300)), inboxId: v.optional(v.string()) });
+
+const ContactFields = {
+  name: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(200)))),
+  email: v.optional(v.nullable(Email)),
+  phone: v.optional(v.nullable(Phone)),
+  avatarUrl: v.optional(v.nullable(v.pipe(v.string(), v.url('must be a URL'), v.maxLength(1000)))),
+  tags: v.optional(v.pipe(v.array(TagName), v.maxLength(50))),
+  attributes: v.optional(Attributes),
+  subscriptions: v.optional(v.record(v.string(), v.picklist(['subscribed', 'unsubscribed']))),
+  blocked: v.optional(v.boolean()),
+};
+const CreateBody = v.object({ ...ContactFields, identities: v.optional(v.pipe(v.array(Identity), v.maxLength(20)), []) });
+const UpdateBody = v.pipe(
+  v.object(ContactFields),
+  v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
+);
+const MergeBody = v.object({ sourceId: v.string() });
+const ListQuery = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))), tag: v.optional(v.string()), cursor: Cursor, limit: Limit });
+
+export const contactRoutes = new Hono<AppEnv>();
+contactRoutes.use('/contacts', requireAuth);
+contactRoutes.use('/contacts/*', requireAuth);
+
+type ContactRow = typeof contacts.$inferSelect;
+export function contactJson(c: ContactRow) {
+  const { workspaceId: _ws, ...rest } = c;
+  return rest;
+}
+
+contactRoutes.get('/contacts', describeRoute({ tags: ['contacts'], summary: 'List and search contacts (name, e-mail, phone)' }), valid('query', ListQuery), async (c) => {
+  const scope = c.get('scope');
+  const q = c.req.valid('query');
+  const limit = q.limit ?? 50;
+  let after: [number, string] | null = null;
+  if (q.cursor) {
+    try {
+      after = JSON.parse(new TextDecoder().decode(fromBase64Url(q.cursor))) as [number, string];
+    } catch {
+      throw Problem.badRequest('cursor', 'is not a cursor this endpoint issued');
+    }
+  }
+  const term = q.q?.trim();
+  const rows = await scope.db
+    .select()
+    .from(contacts)
+    .where(
+      scope.where(
+        contacts,
+        isNull(contacts.mergedInto),
+        term ? or(like(contacts.name, `%${term}%`), like(contacts.email, `%${term.toLowerCase()}%`), like(contacts.phone, `%${term.replace(/\D/g, '') || term}%`)) : undefined,
+        q.tag ? like(contacts.tags, `%"${q.tag.toLowerCase().replace(/"/g, '')}"%`) : undefined,
+        after ? or(lt(contacts.updatedAt, after[0]), and(eq(contacts.updatedAt, after[0]), lt(contacts.id, after[1]))) : undefined,
+      ),
+    )
+    .orderBy(desc(contacts.updatedAt), desc(contacts.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return c.json({
+    items: page.map(contactJson),
+    nextCursor: rows.length > limit && last ? toBase64Url(utf8(JSON.stringify([last.updatedAt, last.id]))) : null,
+  });
+});
+
+contactRoutes.post('/contacts', describeRoute({ tags: ['contacts'], summary: 'Create a contact (optionally with channel identities)' }), valid('json', CreateBody), async (c) => {
+  const scope = c.get('scope');
+  const body = c.req.valid('json');
+  const id = newId('ct');
+  const now = Date.now();
+  for (const [i, ident] of body.identities.entries()) {
+    const taken = await scope.db
+      .select({ id: contactIdentities.id })
+      .from(contactIdentities)
+      .where(scope.where(contactIdentities, eq(contactIdentities.channel, ident.channel), eq(contactIdentities.externalId, ident.externalId)))
+      .limit(1);
+    if (taken.length) throw Problem.conflict('this channel identity already belongs to another contact', `identities.${i}.externalId`);
+  }
+  await scope.insert(contacts, {
+    id,
+    name: body.name ?? null,
+    email: body.email ?? null,
+    phone: body.phone ?? null,
+    avatarUrl: body.avatarUrl ?? null,
+    tags: normalizeTags(body.tags ?? []),
+    attributes: body.attributes ?? {},
+    subscriptions: body.subscriptions ?? {},
+    blocked: body.blocked ?? false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  for (const ident of body.identities) {
+    await scope.insert(contactIdentities, { id: newId('cid'), contactId: id, channel: ident.channel, externalId: ident.externalId, inboxId: ident.inboxId ?? null });
+  }
+  return c.json(contactJson((await scope.find(contacts, id))!), 201);
+});
+
+contactRoutes.get('/contacts/:id', describeRoute({ tags: ['contacts'], summary: 'A contact with identities, conversations and activity timeline' }), async (c) => {
+  const scope = c.get('scope');
+  const p = c.get('principal');
+  const contact = await scope.find(contacts, c.req.param('id'));
+  if (!contact) throw Problem.notFound('Contact');
+  const [identities, convs, timeline, merges] = await scope.d1.batch<Record<string, unknown>>([
+    scope.prepare(`SELECT id, channel, external_id AS externalId, inbox_id AS inboxId, created_at AS createdAt FROM contact_identities WHERE workspace_id = ? AND contact_id = ? ORDER BY created_at`, contact.id),
+    scope.prepare(
+      `SELECT c.*, 0 AS unread_count FROM conversations c WHERE c.workspace_id = ?1 AND c.contact_id = ?2
+         AND (?3 = 'manager' OR (?3 = 'personal' AND c.assignee_id = ?4)
+              OR (?3 = 'staff' AND (c.assignee_id IS NULL OR c.assignee_id = ?4 OR c.team_id IN (SELECT team_id FROM team_members WHERE user_id = ?4))))
+       ORDER BY c.last_activity_at DESC LIMIT 100`,
+      contact.id,
+      p.role,
+      p.userId,
+    ),
+    scope.prepare(
+      `SELECT e.conversation_id AS conversationId, e.seq, e.type, e.actor_type AS actorType, e.actor_id AS actorId, e.data, e.at
+       FROM analytics_events e WHERE e.workspace_id = ?1 AND e.conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2)
+       ORDER BY e.at DESC LIMIT 100`,
+      contact.id,
+    ),
+    scope.prepare(`SELECT source_id AS sourceId, target_id AS targetId, by_user_id AS byUserId, created_at AS at FROM contact_merges WHERE workspace_id = ? AND (target_id = ? OR source_id = ?2)`, contact.id),
+  ]);
+  return c.json({
+    ...contactJson(contact),
+    identities: identities.results,
+    conversations: convs.results.map(toListItem),
+    timeline: [
+      ...timeline.results.map((e) => ({ ...e, at: Number(e.at), data: JSON.parse(String(e.data)) as unknown })),
+      ...merges.results.map((m) => ({ type: 'contact.merged', at: Number(m.at), actorType: 'agent', actorId: m.byUserId, data: { sourceId: m.sourceId, targetId: m.targetId } })),
+    ].sort((a, b) => b.at - a.at),
+  });
+});
+
+contactRoutes.patch('/contacts/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), valid('json', UpdateBody), async (c) => {
+  const scope = c.get('scope');
+  const body = c.req.valid('json');
+  const set: Partial<ContactRow> = { ...body, updatedAt: Date.now() } as Partial<ContactRow>;
+  if (body.tags) set.tags = normalizeTags(body.tags);
+  if (c.get('principal').role === 'personal' && body.blocked !== undefined) throw Problem.forbidden('The personal role cannot block contacts');
+  if (!(await scope.update(contacts, c.req.param('id'), set))) throw Problem.notFound('Contact');
+  return c.json(contactJson((await scope.find(contacts, c.req.param('id')))!));
+});
+
+contactRoutes.post(
+  '/contacts/:id/merge',
+  describeRoute({ tags: ['contacts'], summary: 'Merge sourceId into this contact', description: 'Identities, conversations and timeline move to this contact; the source is marked merged.' }),
+  requireRole('manager', 'staff'),
+  valid('json', MergeBody),
+  async (c) => {
+    const scope = c.get('scope');
+    const p = c.get('principal');
+    const targetId = c.req.param('id');
+    const { sourceId } = c.req.valid('json');
+    if (sourceId === targetId) throw Problem.badRequest('sourceId', 'cannot merge a contact into itself');
+    const [target, source] = await Promise.all([scope.find(contacts, targetId), scope.find(contacts, sourceId)]);
+    if (!target || target.mergedInto) throw Problem.notFound('Contact');
+    if (!source || source.mergedInto) throw Problem.badRequest('sourceId', 'no such (unmerged) contact in this workspace');
+
+    const convIds = (await scope.prepare(`SELECT id FROM conversations WHERE workspace_id = ? AND contact_id = ?`, sourceId).all<{ id: string }>()).results.map((r) => r.id);
+    // Conversations first: each object is the writer of its own contact reference and re-projects itself.
+    for (const id of convIds) await conversationStub(c.env, p.workspaceId, id).moveToContact(targetId, actorOf(p));
+    const identities = await scope.list(contactIdentities, eq(contactIdentities.contactId, sourceId));
+    await scope.d1.batch([
+      scope.prepare(`UPDATE contact_identities SET contact_id = ?2 WHERE workspace_id = ?1 AND contact_id = ?3`, targetId, sourceId),
+      // The target keeps its own current threads; the source's move over where the target has none.
+      scope.prepare(
+        `UPDATE OR IGNORE contact_threads SET contact_id = ?2 WHERE workspace_id = ?1 AND contact_id = ?3`,
+        targetId,
+        sourceId,
+      ),
+      scope.prepare(`DELETE FROM contact_threads WHERE workspace_id = ?1 AND contact_id = ?2`, sourceId),
+      scope.prepare(
+        `UPDATE contacts SET name = coalesce(name, ?3), email = coalesce(email, ?4), phone = coalesce(phone, ?5), avatar_url = coalesce(avatar_url, ?6),
+           tags = ?7, attributes = ?8, updated_at = ?9 WHERE workspace_id = ?1 AND id = ?2`,
+        targetId,
+        source.name,
+        source.email,
+        source.phone,
+        source.avatarUrl,
+        JSON.stringify(normalizeTags([...target.tags, ...source.tags])),
+        JSON.stringify({ ...source.attributes, ...target.attributes }),
+        Date.now(),
+      ),
+      scope.prepare(`UPDATE contacts SET merged_into = ?2, updated_at = ?3 WHERE workspace_id = ?1 AND id = ?4`, targetId, Date.now(), sourceId),
+      scope.prepare(
+        `INSERT INTO contact_merges (id, workspace_id, source_id, target_id, by_user_id, details) VALUES (?2, ?1, ?3, ?4, ?5, ?6)`,
+        newId('mrg'),
+        sourceId,
+        targetId,
+        p.userId,
+        JSON.stringify({ identities: identities.map((i) => i.id), conversations: convIds }),
+      ),
+    ]);
+    return c.json({ contact: contactJson((await scope.find(contacts, targetId))!), moved: { identities: identities.length, conversations: convIds.length } });
+  },
+);
+
+

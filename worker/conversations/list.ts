@@ -1,0 +1,213 @@
+// GET /api/conversations: filters, role visibility, full-text search, keyset pagination and
+// per-status counts, over the D1 projection. Every query starts from the caller's WorkspaceScope.
+import type { Principal } from '../auth/principal';
+import type { WorkspaceScope } from '../db/scope';
+import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
+import { Problem } from '../http/problem';
+import { STATUSES } from './model';
+import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
+
+export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting';
+
+export interface ListFilters {
+  status?: string[];
+  channel?: string[];
+  inboxId?: string;
+  assignee?: string;
+  teamId?: string;
+  tag?: string[];
+  priority?: string[];
+  unread?: boolean;
+  updatedAfter?: number;
+  updatedBefore?: number;
+  contactId?: string;
+  q?: string;
+  sort: SortKey;
+  cursor?: string;
+  limit: number;
+}
+
+interface Clause {
+  sql: string;
+  params: unknown[];
+}
+
+const SORTS: Record<SortKey, { columns: string[]; dir: 'ASC' | 'DESC' }> = {
+  recent: { columns: ['c.last_activity_at', 'c.id'], dir: 'DESC' },
+  oldest: { columns: ['c.last_activity_at', 'c.id'], dir: 'ASC' },
+  priority: { columns: ['c.priority_rank', 'c.last_activity_at', 'c.id'], dir: 'DESC' },
+  // Longest-waiting first; conversations nobody is waiting on go last.
+  waiting: { columns: ['coalesce(c.waiting_since, 9007199254740991)', 'c.id'], dir: 'ASC' },
+};
+const SORT_FIELDS: Record<SortKey, string[]> = {
+  recent: ['last_activity_at', 'id'],
+  oldest: ['last_activity_at', 'id'],
+  priority: ['priority_rank', 'last_activity_at', 'id'],
+  waiting: ['waiting_key', 'id'],
+};
+
+/** Conditions shared by the page query and the counts (everything but status). */
+function conditions(p: Principal, f: ListFilters): Clause[] {
+  const out: Clause[] = [];
+  const add = (sql: string, ...params: unknown[]) => out.push({ sql, params });
+  const inList = (col: string, values: string[]) => add(`${col} IN (${values.map(() => '?').join(', ')})`, ...values);
+
+  // Role visibility (managers see the whole workspace).
+  if (p.role === 'personal') add('c.assignee_id = ?', p.userId);
+  if (p.role === 'staff') {
+    const teams = p.teamIds.length ? ` OR c.team_id IN (${p.teamIds.map(() => '?').join(', ')})` : '';
+    add(`(c.assignee_id IS NULL OR c.assignee_id = ?${teams})`, p.userId, ...p.teamIds);
+  }
+
+  const q = f.q ? parseSearchQuery(f.q) : null;
+  const channels = [...(f.channel ?? []), ...(q?.channels ?? [])];
+  if (channels.length) inList('c.channel', channels);
+  if (f.inboxId) add('c.inbox_id = ?', f.inboxId);
+  if (f.teamId) add('c.team_id = ?', f.teamId);
+  if (f.contactId) add('c.contact_id = ?', f.contactId);
+  if (f.priority?.length) inList('c.priority', f.priority);
+  for (const assignee of [f.assignee, q?.assigned].filter((a): a is string => !!a)) {
+    if (assignee === 'me') add('c.assignee_id = ?', p.userId);
+    else if (assignee === 'unassigned' || assignee === 'none') add('c.assignee_id IS NULL');
+    else if (assignee.includes('@')) add('c.assignee_id = (SELECT id FROM users WHERE email = ? AND workspace_id = c.workspace_id)', assignee.toLowerCase());
+    else add('c.assignee_id = ?', assignee);
+  }
+  for (const tag of [...(f.tag ?? []), ...(q?.tags ?? [])]) {
+    add('EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)', tag.toLowerCase());
+  }
+  if (f.unread) add('c.last_customer_seq > coalesce(r.last_read_seq, 0)');
+  if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
+  if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
+  if (q?.phone) add(`ct.phone LIKE ?`, `%${phoneDigits(q.phone)}%`);
+  if (q?.email) add(`ct.email LIKE ?`, `%${q.email}%`);
+  if (q) {
+    const fts = ftsExpression(q);
+    if (fts) {
+      const text = [...q.words, ...q.phrases].join(' ');
+      add(
+        `(c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
+                   WHERE messages_fts MATCH ? AND ms.workspace_id = c.workspace_id)
+          OR ct.name LIKE ? OR ct.email LIKE ?)`,
+        fts,
+        `%${text}%`,
+        `%${text}%`,
+      );
+    }
+  }
+  return out;
+}
+
+function statusFilter(f: ListFilters): string[] {
+  const q = f.q ? parseSearchQuery(f.q) : null;
+  const statuses = [...(f.status ?? []), ...(q?.statuses ?? [])];
+  for (const s of statuses) if (!(STATUSES as readonly string[]).includes(s)) throw Problem.badRequest('status', `unknown status "${s}"`);
+  return statuses;
+}
+
+export async function listConversations(scope: WorkspaceScope, p: Principal, f: ListFilters) {
+  const shared = conditions(p, f);
+  const statuses = statusFilter(f);
+  const sort = SORTS[f.sort];
+
+  const pageWhere = [...shared];
+  if (statuses.length) pageWhere.push({ sql: `c.status IN (${statuses.map(() => '?').join(', ')})`, params: statuses });
+  if (f.cursor) {
+    const values = decodeCursor(f.cursor, SORT_FIELDS[f.sort].length);
+    const op = sort.dir === 'DESC' ? '<' : '>';
+    pageWhere.push({ sql: `(${sort.columns.join(', ')}) ${op} (${values.map(() => '?').join(', ')})`, params: values });
+  }
+  const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
+  const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
+
+  const page = scope.prepare(
+    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key,
+       ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, ct.avatar_url AS contact_avatar_url,
+       coalesce(r.last_read_seq, 0) AS last_read_seq,
+       (SELECT count(*) FROM message_search m WHERE m.conversation_id = c.id AND m.inbound = 1 AND m.seq > coalesce(r.last_read_seq, 0)) AS unread_count
+     FROM conversations c
+       JOIN contacts ct ON ct.id = c.contact_id
+       LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2
+     WHERE c.workspace_id = ?1${where(pageWhere)}
+     ORDER BY ${sort.columns.map((col) => `${col} ${sort.dir}`).join(', ')}
+     LIMIT ${f.limit + 1}`,
+    p.userId,
+    ...params(pageWhere),
+  );
+  // Counts per status for the same filter (the status filter itself excluded, so tabs can show them all).
+  // Parameters are numbered: ?1 the workspace, ?2 the caller, then the conditions' own in order.
+  const needsReads = !!f.unread;
+  const counts = scope.prepare(
+    `SELECT c.status, count(*) AS n FROM conversations c
+       ${f.q ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
+       ${needsReads ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
+     WHERE c.workspace_id = ?1${needsReads ? '' : ' AND ?2 IS NOT NULL'}${where(shared)}
+     GROUP BY c.status`,
+    p.userId,
+    ...params(shared),
+  );
+  const [pageRes, countRes] = await scope.d1.batch<Record<string, unknown>>([page, counts]);
+  const rows = pageRes.results;
+  const more = rows.length > f.limit;
+  const items = rows.slice(0, f.limit).map(toListItem);
+  const last = rows[f.limit - 1];
+  const countMap: Record<string, number> = { open: 0, pending: 0, snoozed: 0, closed: 0 };
+  let total = 0;
+  for (const r of countRes.results) {
+    countMap[String(r.status)] = Number(r.n);
+    total += Number(r.n);
+  }
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor(SORT_FIELDS[f.sort].map((k) => last[k])) : null,
+    counts: { ...countMap, all: total },
+  };
+}
+
+export function toListItem(r: Record<string, unknown>) {
+  return {
+    id: r.id as string,
+    workspaceId: r.workspace_id as string,
+    contactId: r.contact_id as string,
+    inboxId: r.inbox_id as string,
+    channel: r.channel as string,
+    status: r.status as string,
+    priority: r.priority as string,
+    assigneeId: (r.assignee_id as string | null) ?? null,
+    teamId: (r.team_id as string | null) ?? null,
+    subject: (r.subject as string | null) ?? null,
+    tags: JSON.parse(String(r.tags ?? '[]')) as string[],
+    snoozeUntil: (r.snooze_until as number | null) ?? null,
+    closedAt: (r.closed_at as number | null) ?? null,
+    lastActivityAt: r.last_activity_at as number,
+    lastMessagePreview: (r.last_message_preview as string | null) ?? null,
+    lastMessageDirection: (r.last_message_direction as string | null) ?? null,
+    lastMessageAuthorType: (r.last_message_author_type as string | null) ?? null,
+    waitingSince: (r.waiting_since as number | null) ?? null,
+    messageCount: r.message_count as number,
+    seq: r.seq as number,
+    unreadCount: Number(r.unread_count ?? 0),
+    createdAt: r.created_at as number,
+    updatedAt: r.updated_at as number,
+    contact: {
+      id: r.contact_id as string,
+      name: (r.contact_name as string | null) ?? null,
+      email: (r.contact_email as string | null) ?? null,
+      phone: (r.contact_phone as string | null) ?? null,
+      avatarUrl: (r.contact_avatar_url as string | null) ?? null,
+    },
+  };
+}
+
+function encodeCursor(values: unknown[]): string {
+  return toBase64Url(utf8(JSON.stringify(values)));
+}
+
+function decodeCursor(cursor: string, arity: number): unknown[] {
+  try {
+    const values = JSON.parse(new TextDecoder().decode(fromBase64Url(cursor))) as unknown;
+    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) return values;
+  } catch {
+    // fall through
+  }
+  throw Problem.badRequest('cursor', 'is not a cursor this endpoint issued (for this sort)');
+}

@@ -1,0 +1,103 @@
+// The conversation's public shapes: what the ConversationDO stores, the API returns and sockets carry.
+// Shared by the Worker, the Durable Object and the web clients (type-only imports on the client side).
+
+export const STATUSES = ['open', 'pending', 'snoozed', 'closed'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+/** Sort weight of a priority: higher is more urgent. */
+export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+export const AUTHOR_TYPES = ['contact', 'agent', 'ai', 'bot', 'system'] as const;
+export type AuthorType = (typeof AUTHOR_TYPES)[number];
+
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export type Direction = 'inbound' | 'outbound' | 'internal';
+
+export interface Attachment {
+  /** R2 object key. */
+  key: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** Sequence number of the event that created this message. */
+  seq: number;
+  direction: Direction;
+  authorType: AuthorType;
+  authorId: string | null;
+  authorName: string | null;
+  text: string;
+  attachments: Attachment[];
+  isInternalNote: boolean;
+  /** Provider message id (inbound) or client id (agent/visitor sends): the idempotency key. */
+  externalId: string | null;
+  channel: string;
+  /** Delivery status of outbound messages; inbound messages are 'delivered'. */
+  status: DeliveryStatus;
+  statusReason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  workspaceId: string;
+  contactId: string;
+  inboxId: string;
+  channel: string;
+  status: Status;
+  priority: Priority;
+  assigneeId: string | null;
+  teamId: string | null;
+  subject: string | null;
+  tags: string[];
+  snoozeUntil: number | null;
+  closedAt: number | null;
+  closingNote: string | null;
+  summary: string | null;
+  createdAt: number;
+  updatedAt: number;
+  lastActivityAt: number;
+  lastMessagePreview: string | null;
+  lastMessageDirection: Direction | null;
+  lastMessageAuthorType: AuthorType | null;
+  /** When the customer started waiting for a reply (null when the last word was ours). */
+  waitingSince: number | null;
+  messageCount: number;
+  /** Sequence number of the latest event. */
+  seq: number;
+  /** Sequence number of the latest customer message (unread computations compare against it). */
+  lastCustomerSeq: number;
+}
+
+/** A sequenced event in a conversation's log. */
+export interface ConversationEvent {
+  seq: number;
+  type: ConversationEventType;
+  at: number;
+  actor: Actor | null;
+  data: Record<string, unknown>;
+}
+
+export type ConversationEventType =
+  | 'conversation.created'
+  | 'conversation.updated'
+  | 'conversation.assigned'
+  | 'conversation.status_changed'
+  | 'message.created'
+  | 'message.received'
+  | 'message.status';
+
+export interface Actor {
+  type: AuthorType;
+  id: string | null;
+  name: string | null;
+}

@@ -1,0 +1,350 @@
+// /api/conversations: list and search, start, read, change, messages, events, read position,
+// bulk actions and the agent WebSocket. The ConversationDO is the truth for a single conversation.
+import { Hono, type Context } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { canSeeConversation, type Principal } from '../auth/principal';
+import { requireAuth } from '../auth/middleware';
+import { contacts, contactIdentities, inboxes, teams, users } from '../db/schema';
+import { Problem } from '../http/problem';
+import { Cursor, Limit, TagName } from '../http/schemas';
+import { valid } from '../http/validate';
+import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
+import { listConversations } from './list';
+import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
+import { conversationStub, startConversation } from './service';
+import type { ConversationPatch } from './state';
+import { eq } from 'drizzle-orm';
+
+const csv = <T extends string>(values: readonly T[], field: string) =>
+  v.optional(
+    v.pipe(
+      v.string(),
+      v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+      v.check((xs) => xs.every((x) => (values as readonly string[]).includes(x)), `${field} must be one of ${values.join(', ')}`),
+    ),
+  );
+const time = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((s) => (/^\d+$/.test(s) ? Number(s) : Date.parse(s))),
+    v.number('must be epoch milliseconds or an ISO date'),
+    v.check((n) => Number.isFinite(n), 'must be epoch milliseconds or an ISO date'),
+  ),
+);
+
+const ListQuery = v.object({
+  status: csv(STATUSES, 'status'),
+  channel: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').filter(Boolean)))),
+  inboxId: v.optional(v.string()),
+  assignee: v.optional(v.pipe(v.string(), v.minLength(1))),
+  teamId: v.optional(v.string()),
+  tag: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').filter(Boolean)))),
+  priority: csv(PRIORITIES, 'priority'),
+  unread: v.optional(v.picklist(['true', 'false'])),
+  updatedAfter: time,
+  updatedBefore: time,
+  contactId: v.optional(v.string()),
+  q: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  sort: v.optional(v.picklist(['recent', 'oldest', 'priority', 'waiting']), 'recent'),
+  cursor: Cursor,
+  limit: Limit,
+});
+
+const Text = v.pipe(v.string(), v.maxLength(10_000, 'must be at most 10000 characters'));
+const StartBody = v.object({ contactId: v.string(), inboxId: v.string(), text: v.pipe(Text, v.trim(), v.minLength(1, 'must not be empty')), clientId: v.optional(v.pipe(v.string(), v.maxLength(200))) });
+
+const PatchBody = v.pipe(
+  v.object({
+    status: v.optional(v.picklist(STATUSES)),
+    snoozeUntil: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+    assigneeId: v.optional(v.nullable(v.string())),
+    teamId: v.optional(v.nullable(v.string())),
+    tags: v.optional(v.pipe(v.array(TagName), v.maxLength(50))),
+    priority: v.optional(v.picklist(PRIORITIES)),
+    subject: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(300)))),
+    closingNote: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
+    summary: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
+  }),
+  v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
+);
+
+const MessageBody = v.pipe(
+  v.object({
+    text: v.optional(Text, ''),
+    attachments: v.optional(v.pipe(v.array(AttachmentInput), v.maxLength(10)), []),
+    isInternalNote: v.optional(v.boolean(), false),
+    clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  }),
+  v.forward(
+    v.check((b) => b.text.trim().length > 0 || b.attachments.length > 0, 'a message needs text or an attachment'),
+    ['text'],
+  ),
+);
+
+const MessagesQuery = v.object({
+  after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))),
+  before: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))),
+  limit: Limit,
+});
+
+const BulkBody = v.object({
+  ids: v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(1000, 'at most 1000 ids')),
+  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status']),
+  assigneeId: v.optional(v.nullable(v.string())),
+  tags: v.optional(v.array(TagName)),
+  snoozeUntil: v.optional(v.pipe(v.number(), v.integer())),
+  priority: v.optional(v.picklist(PRIORITIES)),
+  status: v.optional(v.picklist(STATUSES)),
+});
+
+export const conversationRoutes = new Hono<AppEnv>();
+conversationRoutes.use('/conversations/*', requireAuth);
+conversationRoutes.use('/conversations', requireAuth);
+
+export function actorOf(p: Principal): Actor {
+  return { type: 'agent', id: p.userId, name: p.name };
+}
+
+/** The conversation if it exists in the caller's workspace and their role may see it. */
+async function visible(c: Context<AppEnv>, id: string) {
+  const p = c.get('principal');
+  const view = await conversationStub(c.env, p.workspaceId, id).view(p.userId);
+  if (!view) throw Problem.notFound('Conversation');
+  if (!canSeeConversation(p, view)) throw Problem.forbidden('This conversation is not assigned to you or your teams');
+  return view;
+}
+
+conversationRoutes.get(
+  '/conversations',
+  describeRoute({ tags: ['conversations'], summary: 'List and search conversations', description: 'Filters combine with AND. `q` accepts words, "quoted phrases", phone:, email:, assigned:, tag:, channel:, status:.' }),
+  valid('query', ListQuery),
+  async (c) => {
+    const q = c.req.valid('query');
+    const result = await listConversations(c.get('scope'), c.get('principal'), { ...q, unread: q.unread === 'true', limit: q.limit ?? 50 });
+    return c.json(result);
+  },
+);
+
+conversationRoutes.post(
+  '/conversations',
+  describeRoute({ tags: ['conversations'], summary: 'Start a conversation from the agent side' }),
+  valid('json', StartBody),
+  async (c) => {
+    const p = c.get('principal');
+    const scope = c.get('scope');
+    const body = c.req.valid('json');
+    const contact = await scope.find(contacts, body.contactId);
+    if (!contact || contact.mergedInto) throw Problem.badRequest('contactId', 'no such contact in this workspace');
+    const inbox = await scope.find(inboxes, body.inboxId);
+    if (!inbox) throw Problem.badRequest('inboxId', 'no such inbox in this workspace');
+    if (!inbox.enabled) throw Problem.badRequest('inboxId', 'this inbox is disabled');
+    const identity = await scope.db
+      .select({ id: contactIdentities.id })
+      .from(contactIdentities)
+      .where(scope.where(contactIdentities, eq(contactIdentities.contactId, contact.id), eq(contactIdentities.channel, inbox.channel)))
+      .limit(1);
+    if (identity.length === 0) throw Problem.badRequest('contactId', `the contact has no ${inbox.channel} identity to write to`);
+    const res = await startConversation(
+      c.env,
+      { workspaceId: p.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel },
+      { direction: 'outbound', author: actorOf(p), text: body.text, externalId: body.clientId ?? null, status: inbox.channel === 'webchat' ? 'sent' : 'queued' },
+      actorOf(p),
+      p.role === 'manager' ? null : p.userId,
+    );
+    return c.json({ conversation: res.conversation, message: res.message }, 201);
+  },
+);
+
+conversationRoutes.get('/conversations/:id', describeRoute({ tags: ['conversations'], summary: 'One conversation with your unread count' }), async (c) => {
+  const view = await visible(c, c.req.param('id'));
+  const contact = await c.get('scope').find(contacts, view.contactId);
+  return c.json({ ...view, contact: contact ?? null });
+});
+
+conversationRoutes.patch(
+  '/conversations/:id',
+  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note' }),
+  valid('json', PatchBody),
+  async (c) => {
+    const p = c.get('principal');
+    const id = c.req.param('id');
+    await visible(c, id);
+    const patch = c.req.valid('json') as ConversationPatch;
+    await checkPatch(c, patch);
+    const updated = await applyChange(c.env, p, id, patch);
+    return c.json(updated);
+  },
+);
+
+/** Validate references and role limits of a change before it reaches the conversation. */
+async function checkPatch(c: Context<AppEnv>, patch: ConversationPatch) {
+  const p = c.get('principal');
+  const scope = c.get('scope');
+  if (p.role === 'personal' && (patch.assigneeId !== undefined || patch.teamId !== undefined)) {
+    throw Problem.forbidden('The personal role cannot reassign conversations');
+  }
+  if (patch.assigneeId) {
+    const user = await scope.find(users, patch.assigneeId);
+    if (!user || user.disabled) throw Problem.badRequest('assigneeId', 'no such active user in this workspace');
+  }
+  if (patch.teamId && !(await scope.find(teams, patch.teamId))) throw Problem.badRequest('teamId', 'no such team in this workspace');
+}
+
+async function applyChange(env: Env, p: Principal, id: string, patch: ConversationPatch): Promise<Conversation> {
+  const res = await conversationStub(env, p.workspaceId, id).update(patch, actorOf(p));
+  if (!res) throw Problem.notFound('Conversation');
+  if (!res.ok) throw Problem.badRequest(res.field, res.message);
+  return res.conversation;
+}
+
+conversationRoutes.get(
+  '/conversations/:id/messages',
+  describeRoute({ tags: ['conversations'], summary: 'Messages by sequence number (before/after cursors)' }),
+  valid('query', MessagesQuery),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    const q = c.req.valid('query');
+    const limit = q.limit ?? 50;
+    const items = await conversationStub(c.env, p.workspaceId, view.id).messages({ after: q.after, before: q.before, limit: limit + 1, includeNotes: true });
+    // Forward pages drop the extra row at the end, backward pages at the start.
+    const more = items.length > limit;
+    const page = more ? (q.after !== undefined ? items.slice(0, limit) : items.slice(1)) : items;
+    return c.json({ items: await withFileUrls(c.env, page), hasMore: more, seq: view.seq });
+  },
+);
+
+conversationRoutes.post(
+  '/conversations/:id/messages',
+  describeRoute({ tags: ['conversations'], summary: 'Reply or add an internal note; clientId makes it idempotent' }),
+  valid('json', MessageBody),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    const body = c.req.valid('json');
+    await checkAttachments(c.env, p.workspaceId, body.attachments);
+    const res = await conversationStub(c.env, p.workspaceId, view.id).addMessage(
+      {
+        direction: 'outbound',
+        author: actorOf(p),
+        text: body.text.trim(),
+        attachments: body.attachments,
+        isInternalNote: body.isInternalNote,
+        externalId: body.clientId ?? null,
+        status: view.channel === 'webchat' ? 'sent' : 'queued',
+      },
+      0,
+    );
+    if (!res.ok) throw Problem.notFound('Conversation');
+    const [message] = await withFileUrls(c.env, [res.message]);
+    return c.json({ message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
+  },
+);
+
+conversationRoutes.get(
+  '/conversations/:id/events',
+  describeRoute({ tags: ['conversations'], summary: 'Events after a sequence number: the gap refetch after a socket drop' }),
+  valid('query', v.object({ after: v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), limit: Limit })),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    const q = c.req.valid('query');
+    const items = await conversationStub(c.env, p.workspaceId, view.id).events(q.after, q.limit ?? 200, true);
+    return c.json({ items, seq: view.seq });
+  },
+);
+
+conversationRoutes.post(
+  '/conversations/:id/read',
+  describeRoute({ tags: ['conversations'], summary: 'Move your read position (to the latest event by default)' }),
+  valid('json', v.optional(v.object({ seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }), {})),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    return c.json(await conversationStub(c.env, p.workspaceId, view.id).markRead(p.userId, c.req.valid('json').seq));
+  },
+);
+
+conversationRoutes.get('/conversations/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
+  if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
+  const p = c.get('principal');
+  const view = await visible(c, c.req.param('id'));
+  const headers = new Headers(c.req.raw.headers);
+  headers.set('x-parley-identity', JSON.stringify({ kind: 'agent', userId: p.userId, name: p.name }));
+  return conversationStub(c.env, p.workspaceId, view.id).fetch(new Request(c.req.url, { headers }));
+});
+
+conversationRoutes.post(
+  '/conversations/bulk',
+  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations' }),
+  valid('json', BulkBody),
+  async (c) => {
+    const p = c.get('principal');
+    const body = c.req.valid('json');
+    const patchFor = bulkPatch(body);
+    await checkPatch(c, patchFor(null));
+    const ids = [...new Set(body.ids)];
+    const results: { id: string; ok: boolean; status: number; error?: string }[] = new Array(ids.length);
+    // A bounded number of conversations in flight: fast, without flooding the objects or subrequests.
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const i = next++;
+        const id = ids[i];
+        try {
+          const stub = conversationStub(c.env, p.workspaceId, id);
+          const view = await stub.view(p.userId);
+          if (!view) results[i] = { id, ok: false, status: 404, error: 'not found' };
+          else if (!canSeeConversation(p, view)) results[i] = { id, ok: false, status: 403, error: 'not visible to you' };
+          else {
+            await applyChange(c.env, p, id, patchFor(view));
+            results[i] = { id, ok: true, status: 200 };
+          }
+        } catch (err) {
+          const status = err instanceof Problem ? err.status : 500;
+          results[i] = { id, ok: false, status, error: err instanceof Problem ? (err.detail ?? err.title) : String(err) };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(16, ids.length) }, worker));
+    const succeeded = results.filter((r) => r.ok).length;
+    return c.json({ succeeded, failed: results.length - succeeded, results });
+  },
+);
+
+function bulkPatch(body: v.InferOutput<typeof BulkBody>): (current: Conversation | null) => ConversationPatch {
+  const need = <T>(value: T | undefined, field: string): T => {
+    if (value === undefined) throw Problem.badRequest(field, `is required for action "${body.action}"`);
+    return value;
+  };
+  switch (body.action) {
+    case 'close':
+      return () => ({ status: 'closed' });
+    case 'reopen':
+      return () => ({ status: 'open' });
+    case 'status':
+      return () => ({ status: need(body.status, 'status'), ...(body.status === 'snoozed' ? { snoozeUntil: need(body.snoozeUntil, 'snoozeUntil') } : {}) });
+    case 'assign': {
+      const assigneeId = need(body.assigneeId, 'assigneeId');
+      return () => ({ assigneeId });
+    }
+    case 'snooze': {
+      const until = need(body.snoozeUntil, 'snoozeUntil');
+      return () => ({ status: 'snoozed', snoozeUntil: until });
+    }
+    case 'priority': {
+      const priority = need(body.priority, 'priority');
+      return () => ({ priority });
+    }
+    case 'tag':
+    case 'untag': {
+      const tags = need(body.tags, 'tags').map((t) => t.toLowerCase());
+      return (cur) => {
+        if (!cur) return { tags };
+        return { tags: body.action === 'tag' ? [...cur.tags, ...tags] : cur.tags.filter((t) => !tags.includes(t)) };
+      };
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// Reaching conversations: the Durable Object stub for an id, delivering inbound messages to a
+// contact's current conversation (opening one when needed), and starting one from the agent side.
+import type { IncomingMessage, MessageResult } from '../../durable-objects/conversation';
+import { newId } from '../db/ids';
+import { workspaceSettings } from '../workspaces/settings';
+import type { Actor } from './model';
+
+/** Conversations are named by workspace and id, so an id from another workspace reaches an empty object. */
+export function conversationStub(env: Env, workspaceId: string, conversationId: string) {
+  return env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(`${workspaceId}/${conversationId}`));
+}
+
+export interface InboundTarget {
+  workspaceId: string;
+  contactId: string;
+  inboxId: string;
+  channel: string;
+}
+
+export type Delivered = Extract<MessageResult, { ok: true }> & { conversationId: string };
+
+/**
+ * Deliver an inbound message to the contact's current conversation. The `contact_threads` pointer is
+ * claimed with compare-and-set, so messages racing in for the same contact open one conversation.
+ */
+export async function deliverInbound(env: Env, target: InboundTarget, message: IncomingMessage): Promise<Delivered> {
+  const settings = await workspaceSettings(env, target.workspaceId);
+  const scope = settings.conversationGrouping === 'contact' ? '*' : target.inboxId;
+  const reopenWindowMs = settings.reopenWindowHours * 3600_000;
+  const init = { workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel };
+
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
+      .bind(target.workspaceId, target.contactId, scope)
+      .first<string>('conversation_id');
+    if (current) {
+      const res = await conversationStub(env, target.workspaceId, current).receive({ ...init, id: current }, message, reopenWindowMs);
+      if (res.ok) return { ...res, conversationId: current };
+    }
+    // No conversation yet, or the current one is closed for good: claim the pointer for a new one.
+    const id = newId('cnv');
+    const claim = current
+      ? env.DB.prepare(`UPDATE contact_threads SET conversation_id = ? WHERE workspace_id = ? AND contact_id = ? AND scope = ? AND conversation_id = ?`).bind(
+          id,
+          target.workspaceId,
+          target.contactId,
+          scope,
+          current,
+        )
+      : env.DB.prepare(`INSERT OR IGNORE INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)`).bind(
+          target.workspaceId,
+          target.contactId,
+          scope,
+          id,
+        );
+    if ((await claim.run()).meta.changes === 0) continue; // someone else opened one first: use theirs
+    const res = await conversationStub(env, target.workspaceId, id).receive({ ...init, id }, message, reopenWindowMs);
+    if (res.ok) return { ...res, conversationId: id };
+  }
+  throw new Error(`could not deliver to contact ${target.contactId}: conversation pointer kept moving`);
+}
+
+/** An agent starts a new conversation with a contact; it becomes the contact's current one for that scope. */
+export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null): Promise<Delivered> {
+  const settings = await workspaceSettings(env, target.workspaceId);
+  const scope = settings.conversationGrouping === 'contact' ? '*' : target.inboxId;
+  const id = newId('cnv');
+  const stub = conversationStub(env, target.workspaceId, id);
+  await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId }, actor);
+  const res = await stub.addMessage(message, Number.MAX_SAFE_INTEGER);
+  if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
+  await env.DB.prepare(
+    `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
+     ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
+  )
+    .bind(target.workspaceId, target.contactId, scope, id)
+    .run();
+  return { ...res, conversationId: id };
+}

@@ -1,0 +1,101 @@
+// /api/inboxes: create, list, read, update and disable inboxes. Credentials in `config` are
+// encrypted at rest; only managers can read them back, and only when they ask to reveal them.
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { requireAuth, requireRole } from '../auth/middleware';
+import { randomToken } from '../crypto/bytes';
+import { decryptJson, encryptJson } from '../crypto/secrets';
+import { newId } from '../db/ids';
+import { inboxes } from '../db/schema';
+import { Problem } from '../http/problem';
+import { Name } from '../http/schemas';
+import { valid } from '../http/validate';
+import { CHANNEL_KEYS } from './channels';
+
+const Config = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
+const Settings = v.object({
+  greeting: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
+  color: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')))),
+  allowedOrigins: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
+});
+const CreateBody = v.object({ channel: v.picklist(CHANNEL_KEYS, `must be one of ${CHANNEL_KEYS.join(', ')}`), name: Name, config: v.optional(Config, {}), settings: v.optional(Settings, {}) });
+const UpdateBody = v.object({ name: v.optional(Name), config: v.optional(Config), settings: v.optional(Settings), enabled: v.optional(v.boolean()) });
+
+export const inboxRoutes = new Hono<AppEnv>();
+inboxRoutes.use('/inboxes', requireAuth);
+inboxRoutes.use('/inboxes/*', requireAuth);
+
+type InboxRow = typeof inboxes.$inferSelect;
+
+/** What any agent may see of an inbox: never the credentials, only which keys are set. */
+async function inboxJson(env: Env, row: InboxRow, reveal: boolean) {
+  const config = await decryptJson<Record<string, unknown>>(env.ENCRYPTION_KEY, row.configEncrypted);
+  return {
+    id: row.id,
+    channel: row.channel,
+    name: row.name,
+    enabled: row.enabled,
+    settings: row.settings,
+    websiteToken: row.websiteToken,
+    configuredKeys: Object.keys(config).sort(),
+    ...(reveal ? { config } : {}),
+    createdAt: row.createdAt,
+  };
+}
+
+inboxRoutes.get('/inboxes', describeRoute({ tags: ['inboxes'], summary: 'List inboxes' }), async (c) => {
+  const rows = await c.get('scope').list(inboxes);
+  return c.json({ items: await Promise.all(rows.map((r) => inboxJson(c.env, r, false))) });
+});
+
+inboxRoutes.post('/inboxes', describeRoute({ tags: ['inboxes'], summary: 'Create an inbox' }), requireRole('manager'), valid('json', CreateBody), async (c) => {
+  const body = c.req.valid('json');
+  const id = newId('inb');
+  const config = { ...body.config };
+  // Web chat inboxes get a public website token and a secret for identity verification.
+  const websiteToken = body.channel === 'webchat' ? `wt_${randomToken(18)}` : null;
+  if (body.channel === 'webchat' && !config.identitySecret) config.identitySecret = randomToken(32);
+  await c.get('scope').insert(inboxes, {
+    id,
+    channel: body.channel,
+    name: body.name,
+    configEncrypted: await encryptJson(c.env.ENCRYPTION_KEY, config),
+    websiteToken,
+    settings: body.settings,
+    enabled: true,
+  });
+  return c.json(await inboxJson(c.env, (await c.get('scope').find(inboxes, id))!, true), 201);
+});
+
+inboxRoutes.get('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'One inbox; managers may ?reveal=true the credentials' }), async (c) => {
+  const row = await c.get('scope').find(inboxes, c.req.param('id'));
+  if (!row) throw Problem.notFound('Inbox');
+  const reveal = c.req.query('reveal') === 'true';
+  if (reveal && c.get('principal').role !== 'manager') throw Problem.forbidden('Only managers can see inbox credentials');
+  return c.json(await inboxJson(c.env, row, reveal));
+});
+
+inboxRoutes.patch('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or disable an inbox (config keys merge; null removes one)' }), requireRole('manager'), valid('json', UpdateBody), async (c) => {
+  const scope = c.get('scope');
+  const row = await scope.find(inboxes, c.req.param('id'));
+  if (!row) throw Problem.notFound('Inbox');
+  const body = c.req.valid('json');
+  const set: Partial<InboxRow> = {};
+  if (body.name !== undefined) set.name = body.name;
+  if (body.enabled !== undefined) set.enabled = body.enabled;
+  if (body.settings !== undefined) set.settings = { ...row.settings, ...body.settings };
+  if (body.config !== undefined) {
+    const merged: Record<string, unknown> = { ...(await decryptJson<Record<string, unknown>>(c.env.ENCRYPTION_KEY, row.configEncrypted)), ...body.config };
+    for (const [k, val] of Object.entries(merged)) if (val === null) delete merged[k];
+    set.configEncrypted = await encryptJson(c.env.ENCRYPTION_KEY, merged);
+  }
+  await scope.update(inboxes, row.id, set);
+  return c.json(await inboxJson(c.env, (await scope.find(inboxes, row.id))!, false));
+});
+
+inboxRoutes.post('/inboxes/:id/disable', describeRoute({ tags: ['inboxes'], summary: 'Disable an inbox (its webhooks answer 403)' }), requireRole('manager'), async (c) => {
+  if (!(await c.get('scope').update(inboxes, c.req.param('id'), { enabled: false }))) throw Problem.notFound('Inbox');
+  return c.body(null, 204);
+});

@@ -1,0 +1,8 @@
+// Parley's Worker entry: the HTTP app and the Durable Object classes it binds.
+import { app } from './app';
+
+export { ConversationDO } from '../durable-objects/conversation';
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,181 @@
+// The web chat channel's visitor side: /widget/api/session, messages and the visitor socket.
+// A website token names the inbox; a signed visitor token names the contact; optional identity
+// verification ties a visitor to the website's own user id (identifierHash = HMAC-SHA256(secret, id)).
+import { Hono, type Context } from 'hono';
+import { sign, verify } from 'hono/jwt';
+import * as v from 'valibot';
+import { hmacSha256, timingSafeEqual, toHex } from '../crypto/bytes';
+import { decryptJson } from '../crypto/secrets';
+import { newId } from '../db/ids';
+import { Problem } from '../http/problem';
+import { Email } from '../http/schemas';
+import { valid } from '../http/validate';
+import { withFileUrls } from '../files/attachments';
+import { conversationStub, deliverInbound } from '../conversations/service';
+import { workspaceSettings } from '../workspaces/settings';
+import { demoPageHtml } from './demo-page';
+
+interface VisitorClaims {
+  typ: 'visitor';
+  ws: string;
+  inb: string;
+  ct: string;
+  iat: number;
+}
+
+type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
+
+const SessionBody = v.object({
+  websiteToken: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  visitorToken: v.optional(v.pipe(v.string(), v.maxLength(2000))),
+  identifier: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200))),
+  identifierHash: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  email: v.optional(Email),
+});
+const MessageBody = v.object({
+  text: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(10_000)),
+  clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+});
+
+const VISITOR_TOKEN_TTL_S = 365 * 24 * 3600;
+
+function visitorSecret(env: Env): string {
+  return `${env.JWT_SECRET}:visitor`;
+}
+
+async function readVisitor(env: Env, token: string | null | undefined): Promise<VisitorClaims | null> {
+  if (!token) return null;
+  try {
+    const claims = (await verify(token, visitorSecret(env), 'HS256')) as unknown as VisitorClaims;
+    return claims.typ === 'visitor' ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+type InboxRow = { id: string; workspace_id: string; name: string; enabled: number; config_encrypted: string; settings: string };
+
+async function inboxByToken(env: Env, websiteToken: string): Promise<InboxRow | null> {
+  return env.DB.prepare(`SELECT id, workspace_id, name, enabled, config_encrypted, settings FROM inboxes WHERE website_token = ? AND channel = 'webchat'`)
+    .bind(websiteToken)
+    .first<InboxRow>();
+}
+
+/** The conversation the visitor is in (the contact's current one in this inbox), if any. */
+async function currentConversation(env: Env, claims: VisitorClaims): Promise<string | null> {
+  const settings = await workspaceSettings(env, claims.ws);
+  const scope = settings.conversationGrouping === 'contact' ? '*' : claims.inb;
+  return env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
+    .bind(claims.ws, claims.ct, scope)
+    .first<string>('conversation_id');
+}
+
+export const widgetRoutes = new Hono<WidgetEnv>();
+
+widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
+  const body = c.req.valid('json');
+  const inbox = await inboxByToken(c.env, body.websiteToken);
+  if (!inbox || !inbox.enabled) throw Problem.unauthorized('Unknown or disabled website token');
+  const ws = inbox.workspace_id;
+  let contactId: string | null = null;
+
+  if (body.identifier !== undefined || body.identifierHash !== undefined) {
+    if (!body.identifier || !body.identifierHash) throw Problem.badRequest(body.identifier ? 'identifierHash' : 'identifier', 'identifier and identifierHash go together');
+    const config = await decryptJson<{ identitySecret?: string }>(c.env.ENCRYPTION_KEY, inbox.config_encrypted);
+    const expected = config.identitySecret ? toHex(await hmacSha256(config.identitySecret, body.identifier)) : '';
+    if (!expected || !timingSafeEqual(expected, body.identifierHash.toLowerCase())) throw Problem.unauthorized('identifierHash does not match the identifier');
+    contactId = await c.env.DB.prepare(`SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = 'webchat' AND external_id = ?`)
+      .bind(ws, `user:${body.identifier}`)
+      .first<string>('contact_id');
+    if (!contactId) contactId = await createVisitorContact(c.env, ws, inbox.id, `user:${body.identifier}`, body.name, body.email);
+  } else {
+    const claims = await readVisitor(c.env, body.visitorToken);
+    if (claims && claims.inb === inbox.id) contactId = claims.ct;
+    else contactId = await createVisitorContact(c.env, ws, inbox.id, `anon:${newId('v')}`, body.name, body.email);
+  }
+  // Follow merges: a visitor whose contact was merged continues as the surviving contact.
+  const merged = await c.env.DB.prepare(`SELECT merged_into FROM contacts WHERE id = ? AND workspace_id = ?`).bind(contactId, ws).first<string | null>('merged_into');
+  if (merged) contactId = merged;
+  if (body.name || body.email) {
+    await c.env.DB.prepare(`UPDATE contacts SET name = coalesce(?, name), email = coalesce(?, email), updated_at = ? WHERE id = ? AND workspace_id = ?`)
+      .bind(body.name ?? null, body.email ?? null, Date.now(), contactId, ws)
+      .run();
+  }
+  const claims: VisitorClaims = { typ: 'visitor', ws, inb: inbox.id, ct: contactId, iat: Math.floor(Date.now() / 1000) };
+  const visitorToken = await sign({ ...claims, exp: claims.iat + VISITOR_TOKEN_TTL_S }, visitorSecret(c.env), 'HS256');
+  const settings = JSON.parse(inbox.settings || '{}') as { greeting?: string; color?: string };
+  return c.json({
+    visitorToken,
+    contactId,
+    conversationId: await currentConversation(c.env, claims),
+    inbox: { id: inbox.id, name: inbox.name, greeting: settings.greeting ?? null, color: settings.color ?? null },
+  });
+});
+
+async function createVisitorContact(env: Env, ws: string, inboxId: string, externalId: string, name?: string, email?: string): Promise<string> {
+  const id = newId('ct');
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`).bind(id, ws, name || null, email ?? null, now, now),
+    env.DB.prepare(`INSERT INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, 'webchat', ?, ?)`).bind(newId('cid'), ws, id, externalId, inboxId),
+  ]);
+  return id;
+}
+
+/** Bearer visitor token (header) for REST; ?token= for the socket, which cannot send headers. */
+async function requireVisitor(c: Context<WidgetEnv>, next: () => Promise<void>) {
+  const header = c.req.header('authorization');
+  const token = header?.toLowerCase().startsWith('bearer ') ? header.slice(7) : c.req.query('token');
+  const claims = await readVisitor(c.env, token);
+  if (!claims) throw Problem.unauthorized('A valid visitor token is required');
+  c.set('visitor', claims);
+  await next();
+}
+
+widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))) })), async (c) => {
+  const claims = c.get('visitor');
+  const conversationId = await currentConversation(c.env, claims);
+  if (!conversationId) return c.json({ conversationId: null, seq: 0, items: [] });
+  const stub = conversationStub(c.env, claims.ws, conversationId);
+  const after = c.req.valid('query').after;
+  const items = await stub.messages({ after: after ?? 0, limit: 500, includeNotes: false });
+  const state = await stub.state();
+  return c.json({ conversationId, seq: state?.seq ?? 0, items: await withFileUrls(c.env, items) });
+});
+
+widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async (c) => {
+  const claims = c.get('visitor');
+  const body = c.req.valid('json');
+  const contact = await c.env.DB.prepare(`SELECT name, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<{ name: string | null; blocked: number }>();
+  if (!contact) throw Problem.unauthorized('This visitor no longer exists');
+  if (contact.blocked) throw Problem.forbidden('This conversation is closed');
+  const res = await deliverInbound(
+    c.env,
+    { workspaceId: claims.ws, contactId: claims.ct, inboxId: claims.inb, channel: 'webchat' },
+    { direction: 'inbound', author: { type: 'contact', id: claims.ct, name: contact.name }, text: body.text, externalId: body.clientId },
+  );
+  return c.json({ conversationId: res.conversationId, message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
+});
+
+widgetRoutes.get('/ws', requireVisitor, async (c) => {
+  if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
+  const claims = c.get('visitor');
+  const conversationId = await currentConversation(c.env, claims);
+  if (!conversationId) throw Problem.notFound('Conversation');
+  const contact = await c.env.DB.prepare(`SELECT name, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<{ name: string | null; blocked: number }>();
+  if (!contact || contact.blocked) throw Problem.forbidden('This conversation is closed');
+  const headers = new Headers(c.req.raw.headers);
+  headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name }));
+  return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
+});
+
+/** /demo: a sample website with the widget embedded (the first web chat inbox, or ?token=). */
+export async function demoPage(c: Context<{ Bindings: Env }>): Promise<Response> {
+  let token = c.req.query('token') ?? null;
+  if (!token && c.env.ENVIRONMENT === 'development') {
+    token = await c.env.DB.prepare(`SELECT website_token FROM inboxes WHERE channel = 'webchat' AND enabled = 1 ORDER BY created_at LIMIT 1`).first<string>('website_token');
+  }
+  if (!token) throw Problem.notFound('Demo page (pass ?token=<website token>)');
+  return c.html(demoPageHtml(token, new URL(c.req.url).origin));
+}
