@@ -53,6 +53,8 @@ export class ConversationDO extends DurableObject<Env> {
   #flushing: Promise<void> | null = null;
   #flushAgain = false;
   #outboxFailures = 0;
+  #live: { state: Conversation; types: Set<ConversationEvent['type']>; previousAssigneeId: string | null } | null = null;
+  #liveSending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -103,6 +105,8 @@ export class ConversationDO extends DurableObject<Env> {
     if (input.direction === 'inbound' && !acceptsInbound(state, now, { reopenWindowMs })) return { ok: false, reason: 'closed' };
 
     const isNote = input.isInternalNote === true;
+    // Web chat delivers over the visitor's socket: a reply with the visitor connected is delivered as it is stored.
+    const webchatVisitorHere = !isNote && input.direction === 'outbound' && state.channel === 'webchat' && this.#room.hasVisitor();
     const message: Message = {
       id: newId('msg'),
       conversationId: state.id,
@@ -116,7 +120,7 @@ export class ConversationDO extends DurableObject<Env> {
       isInternalNote: isNote,
       externalId: input.externalId ?? null,
       channel: state.channel,
-      status: isNote || input.direction === 'inbound' ? 'delivered' : (input.status ?? 'sent'),
+      status: isNote || input.direction === 'inbound' || webchatVisitorHere ? 'delivered' : (input.status ?? 'sent'),
       statusReason: null,
       createdAt: input.createdAt ?? now,
       updatedAt: now,
@@ -129,11 +133,6 @@ export class ConversationDO extends DurableObject<Env> {
       input.author,
     );
     this.#commit(transition, message);
-    // Webchat delivery is the visitor's socket: a message pushed to a connected visitor is delivered.
-    if (message.direction === 'outbound' && state.channel === 'webchat' && this.#room.hasVisitor()) {
-      this.updateDelivery({ messageId: message.id, status: 'delivered' });
-      return { ok: true, message: this.#store.messageById(message.id, state.id)!, conversation: this.#state!, duplicate: false };
-    }
     return { ok: true, message, conversation: this.#state!, duplicate: false };
   }
 
@@ -282,6 +281,7 @@ export class ConversationDO extends DurableObject<Env> {
       return;
     }
     const at = Date.now();
+    const previousAssigneeId = this.#state?.assigneeId ?? null;
     let seq = this.#state?.seq ?? 0;
     const events: ConversationEvent[] = transition.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
     const next: Conversation = { ...transition.state, seq };
@@ -308,7 +308,37 @@ export class ConversationDO extends DurableObject<Env> {
     this.#state = next;
     this.#armAlarm();
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
+    if (events.some((e) => e.type !== 'message.status')) this.#notifyWorkspace(next, events, previousAssigneeId);
     this.#kickFlush();
+  }
+
+  /**
+   * Tell the WorkspaceDO (agents' list sockets) about the new state. Coalesced: while one call is in
+   * flight, later changes merge into the next. Live updates only; lists reload the truth over REST.
+   */
+  #notifyWorkspace(state: Conversation, events: ConversationEvent[], previousAssigneeId: string | null): void {
+    if (this.#live) {
+      this.#live.state = state;
+      for (const e of events) this.#live.types.add(e.type);
+    } else {
+      this.#live = { state, types: new Set(events.map((e) => e.type)), previousAssigneeId };
+    }
+    if (this.#liveSending) return;
+    this.#liveSending = true;
+    const workspace = this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(state.workspaceId));
+    void (async () => {
+      try {
+        while (this.#live) {
+          const { state: s, types, previousAssigneeId: prev } = this.#live;
+          this.#live = null;
+          await workspace.conversationChanged(s, [...types], prev);
+        }
+      } catch (err) {
+        console.warn(`conversation ${state.id}: live update failed: ${String(err)}`);
+      } finally {
+        this.#liveSending = false;
+      }
+    })();
   }
 
   #hydrate(e: ConversationEvent, known?: Message): ServerEvent {

@@ -90,3 +90,99 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+// ---- API test helpers (test/api) ----
+
+let ipCounter = 0;
+/** A client address of its own: logins from tests must not share the per-address login limit. */
+export function freshIp(): string {
+  ipCounter++;
+  return `10.${(ipCounter >> 16) & 255}.${(ipCounter >> 8) & 255}.${ipCounter & 255}`;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** Logs in from a fresh client address; returns the raw response. */
+export function login(email: string, password = PASSWORD, ip = freshIp()) {
+  return call('POST', '/api/auth/login', { body: { email, password }, headers: { 'cf-connecting-ip': ip } });
+}
+
+/** Like addUser, but logs in from a fresh client address (many users per suite stay under the per-address limit). */
+export async function addMember(ws: Workspace, role: 'manager' | 'staff' | 'personal', teamIds: string[] = []) {
+  const email = `${unique(role)}@example.com`;
+  const created = await call('POST', '/api/users', { token: ws.token, body: { email, name: `${role} ${unique('n')}`, password: PASSWORD, role, teamIds } });
+  if (created.status !== 201) throw new Error(`add user failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const res = await login(email);
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { token: res.body.token as string, userId: created.body.id as string, email };
+}
+
+export async function createTeam(ws: Workspace, name = unique('team'), memberIds: string[] = []): Promise<string> {
+  const res = await call('POST', '/api/teams', { token: ws.token, body: { name, memberIds } });
+  if (res.status !== 201) throw new Error(`team failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+/** A contact reachable on web chat (so POST /api/conversations can write to it). */
+export async function createContact(ws: Workspace, body: Record<string, unknown> = {}) {
+  const res = await call('POST', '/api/contacts', { token: ws.token, body: { name: unique('Contact '), identities: [{ channel: 'webchat', externalId: unique('ext') }], ...body } });
+  if (res.status !== 201) throw new Error(`contact failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; name: string | null; email: string | null; phone: string | null; tags: string[] };
+}
+
+/** A new web chat conversation: a fresh visitor writes `text`. */
+export async function visitorConversation(websiteToken: string, text = 'Hello there', extra: Record<string, unknown> = {}) {
+  const v = await visitor(websiteToken, extra);
+  const said = await visitorSays(v.visitorToken, text);
+  return { id: said.conversationId, contactId: v.contactId, visitorToken: v.visitorToken, message: said.message };
+}
+
+export function qs(query: Record<string, string | number | boolean | undefined>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export interface ListPage {
+  items: { id: string; status: string; [k: string]: any }[];
+  nextCursor: string | null;
+  counts: Record<'open' | 'pending' | 'snoozed' | 'closed' | 'all', number>;
+}
+
+export async function listConversations(token: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<Res<ListPage>> {
+  return call<ListPage>('GET', `/api/conversations${qs(query)}`, { token });
+}
+
+/** Ids of a list query, waiting until the (asynchronous) projection satisfies `ready`. */
+export async function listWhen(token: string, query: Record<string, string | number | boolean | undefined>, ready: (page: ListPage) => boolean, timeoutMs = 5000): Promise<ListPage> {
+  let last: Res<ListPage> | undefined;
+  try {
+    return await eventually(async () => {
+      last = await listConversations(token, query);
+      return last.status === 200 && ready(last.body) ? last.body : null;
+    }, timeoutMs);
+  } catch (err) {
+    throw new Error(`list ${JSON.stringify(query)} never became ready; last: ${last?.status} ${JSON.stringify(last?.body)?.slice(0, 2000)}`, { cause: err });
+  }
+}
+
+/** Same members, any order. */
+export function sameIds(a: string[], b: string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/**
+ * Asserts an RFC 9457 problem response with `status`; when `field` is given, that `errors[]` names it
+ * (a string matches exactly or as the last dotted segment, e.g. 'limit' matches 'query.limit').
+ */
+export function expectProblem(res: Res, status: number, field?: string | RegExp): void {
+  const where = `${res.status} ${JSON.stringify(res.body)}`;
+  if (res.status !== status) throw new Error(`expected ${status}, got ${where}`);
+  if (!res.headers.get('content-type')?.startsWith('application/problem+json')) throw new Error(`expected application/problem+json, got ${res.headers.get('content-type')}: ${where}`);
+  if (res.body?.status !== status || typeof res.body?.title !== 'string') throw new Error(`not a problem body: ${where}`);
+  if (field === undefined) return;
+  const fields: string[] = (res.body.errors ?? []).map((e: { field: string }) => e.field);
+  const ok = fields.some((f) => (typeof field === 'string' ? f === field || f.endsWith(`.${field}`) : field.test(f)));
+  if (!ok) throw new Error(`expected errors[] to name ${String(field)}, got [${fields.join(', ')}]: ${where}`);
+}

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env';
 import { authRoutes } from './auth/routes';
 import { contactRoutes } from './contacts/routes';
+import { liveRoutes } from './conversations/live-routes';
 import { conversationRoutes } from './conversations/routes';
 import { seedDemo } from './dev/seed';
 import { mountDocs } from './docs/routes';
@@ -22,6 +23,7 @@ api.route('/', contactRoutes);
 api.route('/', inboxRoutes);
 api.route('/', userRoutes);
 api.route('/', fileRoutes);
+api.route('/', liveRoutes);
 api.post('/dev/seed', async (c) => {
   if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
   return c.json(await seedDemo(c.env));
@@ -29,7 +31,9 @@ api.post('/dev/seed', async (c) => {
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
-app.use('/api/*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+const apiHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin' });
+// A 101 from a Durable Object carries immutable headers; upgrades pass through untouched.
+app.use('/api/*', (c, next) => (c.req.header('upgrade') === 'websocket' ? next() : apiHeaders(c, next)));
 app.use('/api/*', async (c, next) => {
   const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : 1024 * 1024;
   return bodyLimit({ maxSize: limit, onError: () => problemResponse(new Problem(413, 'Payload too large', `Request bodies are limited to ${limit} bytes`)) })(c, next);

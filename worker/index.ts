@@ -2,6 +2,7 @@
 import { app } from './app';
 
 export { ConversationDO } from '../durable-objects/conversation';
+export { WorkspaceDO } from '../durable-objects/workspace';
 
 export default {
   fetch: app.fetch,

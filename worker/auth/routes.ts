@@ -11,7 +11,7 @@ import { valid } from '../http/validate';
 import { requireAuth } from './middleware';
 import { hashPassword, verifyPassword } from './password';
 import { clearAttempts, countAttempt } from './rate-limit';
-import { createApiKey, createSession, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
+import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
 
 const SignupBody = v.object({ workspaceName: Name, name: Name, email: Email, password: Password });
 const LoginBody = v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)) });
@@ -152,5 +152,6 @@ authRoutes.delete('/api-keys/:id', describeRoute({ tags: ['auth'], summary: 'Rev
     .prepare(`UPDATE api_keys SET revoked_at = ?2 WHERE workspace_id = ?1 AND id = ?3 AND (?4 IS NULL OR user_id = ?4)`, Date.now(), id, p.role === 'manager' ? null : p.userId)
     .run();
   if (res.meta.changes === 0) throw Problem.notFound('API key');
+  forgetPrincipals((k) => k.via === 'api_key' && k.credentialId === id);
   return c.body(null, 204);
 });

@@ -20,10 +20,16 @@ export async function createSession(env: Env, user: { id: string; workspaceId: s
   return { token, expiresAt };
 }
 
+/** Drop this isolate's cached principals that match (revocation, disabling, role or team changes). */
+export function forgetPrincipals(match: (p: Principal) => boolean): void {
+  for (const [credential, hit] of cache) if (match(hit.principal)) cache.delete(credential);
+}
+
 export async function revoke(env: Env, principal: Principal): Promise<void> {
-  cache.delete(principal.credentialId);
   if (principal.via === 'session') await env.DB.prepare(`DELETE FROM sessions WHERE id = ?`).bind(principal.credentialId).run();
   else await env.DB.prepare(`UPDATE api_keys SET revoked_at = ? WHERE id = ?`).bind(Date.now(), principal.credentialId).run();
+  // The cache is keyed by the credential string, not its id: evict by id (after the row changed).
+  forgetPrincipals((p) => p.credentialId === principal.credentialId);
 }
 
 export async function createApiKey(env: Env, user: { id: string; workspaceId: string }, name: string): Promise<{ id: string; key: string }> {

@@ -61,13 +61,15 @@ export function parseSearchQuery(q: string): SearchQuery {
  */
 export function ftsExpression(q: SearchQuery): string | null {
   const parts: string[] = [];
+  // A token with no letter or digit indexes to nothing; leave it out rather than match nothing.
+  const meaningful = (s: string) => /[\p{L}\p{N}]/u.test(s);
   for (const w of q.words) {
     const token = w.replace(/["*^:()]/g, ' ').trim();
-    if (token) parts.push(`"${token}"*`);
+    if (meaningful(token)) parts.push(`"${token}"*`);
   }
   for (const p of q.phrases) {
     const phrase = p.replace(/"/g, ' ').trim();
-    if (phrase) parts.push(`"${phrase}"`);
+    if (meaningful(phrase)) parts.push(`"${phrase}"`);
   }
   return parts.length ? parts.join(' AND ') : null;
 }

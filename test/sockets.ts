@@ -1,0 +1,44 @@
+// A WebSocket client for tests: opens through the real Worker and lets a test await frames.
+import { SELF } from 'cloudflare:test';
+import { BASE } from './helpers';
+
+export interface TestSocket {
+  frames: any[];
+  next(match: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
+  send(frame: unknown): void;
+  close(): void;
+}
+
+export async function openSocket(path: string): Promise<TestSocket> {
+  const res = await SELF.fetch(`${BASE}${path}`, { headers: { upgrade: 'websocket' } });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no socket: ${res.status} ${await res.text()}`);
+  ws.accept();
+  const frames: any[] = [];
+  const waiters: { match: (f: any) => boolean; resolve: (f: any) => void; from: number }[] = [];
+  let consumed = 0;
+  ws.addEventListener('message', (e) => {
+    const frame = JSON.parse(String(e.data));
+    frames.push(frame);
+    for (const w of [...waiters]) {
+      if (w.match(frame)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(frame);
+      }
+    }
+  });
+  return {
+    frames,
+    // Resolves with the first frame (already received or arriving) that matches.
+    next(match, timeoutMs = 5000) {
+      const found = frames.slice(consumed).find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(frames).slice(0, 500)}`)), timeoutMs);
+        waiters.push({ match, from: frames.length, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+      });
+    },
+    send: (frame) => ws.send(JSON.stringify(frame)),
+    close: () => ws.close(1000, 'done'),
+  };
+}
