@@ -28,6 +28,12 @@ api.post('/dev/seed', async (c) => {
   if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
   return c.json(await seedDemo(c.env));
 });
+// The floor for benchmarks: Worker → Durable Object → one SQLite write → back. Development only.
+api.post('/dev/probe/:n', async (c) => {
+  if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
+  const stub = c.env.PROBES.get(c.env.PROBES.idFromName(c.req.param('n')));
+  return c.json({ n: await stub.write() });
+});
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);

@@ -3,6 +3,7 @@ import { app } from './app';
 
 export { ConversationDO } from '../durable-objects/conversation';
 export { WorkspaceDO } from '../durable-objects/workspace';
+export { ProbeDO } from '../durable-objects/probe';
 
 export default {
   fetch: app.fetch,

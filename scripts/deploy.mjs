@@ -1,0 +1,82 @@
+// npm run deploy: deploy Parley to the Cloudflare account wrangler is logged in to (the tenant's own).
+// Creates or reuses the D1 database, R2 bucket and queues, sets missing secrets, applies migrations,
+// builds the web assets and deploys. `npm run deploy -- --dry-run` bundles exactly as a deploy
+// would, offline, into .wrangler/dry-run (no account needed).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
+const WRANGLER = new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url).pathname;
+const dryRun = process.argv.includes('--dry-run');
+
+function wrangler(args, { input, quiet } = {}) {
+  const res = spawnSync(process.execPath, [WRANGLER, ...args], { encoding: 'utf8', input, stdio: [input ? 'pipe' : 'inherit', 'pipe', 'pipe'] });
+  if (!quiet) process.stderr.write(res.stderr ?? '');
+  if (res.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${res.stdout}\n${res.stderr}`);
+  return res.stdout;
+}
+
+function run(cmd, args) {
+  const res = spawnSync(cmd, args, { stdio: 'inherit' });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+if (!process.argv.includes('--skip-build')) run('npm', ['run', 'build']);
+const base = readFileSync('wrangler.toml', 'utf8');
+const config = (list) => list.reduce((toml, [from, to]) => toml.replace(from, to), base);
+
+if (dryRun) {
+  const out = '.wrangler/dry-run';
+  mkdirSync(out, { recursive: true });
+  process.stdout.write(wrangler(['deploy', '--dry-run', '--outdir', out]));
+  console.log(`Bundled as a deploy would, into ${out}.`);
+  process.exit(0);
+}
+
+const name = (base.match(/^name\s*=\s*"([^"]+)"/m) ?? [])[1] ?? 'parley';
+const dbName = (base.match(/database_name\s*=\s*"([^"]+)"/) ?? [])[1] ?? 'parley';
+const bucket = (base.match(/bucket_name\s*=\s*"([^"]+)"/) ?? [])[1] ?? 'parley-files';
+
+// D1: reuse by name, or create.
+const databases = JSON.parse(wrangler(['d1', 'list', '--json'], { quiet: true }));
+let db = databases.find((d) => d.name === dbName);
+if (!db) {
+  console.log(`Creating D1 database ${dbName}…`);
+  wrangler(['d1', 'create', dbName]);
+  db = JSON.parse(wrangler(['d1', 'list', '--json'], { quiet: true })).find((d) => d.name === dbName);
+}
+const dbId = db.uuid ?? db.database_id ?? db.id;
+
+// R2 bucket and queues: create when missing ("already exists" is fine).
+const ensure = (args, what) => {
+  try {
+    wrangler(args, { quiet: true });
+    console.log(`Created ${what}.`);
+  } catch (err) {
+    if (!/already exists|already owned/i.test(String(err))) throw err;
+  }
+};
+ensure(['r2', 'bucket', 'create', bucket], `R2 bucket ${bucket}`);
+for (const q of [...base.matchAll(/^\s*queue\s*=\s*"([^"]+)"/gm)].map((m) => m[1])) ensure(['queues', 'create', q], `queue ${q}`);
+
+// The deploy config: the committed wrangler.toml with the real database id (git-ignored, beside it
+// so relative paths still resolve).
+const deployConfig = 'wrangler.deploy.toml';
+writeFileSync(deployConfig, config([[/database_id\s*=\s*"[^"]*"/, `database_id = "${dbId}"`]]));
+
+// Secrets: generated once, never overwritten (rotating ENCRYPTION_KEY would lose inbox credentials).
+let existing = [];
+try {
+  existing = JSON.parse(wrangler(['secret', 'list', '--format', 'json', '-c', deployConfig], { quiet: true })).map((s) => s.name);
+} catch {
+  // first deploy: the Worker does not exist yet
+}
+for (const secret of ['JWT_SECRET', 'ENCRYPTION_KEY']) {
+  if (existing.includes(secret)) continue;
+  console.log(`Setting secret ${secret}…`);
+  wrangler(['secret', 'put', secret, '-c', deployConfig], { input: randomBytes(32).toString('base64url') });
+}
+
+wrangler(['d1', 'migrations', 'apply', 'DB', '--remote', '-c', deployConfig], { input: 'y\n' });
+process.stdout.write(wrangler(['deploy', '-c', deployConfig]));
+console.log(`Deployed ${name}. Open it and sign up: the first sign-up creates your workspace (SIGNUP=first-only).`);
