@@ -24,6 +24,9 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts'],
       exclude: ['test/e2e/**', 'node_modules/**'],
       setupFiles: ['./test/setup.ts'],
+      // Shared 2-core machines: generous per-test time, while every wait inside a test is bounded.
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
     },
   };
 });

@@ -81,7 +81,7 @@ export async function visitorSays(visitorToken: string, text: string, clientId =
 }
 
 /** Waits until a condition holds (the outbox projects asynchronously); no fixed sleeps. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     const v = await fn();
@@ -155,7 +155,7 @@ export async function listConversations(token: string, query: Record<string, str
 }
 
 /** Ids of a list query, waiting until the (asynchronous) projection satisfies `ready`. */
-export async function listWhen(token: string, query: Record<string, string | number | boolean | undefined>, ready: (page: ListPage) => boolean, timeoutMs = 5000): Promise<ListPage> {
+export async function listWhen(token: string, query: Record<string, string | number | boolean | undefined>, ready: (page: ListPage) => boolean, timeoutMs = 15_000): Promise<ListPage> {
   let last: Res<ListPage> | undefined;
   try {
     return await eventually(async () => {

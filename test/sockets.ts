@@ -30,7 +30,7 @@ export async function openSocket(path: string): Promise<TestSocket> {
   return {
     frames,
     // Resolves with the first frame (already received or arriving) that matches.
-    next(match, timeoutMs = 5000) {
+    next(match, timeoutMs = 10_000) {
       const found = frames.slice(consumed).find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 // /api/contacts: list and search, one contact with identities, conversations and timeline,
 // create, update, and merge (identities, conversations and timeline move; the merge is recorded).
-import { and, desc, eq, isNull, like, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
@@ -59,6 +59,9 @@ contactRoutes.get('/contacts', describeRoute({ tags: ['contacts'], summary: 'Lis
     try {
       after = JSON.parse(new TextDecoder().decode(fromBase64Url(q.cursor))) as [number, string];
     } catch {
+      // handled below
+    }
+    if (!Array.isArray(after) || after.length !== 2 || typeof after[0] !== 'number' || typeof after[1] !== 'string') {
       throw Problem.badRequest('cursor', 'is not a cursor this endpoint issued');
     }
   }
@@ -70,8 +73,15 @@ contactRoutes.get('/contacts', describeRoute({ tags: ['contacts'], summary: 'Lis
       scope.where(
         contacts,
         isNull(contacts.mergedInto),
-        term ? or(like(contacts.name, `%${term}%`), like(contacts.email, `%${term.toLowerCase()}%`), like(contacts.phone, `%${term.replace(/\D/g, '') || term}%`)) : undefined,
-        q.tag ? like(contacts.tags, `%"${q.tag.toLowerCase().replace(/"/g, '')}"%`) : undefined,
+        // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and input must not act as a wildcard.
+        term
+          ? or(
+              sql`instr(lower(${contacts.name}), lower(${term})) > 0`,
+              sql`instr(${contacts.email}, ${term.toLowerCase()}) > 0`,
+              sql`instr(${contacts.phone}, ${term.replace(/\D/g, '') || term}) > 0`,
+            )
+          : undefined,
+        q.tag ? sql`instr(${contacts.tags}, ${JSON.stringify(q.tag.toLowerCase())}) > 0` : undefined,
         after ? or(lt(contacts.updatedAt, after[0]), and(eq(contacts.updatedAt, after[0]), lt(contacts.id, after[1]))) : undefined,
       ),
     )

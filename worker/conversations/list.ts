@@ -78,8 +78,10 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
   if (f.unread) add('c.last_customer_seq > coalesce(r.last_read_seq, 0)');
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
-  if (q?.phone) add(`ct.phone LIKE ?`, `%${phoneDigits(q.phone)}%`);
-  if (q?.email) add(`ct.email LIKE ?`, `%${q.email}%`);
+  // Substring matches use instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and user input
+  // must not act as % or _ wildcards.
+  if (q?.phone) add(`instr(ct.phone, ?) > 0`, phoneDigits(q.phone));
+  if (q?.email) add(`instr(lower(ct.email), lower(?)) > 0`, q.email);
   if (q) {
     const fts = ftsExpression(q);
     if (fts) {
@@ -87,10 +89,10 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
       add(
         `(c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
                    WHERE messages_fts MATCH ? AND ms.workspace_id = c.workspace_id)
-          OR ct.name LIKE ? OR ct.email LIKE ?)`,
+          OR instr(lower(ct.name), lower(?)) > 0 OR instr(lower(ct.email), lower(?)) > 0)`,
         fts,
-        `%${text}%`,
-        `%${text}%`,
+        text,
+        text,
       );
     }
   }

@@ -64,11 +64,13 @@ export async function deliverInbound(env: Env, target: InboundTarget, message: I
 export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null): Promise<Delivered> {
   const settings = await workspaceSettings(env, target.workspaceId);
   const scope = settings.conversationGrouping === 'contact' ? '*' : target.inboxId;
-  const id = newId('cnv');
+  const id = await startId(target, message.externalId);
   const stub = conversationStub(env, target.workspaceId, id);
   await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId }, actor);
   const res = await stub.addMessage(message, Number.MAX_SAFE_INTEGER);
   if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
+  // A retry changes nothing, not even which conversation is the contact's current one.
+  if (res.duplicate) return { ...res, conversationId: id };
   await env.DB.prepare(
     `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
      ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
@@ -76,4 +78,17 @@ export async function startConversation(env: Env, target: InboundTarget, message
     .bind(target.workspaceId, target.contactId, scope, id)
     .run();
   return { ...res, conversationId: id };
+}
+
+const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A retried start (same client id) must reach the same conversation, so its id is derived from the
+ * idempotency key; without one every start is a new conversation.
+ */
+async function startId(target: InboundTarget, clientId: string | null | undefined): Promise<string> {
+  if (!clientId) return newId('cnv');
+  const key = `${target.workspaceId}\n${target.contactId}\n${target.inboxId}\n${clientId}`;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
+  return `cnv_${[...digest.subarray(0, 26)].map((b) => ID_ALPHABET[b & 31]).join('')}`;
 }

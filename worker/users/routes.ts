@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireAuth, requireRole } from '../auth/middleware';
 import { hashPassword } from '../auth/password';
+import { forgetPrincipals } from '../auth/session';
 import { ROLES } from '../auth/principal';
 import { newId } from '../db/ids';
 import { tags, teams, users, workspaces } from '../db/schema';
@@ -115,6 +116,8 @@ userRoutes.patch('/users/:id', describeRoute({ tags: ['users'], summary: 'Change
   await scope.update(users, id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
   if (teamIds) await setMembership(scope, teamIds.map((teamId) => ({ teamId, userId: id })), { userId: id }, 'teamIds');
   if (body.disabled) await c.env.DB.prepare(`DELETE FROM sessions WHERE user_id = ?`).bind(id).run();
+  // Role, teams and disabling decide what their existing credentials may do: no stale cached principal.
+  forgetPrincipals((p) => p.userId === id);
   return c.json(userJson((await scope.find(users, id))!, (await teamIdsByUser(c)).get(id) ?? []));
 });
 
@@ -135,7 +138,10 @@ userRoutes.post('/teams', describeRoute({ tags: ['teams'], summary: 'Create a te
   if ((await scope.list(teams, eq(teams.name, body.name))).length) throw Problem.conflict('A team with this name exists', 'name');
   const id = newId('team');
   await scope.insert(teams, { id, name: body.name });
-  if (body.memberIds) await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
+  if (body.memberIds) {
+    await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
+    forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+  }
   return c.json({ id, name: body.name, memberIds: body.memberIds ?? [] }, 201);
 });
 
@@ -145,7 +151,10 @@ userRoutes.patch('/teams/:id', describeRoute({ tags: ['teams'], summary: 'Rename
   const body = c.req.valid('json');
   if (!(await scope.find(teams, id))) throw Problem.notFound('Team');
   if (body.name) await scope.update(teams, id, { name: body.name });
-  if (body.memberIds) await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
+  if (body.memberIds) {
+    await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
+    forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+  }
   return c.json({ ok: true });
 });
 
@@ -154,6 +163,7 @@ userRoutes.delete('/teams/:id', describeRoute({ tags: ['teams'], summary: 'Delet
   const id = c.req.param('id');
   if (!(await scope.find(teams, id))) throw Problem.notFound('Team');
   await scope.d1.batch([scope.prepare(`DELETE FROM team_members WHERE workspace_id = ? AND team_id = ?`, id), scope.prepare(`DELETE FROM teams WHERE workspace_id = ? AND id = ?`, id)]);
+  forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
   return c.body(null, 204);
 });
 

@@ -123,6 +123,21 @@ async function createVisitorContact(env: Env, ws: string, inboxId: string, exter
   return id;
 }
 
+/**
+ * The visitor's contact (following a merge: a token issued before it names the merged-away contact)
+ * and whether the inbox their token names still takes messages. One query.
+ */
+function visitorContact(env: Env, claims: VisitorClaims) {
+  return env.DB.prepare(
+    `SELECT coalesce(m.id, c.id) AS id, coalesce(m.name, c.name) AS name, coalesce(m.blocked, c.blocked) AS blocked,
+       coalesce((SELECT i.enabled FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2), 0) AS inbox_enabled
+     FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
+     WHERE c.id = ?1 AND c.workspace_id = ?2`,
+  )
+    .bind(claims.ct, claims.ws, claims.inb)
+    .first<{ id: string; name: string | null; blocked: number; inbox_enabled: number }>();
+}
+
 /** Bearer visitor token (header) for REST; ?token= for the socket, which cannot send headers. */
 async function requireVisitor(c: Context<WidgetEnv>, next: () => Promise<void>) {
   const header = c.req.header('authorization');
@@ -134,7 +149,9 @@ async function requireVisitor(c: Context<WidgetEnv>, next: () => Promise<void>) 
 }
 
 widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))) })), async (c) => {
-  const claims = c.get('visitor');
+  const token = c.get('visitor');
+  const contact = await visitorContact(c.env, token);
+  const claims = contact ? { ...token, ct: contact.id } : token;
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) return c.json({ conversationId: null, seq: 0, items: [] });
   const stub = conversationStub(c.env, claims.ws, conversationId);
@@ -145,11 +162,13 @@ widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v
 });
 
 widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async (c) => {
-  const claims = c.get('visitor');
+  const token = c.get('visitor');
   const body = c.req.valid('json');
-  const contact = await c.env.DB.prepare(`SELECT name, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<{ name: string | null; blocked: number }>();
+  const contact = await visitorContact(c.env, token);
   if (!contact) throw Problem.unauthorized('This visitor no longer exists');
+  const claims = { ...token, ct: contact.id };
   if (contact.blocked) throw Problem.forbidden('This conversation is closed');
+  if (!contact.inbox_enabled) throw Problem.forbidden('This chat is disabled');
   const res = await deliverInbound(
     c.env,
     { workspaceId: claims.ws, contactId: claims.ct, inboxId: claims.inb, channel: 'webchat' },
@@ -160,11 +179,12 @@ widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async
 
 widgetRoutes.get('/ws', requireVisitor, async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
-  const claims = c.get('visitor');
+  const token = c.get('visitor');
+  const contact = await visitorContact(c.env, token);
+  if (!contact || contact.blocked || !contact.inbox_enabled) throw Problem.forbidden('This conversation is closed');
+  const claims = { ...token, ct: contact.id };
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) throw Problem.notFound('Conversation');
-  const contact = await c.env.DB.prepare(`SELECT name, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<{ name: string | null; blocked: number }>();
-  if (!contact || contact.blocked) throw Problem.forbidden('This conversation is closed');
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name }));
   return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
