@@ -36,7 +36,7 @@ export async function startServer(opts = {}) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})\n${output.slice(-3000)}`);
     try {
-      const res = await fetch(`${origin}/healthz`);
+      const res = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) break;
     } catch {
       // not up yet

@@ -1,0 +1,100 @@
+// Shared plumbing for the browser tests: the local server, Debian's Chromium through
+// playwright-core, API calls from Node, axe-core checks and screenshots. Every wait is bounded.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from '../../scripts/local-server.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+export const SCREENSHOTS = join(root, 'test/e2e/screenshots');
+const AXE = join(root, 'node_modules/axe-core/axe.min.js');
+export const PASSWORD = 'parley-demo';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+/** Starts the server (fresh state, seeded) and Chromium; `close()` stops both and removes the temp dirs. */
+export async function startHarness({ port = 8801 } = {}) {
+  if (!existsSync(join(root, 'dist/index.html'))) throw new Error('dist/index.html is missing: build the app first (npm run build)');
+  const stateDir = mkdtempSync(join(tmpdir(), 'parley-e2e-state-'));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  let server = null;
+  let browser = null;
+  const close = async () => {
+    try {
+      await browser?.close();
+    } catch {
+      // already gone
+    }
+    server?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    // E2E_ORIGIN reuses a server that is already running (for working on the tests themselves).
+    server = process.env.E2E_ORIGIN
+      ? { origin: process.env.E2E_ORIGIN, seed: await (await fetch(`${process.env.E2E_ORIGIN}/api/dev/seed`, { method: 'POST' })).json(), stop() {}, output: () => '' }
+      : await startServer({ port, persistTo: stateDir, seed: true, quiet: true });
+    // launch() gives Chromium a fresh temporary user-data dir of its own (removed on close); each agent
+    // and the visitor then get an isolated context in it.
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, timeout: 30_000 });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { origin: server.origin, seed: server.seed, browser, close, serverOutput: () => server.output() };
+}
+
+/** A JSON API client from Node, authenticated as one demo user. */
+export async function apiClient(origin, email) {
+  const res = await fetch(`${origin}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  const { token, user } = await res.json();
+  const call = async (path, { method, json } = {}) => {
+    const r = await fetch(`${origin}/api${path}`, {
+      method: method ?? (json ? 'POST' : 'GET'),
+      headers: { authorization: `Bearer ${token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+      body: json ? JSON.stringify(json) : undefined,
+    });
+    const body = r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text();
+    if (!r.ok) throw new Error(`${method ?? 'GET'} ${path}: ${r.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  return { token, user, call };
+}
+
+/** A browser context signed in as a demo user (through the API, which sets the session cookie). */
+export async function agentContext(browser, origin, email, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: origin, ...opts });
+  context.setDefaultTimeout(10_000);
+  context.setDefaultNavigationTimeout(15_000);
+  const res = await context.request.post(`${origin}/api/auth/login`, { data: { email, password: PASSWORD } });
+  if (!res.ok()) throw new Error(`login ${email} failed: ${res.status()}`);
+  return context;
+}
+
+/** Collect page errors so a test can assert the app never threw. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Runs axe-core on the page; returns the serious and critical violations. */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")} — ${n.html.slice(0, 120)} — ${(n.failureSummary ?? "").split("\n").slice(1, 2).join("")}`) }));
+  });
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function nonce() {
+  return Math.random().toString(36).slice(2, 8);
+}

@@ -1,0 +1,147 @@
+// Shapes the agent app works with: the server's own types (type-only imports) plus the list and
+// directory records the REST API returns.
+import type { Attachment, Conversation, ConversationEvent, Message, Priority, Status } from '../../../worker/conversations/model';
+import type { ServerFrame, Viewer } from '../../../worker/conversations/socket-protocol';
+
+export type { Attachment, Conversation, ConversationEvent, Message, Priority, Status, ServerFrame, Viewer };
+
+export interface ContactRef {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  avatarUrl: string | null;
+}
+
+/** A row of GET /api/conversations. */
+export interface ListItem {
+  id: string;
+  contactId: string;
+  inboxId: string;
+  channel: string;
+  status: Status;
+  priority: Priority;
+  assigneeId: string | null;
+  teamId: string | null;
+  subject: string | null;
+  tags: string[];
+  snoozeUntil: number | null;
+  closedAt: number | null;
+  lastActivityAt: number;
+  lastMessagePreview: string | null;
+  lastMessageDirection: string | null;
+  lastMessageAuthorType: string | null;
+  waitingSince: number | null;
+  messageCount: number;
+  seq: number;
+  unreadCount: number;
+  createdAt: number;
+  updatedAt: number;
+  contact?: ContactRef | null;
+}
+
+export interface Counts {
+  open: number;
+  pending: number;
+  snoozed: number;
+  closed: number;
+  all: number;
+}
+
+export interface ListPage {
+  items: ListItem[];
+  nextCursor: string | null;
+  counts: Counts;
+}
+
+/** A message with its signed attachment URLs (REST) and, while sending, the client's state. */
+export type ThreadMessage = Omit<Message, 'attachments'> & {
+  attachments: (Attachment & { url?: string })[];
+  /** Set on messages this tab sent that the server has not confirmed. */
+  local?: 'sending' | 'failed';
+  localError?: string;
+};
+
+export type Role = 'manager' | 'staff' | 'personal';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  skills: string[];
+  languages: string[];
+  capacity: number;
+  avatarUrl: string | null;
+  disabled: boolean;
+  teamIds: string[];
+}
+
+export interface Me {
+  user: { id: string; name: string; email: string; role: Role; teamIds: string[]; workspaceId: string };
+  workspace: { id: string; name: string; timezone: string } | null;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  memberIds: string[];
+}
+
+export interface Tag {
+  id: string;
+  name: string;
+  color: string | null;
+}
+
+export interface Inbox {
+  id: string;
+  channel: string;
+  name: string;
+  enabled: boolean;
+  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[] };
+  websiteToken: string | null;
+  configuredKeys: string[];
+  config?: Record<string, unknown>;
+}
+
+export interface Identity {
+  id: string;
+  channel: string;
+  externalId: string;
+  inboxId: string | null;
+  createdAt: number;
+}
+
+export interface TimelineEntry {
+  conversationId?: string;
+  seq?: number;
+  type: string;
+  actorType?: string | null;
+  actorId?: string | null;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export interface ContactDetail extends ContactRef {
+  tags: string[];
+  attributes: Record<string, string | number | boolean | null>;
+  blocked: boolean;
+  createdAt: number;
+  updatedAt: number;
+  identities: Identity[];
+  conversations: ListItem[];
+  timeline: TimelineEntry[];
+}
+
+export interface SavedReply {
+  id: string;
+  name: string;
+  text: string;
+}
+
+export interface BulkResult {
+  succeeded: number;
+  failed: number;
+  results: { id: string; ok: boolean; status: number; error?: string }[];
+}

@@ -1,0 +1,51 @@
+// Settings, in one frame with its own navigation: personal preferences for everyone; inboxes (with
+// the widget embed snippet and identity secret), users and roles, teams and tags for managers.
+// Later features add their sections to SECTIONS.
+import type { ComponentType } from 'preact';
+import { isManager } from '../state/session';
+import { Inboxes } from './Inboxes';
+import { Preferences } from './Preferences';
+import { Tags } from './Tags';
+import { Teams } from './Teams';
+import { Users } from './Users';
+
+interface Section {
+  key: string;
+  label: string;
+  manager: boolean;
+  component: ComponentType;
+}
+
+const SECTIONS: Section[] = [
+  { key: 'preferences', label: 'Notifications', manager: false, component: Preferences },
+  { key: 'inboxes', label: 'Inboxes', manager: true, component: Inboxes },
+  { key: 'users', label: 'Users & roles', manager: true, component: Users },
+  { key: 'teams', label: 'Teams', manager: true, component: Teams },
+  { key: 'tags', label: 'Tags', manager: true, component: Tags },
+];
+
+export function Settings({ section }: { section: string }) {
+  const visible = SECTIONS.filter((s) => !s.manager || isManager.value);
+  const current = visible.find((s) => s.key === section) ?? visible[0];
+  const C = current.component;
+  return (
+    <div class="settings">
+      <nav class="settings-nav" aria-label="Settings">
+        <h1>Settings</h1>
+        <ul>
+          {visible.map((s) => (
+            <li key={s.key}>
+              <a href={`/settings/${s.key}`} class={s.key === current.key ? 'active' : ''} aria-current={s.key === current.key ? 'page' : undefined}>
+                {s.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+        {!isManager.value ? <p class="muted small">Workspace settings are managed by your managers.</p> : null}
+      </nav>
+      <div class="settings-body">
+        <C />
+      </div>
+    </div>
+  );
+}

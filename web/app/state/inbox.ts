@@ -1,0 +1,467 @@
+// The conversation list: the API query the current view and filters make, its pages, live merging
+// of changed conversations (from the live socket or, without one, from polling), counts for the
+// views, selection for batch actions and the keyboard cursor.
+import { batch, computed, effect, signal } from '@preact/signals';
+import { api, errorText } from '../lib/api';
+import { startOfDay } from '../lib/format';
+import { load, save } from '../lib/storage';
+import type { BulkResult, Counts, ListItem, ListPage } from '../lib/types';
+import { filters, route, type Filters, type View } from './route';
+import { channels, me, myId, teams, usersById } from './session';
+import { toast } from './toast';
+
+export const PAGE_SIZE = 100;
+const PRIORITY_RANK: Record<string, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+export type ApiQuery = Record<string, string>;
+
+const DAY = 86_400_000;
+function timeFrom(time: string): number | null {
+  if (time === 'today') return startOfDay();
+  if (time === '7d') return Date.now() - 7 * DAY;
+  if (time === '30d') return Date.now() - 30 * DAY;
+  return null;
+}
+
+/** The GET /api/conversations parameters for a view and filters (status included). */
+export function apiQuery(view: View, f: Filters): ApiQuery {
+  const q: ApiQuery = {};
+  if (view.kind === 'mine') q.assignee = 'me';
+  else if (view.kind === 'unassigned') q.assignee = 'unassigned';
+  else if (f.assignee) q.assignee = f.assignee;
+  if (view.kind === 'unread' || f.unread) q.unread = 'true';
+  if (view.kind === 'team') q.teamId = view.id;
+  else if (f.teamId) q.teamId = f.teamId;
+  if (view.kind === 'channel') q.channel = view.key;
+  else if (f.channel) q.channel = f.channel;
+  if (f.priority) q.priority = f.priority;
+  if (f.tag) q.tag = f.tag;
+  const from = timeFrom(f.time);
+  if (from !== null) q.updatedAfter = String(from);
+  if (f.q.trim()) q.q = f.q.trim();
+  if (f.status !== 'all') q.status = f.status;
+  // Channel and assignee orders are applied here over the loaded rows (the API orders by activity).
+  q.sort = f.sort === 'channel' || f.sort === 'assignee' ? 'recent' : f.sort;
+  return q;
+}
+
+const currentView = computed<View>(() => {
+  const r = route.value;
+  return r.name === 'inbox' ? r.view : { kind: 'all' };
+});
+export const listQuery = computed(() => apiQuery(currentView.value, filters.value));
+const listKey = computed(() => JSON.stringify(listQuery.value));
+
+export const items = signal<ListItem[]>([]);
+export const counts = signal<Counts | null>(null);
+export const nextCursor = signal<string | null>(null);
+export const listState = signal<'idle' | 'loading' | 'error'>('idle');
+export const listError = signal('');
+export const loadingMore = signal(false);
+/** Conversations this agent marked unread (the server keeps read positions forward-only). */
+export const markedUnread = signal<Set<string>>(new Set());
+
+export const selected = signal<Set<string>>(new Set());
+let anchor = -1;
+/** Index of the keyboard cursor in `items`. */
+export const cursor = signal(0);
+
+/** Comparator for the active sort (API sorts and the two client-side ones). */
+function comparator(sort: Filters['sort']): (a: ListItem, b: ListItem) => number {
+  const byActivityDesc = (a: ListItem, b: ListItem) => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : -1);
+  switch (sort) {
+    case 'oldest':
+      return (a, b) => -byActivityDesc(a, b);
+    case 'priority':
+      return (a, b) => (PRIORITY_RANK[b.priority] ?? 1) - (PRIORITY_RANK[a.priority] ?? 1) || byActivityDesc(a, b);
+    case 'waiting':
+      return (a, b) => (a.waitingSince ?? Number.MAX_SAFE_INTEGER) - (b.waitingSince ?? Number.MAX_SAFE_INTEGER) || (a.id < b.id ? -1 : 1);
+    case 'channel':
+      return (a, b) => a.channel.localeCompare(b.channel) || byActivityDesc(a, b);
+    case 'assignee': {
+      const name = (id: string | null) => (id ? (usersById.value.get(id)?.name ?? '~') : '~~');
+      return (a, b) => name(a.assigneeId).localeCompare(name(b.assigneeId)) || byActivityDesc(a, b);
+    }
+    default:
+      return byActivityDesc;
+  }
+}
+
+const clientSorted = (sort: Filters['sort']) => sort === 'channel' || sort === 'assignee';
+
+/** Whether a conversation belongs in the list for this query (all but the free-text search). */
+export function matches(item: ListItem, q: ApiQuery): boolean {
+  if (q.status && !q.status.split(',').includes(item.status)) return false;
+  if (q.assignee === 'me' && item.assigneeId !== myId.value) return false;
+  if ((q.assignee === 'unassigned' || q.assignee === 'none') && item.assigneeId !== null) return false;
+  if (q.assignee && !['me', 'unassigned', 'none'].includes(q.assignee) && item.assigneeId !== q.assignee) return false;
+  if (q.teamId && item.teamId !== q.teamId) return false;
+  if (q.channel && !q.channel.split(',').includes(item.channel)) return false;
+  if (q.priority && !q.priority.split(',').includes(item.priority)) return false;
+  if (q.tag && !q.tag.split(',').every((t) => item.tags.includes(t.toLowerCase()))) return false;
+  if (q.unread === 'true' && !(item.unreadCount > 0)) return false;
+  if (q.updatedAfter && item.updatedAt <= Number(q.updatedAfter)) return false;
+  return true;
+}
+
+let loadController: AbortController | null = null;
+
+export async function reload(): Promise<void> {
+  loadController?.abort();
+  const controller = (loadController = new AbortController());
+  const q = listQuery.value;
+  listState.value = 'loading';
+  try {
+    const page = await api<ListPage>('/conversations', { query: { ...q, limit: PAGE_SIZE }, signal: controller.signal });
+    if (controller.signal.aborted) return;
+    batch(() => {
+      items.value = sortIfClient(page.items);
+      nextCursor.value = page.nextCursor;
+      counts.value = page.counts;
+      listState.value = 'idle';
+      if (cursor.value >= page.items.length) cursor.value = 0;
+    });
+    for (const item of page.items) remember(item);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') return;
+    listError.value = errorText(err);
+    listState.value = 'error';
+  }
+}
+
+function sortIfClient(list: ListItem[]): ListItem[] {
+  const sort = filters.value.sort;
+  return clientSorted(sort) ? [...list].sort(comparator(sort)) : list;
+}
+
+export async function loadMore(): Promise<void> {
+  const cursorValue = nextCursor.value;
+  if (!cursorValue || loadingMore.value || listState.value !== 'idle') return;
+  loadingMore.value = true;
+  const key = listKey.value;
+  try {
+    const page = await api<ListPage>('/conversations', { query: { ...listQuery.value, limit: PAGE_SIZE, cursor: cursorValue } });
+    if (key !== listKey.value) return;
+    const have = new Set(items.value.map((i) => i.id));
+    batch(() => {
+      items.value = sortIfClient([...items.value, ...page.items.filter((i) => !have.has(i.id))]);
+      nextCursor.value = page.nextCursor;
+    });
+  } catch (err) {
+    toast(`Could not load more conversations: ${errorText(err)}`, 'error');
+  } finally {
+    loadingMore.value = false;
+  }
+}
+
+// A new query starts a fresh list and selection.
+let lastKey = '';
+effect(() => {
+  const user = me.value?.user.id;
+  if (!user) {
+    lastKey = '';
+    return;
+  }
+  const key = `${user}:${listKey.value}`;
+  if (key === lastKey) return;
+  lastKey = key;
+  selected.value = new Set();
+  anchor = -1;
+  cursor.value = 0;
+  void reload();
+});
+
+/**
+ * A conversation changed (live frame, poll, thread event or our own action): update, insert or
+ * remove it so the list matches its query and order. Rows without a contact are fetched once.
+ */
+export function upsert(change: Partial<ListItem> & { id: string }): void {
+  const list = items.value;
+  const at = list.findIndex((i) => i.id === change.id);
+  const prev = at >= 0 ? list[at] : undefined;
+  const known = knownItems.get(change.id);
+  const merged = { ...known, ...prev, ...dropUndefined(change) } as ListItem;
+  merged.contact = change.contact ?? prev?.contact ?? known?.contact ?? null;
+  if (typeof merged.unreadCount !== 'number') merged.unreadCount = 0;
+  if (!Array.isArray(merged.tags)) merged.tags = [];
+  remember(merged);
+  const q = listQuery.value;
+  if (q.q) {
+    // Free-text matches are the server's call: update in place, and look again soon.
+    if (prev) items.value = list.map((i) => (i.id === merged.id ? merged : i));
+    scheduleTopRefresh();
+    return;
+  }
+  const belongs = merged.status !== undefined && matches(merged, q);
+  if (!belongs) {
+    if (prev) items.value = list.filter((i) => i.id !== change.id);
+    return;
+  }
+  if (!merged.contact) {
+    void fetchRow(merged.id);
+    return;
+  }
+  const rest = at >= 0 ? [...list.slice(0, at), ...list.slice(at + 1)] : [...list];
+  const cmp = comparator(filters.value.sort);
+  let pos = rest.findIndex((i) => cmp(merged, i) < 0);
+  if (pos === -1) {
+    // Past the loaded pages: it arrives with its page, unless this is the whole list.
+    if (nextCursor.value && !prev) return;
+    pos = rest.length;
+  }
+  rest.splice(pos, 0, merged);
+  items.value = rest;
+}
+
+function dropUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+const fetching = new Set<string>();
+async function fetchRow(id: string): Promise<void> {
+  if (fetching.has(id)) return;
+  fetching.add(id);
+  try {
+    const c = await api<ListItem & { contact: ListItem['contact'] }>(`/conversations/${id}`);
+    if (c.contact) upsert({ ...c, contact: { id: c.contact.id, name: c.contact.name, email: c.contact.email, phone: c.contact.phone, avatarUrl: c.contact.avatarUrl } });
+  } catch {
+    // Not visible to us (any more): nothing to show.
+  } finally {
+    fetching.delete(id);
+  }
+}
+
+let topTimer: ReturnType<typeof setTimeout> | undefined;
+function scheduleTopRefresh(): void {
+  clearTimeout(topTimer);
+  topTimer = setTimeout(refreshTop, 800);
+}
+
+/** Refetch the first page and put it in front of whatever else is loaded. */
+async function refreshTop(): Promise<void> {
+  const key = listKey.value;
+  try {
+    const page = await api<ListPage>('/conversations', { query: { ...listQuery.value, limit: PAGE_SIZE } });
+    if (key !== listKey.value) return;
+    const fresh = new Set(page.items.map((i) => i.id));
+    const tail = page.nextCursor ? items.value.slice(page.items.length).filter((i) => !fresh.has(i.id)) : [];
+    batch(() => {
+      items.value = sortIfClient([...page.items, ...tail]);
+      counts.value = page.counts;
+    });
+  } catch {
+    // The next change tries again.
+  }
+}
+
+/** Apply a local change to a conversation at once (before the server confirms it). */
+export function patchItem(id: string, patch: Partial<ListItem>): void {
+  const existing = items.value.find((i) => i.id === id) ?? knownItems.get(id);
+  if (!existing) return;
+  upsert({ ...existing, ...patch, id });
+}
+
+// ---- What we know about every conversation we have seen, for notifications and contacts ----
+
+const knownItems = new Map<string, ListItem>();
+function remember(item: ListItem): void {
+  knownItems.set(item.id, { ...knownItems.get(item.id), ...item });
+}
+export function knownItem(id: string): ListItem | undefined {
+  return knownItems.get(id);
+}
+
+// ---- Mark unread (kept locally: see the report's API note) ----
+
+markedUnread.value = new Set(load<string[]>('unread', []));
+export function setMarkedUnread(id: string, on: boolean): void {
+  const next = new Set(markedUnread.value);
+  if (on) next.add(id);
+  else next.delete(id);
+  markedUnread.value = next;
+  save('unread', [...next]);
+}
+
+// ---- Counts per view (nav), refreshed after changes ----
+
+export const navCounts = signal<Record<string, Counts>>({});
+let countsTimer: ReturnType<typeof setTimeout> | undefined;
+let countsInFlight = false;
+
+/** Throttled: a burst of changes costs one refresh. */
+export function refreshCountsSoon(delay = 3000): void {
+  if (countsTimer) return;
+  countsTimer = setTimeout(() => {
+    countsTimer = undefined;
+    void refreshCounts();
+  }, delay);
+}
+
+/** One small request per view (limit=1: only the counts matter). */
+export async function refreshCounts(): Promise<void> {
+  if (!me.value || countsInFlight) return;
+  countsInFlight = true;
+  const views: [string, ApiQuery][] = [
+    ['all', {}],
+    ['today', { updatedAfter: String(startOfDay()) }],
+    ['mine', { assignee: 'me' }],
+    ['unassigned', { assignee: 'unassigned' }],
+    ['unread', { unread: 'true' }],
+    ...teams.value.map((t): [string, ApiQuery] => [`team:${t.id}`, { teamId: t.id }]),
+    ...channels.value.map((c): [string, ApiQuery] => [`channel:${c}`, { channel: c }]),
+    ['list', { ...listQuery.value }],
+  ];
+  try {
+    const results = await Promise.all(views.map(([, q]) => api<ListPage>('/conversations', { query: { ...q, status: undefined, limit: 1 } }).catch(() => null)));
+    const next: Record<string, Counts> = {};
+    views.forEach(([key], i) => {
+      const r = results[i];
+      if (r) next[key] = r.counts;
+    });
+    navCounts.value = next;
+    if (next.list) counts.value = next.list;
+  } finally {
+    countsInFlight = false;
+  }
+}
+
+/** Conversations with unread messages that still need work (for the tab title). */
+export const unreadTotal = computed(() => {
+  const c = navCounts.value.unread;
+  const server = c ? c.open + c.pending : 0;
+  return server + [...markedUnread.value].filter((id) => (knownItems.get(id)?.unreadCount ?? 0) === 0).length;
+});
+
+// ---- Selection and cursor ----
+
+export function toggleSelect(id: string, opts: { range?: boolean; index?: number } = {}): void {
+  const next = new Set(selected.value);
+  const list = items.value;
+  const index = opts.index ?? list.findIndex((i) => i.id === id);
+  if (opts.range && anchor >= 0 && index >= 0) {
+    const [a, b] = anchor < index ? [anchor, index] : [index, anchor];
+    for (let i = a; i <= b; i++) if (list[i]) next.add(list[i].id);
+  } else if (next.has(id)) next.delete(id);
+  else next.add(id);
+  anchor = index;
+  selected.value = next;
+}
+
+export function selectAll(on: boolean): void {
+  selected.value = on ? new Set(items.value.map((i) => i.id)) : new Set();
+  anchor = -1;
+}
+
+export function moveCursor(delta: number): number {
+  const n = items.value.length;
+  if (n === 0) return -1;
+  const next = Math.max(0, Math.min(n - 1, cursor.value + delta));
+  cursor.value = next;
+  if (next >= n - 10) void loadMore();
+  return next;
+}
+
+// ---- Batch actions ----
+
+export const bulkResult = signal<(BulkResult & { action: string; labels: Record<string, string> }) | null>(null);
+export const bulkBusy = signal(false);
+
+export type BulkAction = 'close' | 'reopen' | 'assign' | 'tag' | 'untag' | 'snooze' | 'priority' | 'status';
+
+export async function runBulk(action: BulkAction, extra: Record<string, unknown> = {}, label: string = action): Promise<void> {
+  const ids = [...selected.value];
+  if (ids.length === 0) return;
+  const names: Record<string, string> = {};
+  for (const id of ids) {
+    const it = knownItems.get(id);
+    names[id] = it?.contact?.name || it?.contact?.email || it?.contact?.phone || id;
+  }
+  bulkBusy.value = true;
+  try {
+    const res = await api<BulkResult>('/conversations/bulk', { json: { ids, action, ...extra } });
+    // Apply what succeeded right away; live updates and the next poll confirm it.
+    for (const r of res.results) {
+      if (!r.ok) continue;
+      const prev = knownItems.get(r.id);
+      if (!prev) continue;
+      const patch: Partial<ListItem> = {};
+      if (action === 'close') patch.status = 'closed';
+      if (action === 'reopen') patch.status = 'open';
+      if (action === 'status' && extra.status) patch.status = extra.status as ListItem['status'];
+      if (action === 'snooze') Object.assign(patch, { status: 'snoozed', snoozeUntil: extra.snoozeUntil as number });
+      if (action === 'assign') patch.assigneeId = (extra.assigneeId as string | null) ?? null;
+      if (action === 'priority') patch.priority = extra.priority as ListItem['priority'];
+      if (action === 'tag') patch.tags = [...new Set([...prev.tags, ...((extra.tags as string[]) ?? []).map((t) => t.toLowerCase())])];
+      if (action === 'untag') patch.tags = prev.tags.filter((t) => !((extra.tags as string[]) ?? []).includes(t));
+      patchItem(r.id, { ...patch, updatedAt: Date.now() });
+    }
+    bulkResult.value = { ...res, action: label, labels: names };
+    selected.value = new Set(res.results.filter((r) => !r.ok).map((r) => r.id));
+    refreshCountsSoon(300);
+  } catch (err) {
+    toast(`Batch ${label} failed: ${errorText(err)}`, 'error');
+  } finally {
+    bulkBusy.value = false;
+  }
+}
+
+// ---- Polling: the fallback (and safety net) for live list updates ----
+
+let pollSince = 0;
+let pollTimer: ReturnType<typeof setTimeout> | undefined;
+/** Fast while the live socket is down, slow while it is up. */
+export const liveConnected = signal(false);
+type ChangeListener = (item: ListItem, previous: ListItem | undefined) => void;
+const changeListeners: ChangeListener[] = [];
+export function onConversationChange(fn: ChangeListener): void {
+  changeListeners.push(fn);
+}
+
+/** A changed conversation from anywhere (poll or live frame): notify listeners, then merge. */
+export function conversationChanged(item: Partial<ListItem> & { id: string }, source: 'poll' | 'live'): void {
+  const previous = knownItems.get(item.id);
+  if (previous && item.updatedAt !== undefined && previous.updatedAt === item.updatedAt && previous.seq === item.seq && previous.unreadCount === (item.unreadCount ?? previous.unreadCount)) return;
+  const merged = { ...previous, ...dropUndefined(item) } as ListItem;
+  for (const fn of changeListeners) fn(merged, previous ? { ...previous } : undefined);
+  upsert(item);
+  if (source === 'live' || previous?.status !== merged.status || previous?.assigneeId !== merged.assigneeId || !previous) refreshCountsSoon();
+}
+
+export async function poll(): Promise<void> {
+  clearTimeout(pollTimer);
+  if (!me.value) return;
+  try {
+    const page = await api<ListPage>('/conversations', { query: { updatedAfter: pollSince ? String(pollSince - 2000) : undefined, sort: 'recent', limit: 200 } });
+    let max = pollSince;
+    for (const item of page.items) {
+      max = Math.max(max, item.updatedAt);
+      if (pollSince) conversationChanged(item, 'poll');
+      else remember(item);
+    }
+    if (!pollSince) {
+      pollBaseline = max;
+      firstPollDone.value = true;
+    }
+    pollSince = max || Date.now();
+  } catch {
+    // Offline or the server hiccuped; try again on the next tick.
+  } finally {
+    pollTimer = setTimeout(poll, liveConnected.value ? 30_000 : 4_000);
+  }
+}
+export const firstPollDone = signal(false);
+/** The newest change the first poll saw (server clock): anything created after it is new to this tab. */
+export let pollBaseline = 0;
+
+export function startPolling(): void {
+  void poll();
+  void refreshCounts();
+}
+
+export function stopPolling(): void {
+  clearTimeout(pollTimer);
+  pollSince = 0;
+  firstPollDone.value = false;
+}

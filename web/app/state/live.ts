@@ -1,0 +1,114 @@
+// The per-tab live socket (GET /api/live): list updates, presence and personal notifications.
+// When it is not available the list falls back to polling, and notifications are derived from the
+// changes the poll sees, so the app is correct without it.
+import { signal } from '@preact/signals';
+import { contactName } from '../lib/format';
+import { ReconnectingSocket, type SocketState } from '../lib/socket';
+import type { ListItem } from '../lib/types';
+import { conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCountsSoon } from './inbox';
+import { threadId } from './thread';
+import { notify } from './notify';
+import { me, myId, presence, presenceKnown, type Presence } from './session';
+
+type LiveFrame =
+  | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
+  | { t: 'conversation'; conversation: Partial<ListItem> & { id: string; lastCustomerSeq?: number } }
+  | { t: 'presence'; userId: string; status: Presence }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'pong' };
+
+export const liveState = signal<SocketState>('stopped');
+let socket: ReconnectingSocket | null = null;
+let retryLater: ReturnType<typeof setTimeout> | undefined;
+/** Conversations this tab just assigned itself: no notification for our own action. */
+const selfAssigned = new Map<string, number>();
+
+export function noteSelfAssign(id: string): void {
+  selfAssigned.set(id, Date.now());
+}
+
+export function startLive(): void {
+  stopLive();
+  socket = new ReconnectingSocket({
+    path: '/api/live',
+    // Until the server has the route, three refusals in a row mean "not here": poll instead, ask again later.
+    maxFailuresBeforeFirstOpen: 3,
+    onState(state) {
+      liveState.value = state;
+      liveConnected.value = state === 'live';
+      presenceKnown.value = state === 'live';
+      if (state === 'stopped' && me.value) retryLater = setTimeout(startLive, 120_000);
+    },
+    onOpen(reconnect) {
+      // Whatever changed while we were away comes in through one poll.
+      if (reconnect) void poll();
+    },
+    onFrame(raw) {
+      const frame = raw as LiveFrame;
+      switch (frame.t) {
+        case 'hello': {
+          const next: Record<string, Presence> = {};
+          for (const u of frame.users ?? []) next[u.userId] = u.status;
+          presence.value = next;
+          return;
+        }
+        case 'presence':
+          presence.value = { ...presence.value, [frame.userId]: frame.status };
+          return;
+        case 'conversation':
+          conversationChanged(withUnread(frame.conversation), 'live');
+          refreshCountsSoon();
+          return;
+        case 'notification':
+          notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() });
+          return;
+      }
+    },
+  });
+  socket.start();
+}
+
+/**
+ * Live frames carry the conversation, not this agent's unread count: a newer customer message than we
+ * knew of counts as one more unread (the open thread reads it at once; polls bring exact counts).
+ */
+function withUnread(c: Partial<ListItem> & { id: string; lastCustomerSeq?: number }): Partial<ListItem> & { id: string } {
+  const prev = knownItem(c.id) as (ListItem & { lastCustomerSeq?: number }) | undefined;
+  if (c.id === threadId.value) return { ...c, unreadCount: 0 };
+  const before = prev?.lastCustomerSeq ?? (prev ? prev.seq : undefined);
+  const newer = c.lastCustomerSeq !== undefined && before !== undefined ? c.lastCustomerSeq > before : c.lastMessageDirection === 'inbound' && (c.lastActivityAt ?? 0) > (prev?.lastActivityAt ?? 0);
+  return newer ? { ...c, unreadCount: (prev?.unreadCount ?? 0) + 1 } : c;
+}
+
+/** Tell the server this tab is in use (presence), at most once a minute. */
+let lastActive = 0;
+function active(): void {
+  if (Date.now() - lastActive < 60_000) return;
+  lastActive = Date.now();
+  socket?.send({ t: 'active' });
+}
+for (const type of ['keydown', 'pointerdown', 'focus']) window.addEventListener(type, active, { passive: true, capture: true });
+
+export function stopLive(): void {
+  clearTimeout(retryLater);
+  socket?.stop();
+  socket = null;
+  liveState.value = 'stopped';
+  liveConnected.value = false;
+}
+
+// Without the live socket, notifications come from what the poll sees change.
+onConversationChange((item, previous) => {
+  if (liveConnected.value || !firstPollDone.value) return;
+  const who = contactName(item.contact);
+  if (!previous) {
+    if (!(item.createdAt > pollBaseline)) return;
+    notify({ kind: 'new_conversation', conversationId: item.id, title: `New conversation from ${who}`, body: item.lastMessagePreview ?? '', at: item.createdAt ?? Date.now() });
+    return;
+  }
+  if (item.assigneeId && item.assigneeId === myId.value && previous.assigneeId !== item.assigneeId) {
+    const mine = selfAssigned.get(item.id);
+    if (mine && Date.now() - mine < 30_000) return;
+    notify({ kind: 'assigned', conversationId: item.id, title: `Assigned to you: ${who}`, body: item.lastMessagePreview ?? '', at: item.updatedAt ?? Date.now() });
+  }
+});

@@ -1,0 +1,110 @@
+// The notification centre: new conversations and assignments, from the live socket (or derived from
+// polling without it), with optional browser notifications and a sound, plus the unread tab title.
+import { computed, effect, signal } from '@preact/signals';
+import { load, save } from '../lib/storage';
+import { unreadTotal } from './inbox';
+import { me } from './session';
+
+export interface AppNotification {
+  id: string;
+  kind: 'assigned' | 'new_conversation';
+  conversationId: string;
+  title: string;
+  body: string;
+  at: number;
+  read: boolean;
+}
+
+export interface NotifyPrefs {
+  newConversation: boolean;
+  assigned: boolean;
+  sound: boolean;
+  browser: boolean;
+}
+
+export const prefs = signal<NotifyPrefs>({ newConversation: true, assigned: true, sound: true, browser: false, ...load<Partial<NotifyPrefs>>('prefs:notify', {}) });
+export function setPrefs(change: Partial<NotifyPrefs>): void {
+  prefs.value = { ...prefs.value, ...change };
+  save('prefs:notify', prefs.value);
+}
+
+const key = () => `notifications:${me.value?.user.id ?? 'anon'}`;
+export const notifications = signal<AppNotification[]>([]);
+export const unseen = computed(() => notifications.value.filter((n) => !n.read).length);
+
+effect(() => {
+  if (me.value) notifications.value = load<AppNotification[]>(key(), []);
+});
+
+export function notify(n: Omit<AppNotification, 'id' | 'read'>): void {
+  // The same event can reach us twice (live frame and the poll that covers a reconnect).
+  if (notifications.value.some((x) => x.kind === n.kind && x.conversationId === n.conversationId && Math.abs(x.at - n.at) < 60_000)) return;
+  const item: AppNotification = { ...n, id: `${n.kind}:${n.conversationId}:${n.at}`, read: false };
+  notifications.value = [item, ...notifications.value].slice(0, 50);
+  save(key(), notifications.value);
+  const p = prefs.value;
+  if (n.kind === 'assigned' ? !p.assigned : !p.newConversation) return;
+  if (p.sound) chime();
+  if (p.browser && 'Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
+    try {
+      const shown = new Notification(n.title, { body: n.body, tag: item.id });
+      shown.onclick = () => {
+        window.focus();
+        window.dispatchEvent(new CustomEvent('parley:open', { detail: n.conversationId }));
+      };
+    } catch {
+      // Some browsers only allow notifications from a service worker.
+    }
+  }
+}
+
+export function markAllSeen(): void {
+  notifications.value = notifications.value.map((n) => ({ ...n, read: true }));
+  save(key(), notifications.value);
+}
+
+export function clearNotifications(): void {
+  notifications.value = [];
+  save(key(), []);
+}
+
+export async function enableBrowserNotifications(on: boolean): Promise<boolean> {
+  if (!on) {
+    setPrefs({ browser: false });
+    return true;
+  }
+  if (!('Notification' in window)) return false;
+  const perm = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+  setPrefs({ browser: perm === 'granted' });
+  return perm === 'granted';
+}
+
+let audio: AudioContext | null = null;
+/** Two short sine notes, made on the fly: no audio file to download. */
+export function chime(): void {
+  try {
+    audio ??= new AudioContext();
+    const t = audio.currentTime;
+    for (const [i, freq] of [880, 1320].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = freq;
+      osc.type = 'sine';
+      gain.gain.setValueAtTime(0.0001, t + i * 0.12);
+      gain.gain.exponentialRampToValueAtTime(0.15, t + i * 0.12 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, t + i * 0.12 + 0.25);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(t + i * 0.12);
+      osc.stop(t + i * 0.12 + 0.3);
+    }
+  } catch {
+    // No audio (autoplay policy before the first interaction): the centre still shows it.
+  }
+}
+
+// The tab title carries the unread count, so a background tab still says there is work.
+effect(() => {
+  const n = unreadTotal.value;
+  const ws = me.value?.workspace?.name;
+  document.title = `${n > 0 ? `(${n}) ` : ''}${ws ? `${ws} · ` : ''}Parley`;
+});

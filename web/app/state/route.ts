@@ -1,0 +1,114 @@
+// What the URL means. Inbox views live under /inbox; a conversation opens inside its view at
+// <view>/conversations/:id, so the list keeps its context; filters and sort are query parameters.
+//   /inbox                         all conversations        /inbox/mine          assigned to me
+//   /inbox/unassigned              nobody's yet             /inbox/unread        with unread messages
+//   /inbox/teams/:teamId           a team's                 /inbox/channels/:key one channel's
+//   …/conversations/:id            that view with the thread open
+//   /settings/:section             preferences; inboxes, users, teams, tags for managers
+import { computed } from '@preact/signals';
+import { location$, query } from '../lib/router';
+
+export type View =
+  | { kind: 'all' }
+  | { kind: 'mine' }
+  | { kind: 'unassigned' }
+  | { kind: 'unread' }
+  | { kind: 'team'; id: string }
+  | { kind: 'channel'; key: string };
+
+export type Route =
+  | { name: 'inbox'; view: View; base: string; conversationId: string | null }
+  | { name: 'settings'; section: string }
+  | { name: 'login' }
+  | { name: 'home' };
+
+export function viewBase(view: View): string {
+  switch (view.kind) {
+    case 'all':
+      return '/inbox';
+    case 'team':
+      return `/inbox/teams/${encodeURIComponent(view.id)}`;
+    case 'channel':
+      return `/inbox/channels/${encodeURIComponent(view.key)}`;
+    default:
+      return `/inbox/${view.kind}`;
+  }
+}
+
+export function parseRoute(path: string): Route {
+  const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segs[0] === 'login') return { name: 'login' };
+  if (segs[0] === 'settings') return { name: 'settings', section: segs[1] ?? 'preferences' };
+  if (segs[0] !== 'inbox') return { name: 'home' };
+  const at = segs.indexOf('conversations');
+  const viewSegs = at >= 0 ? segs.slice(1, at) : segs.slice(1);
+  const conversationId = at >= 0 ? (segs[at + 1] ?? null) : null;
+  let view: View = { kind: 'all' };
+  if (viewSegs[0] === 'mine' || viewSegs[0] === 'unassigned' || viewSegs[0] === 'unread') view = { kind: viewSegs[0] };
+  else if (viewSegs[0] === 'teams' && viewSegs[1]) view = { kind: 'team', id: viewSegs[1] };
+  else if (viewSegs[0] === 'channels' && viewSegs[1]) view = { kind: 'channel', key: viewSegs[1] };
+  return { name: 'inbox', view, base: viewBase(view), conversationId };
+}
+
+export const route = computed(() => parseRoute(location$.value.path));
+
+/** The link to a conversation inside the current view, keeping the list's filters. */
+export function conversationHref(id: string): string {
+  const r = route.value;
+  const base = r.name === 'inbox' ? r.base : '/inbox';
+  return `${base}/conversations/${encodeURIComponent(id)}${location$.value.search}`;
+}
+
+/** The current view without an open conversation. */
+export function listHref(): string {
+  const r = route.value;
+  return (r.name === 'inbox' ? r.base : '/inbox') + location$.value.search;
+}
+
+export const SORTS = [
+  { key: 'recent', label: 'Most recent' },
+  { key: 'oldest', label: 'Oldest' },
+  { key: 'priority', label: 'Priority' },
+  { key: 'waiting', label: 'Longest waiting' },
+  { key: 'channel', label: 'Channel' },
+  { key: 'assignee', label: 'Assignee' },
+] as const;
+export type SortKey = (typeof SORTS)[number]['key'];
+
+export const TIME_RANGES = [
+  { key: '', label: 'Any time' },
+  { key: 'today', label: 'Today' },
+  { key: '7d', label: 'Last 7 days' },
+  { key: '30d', label: 'Last 30 days' },
+] as const;
+
+/** The list's filters as the URL states them. */
+export interface Filters {
+  status: string; // open | pending | snoozed | closed | all
+  assignee: string; // '' | me | unassigned | <userId>
+  channel: string;
+  priority: string;
+  tag: string;
+  teamId: string;
+  unread: boolean;
+  time: string;
+  sort: SortKey;
+  q: string;
+}
+
+export const filters = computed<Filters>(() => {
+  const q = query.value;
+  const sort = q.get('sort') ?? 'recent';
+  return {
+    status: q.get('status') ?? 'open',
+    assignee: q.get('assignee') ?? '',
+    channel: q.get('channel') ?? '',
+    priority: q.get('priority') ?? '',
+    tag: q.get('tag') ?? '',
+    teamId: q.get('team') ?? '',
+    unread: q.get('unread') === 'true',
+    time: q.get('time') ?? '',
+    sort: (SORTS.some((s) => s.key === sort) ? sort : 'recent') as SortKey,
+    q: q.get('q') ?? '',
+  };
+});

@@ -1,0 +1,150 @@
+// Batch actions over the selected conversations, through POST /api/conversations/bulk, and the
+// dialog with each conversation's result.
+import { plural } from '../lib/format';
+import { bulkBusy, bulkResult, items, runBulk, selectAll, selected } from '../state/inbox';
+import { activeUsers, myId, presenceOf, tags } from '../state/session';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Icon';
+import { Modal } from '../ui/Modal';
+import { Dropdown, MenuItem } from '../ui/Popover';
+import { snoozePresets } from './snooze';
+
+export function BulkBar() {
+  const n = selected.value.size;
+  const all = items.value.length;
+  const busy = bulkBusy.value;
+  return (
+    <div class="bulk-bar" role="toolbar" aria-label={`Batch actions for ${plural(n, 'selected conversation')}`}>
+      <input type="checkbox" class="select-all" aria-label="Select all conversations in view" checked={n === all} ref={(el) => {
+          if (el) el.indeterminate = n > 0 && n < all;
+        }} onChange={(e) => selectAll(e.currentTarget.checked)} />
+      <span class="bulk-count" aria-live="polite">
+        {n} selected
+      </span>
+      <span class="spacer" />
+      <button type="button" class="btn btn-sm" disabled={busy} onClick={() => void runBulk('close', {}, 'resolve')}>
+        <Icon name="check" size={15} /> Resolve
+      </button>
+      <button type="button" class="btn btn-sm btn-ghost" disabled={busy} onClick={() => void runBulk('reopen', {}, 'reopen')}>
+        Reopen
+      </button>
+      <Dropdown id="bulk-assign" class="btn btn-sm btn-ghost" label={<>Assign</>} disabled={busy} align="right">
+        {(close) => (
+          <div role="menu" aria-label="Assign to">
+            <MenuItem
+              onSelect={() => {
+                close();
+                void runBulk('assign', { assigneeId: myId.value }, 'assign');
+              }}
+            >
+              <Icon name="user" /> Me
+            </MenuItem>
+            <MenuItem
+              onSelect={() => {
+                close();
+                void runBulk('assign', { assigneeId: null }, 'unassign');
+              }}
+            >
+              <Icon name="x" /> Unassign
+            </MenuItem>
+            <div class="menu-sep" />
+            {activeUsers.value
+              .filter((u) => u.id !== myId.value)
+              .map((u) => (
+                <MenuItem
+                  key={u.id}
+                  onSelect={() => {
+                    close();
+                    void runBulk('assign', { assigneeId: u.id }, 'assign');
+                  }}
+                >
+                  <Avatar name={u.name} seed={u.id} size={20} presence={presenceOf(u.id)} /> {u.name}
+                </MenuItem>
+              ))}
+          </div>
+        )}
+      </Dropdown>
+      <Dropdown id="bulk-tag" class="btn btn-sm btn-ghost" label={<>Tag</>} disabled={busy} align="right">
+        {(close) => (
+          <div role="menu" aria-label="Add tag">
+            {tags.value.length === 0 ? <div class="menu-note">No tags yet.</div> : null}
+            {tags.value.map((t) => (
+              <MenuItem
+                key={t.id}
+                onSelect={() => {
+                  close();
+                  void runBulk('tag', { tags: [t.name] }, `tag "${t.name}"`);
+                }}
+              >
+                <Icon name="tag" /> {t.name}
+              </MenuItem>
+            ))}
+          </div>
+        )}
+      </Dropdown>
+      <Dropdown id="bulk-snooze" class="btn btn-sm btn-ghost" label={<>Snooze</>} disabled={busy} align="right">
+        {(close) => (
+          <div role="menu" aria-label="Snooze until">
+            {snoozePresets().map((p) => (
+              <MenuItem
+                key={p.label}
+                onSelect={() => {
+                  close();
+                  void runBulk('snooze', { snoozeUntil: p.at }, 'snooze');
+                }}
+              >
+                <Icon name="clock" /> {p.label} <span class="menu-hint">{p.hint}</span>
+              </MenuItem>
+            ))}
+          </div>
+        )}
+      </Dropdown>
+      <Dropdown id="bulk-priority" class="btn btn-sm btn-ghost" label={<>Priority</>} disabled={busy} align="right">
+        {(close) => (
+          <div role="menu" aria-label="Set priority">
+            {(['urgent', 'high', 'normal', 'low'] as const).map((p) => (
+              <MenuItem
+                key={p}
+                onSelect={() => {
+                  close();
+                  void runBulk('priority', { priority: p }, `set priority ${p}`);
+                }}
+              >
+                <span class={`prio-dot prio-${p}`} /> {p[0].toUpperCase() + p.slice(1)}
+              </MenuItem>
+            ))}
+          </div>
+        )}
+      </Dropdown>
+      <button type="button" class="btn-icon" aria-label="Clear selection" onClick={() => selectAll(false)}>
+        <Icon name="x" size={16} />
+      </button>
+    </div>
+  );
+}
+
+export function BulkResultDialog() {
+  const r = bulkResult.value;
+  if (!r) return null;
+  return (
+    <Modal title={`Batch ${r.action}: ${r.succeeded} done${r.failed ? `, ${r.failed} failed` : ''}`} onClose={() => (bulkResult.value = null)}>
+      <p class={r.failed ? 'form-error' : 'muted'} role="status">
+        {r.failed ? `${plural(r.failed, 'conversation')} could not be changed; they stay selected so you can try again.` : `All ${plural(r.succeeded, 'conversation')} updated.`}
+      </p>
+      <ul class="bulk-results">
+        {r.results.map((x) => (
+          <li key={x.id} class={x.ok ? 'ok' : 'failed'}>
+            <span aria-hidden="true">{x.ok ? '✓' : '✕'}</span>
+            <span class="bulk-name">{r.labels[x.id] ?? x.id}</span>
+            <span class="muted">{x.ok ? 'Done' : `${x.error ?? 'Failed'} (${x.status})`}</span>
+          </li>
+        ))}
+      </ul>
+      <div class="modal-actions">
+        <button type="button" class="btn btn-primary" onClick={() => (bulkResult.value = null)}>
+          OK
+        </button>
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,303 @@
+// The reply box: reply / internal note, attachments uploaded to R2 through the API, the "/" saved
+// reply picker with merge fields, Ctrl/Cmd+Enter to send, and a draft per conversation that
+// survives reloads.
+import { signal, useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
+import { api, errorText } from '../lib/api';
+import { fileSize } from '../lib/format';
+import type { Attachment, SavedReply } from '../lib/types';
+import { loadDraft, loadSavedReplies, renderMerge, saveDraft } from '../state/drafts';
+import { me } from '../state/session';
+import { conversation, noteTyping, send, stopTyping } from '../state/thread';
+import { toast } from '../state/toast';
+import { Icon } from '../ui/Icon';
+import { MOD } from './Shortcuts';
+
+/** Keyboard shortcuts R and N ask the composer for focus in a mode. */
+export const composerRequest = signal<{ note: boolean; n: number } | null>(null);
+
+interface Upload {
+  id: string;
+  name: string;
+  size: number;
+  done?: Attachment;
+  error?: string;
+}
+
+export function Composer({ conversationId }: { conversationId: string }) {
+  const initial = loadDraft(conversationId);
+  const text = useSignal(initial.text);
+  const note = useSignal(initial.note);
+  const uploads = useSignal<Upload[]>([]);
+  const picker = useSignal<{ query: string; index: number; items: SavedReply[] } | null>(null);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  const persist = () => {
+    clearTimeout(saveTimer.current);
+    saveDraft(conversationId, { text: text.value, note: note.value });
+  };
+  useEffect(() => {
+    const flush = () => persist();
+    window.addEventListener('beforeunload', flush);
+    resize();
+    return () => {
+      window.removeEventListener('beforeunload', flush);
+      persist();
+      stopTyping();
+    };
+  }, []);
+
+  const req = composerRequest.value;
+  useEffect(() => {
+    if (!req) return;
+    composerRequest.value = null;
+    note.value = req.note;
+    persist();
+    input.current?.focus();
+  }, [req?.n]);
+
+  function resize() {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 260)}px`;
+  }
+
+  function onInput(e: Event) {
+    const el = e.currentTarget as HTMLTextAreaElement;
+    text.value = el.value;
+    resize();
+    clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(persist, 250);
+    if (el.value.trim()) noteTyping(note.value);
+    else stopTyping();
+    void updatePicker(el);
+  }
+
+  async function updatePicker(el: HTMLTextAreaElement) {
+    const before = el.value.slice(0, el.selectionStart ?? el.value.length);
+    const m = /(?:^|\s)\/([\w-]*)$/.exec(before);
+    if (!m) {
+      picker.value = null;
+      return;
+    }
+    const all = await loadSavedReplies();
+    const q = m[1].toLowerCase();
+    const list = all.filter((r) => !q || r.name.toLowerCase().includes(q) || r.text.toLowerCase().includes(q)).slice(0, 8);
+    picker.value = { query: m[1], index: 0, items: list };
+  }
+
+  function insertReply(r: SavedReply) {
+    const el = input.current;
+    if (!el) return;
+    const c = conversation.value;
+    const contactName = c?.contact?.name ?? '';
+    const agent = me.value?.user;
+    const body = renderMerge(r.text, {
+      'contact.name': contactName,
+      'contact.first_name': contactName.split(/\s+/)[0],
+      'contact.email': c?.contact?.email,
+      'contact.phone': c?.contact?.phone,
+      'agent.name': agent?.name,
+      'agent.first_name': agent?.name.split(/\s+/)[0],
+      'agent.email': agent?.email,
+      'workspace.name': me.value?.workspace?.name,
+    });
+    const caret = el.selectionStart ?? el.value.length;
+    const before = el.value.slice(0, caret).replace(/\/[\w-]*$/, '');
+    const after = el.value.slice(caret);
+    text.value = before + body + after;
+    picker.value = null;
+    persist();
+    requestAnimationFrame(() => {
+      el.value = text.value;
+      const pos = (before + body).length;
+      el.setSelectionRange(pos, pos);
+      el.focus();
+      resize();
+    });
+  }
+
+  function submit() {
+    const body = text.value.trim();
+    const files = uploads.value;
+    if (files.some((u) => !u.done && !u.error)) {
+      toast('Wait for the attachments to finish uploading', 'info');
+      return;
+    }
+    const attachments = files.filter((u) => u.done).map((u) => u.done!);
+    if (!body && attachments.length === 0) return;
+    send(body, note.value, attachments);
+    text.value = '';
+    uploads.value = [];
+    picker.value = null;
+    saveDraft(conversationId, { text: '', note: note.value });
+    requestAnimationFrame(resize);
+  }
+
+  function onKeyDown(e: KeyboardEvent) {
+    const p = picker.value;
+    if (p && p.items.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = p.items.length;
+        picker.value = { ...p, index: (p.index + (e.key === 'ArrowDown' ? 1 : n - 1)) % n };
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        insertReply(p.items[p.index]);
+        return;
+      }
+    }
+    if (e.key === 'Escape') {
+      e.stopPropagation();
+      if (p) picker.value = null;
+      else (e.currentTarget as HTMLElement).blur();
+      return;
+    }
+    if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+      e.preventDefault();
+      submit();
+    }
+  }
+
+  async function addFiles(files: FileList | File[]) {
+    for (const file of [...files]) {
+      const id = `${Date.now()}-${Math.random()}`;
+      uploads.value = [...uploads.value, { id, name: file.name || 'pasted-image.png', size: file.size }];
+      try {
+        const res = await api<Attachment & { url: string }>('/files', { query: { name: file.name || 'pasted-image.png' }, body: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
+        uploads.value = uploads.value.map((u) => (u.id === id ? { ...u, done: { key: res.key, name: res.name, contentType: res.contentType, size: res.size } } : u));
+      } catch (err) {
+        uploads.value = uploads.value.map((u) => (u.id === id ? { ...u, error: errorText(err) } : u));
+      }
+    }
+  }
+
+  const isNote = note.value;
+  const canSend = !!text.value.trim() || uploads.value.some((u) => u.done);
+  return (
+    <form
+      class={`composer${isNote ? ' is-note' : ''}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        if (e.dataTransfer?.files.length) void addFiles(e.dataTransfer.files);
+      }}
+    >
+      <div class="composer-modes" role="radiogroup" aria-label="Message type">
+        <button type="button" role="radio" aria-checked={!isNote} class={`mode${!isNote ? ' active' : ''}`} onClick={() => ((note.value = false), persist(), input.current?.focus())}>
+          <Icon name="reply" size={15} /> Reply
+        </button>
+        <button type="button" role="radio" aria-checked={isNote} class={`mode mode-note${isNote ? ' active' : ''}`} onClick={() => ((note.value = true), persist(), input.current?.focus())}>
+          <Icon name="note" size={15} /> Internal note
+        </button>
+        <span class="spacer" />
+        <span class="muted composer-hint">{isNote ? 'Only your team sees notes' : ''}</span>
+      </div>
+      {picker.value ? (
+        <div class="reply-picker" role="listbox" aria-label="Saved replies" id="saved-replies">
+          {picker.value.items.length === 0 ? (
+            <div class="menu-note">{picker.value.query ? `No saved reply matches “${picker.value.query}”.` : 'No saved replies yet.'}</div>
+          ) : (
+            picker.value.items.map((r, i) => (
+              <div
+                key={r.id}
+                id={`sr-${r.id}`}
+                role="option"
+                aria-selected={i === picker.value!.index}
+                class={`reply-option${i === picker.value!.index ? ' active' : ''}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insertReply(r);
+                }}
+              >
+                <strong>/{r.name}</strong>
+                <span>{r.text}</span>
+              </div>
+            ))
+          )}
+        </div>
+      ) : null}
+      {uploads.value.length ? (
+        <ul class="uploads">
+          {uploads.value.map((u) => (
+            <li key={u.id} class={u.error ? 'error' : u.done ? 'done' : 'busy'}>
+              <Icon name="file" size={14} />
+              <span class="upload-name">{u.name}</span>
+              <span class="muted">{u.error ? u.error : u.done ? fileSize(u.size) : 'Uploading…'}</span>
+              <button type="button" class="btn-icon" aria-label={`Remove ${u.name}`} onClick={() => (uploads.value = uploads.value.filter((x) => x.id !== u.id))}>
+                <Icon name="x" size={12} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <label class="sr-only" for="composer-input">
+        {isNote ? 'Internal note' : 'Reply'}
+      </label>
+      <textarea
+        id="composer-input"
+        ref={input}
+        rows={2}
+        value={text.value}
+        placeholder={isNote ? 'Write a note for your team…  (/ for saved replies)' : 'Write a reply…  (/ for saved replies)'}
+        onInput={onInput}
+        onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (files.length) {
+            e.preventDefault();
+            void addFiles(files);
+          }
+        }}
+        aria-autocomplete="list"
+        aria-controls={picker.value ? 'saved-replies' : undefined}
+        aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
+      />
+      <div class="composer-foot">
+        <input ref={fileInput} type="file" multiple hidden onChange={(e) => {
+          const files = e.currentTarget.files;
+          if (files?.length) void addFiles(files);
+          e.currentTarget.value = '';
+        }} />
+        <button type="button" class="btn-icon" aria-label="Attach files" title="Attach files" onClick={() => fileInput.current?.click()}>
+          <Icon name="clip" />
+        </button>
+        <button
+          type="button"
+          class="btn-icon"
+          aria-label="Insert a saved reply"
+          title="Saved replies (/)"
+          onClick={() => {
+            const el = input.current;
+            if (!el) return;
+            const v = el.value;
+            const add = v && !/\s$/.test(v) ? ' /' : '/';
+            text.value = v + add;
+            el.value = text.value;
+            el.focus();
+            el.setSelectionRange(el.value.length, el.value.length);
+            void updatePicker(el);
+          }}
+        >
+          <span class="slash" aria-hidden="true">/</span>
+        </button>
+        <span class="spacer" />
+        <span class="muted composer-kbd" aria-hidden="true">
+          <kbd>{MOD}</kbd> <kbd>Enter</kbd>
+        </span>
+        <button type="submit" class={`btn ${isNote ? 'btn-note' : 'btn-primary'}`} disabled={!canSend}>
+          <Icon name={isNote ? 'note' : 'send'} size={15} /> {isNote ? 'Add note' : 'Send'}
+        </button>
+      </div>
+    </form>
+  );
+}

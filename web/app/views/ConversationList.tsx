@@ -1,0 +1,543 @@
+// The list pane: view title, search, quick and advanced filters, sort, status tabs with counts,
+// the batch bar, and the windowed list itself (fixed-height rows: only what is on screen renders,
+// so ten thousand conversations scroll like ten).
+import { useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { channelLabel, contactName, PRIORITY_LABEL, relativeTime, STATUS_LABEL } from '../lib/format';
+import { Component } from 'preact';
+import { location$, navigate, withParams } from '../lib/router';
+import type { ListItem } from '../lib/types';
+import { counts, cursor, items, listError, listState, loadMore, loadingMore, markedUnread, nextCursor, reload, selectAll, selected, toggleSelect } from '../state/inbox';
+import { filters, route, SORTS, TIME_RANGES } from '../state/route';
+import { activeUsers, channels, myId, presenceOf, tags, teams, teamsById, usersById, type Presence } from '../state/session';
+import { Avatar } from '../ui/Avatar';
+import { ChannelIcon } from '../ui/ChannelIcon';
+import { Icon } from '../ui/Icon';
+import { Dropdown } from '../ui/Popover';
+import { BulkBar } from './BulkBar';
+import { focusRow } from './keyboard';
+
+export const ROW_HEIGHT = 78;
+const OVERSCAN = 8;
+
+function viewTitle(): string {
+  const r = route.value;
+  if (r.name !== 'inbox') return 'Conversations';
+  const v = r.view;
+  switch (v.kind) {
+    case 'mine':
+      return 'Mine';
+    case 'unassigned':
+      return 'Unassigned';
+    case 'unread':
+      return 'Unread';
+    case 'team':
+      return teamsById.value.get(v.id)?.name ?? 'Team';
+    case 'channel':
+      return channelLabel(v.key);
+    default:
+      return 'All conversations';
+  }
+}
+
+export function ConversationList() {
+  return (
+    <section class="list-pane" aria-label="Conversation list">
+      <ListHeader />
+      {selected.value.size > 0 ? <BulkBar /> : <StatusTabs />}
+      <VirtualList />
+    </section>
+  );
+}
+
+function ListHeader() {
+  const f = filters.value;
+  const r = route.value;
+  const view = r.name === 'inbox' ? r.view : { kind: 'all' as const };
+  const q = useSignal(f.q);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => {
+    q.value = f.q;
+  }, [f.q]);
+
+  const setQ = (value: string, now = false) => {
+    q.value = value;
+    clearTimeout(timer.current);
+    const go = () => navigate(withParams({ q: value.trim() || null }, r.name === 'inbox' ? r.base : '/inbox'), { replace: true });
+    if (now) go();
+    else timer.current = setTimeout(go, 350);
+  };
+
+  const chips: [string, string, string][] = [];
+  if (f.assignee && view.kind !== 'mine' && view.kind !== 'unassigned') chips.push(['assignee', 'Assignee', f.assignee === 'me' ? 'Me' : f.assignee === 'unassigned' ? 'Unassigned' : (usersById.value.get(f.assignee)?.name ?? f.assignee)]);
+  if (f.channel && view.kind !== 'channel') chips.push(['channel', 'Channel', channelLabel(f.channel)]);
+  if (f.teamId && view.kind !== 'team') chips.push(['team', 'Team', teamsById.value.get(f.teamId)?.name ?? f.teamId]);
+  if (f.priority) chips.push(['priority', 'Priority', PRIORITY_LABEL[f.priority] ?? f.priority]);
+  if (f.tag) chips.push(['tag', 'Tag', f.tag]);
+  if (f.time) chips.push(['time', 'Updated', TIME_RANGES.find((t) => t.key === f.time)?.label ?? f.time]);
+  if (f.unread && view.kind !== 'unread') chips.push(['unread', 'Only', 'unread']);
+
+  const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
+  const total = counts.value ? (f.status === 'all' ? counts.value.all : (counts.value as unknown as Record<string, number>)[f.status]) : undefined;
+
+  return (
+    <header class="list-head">
+      <div class="list-title">
+        <h1>{viewTitle()}</h1>
+        {total !== undefined ? <span class="muted">{total.toLocaleString()}</span> : null}
+        <span class="spacer" />
+        <Dropdown id="sort" class={`btn-icon${f.sort !== 'recent' ? ' is-active' : ''}`} title={`Sort: ${SORTS.find((s) => s.key === f.sort)?.label}`} align="right" label={<Icon name="sort" size={17} />}>
+          {(close) => (
+            <div role="menu" aria-label="Sort by">
+              {SORTS.map((s) => (
+                <button
+                  key={s.key}
+                  type="button"
+                  role="menuitemradio"
+                  aria-checked={f.sort === s.key}
+                  class={`menu-item${f.sort === s.key ? ' checked' : ''}`}
+                  onClick={() => {
+                    close();
+                    set('sort', s.key === 'recent' ? null : s.key);
+                  }}
+                >
+                  <span class="check" aria-hidden="true">{f.sort === s.key ? '✓' : ''}</span>
+                  {s.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </Dropdown>
+        <FilterMenu />
+      </div>
+      <div class="search">
+        <Icon name="search" size={16} />
+        <label class="sr-only" for="search-input">
+          Search conversations
+        </label>
+        <input
+          id="search-input"
+          type="search"
+          placeholder="Search  —  words, &quot;phrases&quot;, tag:, email:, phone:…"
+          value={q.value}
+          onInput={(e) => setQ(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') setQ(q.value, true);
+            if (e.key === 'ArrowDown' && items.value.length) {
+              e.preventDefault();
+              focusRow(cursor.value);
+            }
+            if (e.key === 'Escape') {
+              if (q.value) setQ('', true);
+              (e.currentTarget as HTMLInputElement).blur();
+              e.stopPropagation();
+            }
+          }}
+          autocomplete="off"
+          spellcheck={false}
+        />
+        <kbd class="search-kbd" aria-hidden="true">
+          {/Mac/.test(navigator.platform) ? '⌘K' : 'Ctrl K'}
+        </kbd>
+      </div>
+      <div class="quick-filters" role="group" aria-label="Quick filters">
+        {view.kind !== 'mine' && view.kind !== 'unassigned' ? (
+          <QuickSelect label="Assignment" value={f.assignee} onChange={(v) => set('assignee', v)} options={[['', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned'], ...activeUsers.value.filter((u) => u.id !== myId.value).map((u): [string, string] => [u.id, u.name])]} />
+        ) : null}
+        <QuickSelect label="Time" value={f.time} onChange={(v) => set('time', v)} options={TIME_RANGES.map((t): [string, string] => [t.key, t.label])} />
+        {view.kind !== 'channel' ? <QuickSelect label="Channel" value={f.channel} onChange={(v) => set('channel', v)} options={[['', 'Any channel'], ...channels.value.map((c): [string, string] => [c, channelLabel(c)])]} /> : null}
+      </div>
+      {chips.length ? (
+        <div class="chips" aria-label="Active filters">
+          {chips.map(([key, label, value]) => (
+            <span class="chip" key={key}>
+              {label}: <strong>{value}</strong>
+              <button type="button" class="chip-x" aria-label={`Remove filter ${label}: ${value}`} onClick={() => set(key, null)}>
+                ✕
+              </button>
+            </span>
+          ))}
+          <button type="button" class="link" onClick={() => navigate(withParams({ assignee: null, channel: null, team: null, priority: null, tag: null, time: null, unread: null, q: null }))}>
+            Clear all
+          </button>
+        </div>
+      ) : null}
+    </header>
+  );
+}
+
+function QuickSelect({ label, value, onChange, options }: { label: string; value: string; onChange: (v: string | null) => void; options: [string, string][] }) {
+  return (
+    <label class={`quick${value ? ' on' : ''}`}>
+      <span class="sr-only">{label}</span>
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value || null)}>
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The advanced filter: every filter in one panel, combined with AND. */
+function FilterMenu() {
+  const f = filters.value;
+  const r = route.value;
+  const view = r.name === 'inbox' ? r.view : { kind: 'all' as const };
+  const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
+  const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : ''].filter(Boolean).length;
+  return (
+    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters (${active} active)` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
+      {() => (
+        <form class="filter-panel" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+          <label class="field">
+            <span>Status</span>
+            <select value={f.status} onChange={(e) => set('status', e.currentTarget.value === 'open' ? null : e.currentTarget.value)}>
+              {['open', 'pending', 'snoozed', 'closed', 'all'].map((s) => (
+                <option key={s} value={s}>
+                  {s === 'all' ? 'Any status' : STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </label>
+          {view.kind !== 'mine' && view.kind !== 'unassigned' ? (
+            <label class="field">
+              <span>Assignee</span>
+              <select value={f.assignee} onChange={(e) => set('assignee', e.currentTarget.value || null)}>
+                <option value="">Anyone</option>
+                <option value="me">Me</option>
+                <option value="unassigned">Unassigned</option>
+                {activeUsers.value.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {view.kind !== 'team' ? (
+            <label class="field">
+              <span>Team</span>
+              <select value={f.teamId} onChange={(e) => set('team', e.currentTarget.value || null)}>
+                <option value="">Any team</option>
+                {teams.value.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {view.kind !== 'channel' ? (
+            <label class="field">
+              <span>Channel</span>
+              <select value={f.channel} onChange={(e) => set('channel', e.currentTarget.value || null)}>
+                <option value="">Any channel</option>
+                {channels.value.map((c) => (
+                  <option key={c} value={c}>
+                    {channelLabel(c)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          <label class="field">
+            <span>Priority</span>
+            <select value={f.priority} onChange={(e) => set('priority', e.currentTarget.value || null)}>
+              <option value="">Any priority</option>
+              {['urgent', 'high', 'normal', 'low'].map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span>Tag</span>
+            <select value={f.tag} onChange={(e) => set('tag', e.currentTarget.value || null)}>
+              <option value="">Any tag</option>
+              {tags.value.map((t) => (
+                <option key={t.id} value={t.name}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span>Last updated</span>
+            <select value={f.time} onChange={(e) => set('time', e.currentTarget.value || null)}>
+              {TIME_RANGES.map((t) => (
+                <option key={t.key} value={t.key}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="check-field">
+            <input type="checkbox" checked={f.unread} onChange={(e) => set('unread', e.currentTarget.checked ? 'true' : null)} /> Only unread
+          </label>
+        </form>
+      )}
+    </Dropdown>
+  );
+}
+
+function StatusTabs() {
+  const f = filters.value;
+  const c = counts.value;
+  const n = items.value.length;
+  const allSelected = n > 0 && selected.value.size === n;
+  const tabs: [string, string][] = [
+    ['open', 'Open'],
+    ['pending', 'Pending'],
+    ['snoozed', 'Snoozed'],
+    ['closed', 'Resolved'],
+    // "Any status" lives in the filter panel; its tab only shows while it is chosen.
+    ...(f.status === 'all' ? [['all', 'All'] as [string, string]] : []),
+  ];
+  return (
+    <div class="tabs-row">
+      <input type="checkbox" class="select-all" aria-label="Select all conversations in view" checked={allSelected} disabled={n === 0} onChange={(e) => selectAll(e.currentTarget.checked)} />
+      <nav class="tabs" aria-label="Status">
+        {tabs.map(([key, label]) => {
+          const active = f.status === key;
+          const value = c ? (c as unknown as Record<string, number>)[key] : undefined;
+          return (
+            <a key={key} href={withParams({ status: key === 'open' ? null : key })} class={`tab${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
+              {label}
+              {value !== undefined && key !== 'all' ? <span class="tab-count">{value > 9999 ? `${Math.floor(value / 1000)}k` : value}</span> : null}
+            </a>
+          );
+        })}
+      </nav>
+    </div>
+  );
+}
+
+function VirtualList() {
+  const scroller = useRef<HTMLDivElement>(null);
+  const frame = useRef(0);
+  const scrollTop = useSignal(0);
+  const height = useSignal(800);
+  const list = items.value;
+  const n = list.length;
+  const r = route.value;
+  const openId = r.name === 'inbox' ? r.conversationId : null;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => (height.value = el.clientHeight));
+    ro.observe(el);
+    height.value = el.clientHeight;
+    return () => ro.disconnect();
+  }, []);
+
+  // A new query starts at the top.
+  useEffect(() => {
+    if (scroller.current && listState.value === 'loading') {
+      scroller.current.scrollTop = 0;
+      scrollTop.value = 0;
+    }
+  }, [listState.value]);
+
+  // Keep the keyboard cursor on screen.
+  const cur = cursor.value;
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = cur * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [cur]);
+
+  const start = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
+  const end = Math.min(n, Math.ceil((scrollTop.value + height.value) / ROW_HEIGHT) + OVERSCAN);
+  useEffect(() => {
+    if (end >= n - 20 && nextCursor.value) void loadMore();
+  }, [end, n]);
+
+  const onScroll = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (scroller.current) scrollTop.value = scroller.current.scrollTop;
+    });
+  };
+
+  if (listState.value === 'error')
+    return (
+      <div class="list-empty" role="alert">
+        <Icon name="alert" size={28} />
+        <p>Could not load conversations.</p>
+        <p class="muted">{listError.value}</p>
+        <button type="button" class="btn" onClick={() => void reload()}>
+          Try again
+        </button>
+      </div>
+    );
+
+  const rows = [];
+  const sel = selected.value;
+  const marked = markedUnread.value;
+  const base = r.name === 'inbox' ? r.base : '/inbox';
+  const search = location$.value.search;
+  for (let i = start; i < end; i++) {
+    const item = list[i];
+    const assignee = item.assigneeId ? (usersById.value.get(item.assigneeId) ?? null) : null;
+    rows.push(
+      <Row
+        key={item.id}
+        item={item}
+        index={i}
+        total={n}
+        active={item.id === openId}
+        isSelected={sel.has(item.id)}
+        selecting={sel.size > 0}
+        unread={item.unreadCount > 0 || marked.has(item.id)}
+        isCursor={cur === i}
+        href={`${base}/conversations/${encodeURIComponent(item.id)}${search}`}
+        assignee={assignee}
+        assigneePresence={assignee ? presenceOf(assignee.id) : null}
+      />,
+    );
+  }
+  return (
+    <div class="list-scroll" ref={scroller} onScroll={onScroll} data-testid="conversation-list">
+      {listState.value === 'loading' && n === 0 ? (
+        <div class="skeletons" aria-busy="true" aria-label="Loading conversations">
+          {Array.from({ length: 8 }, (_, i) => (
+            <div class="skeleton-row" key={i}>
+              <span class="sk sk-avatar" />
+              <span class="sk-lines">
+                <span class="sk sk-line" />
+                <span class="sk sk-line short" />
+              </span>
+            </div>
+          ))}
+        </div>
+      ) : n === 0 ? (
+        <div class="list-empty">
+          <Icon name="checks" size={32} />
+          <p>{filters.value.q ? 'No conversations match this search.' : 'Nothing here. Inbox zero!'}</p>
+        </div>
+      ) : (
+        <div role="list" aria-label="Conversations" class="rows" style={{ height: `${n * ROW_HEIGHT}px` }} aria-busy={listState.value === 'loading'}>
+          {rows}
+        </div>
+      )}
+      {loadingMore.value ? <div class="list-more">Loading more…</div> : null}
+    </div>
+  );
+}
+
+interface RowProps {
+  item: ListItem;
+  index: number;
+  total: number;
+  active: boolean;
+  isSelected: boolean;
+  selecting: boolean;
+  unread: boolean;
+  isCursor: boolean;
+  href: string;
+  assignee: { id: string; name: string } | null;
+  assigneePresence: Presence | null;
+}
+
+/** A row re-renders only when its own props change (rows read no signals themselves), so scrolling mounts new rows and leaves the others alone. */
+class Row extends Component<RowProps> {
+  shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props as unknown as Record<string, unknown>;
+    const n = next as unknown as Record<string, unknown>;
+    for (const k in n) if (p[k] !== n[k]) return true;
+    return false;
+  }
+  render() {
+    return <RowView {...this.props} />;
+  }
+}
+
+function RowView({ item, index, total, active, isSelected, selecting, unread, isCursor, href, assignee, assigneePresence }: RowProps) {
+  const name = contactName(item.contact);
+  const outbound = item.lastMessageDirection === 'outbound';
+  return (
+    <div
+      role="listitem"
+      aria-setsize={total}
+      aria-posinset={index + 1}
+      class={`row${active ? ' active' : ''}${isSelected ? ' selected' : ''}${unread ? ' unread' : ''}${isCursor ? ' cursor' : ''}${selecting ? ' selecting' : ''}`}
+      style={{ transform: `translateY(${index * ROW_HEIGHT}px)` }}
+      data-id={item.id}
+    >
+      <span class="row-pick">
+        <Avatar name={name} seed={item.contactId} url={item.contact?.avatarUrl} size={36} />
+        <span class="row-channel">
+          <ChannelIcon channel={item.channel} size={16} />
+        </span>
+        <input
+          type="checkbox"
+          class="row-check"
+          checked={isSelected}
+          aria-label={`Select conversation with ${name}`}
+          onClick={(e) => {
+            e.preventDefault();
+            toggleSelect(item.id, { range: e.shiftKey, index });
+          }}
+        />
+      </span>
+      <a
+        href={href}
+        class="row-link"
+        data-index={index}
+        aria-current={active ? 'true' : undefined}
+        onFocus={() => (cursor.value = index)}
+        onClick={(e) => {
+          if (e.shiftKey) {
+            e.preventDefault();
+            toggleSelect(item.id, { range: true, index });
+          }
+        }}
+      >
+        <span class="row-top">
+          <span class="row-name">{name}</span>
+          {unread ? <span class="sr-only">, unread</span> : null}
+          {item.priority === 'urgent' || item.priority === 'high' ? (
+            <span class={`prio prio-${item.priority}`} title={`${PRIORITY_LABEL[item.priority]} priority`}>
+              <Icon name="flag" size={13} />
+              <span class="sr-only">{PRIORITY_LABEL[item.priority]} priority</span>
+            </span>
+          ) : null}
+          <time class="row-time" dateTime={new Date(item.lastActivityAt).toISOString()}>
+            {relativeTime(item.lastActivityAt)}
+          </time>
+        </span>
+        <span class="row-preview">
+          {outbound ? <Icon name="reply" size={13} class="row-replied" /> : null}
+          <span class="row-text">{item.lastMessagePreview || (item.subject ?? 'No messages yet')}</span>
+          {unread ? <span class="unread-badge">{item.unreadCount > 0 ? (item.unreadCount > 99 ? '99+' : item.unreadCount) : ''}</span> : null}
+        </span>
+        <span class="row-meta">
+          {item.status !== 'open' ? <span class={`status status-${item.status}`}>{STATUS_LABEL[item.status]}</span> : null}
+          {item.tags.slice(0, 3).map((t) => (
+            <span class="tag" key={t}>
+              {t}
+            </span>
+          ))}
+          {item.tags.length > 3 ? <span class="tag">+{item.tags.length - 3}</span> : null}
+          <span class="spacer" />
+          {assignee ? (
+            <span class="row-assignee" title={`Assigned to ${assignee.name}`}>
+              <Avatar name={assignee.name} seed={assignee.id} size={18} presence={assigneePresence} />
+              <span class="sr-only">Assigned to {assignee.name}</span>
+            </span>
+          ) : (
+            <span class="row-unassigned">Unassigned</span>
+          )}
+        </span>
+      </a>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+// The sign-in screen.
+import { useSignal } from '@preact/signals';
+import { ApiError, errorText } from '../lib/api';
+import { login } from '../state/session';
+
+export function Login() {
+  const email = useSignal('');
+  const password = useSignal('');
+  const error = useSignal('');
+  const busy = useSignal(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    error.value = '';
+    busy.value = true;
+    try {
+      await login(email.value.trim(), password.value);
+    } catch (err) {
+      error.value = err instanceof ApiError && err.status === 401 ? 'Wrong e-mail or password.' : errorText(err);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return (
+    <main class="login">
+      <div class="login-card">
+        <div class="brand brand-lg">
+          <span class="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 32 32" width="36" height="36">
+              <rect width="32" height="32" rx="9" fill="currentColor" />
+              <path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" />
+            </svg>
+          </span>
+          <span>Parley</span>
+        </div>
+        <h1>Sign in to your inbox</h1>
+        <p class="muted">Every channel, one queue.</p>
+        <form onSubmit={submit} class="form" noValidate>
+          <label class="field">
+            <span>E-mail</span>
+            <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
+          </label>
+          <label class="field">
+            <span>Password</span>
+            <input type="password" name="password" autocomplete="current-password" required value={password.value} onInput={(e) => (password.value = e.currentTarget.value)} />
+          </label>
+          {error.value ? (
+            <p class="form-error" role="alert">
+              {error.value}
+            </p>
+          ) : null}
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value || !password.value}>
+            {busy.value ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+        {/^(127\.0\.0\.1|localhost)$/.test(location.hostname) ? (
+        <p class="login-hint muted">
+          Demo: <code>manager@parley.test</code> / <code>parley-demo</code>
+        </p>
+        ) : null}
+      </div>
+    </main>
+  );
+}

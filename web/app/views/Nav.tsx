@@ -1,0 +1,122 @@
+// The left rail: views with live counts (all, mine, unassigned, unread, each team, each channel),
+// notifications, shortcuts, settings and the signed-in agent.
+import type { ComponentChildren } from 'preact';
+import { channelLabel } from '../lib/format';
+import { location$, query } from '../lib/router';
+import { navCounts } from '../state/inbox';
+import { liveState } from '../state/live';
+import { route, type View } from '../state/route';
+import { channels, isManager, logout, me, myId, presence, teams } from '../state/session';
+import { Avatar } from '../ui/Avatar';
+import { ChannelIcon } from '../ui/ChannelIcon';
+import { Icon } from '../ui/Icon';
+import { Dropdown, MenuItem } from '../ui/Popover';
+import { NotificationBell } from './Notifications';
+import { showShortcuts } from './Shortcuts';
+
+export function Nav({ onNavigate }: { onNavigate?: () => void }) {
+  const r = route.value;
+  const view: View | null = r.name === 'inbox' ? r.view : null;
+  const status = query.value.get('status') ?? 'open';
+  const time = query.value.get('time') ?? '';
+  const c = navCounts.value;
+  const same = (v: View) => !!view && view.kind === v.kind && JSON.stringify(view) === JSON.stringify(v);
+
+  const item = (href: string, label: string, icon: ComponentChildren, count: number | undefined, active: boolean, sub = false) => (
+    <li>
+      <a href={href} class={`nav-item${sub ? ' nav-sub' : ''}${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={onNavigate}>
+        {icon}
+        <span class="nav-label">{label}</span>
+        {count ? <span class="nav-count">{count > 999 ? '999+' : count}</span> : null}
+      </a>
+    </li>
+  );
+
+  const isAll = same({ kind: 'all' });
+  const isMine = same({ kind: 'mine' });
+  return (
+    <nav class="rail" aria-label="Inbox views">
+      <div class="rail-head">
+        <a href="/inbox" class="brand" onClick={onNavigate}>
+          <span class="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 32 32" width="26" height="26">
+              <rect width="32" height="32" rx="9" fill="currentColor" />
+              <path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" />
+            </svg>
+          </span>
+          <span class="brand-text">
+            <span>Parley</span>
+            <small>{me.value?.workspace?.name}</small>
+          </span>
+        </a>
+        <NotificationBell />
+      </div>
+      <div class="rail-scroll">
+        <ul class="nav-list">
+          {item('/inbox', 'All', <Icon name="inbox" />, c.all?.open, isAll && status === 'open' && !time)}
+          {item('/inbox?status=pending', 'Pending', <span class="nav-dot" />, c.all?.pending, isAll && status === 'pending', true)}
+          {item('/inbox?status=closed&time=today', 'Resolved today', <span class="nav-dot" />, c.today?.closed, isAll && status === 'closed' && time === 'today', true)}
+          {item('/inbox/mine', 'Mine', <Icon name="user" />, c.mine?.open, isMine && status === 'open')}
+          {item('/inbox/mine?status=pending', 'Awaiting customer', <span class="nav-dot" />, c.mine?.pending, isMine && status === 'pending', true)}
+          {item('/inbox/unassigned', 'Unassigned', <Icon name="userPlus" />, c.unassigned?.open, same({ kind: 'unassigned' }))}
+          {item('/inbox/unread?status=all', 'Unread', <Icon name="eyeOff" />, c.unread ? c.unread.open + c.unread.pending : undefined, same({ kind: 'unread' }))}
+        </ul>
+        {teams.value.length ? (
+          <>
+            <h2 class="nav-heading">Teams</h2>
+            <ul class="nav-list">
+              {teams.value.map((t) => item(`/inbox/teams/${t.id}`, t.name, <Icon name="users" />, c[`team:${t.id}`]?.open, same({ kind: 'team', id: t.id })))}
+            </ul>
+          </>
+        ) : null}
+        {channels.value.length ? (
+          <>
+            <h2 class="nav-heading">Channels</h2>
+            <ul class="nav-list">
+              {channels.value.map((ch) => item(`/inbox/channels/${ch}`, channelLabel(ch), <ChannelIcon channel={ch} size={18} label={false} />, c[`channel:${ch}`]?.open, same({ kind: 'channel', key: ch })))}
+            </ul>
+          </>
+        ) : null}
+      </div>
+      <div class="rail-foot">
+        <ul class="nav-list">
+          <li>
+            <button type="button" class="nav-item" onClick={() => (showShortcuts.value = true)}>
+              <Icon name="keyboard" />
+              <span class="nav-label">Shortcuts</span>
+              <kbd class="nav-kbd">⌘/</kbd>
+            </button>
+          </li>
+          {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}
+        </ul>
+        <Dropdown
+          id="me-menu"
+          class="me-button"
+          label={
+            <>
+              <Avatar name={me.value?.user.name} seed={myId.value} size={28} presence={liveState.value === 'live' ? (presence.value[myId.value] ?? 'online') : null} />
+              <span class="me-name">
+                <span>{me.value?.user.name}</span>
+                <small>{me.value?.user.role}</small>
+              </span>
+            </>
+          }
+        >
+          {(close) => (
+            <div role="menu" aria-label="Account">
+              <div class="menu-note">{me.value?.user.email}</div>
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void logout();
+                }}
+              >
+                <Icon name="logout" /> Sign out
+              </MenuItem>
+            </div>
+          )}
+        </Dropdown>
+      </div>
+    </nav>
+  );
+}

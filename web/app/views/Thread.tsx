@@ -1,0 +1,566 @@
+// The thread pane: header with every action on the conversation, the collision banner, messages
+// grouped by day with system lines between them, the typing indicator and the composer.
+import { useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { api, errorText } from '../lib/api';
+import { channelLabel, contactName, dayLabel, PRIORITY_LABEL, startOfDay, STATUS_LABEL, until } from '../lib/format';
+import { navigate } from '../lib/router';
+import type { ConversationEvent, Priority, ThreadMessage } from '../lib/types';
+import { setMarkedUnread } from '../state/inbox';
+import { noteSelfAssign } from '../state/live';
+import { listHref } from '../state/route';
+import { activeUsers, myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
+import {
+  allMessages,
+  arrivals,
+  closeThread,
+  collision,
+  conversation,
+  hasMoreBefore,
+  loadEarlier,
+  loadingBefore,
+  messages,
+  openThread,
+  otherViewers,
+  outbox,
+  patchConversation,
+  setContact,
+  socketState,
+  systemEvents,
+  threadError,
+  threadId,
+  threadState,
+  typing,
+} from '../state/thread';
+import { toast } from '../state/toast';
+import { Avatar } from '../ui/Avatar';
+import { ChannelIcon } from '../ui/ChannelIcon';
+import { Icon } from '../ui/Icon';
+import { Dropdown, MenuItem } from '../ui/Popover';
+import { Composer } from './Composer';
+import { MessageItem, SystemLine } from './MessageItem';
+import { snoozePresets, toLocalInput } from './snooze';
+
+export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
+  useEffect(() => {
+    void openThread(id);
+  }, [id]);
+  useEffect(() => () => closeThread(), []);
+
+  if (threadState.value === 'error')
+    return (
+      <section class="thread-pane thread-empty" aria-label="Conversation">
+        <Icon name="alert" size={32} />
+        <p>{threadError.value}</p>
+        <a class="btn" href={listHref()}>
+          Back to the list
+        </a>
+      </section>
+    );
+  const conv = conversation.value;
+  return (
+    <section class="thread-pane" aria-label={conv ? `Conversation with ${contactName(conv.contact)}` : 'Conversation'} aria-busy={threadState.value === 'loading'}>
+      {conv && threadId.value === id ? (
+        <>
+          <ThreadHeader contactOpen={contactOpen} onToggleContact={onToggleContact} />
+          <CollisionBanner />
+          <Messages />
+          <TypingIndicator />
+          <Composer key={id} conversationId={id} />
+        </>
+      ) : (
+        <div class="thread-loading" aria-label="Loading conversation">
+          <div class="sk sk-line" style={{ width: '40%' }} />
+          <div class="sk sk-bubble" />
+          <div class="sk sk-bubble right" />
+          <div class="sk sk-bubble" />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; onToggleContact: () => void }) {
+  const c = conversation.value!;
+  const name = contactName(c.contact);
+  const assignee = c.assigneeId ? usersById.value.get(c.assigneeId) : null;
+  const team = c.teamId ? teamsById.value.get(c.teamId) : null;
+  const live = socketState.value;
+  return (
+    <header class="thread-head">
+      <div class="thread-title">
+        <a href={listHref()} class="btn-icon back" aria-label="Back to the list">
+          <Icon name="left" />
+        </a>
+        <Avatar name={name} seed={c.contactId} url={c.contact?.avatarUrl} size={36} />
+        <div class="thread-who">
+          <h2>
+            {name}
+            {c.contact?.blocked ? <span class="pill pill-danger">Blocked</span> : null}
+          </h2>
+          <p class="muted">
+            <ChannelIcon channel={c.channel} size={14} /> {channelLabel(c.channel)}
+            {c.subject ? <> · {c.subject}</> : null}
+            <span class={`status status-${c.status}`}>{STATUS_LABEL[c.status]}</span>
+            {c.status === 'snoozed' && c.snoozeUntil ? <span class="muted">until {until(c.snoozeUntil)}</span> : null}
+          </p>
+        </div>
+        <Viewers />
+        {live !== 'live' && live !== 'stopped' ? (
+          <span class="conn" role="status" title="Live updates are reconnecting; nothing will be missed">
+            <Icon name="wifiOff" size={14} /> Reconnecting…
+          </span>
+        ) : null}
+        <SnoozeMenu />
+        <span class="split-btn">
+        {c.status === 'closed' ? (
+          <button type="button" class="btn btn-sm" onClick={() => void patchConversation({ status: 'open' }, 'Conversation reopened')}>
+            <Icon name="undo" size={15} /> <span class="lbl">Reopen</span>
+          </button>
+        ) : (
+          <button type="button" class="btn btn-sm btn-primary" onClick={() => void patchConversation({ status: 'closed' }, 'Conversation resolved')}>
+            <Icon name="check" size={15} /> <span class="lbl">Resolve</span>
+          </button>
+        )}
+        <Dropdown id="status" class="btn btn-sm status-more" title="Change status" align="right" label={<Icon name="down" size={14} />}>
+          {(close) => (
+            <div role="menu" aria-label="Status">
+              {(['open', 'pending', 'closed'] as const).map((s, i) => (
+                <MenuItem
+                  key={s}
+                  role="menuitemradio"
+                  checked={c.status === s}
+                  onSelect={() => {
+                    close();
+                    void patchConversation({ status: s }, `Marked ${STATUS_LABEL[s].toLowerCase()}`);
+                  }}
+                >
+                  {STATUS_LABEL[s]} <span class="menu-hint">{i === 2 ? '4' : i + 1}</span>
+                </MenuItem>
+              ))}
+            </div>
+          )}
+        </Dropdown>
+        </span>
+        <MoreMenu />
+        <button type="button" class={`btn-icon${contactOpen ? ' is-active' : ''}`} aria-pressed={contactOpen} aria-label="Contact details" title="Contact details" onClick={onToggleContact}>
+          <Icon name="sidebar" />
+        </button>
+      </div>
+      <div class="thread-actions" role="toolbar" aria-label="Conversation actions">
+        <AssignMenu current={c.assigneeId} label={assignee ? assignee.name : 'Unassigned'} />
+        <Dropdown id="team" class="btn btn-sm btn-ghost" hint="Team" label={<><Icon name="users" size={15} /> <span class="sr-only">Team: </span><span class="lbl">{team?.name ?? 'No team'}</span></>}>
+          {(close) => (
+            <div role="menu" aria-label="Team">
+              <MenuItem
+                checked={!c.teamId}
+                role="menuitemradio"
+                onSelect={() => {
+                  close();
+                  void patchConversation({ teamId: null }, 'Team removed');
+                }}
+              >
+                No team
+              </MenuItem>
+              {teams.value.map((t) => (
+                <MenuItem
+                  key={t.id}
+                  role="menuitemradio"
+                  checked={c.teamId === t.id}
+                  onSelect={() => {
+                    close();
+                    void patchConversation({ teamId: t.id }, `Moved to ${t.name}`);
+                  }}
+                >
+                  {t.name}
+                </MenuItem>
+              ))}
+            </div>
+          )}
+        </Dropdown>
+        <Dropdown id="priority" class="btn btn-sm btn-ghost" hint="Priority" label={<><span class={`prio-dot prio-${c.priority}`} /> <span class="sr-only">Priority: </span><span class="lbl">{PRIORITY_LABEL[c.priority]}</span></>}>
+          {(close) => (
+            <div role="menu" aria-label="Priority">
+              {(['urgent', 'high', 'normal', 'low'] as Priority[]).map((p) => (
+                <MenuItem
+                  key={p}
+                  role="menuitemradio"
+                  checked={c.priority === p}
+                  onSelect={() => {
+                    close();
+                    void patchConversation({ priority: p }, `Priority set to ${PRIORITY_LABEL[p].toLowerCase()}`);
+                  }}
+                >
+                  <span class={`prio-dot prio-${p}`} /> {PRIORITY_LABEL[p]}
+                </MenuItem>
+              ))}
+            </div>
+          )}
+        </Dropdown>
+        <TagsMenu current={c.tags} />
+      </div>
+    </header>
+  );
+}
+
+function Viewers() {
+  const others = otherViewers.value;
+  if (others.length === 0) return null;
+  return (
+    <span class="viewers" aria-label={`Also here: ${others.map((v) => v.name).join(', ')}`} role="img">
+      {others.slice(0, 3).map((v) => (
+        <span key={v.userId} class={`viewer${v.typing ? ' typing' : ''}`} title={`${v.name}${v.typing ? (v.note ? ' is writing a note' : ' is typing') : ' is viewing'}`}>
+          <Avatar name={v.name} seed={v.userId} size={26} presence="online" />
+        </span>
+      ))}
+    </span>
+  );
+}
+
+export function AssignMenu({ current, label }: { current: string | null; label: string }) {
+  const filter = useSignal('');
+  const assign = (id: string | null, close: () => void) => {
+    close();
+    if (id === myId.value) noteSelfAssign(conversation.value!.id);
+    void patchConversation({ assigneeId: id }, id ? `Assigned to ${userName(id)}` : 'Unassigned');
+  };
+  return (
+    <Dropdown id="assign" class="btn btn-sm btn-ghost" hint="Assign (A)" label={<>{current ? <Avatar name={label} seed={current} size={18} presence={presenceOf(current)} /> : <Icon name="userPlus" size={15} />} <span class="sr-only">Assignee: </span><span class="lbl">{label}</span></>}>
+      {(close) => {
+        const f = filter.value.trim().toLowerCase();
+        const list = activeUsers.value.filter((u) => !f || u.name.toLowerCase().includes(f) || u.email.includes(f));
+        return (
+          <div class="picker">
+            <label class="sr-only" for="assign-filter">
+              Find an agent
+            </label>
+            <input id="assign-filter" class="picker-search" placeholder="Find an agent…" value={filter.value} onInput={(e) => (filter.value = e.currentTarget.value)} onKeyDown={(e) => {
+              if (e.key === 'Enter' && list[0]) assign(list[0].id, close);
+            }} />
+            <div role="menu" aria-label="Assign to">
+              {current !== myId.value ? (
+                <MenuItem onSelect={() => assign(myId.value, close)}>
+                  <Icon name="user" /> Assign to me
+                </MenuItem>
+              ) : null}
+              {current ? (
+                <MenuItem onSelect={() => assign(null, close)}>
+                  <Icon name="x" /> Unassign
+                </MenuItem>
+              ) : null}
+              <div class="menu-sep" />
+              {list.map((u) => (
+                <MenuItem key={u.id} role="menuitemradio" checked={current === u.id} onSelect={() => assign(u.id, close)}>
+                  <Avatar name={u.name} seed={u.id} size={22} presence={presenceOf(u.id)} />
+                  <span class="picker-name">
+                    {u.name}
+                    <small>{presenceOf(u.id) ? { online: 'Online', away: 'Away', offline: 'Offline' }[presenceOf(u.id)!] : u.role}</small>
+                  </span>
+                </MenuItem>
+              ))}
+              {list.length === 0 ? <div class="menu-note">No agent matches.</div> : null}
+            </div>
+          </div>
+        );
+      }}
+    </Dropdown>
+  );
+}
+
+function TagsMenu({ current }: { current: string[] }) {
+  const filter = useSignal('');
+  const toggle = (name: string) => {
+    const t = name.trim().toLowerCase();
+    if (!t) return;
+    const next = current.includes(t) ? current.filter((x) => x !== t) : [...current, t];
+    void patchConversation({ tags: next }, current.includes(t) ? `Tag “${t}” removed` : `Tagged “${t}”`);
+  };
+  return (
+    <Dropdown id="tags" class="btn btn-sm btn-ghost" hint="Tags (T)" label={<><Icon name="tag" size={15} /> <span class="sr-only">Tags: </span><span class="lbl">{current.length ? current.join(', ') : 'Tags'}</span></>}>
+      {() => {
+        const f = filter.value.trim().toLowerCase();
+        const names = [...new Set([...tags.value.map((t) => t.name), ...current])].filter((n) => !f || n.includes(f));
+        return (
+          <div class="picker">
+            <label class="sr-only" for="tag-filter">
+              Find or create a tag
+            </label>
+            <input
+              id="tag-filter"
+              class="picker-search"
+              placeholder="Find or create a tag…"
+              value={filter.value}
+              onInput={(e) => (filter.value = e.currentTarget.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && f) {
+                  e.preventDefault();
+                  toggle(f);
+                  filter.value = '';
+                }
+              }}
+            />
+            <div role="menu" aria-label="Tags">
+              {names.map((n) => (
+                <MenuItem key={n} checked={current.includes(n)} onSelect={() => toggle(n)}>
+                  {n}
+                </MenuItem>
+              ))}
+              {f && !names.includes(f) ? (
+                <MenuItem
+                  onSelect={() => {
+                    toggle(f);
+                    filter.value = '';
+                  }}
+                >
+                  <Icon name="plus" /> Add “{f}”
+                </MenuItem>
+              ) : null}
+            </div>
+          </div>
+        );
+      }}
+    </Dropdown>
+  );
+}
+
+function SnoozeMenu() {
+  const custom = useSignal(toLocalInput(Date.now() + 24 * 3600_000));
+  const snooze = (at: number, close: () => void) => {
+    if (!(at > Date.now())) {
+      toast('Pick a time in the future', 'error');
+      return;
+    }
+    close();
+    void patchConversation({ status: 'snoozed', snoozeUntil: at }, `Snoozed until ${until(at)}`);
+  };
+  return (
+    <Dropdown id="snooze" class={`btn-icon${conversation.value?.status === 'snoozed' ? ' is-active' : ''}`} title="Snooze" align="right" label={<Icon name="clock" />}>
+      {(close) => (
+        <div class="picker">
+          <div role="menu" aria-label="Snooze until">
+            {snoozePresets().map((p) => (
+              <MenuItem key={p.label} onSelect={() => snooze(p.at, close)}>
+                {p.label} <span class="menu-hint">{p.hint}</span>
+              </MenuItem>
+            ))}
+          </div>
+          <div class="menu-sep" />
+          <form
+            class="snooze-custom"
+            onSubmit={(e) => {
+              e.preventDefault();
+              snooze(new Date(custom.value).getTime(), close);
+            }}
+          >
+            <label class="field">
+              <span>Until a date and time</span>
+              <input type="datetime-local" value={custom.value} min={toLocalInput(Date.now())} onInput={(e) => (custom.value = e.currentTarget.value)} required />
+            </label>
+            <button type="submit" class="btn btn-sm btn-primary">
+              Snooze
+            </button>
+          </form>
+        </div>
+      )}
+    </Dropdown>
+  );
+}
+
+function download(name: string, type: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function downloadConversation(format: 'json' | 'text'): Promise<void> {
+  const c = conversation.value;
+  if (!c) return;
+  try {
+    const all = await allMessages(c.id);
+    const base = `conversation-${c.id}`;
+    if (format === 'json') {
+      download(`${base}.json`, 'application/json', JSON.stringify({ conversation: c, messages: all }, null, 2));
+    } else {
+      const lines = [
+        `Conversation with ${contactName(c.contact)} (${channelLabel(c.channel)})`,
+        `Status: ${STATUS_LABEL[c.status]} · Started ${new Date(c.createdAt).toLocaleString()}`,
+        '',
+        ...all.map((m) => `[${new Date(m.createdAt).toLocaleString()}] ${m.isInternalNote ? '(note) ' : ''}${m.authorName ?? (m.direction === 'inbound' ? 'Customer' : 'Parley')}: ${m.text}${m.attachments.length ? ` [${m.attachments.map((a) => a.name).join(', ')}]` : ''}`),
+      ];
+      download(`${base}.txt`, 'text/plain;charset=utf-8', lines.join('\n'));
+    }
+  } catch (err) {
+    toast(`Download failed: ${errorText(err)}`, 'error');
+  }
+}
+
+function MoreMenu() {
+  const c = conversation.value!;
+  const blocked = !!c.contact?.blocked;
+  return (
+    <Dropdown id="more" class="btn-icon" title="More actions" align="right" label={<Icon name="more" />}>
+      {(close) => (
+        <div role="menu" aria-label="More actions">
+          <MenuItem
+            onSelect={() => {
+              close();
+              setMarkedUnread(c.id, true);
+              toast('Marked unread', 'success');
+              closeThread();
+              navigate(listHref());
+            }}
+          >
+            <Icon name="eyeOff" /> Mark unread
+          </MenuItem>
+          <MenuItem
+            onSelect={() => {
+              close();
+              void downloadConversation('json');
+            }}
+          >
+            <Icon name="download" /> Download as JSON
+          </MenuItem>
+          <MenuItem
+            onSelect={() => {
+              close();
+              void downloadConversation('text');
+            }}
+          >
+            <Icon name="download" /> Download as text
+          </MenuItem>
+          <div class="menu-sep" />
+          <MenuItem
+            danger={!blocked}
+            onSelect={async () => {
+              close();
+              if (!c.contact) return;
+              if (!blocked && !confirm(`Block ${contactName(c.contact)}? Their new messages will not reach the inbox.`)) return;
+              try {
+                const updated = await api<{ id: string; name: string | null; email: string | null; phone: string | null; avatarUrl: string | null; blocked: boolean }>(`/contacts/${c.contact.id}`, { method: 'PATCH', json: { blocked: !blocked } });
+                setContact(updated);
+                toast(blocked ? 'Contact unblocked' : 'Contact blocked', 'success');
+              } catch (err) {
+                toast(`Could not ${blocked ? 'unblock' : 'block'} the contact: ${errorText(err)}`, 'error');
+              }
+            }}
+          >
+            <Icon name="ban" /> {blocked ? 'Unblock contact' : 'Block contact'}
+          </MenuItem>
+        </div>
+      )}
+    </Dropdown>
+  );
+}
+
+function CollisionBanner() {
+  const col = collision.value;
+  const typingAgent = otherViewers.value.find((v) => v.typing);
+  const other = typingAgent ?? (col ? otherViewers.value.find((v) => v.userId === col.other.userId) : undefined);
+  if (!other) return null;
+  const isTyping = other.typing;
+  return (
+    <div class={`collision${isTyping ? ' typing' : ''}`} role="status" data-testid="collision-banner">
+      <Avatar name={other.name} seed={other.userId} size={22} />
+      <span>
+        <strong>{other.name}</strong> {isTyping ? (other.note ? 'is writing an internal note here.' : 'is typing a reply to this conversation.') : 'is also viewing this conversation.'}
+      </span>
+      <button type="button" class="btn-icon" aria-label="Dismiss" onClick={() => (collision.value = null)} hidden={isTyping}>
+        <Icon name="x" size={14} />
+      </button>
+    </div>
+  );
+}
+
+function TypingIndicator() {
+  const t = typing.value;
+  const names = t.map((x) => x.name);
+  return (
+    <div class="typing" aria-live="polite">
+      {t.length ? (
+        <>
+          <span class="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          {names.join(', ')} {t.length > 1 ? 'are' : 'is'} {t.every((x) => x.note) ? 'writing a note' : 'typing'}…
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+type Entry = { kind: 'msg'; m: ThreadMessage; at: number; seq: number } | { kind: 'sys'; e: ConversationEvent; at: number; seq: number };
+
+function Messages() {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stick = useRef(true);
+  const prevHeight = useRef(0);
+  const msgs = messages.value;
+  const sys = systemEvents.value;
+  const pending = outbox.value;
+  const firstSeq = msgs[0]?.seq ?? 0;
+
+  const entries: Entry[] = [
+    ...msgs.map((m): Entry => ({ kind: 'msg', m, at: m.createdAt, seq: m.seq })),
+    // System lines only within the loaded range (older ones come with older messages).
+    ...sys.filter((e) => !hasMoreBefore.value || e.seq >= firstSeq).map((e): Entry => ({ kind: 'sys', e, at: e.at, seq: e.seq })),
+  ].sort((a, b) => a.seq - b.seq);
+  for (const m of pending) entries.push({ kind: 'msg', m, at: m.createdAt, seq: Number.MAX_SAFE_INTEGER });
+
+  const channelsUsed = new Set(msgs.map((m) => m.channel));
+  const multiChannel = channelsUsed.size > 1;
+
+  // Stay at the bottom when new messages arrive (if we were there); keep position when older ones load.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (prevHeight.current && el.scrollTop < 40 && !stick.current) {
+      el.scrollTop += el.scrollHeight - prevHeight.current;
+    } else if (stick.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+    prevHeight.current = el.scrollHeight;
+  }, [arrivals.value, msgs.length, sys.length, pending.length]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    prevHeight.current = el.scrollHeight;
+    if (el.scrollTop < 120 && hasMoreBefore.value && !loadingBefore.value) void loadEarlier();
+  };
+
+  const out = [];
+  let lastDay = 0;
+  for (const entry of entries) {
+    const day = startOfDay(entry.at);
+    if (day !== lastDay) {
+      lastDay = day;
+      out.push(
+        <div class="day" key={`day-${day}`} role="separator">
+          <span>{dayLabel(entry.at)}</span>
+        </div>,
+      );
+    }
+    out.push(entry.kind === 'msg' ? <MessageItem key={entry.m.id} m={entry.m} showChannel={multiChannel} /> : <SystemLine key={`e${entry.e.seq}`} e={entry.e} />);
+  }
+
+  return (
+    <div class="messages" ref={scroller} onScroll={onScroll} role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions" tabIndex={0}>
+      {hasMoreBefore.value ? (
+        <div class="load-earlier">
+          <button type="button" class="link" onClick={() => void loadEarlier()} disabled={loadingBefore.value}>
+            {loadingBefore.value ? 'Loading…' : 'Load earlier messages'}
+          </button>
+        </div>
+      ) : null}
+      {out}
+    </div>
+  );
+}
