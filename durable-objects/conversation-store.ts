@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TE
 CREATE TABLE IF NOT EXISTS schedule (kind TEXT PRIMARY KEY, at INTEGER NOT NULL);
 `;
 
-export type OutboxKind = 'projection' | 'event' | 'message' | 'read';
+export type OutboxKind = 'projection' | 'event' | 'message' | 'read' | 'deliver';
 export type TimerKind = 'snooze' | 'outbox';
 
 export interface OutboxRow {
@@ -162,13 +162,6 @@ export class ConversationStore {
   /** The earliest timer: the one instant the single alarm must be set to. */
   nextTimer(): number | null {
     return this.sql.exec<{ at: number | null }>(`SELECT min(at) AS at FROM schedule`).one().at ?? null;
-  }
-
-  dueTimers(now: number): TimerKind[] {
-    return this.sql
-      .exec<{ kind: TimerKind }>(`SELECT kind FROM schedule WHERE at <= ? ORDER BY at`, now)
-      .toArray()
-      .map((r) => r.kind);
   }
 }
 

@@ -19,6 +19,9 @@ import {
   type Transition,
 } from '../worker/conversations/state';
 import { newId } from '../worker/db/ids';
+import { routingTransition, routingTrigger } from '../worker/routing/apply';
+import type { RoutingDecision } from '../worker/routing/model';
+import type { DeliverJob } from '../worker/ingest/jobs';
 import { ConversationStore } from './conversation-store';
 import { SocketRoom, type SocketIdentity } from './socket-room';
 
@@ -36,6 +39,8 @@ export interface IncomingMessage {
   isInternalNote?: boolean;
   /** Initial delivery status for outbound messages (channels that deliver asynchronously start at 'queued'). */
   status?: DeliveryStatus;
+  /** An agent's reply that must not go out while another agent holds the thread's reply lock (is typing a reply). */
+  replyLock?: { userId: string };
   createdAt?: number;
 }
 
@@ -43,7 +48,10 @@ export type UpdateResult = { ok: true; conversation: Conversation } | { ok: fals
 
 export type MessageResult =
   | { ok: true; message: Message; conversation: Conversation; duplicate: boolean }
-  | { ok: false; reason: 'not_found' | 'closed' };
+  | { ok: false; reason: 'not_found' | 'closed' }
+  | { ok: false; reason: 'locked'; holder: Viewer };
+
+export type RoutingResult = { ok: true; conversation: Conversation } | { ok: false; reason: 'not_found' | 'closed' | 'assignee_changed'; conversation: Conversation | null };
 
 export class ConversationDO extends DurableObject<Env> {
   #store: ConversationStore;
@@ -105,6 +113,10 @@ export class ConversationDO extends DurableObject<Env> {
     if (input.direction === 'inbound' && !acceptsInbound(state, now, { reopenWindowMs })) return { ok: false, reason: 'closed' };
 
     const isNote = input.isInternalNote === true;
+    if (input.replyLock && !isNote && input.direction === 'outbound') {
+      const holder = this.replyLockHolder(input.replyLock.userId);
+      if (holder) return { ok: false, reason: 'locked', holder };
+    }
     // Web chat delivers over the visitor's socket: a reply with the visitor connected is delivered as it is stored.
     const webchatVisitorHere = !isNote && input.direction === 'outbound' && state.channel === 'webchat' && this.#room.hasVisitor();
     const message: Message = {
@@ -146,6 +158,20 @@ export class ConversationDO extends DurableObject<Env> {
       if (err instanceof TransitionError) return { ok: false, field: err.field, message: err.message };
       throw err;
     }
+    return { ok: true, conversation: this.#state };
+  }
+
+  /** The other agent composing a reply in this thread right now (their socket says typing, not a note), if any. */
+  replyLockHolder(userId: string): Viewer | null {
+    return this.#room.viewers().find((v) => v.userId !== userId && v.typing && !v.note) ?? null;
+  }
+
+  /** Apply a routing decision (the router's, a transfer or a take-over) with its `conversation.routed` event. */
+  async applyRouting(decision: RoutingDecision): Promise<RoutingResult> {
+    if (!this.#state) return { ok: false, reason: 'not_found', conversation: null };
+    const t = routingTransition(this.#state, decision, Date.now());
+    if (typeof t === 'string') return { ok: false, reason: t, conversation: this.#state };
+    this.#commit(t);
     return { ok: true, conversation: this.#state };
   }
 
@@ -240,10 +266,18 @@ export class ConversationDO extends DurableObject<Env> {
         const result = await this.addMessage(
           who.kind === 'visitor'
             ? { externalId: clientId, direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text }
-            : { externalId: clientId, direction: 'outbound', author: { type: 'agent', id: who.userId, name: who.name }, text, isInternalNote: frame.isInternalNote === true },
+            : {
+                externalId: clientId,
+                direction: 'outbound',
+                author: { type: 'agent', id: who.userId, name: who.name },
+                text,
+                isInternalNote: frame.isInternalNote === true,
+                replyLock: frame.force === true ? undefined : { userId: who.userId },
+              },
           // A visitor writing into an open widget always reaches the conversation they are looking at.
           Number.MAX_SAFE_INTEGER,
         );
+        if (!result.ok && result.reason === 'locked') return this.#room.send(ws, { t: 'error', clientId, status: 409, title: `${result.holder.name} is replying`, detail: 'Send again with force: true to send anyway', lock: result.holder });
         if (!result.ok) return this.#room.send(ws, { t: 'error', clientId, status: 409, title: `Conversation is ${result.reason}` });
         this.#room.typing(ws, false, false);
         return this.#room.send(ws, { t: 'ack', clientId, message: result.message, duplicate: result.duplicate });
@@ -264,12 +298,12 @@ export class ConversationDO extends DurableObject<Env> {
   async alarm(): Promise<void> {
     this.#alarmAt = null;
     const now = Date.now();
-    for (const kind of this.#store.dueTimers(now)) {
-      if (kind === 'snooze' && this.#state) this.#commit(wake(this.#state, now));
-      if (kind === 'outbox') {
-        this.#kickFlush();
-        await this.#flushing;
-      }
+    // Each timer's transition checks its own due time, so an early or forced alarm changes nothing
+    // that is not due; a pending outbox is always worth another try.
+    if (this.#state) this.#commit(wake(this.#state, now));
+    if (this.#store.outboxSize() > 0) {
+      this.#kickFlush();
+      await this.#flushing;
     }
     this.#armAlarm();
   }
@@ -281,6 +315,7 @@ export class ConversationDO extends DurableObject<Env> {
       return;
     }
     const at = Date.now();
+    const previous = this.#state;
     const previousAssigneeId = this.#state?.assigneeId ?? null;
     let seq = this.#state?.seq ?? 0;
     const events: ConversationEvent[] = transition.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
@@ -300,6 +335,8 @@ export class ConversationDO extends DurableObject<Env> {
           isNote: message.isInternalNote,
           createdAt: message.createdAt,
         } satisfies MessageIndexRow);
+      // A reply stored as 'queued' goes to its provider through OUTBOUND, enqueued with the message itself.
+      if (message && needsDelivery(message)) this.#store.enqueue('deliver', deliverJob(next, message));
       this.#store.saveState(next);
       this.#store.enqueue('projection', next);
       this.#store.setTimer('snooze', next.status === 'snoozed' ? next.snoozeUntil : null);
@@ -309,6 +346,8 @@ export class ConversationDO extends DurableObject<Env> {
     this.#armAlarm();
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
     if (events.some((e) => e.type !== 'message.status')) this.#notifyWorkspace(next, events, previousAssigneeId);
+    const routing = routingTrigger(previous, next, message);
+    if (routing) this.#route(routing, message!.text);
     this.#kickFlush();
   }
 
@@ -341,6 +380,28 @@ export class ConversationDO extends DurableObject<Env> {
     })();
   }
 
+  /**
+   * Ask the workspace's router who takes this conversation and apply the answer. The message is
+   * already stored and acknowledged; routing follows at once (a few attempts if the router is unreachable).
+   */
+  #route(trigger: 'created' | 'reopened', text: string): void {
+    const workspace = this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(this.#state!.workspaceId));
+    void (async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          const decision = await workspace.route({ conversation: this.#state!, text, trigger });
+          if (!decision) return;
+          const res = await this.applyRouting(decision);
+          if (!res.ok) await workspace.release(decision.conversationId, res.conversation);
+          return;
+        } catch (err) {
+          console.warn(`conversation ${this.#state?.id}: routing failed (${String(err)})`);
+          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+        }
+      }
+    })();
+  }
+
   #hydrate(e: ConversationEvent, known?: Message): ServerEvent {
     const messageId = typeof e.data.messageId === 'string' ? e.data.messageId : null;
     if (!messageId) return e;
@@ -364,9 +425,13 @@ export class ConversationDO extends DurableObject<Env> {
       this.#flushAgain = false;
       const rows = this.#store.outbox(OUTBOX_BATCH);
       if (rows.length === 0 || !this.#state) break;
-      const entries = rows.map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) }) as OutboxEntry);
+      const entries = rows.filter((r) => r.kind !== 'deliver').map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) }) as OutboxEntry);
+      const deliveries = rows.filter((r) => r.kind === 'deliver').map((r) => JSON.parse(r.payload) as DeliverJob);
       try {
-        await this.env.DB.batch(projectionStatements(this.env.DB, this.#state, entries));
+        // Sends first: a retried flush may hand a job over twice, and the OUTBOUND consumer is idempotent by message id.
+        for (let i = 0; i < deliveries.length; i += 50) await this.env.OUTBOUND.sendBatch(deliveries.slice(i, i + 50).map((body) => ({ body, contentType: 'json' as const })));
+        const statements = projectionStatements(this.env.DB, this.#state, entries);
+        if (statements.length) await this.env.DB.batch(statements);
       } catch (err) {
         // D1 is unavailable or refused the batch: keep the rows and retry by alarm with backoff.
         this.#outboxFailures++;
@@ -397,6 +462,27 @@ export class ConversationDO extends DurableObject<Env> {
 }
 
 export type ServerEvent = ConversationEvent & { message?: Message };
+
+/** Outbound replies on provider channels start 'queued' and are handed to the OUTBOUND queue; notes and web chat never are. */
+function needsDelivery(m: Message): boolean {
+  return m.direction === 'outbound' && !m.isInternalNote && m.channel !== 'webchat' && m.status === 'queued';
+}
+
+function deliverJob(c: Conversation, m: Message): DeliverJob {
+  return {
+    kind: 'deliver',
+    workspaceId: c.workspaceId,
+    conversationId: c.id,
+    contactId: c.contactId,
+    inboxId: c.inboxId,
+    channel: c.channel,
+    messageId: m.id,
+    clientId: m.externalId,
+    text: m.text,
+    attachments: m.attachments,
+    authorName: m.authorName,
+  };
+}
 
 export function visitorView(c: Conversation): VisitorConversation {
   return { id: c.id, status: c.status, seq: c.seq };

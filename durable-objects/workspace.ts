@@ -1,8 +1,22 @@
 // WorkspaceDO: one per workspace. Holds every agent tab's live socket (GET /api/live) and pushes
 // conversation list changes, presence and personal notifications to the agents who may see them.
+// It is also the single place routing decisions are serialized: the roster (presence from the
+// AgentDOs, load, capacity, skills), the assignments that make up each agent's load, the team queues
+// and round-robin cursors live in its SQLite (workspace-store.ts); the decisions are the pure core in
+// worker/routing. A decision and its reservation happen in one synchronous section, so concurrent
+// arrivals never exceed anyone's capacity and never assign one conversation twice.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation, type Role } from '../worker/auth/principal';
-import type { Conversation, ConversationEventType } from '../worker/conversations/model';
+import type { Conversation, ConversationEventType, Priority } from '../worker/conversations/model';
+import { conversationStub } from '../worker/conversations/service';
+import { loadWorkspaceRouting, scopeFor, type WorkspaceRouting } from '../worker/routing/config';
+import { cursorKey, decide, describeChoice, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
+import type { Presence, RosterAgent, RoutingDecision } from '../worker/routing/model';
+import { needsContact, type RoutingFacts, type RoutingRule, type RuleActions, type RuleMatch } from '../worker/routing/rules';
+import { choose, unavailable } from '../worker/routing/strategies';
+import { agentStub } from '../worker/routing/stubs';
+import type { PresenceSnapshot } from './agent';
+import { LOAD_STATUSES, WorkspaceStore, type AssignmentRow } from './workspace-store';
 
 export interface LiveIdentity {
   userId: string;
@@ -12,79 +26,524 @@ export interface LiveIdentity {
   workspaceId: string;
 }
 
+/** What a live socket carries: who it is, which tab (connection), when it last reported activity. */
+interface LiveAttachment extends LiveIdentity {
+  connId?: string;
+  activeAt?: number;
+}
+
 export type LiveFrame =
-  | { t: 'hello'; users: { userId: string; name: string; status: 'online' }[] }
+  | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Conversation }
-  | { t: 'presence'; userId: string; name: string; status: 'online' | 'offline' }
+  | { t: 'presence'; userId: string; name: string; status: Presence }
   | { t: 'notification'; kind: 'assigned' | 'new_conversation'; conversationId: string; title: string; body: string; at: number }
   | { t: 'pong' };
 
+/** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
+export type LiveClientFrame = { t: 'ping' } | { t: 'active' };
+
+export interface RouteRequest {
+  conversation: Conversation;
+  /** The inbound message that triggered routing (keywords match on it). */
+  text: string;
+  trigger: 'created' | 'reopened';
+}
+
+export interface AgentView extends RosterAgent {
+  role: string;
+  statusSince: number;
+}
+
+export interface RoutingSample {
+  channel: string;
+  inboxId: string;
+  text: string;
+  priority: Priority;
+  contact: { tags: string[]; attributes: Record<string, unknown> } | null;
+  at?: number;
+}
+
+/** Refresh the routing configuration this often even when nobody says it changed. */
+const CONFIG_TTL_MS = 5 * 60_000;
+/** A reservation the conversation has not confirmed within this long is checked with the conversation. */
+const PENDING_CHECK_MS = 30_000;
+/** Live list updates wait this long to merge (a new conversation's created, received and routed changes become one frame). */
+const FANOUT_BATCH_MS = 25;
+/** Socket sends per slice of a fan-out batch before letting waiting requests run. */
+const FANOUT_CHUNK = 400;
+/** Activity frames are forwarded to the AgentDO at most this often per tab (unless the agent is away). */
+const ACTIVITY_FORWARD_MS = 15_000;
+
 export class WorkspaceDO extends DurableObject<Env> {
-  /** A live socket for one agent tab. */
+  #store: WorkspaceStore;
+  #workspaceId: string | null;
+  #routing: WorkspaceRouting | null = null;
+  #loadedAt = 0;
+  #loading: Promise<void> | null = null;
+  #alarmAt: number | null;
+  #fanout = new Map<string, { conversation: Conversation; created: boolean; assigned: boolean; previousAssigneeId: string | null; at: number }>();
+  #fanoutRunning = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.#store = new WorkspaceStore(ctx.storage.sql);
+    this.#workspaceId = this.#store.meta('workspace_id');
+    const at = this.#store.meta('alarm_at');
+    this.#alarmAt = at ? Number(at) : null;
+  }
+
+  // ---- live sockets ----
+
+  /** A live socket for one agent tab. The AgentDO hears of it first and answers with the presence that follows. */
   async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
     const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as LiveIdentity | null;
     if (!who) return new Response('Missing identity', { status: 400 });
-    const wasOnline = this.ctx.getWebSockets(who.userId).length > 0;
+    await this.#ready(who.workspaceId);
+    if (!this.#store.roster.has(who.userId)) await this.#reload();
+    const connId = crypto.randomUUID();
+    const snap = await agentStub(this.env, who.workspaceId, who.userId).tabOpened({ workspaceId: who.workspaceId, userId: who.userId, name: who.name }, connId, this.#routing!.presence);
+    this.#applyPresence(snap);
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [who.userId]);
-    pair[1].serializeAttachment(who);
-    send(pair[1], { t: 'hello', users: this.#online() });
-    if (!wasOnline) this.#broadcast({ t: 'presence', userId: who.userId, name: who.name, status: 'online' }, pair[1]);
+    pair[1].serializeAttachment({ ...who, connId } satisfies LiveAttachment);
+    send(pair[1], { t: 'hello', users: this.online() });
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Called by ConversationDOs after they change: fan the new state out to whoever may see it. */
-  async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], previousAssigneeId: string | null): Promise<void> {
-    const frame = JSON.stringify({ t: 'conversation', conversation } satisfies LiveFrame);
-    const now = Date.now();
-    for (const ws of this.ctx.getWebSockets()) {
-      const who = ws.deserializeAttachment() as LiveIdentity;
-      if (!canSeeConversation(who, conversation)) continue;
-      trySend(ws, frame);
-      if (eventTypes.includes('conversation.assigned') && conversation.assigneeId === who.userId && previousAssigneeId !== who.userId) {
-        send(ws, { t: 'notification', kind: 'assigned', conversationId: conversation.id, title: 'Assigned to you', body: conversation.lastMessagePreview ?? '', at: now });
-      } else if (eventTypes.includes('conversation.created')) {
-        send(ws, { t: 'notification', kind: 'new_conversation', conversationId: conversation.id, title: 'New conversation', body: conversation.lastMessagePreview ?? '', at: now });
-      }
-    }
-  }
-
-  /** Who is online right now (has at least one live tab). */
-  online(): { userId: string; name: string; status: 'online' }[] {
-    return this.#online();
-  }
-
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    if (typeof raw === 'string' && raw.includes('"ping"')) send(ws, { t: 'pong' });
+    if (typeof raw !== 'string') return;
+    if (raw.includes('"ping"')) return send(ws, { t: 'pong' });
+    if (!raw.includes('"active"')) return;
+    const who = ws.deserializeAttachment() as LiveAttachment;
+    const now = Date.now();
+    const away = this.#store.roster.get(who.userId)?.status !== 'online';
+    if (!who.connId || (!away && who.activeAt && now - who.activeAt < ACTIVITY_FORWARD_MS)) return;
+    ws.serializeAttachment({ ...who, activeAt: now } satisfies LiveAttachment);
+    const snap = await agentStub(this.env, who.workspaceId, who.userId).tabActive(who.connId);
+    if (snap) this.#applyPresence(snap);
   }
 
   async webSocketClose(ws: WebSocket): Promise<void> {
-    this.#left(ws);
+    await this.#left(ws);
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
-    this.#left(ws);
+    await this.#left(ws);
   }
 
-  #left(ws: WebSocket): void {
-    const who = ws.deserializeAttachment() as LiveIdentity;
+  async #left(ws: WebSocket): Promise<void> {
+    const who = ws.deserializeAttachment() as LiveAttachment;
     try {
       ws.close(1000, 'bye');
     } catch {
       // already closed
     }
-    const stillOnline = this.ctx.getWebSockets(who.userId).some((s) => s !== ws && s.readyState === WebSocket.OPEN);
-    if (!stillOnline) this.#broadcast({ t: 'presence', userId: who.userId, name: who.name, status: 'offline' }, ws);
+    if (!who.connId) return;
+    const snap = await agentStub(this.env, who.workspaceId, who.userId).tabClosed(who.connId);
+    if (snap) this.#applyPresence(snap);
   }
 
-  #online(): { userId: string; name: string; status: 'online' }[] {
-    const users = new Map<string, string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      const who = ws.deserializeAttachment() as LiveIdentity;
-      users.set(who.userId, who.name);
+  /** The tabs (connection ids) an agent has open here: AgentDO checks its own list against it. */
+  liveConnections(userId: string): string[] {
+    return this.ctx
+      .getWebSockets(userId)
+      .filter((ws) => ws.readyState === WebSocket.OPEN)
+      .map((ws) => (ws.deserializeAttachment() as LiveAttachment).connId ?? '');
+  }
+
+  /** Who is online or away right now. */
+  online(): { userId: string; name: string; status: Presence }[] {
+    return this.#store
+      .agents()
+      .filter((a) => a.status !== 'offline')
+      .map((a) => ({ userId: a.userId, name: a.name, status: a.status }));
+  }
+
+  /** From an AgentDO: presence changed by its own timers (idle, grace) or the agent's choice. */
+  presenceChanged(snap: PresenceSnapshot): void {
+    this.#remember(snap.workspaceId);
+    this.#applyPresence(snap);
+  }
+
+  #applyPresence(snap: PresenceSnapshot): void {
+    const previous = this.#store.setPresence(snap.userId, snap.status, snap.since, snap.version);
+    if (previous === null) return;
+    this.#broadcast({ t: 'presence', userId: snap.userId, name: snap.name, status: snap.status });
+    if (snap.status === 'offline') this.#scheduleReroutes(snap.userId);
+    else this.#store.cancelReroutes({ userId: snap.userId });
+    if (snap.status === 'online') this.#drain();
+  }
+
+  // ---- conversation changes ----
+
+  /** Called by ConversationDOs after they change: fan the new state out, and keep loads and queues current. */
+  async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], previousAssigneeId: string | null): Promise<void> {
+    const now = Date.now();
+    this.#queueFanout(conversation, eventTypes, previousAssigneeId);
+    this.#remember(conversation.workspaceId);
+    const row = this.#store.assignment(conversation.id);
+    if (eventTypes.includes('conversation.assigned') && conversation.assigneeId && conversation.assigneeId !== previousAssigneeId) {
+      const note = row?.decision?.note;
+      const by = row?.decision?.by?.name;
+      void agentStub(this.env, conversation.workspaceId, conversation.assigneeId)
+        .notify(
+          { workspaceId: conversation.workspaceId, userId: conversation.assigneeId, name: '' },
+          { kind: 'assigned', conversationId: conversation.id, title: by ? `${by} transferred a conversation to you` : 'Assigned to you', body: note ?? conversation.lastMessagePreview ?? '', at: now },
+        )
+        .catch((err) => console.warn(`notification for ${conversation.assigneeId} failed: ${String(err)}`));
     }
-    return [...users].map(([userId, name]) => ({ userId, name, status: 'online' as const }));
+    if (this.#store.observe(conversation, eventTypes.includes('conversation.routed'), row)) this.#drain();
+  }
+
+  /**
+   * Live list updates go out in short batches, after the requests already waiting (routing decisions
+   * first): changes to one conversation within a batch merge into one frame per socket, and a large
+   * batch yields between chunks so a burst of fan-out never holds a decision back for long.
+   */
+  #queueFanout(conversation: Conversation, types: ConversationEventType[], previousAssigneeId: string | null): void {
+    const prev = this.#fanout.get(conversation.id);
+    this.#fanout.set(conversation.id, {
+      conversation,
+      created: (prev?.created ?? false) || types.includes('conversation.created'),
+      assigned: (prev?.assigned ?? false) || types.includes('conversation.assigned'),
+      previousAssigneeId: prev ? prev.previousAssigneeId : previousAssigneeId,
+      at: prev?.at ?? Date.now(),
+    });
+    if (!this.#fanoutRunning) {
+      this.#fanoutRunning = true;
+      setTimeout(() => void this.#flushFanout(), FANOUT_BATCH_MS);
+    }
+  }
+
+  async #flushFanout(): Promise<void> {
+    try {
+      while (this.#fanout.size > 0) {
+        const batch = [...this.#fanout.values()];
+        this.#fanout.clear();
+        const sockets = this.ctx.getWebSockets().map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
+        let sent = 0;
+        for (const { conversation: c, created, assigned, previousAssigneeId, at } of batch) {
+          const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);
+          for (const { ws, who } of sockets) {
+            if (!canSeeConversation(who, c)) continue;
+            trySend(ws, frame);
+            if (assigned && c.assigneeId === who.userId && previousAssigneeId !== who.userId) {
+              send(ws, { t: 'notification', kind: 'assigned', conversationId: c.id, title: 'Assigned to you', body: c.lastMessagePreview ?? '', at });
+            } else if (created && c.assigneeId === null) {
+              // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
+              send(ws, { t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at });
+            }
+          }
+          sent += sockets.length;
+          if (sent >= FANOUT_CHUNK) {
+            sent = 0;
+            await new Promise((r) => setTimeout(r, 0));
+          }
+        }
+      }
+    } finally {
+      this.#fanoutRunning = false;
+    }
+  }
+
+  // ---- routing ----
+
+  /** Decide who takes a conversation that arrived (or reopened) unassigned, reserving the agent at once. Null: routing is not configured. */
+  async route(req: RouteRequest): Promise<RoutingDecision | null> {
+    const c = req.conversation;
+    await this.#ready(c.workspaceId);
+    const routing = this.#routing!;
+    if (!routing.config.configured) return null;
+    const contact = needsContact(routing.config.rules) ? await this.#contact(c.contactId) : null;
+    // From here on no await: choose and reserve in one synchronous section.
+    const row = this.#store.assignment(c.id);
+    if (row?.pendingSince && row.decision) return row.decision; // a retried request gets the same answer
+    if (row?.userId && LOAD_STATUSES.has(row.status) && row.seq >= c.seq) return null; // someone took it meanwhile
+    const queued = this.#store.queued(c.id);
+    if (queued) return queued.decision; // already waiting (a retried request)
+    const facts: RoutingFacts = { channel: c.channel, inboxId: c.inboxId, text: req.text, priority: c.priority, contact, now: Date.now() };
+    const d = decide(this.#input({ conversationId: c.id, trigger: req.trigger, facts }));
+    this.#commitDecision(c, d);
+    return d.decision;
+  }
+
+  /** Transfer to an agent (direct) or a team (routed by the team's mode, or queued), with a note. */
+  async transfer(req: { conversation: Conversation; toUserId?: string; toTeamId?: string | null; note: string | null; by: { id: string; name: string } }): Promise<RoutingDecision> {
+    const c = req.conversation;
+    await this.#ready(c.workspaceId);
+    const now = Date.now();
+    if (req.toUserId) {
+      const teamId = req.toTeamId === undefined ? c.teamId : req.toTeamId;
+      const d = directDecision(c, this.#store.roster.get(req.toUserId) ?? null, { userId: req.toUserId, trigger: 'transfer', by: req.by, note: req.note, teamId, teamName: this.#teamName(teamId), now });
+      this.#commitDecision(c, { decision: d, target: null, cursor: null, match: null });
+      return d;
+    }
+    const d = decide(
+      this.#input({
+        conversationId: c.id,
+        trigger: 'transfer',
+        facts: { channel: c.channel, inboxId: c.inboxId, text: '', priority: c.priority, contact: null, now },
+        forceTeam: { teamId: req.toTeamId ?? null },
+        exclude: c.assigneeId ? new Set([c.assigneeId]) : undefined,
+        expectAssigneeId: c.assigneeId,
+        by: req.by,
+        note: req.note,
+      }),
+    );
+    this.#commitDecision(c, d);
+    return d.decision;
+  }
+
+  /** An agent takes the conversation over (from a bot, the AI, or a colleague). */
+  async takeover(req: { conversation: Conversation; by: { id: string; name: string }; from: string | null }): Promise<RoutingDecision> {
+    const c = req.conversation;
+    await this.#ready(c.workspaceId);
+    const d = directDecision(c, this.#store.roster.get(req.by.id) ?? null, { userId: req.by.id, trigger: 'takeover', by: req.by, note: null, teamId: c.teamId, teamName: this.#teamName(c.teamId), now: Date.now(), from: req.from });
+    this.#commitDecision(c, { decision: d, target: null, cursor: null, match: null });
+    return d;
+  }
+
+  /** The conversation refused a decision (it moved on): free the reservation and take its state as the truth. */
+  release(conversationId: string, state: Conversation | null): void {
+    const row = this.#store.assignment(conversationId);
+    if (!row?.pendingSince) return;
+    let freed: string | null;
+    if (state && state.assigneeId && state.status !== 'closed') {
+      freed = this.#store.putAssignment({ conversationId, userId: state.assigneeId, teamId: state.teamId, status: state.status, priority: state.priority, seq: state.seq, pendingSince: null, decision: null });
+    } else {
+      freed = this.#store.deleteAssignment(conversationId);
+    }
+    if (freed) this.#drain();
+  }
+
+  /** "Which rule would match and who would get it", without assigning anyone. Draft rules and defaults replace the saved ones. */
+  async tryRouting(workspaceId: string, sample: RoutingSample, draft?: { rules?: RoutingRule[]; defaults?: RuleActions }): Promise<{ match: RuleMatch | null; decision: RoutingDecision }> {
+    await this.#ready(workspaceId);
+    const config = { ...this.#routing!.config, ...(draft?.rules ? { rules: draft.rules } : {}), ...(draft?.defaults ? { defaults: draft.defaults } : {}) };
+    const facts: RoutingFacts = { channel: sample.channel, inboxId: sample.inboxId, text: sample.text, priority: sample.priority, contact: sample.contact, now: sample.at ?? Date.now() };
+    const d = decide({ ...this.#input({ conversationId: 'sample', trigger: 'test', facts }), config });
+    return { match: d.match, decision: d.decision };
+  }
+
+  /** The roster for the agent picker: presence, load, capacity, skills. */
+  async agents(workspaceId: string): Promise<AgentView[]> {
+    await this.#ready(workspaceId);
+    return this.#store.agents().map(({ presenceVersion: _v, ...a }) => a);
+  }
+
+  /** Conversations waiting for an agent, most urgent first. */
+  async waiting(workspaceId: string): Promise<{ conversationId: string; teamId: string | null; priorityRank: number; waitingSince: number; reason: string }[]> {
+    await this.#ready(workspaceId);
+    return this.#store.queue(500).map((q) => ({ conversationId: q.conversationId, teamId: q.target.teamId, priorityRank: q.priorityRank, waitingSince: q.waitingSince, reason: q.decision.reason }));
+  }
+
+  /** Rules, team settings or calendars changed (routing routes call this): reload them now. */
+  async configChanged(workspaceId: string): Promise<void> {
+    this.#remember(workspaceId);
+    await this.#reload();
+  }
+
+  /** Users or teams changed in D1: reload the roster profiles (capacity, skills, teams) and mirror them to the AgentDOs. */
+  async syncRoster(workspaceId: string): Promise<void> {
+    this.#remember(workspaceId);
+    await this.#reload();
+  }
+
+  /** Timers: offline re-routes that are due, and reservations a conversation never confirmed. */
+  async alarm(): Promise<void> {
+    const now = Math.max(Date.now(), this.#alarmAt ?? 0);
+    this.#alarmAt = null;
+    this.#store.setMeta('alarm_at', null);
+    if (!this.#workspaceId) return;
+    await this.#ready(this.#workspaceId);
+    for (const r of this.#store.dueReroutes(now)) this.#reroute(r.conversationId, r.userId, now);
+    const stale = this.#store.pendingBefore(now - PENDING_CHECK_MS);
+    await Promise.all(
+      stale.map(async (row) => {
+        const state = await conversationStub(this.env, this.#workspaceId!, row.conversationId).state();
+        const fresh = this.#store.assignment(row.conversationId);
+        if (!fresh?.pendingSince) return;
+        if (state && state.assigneeId === fresh.userId) this.#store.putAssignment({ ...fresh, status: state.status, seq: state.seq, pendingSince: null });
+        else this.release(row.conversationId, state);
+      }),
+    );
+    this.#armAlarm(true);
+  }
+
+  // ---- internals ----
+
+  #input(partial: Omit<DecideInput, 'config' | 'roster' | 'cursor'>): DecideInput {
+    return { ...partial, config: this.#routing!.config, roster: this.#store.agents(), cursor: (key) => this.#store.cursor(key) };
+  }
+
+  /** Persist a decision's effects on the roster and queues (synchronous: the reservation is the decision). */
+  #commitDecision(c: Pick<Conversation, 'id' | 'teamId' | 'status' | 'priority' | 'seq' | 'waitingSince' | 'createdAt'>, d: Decided): void {
+    const now = d.decision.at;
+    if (d.cursor) this.#store.setCursor(d.cursor[0], d.cursor[1]);
+    if (d.decision.outcome === 'assigned') {
+      this.#store.dequeue(c.id);
+      this.#store.reserve(c, d.decision, now);
+      // The unconfirmed-reservation check: an alarm already due by then covers it (it re-arms when it fires).
+      if (this.#alarmAt === null || this.#alarmAt > Date.now() + PENDING_CHECK_MS) this.#armAlarm();
+    } else if (d.decision.outcome === 'queued' && d.target) {
+      this.#store.enqueue(c, d.target, d.decision, now);
+    }
+  }
+
+  /** Assign waiting conversations, most urgent and longest waiting first, while anyone can take one. */
+  #drain(): void {
+    if (!this.#routing || !this.#workspaceId) return;
+    const roster = this.#store.agents();
+    const anyoneFree = () => roster.some((a) => unavailable(a) === null);
+    if (!anyoneFree() || this.#store.queueSize() === 0) return;
+    const now = Date.now();
+    const decisions: RoutingDecision[] = [];
+    for (const q of this.#store.queue()) {
+      const key = cursorKey(q.target.teamId);
+      const choice = choose(q.target, roster, this.#store.cursor(key));
+      if (!choice.agent) continue;
+      const waited = Math.round((now - q.waitingSince) / 1000);
+      const decision: RoutingDecision = {
+        ...q.decision,
+        ...describeChoice(choice, q.target, `Waited ${waited} s in the queue; `, q.decision.teamName),
+        trigger: 'queue',
+        priority: null,
+        addTags: [],
+        by: null,
+        note: null,
+        expectAssigneeId: null,
+        at: now,
+      };
+      if (q.target.mode === 'round_robin') this.#store.setCursor(key, choice.agent.userId);
+      this.#store.dequeue(q.conversationId);
+      this.#store.reserve({ id: q.conversationId, teamId: q.target.teamId, status: 'open', priority: (q.decision.priority ?? 'normal') as Priority, seq: q.seq }, decision, now);
+      decisions.push(decision);
+      if (!anyoneFree()) break;
+    }
+    if (decisions.length > 0 && (this.#alarmAt === null || this.#alarmAt > now + PENDING_CHECK_MS)) this.#armAlarm();
+    for (const d of decisions) void this.#apply(d);
+  }
+
+  /** Re-route one conversation whose assignee is (still) offline, per the team's setting. */
+  #reroute(conversationId: string, userId: string, now: number): void {
+    this.#store.cancelReroutes({ conversationId });
+    const row = this.#store.assignment(conversationId);
+    const agent = this.#store.roster.get(userId);
+    if (!row || row.userId !== userId || !LOAD_STATUSES.has(row.status) || agent?.status !== 'offline') return;
+    const conv = { id: conversationId, teamId: row.teamId, status: row.status as Conversation['status'], priority: row.priority as Priority, seq: row.seq, waitingSince: now, createdAt: now };
+    const d = decide(
+      this.#input({
+        conversationId,
+        trigger: 'offline',
+        facts: { channel: '', inboxId: '', text: '', priority: conv.priority, contact: null, now },
+        forceTeam: { teamId: row.teamId },
+        exclude: new Set([userId]),
+        expectAssigneeId: userId,
+      }),
+    );
+    if (d.decision.outcome !== 'assigned') {
+      // Nobody can take it now: it leaves the offline agent and waits in the team queue.
+      this.#store.deleteAssignment(conversationId);
+    }
+    this.#commitDecision(conv, d);
+    void this.#apply(d.decision);
+  }
+
+  #scheduleReroutes(userId: string): void {
+    const now = Date.now();
+    for (const row of this.#store.assignmentsOf(userId)) {
+      const delay = row.teamId ? this.#routing?.config.teams.get(row.teamId)?.routing.offlineRerouteMs : null;
+      if (delay === null || delay === undefined) continue;
+      this.#store.scheduleReroute(row.conversationId, userId, now + delay);
+    }
+    this.#armAlarm();
+  }
+
+  /** Hand a decision the WorkspaceDO made itself (queue, re-route) to the conversation. */
+  async #apply(d: RoutingDecision): Promise<void> {
+    try {
+      const res = await conversationStub(this.env, this.#workspaceId!, d.conversationId).applyRouting(d);
+      if (!res.ok) this.release(d.conversationId, res.conversation);
+    } catch (err) {
+      // The reservation stays pending; the alarm checks it with the conversation later.
+      console.warn(`routing ${d.conversationId}: applying the decision failed: ${String(err)}`);
+    }
+  }
+
+  /** Keep the single alarm on the earliest of: a due re-route, the oldest unconfirmed reservation's check. */
+  #armAlarm(force = false): void {
+    const pending = this.#store.oldestPending();
+    const times = [this.#store.nextReroute(), pending === null ? null : pending + PENDING_CHECK_MS].filter((x): x is number => x !== null);
+    const next = times.length ? Math.min(...times) : null;
+    if (!force && next !== null && this.#alarmAt !== null && this.#alarmAt <= next) return;
+    if (next === this.#alarmAt) return;
+    this.#alarmAt = next;
+    this.#store.setMeta('alarm_at', next === null ? null : String(next));
+    if (next === null) void this.ctx.storage.deleteAlarm();
+    else void this.ctx.storage.setAlarm(next);
+  }
+
+  #teamName(teamId: string | null): string | null {
+    return teamId ? (this.#routing!.config.teams.get(teamId)?.name ?? null) : null;
+  }
+
+  #remember(workspaceId: string): void {
+    if (this.#workspaceId === workspaceId) return;
+    this.#workspaceId = workspaceId;
+    this.#store.setMeta('workspace_id', workspaceId);
+  }
+
+  /** Routing configuration and roster loaded (from D1 the first time; refreshed in the background when old). */
+  async #ready(workspaceId: string): Promise<void> {
+    this.#remember(workspaceId);
+    if (this.#routing) {
+      if (Date.now() - this.#loadedAt > CONFIG_TTL_MS) void this.#reload().catch((err) => console.warn(`routing config refresh failed: ${String(err)}`));
+      return;
+    }
+    await this.#reload();
+  }
+
+  #reload(): Promise<void> {
+    this.#loading ??= (async () => {
+      try {
+        const workspaceId = this.#workspaceId!;
+        const firstLoad = this.#store.meta('bootstrapped') === null;
+        const [routing, assigned] = await Promise.all([loadWorkspaceRouting(this.env, workspaceId), firstLoad ? this.#assignedInD1() : Promise.resolve([])]);
+        this.#routing = routing;
+        this.#loadedAt = Date.now();
+        const changed = new Set(this.#store.syncProfiles(routing.profiles));
+        if (firstLoad) {
+          // A workspace that had conversations before routing existed: their assignees' loads come from the D1 index.
+          for (const r of assigned) if (!this.#store.assignment(r.conversationId)) this.#store.putAssignment(r);
+          this.#store.setMeta('bootstrapped', String(Date.now()));
+        }
+        for (const p of routing.profiles) {
+          if (!changed.has(p.userId)) continue;
+          void agentStub(this.env, workspaceId, p.userId)
+            .profile({ workspaceId, userId: p.userId, name: p.name }, { capacity: p.capacity, skills: p.skills, languages: p.languages })
+            .catch(() => {});
+        }
+        if (changed.size > 0) this.#drain();
+      } finally {
+        this.#loading = null;
+      }
+    })();
+    return this.#loading;
+  }
+
+  async #assignedInD1(): Promise<AssignmentRow[]> {
+    const rows = await scopeFor(this.env, this.#workspaceId!)
+      .prepare(`SELECT id, assignee_id, team_id, status, priority, seq FROM conversations WHERE workspace_id = ? AND assignee_id IS NOT NULL AND status IN ('open', 'pending')`)
+      .all<{ id: string; assignee_id: string; team_id: string | null; status: string; priority: string; seq: number }>();
+    return rows.results.map((r) => ({ conversationId: r.id, userId: r.assignee_id, teamId: r.team_id, status: r.status, priority: r.priority, seq: r.seq, pendingSince: null, decision: null }));
+  }
+
+  async #contact(contactId: string): Promise<RoutingFacts['contact']> {
+    const row = await scopeFor(this.env, this.#workspaceId!)
+      .prepare(`SELECT tags, attributes FROM contacts WHERE workspace_id = ? AND id = ?`, contactId)
+      .first<{ tags: string; attributes: string }>();
+    return row ? { tags: JSON.parse(row.tags) as string[], attributes: JSON.parse(row.attributes) as Record<string, unknown> } : null;
   }
 
   #broadcast(frame: LiveFrame, except?: WebSocket): void {

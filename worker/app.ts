@@ -3,30 +3,58 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env';
+import { aiRoutes } from './ai/routes';
+import { summarizeOnClose } from './ai/summaries';
 import { authRoutes } from './auth/routes';
+import { channelRoutes } from './channels/routes';
+import { simulatorRoutes } from './channels/simulator-routes';
 import { contactRoutes } from './contacts/routes';
 import { liveRoutes } from './conversations/live-routes';
 import { conversationRoutes } from './conversations/routes';
 import { seedDemo } from './dev/seed';
 import { mountDocs } from './docs/routes';
+import { emailDevRoutes } from './email/handler';
 import { fileRoutes } from './files/routes';
 import { MAX_UPLOAD_BYTES } from './files/attachments';
 import { onError, Problem, problemResponse } from './http/problem';
+import { ingestApiRoutes } from './ingest/admin-routes';
+import { webhookRoutes } from './ingest/routes';
 import { inboxRoutes } from './inboxes/routes';
+import { seedDemoKnowledge } from './kb/demo';
+import { kbRoutes } from './kb/routes';
+import { replyRoutes } from './replies/routes';
+import { routingRoutes } from './routing/routes';
+import { rosterSync } from './routing/sync';
+import { suggestionRoutes } from './suggestions/routes';
 import { userRoutes } from './users/routes';
 import { demoPage, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
 api.route('/', authRoutes);
+// Closing a conversation (one or in bulk) summarizes it in the background: worker/ai/summaries.ts.
+api.use('/conversations/:id', summarizeOnClose);
 api.route('/', conversationRoutes);
 api.route('/', contactRoutes);
 api.route('/', inboxRoutes);
+// User, team and workspace changes reach the router (capacity, skills, memberships, business hours) once saved.
+for (const path of ['/users', '/users/*', '/teams', '/teams/*', '/workspace']) api.use(path, rosterSync);
 api.route('/', userRoutes);
 api.route('/', fileRoutes);
 api.route('/', liveRoutes);
+api.route('/', kbRoutes);
+api.route('/', replyRoutes);
+api.route('/', suggestionRoutes);
+api.route('/', aiRoutes);
+api.route('/', routingRoutes);
+api.route('/', channelRoutes);
+api.route('/', ingestApiRoutes);
+api.route('/', emailDevRoutes);
+api.route('/', simulatorRoutes);
 api.post('/dev/seed', async (c) => {
   if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
-  return c.json(await seedDemo(c.env));
+  const seeded = await seedDemo(c.env);
+  await seedDemoKnowledge(c.env, seeded.workspaceId);
+  return c.json(seeded);
 });
 // The floor for benchmarks: Worker → Durable Object → one SQLite write → back. Development only.
 api.post('/dev/probe/:n', async (c) => {
@@ -48,6 +76,7 @@ app.use('/widget/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => problemR
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.get('/demo', demoPage);
 app.route('/widget/api', widgetRoutes);
+app.route('/webhooks', webhookRoutes);
 app.route('/api', api);
 mountDocs(app);
 app.all('/api/*', () => problemResponse(Problem.notFound('Route')));

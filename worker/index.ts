@@ -1,10 +1,19 @@
-// Parley's Worker entry: the HTTP app and the Durable Object classes it binds.
+// Parley's Worker entry: the HTTP app, the queue consumers, the Email Workers handler and the
+// Durable Object classes it binds.
+import { consumeKbIndex, type KbIndexMessage } from './ai/indexer';
 import { app } from './app';
+import { handleEmail } from './email/handler';
+import { handleQueue } from './ingest/queue';
 
 export { ConversationDO } from '../durable-objects/conversation';
 export { WorkspaceDO } from '../durable-objects/workspace';
+export { AgentDO } from '../durable-objects/agent';
 export { ProbeDO } from '../durable-objects/probe';
 
 export default {
   fetch: app.fetch,
+  queue: (batch, env) => (batch.queue.startsWith('parley-kb-index') ? consumeKbIndex(batch as MessageBatch<KbIndexMessage>, env) : handleQueue(batch, env)),
+  email: async (message, env) => {
+    await handleEmail(message, env);
+  },
 } satisfies ExportedHandler<Env>;

@@ -7,7 +7,7 @@ import { Problem } from '../http/problem';
 import { STATUSES } from './model';
 import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
 
-export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting';
+export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee';
 
 export interface ListFilters {
   status?: string[];
@@ -20,6 +20,7 @@ export interface ListFilters {
   unread?: boolean;
   updatedAfter?: number;
   updatedBefore?: number;
+  closedAfter?: number;
   contactId?: string;
   q?: string;
   sort: SortKey;
@@ -38,12 +39,17 @@ const SORTS: Record<SortKey, { columns: string[]; dir: 'ASC' | 'DESC' }> = {
   priority: { columns: ['c.priority_rank', 'c.last_activity_at', 'c.id'], dir: 'DESC' },
   // Longest-waiting first; conversations nobody is waiting on go last.
   waiting: { columns: ['coalesce(c.waiting_since, 9007199254740991)', 'c.id'], dir: 'ASC' },
+  // Grouped by channel / assignee (unassigned first), most recent first within a group.
+  channel: { columns: ['c.channel', 'c.last_activity_at', 'c.id'], dir: 'DESC' },
+  assignee: { columns: ["coalesce(c.assignee_id, '~')", 'c.last_activity_at', 'c.id'], dir: 'DESC' }, // '~' sorts after every id: unassigned first
 };
 const SORT_FIELDS: Record<SortKey, string[]> = {
   recent: ['last_activity_at', 'id'],
   oldest: ['last_activity_at', 'id'],
   priority: ['priority_rank', 'last_activity_at', 'id'],
   waiting: ['waiting_key', 'id'],
+  channel: ['channel', 'last_activity_at', 'id'],
+  assignee: ['assignee_key', 'last_activity_at', 'id'],
 };
 
 /** Conditions shared by the page query and the counts (everything but status). */
@@ -78,6 +84,7 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
   if (f.unread) add('c.last_customer_seq > coalesce(r.last_read_seq, 0)');
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
+  if (f.closedAfter !== undefined) add('c.closed_at > ?', f.closedAfter);
   // Substring matches use instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and user input
   // must not act as % or _ wildcards.
   if (q?.phone) add(`instr(ct.phone, ?) > 0`, phoneDigits(q.phone));
@@ -122,7 +129,7 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
 
   const page = scope.prepare(
-    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key,
+    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key,
        ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, ct.avatar_url AS contact_avatar_url,
        coalesce(r.last_read_seq, 0) AS last_read_seq,
        (SELECT count(*) FROM message_search m WHERE m.conversation_id = c.id AND m.inbound = 1 AND m.seq > coalesce(r.last_read_seq, 0)) AS unread_count

@@ -92,6 +92,8 @@ export type ConversationEventType =
   | 'conversation.updated'
   | 'conversation.assigned'
   | 'conversation.status_changed'
+  /** A routing decision (rule, mode, candidates, reason): by the router, a transfer or a take-over. */
+  | 'conversation.routed'
   | 'message.created'
   | 'message.received'
   | 'message.status';

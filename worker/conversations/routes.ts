@@ -45,9 +45,10 @@ const ListQuery = v.object({
   unread: v.optional(v.picklist(['true', 'false'])),
   updatedAfter: time,
   updatedBefore: time,
+  closedAfter: time,
   contactId: v.optional(v.string()),
   q: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  sort: v.optional(v.picklist(['recent', 'oldest', 'priority', 'waiting']), 'recent'),
+  sort: v.optional(v.picklist(['recent', 'oldest', 'priority', 'waiting', 'channel', 'assignee']), 'recent'),
   cursor: Cursor,
   limit: Limit,
 });
@@ -76,6 +77,8 @@ const MessageBody = v.pipe(
     attachments: v.optional(v.pipe(v.array(AttachmentInput), v.maxLength(10)), []),
     isInternalNote: v.optional(v.boolean(), false),
     clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+    /** Send a reply even though another agent holds the reply lock (is typing a reply in this thread). */
+    force: v.optional(v.boolean(), false),
   }),
   v.forward(
     v.check((b) => b.text.trim().length > 0 || b.attachments.length > 0, 'a message needs text or an attachment'),
@@ -153,7 +156,7 @@ conversationRoutes.post(
       actorOf(p),
       p.role === 'manager' ? null : p.userId,
     );
-    return c.json({ conversation: res.conversation, message: res.message }, 201);
+    return c.json({ conversation: res.conversation, message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
   },
 );
 
@@ -234,9 +237,15 @@ conversationRoutes.post(
         isInternalNote: body.isInternalNote,
         externalId: body.clientId ?? null,
         status: view.channel === 'webchat' ? 'sent' : 'queued',
+        replyLock: body.force ? undefined : { userId: p.userId },
       },
       0,
     );
+    if (!res.ok && res.reason === 'locked') {
+      throw new Problem(409, 'Reply lock held', `${res.holder.name} is writing a reply in this conversation; send with force: true to send anyway`, [
+        { field: 'force', message: `${res.holder.name} (${res.holder.userId}) holds the reply lock` },
+      ]);
+    }
     if (!res.ok) throw Problem.notFound('Conversation');
     const [message] = await withFileUrls(c.env, [res.message]);
     return c.json({ message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);

@@ -1,6 +1,7 @@
 // Reaching conversations: the Durable Object stub for an id, delivering inbound messages to a
 // contact's current conversation (opening one when needed), and starting one from the agent side.
 import type { IncomingMessage, MessageResult } from '../../durable-objects/conversation';
+import { afterInbound } from '../ai/assistant';
 import { newId } from '../db/ids';
 import { workspaceSettings } from '../workspaces/settings';
 import type { Actor } from './model';
@@ -35,7 +36,7 @@ export async function deliverInbound(env: Env, target: InboundTarget, message: I
       .first<string>('conversation_id');
     if (current) {
       const res = await conversationStub(env, target.workspaceId, current).receive({ ...init, id: current }, message, reopenWindowMs);
-      if (res.ok) return { ...res, conversationId: current };
+      if (res.ok) return assisted(env, target, { ...res, conversationId: current });
     }
     // No conversation yet, or the current one is closed for good: claim the pointer for a new one.
     const id = newId('cnv');
@@ -55,9 +56,15 @@ export async function deliverInbound(env: Env, target: InboundTarget, message: I
         );
     if ((await claim.run()).meta.changes === 0) continue; // someone else opened one first: use theirs
     const res = await conversationStub(env, target.workspaceId, id).receive({ ...init, id }, message, reopenWindowMs);
-    if (res.ok) return { ...res, conversationId: id };
+    if (res.ok) return assisted(env, target, { ...res, conversationId: id });
   }
   throw new Error(`could not deliver to contact ${target.contactId}: conversation pointer kept moving`);
+}
+
+/** After a delivery, the inbox's AI assistant gets its turn (it never fails or delays the delivery: worker/ai/assistant.ts). */
+async function assisted(env: Env, target: InboundTarget, delivered: Delivered): Promise<Delivered> {
+  await afterInbound(env, target, delivered);
+  return delivered;
 }
 
 /** An agent starts a new conversation with a contact; it becomes the contact's current one for that scope. */

@@ -25,11 +25,13 @@ export type ServerFrame =
   | { t: 'collision'; other: Viewer; reason: 'viewing' | 'typing' }
   /** Reply to a client `message` frame. */
   | { t: 'ack'; clientId: string; message: Message; duplicate: boolean }
-  | { t: 'error'; clientId?: string; status: number; title: string; detail?: string }
+  /** `lock`: another agent holds the reply lock (is typing a reply); resend with `force: true` to send anyway. */
+  | { t: 'error'; clientId?: string; status: number; title: string; detail?: string; lock?: Viewer }
   | { t: 'pong' };
 
 export type ClientFrame =
-  | { t: 'message'; clientId: string; text: string; attachments?: Attachment[]; isInternalNote?: boolean }
+  /** `force`: send a reply even though another agent holds the reply lock. */
+  | { t: 'message'; clientId: string; text: string; attachments?: Attachment[]; isInternalNote?: boolean; force?: boolean }
   | { t: 'typing'; typing: boolean; note?: boolean }
   | { t: 'read'; seq: number }
   | { t: 'ping' };

@@ -1,7 +1,7 @@
 // D1 schema: the read model and the system of record for everything that is not one conversation.
 // Conversations themselves live in ConversationDO; `conversations` here is their projection.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 
@@ -281,3 +281,387 @@ export const analyticsEvents = sqliteTable(
   },
   (t) => [uniqueIndex('analytics_events_key').on(t.conversationId, t.seq, t.type), index('analytics_events_ws').on(t.workspaceId, t.type, t.at)],
 );
+
+// ---- Channels, ingestion and delivery (worker/channels, worker/ingest, worker/delivery) ----
+
+/** Webhooks and outbound jobs that could not be processed: inspected and replayed by operators. */
+export const deadLetters = sqliteTable(
+  'dead_letters',
+  {
+    id: text('id').primaryKey(),
+    /** Null when the job could not be tied to a workspace (e.g. its inbox was deleted). */
+    workspaceId: text('workspace_id'),
+    /** 'ingest' or 'outbound'. */
+    queue: text('queue').notNull(),
+    channel: text('channel'),
+    inboxId: text('inbox_id'),
+    /** The queue job as JSON (webhook bodies above the queue's size limit are referenced in R2). */
+    payload: text('payload').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** 'open' until a replay succeeds, then 'replayed'. */
+    status: text('status').notNull().default('open'),
+    replayCount: integer('replay_count').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('dead_letters_ws').on(t.workspaceId, t.status, t.createdAt)],
+);
+
+/** One row per outbound message handed to a provider: its provider id finds the conversation for status webhooks. */
+export const outboundMessages = sqliteTable(
+  'outbound_messages',
+  {
+    messageId: text('message_id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    channel: text('channel').notNull(),
+    contactId: text('contact_id'),
+    providerMessageId: text('provider_message_id'),
+    /** 'sending', 'sent' or 'failed'. */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('outbound_messages_provider').on(t.workspaceId, t.channel, t.providerMessageId), index('outbound_messages_conversation').on(t.conversationId)],
+);
+
+/** Extra send options (e.g. a WhatsApp template) for an outbound message, keyed by its client id. */
+export const outboundOptions = sqliteTable(
+  'outbound_options',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    clientId: text('client_id').notNull(),
+    options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.conversationId, t.clientId] })],
+);
+
+/** What the sandbox transport would have sent to a provider (development and tests). */
+export const sandboxOutbound = sqliteTable(
+  'sandbox_outbound',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    channel: text('channel').notNull(),
+    messageId: text('message_id'),
+    /** 'send' or 'media'. */
+    purpose: text('purpose').notNull(),
+    method: text('method').notNull(),
+    url: text('url').notNull(),
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    body: text('body'),
+    responseStatus: integer('response_status').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('sandbox_outbound_ws').on(t.workspaceId, t.id), index('sandbox_outbound_message').on(t.messageId)],
+);
+
+/** Contacts that look like the same person (same phone or e-mail), found when identities arrive. */
+export const mergeSuggestions = sqliteTable(
+  'merge_suggestions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    candidateId: text('candidate_id').notNull(),
+    /** 'phone' or 'email'. */
+    reason: text('reason').notNull(),
+    value: text('value').notNull(),
+    /** 'open' or 'dismissed'. */
+    status: text('status').notNull().default('open'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('merge_suggestions_pair').on(t.workspaceId, t.contactId, t.candidateId, t.reason)],
+);
+
+/** Reservation (booking platforms) and order (delivery platforms) context, shown in the contact sidebar. */
+export const contactContexts = sqliteTable(
+  'contact_contexts',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    conversationId: text('conversation_id'),
+    channel: text('channel').notNull(),
+    /** 'reservation' or 'order'. */
+    kind: text('kind').notNull(),
+    /** The platform's reservation or order id. */
+    reference: text('reference').notNull(),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('contact_contexts_ref').on(t.workspaceId, t.channel, t.kind, t.reference), index('contact_contexts_contact').on(t.contactId, t.updatedAt)],
+);
+
+/** When a contact last wrote on a channel: messaging windows (WhatsApp's 24 hours) are measured from it. */
+export const channelActivity = sqliteTable(
+  'channel_activity',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    channel: text('channel').notNull(),
+    inboxId: text('inbox_id'),
+    lastInboundAt: integer('last_inbound_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.contactId, t.channel] })],
+);
+
+/** E-mail Message-IDs seen or sent per conversation: replies thread by In-Reply-To and References. */
+export const emailThreads = sqliteTable(
+  'email_threads',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    messageIdHeader: text('message_id_header').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    subject: text('subject'),
+    /** 'inbound' or 'outbound'. */
+    direction: text('direction').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.messageIdHeader] }), index('email_threads_conversation').on(t.conversationId, t.createdAt)],
+);
+
+// ---- Knowledge base, saved replies, suggestions and the AI assistant (worker/kb, worker/replies, worker/suggestions, worker/ai) ----
+
+export const kbCategories = sqliteTable(
+  'kb_categories',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    position: integer('position').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('kb_categories_name').on(t.workspaceId, t.name)],
+);
+
+/** Every knowledge source: written articles, Q&A pairs, uploaded files and imported web pages. */
+export const kbArticles = sqliteTable(
+  'kb_articles',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    /** 'article' | 'qa' | 'file' | 'url'. For a Q&A pair the title is the question and the body the answer. */
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    /** Sanitized HTML. */
+    body: text('body').notNull(),
+    /** The body as plain text: what is chunked, indexed and quoted. */
+    bodyText: text('body_text').notNull(),
+    categoryId: text('category_id'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** 'draft' | 'published': only published sources are indexed for retrieval. */
+    status: text('status').notNull(),
+    language: text('language'),
+    /** Imported web pages and uploaded files: where the content came from. */
+    sourceUrl: text('source_url'),
+    sourceName: text('source_name'),
+    /** Imported pages: validators and a content hash, so a re-fetch only versions real changes. */
+    sourceEtag: text('source_etag'),
+    sourceHash: text('source_hash'),
+    fetchedAt: integer('fetched_at'),
+    version: integer('version').notNull().default(1),
+    /** How many chunks the retriever holds for this source (vector ids are `${id}#${n}`). */
+    chunkCount: integer('chunk_count').notNull().default(0),
+    publishedAt: integer('published_at'),
+    createdBy: text('created_by'),
+    updatedBy: text('updated_by'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('kb_articles_ws').on(t.workspaceId, t.status, t.updatedAt), index('kb_articles_category').on(t.workspaceId, t.categoryId)],
+);
+
+/** A full snapshot per saved change: history, diff and restore read these. */
+export const kbArticleVersions = sqliteTable(
+  'kb_article_versions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    articleId: text('article_id').notNull(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    bodyText: text('body_text').notNull(),
+    categoryId: text('category_id'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    status: text('status').notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    note: text('note'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('kb_article_versions_key').on(t.articleId, t.version)],
+);
+
+/** Passages of published sources: the rows behind the FTS5 index `kb_fts` (see the custom migration). */
+export const kbChunks = sqliteTable(
+  'kb_chunks',
+  {
+    rowid: integer('rowid').primaryKey({ autoIncrement: true }),
+    workspaceId: text('workspace_id').notNull(),
+    articleId: text('article_id').notNull(),
+    position: integer('position').notNull(),
+    /** The workspace as one indexed token, so a full-text match never leaves the workspace. */
+    ws: text('ws').notNull(),
+    title: text('title').notNull(),
+    /** Tags, category and (Q&A) question words: matched with more weight than the body. */
+    keywords: text('keywords').notNull(),
+    body: text('body').notNull(),
+  },
+  (t) => [index('kb_chunks_article').on(t.articleId, t.position)],
+);
+
+/** Bumped whenever something suggestions depend on changes (published KB, AI settings): the cache key. */
+export const aiRevisions = sqliteTable('ai_revisions', {
+  workspaceId: text('workspace_id').primaryKey(),
+  revision: integer('revision').notNull().default(0),
+});
+
+/** Tone, formality and signature of drafted replies, per workspace. */
+export const aiSettings = sqliteTable('ai_settings', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** Saved replies (canned responses) with per-channel variants and merge fields. */
+export const savedReplies = sqliteTable(
+  'saved_replies',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    /** What the composer's `/` picker matches first. */
+    shortcut: text('shortcut'),
+    category: text('category'),
+    text: text('text').notNull(),
+    /** { [channel]: text } overriding `text` on that channel. */
+    variants: text('variants', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    usageCount: integer('usage_count').notNull().default(0),
+    lastUsedAt: integer('last_used_at'),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('saved_replies_ws').on(t.workspaceId, t.category, t.name), uniqueIndex('saved_replies_shortcut').on(t.workspaceId, t.shortcut)],
+);
+
+/** Suggested replies of a conversation, valid while its last message and the AI revision stay the same. */
+export const suggestionCache = sqliteTable('suggestion_cache', {
+  conversationId: text('conversation_id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  /** `${lastCustomerSeq}:${messageCount}` of the conversation when computed. */
+  messageKey: text('message_key').notNull(),
+  revision: integer('revision').notNull(),
+  payload: text('payload').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** The AI assistant of an inbox (id = the inbox id). */
+export const aiAssistants = sqliteTable('ai_assistants', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  /** 'off' | 'suggest' | 'auto-send'. */
+  mode: text('mode').notNull().default('off'),
+  prompt: text('prompt'),
+  /** Channels the assistant answers on; empty means every channel of the inbox. */
+  channels: text('channels', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Auto-send only at or above this confidence (0..1). */
+  threshold: real('threshold').notNull().default(0.7),
+  handoffMessage: text('handoff_message'),
+  updatedBy: text('updated_by'),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** The assistant on one conversation (id = the conversation id): active, taken over or handed off, and its latest draft. */
+export const aiConversations = sqliteTable('ai_conversations', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  /** 'active' | 'taken_over' | 'handed_off'. */
+  state: text('state').notNull().default('active'),
+  reason: text('reason'),
+  byUserId: text('by_user_id'),
+  /** JSON: the latest draft left for a human ({text, confidence, sources, reason}). */
+  draft: text('draft', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  /** JSON: the latest summary's follow-up suggestions. */
+  followUps: text('follow_ups', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  summaryAt: integer('summary_at'),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** AI-authored messages (id = the message id) with the confidence and sources they were sent with. */
+export const aiMessages = sqliteTable(
+  'ai_messages',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    /** 'answer' | 'handoff'. */
+    kind: text('kind').notNull(),
+    confidence: real('confidence'),
+    sources: text('sources', { mode: 'json' }).$type<unknown[]>().notNull().default([]),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('ai_messages_conversation').on(t.conversationId, t.createdAt)],
+);
+
+// ---- Routing and assignment (worker/routing) ----
+
+/** Ordered routing rules: first match wins. Conditions and actions are validated JSON (worker/routing/rules.ts). */
+export const routingRules = sqliteTable(
+  'routing_rules',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    position: integer('position').notNull(),
+    /** How the top-level conditions combine: 'and' | 'or'. */
+    op: text('op').notNull().default('and'),
+    conditions: text('conditions', { mode: 'json' }).$type<unknown[]>().notNull().default([]),
+    actions: text('actions', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('routing_rules_ws').on(t.workspaceId, t.position)],
+);
+
+/** A team's assignment settings; a team without a row routes round-robin with no skills. */
+export const teamRouting = sqliteTable('team_routing', {
+  teamId: text('team_id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  /** 'round_robin' | 'load_balanced' | 'skill_based'. */
+  mode: text('mode').notNull().default('round_robin'),
+  requiredSkills: text('required_skills', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  optionalSkills: text('optional_skills', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Skill-based fallback steps in order: 'relax_optional' | 'team' | 'workspace'. */
+  fallback: text('fallback', { mode: 'json' }).$type<string[]>().notNull().default(['relax_optional']),
+  /** Re-route an offline assignee's conversations after this many ms; null keeps them. */
+  offlineRerouteMs: integer('offline_reroute_ms'),
+  /** JSON { timezone, hours, holidays } or null for the workspace calendar. */
+  calendar: text('calendar', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** Workspace-wide routing settings: the default rule, holidays, presence timings. */
+export const routingSettings = sqliteTable('routing_settings', {
+  workspaceId: text('workspace_id').primaryKey(),
+  /** The default rule's actions; null until a manager sets one (then routing leaves conversations unassigned). */
+  defaultActions: text('default_actions', { mode: 'json' }).$type<Record<string, unknown> | null>(),
+  /** Local dates (YYYY-MM-DD) the workspace calendar is closed. */
+  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  awayAfterMs: integer('away_after_ms'),
+  offlineGraceMs: integer('offline_grace_ms'),
+  updatedAt: integer('updated_at').notNull().default(now),
+});

@@ -7,6 +7,7 @@ import { conversationStub, deliverInbound } from '../conversations/service';
 import type { ConversationPatch } from '../conversations/state';
 import { encryptJson } from '../crypto/secrets';
 import { newId } from '../db/ids';
+import { seedChannels } from '../ingest/demo-seed';
 
 export const DEMO = {
   workspace: 'Casa Azul Rentals',
@@ -190,6 +191,8 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
   // Those were closed moments ago, so a new message would reopen them; treat them as long past.
   await env.DB.prepare(`DELETE FROM contact_threads WHERE workspace_id = ?`).bind(ws).run();
   await runAll(jobs.slice(50), 8);
+  // Every channel: sandbox credentials and a customer writing in through the channel's own parser.
+  await seedChannels(env, ws);
   return { created: true, workspaceId: ws, websiteToken: DEMO.websiteToken, logins };
 }
 

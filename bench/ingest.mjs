@@ -1,0 +1,224 @@
+// (d) Webhook ingestion: a correctly signed WhatsApp Cloud API webhook → INGEST queue → consumer →
+// ConversationDO → the message frame on an agent's socket, timed per message (p50/p95/p99); then
+// sustained ingest: many senders posting signed webhooks concurrently, timed until every message is
+// in its conversation, and counted at the end message by message (zero loss, zero duplicates).
+//
+// `ingestBench(origin, opts)` runs against a server the caller started (bench/run.mjs); run directly
+// (`node bench/ingest.mjs [--port 8811] [--messages 3000]`) it starts its own on a snapshot of the tree.
+import { createHmac, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { call, openSocket, pool, request, sleep } from './lib/client.mjs';
+import { round, summarize } from './lib/stats.mjs';
+
+const APP_SECRET = 'bench-meta-app-secret';
+const PHONE_ID = '106540352242922';
+
+/** The Cloud API's webhook for one inbound text, exactly as Meta shapes it, and its X-Hub-Signature-256. */
+export function whatsappWebhook(from, wamid, text, name = 'Bench Customer') {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: PHONE_ID },
+              contacts: [{ profile: { name }, wa_id: from }],
+              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
+  });
+  return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}` } };
+}
+
+async function send(origin, inboxId, from, wamid, text) {
+  const hook = whatsappWebhook(from, wamid, text);
+  const res = await rawPost(origin, `/webhooks/whatsapp/${inboxId}`, hook.body, hook.headers);
+  if (res.status !== 200) throw new Error(`webhook → ${res.status} ${String(res.body).slice(0, 300)}`);
+  return res;
+}
+
+// node:http directly: client.mjs's request() JSON-encodes bodies, and signatures need the exact bytes.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function rawPost(origin, path, body, headers) {
+  const url = new URL(path, origin);
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': payload.length } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`POST ${path}: no response in 30 s`)));
+    req.end(payload);
+  });
+}
+
+async function waitFor(fn, timeoutMs, what) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/**
+ * @param {string} origin  a running Parley (development: sandbox transport, dev routes on)
+ * @param {{ latencySamples?: number, messages?: number, senders?: number, concurrency?: number, gapMs?: number, log?: (s: string) => void }} opts
+ */
+export async function ingestBench(origin, { latencySamples = 200, messages = 3000, senders = 100, concurrency = 48, gapMs = 20, log = console.log } = {}) {
+  const stamp = Date.now().toString(36);
+  const signup = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Ingest bench ${stamp}`, name: 'Bench Manager', email: `ingest-${stamp}@bench.test`, password: 'bench-password-1' } });
+  const token = signup.token;
+  const inbox = await call(origin, 'POST', '/api/inboxes', { token, body: { channel: 'whatsapp', name: 'Bench WhatsApp', config: { phoneNumberId: PHONE_ID, accessToken: 'bench', appSecret: APP_SECRET, verifyToken: 'bench' } } });
+
+  // --- latency: one customer, an agent watching the thread --------------------------------------
+  const customer = `3460${Math.floor(1e7 + Math.random() * 8e7)}`;
+  await send(origin, inbox.id, customer, `wamid.open-${stamp}`, 'Hello, opening the thread');
+  const conversationId = await waitFor(async () => {
+    const list = await call(origin, 'GET', '/api/conversations?channel=whatsapp&limit=5', { token });
+    return list.items[0]?.id;
+  }, 15_000, 'the first conversation');
+  const pending = new Map();
+  const sock = await openSocket(`${origin.replace(/^http/, 'ws')}/api/conversations/${conversationId}/ws?access_token=${encodeURIComponent(token)}`, {
+    onFrame(frame, at) {
+      if (frame.t !== 'event' || frame.event?.type !== 'message.received') return;
+      const entry = pending.get(frame.event.message?.externalId);
+      if (entry && !entry.at) {
+        entry.at = at;
+        entry.done();
+      }
+    },
+  });
+  const latencies = [];
+  try {
+    const warmup = 10;
+    for (let i = 0; i < warmup + latencySamples; i++) {
+      const wamid = `wamid.lat-${stamp}-${i}`;
+      const entry = { at: 0, done: () => {} };
+      const arrived = new Promise((resolve, reject) => {
+        entry.done = resolve;
+        setTimeout(() => reject(new Error(`message ${i} never reached the agent socket`)), 15_000);
+      });
+      pending.set(`whatsapp:${wamid}`, entry);
+      const t0 = performance.now();
+      await send(origin, inbox.id, customer, wamid, `latency sample ${i}`);
+      await arrived;
+      if (i >= warmup) latencies.push(entry.at - t0);
+      await sleep(gapMs);
+    }
+  } finally {
+    sock.close?.();
+  }
+  const latency = summarize(latencies);
+  log(`  (d) signed webhook → agent socket: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms (n=${latency.n}, goal p95 ≤ 250 ms)`);
+
+  // --- sustained ingest: many senders at once, then count every message ---------------------------
+  const phones = Array.from({ length: senders }, (_, i) => `4470${String(1e6 + i).padStart(7, '0')}${stamp.length}`);
+  const expected = new Map(); // wamid → sender
+  const jobs = Array.from({ length: messages }, (_, i) => ({ from: phones[i % senders], wamid: `wamid.tp-${stamp}-${i}-${randomUUID().slice(0, 8)}`, text: `throughput ${i}` }));
+  for (const j of jobs) expected.set(`whatsapp:${j.wamid}`, j.from);
+  const accepted = [];
+  const t0 = performance.now();
+  await pool(jobs.length, concurrency, async (i) => {
+    const res = await send(origin, inbox.id, jobs[i].from, jobs[i].wamid, jobs[i].text);
+    accepted.push(res.ms);
+  });
+  const tAccepted = performance.now();
+  // Everything visible: the projected message counts of the senders' conversations add up.
+  const conversations = await waitFor(
+    async () => {
+      const items = [];
+      let cursor = null;
+      do {
+        const page = await call(origin, 'GET', `/api/conversations?channel=whatsapp&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      const mine = items.filter((c) => c.id !== conversationId);
+      const total = mine.reduce((s, c) => s + (c.messageCount ?? 0), 0);
+      return mine.length === senders && total >= messages ? mine : null;
+    },
+    300_000,
+    'all throughput messages to land',
+  );
+  const tVisible = performance.now();
+  // Count message by message from the conversations themselves.
+  const seen = new Map();
+  for (const c of conversations) {
+    let after = 0;
+    for (;;) {
+      const page = await call(origin, 'GET', `/api/conversations/${c.id}/messages?after=${after}&limit=200`, { token });
+      for (const m of page.items) {
+        if (m.externalId) seen.set(m.externalId, (seen.get(m.externalId) ?? 0) + 1);
+        after = Math.max(after, m.seq);
+      }
+      if (!page.hasMore) break;
+    }
+  }
+  let lost = 0;
+  let duplicated = 0;
+  for (const id of expected.keys()) {
+    const n = seen.get(id) ?? 0;
+    if (n === 0) lost++;
+    if (n > 1) duplicated += n - 1;
+  }
+  const deadLetters = (await call(origin, 'GET', '/api/admin/dead-letters?status=all', { token })).items.length;
+  // The floor on this machine right now: Worker → Durable Object → one SQLite write, same count and concurrency.
+  const tp0 = performance.now();
+  await pool(messages, concurrency, (i) => request(origin, 'POST', `/api/dev/probe/ingest-${i % senders}`));
+  const probePerSecond = round(messages / ((performance.now() - tp0) / 1000), 1);
+  const throughput = {
+    messages,
+    senders,
+    concurrency,
+    acceptedPerSecond: round(messages / ((tAccepted - t0) / 1000), 1),
+    ingestedPerSecond: round(messages / ((tVisible - t0) / 1000), 1),
+    ingressLatency: summarize(accepted),
+    lost,
+    duplicated,
+    deadLetters,
+    probePerSecond,
+  };
+  log(`  (d) sustained ingest: ${messages} messages from ${senders} senders, ${concurrency} in flight: accepted ${throughput.acceptedPerSecond}/s, in conversations ${throughput.ingestedPerSecond}/s; lost ${lost}, duplicated ${duplicated}, dead letters ${deadLetters}; bare Durable Object floor ${probePerSecond}/s (goal ≥ 1000/s, zero loss, zero duplicates)`);
+  return { latency, throughput };
+}
+
+// Standalone: `node bench/ingest.mjs` starts its own server on a snapshot of the working tree.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values: opt } = parseArgs({ options: { port: { type: 'string', default: '8811' }, messages: { type: 'string', default: '3000' }, samples: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '48' } } });
+  const { snapshot, start } = await import('./lib/server.mjs');
+  const ROOT = new URL('..', import.meta.url).pathname;
+  const dir = mkdtempSync(join(os.tmpdir(), 'parley-ingest-'));
+  const appDir = join(dir, 'app');
+  const stateDir = join(dir, 'state');
+  mkdirSync(appDir);
+  mkdirSync(stateDir);
+  snapshot(appDir);
+  let server;
+  try {
+    server = await start({ port: Number(opt.port), persistTo: stateDir, appDir });
+    const result = await ingestBench(server.origin, { messages: Number(opt.messages), latencySamples: Number(opt.samples), concurrency: Number(opt.concurrency) });
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await server?.stop();
+    process.chdir(ROOT);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

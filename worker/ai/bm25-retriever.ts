@@ -1,0 +1,73 @@
+// The local retriever: BM25 over the D1 FTS5 index of knowledge passages (Porter-stemmed; titles and
+// keywords weigh more than body text), question words widened with everyday synonyms.
+import type { WorkspaceScope } from '../db/scope';
+import { coverage, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { expand } from './synonyms';
+
+/** bm25() column weights: ws (never scored), title, keywords, body. */
+const WEIGHTS = '0.0, 3.0, 2.0, 1.0';
+/** Passages fetched before keeping the best one per source. */
+const CANDIDATES = 24;
+
+/** A ranked passage before its coverage of the question is measured (only the kept ones are). */
+export interface ChunkHit extends Omit<Passage, 'coverage'> {
+  rowid: number;
+}
+
+/** Measure how much of the question each kept passage covers. */
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number })[] {
+  const words = questionTerms(question);
+  return hits.map((h) => ({ ...h, coverage: coverage(words, `${h.title}\n${h.text}`) }));
+}
+
+/** The FTS5 expression for a question: the workspace token AND any of its words or their synonyms; null without content words. */
+export function ftsQuery(workspaceId: string, question: string): string | null {
+  const base = questionTerms(question);
+  if (base.length === 0) return null;
+  const all = new Set<string>(base);
+  for (const w of base) for (const s of expand(w).slice(0, 4)) all.add(s);
+  const quoted = [...all].map((t) => `"${t.replace(/"/g, '')}"`);
+  return `ws : "${workspaceToken(workspaceId)}" AND (${quoted.join(' OR ')})`;
+}
+
+export class Bm25Retriever implements Retriever {
+  readonly name = 'bm25';
+
+  /** Ranked passages (several per source possible), best first. */
+  async chunks(scope: WorkspaceScope, question: string, limit = CANDIDATES): Promise<ChunkHit[]> {
+    const match = ftsQuery(scope.workspaceId, question);
+    if (!match) return [];
+    const { results } = await scope
+      .prepare(
+        `SELECT c.rowid AS rowid, c.article_id AS articleId, c.position AS position, c.title AS title, c.body AS text,
+                a.kind AS kind, a.source_url AS sourceUrl, f.score AS score
+         FROM (SELECT rowid, -bm25(kb_fts, ${WEIGHTS}) AS score FROM kb_fts WHERE kb_fts MATCH ?2 ORDER BY score DESC LIMIT ?3) f
+         JOIN kb_chunks c ON c.rowid = f.rowid
+         JOIN kb_articles a ON a.id = c.article_id
+         WHERE c.workspace_id = ?1 AND a.workspace_id = ?1 AND a.status = 'published'
+         ORDER BY f.score DESC`,
+        match,
+        limit,
+      )
+      .all<ChunkHit>();
+    return results;
+  }
+
+  async search(scope: WorkspaceScope, question: string, opts: RetrieveOptions = {}): Promise<Passage[]> {
+    const kept = bestPerSource(await this.chunks(scope, question), opts.limit ?? 3);
+    return withCoverage(question, kept).map(({ rowid: _r, ...p }) => p);
+  }
+}
+
+/** The first (best) passage of each source, up to `limit` sources. */
+export function bestPerSource<T extends { articleId: string }>(ranked: T[], limit: number): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const p of ranked) {
+    if (seen.has(p.articleId)) continue;
+    seen.add(p.articleId);
+    out.push(p);
+    if (out.length === limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+// The Retriever interface: passages of a workspace's published knowledge that answer a question.
+// Implementations: BM25 over D1 FTS5 (local, bm25-retriever.ts) and hybrid Vectorize + BM25 (cloud).
+import type { WorkspaceScope } from '../db/scope';
+import { expand } from './synonyms';
+import { stem, stems, terms } from './text';
+
+export interface Passage {
+  articleId: string;
+  /** Chunk position within the source. */
+  position: number;
+  title: string;
+  text: string;
+  kind: string;
+  sourceUrl: string | null;
+  /** Retriever-specific relevance: higher is better, comparable only within one result list. */
+  score: number;
+  /** 0..1: how much of the question's content the passage covers (synonyms count a little less). */
+  coverage: number;
+  /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
+  similarity?: number;
+}
+
+export interface RetrieveOptions {
+  /** Distinct sources to return (best passage of each). */
+  limit?: number;
+}
+
+export interface Retriever {
+  readonly name: string;
+  search(scope: WorkspaceScope, question: string, opts?: RetrieveOptions): Promise<Passage[]>;
+}
+
+/** The workspace id as one index token (see migrations/0004_kb_fts.sql). */
+export function workspaceToken(workspaceId: string): string {
+  return workspaceId.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Content words of a question, in order, without repeats (at most 16). */
+export function questionTerms(question: string): string[] {
+  return [...new Set(terms(question))].slice(0, 16);
+}
+
+/**
+ * Share of the question's content words found in a passage: exact (stemmed) matches count 1,
+ * matches through a synonym 0.75. Questions without content words cover nothing.
+ */
+export function coverage(questionWords: string[], passageText: string): number {
+  if (questionWords.length === 0) return 0;
+  const have = new Set(stems(passageText));
+  let sum = 0;
+  for (const w of questionWords) {
+    if (have.has(stem(w))) sum += 1;
+    else if (expand(w).some((s) => have.has(stem(s)))) sum += 0.75;
+  }
+  return sum / questionWords.length;
+}

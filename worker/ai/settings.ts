@@ -1,0 +1,70 @@
+// AI settings: the workspace's reply style (tone, formality, signature, VIP tags, pre-computing
+// suggestions) and each inbox's assistant (mode, prompt, channels, auto-send threshold, handoff).
+import type { WorkspaceScope } from '../db/scope';
+import { DEFAULT_STYLE, FORMALITIES, TONES, type ReplyStyle } from './style';
+
+export interface AiWorkspaceSettings extends ReplyStyle {
+  /** Contacts with any of these tags are VIPs: formal replies, never auto-answered. */
+  vipTags: string[];
+  /** Compute suggestions when a customer writes, so opening the thread finds them ready. */
+  prewarm: boolean;
+}
+
+export const DEFAULT_AI_SETTINGS: AiWorkspaceSettings = { ...DEFAULT_STYLE, vipTags: ['vip'], prewarm: true };
+
+export function settingsWithDefaults(raw: Record<string, unknown> | null | undefined): AiWorkspaceSettings {
+  const r = raw ?? {};
+  return {
+    tone: (TONES as readonly string[]).includes(r.tone as string) ? (r.tone as AiWorkspaceSettings['tone']) : DEFAULT_AI_SETTINGS.tone,
+    formality: (FORMALITIES as readonly string[]).includes(r.formality as string) ? (r.formality as AiWorkspaceSettings['formality']) : DEFAULT_AI_SETTINGS.formality,
+    signature: typeof r.signature === 'string' && r.signature.trim() ? r.signature : null,
+    vipTags: Array.isArray(r.vipTags) ? (r.vipTags as unknown[]).filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()) : DEFAULT_AI_SETTINGS.vipTags,
+    prewarm: typeof r.prewarm === 'boolean' ? r.prewarm : DEFAULT_AI_SETTINGS.prewarm,
+  };
+}
+
+/** The statement reading the workspace's AI settings (for batching); parse its row with settingsFrom. */
+export function settingsStatement(scope: WorkspaceScope): D1PreparedStatement {
+  return scope.prepare(`SELECT settings FROM ai_settings WHERE workspace_id = ?1 AND id = ?1`);
+}
+
+export function settingsFrom(row: { settings: string } | undefined | null): AiWorkspaceSettings {
+  return settingsWithDefaults(row ? (JSON.parse(row.settings) as Record<string, unknown>) : null);
+}
+
+export async function loadAiSettings(scope: WorkspaceScope): Promise<AiWorkspaceSettings> {
+  return settingsFrom(await settingsStatement(scope).first<{ settings: string }>());
+}
+
+export const ASSISTANT_MODES = ['off', 'suggest', 'auto-send'] as const;
+export type AssistantMode = (typeof ASSISTANT_MODES)[number];
+
+export interface AssistantConfig {
+  inboxId: string;
+  mode: AssistantMode;
+  prompt: string | null;
+  /** Channels it answers on; empty: every channel. */
+  channels: string[];
+  threshold: number;
+  handoffMessage: string | null;
+}
+
+interface AssistantRow {
+  id: string;
+  mode: string;
+  prompt: string | null;
+  channels: string;
+  threshold: number;
+  handoff_message: string | null;
+}
+
+export function assistantFromRow(r: AssistantRow): AssistantConfig {
+  return {
+    inboxId: r.id,
+    mode: (ASSISTANT_MODES as readonly string[]).includes(r.mode) ? (r.mode as AssistantMode) : 'off',
+    prompt: r.prompt,
+    channels: JSON.parse(r.channels) as string[],
+    threshold: r.threshold,
+    handoffMessage: r.handoff_message,
+  };
+}

@@ -1,0 +1,102 @@
+// E-mail. Inbound through Cloudflare Email Workers (worker/email/handler.ts puts the raw message on the
+// INGEST queue); parsed here with postal-mime: sender, subject, Message-ID / In-Reply-To / References for
+// threading, the text with quoted history trimmed (or text from the HTML), the HTML sanitized and kept
+// beside the message, attachments into R2. Outbound through a pluggable sender: the `send_email`
+// binding (default; raw MIME with threading headers) or an HTTP provider (`provider: "resend"` or
+// `"postmark"` with `apiKey`). Config: {address, fromName?, provider?, apiKey?}.
+import PostalMime from 'postal-mime';
+import { htmlToText, sanitizeHtml } from '../email/sanitize';
+import { buildMime } from '../email/mime';
+import { trimQuoted } from '../email/quote';
+import { capabilities, cfg, interpretHttp, jsonRequest, jsonResponse, sandboxId } from './common';
+import type { ChannelAdapter, MediaRef } from './types';
+import { ParseError } from './types';
+
+/** Pseudo-URL the live transport hands to the `send_email` binding. */
+export const SEND_EMAIL_URL = 'cf-email://send_email';
+
+function ids(value: string | undefined | null): string[] {
+  return value ? (value.match(/<[^<>\s]+>/g) ?? []) : [];
+}
+
+export const email: ChannelAdapter = {
+  key: 'email',
+  label: 'E-mail',
+  group: 'email',
+  provider: 'Cloudflare Email Workers (inbound) + send_email binding or HTTP provider (outbound)',
+  capabilities: capabilities({ media: true, maxTextLength: null }),
+  configKeys: ['address', 'fromName', 'provider', 'apiKey'],
+  bodyFormat: 'none',
+
+  async parse(req) {
+    let mail: Awaited<ReturnType<typeof PostalMime.parse>>;
+    try {
+      mail = await PostalMime.parse(req.body, { attachmentEncoding: 'arraybuffer' });
+    } catch (err) {
+      throw new ParseError(`unparseable e-mail: ${String(err)}`);
+    }
+    const from = (mail.from?.address ?? req.headers['x-envelope-from'] ?? '').toLowerCase();
+    if (!from || !from.includes('@')) throw new ParseError('the e-mail has no sender address');
+    const messageId = mail.messageId ?? null;
+    const html = mail.html ? await sanitizeHtml(mail.html) : null;
+    const rawText = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
+    const text = trimQuoted(rawText);
+    const media: MediaRef[] = (mail.attachments ?? []).map((a, i) => ({
+      content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : (a.content as ArrayBuffer),
+      contentType: a.mimeType || 'application/octet-stream',
+      name: a.filename || `attachment-${i + 1}`,
+    }));
+    const subject = mail.subject ?? null;
+    return [
+      {
+        type: 'message',
+        // Mail without a Message-ID still needs a stable key: the raw bytes' length and date make do.
+        providerMessageId: messageId ?? `no-id:${from}:${mail.date ?? ''}:${req.body.length}`,
+        contact: { externalId: from, email: from, name: mail.from?.name || null },
+        text: subject && !ids(mail.inReplyTo).length ? `${subject}\n\n${text}`.trim() : text,
+        media,
+        html,
+        at: mail.date ? Date.parse(mail.date) || undefined : undefined,
+        email: { messageId, inReplyTo: ids(mail.inReplyTo)[0] ?? null, references: ids(mail.references), subject },
+      },
+    ];
+  },
+
+  send(out, inbox) {
+    const address = cfg(inbox.config, 'address') ?? 'inbox@parley.invalid';
+    const fromName = cfg(inbox.config, 'fromName') ?? out.authorName;
+    const thread = out.email ?? { subject: 'Re: your message', messageId: `<${out.messageId}@parley>`, inReplyTo: null, references: [] };
+    const to = out.to.email ?? out.to.externalId;
+    const provider = cfg(inbox.config, 'provider') ?? 'send_email';
+    const threadingHeaders: Record<string, string> = { ...(thread.inReplyTo ? { 'In-Reply-To': thread.inReplyTo } : {}), ...(thread.references.length ? { References: thread.references.join(' ') } : {}) };
+    if (provider === 'resend') {
+      return jsonRequest(
+        'POST',
+        'https://api.resend.com/emails',
+        { from: fromName ? `${fromName} <${address}>` : address, to: [to], subject: thread.subject, text: out.text, headers: { 'Message-ID': thread.messageId, ...threadingHeaders } },
+        { authorization: `Bearer ${cfg(inbox.config, 'apiKey') ?? ''}` },
+      );
+    }
+    if (provider === 'postmark') {
+      return jsonRequest(
+        'POST',
+        'https://api.postmarkapp.com/email',
+        {
+          From: fromName ? `${fromName} <${address}>` : address,
+          To: to,
+          Subject: thread.subject,
+          TextBody: out.text,
+          MessageStream: 'outbound',
+          Headers: Object.entries({ 'Message-ID': thread.messageId, ...threadingHeaders }).map(([Name, Value]) => ({ Name, Value })),
+        },
+        { 'x-postmark-server-token': cfg(inbox.config, 'apiKey') ?? '' },
+      );
+    }
+    if (out.attachments.length) out = { ...out, text: `${out.text}\n\n${out.attachments.map((a) => `${a.name}: ${a.url}`).join('\n')}` };
+    const mime = buildMime({ from: address, fromName, to, subject: thread.subject, text: out.text, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references });
+    return { method: 'POST', url: SEND_EMAIL_URL, headers: { 'x-mail-from': address, 'x-rcpt-to': to, 'content-type': 'message/rfc822' }, body: mime };
+  },
+
+  interpret: (res, out) => interpretHttp(res, (j) => j?.id ?? j?.MessageID ?? out.email?.messageId ?? null),
+  sandboxReply: (req, out) => (req.url === SEND_EMAIL_URL ? { status: 202, headers: {}, body: '' } : jsonResponse(200, { id: sandboxId(''), MessageID: out.email?.messageId ?? null })),
+};

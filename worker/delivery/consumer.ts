@@ -1,0 +1,152 @@
+// The OUTBOUND consumer: a stored, queued reply goes out through its channel's adapter. Idempotent by
+// message id (a redelivered job for a message already sent or failed does nothing). Checks first what
+// can never succeed (opted-out or blocked recipient, no identity on the channel, a closed messaging
+// window) and fails those at once with the reason; provider answers are read by the adapter: permanent
+// errors fail the message with the provider's reason, transient ones (429 with Retry-After, 5xx,
+// network) retry with backoff and jitter until MAX_ATTEMPTS.
+import { adapterFor } from '../channels/registry';
+import type { ContextRecord, OutboundMessage, SendResult, WhatsAppTemplate } from '../channels/types';
+import { conversationStub } from '../conversations/service';
+import { signedFileUrl } from '../files/attachments';
+import { storeDeadLetter } from '../ingest/dead-letters';
+import { loadInbox, type LoadedInbox } from '../ingest/inboxes';
+import type { DeliverJob } from '../ingest/jobs';
+import { rememberMessageId, replyThreading } from '../email/threading';
+import { backoffSeconds } from './backoff';
+import { transportFor } from './transport';
+
+export const MAX_ATTEMPTS = 8;
+
+export type DeliveryOutcome = { state: 'sent'; providerMessageId: string | null } | { state: 'failed'; reason: string } | { state: 'skipped' } | { state: 'retry'; delaySeconds: number; reason: string };
+
+async function markFailed(env: Env, job: DeliverJob, reason: string): Promise<DeliveryOutcome> {
+  await env.DB.prepare(`UPDATE outbound_messages SET status = 'failed', last_error = ?, updated_at = ? WHERE message_id = ?`).bind(reason, Date.now(), job.messageId).run();
+  await conversationStub(env, job.workspaceId, job.conversationId).updateDelivery({ messageId: job.messageId, status: 'failed', reason });
+  return { state: 'failed', reason };
+}
+
+type ContactRow = { name: string | null; phone: string | null; email: string | null; subscriptions: string; blocked: number };
+
+/** Latest reservation/order context of the conversation (platform replies go to that thread). */
+async function latestContext(env: Env, job: DeliverJob): Promise<ContextRecord | null> {
+  const row = await env.DB.prepare(
+    `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
+  )
+    .bind(job.workspaceId, job.contactId, job.channel, job.conversationId)
+    .first<{ kind: 'reservation' | 'order'; reference: string; data: string }>();
+  return row ? { kind: row.kind, reference: row.reference, data: JSON.parse(row.data) as Record<string, unknown> } : null;
+}
+
+export async function deliver(env: Env, job: DeliverJob, attempt: number): Promise<DeliveryOutcome> {
+  const existing = await env.DB.prepare(`SELECT status FROM outbound_messages WHERE message_id = ?`).bind(job.messageId).first<string>('status');
+  if (existing === 'sent' || existing === 'failed') return { state: 'skipped' };
+  const now = Date.now();
+  await env.DB.prepare(
+    `INSERT INTO outbound_messages (message_id, workspace_id, conversation_id, inbox_id, channel, contact_id, status, attempts, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
+     ON CONFLICT(message_id) DO UPDATE SET attempts = attempts + 1, updated_at = excluded.updated_at`,
+  )
+    .bind(job.messageId, job.workspaceId, job.conversationId, job.inboxId, job.channel, job.contactId, now, now)
+    .run();
+
+  const adapter = adapterFor(job.channel);
+  if (!adapter?.send || !adapter.capabilities.outbound) return markFailed(env, job, `${adapter?.label ?? job.channel} does not take replies from Parley`);
+  const inbox = await loadInbox(env, job.inboxId);
+  if (!inbox || inbox.workspaceId !== job.workspaceId) return markFailed(env, job, 'the inbox no longer exists');
+  if (!inbox.enabled) return markFailed(env, job, 'the inbox is disabled');
+  if (!inbox.channelEnabled) return markFailed(env, job, `the ${adapter.label} channel is not enabled for this workspace`);
+
+  const [contact, identity, activity, options] = await env.DB.batch<any>([
+    env.DB.prepare(`SELECT name, phone, email, subscriptions, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(job.contactId, job.workspaceId),
+    env.DB.prepare(
+      `SELECT external_id FROM contact_identities WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (inbox_id = ?) DESC, created_at DESC LIMIT 1`,
+    ).bind(job.workspaceId, job.contactId, job.channel, job.inboxId),
+    env.DB.prepare(`SELECT last_inbound_at FROM channel_activity WHERE workspace_id = ? AND contact_id = ? AND channel = ?`).bind(job.workspaceId, job.contactId, job.channel),
+    env.DB.prepare(`SELECT options FROM outbound_options WHERE workspace_id = ? AND conversation_id = ? AND client_id = ?`).bind(job.workspaceId, job.conversationId, job.clientId ?? ''),
+  ]);
+  const c = contact.results[0] as ContactRow | undefined;
+  if (!c) return markFailed(env, job, 'the contact no longer exists');
+  if (c.blocked) return markFailed(env, job, 'the contact is blocked');
+  const subs = JSON.parse(c.subscriptions || '{}') as Record<string, string>;
+  if (subs[job.channel] === 'unsubscribed') return markFailed(env, job, `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
+  const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
+  if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
+  const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
+  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate }) : {};
+
+  const origin = inbox.publicUrl;
+  const out: OutboundMessage = {
+    messageId: job.messageId,
+    conversationId: job.conversationId,
+    workspaceId: job.workspaceId,
+    text: job.text,
+    attachments: await Promise.all(job.attachments.map(async (a) => ({ ...a, url: `${origin}${await signedFileUrl(env, a.key, 7 * 24 * 3600)}` }))),
+    to: { externalId, name: c.name, phone: c.phone, email: c.email },
+    authorName: job.authorName,
+    template: opts.template ?? null,
+    context: await latestContext(env, job),
+    lastInboundAt,
+  };
+  if (job.channel === 'email') {
+    const state = await conversationStub(env, job.workspaceId, job.conversationId).state();
+    const thread = await replyThreading(env, job.workspaceId, job.conversationId, state?.subject ?? null);
+    const domain = (String(inbox.config.address ?? 'parley.invalid').split('@')[1] ?? 'parley.invalid').replace(/[^\w.-]/g, '');
+    out.email = { ...thread, messageId: `<${job.messageId}@${domain}>` };
+  }
+  const refusal = adapter.policy?.(out, { now: Date.now(), lastInboundAt });
+  if (refusal) return markFailed(env, job, refusal);
+
+  let result: SendResult;
+  try {
+    const req = await adapter.send(out, inbox);
+    const res = await transportFor(env).execute(req, { workspaceId: job.workspaceId, inboxId: job.inboxId, channel: job.channel, messageId: job.messageId, purpose: 'send', adapter, out });
+    result = adapter.interpret ? adapter.interpret(res, out) : res.status < 300 ? { ok: true, providerMessageId: null } : { ok: false, permanent: res.status < 500 && res.status !== 429, reason: `HTTP ${res.status}` };
+  } catch (err) {
+    result = { ok: false, permanent: false, reason: `could not reach the provider: ${err instanceof Error ? err.message : String(err)}` };
+  }
+
+  if (result.ok) {
+    await env.DB.prepare(`UPDATE outbound_messages SET status = 'sent', provider_message_id = ?, last_error = NULL, updated_at = ? WHERE message_id = ?`)
+      .bind(result.providerMessageId, Date.now(), job.messageId)
+      .run();
+    if (out.email) await rememberMessageId(env, job.workspaceId, out.email.messageId, job.conversationId, 'outbound', out.email.subject);
+    await conversationStub(env, job.workspaceId, job.conversationId).updateDelivery({ messageId: job.messageId, status: 'sent' });
+    return { state: 'sent', providerMessageId: result.providerMessageId };
+  }
+  if (result.permanent) return markFailed(env, job, result.reason);
+  if (attempt >= MAX_ATTEMPTS) return markFailed(env, job, `gave up after ${attempt} attempts: ${result.reason}`);
+  await env.DB.prepare(`UPDATE outbound_messages SET last_error = ?, updated_at = ? WHERE message_id = ?`).bind(result.reason, Date.now(), job.messageId).run();
+  return { state: 'retry', delaySeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt)), reason: result.reason };
+}
+
+/** The OUTBOUND queue handler: messages of one conversation in order, conversations side by side. */
+export async function handleOutboundBatch(batch: MessageBatch<DeliverJob>, env: Env): Promise<void> {
+  const lanes = new Map<string, Message<DeliverJob>[]>();
+  for (const msg of batch.messages) {
+    const key = msg.body?.conversationId ?? msg.id;
+    if (!lanes.has(key)) lanes.set(key, []);
+    lanes.get(key)!.push(msg);
+  }
+  const queue = [...lanes.values()];
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (const msg of lane) {
+        try {
+          if (!msg.body || msg.body.kind !== 'deliver') throw new Error('not a delivery job');
+          const outcome = await deliver(env, msg.body, msg.attempts);
+          if (outcome.state === 'retry') msg.retry({ delaySeconds: outcome.delaySeconds });
+          else msg.ack();
+        } catch (err) {
+          // Our own failure (D1, the object): retry, and keep the job as a dead letter when retries run out.
+          if (msg.attempts >= MAX_ATTEMPTS) {
+            await storeDeadLetter(env, { queue: 'outbound', job: msg.body, error: err instanceof Error ? err.message : String(err), attempts: msg.attempts }).catch(() => undefined);
+            msg.ack();
+          } else msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+}
+
+export type { LoadedInbox };

@@ -1,0 +1,119 @@
+// Operator and sidebar endpoints around ingestion: dead letters (list, replay), merge suggestions found
+// when identities arrive, and the reservation/order context of a contact.
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { describeRoute } from 'hono-openapi';
+import * as v from 'valibot';
+import type { AppEnv } from '../app-env';
+import { requireAuth, requireRole } from '../auth/middleware';
+import { deliver } from '../delivery/consumer';
+import { Problem } from '../http/problem';
+import { valid } from '../http/validate';
+import { processIngestJob } from './consumer';
+import type { DeliverJob, IngestJob } from './jobs';
+
+/** Authenticate unless an earlier router on the same path already did. */
+const authed = createMiddleware<AppEnv>(async (c, next) => (c.get('principal') ? next() : requireAuth(c, next)));
+
+export const ingestApiRoutes = new Hono<AppEnv>();
+ingestApiRoutes.use('/admin/dead-letters', authed, requireRole('manager'));
+ingestApiRoutes.use('/admin/dead-letters/*', authed, requireRole('manager'));
+ingestApiRoutes.use('/contacts/:id/merge-suggestions', authed);
+ingestApiRoutes.use('/contacts/:id/merge-suggestions/*', authed);
+ingestApiRoutes.use('/contacts/:id/context', authed);
+
+type DeadLetterRow = { id: string; queue: string; channel: string | null; inbox_id: string | null; payload: string; error: string; attempts: number; status: string; replay_count: number; created_at: number; updated_at: number };
+
+function deadLetterJson(r: DeadLetterRow) {
+  let payload: unknown = r.payload;
+  try {
+    payload = JSON.parse(r.payload);
+  } catch {
+    // keep the text
+  }
+  return { id: r.id, queue: r.queue, channel: r.channel, inboxId: r.inbox_id, error: r.error, attempts: r.attempts, status: r.status, replayCount: r.replay_count, createdAt: r.created_at, updatedAt: r.updated_at, payload };
+}
+
+ingestApiRoutes.get(
+  '/admin/dead-letters',
+  describeRoute({ tags: ['admin'], summary: 'Webhooks and deliveries that failed for good, with their error (managers)' }),
+  valid('query', v.object({ status: v.optional(v.picklist(['open', 'replayed', 'all']), 'open'), limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200))) })),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await c
+      .get('scope')
+      .prepare(`SELECT * FROM dead_letters WHERE workspace_id = ?1 AND (?2 = 'all' OR status = ?2) ORDER BY created_at DESC LIMIT ?3`, q.status, q.limit ?? 50)
+      .all<DeadLetterRow>();
+    return c.json({ items: rows.results.map(deadLetterJson) });
+  },
+);
+
+ingestApiRoutes.get('/admin/dead-letters/:id', describeRoute({ tags: ['admin'], summary: 'One dead letter' }), async (c) => {
+  const row = await c.get('scope').prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, c.req.param('id')).first<DeadLetterRow>();
+  if (!row) throw Problem.notFound('Dead letter');
+  return c.json(deadLetterJson(row));
+});
+
+ingestApiRoutes.post('/admin/dead-letters/:id/replay', describeRoute({ tags: ['admin'], summary: 'Run a dead letter again now; it is marked replayed when it succeeds' }), async (c) => {
+  const scope = c.get('scope');
+  const row = await scope.prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, c.req.param('id')).first<DeadLetterRow>();
+  if (!row) throw Problem.notFound('Dead letter');
+  if (row.status === 'replayed') throw Problem.conflict('This dead letter was already replayed successfully');
+  let error: string | null = null;
+  let result: unknown = null;
+  try {
+    const job = JSON.parse(row.payload) as IngestJob | DeliverJob;
+    if (row.queue === 'outbound') {
+      const outcome = await deliver(c.env, job as DeliverJob, 1);
+      if (outcome.state === 'retry') error = outcome.reason;
+      result = outcome;
+    } else {
+      result = await processIngestJob(c.env, job as IngestJob, Number.MAX_SAFE_INTEGER);
+    }
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  await scope
+    .prepare(`UPDATE dead_letters SET status = ?3, error = coalesce(?4, error), replay_count = replay_count + 1, updated_at = ?5 WHERE workspace_id = ?1 AND id = ?2`, row.id, error ? 'open' : 'replayed', error, Date.now())
+    .run();
+  const updated = await scope.prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, row.id).first<DeadLetterRow>();
+  return c.json({ ok: !error, error, result, deadLetter: deadLetterJson(updated!) }, error ? 422 : 200);
+});
+
+ingestApiRoutes.get('/contacts/:id/merge-suggestions', describeRoute({ tags: ['contacts'], summary: 'Contacts that share a phone or e-mail with this one' }), async (c) => {
+  const rows = await c
+    .get('scope')
+    .prepare(
+      `SELECT s.id, s.reason, s.value, s.created_at AS createdAt, o.id AS candidateId, o.name, o.email, o.phone
+       FROM merge_suggestions s JOIN contacts o ON o.id = s.candidate_id AND o.workspace_id = s.workspace_id
+       WHERE s.workspace_id = ? AND s.contact_id = ? AND s.status = 'open' AND o.merged_into IS NULL
+       ORDER BY s.created_at DESC LIMIT 50`,
+      c.req.param('id'),
+    )
+    .all<{ id: string; reason: string; value: string; createdAt: number; candidateId: string; name: string | null; email: string | null; phone: string | null }>();
+  return c.json({
+    items: rows.results.map((r) => ({ id: r.id, reason: r.reason, value: r.value, createdAt: r.createdAt, candidate: { id: r.candidateId, name: r.name, email: r.email, phone: r.phone } })),
+  });
+});
+
+ingestApiRoutes.post('/contacts/:id/merge-suggestions/:sid/dismiss', describeRoute({ tags: ['contacts'], summary: 'Dismiss a merge suggestion' }), async (c) => {
+  const res = await c
+    .get('scope')
+    .prepare(`UPDATE merge_suggestions SET status = 'dismissed' WHERE workspace_id = ? AND contact_id = ? AND id = ?`, c.req.param('id'), c.req.param('sid'))
+    .run();
+  if (res.meta.changes === 0) throw Problem.notFound('Merge suggestion');
+  return c.body(null, 204);
+});
+
+ingestApiRoutes.get('/contacts/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
+  const rows = await c
+    .get('scope')
+    .prepare(
+      `SELECT x.id, x.channel, x.kind, x.reference, x.conversation_id AS conversationId, x.data, x.created_at AS createdAt, x.updated_at AS updatedAt
+       FROM contact_contexts x WHERE x.workspace_id = ?1 AND (x.contact_id = ?2 OR x.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND merged_into = ?2))
+       ORDER BY x.updated_at DESC LIMIT 50`,
+      c.req.param('id'),
+    )
+    .all<Record<string, unknown> & { data: string }>();
+  return c.json({ items: rows.results.map((r) => ({ ...r, data: JSON.parse(r.data) as unknown })) });
+});

@@ -1,0 +1,226 @@
+// The INGEST consumer: a verified raw webhook (or e-mail) becomes normalized events, each applied in
+// order — contact resolved, media into R2, message delivered to the contact's conversation (idempotent
+// on the provider message id), context stored, delivery statuses applied to the outbound message they
+// name. Unparseable payloads go straight to dead letters; transient failures retry with backoff and
+// end in dead letters after MAX_ATTEMPTS. Nothing a provider delivered is dropped silently.
+import type { IncomingMessage } from '../../durable-objects/conversation';
+import { adapterFor } from '../channels/registry';
+import type { ChannelAdapter, ContextEvent, ContextRecord, InboundEvent, InboundMessageEvent, StatusEvent } from '../channels/types';
+import { ParseError } from '../channels/types';
+import { conversationStub, deliverInbound, type Delivered } from '../conversations/service';
+import { newId } from '../db/ids';
+import { backoffSeconds } from '../delivery/backoff';
+import { conversationForReply, rememberMessageId } from '../email/threading';
+import { workspaceSettings } from '../workspaces/settings';
+import { applyKeyword, resolveContact, touchChannelActivity } from './contacts';
+import { storeDeadLetter } from './dead-letters';
+import type { IngestJob } from './jobs';
+import { withBody } from './jobs';
+import { loadInbox, type LoadedInbox } from './inboxes';
+import { storeMedia, TransientMediaError } from './media';
+
+export const MAX_ATTEMPTS = 6;
+const ACTIVITY_GRANULARITY_MS = 60_000;
+/** Media downloads get this many tries before the message lands without the file (and says so). */
+const MEDIA_ATTEMPTS = 3;
+
+/** A failure that retrying will not fix. */
+export class PermanentError extends Error {}
+
+export interface IngestOutcome {
+  messages: number;
+  statuses: number;
+  contexts: number;
+}
+
+interface Prepared {
+  adapter: ChannelAdapter;
+  inbox: LoadedInbox;
+  events: InboundEvent[];
+}
+
+/** Load the inbox and parse the job into events (no side effects yet). `inboxes` shares lookups within a batch. */
+async function prepare(env: Env, job: IngestJob, inboxes = new Map<string, Promise<LoadedInbox | null>>()): Promise<Prepared> {
+  if (!job || typeof job !== 'object' || !job.raw) throw new PermanentError('not an ingest job');
+  const adapter = adapterFor(job.channel);
+  if (!adapter?.parse) throw new PermanentError(`no parser for channel ${job.channel}`);
+  if (!inboxes.has(job.inboxId)) inboxes.set(job.inboxId, loadInbox(env, job.inboxId));
+  const inbox = await inboxes.get(job.inboxId)!;
+  if (!inbox || inbox.workspaceId !== job.workspaceId) throw new PermanentError(`inbox ${job.inboxId} no longer exists`);
+  const full = await withBody(env, job);
+  return { adapter, inbox, events: await adapter.parse(full.raw, inbox) };
+}
+
+async function apply(env: Env, { adapter, inbox, events }: Prepared, attempt: number): Promise<IngestOutcome> {
+  const outcome: IngestOutcome = { messages: 0, statuses: 0, contexts: 0 };
+  for (const ev of events) {
+    if (ev.type === 'message') {
+      await applyMessage(env, adapter, inbox, ev, attempt);
+      outcome.messages++;
+    } else if (ev.type === 'status') {
+      await applyStatus(env, inbox, ev);
+      outcome.statuses++;
+    } else {
+      await applyContext(env, adapter, inbox, ev);
+      outcome.contexts++;
+    }
+  }
+  return outcome;
+}
+
+/** Run one ingest job to the end. Throws PermanentError / ParseError for dead letters, anything else to retry. */
+export async function processIngestJob(env: Env, job: IngestJob, attempt = 1): Promise<IngestOutcome> {
+  return apply(env, await prepare(env, job), attempt);
+}
+
+function clampTime(at: number | undefined): number | undefined {
+  if (!at || !Number.isFinite(at)) return undefined;
+  return Math.min(at, Date.now());
+}
+
+async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number): Promise<Delivered> {
+  const contact = await resolveContact(env, inbox, ev.contact);
+  if (ev.keyword) await applyKeyword(env, inbox.workspaceId, contact.id, inbox.channel, ev.keyword);
+  const media = await storeMedia(env, adapter, inbox, ev, attempt < MEDIA_ATTEMPTS);
+  const externalId = `${inbox.channel}:${ev.providerMessageId}`.slice(0, 500);
+  const failureNote = media.failures.length ? `\n📎 Could not fetch ${media.failures.length} attachment(s): ${media.failures.join('; ')}` : '';
+  let message: IncomingMessage;
+  if (ev.note) {
+    message = { direction: 'outbound', isInternalNote: true, author: { type: 'system', id: null, name: adapter.label }, text: ev.note, externalId, status: 'delivered' };
+  } else if (ev.authorType === 'bot') {
+    message = { direction: 'outbound', author: { type: 'bot', id: null, name: `${adapter.label} bot` }, text: ev.text, externalId, status: 'delivered', createdAt: clampTime(ev.at) };
+  } else {
+    message = {
+      direction: 'inbound',
+      author: { type: 'contact', id: contact.id, name: contact.name },
+      text: (ev.text + failureNote).slice(0, 100_000),
+      attachments: media.attachments,
+      externalId,
+      createdAt: clampTime(ev.at),
+    };
+  }
+  const target = { workspaceId: inbox.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel };
+  let delivered: Delivered | null = null;
+  // E-mail replies go to the conversation they answer when it still takes messages.
+  if (ev.email && (ev.email.inReplyTo || ev.email.references?.length)) {
+    const threadId = await conversationForReply(env, inbox.workspaceId, [...(ev.email.references ?? []), ev.email.inReplyTo]);
+    if (threadId) {
+      const settings = await workspaceSettings(env, inbox.workspaceId);
+      const res = await conversationStub(env, inbox.workspaceId, threadId).addMessage(message, settings.reopenWindowHours * 3600_000);
+      if (res.ok) delivered = { ...res, conversationId: threadId };
+    }
+  }
+  delivered ??= await deliverInbound(env, target, message);
+  if (ev.email?.messageId) await rememberMessageId(env, inbox.workspaceId, ev.email.messageId, delivered.conversationId, 'inbound', ev.email.subject ?? null);
+  if (ev.context) await storeContext(env, inbox, contact.id, delivered.conversationId, ev.context);
+  // Windows are measured in hours: a write a minute is plenty (and spares a D1 write per message in a burst).
+  const now = Date.now();
+  if (message.direction === 'inbound' && !delivered.duplicate && (contact.lastInboundAt === null || now - contact.lastInboundAt > ACTIVITY_GRANULARITY_MS)) {
+    await touchChannelActivity(env, inbox.workspaceId, contact.id, inbox.channel, inbox.id, now);
+  }
+  return delivered;
+}
+
+async function applyStatus(env: Env, inbox: LoadedInbox, ev: StatusEvent): Promise<void> {
+  const row = await env.DB.prepare(`SELECT message_id, conversation_id FROM outbound_messages WHERE workspace_id = ? AND channel = ? AND provider_message_id = ?`)
+    .bind(inbox.workspaceId, inbox.channel, ev.providerMessageId)
+    .first<{ message_id: string; conversation_id: string }>();
+  // A receipt can outrun our own record of the send: retry until it is there (then dead letters).
+  if (!row) throw new Error(`no outbound message with provider id ${ev.providerMessageId} (yet)`);
+  await conversationStub(env, inbox.workspaceId, row.conversation_id).updateDelivery({ messageId: row.message_id, status: ev.status, reason: ev.reason ?? null });
+}
+
+async function applyContext(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: ContextEvent): Promise<void> {
+  const contact = await resolveContact(env, inbox, ev.contact);
+  const delivered = await deliverInbound(
+    env,
+    { workspaceId: inbox.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel },
+    { direction: 'outbound', isInternalNote: true, author: { type: 'system', id: null, name: adapter.label }, text: ev.note, externalId: `${inbox.channel}:ctx:${ev.eventId}`.slice(0, 500), status: 'delivered' },
+  );
+  await storeContext(env, inbox, contact.id, delivered.conversationId, ev.context);
+}
+
+/** Upsert a reservation/order context; later events merge into what is known. */
+export async function storeContext(env: Env, inbox: LoadedInbox, contactId: string, conversationId: string | null, ctx: ContextRecord): Promise<void> {
+  const now = Date.now();
+  await env.DB.prepare(
+    `INSERT INTO contact_contexts (id, workspace_id, contact_id, conversation_id, channel, kind, reference, data, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(workspace_id, channel, kind, reference) DO UPDATE SET
+       data = json_patch(contact_contexts.data, excluded.data), contact_id = excluded.contact_id,
+       conversation_id = coalesce(excluded.conversation_id, contact_contexts.conversation_id), updated_at = excluded.updated_at`,
+  )
+    .bind(newId('ctx'), inbox.workspaceId, contactId, conversationId, inbox.channel, ctx.kind, ctx.reference.slice(0, 300), JSON.stringify(dropNulls(ctx.data)), now, now)
+    .run();
+}
+
+function dropNulls(data: Record<string, unknown>): Record<string, unknown> {
+  // json_patch treats null as "delete": keep what an earlier event said when this one does not know.
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined));
+}
+
+function isPermanent(err: unknown): boolean {
+  return err instanceof ParseError || err instanceof PermanentError;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ParseError) return `parse error: ${err.message}`;
+  if (err instanceof TransientMediaError) return `media download failed: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The INGEST queue handler: events of one sender keep their order; different senders run side by side. */
+export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env): Promise<void> {
+  const inboxes = new Map<string, Promise<LoadedInbox | null>>();
+  const prepared = await Promise.all(
+    batch.messages.map(async (msg) => {
+      try {
+        return { msg, ok: true as const, prepared: await prepare(env, msg.body, inboxes) };
+      } catch (err) {
+        return { msg, ok: false as const, err };
+      }
+    }),
+  );
+  const lanes = new Map<string, { msg: Message<IngestJob>; prepared: Prepared }[]>();
+  for (const p of prepared) {
+    if (!p.ok) {
+      await settle(env, p.msg, p.err);
+      continue;
+    }
+    const first = p.prepared.events[0];
+    const who = !first ? p.msg.id : first.type === 'status' ? `status:${first.providerMessageId}` : first.contact.externalId;
+    const lane = `${p.prepared.inbox.id}:${who}`;
+    if (!lanes.has(lane)) lanes.set(lane, []);
+    lanes.get(lane)!.push({ msg: p.msg, prepared: p.prepared });
+  }
+  const queue = [...lanes.values()];
+  const worker = async () => {
+    for (let lane = queue.shift(); lane; lane = queue.shift()) {
+      for (const { msg, prepared: job } of lane) {
+        try {
+          await apply(env, job, msg.attempts);
+          msg.ack();
+        } catch (err) {
+          await settle(env, msg, err);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+}
+
+/** A failed job: dead letter when retrying cannot help (or retries are used up), else retry with backoff. */
+async function settle(env: Env, msg: Message<IngestJob>, err: unknown): Promise<void> {
+  if (isPermanent(err) || msg.attempts >= MAX_ATTEMPTS) {
+    try {
+      await storeDeadLetter(env, { queue: 'ingest', job: msg.body, error: describe(err), attempts: msg.attempts });
+      msg.ack();
+    } catch (dlqErr) {
+      console.error(`could not store dead letter: ${String(dlqErr)}`);
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+    }
+    return;
+  }
+  console.warn(`ingest ${msg.id} attempt ${msg.attempts} failed: ${describe(err)}`);
+  msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+}

@@ -1,0 +1,66 @@
+// The inbox a webhook or a delivery names, with its decrypted config and the workspace's channel
+// gate, in one D1 read. Decrypted configs are cached per isolate by their ciphertext, so a changed
+// config is never served stale and a hot inbox costs no AES per request.
+import type { InboxContext } from '../channels/types';
+import { decryptJson } from '../crypto/secrets';
+import type { ChannelKey } from '../inboxes/channels';
+
+export interface LoadedInbox extends InboxContext {
+  name: string;
+  enabled: boolean;
+  /** The workspace's enablement of this channel (the subscription gate). */
+  channelEnabled: boolean;
+}
+
+const configs = new Map<string, Promise<Record<string, unknown>>>();
+
+function decrypt(env: Env, sealed: string): Promise<Record<string, unknown>> {
+  let hit = configs.get(sealed);
+  if (!hit) {
+    if (configs.size > 1000) configs.clear();
+    hit = decryptJson<Record<string, unknown>>(env.ENCRYPTION_KEY, sealed);
+    hit.catch(() => configs.delete(sealed));
+    configs.set(sealed, hit);
+  }
+  return hit;
+}
+
+/** Channels are enabled unless the workspace switched them off (settings.channels[key] === false). */
+export function channelEnabledIn(settings: Record<string, unknown> | null | undefined, channel: string): boolean {
+  const channels = settings?.channels;
+  if (!channels || typeof channels !== 'object') return true;
+  return (channels as Record<string, unknown>)[channel] !== false;
+}
+
+export function publicUrl(env: Env): string {
+  const configured = (env as unknown as { PUBLIC_URL?: string }).PUBLIC_URL;
+  return (configured || 'http://127.0.0.1:8787').replace(/\/+$/, '');
+}
+
+type Row = { id: string; workspace_id: string; channel: string; name: string; enabled: number; config_encrypted: string; ws_settings: string | null };
+
+export async function loadInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
+  const row = await env.DB.prepare(
+    `SELECT i.id, i.workspace_id, i.channel, i.name, i.enabled, i.config_encrypted, w.settings AS ws_settings
+     FROM inboxes i JOIN workspaces w ON w.id = i.workspace_id WHERE i.id = ?`,
+  )
+    .bind(inboxId)
+    .first<Row>();
+  if (!row) return null;
+  let settings: Record<string, unknown> = {};
+  try {
+    settings = row.ws_settings ? (JSON.parse(row.ws_settings) as Record<string, unknown>) : {};
+  } catch {
+    settings = {};
+  }
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    channel: row.channel as ChannelKey,
+    name: row.name,
+    enabled: row.enabled === 1,
+    channelEnabled: channelEnabledIn(settings, row.channel),
+    config: await decrypt(env, row.config_encrypted),
+    publicUrl: publicUrl(env),
+  };
+}

@@ -1,0 +1,61 @@
+// The values merge fields draw from for one conversation: contact (with attributes), agent,
+// conversation, inbox, workspace, and the latest reservation or order the channels recorded.
+import type { Principal } from '../auth/principal';
+import type { Conversation } from '../conversations/model';
+import type { WorkspaceScope } from '../db/scope';
+import { loadContact } from '../ai/conversation-context';
+import { nameParts, type MergeContext, type MergeValue } from './merge-fields';
+
+type Flat = Record<string, MergeValue>;
+
+function flatten(data: Record<string, unknown>): Flat {
+  const out: Flat = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v as MergeValue;
+    else if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'object' && x !== null ? ((x as { name?: string }).name ?? JSON.stringify(x)) : String(x))).join(', ');
+    else if (typeof v === 'object') for (const [k2, v2] of Object.entries(flatten(v as Record<string, unknown>))) out[`${k}_${k2}`] = v2;
+  }
+  return out;
+}
+
+/** Reservation and order context (contact_contexts, written by the booking and delivery channels); empty when there is none. */
+async function platformContext(scope: WorkspaceScope, contactId: string, conversationId: string | null): Promise<{ reservation?: Flat; order?: Flat }> {
+  try {
+    const { results } = await scope
+      .prepare(
+        `SELECT kind, reference, channel, data FROM contact_contexts WHERE workspace_id = ?1 AND contact_id = ?2
+         ORDER BY (conversation_id = ?3) DESC, updated_at DESC LIMIT 10`,
+        contactId,
+        conversationId,
+      )
+      .all<{ kind: string; reference: string; channel: string; data: string }>();
+    const out: { reservation?: Flat; order?: Flat } = {};
+    for (const r of results) {
+      const kind = r.kind === 'order' ? 'order' : r.kind === 'reservation' ? 'reservation' : null;
+      if (kind && !out[kind]) out[kind] = { ...flatten(JSON.parse(r.data) as Record<string, unknown>), reference: r.reference, channel: r.channel };
+    }
+    return out;
+  } catch {
+    // The channels' contact_contexts table is not there (older database): no platform context.
+    return {};
+  }
+}
+
+export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal, 'name' | 'email'>, conversation: Conversation | null): Promise<MergeContext> {
+  const [contact, inbox, workspace, platform] = await Promise.all([
+    conversation ? loadContact(scope, conversation.contactId) : Promise.resolve(null),
+    conversation ? scope.prepare(`SELECT name, channel FROM inboxes WHERE workspace_id = ?1 AND id = ?2`, conversation.inboxId).first<{ name: string; channel: string }>() : Promise.resolve(null),
+    scope.prepare(`SELECT name FROM workspaces WHERE id = ?1`).first<{ name: string }>(),
+    conversation ? platformContext(scope, conversation.contactId, conversation.id) : Promise.resolve({} as { reservation?: Flat; order?: Flat }),
+  ]);
+  return {
+    agent: { ...nameParts(agent.name), email: agent.email },
+    workspace: { name: workspace?.name ?? null },
+    ...(contact
+      ? { contact: { ...flatten(contact.attributes), ...nameParts(contact.name), email: contact.email, phone: contact.phone } }
+      : {}),
+    ...(conversation ? { conversation: { id: conversation.id, subject: conversation.subject, channel: conversation.channel, status: conversation.status } } : {}),
+    ...(inbox ? { inbox: { name: inbox.name, channel: inbox.channel } } : {}),
+    ...platform,
+  };
+}
