@@ -52,18 +52,28 @@ const SORT_FIELDS: Record<SortKey, string[]> = {
   assignee: ['assignee_key', 'last_activity_at', 'id'],
 };
 
-/** Conditions shared by the page query and the counts (everything but status). */
+/**
+ * Role visibility as disjoint alternatives (managers: none needed). The page ORs them; the counts
+ * add up one grouped count per alternative, so each can use its own index instead of scanning.
+ */
+function visibility(p: Principal): Clause[] {
+  if (p.role === 'personal') return [{ sql: 'c.assignee_id = ?', params: [p.userId] }];
+  if (p.role === 'manager') return [];
+  const alternatives: Clause[] = [
+    { sql: 'c.assignee_id IS NULL', params: [] },
+    { sql: 'c.assignee_id = ?', params: [p.userId] },
+  ];
+  if (p.teamIds.length) {
+    alternatives.push({ sql: `(c.team_id IN (${p.teamIds.map(() => '?').join(', ')}) AND c.assignee_id <> ?)`, params: [...p.teamIds, p.userId] });
+  }
+  return alternatives;
+}
+
+/** Conditions shared by the page query and the counts (everything but status and visibility). */
 function conditions(p: Principal, f: ListFilters): Clause[] {
   const out: Clause[] = [];
   const add = (sql: string, ...params: unknown[]) => out.push({ sql, params });
   const inList = (col: string, values: string[]) => add(`${col} IN (${values.map(() => '?').join(', ')})`, ...values);
-
-  // Role visibility (managers see the whole workspace).
-  if (p.role === 'personal') add('c.assignee_id = ?', p.userId);
-  if (p.role === 'staff') {
-    const teams = p.teamIds.length ? ` OR c.team_id IN (${p.teamIds.map(() => '?').join(', ')})` : '';
-    add(`(c.assignee_id IS NULL OR c.assignee_id = ?${teams})`, p.userId, ...p.teamIds);
-  }
 
   const q = f.q ? parseSearchQuery(f.q) : null;
   const channels = [...(f.channel ?? []), ...(q?.channels ?? [])];
@@ -94,9 +104,10 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
     if (fts) {
       const text = [...q.words, ...q.phrases].join(' ');
       add(
+        // Both subqueries are uncorrelated (?1 is the workspace), so each runs once, not once per row.
         `(c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
-                   WHERE messages_fts MATCH ? AND ms.workspace_id = c.workspace_id)
-          OR instr(lower(ct.name), lower(?)) > 0 OR instr(lower(ct.email), lower(?)) > 0)`,
+                   WHERE messages_fts MATCH ? AND ms.workspace_id = ?1)
+          OR c.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND (instr(lower(name), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0)))`,
         fts,
         text,
         text,
@@ -115,10 +126,12 @@ function statusFilter(f: ListFilters): string[] {
 
 export async function listConversations(scope: WorkspaceScope, p: Principal, f: ListFilters) {
   const shared = conditions(p, f);
+  const visible = visibility(p);
   const statuses = statusFilter(f);
   const sort = SORTS[f.sort];
 
   const pageWhere = [...shared];
+  if (visible.length) pageWhere.push({ sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) });
   if (statuses.length) pageWhere.push({ sql: `c.status IN (${statuses.map(() => '?').join(', ')})`, params: statuses });
   if (f.cursor) {
     const values = decodeCursor(f.cursor, SORT_FIELDS[f.sort].length);
@@ -145,14 +158,19 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   // Counts per status for the same filter (the status filter itself excluded, so tabs can show them all).
   // Parameters are numbered: ?1 the workspace, ?2 the caller, then the conditions' own in order.
   const needsReads = !!f.unread;
-  const counts = scope.prepare(
-    `SELECT c.status, count(*) AS n FROM conversations c
+  const countPart = (alt: Clause | null) => ({
+    sql: `SELECT c.status, count(*) AS n FROM conversations c
        ${f.q ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
        ${needsReads ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
-     WHERE c.workspace_id = ?1${needsReads ? '' : ' AND ?2 IS NOT NULL'}${where(shared)}
+     WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(shared)}${alt ? ` AND ${alt.sql}` : ''}
      GROUP BY c.status`,
+    params: [...params(shared), ...(alt?.params ?? [])],
+  });
+  const parts = visible.length ? visible.map(countPart) : [countPart(null)];
+  const counts = scope.prepare(
+    parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`,
     p.userId,
-    ...params(shared),
+    ...parts.flatMap((x) => x.params),
   );
   const [pageRes, countRes] = await scope.d1.batch<Record<string, unknown>>([page, counts]);
   const rows = pageRes.results;
