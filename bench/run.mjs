@@ -1,0 +1,197 @@
+// npm run bench: starts Parley locally (wrangler dev on a private port and a fresh data directory) and
+// prints (a) widget → 50 agent sockets latency, (b) message throughput beside a bare Durable Object
+// round trip, (c) conversation list latency over 100k conversations; figures go to bench/results/latest.json.
+//
+// It then adds (d) suggestions on thread open over 10k KB articles, (e) signed webhook → agent socket
+// and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents.
+// Options: --only a,b,c,d,e,f   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+//          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
+//          --ref <git ref> (benchmark a committed version instead of the working tree)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { generate, load } from './dataset.mjs';
+import { listBench } from './list.mjs';
+import { realtime } from './realtime.mjs';
+import { snapshot, start } from './lib/server.mjs';
+import { ms, rate, round, table } from './lib/stats.mjs';
+import { throughput } from './throughput.mjs';
+import { ingestBench } from './ingest.mjs';
+import { routingBench, routingRows } from './routing.mjs';
+import { suggestionsBench, suggestionsRows } from './suggestions.mjs';
+import { createWorkspace } from './workspace.mjs';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+process.chdir(ROOT);
+
+const { values: opt } = parseArgs({
+  options: {
+    only: { type: 'string', default: 'a,b,c,d,e,f' },
+    port: { type: 'string', default: '8790' },
+    conversations: { type: 'string', default: '100000' },
+    contacts: { type: 'string', default: '20000' },
+    messages: { type: 'string', default: '4000' },
+    concurrency: { type: 'string', default: '48' },
+    requests: { type: 'string', default: '200' },
+    keep: { type: 'boolean', default: false },
+    ref: { type: 'string' },
+  },
+});
+const only = new Set(opt.only.split(',').map((s) => s.trim()));
+const port = Number(opt.port);
+
+const GOALS = { a: { p99: 50 }, b: { rate: 1000, ratio: 3 }, c: { p95: 25 } };
+const t0 = performance.now();
+const clock = () => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
+const log = (msg) => console.log(`[${clock()}] ${msg}`);
+
+const dir = mkdtempSync(join(os.tmpdir(), 'parley-bench-'));
+const appDir = join(dir, 'app');
+const stateDir = join(dir, 'state');
+let server = null;
+let cleaning = null;
+async function cleanup() {
+  cleaning ??= (async () => {
+    if (server) await server.stop().catch(() => {});
+    server = null;
+    process.chdir(ROOT);
+    if (!opt.keep) rmSync(dir, { recursive: true, force: true });
+    else console.log(`data directory kept at ${dir}`);
+  })();
+  return cleaning;
+}
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    console.error(`\n${sig}: stopping the server`);
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+const results = {
+  startedAt: new Date().toISOString(),
+  commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || null,
+  machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, node: process.version, loadAvgBefore: os.loadavg().map((v) => round(v)) },
+  goals: GOALS,
+};
+
+let failed = false;
+try {
+  mkdirSync(appDir);
+  mkdirSync(stateDir);
+  snapshot(appDir, opt.ref ?? null);
+  results.code = opt.ref ? `git ${opt.ref}` : 'working tree';
+  log(`starting wrangler dev on 127.0.0.1:${port} (a snapshot of the ${results.code} and its data in ${dir})`);
+  server = await start({ port, persistTo: stateDir, appDir });
+  log('creating the bench workspace through the API (manager, 4 teams, 49 staff, inboxes)');
+  const ws = await createWorkspace(server.origin);
+
+  if (only.has('c')) {
+    log('stopping the server to load the data set into D1');
+    await server.stop();
+    server = null;
+    const conversations = Number(opt.conversations);
+    const gen = generate(ws, dir, { conversations, contacts: Number(opt.contacts) });
+    log(`generated ${conversations} conversations, ${opt.contacts} contacts, ${gen.counts.messages} search rows in ${gen.files.length} SQL files; loading`);
+    load(gen.files, stateDir, appDir);
+    results.dataset = gen.counts;
+    log(`loaded (open ${gen.counts.status.open}, pending ${gen.counts.status.pending}, snoozed ${gen.counts.status.snoozed}, closed ${gen.counts.status.closed}); restarting`);
+    server = await start({ port, persistTo: stateDir, appDir });
+  }
+
+  if (only.has('a')) {
+    log('(a) widget message → 50 agent sockets');
+    results.a = await realtime(server.origin, ws, { log });
+  }
+  if (only.has('b')) {
+    log(`(b) throughput: ${opt.messages} messages over 200 conversations, concurrency ${opt.concurrency}, beside the bare DO round trip`);
+    results.b = await throughput(server.origin, ws, { messages: Number(opt.messages), concurrency: Number(opt.concurrency), log });
+  }
+  if (only.has('c')) {
+    log(`(c) GET /api/conversations over ${opt.conversations} conversations, ${opt.requests} requests per filter`);
+    results.c = await listBench(server.origin, ws, { requests: Number(opt.requests), log });
+  }
+  if (only.has('e')) {
+    log('(e) webhook ingest: signed WhatsApp webhook → agent socket, then sustained ingest');
+    results.e = await ingestBench(server.origin, { log });
+  }
+  // (d) and (f) start their own servers on their own data: stop this one first so they run alone.
+  await cleanup();
+  if (only.has('d')) {
+    log('(d) suggestions on thread open with 10,000 KB articles');
+    results.d = await suggestionsBench({ port: port + 31, log });
+  }
+  if (only.has('f')) {
+    log('(f) routing: 1,000 arrivals at once over 200 agents');
+    results.f = await routingBench({ port: port + 41, log });
+  }
+} catch (err) {
+  failed = true;
+  console.error(`\nbenchmark failed: ${err?.stack ?? err}`);
+  if (server) {
+    const tail = server.output().split('\n').filter((l) => !l.includes('[wrangler:info]')).join('\n').slice(-3000);
+    console.error(`--- wrangler output (tail, request log left out) ---\n${tail}`);
+  }
+} finally {
+  await cleanup();
+}
+results.machine.loadAvgAfter = os.loadavg().map((v) => round(v));
+results.durationS = round((performance.now() - t0) / 1000, 1);
+
+// Summary.
+const met = (ok) => (ok ? 'met' : 'NOT met');
+const rows = [['benchmark', 'measured', 'goal', 'result']];
+if (results.a) {
+  const a = results.a;
+  rows.push([`(a) widget → ${a.agents} agent sockets, ${a.deliveries} deliveries`, `p50 ${ms(a.latency.p50)}  p99 ${ms(a.latency.p99)}`, `p99 ≤ ${GOALS.a.p99} ms`, met(a.latency.p99 <= GOALS.a.p99 && a.lost === 0)]);
+  rows.push(['    last of the 50 sockets, per message', `p50 ${ms(a.lastOfFanout.p50)}  p99 ${ms(a.lastOfFanout.p99)}`, '', '']);
+  rows.push(['    visitor ack', `p50 ${ms(a.visitorAck.p50)}  p99 ${ms(a.visitorAck.p99)}`, '', '']);
+  if (a.lost) rows.push(['    deliveries lost', String(a.lost), '0', 'NOT met']);
+}
+if (results.b) {
+  const b = results.b;
+  rows.push([`(b) POST …/messages, ${b.messages.ok} msgs, c=${b.concurrency}`, `${rate(b.messages.rate)}  p50 ${ms(b.messages.latency.p50)}  p99 ${ms(b.messages.latency.p99)}`, `≥ ${GOALS.b.rate}/s`, met(b.messages.rate >= GOALS.b.rate && b.messages.errors === 0)]);
+  rows.push([`    bare DO round trip (probe), ${b.probe.ok} calls`, `${rate(b.probe.rate)}  p50 ${ms(b.probe.latency.p50)}  p99 ${ms(b.probe.latency.p99)}`, '', '']);
+  rows.push(['    cost ratio messages ÷ bare DO (throughput)', `${b.costRatio.toFixed(2)}×  (p50 latency ${b.latencyRatioP50.toFixed(2)}×)`, `≤ ${GOALS.b.ratio}×`, met(b.costRatio <= GOALS.b.ratio)]);
+  rows.push(['    incl. D1 projection catch-up', `${rate(b.messages.rateWithProjection)}  (lag ${ms(b.messages.projectionLagMs)} total)`, '', '']);
+  if (b.messages.errors || b.probe.errors) rows.push(['    errors', `messages ${b.messages.errors}, probe ${b.probe.errors}`, '0', 'NOT met']);
+}
+if (results.c) {
+  for (const r of results.c) {
+    const ok = r.latency.n > 0 && !r.stopped && r.latency.p95 <= GOALS.c.p95;
+    const measured = r.latency.n ? `p50 ${ms(r.latency.p50)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}${r.latency.n < Number(opt.requests) ? `  (n=${r.latency.n})` : ''}` : r.stopped;
+    if (r.floor) rows.push([`    ${r.label}`, measured, '', '']);
+    else rows.push([`(c) ${r.label}`, measured, r.goal ? `p95 ≤ ${GOALS.c.p95} ms` : `(p95 ≤ ${GOALS.c.p95} ms)`, r.goal ? met(ok) : ok ? '(met)' : '(not met)']);
+  }
+}
+if (results.d) rows.push(...suggestionsRows(results.d));
+if (results.e) {
+  const { latency, throughput: t } = results.e;
+  rows.push(['(e) signed webhook → agent socket (incl. queue hop)', `p50 ${ms(latency.p50)}  p95 ${ms(latency.p95)}  p99 ${ms(latency.p99)}`, 'p95 ≤ 250 ms', met(latency.p95 <= 250)]);
+  rows.push([`    sustained ingest, ${t.messages} msgs from ${t.senders} senders`, `${rate(t.ingestedPerSecond)} in conversations (accepted ${rate(t.acceptedPerSecond)})`, '≥ 1000/s', met(t.ingestedPerSecond >= 1000)]);
+  rows.push(['    lost / duplicated / dead letters', `${t.lost} / ${t.duplicated} / ${t.deadLetters}`, '0 / 0 / 0', met(t.lost === 0 && t.duplicated === 0 && t.deadLetters === 0)]);
+  rows.push(['    bare DO floor (same run); ingest ÷ floor', `${rate(t.probePerSecond)}; ${(t.ingestedPerSecond / t.probePerSecond).toFixed(2)}×`, '', '']);
+}
+if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
+console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);
+console.log('(local wrangler dev: absolute figures depend on the machine; the (b) ratio is the steadier signal)');
+// The load average before the run is other people's work; during the run the bench itself adds ~2.
+if (results.machine.loadAvgBefore[0] >= 1) {
+  console.log(`NOTE: other work was running (load average ${results.machine.loadAvgBefore[0]} on ${results.machine.cpus} CPUs before the start): latencies are inflated and throughput understated.`);
+}
+console.log('');
+if (rows.length > 1) console.log(table(rows));
+
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/latest.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('\nfigures written to bench/results/latest.json');
+
+if (existsSync(join(ROOT, 'bench/size.mjs'))) {
+  console.log('\n— asset sizes (bench/size.mjs) —');
+  const size = spawnSync(process.execPath, [join(ROOT, 'bench/size.mjs')], { stdio: 'inherit' });
+  if (size.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
