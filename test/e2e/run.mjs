@@ -468,3 +468,214 @@ describe('agent app', { timeout: 240_000 }, () => {
     assert.deepEqual(pageErrors, []);
   });
 });
+
+describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
+  let ctx;
+  let page;
+  let errors = [];
+  const conversations = async () => (await manager.call('/conversations?limit=100')).items;
+
+  before(async () => {
+    ctx = await agentContext(h.browser, h.origin, MANAGER);
+    page = await ctx.newPage();
+    errors = watchErrors(page);
+  });
+  after(async () => {
+    await ctx?.close();
+  });
+
+  test('suggested replies appear on thread open and insert into the composer', { timeout: 40_000 }, async () => {
+    let id = null;
+    let first = null;
+    for (const c of (await conversations()).filter((x) => x.status !== 'closed')) {
+      const s = await manager.call(`/conversations/${c.id}/suggestions`);
+      if (s.items.length) {
+        id = c.id;
+        first = s.items[0];
+        break;
+      }
+    }
+    assert.ok(id, 'some conversation has suggestions');
+    await page.goto(`/inbox/conversations/${id}`);
+    const strip = page.getByRole('region', { name: 'Suggested replies' });
+    await strip.waitFor();
+    const chips = strip.locator('.suggest-chip');
+    await eventually(async () => (await chips.count()) >= 1, 'suggestion chips');
+    // Each chip cites its source.
+    if (first.sources[0]?.type === 'article') await strip.getByText(first.sources[0].title).first().waitFor();
+    await chips.first().click();
+    const composer = page.getByLabel('Reply', { exact: true });
+    await eventually(async () => (await composer.inputValue()) === first.text, 'the suggestion in the composer');
+    await expectFocused(page, 'composer-input');
+    await strip.getByRole('button', { name: 'Refresh suggestions' }).click();
+    await eventually(async () => (await chips.count()) >= 1 && !(await strip.getAttribute('aria-busy'))?.includes('true'), 'refreshed suggestions');
+    assertNoSeriousViolations(await axeViolations(page), 'the thread with suggestions');
+    await screenshot(page, '20-suggestions');
+    await strip.getByRole('button', { name: 'Dismiss suggestions' }).click();
+    await eventually(async () => !(await strip.isVisible()), 'the strip to close');
+    await composer.fill('');
+  });
+
+  test('the saved reply picker inserts a reply rendered by the server', { timeout: 30_000 }, async () => {
+    const composer = page.getByLabel('Reply', { exact: true });
+    await composer.fill('/welc');
+    const picker = page.getByRole('listbox', { name: 'Saved replies' });
+    await picker.getByRole('option', { name: /welcome/i }).first().waitFor();
+    await screenshot(page, '21-saved-reply-picker');
+    await composer.press('Enter');
+    await eventually(async () => /Welcome to Casa Azul/.test(await composer.inputValue()), 'the rendered saved reply');
+    const value = await composer.inputValue();
+    assert.ok(!value.includes('{{'), `merge fields are filled: ${value}`);
+    assert.ok(!value.includes('/welc'), 'the typed shortcut is replaced');
+    await composer.fill('');
+  });
+
+  test('the assistant can be taken over and resumed', { timeout: 30_000 }, async () => {
+    const c = (await conversations()).find((x) => x.channel === 'webchat' && x.status !== 'closed');
+    await manager.call(`/conversations/${c.id}/assistant/resume`, { method: 'POST' }); // (the seeded web chat inbox has an assistant in suggest mode)
+    await page.goto(`/inbox/conversations/${c.id}`);
+    const take = page.getByRole('button', { name: 'Take over' });
+    await take.waitFor();
+    await take.click();
+    await page.getByText('You took over', { exact: true }).waitFor();
+    assert.equal((await manager.call(`/conversations/${c.id}/assistant`)).state, 'taken_over');
+    await page.getByRole('button', { name: 'Resume AI' }).click();
+    await page.getByRole('button', { name: 'Take over' }).waitFor();
+    assert.equal((await manager.call(`/conversations/${c.id}/assistant`)).state, 'active');
+    // The summary panel in the contact sidebar.
+    const side = page.getByRole('complementary', { name: 'Contact details' });
+    await side.getByRole('button', { name: /Summarize|Refresh/ }).click();
+    await eventually(async () => (await side.locator('.summary-text').count()) > 0 || (await side.getByText('No summary yet.').count()) > 0, 'a summary');
+  });
+
+  test('the contact sidebar shows the reservation; SMS shows segments', { timeout: 30_000 }, async () => {
+    const all = await conversations();
+    const airbnb = all.find((x) => x.channel === 'airbnb');
+    await page.goto(`/inbox/conversations/${airbnb.id}`);
+    const side = page.getByRole('complementary', { name: 'Contact details' });
+    await side.getByRole('heading', { name: 'Bookings & orders' }).waitFor();
+    await side.locator('.ctx-card', { hasText: 'Reservation' }).waitFor();
+    await screenshot(page, '22-reservation');
+    const sms = all.find((x) => x.channel === 'sms' && x.status !== 'closed') ?? all.find((x) => x.channel === 'sms');
+    await page.goto(`/inbox/conversations/${sms.id}`);
+    await page.getByLabel('Reply', { exact: true }).fill('Hello! Your room is ready.');
+    await page.locator('.compose-check', { hasText: '1 segment' }).waitFor();
+    await page.getByLabel('Reply', { exact: true }).fill('');
+  });
+
+  test('knowledge base: create, publish, edit, history with diff, restore, conflict', { timeout: 60_000 }, async () => {
+    await page.goto('/inbox');
+    await page.getByRole('link', { name: 'Knowledge base' }).click();
+    await page.waitForURL(/\/inbox\/messaging\/knowledge-base$/);
+    await page.locator('.kb-item').first().waitFor();
+    assertNoSeriousViolations(await axeViolations(page), 'the knowledge base');
+    await page.getByRole('link', { name: 'New', exact: true }).click();
+    const title = `Late check-out (${nonce()})`;
+    await page.getByLabel('Title').fill(title);
+    const body = page.getByRole('textbox', { name: 'Body' });
+    await body.click();
+    await page.keyboard.type('Late check-out until 1 pm costs 20 euros.');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Bulleted list' }).click();
+    await page.keyboard.type('Ask the day before');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.waitForURL(/knowledge-base\/kba_/);
+    const id = page.url().match(/(kba_[^/?]+)/)[1];
+    const created = await manager.call(`/kb/articles/${id}`);
+    assert.equal(created.status, 'published');
+    assert.match(created.body, /<li>Ask the day before<\/li>/);
+    await page.getByRole('switch', { name: 'Published' }).waitFor();
+    assert.equal(await page.getByRole('switch', { name: 'Published' }).isChecked(), true);
+    await page.locator('.kb-item', { hasText: title }).waitFor();
+
+    // An edit is a new version; the history shows it with a diff, and version 1 can be restored.
+    await page.getByRole('textbox', { name: 'Body' }).click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('Free for VIP guests.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText(/^v2 ·/).waitFor();
+    await page.getByRole('tab', { name: 'History' }).click();
+    await page.getByRole('button', { name: /Version 2/ }).waitFor();
+    await page.getByRole('button', { name: /Version 1/ }).waitFor();
+    await page.locator('.diff-body ins, .diff-insert', { hasText: 'Free for VIP guests.' }).first().waitFor();
+    assertNoSeriousViolations(await axeViolations(page), 'the knowledge base history');
+    await screenshot(page, '23-kb-history');
+    await page.getByRole('button', { name: /Version 1/ }).click();
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: 'Restore version 1' }).click();
+    await page.getByText(/^v3 ·/).waitFor();
+    assert.ok(!(await manager.call(`/kb/articles/${id}`)).bodyText.includes('Free for VIP'), 'version 1 restored');
+
+    // Unpublish with the switch.
+    await page.getByRole('switch', { name: 'Published' }).click();
+    await eventually(async () => (await manager.call(`/kb/articles/${id}`)).status === 'draft', 'unpublished');
+
+    // Someone else saves meanwhile: saving here answers 409 and offers a reload.
+    const current = await manager.call(`/kb/articles/${id}`);
+    await manager.call(`/kb/articles/${id}`, { method: 'PATCH', json: { title: `${title} (edited elsewhere)`, baseVersion: current.version } });
+    await page.getByRole('textbox', { name: 'Body' }).click();
+    await page.keyboard.type(' More.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'changed elsewhere' }).waitFor();
+    await screenshot(page, '24-kb-conflict');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('heading', { name: `${title} (edited elsewhere)` }).waitFor();
+  });
+
+  test('settings: channels toggles a channel (and the rail follows); AI and dead letters pass axe', { timeout: 40_000 }, async () => {
+    await page.goto('/settings/channels');
+    const rail = page.getByRole('navigation', { name: 'Inbox views' });
+    await rail.getByRole('link', { name: 'Telegram' }).waitFor();
+    const sw = page.getByRole('switch', { name: 'Telegram enabled' });
+    await sw.waitFor();
+    assertNoSeriousViolations(await axeViolations(page), 'settings / channels');
+    await screenshot(page, '25-settings-channels');
+    await sw.click();
+    await eventually(async () => (await manager.call('/channels')).items.find((c) => c.key === 'telegram').enabled === false, 'telegram disabled');
+    await eventually(async () => (await rail.getByRole('link', { name: 'Telegram' }).count()) === 0, 'the rail to hide Telegram');
+    await sw.click();
+    await eventually(async () => (await manager.call('/channels')).items.find((c) => c.key === 'telegram').enabled === true, 'telegram enabled again');
+    await rail.getByRole('link', { name: 'Telegram' }).waitFor();
+
+    await page.goto('/settings/ai');
+    await page.getByLabel('Tone').waitFor();
+    await page.getByLabel('Assistant mode for Website chat').waitFor();
+    assertNoSeriousViolations(await axeViolations(page), 'settings / AI');
+    await screenshot(page, '26-settings-ai');
+    await page.getByLabel('Tone').selectOption('concise');
+    await page.getByRole('button', { name: 'Save reply style' }).click();
+    await eventually(async () => (await manager.call('/ai/settings')).tone === 'concise', 'the tone to be saved');
+    await manager.call('/ai/settings', { method: 'PUT', json: { tone: 'warm' } });
+
+    await page.goto('/settings/dead-letters');
+    await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
+    await page.waitForTimeout(300);
+    assertNoSeriousViolations(await axeViolations(page), 'settings / dead letters');
+  });
+
+  test('the knowledge base in dark mode', { timeout: 30_000 }, async () => {
+    const dark = await agentContext(h.browser, h.origin, MANAGER, { colorScheme: 'dark' });
+    try {
+      const p = await dark.newPage();
+      const e = watchErrors(p);
+      const first = (await manager.call('/kb/articles?status=published&limit=1')).items[0];
+      await p.goto(`/inbox/messaging/knowledge-base/${first.id}`);
+      await p.getByRole('textbox', { name: 'Body' }).waitFor();
+      assertNoSeriousViolations(await axeViolations(p), 'the knowledge base editor (dark)');
+      await screenshot(p, '27-kb-dark');
+      assert.deepEqual(e, []);
+    } finally {
+      await dark.close();
+    }
+  });
+
+  test('these screens never threw', () => {
+    assert.deepEqual(errors, []);
+  });
+});
+
+async function expectFocused(page, id) {
+  await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === id, `#${id} to have focus`);
+}

@@ -137,7 +137,10 @@ export interface ContactDetail extends ContactRef {
 export interface SavedReply {
   id: string;
   name: string;
+  shortcut: string | null;
+  category: string | null;
   text: string;
+  channel: string | null;
 }
 
 export interface BulkResult {

@@ -1,8 +1,12 @@
 // Settings, in one frame with its own navigation: personal preferences for everyone; inboxes (with
-// the widget embed snippet and identity secret), users and roles, teams and tags for managers.
+// the widget embed snippet and identity secret), users and roles, teams, tags, channels, AI and
+// dead letters for managers.
 // Later features add their sections to SECTIONS.
 import type { ComponentType } from 'preact';
 import { isManager } from '../state/session';
+import { Ai } from './Ai';
+import { Channels } from './Channels';
+import { DeadLetters } from './DeadLetters';
 import { Inboxes } from './Inboxes';
 import { Preferences } from './Preferences';
 import { Tags } from './Tags';
@@ -22,6 +26,9 @@ const SECTIONS: Section[] = [
   { key: 'users', label: 'Users & roles', manager: true, component: Users },
   { key: 'teams', label: 'Teams', manager: true, component: Teams },
   { key: 'tags', label: 'Tags', manager: true, component: Tags },
+  { key: 'channels', label: 'Channels', manager: true, component: Channels },
+  { key: 'ai', label: 'AI', manager: true, component: Ai },
+  { key: 'dead-letters', label: 'Dead letters', manager: true, component: DeadLetters },
 ];
 
 export function Settings({ section }: { section: string }) {

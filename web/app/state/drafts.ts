@@ -1,6 +1,5 @@
 // Drafts per conversation (and per agent), kept in localStorage so a reload never loses a reply,
-// and the saved replies the composer's "/" picker inserts, with their merge fields.
-import { signal } from '@preact/signals';
+// and the saved replies the composer's "/" picker offers (the server renders their merge fields).
 import { api } from '../lib/api';
 import { load, save } from '../lib/storage';
 import type { SavedReply } from '../lib/types';
@@ -21,24 +20,20 @@ export function saveDraft(conversationId: string, draft: Draft): void {
   save(key(conversationId), draft.text ? draft : null);
 }
 
-export const savedReplies = signal<SavedReply[] | null>(null);
-
-/** GET /api/saved-replies; an API without it (404) just means there are none yet. */
-export async function loadSavedReplies(): Promise<SavedReply[]> {
-  if (savedReplies.value) return savedReplies.value;
+/**
+ * GET /api/saved-replies?q=&channel=: the server matches shortcut, name and text and picks each
+ * reply's variant for the channel. Answers are kept briefly so typing "/wel" does not refetch.
+ */
+const cache = new Map<string, { at: number; items: SavedReply[] }>();
+export async function searchSavedReplies(q: string, channel?: string): Promise<SavedReply[]> {
+  const key = `${channel ?? ''}|${q.toLowerCase()}`;
+  const hit = cache.get(key);
+  if (hit && Date.now() - hit.at < 30_000) return hit.items;
   try {
-    const res = await api<{ items: SavedReply[] }>('/saved-replies');
-    savedReplies.value = res.items ?? [];
+    const res = await api<{ items: SavedReply[] }>('/saved-replies', { query: { q, channel } });
+    cache.set(key, { at: Date.now(), items: res.items ?? [] });
+    return res.items ?? [];
   } catch {
-    savedReplies.value = [];
+    return [];
   }
-  return savedReplies.value;
-}
-
-/** {{contact.name}}, {{contact.first_name}}, {{contact.email}}, {{agent.name}}, …; unknown fields stay visible. */
-export function renderMerge(text: string, fields: Record<string, string | null | undefined>): string {
-  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (all, name: string) => {
-    const value = fields[name.toLowerCase()];
-    return value ? value : all;
-  });
 }

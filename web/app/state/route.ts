@@ -4,7 +4,8 @@
 //   /inbox/unassigned              nobody's yet             /inbox/unread        with unread messages
 //   /inbox/teams/:teamId           a team's                 /inbox/channels/:key one channel's
 //   …/conversations/:id            that view with the thread open
-//   /settings/:section             preferences; inboxes, users, teams, tags for managers
+//   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, dead letters for managers
+//   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
 import { computed } from '@preact/signals';
 import { location$, query } from '../lib/router';
 
@@ -19,6 +20,7 @@ export type View =
 export type Route =
   | { name: 'inbox'; view: View; base: string; conversationId: string | null }
   | { name: 'settings'; section: string }
+  | { name: 'kb'; articleId: string | null }
   | { name: 'login' }
   | { name: 'home' };
 
@@ -40,6 +42,7 @@ export function parseRoute(path: string): Route {
   if (segs[0] === 'login') return { name: 'login' };
   if (segs[0] === 'settings') return { name: 'settings', section: segs[1] ?? 'preferences' };
   if (segs[0] !== 'inbox') return { name: 'home' };
+  if (segs[1] === 'messaging' && segs[2] === 'knowledge-base') return { name: 'kb', articleId: segs[3] ?? null };
   const at = segs.indexOf('conversations');
   const viewSegs = at >= 0 ? segs.slice(1, at) : segs.slice(1);
   const conversationId = at >= 0 ? (segs[at + 1] ?? null) : null;
@@ -112,3 +115,5 @@ export const filters = computed<Filters>(() => {
     q: q.get('q') ?? '',
   };
 });
+
+export const KB_PATH = '/inbox/messaging/knowledge-base';

@@ -20,8 +20,12 @@ export const isManager = computed(() => me.value?.user.role === 'manager');
 export const usersById = computed(() => new Map(users.value.map((u) => [u.id, u])));
 export const teamsById = computed(() => new Map(teams.value.map((t) => [t.id, t])));
 export const activeUsers = computed(() => users.value.filter((u) => !u.disabled));
-/** The channels this workspace has inboxes for, in a stable order. */
-export const channels = computed(() => [...new Set(inboxes.value.map((i) => i.channel))]);
+/** Channels a manager switched off for the workspace (GET /api/channels); the rail hides them. */
+export const disabledChannels = signal<Set<string>>(new Set());
+/** The channels this workspace has inboxes for and has enabled, in a stable order. */
+export const channels = computed(() => [...new Set(inboxes.value.map((i) => i.channel))].filter((c) => !disabledChannels.value.has(c)));
+/** Managers and staff edit the knowledge base; the personal role does not see it. */
+export const canEditKb = computed(() => me.value?.user.role === 'manager' || me.value?.user.role === 'staff');
 
 setUnauthorizedHandler(() => {
   if (authState.value === 'in') {
@@ -57,12 +61,14 @@ export async function logout(): Promise<void> {
 }
 
 export async function loadDirectory(): Promise<void> {
-  const [u, t, g, i] = await Promise.all([
+  const [u, t, g, i, ch] = await Promise.all([
     api<{ items: User[] }>('/users').catch(() => ({ items: [] as User[] })),
     api<{ items: Team[] }>('/teams').catch(() => ({ items: [] as Team[] })),
     api<{ items: Tag[] }>('/tags').catch(() => ({ items: [] as Tag[] })),
     api<{ items: Inbox[] }>('/inboxes').catch(() => ({ items: [] as Inbox[] })),
+    api<{ items: { key: string; enabled: boolean }[] }>('/channels').catch(() => ({ items: [] as { key: string; enabled: boolean }[] })),
   ]);
+  disabledChannels.value = new Set(ch.items.filter((c) => !c.enabled).map((c) => c.key));
   users.value = u.items;
   teams.value = t.items;
   tags.value = g.items;

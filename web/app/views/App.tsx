@@ -71,7 +71,7 @@ export function App() {
           <span class="topbar-title">Parley</span>
         </header>
         <main id="main" class="main" tabIndex={-1}>
-          {r.name === 'settings' ? <SettingsRoute section={r.section} /> : <Inbox />}
+          {r.name === 'settings' ? <SettingsRoute section={r.section} /> : r.name === 'kb' ? <KbRoute articleId={r.articleId} /> : <Inbox />}
         </main>
       </div>
       <Toasts />
@@ -129,6 +129,16 @@ function SettingsRoute({ section }: { section: string }) {
   }, []);
   const S = settingsModule.value;
   return S ? <S section={section} /> : <div class="splash" aria-busy="true" aria-label="Loading settings" />;
+}
+
+// The knowledge base is its own chunk too (editor, history, diff): only editors open it.
+const kbModule = signal<ComponentType<{ articleId: string | null }> | null>(null);
+function KbRoute({ articleId }: { articleId: string | null }) {
+  useEffect(() => {
+    if (!kbModule.value) void import('../kb/KnowledgeBase').then((m) => (kbModule.value = m.KnowledgeBase));
+  }, []);
+  const K = kbModule.value;
+  return K ? <K articleId={articleId} /> : <div class="splash" aria-busy="true" aria-label="Loading the knowledge base" />;
 }
 
 function Toasts() {

@@ -1,17 +1,28 @@
 // The reply box: reply / internal note, attachments uploaded to R2 through the API, the "/" saved
-// reply picker with merge fields, Ctrl/Cmd+Enter to send, and a draft per conversation that
-// survives reloads.
+// reply picker (rendered by the server with the conversation's merge fields), suggested replies above
+// it, SMS segments and the WhatsApp 24-hour window, Ctrl/Cmd+Enter to send, and a draft per
+// conversation that survives reloads.
 import { signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
-import { fileSize } from '../lib/format';
+import { fileSize, until } from '../lib/format';
 import type { Attachment, SavedReply } from '../lib/types';
-import { loadDraft, loadSavedReplies, renderMerge, saveDraft } from '../state/drafts';
-import { me } from '../state/session';
+import { loadDraft, saveDraft, searchSavedReplies } from '../state/drafts';
 import { conversation, noteTyping, send, stopTyping } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { MOD } from './Shortcuts';
+import { SuggestionStrip } from './Suggestions';
+
+/** Channels whose limits (segments, the 24-hour window) the composer checks before sending. */
+const CHECKED_CHANNELS = new Set(['sms', 'whatsapp']);
+
+interface ComposeCheck {
+  canSend: boolean;
+  reasons: string[];
+  segments: { segments: number; encoding: string; characters: number; remaining: number } | null;
+  window: { open: boolean; closesAt: number | null; templatesOnly: boolean } | null;
+}
 
 /** Keyboard shortcuts R and N ask the composer for focus in a mode. */
 export const composerRequest = signal<{ note: boolean; n: number } | null>(null);
@@ -30,6 +41,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const note = useSignal(initial.note);
   const uploads = useSignal<Upload[]>([]);
   const picker = useSignal<{ query: string; index: number; items: SavedReply[] } | null>(null);
+  const missing = useSignal<string[]>([]);
+  const check = useSignal<ComposeCheck | null>(null);
+  const channel = conversation.value?.id === conversationId ? conversation.value.channel : '';
+  const checked = CHECKED_CHANNELS.has(channel);
+  const checkTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const pickerSeq = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const saveTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -58,6 +75,24 @@ export function Composer({ conversationId }: { conversationId: string }) {
     input.current?.focus();
   }, [req?.n]);
 
+  // SMS segments and the WhatsApp window, checked by the server as the text changes (debounced).
+  const plain = text.value;
+  useEffect(() => {
+    if (!checked || note.value) {
+      check.value = null;
+      return;
+    }
+    clearTimeout(checkTimer.current);
+    checkTimer.current = setTimeout(async () => {
+      try {
+        check.value = await api<ComposeCheck>('/channels/compose', { json: { text: plain, conversationId } });
+      } catch {
+        check.value = null;
+      }
+    }, 300);
+    return () => clearTimeout(checkTimer.current);
+  }, [checked, note.value, plain]);
+
   function resize() {
     const el = input.current;
     if (!el) return;
@@ -79,37 +114,25 @@ export function Composer({ conversationId }: { conversationId: string }) {
   async function updatePicker(el: HTMLTextAreaElement) {
     const before = el.value.slice(0, el.selectionStart ?? el.value.length);
     const m = /(?:^|\s)\/([\w-]*)$/.exec(before);
+    const n = ++pickerSeq.current;
     if (!m) {
       picker.value = null;
       return;
     }
-    const all = await loadSavedReplies();
-    const q = m[1].toLowerCase();
-    const list = all.filter((r) => !q || r.name.toLowerCase().includes(q) || r.text.toLowerCase().includes(q)).slice(0, 8);
-    picker.value = { query: m[1], index: 0, items: list };
+    const items = await searchSavedReplies(m[1], channel);
+    if (n !== pickerSeq.current) return; // a newer keystroke answered first
+    picker.value = { query: m[1], index: 0, items: items.slice(0, 8) };
   }
 
-  function insertReply(r: SavedReply) {
+  /** Put text at the caret (or replace the "/query" being typed), then focus the end of it. */
+  function insertText(body: string, replaceSlash = false) {
     const el = input.current;
     if (!el) return;
-    const c = conversation.value;
-    const contactName = c?.contact?.name ?? '';
-    const agent = me.value?.user;
-    const body = renderMerge(r.text, {
-      'contact.name': contactName,
-      'contact.first_name': contactName.split(/\s+/)[0],
-      'contact.email': c?.contact?.email,
-      'contact.phone': c?.contact?.phone,
-      'agent.name': agent?.name,
-      'agent.first_name': agent?.name.split(/\s+/)[0],
-      'agent.email': agent?.email,
-      'workspace.name': me.value?.workspace?.name,
-    });
     const caret = el.selectionStart ?? el.value.length;
-    const before = el.value.slice(0, caret).replace(/\/[\w-]*$/, '');
+    let before = el.value.slice(0, caret);
+    if (replaceSlash) before = before.replace(/\/[\w-]*$/, '');
     const after = el.value.slice(caret);
     text.value = before + body + after;
-    picker.value = null;
     persist();
     requestAnimationFrame(() => {
       el.value = text.value;
@@ -118,6 +141,30 @@ export function Composer({ conversationId }: { conversationId: string }) {
       el.focus();
       resize();
     });
+  }
+
+  /** The server renders the reply for this conversation: its channel variant, merge fields filled. */
+  async function insertReply(r: SavedReply) {
+    picker.value = null;
+    try {
+      const res = await api<{ text: string; missing: string[] }>(`/saved-replies/${r.id}/render`, { json: { conversationId } });
+      insertText(res.text, true);
+      missing.value = res.missing ?? [];
+    } catch (err) {
+      toast(`Could not insert “${r.name}”: ${errorText(err)}`, 'error');
+    }
+  }
+
+  function useSuggestion(body: string) {
+    const el = input.current;
+    if (!el) return;
+    // Into an empty box as is; otherwise at the caret, on its own paragraph.
+    if (!el.value.trim()) {
+      el.setSelectionRange(0, el.value.length);
+      text.value = '';
+      el.value = '';
+      insertText(body);
+    } else insertText(`${/\s$/.test(el.value.slice(0, el.selectionStart ?? 0)) ? '' : '\n\n'}${body}`);
   }
 
   function submit() {
@@ -133,6 +180,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     text.value = '';
     uploads.value = [];
     picker.value = null;
+    missing.value = [];
     saveDraft(conversationId, { text: '', note: note.value });
     requestAnimationFrame(resize);
   }
@@ -179,7 +227,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   const isNote = note.value;
   const canSend = !!text.value.trim() || uploads.value.some((u) => u.done);
+  const ch = check.value;
   return (
+    <>
+    <SuggestionStrip conversationId={conversationId} onUse={useSuggestion} />
     <form
       class={`composer${isNote ? ' is-note' : ''}`}
       onSubmit={(e) => {
@@ -219,8 +270,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
                   insertReply(r);
                 }}
               >
-                <strong>/{r.name}</strong>
-                <span>{r.text}</span>
+                <strong>{r.shortcut ? `/${r.shortcut}` : r.name}</strong>
+                <span>{r.shortcut ? <em class="reply-name">{r.name} · </em> : null}{r.text}</span>
               </div>
             ))
           )}
@@ -262,6 +313,33 @@ export function Composer({ conversationId }: { conversationId: string }) {
         aria-controls={picker.value ? 'saved-replies' : undefined}
         aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
       />
+      {missing.value.length ? (
+        <p class="composer-missing" role="status">
+          <Icon name="alert" size={13} /> No value for {missing.value.map((f) => `{{${f}}}`).join(', ')}: fill {missing.value.length === 1 ? 'it' : 'them'} in before sending.
+          <button type="button" class="btn-icon tiny" aria-label="Dismiss" onClick={() => (missing.value = [])}>
+            <Icon name="x" size={12} />
+          </button>
+        </p>
+      ) : null}
+      {ch && (ch.window || ch.segments || ch.reasons.length) ? (
+        <div class={`compose-check${ch.canSend ? '' : ' blocked'}`} role="status" aria-live="polite">
+          {ch.window ? (
+            <span class={`cc-window${ch.window.open ? ' open' : ''}`}>
+              <Icon name="clock" size={13} /> {ch.window.open ? `24-hour window open${ch.window.closesAt ? ` · closes ${until(ch.window.closesAt)}` : ''}` : '24-hour window closed: templates only'}
+            </span>
+          ) : null}
+          {ch.segments && ch.segments.characters > 0 ? (
+            <span class="cc-seg">
+              {ch.segments.segments} {ch.segments.segments === 1 ? 'segment' : 'segments'} · {ch.segments.characters} chars · {ch.segments.encoding} · {ch.segments.remaining} left
+            </span>
+          ) : null}
+          {ch.reasons.filter((r) => !ch.window || !/24-hour/.test(r)).map((r) => (
+            <span key={r} class="cc-reason">
+              {r}
+            </span>
+          ))}
+        </div>
+      ) : null}
       <div class="composer-foot">
         <input ref={fileInput} type="file" multiple hidden onChange={(e) => {
           const files = e.currentTarget.files;
@@ -299,5 +377,6 @@ export function Composer({ conversationId }: { conversationId: string }) {
         </button>
       </div>
     </form>
+    </>
   );
 }

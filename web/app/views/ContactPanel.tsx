@@ -1,4 +1,4 @@
-// The contact sidebar: an editable profile, identities per channel, tags, custom attributes,
+// The contact sidebar: duplicates to merge, the conversation summary, booking/order context, an editable profile, identities per channel, tags, custom attributes,
 // previous conversations, files shared in this thread and the activity timeline.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
@@ -11,6 +11,7 @@ import { conversation, messages, setContact } from '../state/thread';
 import { toast } from '../state/toast';
 import { Avatar } from '../ui/Avatar';
 import { ChannelIcon } from '../ui/ChannelIcon';
+import { ContextSection, MergeSection, SummarySection } from './ContactExtras';
 import { Icon } from '../ui/Icon';
 
 export function ContactPanel({ contactId, onClose }: { contactId: string; onClose: () => void }) {
@@ -74,6 +75,9 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
       </div>
       {c ? (
         <div class="contact-body">
+          <MergeSection contactId={c.id} onMerged={() => void load()} />
+          {currentId ? <SummarySection conversationId={currentId} /> : null}
+          <ContextSection contactId={c.id} />
           <section class="panel-section">
             <div class="section-head">
               <h3>Details</h3>

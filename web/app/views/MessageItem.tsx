@@ -4,6 +4,7 @@
 import type { ComponentChildren } from 'preact';
 import { channelLabel, clockTime, fileSize, fullDateTime, STATUS_LABEL, until } from '../lib/format';
 import type { ConversationEvent, ThreadMessage } from '../lib/types';
+import { aiConfidence, percent } from '../state/assistant';
 import { discardSend, retrySend } from '../state/thread';
 import { teamsById, userName } from '../state/session';
 import { Avatar } from '../ui/Avatar';
@@ -51,8 +52,8 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
           <span class="msg-author">{m.authorName ?? (kind === 'customer' ? 'Customer' : 'Parley')}</span>
           {kind === 'note' ? <span class="msg-kind">Internal note</span> : null}
           {kind === 'ai' ? (
-            <span class="msg-kind kind-ai">
-              <Icon name="sparkle" size={12} /> AI
+            <span class="msg-kind kind-ai" title="Written by the AI assistant; the percentage is how well its sources matched the question">
+              <Icon name="sparkle" size={12} /> AI{aiConfidence.value.get(m.id) != null ? ` · ${percent(aiConfidence.value.get(m.id))}` : ''}
             </span>
           ) : null}
           {kind === 'bot' ? (

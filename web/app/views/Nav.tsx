@@ -5,8 +5,8 @@ import { channelLabel } from '../lib/format';
 import { location$, query } from '../lib/router';
 import { navCounts } from '../state/inbox';
 import { liveState } from '../state/live';
-import { route, type View } from '../state/route';
-import { channels, isManager, logout, me, myId, presence, teams } from '../state/session';
+import { KB_PATH, route, type View } from '../state/route';
+import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { ChannelIcon } from '../ui/ChannelIcon';
 import { Icon } from '../ui/Icon';
@@ -87,6 +87,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
               <kbd class="nav-kbd">⌘/</kbd>
             </button>
           </li>
+          {canEditKb.value ? item(KB_PATH, 'Knowledge base', <Icon name="file" />, undefined, r.name === 'kb') : null}
           {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}
         </ul>
         <Dropdown

@@ -6,6 +6,7 @@ import { api, errorText } from '../lib/api';
 import { channelLabel, contactName, dayLabel, PRIORITY_LABEL, startOfDay, STATUS_LABEL, until } from '../lib/format';
 import { navigate } from '../lib/router';
 import type { ConversationEvent, Priority, ThreadMessage } from '../lib/types';
+import { assistant, loadAssistant, setAssistantActive } from '../state/assistant';
 import { setMarkedUnread } from '../state/inbox';
 import { noteSelfAssign } from '../state/live';
 import { listHref } from '../state/route';
@@ -46,6 +47,11 @@ export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; c
     void openThread(id);
   }, [id]);
   useEffect(() => () => closeThread(), []);
+  // The assistant's state and its messages' confidence; again whenever it writes.
+  const aiCount = messages.value.reduce((n, m) => n + (m.authorType === 'ai' ? 1 : 0), 0);
+  useEffect(() => {
+    void loadAssistant(id);
+  }, [id, aiCount]);
 
   if (threadState.value === 'error')
     return (
@@ -111,6 +117,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             <Icon name="wifiOff" size={14} /> Reconnecting…
           </span>
         ) : null}
+        <AssistantControl />
         <SnoozeMenu />
         <span class="split-btn">
         {c.status === 'closed' ? (
@@ -397,6 +404,25 @@ async function downloadConversation(format: 'json' | 'text'): Promise<void> {
   } catch (err) {
     toast(`Download failed: ${errorText(err)}`, 'error');
   }
+}
+
+/** Where an inbox has an assistant: whether it is answering here, and take over / resume. */
+function AssistantControl() {
+  const c = conversation.value!;
+  const a = assistant.value;
+  if (!a || a.mode === 'off') return null;
+  const active = a.state === 'active';
+  const label = active ? (a.mode === 'auto-send' ? 'AI answering' : 'AI suggesting') : a.state === 'handed_off' ? 'AI handed off' : 'You took over';
+  return (
+    <span class={`ai-control${active ? ' active' : ''}`}>
+      <span class="ai-state" title={a.reason ? `Reason: ${a.reason.replace(/_/g, ' ')}` : undefined}>
+        <Icon name="sparkle" size={13} /> <span class="lbl">{label}</span>
+      </span>
+      <button type="button" class="btn btn-sm btn-ghost" onClick={() => void setAssistantActive(c.id, !active)}>
+        {active ? 'Take over' : 'Resume AI'}
+      </button>
+    </span>
+  );
 }
 
 function MoreMenu() {
