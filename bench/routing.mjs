@@ -5,9 +5,9 @@
 // p50/p99, the client-observed latency (POST sent → the agent's live socket told "assigned to you"), and
 // the maximum load any agent reached against capacity. An overflow beyond total capacity must queue,
 // never go over; closing conversations must drain the queue. A calm-traffic phase first (100 arrivals,
-// one every 100 ms) shows what a decision costs when the runtime is not busy with a burst.
+// one every 250 ms) shows what a decision costs when the runtime is not busy with a burst.
 //
-// Usage: node bench/routing.mjs [--port 8831] [--agents 200] [--arrivals 1000] [--capacity 5] [--overflow 100] [--calm 100 --pace 100]
+// Usage: node bench/routing.mjs [--port 8831] [--agents 200] [--arrivals 1000] [--capacity 5] [--overflow 100] [--calm 100 --pace 250]
 // As a module: `routingBench(opts)` starts its own server (scripts/local-server.mjs) on a fresh data directory.
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -34,7 +34,7 @@ function portFree(port) {
  * Runs the benchmark against its own local server and returns the figures.
  * @param {{ port?: number, agents?: number, arrivals?: number, capacity?: number, overflow?: number, calm?: number, paceMs?: number, log?: (s: string) => void }} opts
  */
-export async function routingBench({ port, agents = 200, arrivals = 1000, capacity = 5, overflow = 100, calm = 100, paceMs = 100, log = console.log } = {}) {
+export async function routingBench({ port, agents = 200, arrivals = 1000, capacity = 5, overflow = 100, calm = 100, paceMs = 250, log = console.log } = {}) {
   let chosen = port;
   for (let p = 8831; !chosen && p <= 8839; p++) if (await portFree(p)) chosen = p;
   if (!chosen) throw new Error('no free port in 8831..8839');

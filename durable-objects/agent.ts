@@ -131,10 +131,11 @@ export class AgentDO extends DurableObject<Env> {
   }
 
   notifications(opts: { limit: number; before?: number; unreadOnly?: boolean }): { items: Notification[]; unread: number } {
-    const where = [opts.before ? `id < ${Math.floor(opts.before)}` : null, opts.unreadOnly ? 'read_at IS NULL' : null].filter(Boolean);
     const items = this.#sql
       .exec<{ id: number; kind: string; conversation_id: string | null; title: string; body: string; at: number; read_at: number | null }>(
-        `SELECT * FROM notifications ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+        `SELECT * FROM notifications WHERE id < ?1 AND (?2 = 0 OR read_at IS NULL) ORDER BY id DESC LIMIT ?3`,
+        opts.before ?? Number.MAX_SAFE_INTEGER,
+        opts.unreadOnly ? 1 : 0,
         opts.limit,
       )
       .toArray()

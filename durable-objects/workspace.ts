@@ -69,6 +69,8 @@ const CONFIG_TTL_MS = 5 * 60_000;
 const PENDING_CHECK_MS = 30_000;
 /** Live list updates wait this long to merge (a new conversation's created, received and routed changes become one frame). */
 const FANOUT_BATCH_MS = 25;
+/** The longest a new conversation's first list frame waits for its routing decision. */
+const ROUTING_HOLD_MS = 1000;
 /** Socket sends per slice of a fan-out batch before letting waiting requests run. */
 const FANOUT_CHUNK = 400;
 /** Activity frames are forwarded to the AgentDO at most this often per tab (unless the agent is away). */
@@ -81,8 +83,10 @@ export class WorkspaceDO extends DurableObject<Env> {
   #loadedAt = 0;
   #loading: Promise<void> | null = null;
   #alarmAt: number | null;
-  #fanout = new Map<string, { conversation: Conversation; created: boolean; assigned: boolean; previousAssigneeId: string | null; at: number }>();
+  #fanout = new Map<string, { conversation: Conversation; created: boolean; routed: boolean; assigned: boolean; previousAssigneeId: string | null; at: number; readyAt: number }>();
   #fanoutRunning = false;
+  #fanoutTimer: ReturnType<typeof setTimeout> | null = null;
+  #fanoutDue = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -199,28 +203,46 @@ export class WorkspaceDO extends DurableObject<Env> {
   /**
    * Live list updates go out in short batches, after the requests already waiting (routing decisions
    * first): changes to one conversation within a batch merge into one frame per socket, and a large
-   * batch yields between chunks so a burst of fan-out never holds a decision back for long.
+   * batch yields between chunks so a burst of fan-out never holds a decision back for long. A new,
+   * unassigned conversation the router is deciding on waits (briefly) for the decision, so agents get
+   * one frame with its assignee rather than an "unassigned" flash followed by a second frame.
    */
   #queueFanout(conversation: Conversation, types: ConversationEventType[], previousAssigneeId: string | null): void {
     const prev = this.#fanout.get(conversation.id);
-    this.#fanout.set(conversation.id, {
+    const created = (prev?.created ?? false) || types.includes('conversation.created');
+    const routed = (prev?.routed ?? false) || types.includes('conversation.routed');
+    const hold = created && !routed && conversation.assigneeId === null && this.#routing?.config.configured === true;
+    const now = Date.now();
+    const entry = {
       conversation,
-      created: (prev?.created ?? false) || types.includes('conversation.created'),
+      created,
+      routed,
       assigned: (prev?.assigned ?? false) || types.includes('conversation.assigned'),
       previousAssigneeId: prev ? prev.previousAssigneeId : previousAssigneeId,
-      at: prev?.at ?? Date.now(),
-    });
-    if (!this.#fanoutRunning) {
-      this.#fanoutRunning = true;
-      setTimeout(() => void this.#flushFanout(), FANOUT_BATCH_MS);
-    }
+      at: prev?.at ?? now,
+      readyAt: hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
+    };
+    this.#fanout.set(conversation.id, entry);
+    if (!this.#fanoutRunning) this.#scheduleFanout(hold ? entry.readyAt - now : FANOUT_BATCH_MS);
+  }
+
+  #scheduleFanout(delay: number): void {
+    const due = Date.now() + Math.max(0, delay);
+    if (this.#fanoutTimer && this.#fanoutDue <= due) return;
+    if (this.#fanoutTimer) clearTimeout(this.#fanoutTimer);
+    this.#fanoutDue = due;
+    this.#fanoutTimer = setTimeout(() => void this.#flushFanout(), Math.max(0, delay));
   }
 
   async #flushFanout(): Promise<void> {
+    this.#fanoutTimer = null;
+    this.#fanoutRunning = true;
     try {
-      while (this.#fanout.size > 0) {
-        const batch = [...this.#fanout.values()];
-        this.#fanout.clear();
+      for (;;) {
+        const now = Date.now();
+        const batch = [...this.#fanout.values()].filter((e) => e.readyAt <= now);
+        if (batch.length === 0) break;
+        for (const e of batch) this.#fanout.delete(e.conversation.id);
         const sockets = this.ctx.getWebSockets().map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
         let sent = 0;
         for (const { conversation: c, created, assigned, previousAssigneeId, at } of batch) {
@@ -244,6 +266,8 @@ export class WorkspaceDO extends DurableObject<Env> {
       }
     } finally {
       this.#fanoutRunning = false;
+      const held = [...this.#fanout.values()].map((e) => e.readyAt);
+      if (held.length > 0) this.#scheduleFanout(Math.min(...held) - Date.now());
     }
   }
 

@@ -205,8 +205,9 @@ routingRoutes.post(
     if (body.rule) {
       await checkReferences(scope, body.rule, 'rule.');
       const draft: RoutingRule = { id: body.rule.id ?? 'draft', name: body.rule.name, enabled: body.rule.enabled ?? true, op: body.rule.op ?? 'and', conditions: body.rule.conditions ?? [], actions: body.rule.actions };
-      rules = (await listRules(scope)).filter((r) => r.id !== draft.id);
-      const at = body.rule.id ? (await listRules(scope)).findIndex((r) => r.id === body.rule!.id) : -1;
+      const saved = await listRules(scope);
+      const at = saved.findIndex((r) => r.id === draft.id);
+      rules = saved.filter((r) => r.id !== draft.id);
       rules.splice(at >= 0 ? at : Math.min(body.rule.position ?? 0, rules.length), 0, draft);
     }
     if (body.defaultRule) await checkReferences(scope, { actions: body.defaultRule as RuleActions }, 'defaultRule.');
