@@ -2,6 +2,7 @@
 // pure transitions from worker/conversations/state.ts, persists them with an outbox row in the same
 // SQLite transaction, fans events out to the sockets watching the thread, and projects into D1.
 import { DurableObject } from 'cloudflare:workers';
+import { canSeeConversation, type Principal } from '../worker/auth/principal';
 import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { projectionStatements, type MessageIndexRow, type OutboxEntry } from '../worker/conversations/projection';
 import type { ClientFrame, ServerFrame, Viewer, VisitorConversation } from '../worker/conversations/socket-protocol';
@@ -41,6 +42,8 @@ export interface IncomingMessage {
   status?: DeliveryStatus;
   /** An agent's reply that must not go out while another agent holds the thread's reply lock (is typing a reply). */
   replyLock?: { userId: string };
+  /** The agent sending through the API: refused unless their role may see this conversation (one call, not two). */
+  viewer?: Pick<Principal, 'workspaceId' | 'userId' | 'role' | 'teamIds'>;
   createdAt?: number;
 }
 
@@ -48,7 +51,7 @@ export type UpdateResult = { ok: true; conversation: Conversation } | { ok: fals
 
 export type MessageResult =
   | { ok: true; message: Message; conversation: Conversation; duplicate: boolean }
-  | { ok: false; reason: 'not_found' | 'closed' }
+  | { ok: false; reason: 'not_found' | 'closed' | 'forbidden' }
   | { ok: false; reason: 'locked'; holder: Viewer };
 
 export type RoutingResult = { ok: true; conversation: Conversation } | { ok: false; reason: 'not_found' | 'closed' | 'assignee_changed'; conversation: Conversation | null };
@@ -105,6 +108,7 @@ export class ConversationDO extends DurableObject<Env> {
   async addMessage(input: IncomingMessage, reopenWindowMs: number): Promise<MessageResult> {
     const state = this.#state;
     if (!state) return { ok: false, reason: 'not_found' };
+    if (input.viewer && !canSeeConversation(input.viewer, state)) return { ok: false, reason: 'forbidden' };
     if (input.externalId) {
       const existing = this.#store.messageByExternalId(input.externalId, state.id);
       if (existing) return { ok: true, message: existing, conversation: state, duplicate: true };
@@ -132,7 +136,8 @@ export class ConversationDO extends DurableObject<Env> {
       isInternalNote: isNote,
       externalId: input.externalId ?? null,
       channel: state.channel,
-      status: isNote || input.direction === 'inbound' || webchatVisitorHere ? 'delivered' : (input.status ?? 'sent'),
+      // Web chat is delivered by this object; every other channel's reply is queued for its provider.
+      status: isNote || input.direction === 'inbound' || webchatVisitorHere ? 'delivered' : (input.status ?? (state.channel === 'webchat' ? 'sent' : 'queued')),
       statusReason: null,
       createdAt: input.createdAt ?? now,
       updatedAt: now,
