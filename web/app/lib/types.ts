@@ -13,32 +13,34 @@ export interface ContactRef {
   avatarUrl: string | null;
 }
 
-/** A row of GET /api/conversations. */
-export interface ListItem {
-  id: string;
-  contactId: string;
-  inboxId: string;
-  channel: string;
-  status: Status;
-  priority: Priority;
-  assigneeId: string | null;
-  teamId: string | null;
-  subject: string | null;
-  tags: string[];
-  snoozeUntil: number | null;
-  closedAt: number | null;
-  lastActivityAt: number;
-  lastMessagePreview: string | null;
-  lastMessageDirection: string | null;
-  lastMessageAuthorType: string | null;
-  waitingSince: number | null;
-  messageCount: number;
-  seq: number;
+/** A row of GET /api/conversations: the conversation's own fields (worker/conversations/model.ts) plus the reader's view. */
+export type ListItem = Pick<
+  Conversation,
+  | 'id'
+  | 'contactId'
+  | 'inboxId'
+  | 'channel'
+  | 'status'
+  | 'priority'
+  | 'assigneeId'
+  | 'teamId'
+  | 'subject'
+  | 'tags'
+  | 'snoozeUntil'
+  | 'closedAt'
+  | 'lastActivityAt'
+  | 'lastMessagePreview'
+  | 'lastMessageDirection'
+  | 'lastMessageAuthorType'
+  | 'waitingSince'
+  | 'messageCount'
+  | 'seq'
+  | 'createdAt'
+  | 'updatedAt'
+> & {
   unreadCount: number;
-  createdAt: number;
-  updatedAt: number;
   contact?: ContactRef | null;
-}
+};
 
 export interface Counts {
   open: number;

@@ -6,18 +6,8 @@ import { api, errorText } from '../lib/api';
 import { disabledChannels } from '../state/session';
 import { toast } from '../state/toast';
 import { ChannelIcon } from '../ui/ChannelIcon';
-
-interface Capabilities {
-  outbound: boolean;
-  media: boolean;
-  templates: boolean;
-  window24h: boolean;
-  deliveryReceipts: boolean;
-  readReceipts: boolean;
-  segments: boolean;
-  publicReply: boolean;
-  maxTextLength: number | null;
-}
+// The server's own capability shape (type-only: nothing of the Worker is bundled).
+import type { Capabilities } from '../../../worker/channels/types';
 
 interface ChannelInfo {
   key: string;
