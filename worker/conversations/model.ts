@@ -1,5 +1,6 @@
 // The conversation's public shapes: what the ConversationDO stores, the API returns and sockets carry.
 // Shared by the Worker, the Durable Object and the web clients (type-only imports on the client side).
+import type { EscalationState, SlaState } from '../sla/model';
 
 export const STATUSES = ['open', 'pending', 'snoozed', 'closed'] as const;
 export type Status = (typeof STATUSES)[number];
@@ -76,6 +77,17 @@ export interface Conversation {
   seq: number;
   /** Sequence number of the latest customer message (unread computations compare against it). */
   lastCustomerSeq: number;
+  // The fields below arrived with SLAs (issue 6); objects created earlier lack them (read as null/false).
+  /** SLA clocks of the matching policy (worker/sla/deadlines.ts); null without one. */
+  sla?: SlaState | null;
+  /** The live escalation, if any (worker/sla/escalation.ts). */
+  escalation?: EscalationState | null;
+  /** Set when the auto-status rule archived this closed conversation. */
+  archivedAt?: number | null;
+  /** Flagged by an AI alert rule or an escalation until an agent clears it. */
+  flagged?: boolean;
+  /** Sentiment score (-1…1) of the latest customer message, when analyzed. */
+  sentiment?: number | null;
 }
 
 /** A sequenced event in a conversation's log. */
@@ -94,6 +106,17 @@ export type ConversationEventType =
   | 'conversation.status_changed'
   /** A routing decision (rule, mode, candidates, reason): by the router, a transfer or a take-over. */
   | 'conversation.routed'
+  /** SLA: policy applied/changed, a target met, warning threshold reached, deadline breached. */
+  | 'sla.applied'
+  | 'sla.met'
+  | 'sla.warning'
+  | 'sla.breached'
+  /** Escalation path started, a level ran (with its actions), resolved. */
+  | 'escalation.started'
+  | 'escalation.level'
+  | 'escalation.resolved'
+  /** An AI alert rule fired (rule, reasons, actions). */
+  | 'alert.fired'
   | 'message.created'
   | 'message.received'
   | 'message.status';

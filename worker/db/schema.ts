@@ -196,6 +196,17 @@ export const conversations = sqliteTable(
     lastMessageDirection: text('last_message_direction'),
     lastMessageAuthorType: text('last_message_author_type'),
     waitingSince: integer('waiting_since'),
+    /** SLA (worker/sla): 'ok' | 'warning' | 'breached', null without a policy; the earliest running deadline. */
+    slaStatus: text('sla_status'),
+    slaDueAt: integer('sla_due_at'),
+    slaPolicyId: text('sla_policy_id'),
+    /** Live escalation: levels run so far (0 = started) and when it started; null when none is active. */
+    escalationLevel: integer('escalation_level'),
+    escalatedAt: integer('escalated_at'),
+    /** Closed conversations archived by the auto-status rule (still searchable; a new message reopens). */
+    archivedAt: integer('archived_at'),
+    /** Flagged by an AI alert rule or an escalation (cleared by an agent). */
+    flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     messageCount: integer('message_count').notNull().default(0),
     lastCustomerSeq: integer('last_customer_seq').notNull().default(0),
     /** The DO's event sequence at projection time; older projections never overwrite newer ones. */
@@ -215,6 +226,8 @@ export const conversations = sqliteTable(
     index('conv_ws_channel_status').on(t.workspaceId, t.channel, t.status, t.lastActivityAt, t.id),
     index('conv_ws_inbox').on(t.workspaceId, t.inboxId, t.lastActivityAt, t.id),
     index('conv_contact').on(t.contactId, t.lastActivityAt),
+    index('conv_ws_sla').on(t.workspaceId, t.slaStatus, t.slaDueAt, t.id),
+    index('conv_ws_escalated').on(t.workspaceId, t.escalatedAt, t.id),
   ],
 );
 
@@ -669,3 +682,132 @@ export const routingSettings = sqliteTable('routing_settings', {
   offlineGraceMs: integer('offline_grace_ms'),
   updatedAt: integer('updated_at').notNull().default(now),
 });
+
+// ---- SLAs, escalations, auto-status, AI alerts (worker/sla, worker/ai/sentiment) ----
+
+/** SLA policies in priority order (first enabled match wins). Shapes in worker/sla/model.ts. */
+export const slaPolicies = sqliteTable(
+  'sla_policies',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    position: integer('position').notNull(),
+    conditions: text('conditions', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    firstResponseMs: integer('first_response_ms'),
+    nextResponseMs: integer('next_response_ms'),
+    resolutionMs: integer('resolution_ms'),
+    businessHours: integer('business_hours', { mode: 'boolean' }).notNull().default(true),
+    countPending: integer('count_pending', { mode: 'boolean' }).notNull().default(false),
+    countSnoozed: integer('count_snoozed', { mode: 'boolean' }).notNull().default(false),
+    warningPct: integer('warning_pct').notNull().default(75),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('sla_policies_ws').on(t.workspaceId, t.position)],
+);
+
+/** Escalation paths: triggers, conditions and levels (JSON, worker/sla/model.ts EscalationPath). */
+export const escalationPaths = sqliteTable(
+  'escalation_paths',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    position: integer('position').notNull(),
+    triggers: text('triggers', { mode: 'json' }).$type<string[]>().notNull(),
+    conditions: text('conditions', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    levels: text('levels', { mode: 'json' }).$type<unknown[]>().notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('escalation_paths_ws').on(t.workspaceId, t.position)],
+);
+
+/** One row per escalation episode of a conversation, projected by its ConversationDO. */
+export const escalations = sqliteTable(
+  'escalations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    pathId: text('path_id'),
+    pathName: text('path_name'),
+    trigger: text('trigger').notNull(),
+    reason: text('reason').notNull(),
+    level: integer('level').notNull().default(0),
+    startedAt: integer('started_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    /** 'closed' | 'manual' | 'reassigned' … how it ended. */
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by'),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('escalations_ws_started').on(t.workspaceId, t.startedAt), index('escalations_conversation').on(t.conversationId, t.startedAt)],
+);
+
+/** Notes supervisors leave on an escalation. */
+export const escalationNotes = sqliteTable(
+  'escalation_notes',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    escalationId: text('escalation_id').notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('escalation_notes_escalation').on(t.escalationId, t.createdAt)],
+);
+
+/** Per-workspace auto-status and auto-priority settings (worker/sla/model.ts AutoStatusSettings). */
+export const workspaceAutomation = sqliteTable('workspace_automation', {
+  workspaceId: text('workspace_id').primaryKey(),
+  pendingAfterMs: integer('pending_after_ms'),
+  autoCloseAfterMs: integer('auto_close_after_ms'),
+  autoCloseMessage: text('auto_close_message'),
+  archiveAfterMs: integer('archive_after_ms'),
+  autoPriority: text('auto_priority', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+  /** Bumped on every SLA/escalation/automation/alert change: objects reload their cached config. */
+  configVersion: integer('config_version').notNull().default(0),
+  updatedAt: integer('updated_at').notNull().default(now),
+});
+
+/** AI alert rules (worker/sla/model.ts AlertRule). */
+export const aiAlertRules = sqliteTable(
+  'ai_alert_rules',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    position: integer('position').notNull(),
+    op: text('op').notNull().default('and'),
+    conditions: text('conditions', { mode: 'json' }).$type<unknown[]>().notNull(),
+    actions: text('actions', { mode: 'json' }).$type<unknown[]>().notNull(),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('ai_alert_rules_ws').on(t.workspaceId, t.position)],
+);
+
+/** Alerts that fired (one per rule per conversation per customer message), projected by the ConversationDO. */
+export const aiAlerts = sqliteTable(
+  'ai_alerts',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    ruleName: text('rule_name').notNull(),
+    reasons: text('reasons', { mode: 'json' }).$type<string[]>().notNull(),
+    /** Sentiment score of the message that fired it, if any. */
+    sentiment: real('sentiment'),
+    messageSeq: integer('message_seq'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('ai_alerts_ws').on(t.workspaceId, t.createdAt), uniqueIndex('ai_alerts_once').on(t.conversationId, t.ruleId, t.messageSeq)],
+);
