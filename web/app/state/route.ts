@@ -6,6 +6,7 @@
 //   …/conversations/:id            that view with the thread open
 //   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, dead letters for managers
 //   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
+//   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts (web/app/messaging)
 import { computed } from '@preact/signals';
 import { location$, query } from '../lib/router';
 
@@ -21,6 +22,7 @@ export type Route =
   | { name: 'inbox'; view: View; base: string; conversationId: string | null }
   | { name: 'settings'; section: string }
   | { name: 'kb'; articleId: string | null }
+  | { name: 'messaging'; page: string; id: string | null }
   | { name: 'login' }
   | { name: 'home' };
 
@@ -43,6 +45,7 @@ export function parseRoute(path: string): Route {
   if (segs[0] === 'settings') return { name: 'settings', section: segs[1] ?? 'preferences' };
   if (segs[0] !== 'inbox') return { name: 'home' };
   if (segs[1] === 'messaging' && segs[2] === 'knowledge-base') return { name: 'kb', articleId: segs[3] ?? null };
+  if (segs[1] === 'messaging' && segs[2]) return { name: 'messaging', page: segs[2], id: segs[3] ?? null };
   const at = segs.indexOf('conversations');
   const viewSegs = at >= 0 ? segs.slice(1, at) : segs.slice(1);
   const conversationId = at >= 0 ? (segs[at + 1] ?? null) : null;

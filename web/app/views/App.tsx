@@ -71,7 +71,15 @@ export function App() {
           <span class="topbar-title">Parley</span>
         </header>
         <main id="main" class="main" tabIndex={-1}>
-          {r.name === 'settings' ? <SettingsRoute section={r.section} /> : r.name === 'kb' ? <KbRoute articleId={r.articleId} /> : <Inbox />}
+          {r.name === 'settings' ? (
+            <SettingsRoute section={r.section} />
+          ) : r.name === 'kb' ? (
+            <KbRoute articleId={r.articleId} />
+          ) : r.name === 'messaging' ? (
+            <MessagingRoute page={r.page} id={r.id} />
+          ) : (
+            <Inbox />
+          )}
         </main>
       </div>
       <Toasts />
@@ -139,6 +147,16 @@ function KbRoute({ articleId }: { articleId: string | null }) {
   }, []);
   const K = kbModule.value;
   return K ? <K articleId={articleId} /> : <div class="splash" aria-busy="true" aria-label="Loading the knowledge base" />;
+}
+
+// Routing, SLA, escalation and AI-alert pages: one more chunk, for supervisors.
+const messagingModule = signal<ComponentType<{ page: string; id: string | null }> | null>(null);
+function MessagingRoute({ page, id }: { page: string; id: string | null }) {
+  useEffect(() => {
+    if (!messagingModule.value) void import('../messaging/Messaging').then((m) => (messagingModule.value = m.Messaging));
+  }, []);
+  const M = messagingModule.value;
+  return M ? <M page={page} id={id} /> : <div class="splash" aria-busy="true" aria-label="Loading" />;
 }
 
 function Toasts() {

@@ -88,6 +88,10 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
             </button>
           </li>
           {canEditKb.value ? item(KB_PATH, 'Knowledge base', <Icon name="file" />, undefined, r.name === 'kb') : null}
+          {isManager.value ? item('/inbox/messaging/routing', 'Routing', <Icon name="users" />, undefined, r.name === 'messaging' && r.page === 'routing') : null}
+          {isManager.value ? item('/inbox/messaging/sla', 'SLA policies', <Icon name="clock" />, undefined, r.name === 'messaging' && r.page === 'sla') : null}
+          {canEditKb.value ? item('/inbox/messaging/escalations', 'Escalations', <Icon name="alert" />, undefined, r.name === 'messaging' && r.page === 'escalations') : null}
+          {isManager.value ? item('/inbox/messaging/ai-alerts', 'AI alerts', <Icon name="sparkle" />, undefined, r.name === 'messaging' && r.page === 'ai-alerts') : null}
           {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}
         </ul>
         <Dropdown
