@@ -55,6 +55,13 @@ export interface SlaClock {
   metAt: number | null;
   /** When the deadline passed unmet (the breach), else null. */
   breachedAt: number | null;
+  // Bookkeeping of worker/sla/deadlines.ts (optional: absent on clocks written before it existed).
+  /** When the warning fired (once per clock), else null. */
+  warnedAt?: number | null;
+  /** Business time counted before `runningSince` (all of it while paused): survives policy changes. */
+  usedMs?: number;
+  /** Start of the current running stretch; null while paused or met. dueAt = addBusinessTime(runningSince, target - usedMs). */
+  runningSince?: number | null;
 }
 
 /** A conversation's SLA state: part of Conversation (`sla`) and projected to D1 (sla_status, sla_due_at). */
@@ -68,6 +75,10 @@ export interface SlaState {
   dueAt: number | null;
   /** Earliest future warning/breach instant the object must wake at; null when nothing is pending. */
   nextWakeAt: number | null;
+  /** We have answered publicly (or opened the conversation ourselves): the customer's next wait is a nextResponse, not a firstResponse. */
+  responded?: boolean;
+  /** Fingerprint of the targets and calendar the running deadlines were computed for (deadlines.ts recomputes when it changes). */
+  scheduleKey?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
