@@ -1,0 +1,227 @@
+// The sentiment analyzers: the local EN/ES lexicon (negation, intensifiers, contrast, emphasis, emoji,
+// accents, customer-service phrases), its accuracy on the labelled sets in test/fixtures/sentiment,
+// and the Workers AI analyzer against a faithful fake of the text-classification binding.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { analyzeText, detectLanguage, lexiconAnalyzer, LexiconSentimentAnalyzer, sentimentAnalyzer, SENTIMENT_MODEL, WorkersAiSentimentAnalyzer } from '../../worker/ai/sentiment';
+import { fromClassification } from '../../worker/ai/sentiment/workers-ai';
+import { containsPhrase } from '../../worker/ai/sentiment/text';
+import en from '../fixtures/sentiment/en.json';
+import es from '../fixtures/sentiment/es.json';
+import holdout from '../fixtures/sentiment/holdout.json';
+
+const score = (t: string) => analyzeText(t).score;
+const label = (t: string) => analyzeText(t).label;
+
+describe('lexicon analyzer', () => {
+  it('scores in [-1, 1] with a label and a confidence', () => {
+    for (const t of ['', 'ok', 'AMAZING!!!! 😍😍😍 best ever, thank you so so much', 'WORST. SCAM. LAWYER. CHARGEBACK. 🤬🤬🤬 estafa total!!!!!']) {
+      const r = analyzeText(t);
+      expect(r.score).toBeGreaterThanOrEqual(-1);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.confidence).toBeGreaterThan(0);
+      expect(r.confidence).toBeLessThanOrEqual(1);
+    }
+    expect(analyzeText('')).toMatchObject({ score: 0, label: 'neutral', language: null });
+    expect(label('What time is check-out?')).toBe('neutral');
+  });
+
+  it('negation flips and softens: "not good" is negative, "not bad" positive, "no me gustó" negative', () => {
+    expect(label('The room was good')).toBe('positive');
+    expect(label('The room was not good')).toBe('negative');
+    expect(score('The room was not good')).toBeGreaterThan(score('The room was bad'));
+    expect(score('not bad')).toBeGreaterThan(0);
+    expect(label('Me gustó la habitación')).toBe('positive');
+    expect(label('No me gustó la habitación')).toBe('negative');
+    expect(score('No me gustó nada')).toBeLessThan(score('No me gustó'));
+    expect(label('Nunca recibí mi pedido')).toBe('negative');
+    expect(label("The package didn't arrive")).toBe('negative');
+    expect(label('Todo bien, ninguna queja')).toBe('positive');
+    expect(label('Ni bueno ni malo')).toBe('neutral');
+    // A negation does not reach across a clause boundary.
+    expect(label('No. The host was lovely')).toBe('positive');
+  });
+
+  it('intensifiers raise and diminishers lower the strength', () => {
+    expect(score('very good')).toBeGreaterThan(score('good'));
+    expect(score('extremely bad')).toBeLessThan(score('bad'));
+    expect(score('muy bueno')).toBeGreaterThan(score('bueno'));
+    expect(score('súper lento')).toBeLessThan(score('lento'));
+    expect(score('a bit dirty')).toBeGreaterThan(score('dirty'));
+    expect(score('un poco sucio')).toBeGreaterThan(score('sucio'));
+    expect(score('riquísima')).toBeGreaterThan(score('rica'));
+  });
+
+  it('but / pero: the second half weighs more', () => {
+    expect(label('The location is great but the bed was really uncomfortable')).toBe('negative');
+    expect(label('The bed was uncomfortable but the location is great')).toBe('positive');
+    expect(label('La ubicación es buena pero la cama era muy incómoda')).toBe('negative');
+    expect(label('La cama era incómoda, pero la ubicación es genial')).toBe('positive');
+    expect(label('La cama era incómoda, sin embargo la ubicación es genial')).toBe('positive');
+  });
+
+  it('caps and exclamation marks emphasize; emoji count', () => {
+    expect(score('this is BAD')).toBeLessThan(score('this is bad'));
+    expect(score('this is bad!!!')).toBeLessThan(score('this is bad'));
+    expect(score('great!!')).toBeGreaterThan(score('great'));
+    expect(label('my order 😡')).toBe('negative');
+    expect(label('thanks 🙏')).toBe('positive');
+    expect(label('👍')).toBe('positive');
+    expect(label('ok :(')).toBe('negative');
+    expect(score('the food 👎')).toBeLessThan(0);
+  });
+
+  it('matches without accents or case: "pesimo" is "pésimo"', () => {
+    expect(score('Pesima experiencia')).toBe(score('Pésima experiencia'));
+    expect(score('PESIMO')).toBeLessThan(-0.4);
+    expect(score('todavia no llega')).toBe(score('todavía no llega'));
+    expect(containsPhrase('¡Quiero mi REEMBOLSÓ ya!', 'reembolso')).toBe(true);
+    expect(containsPhrase('refunds policy', 'refund')).toBe(false);
+    expect(containsPhrase('I want my money back now', 'money back')).toBe(true);
+  });
+
+  it('knows customer-service language in both languages', () => {
+    for (const t of ['I am filing a chargeback', 'I will call my lawyer', 'This is a scam', 'STILL WAITING', 'Todavía no me devuelven el dinero', 'Esto es una estafa', 'Voy a hablar con mi abogado', 'Sigo esperando']) {
+      expect(label(t), t).toBe('negative');
+    }
+    expect(score('This is a scam')).toBeLessThan(-0.6);
+    // Questions ask rather than judge: their positive words count less.
+    expect(label('Is there a good restaurant nearby?')).toBe('neutral');
+    expect(label('There is a good restaurant nearby.')).toBe('positive');
+  });
+
+  it('detects English and Spanish by their function words', () => {
+    expect(detectLanguage('The apartment was great, thank you')).toBe('en');
+    expect(detectLanguage('El apartamento estaba genial, gracias')).toBe('es');
+    expect(detectLanguage('¿Aceptan mascotas?')).toBe('es');
+    expect(detectLanguage('Pesima experiencia')).toBe('es');
+    expect(detectLanguage('12345')).toBeNull();
+    expect(analyzeText('Muy mala experiencia').language).toBe('es');
+  });
+
+  it('analyzes a batch in order', async () => {
+    const out = await new LexiconSentimentAnalyzer().analyze(['great', 'terrible', 'where is it?']);
+    expect(out.map((r) => r.label)).toEqual(['positive', 'negative', 'neutral']);
+    expect(Object.keys(out[0]).sort()).toEqual(['confidence', 'label', 'language', 'score']);
+  });
+});
+
+describe('accuracy on the labelled sets', () => {
+  type Item = { text: string; label: string; language?: string };
+  const accuracy = (items: Item[]) => items.filter((i) => analyzeText(i.text).label === i.label).length / items.length;
+
+  it('meets its floor per language and overall (development set, 140 messages)', () => {
+    const all = [...en.items, ...es.items];
+    expect(en.items.length + es.items.length).toBeGreaterThanOrEqual(120);
+    const figures = { en: accuracy(en.items), es: accuracy(es.items), overall: accuracy(all) };
+    console.log(`sentiment accuracy (development set): en ${figures.en.toFixed(3)} (${en.items.length}), es ${figures.es.toFixed(3)} (${es.items.length}), overall ${figures.overall.toFixed(3)} (${all.length})`);
+    expect(figures.en).toBeGreaterThanOrEqual(0.9);
+    expect(figures.es).toBeGreaterThanOrEqual(0.9);
+    expect(figures.overall).toBeGreaterThanOrEqual(0.9);
+    // The language is detected right on every labelled message.
+    expect(en.items.every((i) => analyzeText(i.text).language === 'en')).toBe(true);
+    expect(es.items.every((i) => analyzeText(i.text).language === 'es')).toBe(true);
+  });
+
+  it('meets a lower floor on the held-out set', () => {
+    const items = holdout.items as Item[];
+    const figures = { en: accuracy(items.filter((i) => i.language === 'en')), es: accuracy(items.filter((i) => i.language === 'es')), overall: accuracy(items) };
+    console.log(`sentiment accuracy (held-out set): en ${figures.en.toFixed(3)}, es ${figures.es.toFixed(3)}, overall ${figures.overall.toFixed(3)} (${items.length})`);
+    expect(figures.overall).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+/**
+ * A faithful fake of env.AI for @cf/huggingface/distilbert-sst-2-int8: input {text: string}, output
+ * [{label, score}] for both classes (summing to 1, most likely first); errors like the binding's.
+ */
+class FakeClassifierAi {
+  calls: { model: string; inputs: unknown }[] = [];
+  fails = false;
+  latencyMs = 0;
+  /** P(POSITIVE) the fake model gives a text. */
+  positive: (text: string) => number = (text) => (/\b(great|love|thanks?)\b/i.test(text) ? 0.98 : /\b(bad|awful|refund|never)\b/i.test(text) ? 0.03 : 0.55);
+
+  async run(model: string, inputs: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown> {
+    this.calls.push({ model, inputs });
+    if (model !== SENTIMENT_MODEL) throw new Error(`AiError: 5007: No such model ${model} or task`);
+    if (typeof inputs?.text !== 'string') throw new Error("AiError: 5006: Error: required properties at '/' are 'text'");
+    if (this.latencyMs) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = Number.isFinite(this.latencyMs) ? setTimeout(resolve, this.latencyMs) : undefined;
+        options?.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new DOMException('The operation was aborted', 'AbortError'))));
+      });
+    }
+    if (this.fails) throw new Error('AiError: 3040: Capacity temporarily exceeded, please try again.');
+    const p = this.positive(inputs.text);
+    return [
+      { label: 'POSITIVE', score: p },
+      { label: 'NEGATIVE', score: 1 - p },
+    ].sort((a, b) => b.score - a.score);
+  }
+}
+
+describe('Workers AI analyzer', () => {
+  const cloud = (ai: FakeClassifierAi, budgetMs?: number) => new WorkersAiSentimentAnalyzer(ai as unknown as Ai, lexiconAnalyzer, budgetMs);
+
+  it('sends each English text as {text} to distilbert and maps the two classes to a score', async () => {
+    const ai = new FakeClassifierAi();
+    const out = await cloud(ai).analyze(['I love this place', 'This was bad, I want a refund', 'Is the pool heated?']);
+    expect(ai.calls).toEqual([
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'I love this place' } },
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'This was bad, I want a refund' } },
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'Is the pool heated?' } },
+    ]);
+    expect(out[0]).toEqual({ score: 0.96, label: 'positive', confidence: 0.98, language: 'en' });
+    expect(out[1]).toMatchObject({ score: -0.94, label: 'negative', confidence: 0.97, language: 'en' });
+    // Close to 50/50: the two-class model has no neutral, so the band around 0 is ours.
+    expect(out[2]).toMatchObject({ score: 0.1, label: 'neutral', language: 'en' });
+  });
+
+  it('scores Spanish with the lexicon (distilbert is English-only)', async () => {
+    const ai = new FakeClassifierAi();
+    const [r] = await cloud(ai).analyze(['No me gustó nada, quiero un reembolso']);
+    expect(ai.calls).toHaveLength(0);
+    expect(r).toEqual((await lexiconAnalyzer.analyze(['No me gustó nada, quiero un reembolso']))[0]);
+    expect(r).toMatchObject({ label: 'negative', language: 'es' });
+  });
+
+  it('falls back to the lexicon per text when the model fails or is too slow', async () => {
+    const failing = new FakeClassifierAi();
+    failing.fails = true;
+    const [r] = await cloud(failing).analyze(['The host was wonderful']);
+    expect(failing.calls).toHaveLength(1);
+    expect(r).toEqual(analyzeTextResult('The host was wonderful'));
+
+    const slow = new FakeClassifierAi();
+    slow.latencyMs = Infinity;
+    const started = Date.now();
+    const [s] = await cloud(slow, 50).analyze(['The heater is broken']);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(s).toEqual(analyzeTextResult('The heater is broken'));
+  });
+
+  it('rejects malformed model output (then the lexicon answers)', async () => {
+    expect(() => fromClassification({} as never)).toThrow();
+    expect(() => fromClassification([{ label: 'LABEL_0', score: 0.5 }])).toThrow();
+    expect(() => fromClassification([{ label: 'POSITIVE', score: 7 }])).toThrow();
+    expect(fromClassification([{ label: 'NEGATIVE', score: 0.9 }])).toMatchObject({ score: -0.8, label: 'negative' });
+    const ai = new FakeClassifierAi();
+    ai.run = async () => [{ label: 'LABEL_1' }];
+    expect((await cloud(ai).analyze(['great stay']))[0]).toEqual(analyzeTextResult('great stay'));
+  });
+
+  it('is chosen by AI_MODE and the AI binding, like the other AI providers', () => {
+    const ai = new FakeClassifierAi() as unknown as Ai;
+    expect(sentimentAnalyzer(env).name).toBe('lexicon');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'auto' } as unknown as Env).name).toBe('workers-ai');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'cloud' } as unknown as Env).name).toBe('workers-ai');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'local' } as unknown as Env).name).toBe('lexicon');
+    expect(sentimentAnalyzer({ ...env, AI_MODE: 'cloud' } as unknown as Env).name).toBe('lexicon');
+  });
+});
+
+function analyzeTextResult(text: string) {
+  const { score, label, confidence, language } = analyzeText(text);
+  return { score, label, confidence, language };
+}
