@@ -14,10 +14,12 @@ CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS reads (user_id TEXT PRIMARY KEY, last_read_seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS schedule (kind TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS fired_alerts (rule_id TEXT NOT NULL, message_seq INTEGER NOT NULL, PRIMARY KEY (rule_id, message_seq));
 `;
 
-export type OutboxKind = 'projection' | 'event' | 'message' | 'read' | 'deliver';
-export type TimerKind = 'snooze' | 'outbox';
+export type OutboxKind = 'projection' | 'event' | 'message' | 'read' | 'deliver' | 'escalation' | 'alert';
+/** One row per kind in `schedule`; the single alarm is armed at the earliest. 'route' retries a routing call that kept failing. */
+export type TimerKind = 'snooze' | 'outbox' | 'sla' | 'auto_status' | 'escalation' | 'route';
 
 export interface OutboxRow {
   id: number;
@@ -37,6 +39,33 @@ export class ConversationStore {
 
   saveState(state: Conversation): void {
     this.sql.exec(`INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, JSON.stringify(state));
+  }
+
+  meta<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    if (value === null || value === undefined) this.sql.exec(`DELETE FROM meta WHERE key = ?`, key);
+    else this.sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, JSON.stringify(value));
+  }
+
+  /** The last `limit` customer message texts, oldest first (what AI alert rules read). */
+  recentCustomerTexts(limit: number): { seq: number; text: string }[] {
+    return this.sql
+      .exec<{ seq: number; text: string }>(`SELECT seq, text FROM messages WHERE direction = 'inbound' AND is_note = 0 ORDER BY seq DESC LIMIT ?`, limit)
+      .toArray()
+      .reverse();
+  }
+
+  alertFired(ruleId: string, messageSeq: number): boolean {
+    return this.sql.exec(`SELECT 1 FROM fired_alerts WHERE rule_id = ? AND message_seq = ?`, ruleId, messageSeq).toArray().length > 0;
+  }
+
+  /** Records that an alert rule fired for a customer message; false when it already had. */
+  markAlertFired(ruleId: string, messageSeq: number): boolean {
+    return this.sql.exec(`INSERT OR IGNORE INTO fired_alerts (rule_id, message_seq) VALUES (?, ?)`, ruleId, messageSeq).rowsWritten > 0;
   }
 
   appendEvent(event: ConversationEvent): void {

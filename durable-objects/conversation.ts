@@ -1,10 +1,13 @@
 // ConversationDO: one per conversation, the single writer of its state and messages. It applies the
 // pure transitions from worker/conversations/state.ts, persists them with an outbox row in the same
 // SQLite transaction, fans events out to the sockets watching the thread, and projects into D1.
+// Its timers (snooze, SLA warning/breach, auto-status, escalation levels, routing retry, outbox retry)
+// are rows of one schedule table; the single alarm is always armed at the earliest. The SLA state is
+// reconciled inside every commit with the workspace's cached automation config (worker/sla/config.ts).
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation, type Principal } from '../worker/auth/principal';
-import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
-import { projectionStatements, type MessageIndexRow, type OutboxEntry } from '../worker/conversations/projection';
+import { PRIORITY_RANK, type Actor, type Attachment, type Conversation, type ConversationEvent, type DeliveryStatus, type Message } from '../worker/conversations/model';
+import { projectionStatements, type AlertRow, type EscalationRow, type MessageIndexRow, type OutboxEntry } from '../worker/conversations/projection';
 import type { ClientFrame, ServerFrame, Viewer, VisitorConversation } from '../worker/conversations/socket-protocol';
 import {
   acceptsInbound,
@@ -12,6 +15,7 @@ import {
   applyPatch,
   createConversation,
   nextDeliveryStatus,
+  systemActor,
   TransitionError,
   wake,
   type ConversationPatch,
@@ -23,12 +27,34 @@ import { newId } from '../worker/db/ids';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import type { DeliverJob } from '../worker/ingest/jobs';
+import { sentimentAnalyzer } from '../worker/ai/sentiment';
+import { evaluateConversationAlerts } from '../worker/sla/alerts';
+import { autoStatusTransition, nextAutoStatusAt } from '../worker/sla/auto-status';
+import { automationConfig, loadContactTags, peekAutomationConfig, type AutomationConfig } from '../worker/sla/config';
+import { matchPolicy, reconcileSla, slaCalendar } from '../worker/sla/deadlines';
+import { isLocalAction, localActionPatch, notifyPeople, runRemoteAction, type ActionResult } from '../worker/sla/effects';
+import { dueEscalationLevels, matchEscalationPath, resolveEscalation, startEscalation } from '../worker/sla/escalation';
+import type { AlertAction, EscalationPath, EscalationState, EscalationTrigger } from '../worker/sla/model';
 import { ConversationStore } from './conversation-store';
 import { SocketRoom, type SocketIdentity } from './socket-room';
 
 const OUTBOX_RETRY_MS = 2_000;
 const OUTBOX_MAX_RETRY_MS = 5 * 60_000;
 const OUTBOX_BATCH = 200;
+/** A routing call that failed its quick attempts is retried by alarm, backing off up to the cap. */
+const ROUTE_RETRY_MS = 5_000;
+const ROUTE_MAX_RETRY_MS = 5 * 60_000;
+/** When the automation config cannot be loaded at an escalation's due time, look again this much later. */
+const CONFIG_RETRY_MS = 5_000;
+/** AI alert rules read this many of the latest customer messages. */
+const ALERT_WINDOW = 5;
+/** Contact tags read from D1 are reused this long by alert evaluations (every inbound message). */
+const TAGS_TTL_MS = 30_000;
+
+const escalationActor: Actor = { type: 'system', id: null, name: 'Escalation' };
+const alertActor: Actor = { type: 'system', id: null, name: 'AI alerts' };
+
+type RouteRetry = { trigger: 'created' | 'reopened'; text: string; failures: number };
 
 export interface IncomingMessage {
   /** Provider message id or client id: the same id never makes a second message. */
@@ -66,12 +92,22 @@ export class ConversationDO extends DurableObject<Env> {
   #outboxFailures = 0;
   #live: { state: Conversation; types: Set<ConversationEvent['type']>; previousAssigneeId: string | null } | null = null;
   #liveSending = false;
+  /** The contact's tags (segment for SLA policies, escalation paths, alert rules), as last read from D1. */
+  #contactTags: { contactId: string; tags: string[] } | null;
+  /** The conversation (re)opened and the VIP escalation check waits for the contact's tags and the config. */
+  #vipPending: boolean;
+  #configLoading = false;
+  #tagsLoading: Promise<string[]> | null = null;
+  #tagsLoadedAt = 0;
+  #alerting: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new ConversationStore(ctx.storage.sql);
     this.#state = this.#store.loadState();
     this.#room = new SocketRoom(ctx);
+    this.#contactTags = this.#store.meta('contact_tags');
+    this.#vipPending = this.#store.meta<boolean>('vip_pending') ?? false;
   }
 
   /** Create the conversation (idempotent: a second call returns the existing state). */
@@ -193,6 +229,46 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#state;
   }
 
+  // ---- SLAs, escalations, auto-status (worker/sla) ----
+
+  /** The workspace's automation config changed (version bumped): reload it if ours is older, re-match the policy, re-arm the timers. */
+  async reapplyAutomation(version: number): Promise<Conversation | null> {
+    if (!this.#state) return null;
+    await automationConfig(this.env, this.#state.workspaceId, version);
+    await this.#refreshContactTags();
+    this.#commit({ state: this.#state, events: [] });
+    return this.#state;
+  }
+
+  /** Start an escalation path by hand (or from an API caller): the explicit path, else the first that matches the trigger. */
+  async escalate(input: { trigger: EscalationTrigger; reason: string; pathId?: string | null; actor: Actor | null }): Promise<
+    { ok: true; conversation: Conversation } | { ok: false; reason: 'not_found' | 'already_escalated' | 'no_path' }
+  > {
+    if (!this.#state) return { ok: false, reason: 'not_found' };
+    if (isLive(this.#state.escalation)) return { ok: false, reason: 'already_escalated' };
+    const config = await automationConfig(this.env, this.#state.workspaceId);
+    const tags = this.#tagsOf(this.#state) ?? (await this.#refreshContactTags());
+    const state = this.#state;
+    if (isLive(state.escalation)) return { ok: false, reason: 'already_escalated' };
+    const path = matchEscalationPath(config.paths, input.trigger, { priority: state.priority, channel: state.channel, contactTags: tags }, input.pathId ?? null);
+    if (!path) return { ok: false, reason: 'no_path' };
+    this.#commit(started(state, path, input.trigger, input.reason, input.actor ?? systemActor, Date.now()));
+    return { ok: true, conversation: this.#state };
+  }
+
+  /** A supervisor resolves the live escalation (with an optional note); closing the conversation resolves it too. */
+  async resolveEscalation(actor: Actor, note: string | null): Promise<{ ok: true; conversation: Conversation } | { ok: false; reason: 'not_found' | 'not_escalated' }> {
+    const state = this.#state;
+    if (!state) return { ok: false, reason: 'not_found' };
+    if (!isLive(state.escalation)) return { ok: false, reason: 'not_escalated' };
+    const now = Date.now();
+    this.#commit({
+      state: { ...state, escalation: resolveEscalation(state.escalation, now), updatedAt: now },
+      events: [{ type: 'escalation.resolved', actor, data: { id: state.escalation.id, resolution: 'manual', note } }],
+    });
+    return { ok: true, conversation: this.#state! };
+  }
+
   /** A delivery receipt for an outbound message, by our id or the provider's. Out-of-order receipts never move a status back. */
   updateDelivery(input: { messageId?: string; externalId?: string; status: DeliveryStatus; reason?: string | null }): Message | null {
     const state = this.#state;
@@ -305,7 +381,27 @@ export class ConversationDO extends DurableObject<Env> {
     const now = Date.now();
     // Each timer's transition checks its own due time, so an early or forced alarm changes nothing
     // that is not due; a pending outbox is always worth another try.
-    if (this.#state) this.#commit(wake(this.#state, now));
+    if (this.#state) {
+      const config = await automationConfig(this.env, this.#state.workspaceId).catch((err) => {
+        console.warn(`conversation ${this.#state?.id}: automation config unavailable (${String(err)})`);
+        return peekAutomationConfig(this.#state!.workspaceId)?.config ?? null;
+      });
+      // The commit reconciles the SLA clocks at `now`: warnings and breaches that are due fire here.
+      this.#commit(wake(this.#state, now));
+      // Rules measured from the same instant can be due together (pending, then closed): apply each in turn.
+      for (let step = 0; config && step < 3; step++) if (!(await this.#autoStatus(config, now))) break;
+      await this.#escalationLevels(config, Date.now());
+      const routeAt = this.#store.timer('route');
+      if (routeAt !== null && routeAt <= now) await this.#retryRoute();
+      // Every timer handled above has moved past `now`; one that has not would re-fire at once, forever.
+      // Without the config nothing could be handled: look again shortly instead.
+      for (const kind of ['sla', 'auto_status'] as const) {
+        const at = this.#store.timer(kind);
+        if (at === null || at >= now) continue;
+        if (config) console.warn(`conversation ${this.#state?.id}: ${kind} timer ${at} did not move; dropped`);
+        this.#store.setTimer(kind, config ? null : now + CONFIG_RETRY_MS);
+      }
+    }
     if (this.#store.outboxSize() > 0) {
       this.#kickFlush();
       await this.#flushing;
@@ -313,18 +409,27 @@ export class ConversationDO extends DurableObject<Env> {
     this.#armAlarm();
   }
 
-  /** Persist a transition (and optionally a new message) atomically, then broadcast and project. */
+  /**
+   * Persist a transition (and optionally a new message) atomically, then broadcast and project. The
+   * automation that follows from it (SLA clocks, escalation start/resolution) joins the same commit.
+   */
   #commit(transition: Transition, message?: Message, extraWrite?: () => void): void {
-    if (transition.events.length === 0 && !message) {
-      this.#state = transition.state;
-      return;
-    }
     const at = Date.now();
     const previous = this.#state;
+    const auto = this.#automate(previous, transition, at);
+    const changed = auto.state !== previous && JSON.stringify(auto.state) !== JSON.stringify(previous);
+    if (auto.events.length === 0 && !message && !extraWrite && !changed) {
+      this.#state = auto.state;
+      // Nothing to record, but a new config may still move the timers (say, auto-status settings).
+      this.ctx.storage.transactionSync(() => this.#syncTimers(auto.state, auto.config, auto.vipPending));
+      this.#armAlarm();
+      this.#kickAutomationLoads(auto.state);
+      return;
+    }
     const previousAssigneeId = this.#state?.assigneeId ?? null;
     let seq = this.#state?.seq ?? 0;
-    const events: ConversationEvent[] = transition.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
-    const next: Conversation = { ...transition.state, seq };
+    const events: ConversationEvent[] = auto.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
+    const next: Conversation = { ...auto.state, seq };
     this.ctx.storage.transactionSync(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
@@ -343,17 +448,239 @@ export class ConversationDO extends DurableObject<Env> {
       // A reply stored as 'queued' goes to its provider through OUTBOUND, enqueued with the message itself.
       if (message && needsDelivery(message)) this.#store.enqueue('deliver', deliverJob(next, message));
       this.#store.saveState(next);
-      this.#store.enqueue('projection', next);
-      this.#store.setTimer('snooze', next.status === 'snoozed' ? next.snoozeUntil : null);
-      if (this.#store.timer('outbox') === null) this.#store.setTimer('outbox', at + OUTBOX_RETRY_MS);
+      // The sentiment score alone is not part of the D1 row: no projection round trip for it.
+      const projected = events.length > 0 || !!message || !!extraWrite || JSON.stringify({ ...previous, sentiment: null }) !== JSON.stringify({ ...next, sentiment: null });
+      if (projected) this.#store.enqueue('projection', next);
+      if (next.escalation && JSON.stringify(next.escalation) !== JSON.stringify(previous?.escalation ?? null)) this.#store.enqueue('escalation', escalationRow(next.escalation, events, at));
+      this.#syncTimers(next, auto.config, auto.vipPending);
+      if (projected && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', at + OUTBOX_RETRY_MS);
     });
     this.#state = next;
     this.#armAlarm();
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
     if (events.some((e) => e.type !== 'message.status')) this.#notifyWorkspace(next, events, previousAssigneeId);
     const routing = routingTrigger(previous, next, message);
-    if (routing) this.#route(routing, message!.text);
+    if (routing) void this.#route(routing, message!.text);
     this.#kickFlush();
+    // After the acknowledgement, never before it: AI alert rules on a customer message, or on an SLA that turned warning/breached.
+    if (message?.direction === 'inbound') this.#scheduleAlerts();
+    else if (next.sla && next.sla.status !== 'ok' && next.sla.status !== previous?.sla?.status) this.#scheduleAlerts();
+    this.#kickAutomationLoads(next);
+  }
+
+  /** The state's timers in the schedule (inside the commit's transaction). */
+  #syncTimers(next: Conversation, config: AutomationConfig | null, vipPending: boolean): void {
+    this.#store.setTimer('snooze', next.status === 'snoozed' ? next.snoozeUntil : null);
+    this.#store.setTimer('sla', next.sla?.nextWakeAt ?? null);
+    this.#store.setTimer('escalation', isLive(next.escalation) ? next.escalation.nextLevelAt : null);
+    // Without the config (not loaded yet) the auto-status timer stays as it was; the follow-up commit sets it.
+    if (config) this.#store.setTimer('auto_status', nextAutoStatusAt(next, config.autoStatus));
+    if (vipPending !== this.#vipPending) {
+      this.#store.setMeta('vip_pending', vipPending || null);
+      this.#vipPending = vipPending;
+    }
+  }
+
+  /**
+   * The automation a transition implies, applied on top of it (pure functions, the cached config):
+   * closing resolves the live escalation; the SLA policy is (re)matched and its clocks reconciled at
+   * `now`; a breach starts the 'breach' escalation path; a (re)opened conversation of a VIP contact
+   * starts the 'vip' path once the contact's tags are known.
+   */
+  #automate(previous: Conversation | null, t: Transition, now: number): Transition & { config: AutomationConfig | null; vipPending: boolean } {
+    let state = t.state;
+    const events = [...t.events];
+    const opened = events.some((e) => e.type === 'conversation.created' || (e.type === 'conversation.status_changed' && e.data.from === 'closed' && e.data.to === 'open'));
+    let vipPending = this.#vipPending || opened;
+    if (state.status === 'closed' && previous?.status !== 'closed' && isLive(state.escalation)) {
+      state = { ...state, escalation: resolveEscalation(state.escalation, now) };
+      events.push({ type: 'escalation.resolved', actor: t.events[0]?.actor ?? systemActor, data: { id: state.escalation!.id, resolution: 'closed', note: null } });
+    }
+    const config = peekAutomationConfig(state.workspaceId)?.config ?? null;
+    if (!config) return { state, events, config, vipPending };
+    const tags = this.#tagsOf(state);
+    const facts = { priority: state.priority, channel: state.channel, contactTags: tags ?? [] };
+    const policy = matchPolicy(config.policies, { ...facts, inboxId: state.inboxId, teamId: state.teamId });
+    const calendar = policy ? slaCalendar(policy, config.calendars, state.teamId) : config.calendars.workspace;
+    const sla = reconcileSla({ prev: previous, next: state, policy, calendar, now });
+    if (JSON.stringify(sla.sla) !== JSON.stringify(state.sla ?? null)) state = { ...state, sla: sla.sla };
+    events.push(...sla.events);
+    const breach = sla.events.find((e) => e.type === 'sla.breached');
+    if (breach && !isLive(state.escalation) && state.status !== 'closed') {
+      const path = matchEscalationPath(config.paths, 'breach', facts);
+      if (path) ({ state } = pushStarted(events, started(state, path, 'breach', `SLA breached: ${String(breach.data.target)}`, systemActor, now)));
+    }
+    if (vipPending && tags !== null) {
+      vipPending = false;
+      const path = !isLive(state.escalation) && state.status !== 'closed' ? matchEscalationPath(config.paths, 'vip', facts) : null;
+      if (path) ({ state } = pushStarted(events, started(state, path, 'vip', `VIP contact (${tags.join(', ')})`, systemActor, now)));
+    }
+    return { state, events, config, vipPending };
+  }
+
+  /** Config not cached (or old) and contact tags unknown are loaded in the background, then re-applied by a follow-up commit. */
+  #kickAutomationLoads(state: Conversation): void {
+    const peek = peekAutomationConfig(state.workspaceId);
+    if ((!peek || !peek.fresh) && !this.#configLoading) {
+      this.#configLoading = true;
+      void automationConfig(this.env, state.workspaceId)
+        .then((config) => {
+          if (config !== peek?.config && this.#state) this.#commit({ state: this.#state, events: [] });
+        })
+        .catch((err) => console.warn(`conversation ${state.id}: automation config load failed (${String(err)})`))
+        .finally(() => {
+          this.#configLoading = false;
+        });
+    }
+    if (this.#tagsOf(state) === null) void this.#refreshContactTags().catch((err) => console.warn(`conversation ${state.id}: contact tags load failed (${String(err)})`));
+  }
+
+  #tagsOf(state: Conversation): string[] | null {
+    return this.#contactTags?.contactId === state.contactId ? this.#contactTags.tags : null;
+  }
+
+  /** Read the contact's tags from D1; when they changed, a follow-up commit re-matches policy and paths. */
+  #refreshContactTags(): Promise<string[]> {
+    this.#tagsLoading ??= (async () => {
+      try {
+        const { workspaceId, contactId } = this.#state!;
+        const tags = await loadContactTags(this.env, workspaceId, contactId);
+        this.#tagsLoadedAt = Date.now();
+        const before = this.#contactTags;
+        const same = before?.contactId === contactId && before.tags.join('\n') === tags.join('\n');
+        if (!same) {
+          this.#contactTags = { contactId, tags };
+          this.#store.setMeta('contact_tags', this.#contactTags);
+          if (this.#state) this.#commit({ state: this.#state, events: [] });
+        }
+        return tags;
+      } finally {
+        this.#tagsLoading = null;
+      }
+    })();
+    return this.#tagsLoading;
+  }
+
+  /** Auto-status at the alarm: pending / closed (sending the closing message first, through the channel) / archived. */
+  async #autoStatus(config: AutomationConfig, now: number): Promise<boolean> {
+    const state = this.#state!;
+    const r = autoStatusTransition(state, config.autoStatus, now);
+    if (r.events.length === 0) return false;
+    if (r.closingMessage) {
+      const sent = await this.addMessage({ externalId: `auto-close:${state.id}:${state.seq}`, direction: 'outbound', author: systemActor, text: r.closingMessage }, 0);
+      if (!sent.ok) console.warn(`conversation ${state.id}: closing message refused (${sent.reason})`);
+    }
+    // The rule was decided on the state before the closing message; carry over only what it changed.
+    const current = this.#state!;
+    const changes: Partial<Conversation> = {};
+    for (const key of Object.keys(r.state) as (keyof Conversation)[]) if (r.state[key] !== state[key]) (changes as Record<string, unknown>)[key] = r.state[key];
+    this.#commit({ state: { ...current, ...changes }, events: r.events });
+    return true;
+  }
+
+  /**
+   * Run the escalation levels that are due: the actions that reach out (reassign to an agent or team,
+   * notify, workflow) first, then one commit per level with the conversation's own changes (priority,
+   * tags, flag, unassign) and its `escalation.level` event carrying every action's result.
+   */
+  async #escalationLevels(config: AutomationConfig | null, now: number): Promise<void> {
+    const esc = this.#state?.escalation;
+    if (!isLive(esc) || esc.nextLevelAt === null || esc.nextLevelAt > now) return;
+    if (!config) {
+      this.#store.setTimer('escalation', now + CONFIG_RETRY_MS);
+      return;
+    }
+    const path = config.paths.find((p) => p.id === esc.pathId);
+    if (!path) {
+      // The path was deleted meanwhile: the escalation stays open for a person, with no more levels.
+      this.#commit({ state: { ...this.#state!, escalation: { ...esc, nextLevelAt: null } }, events: [] });
+      return;
+    }
+    const due = dueEscalationLevels(esc, path, now);
+    for (const [i, { index, level }] of due.levels.entries()) {
+      const title = `Escalated: ${level.name}`;
+      const body = `${path.name}: ${esc.reason}`;
+      const results: ActionResult[] = [];
+      for (const [k, action] of level.actions.entries()) {
+        if (isLocalAction(action)) continue;
+        results[k] = await runRemoteAction(action, { env: this.env, conversation: this.#state!, applyRouting: (d) => this.applyRouting(d), title, body, kind: 'escalation' });
+      }
+      const current = this.#state!;
+      const stillOurs = current.escalation?.id === esc.id && current.escalation.resolvedAt === null;
+      const { patch, results: local } = stillOurs ? localActionPatch(current, level.actions) : { patch: {}, results: new Map<number, ActionResult>() };
+      for (const [k, r] of local) results[k] = r;
+      const t = applyPatch(current, patch, now, escalationActor);
+      const last = i === due.levels.length - 1;
+      const escalation = stillOurs ? (last ? due.state : { ...current.escalation!, level: index + 1 }) : current.escalation;
+      t.events.unshift({ type: 'escalation.level', actor: escalationActor, data: { id: esc.id, level: index + 1, name: level.name, actions: level.actions, results } });
+      this.#commit({ state: { ...t.state, escalation }, events: t.events });
+      if (!stillOurs) return;
+    }
+  }
+
+  // ---- AI alert rules ----
+
+  /** Alert evaluations run one at a time, after the message was acknowledged. */
+  #scheduleAlerts(): void {
+    this.#alerting = this.#alerting.then(() => this.#evaluateAlerts()).catch((err) => console.warn(`conversation ${this.#state?.id}: alert rules failed (${String(err)})`));
+  }
+
+  /**
+   * Sentiment of the latest customer messages, the workspace's alert rules and auto-prioritization.
+   * Each rule fires at most once per customer message; its hit is an `alert.fired` event, projected to
+   * ai_alerts, and its actions apply: flag / set_priority (never lowers) / escalate in the same commit,
+   * notify after it.
+   */
+  async #evaluateAlerts(): Promise<void> {
+    if (!this.#state) return;
+    const config = await automationConfig(this.env, this.#state.workspaceId);
+    const known = this.#tagsOf(this.#state);
+    const tags = known !== null && Date.now() - this.#tagsLoadedAt < TAGS_TTL_MS ? known : await this.#refreshContactTags();
+    const recent = this.#store.recentCustomerTexts(ALERT_WINDOW);
+    if (recent.length === 0) return;
+    const before = this.#state;
+    const result = await evaluateConversationAlerts(sentimentAnalyzer(this.env), config.alertRules, config.autoStatus.autoPriority, {
+      channel: before.channel,
+      priority: before.priority,
+      contactTags: tags,
+      slaStatus: before.sla?.status ?? null,
+      recentCustomerTexts: recent.map((r) => r.text),
+    });
+    const messageSeq = recent[recent.length - 1].seq;
+    const now = Date.now();
+    const current = this.#state;
+    const hits = result.hits.filter((h) => !this.#store.alertFired(h.ruleId, messageSeq));
+    const sentiment = result.sentiment.at(-1)?.score ?? current.sentiment ?? null;
+    const actions: AlertAction[] = hits.flatMap((h) => h.actions);
+    const { patch } = localActionPatch(current, actions.filter(isLocalAction));
+    const t = applyPatch({ ...current, sentiment }, patch, now, alertActor);
+    const events: PendingEvent[] = hits.map((h) => ({ type: 'alert.fired', actor: alertActor, data: { ruleId: h.ruleId, ruleName: h.ruleName, reasons: h.reasons, actions: h.actions, messageSeq } }));
+    events.push(...t.events);
+    let state = t.state;
+    if (result.priority && PRIORITY_RANK[result.priority.priority] > PRIORITY_RANK[state.priority]) {
+      state = { ...state, priority: result.priority.priority, updatedAt: now };
+      events.push({ type: 'conversation.updated', actor: alertActor, data: { priority: result.priority.priority, reason: 'auto_priority', reasons: result.priority.reasons } });
+    }
+    const escalate = actions.find((a): a is Extract<AlertAction, { type: 'escalate' }> => a.type === 'escalate');
+    if (escalate && !isLive(state.escalation) && state.status !== 'closed') {
+      const path = matchEscalationPath(config.paths, 'alert', { priority: state.priority, channel: state.channel, contactTags: tags }, escalate.pathId ?? null);
+      const hit = hits.find((h) => h.actions.includes(escalate))!;
+      if (path) ({ state } = pushStarted(events, started(state, path, 'alert', `Alert: ${hit.ruleName}`, alertActor, now)));
+    }
+    const rows: AlertRow[] = hits.map((h) => ({ id: newId('alr'), ruleId: h.ruleId, ruleName: h.ruleName, reasons: h.reasons, sentiment, messageSeq, createdAt: now }));
+    this.#commit({ state, events }, undefined, () => {
+      for (const r of rows) {
+        this.#store.markAlertFired(r.ruleId, r.messageSeq);
+        this.#store.enqueue('alert', r);
+      }
+    });
+    for (const h of hits) {
+      for (const a of h.actions) {
+        if (a.type !== 'notify') continue;
+        const r = await notifyPeople(this.env, this.#state!, a.recipients, ['in_app', 'browser'], { kind: 'alert', title: `Alert: ${h.ruleName}`, body: h.reasons.join('; ') });
+        if (!r.ok) console.warn(`conversation ${this.#state?.id}: alert ${h.ruleName} notify: ${r.detail}`);
+      }
+    }
   }
 
   /**
@@ -389,22 +716,45 @@ export class ConversationDO extends DurableObject<Env> {
    * Ask the workspace's router who takes this conversation and apply the answer. The message is
    * already stored and acknowledged; routing follows at once (a few attempts if the router is unreachable).
    */
-  #route(trigger: 'created' | 'reopened', text: string): void {
+  async #route(trigger: 'created' | 'reopened', text: string, failures = 0): Promise<void> {
     const workspace = this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(this.#state!.workspaceId));
-    void (async () => {
-      for (let attempt = 0; attempt < 3; attempt++) {
-        try {
-          const decision = await workspace.route({ conversation: this.#state!, text, trigger });
-          if (!decision) return;
+    // The first try gets three quick attempts; a retry by alarm is one attempt.
+    const attempts = failures === 0 ? 3 : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      try {
+        const decision = await workspace.route({ conversation: this.#state!, text, trigger });
+        if (decision) {
           const res = await this.applyRouting(decision);
           if (!res.ok) await workspace.release(decision.conversationId, res.conversation);
-          return;
-        } catch (err) {
-          console.warn(`conversation ${this.#state?.id}: routing failed (${String(err)})`);
-          await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
         }
+        this.#setRouteRetry(null);
+        return;
+      } catch (err) {
+        console.warn(`conversation ${this.#state?.id}: routing failed (${String(err)})`);
+        if (attempt < attempts - 1) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
       }
-    })();
+    }
+    // The router is still unreachable: keep the request and retry it by alarm rather than drop it.
+    this.#setRouteRetry({ trigger, text, failures: failures + 1 });
+  }
+
+  #setRouteRetry(retry: RouteRetry | null): void {
+    if (retry === null && this.#store.timer('route') === null && this.#store.meta('route_retry') === null) return;
+    const at = retry ? Date.now() + Math.min(ROUTE_RETRY_MS * 2 ** (retry.failures - 1), ROUTE_MAX_RETRY_MS) : null;
+    this.ctx.storage.transactionSync(() => {
+      this.#store.setMeta('route_retry', retry);
+      this.#store.setTimer('route', at);
+    });
+    this.#armAlarm();
+  }
+
+  /** The routing retry timer: ask again unless someone took the conversation (or it closed) meanwhile. */
+  async #retryRoute(): Promise<void> {
+    const retry = this.#store.meta<RouteRetry>('route_retry');
+    const state = this.#state;
+    if (!retry || !state || state.assigneeId !== null || state.status === 'closed') return this.#setRouteRetry(null);
+    this.#store.setTimer('route', null);
+    await this.#route(retry.trigger, retry.text, retry.failures);
   }
 
   #hydrate(e: ConversationEvent, known?: Message): ServerEvent {
@@ -467,6 +817,44 @@ export class ConversationDO extends DurableObject<Env> {
 }
 
 export type ServerEvent = ConversationEvent & { message?: Message };
+
+function isLive(e: EscalationState | null | undefined): e is EscalationState {
+  return !!e && e.resolvedAt === null;
+}
+
+/** The transition that starts an escalation path (its levels run on the 'escalation' timer). */
+function started(state: Conversation, path: EscalationPath, trigger: EscalationTrigger, reason: string, actor: Actor, now: number): Transition {
+  const escalation = startEscalation(path, trigger, reason, newId('esc'), now);
+  return {
+    state: { ...state, escalation, updatedAt: now },
+    events: [{ type: 'escalation.started', actor, data: { id: escalation.id, pathId: path.id, pathName: path.name, trigger, reason, nextLevelAt: escalation.nextLevelAt } }],
+  };
+}
+
+function pushStarted(events: PendingEvent[], t: Transition): Transition {
+  events.push(...t.events);
+  return t;
+}
+
+/** The D1 row of an escalation episode; how it ended comes from this commit's `escalation.resolved` event. */
+function escalationRow(e: EscalationState, events: ConversationEvent[], at: number): EscalationRow {
+  const resolved = events.find((x) => x.type === 'escalation.resolved' && x.data.id === e.id);
+  const note = typeof resolved?.data.note === 'string' && resolved.data.note.trim() ? resolved.data.note : null;
+  return {
+    id: e.id,
+    pathId: e.pathId,
+    pathName: e.pathName,
+    trigger: e.trigger,
+    reason: e.reason,
+    level: e.level,
+    startedAt: e.startedAt,
+    resolvedAt: e.resolvedAt,
+    resolution: resolved ? String(resolved.data.resolution) : null,
+    resolvedBy: resolved?.actor?.id ?? null,
+    note: note ? { id: newId('esn'), authorId: resolved!.actor?.id ?? null, authorName: resolved!.actor?.name ?? null, text: note } : null,
+    updatedAt: at,
+  };
+}
 
 /** Outbound replies on provider channels start 'queued' and are handed to the OUTBOUND queue; notes and web chat never are. */
 function needsDelivery(m: Message): boolean {

@@ -1,6 +1,7 @@
 // How a ConversationDO's outbox lands in D1: the conversation index row, its tags, message search
 // rows, read positions and analytics events. Every statement is idempotent, so a retried batch
 // (at-least-once delivery) changes nothing the first one already did.
+import type { EscalationTrigger } from '../sla/model';
 import { PRIORITY_RANK, type Conversation, type ConversationEvent } from './model';
 
 export interface MessageIndexRow {
@@ -12,11 +13,41 @@ export interface MessageIndexRow {
   createdAt: number;
 }
 
+/** One escalation episode as D1 `escalations` has it (upserted by id; the newest `updatedAt` wins). */
+export interface EscalationRow {
+  id: string;
+  pathId: string | null;
+  pathName: string | null;
+  trigger: EscalationTrigger;
+  reason: string;
+  level: number;
+  startedAt: number;
+  resolvedAt: number | null;
+  resolution: string | null;
+  resolvedBy: string | null;
+  /** A note left when resolving it (lands in escalation_notes). */
+  note: { id: string; authorId: string | null; authorName: string | null; text: string } | null;
+  updatedAt: number;
+}
+
+/** An AI alert rule that fired (D1 `ai_alerts`, once per rule and customer message). */
+export interface AlertRow {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  reasons: string[];
+  sentiment: number | null;
+  messageSeq: number;
+  createdAt: number;
+}
+
 export type OutboxEntry =
   | { kind: 'projection'; payload: Conversation }
   | { kind: 'event'; payload: ConversationEvent }
   | { kind: 'message'; payload: MessageIndexRow }
-  | { kind: 'read'; payload: { userId: string; seq: number } };
+  | { kind: 'read'; payload: { userId: string; seq: number } }
+  | { kind: 'escalation'; payload: EscalationRow }
+  | { kind: 'alert'; payload: AlertRow };
 
 /** D1 statements for a batch of outbox entries of one conversation. Only the newest projection is written. */
 export function projectionStatements(db: D1Database, conv: Conversation, entries: OutboxEntry[]): D1PreparedStatement[] {
@@ -64,6 +95,37 @@ export function projectionStatements(db: D1Database, conv: Conversation, entries
             ),
         );
         break;
+      case 'escalation': {
+        const r = e.payload;
+        out.push(
+          db
+            .prepare(
+              `INSERT INTO escalations (id, workspace_id, conversation_id, path_id, path_name, trigger, reason, level, started_at, resolved_at, resolution, resolved_by, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET level = excluded.level, resolved_at = excluded.resolved_at, resolution = excluded.resolution,
+                 resolved_by = excluded.resolved_by, updated_at = excluded.updated_at
+               WHERE excluded.updated_at >= escalations.updated_at`,
+            )
+            .bind(r.id, conv.workspaceId, conv.id, r.pathId, r.pathName, r.trigger, r.reason, r.level, r.startedAt, r.resolvedAt, r.resolution, r.resolvedBy, r.updatedAt),
+        );
+        if (r.note) {
+          out.push(
+            db
+              .prepare(`INSERT OR IGNORE INTO escalation_notes (id, workspace_id, escalation_id, author_id, author_name, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+              .bind(r.note.id, conv.workspaceId, r.id, r.note.authorId, r.note.authorName, r.note.text, r.updatedAt),
+          );
+        }
+        break;
+      }
+      case 'alert':
+        out.push(
+          db
+            .prepare(
+              `INSERT OR IGNORE INTO ai_alerts (id, workspace_id, conversation_id, rule_id, rule_name, reasons, sentiment, message_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .bind(e.payload.id, conv.workspaceId, conv.id, e.payload.ruleId, e.payload.ruleName, JSON.stringify(e.payload.reasons), e.payload.sentiment, e.payload.messageSeq, e.payload.createdAt),
+        );
+        break;
     }
   }
   if (latest) out.unshift(...conversationRowStatements(db, latest));
@@ -75,15 +137,19 @@ function conversationRowStatements(db: D1Database, c: Conversation): D1PreparedS
     .prepare(
       `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, assignee_id,
          team_id, subject, tags, snooze_until, closed_at, last_activity_at, last_message_preview, last_message_direction,
-         last_message_author_type, waiting_since, message_count, last_customer_seq, seq, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         last_message_author_type, waiting_since, message_count, last_customer_seq, seq, created_at, updated_at,
+         sla_status, sla_due_at, sla_policy_id, escalation_level, escalated_at, archived_at, flagged)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, status = excluded.status, priority = excluded.priority,
          priority_rank = excluded.priority_rank, assignee_id = excluded.assignee_id, team_id = excluded.team_id,
          subject = excluded.subject, tags = excluded.tags, snooze_until = excluded.snooze_until, closed_at = excluded.closed_at,
          last_activity_at = excluded.last_activity_at, last_message_preview = excluded.last_message_preview,
          last_message_direction = excluded.last_message_direction, last_message_author_type = excluded.last_message_author_type,
          waiting_since = excluded.waiting_since, message_count = excluded.message_count,
-         last_customer_seq = excluded.last_customer_seq, seq = excluded.seq, updated_at = excluded.updated_at
+         last_customer_seq = excluded.last_customer_seq, seq = excluded.seq, updated_at = excluded.updated_at,
+         sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, sla_policy_id = excluded.sla_policy_id,
+         escalation_level = excluded.escalation_level, escalated_at = excluded.escalated_at, archived_at = excluded.archived_at,
+         flagged = excluded.flagged
        WHERE excluded.seq >= conversations.seq`,
     )
     .bind(
@@ -111,6 +177,14 @@ function conversationRowStatements(db: D1Database, c: Conversation): D1PreparedS
       c.seq,
       c.createdAt,
       c.updatedAt,
+      c.sla?.status ?? null,
+      c.sla?.dueAt ?? null,
+      c.sla?.policyId ?? null,
+      // Only a live escalation shows in lists; resolved episodes stay in `escalations`.
+      c.escalation && c.escalation.resolvedAt === null ? c.escalation.level : null,
+      c.escalation && c.escalation.resolvedAt === null ? c.escalation.startedAt : null,
+      c.archivedAt ?? null,
+      c.flagged ? 1 : 0,
     );
   const stmts = [upsert, db.prepare(`DELETE FROM conversation_tags WHERE conversation_id = ?`).bind(c.id)];
   for (const tag of c.tags) {

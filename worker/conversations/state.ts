@@ -91,6 +91,8 @@ export interface ReopenPolicy {
  */
 export function acceptsInbound(state: Conversation, now: number, policy: ReopenPolicy): boolean {
   if (state.status !== 'closed') return true;
+  // Archived by the auto-status rule: the customer picks it up again, however long ago it closed.
+  if (state.archivedAt) return true;
   return state.closedAt !== null && now - state.closedAt <= policy.reopenWindowMs;
 }
 
@@ -122,6 +124,7 @@ export function applyMessage(state: Conversation, msg: MessageFacts, seq: number
       next.status = 'open';
       next.snoozeUntil = null;
       next.closedAt = null;
+      if (state.archivedAt) next.archivedAt = null;
     }
   } else if (msg.direction === 'outbound' && (msg.authorType === 'agent' || msg.authorType === 'ai' || msg.authorType === 'bot')) {
     // The customer is answered: they are no longer waiting on us.
@@ -145,6 +148,8 @@ export interface ConversationPatch {
   subject?: string | null;
   closingNote?: string | null;
   summary?: string | null;
+  /** Agents clear (or set) the flag an AI alert rule or an escalation raised. */
+  flagged?: boolean;
 }
 
 /** Apply an agent's (or the system's) change. Throws TransitionError naming the field on an invalid change. */
@@ -163,6 +168,7 @@ export function applyPatch(state: Conversation, patch: ConversationPatch, now: n
       next.snoozeUntil = null;
     }
     next.closedAt = patch.status === 'closed' ? now : null;
+    if (state.archivedAt && patch.status !== 'closed') next.archivedAt = null;
     next.status = patch.status;
     events.push(statusEvent(state.status, patch.status, actor, 'manual'));
   } else if (patch.status === 'snoozed' && patch.snoozeUntil !== undefined && patch.snoozeUntil !== state.snoozeUntil) {
@@ -178,6 +184,7 @@ export function applyPatch(state: Conversation, patch: ConversationPatch, now: n
     next.status = 'snoozed';
     next.snoozeUntil = patch.snoozeUntil;
     next.closedAt = null;
+    if (state.archivedAt) next.archivedAt = null;
   }
 
   if (patch.assigneeId !== undefined && patch.assigneeId !== state.assigneeId) {
@@ -199,6 +206,10 @@ export function applyPatch(state: Conversation, patch: ConversationPatch, now: n
     if (!(patch.priority in PRIORITY_RANK)) throw new TransitionError('priority', `unknown priority ${patch.priority}`);
     next.priority = patch.priority;
     changed.priority = patch.priority;
+  }
+  if (patch.flagged !== undefined && patch.flagged !== (state.flagged ?? false)) {
+    next.flagged = patch.flagged;
+    changed.flagged = patch.flagged;
   }
   for (const field of ['subject', 'closingNote', 'summary'] as const) {
     const value = patch[field];
