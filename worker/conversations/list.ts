@@ -7,7 +7,11 @@ import { Problem } from '../http/problem';
 import { STATUSES } from './model';
 import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
 
-export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee';
+export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee' | 'sla';
+export const SLA_FILTERS = ['breached', 'warning', 'breaching_soon', 'ok'] as const;
+export type SlaFilter = (typeof SLA_FILTERS)[number];
+/** "Breaching soon": warning, or on track with the deadline within this long. */
+export const BREACHING_SOON_MS = 3600_000;
 
 export interface ListFilters {
   status?: string[];
@@ -22,6 +26,14 @@ export interface ListFilters {
   updatedBefore?: number;
   closedAfter?: number;
   contactId?: string;
+  sla?: SlaFilter[];
+  /** An escalation is active (escalated_at set) / none is. */
+  escalated?: boolean;
+  flagged?: boolean;
+  /** true: only archived; false: none archived; unset: none archived unless `q` searches ("archived stays searchable"). */
+  archived?: boolean;
+  /** The clock for `breaching_soon` (default now). */
+  now?: number;
   q?: string;
   sort: SortKey;
   cursor?: string;
@@ -42,6 +54,8 @@ const SORTS: Record<SortKey, { columns: string[]; dir: 'ASC' | 'DESC' }> = {
   // Grouped by channel / assignee (unassigned first), most recent first within a group.
   channel: { columns: ['c.channel', 'c.last_activity_at', 'c.id'], dir: 'DESC' },
   assignee: { columns: ["coalesce(c.assignee_id, '~')", 'c.last_activity_at', 'c.id'], dir: 'DESC' }, // '~' sorts after every id: unassigned first
+  // Earliest SLA deadline first; conversations without a running deadline go last.
+  sla: { columns: ['coalesce(c.sla_due_at, 9007199254740991)', 'c.id'], dir: 'ASC' },
 };
 const SORT_FIELDS: Record<SortKey, string[]> = {
   recent: ['last_activity_at', 'id'],
@@ -50,13 +64,14 @@ const SORT_FIELDS: Record<SortKey, string[]> = {
   waiting: ['waiting_key', 'id'],
   channel: ['channel', 'last_activity_at', 'id'],
   assignee: ['assignee_key', 'last_activity_at', 'id'],
+  sla: ['sla_key', 'id'],
 };
 
 /**
  * Role visibility as disjoint alternatives (managers: none needed). The page ORs them; the counts
  * add up one grouped count per alternative, so each can use its own index instead of scanning.
  */
-function visibility(p: Principal): Clause[] {
+export function visibility(p: Principal): Clause[] {
   if (p.role === 'personal') return [{ sql: 'c.assignee_id = ?', params: [p.userId] }];
   if (p.role === 'manager') return [];
   const alternatives: Clause[] = [
@@ -92,6 +107,25 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
     add('EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)', tag.toLowerCase());
   }
   if (f.unread) add('c.last_customer_seq > coalesce(r.last_read_seq, 0)');
+  if (f.sla?.length) {
+    // One IN list over sla_status, so SQLite seeks conv_ws_sla (workspace_id, sla_status, sla_due_at, id);
+    // "breaching soon" adds 'ok' rows and keeps those due within the hour (checked on the index entry).
+    // likelihood() tells the planner these rows are few: seek them and sort, rather than walk the whole
+    // workspace in the sort's index order looking for matches.
+    const soon = f.sla.includes('breaching_soon');
+    const statuses = new Set<string>(f.sla.filter((s) => s !== 'breaching_soon'));
+    const okSoonOnly = soon && !statuses.has('ok');
+    if (soon) statuses.add('warning').add('ok');
+    add(`likelihood(c.sla_status IN (${[...statuses].map(() => '?').join(', ')}), 0.05)`, ...statuses);
+    if (okSoonOnly) add(`(c.sla_status <> 'ok' OR c.sla_due_at <= ?)`, (f.now ?? Date.now()) + BREACHING_SOON_MS);
+  }
+  // escalated_at > 0 (not IS NOT NULL) is a range the planner seeks on conv_ws_escalated.
+  if (f.escalated !== undefined) add(f.escalated ? 'likelihood(c.escalated_at > 0, 0.05)' : 'c.escalated_at IS NULL');
+  if (f.flagged !== undefined) add('c.flagged = ?', f.flagged ? 1 : 0);
+  // Archived conversations are closed ones: testing status first means SQLite's deferred seek reads the
+  // table row (for archived_at, in no index) only for closed rows; the others stay on the index entry.
+  if (f.archived === true) add('c.archived_at IS NOT NULL');
+  else if (f.archived === false || !f.q) add("(c.status <> 'closed' OR c.archived_at IS NULL)");
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
   if (f.closedAfter !== undefined) add('c.closed_at > ?', f.closedAfter);
@@ -142,7 +176,7 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
 
   const page = scope.prepare(
-    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key,
+    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key, coalesce(c.sla_due_at, 9007199254740991) AS sla_key,
        ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, ct.avatar_url AS contact_avatar_url,
        coalesce(r.last_read_seq, 0) AS last_read_seq,
        (SELECT count(*) FROM message_search m WHERE m.conversation_id = c.id AND m.inbound = 1 AND m.seq > coalesce(r.last_read_seq, 0)) AS unread_count
@@ -158,12 +192,16 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   // Counts per status for the same filter (the status filter itself excluded, so tabs can show them all).
   // Parameters are numbered: ?1 the workspace, ?2 the caller, then the conditions' own in order.
   const needsReads = !!f.unread;
+  // With a selective SLA/escalation filter, grouping by `+c.status` (not an indexed column) stops SQLite
+  // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated
+  // seek only the matching ones.
+  const groupBy = f.sla?.length || f.escalated ? '+c.status' : 'c.status';
   const countPart = (alt: Clause | null) => ({
     sql: `SELECT c.status, count(*) AS n FROM conversations c
        ${f.q ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
        ${needsReads ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
      WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(shared)}${alt ? ` AND ${alt.sql}` : ''}
-     GROUP BY c.status`,
+     GROUP BY ${groupBy}`,
     params: [...params(shared), ...(alt?.params ?? [])],
   });
   const parts = visible.length ? visible.map(countPart) : [countPart(null)];
@@ -210,6 +248,12 @@ export function toListItem(r: Record<string, unknown>) {
     lastMessageDirection: (r.last_message_direction as string | null) ?? null,
     lastMessageAuthorType: (r.last_message_author_type as string | null) ?? null,
     waitingSince: (r.waiting_since as number | null) ?? null,
+    slaStatus: (r.sla_status as 'ok' | 'warning' | 'breached' | null) ?? null,
+    slaDueAt: (r.sla_due_at as number | null) ?? null,
+    escalationLevel: (r.escalation_level as number | null) ?? null,
+    escalatedAt: (r.escalated_at as number | null) ?? null,
+    flagged: Number(r.flagged ?? 0) === 1,
+    archivedAt: (r.archived_at as number | null) ?? null,
     messageCount: r.message_count as number,
     seq: r.seq as number,
     unreadCount: Number(r.unread_count ?? 0),

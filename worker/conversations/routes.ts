@@ -11,7 +11,7 @@ import { Problem } from '../http/problem';
 import { Cursor, Limit, TagName } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
-import { listConversations } from './list';
+import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
 import { conversationStub, startConversation } from './service';
 import type { ConversationPatch } from './state';
@@ -47,8 +47,14 @@ const ListQuery = v.object({
   updatedBefore: time,
   closedAfter: time,
   contactId: v.optional(v.string()),
+  /** SLA state: breached, warning, breaching_soon (warning, or due within the hour), ok; comma lists allowed. */
+  sla: csv(SLA_FILTERS, 'sla'),
+  escalated: v.optional(v.picklist(['true', 'false'])),
+  flagged: v.optional(v.picklist(['true', 'false'])),
+  /** Archived conversations are left out unless archived=true or `q` searches. */
+  archived: v.optional(v.picklist(['true', 'false'])),
   q: v.optional(v.pipe(v.string(), v.maxLength(500))),
-  sort: v.optional(v.picklist(['recent', 'oldest', 'priority', 'waiting', 'channel', 'assignee']), 'recent'),
+  sort: v.optional(v.picklist(['recent', 'oldest', 'priority', 'waiting', 'channel', 'assignee', 'sla']), 'recent'),
   cursor: Cursor,
   limit: Limit,
 });
@@ -67,6 +73,8 @@ const PatchBody = v.pipe(
     subject: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(300)))),
     closingNote: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
     summary: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
+    /** Set or clear the flag an AI alert rule or an escalation raised. */
+    flagged: v.optional(v.boolean()),
   }),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
@@ -121,11 +129,25 @@ async function visible(c: Context<AppEnv>, id: string) {
 
 conversationRoutes.get(
   '/conversations',
-  describeRoute({ tags: ['conversations'], summary: 'List and search conversations', description: 'Filters combine with AND. `q` accepts words, "quoted phrases", phone:, email:, assigned:, tag:, channel:, status:.' }),
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'List and search conversations',
+    description:
+      'Filters combine with AND. `q` accepts words, "quoted phrases", phone:, email:, assigned:, tag:, channel:, status:. Archived conversations are left out unless `archived=true` or `q` is given. `sort=sla`: earliest SLA deadline first.',
+  }),
   valid('query', ListQuery),
   async (c) => {
     const q = c.req.valid('query');
-    const result = await listConversations(c.get('scope'), c.get('principal'), { ...q, unread: q.unread === 'true', limit: q.limit ?? 50 });
+    const bool = (x: 'true' | 'false' | undefined) => (x === undefined ? undefined : x === 'true');
+    const result = await listConversations(c.get('scope'), c.get('principal'), {
+      ...q,
+      unread: q.unread === 'true',
+      escalated: bool(q.escalated),
+      flagged: bool(q.flagged),
+      archived: bool(q.archived),
+      sla: q.sla as SlaFilter[] | undefined,
+      limit: q.limit ?? 50,
+    });
     return c.json(result);
   },
 );
@@ -168,7 +190,7 @@ conversationRoutes.get('/conversations/:id', describeRoute({ tags: ['conversatio
 
 conversationRoutes.patch(
   '/conversations/:id',
-  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note' }),
+  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag' }),
   valid('json', PatchBody),
   async (c) => {
     const p = c.get('principal');

@@ -42,6 +42,7 @@ const TYPES: Record<number, string> = {
   409: 'conflict',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
+  422: 'unprocessable',
   429: 'too-many-requests',
 };
 
