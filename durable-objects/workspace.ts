@@ -36,7 +36,7 @@ export type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Conversation }
   | { t: 'presence'; userId: string; name: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }
   | { t: 'pong' };
 
 /** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
@@ -149,6 +149,13 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /** The tabs (connection ids) an agent has open here: AgentDO checks its own list against it. */
+  /** A personal notification (escalation, AI alert) to one agent's open tabs; their AgentDO feed keeps it for later. */
+  pushNotification(userId: string, n: { kind: 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }): number {
+    const sockets = this.ctx.getWebSockets(userId);
+    for (const ws of sockets) send(ws, { t: 'notification', ...n });
+    return sockets.length;
+  }
+
   liveConnections(userId: string): string[] {
     return this.ctx
       .getWebSockets(userId)

@@ -6,6 +6,7 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { agentStub } from '../../worker/routing/stubs';
 import { addMember, call, eventually, newWorkspace, visitor, visitorConversation, visitorSays, webchatInbox } from '../helpers';
+import { openSocket } from '../sockets';
 import { bumpVersion, eventsOf, insertPath, insertPolicy, projected, stateOf, stateWhen, stubOf } from './do-fixtures';
 
 const manager = (ws: { userId: string }) => ({ type: 'agent' as const, id: ws.userId, name: 'Manager' });
@@ -41,6 +42,9 @@ describe('escalation paths in the ConversationDO', () => {
         },
       ],
     });
+    // The watcher has the app open: the notification reaches their tab live, not only their feed.
+    const watcherTab = await openSocket(`/api/live?access_token=${watcher.token}`);
+    await watcherTab.next((f) => f.t === 'hello');
     const conv = await visitorConversation(inbox.websiteToken, 'Hello? My key code does not work');
     // The real alarms: breach at ~1 s, level 1 at once, level 2 400 ms later.
     const done = await stateWhen(ws, conv.id, (c) => c.escalation?.level === 2, 10_000);
@@ -77,6 +81,9 @@ describe('escalation paths in the ConversationDO', () => {
     expect(routed.data).toMatchObject({ trigger: 'transfer', assigneeId: senior.userId, note: 'Escalated: L2' });
 
     // The notification is in the watcher's AgentDO feed; the e-mail was recorded by the sandbox.
+    const pushed = await watcherTab.next((f) => f.t === 'notification' && f.kind === 'escalation');
+    expect(pushed).toMatchObject({ conversationId: conv.id, title: 'Escalated: L1' });
+    watcherTab.close();
     const feed = await agentStub(env, ws.workspaceId, watcher.userId).notifications({ limit: 10 });
     expect(feed.items.find((n) => n.kind === 'escalation')).toMatchObject({ conversationId: conv.id, title: 'Escalated: L1' });
     const mail = await env.DB.prepare(`SELECT headers FROM sandbox_outbound WHERE workspace_id = ? AND purpose = 'notify'`).bind(ws.workspaceId).first<{ headers: string }>();
