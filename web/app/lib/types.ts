@@ -4,6 +4,21 @@ import type { Attachment, Conversation, ConversationEvent, Message, Priority, St
 import type { ServerFrame, Viewer } from '../../../worker/conversations/socket-protocol';
 
 export type { Attachment, Conversation, ConversationEvent, Message, Priority, Status, ServerFrame, Viewer };
+export type {
+  AlertAction,
+  AlertCondition,
+  AlertRule,
+  AutoStatusSettings,
+  EscalationAction,
+  EscalationLevel,
+  EscalationPath,
+  EscalationState,
+  EscalationTrigger,
+  SlaPolicy,
+  SlaState,
+  SlaStatus,
+  SlaTarget,
+} from '../../../worker/sla/model';
 
 export interface ContactRef {
   id: string;
@@ -40,6 +55,14 @@ export type ListItem = Pick<
 > & {
   unreadCount: number;
   contact?: ContactRef | null;
+  // SLA and escalation columns of the list (issue 6); absent on servers or rows from before them.
+  slaStatus?: 'ok' | 'warning' | 'breached' | null;
+  /** The running clock's deadline (what the row's countdown shows); null while paused or met. */
+  slaDueAt?: number | null;
+  escalationLevel?: number | null;
+  escalatedAt?: number | null;
+  flagged?: boolean;
+  archivedAt?: number | null;
 };
 
 export interface Counts {
@@ -60,7 +83,8 @@ export interface ListPage {
 export type ThreadMessage = Omit<Message, 'attachments'> & {
   attachments: (Attachment & { url?: string })[];
   /** Set on messages this tab sent that the server has not confirmed. */
-  local?: 'sending' | 'failed';
+  /** 'locked': refused because another agent holds the reply lock; waits for "Send anyway". */
+  local?: 'sending' | 'failed' | 'locked';
   localError?: string;
 };
 

@@ -5,7 +5,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { api, errorText } from '../lib/api';
 import { startOfDay } from '../lib/format';
 import { load, save } from '../lib/storage';
-import type { BulkResult, Counts, ListItem, ListPage } from '../lib/types';
+import type { BulkResult, Conversation, Counts, ListItem, ListPage } from '../lib/types';
 import { filters, route, type Filters, type View } from './route';
 import { channels, me, myId, teams, usersById } from './session';
 import { toast } from './toast';
@@ -40,6 +40,9 @@ export function apiQuery(view: View, f: Filters): ApiQuery {
   if (from !== null) q.updatedAfter = String(from);
   if (f.q.trim()) q.q = f.q.trim();
   if (f.status !== 'all') q.status = f.status;
+  if (f.sla) q.sla = f.sla;
+  if (f.escalated) q.escalated = 'true';
+  if (f.flagged) q.flagged = 'true';
   // Channel and assignee orders are applied here over the loaded rows (the API orders by activity).
   q.sort = f.sort === 'channel' || f.sort === 'assignee' ? 'recent' : f.sort;
   return q;
@@ -78,6 +81,9 @@ function comparator(sort: Filters['sort']): (a: ListItem, b: ListItem) => number
       return (a, b) => (a.waitingSince ?? Number.MAX_SAFE_INTEGER) - (b.waitingSince ?? Number.MAX_SAFE_INTEGER) || (a.id < b.id ? -1 : 1);
     case 'channel':
       return (a, b) => a.channel.localeCompare(b.channel) || byActivityDesc(a, b);
+    case 'sla':
+      // Soonest deadline first (overdue ones lead); rows without a running clock last.
+      return (a, b) => (a.slaDueAt ?? Number.MAX_SAFE_INTEGER) - (b.slaDueAt ?? Number.MAX_SAFE_INTEGER) || byActivityDesc(a, b);
     case 'assignee': {
       const name = (id: string | null) => (id ? (usersById.value.get(id)?.name ?? '~') : '~~');
       return (a, b) => name(a.assigneeId).localeCompare(name(b.assigneeId)) || byActivityDesc(a, b);
@@ -101,6 +107,12 @@ export function matches(item: ListItem, q: ApiQuery): boolean {
   if (q.tag && !q.tag.split(',').every((t) => item.tags.includes(t.toLowerCase()))) return false;
   if (q.unread === 'true' && !(item.unreadCount > 0)) return false;
   if (q.updatedAfter && item.updatedAt <= Number(q.updatedAfter)) return false;
+  if (q.sla === 'breached' && item.slaStatus !== 'breached') return false;
+  if (q.sla === 'warning' && item.slaStatus !== 'warning') return false;
+  // Breaching soon = warning, or running and due within the hour (the server's definition may be wider; its answer wins on reload).
+  if (q.sla === 'breaching_soon' && !(item.slaStatus === 'warning' || (item.slaStatus === 'ok' && item.slaDueAt != null && item.slaDueAt - Date.now() < 3_600_000))) return false;
+  if (q.escalated === 'true' && !(item.escalationLevel != null || item.escalatedAt != null)) return false;
+  if (q.flagged === 'true' && !item.flagged) return false;
   return true;
 }
 
@@ -309,6 +321,9 @@ export async function refreshCounts(): Promise<void> {
     ['mine', { assignee: 'me' }],
     ['unassigned', { assignee: 'unassigned' }],
     ['unread', { unread: 'true' }],
+    ['sla:breaching_soon', { sla: 'breaching_soon' }],
+    ['sla:breached', { sla: 'breached' }],
+    ['escalated', { escalated: 'true' }],
     ...teams.value.map((t): [string, ApiQuery] => [`team:${t.id}`, { teamId: t.id }]),
     ...channels.value.map((c): [string, ApiQuery] => [`channel:${c}`, { channel: c }]),
     ['list', { ...listQuery.value }],
@@ -419,8 +434,24 @@ export function onConversationChange(fn: ChangeListener): void {
   changeListeners.push(fn);
 }
 
+/**
+ * The list's SLA/escalation columns from a full conversation (live frames and the thread carry
+ * `sla` and `escalation`, list rows `slaStatus`, `slaDueAt`…). Only what the sender included.
+ */
+export function slaColumns(c: { sla?: Conversation['sla']; escalation?: Conversation['escalation']; flagged?: boolean }): Partial<ListItem> {
+  const out: Partial<ListItem> = {};
+  if (c.sla !== undefined) Object.assign(out, { slaStatus: c.sla?.status ?? null, slaDueAt: c.sla?.dueAt ?? null });
+  if (c.escalation !== undefined) {
+    const live = c.escalation && !c.escalation.resolvedAt ? c.escalation : null;
+    Object.assign(out, { escalationLevel: live ? live.level : null, escalatedAt: live ? live.startedAt : null });
+  }
+  if (c.flagged !== undefined) out.flagged = c.flagged;
+  return out;
+}
+
 /** A changed conversation from anywhere (poll or live frame): notify listeners, then merge. */
 export function conversationChanged(item: Partial<ListItem> & { id: string }, source: 'poll' | 'live'): void {
+  if ('sla' in item || 'escalation' in item) item = { ...item, ...slaColumns(item as Partial<Conversation>) };
   const previous = knownItems.get(item.id);
   if (previous && item.updatedAt !== undefined && previous.updatedAt === item.updatedAt && previous.seq === item.seq && previous.unreadCount === (item.unreadCount ?? previous.unreadCount)) return;
   const merged = { ...previous, ...dropUndefined(item) } as ListItem;

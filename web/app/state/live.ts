@@ -7,14 +7,16 @@ import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import type { ListItem } from '../lib/types';
 import { conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCountsSoon } from './inbox';
 import { threadId } from './thread';
-import { notify } from './notify';
+import { notify, syncServerNotifications } from './notify';
+import { toast } from './toast';
+import { api, errorText } from '../lib/api';
 import { me, myId, presence, presenceKnown, type Presence } from './session';
 
 type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Partial<ListItem> & { id: string; lastCustomerSeq?: number } }
   | { t: 'presence'; userId: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }
   | { t: 'pong' };
 
 export const liveState = signal<SocketState>('stopped');
@@ -61,6 +63,8 @@ export function startLive(): void {
           return;
         case 'notification':
           notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() });
+          // The personal feed has the fuller entry (who transferred it, their note): fetch it shortly.
+          if (frame.kind === 'assigned') setTimeout(() => void syncServerNotifications(), 1500);
           return;
       }
     },
@@ -80,12 +84,28 @@ function withUnread(c: Partial<ListItem> & { id: string; lastCustomerSeq?: numbe
   return newer ? { ...c, unreadCount: (prev?.unreadCount ?? 0) + 1 } : c;
 }
 
-/** Tell the server this tab is in use (presence), at most once a minute. */
+/**
+ * Tell the server this tab is in use (presence), at most once a minute; while we show as away (idle),
+ * activity goes within seconds so the agent comes back online. Only a frame that went out counts.
+ */
 let lastActive = 0;
 function active(): void {
-  if (Date.now() - lastActive < 60_000) return;
-  lastActive = Date.now();
-  socket?.send({ t: 'active' });
+  const away = presence.value[myId.value] === 'away';
+  if (!away && Date.now() - lastActive < 60_000) return;
+  if (away && Date.now() - lastActive < 10_000) return;
+  if (socket?.send({ t: 'active' })) lastActive = Date.now();
+}
+
+/** The user's own away/online choice (PUT /api/me/presence); the live socket confirms it to everyone. */
+export async function setMyPresence(status: 'online' | 'away'): Promise<void> {
+  try {
+    const res = await api<{ status: Presence }>('/me/presence', { method: 'PUT', json: { status } });
+    presence.value = { ...presence.value, [myId.value]: res.status };
+    if (res.status === 'online') lastActive = Date.now();
+    toast(res.status === 'away' ? 'You are away: no new conversations are routed to you' : 'You are online', 'success');
+  } catch (err) {
+    toast(`Could not change your status: ${errorText(err)}`, 'error');
+  }
 }
 for (const type of ['keydown', 'pointerdown', 'focus']) window.addEventListener(type, active, { passive: true, capture: true });
 

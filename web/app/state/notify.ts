@@ -1,14 +1,18 @@
 // The notification centre: new conversations and assignments, from the live socket (or derived from
 // polling without it), with optional browser notifications and a sound, plus the unread tab title.
 import { computed, effect, signal } from '@preact/signals';
+import { api } from '../lib/api';
 import { load, save } from '../lib/storage';
 import { unreadTotal } from './inbox';
 import { me } from './session';
 
 export interface AppNotification {
   id: string;
-  kind: 'assigned' | 'new_conversation';
-  conversationId: string;
+  /** The server's personal feed adds other kinds (e.g. routing, SLA alerts). */
+  kind: 'assigned' | 'new_conversation' | (string & {});
+  conversationId: string | null;
+  /** The entry's id in the server feed (GET /api/me/notifications), once known. */
+  serverId?: number;
   title: string;
   body: string;
   at: number;
@@ -33,7 +37,10 @@ export const notifications = signal<AppNotification[]>([]);
 export const unseen = computed(() => notifications.value.filter((n) => !n.read).length);
 
 effect(() => {
-  if (me.value) notifications.value = load<AppNotification[]>(key(), []);
+  if (me.value) {
+    notifications.value = load<AppNotification[]>(key(), []);
+    void syncServerNotifications();
+  }
 });
 
 export function notify(n: Omit<AppNotification, 'id' | 'read'>): void {
@@ -43,7 +50,9 @@ export function notify(n: Omit<AppNotification, 'id' | 'read'>): void {
   notifications.value = [item, ...notifications.value].slice(0, 50);
   save(key(), notifications.value);
   const p = prefs.value;
-  if (n.kind === 'assigned' ? !p.assigned : !p.newConversation) return;
+  // Escalations and AI alerts always ask for attention; the other kinds follow the agent's preferences.
+  const wanted = n.kind === 'assigned' ? p.assigned : n.kind === 'new_conversation' ? p.newConversation : true;
+  if (!wanted) return;
   if (p.sound) chime();
   if (p.browser && 'Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
     try {
@@ -59,9 +68,53 @@ export function notify(n: Omit<AppNotification, 'id' | 'read'>): void {
 }
 
 export function markAllSeen(): void {
+  const unreadOnServer = notifications.value.some((n) => n.serverId !== undefined && !n.read);
   notifications.value = notifications.value.map((n) => ({ ...n, read: true }));
   save(key(), notifications.value);
+  if (unreadOnServer) void api('/me/notifications/read', { json: {} }).catch(() => {});
 }
+
+interface ServerNotification {
+  id: number;
+  kind: string;
+  conversationId: string | null;
+  title: string;
+  body: string;
+  at: number;
+  readAt: number | null;
+}
+
+/**
+ * Merge the personal feed the server keeps (AgentDO: assignments, transfers with their note) into the
+ * centre: an entry replaces the local one for the same event (same kind and conversation, within a
+ * minute), so a transfer reads "Alex transferred a conversation to you" rather than "Assigned to you".
+ */
+export async function syncServerNotifications(): Promise<void> {
+  if (!me.value) return;
+  let items: ServerNotification[];
+  try {
+    items = (await api<{ items: ServerNotification[] }>('/me/notifications', { query: { limit: 30 } })).items;
+  } catch {
+    return; // the local centre still works
+  }
+  let list = notifications.value;
+  let fresh = 0;
+  for (const s of [...items].reverse()) {
+    const item: AppNotification = { id: `srv:${s.id}`, serverId: s.id, kind: s.kind, conversationId: s.conversationId, title: s.title, body: s.body, at: s.at, read: s.readAt !== null };
+    const at = list.findIndex((x) => x.serverId === s.id || (x.serverId === undefined && x.kind === s.kind && x.conversationId === s.conversationId && Math.abs(x.at - s.at) < 60_000));
+    if (at >= 0) list = list.map((x, i) => (i === at ? { ...item, read: item.read || x.read } : x));
+    else {
+      list = [item, ...list];
+      if (!item.read) fresh++;
+    }
+  }
+  notifications.value = list.sort((a, b) => b.at - a.at).slice(0, 50);
+  save(key(), notifications.value);
+  // Only news chimes: not what was already waiting when the app opened.
+  if (fresh && synced && prefs.value.sound && prefs.value.assigned) chime();
+  synced = true;
+}
+let synced = false;
 
 export function clearNotifications(): void {
   notifications.value = [];

@@ -78,6 +78,7 @@ export const SORTS = [
   { key: 'waiting', label: 'Longest waiting' },
   { key: 'channel', label: 'Channel' },
   { key: 'assignee', label: 'Assignee' },
+  { key: 'sla', label: 'SLA due' },
 ] as const;
 export type SortKey = (typeof SORTS)[number]['key'];
 
@@ -100,6 +101,10 @@ export interface Filters {
   time: string;
   sort: SortKey;
   q: string;
+  /** SLA filter (issue 6): '' | breaching_soon | warning | breached. */
+  sla: string;
+  escalated: boolean;
+  flagged: boolean;
 }
 
 export const filters = computed<Filters>(() => {
@@ -116,6 +121,9 @@ export const filters = computed<Filters>(() => {
     time: q.get('time') ?? '',
     sort: (SORTS.some((s) => s.key === sort) ? sort : 'recent') as SortKey,
     q: q.get('q') ?? '',
+    sla: q.get('sla') ?? '',
+    escalated: q.get('escalated') === 'true',
+    flagged: q.get('flagged') === 'true',
   };
 });
 

@@ -6,7 +6,7 @@ import { api, ApiError, errorText } from '../lib/api';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
 import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
-import { patchItem, refreshCountsSoon, setMarkedUnread } from './inbox';
+import { patchItem, refreshCountsSoon, setMarkedUnread, slaColumns } from './inbox';
 import { me, myId } from './session';
 import { toast } from './toast';
 
@@ -229,13 +229,14 @@ function applyEvent(e: WireEvent): void {
   addSystemEvents([e]);
 }
 
-function setConversation(c: Conversation): void {
+export function setConversation(c: Conversation): void {
   const prev = conversation.value;
   if (!prev || prev.id !== c.id) return;
   conversation.value = { ...prev, ...c, contact: prev.contact };
   const { id, status, priority, assigneeId, teamId, tags, snoozeUntil, lastActivityAt, lastMessagePreview, seq, updatedAt, waitingSince, subject } = c;
-  patchItem(id, { status, priority, assigneeId, teamId, tags, snoozeUntil, lastActivityAt, lastMessagePreview, seq, updatedAt, waitingSince, subject, unreadCount: 0 } as Partial<ListItem>);
+  patchItem(id, { status, priority, assigneeId, teamId, tags, snoozeUntil, lastActivityAt, lastMessagePreview, seq, updatedAt, waitingSince, subject, unreadCount: 0, ...slaColumns(c) } as Partial<ListItem>);
 }
+
 
 function addMessage(m: ThreadMessage): void {
   const list = messages.value;
@@ -309,7 +310,8 @@ function newClientId(): string {
 }
 
 /** Optimistic send: the message shows at once, the server confirms it (or it is marked failed). */
-export function send(text: string, note: boolean, attachments: Attachment[] = []): void {
+/** `force`: send even though another agent holds the reply lock (the user confirmed). */
+export function send(text: string, note: boolean, attachments: Attachment[] = [], force = false): void {
   const id = threadId.value;
   const conv = conversation.value;
   const user = me.value?.user;
@@ -338,33 +340,43 @@ export function send(text: string, note: boolean, attachments: Attachment[] = []
   persistOutbox(id);
   arrivals.value++;
   stopTyping();
-  void deliver(id, local);
+  void deliver(id, local, 0, force);
 }
 
-async function deliver(id: string, m: ThreadMessage, attempt = 0): Promise<void> {
+async function deliver(id: string, m: ThreadMessage, attempt = 0, force = false): Promise<void> {
   try {
     const res = await api<{ message: ThreadMessage }>(`/conversations/${id}/messages`, {
-      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId },
+      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId, ...(force ? { force: true } : {}) },
     });
     if (threadId.value !== id) return;
     addMessage(res.message);
   } catch (err) {
     if (threadId.value !== id) return;
     if (err instanceof ApiError && err.retryable && attempt < 2) {
-      setTimeout(() => void deliver(id, m, attempt + 1), 1000 * 2 ** attempt);
+      setTimeout(() => void deliver(id, m, attempt + 1, force), 1000 * 2 ** attempt);
+      return;
+    }
+    // Reply lock: another agent is writing a reply; the message waits for "Send anyway" (force).
+    const lock = err instanceof ApiError && err.status === 409 ? err.field('force') : undefined;
+    if (lock !== undefined) {
+      const holder = /^(.*) \([^)]*\) holds/.exec(lock)?.[1] ?? 'Another agent';
+      outbox.value = outbox.value.map((x) => (x.externalId === m.externalId ? { ...x, local: 'locked', localError: `${holder} is replying` } : x));
       return;
     }
     outbox.value = outbox.value.map((x) => (x.externalId === m.externalId ? { ...x, local: 'failed', localError: errorText(err) } : x));
   }
 }
 
-export function retrySend(clientId: string): void {
+export function retrySend(clientId: string, force = false): void {
   const id = threadId.value;
   const m = outbox.value.find((x) => x.externalId === clientId);
   if (!id || !m) return;
   outbox.value = outbox.value.map((x) => (x.externalId === clientId ? { ...x, local: 'sending', localError: undefined } : x));
-  void deliver(id, m);
+  void deliver(id, m, 0, force);
 }
+
+/** Another agent holding the reply lock (typing a reply, not a note) in the open thread, if any. */
+export const replyLockHolder = computed(() => otherViewers.value.find((v) => v.typing && !v.note) ?? null);
 
 export function discardSend(clientId: string): void {
   dropLocal(clientId);

@@ -8,7 +8,7 @@ import { api, errorText } from '../lib/api';
 import { fileSize, until } from '../lib/format';
 import type { Attachment, SavedReply } from '../lib/types';
 import { loadDraft, saveDraft, searchSavedReplies } from '../state/drafts';
-import { conversation, noteTyping, send, stopTyping } from '../state/thread';
+import { conversation, noteTyping, replyLockHolder, send, stopTyping } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { MOD } from './Shortcuts';
@@ -167,7 +167,17 @@ export function Composer({ conversationId }: { conversationId: string }) {
     } else insertText(`${/\s$/.test(el.value.slice(0, el.selectionStart ?? 0)) ? '' : '\n\n'}${body}`);
   }
 
-  function submit() {
+  /** Reply lock: while another agent types a reply, sending asks first ("Send anyway" sends with force). */
+  const lockConfirm = useSignal(false);
+  const holder = replyLockHolder.value;
+  const confirming = lockConfirm.value && !!holder && !note.value;
+
+  function submit(force = false) {
+    if (!force && !note.value && replyLockHolder.value) {
+      lockConfirm.value = true;
+      return;
+    }
+    lockConfirm.value = false;
     const body = text.value.trim();
     const files = uploads.value;
     if (files.some((u) => !u.done && !u.error)) {
@@ -176,7 +186,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     }
     const attachments = files.filter((u) => u.done).map((u) => u.done!);
     if (!body && attachments.length === 0) return;
-    send(body, note.value, attachments);
+    send(body, note.value, attachments, force);
     text.value = '';
     uploads.value = [];
     picker.value = null;
@@ -313,6 +323,24 @@ export function Composer({ conversationId }: { conversationId: string }) {
         aria-controls={picker.value ? 'saved-replies' : undefined}
         aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
       />
+      {holder && !isNote ? (
+        <div class={`reply-lock${confirming ? ' confirming' : ''}`} role={confirming ? 'alert' : 'status'} data-testid="reply-lock">
+          <Icon name="alert" size={13} />
+          <span>
+            <strong>{holder.name}</strong> is replying{confirming ? '. Send yours anyway?' : ''}
+          </span>
+          {confirming ? (
+            <>
+              <button type="button" class="btn btn-sm btn-primary" onClick={() => submit(true)}>
+                Send anyway
+              </button>
+              <button type="button" class="btn btn-sm" onClick={() => (lockConfirm.value = false)}>
+                Cancel
+              </button>
+            </>
+          ) : null}
+        </div>
+      ) : null}
       {missing.value.length ? (
         <p class="composer-missing" role="status">
           <Icon name="alert" size={13} /> No value for {missing.value.map((f) => `{{${f}}}`).join(', ')}: fill {missing.value.length === 1 ? 'it' : 'them'} in before sending.

@@ -16,6 +16,9 @@ import { Icon } from '../ui/Icon';
 import { Dropdown } from '../ui/Popover';
 import { BulkBar } from './BulkBar';
 import { focusRow } from './keyboard';
+import { RowSlaTimer } from './SlaTimer';
+
+const SLA_FILTER_LABEL: Record<string, string> = { breaching_soon: 'Breaching soon', warning: 'SLA warning', breached: 'SLA breached' };
 
 export const ROW_HEIGHT = 78;
 const OVERSCAN = 8;
@@ -24,6 +27,9 @@ function viewTitle(): string {
   const r = route.value;
   if (r.name !== 'inbox') return 'Conversations';
   const v = r.view;
+  const f = filters.value;
+  if (v.kind === 'all' && f.sla) return SLA_FILTER_LABEL[f.sla] ?? 'SLA';
+  if (v.kind === 'all' && f.escalated) return 'Escalated';
   switch (v.kind) {
     case 'mine':
       return 'Mine';
@@ -76,6 +82,9 @@ function ListHeader() {
   if (f.tag) chips.push(['tag', 'Tag', f.tag]);
   if (f.time) chips.push(['time', 'Updated', TIME_RANGES.find((t) => t.key === f.time)?.label ?? f.time]);
   if (f.unread && view.kind !== 'unread') chips.push(['unread', 'Only', 'unread']);
+  if (f.sla) chips.push(['sla', 'SLA', SLA_FILTER_LABEL[f.sla] ?? f.sla]);
+  if (f.escalated) chips.push(['escalated', 'Only', 'escalated']);
+  if (f.flagged) chips.push(['flagged', 'Only', 'flagged']);
 
   const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
   const total = counts.value ? (f.status === 'all' ? counts.value.all : (counts.value as unknown as Record<string, number>)[f.status]) : undefined;
@@ -157,7 +166,7 @@ function ListHeader() {
               </button>
             </span>
           ))}
-          <button type="button" class="link" onClick={() => navigate(withParams({ assignee: null, channel: null, team: null, priority: null, tag: null, time: null, unread: null, q: null }))}>
+          <button type="button" class="link" onClick={() => navigate(withParams({ assignee: null, channel: null, team: null, priority: null, tag: null, time: null, unread: null, q: null, sla: null, escalated: null, flagged: null }))}>
             Clear all
           </button>
         </div>
@@ -187,7 +196,7 @@ function FilterMenu() {
   const r = route.value;
   const view = r.name === 'inbox' ? r.view : { kind: 'all' as const };
   const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
-  const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : ''].filter(Boolean).length;
+  const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
   return (
     <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters (${active} active)` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
       {() => (
@@ -275,8 +284,25 @@ function FilterMenu() {
               ))}
             </select>
           </label>
+          <label class="field">
+            <span>SLA</span>
+            <select value={f.sla} onChange={(e) => set('sla', e.currentTarget.value || null)}>
+              <option value="">Any SLA state</option>
+              {Object.entries(SLA_FILTER_LABEL).map(([k, l]) => (
+                <option key={k} value={k}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
           <label class="check-field">
             <input type="checkbox" checked={f.unread} onChange={(e) => set('unread', e.currentTarget.checked ? 'true' : null)} /> Only unread
+          </label>
+          <label class="check-field">
+            <input type="checkbox" checked={f.escalated} onChange={(e) => set('escalated', e.currentTarget.checked ? 'true' : null)} /> Only escalated
+          </label>
+          <label class="check-field">
+            <input type="checkbox" checked={f.flagged} onChange={(e) => set('flagged', e.currentTarget.checked ? 'true' : null)} /> Only flagged
           </label>
         </form>
       )}
@@ -510,6 +536,20 @@ function RowView({ item, index, total, active, isSelected, selecting, unread, is
               <span class="sr-only">{PRIORITY_LABEL[item.priority]} priority</span>
             </span>
           ) : null}
+          {item.flagged ? (
+            <span class="row-flagged" title="Flagged">
+              <Icon name="bell" size={13} />
+              <span class="sr-only">, flagged</span>
+            </span>
+          ) : null}
+          {item.escalationLevel != null || item.escalatedAt != null ? (
+            <span class="row-escalated" title={`Escalated${item.escalationLevel ? ` (level ${item.escalationLevel})` : ''}`}>
+              <Icon name="alert" size={12} />
+              {item.escalationLevel ? <span aria-hidden="true">L{item.escalationLevel}</span> : null}
+              <span class="sr-only">, escalated{item.escalationLevel ? ` to level ${item.escalationLevel}` : ''}</span>
+            </span>
+          ) : null}
+          <RowSlaTimer item={item} />
           <time class="row-time" dateTime={new Date(item.lastActivityAt).toISOString()}>
             {relativeTime(item.lastActivityAt)}
           </time>

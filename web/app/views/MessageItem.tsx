@@ -9,6 +9,7 @@ import { discardSend, retrySend } from '../state/thread';
 import { teamsById, userName } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
+import { RoutedDetails, routedLine } from './RoutedDetail';
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
 
@@ -109,6 +110,16 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
               Discard
             </button>
           </div>
+        ) : m.local === 'locked' ? (
+          <div class="msg-failed msg-locked" role="alert">
+            <Icon name="alert" size={14} /> Not sent — {m.localError ?? 'another agent is replying'}. Send anyway?
+            <button type="button" class="link" onClick={() => retrySend(m.externalId!, true)}>
+              Send anyway
+            </button>
+            <button type="button" class="link" onClick={() => discardSend(m.externalId!)}>
+              Discard
+            </button>
+          </div>
         ) : m.local === 'sending' ? (
           <div class="msg-status">
             <Icon name="clock" size={13} /> Sending…
@@ -153,8 +164,61 @@ function describe(e: ConversationEvent): string | null {
       if ('contactId' in d) parts.push('merged the contact');
       return parts.length ? `${who} ${parts.join(' and ')}` : null;
     }
+    case 'conversation.routed':
+      return routedLine(e);
+    // SLA, escalation and AI alert activity (issue 6). The data shapes are read defensively: older
+    // events or a newer server may carry fewer fields.
+    case 'sla.applied':
+      return d.policyName ? `SLA policy “${String(d.policyName)}” applied` : d.policyId === null ? 'SLA policy removed' : 'SLA policy applied';
+    case 'sla.met':
+      return `${slaTarget(d.target)} target met${typeof d.late === 'boolean' && d.late ? ' (late)' : ''}`;
+    case 'sla.warning':
+      return `${slaTarget(d.target)} due soon${typeof d.dueAt === 'number' ? ` — deadline ${clockTime(d.dueAt)}` : ''}`;
+    case 'sla.breached':
+      return `${slaTarget(d.target)} SLA breached${typeof d.dueAt === 'number' ? ` — was due ${clockTime(d.dueAt)}` : ''}`;
+    case 'escalation.started': {
+      const trigger = ESCALATION_TRIGGER[String(d.trigger)] ?? '';
+      return `${e.actor?.type !== 'agent' ? 'Escalated' : `${who} escalated the conversation`}${d.pathName ? ` on “${String(d.pathName)}”` : ''}${trigger ? ` (${trigger})` : ''}${d.reason ? `: ${String(d.reason)}` : ''}`;
+    }
+    case 'escalation.level': {
+      // Prefer what each action did (results: {type, ok, detail}); fall back to what the level was set to do.
+      const results = Array.isArray(d.results) ? (d.results as { ok?: boolean; detail?: string }[]).filter((r) => r && r.detail).map((r) => (r.ok === false ? `${r.detail} (failed)` : String(r.detail))) : [];
+      const actions = results.length ? results : Array.isArray(d.actions) ? (d.actions as { type?: string }[]).map(actionText).filter(Boolean) : [];
+      return `Escalation level ${d.level ?? '?'}${d.name ? ` (${String(d.name)})` : ''} ran${actions.length ? `: ${actions.join(', ')}` : ''}`;
+    }
+    case 'escalation.resolved':
+      return `${who} resolved the escalation${d.note ? `: ${String(d.note)}` : ''}`;
+    case 'alert.fired': {
+      const reasons = Array.isArray(d.reasons) ? (d.reasons as unknown[]).map(String) : [];
+      return `AI alert “${String(d.ruleName ?? 'rule')}” fired${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
+    }
     default:
       return null;
+  }
+}
+
+const SLA_TARGET: Record<string, string> = { firstResponse: 'First response', nextResponse: 'Next response', resolution: 'Resolution' };
+function slaTarget(t: unknown): string {
+  return SLA_TARGET[String(t)] ?? 'SLA';
+}
+const ESCALATION_TRIGGER: Record<string, string> = { breach: 'SLA breach', vip: 'VIP contact', alert: 'AI alert', manual: 'manual' };
+
+function actionText(a: { type?: string; [k: string]: unknown }): string {
+  switch (a.type) {
+    case 'reassign':
+      return a.to === 'agent' ? `reassigned to ${userName(String(a.userId))}` : a.to === 'team' ? `moved to ${teamsById.value.get(String(a.teamId))?.name ?? 'a team'}` : 'sent to the escalation queue';
+    case 'notify':
+      return 'notified';
+    case 'raise_priority':
+      return a.to ? `priority raised to ${String(a.to)}` : 'priority raised';
+    case 'add_tags':
+      return `tagged ${((a.tags as string[]) ?? []).join(', ')}`;
+    case 'flag':
+      return 'flagged';
+    case 'workflow':
+      return 'workflow started';
+    default:
+      return '';
   }
 }
 
@@ -162,11 +226,12 @@ export function SystemLine({ e }: { e: ConversationEvent }) {
   const text = describe(e);
   if (!text) return null;
   return (
-    <div class="sys" role="note">
+    <div class={`sys${e.type === 'conversation.routed' ? ' sys-routed' : ''}`} role="note">
       <span>{text}</span>
       <time dateTime={new Date(e.at).toISOString()} title={fullDateTime(e.at)}>
         {clockTime(e.at)}
       </time>
+      {e.type === 'conversation.routed' ? <RoutedDetails e={e} /> : null}
     </div>
   );
 }

@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { channelLabel } from '../lib/format';
 import { location$, query } from '../lib/router';
 import { navCounts } from '../state/inbox';
-import { liveState } from '../state/live';
+import { liveState, setMyPresence } from '../state/live';
 import { KB_PATH, route, type View } from '../state/route';
 import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
@@ -14,11 +14,18 @@ import { Dropdown, MenuItem } from '../ui/Popover';
 import { NotificationBell } from './Notifications';
 import { showShortcuts } from './Shortcuts';
 
+/** SLA views count what still needs work: open and pending (snoozed and resolved ones wait anyway). */
+function slaCount(c: { open: number; pending: number } | undefined): number | undefined {
+  return c ? c.open + c.pending : undefined;
+}
+
 export function Nav({ onNavigate }: { onNavigate?: () => void }) {
   const r = route.value;
   const view: View | null = r.name === 'inbox' ? r.view : null;
   const status = query.value.get('status') ?? 'open';
   const time = query.value.get('time') ?? '';
+  const sla = query.value.get('sla') ?? '';
+  const escalated = query.value.get('escalated') === 'true';
   const c = navCounts.value;
   const same = (v: View) => !!view && view.kind === v.kind && JSON.stringify(view) === JSON.stringify(v);
 
@@ -60,6 +67,12 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {item('/inbox/mine?status=pending', 'Awaiting customer', <span class="nav-dot" />, c.mine?.pending, isMine && status === 'pending', true)}
           {item('/inbox/unassigned', 'Unassigned', <Icon name="userPlus" />, c.unassigned?.open, same({ kind: 'unassigned' }))}
           {item('/inbox/unread?status=all', 'Unread', <Icon name="eyeOff" />, c.unread ? c.unread.open + c.unread.pending : undefined, same({ kind: 'unread' }))}
+        </ul>
+        <h2 class="nav-heading">SLA</h2>
+        <ul class="nav-list">
+          {item('/inbox?status=all&sla=breaching_soon&sort=sla', 'Breaching soon', <span class="nav-dot sla-dot-warning" />, slaCount(c['sla:breaching_soon']), isAll && sla === 'breaching_soon')}
+          {item('/inbox?status=all&sla=breached&sort=sla', 'Breached', <span class="nav-dot sla-dot-breached" />, slaCount(c['sla:breached']), isAll && sla === 'breached')}
+          {item('/inbox?status=all&escalated=true', 'Escalated', <Icon name="alert" />, slaCount(c.escalated), isAll && escalated)}
         </ul>
         {teams.value.length ? (
           <>
@@ -110,6 +123,18 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {(close) => (
             <div role="menu" aria-label="Account">
               <div class="menu-note">{me.value?.user.email}</div>
+              {liveState.value === 'live' ? (
+                <MenuItem
+                  role="menuitemcheckbox"
+                  checked={presence.value[myId.value] === 'away'}
+                  onSelect={() => {
+                    close();
+                    void setMyPresence(presence.value[myId.value] === 'away' ? 'online' : 'away');
+                  }}
+                >
+                  Away (no new conversations)
+                </MenuItem>
+              ) : null}
               <MenuItem
                 onSelect={() => {
                   close();

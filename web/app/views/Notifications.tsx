@@ -1,17 +1,23 @@
 // The notification centre: a bell with the unseen count and the latest notifications.
 import { relativeTime } from '../lib/format';
 import { navigate } from '../lib/router';
-import { clearNotifications, markAllSeen, notifications, unseen } from '../state/notify';
+import { useEffect } from 'preact/hooks';
+import { clearNotifications, markAllSeen, notifications, syncServerNotifications, unseen } from '../state/notify';
 import { Icon } from '../ui/Icon';
-import { Dropdown } from '../ui/Popover';
+import { Dropdown, openMenu } from '../ui/Popover';
 
 export function NotificationBell() {
   const n = unseen.value;
+  // Opening the centre brings in the server's feed (assignments and transfers made while this tab slept).
+  const open = openMenu.value === 'notifications';
+  useEffect(() => {
+    if (open) void syncServerNotifications();
+  }, [open]);
   return (
     <Dropdown
       id="notifications"
       class="btn-icon bell"
-      title={n ? `Notifications, ${n} new` : 'Notifications'}
+      title={n ? `Notifications, ${n > 9 ? '9+' : n} new` : 'Notifications'}
       align="left"
       wide
       label={
@@ -47,10 +53,10 @@ export function NotificationBell() {
                     onClick={() => {
                       close();
                       markAllSeen();
-                      navigate(`/inbox/conversations/${x.conversationId}`);
+                      if (x.conversationId) navigate(`/inbox/conversations/${x.conversationId}`);
                     }}
                   >
-                    <Icon name={x.kind === 'assigned' ? 'user' : 'chat'} />
+                    <Icon name={x.kind === 'assigned' ? (/transferred/.test(x.title) ? 'users' : 'user') : x.kind === 'new_conversation' ? 'chat' : 'bell'} />
                     <span class="notif-text">
                       <strong>{x.title}</strong>
                       {x.body ? <span>{x.body}</span> : null}

@@ -27,6 +27,7 @@ const GROUPS: [string, [string, string][]][] = [
       ['A', 'Assign'],
       ['S', 'Snooze'],
       ['T', 'Tags'],
+      ['Shift T', 'Transfer to an agent or team'],
       ['P', 'Priority'],
       [`${MOD} Enter`, 'Send'],
       ['/', 'Insert a saved reply (in the composer)'],

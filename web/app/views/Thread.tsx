@@ -10,7 +10,7 @@ import { assistant, loadAssistant, setAssistantActive } from '../state/assistant
 import { setMarkedUnread } from '../state/inbox';
 import { noteSelfAssign } from '../state/live';
 import { listHref } from '../state/route';
-import { activeUsers, myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
+import { myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
 import {
   allMessages,
   arrivals,
@@ -41,6 +41,10 @@ import { Dropdown, MenuItem } from '../ui/Popover';
 import { Composer } from './Composer';
 import { MessageItem, SystemLine } from './MessageItem';
 import { snoozePresets, toLocalInput } from './snooze';
+import { AgentPicker } from './AgentPicker';
+import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
+import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
+import { ThreadSlaTimer } from './SlaTimer';
 
 export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
   useEffect(() => {
@@ -109,7 +113,22 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             {c.subject ? <> · {c.subject}</> : null}
             <span class={`status status-${c.status}`}>{STATUS_LABEL[c.status]}</span>
             {c.status === 'snoozed' && c.snoozeUntil ? <span class="muted">until {until(c.snoozeUntil)}</span> : null}
+            <ThreadSlaTimer sla={c.sla} />
+            {c.escalation && !c.escalation.resolvedAt ? (
+              <span class="pill pill-escalated" title={`${c.escalation.pathName}: ${c.escalation.reason}`}>
+                Escalated{c.escalation.level ? ` · L${c.escalation.level}` : ''}
+              </span>
+            ) : null}
+            {c.flagged ? (
+              <span class="pill pill-flagged">
+                Flagged
+                <button type="button" class="pill-x" aria-label="Clear flag" title="Clear flag" onClick={() => void patchConversation({ flagged: false }, 'Flag cleared')}>
+                  ✕
+                </button>
+              </span>
+            ) : null}
           </p>
+          <EscalateDialog />
         </div>
         <Viewers />
         {live !== 'live' && live !== 'stopped' ? (
@@ -118,6 +137,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
           </span>
         ) : null}
         <AssistantControl />
+        <BotTakeover />
         <SnoozeMenu />
         <span class="split-btn">
         {c.status === 'closed' ? (
@@ -205,6 +225,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
           )}
         </Dropdown>
         <TagsMenu current={c.tags} />
+        <TransferButton />
       </div>
     </header>
   );
@@ -225,51 +246,32 @@ function Viewers() {
 }
 
 export function AssignMenu({ current, label }: { current: string | null; label: string }) {
-  const filter = useSignal('');
-  const assign = (id: string | null, close: () => void) => {
+  const assign = (id: string | null, close: () => void, name?: string) => {
     close();
     if (id === myId.value) noteSelfAssign(conversation.value!.id);
-    void patchConversation({ assigneeId: id }, id ? `Assigned to ${userName(id)}` : 'Unassigned');
+    void patchConversation({ assigneeId: id }, id ? `Assigned to ${name ?? userName(id)}` : 'Unassigned');
   };
   return (
-    <Dropdown id="assign" class="btn btn-sm btn-ghost" hint="Assign (A)" label={<>{current ? <Avatar name={label} seed={current} size={18} presence={presenceOf(current)} /> : <Icon name="userPlus" size={15} />} <span class="sr-only">Assignee: </span><span class="lbl">{label}</span></>}>
-      {(close) => {
-        const f = filter.value.trim().toLowerCase();
-        const list = activeUsers.value.filter((u) => !f || u.name.toLowerCase().includes(f) || u.email.includes(f));
-        return (
-          <div class="picker">
-            <label class="sr-only" for="assign-filter">
-              Find an agent
-            </label>
-            <input id="assign-filter" class="picker-search" placeholder="Find an agent…" value={filter.value} onInput={(e) => (filter.value = e.currentTarget.value)} onKeyDown={(e) => {
-              if (e.key === 'Enter' && list[0]) assign(list[0].id, close);
-            }} />
-            <div role="menu" aria-label="Assign to">
-              {current !== myId.value ? (
-                <MenuItem onSelect={() => assign(myId.value, close)}>
-                  <Icon name="user" /> Assign to me
-                </MenuItem>
-              ) : null}
-              {current ? (
-                <MenuItem onSelect={() => assign(null, close)}>
-                  <Icon name="x" /> Unassign
-                </MenuItem>
-              ) : null}
-              <div class="menu-sep" />
-              {list.map((u) => (
-                <MenuItem key={u.id} role="menuitemradio" checked={current === u.id} onSelect={() => assign(u.id, close)}>
-                  <Avatar name={u.name} seed={u.id} size={22} presence={presenceOf(u.id)} />
-                  <span class="picker-name">
-                    {u.name}
-                    <small>{presenceOf(u.id) ? { online: 'Online', away: 'Away', offline: 'Offline' }[presenceOf(u.id)!] : u.role}</small>
-                  </span>
-                </MenuItem>
-              ))}
-              {list.length === 0 ? <div class="menu-note">No agent matches.</div> : null}
-            </div>
+    <Dropdown id="assign" class="btn btn-sm btn-ghost" hint="Assign (A)" wide label={<>{current ? <Avatar name={label} seed={current} size={18} presence={presenceOf(current)} /> : <Icon name="userPlus" size={15} />} <span class="sr-only">Assignee: </span><span class="lbl">{label}</span></>}>
+      {(close) => (
+        <div class="picker">
+          {/* The agent picker (presence, load, skills; GET /api/agents) with its own search and arrow keys. */}
+          <AgentPicker id="assign" selected={current} label="Assign to" onPick={(a) => assign(a.userId, close, a.name)} />
+          <div class="menu-sep" />
+          <div role="menu" aria-label="Quick assign">
+            {current !== myId.value ? (
+              <MenuItem onSelect={() => assign(myId.value, close)}>
+                <Icon name="user" /> Assign to me
+              </MenuItem>
+            ) : null}
+            {current ? (
+              <MenuItem onSelect={() => assign(null, close)}>
+                <Icon name="x" /> Unassign
+              </MenuItem>
+            ) : null}
           </div>
-        );
-      }}
+        </div>
+      )}
     </Dropdown>
   );
 }
@@ -418,7 +420,7 @@ function AssistantControl() {
       <span class="ai-state" title={a.reason ? `Reason: ${a.reason.replace(/_/g, ' ')}` : undefined}>
         <Icon name="sparkle" size={13} /> <span class="lbl">{label}</span>
       </span>
-      <button type="button" class="btn btn-sm btn-ghost" onClick={() => void setAssistantActive(c.id, !active)}>
+      <button type="button" class="btn btn-sm btn-ghost" onClick={() => void (active ? takeOver(c.id) : setAssistantActive(c.id, true))}>
         {active ? 'Take over' : 'Resume AI'}
       </button>
     </span>
@@ -443,6 +445,24 @@ function MoreMenu() {
           >
             <Icon name="eyeOff" /> Mark unread
           </MenuItem>
+          <MenuItem
+            onSelect={() => {
+              close();
+              escalateFor.value = c.id;
+            }}
+          >
+            <Icon name="alert" /> Escalate…
+          </MenuItem>
+          {c.flagged ? (
+            <MenuItem
+              onSelect={() => {
+                close();
+                void patchConversation({ flagged: false }, 'Flag cleared');
+              }}
+            >
+              <Icon name="bell" /> Clear flag
+            </MenuItem>
+          ) : null}
           <MenuItem
             onSelect={() => {
               close();
