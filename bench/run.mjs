@@ -3,8 +3,9 @@
 // round trip, (c) conversation list latency over 100k conversations; figures go to bench/results/latest.json.
 //
 // It then adds (d) suggestions on thread open over 10k KB articles, (e) signed webhook → agent socket
-// and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents.
-// Options: --only a,b,c,d,e,f   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents, (g) SLA
+// breach lateness over 10,000 conversations with live deadlines and what the idle objects cost.
+// Options: --only a,b,c,d,e,f,g   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -21,6 +22,7 @@ import { ms, rate, round, table } from './lib/stats.mjs';
 import { throughput } from './throughput.mjs';
 import { ingestBench } from './ingest.mjs';
 import { routingBench, routingRows } from './routing.mjs';
+import { slaBench, slaRows } from './sla.mjs';
 import { suggestionsBench, suggestionsRows } from './suggestions.mjs';
 import { createWorkspace } from './workspace.mjs';
 
@@ -29,7 +31,7 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
@@ -128,6 +130,10 @@ try {
     log('(f) routing: 1,000 arrivals at once over 200 agents');
     results.f = await routingBench({ port: port + 41, log });
   }
+  if (only.has('g')) {
+    log('(g) SLA timers: 10,000 conversations with live first-response deadlines');
+    results.g = await slaBench({ port: port + 51, log });
+  }
 } catch (err) {
   failed = true;
   console.error(`\nbenchmark failed: ${err?.stack ?? err}`);
@@ -176,6 +182,7 @@ if (results.e) {
   rows.push(['    bare DO floor (same run); ingest ÷ floor', `${rate(t.probePerSecond)}; ${(t.ingestedPerSecond / t.probePerSecond).toFixed(2)}×`, '', '']);
 }
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
+if (results.g) rows.push(...slaRows(results.g));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);
 console.log('(local wrangler dev: absolute figures depend on the machine; the (b) ratio is the steadier signal)');
 // The load average before the run is other people's work; during the run the bench itself adds ~2.

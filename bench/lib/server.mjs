@@ -49,6 +49,8 @@ export async function start({ port, persistTo, appDir }) {
   return {
     origin: server.origin,
     output: server.output,
+    /** wrangler's pid, which is also the process group of wrangler and workerd (spawned detached). */
+    pid: server.child.pid,
     /** Stop the server and wait (up to 15 s, then SIGKILL) until the process group has exited. */
     stop() {
       stopped ??= (async () => {
