@@ -125,7 +125,8 @@ function conditions(p: Principal, f: ListFilters): Clause[] {
   // Archived conversations are closed ones: testing status first means SQLite's deferred seek reads the
   // table row (for archived_at, in no index) only for closed rows; the others stay on the index entry.
   if (f.archived === true) add('c.archived_at IS NOT NULL');
-  else if (f.archived === false || !f.q) add("(c.status <> 'closed' OR c.archived_at IS NULL)");
+  // A status filter without 'closed' needs no archive test at all.
+  else if ((f.archived === false || !f.q) && (!f.status?.length || f.status.includes('closed'))) add("(c.status <> 'closed' OR c.archived_at IS NULL)");
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
   if (f.closedAfter !== undefined) add('c.closed_at > ?', f.closedAfter);

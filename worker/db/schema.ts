@@ -218,10 +218,11 @@ export const conversations = sqliteTable(
     // Every list index ends with the id tie-break of the keyset order, so pages come straight off the
     // index without a sort; the team index carries assignee_id so staff counts never read the table.
     index('conv_ws_recent').on(t.workspaceId, t.lastActivityAt, t.id),
-    index('conv_ws_status_recent').on(t.workspaceId, t.status, t.lastActivityAt, t.id),
+    // archived_at rides along so the default "not archived" filter and per-status counts stay on the index.
+    index('conv_ws_status_recent').on(t.workspaceId, t.status, t.lastActivityAt, t.id, t.archivedAt),
     index('conv_ws_status_priority').on(t.workspaceId, t.status, t.priorityRank, t.lastActivityAt, t.id),
     index('conv_ws_assignee_status').on(t.workspaceId, t.assigneeId, t.status, t.lastActivityAt, t.id),
-    index('conv_ws_team_status').on(t.workspaceId, t.teamId, t.status, t.lastActivityAt, t.id, t.assigneeId),
+    index('conv_ws_team_status').on(t.workspaceId, t.teamId, t.status, t.lastActivityAt, t.id, t.assigneeId, t.archivedAt),
     index('conv_ws_team_priority').on(t.workspaceId, t.teamId, t.status, t.priorityRank, t.lastActivityAt, t.id),
     index('conv_ws_channel_status').on(t.workspaceId, t.channel, t.status, t.lastActivityAt, t.id),
     index('conv_ws_inbox').on(t.workspaceId, t.inboxId, t.lastActivityAt, t.id),
