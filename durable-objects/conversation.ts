@@ -71,6 +71,8 @@ export interface IncomingMessage {
   /** The agent sending through the API: refused unless their role may see this conversation (one call, not two). */
   viewer?: Pick<Principal, 'workspaceId' | 'userId' | 'role' | 'teamIds'>;
   createdAt?: number;
+  /** Imported history (the demo seed, migrations): the conversation is dated by this message's createdAt, so SLA clocks count from then. */
+  history?: boolean;
 }
 
 export type UpdateResult = { ok: true; conversation: Conversation } | { ok: false; field: string; message: string };
@@ -122,7 +124,7 @@ export class ConversationDO extends DurableObject<Env> {
    * whoever claimed the contact's thread pointer, the first message to arrive creates the conversation.
    */
   async receive(init: NewConversation, input: IncomingMessage, reopenWindowMs: number): Promise<MessageResult> {
-    if (!this.#state) this.#commit(createConversation(init, Date.now(), input.author));
+    if (!this.#state) this.#commit(createConversation(init, historyAt(input, Date.now()), input.author));
     return this.addMessage(input, reopenWindowMs);
   }
 
@@ -182,7 +184,7 @@ export class ConversationDO extends DurableObject<Env> {
       state,
       { id: message.id, direction: message.direction, authorType: message.authorType, text: message.text, isInternalNote: isNote, hasAttachments: message.attachments.length > 0 },
       message.seq,
-      now,
+      historyAt(input, now),
       input.author,
     );
     this.#commit(transition, message);
@@ -882,3 +884,8 @@ export function visitorView(c: Conversation): VisitorConversation {
 }
 
 export type { ServerFrame, Viewer };
+
+/** When a message happened to its conversation: its own createdAt for imported history, else now. */
+function historyAt(input: IncomingMessage, now: number): number {
+  return input.history && input.createdAt !== undefined ? Math.min(input.createdAt, now) : now;
+}

@@ -1,13 +1,17 @@
 // The demo workspace `npm start` seeds (development only): a manager, two staff, two teams, a web
-// chat inbox and a few others, ~50 contacts and 100 conversations across states, with messages.
+// chat inbox and a few others, ~50 contacts and 100 conversations across states, with messages
+// dated over the past weeks, then SLA policies, escalation paths, AI alert rules, auto-status and
+// routing (worker/dev/seed-automation.ts), then a few guests writing in now that trip them.
 // Everything goes through the same paths real traffic takes, so the DOs and D1 agree.
 import { createWorkspace } from '../auth/routes';
 import { hashPassword } from '../auth/password';
+import type { Priority } from '../conversations/model';
 import { conversationStub, deliverInbound } from '../conversations/service';
 import type { ConversationPatch } from '../conversations/state';
 import { encryptJson } from '../crypto/secrets';
 import { newId } from '../db/ids';
 import { seedChannels } from '../ingest/demo-seed';
+import { seedAutomation } from './seed-automation';
 
 export const DEMO = {
   workspace: 'Casa Azul Rentals',
@@ -53,6 +57,119 @@ const REPLIES = [
 ];
 const FOLLOW_UPS = ['Great, thank you!', 'Perfect 👍', 'Still not working…', 'Ok, and what about parking?', 'Thanks a lot!'];
 const TAGS = ['booking', 'billing', 'maintenance', 'vip', 'pets', 'check-in', 'refund'];
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/**
+ * Marks a message as imported history: the ConversationDO dates the conversation by its createdAt
+ * (created, last activity, customer waiting since), so SLA clocks count from then. Live traffic is
+ * never marked: a provider's old timestamp must not backdate a conversation.
+ */
+const HISTORY = { history: true };
+
+type Status = NonNullable<ConversationPatch['status']>;
+/** Every ninth demo contact is a VIP (tag 'vip'): the VIP policy, escalation path and routing rule apply to them. */
+const vipContact = (i: number) => i % 9 === 0;
+/** How a demo conversation stands now: its status and when (before now) its messages were written. */
+interface Story {
+  status: Status;
+  priority?: Priority;
+  replied: boolean;
+  followUp: boolean;
+  /** The guest's first message, this long ago. */
+  openedAgo: number;
+  /** Our reply, this long after the first message. */
+  repliedAfter: number;
+  /** The guest's follow-up, this long ago. */
+  followUpAgo: number;
+}
+
+/**
+ * Conversations staged so that, the moment the policies apply, the app shows every SLA state on the
+ * around-the-clock policies (business-hours ones depend on when you start): contacts 0, 9, 18, … are VIPs
+ * (VIP policy: first response 15 min, resolution 4 h, warning at 75 %).
+ */
+const STAGED: Record<number, Omit<Story, 'followUpAgo' | 'followUp'>> = {
+  // VIP guest waiting 40 min for a first answer: breached (the breach escalation starts).
+  50: { status: 'open', priority: 'normal', replied: false, openedAgo: 40 * MIN, repliedAfter: 0 },
+  // Urgent, answered, open 3 h 05 min of the 4 h resolution target: warning.
+  51: { status: 'open', priority: 'urgent', replied: true, openedAgo: 3 * HOUR + 5 * MIN, repliedAfter: 8 * MIN },
+  // An e-mail nobody answered for six days: breached (first response and resolution, business hours).
+  53: { status: 'open', priority: 'normal', replied: false, openedAgo: 6 * DAY, repliedAfter: 0 },
+  // Our reply has been the last word for 30 h: auto-status moves it to pending.
+  55: { status: 'open', priority: 'normal', replied: true, openedAgo: 31 * HOUR, repliedAfter: 40 * MIN },
+  // Pending and quiet for four days: auto-closed with the friendly closing message.
+  56: { status: 'pending', priority: 'normal', replied: true, openedAgo: 4 * DAY + 2 * HOUR, repliedAfter: HOUR },
+  // VIP, answered, 3 h 20 min into the 4 h resolution target: warning.
+  59: { status: 'open', priority: 'normal', replied: true, openedAgo: 3 * HOUR + 20 * MIN, repliedAfter: 6 * MIN },
+  // VIP who wrote 6 min ago: on track; turns amber at 11¼ min and red at 15 while you watch.
+  68: { status: 'open', priority: 'normal', replied: false, openedAgo: 6 * MIN, repliedAfter: 0 },
+};
+
+/**
+ * When a demo conversation's messages were written (times are relative: the demo always looks current).
+ * `fast`: urgent or VIP, on the 15 min / 4 h policies: kept recent, so breaches stay the staged few.
+ */
+function storyOf(n: number, status: Status, replied: boolean, followUp: boolean, fast: boolean, rand: () => number): Story {
+  const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo));
+  const staged = STAGED[n];
+  if (staged) return { ...staged, followUp: false, followUpAgo: 0 };
+  const openedAgo =
+    n < 50
+      ? between(3 * DAY, 24 * DAY)
+      : status === 'closed'
+        ? between(DAY, 3 * DAY)
+        : status === 'pending'
+          ? between(2 * HOUR, 2 * DAY)
+          : status === 'snoozed'
+            ? between(HOUR, 30 * HOUR)
+            : !replied
+              ? between(3 * MIN, fast ? 10 * MIN : 40 * MIN)
+              : fast
+                ? between(30 * MIN, 2 * HOUR)
+                : followUp
+                  ? between(HOUR, 6 * HOUR)
+                  : between(HOUR, 20 * HOUR);
+  const repliedAfter = Math.min(between(3 * MIN, 30 * MIN), Math.floor(openedAgo / 3));
+  const sinceReply = openedAgo - repliedAfter;
+  // An open conversation's follow-up is recent (the guest waits on us now); elsewhere anywhere after our reply.
+  const followUpAgo = status === 'open' ? Math.min(between(5 * MIN, fast ? 15 * MIN : 50 * MIN), Math.floor(sinceReply / 2)) : Math.floor(sinceReply * (0.2 + 0.6 * rand()));
+  return { status, replied, followUp, openedAgo, repliedAfter, followUpAgo };
+}
+
+/** Guests who write in while the demo starts, after the automation is in place: alerts, escalations and routing act on them. */
+export const LIVE_GUESTS: { name: string; channel: string; tags: string[]; script: { from: 'guest' | 'agent'; text: string }[] }[] = [
+  {
+    name: 'Isabel Fernández',
+    channel: 'webchat',
+    tags: ['vip'],
+    script: [{ from: 'guest', text: 'Hi, this is Isabel again — we arrive on Friday with the whole family. Could you arrange an early check-in for us?' }],
+  },
+  {
+    name: 'Thomas Becker',
+    channel: 'email',
+    tags: [],
+    script: [{ from: 'guest', text: 'This is unacceptable. The apartment was filthy and nobody answers. I want a full refund or I will file a chargeback.' }],
+  },
+  {
+    name: 'Lucía Romero',
+    channel: 'whatsapp',
+    tags: [],
+    script: [{ from: 'guest', text: 'Quiero un reembolso ya. Si no me contestáis hoy hablaré con mi abogado.' }],
+  },
+  {
+    name: 'Emma Johansson',
+    channel: 'sms',
+    tags: [],
+    script: [
+      { from: 'guest', text: 'Everything is perfect, thank you so much! The view is amazing.' },
+      { from: 'agent', text: 'So glad you like it, Emma! Enjoy your stay.' },
+      { from: 'guest', text: 'The heating does not seem to work tonight and it is quite cold in the bedroom.' },
+    ],
+  },
+];
 
 export interface SeedResult {
   created: boolean;
@@ -145,10 +262,29 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
     const external = inbox.channel === 'email' ? email : inbox.channel === 'webchat' ? `anon:demo-${i}` : phone;
     contacts.push({ id, name, inbox });
     contactStmts.push(
-      env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, tags) VALUES (?, ?, ?, ?, ?, ?)`).bind(id, ws, name, email, phone, JSON.stringify(i % 9 === 0 ? ['vip'] : [])),
+      env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, tags) VALUES (?, ?, ?, ?, ?, ?)`).bind(id, ws, name, email, phone, JSON.stringify(vipContact(i) ? ['vip'] : [])),
       env.DB.prepare(`INSERT INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(newId('cid'), ws, id, inbox.channel, external, inbox.id),
     );
   }
+  const liveGuests = LIVE_GUESTS.map((g, i) => {
+    const id = newId('ct');
+    const inbox = inboxDefs.find((x) => x.channel === g.channel)!;
+    const email = `${g.name.split(' ')[0].toLowerCase().normalize('NFD').replace(/[^a-z]/g, '')}.live${i}@example.com`;
+    const phone = `+3461${String(2000000 + i * 7919).slice(-7)}`;
+    const external = inbox.channel === 'email' ? email : inbox.channel === 'webchat' ? `anon:demo-live-${i}` : phone;
+    contactStmts.push(
+      env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, tags) VALUES (?, ?, ?, ?, ?, ?)`).bind(id, ws, g.name, email, phone, JSON.stringify(g.tags)),
+      env.DB.prepare(`INSERT INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(
+        newId('cid'),
+        ws,
+        id,
+        inbox.channel,
+        external,
+        inbox.id,
+      ),
+    );
+    return { ...g, id, inbox };
+  });
   await env.DB.batch(contactStmts);
 
   // 100 conversations: two per contact, the older one closed; messages through the real paths.
@@ -157,6 +293,10 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
     ...DEMO.staff.map((s, i) => ({ id: staffIds[i], name: s.name })),
   ];
   const jobs: (() => Promise<void>)[] = [];
+  const now = Date.now();
+  const clock = rng(7);
+  /** Conversations still open, pending or snoozed after the seed: the automation is re-applied to them. */
+  const live: string[] = [];
   for (let n = 0; n < 100; n++) {
     const contact = contacts[n % contacts.length];
     const older = n < 50;
@@ -174,16 +314,30 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
     const replied = rand() < 0.7;
     const followUp = replied && rand() < 0.5 ? pick(FOLLOW_UPS) : null;
     const reply = pick(REPLIES);
+    const story = storyOf(n, status, replied, followUp !== null, patch.priority === 'urgent' || vipContact(n % contacts.length), clock);
+    if (story.priority) patch.priority = story.priority;
+    // Each message carries the time it was written: the conversation's history, and its SLA clocks, start then.
+    const openedAt = now - story.openedAgo;
+    const repliedAt = openedAt + story.repliedAfter;
     jobs.push(async () => {
       const target = { workspaceId: ws, contactId: contact.id, inboxId: contact.inbox.id, channel: contact.inbox.channel };
       const author = { type: 'contact' as const, id: contact.id, name: contact.name };
-      const first = await deliverInbound(env, target, { direction: 'inbound', author, text: opener, externalId: `seed-${n}-1` });
+      const by = { type: 'agent' as const, id: agent.id, name: agent.name };
+      const first = await deliverInbound(env, target, { direction: 'inbound', author, text: opener, externalId: `seed-${n}-1`, createdAt: openedAt, ...HISTORY });
       const stub = conversationStub(env, ws, first.conversationId);
-      await stub.update(patch, { type: 'agent', id: agent.id, name: agent.name });
-      if (replied) await stub.addMessage({ direction: 'outbound', author: { type: 'agent', id: agent.id, name: agent.name }, text: reply, externalId: `seed-${n}-2`, status: 'delivered' }, 0);
-      if (n % 7 === 0) await stub.addMessage({ direction: 'outbound', author: { type: 'agent', id: agent.id, name: agent.name }, text: 'Guest is a returning customer — offer the loyalty discount.', isInternalNote: true, externalId: `seed-${n}-n` }, 0);
-      if (followUp) await stub.addMessage({ direction: 'inbound', author, text: followUp, externalId: `seed-${n}-3` }, 0);
-      if (status !== 'open') await stub.update(status === 'snoozed' ? { status, snoozeUntil: Date.now() + (1 + (n % 48)) * 3600_000 } : { status }, { type: 'agent', id: agent.id, name: agent.name });
+      await stub.update(patch, by);
+      if (story.replied) {
+        await stub.addMessage({ direction: 'outbound', author: by, text: reply, externalId: `seed-${n}-2`, status: 'delivered', createdAt: repliedAt, ...HISTORY }, 0);
+      }
+      if (n % 7 === 0) {
+        const text = 'Guest is a returning customer — offer the loyalty discount.';
+        const at = (story.replied ? repliedAt : openedAt) + MIN;
+        await stub.addMessage({ direction: 'outbound', author: by, text, isInternalNote: true, externalId: `seed-${n}-n`, createdAt: at, ...HISTORY }, 0);
+      }
+      if (story.followUp) await stub.addMessage({ direction: 'inbound', author, text: followUp!, externalId: `seed-${n}-3`, createdAt: now - story.followUpAgo, ...HISTORY }, 0);
+      if (story.status === 'snoozed') await stub.update({ status: 'snoozed', snoozeUntil: Date.now() + (1 + (n % 48)) * HOUR }, by);
+      else if (story.status !== 'open') await stub.update({ status: story.status }, by);
+      if (story.status !== 'closed') live.push(first.conversationId);
     });
   }
   // The older conversation of each contact must exist (and close) before the newer one arrives.
@@ -191,6 +345,35 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
   // Those were closed moments ago, so a new message would reopen them; treat them as long past.
   await env.DB.prepare(`DELETE FROM contact_threads WHERE workspace_id = ?`).bind(ws).run();
   await runAll(jobs.slice(50), 8);
+
+  // The automation goes in after the history: a policy applied to a conversation as it stands now counts
+  // from its real start (breached if long overdue), whereas replaying weeks of history through live
+  // policies would breach and escalate every old conversation before its reply arrived.
+  const { version } = await seedAutomation(env, ws, { managerId, vipHandlerId: staffIds[0], reservationsTeamId: teamIds[0], guestCareTeamId: teamIds[1] });
+  await runAll(
+    live.map((id) => async () => {
+      await conversationStub(env, ws, id).reapplyAutomation(version);
+    }),
+    8,
+  );
+  // Guests writing in now: the VIP path, alert rules (sentiment, keywords, mood shift) and routing act on them.
+  await runAll(
+    liveGuests.map((g, i) => async () => {
+      const target = { workspaceId: ws, contactId: g.id, inboxId: g.inbox.id, channel: g.inbox.channel };
+      let conversationId: string | null = null;
+      for (const [k, line] of g.script.entries()) {
+        const externalId = `seed-live-${i}-${k}`;
+        if (line.from === 'guest') {
+          const author = { type: 'contact' as const, id: g.id, name: g.name };
+          conversationId = (await deliverInbound(env, target, { direction: 'inbound', author, text: line.text, externalId })).conversationId;
+        } else {
+          const agent = { type: 'agent' as const, id: staffIds[1], name: DEMO.staff[1].name };
+          await conversationStub(env, ws, conversationId!).addMessage({ direction: 'outbound', author: agent, text: line.text, externalId, status: 'delivered' }, 0);
+        }
+      }
+    }),
+    4,
+  );
   // Every channel: sandbox credentials and a customer writing in through the channel's own parser.
   await seedChannels(env, ws);
   return { created: true, workspaceId: ws, websiteToken: DEMO.websiteToken, logins };
