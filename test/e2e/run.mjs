@@ -191,9 +191,9 @@ describe('agent app', { timeout: 240_000 }, () => {
 
     // A opens the assign menu, Esc closes it; Esc closes the thread.
     await agentPage.keyboard.press('a');
-    await agentPage.getByRole('menu', { name: 'Assign to' }).waitFor();
+    await agentPage.getByRole('listbox', { name: 'Assign to' }).waitFor();
     await agentPage.keyboard.press('Escape');
-    await agentPage.getByRole('menu', { name: 'Assign to' }).waitFor({ state: 'detached' });
+    await agentPage.getByRole('listbox', { name: 'Assign to' }).waitFor({ state: 'detached' });
     await agentPage.keyboard.press('Escape');
     await agentPage.waitForURL(/\/inbox$/);
 

@@ -327,13 +327,14 @@ routingRoutes.post(
   async (c) => {
     const p = c.get('principal');
     const conversation = await visibleConversation(c);
+    // The assistant stops either way, even when the conversation is already yours.
+    await markAiTakenOver(c, conversation.id);
     if (conversation.assigneeId === p.userId && conversation.lastMessageAuthorType !== 'ai' && conversation.lastMessageAuthorType !== 'bot') {
       return c.json({ conversation, decision: null });
     }
     const from =
       conversation.lastMessageAuthorType === 'ai' ? 'the AI assistant' : conversation.lastMessageAuthorType === 'bot' ? 'the bot' : conversation.assigneeId ? ((await c.get('scope').find(users, conversation.assigneeId))?.name ?? null) : null;
     const decision = await workspaceStub(c.env, p.workspaceId).takeover({ conversation, by: { id: p.userId, name: p.name }, from });
-    await markAiTakenOver(c, conversation.id);
     return applyDecision(c, decision);
   },
 );
