@@ -10,6 +10,7 @@ import { canSeeConversation } from '../auth/principal';
 import type { Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
 import { newId } from '../db/ids';
+import { insertAt, positionStatements } from '../db/ordering';
 import { teams, users } from '../db/schema';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
@@ -77,9 +78,7 @@ routingRoutes.post('/routing/rules', describeRoute({ tags: ['routing'], summary:
   await checkReferences(scope, body);
   const rules = await listRules(scope);
   const id = newId('rule');
-  const position = Math.min(body.position ?? rules.length, rules.length);
-  const ordered = [...rules.map((r) => r.id)];
-  ordered.splice(position, 0, id);
+  const { position, ordered } = insertAt(rules.map((r) => r.id), id, body.position);
   await scope.d1.batch([
     scope.prepare(
       `INSERT INTO routing_rules (workspace_id, id, name, enabled, position, op, conditions, actions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -91,7 +90,7 @@ routingRoutes.post('/routing/rules', describeRoute({ tags: ['routing'], summary:
       JSON.stringify(body.conditions ?? []),
       JSON.stringify(body.actions),
     ),
-    ...positions(scope, ordered),
+    ...positionStatements(scope, 'routing_rules', ordered),
   ]);
   await routingChanged(c);
   const rule = (await listRules(scope)).find((r) => r.id === id)!;
@@ -99,9 +98,6 @@ routingRoutes.post('/routing/rules', describeRoute({ tags: ['routing'], summary:
 });
 
 /** Statements giving each rule its index as position (scope.prepare binds the workspace id as ?1). */
-function positions(scope: Scope, ids: string[]) {
-  return ids.map((ruleId, i) => scope.prepare(`UPDATE routing_rules SET position = ?2 WHERE workspace_id = ?1 AND id = ?3`, i, ruleId));
-}
 
 // Registered before /routing/rules/:id so "order" is never taken for an id.
 routingRoutes.put('/routing/rules/order', describeRoute({ tags: ['routing'], summary: 'Reorder the rules: every rule id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
@@ -111,7 +107,7 @@ routingRoutes.put('/routing/rules/order', describeRoute({ tags: ['routing'], sum
   if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
     throw Problem.badRequest('ids', 'must list every rule of the workspace exactly once');
   }
-  await scope.d1.batch(positions(scope, ids));
+  await scope.d1.batch(positionStatements(scope, 'routing_rules', ids));
   await routingChanged(c);
   return c.json({ items: await listRules(scope) });
 });

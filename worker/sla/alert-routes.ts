@@ -10,10 +10,12 @@ import type { AppEnv } from '../app-env';
 import { requireAuth, requireRole } from '../auth/middleware';
 import type { Principal } from '../auth/principal';
 import { newId } from '../db/ids';
+import { insertAt, positionStatements } from '../db/ordering';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { AlertOrderBody, AlertRuleBody, AlertRulePatch, AlertTestBody, FiredAlertsQuery, SentimentBody } from './alert-schemas';
 import { evaluateConversationAlerts } from './alerts';
+import { alertRuleOf, type AlertRuleRow } from './config';
 import { DEFAULT_AUTO_STATUS, type AlertAction, type AlertRule, type AutoStatusSettings } from './model';
 
 export const alertRoutes = new Hono<AppEnv>();
@@ -25,31 +27,11 @@ const manager = requireRole('manager');
 
 type Scope = AppEnv['Variables']['scope'];
 
-interface RuleRow {
-  id: string;
-  name: string;
-  enabled: number;
-  position: number;
-  op: string;
-  conditions: string;
-  actions: string;
-}
 
-function ruleOf(r: RuleRow): AlertRule {
-  return {
-    id: r.id,
-    name: r.name,
-    enabled: r.enabled === 1,
-    position: r.position,
-    op: r.op === 'or' ? 'or' : 'and',
-    conditions: JSON.parse(r.conditions) as AlertRule['conditions'],
-    actions: JSON.parse(r.actions) as AlertRule['actions'],
-  };
-}
 
 async function listRules(scope: Scope): Promise<AlertRule[]> {
-  const rows = await scope.prepare(`SELECT id, name, enabled, position, op, conditions, actions FROM ai_alert_rules WHERE workspace_id = ? ORDER BY position, created_at`).all<RuleRow>();
-  return (rows.results ?? []).map(ruleOf);
+  const rows = await scope.prepare(`SELECT id, name, enabled, position, op, conditions, actions FROM ai_alert_rules WHERE workspace_id = ? ORDER BY position, created_at`).all<AlertRuleRow>();
+  return (rows.results ?? []).map(alertRuleOf);
 }
 
 /** Escalation paths and users an action names must exist in this workspace; the error names the field. */
@@ -80,10 +62,6 @@ function bumpConfigVersion(scope: Scope) {
   );
 }
 
-/** Statements giving each rule its index as position (scope.prepare binds the workspace id as ?1). */
-function positions(scope: Scope, ids: string[]) {
-  return ids.map((ruleId, i) => scope.prepare(`UPDATE ai_alert_rules SET position = ?2 WHERE workspace_id = ?1 AND id = ?3`, i, ruleId));
-}
 
 // ---- rules ----
 
@@ -97,9 +75,7 @@ alertRoutes.post('/ai-alerts/rules', describeRoute({ tags: ['ai-alerts'], summar
   await checkReferences(scope, body.actions);
   const rules = await listRules(scope);
   const id = newId('alr');
-  const position = Math.min(body.position ?? rules.length, rules.length);
-  const ordered = rules.map((r) => r.id);
-  ordered.splice(position, 0, id);
+  const { position, ordered } = insertAt(rules.map((r) => r.id), id, body.position);
   await scope.d1.batch([
     scope.prepare(
       `INSERT INTO ai_alert_rules (workspace_id, id, name, enabled, position, op, conditions, actions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -111,7 +87,7 @@ alertRoutes.post('/ai-alerts/rules', describeRoute({ tags: ['ai-alerts'], summar
       JSON.stringify(body.conditions),
       JSON.stringify(body.actions),
     ),
-    ...positions(scope, ordered),
+    ...positionStatements(scope, 'ai_alert_rules', ordered),
     bumpConfigVersion(scope),
   ]);
   return c.json((await listRules(scope)).find((r) => r.id === id), 201);
@@ -125,7 +101,7 @@ alertRoutes.put('/ai-alerts/rules/order', describeRoute({ tags: ['ai-alerts'], s
   if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
     throw Problem.badRequest('ids', 'must list every rule of the workspace exactly once');
   }
-  await scope.d1.batch([...positions(scope, ids), bumpConfigVersion(scope)]);
+  await scope.d1.batch([...positionStatements(scope, 'ai_alert_rules', ids), bumpConfigVersion(scope)]);
   return c.json({ items: await listRules(scope) });
 });
 

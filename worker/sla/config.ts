@@ -45,7 +45,7 @@ type PolicyRow = {
   warning_pct: number;
 };
 type PathRow = { id: string; name: string; enabled: number; position: number; triggers: string; conditions: string; levels: string };
-type RuleRow = { id: string; name: string; enabled: number; position: number; op: string; conditions: string; actions: string };
+export type AlertRuleRow = { id: string; name: string; enabled: number; position: number; op: string; conditions: string; actions: string };
 type AutomationRow = {
   pending_after_ms: number | null;
   auto_close_after_ms: number | null;
@@ -85,7 +85,7 @@ export async function loadAutomationConfig(env: Env, workspaceId: string): Promi
     version: a?.config_version ?? 0,
     policies: (policies.results as PolicyRow[]).map(policyOf),
     paths: (paths.results as PathRow[]).map(pathOf),
-    alertRules: (rules.results as RuleRow[]).map(ruleOf),
+    alertRules: (rules.results as AlertRuleRow[]).map(alertRuleOf),
     autoStatus: a ? autoStatusOf(a) : DEFAULT_AUTO_STATUS,
     calendars,
   };
@@ -120,7 +120,8 @@ export function pathOf(r: PathRow): EscalationPath {
   };
 }
 
-function ruleOf(r: RuleRow): AlertRule {
+/** An ai_alert_rules row as the shared AlertRule (also used by the alert rules API). */
+export function alertRuleOf(r: AlertRuleRow): AlertRule {
   return {
     id: r.id,
     name: r.name,

@@ -18,6 +18,7 @@ import type { Conversation } from '../conversations/model';
 import { actorOf } from '../conversations/routes';
 import { conversationStub } from '../conversations/service';
 import { newId } from '../db/ids';
+import { positionStatements } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
@@ -51,9 +52,6 @@ type Row = Record<string, unknown>;
 const json = <T>(x: unknown): T => (typeof x === 'string' ? JSON.parse(x) : x) as T;
 
 /** Each id's index as its position (scope.prepare binds the workspace as ?1). */
-function positions(scope: WorkspaceScope, table: 'sla_policies' | 'escalation_paths', ids: string[]) {
-  return ids.map((id, i) => scope.prepare(`UPDATE ${table} SET position = ?2 WHERE workspace_id = ?1 AND id = ?3`, i, id));
-}
 
 function checkOrder(ids: string[], current: string[], what: string): void {
   if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
@@ -169,7 +167,7 @@ slaRoutes.put('/sla/policies/order', describeRoute({ tags: ['sla'], summary: 'Re
   const scope = c.get('scope');
   const { ids } = c.req.valid('json');
   checkOrder(ids, (await listPolicies(scope)).map((p) => p.id), 'policy');
-  await scope.d1.batch(positions(scope, 'sla_policies', ids));
+  await scope.d1.batch(positionStatements(scope, 'sla_policies', ids));
   await configChanged(c);
   return c.json({ items: await listPolicies(scope) });
 });
@@ -331,7 +329,7 @@ slaRoutes.put('/escalations/paths/order', describeRoute({ tags: ['escalations'],
   const scope = c.get('scope');
   const { ids } = c.req.valid('json');
   checkOrder(ids, (await listPaths(scope)).map((p) => p.id), 'path');
-  await scope.d1.batch(positions(scope, 'escalation_paths', ids));
+  await scope.d1.batch(positionStatements(scope, 'escalation_paths', ids));
   await configChanged(c);
   return c.json({ items: await listPaths(scope) });
 });
