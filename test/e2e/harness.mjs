@@ -1,8 +1,10 @@
 // Shared plumbing for the browser tests: the local server, Debian's Chromium through
 // playwright-core, API calls from Node, axe-core checks and screenshots. Every wait is bounded.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../../scripts/local-server.mjs';
@@ -43,6 +45,47 @@ export async function startHarness({ port = 8801 } = {}) {
     throw err;
   }
   return { origin: server.origin, seed: server.seed, browser, close, serverOutput: () => server.output() };
+}
+
+/**
+ * Registers the suite's before/after: the harness starts on `port` (E2E_PORT overrides it, for a port a
+ * parallel run already uses), then `setup(h)` runs; after the suite both stop. Returns the harness getter.
+ */
+export function useHarness(port, setup = async () => {}) {
+  let h = null;
+  before(async () => {
+    h = await startHarness({ port: Number(process.env.E2E_PORT ?? port) });
+    await setup(h);
+  }, { timeout: 150_000 });
+  after(async () => {
+    await h?.close();
+  });
+  return () => h;
+}
+
+/** Wait until fn() is truthy, polling; fails with `what` after `ms`. */
+export async function eventually(fn, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export function assertNoSeriousViolations(violations, screen) {
+  assert.deepEqual(violations, [], `axe found serious/critical violations on ${screen}:\n${JSON.stringify(violations, null, 2)}`);
+}
+
+/** Runs axe on the page and fails on serious or critical violations, naming the screen. */
+export async function expectAxeClean(page, screen) {
+  assertNoSeriousViolations(await axeViolations(page), screen);
 }
 
 /** A JSON API client from Node, authenticated as one demo user. */

@@ -3,8 +3,8 @@
 // and its routed event, and the reply lock's confirmation between two agents.
 // Build first (`npm run build`), then: node_modules/.bin/node test/e2e/routing.e2e.mjs
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { agentContext, apiClient, axeViolations, nonce, screenshot, startHarness, watchErrors } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const SAM = 'sam@parley.test';
@@ -17,36 +17,12 @@ let pageErrors = [];
 /** The conversation the thread scenarios share. */
 let conversationId = null;
 
-/** Wait until fn() is truthy, polling; fails with `what` after `ms`. */
-async function eventually(fn, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function assertNoSeriousViolations(violations, screen) {
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${screen}:\n${JSON.stringify(violations, null, 2)}`);
-}
-
-before(async () => {
-  h = await startHarness({ port: Number(process.env.E2E_PORT ?? 8802) });
+useHarness(8802, async (harness) => {
+  h = harness;
   manager = await apiClient(h.origin, MANAGER);
   ctx = await agentContext(h.browser, h.origin, MANAGER);
   page = await ctx.newPage();
   pageErrors = watchErrors(page);
-}, { timeout: 150_000 });
-
-after(async () => {
-  await h?.close();
 });
 
 describe('routing in the agent app', { timeout: 300_000 }, () => {
@@ -57,7 +33,7 @@ describe('routing in the agent app', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: /Waiting queue/ }).waitFor();
     await page.locator('.rt-team').first().getByLabel('Assignment mode').waitFor();
     await page.waitForTimeout(300);
-    assertNoSeriousViolations(await axeViolations(page), 'the routing page');
+    await expectAxeClean(page, 'the routing page');
     await screenshot(page, 'routing-01-page');
   });
 
@@ -84,7 +60,7 @@ describe('routing in the agent app', { timeout: 300_000 }, () => {
     await dialog.getByLabel('Message', { exact: true }).fill('Is parking included?');
     await dialog.getByRole('button', { name: 'Run test' }).click();
     await eventually(async () => !(await verdict.textContent()).includes(`Rule “${name}” matched`), 'the verdict to change');
-    assertNoSeriousViolations(await axeViolations(page), 'the rule editor');
+    await expectAxeClean(page, 'the rule editor');
     await screenshot(page, 'routing-02-editor-tester');
 
     await dialog.getByRole('button', { name: 'Save rule' }).click();
@@ -157,7 +133,7 @@ describe('routing in the agent app', { timeout: 300_000 }, () => {
     await dialog.getByLabel('Find an agent by name, skill or team').press('Enter');
     await dialog.getByText(/Agent: Sam Staff/).waitFor();
     await dialog.getByLabel('Note for the next agent (optional)').fill(note);
-    assertNoSeriousViolations(await axeViolations(page), 'the transfer dialog');
+    await expectAxeClean(page, 'the transfer dialog');
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     const line = page.locator('.sys-routed', { hasText: note });

@@ -4,7 +4,7 @@
 // Screenshots of the main screens land in test/e2e/screenshots/ (git-ignored).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { agentContext, apiClient, axeViolations, nonce, screenshot, startHarness, watchErrors } from './harness.mjs';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const SAM = 'sam@parley.test';
@@ -17,33 +17,9 @@ let pageErrors = [];
 /** The web chat conversation the widget scenario creates; later scenarios reuse it. */
 let widgetConversationId = null;
 
-/** Wait until fn() is truthy, polling; fails with `what` after `ms`. */
-async function eventually(fn, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function assertNoSeriousViolations(violations, screen) {
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${screen}:\n${JSON.stringify(violations, null, 2)}`);
-}
-
-before(async () => {
-  h = await startHarness({ port: Number(process.env.E2E_PORT ?? 8801) });
+useHarness(8801, async (harness) => {
+  h = harness;
   manager = await apiClient(h.origin, MANAGER);
-}, { timeout: 150_000 });
-
-after(async () => {
-  await h?.close();
 });
 
 describe('agent app', { timeout: 240_000 }, () => {
@@ -54,7 +30,7 @@ describe('agent app', { timeout: 240_000 }, () => {
     pageErrors = watchErrors(agentPage);
     await agentPage.goto('/');
     await agentPage.getByLabel('E-mail').waitFor();
-    assertNoSeriousViolations(await axeViolations(agentPage), 'the login screen');
+    await expectAxeClean(agentPage, 'the login screen');
     await screenshot(agentPage, '01-login');
 
     await agentPage.getByLabel('Password').fill('wrong-password');
@@ -70,7 +46,7 @@ describe('agent app', { timeout: 240_000 }, () => {
     // Counts arrive for the views.
     await eventually(async () => (await agentPage.locator('.nav-item.active .nav-count').textContent())?.trim(), 'view counts');
     await agentPage.waitForTimeout(300);
-    assertNoSeriousViolations(await axeViolations(agentPage), 'the inbox');
+    await expectAxeClean(agentPage, 'the inbox');
     await screenshot(agentPage, '02-inbox');
   });
 
@@ -83,7 +59,7 @@ describe('agent app', { timeout: 240_000 }, () => {
     await agentPage.locator('.messages .msg').first().waitFor();
     await agentPage.getByLabel('Reply', { exact: true }).waitFor();
     await agentPage.getByRole('complementary', { name: 'Contact details' }).getByText('Channels').waitFor();
-    assertNoSeriousViolations(await axeViolations(agentPage), 'the thread');
+    await expectAxeClean(agentPage, 'the thread');
     await screenshot(agentPage, '03-thread');
   });
 
@@ -330,11 +306,11 @@ describe('agent app', { timeout: 240_000 }, () => {
     assert.ok(text.includes(`<script src="${h.origin}/widget.js" data-website-token="${h.seed.websiteToken}" async></script>`), text);
     await agentPage.getByRole('button', { name: 'Reveal secret' }).click();
     await agentPage.getByText('demo-identity-secret').waitFor();
-    assertNoSeriousViolations(await axeViolations(agentPage), 'settings / inboxes');
+    await expectAxeClean(agentPage, 'settings / inboxes');
     await screenshot(agentPage, '09-settings-inboxes');
     await agentPage.goto('/settings/users');
     await agentPage.getByRole('table').waitFor();
-    assertNoSeriousViolations(await axeViolations(agentPage), 'settings / users');
+    await expectAxeClean(agentPage, 'settings / users');
     await screenshot(agentPage, '10-settings-users');
   });
 
@@ -509,7 +485,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await expectFocused(page, 'composer-input');
     await strip.getByRole('button', { name: 'Refresh suggestions' }).click();
     await eventually(async () => (await chips.count()) >= 1 && !(await strip.getAttribute('aria-busy'))?.includes('true'), 'refreshed suggestions');
-    assertNoSeriousViolations(await axeViolations(page), 'the thread with suggestions');
+    await expectAxeClean(page, 'the thread with suggestions');
     await screenshot(page, '20-suggestions');
     await strip.getByRole('button', { name: 'Dismiss suggestions' }).click();
     await eventually(async () => !(await strip.isVisible()), 'the strip to close');
@@ -568,7 +544,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Knowledge base' }).click();
     await page.waitForURL(/\/inbox\/messaging\/knowledge-base$/);
     await page.locator('.kb-item').first().waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the knowledge base');
+    await expectAxeClean(page, 'the knowledge base');
     await page.getByRole('link', { name: 'New', exact: true }).click();
     const title = `Late check-out (${nonce()})`;
     await page.getByLabel('Title').fill(title);
@@ -600,7 +576,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: /Version 2/ }).waitFor();
     await page.getByRole('button', { name: /Version 1/ }).waitFor();
     await page.locator('.diff-body ins, .diff-insert', { hasText: 'Free for VIP guests.' }).first().waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the knowledge base history');
+    await expectAxeClean(page, 'the knowledge base history');
     await screenshot(page, '23-kb-history');
     await page.getByRole('button', { name: /Version 1/ }).click();
     page.once('dialog', (d) => d.accept());
@@ -630,7 +606,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await rail.getByRole('link', { name: 'Telegram' }).waitFor();
     const sw = page.getByRole('switch', { name: 'Telegram enabled' });
     await sw.waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'settings / channels');
+    await expectAxeClean(page, 'settings / channels');
     await screenshot(page, '25-settings-channels');
     await sw.click();
     await eventually(async () => (await manager.call('/channels')).items.find((c) => c.key === 'telegram').enabled === false, 'telegram disabled');
@@ -642,7 +618,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.goto('/settings/ai');
     await page.getByLabel('Tone').waitFor();
     await page.getByLabel('Assistant mode for Website chat').waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'settings / AI');
+    await expectAxeClean(page, 'settings / AI');
     await screenshot(page, '26-settings-ai');
     await page.getByLabel('Tone').selectOption('concise');
     await page.getByRole('button', { name: 'Save reply style' }).click();
@@ -652,7 +628,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.goto('/settings/dead-letters');
     await page.getByRole('heading', { name: 'Dead letters' }).waitFor();
     await page.waitForTimeout(300);
-    assertNoSeriousViolations(await axeViolations(page), 'settings / dead letters');
+    await expectAxeClean(page, 'settings / dead letters');
   });
 
   test('the knowledge base in dark mode', { timeout: 30_000 }, async () => {
@@ -663,7 +639,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
       const first = (await manager.call('/kb/articles?status=published&limit=1')).items[0];
       await p.goto(`/inbox/messaging/knowledge-base/${first.id}`);
       await p.getByRole('textbox', { name: 'Body' }).waitFor();
-      assertNoSeriousViolations(await axeViolations(p), 'the knowledge base editor (dark)');
+      await expectAxeClean(p, 'the knowledge base editor (dark)');
       await screenshot(p, '27-kb-dark');
       assert.deepEqual(e, []);
     } finally {

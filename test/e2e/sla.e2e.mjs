@@ -7,8 +7,8 @@
 // breach and the escalation is worked and resolved from the queue; an AI alert rule is built with
 // "try it"; axe runs on the three pages (also dark and narrow).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { agentContext, apiClient, axeViolations, nonce, screenshot, startHarness, watchErrors } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const TARGET_S = 60;
@@ -25,25 +25,6 @@ const pathName = `Breach path ${run}`;
 let websiteToken;
 let conversationId = null;
 
-async function eventually(fn, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-function assertNoSeriousViolations(violations, screen) {
-  assert.deepEqual(violations, [], `axe found serious/critical violations on ${screen}:\n${JSON.stringify(violations, null, 2)}`);
-}
-
 /** A visitor writes through the widget API (a new web chat conversation on our inbox). */
 async function visitorWrites(text) {
   const s = await fetch(`${h.origin}/widget/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ websiteToken, name: `Guest ${run}` }) });
@@ -56,6 +37,14 @@ async function visitorWrites(text) {
 
 const tone = (locator) => locator.getAttribute('data-tone');
 
+/** Open a supervisor page, wait for its title and one of its sections, and run axe on it. */
+async function openPage(path, title, section, screen) {
+  await page.goto(path);
+  await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  await page.getByRole('heading', { name: section }).waitFor();
+  await expectAxeClean(page, screen);
+}
+
 /** Focus a reorderable row's handle, press Home, and wait until the server has the new order. */
 async function moveToTop(name, apiPath) {
   const handle = page.getByRole('button', { name: new RegExp(`^Reorder ${name}, position \\d+ of \\d+$`) });
@@ -65,8 +54,8 @@ async function moveToTop(name, apiPath) {
   await eventually(async () => (await manager.call(apiPath)).items[0]?.name === name, `${name} to be saved first`);
 }
 
-before(async () => {
-  h = await startHarness({ port: Number(process.env.E2E_PORT ?? 8803) });
+useHarness(8803, async (harness) => {
+  h = harness;
   manager = await apiClient(h.origin, MANAGER);
   // Our own web chat inbox, so the policy applies to this test's conversation only (before the app loads its directory).
   const inbox = await manager.call('/inboxes', { json: { channel: 'webchat', name: inboxName } });
@@ -75,18 +64,11 @@ before(async () => {
   ctx = await agentContext(h.browser, h.origin, MANAGER);
   page = await ctx.newPage();
   pageErrors = watchErrors(page);
-}, { timeout: 150_000 });
-
-after(async () => {
-  await h?.close();
 });
 
 describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
   test('the manager creates an SLA policy in the UI; the SLA page passes axe', { timeout: 60_000 }, async () => {
-    await page.goto('/inbox/messaging/sla');
-    await page.getByRole('heading', { level: 1, name: 'SLA policies' }).waitFor();
-    await page.getByRole('heading', { name: 'Auto-status' }).waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the SLA page');
+    await openPage('/inbox/messaging/sla', 'SLA policies', 'Auto-status', 'the SLA page');
 
     await page.getByRole('link', { name: 'New policy' }).click();
     const dialog = page.getByRole('dialog', { name: 'New SLA policy' });
@@ -97,7 +79,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     await dialog.getByRole('group', { name: 'Inboxes' }).getByLabel(inboxName).check();
     await dialog.getByLabel(/Business hours only/).uncheck();
     await dialog.locator('#sla-warning').fill('50');
-    assertNoSeriousViolations(await axeViolations(page), 'the SLA policy editor');
+    await expectAxeClean(page, 'the SLA policy editor');
     await screenshot(page, 'sla-01-policy-editor');
     await dialog.getByRole('button', { name: 'Create policy' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -125,7 +107,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     // Starts on an SLA breach (the default); level 1 runs at once: notify managers and the assignee, raise priority one step.
     assert.equal(await dialog.getByRole('group', { name: 'Starts on' }).getByLabel('SLA breach').isChecked(), true);
     await dialog.getByRole('group', { name: 'Priority' }).getByLabel('Normal').check();
-    assertNoSeriousViolations(await axeViolations(page), 'the escalation path editor');
+    await expectAxeClean(page, 'the escalation path editor');
     await screenshot(page, 'sla-02-path-editor');
     await dialog.getByRole('button', { name: 'Create path' }).click();
     await dialog.waitFor({ state: 'detached' });
@@ -140,10 +122,10 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     await page.goto('/inbox/messaging/escalations');
     await page.getByRole('heading', { level: 1, name: 'Escalations' }).waitFor();
     await page.locator('.mx-table, .mx-empty').first().waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the escalation queue');
+    await expectAxeClean(page, 'the escalation queue');
     await page.goto('/inbox/messaging/escalations?tab=metrics');
     await page.getByText('Escalation rate', { exact: true }).waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the escalation metrics');
+    await expectAxeClean(page, 'the escalation metrics');
   });
 
   test('a new conversation counts down green → amber → red on its row and header; "Breached" lists it', { timeout: 150_000 }, async () => {
@@ -169,7 +151,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     await headTimer.waitFor();
     assert.match(await headTimer.locator('.sr-only').textContent(), /^First response due in \d+ seconds?$/);
     assert.notEqual(await tone(headTimer), 'breached');
-    assertNoSeriousViolations(await axeViolations(page), 'the thread with an SLA countdown');
+    await expectAxeClean(page, 'the thread with an SLA countdown');
     await screenshot(page, 'sla-03-countdown');
 
     // Amber from 50 % of the target, red at the deadline (bounded waits: the target is one minute).
@@ -212,7 +194,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     await detail.getByLabel('Add a note').fill('Called the guest; late check-out approved.');
     await detail.getByRole('button', { name: 'Add note' }).click();
     await detail.locator('.mx-notes li', { hasText: 'late check-out approved' }).waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the escalation detail');
+    await expectAxeClean(page, 'the escalation detail');
     await screenshot(page, 'sla-05-escalation');
     await detail.getByLabel('Resolution note (optional)').fill('Guest happy, closing the escalation.');
     await detail.getByRole('button', { name: 'Resolve escalation' }).click();
@@ -227,10 +209,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
   });
 
   test('an AI alert rule is built in the UI with "try it"; the AI alerts page passes axe', { timeout: 60_000 }, async () => {
-    await page.goto('/inbox/messaging/ai-alerts');
-    await page.getByRole('heading', { level: 1, name: 'AI alerts' }).waitFor();
-    await page.getByRole('heading', { name: 'Recently fired' }).waitFor();
-    assertNoSeriousViolations(await axeViolations(page), 'the AI alerts page');
+    await openPage('/inbox/messaging/ai-alerts', 'AI alerts', 'Recently fired', 'the AI alerts page');
     await page.getByRole('button', { name: 'New rule' }).click();
     const dialog = page.getByRole('dialog', { name: 'New AI alert rule' });
     await dialog.waitFor();
@@ -245,7 +224,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     assert.equal(await dialog.locator('.mx-sentiments li').count(), 3);
     // The angry last message scores negative.
     assert.match(await dialog.locator('.mx-sentiments li').last().locator('.mx-score').getAttribute('class'), /neg/);
-    assertNoSeriousViolations(await axeViolations(page), 'the AI alert rule editor');
+    await expectAxeClean(page, 'the AI alert rule editor');
     await screenshot(page, 'sla-06-ai-alert');
 
     // A calm message fires nothing.
@@ -289,7 +268,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
         await p.goto(path);
         await p.getByRole('heading', { level: 1, name: heading }).waitFor();
         await p.waitForTimeout(300);
-        assertNoSeriousViolations(await axeViolations(p), `${path} (dark, narrow)`);
+        await expectAxeClean(p, `${path} (dark, narrow)`);
         const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 1, `${path} scrolls sideways on a narrow screen (${overflow}px)`);
       }

@@ -2,7 +2,7 @@
 // the split by trigger. The figures come from a pure function over episode rows, so they are unit-tested
 // without D1; escalationMetrics() reads the rows.
 import type { WorkspaceScope } from '../db/scope';
-import type { EscalationTrigger } from './model';
+import type { EscalationMetrics, EscalationTrigger } from './model';
 
 export interface EpisodeRow {
   conversationId: string;
@@ -11,24 +11,8 @@ export interface EpisodeRow {
   resolvedAt: number | null;
 }
 
-export interface EscalationMetrics {
-  from: number;
-  to: number;
-  /** Conversations active in the window (created before `to`, with activity or an escalation in it). */
-  conversations: number;
-  /** Conversations with at least one escalation started in the window. */
-  escalated: number;
-  escalationRate: number;
-  /** Episodes started in the window that are resolved. */
-  resolved: number;
-  /** Over those resolved episodes (nearest rank); null without any. */
-  timeToResolveMs: { p50: number | null; p90: number | null };
-  /** Conversations escalated more than once in the window. */
-  reEscalated: number;
-  reEscalationRate: number;
-  /** Episodes started in the window, by what started them. */
-  byTrigger: Record<EscalationTrigger, number>;
-}
+/** The metrics' shape lives with the shared types (the app imports it). */
+export type { EscalationMetrics };
 
 /** Nearest-rank percentile of sorted values (p in 0–100). */
 export function percentile(sorted: number[], p: number): number | null {

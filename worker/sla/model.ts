@@ -131,6 +131,26 @@ export interface EscalationState {
   resolvedAt: number | null;
 }
 
+/** GET /api/escalations/metrics (worker/sla/metrics.ts). */
+export interface EscalationMetrics {
+  from: number;
+  to: number;
+  /** Conversations active in the window (created before `to`, with activity or an escalation in it). */
+  conversations: number;
+  /** Conversations with at least one escalation started in the window. */
+  escalated: number;
+  escalationRate: number;
+  /** Episodes started in the window that are resolved. */
+  resolved: number;
+  /** Over those resolved episodes (nearest rank); null without any. */
+  timeToResolveMs: { p50: number | null; p90: number | null };
+  /** Conversations escalated more than once in the window. */
+  reEscalated: number;
+  reEscalationRate: number;
+  /** Episodes started in the window, by what started them. */
+  byTrigger: Record<EscalationTrigger, number>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Auto-status rules (D1 workspace_automation; per workspace)
 // ---------------------------------------------------------------------------------------------

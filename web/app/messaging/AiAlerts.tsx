@@ -7,11 +7,12 @@ import { useEffect } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { channelLabel, fullDateTime, PRIORITY_LABEL, relativeTime } from '../lib/format';
 import type { AlertAction, AlertCondition, AlertRule, EscalationPath, Priority } from '../lib/types';
-import { activeUsers, channels } from '../state/session';
+import { channels } from '../state/session';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { Modal } from '../ui/Modal';
-import { CheckPills, fieldError, FormErrors, ListInput, ManagersOnly, PageFrame, ReorderList, Toggle } from './sla/parts';
+import { FormActions, Loading, Options, runBusy } from '../ui/form';
+import { ActionBox, AddSelect, CheckPills, defaultRecipients, deleteRule, fieldError, FormErrors, ListInput, ManagersOnly, PageFrame, RecipientsFields, RuleList, RuleRow, saveEnabled } from './sla/parts';
 
 const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
 type CondType = AlertCondition['type'];
@@ -51,7 +52,7 @@ function newAction(type: ActType): AlertAction {
     case 'flag':
       return { type };
     case 'notify':
-      return { type, recipients: { userIds: [], roles: ['manager'], assignee: true } };
+      return { type, recipients: defaultRecipients() };
     case 'escalate':
       return { type };
     case 'set_priority':
@@ -125,7 +126,6 @@ export function AiAlertsPage(_props: { id: string | null }) {
       .then((r) => (escalationPaths.value = r.items))
       .catch(() => {});
   }, []);
-  const list = rules.value;
   return (
     <PageFrame
       id="ai-alerts"
@@ -140,74 +140,24 @@ export function AiAlertsPage(_props: { id: string | null }) {
       }
     >
       <ManagersOnly what="AI alert rules">
-        {list === null ? (
-          <p class="muted" aria-busy="true">
-            Loading…
-          </p>
-        ) : list.length === 0 ? (
-          <div class="card mx-empty">
-            <Icon name="sparkle" size={28} />
-            <p>No alert rules yet.</p>
-          </div>
-        ) : (
-          <ReorderList
-            items={list}
-            label="AI alert rules"
-            name={(r) => r.name}
-            onReorder={async (ids) => {
-              const before = list;
-              rules.value = ids.map((x) => list.find((r) => r.id === x)!);
-              try {
-                await api('/ai-alerts/rules/order', { method: 'PUT', json: { ids } });
-              } catch (err) {
-                rules.value = before;
-                toast(`Could not reorder: ${errorText(err)}`, 'error');
-              }
-            }}
-            render={(r) => (
-              <div class={`mx-row${r.enabled ? '' : ' is-off'}`}>
-                <div class="mx-row-main">
-                  <button type="button" class="link mx-row-name" onClick={() => (editing.value = r)}>
-                    {r.name}
-                  </button>
-                  <span class="mx-row-sub">When {r.conditions.map(conditionText).join(r.op === 'and' ? ' and ' : ' or ')}</span>
-                  <span class="mx-row-sub muted">Then {r.actions.map(actionText).join(', ')}</span>
-                </div>
-                <Toggle
-                  checked={r.enabled}
-                  hideLabel
-                  label={`${r.name} enabled`}
-                  onChange={async (on) => {
-                    rules.value = (rules.value ?? []).map((x) => (x.id === r.id ? { ...x, enabled: on } : x));
-                    try {
-                      await api(`/ai-alerts/rules/${r.id}`, { method: 'PATCH', json: { enabled: on } });
-                    } catch (err) {
-                      toast(errorText(err), 'error');
-                      void loadRules();
-                    }
-                  }}
-                />
-                <button
-                  type="button"
-                  class="btn-icon"
-                  aria-label={`Delete ${r.name}`}
-                  onClick={async () => {
-                    if (!confirm(`Delete the alert rule “${r.name}”?`)) return;
-                    try {
-                      await api(`/ai-alerts/rules/${r.id}`, { method: 'DELETE' });
-                      toast('Rule deleted', 'success');
-                      void loadRules();
-                    } catch (err) {
-                      toast(errorText(err), 'error');
-                    }
-                  }}
-                >
-                  <Icon name="trash" size={16} />
-                </button>
-              </div>
-            )}
-          />
-        )}
+        <RuleList
+          store={rules}
+          label="AI alert rules"
+          orderUrl="/ai-alerts/rules/order"
+          emptyIcon="sparkle"
+          empty="No alert rules yet."
+          render={(r) => (
+            <RuleRow
+              rule={r}
+              onOpen={() => (editing.value = r)}
+              onToggle={(on) => void saveEnabled(rules, r, on, `/ai-alerts/rules/${r.id}`, loadRules)}
+              onDelete={() => void deleteRule({ question: `Delete the alert rule “${r.name}”?`, url: `/ai-alerts/rules/${r.id}`, done: 'Rule deleted', reload: loadRules })}
+            >
+              <span class="mx-row-sub">When {r.conditions.map(conditionText).join(r.op === 'and' ? ' and ' : ' or ')}</span>
+              <span class="mx-row-sub muted">Then {r.actions.map(actionText).join(', ')}</span>
+            </RuleRow>
+          )}
+        />
         {editing.value ? <RuleEditor rule={editing.value === 'new' ? null : editing.value} onClose={() => (editing.value = null)} /> : null}
         <RecentAlerts />
       </ManagersOnly>
@@ -234,21 +184,15 @@ function RuleEditor({ rule, onClose }: { rule: AlertRule | null; onClose: () => 
       <div class="mx-rule-layout">
         <form
           class="form mx-editor"
-          onSubmit={async (e) => {
+          onSubmit={(e) => {
             e.preventDefault();
-            busy.value = true;
-            error.value = null;
-            try {
+            return runBusy(busy, error, async () => {
               if (rule) await api(`/ai-alerts/rules/${rule.id}`, { method: 'PATCH', json: d });
               else await api('/ai-alerts/rules', { json: d });
               toast(rule ? 'Rule saved' : `Rule “${d.name}” created`, 'success');
               await loadRules();
               onClose();
-            } catch (err) {
-              error.value = err;
-            } finally {
-              busy.value = false;
-            }
+            });
           }}
         >
           <label class="field">
@@ -268,85 +212,34 @@ function RuleEditor({ rule, onClose }: { rule: AlertRule | null; onClose: () => 
             <ul class="mx-actions" aria-label="Conditions">
               {d.conditions.map((c, i) => (
                 <li key={i} class="mx-action">
-                  <div class="mx-action-box">
-                    <span class="mx-action-type">{COND_LABEL[c.type]}</span>
-                    <div class="mx-action-body">
-                      <ConditionEditor id={`c${i}`} c={c} onChange={(nc) => setCond(i, nc)} />
-                    </div>
-                    <button type="button" class="btn-icon" aria-label={`Remove condition ${COND_LABEL[c.type]}`} onClick={() => set({ conditions: d.conditions.filter((_, j) => j !== i) })}>
-                      <Icon name="x" size={14} />
-                    </button>
-                  </div>
+                  <ActionBox kind="condition" label={COND_LABEL[c.type]} onRemove={() => set({ conditions: d.conditions.filter((_, j) => j !== i) })}>
+                    <ConditionEditor id={`c${i}`} c={c} onChange={(nc) => setCond(i, nc)} />
+                  </ActionBox>
                 </li>
               ))}
             </ul>
-            <label class="field mx-add-action">
-              <span class="sr-only">Add a condition</span>
-              <select
-                value=""
-                onChange={(e) => {
-                  const t = e.currentTarget.value as CondType;
-                  e.currentTarget.value = '';
-                  if (t) set({ conditions: [...d.conditions, newCondition(t)] });
-                }}
-              >
-                <option value="">+ Add condition…</option>
-                {(Object.keys(COND_LABEL) as CondType[]).map((t) => (
-                  <option key={t} value={t}>
-                    {COND_LABEL[t]}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <AddSelect label="Add a condition" prompt="+ Add condition…" labels={COND_LABEL} onAdd={(t) => set({ conditions: [...d.conditions, newCondition(t)] })} />
           </fieldset>
           <fieldset class="fieldset">
             <legend>Actions</legend>
             <ul class="mx-actions" aria-label="Actions">
               {d.actions.map((a, i) => (
                 <li key={i} class="mx-action">
-                  <div class="mx-action-box">
-                    <span class="mx-action-type">{ACT_LABEL[a.type]}</span>
-                    <div class="mx-action-body">
-                      <ActionEditor a={a} onChange={(na) => setAct(i, na)} />
-                    </div>
-                    <button type="button" class="btn-icon" aria-label={`Remove action ${ACT_LABEL[a.type]}`} onClick={() => set({ actions: d.actions.filter((_, j) => j !== i) })}>
-                      <Icon name="x" size={14} />
-                    </button>
-                  </div>
+                  <ActionBox kind="action" label={ACT_LABEL[a.type]} onRemove={() => set({ actions: d.actions.filter((_, j) => j !== i) })}>
+                    <ActionEditor a={a} onChange={(na) => setAct(i, na)} />
+                  </ActionBox>
                 </li>
               ))}
             </ul>
-            <label class="field mx-add-action">
-              <span class="sr-only">Add an action</span>
-              <select
-                value=""
-                onChange={(e) => {
-                  const t = e.currentTarget.value as ActType;
-                  e.currentTarget.value = '';
-                  if (t) set({ actions: [...d.actions, newAction(t)] });
-                }}
-              >
-                <option value="">+ Add action…</option>
-                {(Object.keys(ACT_LABEL) as ActType[]).map((t) => (
-                  <option key={t} value={t}>
-                    {ACT_LABEL[t]}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <AddSelect label="Add an action" prompt="+ Add action…" labels={ACT_LABEL} onAdd={(t) => set({ actions: [...d.actions, newAction(t)] })} />
           </fieldset>
           <label class="check-field">
             <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> Enabled
           </label>
           <FormErrors error={error.value} />
-          <div class="form-actions">
-            <button type="button" class="btn" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" class="btn btn-primary" disabled={busy.value}>
-              {rule ? 'Save rule' : 'Create rule'}
-            </button>
-          </div>
+          <FormActions onCancel={onClose} disabled={busy.value}>
+            {rule ? 'Save rule' : 'Create rule'}
+          </FormActions>
         </form>
         <TryIt rule={d} />
       </div>
@@ -406,11 +299,7 @@ function ActionEditor({ a, onChange }: { a: AlertAction; onChange: (a: AlertActi
     case 'notify':
       return (
         <div class="mx-notify">
-          <CheckPills legend="Roles" options={[['manager', 'Managers'], ['admin', 'Admins']] as ['manager' | 'admin', string][]} value={a.recipients.roles} onChange={(v) => onChange({ ...a, recipients: { ...a.recipients, roles: v } })} />
-          <CheckPills legend="People" options={activeUsers.value.map((u): [string, string] => [u.id, u.name])} value={a.recipients.userIds} onChange={(v) => onChange({ ...a, recipients: { ...a.recipients, userIds: v } })} />
-          <label class="check-field">
-            <input type="checkbox" checked={a.recipients.assignee} onChange={(e) => onChange({ ...a, recipients: { ...a.recipients, assignee: e.currentTarget.checked } })} /> The assignee
-          </label>
+          <RecipientsFields value={a.recipients} onChange={(recipients) => onChange({ ...a, recipients })} />
         </div>
       );
     case 'escalate':
@@ -419,11 +308,7 @@ function ActionEditor({ a, onChange }: { a: AlertAction; onChange: (a: AlertActi
           <span>Path</span>
           <select value={a.pathId ?? ''} onChange={(e) => onChange(e.currentTarget.value ? { type: 'escalate', pathId: e.currentTarget.value } : { type: 'escalate' })}>
             <option value="">First matching path for AI alerts</option>
-            {escalationPaths.value.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <Options of={escalationPaths.value} value={(p) => p.id} label={(p) => p.name} />
           </select>
         </label>
       );
@@ -432,11 +317,7 @@ function ActionEditor({ a, onChange }: { a: AlertAction; onChange: (a: AlertActi
         <label class="field mx-narrow">
           <span>Priority</span>
           <select value={a.priority} onChange={(e) => onChange({ ...a, priority: e.currentTarget.value as Priority })}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABEL[p]}
-              </option>
-            ))}
+            <Options of={PRIORITIES} label={(p) => PRIORITY_LABEL[p]} />
           </select>
         </label>
       );
@@ -463,18 +344,18 @@ function TryIt({ rule }: { rule: Draft }) {
       <h3 id="try-title">Try it</h3>
       <form
         class="form compact"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          busy.value = true;
-          error.value = null;
-          try {
-            result.value = await api<TestResult>('/ai-alerts/test', { json: { rule: { ...rule, name: rule.name.trim() || 'Draft rule' }, messages: lines, channel: channel.value, priority: priority.value, contactTags: tags.value, slaStatus: sla.value || null } });
-          } catch (err) {
-            error.value = err;
-            result.value = null;
-          } finally {
-            busy.value = false;
-          }
+          const body = { rule: { ...rule, name: rule.name.trim() || 'Draft rule' }, messages: lines, channel: channel.value, priority: priority.value, contactTags: tags.value, slaStatus: sla.value || null };
+          return runBusy(
+            busy,
+            error,
+            async () => (result.value = await api<TestResult>('/ai-alerts/test', { json: body })),
+            (err) => {
+              result.value = null;
+              return err;
+            },
+          );
         }}
       >
         <label class="field">
@@ -485,21 +366,13 @@ function TryIt({ rule }: { rule: Draft }) {
           <label class="field">
             <span>Channel</span>
             <select value={channel.value} onChange={(e) => (channel.value = e.currentTarget.value)}>
-              {(channels.value.length ? channels.value : ['webchat']).map((c) => (
-                <option key={c} value={c}>
-                  {channelLabel(c)}
-                </option>
-              ))}
+              <Options of={channels.value.length ? channels.value : ['webchat']} label={channelLabel} />
             </select>
           </label>
           <label class="field">
             <span>Priority</span>
             <select value={priority.value} onChange={(e) => (priority.value = e.currentTarget.value as Priority)}>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABEL[p]}
-                </option>
-              ))}
+              <Options of={PRIORITIES} label={(p) => PRIORITY_LABEL[p]} />
             </select>
           </label>
           <label class="field">
@@ -513,11 +386,9 @@ function TryIt({ rule }: { rule: Draft }) {
           </label>
         </div>
         <ListInput id="try-tags" label="Contact tags" value={tags.value} onChange={(v) => (tags.value = v)} placeholder="vip" />
-        <div class="form-actions">
-          <button type="submit" class="btn btn-sm" disabled={busy.value || lines.length === 0}>
-            <Icon name="sparkle" size={14} /> Try it
-          </button>
-        </div>
+        <FormActions submitClass="btn btn-sm" disabled={busy.value || lines.length === 0}>
+          <Icon name="sparkle" size={14} /> Try it
+        </FormActions>
       </form>
       <FormErrors error={error.value} />
       <div aria-live="polite" class="mx-try-result">
@@ -575,9 +446,7 @@ function RecentAlerts() {
       {error.value ? (
         <p class="form-error">{error.value}</p>
       ) : items.value === null ? (
-        <p class="muted" aria-busy="true">
-          Loading…
-        </p>
+        <Loading />
       ) : items.value.length === 0 ? (
         <p class="muted">No alerts have fired yet.</p>
       ) : (

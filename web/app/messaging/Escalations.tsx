@@ -9,15 +9,18 @@ import { api, errorText } from '../lib/api';
 import { contactName, fullDateTime, relativeTime } from '../lib/format';
 import { navigate, query, withParams } from '../lib/router';
 import type { ContactRef, EscalationPath, EscalationTrigger, ListItem } from '../lib/types';
+import type { EscalationMetrics } from '../../../worker/sla/model';
 import { isManager } from '../state/session';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { shortDuration } from './sla/countdown';
-import { FormErrors, ManagersOnly, PageFrame, ReorderList, Toggle } from './sla/parts';
+import { ErrorLine, FormActions, Loading, Options, runBusy } from '../ui/form';
+import { deleteRule, EmptyCard, FormErrors, ManagersOnly, PageFrame, RuleList, RuleRow, saveEnabled } from './sla/parts';
 import { levelsSummary, PathEditor, TRIGGER_LABEL } from './sla/PathEditor';
 
 const BASE = '/inbox/messaging/escalations';
 
+/** A row of GET /api/escalations (the D1 `escalations` table as the API returns it). */
 export interface EscalationRow {
   id: string;
   conversationId: string;
@@ -45,18 +48,6 @@ interface QueueItem {
   /** The detail (GET /escalations/:id) carries the notes; queue rows only their count. */
   notes?: EscalationNote[];
   notesCount?: number;
-}
-interface Metrics {
-  from: number;
-  to: number;
-  conversations: number;
-  escalated: number;
-  escalationRate: number;
-  resolved: number;
-  timeToResolveMs: { p50: number | null; p90: number | null };
-  reEscalated: number;
-  reEscalationRate: number;
-  byTrigger: Record<EscalationTrigger, number>;
 }
 
 /** Bumped after a resolve or a note, so the queue and an open detail reload. */
@@ -125,18 +116,11 @@ function Queue({ openId }: { openId: string | null }) {
           </a>
         </div>
         {error.value ? (
-          <p class="form-error" role="alert">
-            Could not load the queue: {error.value}
-          </p>
+          <ErrorLine text={`Could not load the queue: ${error.value}`} />
         ) : items.value === null ? (
-          <p class="muted" aria-busy="true">
-            Loading…
-          </p>
+          <Loading />
         ) : items.value.length === 0 ? (
-          <div class="card mx-empty">
-            <Icon name="checks" size={28} />
-            <p>{state === 'active' ? 'No active escalations.' : 'No resolved escalations yet.'}</p>
-          </div>
+          <EmptyCard icon="checks">{state === 'active' ? 'No active escalations.' : 'No resolved escalations yet.'}</EmptyCard>
         ) : (
           <div class="mx-table-wrap">
             <table class="mx-table" aria-label={state === 'active' ? 'Active escalations' : 'Resolved escalations'}>
@@ -219,13 +203,9 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
         </button>
       </header>
       {error.value ? (
-        <p class="form-error" role="alert">
-          {error.value}
-        </p>
+        <ErrorLine text={error.value} />
       ) : !it || !e ? (
-        <p class="muted" aria-busy="true">
-          Loading…
-        </p>
+        <Loading />
       ) : (
         <>
           <dl class="mx-facts">
@@ -260,61 +240,45 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
           )}
           <form
             class="form compact"
-            onSubmit={async (ev) => {
+            onSubmit={(ev) => {
               ev.preventDefault();
               if (!note.value.trim()) return;
-              busy.value = true;
-              formError.value = null;
-              try {
+              return runBusy(busy, formError, async () => {
                 await api(`/escalations/${encodeURIComponent(id)}/notes`, { json: { text: note.value.trim() } });
                 note.value = '';
                 await load();
-              } catch (err) {
-                formError.value = err;
-              } finally {
-                busy.value = false;
-              }
+              });
             }}
           >
             <label class="field">
               <span>Add a note</span>
               <textarea id="esc-note" rows={2} value={note.value} onInput={(ev) => (note.value = ev.currentTarget.value)} placeholder="What was done, who was called…" />
             </label>
-            <div class="form-actions">
-              <button type="submit" class="btn btn-sm" disabled={busy.value || !note.value.trim()}>
-                Add note
-              </button>
-            </div>
+            <FormActions submitClass="btn btn-sm" disabled={busy.value || !note.value.trim()}>
+              Add note
+            </FormActions>
           </form>
           {!e.resolvedAt ? (
             <form
               class="form compact mx-resolve"
-              onSubmit={async (ev) => {
+              onSubmit={(ev) => {
                 ev.preventDefault();
-                busy.value = true;
-                formError.value = null;
-                try {
+                return runBusy(busy, formError, async () => {
                   await api(`/escalations/${encodeURIComponent(id)}/resolve`, { json: resolveNote.value.trim() ? { note: resolveNote.value.trim() } : {} });
                   toast('Escalation resolved', 'success');
                   resolveNote.value = '';
                   queueVersion.value++;
                   await load();
-                } catch (err) {
-                  formError.value = err;
-                } finally {
-                  busy.value = false;
-                }
+                });
               }}
             >
               <label class="field">
                 <span>Resolution note (optional)</span>
                 <textarea id="esc-resolve-note" rows={2} value={resolveNote.value} onInput={(ev) => (resolveNote.value = ev.currentTarget.value)} />
               </label>
-              <div class="form-actions">
-                <button type="submit" class="btn btn-primary btn-sm" disabled={busy.value}>
-                  <Icon name="check" size={15} /> Resolve escalation
-                </button>
-              </div>
+              <FormActions submitClass="btn btn-primary btn-sm" disabled={busy.value}>
+                <Icon name="check" size={15} /> Resolve escalation
+              </FormActions>
             </form>
           ) : null}
           <FormErrors error={formError.value} />
@@ -338,12 +302,12 @@ function pct(x: number): string {
 
 function MetricsView() {
   const range = RANGES.find((r) => r[0] === query.value.get('range')) ?? RANGES[0];
-  const m = useSignal<Metrics | null>(null);
+  const m = useSignal<EscalationMetrics | null>(null);
   const error = useSignal('');
   useEffect(() => {
     m.value = null;
     const to = Date.now();
-    api<Metrics>('/escalations/metrics', { query: { from: to - range[2] * 86_400_000, to } })
+    api<EscalationMetrics>('/escalations/metrics', { query: { from: to - range[2] * 86_400_000, to } })
       .then((r) => (m.value = r))
       .catch((err) => (error.value = errorText(err)));
   }, [range[0]]);
@@ -355,22 +319,14 @@ function MetricsView() {
         <label class="quick">
           <span class="sr-only">Period</span>
           <select value={range[0]} onChange={(e) => navigate(withParams({ range: e.currentTarget.value === '7d' ? null : e.currentTarget.value }), { replace: true })}>
-            {RANGES.map(([k, l]) => (
-              <option key={k} value={k}>
-                {l}
-              </option>
-            ))}
+            <Options of={RANGES} value={(r) => r[0]} label={(r) => r[1]} />
           </select>
         </label>
       </div>
       {error.value ? (
-        <p class="form-error" role="alert">
-          {error.value}
-        </p>
+        <ErrorLine text={error.value} />
       ) : !v ? (
-        <p class="muted" aria-busy="true">
-          Loading…
-        </p>
+        <Loading />
       ) : (
         <>
           <dl class="mx-metrics">
@@ -426,7 +382,6 @@ function Paths() {
   useEffect(() => {
     void loadPaths();
   }, []);
-  const list = paths.value;
   return (
     <section class="mx-section" aria-labelledby="esc-paths-title">
       <div class="mx-section-head">
@@ -436,74 +391,24 @@ function Paths() {
         </button>
       </div>
       <p class="muted">The first enabled path whose trigger and conditions match runs. Each level waits its delay, then acts.</p>
-      {list === null ? (
-        <p class="muted" aria-busy="true">
-          Loading…
-        </p>
-      ) : list.length === 0 ? (
-        <div class="card mx-empty">
-          <Icon name="alert" size={28} />
-          <p>No escalation paths yet. Breaches only change the countdown’s colour until you add one.</p>
-        </div>
-      ) : (
-        <ReorderList
-          items={list}
-          label="Escalation paths, first match wins"
-          name={(p) => p.name}
-          onReorder={async (ids) => {
-            const before = list;
-            paths.value = ids.map((x) => list.find((p) => p.id === x)!);
-            try {
-              await api('/escalations/paths/order', { method: 'PUT', json: { ids } });
-            } catch (err) {
-              paths.value = before;
-              toast(`Could not reorder: ${errorText(err)}`, 'error');
-            }
-          }}
-          render={(p) => (
-            <div class={`mx-row${p.enabled ? '' : ' is-off'}`}>
-              <div class="mx-row-main">
-                <button type="button" class="link mx-row-name" onClick={() => (editing.value = p)}>
-                  {p.name}
-                </button>
-                <span class="mx-row-sub">On {p.triggers.map((t) => TRIGGER_LABEL[t]).join(', ')}</span>
-                <span class="mx-row-sub muted">{levelsSummary(p.levels)}</span>
-              </div>
-              <Toggle
-                checked={p.enabled}
-                label={`${p.name} enabled`}
-                hideLabel
-                onChange={async (on) => {
-                  paths.value = (paths.value ?? []).map((x) => (x.id === p.id ? { ...x, enabled: on } : x));
-                  try {
-                    await api(`/escalations/paths/${p.id}`, { method: 'PATCH', json: { enabled: on } });
-                  } catch (err) {
-                    toast(errorText(err), 'error');
-                    void loadPaths();
-                  }
-                }}
-              />
-              <button
-                type="button"
-                class="btn-icon"
-                aria-label={`Delete ${p.name}`}
-                onClick={async () => {
-                  if (!confirm(`Delete the escalation path “${p.name}”? Running escalations on it finish their current level.`)) return;
-                  try {
-                    await api(`/escalations/paths/${p.id}`, { method: 'DELETE' });
-                    toast('Path deleted', 'success');
-                    void loadPaths();
-                  } catch (err) {
-                    toast(errorText(err), 'error');
-                  }
-                }}
-              >
-                <Icon name="trash" size={16} />
-              </button>
-            </div>
-          )}
-        />
-      )}
+      <RuleList
+        store={paths}
+        label="Escalation paths, first match wins"
+        orderUrl="/escalations/paths/order"
+        emptyIcon="alert"
+        empty="No escalation paths yet. Breaches only change the countdown’s colour until you add one."
+        render={(p) => (
+          <RuleRow
+            rule={p}
+            onOpen={() => (editing.value = p)}
+            onToggle={(on) => void saveEnabled(paths, p, on, `/escalations/paths/${p.id}`, loadPaths)}
+            onDelete={() => void deleteRule({ question: `Delete the escalation path “${p.name}”? Running escalations on it finish their current level.`, url: `/escalations/paths/${p.id}`, done: 'Path deleted', reload: loadPaths })}
+          >
+            <span class="mx-row-sub">On {p.triggers.map((t) => TRIGGER_LABEL[t]).join(', ')}</span>
+            <span class="mx-row-sub muted">{levelsSummary(p.levels)}</span>
+          </RuleRow>
+        )}
+      />
       {editing.value ? <PathEditor path={editing.value === 'new' ? null : editing.value} onClose={() => (editing.value = null)} onSaved={() => void loadPaths()} /> : null}
     </section>
   );

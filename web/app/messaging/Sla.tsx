@@ -13,7 +13,8 @@ import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { Modal } from '../ui/Modal';
 import { shortDuration, TARGET_LABEL } from './sla/countdown';
-import { CheckPills, DurationField, fieldError, FormErrors, ListInput, ManagersOnly, PageFrame, ReorderList, Toggle } from './sla/parts';
+import { FormActions, runBusy } from '../ui/form';
+import { CheckPills, deleteRule, DurationField, fieldError, FormErrors, ListInput, ManagersOnly, PageFrame, RuleList, RuleRow, saveEnabled } from './sla/parts';
 
 const BASE = '/inbox/messaging/sla';
 const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
@@ -58,30 +59,13 @@ export function SlaPage({ id }: { id: string | null }) {
               Try again
             </button>
           </p>
-        ) : list === null ? (
-          <p class="muted" aria-busy="true">
-            Loading…
-          </p>
-        ) : list.length === 0 ? (
-          <div class="card mx-empty">
-            <Icon name="clock" size={28} />
-            <p>No SLA policies yet. Conversations have no deadlines until you add one.</p>
-          </div>
         ) : (
-          <ReorderList
-            items={list}
+          <RuleList
+            store={policies}
             label="SLA policies, first match wins"
-            name={(p) => p.name}
-            onReorder={async (ids) => {
-              const before = list;
-              policies.value = ids.map((x) => list.find((p) => p.id === x)!);
-              try {
-                await api('/sla/policies/order', { method: 'PUT', json: { ids } });
-              } catch (err) {
-                policies.value = before;
-                toast(`Could not reorder: ${errorText(err)}`, 'error');
-              }
-            }}
+            orderUrl="/sla/policies/order"
+            emptyIcon="clock"
+            empty="No SLA policies yet. Conversations have no deadlines until you add one."
             render={(p) => <PolicyRow p={p} />}
           />
         )}
@@ -114,47 +98,20 @@ function conditionsSummary(p: SlaPolicy): string {
 }
 
 function PolicyRow({ p }: { p: SlaPolicy }) {
-  const setEnabled = async (on: boolean) => {
-    policies.value = (policies.value ?? []).map((x) => (x.id === p.id ? { ...x, enabled: on } : x));
-    try {
-      await api(`/sla/policies/${p.id}`, { method: 'PATCH', json: { enabled: on } });
-      toast(`${p.name} ${on ? 'enabled' : 'disabled'}`, 'success');
-    } catch (err) {
-      toast(`Could not ${on ? 'enable' : 'disable'} ${p.name}: ${errorText(err)}`, 'error');
-      void loadPolicies();
-    }
-  };
+  const url = `/sla/policies/${p.id}`;
   return (
-    <div class={`mx-row${p.enabled ? '' : ' is-off'}`}>
-      <div class="mx-row-main">
-        <a class="mx-row-name" href={`${BASE}/${encodeURIComponent(p.id)}`}>
-          {p.name}
-        </a>
-        <span class="mx-row-sub">{targetsSummary(p)}</span>
-        <span class="mx-row-sub muted">
-          {conditionsSummary(p)} · {p.businessHours ? 'business hours' : '24/7'} · warn at {p.warningPct}%
-          {p.countPending ? '' : ' · pauses when pending'}
-        </span>
-      </div>
-      <Toggle checked={p.enabled} onChange={(on) => void setEnabled(on)} label={`${p.name} enabled`} hideLabel />
-      <button
-        type="button"
-        class="btn-icon"
-        aria-label={`Delete ${p.name}`}
-        onClick={async () => {
-          if (!confirm(`Delete the SLA policy “${p.name}”? Conversations it covers get the next matching policy.`)) return;
-          try {
-            await api(`/sla/policies/${p.id}`, { method: 'DELETE' });
-            toast('Policy deleted', 'success');
-            void loadPolicies();
-          } catch (err) {
-            toast(errorText(err), 'error');
-          }
-        }}
-      >
-        <Icon name="trash" size={16} />
-      </button>
-    </div>
+    <RuleRow
+      rule={p}
+      href={`${BASE}/${encodeURIComponent(p.id)}`}
+      onToggle={(on) => void saveEnabled(policies, p, on, url, loadPolicies, true)}
+      onDelete={() => void deleteRule({ question: `Delete the SLA policy “${p.name}”? Conversations it covers get the next matching policy.`, url, done: 'Policy deleted', reload: loadPolicies })}
+    >
+      <span class="mx-row-sub">{targetsSummary(p)}</span>
+      <span class="mx-row-sub muted">
+        {conditionsSummary(p)} · {p.businessHours ? 'business hours' : '24/7'} · warn at {p.warningPct}%
+        {p.countPending ? '' : ' · pauses when pending'}
+      </span>
+    </RuleRow>
   );
 }
 
@@ -185,23 +142,17 @@ function PolicyEditor({ policy, onClose }: { policy: SlaPolicy | null; onClose: 
     <Modal title={policy ? `Edit “${policy.name}”` : 'New SLA policy'} onClose={onClose} wide>
       <form
         class="form mx-editor"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
           if (badTarget) return;
-          busy.value = true;
-          error.value = null;
           const body = { name: d.name, enabled: d.enabled, conditions: d.conditions, targets: d.targets, businessHours: d.businessHours, countPending: d.countPending, countSnoozed: d.countSnoozed, warningPct: d.warningPct };
-          try {
+          return runBusy(busy, error, async () => {
             if (policy) await api(`/sla/policies/${policy.id}`, { method: 'PATCH', json: body });
             else await api('/sla/policies', { json: body });
             toast(policy ? 'Policy saved' : `Policy “${d.name}” created`, 'success');
             await loadPolicies();
             onClose();
-          } catch (err) {
-            error.value = err;
-          } finally {
-            busy.value = false;
-          }
+          });
         }}
       >
         <label class="field">
@@ -254,14 +205,9 @@ function PolicyEditor({ policy, onClose }: { policy: SlaPolicy | null; onClose: 
           </label>
         </fieldset>
         <FormErrors error={error.value} />
-        <div class="form-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy.value || !!badTarget}>
-            {policy ? 'Save policy' : 'Create policy'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} disabled={busy.value || !!badTarget}>
+          {policy ? 'Save policy' : 'Create policy'}
+        </FormActions>
       </form>
     </Modal>
   );
@@ -295,18 +241,12 @@ function AutoStatus() {
         <form
           key={version.value}
           class="form"
-          onSubmit={async (e) => {
+          onSubmit={(e) => {
             e.preventDefault();
-            busy.value = true;
-            error.value = null;
-            try {
+            return runBusy(busy, error, async () => {
               settings.value = await api<AutoStatusSettings>('/automation/settings', { method: 'PUT', json: s });
               toast('Auto-status saved', 'success');
-            } catch (err) {
-              error.value = err;
-            } finally {
-              busy.value = false;
-            }
+            });
           }}
         >
           <div class="mx-targets">
@@ -324,11 +264,7 @@ function AutoStatus() {
           <ListInput id="auto-vip" label="VIP contact tags" value={s.autoPriority.vipTags} onChange={(v) => set({ autoPriority: { ...s.autoPriority, vipTags: v } })} placeholder="vip" />
           <p class="muted small">Leave a time empty to switch that rule off. Archived conversations stay searchable and reopen on a new message.</p>
           <FormErrors error={error.value} />
-          <div class="form-actions">
-            <button type="submit" class="btn btn-primary" disabled={busy.value || invalid}>
-              Save auto-status
-            </button>
-          </div>
+          <FormActions disabled={busy.value || invalid}>Save auto-status</FormActions>
         </form>
       )}
     </section>

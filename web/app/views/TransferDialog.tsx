@@ -10,6 +10,7 @@ import { myId, teams } from '../state/session';
 import { conversation, setConversation } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
+import { ErrorLine, FormActions, Options, runBusyText } from '../ui/form';
 import { Modal } from '../ui/Modal';
 import { openMenu } from '../ui/Popover';
 import { AgentPicker, agentPresence, PRESENCE_LABEL, type AgentInfo } from './AgentPicker';
@@ -89,19 +90,19 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
       error.value = 'Pick a team to transfer to.';
       return;
     }
-    busy.value = true;
-    try {
-      const body = to.value === 'agent' ? { assigneeId: agent.value!.userId, note: note.value.trim() || undefined } : { teamId: teamId.value, note: note.value.trim() || undefined };
-      const res = await api<ManualResult>(`/conversations/${conversationId}/transfer`, { json: body });
-      setConversation(res.conversation);
-      const d = res.decision;
-      toast(d ? `Transferred to ${d.assigneeName ?? d.teamName ?? 'the queue'}${d.outcome === 'queued' ? ' (queued: nobody available)' : ''}` : 'Transferred', 'success');
-      onClose();
-    } catch (err) {
-      error.value = err instanceof ApiError && err.status === 409 ? `${err.detail ?? err.title}` : errorText(err);
-    } finally {
-      busy.value = false;
-    }
+    const body = to.value === 'agent' ? { assigneeId: agent.value!.userId, note: note.value.trim() || undefined } : { teamId: teamId.value, note: note.value.trim() || undefined };
+    await runBusyText(
+      busy,
+      error,
+      async () => {
+        const res = await api<ManualResult>(`/conversations/${conversationId}/transfer`, { json: body });
+        setConversation(res.conversation);
+        const d = res.decision;
+        toast(d ? `Transferred to ${d.assigneeName ?? d.teamName ?? 'the queue'}${d.outcome === 'queued' ? ' (queued: nobody available)' : ''}` : 'Transferred', 'success');
+        onClose();
+      },
+      (err) => (err instanceof ApiError && err.status === 409 ? `${err.detail ?? err.title}` : errorText(err)),
+    );
   }
 
   return (
@@ -123,11 +124,7 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
           <label class="field">
             <span>Team</span>
             <select value={teamId.value} onChange={(e) => (teamId.value = e.currentTarget.value)}>
-              {teams.value.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+              <Options of={teams.value} value={(t) => t.id} label={(t) => t.name} />
             </select>
             <small class="muted">The team’s assignment mode picks the agent; if nobody is available it waits in the team’s queue.</small>
           </label>
@@ -136,19 +133,10 @@ export function TransferDialog({ conversationId, onClose }: { conversationId: st
           <span>Note for the next agent (optional)</span>
           <textarea rows={3} maxLength={2000} value={note.value} onInput={(e) => (note.value = e.currentTarget.value)} placeholder="What they need to know…" />
         </label>
-        {error.value ? (
-          <p class="form-error" role="alert">
-            {error.value}
-          </p>
-        ) : null}
-        <div class="form-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy.value}>
-            {busy.value ? 'Transferring…' : 'Transfer'}
-          </button>
-        </div>
+        <ErrorLine text={error.value} />
+        <FormActions onCancel={onClose} disabled={busy.value}>
+          {busy.value ? 'Transferring…' : 'Transfer'}
+        </FormActions>
       </form>
     </Modal>
   );

@@ -4,7 +4,9 @@ import { useSignal } from '@preact/signals';
 import { api, errorText } from '../../lib/api';
 import { channelLabel } from '../../lib/format';
 import { inboxes, teams } from '../../state/session';
+import { ErrorLine, FormActions, Options, runBusyText } from '../../ui/form';
 import { Icon } from '../../ui/Icon';
+import { PillChecks } from '../sla/parts';
 import { blankCondition, CONDITION_LABEL, describeTest, MODE_LABEL, PRIORITIES, splitList, type AssignmentMode, type Priority, type RuleActions, type RuleCondition, type TestResult } from './logic';
 
 /** A comma-separated list; keeps what is typed (trailing commas included) and reports the parsed list. */
@@ -29,6 +31,16 @@ export function ListInput({ label, values, onChange, placeholder, hint }: { labe
   );
 }
 
+/** The teams as `<option>`s (value: the team's id). */
+export function TeamOptions() {
+  return <Options of={teams.value} value={(t) => t.id} label={(t) => t.name} />;
+}
+
+/** The assignment modes as `<option>`s. */
+export function ModeOptions() {
+  return <Options of={Object.keys(MODE_LABEL) as AssignmentMode[]} label={(m) => MODE_LABEL[m]} />;
+}
+
 export const knownChannels = () => [...new Set(inboxes.value.map((i) => i.channel))];
 
 function Pills<T extends string>({ legend, options, values, onChange, label }: { legend: string; options: T[]; values: T[]; onChange: (v: T[]) => void; label: (v: T) => string }) {
@@ -36,12 +48,7 @@ function Pills<T extends string>({ legend, options, values, onChange, label }: {
   return (
     <fieldset class="rt-pills">
       <legend>{legend}</legend>
-      {all.map((o) => (
-        <label key={o} class="check-pill">
-          <input type="checkbox" checked={values.includes(o)} onChange={(e) => onChange(e.currentTarget.checked ? [...values, o] : values.filter((x) => x !== o))} />
-          {label(o)}
-        </label>
-      ))}
+      <PillChecks options={all.map((o): [T, string] => [o, label(o)])} value={values} onChange={onChange} />
       {all.length === 0 ? <span class="muted">Nothing to choose from yet.</span> : null}
     </fieldset>
   );
@@ -106,11 +113,7 @@ function ConditionFields({ c, set, path }: { c: RuleCondition; set: (c: RuleCond
             <span>Calendar</span>
             <select value={c.calendar} onChange={(e) => set({ ...c, calendar: e.currentTarget.value })}>
               <option value="workspace">Workspace hours</option>
-              {teams.value.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name} team hours
-                </option>
-              ))}
+              <Options of={teams.value} value={(t) => t.id} label={(t) => `${t.name} team hours`} />
             </select>
           </label>
           <label class="field">
@@ -136,11 +139,7 @@ function ConditionFields({ c, set, path }: { c: RuleCondition; set: (c: RuleCond
             <span>In</span>
             <select value={c.teamId ?? ''} onChange={(e) => set({ ...c, teamId: e.currentTarget.value || null })}>
               <option value="">The whole workspace</option>
-              {teams.value.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+              <TeamOptions />
             </select>
           </label>
         </div>
@@ -183,11 +182,7 @@ export function ConditionList({ conditions, onChange, depth = 0, path = 'cond' }
                 <label class="field">
                   <span>Condition {i + 1}</span>
                   <select value={c.type} onChange={(e) => set(blankCondition(e.currentTarget.value as RuleCondition['type']))}>
-                    {types.map((t) => (
-                      <option key={t} value={t}>
-                        {CONDITION_LABEL[t]}
-                      </option>
-                    ))}
+                    <Options of={types} label={(t) => CONDITION_LABEL[t]} />
                   </select>
                 </label>
                 <label class="check-field">
@@ -226,33 +221,21 @@ export function ActionsEditor({ a, onChange, name }: { a: RuleActions; onChange:
           <span>Team (queue)</span>
           <select value={a.teamId ?? ''} onChange={(e) => set({ teamId: e.currentTarget.value || null })}>
             <option value="">The whole workspace</option>
-            {teams.value.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
+            <TeamOptions />
           </select>
         </label>
         <label class="field">
           <span>Assignment mode</span>
           <select value={a.mode ?? ''} disabled={!a.assign} onChange={(e) => set({ mode: (e.currentTarget.value || undefined) as AssignmentMode | undefined })}>
             <option value="">The team’s own</option>
-            {(Object.keys(MODE_LABEL) as AssignmentMode[]).map((m) => (
-              <option key={m} value={m}>
-                {MODE_LABEL[m]}
-              </option>
-            ))}
+            <ModeOptions />
           </select>
         </label>
         <label class="field">
           <span>Set priority</span>
           <select value={a.priority ?? ''} onChange={(e) => set({ priority: (e.currentTarget.value || undefined) as Priority | undefined })}>
             <option value="">Leave as is</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options of={PRIORITIES} label={(p) => p} />
           </select>
         </label>
       </div>
@@ -293,23 +276,21 @@ export function Tester({ rule, defaultRule, id }: { rule?: DraftRule; defaultRul
 
   async function run(e: Event) {
     e.preventDefault();
-    busy.value = true;
-    error.value = '';
-    try {
-      const when = at.value ? new Date(at.value).getTime() : Date.now();
-      result.value = await api<TestResult>('/routing/test', {
-        json: {
-          conversation: { channel: channel.value, inboxId: inboxId.value, text: text.value, contactTags: contactTags.value.map((t) => t.toLowerCase()), priority: priority.value, at: Number.isFinite(when) ? when : Date.now() },
-          ...(rule ? { rule: { ...rule, name: rule.name.trim() || 'Untitled rule' } } : {}),
-          ...(defaultRule ? { defaultRule } : {}),
-        },
-      });
-    } catch (err) {
-      result.value = null;
-      error.value = errorText(err);
-    } finally {
-      busy.value = false;
-    }
+    const when = at.value ? new Date(at.value).getTime() : Date.now();
+    const json = {
+      conversation: { channel: channel.value, inboxId: inboxId.value, text: text.value, contactTags: contactTags.value.map((t) => t.toLowerCase()), priority: priority.value, at: Number.isFinite(when) ? when : Date.now() },
+      ...(rule ? { rule: { ...rule, name: rule.name.trim() || 'Untitled rule' } } : {}),
+      ...(defaultRule ? { defaultRule } : {}),
+    };
+    await runBusyText(
+      busy,
+      error,
+      async () => (result.value = await api<TestResult>('/routing/test', { json })),
+      (err) => {
+        result.value = null;
+        return errorText(err);
+      },
+    );
   }
 
   const r = result.value;
@@ -322,34 +303,20 @@ export function Tester({ rule, defaultRule, id }: { rule?: DraftRule; defaultRul
         <label class="field">
           <span>Channel</span>
           <select value={channel.value} onChange={(e) => (channel.value = e.currentTarget.value)}>
-            {[...new Set([...knownChannels(), channel.value])].map((c) => (
-              <option key={c} value={c}>
-                {channelLabel(c)}
-              </option>
-            ))}
+            <Options of={[...new Set([...knownChannels(), channel.value])]} label={channelLabel} />
           </select>
         </label>
         <label class="field">
           <span>Inbox</span>
           <select value={inboxId.value} onChange={(e) => (inboxId.value = e.currentTarget.value)}>
             <option value="">None in particular</option>
-            {inboxes.value
-              .filter((i) => i.channel === channel.value)
-              .map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.name}
-                </option>
-              ))}
+            <Options of={inboxes.value.filter((i) => i.channel === channel.value)} value={(i) => i.id} label={(i) => i.name} />
           </select>
         </label>
         <label class="field">
           <span>Priority</span>
           <select value={priority.value} onChange={(e) => (priority.value = e.currentTarget.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
+            <Options of={PRIORITIES} label={(p) => p} />
           </select>
         </label>
         <label class="field">
@@ -362,16 +329,10 @@ export function Tester({ rule, defaultRule, id }: { rule?: DraftRule; defaultRul
         <textarea rows={2} value={text.value} onInput={(e) => (text.value = e.currentTarget.value)} placeholder="Hi, I was charged twice and want a refund" />
       </label>
       <ListInput label="Contact tags" values={contactTags.value} onChange={(v) => (contactTags.value = v)} placeholder="vip" />
-      <div class="form-actions">
-        <button type="submit" class="btn btn-sm" disabled={busy.value}>
-          {busy.value ? 'Testing…' : 'Run test'}
-        </button>
-      </div>
-      {error.value ? (
-        <p class="form-error" role="alert">
-          {error.value}
-        </p>
-      ) : null}
+      <FormActions submitClass="btn btn-sm" disabled={busy.value}>
+        {busy.value ? 'Testing…' : 'Run test'}
+      </FormActions>
+      <ErrorLine text={error.value} />
       <div class="rt-result" role="status" aria-live="polite">
         {r ? (
           <>

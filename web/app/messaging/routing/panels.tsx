@@ -10,8 +10,9 @@ import { teams, teamsById } from '../../state/session';
 import { toast } from '../../state/toast';
 import { Avatar } from '../../ui/Avatar';
 import { agentPresence, agents, loadAgents, PRESENCE_LABEL } from '../../views/AgentPicker';
-import { ActionsEditor, ListInput } from './editors';
-import { DAY_NAMES, formatIntervals, MODE_LABEL, parseIntervals, priorityOfRank, STEP_LABEL, type AssignmentMode, type FallbackStep, type RuleActions } from './logic';
+import { ErrorLine, FormActions, runBusyText } from '../../ui/form';
+import { ActionsEditor, ListInput, ModeOptions } from './editors';
+import { DAY_NAMES, formatIntervals, parseIntervals, priorityOfRank, STEP_LABEL, type AssignmentMode, type FallbackStep, type RuleActions } from './logic';
 
 interface QueueItem {
   conversationId: string;
@@ -132,20 +133,14 @@ export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSe
 
   async function save(e: Event) {
     e.preventDefault();
-    busy.value = true;
-    error.value = '';
-    try {
+    await runBusyText(busy, error, async () => {
       const res = await api<RoutingSettings>('/routing/settings', {
         method: 'PUT',
         json: { defaultRule: draft(), holidays: holidays.value.split(/[\s,]+/).filter(Boolean), awayAfterMinutes: Number(away.value), offlineGraceSeconds: Math.round(Number(grace.value)) },
       });
       onSaved(res);
       toast('Routing settings saved', 'success');
-    } catch (err) {
-      error.value = errorText(err);
-    } finally {
-      busy.value = false;
-    }
+    });
   }
 
   return (
@@ -186,16 +181,10 @@ export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSe
         <span>Workspace holidays (YYYY-MM-DD, one per line)</span>
         <textarea rows={3} value={holidays.value} onInput={(e) => (holidays.value = e.currentTarget.value)} placeholder="2026-12-25" />
       </label>
-      {error.value ? (
-        <p class="form-error" role="alert">
-          {error.value}
-        </p>
-      ) : null}
-      <div class="form-actions">
-        <button type="submit" class="btn btn-primary btn-sm" disabled={busy.value}>
-          Save default and presence
-        </button>
-      </div>
+      <ErrorLine text={error.value} />
+      <FormActions submitClass="btn btn-primary btn-sm" disabled={busy.value}>
+        Save default and presence
+      </FormActions>
     </form>
   );
 }
@@ -268,16 +257,11 @@ function TeamRoutingCard({ team }: { team: Team }) {
       }
       calendar = { ...calendar, hours };
     }
-    busy.value = true;
-    try {
-      const { teamId: _t, ...body } = { ...c!, calendar };
+    const { teamId: _t, ...body } = { ...c!, calendar };
+    await runBusyText(busy, error, async () => {
       cfg.value = await api<TeamRouting>(`/teams/${team.id}/routing`, { method: 'PUT', json: body });
       toast(`${team.name}: assignment settings saved`, 'success');
-    } catch (err) {
-      error.value = errorText(err);
-    } finally {
-      busy.value = false;
-    }
+    });
   }
 
   const order = [...c.fallback, ...ALL_STEPS.filter((s) => !c.fallback.includes(s))];
@@ -287,11 +271,7 @@ function TeamRoutingCard({ team }: { team: Team }) {
       <label class="field">
         <span>Assignment mode</span>
         <select value={c.mode} onChange={(e) => set({ mode: e.currentTarget.value as AssignmentMode })}>
-          {(Object.keys(MODE_LABEL) as AssignmentMode[]).map((m) => (
-            <option key={m} value={m}>
-              {MODE_LABEL[m]}
-            </option>
-          ))}
+          <ModeOptions />
         </select>
       </label>
       <ListInput label="Required skills" values={c.requiredSkills} onChange={(v) => set({ requiredSkills: v.map((s) => s.toLowerCase()) })} placeholder="es, billing" />
@@ -379,16 +359,10 @@ function TeamRoutingCard({ team }: { team: Team }) {
           </label>
         </fieldset>
       ) : null}
-      {error.value ? (
-        <p class="form-error" role="alert">
-          {error.value}
-        </p>
-      ) : null}
-      <div class="form-actions">
-        <button type="submit" class="btn btn-sm btn-primary" disabled={busy.value}>
-          Save {team.name}
-        </button>
-      </div>
+      <ErrorLine text={error.value} />
+      <FormActions submitClass="btn btn-sm btn-primary" disabled={busy.value}>
+        Save {team.name}
+      </FormActions>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks';
 import { api, ApiError, errorText } from '../../lib/api';
 import type { EscalationPath } from '../../lib/types';
 import { toast } from '../../state/toast';
+import { ErrorLine, FormActions, Options, runBusyText } from '../../ui/form';
 import { Modal } from '../../ui/Modal';
 
 /** The conversation the dialog is open for, or null. */
@@ -34,23 +35,22 @@ function EscalateForm({ id, onClose }: { id: string; onClose: () => void }) {
     <Modal title="Escalate conversation" onClose={onClose}>
       <form
         class="form"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
           if (!reason.value.trim()) {
             error.value = 'Say why this needs escalating.';
             return;
           }
-          busy.value = true;
-          error.value = '';
-          try {
-            await api(`/conversations/${id}/escalate`, { json: { reason: reason.value.trim(), ...(pathId.value ? { pathId: pathId.value } : {}) } });
-            toast('Conversation escalated', 'success');
-            onClose();
-          } catch (err) {
-            error.value = err instanceof ApiError ? (err.field('reason') ?? err.field('pathId') ?? errorText(err)) : errorText(err);
-          } finally {
-            busy.value = false;
-          }
+          return runBusyText(
+            busy,
+            error,
+            async () => {
+              await api(`/conversations/${id}/escalate`, { json: { reason: reason.value.trim(), ...(pathId.value ? { pathId: pathId.value } : {}) } });
+              toast('Conversation escalated', 'success');
+              onClose();
+            },
+            (err) => (err instanceof ApiError ? (err.field('reason') ?? err.field('pathId') ?? errorText(err)) : errorText(err)),
+          );
         }}
       >
         <label class="field">
@@ -61,31 +61,14 @@ function EscalateForm({ id, onClose }: { id: string; onClose: () => void }) {
           <span>Escalation path</span>
           <select value={pathId.value} onChange={(e) => (pathId.value = e.currentTarget.value)} disabled={paths.value === null}>
             <option value="">Default (first manual path)</option>
-            {manual.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-            {others.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} (not a manual trigger)
-              </option>
-            ))}
+            <Options of={manual} value={(p) => p.id} label={(p) => p.name} />
+            <Options of={others} value={(p) => p.id} label={(p) => `${p.name} (not a manual trigger)`} />
           </select>
         </label>
-        {error.value ? (
-          <p class="form-error" id="escalate-error" role="alert">
-            {error.value}
-          </p>
-        ) : null}
-        <div class="form-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy.value}>
-            Escalate
-          </button>
-        </div>
+        <ErrorLine text={error.value} id="escalate-error" />
+        <FormActions onCancel={onClose} disabled={busy.value}>
+          Escalate
+        </FormActions>
       </form>
     </Modal>
   );

@@ -9,7 +9,8 @@ import { toast } from '../../state/toast';
 import { Icon } from '../../ui/Icon';
 import { Modal } from '../../ui/Modal';
 import { shortDuration } from './countdown';
-import { CheckPills, DurationField, fieldError, FormErrors, ListInput } from './parts';
+import { FormActions, Options, runBusy } from '../../ui/form';
+import { ActionBox, AddSelect, CheckPills, defaultRecipients, DurationField, fieldError, FormErrors, ListInput, RecipientsFields } from './parts';
 
 export const TRIGGER_LABEL: Record<EscalationTrigger, string> = { breach: 'SLA breach', vip: 'VIP contact', alert: 'AI alert', manual: 'Manual (Escalate…)' };
 const PRIORITIES: Priority[] = ['urgent', 'high', 'normal', 'low'];
@@ -21,13 +22,15 @@ const NOTIFY_CHANNELS = [
 
 type ActionType = EscalationAction['type'];
 const ACTION_LABEL: Record<ActionType, string> = { reassign: 'Reassign', notify: 'Notify', raise_priority: 'Raise priority', add_tags: 'Add tags', flag: 'Flag', workflow: 'Run a workflow' };
+/** In the "+ Add action…" menu, where workflows are offered but not yet pickable. */
+const ADD_LABEL: Record<ActionType, string> = { ...ACTION_LABEL, workflow: 'Run a workflow (workflows coming)' };
 
 function newAction(type: ActionType): EscalationAction {
   switch (type) {
     case 'reassign':
       return { type, to: 'queue' };
     case 'notify':
-      return { type, channels: ['in_app'], recipients: { userIds: [], roles: ['manager'], assignee: true } };
+      return { type, channels: ['in_app'], recipients: defaultRecipients() };
     case 'raise_priority':
       return { type };
     case 'add_tags':
@@ -88,23 +91,17 @@ export function PathEditor({ path, onClose, onSaved }: { path: EscalationPath | 
     <Modal title={path ? `Edit “${path.name}”` : 'New escalation path'} onClose={onClose} wide>
       <form
         class="form mx-editor"
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
           if (bad) return;
-          busy.value = true;
-          error.value = null;
           const body = { ...d, levels: d.levels.map((l) => ({ ...l, delayMs: l.delayMs ?? 0 })) };
-          try {
+          return runBusy(busy, error, async () => {
             if (path) await api(`/escalations/paths/${path.id}`, { method: 'PATCH', json: body });
             else await api('/escalations/paths', { json: body });
             toast(path ? 'Path saved' : `Path “${d.name}” created`, 'success');
             onSaved();
             onClose();
-          } catch (err) {
-            error.value = err;
-          } finally {
-            busy.value = false;
-          }
+          });
         }}
       >
         <label class="field">
@@ -149,24 +146,13 @@ export function PathEditor({ path, onClose, onSaved }: { path: EscalationPath | 
                     </li>
                   ))}
                 </ul>
-                <label class="field mx-add-action">
-                  <span class="sr-only">Add an action to level {i + 1}</span>
-                  <select
-                    value=""
-                    onChange={(e) => {
-                      const t = e.currentTarget.value as ActionType;
-                      e.currentTarget.value = '';
-                      if (t) setLevel(i, { actions: [...l.actions, newAction(t)] });
-                    }}
-                  >
-                    <option value="">+ Add action…</option>
-                    {(Object.keys(ACTION_LABEL) as ActionType[]).map((t) => (
-                      <option key={t} value={t} disabled={t === 'workflow'}>
-                        {t === 'workflow' ? 'Run a workflow (workflows coming)' : ACTION_LABEL[t]}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <AddSelect
+                  label={`Add an action to level ${i + 1}`}
+                  prompt="+ Add action…"
+                  labels={ADD_LABEL}
+                  disabled={(t) => t === 'workflow'}
+                  onAdd={(t) => setLevel(i, { actions: [...l.actions, newAction(t)] })}
+                />
               </fieldset>
             </li>
           ))}
@@ -180,14 +166,9 @@ export function PathEditor({ path, onClose, onSaved }: { path: EscalationPath | 
           <input type="checkbox" checked={d.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> Enabled
         </label>
         <FormErrors error={error.value} />
-        <div class="form-actions">
-          <button type="button" class="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="btn btn-primary" disabled={busy.value || bad}>
-            {path ? 'Save path' : 'Create path'}
-          </button>
-        </div>
+        <FormActions onCancel={onClose} disabled={busy.value || bad}>
+          {path ? 'Save path' : 'Create path'}
+        </FormActions>
       </form>
     </Modal>
   );
@@ -217,22 +198,14 @@ function ActionEditor({ id, action: a, onChange, onRemove }: { id: string; actio
             <label class="field">
               <span>Agent</span>
               <select value={a.userId} onChange={(e) => onChange({ ...a, userId: e.currentTarget.value })}>
-                {activeUsers.value.map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+                <Options of={activeUsers.value} value={(u) => u.id} label={(u) => u.name} />
               </select>
             </label>
           ) : a.to === 'team' ? (
             <label class="field">
               <span>Team</span>
               <select value={a.teamId} onChange={(e) => onChange({ ...a, teamId: e.currentTarget.value })}>
-                {teams.value.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {t.name}
-                  </option>
-                ))}
+                <Options of={teams.value} value={(t) => t.id} label={(t) => t.name} />
               </select>
             </label>
           ) : null}
@@ -243,11 +216,7 @@ function ActionEditor({ id, action: a, onChange, onRemove }: { id: string; actio
       body = (
         <div class="mx-notify">
           <CheckPills legend="By" options={NOTIFY_CHANNELS.map(([k, l]): ['in_app' | 'browser' | 'email', string] => [k, l])} value={a.channels} onChange={(v) => onChange({ ...a, channels: v })} />
-          <CheckPills legend="Roles" options={[['manager', 'Managers'], ['admin', 'Admins']] as ['manager' | 'admin', string][]} value={a.recipients.roles} onChange={(v) => onChange({ ...a, recipients: { ...a.recipients, roles: v } })} />
-          <CheckPills legend="People" options={activeUsers.value.map((u): [string, string] => [u.id, u.name])} value={a.recipients.userIds} onChange={(v) => onChange({ ...a, recipients: { ...a.recipients, userIds: v } })} />
-          <label class="check-field">
-            <input type="checkbox" checked={a.recipients.assignee} onChange={(e) => onChange({ ...a, recipients: { ...a.recipients, assignee: e.currentTarget.checked } })} /> The assignee
-          </label>
+          <RecipientsFields value={a.recipients} onChange={(recipients) => onChange({ ...a, recipients })} />
         </div>
       );
       break;
@@ -257,11 +226,7 @@ function ActionEditor({ id, action: a, onChange, onRemove }: { id: string; actio
           <span>To</span>
           <select value={a.to ?? ''} onChange={(e) => onChange(e.currentTarget.value ? { type: 'raise_priority', to: e.currentTarget.value as Priority } : { type: 'raise_priority' })}>
             <option value="">One step up</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABEL[p]} (never lowers)
-              </option>
-            ))}
+            <Options of={PRIORITIES} label={(p) => `${PRIORITY_LABEL[p]} (never lowers)`} />
           </select>
         </label>
       );
@@ -282,12 +247,8 @@ function ActionEditor({ id, action: a, onChange, onRemove }: { id: string; actio
       break;
   }
   return (
-    <div class="mx-action-box">
-      <span class="mx-action-type">{ACTION_LABEL[a.type]}</span>
-      <div class="mx-action-body">{body}</div>
-      <button type="button" class="btn-icon" aria-label={`Remove action ${ACTION_LABEL[a.type]}`} onClick={onRemove}>
-        <Icon name="x" size={14} />
-      </button>
-    </div>
+    <ActionBox kind="action" label={ACTION_LABEL[a.type]} onRemove={onRemove}>
+      {body}
+    </ActionBox>
   );
 }

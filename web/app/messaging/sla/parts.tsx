@@ -1,12 +1,14 @@
-// Building blocks shared by the SLA, escalation and AI alert pages: the page frame, a reorderable
-// list (drag, or the handle's arrow keys, announced to screen readers), check-pill groups, a
-// duration input and a comma-separated tags input.
+// Building blocks shared by the routing, SLA, escalation and AI alert pages: the page frame, a reorderable
+// list (drag, or the handle's arrow keys, announced to screen readers) of rules with their enable switch
+// and Delete, check-pill groups, a duration input, a comma-separated tags input and the action boxes.
 import type { ComponentChildren } from 'preact';
-import { useSignal } from '@preact/signals';
+import { useSignal, type Signal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiError, errorText } from '../../lib/api';
-import { isManager } from '../../state/session';
-import { Icon } from '../../ui/Icon';
+import { api, ApiError, errorText } from '../../lib/api';
+import { activeUsers, isManager } from '../../state/session';
+import { toast } from '../../state/toast';
+import { Loading, Options } from '../../ui/form';
+import { Icon, type IconName } from '../../ui/Icon';
 import { moveItem, splitDuration, joinDuration, type DurationUnit } from './countdown';
 
 export function PageFrame({ title, intro, actions, children, id }: { title: string; intro: string; actions?: ComponentChildren; children: ComponentChildren; id: string }) {
@@ -125,6 +127,20 @@ export function ReorderList<T extends { id: string }>({ items, label, name, onRe
   );
 }
 
+/** The checkbox pills of a multi-select: each option toggles its value in or out of the list. */
+export function PillChecks<V extends string>({ options, value, onChange }: { options: [V, string][]; value: V[]; onChange: (v: V[]) => void }) {
+  return (
+    <>
+      {options.map(([v, l]) => (
+        <label key={v} class="check-pill">
+          <input type="checkbox" checked={value.includes(v)} onChange={(e) => onChange(e.currentTarget.checked ? [...value, v] : value.filter((x) => x !== v))} />
+          {l}
+        </label>
+      ))}
+    </>
+  );
+}
+
 /** A group of checkboxes in a fieldset (priorities, channels, teams…). */
 export function CheckPills<V extends string>({ legend, options, value, onChange, hint }: { legend: string; options: [V, string][]; value: V[]; onChange: (v: V[]) => void; hint?: string }) {
   return (
@@ -132,12 +148,7 @@ export function CheckPills<V extends string>({ legend, options, value, onChange,
       <legend>{legend}</legend>
       {hint ? <p class="muted small">{hint}</p> : null}
       <div class="team-checks">
-        {options.map(([v, l]) => (
-          <label key={v} class="check-pill">
-            <input type="checkbox" checked={value.includes(v)} onChange={(e) => onChange(e.currentTarget.checked ? [...value, v] : value.filter((x) => x !== v))} />
-            {l}
-          </label>
-        ))}
+        <PillChecks options={options} value={value} onChange={onChange} />
         {options.length === 0 ? <span class="muted small">None yet.</span> : null}
       </div>
     </fieldset>
@@ -179,11 +190,7 @@ export function DurationField({ id, label, ms, onChange, allowEmpty = true, erro
             emit();
           }}
         >
-          {units.map((u) => (
-            <option key={u} value={u}>
-              {u}
-            </option>
-          ))}
+          <Options of={units} label={(u) => u} />
         </select>
       </label>
       {error ? (
@@ -256,4 +263,150 @@ export function FormErrors({ error }: { error: unknown }) {
 
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiError ? error.field(field) : undefined;
+}
+
+export interface Recipients {
+  userIds: string[];
+  roles: ('manager' | 'admin')[];
+  assignee: boolean;
+}
+/** Who a notify action reaches by default: the managers and the assignee. */
+export const defaultRecipients = (): Recipients => ({ userIds: [], roles: ['manager'], assignee: true });
+const ROLES: ['manager' | 'admin', string][] = [
+  ['manager', 'Managers'],
+  ['admin', 'Admins'],
+];
+
+/** Who a notify action reaches: roles, people and the assignee. */
+export function RecipientsFields({ value, onChange }: { value: Recipients; onChange: (r: Recipients) => void }) {
+  return (
+    <>
+      <CheckPills legend="Roles" options={ROLES} value={value.roles} onChange={(v) => onChange({ ...value, roles: v })} />
+      <CheckPills legend="People" options={activeUsers.value.map((u): [string, string] => [u.id, u.name])} value={value.userIds} onChange={(v) => onChange({ ...value, userIds: v })} />
+      <label class="check-field">
+        <input type="checkbox" checked={value.assignee} onChange={(e) => onChange({ ...value, assignee: e.currentTarget.checked })} /> The assignee
+      </label>
+    </>
+  );
+}
+
+/** Shown instead of an empty list. */
+export function EmptyCard({ icon, children }: { icon: IconName; children: ComponentChildren }) {
+  return (
+    <div class="card mx-empty">
+      <Icon name={icon} size={28} />
+      <p>{children}</p>
+    </div>
+  );
+}
+
+interface Rule {
+  id: string;
+  name: string;
+  enabled: boolean;
+}
+
+/** Saves a new order at once (PUT `url` {ids}); puts the old order back, and says so, when the server refuses. */
+export async function saveOrder<T extends { id: string }>(store: Signal<T[] | null>, ids: string[], url: string): Promise<void> {
+  const before = store.value ?? [];
+  store.value = ids.map((x) => before.find((r) => r.id === x)!);
+  try {
+    await api(url, { method: 'PUT', json: { ids } });
+  } catch (err) {
+    store.value = before;
+    toast(`Could not reorder: ${errorText(err)}`, 'error');
+  }
+}
+
+/** Switches a rule on or off at once (PATCH `url`); reloads the list when that fails. `announce` toasts the outcome in words. */
+export async function saveEnabled<T extends Rule>(store: Signal<T[] | null>, rule: T, on: boolean, url: string, reload: () => Promise<void>, announce = false): Promise<void> {
+  store.value = (store.value ?? []).map((x) => (x.id === rule.id ? { ...x, enabled: on } : x));
+  try {
+    await api(url, { method: 'PATCH', json: { enabled: on } });
+    if (announce) toast(`${rule.name} ${on ? 'enabled' : 'disabled'}`, 'success');
+  } catch (err) {
+    toast(announce ? `Could not ${on ? 'enable' : 'disable'} ${rule.name}: ${errorText(err)}` : errorText(err), 'error');
+    void reload();
+  }
+}
+
+/** Deletes after a confirm(), then reloads the list. */
+export async function deleteRule({ question, url, done, reload }: { question: string; url: string; done: string; reload: () => Promise<void> }): Promise<void> {
+  if (!confirm(question)) return;
+  try {
+    await api(url, { method: 'DELETE' });
+    toast(done, 'success');
+    void reload();
+  } catch (err) {
+    toast(errorText(err), 'error');
+  }
+}
+
+/** The rules of a page in order (first match wins), reordered in place; "Loading…" and an empty card around it. */
+export function RuleList<T extends Rule>({ store, label, orderUrl, empty, emptyIcon, render }: { store: Signal<T[] | null>; label: string; orderUrl: string; empty: ComponentChildren; emptyIcon: IconName; render: (it: T) => ComponentChildren }) {
+  const list = store.value;
+  if (list === null) return <Loading />;
+  if (list.length === 0) return <EmptyCard icon={emptyIcon}>{empty}</EmptyCard>;
+  return <ReorderList items={list} label={label} name={(r) => r.name} onReorder={(ids) => void saveOrder(store, ids, orderUrl)} render={render} />;
+}
+
+/** One rule's row: its name (a link, or a button that opens the editor), summary lines, the enable switch and Delete. */
+export function RuleRow({ rule, href, onOpen, onToggle, onDelete, children }: { rule: Rule; href?: string; onOpen?: () => void; onToggle: (on: boolean) => void; onDelete: () => void; children: ComponentChildren }) {
+  return (
+    <div class={`mx-row${rule.enabled ? '' : ' is-off'}`}>
+      <div class="mx-row-main">
+        {href ? (
+          <a class="mx-row-name" href={href}>
+            {rule.name}
+          </a>
+        ) : (
+          <button type="button" class="link mx-row-name" onClick={onOpen}>
+            {rule.name}
+          </button>
+        )}
+        {children}
+      </div>
+      <Toggle checked={rule.enabled} onChange={onToggle} label={`${rule.name} enabled`} hideLabel />
+      <button type="button" class="btn-icon" aria-label={`Delete ${rule.name}`} onClick={onDelete}>
+        <Icon name="trash" size={16} />
+      </button>
+    </div>
+  );
+}
+
+/** One condition or action being edited: its kind, its fields, and Remove. */
+export function ActionBox({ kind, label, onRemove, children }: { kind: string; label: string; onRemove: () => void; children: ComponentChildren }) {
+  return (
+    <div class="mx-action-box">
+      <span class="mx-action-type">{label}</span>
+      <div class="mx-action-body">{children}</div>
+      <button type="button" class="btn-icon" aria-label={`Remove ${kind} ${label}`} onClick={onRemove}>
+        <Icon name="x" size={14} />
+      </button>
+    </div>
+  );
+}
+
+/** "+ Add …" as a select that resets after each pick. */
+export function AddSelect<T extends string>({ label, prompt, labels, onAdd, disabled }: { label: string; prompt: string; labels: Record<T, string>; onAdd: (t: T) => void; disabled?: (t: T) => boolean }) {
+  return (
+    <label class="field mx-add-action">
+      <span class="sr-only">{label}</span>
+      <select
+        value=""
+        onChange={(e) => {
+          const t = e.currentTarget.value as T;
+          e.currentTarget.value = '';
+          if (t) onAdd(t);
+        }}
+      >
+        <option value="">{prompt}</option>
+        {(Object.keys(labels) as T[]).map((t) => (
+          <option key={t} value={t} disabled={disabled?.(t)}>
+            {labels[t]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
 }
