@@ -28,7 +28,7 @@ import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import type { DeliverJob } from '../worker/ingest/jobs';
 import { sentimentAnalyzer } from '../worker/ai/sentiment';
-import { evaluateConversationAlerts } from '../worker/sla/alerts';
+import { ALERT_WINDOW, evaluateConversationAlerts } from '../worker/sla/alerts';
 import { autoStatusTransition, nextAutoStatusAt } from '../worker/sla/auto-status';
 import { automationConfig, loadContactTags, peekAutomationConfig, type AutomationConfig } from '../worker/sla/config';
 import { matchPolicy, reconcileSla, slaCalendar } from '../worker/sla/deadlines';
@@ -44,10 +44,10 @@ const OUTBOX_BATCH = 200;
 /** A routing call that failed its quick attempts is retried by alarm, backing off up to the cap. */
 const ROUTE_RETRY_MS = 5_000;
 const ROUTE_MAX_RETRY_MS = 5 * 60_000;
+/** After this many failed retries (about an hour at the cap) the request is dropped and logged: the conversation stays unassigned in the lists. */
+const ROUTE_MAX_FAILURES = 16;
 /** When the automation config cannot be loaded at an escalation's due time, look again this much later. */
 const CONFIG_RETRY_MS = 5_000;
-/** AI alert rules read this many of the latest customer messages. */
-const ALERT_WINDOW = 5;
 /** Contact tags read from D1 are reused this long by alert evaluations (every inbound message). */
 const TAGS_TTL_MS = 30_000;
 
@@ -382,33 +382,50 @@ export class ConversationDO extends DurableObject<Env> {
     this.#alarmAt = null;
     const now = Date.now();
     // Each timer's transition checks its own due time, so an early or forced alarm changes nothing
-    // that is not due; a pending outbox is always worth another try.
-    if (this.#state) {
-      const config = await automationConfig(this.env, this.#state.workspaceId).catch((err) => {
-        console.warn(`conversation ${this.#state?.id}: automation config unavailable (${String(err)})`);
-        return peekAutomationConfig(this.#state!.workspaceId)?.config ?? null;
-      });
+    // that is not due; a pending outbox is always worth another try, and the alarm is always re-armed.
+    try {
+      if (this.#state) await this.#runTimers(now);
+    } finally {
+      if (this.#store.outboxSize() > 0) {
+        this.#kickFlush();
+        await this.#flushing;
+      }
+      this.#armAlarm();
+    }
+  }
+
+  async #runTimers(now: number): Promise<void> {
+    const state = this.#state!;
+    // The config is needed only by the automation timers; a snooze, route or outbox alarm does without it.
+    const needsConfig = (['sla', 'auto_status', 'escalation'] as const).some((k) => {
+      const at = this.#store.timer(k);
+      return at !== null && at <= now;
+    });
+    const config = needsConfig
+      ? await automationConfig(this.env, state.workspaceId).catch((err) => {
+          console.warn(`conversation ${state.id}: automation config unavailable (${String(err)})`);
+          return peekAutomationConfig(state.workspaceId)?.config ?? null;
+        })
+      : (peekAutomationConfig(state.workspaceId)?.config ?? null);
+    try {
       // The commit reconciles the SLA clocks at `now`: warnings and breaches that are due fire here.
-      this.#commit(wake(this.#state, now));
+      this.#commit(wake(this.#state!, now));
       // Rules measured from the same instant can be due together (pending, then closed): apply each in turn.
       for (let step = 0; config && step < 3; step++) if (!(await this.#autoStatus(config, now))) break;
       await this.#escalationLevels(config, Date.now());
       const routeAt = this.#store.timer('route');
       if (routeAt !== null && routeAt <= now) await this.#retryRoute();
+    } finally {
       // Every timer handled above has moved past `now`; one that has not would re-fire at once, forever.
       // Without the config nothing could be handled: look again shortly instead.
-      for (const kind of ['sla', 'auto_status'] as const) {
+      for (const kind of ['sla', 'auto_status', 'escalation', 'snooze'] as const) {
         const at = this.#store.timer(kind);
         if (at === null || at >= now) continue;
-        if (config) console.warn(`conversation ${this.#state?.id}: ${kind} timer ${at} did not move; dropped`);
-        this.#store.setTimer(kind, config ? null : now + CONFIG_RETRY_MS);
+        const retry = !config && kind !== 'snooze';
+        if (!retry) console.warn(`conversation ${this.#state?.id}: ${kind} timer ${at} did not move; dropped`);
+        this.#store.setTimer(kind, retry ? now + CONFIG_RETRY_MS : null);
       }
     }
-    if (this.#store.outboxSize() > 0) {
-      this.#kickFlush();
-      await this.#flushing;
-    }
-    this.#armAlarm();
   }
 
   /**
@@ -475,8 +492,14 @@ export class ConversationDO extends DurableObject<Env> {
     this.#store.setTimer('snooze', next.status === 'snoozed' ? next.snoozeUntil : null);
     this.#store.setTimer('sla', next.sla?.nextWakeAt ?? null);
     this.#store.setTimer('escalation', isLive(next.escalation) ? next.escalation.nextLevelAt : null);
-    // Without the config (not loaded yet) the auto-status timer stays as it was; the follow-up commit sets it.
+    // Without the config (not loaded, or D1 away) the alarm comes back shortly to load it and set these
+    // properly: a commit during a D1 blip never loses its SLA clock or auto-status timer.
     if (config) this.#store.setTimer('auto_status', nextAutoStatusAt(next, config.autoStatus));
+    else {
+      const retryAt = Date.now() + CONFIG_RETRY_MS;
+      this.#store.setTimer('auto_status', Math.min(this.#store.timer('auto_status') ?? retryAt, retryAt));
+      if (!next.sla?.nextWakeAt) this.#store.setTimer('sla', retryAt);
+    }
     if (vipPending !== this.#vipPending) {
       this.#store.setMeta('vip_pending', vipPending || null);
       this.#vipPending = vipPending;
@@ -501,6 +524,9 @@ export class ConversationDO extends DurableObject<Env> {
     const config = peekAutomationConfig(state.workspaceId)?.config ?? null;
     if (!config) return { state, events, config, vipPending };
     const tags = this.#tagsOf(state);
+    // Unknown tags would match as "no tags": the wrong policy (applied, then re-applied) or a missed path.
+    // Wait for them (the load's follow-up commit applies; until then the alarm retries like a missing config).
+    if (tags === null && usesContactTags(config)) return { state, events, config: null, vipPending };
     const facts = { priority: state.priority, channel: state.channel, contactTags: tags ?? [] };
     const policy = matchPolicy(config.policies, { ...facts, inboxId: state.inboxId, teamId: state.teamId });
     const calendar = policy ? slaCalendar(policy, config.calendars, state.teamId) : config.calendars.workspace;
@@ -510,12 +536,12 @@ export class ConversationDO extends DurableObject<Env> {
     const breach = sla.events.find((e) => e.type === 'sla.breached');
     if (breach && !isLive(state.escalation) && state.status !== 'closed') {
       const path = matchEscalationPath(config.paths, 'breach', facts);
-      if (path) ({ state } = pushStarted(events, started(state, path, 'breach', `SLA breached: ${String(breach.data.target)}`, systemActor, now)));
+      if (path) ({ state } = pushEvents(events, started(state, path, 'breach', `SLA breached: ${String(breach.data.target)}`, systemActor, now)));
     }
     if (vipPending && tags !== null) {
       vipPending = false;
       const path = !isLive(state.escalation) && state.status !== 'closed' ? matchEscalationPath(config.paths, 'vip', facts) : null;
-      if (path) ({ state } = pushStarted(events, started(state, path, 'vip', `VIP contact (${tags.join(', ')})`, systemActor, now)));
+      if (path) ({ state } = pushEvents(events, started(state, path, 'vip', `VIP contact (${tags.join(', ')})`, systemActor, now)));
     }
     return { state, events, config, vipPending };
   }
@@ -527,7 +553,8 @@ export class ConversationDO extends DurableObject<Env> {
       this.#configLoading = true;
       void automationConfig(this.env, state.workspaceId)
         .then((config) => {
-          if (config !== peek?.config && this.#state) this.#commit({ state: this.#state, events: [] });
+          // A reload of the same version changes nothing: no commit for it.
+          if (this.#state && (!peek || config.version !== peek.config.version)) this.#commit({ state: this.#state, events: [] });
         })
         .catch((err) => console.warn(`conversation ${state.id}: automation config load failed (${String(err)})`))
         .finally(() => {
@@ -581,9 +608,10 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   /**
-   * Run the escalation levels that are due: the actions that reach out (reassign to an agent or team,
-   * notify, workflow) first, then one commit per level with the conversation's own changes (priority,
-   * tags, flag, unassign) and its `escalation.level` event carrying every action's result.
+   * Run the escalation levels that are due, one at a time: first a commit that claims the level (its
+   * escalation state and the conversation's own changes: priority, tags, flag, unassign), then the
+   * actions that reach out (reassign to an agent or team, notify, workflow), then the `escalation.level`
+   * event carrying every action's result. A retry after a failure in between never runs a level twice.
    */
   async #escalationLevels(config: AutomationConfig | null, now: number): Promise<void> {
     const esc = this.#state?.escalation;
@@ -599,32 +627,40 @@ export class ConversationDO extends DurableObject<Env> {
       return;
     }
     const due = dueEscalationLevels(esc, path, now);
+    if (due.levels.length === 0) {
+      // The path lost levels since the episode started: save that nothing further is due (else the timer stays in the past).
+      if (due.state !== esc) this.#commit({ state: { ...this.#state!, escalation: due.state }, events: [] });
+      return;
+    }
+    let dueAt = esc.nextLevelAt;
     for (const [i, { index, level }] of due.levels.entries()) {
+      const current = this.#state!;
+      if (current.escalation?.id !== esc.id || current.escalation.resolvedAt !== null) return;
+      // Each level's state, with the following level timed from this one's due time (the path's timeline).
+      const following = path.levels[index + 1];
+      const nextLevelAt = i === due.levels.length - 1 ? due.state.nextLevelAt : following ? dueAt + following.delayMs : null;
+      dueAt = nextLevelAt ?? dueAt;
+      const escalation: EscalationState = { ...current.escalation, level: index + 1, nextLevelAt };
+      const { patch, results: local } = localActionPatch(current, level.actions);
+      const t = applyPatch(current, patch, now, escalationActor);
+      this.#commit({ state: { ...t.state, escalation }, events: t.events });
       const title = `Escalated: ${level.name}`;
       const body = `${path.name}: ${esc.reason}`;
       const results: ActionResult[] = [];
       for (const [k, action] of level.actions.entries()) {
-        if (isLocalAction(action)) continue;
-        results[k] = await runRemoteAction(action, { env: this.env, conversation: this.#state!, applyRouting: (d) => this.applyRouting(d), title, body, kind: 'escalation' });
+        results[k] = isLocalAction(action)
+          ? local.get(k)!
+          : await runRemoteAction(action, { env: this.env, conversation: this.#state!, applyRouting: (d) => this.applyRouting(d), title, body, kind: 'escalation' });
       }
-      const current = this.#state!;
-      const stillOurs = current.escalation?.id === esc.id && current.escalation.resolvedAt === null;
-      const { patch, results: local } = stillOurs ? localActionPatch(current, level.actions) : { patch: {}, results: new Map<number, ActionResult>() };
-      for (const [k, r] of local) results[k] = r;
-      const t = applyPatch(current, patch, now, escalationActor);
-      const last = i === due.levels.length - 1;
-      const escalation = stillOurs ? (last ? due.state : { ...current.escalation!, level: index + 1 }) : current.escalation;
-      t.events.unshift({ type: 'escalation.level', actor: escalationActor, data: { id: esc.id, level: index + 1, name: level.name, actions: level.actions, results } });
-      this.#commit({ state: { ...t.state, escalation }, events: t.events });
-      if (!stillOurs) return;
+      this.#commit({ state: this.#state!, events: [{ type: 'escalation.level', actor: escalationActor, data: { id: esc.id, level: index + 1, name: level.name, actions: level.actions, results } }] });
     }
   }
 
   // ---- AI alert rules ----
 
-  /** Alert evaluations run one at a time, after the message was acknowledged. */
+  /** Alert evaluations run one at a time, after the message was acknowledged (a macrotask: the RPC result goes out first). */
   #scheduleAlerts(): void {
-    this.#alerting = this.#alerting.then(() => this.#evaluateAlerts()).catch((err) => console.warn(`conversation ${this.#state?.id}: alert rules failed (${String(err)})`));
+    this.#alerting = this.#alerting.then(() => new Promise((r) => setTimeout(r, 0))).then(() => this.#evaluateAlerts()).catch((err) => console.warn(`conversation ${this.#state?.id}: alert rules failed (${String(err)})`));
   }
 
   /**
@@ -636,7 +672,9 @@ export class ConversationDO extends DurableObject<Env> {
   async #evaluateAlerts(): Promise<void> {
     if (!this.#state) return;
     const config = await automationConfig(this.env, this.#state.workspaceId);
-    const known = this.#tagsOf(this.#state);
+    // Nothing reads the score without a rule or auto-prioritization: no model calls for it.
+    if (config.alertRules.length === 0 && !config.autoStatus.autoPriority.enabled) return;
+    const known = this.#tagsOf(this.#state!);
     const tags = known !== null && Date.now() - this.#tagsLoadedAt < TAGS_TTL_MS ? known : await this.#refreshContactTags();
     const recent = this.#store.recentCustomerTexts(ALERT_WINDOW);
     if (recent.length === 0) return;
@@ -667,15 +705,19 @@ export class ConversationDO extends DurableObject<Env> {
     if (escalate && !isLive(state.escalation) && state.status !== 'closed') {
       const path = matchEscalationPath(config.paths, 'alert', { priority: state.priority, channel: state.channel, contactTags: tags }, escalate.pathId ?? null);
       const hit = hits.find((h) => h.actions.includes(escalate))!;
-      if (path) ({ state } = pushStarted(events, started(state, path, 'alert', `Alert: ${hit.ruleName}`, alertActor, now)));
+      if (path) ({ state } = pushEvents(events, started(state, path, 'alert', `Alert: ${hit.ruleName}`, alertActor, now)));
     }
     const rows: AlertRow[] = hits.map((h) => ({ id: newId('alr'), ruleId: h.ruleId, ruleName: h.ruleName, reasons: h.reasons, sentiment, messageSeq, createdAt: now }));
-    this.#commit({ state, events }, undefined, () => {
-      for (const r of rows) {
-        this.#store.markAlertFired(r.ruleId, r.messageSeq);
-        this.#store.enqueue('alert', r);
-      }
-    });
+    // No hits: no extra write, so a message that fires nothing costs no second projection.
+    const write = rows.length
+      ? () => {
+          for (const r of rows) {
+            this.#store.markAlertFired(r.ruleId, r.messageSeq);
+            this.#store.enqueue('alert', r);
+          }
+        }
+      : undefined;
+    this.#commit({ state, events }, undefined, write);
     for (const h of hits) {
       for (const a of h.actions) {
         if (a.type !== 'notify') continue;
@@ -736,7 +778,11 @@ export class ConversationDO extends DurableObject<Env> {
         if (attempt < attempts - 1) await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
       }
     }
-    // The router is still unreachable: keep the request and retry it by alarm rather than drop it.
+    // The router is still unreachable: keep the request and retry it by alarm rather than drop it, up to a cap.
+    if (failures + 1 >= ROUTE_MAX_FAILURES) {
+      console.error(`conversation ${this.#state?.id}: routing gave up after ${failures + 1} failed attempts; left unassigned`);
+      return this.#setRouteRetry(null);
+    }
     this.#setRouteRetry({ trigger, text, failures: failures + 1 });
   }
 
@@ -833,9 +879,15 @@ function started(state: Conversation, path: EscalationPath, trigger: EscalationT
   };
 }
 
-function pushStarted(events: PendingEvent[], t: Transition): Transition {
+/** Append a transition's events to `events` and return it (for `({ state } = pushEvents(events, t))`). */
+function pushEvents(events: PendingEvent[], t: Transition): Transition {
   events.push(...t.events);
   return t;
+}
+
+/** Whether any enabled SLA policy or escalation path has a contact-tag condition (then unknown tags must not match as none). */
+export function usesContactTags(config: Pick<AutomationConfig, 'policies' | 'paths'>): boolean {
+  return config.policies.some((p) => p.enabled && p.conditions.contactTags.length > 0) || config.paths.some((p) => p.enabled && p.conditions.contactTags.length > 0);
 }
 
 /** The D1 row of an escalation episode; how it ended comes from this commit's `escalation.resolved` event. */

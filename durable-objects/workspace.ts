@@ -148,14 +148,18 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (snap) this.#applyPresence(snap);
   }
 
-  /** The tabs (connection ids) an agent has open here: AgentDO checks its own list against it. */
-  /** A personal notification (escalation, AI alert) to one agent's open tabs; their AgentDO feed keeps it for later. */
-  pushNotification(userId: string, n: { kind: 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }): number {
-    const sockets = this.ctx.getWebSockets(userId);
-    for (const ws of sockets) send(ws, { t: 'notification', ...n });
-    return sockets.length;
+  /** A personal notification (escalation, AI alert) to these agents' open tabs (one call for all); their AgentDO feeds keep it for later. Returns the tabs reached. */
+  pushNotification(userIds: string[], n: { kind: 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }): number {
+    let reached = 0;
+    for (const userId of new Set(userIds)) {
+      const sockets = this.ctx.getWebSockets(userId);
+      for (const ws of sockets) send(ws, { t: 'notification', ...n });
+      reached += sockets.length;
+    }
+    return reached;
   }
 
+  /** The tabs (connection ids) an agent has open here: AgentDO checks its own list against it. */
   liveConnections(userId: string): string[] {
     return this.ctx
       .getWebSockets(userId)

@@ -47,7 +47,10 @@ describe('escalation paths in the ConversationDO', () => {
     await watcherTab.next((f) => f.t === 'hello');
     const conv = await visitorConversation(inbox.websiteToken, 'Hello? My key code does not work');
     // The real alarms: breach at ~1 s, level 1 at once, level 2 400 ms later.
-    const done = await stateWhen(ws, conv.id, (c) => c.escalation?.level === 2, 10_000);
+    // A level is claimed (committed) first, its remote actions follow, then its event with every result.
+    await stateWhen(ws, conv.id, (c) => c.escalation?.level === 2, 10_000);
+    await eventually(async () => (await eventsOf(ws, conv.id)).filter((e) => e.type === 'escalation.level').length === 2 || null, 10_000);
+    const done = await stateOf(ws, conv.id);
     expect(done.escalation).toMatchObject({ pathId, trigger: 'breach', level: 2, nextLevelAt: null, resolvedAt: null });
     expect(done.priority).toBe('high');
     expect(done.tags).toContain('escalated');

@@ -9,6 +9,7 @@ import { requireAuth, requireRole } from '../auth/middleware';
 import { canSeeConversation } from '../auth/principal';
 import type { Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
+import { configChanged } from '../sla/reapply';
 import { newId } from '../db/ids';
 import { insertAt, positionStatements } from '../db/ordering';
 import { teams, users } from '../db/schema';
@@ -183,6 +184,8 @@ routingRoutes.put('/routing/settings', describeRoute({ tags: ['routing'], summar
     )
     .run();
   await routingChanged(c);
+  // Holidays are part of the SLA calendars: business-hours clocks re-apply with them.
+  if (JSON.stringify(next.holidays) !== JSON.stringify(cur.holidays)) await configChanged(c);
   return c.json(await readSettings(scope));
 });
 
@@ -250,6 +253,7 @@ routingRoutes.put('/teams/:id/routing', describeRoute({ tags: ['routing'], summa
   const team = await scope.find(teams, c.req.param('id'));
   if (!team) throw Problem.notFound('Team');
   const b = c.req.valid('json');
+  const before = await scope.prepare(`SELECT calendar FROM team_routing WHERE workspace_id = ? AND team_id = ?`, team.id).first<{ calendar: string | null }>();
   await scope
     .prepare(
       `INSERT INTO team_routing (workspace_id, team_id, mode, required_skills, optional_skills, fallback, offline_reroute_ms, calendar, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -266,6 +270,8 @@ routingRoutes.put('/teams/:id/routing', describeRoute({ tags: ['routing'], summa
     )
     .run();
   await routingChanged(c);
+  // A team calendar is the SLA calendar of its conversations' business-hours policies: re-apply them.
+  if ((before?.calendar ?? null) !== (b.calendar ? JSON.stringify(b.calendar) : null)) await configChanged(c);
   return c.json(await teamRoutingJson(scope, team.id));
 });
 

@@ -160,6 +160,10 @@ export function peekAutomationConfig(workspaceId: string): { config: AutomationC
  * otherwise loaded from D1 (concurrent callers share one load).
  */
 export async function automationConfig(env: Env, workspaceId: string, minVersion = 0): Promise<AutomationConfig> {
+  return cachedConfig(env, workspaceId, minVersion, true);
+}
+
+async function cachedConfig(env: Env, workspaceId: string, minVersion: number, retry: boolean): Promise<AutomationConfig> {
   const hit = cache.get(workspaceId);
   if (hit && Date.now() - hit.loadedAt < CONFIG_TTL_MS && hit.config.version >= minVersion) return hit.config;
   let pending = loading.get(workspaceId);
@@ -173,12 +177,11 @@ export async function automationConfig(env: Env, workspaceId: string, minVersion
     loading.set(workspaceId, pending);
   }
   const config = await pending;
-  // A load that started before the version was bumped may come back older than asked: load once more.
-  if (config.version < minVersion) {
-    cache.delete(workspaceId);
-    const again = await loadAutomationConfig(env, workspaceId);
-    cache.set(workspaceId, { config: again, loadedAt: Date.now() });
-    return again;
+  // A load that started before the version was bumped may come back older than asked: load once more,
+  // through the shared load (N objects told of the new version make one batch, not N).
+  if (config.version < minVersion && retry) {
+    if (cache.get(workspaceId)?.config === config) cache.delete(workspaceId);
+    return cachedConfig(env, workspaceId, minVersion, false);
   }
   return config;
 }

@@ -154,7 +154,7 @@ export async function notifyPeople(
     await Promise.all(people.map((p) => agentStub(env, c.workspaceId, p.id).notify({ workspaceId: c.workspaceId, userId: p.id, name: p.name }, { kind: n.kind, conversationId: c.id, title: n.title, body: n.body, at })));
     // The feed keeps it; the live push reaches open tabs now (the app raises a browser notification from it).
     const workspace = workspaceStub(env, c.workspaceId);
-    await Promise.all(people.map((p) => workspace.pushNotification(p.id, { kind: n.kind, conversationId: c.id, title: n.title, body: n.body, at }).catch(() => 0)));
+    await workspace.pushNotification(people.map((p) => p.id), { kind: n.kind, conversationId: c.id, title: n.title, body: n.body, at }).catch(() => 0);
     notes.push(`in-app: ${people.map((p) => p.name).join(', ')}`);
   }
   if (channels.includes('email')) notes.push(await emailPeople(env, c, people, n));
