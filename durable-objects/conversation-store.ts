@@ -28,8 +28,12 @@ export interface OutboxRow {
 }
 
 export class ConversationStore {
+  /** The schedule table mirrored in memory: every commit re-states its timers, and most change nothing. */
+  #timers = new Map<TimerKind, number>();
+
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.reloadTimers();
   }
 
   loadState(): Conversation | null {
@@ -179,18 +183,34 @@ export class ConversationStore {
     this.sql.exec(`DELETE FROM outbox WHERE id <= ?`, uptoId);
   }
 
-  setTimer(kind: TimerKind, at: number | null): void {
-    if (at === null) this.sql.exec(`DELETE FROM schedule WHERE kind = ?`, kind);
-    else this.sql.exec(`INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET at = excluded.at`, kind, at);
+  /** Re-read the schedule (after a transaction that threw and was rolled back). */
+  reloadTimers(): void {
+    this.#timers.clear();
+    for (const row of this.sql.exec<{ kind: TimerKind; at: number }>(`SELECT kind, at FROM schedule`)) this.#timers.set(row.kind, row.at);
   }
 
+  /** Set or clear a timer; writes only when it changes. */
+  setTimer(kind: TimerKind, at: number | null): void {
+    if ((this.#timers.get(kind) ?? null) === at) return;
+    if (at === null) {
+      this.sql.exec(`DELETE FROM schedule WHERE kind = ?`, kind);
+      this.#timers.delete(kind);
+    } else {
+      this.sql.exec(`INSERT INTO schedule (kind, at) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET at = excluded.at`, kind, at);
+      this.#timers.set(kind, at);
+    }
+  }
+
+  /** One timer, read from the table (a key lookup): the table stays the truth the alarm acts on. */
   timer(kind: TimerKind): number | null {
     return this.sql.exec<{ at: number }>(`SELECT at FROM schedule WHERE kind = ?`, kind).toArray()[0]?.at ?? null;
   }
 
   /** The earliest timer: the one instant the single alarm must be set to. */
   nextTimer(): number | null {
-    return this.sql.exec<{ at: number | null }>(`SELECT min(at) AS at FROM schedule`).one().at ?? null;
+    let min: number | null = null;
+    for (const at of this.#timers.values()) if (min === null || at < min) min = at;
+    return min;
   }
 }
 

@@ -436,11 +436,12 @@ export class ConversationDO extends DurableObject<Env> {
     const at = Date.now();
     const previous = this.#state;
     const auto = this.#automate(previous, transition, at);
-    const changed = auto.state !== previous && JSON.stringify(auto.state) !== JSON.stringify(previous);
-    if (auto.events.length === 0 && !message && !extraWrite && !changed) {
+    // Only a commit with nothing else to record needs the (costly) deep comparison.
+    const bare = auto.events.length === 0 && !message && !extraWrite;
+    if (bare && (auto.state === previous || JSON.stringify(auto.state) === JSON.stringify(previous))) {
       this.#state = auto.state;
       // Nothing to record, but a new config may still move the timers (say, auto-status settings).
-      this.ctx.storage.transactionSync(() => this.#syncTimers(auto.state, auto.config, auto.vipPending));
+      this.#transaction(() => this.#syncTimers(auto.state, auto.config, auto.vipPending));
       this.#armAlarm();
       this.#kickAutomationLoads(auto.state);
       return;
@@ -449,7 +450,7 @@ export class ConversationDO extends DurableObject<Env> {
     let seq = this.#state?.seq ?? 0;
     const events: ConversationEvent[] = auto.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
     const next: Conversation = { ...auto.state, seq };
-    this.ctx.storage.transactionSync(() => {
+    this.#transaction(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
       for (const e of events) {
@@ -485,6 +486,16 @@ export class ConversationDO extends DurableObject<Env> {
     if (message?.direction === 'inbound') this.#scheduleAlerts();
     else if (next.sla && next.sla.status !== 'ok' && next.sla.status !== previous?.sla?.status) this.#scheduleAlerts();
     this.#kickAutomationLoads(next);
+  }
+
+  /** A storage transaction; if it throws (and rolls back), the store's in-memory schedule is re-read. */
+  #transaction(fn: () => void): void {
+    try {
+      this.ctx.storage.transactionSync(fn);
+    } catch (err) {
+      this.#store.reloadTimers();
+      throw err;
+    }
   }
 
   /** The state's timers in the schedule (inside the commit's transaction). */
