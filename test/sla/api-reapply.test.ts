@@ -19,6 +19,19 @@ async function withPolicy(ws: Workspace, firstResponse: number) {
 }
 
 describe('re-applying config to live conversations', () => {
+  it('a change to the workspace calendar bumps the config version (business-hours deadlines move)', async () => {
+    const ws = await newWorkspace();
+    const version = async () =>
+      (await env.DB.prepare(`SELECT config_version FROM workspace_automation WHERE workspace_id = ?`).bind(ws.workspaceId).first<{ config_version: number }>())?.config_version ?? 0;
+    const before = await version();
+    const res = await call('PATCH', '/api/workspace', { token: ws.token, body: { timezone: 'Europe/Madrid', businessHours: { '1': [['09:00', '17:00']] } } });
+    expect(res.status).toBe(200);
+    expect(await version()).toBe(before + 1);
+    // A name change alone leaves it alone.
+    expect((await call('PATCH', '/api/workspace', { token: ws.token, body: { name: 'Renamed' } })).status).toBe(200);
+    expect(await version()).toBe(before + 1);
+  });
+
   it('moves an open conversation deadline when its policy changes', async () => {
     const ws = await newWorkspace();
     const inbox = await webchatInbox(ws);

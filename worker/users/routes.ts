@@ -14,6 +14,8 @@ import { tags, teams, users, workspaces } from '../db/schema';
 import { Problem } from '../http/problem';
 import { Email, Name, Password, TagName } from '../http/schemas';
 import { valid } from '../http/validate';
+import { workspaceStub } from '../routing/stubs';
+import { configChanged } from '../sla/reapply';
 import { forgetSettings } from '../workspaces/settings';
 
 const StringList = v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))), v.maxLength(50));
@@ -202,5 +204,10 @@ userRoutes.patch('/workspace', describeRoute({ tags: ['workspace'], summary: 'Wo
     })
     .where(eq(workspaces.id, scope.workspaceId));
   forgetSettings(scope.workspaceId);
+  // The workspace calendar drives business-hours SLA deadlines and routing conditions: both re-read it.
+  if (body.timezone || body.businessHours !== undefined) {
+    await workspaceStub(c.env, scope.workspaceId).configChanged(scope.workspaceId);
+    await configChanged(c);
+  }
   return c.json({ ok: true, settings });
 });
