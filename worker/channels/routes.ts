@@ -1,6 +1,7 @@
 // /api/channels: the registry with capabilities and this workspace's enablement (managers switch
 // channels on and off), the composer's pre-send check (SMS segments, WhatsApp window, opt-out),
 // WhatsApp template sends, and in development the sandboxed outbound requests.
+import { forgetLoadedInboxes } from '../ingest/inboxes';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
@@ -67,6 +68,7 @@ channelRoutes.patch(
     await c.env.DB.prepare(`UPDATE workspaces SET settings = json_set(coalesce(settings, '{}'), ?, json(?)) WHERE id = ?`)
       .bind(`$.channels.${adapter.key}`, enabled ? 'true' : 'false', ws)
       .run();
+    forgetLoadedInboxes();
     return c.json({ key: adapter.key, enabled });
   },
 );

@@ -1,5 +1,6 @@
 // /api/inboxes: create, list, read, update and disable inboxes. Credentials in `config` are
 // encrypted at rest; only managers can read them back, and only when they ask to reveal them.
+import { forgetInbox } from '../ingest/inboxes';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
@@ -92,10 +93,12 @@ inboxRoutes.patch('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'U
     set.configEncrypted = await encryptJson(c.env.ENCRYPTION_KEY, merged);
   }
   await scope.update(inboxes, row.id, set);
+  forgetInbox(row.id);
   return c.json(await inboxJson(c.env, (await scope.find(inboxes, row.id))!, false));
 });
 
 inboxRoutes.post('/inboxes/:id/disable', describeRoute({ tags: ['inboxes'], summary: 'Disable an inbox (its webhooks answer 403)' }), requireRole('manager'), async (c) => {
   if (!(await c.get('scope').update(inboxes, c.req.param('id'), { enabled: false }))) throw Problem.notFound('Inbox');
+  forgetInbox(c.req.param('id'));
   return c.body(null, 204);
 });

@@ -1,9 +1,16 @@
-// The inbox a webhook or a delivery names, with its decrypted config and the workspace's channel
-// gate, in one D1 read. Decrypted configs are cached per isolate by their ciphertext, so a changed
-// config is never served stale and a hot inbox costs no AES per request.
+// The inbox a webhook or a delivery names, with its decrypted config, the workspace's channel gate and
+// its settings, in one D1 read, kept per isolate for a few seconds: the webhook route and the INGEST
+// consumer both need it for every message, and it changes rarely. A change made through the API
+// forgets it at once in that isolate (forgetInbox / forgetWorkspaceInboxes); other isolates see it
+// within INBOX_TTL_MS. Decrypted configs are cached by their ciphertext, so no AES per request.
 import type { InboxContext } from '../channels/types';
 import { decryptJson } from '../crypto/secrets';
 import type { ChannelKey } from '../inboxes/channels';
+import { rememberSettings } from '../workspaces/settings';
+
+/** How long a loaded inbox is reused in an isolate that did not make the change itself. */
+export const INBOX_TTL_MS = 10_000;
+const loaded = new Map<string, { value: Promise<LoadedInbox | null>; until: number }>();
 
 export interface LoadedInbox extends InboxContext {
   name: string;
@@ -39,7 +46,29 @@ export function publicUrl(env: Env): string {
 
 type Row = { id: string; workspace_id: string; channel: string; name: string; enabled: number; config_encrypted: string; ws_settings: string | null };
 
-export async function loadInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
+/** The inbox (cached per isolate, see above); null when it does not exist. */
+export function loadInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
+  const now = Date.now();
+  const hit = loaded.get(inboxId);
+  if (hit && hit.until > now) return hit.value;
+  if (loaded.size > 2000) loaded.clear();
+  const value = readInbox(env, inboxId);
+  loaded.set(inboxId, { value, until: now + INBOX_TTL_MS });
+  value.catch(() => loaded.delete(inboxId));
+  return value;
+}
+
+/** An inbox was changed or deleted through the API: the next request reads it again. */
+export function forgetInbox(inboxId: string): void {
+  loaded.delete(inboxId);
+}
+
+/** The workspace's settings changed (the channel gate is among them): forget the loaded inboxes (rare; all of them is simplest). */
+export function forgetLoadedInboxes(): void {
+  loaded.clear();
+}
+
+async function readInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
   const row = await env.DB.prepare(
     `SELECT i.id, i.workspace_id, i.channel, i.name, i.enabled, i.config_encrypted, w.settings AS ws_settings
      FROM inboxes i JOIN workspaces w ON w.id = i.workspace_id WHERE i.id = ?`,
@@ -53,6 +82,8 @@ export async function loadInbox(env: Env, inboxId: string): Promise<LoadedInbox 
   } catch {
     settings = {};
   }
+  // The same row carries the workspace settings the consumer needs next: no second read for them.
+  rememberSettings(env, row.workspace_id, settings);
   return {
     id: row.id,
     workspaceId: row.workspace_id,

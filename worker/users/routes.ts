@@ -1,5 +1,6 @@
 // /api/users, /api/teams, /api/tags, /api/workspace: the people, their teams, the tag list and the
 // workspace's own settings. Everyone may read (agent pickers need it); managers change.
+import { forgetLoadedInboxes } from '../ingest/inboxes';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -204,6 +205,7 @@ userRoutes.patch('/workspace', describeRoute({ tags: ['workspace'], summary: 'Wo
     })
     .where(eq(workspaces.id, scope.workspaceId));
   forgetSettings(scope.workspaceId);
+  forgetLoadedInboxes();
   // The workspace calendar drives business-hours SLA deadlines and routing conditions: both re-read it.
   if (body.timezone || body.businessHours !== undefined) {
     await workspaceStub(c.env, scope.workspaceId).configChanged(scope.workspaceId);

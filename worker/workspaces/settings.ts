@@ -26,6 +26,13 @@ export async function workspaceSettings(env: Env, workspaceId: string): Promise<
   return value;
 }
 
+/** Settings read along with something else (the inbox loader joins them): cache them as if read here. */
+export function rememberSettings(env: Env, workspaceId: string, raw: Record<string, unknown> | null): WorkspaceSettings {
+  const value = withDefaults(env, raw);
+  cache.set(workspaceId, { value, until: Date.now() + 10_000 });
+  return value;
+}
+
 export function forgetSettings(workspaceId: string): void {
   cache.delete(workspaceId);
 }
