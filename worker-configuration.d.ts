@@ -6,6 +6,7 @@ interface __BaseEnv_Env {
 	INGEST: Queue;
 	OUTBOUND: Queue;
 	DEAD_LETTERS: Queue;
+	EVENTS: Queue;
 	KB_INDEX: Queue;
 	ASSETS: Fetcher;
 	REOPEN_WINDOW_HOURS: "72";

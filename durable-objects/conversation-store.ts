@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS schedule (kind TEXT PRIMARY KEY, at INTEGER NOT NULL)
 CREATE TABLE IF NOT EXISTS fired_alerts (rule_id TEXT NOT NULL, message_seq INTEGER NOT NULL, PRIMARY KEY (rule_id, message_seq));
 `;
 
-export type OutboxKind = 'projection' | 'event' | 'message' | 'read' | 'deliver' | 'escalation' | 'alert';
+export type OutboxKind = 'projection' | 'tags' | 'seq' | 'event' | 'message' | 'read' | 'deliver' | 'escalation' | 'alert' | 'activity';
 /** One row per kind in `schedule`; the single alarm is armed at the earliest. 'route' retries a routing call that kept failing. */
 export type TimerKind = 'snooze' | 'outbox' | 'sla' | 'auto_status' | 'escalation' | 'route';
 

@@ -24,6 +24,8 @@ import {
   type Transition,
 } from '../worker/conversations/state';
 import { newId } from '../worker/db/ids';
+import type { EventJob } from '../worker/events/consumer';
+import { toParleyEvent, type ParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import type { DeliverJob } from '../worker/ingest/jobs';
@@ -46,6 +48,8 @@ const ROUTE_RETRY_MS = 5_000;
 const ROUTE_MAX_RETRY_MS = 5 * 60_000;
 /** After this many failed retries (about an hour at the cap) the request is dropped and logged: the conversation stays unassigned in the lists. */
 const ROUTE_MAX_FAILURES = 16;
+/** How long a message waits for the router before it is stored without a decision (routing then follows by retry). */
+const ROUTE_ASK_TIMEOUT_MS = 2_000;
 /** When the automation config cannot be loaded at an escalation's due time, look again this much later. */
 const CONFIG_RETRY_MS = 5_000;
 /** Contact tags read from D1 are reused this long by alert evaluations (every inbound message). */
@@ -73,6 +77,10 @@ export interface IncomingMessage {
   createdAt?: number;
   /** Imported history (the demo seed, migrations): the conversation is dated by this message's createdAt, so SLA clocks count from then. */
   history?: boolean;
+  /** The contact's tags as the sender lookup read them: the object then reads none of its own. */
+  contactTags?: string[];
+  /** Record the contact's channel activity (the messaging windows) with this message's projection. */
+  activity?: { inboxId: string };
 }
 
 export type UpdateResult = { ok: true; conversation: Conversation } | { ok: false; field: string; message: string };
@@ -98,10 +106,16 @@ export class ConversationDO extends DurableObject<Env> {
   #contactTags: { contactId: string; tags: string[] } | null;
   /** The conversation (re)opened and the VIP escalation check waits for the contact's tags and the config. */
   #vipPending: boolean;
-  #configLoading = false;
+  /** The automation config being (re)loaded in the background, if it is. */
+  #configLoading: Promise<void> | null = null;
   #tagsLoading: Promise<string[]> | null = null;
   #tagsLoadedAt = 0;
+  /** Tags learnt from the caller, saved with the next commit. */
+  #tagsDirty = false;
   #alerting: Promise<void> = Promise.resolve();
+  #appending: Promise<unknown> = Promise.resolve();
+  #liveDone: Promise<void> = Promise.resolve();
+  #routing: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -121,15 +135,29 @@ export class ConversationDO extends DurableObject<Env> {
 
   /**
    * Deliver a message, creating the conversation first if this object is new. Inbound paths use this:
-   * whoever claimed the contact's thread pointer, the first message to arrive creates the conversation.
+   * whoever claimed the contact's thread pointer, the first message to arrive creates the conversation
+   * (creation, message and routing are one commit).
    */
   async receive(init: NewConversation, input: IncomingMessage, reopenWindowMs: number): Promise<MessageResult> {
-    if (!this.#state) this.#commit(createConversation(init, historyAt(input, Date.now()), input.author));
-    return this.addMessage(input, reopenWindowMs);
+    return this.#serially(() => this.#append(input, reopenWindowMs, init));
   }
 
   state(): Conversation | null {
     return this.#state;
+  }
+
+  /**
+   * Resolves once the work this object started in the background has finished: appends waiting for the
+   * router, routing retries, alert evaluation, the outbox drain, list fan-out and config/tag loads. Tests
+   * and benchmarks wait on it instead of sleeping.
+   */
+  async settled(): Promise<void> {
+    for (let round = 0; round < 50; round++) {
+      await Promise.all([this.#appending, this.#routing, this.#alerting, this.#flushing, this.#liveDone, this.#tagsLoading, this.#configLoading].map((p) => Promise.resolve(p).catch(() => undefined)));
+      // A macrotask: what those settled may have scheduled (an alert after a commit) gets to start.
+      await new Promise((r) => setTimeout(r, 0));
+      if (!this.#flushing && !this.#liveSending && !this.#tagsLoading && !this.#configLoading && !this.#flushAgain) return;
+    }
   }
 
   /** State plus the reader's unread count and read position. */
@@ -144,16 +172,67 @@ export class ConversationDO extends DurableObject<Env> {
    * `reopenWindowMs` decides whether an inbound message may reopen a closed conversation.
    */
   async addMessage(input: IncomingMessage, reopenWindowMs: number): Promise<MessageResult> {
-    const state = this.#state;
-    if (!state) return { ok: false, reason: 'not_found' };
-    if (input.viewer && !canSeeConversation(input.viewer, state)) return { ok: false, reason: 'forbidden' };
-    if (input.externalId) {
-      const existing = this.#store.messageByExternalId(input.externalId, state.id);
-      if (existing) return { ok: true, message: existing, conversation: state, duplicate: true };
-    }
-    const now = Date.now();
-    if (input.direction === 'inbound' && !acceptsInbound(state, now, { reopenWindowMs })) return { ok: false, reason: 'closed' };
+    return this.#serially(() => this.#append(input, reopenWindowMs, null));
+  }
 
+  /** Messages are appended one at a time: an append may wait for the router, and the next must see its result. */
+  #serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#appending.then(fn, fn);
+    this.#appending = run.catch(() => undefined);
+    return run;
+  }
+
+  async #append(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null): Promise<MessageResult> {
+    if (!this.#state && !init) return { ok: false, reason: 'not_found' };
+    if (this.#state && input.viewer && !canSeeConversation(input.viewer, this.#state)) return { ok: false, reason: 'forbidden' };
+    if (this.#state && input.externalId) {
+      const existing = this.#store.messageByExternalId(input.externalId, this.#state.id);
+      if (existing) return { ok: true, message: existing, conversation: this.#state, duplicate: true };
+    }
+    let draft = this.#draft(input, reopenWindowMs, init);
+    if (!draft.ok) return draft;
+    if (input.contactTags) this.#knowTags(draft.transition.state.contactId, input.contactTags);
+
+    // A new or reopened conversation asks the router first, so the decision lands in this same commit.
+    const trigger = routingTrigger(this.#state, draft.transition.state, draft.message);
+    let decision: RoutingDecision | null = null;
+    let routeLater = false;
+    if (trigger) {
+      const base = this.#state;
+      try {
+        decision = await this.#ask(draft.transition.state, trigger, draft.message.text);
+      } catch (err) {
+        console.warn(`conversation ${draft.transition.state.id}: routing failed (${String(err)}); retrying after the commit`);
+        routeLater = true;
+      }
+      // Something else was committed while the router answered (an agent's change): build on it.
+      if (this.#state !== base) {
+        draft = this.#draft(input, reopenWindowMs, init);
+        if (!draft.ok) return draft;
+      }
+    }
+    let transition = draft.transition;
+    if (decision) {
+      const routed = routingTransition(transition.state, decision, Date.now());
+      if (typeof routed === 'string') {
+        void this.#workspace(transition.state.workspaceId)
+          .release(decision.conversationId, this.#state)
+          .catch((err) => console.warn(`conversation ${transition.state.id}: release failed (${String(err)})`));
+      } else transition = { state: routed.state, events: [...transition.events, ...routed.events] };
+    }
+    // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
+    const activity = input.activity && input.direction === 'inbound' ? { contactId: transition.state.contactId, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
+    this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined);
+    if (routeLater && trigger) void this.#route(trigger, draft.message.text);
+    return { ok: true, message: draft.message, conversation: this.#state!, duplicate: false };
+  }
+
+  /** The message and the transition it makes (on a new conversation: its creation first), or why it is refused. */
+  #draft(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null): { ok: true; message: Message; transition: Transition } | Extract<MessageResult, { ok: false }> {
+    const now = Date.now();
+    const created = this.#state ? null : createConversation(init!, historyAt(input, now), input.author);
+    const state = this.#state ?? created!.state;
+    if (input.direction === 'inbound' && !acceptsInbound(state, now, { reopenWindowMs })) return { ok: false, reason: 'closed' };
     const isNote = input.isInternalNote === true;
     if (input.replyLock && !isNote && input.direction === 'outbound') {
       const holder = this.replyLockHolder(input.replyLock.userId);
@@ -161,10 +240,11 @@ export class ConversationDO extends DurableObject<Env> {
     }
     // Web chat delivers over the visitor's socket: a reply with the visitor connected is delivered as it is stored.
     const webchatVisitorHere = !isNote && input.direction === 'outbound' && state.channel === 'webchat' && this.#room.hasVisitor();
+    const seq = state.seq + (created?.events.length ?? 0) + 1;
     const message: Message = {
       id: newId('msg'),
       conversationId: state.id,
-      seq: state.seq + 1,
+      seq,
       direction: isNote ? 'internal' : input.direction,
       authorType: input.author.type,
       authorId: input.author.id,
@@ -180,15 +260,14 @@ export class ConversationDO extends DurableObject<Env> {
       createdAt: input.createdAt ?? now,
       updatedAt: now,
     };
-    const transition = applyMessage(
+    const t = applyMessage(
       state,
       { id: message.id, direction: message.direction, authorType: message.authorType, text: message.text, isInternalNote: isNote, hasAttachments: message.attachments.length > 0 },
       message.seq,
       historyAt(input, now),
       input.author,
     );
-    this.#commit(transition, message);
-    return { ok: true, message, conversation: this.#state!, duplicate: false };
+    return { ok: true, message, transition: created ? { state: t.state, events: [...created.events, ...t.events] } : t };
   }
 
   /** Apply a change (status, snooze, assignee, team, tags, priority, subject, closing note, summary). */
@@ -441,7 +520,10 @@ export class ConversationDO extends DurableObject<Env> {
     if (bare && (auto.state === previous || JSON.stringify(auto.state) === JSON.stringify(previous))) {
       this.#state = auto.state;
       // Nothing to record, but a new config may still move the timers (say, auto-status settings).
-      this.#transaction(() => this.#syncTimers(auto.state, auto.config, auto.vipPending));
+      this.#transaction(() => {
+        this.#saveTags();
+        this.#syncTimers(auto.state, auto.config, auto.vipPending);
+      });
       this.#armAlarm();
       this.#kickAutomationLoads(auto.state);
       return;
@@ -450,12 +532,15 @@ export class ConversationDO extends DurableObject<Env> {
     let seq = this.#state?.seq ?? 0;
     const events: ConversationEvent[] = auto.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
     const next: Conversation = { ...auto.state, seq };
+    const range = { first: events[0]?.seq ?? seq, last: seq };
     this.#transaction(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
+      this.#saveTags();
       for (const e of events) {
         this.#store.appendEvent(e);
-        this.#store.enqueue('event', e);
+        // The event stream: each event with its envelope, sent to EVENTS by the outbox drain after the projection lands.
+        this.#store.enqueue('event', toParleyEvent(next, e, range, previous?.tags ?? null, message));
       }
       if (message) this.#store.enqueue('message', {
           messageId: message.id,
@@ -468,24 +553,35 @@ export class ConversationDO extends DurableObject<Env> {
       // A reply stored as 'queued' goes to its provider through OUTBOUND, enqueued with the message itself.
       if (message && needsDelivery(message)) this.#store.enqueue('deliver', deliverJob(next, message));
       this.#store.saveState(next);
+      // A delivery receipt changes no column of the D1 row but its sequence number: project only that.
+      const receiptOnly = !message && events.length > 0 && events.every((e) => e.type === 'message.status');
       // The sentiment score alone is not part of the D1 row: no projection round trip for it.
-      const projected = events.length > 0 || !!message || !!extraWrite || JSON.stringify({ ...previous, sentiment: null }) !== JSON.stringify({ ...next, sentiment: null });
-      if (projected) this.#store.enqueue('projection', next);
+      const projected = !receiptOnly && (events.length > 0 || !!message || !!extraWrite || JSON.stringify({ ...previous, sentiment: null }) !== JSON.stringify({ ...next, sentiment: null }));
+      if (receiptOnly) this.#store.enqueue('seq', { seq: next.seq, updatedAt: next.updatedAt });
+      if (projected) {
+        this.#store.enqueue('projection', next);
+        if ((previous?.tags ?? []).join('\n') !== next.tags.join('\n')) this.#store.enqueue('tags', { tags: next.tags });
+      }
       if (next.escalation && JSON.stringify(next.escalation) !== JSON.stringify(previous?.escalation ?? null)) this.#store.enqueue('escalation', escalationRow(next.escalation, events, at));
       this.#syncTimers(next, auto.config, auto.vipPending);
-      if (projected && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', at + OUTBOX_RETRY_MS);
+      if ((projected || receiptOnly) && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', at + OUTBOX_RETRY_MS);
     });
     this.#state = next;
     this.#armAlarm();
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
     if (events.some((e) => e.type !== 'message.status')) this.#notifyWorkspace(next, events, previousAssigneeId);
-    const routing = routingTrigger(previous, next, message);
-    if (routing) void this.#route(routing, message!.text);
     this.#kickFlush();
     // After the acknowledgement, never before it: AI alert rules on a customer message, or on an SLA that turned warning/breached.
     if (message?.direction === 'inbound') this.#scheduleAlerts();
     else if (next.sla && next.sla.status !== 'ok' && next.sla.status !== previous?.sla?.status) this.#scheduleAlerts();
     this.#kickAutomationLoads(next);
+  }
+
+  /** Contact tags learnt from a caller are saved inside the commit's transaction. */
+  #saveTags(): void {
+    if (!this.#tagsDirty) return;
+    this.#store.setMeta('contact_tags', this.#contactTags);
+    this.#tagsDirty = false;
   }
 
   /** A storage transaction; if it throws (and rolls back), the store's in-memory schedule is re-read. */
@@ -561,15 +657,14 @@ export class ConversationDO extends DurableObject<Env> {
   #kickAutomationLoads(state: Conversation): void {
     const peek = peekAutomationConfig(state.workspaceId);
     if ((!peek || !peek.fresh) && !this.#configLoading) {
-      this.#configLoading = true;
-      void automationConfig(this.env, state.workspaceId)
+      this.#configLoading = automationConfig(this.env, state.workspaceId)
         .then((config) => {
           // A reload of the same version changes nothing: no commit for it.
           if (this.#state && (!peek || config.version !== peek.config.version)) this.#commit({ state: this.#state, events: [] });
         })
         .catch((err) => console.warn(`conversation ${state.id}: automation config load failed (${String(err)})`))
         .finally(() => {
-          this.#configLoading = false;
+          this.#configLoading = null;
         });
     }
     if (this.#tagsOf(state) === null) void this.#refreshContactTags().catch((err) => console.warn(`conversation ${state.id}: contact tags load failed (${String(err)})`));
@@ -751,8 +846,8 @@ export class ConversationDO extends DurableObject<Env> {
     }
     if (this.#liveSending) return;
     this.#liveSending = true;
-    const workspace = this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(state.workspaceId));
-    void (async () => {
+    const workspace = this.#workspace(state.workspaceId);
+    this.#liveDone = (async () => {
       try {
         while (this.#live) {
           const { state: s, types, previousAssigneeId: prev } = this.#live;
@@ -772,15 +867,21 @@ export class ConversationDO extends DurableObject<Env> {
    * already stored and acknowledged; routing follows at once (a few attempts if the router is unreachable).
    */
   async #route(trigger: 'created' | 'reopened', text: string, failures = 0): Promise<void> {
-    const workspace = this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(this.#state!.workspaceId));
+    const run = this.#routing.then(() => this.#routeNow(trigger, text, failures));
+    this.#routing = run.catch(() => undefined);
+    return run;
+  }
+
+  async #routeNow(trigger: 'created' | 'reopened', text: string, failures: number): Promise<void> {
     // The first try gets three quick attempts; a retry by alarm is one attempt.
     const attempts = failures === 0 ? 3 : 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       try {
-        const decision = await workspace.route({ conversation: this.#state!, text, trigger });
+        if (!this.#state || this.#state.assigneeId !== null || this.#state.status === 'closed') return this.#setRouteRetry(null);
+        const decision = await this.#ask(this.#state, trigger, text);
         if (decision) {
           const res = await this.applyRouting(decision);
-          if (!res.ok) await workspace.release(decision.conversationId, res.conversation);
+          if (!res.ok) await this.#workspace(this.#state!.workspaceId).release(decision.conversationId, res.conversation);
         }
         this.#setRouteRetry(null);
         return;
@@ -795,6 +896,32 @@ export class ConversationDO extends DurableObject<Env> {
       return this.#setRouteRetry(null);
     }
     this.#setRouteRetry({ trigger, text, failures: failures + 1 });
+  }
+
+  /** The workspace router's decision for this conversation (null: routing is not configured). Bounded in time. */
+  async #ask(conversation: Conversation, trigger: 'created' | 'reopened', text: string): Promise<RoutingDecision | null> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the router did not answer within ${ROUTE_ASK_TIMEOUT_MS} ms`)), ROUTE_ASK_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([this.#workspace(conversation.workspaceId).route({ conversation, text, trigger }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #workspace(workspaceId: string) {
+    return this.env.WORKSPACES.get(this.env.WORKSPACES.idFromName(workspaceId));
+  }
+
+  /** Contact tags handed in by the sender lookup: remembered (and saved when they changed) without a read. */
+  #knowTags(contactId: string, tags: string[]): void {
+    this.#tagsLoadedAt = Date.now();
+    const before = this.#contactTags;
+    if (before?.contactId === contactId && before.tags.join('\n') === tags.join('\n')) return;
+    this.#contactTags = { contactId, tags };
+    this.#tagsDirty = true;
   }
 
   #setRouteRetry(retry: RouteRetry | null): void {
@@ -841,11 +968,15 @@ export class ConversationDO extends DurableObject<Env> {
       if (rows.length === 0 || !this.#state) break;
       const entries = rows.filter((r) => r.kind !== 'deliver').map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) }) as OutboxEntry);
       const deliveries = rows.filter((r) => r.kind === 'deliver').map((r) => JSON.parse(r.payload) as DeliverJob);
+      const state = this.#state;
+      const stream = entries.flatMap((e) => (e.kind === 'event' ? [asParleyEvent(state, e.payload)] : []));
       try {
         // Sends first: a retried flush may hand a job over twice, and the OUTBOUND consumer is idempotent by message id.
         for (let i = 0; i < deliveries.length; i += 50) await this.env.OUTBOUND.sendBatch(deliveries.slice(i, i + 50).map((body) => ({ body, contentType: 'json' as const })));
-        const statements = projectionStatements(this.env.DB, this.#state, entries);
+        const statements = projectionStatements(this.env.DB, state, entries);
         if (statements.length) await this.env.DB.batch(statements);
+        // Events after the projection, so a subscriber that reads D1 finds the row as the event left it.
+        for (const chunk of eventChunks(stream)) await this.env.EVENTS.sendBatch(chunk.map((event) => ({ body: { event } satisfies EventJob, contentType: 'json' as const })));
       } catch (err) {
         // D1 is unavailable or refused the batch: keep the rows and retry by alarm with backoff.
         this.#outboxFailures++;
@@ -876,6 +1007,30 @@ export class ConversationDO extends DurableObject<Env> {
 }
 
 export type ServerEvent = ConversationEvent & { message?: Message };
+
+/** An outbox event row as the stream carries it (rows written before the stream existed hold bare events). */
+function asParleyEvent(state: Conversation, e: ParleyEvent | ConversationEvent): ParleyEvent {
+  return 'id' in e ? e : toParleyEvent(state, e, { first: e.seq, last: e.seq }, null);
+}
+
+/** Queue batches hold at most 100 messages and 256 KB: chunk the events under both. */
+function eventChunks(events: ParleyEvent[]): ParleyEvent[][] {
+  const chunks: ParleyEvent[][] = [];
+  let current: ParleyEvent[] = [];
+  let bytes = 0;
+  for (const e of events) {
+    const size = JSON.stringify(e).length + 100;
+    if (current.length === 100 || (current.length > 0 && bytes + size > 200_000)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
 
 function isLive(e: EscalationState | null | undefined): e is EscalationState {
   return !!e && e.resolvedAt === null;

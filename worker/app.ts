@@ -4,7 +4,6 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env';
 import { aiRoutes } from './ai/routes';
-import { summarizeOnClose } from './ai/summaries';
 import { authRoutes } from './auth/routes';
 import { channelRoutes } from './channels/routes';
 import { simulatorRoutes } from './channels/simulator-routes';
@@ -34,7 +33,6 @@ import { demoPage, widgetRoutes } from './webchat/routes';
 const api = new Hono<AppEnv>();
 api.route('/', authRoutes);
 // Closing a conversation (one or in bulk) summarizes it in the background: worker/ai/summaries.ts.
-api.use('/conversations/:id', summarizeOnClose);
 api.route('/', conversationRoutes);
 api.route('/', contactRoutes);
 api.route('/', inboxRoutes);

@@ -1,7 +1,9 @@
-// How a ConversationDO's outbox lands in D1: the conversation index row, its tags, message search
-// rows, read positions and analytics events. Every statement is idempotent, so a retried batch
+// How a ConversationDO's outbox lands in D1: the conversation index row (its tags only when they
+// changed, only the sequence number for a delivery receipt), message search rows, read positions,
+// channel activity and analytics events. Every statement is idempotent, so a retried batch
 // (at-least-once delivery) changes nothing the first one already did.
 import type { EscalationTrigger } from '../sla/model';
+import type { ParleyEvent } from '../events/model';
 import { PRIORITY_RANK, type Conversation, type ConversationEvent } from './model';
 
 export interface MessageIndexRow {
@@ -41,9 +43,23 @@ export interface AlertRow {
   createdAt: number;
 }
 
+/** The contact wrote on a channel: channel_activity (the messaging windows) learns it with the projection. */
+export interface ActivityRow {
+  contactId: string;
+  channel: string;
+  inboxId: string;
+  at: number;
+}
+
 export type OutboxEntry =
   | { kind: 'projection'; payload: Conversation }
-  | { kind: 'event'; payload: ConversationEvent }
+  /** The conversation's tags changed: the batch rewrites conversation_tags from its newest projection. */
+  | { kind: 'tags'; payload: { tags: string[] } }
+  /** Only the sequence number moved (a delivery receipt): no full row, no tags. */
+  | { kind: 'seq'; payload: { seq: number; updatedAt: number } }
+  /** Objects written before the event stream stored bare ConversationEvents; both shapes project alike. */
+  | { kind: 'event'; payload: ParleyEvent | ConversationEvent }
+  | { kind: 'activity'; payload: ActivityRow }
   | { kind: 'message'; payload: MessageIndexRow }
   | { kind: 'read'; payload: { userId: string; seq: number } }
   | { kind: 'escalation'; payload: EscalationRow }
@@ -53,10 +69,28 @@ export type OutboxEntry =
 export function projectionStatements(db: D1Database, conv: Conversation, entries: OutboxEntry[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   let latest: Conversation | null = null;
+  let tags = false;
+  let seq: { seq: number; updatedAt: number } | null = null;
   for (const e of entries) {
     switch (e.kind) {
       case 'projection':
         if (!latest || e.payload.seq >= latest.seq) latest = e.payload;
+        break;
+      case 'tags':
+        tags = true;
+        break;
+      case 'seq':
+        if (!seq || e.payload.seq > seq.seq) seq = e.payload;
+        break;
+      case 'activity':
+        out.push(
+          db
+            .prepare(
+              `INSERT INTO channel_activity (workspace_id, contact_id, channel, inbox_id, last_inbound_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(workspace_id, contact_id, channel) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at), inbox_id = excluded.inbox_id`,
+            )
+            .bind(conv.workspaceId, e.payload.contactId, e.payload.channel, e.payload.inboxId, e.payload.at),
+        );
         break;
       case 'message':
         out.push(
@@ -128,11 +162,14 @@ export function projectionStatements(db: D1Database, conv: Conversation, entries
         break;
     }
   }
-  if (latest) out.unshift(...conversationRowStatements(db, latest));
+  if (latest) out.unshift(...conversationRowStatements(db, latest, tags));
+  else if (seq) {
+    out.unshift(db.prepare(`UPDATE conversations SET seq = ?, updated_at = max(updated_at, ?) WHERE id = ? AND workspace_id = ? AND seq < ?`).bind(seq.seq, seq.updatedAt, conv.id, conv.workspaceId, seq.seq));
+  }
   return out;
 }
 
-function conversationRowStatements(db: D1Database, c: Conversation): D1PreparedStatement[] {
+function conversationRowStatements(db: D1Database, c: Conversation, tags: boolean): D1PreparedStatement[] {
   const upsert = db
     .prepare(
       `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, assignee_id,
@@ -186,6 +223,7 @@ function conversationRowStatements(db: D1Database, c: Conversation): D1PreparedS
       c.archivedAt ?? null,
       c.flagged ? 1 : 0,
     );
+  if (!tags) return [upsert];
   const stmts = [upsert, db.prepare(`DELETE FROM conversation_tags WHERE conversation_id = ?`).bind(c.id)];
   for (const tag of c.tags) {
     stmts.push(db.prepare(`INSERT OR IGNORE INTO conversation_tags (conversation_id, workspace_id, tag) VALUES (?, ?, ?)`).bind(c.id, c.workspaceId, tag));

@@ -3,7 +3,7 @@
 import type { IncomingMessage, MessageResult } from '../../durable-objects/conversation';
 import { afterInbound } from '../ai/assistant';
 import { newId } from '../db/ids';
-import { workspaceSettings } from '../workspaces/settings';
+import { workspaceSettings, type WorkspaceSettings } from '../workspaces/settings';
 import type { Actor } from './model';
 
 /** Conversations are named by workspace and id, so an id from another workspace reaches an empty object. */
@@ -20,20 +20,29 @@ export interface InboundTarget {
 
 export type Delivered = Extract<MessageResult, { ok: true }> & { conversationId: string };
 
+/** Which thread pointer a message uses: one per contact, or one per contact and inbox (a workspace setting). */
+export function threadScope(settings: WorkspaceSettings, inboxId: string): string {
+  return settings.conversationGrouping === 'contact' ? '*' : inboxId;
+}
+
 /**
  * Deliver an inbound message to the contact's current conversation. The `contact_threads` pointer is
  * claimed with compare-and-set, so messages racing in for the same contact open one conversation.
+ * `knownThreadId` is the pointer as the caller already read it (null: none), which spares that read.
  */
-export async function deliverInbound(env: Env, target: InboundTarget, message: IncomingMessage): Promise<Delivered> {
+export async function deliverInbound(env: Env, target: InboundTarget, message: IncomingMessage, knownThreadId?: string | null): Promise<Delivered> {
   const settings = await workspaceSettings(env, target.workspaceId);
-  const scope = settings.conversationGrouping === 'contact' ? '*' : target.inboxId;
+  const scope = threadScope(settings, target.inboxId);
   const reopenWindowMs = settings.reopenWindowHours * 3600_000;
   const init = { workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel };
 
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
-      .bind(target.workspaceId, target.contactId, scope)
-      .first<string>('conversation_id');
+    const current =
+      attempt === 0 && knownThreadId !== undefined
+        ? knownThreadId
+        : await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
+            .bind(target.workspaceId, target.contactId, scope)
+            .first<string>('conversation_id');
     if (current) {
       const res = await conversationStub(env, target.workspaceId, current).receive({ ...init, id: current }, message, reopenWindowMs);
       if (res.ok) return assisted(env, target, { ...res, conversationId: current });
@@ -69,8 +78,7 @@ async function assisted(env: Env, target: InboundTarget, delivered: Delivered): 
 
 /** An agent starts a new conversation with a contact; it becomes the contact's current one for that scope. */
 export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null): Promise<Delivered> {
-  const settings = await workspaceSettings(env, target.workspaceId);
-  const scope = settings.conversationGrouping === 'contact' ? '*' : target.inboxId;
+  const scope = threadScope(await workspaceSettings(env, target.workspaceId), target.inboxId);
   const id = await startId(target, message.externalId);
   const stub = conversationStub(env, target.workspaceId, id);
   await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId }, actor);

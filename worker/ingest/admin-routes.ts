@@ -1,5 +1,6 @@
 // Operator and sidebar endpoints around ingestion: dead letters (list, replay), merge suggestions found
 // when identities arrive, and the reservation/order context of a contact.
+import { replayEvent, type EventJob } from '../events/consumer';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { describeRoute } from 'hono-openapi';
@@ -63,7 +64,9 @@ ingestApiRoutes.post('/admin/dead-letters/:id/replay', describeRoute({ tags: ['a
   let result: unknown = null;
   try {
     const job = JSON.parse(row.payload) as IngestJob | DeliverJob;
-    if (row.queue === 'outbound') {
+    if (row.queue === 'events') {
+      result = await replayEvent(c.env, job as unknown as EventJob);
+    } else if (row.queue === 'outbound') {
       const outcome = await deliver(c.env, job as DeliverJob, 1);
       if (outcome.state === 'retry') error = outcome.reason;
       result = outcome;

@@ -7,12 +7,12 @@ import type { IncomingMessage } from '../../durable-objects/conversation';
 import { adapterFor } from '../channels/registry';
 import type { ChannelAdapter, ContextEvent, ContextRecord, InboundEvent, InboundMessageEvent, StatusEvent } from '../channels/types';
 import { ParseError } from '../channels/types';
-import { conversationStub, deliverInbound, type Delivered } from '../conversations/service';
+import { conversationStub, deliverInbound, threadScope, type Delivered } from '../conversations/service';
 import { newId } from '../db/ids';
 import { backoffSeconds } from '../delivery/backoff';
 import { conversationForReply, rememberMessageId } from '../email/threading';
 import { workspaceSettings } from '../workspaces/settings';
-import { applyKeyword, resolveContact, touchChannelActivity } from './contacts';
+import { applyKeyword, resolveContact } from './contacts';
 import { storeDeadLetter } from './dead-letters';
 import type { IngestJob } from './jobs';
 import { withBody } from './jobs';
@@ -79,11 +79,16 @@ function clampTime(at: number | undefined): number | undefined {
 }
 
 async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number): Promise<Delivered> {
-  const contact = await resolveContact(env, inbox, ev.contact);
+  // One read for a known sender: the contact, its tags, its channel activity and its current thread.
+  const settings = await workspaceSettings(env, inbox.workspaceId);
+  const contact = await resolveContact(env, inbox, ev.contact, { scope: threadScope(settings, inbox.id), newThreadId: newId('cnv') });
   if (ev.keyword) await applyKeyword(env, inbox.workspaceId, contact.id, inbox.channel, ev.keyword);
   const media = await storeMedia(env, adapter, inbox, ev, attempt < MEDIA_ATTEMPTS);
   const externalId = `${inbox.channel}:${ev.providerMessageId}`.slice(0, 500);
   const failureNote = media.failures.length ? `\n📎 Could not fetch ${media.failures.length} attachment(s): ${media.failures.join('; ')}` : '';
+  // Windows are measured in hours: a write a minute is plenty (and spares D1 writes in a burst). It rides the projection.
+  const now = Date.now();
+  const activity = contact.lastInboundAt === null || now - contact.lastInboundAt > ACTIVITY_GRANULARITY_MS ? { inboxId: inbox.id } : undefined;
   let message: IncomingMessage;
   if (ev.note) {
     message = { direction: 'outbound', isInternalNote: true, author: { type: 'system', id: null, name: adapter.label }, text: ev.note, externalId, status: 'delivered' };
@@ -97,27 +102,23 @@ async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbo
       attachments: media.attachments,
       externalId,
       createdAt: clampTime(ev.at),
+      activity,
     };
   }
+  message.contactTags = contact.tags;
   const target = { workspaceId: inbox.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel };
   let delivered: Delivered | null = null;
   // E-mail replies go to the conversation they answer when it still takes messages.
   if (ev.email && (ev.email.inReplyTo || ev.email.references?.length)) {
     const threadId = await conversationForReply(env, inbox.workspaceId, [...(ev.email.references ?? []), ev.email.inReplyTo]);
     if (threadId) {
-      const settings = await workspaceSettings(env, inbox.workspaceId);
       const res = await conversationStub(env, inbox.workspaceId, threadId).addMessage(message, settings.reopenWindowHours * 3600_000);
       if (res.ok) delivered = { ...res, conversationId: threadId };
     }
   }
-  delivered ??= await deliverInbound(env, target, message);
+  delivered ??= await deliverInbound(env, target, message, contact.threadId);
   if (ev.email?.messageId) await rememberMessageId(env, inbox.workspaceId, ev.email.messageId, delivered.conversationId, 'inbound', ev.email.subject ?? null);
   if (ev.context) await storeContext(env, inbox, contact.id, delivered.conversationId, ev.context);
-  // Windows are measured in hours: a write a minute is plenty (and spares a D1 write per message in a burst).
-  const now = Date.now();
-  if (message.direction === 'inbound' && !delivered.duplicate && (contact.lastInboundAt === null || now - contact.lastInboundAt > ACTIVITY_GRANULARITY_MS)) {
-    await touchChannelActivity(env, inbox.workspaceId, contact.id, inbox.channel, inbox.id, now);
-  }
   return delivered;
 }
 

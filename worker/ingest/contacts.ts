@@ -10,19 +10,37 @@ export interface ResolvedContact {
   created: boolean;
   /** When this contact last wrote on the channel (null: never, or not known yet). */
   lastInboundAt: number | null;
+  /** The contact's tags (SLA policies, escalation paths and alert rules match on them). */
+  tags: string[];
+  /** The contact's current conversation for the thread scope asked about: null when it has none, undefined when not looked up. */
+  threadId?: string | null;
 }
 
-type Row = { contact_id: string; merged_into: string | null; name: string | null; phone: string | null; email: string | null; avatar_url: string | null; last_inbound_at: number | null };
+type Row = {
+  contact_id: string;
+  merged_into: string | null;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  avatar_url: string | null;
+  tags: string | null;
+  last_inbound_at: number | null;
+  thread_id: string | null;
+};
 
-async function byIdentity(env: Env, workspaceId: string, channel: string, externalId: string): Promise<Row | null> {
+/**
+ * The identity with everything a message needs next, in one read: the contact, its tags, its
+ * activity on the channel and (given a thread scope) its current conversation.
+ */
+function identityQuery(env: Env, workspaceId: string, channel: string, externalId: string, scope: string | null): D1PreparedStatement {
   return env.DB.prepare(
-    `SELECT ci.contact_id, c.merged_into, c.name, c.phone, c.email, c.avatar_url, a.last_inbound_at FROM contact_identities ci
+    `SELECT ci.contact_id, c.merged_into, c.name, c.phone, c.email, c.avatar_url, c.tags, a.last_inbound_at, t.conversation_id AS thread_id
+     FROM contact_identities ci
      JOIN contacts c ON c.id = ci.contact_id
      LEFT JOIN channel_activity a ON a.workspace_id = ci.workspace_id AND a.contact_id = ci.contact_id AND a.channel = ci.channel
-     WHERE ci.workspace_id = ? AND ci.channel = ? AND ci.external_id = ?`,
-  )
-    .bind(workspaceId, channel, externalId)
-    .first<Row>();
+     LEFT JOIN contact_threads t ON t.workspace_id = ci.workspace_id AND t.contact_id = ci.contact_id AND t.scope = ?4
+     WHERE ci.workspace_id = ?1 AND ci.channel = ?2 AND ci.external_id = ?3`,
+  ).bind(workspaceId, channel, externalId, scope);
 }
 
 /** Follow merges to the surviving contact. */
@@ -36,6 +54,27 @@ async function survivor(env: Env, workspaceId: string, id: string, mergedInto: s
   return current;
 }
 
+/** A merged identity (rare): the survivor's tags and thread, read apart. */
+async function survivorFacts(env: Env, workspaceId: string, contactId: string, scope: string | null): Promise<{ tags: string[]; threadId: string | null | undefined }> {
+  const row = await env.DB.prepare(
+    `SELECT c.tags, t.conversation_id AS thread_id FROM contacts c
+     LEFT JOIN contact_threads t ON t.workspace_id = c.workspace_id AND t.contact_id = c.id AND t.scope = ?3
+     WHERE c.id = ?2 AND c.workspace_id = ?1`,
+  )
+    .bind(workspaceId, contactId, scope)
+    .first<{ tags: string | null; thread_id: string | null }>();
+  return { tags: parseTags(row?.tags), threadId: scope === null ? undefined : (row?.thread_id ?? null) };
+}
+
+function parseTags(raw: string | null | undefined): string[] {
+  try {
+    const tags = raw ? (JSON.parse(raw) as unknown) : [];
+    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
 function clean(profile: ContactProfile) {
   return {
     name: profile.name?.trim().slice(0, 200) || null,
@@ -45,56 +84,77 @@ function clean(profile: ContactProfile) {
   };
 }
 
-export async function resolveContact(env: Env, inbox: { id: string; workspaceId: string; channel: string }, profile: ContactProfile): Promise<ResolvedContact> {
+/**
+ * The contact a channel identity names, created with the identity when new. A known sender costs one
+ * read; a new one a second round trip, a batch that creates the contact and identity, claims the first
+ * thread pointer (`newThreadId`) for `scope`, records merge suggestions and reads the result back.
+ * Two deliveries of a new sender racing: the identity's unique key picks one contact, the other's
+ * empty twin is deleted in the same batch.
+ */
+export async function resolveContact(
+  env: Env,
+  inbox: { id: string; workspaceId: string; channel: string },
+  profile: ContactProfile,
+  thread: { scope: string; newThreadId: string } | null = null,
+): Promise<ResolvedContact> {
   const ws = inbox.workspaceId;
   const p = clean(profile);
   const externalId = profile.externalId.slice(0, 300);
-  const found = await byIdentity(env, ws, inbox.channel, externalId);
-  if (found) {
-    const id = await survivor(env, ws, found.contact_id, found.merged_into);
-    // Fill in what the provider tells us and we did not know; never overwrite what agents edited.
-    const fills = (!found.name && p.name) || (!found.phone && p.phone) || (!found.email && p.email) || (!found.avatar_url && p.avatarUrl);
-    if (fills && id === found.contact_id) {
-      await env.DB.prepare(
-        `UPDATE contacts SET name = coalesce(name, ?), phone = coalesce(phone, ?), email = coalesce(email, ?), avatar_url = coalesce(avatar_url, ?), updated_at = ? WHERE id = ? AND workspace_id = ?`,
-      )
-        .bind(p.name, p.phone, p.email, p.avatarUrl, Date.now(), id, ws)
-        .run();
-      await suggestMerges(env, ws, id, { phone: found.phone ? null : p.phone, email: found.email ? null : p.email });
-    }
-    return { id, name: found.name ?? p.name, created: false, lastInboundAt: id === found.contact_id ? found.last_inbound_at : null };
-  }
+  const scope = thread?.scope ?? null;
+  const found = await identityQuery(env, ws, inbox.channel, externalId, scope).first<Row>();
+  if (found) return known(env, ws, found, p, scope);
 
   const id = newId('ct');
   const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(
-      id,
-      ws,
-      p.name,
-      p.email,
-      p.phone,
-      p.avatarUrl,
-      now,
-      now,
-    ),
-    env.DB.prepare(`INSERT OR IGNORE INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(
-      newId('cid'),
-      ws,
-      id,
-      inbox.channel,
-      externalId,
-      inbox.id,
-    ),
-  ]);
-  const owner = await byIdentity(env, ws, inbox.channel, externalId);
-  if (owner && owner.contact_id !== id) {
-    // Another delivery of the same sender won the race: drop our empty twin and use theirs.
-    await env.DB.prepare(`DELETE FROM contacts WHERE id = ? AND workspace_id = ?`).bind(id, ws).run();
-    return { id: await survivor(env, ws, owner.contact_id, owner.merged_into), name: owner.name, created: false, lastInboundAt: null };
+  const ours = `EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND workspace_id = ?2)`;
+  const stmts = [
+    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(id, ws, p.name, p.email, p.phone, p.avatarUrl, now, now),
+    env.DB.prepare(`INSERT OR IGNORE INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(newId('cid'), ws, id, inbox.channel, externalId, inbox.id),
+    // Another delivery of the same sender won the race: drop our empty twin.
+    env.DB.prepare(`DELETE FROM contacts WHERE id = ?1 AND workspace_id = ?2 AND NOT EXISTS (SELECT 1 FROM contact_identities WHERE workspace_id = ?2 AND contact_id = ?1)`).bind(id, ws),
+  ];
+  if (thread) {
+    stmts.push(env.DB.prepare(`INSERT OR IGNORE INTO contact_threads (workspace_id, contact_id, scope, conversation_id) SELECT ?2, ?1, ?3, ?4 WHERE ${ours}`).bind(id, ws, thread.scope, thread.newThreadId));
   }
-  await suggestMerges(env, ws, id, { phone: p.phone, email: p.email });
-  return { id, name: p.name, created: true, lastInboundAt: null };
+  for (const [reason, value] of [['phone', p.phone], ['email', p.email]] as const) {
+    if (!value) continue;
+    // Both ways (each contact's sidebar shows the other), only for a contact this batch really created.
+    for (const [from, to] of [['?1', 'o.id'], ['o.id', '?1']]) {
+      stmts.push(
+        env.DB.prepare(
+          `INSERT OR IGNORE INTO merge_suggestions (id, workspace_id, contact_id, candidate_id, reason, value)
+           SELECT 'mrs_' || upper(hex(randomblob(12))), ?2, ${from}, ${to}, ?3, ?4 FROM contacts o
+           WHERE o.workspace_id = ?2 AND o.${reason} = ?4 AND o.id != ?1 AND o.merged_into IS NULL AND ${ours}
+           ORDER BY o.created_at LIMIT 10`,
+        ).bind(id, ws, reason, value),
+      );
+    }
+  }
+  stmts.push(identityQuery(env, ws, inbox.channel, externalId, scope));
+  const results = await env.DB.batch<Row>(stmts);
+  const owner = results[results.length - 1].results[0];
+  if (!owner) throw new Error(`contact identity ${inbox.channel}:${externalId} vanished while it was created`);
+  if (owner.contact_id !== id) return known(env, ws, owner, p, scope, false);
+  return { id, name: p.name, created: true, lastInboundAt: null, tags: [], threadId: scope === null ? undefined : owner.thread_id };
+}
+
+async function known(env: Env, ws: string, found: Row, p: ReturnType<typeof clean>, scope: string | null, fill = true): Promise<ResolvedContact> {
+  const id = await survivor(env, ws, found.contact_id, found.merged_into);
+  if (id !== found.contact_id) {
+    const facts = await survivorFacts(env, ws, id, scope);
+    return { id, name: found.name ?? p.name, created: false, lastInboundAt: null, tags: facts.tags, threadId: facts.threadId };
+  }
+  // Fill in what the provider tells us and we did not know; never overwrite what agents edited.
+  const fills = (!found.name && p.name) || (!found.phone && p.phone) || (!found.email && p.email) || (!found.avatar_url && p.avatarUrl);
+  if (fill && fills) {
+    await env.DB.prepare(
+      `UPDATE contacts SET name = coalesce(name, ?), phone = coalesce(phone, ?), email = coalesce(email, ?), avatar_url = coalesce(avatar_url, ?), updated_at = ? WHERE id = ? AND workspace_id = ?`,
+    )
+      .bind(p.name, p.phone, p.email, p.avatarUrl, Date.now(), id, ws)
+      .run();
+    await suggestMerges(env, ws, id, { phone: found.phone ? null : p.phone, email: found.email ? null : p.email });
+  }
+  return { id, name: found.name ?? p.name, created: false, lastInboundAt: found.last_inbound_at, tags: parseTags(found.tags), threadId: scope === null ? undefined : found.thread_id };
 }
 
 /** Record suggestions both ways (each contact's sidebar shows the other) for contacts sharing a phone or e-mail. */
@@ -126,14 +186,5 @@ export async function applyKeyword(env: Env, workspaceId: string, contactId: str
   const status = keyword === 'stop' ? 'unsubscribed' : 'subscribed';
   await env.DB.prepare(`UPDATE contacts SET subscriptions = json_set(coalesce(subscriptions, '{}'), ?, ?), updated_at = ? WHERE id = ? AND workspace_id = ?`)
     .bind(`$.${channel}`, status, Date.now(), contactId, workspaceId)
-    .run();
-}
-
-export async function touchChannelActivity(env: Env, workspaceId: string, contactId: string, channel: string, inboxId: string, at: number): Promise<void> {
-  await env.DB.prepare(
-    `INSERT INTO channel_activity (workspace_id, contact_id, channel, inbox_id, last_inbound_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT(workspace_id, contact_id, channel) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at), inbox_id = excluded.inbox_id`,
-  )
-    .bind(workspaceId, contactId, channel, inboxId, at)
     .run();
 }

@@ -4,14 +4,16 @@ import { newId } from '../db/ids';
 import type { QueueJob } from './jobs';
 
 export interface DeadLetterInput {
-  queue: 'ingest' | 'outbound';
+  queue: 'ingest' | 'outbound' | 'events';
   job: QueueJob | unknown;
   error: string;
   attempts: number;
 }
 
 function facts(job: unknown): { workspaceId: string | null; channel: string | null; inboxId: string | null } {
-  const j = (typeof job === 'object' && job !== null ? job : {}) as Record<string, unknown>;
+  const outer = (typeof job === 'object' && job !== null ? job : {}) as Record<string, unknown>;
+  // An EVENTS job wraps its event: the workspace is the event's.
+  const j = (typeof outer.event === 'object' && outer.event !== null ? outer.event : outer) as Record<string, unknown>;
   const s = (v: unknown) => (typeof v === 'string' ? v : null);
   return { workspaceId: s(j.workspaceId), channel: s(j.channel), inboxId: s(j.inboxId) };
 }

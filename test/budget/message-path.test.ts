@@ -1,0 +1,135 @@
+// The round-trip budget of the message path, held by counting (test/budget/counter.ts) from the signed
+// webhook to the D1 projection: a message from a known sender costs one Durable Object call and two D1
+// round trips (the sender lookup, the projection); a new sender three D1 round trips (lookup, the batch
+// that creates the contact with its first thread, the projection) and two Durable Object calls (the
+// conversation, the router it asks before its one commit). The live fan-out that follows a commit (the
+// list update to the WorkspaceDO, the assignee's notification to their AgentDO) is counted apart.
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
+import { createInbox, post, sign } from '../channels/helpers';
+import { call, eventually, newWorkspace, unique } from '../helpers';
+import { conversationStub } from '../../worker/conversations/service';
+import { goOnline, routeEverythingTo } from '../routing/fixtures';
+import { captureEvents, start, stop, UNCOUNTED, type Tally } from './counter';
+
+const APP_SECRET = 'made-up-app-secret-for-fixtures';
+
+function waMessage(from: string, text: string, name = 'Sheena Nelson') {
+  const body = structuredClone(waText.body) as any;
+  const value = body.entry[0].changes[0].value;
+  value.contacts[0].wa_id = from;
+  value.contacts[0].profile.name = name;
+  value.messages[0].from = from;
+  value.messages[0].id = `wamid.${unique()}`;
+  value.messages[0].text.body = text;
+  return JSON.stringify(body);
+}
+
+async function postSigned(inboxId: string, body: string) {
+  const res = await post('whatsapp', inboxId, body, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(APP_SECRET, body) });
+  expect(res.status).toBe(200);
+}
+
+/** Wait (uncounted) until the message's search row is in D1, then until its conversation object is idle. */
+async function landed(workspaceId: string, text: string): Promise<string> {
+  const id = await eventually(() =>
+    env.DB.prepare(`SELECT conversation_id FROM message_search WHERE workspace_id = ? AND body = ? ${UNCOUNTED}`).bind(workspaceId, text).first<string>('conversation_id'),
+  );
+  await conversationStub(env, workspaceId, id).settled();
+  return id;
+}
+
+/** The live side of a change: list fan-out to agents' sockets and the assignee's notification feed. */
+const FANOUT = new Set(['WORKSPACES.conversationChanged', 'AGENTS.notify']);
+const fanout = (t: Tally) => t.calls.filter((c) => FANOUT.has(c));
+const pathCalls = (t: Tally) => t.calls.filter((c) => !FANOUT.has(c));
+
+async function setup() {
+  const ws = await newWorkspace();
+  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: APP_SECRET, verifyToken: 'verify-me' });
+  // Routing switched on and the manager online, so a new conversation really asks the router and is assigned.
+  await routeEverythingTo(ws, null);
+  const socket = await goOnline(ws.token);
+  // Warm the per-isolate caches (inbox, settings, automation config, routing) as a running Worker has them.
+  const warm = `1444${Math.floor(Math.random() * 1e7)}`;
+  await postSigned(inbox.id, waMessage(warm, 'warm up'));
+  await landed(ws.workspaceId, 'warm up');
+  return { ws, inbox, socket };
+}
+
+describe('message path budget', () => {
+  it('a known sender: one Durable Object call and two D1 round trips, webhook to projection', async () => {
+    const { ws, inbox } = await setup();
+    const from = `1555${Math.floor(Math.random() * 1e7)}`;
+    await postSigned(inbox.id, waMessage(from, 'first words'));
+    await landed(ws.workspaceId, 'first words');
+
+    start();
+    await postSigned(inbox.id, waMessage(from, 'known sender'));
+    await landed(ws.workspaceId, 'known sender');
+    const t = stop();
+    expect(t.d1, t.d1.join('\n')).toHaveLength(2);
+    expect(t.d1[0]).toMatch(/^first: SELECT ci.contact_id/);
+    expect(t.d1[1]).toMatch(/^batch/);
+    expect(pathCalls(t)).toEqual(['CONVERSATIONS.receive']);
+    expect(fanout(t).length).toBeLessThanOrEqual(1);
+  });
+
+  it('a new sender: two Durable Object calls and three D1 round trips; creation, message and routing are one commit', async () => {
+    const { ws, inbox } = await setup();
+    const events = captureEvents();
+    start();
+    const from = `1666${Math.floor(Math.random() * 1e7)}`;
+    await postSigned(inbox.id, waMessage(from, 'new sender'));
+    const conversationId = await landed(ws.workspaceId, 'new sender');
+    const t = stop();
+    expect(t.d1, t.d1.join('\n')).toHaveLength(3);
+    expect(t.d1[1]).toMatch(/^batch\(\d+\): INSERT INTO contacts/);
+    expect(pathCalls(t).sort()).toEqual(['CONVERSATIONS.receive', 'WORKSPACES.route']);
+    expect(fanout(t).sort()).toEqual(['AGENTS.notify', 'WORKSPACES.conversationChanged']);
+
+    // One commit: every event of the creation carries the same commit range, the routing decision included.
+    const mine = await eventually(async () => {
+      const e = events.filter((x) => x.conversationId === conversationId);
+      return e.some((x) => x.type === 'conversation.routed') ? e : null;
+    });
+    expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation.created', 'message.received', 'conversation.assigned', 'conversation.routed']));
+    expect(new Set(mine.map((e) => `${e.commit.first}-${e.commit.last}`)).size).toBe(1);
+    expect(mine.at(-1)!.conversation.assigneeId).toBe(ws.userId);
+    const d1 = await env.DB.prepare(`SELECT assignee_id, seq FROM conversations WHERE id = ? ${UNCOUNTED}`).bind(conversationId).first<{ assignee_id: string; seq: number }>();
+    expect(d1).toEqual({ assignee_id: ws.userId, seq: mine.at(-1)!.seq });
+  });
+
+  it('a delivery receipt projects its sequence number only: no conversation row, no tags', async () => {
+    const { ws, inbox } = await setup();
+    const from = `1777${Math.floor(Math.random() * 1e7)}`;
+    await postSigned(inbox.id, waMessage(from, 'please answer'));
+    const conversationId = await landed(ws.workspaceId, 'please answer');
+    const reply = await call('POST', `/api/conversations/${conversationId}/messages`, { token: ws.token, body: { text: 'On it', clientId: unique('c') } });
+    expect(reply.status).toBe(201);
+    const providerId = await eventually(() =>
+      env.DB.prepare(`SELECT provider_message_id FROM outbound_messages WHERE conversation_id = ? ${UNCOUNTED}`).bind(conversationId).first<string>('provider_message_id'),
+    );
+    await conversationStub(env, ws.workspaceId, conversationId).settled();
+    const status = structuredClone(waText.body) as any;
+    const value = status.entry[0].changes[0].value;
+    delete value.messages;
+    delete value.contacts;
+    value.statuses = [{ id: providerId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: from }];
+
+    start();
+    await postSigned(inbox.id, JSON.stringify(status));
+    await eventually(async () => {
+      const m = await env.DB.prepare(`SELECT seq FROM conversations WHERE id = ? ${UNCOUNTED}`).bind(conversationId).first<number>('seq');
+      const s = await conversationStub(env, ws.workspaceId, conversationId).state();
+      return m === s!.seq && (await conversationStub(env, ws.workspaceId, conversationId).messages({ limit: 5, includeNotes: false })).some((x) => x.status === 'delivered' && x.direction === 'outbound');
+    });
+    await conversationStub(env, ws.workspaceId, conversationId).settled();
+    const t = stop();
+    const batch = t.d1.find((q) => q.startsWith('batch'));
+    expect(batch, t.d1.join('\n')).toMatch(/^batch\(2\): UPDATE conversations SET seq/);
+    expect(t.d1.join('\n')).not.toMatch(/conversation_tags|INSERT INTO conversations/);
+    expect(t.d1).toHaveLength(2);
+  });
+});

@@ -1,0 +1,15 @@
+// Who listens to the event stream. A subscriber names itself, says which events it wants (a cheap
+// filter, no I/O) and handles a batch of them, in sequence order per conversation. It must be
+// idempotent: an event can come twice. A subscriber that throws is retried alone (worker/events/consumer.ts).
+// Features add themselves here — analytics facts, automation triggers, outbound webhooks — and never
+// touch the ConversationDO to learn what happened.
+import { summaryOnClose } from '../ai/summary-on-close';
+import type { ParleyEvent } from './model';
+
+export interface Subscriber {
+  name: string;
+  wants(event: ParleyEvent): boolean;
+  handle(env: Env, events: ParleyEvent[]): Promise<void>;
+}
+
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose];
