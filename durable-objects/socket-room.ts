@@ -1,12 +1,10 @@
 // The sockets watching one conversation: agents with the thread open and the widget visitor.
 // Uses the hibernation API, so an idle conversation costs nothing while sockets stay connected.
 import type { Conversation } from '../worker/conversations/model';
-import type { ServerFrame, Viewer } from '../worker/conversations/socket-protocol';
+import type { ServerFrame, SocketAuthor, Viewer } from '../worker/conversations/socket-protocol';
 import type { ServerEvent } from './conversation';
 
-export type SocketIdentity =
-  | { kind: 'agent'; userId: string; name: string }
-  | { kind: 'visitor'; contactId: string; name: string | null };
+export type SocketIdentity = SocketAuthor;
 
 interface Attachment {
   who: SocketIdentity;

@@ -6,8 +6,9 @@
 // worker/routing. A decision and its reservation happen in one synchronous section, so concurrent
 // arrivals never exceed anyone's capacity and never assign one conversation twice.
 import { DurableObject } from 'cloudflare:workers';
-import { canSeeConversation, type Role } from '../worker/auth/principal';
+import { canSeeConversation } from '../worker/auth/principal';
 import type { Conversation, ConversationEventType, Priority } from '../worker/conversations/model';
+import type { LiveIdentity } from '../worker/conversations/socket-protocol';
 import { conversationStub } from '../worker/conversations/service';
 import { loadWorkspaceRouting, scopeFor, type WorkspaceRouting } from '../worker/routing/config';
 import { cursorKey, decide, describeChoice, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
@@ -18,13 +19,7 @@ import { agentStub } from '../worker/routing/stubs';
 import type { PresenceSnapshot } from './agent';
 import { LOAD_STATUSES, WorkspaceStore, type AssignmentRow } from './workspace-store';
 
-export interface LiveIdentity {
-  userId: string;
-  name: string;
-  role: Role;
-  teamIds: string[];
-  workspaceId: string;
-}
+export type { LiveIdentity };
 
 /** What a live socket carries: who it is, which tab (connection), when it last reported activity. */
 interface LiveAttachment extends LiveIdentity {

@@ -5,6 +5,7 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, it } from 'vitest';
 import { conversationStub } from '../../worker/conversations/service';
 import { handleEventBatch, MAX_ATTEMPTS, type EventJob } from '../../worker/events/consumer';
+import type { ConversationEvent } from '../../worker/conversations/model';
 import type { ParleyEvent } from '../../worker/events/model';
 import type { Subscriber } from '../../worker/events/subscribers';
 import { captureEvents } from '../budget/counter';
@@ -139,7 +140,7 @@ describe('the EVENTS consumer', () => {
     const stub = conversationStub(env, ws.workspaceId, conversationId);
     await stub.update({ status: 'closed' }, null);
     await stub.settled();
-    const close = (await stub.events(0, 50, true)).find((e) => e.type === 'conversation.status_changed')!;
+    const close = ((await stub.events(0, 50, true)) as unknown as ConversationEvent[]).find((e) => e.type === 'conversation.status_changed')!;
     const event: ParleyEvent = { ...sampleEvent(close.seq), id: `${conversationId}:${close.seq}`, workspaceId: ws.workspaceId, conversationId, type: 'conversation.status_changed', at: close.at, data: close.data as any };
     // Wait for the real subscriber to have summarized, then clear that so the replay has work to do.
     await eventually(async () => (await stub.state())?.summary);

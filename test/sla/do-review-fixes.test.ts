@@ -4,7 +4,7 @@
 // tags"; a reapply visits closed, not archived conversations while archiving is on.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { usesContactTags } from '../../durable-objects/conversation';
+import { usesContactTags } from '../../worker/sla/automate';
 import { reapplyWorkspace } from '../../worker/sla/reapply';
 import { call, newWorkspace, visitor, visitorConversation, visitorSays, webchatInbox } from '../helpers';
 import { alarmOf, bumpVersion, eventsOf, insertAlertRule, insertPath, insertPolicy, setAutomation, stateOf, stateWhen, stubOf, timersOf } from './do-fixtures';

@@ -1,9 +1,8 @@
 // Conversation summaries and follow-up suggestions: on demand, and when a conversation closes (kept
-// as its closing summary in the conversation itself; follow-ups beside it in ai_conversations).
+// as its closing summary in the conversation itself, by the summary-on-close.ts event subscriber; follow-ups beside it in ai_conversations).
 import type { Actor, Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
-import { database, WorkspaceScope } from '../db/scope';
-import { AI_ACTOR } from './assistant';
+import type { WorkspaceScope } from '../db/scope';
 import { loadContact } from './conversation-context';
 import { summarizerFor } from './providers';
 import type { Summary, SummaryMessage } from './summarizer';

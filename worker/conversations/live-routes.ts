@@ -1,7 +1,7 @@
 // GET /api/live: one WebSocket per agent tab for list updates, presence and notifications (WorkspaceDO).
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import type { LiveIdentity } from '../../durable-objects/workspace';
+import type { LiveIdentity } from './socket-protocol';
 import type { AppEnv } from '../app-env';
 import { requireAuth } from '../auth/middleware';
 import { Problem } from '../http/problem';

@@ -230,3 +230,43 @@ function conversationRowStatements(db: D1Database, c: Conversation, tags: boolea
   }
   return stmts;
 }
+
+/** What one commit puts in the outbox, besides its events: the projection (or only the seq), tags when they changed, the search row, the reply to deliver, the escalation row. */
+export type CommitRow =
+  | OutboxEntry
+  | { kind: 'deliver'; payload: import('../ingest/jobs').DeliverJob };
+
+/**
+ * The outbox rows of a commit (pure; the ConversationDO writes them in the commit's transaction).
+ * A delivery receipt changes no column of the D1 row but its sequence number, so it projects only that;
+ * the sentiment score alone is not in the D1 row, so it projects nothing.
+ */
+export function commitRows(input: {
+  previous: Conversation | null;
+  next: Conversation;
+  events: ConversationEvent[];
+  message?: import('./model').Message;
+  /** The commit wrote something of its own (a delivery status, alert rows): project it. */
+  wrote: boolean;
+  escalation: EscalationRow | null;
+  deliver: import('../ingest/jobs').DeliverJob | null;
+}): CommitRow[] {
+  const { previous, next, events, message } = input;
+  const rows: CommitRow[] = [];
+  if (message) {
+    rows.push({
+      kind: 'message',
+      payload: { messageId: message.id, body: message.text, seq: message.seq, inbound: message.direction === 'inbound', isNote: message.isInternalNote, createdAt: message.createdAt },
+    });
+    if (input.deliver) rows.push({ kind: 'deliver', payload: input.deliver });
+  }
+  const receiptOnly = !message && events.length > 0 && events.every((e) => e.type === 'message.status');
+  const projected = !receiptOnly && (events.length > 0 || !!message || input.wrote || JSON.stringify({ ...previous, sentiment: null }) !== JSON.stringify({ ...next, sentiment: null }));
+  if (receiptOnly) rows.push({ kind: 'seq', payload: { seq: next.seq, updatedAt: next.updatedAt } });
+  if (projected) {
+    rows.push({ kind: 'projection', payload: next });
+    if ((previous?.tags ?? []).join('\n') !== next.tags.join('\n')) rows.push({ kind: 'tags', payload: { tags: next.tags } });
+  }
+  if (input.escalation) rows.push({ kind: 'escalation', payload: input.escalation });
+  return rows;
+}

@@ -1,6 +1,6 @@
 // Reaching conversations: the Durable Object stub for an id, delivering inbound messages to a
 // contact's current conversation (opening one when needed), and starting one from the agent side.
-import type { IncomingMessage, MessageResult } from '../../durable-objects/conversation';
+import type { IncomingMessage, MessageResult } from './inputs';
 import { afterInbound } from '../ai/assistant';
 import { newId } from '../db/ids';
 import { workspaceSettings, type WorkspaceSettings } from '../workspaces/settings';

@@ -1,5 +1,6 @@
 // Messages on a conversation WebSocket (GET /api/conversations/:id/ws for agents,
 // GET /widget/api/ws for the visitor). REST is the truth; the socket makes it live.
+import type { Role } from '../auth/principal';
 import type { Actor, Attachment, Conversation, ConversationEvent, Message } from './model';
 
 /** A person looking at the thread right now (agents only see this). */
@@ -41,4 +42,39 @@ export interface VisitorConversation {
   id: string;
   status: Conversation['status'];
   seq: number;
+}
+
+/** Who an agent's live list socket (GET /api/live, the WorkspaceDO) belongs to. */
+export interface LiveIdentity {
+  userId: string;
+  name: string;
+  role: Role;
+  teamIds: string[];
+  workspaceId: string;
+}
+
+/** Who is on a conversation socket (the Worker authenticated them before the upgrade). */
+export type SocketAuthor = { kind: 'agent'; userId: string; name: string } | { kind: 'visitor'; contactId: string; name: string | null };
+
+/**
+ * A client's `message` frame as the message it asks for, or the error frame to answer. Visitors write
+ * as the contact; agents reply (or note) under their own name, held by the reply lock unless `force`.
+ */
+export function messageFromFrame(who: SocketAuthor, frame: Extract<ClientFrame, { t: 'message' }>): { ok: true; input: import('./inputs').IncomingMessage; clientId: string } | { ok: false; error: ServerFrame } {
+  const text = typeof frame.text === 'string' ? frame.text.trim() : '';
+  const clientId = typeof frame.clientId === 'string' ? frame.clientId.slice(0, 200) : '';
+  if (!clientId) return { ok: false, error: { t: 'error', status: 400, title: 'clientId is required' } };
+  if (!text || text.length > 10_000) return { ok: false, error: { t: 'error', clientId, status: 400, title: 'text must be 1 to 10000 characters' } };
+  const input: import('./inputs').IncomingMessage =
+    who.kind === 'visitor'
+      ? { externalId: clientId, direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text }
+      : {
+          externalId: clientId,
+          direction: 'outbound',
+          author: { type: 'agent', id: who.userId, name: who.name },
+          text,
+          isInternalNote: frame.isInternalNote === true,
+          replyLock: frame.force === true ? undefined : { userId: who.userId },
+        };
+  return { ok: true, input, clientId };
 }

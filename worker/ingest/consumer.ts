@@ -3,7 +3,7 @@
 // on the provider message id), context stored, delivery statuses applied to the outbound message they
 // name. Unparseable payloads go straight to dead letters; transient failures retry with backoff and
 // end in dead letters after MAX_ATTEMPTS. Nothing a provider delivered is dropped silently.
-import type { IncomingMessage } from '../../durable-objects/conversation';
+import type { IncomingMessage } from '../conversations/inputs';
 import { adapterFor } from '../channels/registry';
 import type { ChannelAdapter, ContextEvent, ContextRecord, InboundEvent, InboundMessageEvent, StatusEvent } from '../channels/types';
 import { ParseError } from '../channels/types';

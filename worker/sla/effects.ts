@@ -2,7 +2,7 @@
 // the WorkspaceDO (so capacity and queues stay right), notify people (AgentDO feed, e-mail). The
 // changes to the conversation itself (priority, tags, flag, unassign) are a plain patch the
 // ConversationDO commits with the level's event: localActionPatch.
-import type { RoutingResult } from '../../durable-objects/conversation';
+import type { RoutingResult } from '../conversations/inputs';
 import { SEND_EMAIL_URL } from '../channels/email';
 import { PRIORITY_RANK, type Conversation, type Priority } from '../conversations/model';
 import type { ConversationPatch } from '../conversations/state';
