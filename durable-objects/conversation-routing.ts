@@ -47,7 +47,9 @@ export class RouterClient {
       timer = setTimeout(() => reject(new Error(`the router did not answer within ${ROUTE_ASK_TIMEOUT_MS} ms`)), ROUTE_ASK_TIMEOUT_MS);
     });
     try {
-      return await Promise.race([this.workspace(conversation.workspaceId).route({ conversation, text, trigger }), timeout]);
+      const answer = await Promise.race([this.workspace(conversation.workspaceId).route({ conversation, text, trigger }), timeout]);
+      if (answer && 'unavailable' in answer) throw new Error(`the router is unavailable: ${answer.unavailable}`);
+      return answer;
     } finally {
       clearTimeout(timer);
     }

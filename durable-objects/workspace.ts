@@ -279,13 +279,22 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   // ---- routing ----
 
-  /** Decide who takes a conversation that arrived (or reopened) unassigned, reserving the agent at once. Null: routing is not configured. */
-  async route(req: RouteRequest): Promise<RoutingDecision | null> {
+  /**
+   * Decide who takes a conversation that arrived (or reopened) unassigned, reserving the agent at once.
+   * Null: routing is not configured. `unavailable`: the routing config could not be loaded (said as data,
+   * not thrown across the RPC boundary; the caller retries).
+   */
+  async route(req: RouteRequest): Promise<RoutingDecision | null | { unavailable: string }> {
     const c = req.conversation;
-    await this.#ready(c.workspaceId);
+    let contact: RoutingFacts['contact'] = null;
+    try {
+      await this.#ready(c.workspaceId);
+      if (this.#routing!.config.configured && needsContact(this.#routing!.config.rules)) contact = await this.#contact(c.contactId);
+    } catch (err) {
+      return { unavailable: err instanceof Error ? err.message : String(err) };
+    }
     const routing = this.#routing!;
     if (!routing.config.configured) return null;
-    const contact = needsContact(routing.config.rules) ? await this.#contact(c.contactId) : null;
     // From here on no await: choose and reserve in one synchronous section.
     const row = this.#store.assignment(c.id);
     if (row?.pendingSince && row.decision) return row.decision; // a retried request gets the same answer

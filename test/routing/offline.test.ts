@@ -135,7 +135,10 @@ describe('skill-based through the objects', () => {
           }),
         ),
       );
-      for (const d of batch) counts.set(d!.assigneeId!, (counts.get(d!.assigneeId!) ?? 0) + 1);
+      for (const d of batch) {
+        if (!d || 'unavailable' in d) throw new Error(`no decision: ${JSON.stringify(d)}`);
+        counts.set(d.assigneeId!, (counts.get(d.assigneeId!) ?? 0) + 1);
+      }
     }
     const values = [...counts.values()];
     expect(values).toHaveLength(6);

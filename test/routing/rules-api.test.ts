@@ -1,7 +1,9 @@
 // The routing rules API (managers): create, reorder, change, delete, with problem+json naming the bad
 // field; team settings; the rule tester ("which rule would match and who would get it", nothing assigned);
 // and the routed event with its reason in the conversation's activity.
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { conversationStub } from '../../worker/conversations/service';
 import { addMember, call, createTeam, eventually, expectProblem } from '../helpers';
 import { arrive, closeTabs, conversation, goOnline, rosterOf, routed, routingWorkspace, setTeamRouting, workspaceDO } from './fixtures';
 
@@ -150,7 +152,7 @@ describe('routing decisions in the activity', () => {
     // A workspace that never configured routing records nothing at all.
     const plain = await routingWorkspace({ agents: 0 });
     const untouched = await arrive(plain.inbox.websiteToken, 'Hello');
-    await new Promise((r) => setTimeout(r, 100));
+    await conversationStub(env, plain.ws.workspaceId, untouched.id).settled();
     const types = (await call('GET', `/api/conversations/${untouched.id}/events?after=0`, { token: plain.ws.token })).body.items.map((e: { type: string }) => e.type);
     expect(types).toEqual(['conversation.created', 'message.received']);
     await closeTabs(ws.workspaceId, [[tab, agents[0].userId]]);

@@ -5,8 +5,8 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { PRIORITY_RANK } from '../../worker/conversations/model';
 import { agentStub } from '../../worker/routing/stubs';
-import { eventually, newWorkspace, visitor, visitorSays, webchatInbox } from '../helpers';
-import { eventsOf, insertAlertRule, insertPath, projected, setAutomation, stateWhen, stubOf } from './do-fixtures';
+import { eventually, newWorkspace, visitor, visitorConversation, visitorSays, webchatInbox } from '../helpers';
+import { bumpVersion, eventsOf, insertAlertRule, insertPath, projected, setAutomation, stateOf, stateWhen, stubOf } from './do-fixtures';
 
 describe('AI alert rules in the ConversationDO', () => {
   it('an angry message fires the rule (flag, notify, escalate) and raises the priority; a calm one does not', async () => {
@@ -59,5 +59,20 @@ describe('AI alert rules in the ConversationDO', () => {
     const later = await stateWhen(ws, id, (c) => (c.sentiment ?? -1) > 0);
     expect(later.priority).toBe(state.priority);
     expect((await eventsOf(ws, id)).filter((e) => e.type === 'alert.fired')).toHaveLength(1);
+  });
+
+  it('no alert rules and no auto-prioritization: no sentiment scoring; a rule turns it on', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const conv = await visitorConversation(inbox.websiteToken, 'This is terrible, I am furious');
+    await stateWhen(ws, conv.id, (c) => c.messageCount === 1);
+    await stubOf(ws, conv.id).settled();
+    expect((await stateOf(ws, conv.id)).sentiment ?? null).toBeNull();
+
+    await insertAlertRule(ws, { name: 'Angry', conditions: [{ type: 'sentiment_below', maxScore: -0.3 }], actions: [{ type: 'flag' }] });
+    await stubOf(ws, conv.id).reapplyAutomation(await bumpVersion(ws));
+    await visitorSays(conv.visitorToken, 'Still furious, this is awful');
+    const scored = await stateWhen(ws, conv.id, (c) => typeof c.sentiment === 'number', 5_000);
+    expect(scored.sentiment).toBeLessThan(0);
   });
 });

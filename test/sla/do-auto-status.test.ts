@@ -1,7 +1,9 @@
 // Auto-status rules on the ConversationDO's alarm: open → pending when our reply stays the last word,
 // pending → closed with the closing message sent through the channel, closed → archived; an archived
 // conversation takes the customer back whatever the reopen window says.
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { reapplyWorkspace } from '../../worker/sla/reapply';
 import { call, eventually, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
 import { eventsOf, projected, setAutomation, stateOf, stateWhen, stubOf, timersOf } from './do-fixtures';
 
@@ -57,5 +59,22 @@ describe('auto-status in the ConversationDO', () => {
     await call('PATCH', `/api/conversations/${conv.id}`, { token: ws.token, body: { status: 'closed' } });
     await new Promise((r) => setTimeout(r, 5));
     expect(await stub.addMessage(inbound, 0)).toMatchObject({ ok: false, reason: 'closed' });
+  });
+
+  it('a reapply with archiving on arms the archive timer of closed, not archived conversations', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const conv = await visitorConversation(inbox.websiteToken, 'Thanks, all good');
+    await stateWhen(ws, conv.id, (c) => c.messageCount === 1);
+    expect((await call('PATCH', `/api/conversations/${conv.id}`, { token: ws.token, body: { status: 'closed' } })).status).toBe(200);
+    // The projection says closed once the object is idle (the reapply pages D1).
+    await stubOf(ws, conv.id).settled();
+    expect(await env.DB.prepare(`SELECT status FROM conversations WHERE id = ?`).bind(conv.id).first<string>('status')).toBe('closed');
+    expect((await timersOf(ws, conv.id)).auto_status).toBeUndefined();
+    const version = await setAutomation(ws, { archiveAfterMs: 3_600_000 });
+    const result = await reapplyWorkspace(env, ws.workspaceId, version);
+    expect(result).toEqual({ conversations: 1, failed: 0 });
+    const closed = await stateOf(ws, conv.id);
+    expect((await timersOf(ws, conv.id)).auto_status).toBe(closed.closedAt! + 3_600_000);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { agentStub } from '../../worker/routing/stubs';
 import { addMember, call, eventually, newWorkspace, visitor, visitorConversation, visitorSays, webchatInbox } from '../helpers';
 import { openSocket } from '../sockets';
-import { bumpVersion, eventsOf, insertPath, insertPolicy, projected, stateOf, stateWhen, stubOf } from './do-fixtures';
+import { alarmOf, bumpVersion, eventsOf, insertPath, insertPolicy, projected, stateOf, stateWhen, stubOf, timersOf } from './do-fixtures';
 
 const manager = (ws: { userId: string }) => ({ type: 'agent' as const, id: ws.userId, name: 'Manager' });
 
@@ -161,7 +161,63 @@ describe('escalation paths in the ConversationDO', () => {
     // An ordinary contact does not.
     const plain = await visitorConversation(inbox.websiteToken, 'Hi, checking in tonight too');
     await stateWhen(ws, plain.id, (c) => c.messageCount === 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await stubOf(ws, plain.id).settled();
     expect((await stateOf(ws, plain.id)).escalation ?? null).toBeNull();
+  });
+
+  it('a path cut to fewer levels than the episode ran: the escalation stops and its timer is dropped', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const conv = await visitorConversation(inbox.websiteToken, 'I need a manager');
+    const stub = stubOf(ws, conv.id);
+    const pathId = await insertPath(ws, {
+      triggers: ['manual'],
+      levels: [
+        { delayMs: 0, name: 'L1', actions: [{ type: 'flag' }] },
+        { delayMs: 1_500, name: 'L2', actions: [{ type: 'add_tags', tags: ['l2'] }] },
+      ],
+    });
+    await stub.reapplyAutomation(await bumpVersion(ws));
+    expect((await stub.escalate({ trigger: 'manual', reason: 'asked', actor: manager(ws) })).ok).toBe(true);
+    await stateWhen(ws, conv.id, (c) => c.escalation?.level === 1, 5_000);
+    // The path loses its second level before it is due.
+    await env.DB.prepare(`UPDATE escalation_paths SET levels = ? WHERE id = ?`).bind(JSON.stringify([{ delayMs: 0, name: 'L1', actions: [{ type: 'flag' }] }]), pathId).run();
+    await stub.reapplyAutomation(await bumpVersion(ws));
+    const done = await stateWhen(ws, conv.id, (c) => c.escalation?.nextLevelAt === null, 6_000);
+    expect(done.escalation).toMatchObject({ level: 1, resolvedAt: null });
+    expect(done.tags).not.toContain('l2');
+    expect((await timersOf(ws, conv.id)).escalation).toBeUndefined();
+    const alarm = await alarmOf(ws, conv.id);
+    expect(alarm === null || alarm > Date.now()).toBe(true);
+  });
+
+  it('each escalation level is committed before its event, and its intermediate state names the following level', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const conv = await visitorConversation(inbox.websiteToken, 'Still waiting');
+    const stub = stubOf(ws, conv.id);
+    await insertPath(ws, {
+      triggers: ['manual'],
+      levels: [
+        { delayMs: 0, name: 'L1', actions: [{ type: 'flag' }] },
+        { delayMs: 0, name: 'L2', actions: [{ type: 'raise_priority' }] },
+        { delayMs: 3_600_000, name: 'L3', actions: [{ type: 'raise_priority' }] },
+      ],
+    });
+    await stub.reapplyAutomation(await bumpVersion(ws));
+    const started = await stub.escalate({ trigger: 'manual', reason: 'asked', actor: manager(ws) });
+    if (!started.ok) throw new Error('not started');
+    const startedAt = started.conversation.escalation!.startedAt;
+    const done = await stateWhen(ws, conv.id, (c) => c.escalation?.level === 2, 5_000);
+    expect(done.escalation!.nextLevelAt).toBe(startedAt + 3_600_000);
+    expect((await timersOf(ws, conv.id)).escalation).toBe(startedAt + 3_600_000);
+    const events = await eventsOf(ws, conv.id);
+    const levels = events.filter((e) => e.type === 'escalation.level');
+    expect(levels.map((e) => e.data.level)).toEqual([1, 2]);
+    expect((levels[0].data.results as { type: string; ok: boolean }[]).map((r) => [r.type, r.ok])).toEqual([['flag', true]]);
+    // The flag (the level's own change) is committed before the level's event that records the results.
+    const flagged = events.find((e) => e.type === 'conversation.updated' && (e.data as Record<string, unknown>).flagged !== undefined);
+    expect(flagged).toBeDefined();
+    expect(flagged!.seq).toBeLessThan(levels[0].seq);
   });
 });

@@ -3,7 +3,7 @@
 // warning and the breach on time. Policies are D1 rows as the API writes them (short targets).
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, eventually, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
+import { call, eventually, newWorkspace, visitor, visitorConversation, visitorSays, webchatInbox } from '../helpers';
 import { alarmOf, eventsOf, insertPolicy, projected, stateOf, stateWhen, stubOf, timersOf } from './do-fixtures';
 
 async function setup() {
@@ -115,5 +115,23 @@ describe('SLA policy in the ConversationDO', () => {
     const met = await stateOf(ws, conv.id);
     expect(met.sla!.nextWakeAt).toBeNull();
     expect((await eventsOf(ws, conv.id)).find((e) => e.type === 'sla.met')!.data).toMatchObject({ target: 'firstResponse', late: true });
+  });
+
+  it('unknown contact tags do not match a tag-conditioned workspace as "no tags": one policy, applied once', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const vipPolicy = await insertPolicy(ws, { position: 0, conditions: { contactTags: ['vip'] }, firstResponseMs: 600_000 });
+    await insertPolicy(ws, { position: 1, firstResponseMs: 3_600_000 });
+    // A first conversation loads the config into this isolate's cache: the next object commits with it at once.
+    const first = await visitorConversation(inbox.websiteToken, 'warm up');
+    await stateWhen(ws, first.id, (c) => !!c.sla);
+    const vip = await visitor(inbox.websiteToken, { name: 'Valued Guest' });
+    await env.DB.prepare(`UPDATE contacts SET tags = '["vip"]' WHERE id = ?`).bind(vip.contactId).run();
+    const { conversationId } = await visitorSays(vip.visitorToken, 'Hello');
+    const state = await stateWhen(ws, conversationId, (c) => !!c.sla);
+    expect(state.sla!.policyId).toBe(vipPolicy);
+    await stubOf(ws, conversationId).settled();
+    const applied = (await eventsOf(ws, conversationId)).filter((e) => e.type === 'sla.applied');
+    expect(applied.map((e) => e.data.policyId)).toEqual([vipPolicy]);
   });
 });
