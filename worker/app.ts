@@ -1,19 +1,21 @@
-// The Hono app: one visible middleware chain, then the routes by area.
+// The Hono app: one visible middleware chain (headers, body limits, then for /api: the public routes,
+// authentication once, the areas), and the public surfaces (widget, webhooks, docs, assets).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env';
 import { aiRoutes } from './ai/routes';
-import { authRoutes } from './auth/routes';
+import { requireAuth } from './auth/middleware';
+import { authRoutes, publicAuthRoutes } from './auth/routes';
 import { channelRoutes } from './channels/routes';
-import { simulatorRoutes } from './channels/simulator-routes';
+import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-routes';
 import { contactRoutes } from './contacts/routes';
 import { liveRoutes } from './conversations/live-routes';
 import { conversationRoutes } from './conversations/routes';
 import { seedDemo } from './dev/seed';
 import { mountDocs } from './docs/routes';
 import { emailDevRoutes } from './email/handler';
-import { fileRoutes } from './files/routes';
+import { fileDownloadRoutes, fileRoutes } from './files/routes';
 import { MAX_UPLOAD_BYTES } from './files/attachments';
 import { onError, Problem, problemResponse } from './http/problem';
 import { ingestApiRoutes } from './ingest/admin-routes';
@@ -25,33 +27,19 @@ import { replyRoutes } from './replies/routes';
 import { routingRoutes } from './routing/routes';
 import { slaRoutes } from './sla/routes';
 import { alertRoutes } from './sla/alert-routes';
-import { rosterSync } from './routing/sync';
 import { suggestionRoutes } from './suggestions/routes';
 import { userRoutes } from './users/routes';
+import { teamRoutes } from './teams/routes';
+import { tagRoutes } from './tags/routes';
+import { workspaceRoutes } from './workspaces/routes';
 import { demoPage, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
-api.route('/', authRoutes);
-// Closing a conversation (one or in bulk) summarizes it in the background: worker/ai/summaries.ts.
-api.route('/', conversationRoutes);
-api.route('/', contactRoutes);
-api.route('/', inboxRoutes);
-// User, team and workspace changes reach the router (capacity, skills, memberships, business hours) once saved.
-for (const path of ['/users', '/users/*', '/teams', '/teams/*', '/workspace']) api.use(path, rosterSync);
-api.route('/', userRoutes);
-api.route('/', fileRoutes);
-api.route('/', liveRoutes);
-api.route('/', kbRoutes);
-api.route('/', replyRoutes);
-api.route('/', suggestionRoutes);
-api.route('/', aiRoutes);
-api.route('/', routingRoutes);
-api.route('/', slaRoutes);
-api.route('/', alertRoutes);
-api.route('/', channelRoutes);
-api.route('/', ingestApiRoutes);
+// 1. Public: sign-up and login, signed file links, and the development helpers (each refuses outside development).
+api.route('/', publicAuthRoutes);
 api.route('/', emailDevRoutes);
-api.route('/', simulatorRoutes);
+api.route('/', simulatorPageRoutes);
+api.route('/', fileDownloadRoutes);
 api.post('/dev/seed', async (c) => {
   if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
   const seeded = await seedDemo(c.env);
@@ -64,6 +52,30 @@ api.post('/dev/probe/:n', async (c) => {
   const stub = c.env.PROBES.get(c.env.PROBES.idFromName(c.req.param('n')));
   return c.json({ n: await stub.write() });
 });
+// 2. Everything else is for a signed-in caller, authenticated once, here (an anonymous caller learns
+// nothing of which routes exist: 401 before 404). Roles are checked by each route.
+api.use('*', requireAuth);
+// 3. The areas.
+api.route('/', authRoutes);
+api.route('/', conversationRoutes);
+api.route('/', contactRoutes);
+api.route('/', inboxRoutes);
+api.route('/', userRoutes);
+api.route('/', teamRoutes);
+api.route('/', tagRoutes);
+api.route('/', workspaceRoutes);
+api.route('/', fileRoutes);
+api.route('/', liveRoutes);
+api.route('/', kbRoutes);
+api.route('/', replyRoutes);
+api.route('/', suggestionRoutes);
+api.route('/', aiRoutes);
+api.route('/', routingRoutes);
+api.route('/', slaRoutes);
+api.route('/', alertRoutes);
+api.route('/', channelRoutes);
+api.route('/', ingestApiRoutes);
+api.route('/', simulatorRoutes);
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
@@ -79,7 +91,8 @@ app.get('/healthz', (c) => c.json({ ok: true }));
 app.get('/demo', demoPage);
 app.route('/widget/api', widgetRoutes);
 app.route('/webhooks', webhookRoutes);
-app.route('/api', api);
+// The API's description is public: mounted before /api, whose chain authenticates.
 mountDocs(app);
+app.route('/api', api);
 app.all('/api/*', () => problemResponse(Problem.notFound('Route')));
 app.notFound((c) => (c.env.ASSETS ? c.env.ASSETS.fetch(c.req.raw) : problemResponse(Problem.notFound('Route'))));

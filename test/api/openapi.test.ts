@@ -64,9 +64,9 @@ describe('/api/docs', () => {
 });
 
 describe('edges', () => {
-  it('an unknown /api route is a 404 problem, with or without a credential', async () => {
-    expectProblem(await call('GET', '/api/nope'), 404);
-    expectProblem(await call('POST', '/api/nope/deeper', { body: {} }), 404);
+  it('an unknown /api route is a 401 problem without a credential (routes are not enumerable) and a 404 with one', async () => {
+    expectProblem(await call('GET', '/api/nope'), 401);
+    expectProblem(await call('POST', '/api/nope/deeper', { body: {} }), 401);
     const ws = await newWorkspace();
     expectProblem(await call('GET', '/api/definitely-not-a-route', { token: ws.token }), 404);
     expectProblem(await call('DELETE', '/api/conversations', { token: ws.token }), 404);

@@ -1,21 +1,13 @@
 // What every AI feature on a conversation starts from: the conversation (if the caller may see it),
 // its recent messages as turns, the customer's latest words, and the contact with their segment.
-import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { requireAuth } from '../auth/middleware';
 import { canSeeConversation } from '../auth/principal';
 import type { Conversation, Message } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem } from '../http/problem';
 import type { Turn } from './drafter';
-
-/** requireAuth, unless an earlier middleware on the same path (another area's router) already authenticated. */
-export const authOnce = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get('principal')) return next();
-  return requireAuth(c, next);
-});
 
 /** Schedules work to finish after the response (absent outside a request: callers then await it). */
 export function afterResponse(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {

@@ -4,13 +4,13 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { aiConversations } from '../db/schema';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { bumpRevision } from '../kb/articles';
 import { forgetPlans, setState } from './assistant';
-import { authOnce, visibleConversation } from './conversation-context';
+import { visibleConversation } from './conversation-context';
 import { DEFAULT_EMBEDDING_MODEL } from './embeddings';
 import { aiMode, drafterFor, retrieverFor, summarizerFor, type AiEnv } from './providers';
 import { ASSISTANT_MODES, assistantFromRow, loadAiSettings } from './settings';
@@ -38,8 +38,6 @@ const AssistantBody = v.object({
 });
 
 export const aiRoutes = new Hono<AppEnv>();
-aiRoutes.use('/ai/*', requireAuth);
-for (const path of ['/conversations/:id/assistant', '/conversations/:id/assistant/*', '/conversations/:id/summary']) aiRoutes.use(path, authOnce);
 
 aiRoutes.get('/ai/status', describeRoute({ tags: ['ai'], summary: 'Which AI implementations run (local or cloud) and their models' }), (c) => {
   const e = c.env as Env & AiEnv;

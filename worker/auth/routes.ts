@@ -8,7 +8,6 @@ import { newId } from '../db/ids';
 import { Problem } from '../http/problem';
 import { Email, Name, Password } from '../http/schemas';
 import { valid } from '../http/validate';
-import { requireAuth } from './middleware';
 import { hashPassword, verifyPassword } from './password';
 import { clearAttempts, countAttempt } from './rate-limit';
 import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
@@ -17,6 +16,9 @@ const SignupBody = v.object({ workspaceName: Name, name: Name, email: Email, pas
 const LoginBody = v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)) });
 const ApiKeyBody = v.object({ name: Name });
 
+/** Sign-up and login: the only /api routes a caller reaches without credentials (mounted before the auth middleware). */
+export const publicAuthRoutes = new Hono<AppEnv>();
+/** The signed-in caller: logout, who am I, API keys. */
 export const authRoutes = new Hono<AppEnv>();
 
 function signupMode(env: Env): 'open' | 'first-only' | 'closed' {
@@ -54,7 +56,7 @@ export async function createWorkspace(env: Env, input: { workspaceName: string; 
   return { workspaceId, userId };
 }
 
-authRoutes.post(
+publicAuthRoutes.post(
   '/auth/signup',
   describeRoute({ tags: ['auth'], summary: 'Create a workspace and its first manager', responses: { 201: { description: 'Signed up; returns a session token' } } }),
   valid('json', SignupBody),
@@ -72,7 +74,7 @@ authRoutes.post(
   },
 );
 
-authRoutes.post(
+publicAuthRoutes.post(
   '/auth/login',
   describeRoute({ tags: ['auth'], summary: 'Log in with e-mail and password', responses: { 200: { description: '{token, user}; also sets an HttpOnly cookie' } } }),
   valid('json', LoginBody),
@@ -96,13 +98,13 @@ authRoutes.post(
 
 const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-authRoutes.post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'Revoke the current session' }), requireAuth, async (c) => {
+authRoutes.post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'Revoke the current session' }), async (c) => {
   await revoke(c.env, c.get('principal'));
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
   return c.body(null, 204);
 });
 
-authRoutes.get('/me', describeRoute({ tags: ['auth'], summary: 'The caller, their workspace and teams' }), requireAuth, async (c) => {
+authRoutes.get('/me', describeRoute({ tags: ['auth'], summary: 'The caller, their workspace and teams' }), async (c) => {
   const p = c.get('principal');
   const ws = await c.env.DB.prepare(`SELECT id, name, timezone, business_hours, settings FROM workspaces WHERE id = ?`).bind(p.workspaceId).first<Record<string, unknown>>();
   return c.json({
@@ -117,7 +119,7 @@ authRoutes.get('/me', describeRoute({ tags: ['auth'], summary: 'The caller, thei
   });
 });
 
-authRoutes.get('/api-keys', describeRoute({ tags: ['auth'], summary: 'Your API keys (managers see all of the workspace)' }), requireAuth, async (c) => {
+authRoutes.get('/api-keys', describeRoute({ tags: ['auth'], summary: 'Your API keys (managers see all of the workspace)' }), async (c) => {
   const p = c.get('principal');
   const all = p.role === 'manager';
   const rows = await c
@@ -134,7 +136,6 @@ authRoutes.get('/api-keys', describeRoute({ tags: ['auth'], summary: 'Your API k
 authRoutes.post(
   '/api-keys',
   describeRoute({ tags: ['auth'], summary: 'Create an API key acting as you; the key is shown once' }),
-  requireAuth,
   valid('json', ApiKeyBody),
   async (c) => {
     const p = c.get('principal');
@@ -143,7 +144,7 @@ authRoutes.post(
   },
 );
 
-authRoutes.delete('/api-keys/:id', describeRoute({ tags: ['auth'], summary: 'Revoke an API key' }), requireAuth, async (c) => {
+authRoutes.delete('/api-keys/:id', describeRoute({ tags: ['auth'], summary: 'Revoke an API key' }), async (c) => {
   const p = c.get('principal');
   const id = c.req.param('id');
   // Staff may only revoke their own keys; managers any key of the workspace.

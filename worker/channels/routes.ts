@@ -7,7 +7,7 @@ import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { canSeeConversation } from '../auth/principal';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { actorOf } from '../conversations/routes';
 import { conversationStub } from '../conversations/service';
 import { transportMode } from '../delivery/transport';
@@ -20,8 +20,6 @@ import { segmentCount } from './segments';
 import { WINDOW_MS } from './whatsapp';
 
 export const channelRoutes = new Hono<AppEnv>();
-channelRoutes.use('/channels', requireAuth);
-channelRoutes.use('/channels/*', requireAuth);
 
 async function workspaceSettingsRaw(env: Env, workspaceId: string): Promise<Record<string, unknown>> {
   const row = await env.DB.prepare(`SELECT settings FROM workspaces WHERE id = ?`).bind(workspaceId).first<string>('settings');

@@ -6,23 +6,25 @@ import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { loadInbox } from '../ingest/inboxes';
 import { simulatedEmail, simulateWebhook } from './simulator';
 import { simulatorPage } from './simulator-page';
 
-export const simulatorRoutes = new Hono<AppEnv>();
-
 const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ENVIRONMENT !== 'development' && c.env.ENVIRONMENT !== 'test') throw Problem.notFound('Route');
   await next();
 });
-simulatorRoutes.use('/dev/simulate', devOnly);
-simulatorRoutes.use('/dev/simulator', devOnly);
 
-simulatorRoutes.get('/dev/simulator', (c) => c.html(simulatorPage()));
+/** The simulator page itself (development only): public, it signs in through the API like the app. */
+export const simulatorPageRoutes = new Hono<AppEnv>();
+simulatorPageRoutes.get('/dev/simulator', devOnly, (c) => c.html(simulatorPage()));
+
+/** Sending a simulated provider webhook: a signed-in manager, development only. */
+export const simulatorRoutes = new Hono<AppEnv>();
+simulatorRoutes.use('/dev/simulate', devOnly);
 
 const SimulateBody = v.object({
   inboxId: v.string(),
@@ -33,7 +35,7 @@ const SimulateBody = v.object({
   extra: v.optional(v.record(v.string(), v.pipe(v.string(), v.maxLength(500)))),
 });
 
-simulatorRoutes.post('/dev/simulate', requireAuth, requireRole('manager'), valid('json', SimulateBody), async (c) => {
+simulatorRoutes.post('/dev/simulate', requireRole('manager'), valid('json', SimulateBody), async (c) => {
   const body = c.req.valid('json');
   const inbox = await loadInbox(c.env, body.inboxId);
   if (!inbox || inbox.workspaceId !== c.get('principal').workspaceId) throw Problem.badRequest('inboxId', 'no such inbox in this workspace');

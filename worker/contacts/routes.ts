@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { actorOf } from '../conversations/routes';
 import { toListItem } from '../conversations/list';
 import { conversationStub } from '../conversations/service';
@@ -41,8 +41,6 @@ const MergeBody = v.object({ sourceId: v.string() });
 const ListQuery = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))), tag: v.optional(v.string()), cursor: Cursor, limit: Limit });
 
 export const contactRoutes = new Hono<AppEnv>();
-contactRoutes.use('/contacts', requireAuth);
-contactRoutes.use('/contacts/*', requireAuth);
 
 type ContactRow = typeof contacts.$inferSelect;
 export function contactJson(c: ContactRow) {

@@ -2,7 +2,6 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
-import { requireAuth } from '../auth/middleware';
 import { newId } from '../db/ids';
 import { Problem } from '../http/problem';
 import { attachmentKey, MAX_UPLOAD_BYTES, signedFileUrl, verifyFileSignature } from './attachments';
@@ -12,7 +11,6 @@ export const fileRoutes = new Hono<AppEnv>();
 fileRoutes.post(
   '/files',
   describeRoute({ tags: ['files'], summary: 'Upload an attachment (raw body; ?name= the file name)', description: 'Returns the attachment to pass in a message and a signed URL.' }),
-  requireAuth,
   async (c) => {
     const name = c.req.query('name')?.trim();
     if (!name) throw Problem.badRequest('name', 'the ?name= query parameter is required');
@@ -28,7 +26,10 @@ fileRoutes.post(
   },
 );
 
-fileRoutes.get('/files/*', describeRoute({ tags: ['files'], summary: 'Download an attachment through its signed URL' }), async (c) => {
+/** Downloads carry their own signature (the link is the credential): public, mounted before authentication. */
+export const fileDownloadRoutes = new Hono<AppEnv>();
+
+fileDownloadRoutes.get('/files/*', describeRoute({ tags: ['files'], summary: 'Download an attachment through its signed URL' }), async (c) => {
   const key = decodeURIComponent(new URL(c.req.url).pathname.slice('/api/files/'.length));
   const ok = await verifyFileSignature(c.env, key, Number(c.req.query('exp')), c.req.query('sig') ?? '');
   if (!ok) throw Problem.forbidden('The link is invalid or has expired');

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { randomToken } from '../crypto/bytes';
 import { decryptJson, encryptJson } from '../crypto/secrets';
 import { newId } from '../db/ids';
@@ -25,8 +25,6 @@ const CreateBody = v.object({ channel: v.picklist(CHANNEL_KEYS, `must be one of 
 const UpdateBody = v.object({ name: v.optional(Name), config: v.optional(Config), settings: v.optional(Settings), enabled: v.optional(v.boolean()) });
 
 export const inboxRoutes = new Hono<AppEnv>();
-inboxRoutes.use('/inboxes', requireAuth);
-inboxRoutes.use('/inboxes/*', requireAuth);
 
 type InboxRow = typeof inboxes.$inferSelect;
 

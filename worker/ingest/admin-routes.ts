@@ -6,22 +6,16 @@ import { createMiddleware } from 'hono/factory';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { deliver } from '../delivery/consumer';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { processIngestJob } from './consumer';
 import type { DeliverJob, IngestJob } from './jobs';
 
-/** Authenticate unless an earlier router on the same path already did. */
-const authed = createMiddleware<AppEnv>(async (c, next) => (c.get('principal') ? next() : requireAuth(c, next)));
-
 export const ingestApiRoutes = new Hono<AppEnv>();
-ingestApiRoutes.use('/admin/dead-letters', authed, requireRole('manager'));
-ingestApiRoutes.use('/admin/dead-letters/*', authed, requireRole('manager'));
-ingestApiRoutes.use('/contacts/:id/merge-suggestions', authed);
-ingestApiRoutes.use('/contacts/:id/merge-suggestions/*', authed);
-ingestApiRoutes.use('/contacts/:id/context', authed);
+ingestApiRoutes.use('/admin/dead-letters', requireRole('manager'));
+ingestApiRoutes.use('/admin/dead-letters/*', requireRole('manager'));
 
 type DeadLetterRow = { id: string; queue: string; channel: string | null; inbox_id: string | null; payload: string; error: string; attempts: number; status: string; replay_count: number; created_at: number; updated_at: number };
 

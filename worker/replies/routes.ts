@@ -4,9 +4,9 @@ import { asc, desc, eq, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
-import { authOnce, visibleConversation } from '../ai/conversation-context';
+import { visibleConversation } from '../ai/conversation-context';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { newId } from '../db/ids';
 import { savedReplies } from '../db/schema';
 import { Problem } from '../http/problem';
@@ -37,8 +37,6 @@ const ListQuery = v.object({
 const RenderBody = v.object({ conversationId: v.optional(v.string()), channel: v.optional(Channel) });
 
 export const replyRoutes = new Hono<AppEnv>();
-replyRoutes.use('/saved-replies', requireAuth);
-replyRoutes.use('/saved-replies/*', requireAuth);
 const editor = requireRole('manager', 'staff');
 
 type Row = typeof savedReplies.$inferSelect;
@@ -139,7 +137,6 @@ replyRoutes.post(
     summary: 'Render a saved reply for a conversation: its channel variant with merge fields filled',
     description: '`missing` lists fields without a value (rendered empty) for the agent to fill in. Counts as a use.',
   }),
-  authOnce,
   valid('json', RenderBody),
   async (c) => {
     const scope = c.get('scope');

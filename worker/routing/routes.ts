@@ -5,7 +5,7 @@ import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import { canSeeConversation } from '../auth/principal';
 import type { Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
@@ -23,11 +23,6 @@ import { agentStub, workspaceStub } from './stubs';
 
 export const routingRoutes = new Hono<AppEnv>();
 
-/** Authenticate unless an earlier middleware of the chain already did (the /teams and /conversations groups do). */
-const auth = createMiddleware<AppEnv>(async (c, next) => (c.get('principal') ? next() : requireAuth(c, next)));
-for (const path of ['/agents', '/routing/*', '/teams/:id/routing', '/conversations/:id/transfer', '/conversations/:id/takeover', '/me/presence', '/me/notifications', '/me/notifications/*']) {
-  routingRoutes.use(path, auth);
-}
 const manager = requireRole('manager');
 
 type Scope = AppEnv['Variables']['scope'];

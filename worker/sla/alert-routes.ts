@@ -7,7 +7,7 @@ import { describeRoute } from 'hono-openapi';
 import { createMiddleware } from 'hono/factory';
 import { sentimentAnalyzer } from '../ai/sentiment';
 import type { AppEnv } from '../app-env';
-import { requireAuth, requireRole } from '../auth/middleware';
+import { requireRole } from '../auth/middleware';
 import type { Principal } from '../auth/principal';
 import { newId } from '../db/ids';
 import { insertAt, positionStatements } from '../db/ordering';
@@ -20,9 +20,6 @@ import { DEFAULT_AUTO_STATUS, type AlertAction, type AlertRule, type AutoStatusS
 
 export const alertRoutes = new Hono<AppEnv>();
 
-/** Authenticate unless an earlier middleware of the chain already did (/ai/* is authenticated by the AI routes). */
-const auth = createMiddleware<AppEnv>(async (c, next) => (c.get('principal') ? next() : requireAuth(c, next)));
-for (const path of ['/ai-alerts', '/ai-alerts/*', '/ai/sentiment']) alertRoutes.use(path, auth);
 const manager = requireRole('manager');
 
 type Scope = AppEnv['Variables']['scope'];

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
-import { afterResponse, authOnce, recentMessages, visibleConversation } from '../ai/conversation-context';
+import { afterResponse, recentMessages, visibleConversation } from '../ai/conversation-context';
 import { valid } from '../http/validate';
 import { forAgent, readCache, suggestionsFor } from './service';
 
@@ -17,7 +17,6 @@ suggestionRoutes.get(
     summary: 'Suggested replies for the customer’s latest message (≤ 3, each with sources and confidence)',
     description: 'Cached per conversation and last message; `refresh=true` recomputes. Channel-aware length, the contact’s language, the workspace’s tone and formality.',
   }),
-  authOnce,
   valid('query', v.object({ refresh: v.optional(v.picklist(['true', 'false'])) })),
   async (c) => {
     const id = c.req.param('id');
