@@ -10,7 +10,7 @@ import { DEMO, LIVE_GUESTS, seedDemo, type SeedResult } from '../../worker/dev/s
 import { AUTO_CLOSE_MESSAGE, BOOKING_PLATFORMS, demoAutomation, demoHolidays, ESCALATION_KEYWORDS } from '../../worker/dev/seed-automation';
 import { RuleBody, SettingsBody, TeamRoutingBody } from '../../worker/routing/schemas';
 import { evaluateConversationAlerts } from '../../worker/sla/alerts';
-import { AlertRuleBody } from '../../worker/sla/alert-schemas';
+import { AlertRuleBody } from '../../worker/alerts/schemas';
 import { loadAutomationConfig } from '../../worker/sla/config';
 import { matchPolicy } from '../../worker/sla/deadlines';
 import { AutoStatusBody, EscalationPathBody, SlaPolicyBody } from '../../worker/sla/schemas';

@@ -1,5 +1,6 @@
 // Ordered lists a manager arranges (routing rules, SLA policies, escalation paths, AI alert rules):
 // a `position` column per workspace, rewritten whole on every insert or reorder.
+import { Problem } from '../http/problem';
 import type { WorkspaceScope } from './scope';
 
 export type OrderedTable = 'routing_rules' | 'sla_policies' | 'escalation_paths' | 'ai_alert_rules';
@@ -15,4 +16,25 @@ export function insertAt(ids: string[], id: string, position?: number): { positi
   const ordered = [...ids];
   ordered.splice(at, 0, id);
   return { position: at, ordered };
+}
+
+/** A reorder must list every id of the workspace's list exactly once. */
+export function checkOrder(ids: string[], current: string[], what: string): void {
+  if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
+    throw Problem.badRequest('ids', `must list every ${what} of the workspace exactly once`);
+  }
+}
+
+/** The position after the last row of the workspace's list. */
+export async function nextPosition(scope: WorkspaceScope, table: OrderedTable): Promise<number> {
+  const row = await scope.prepare(`SELECT coalesce(max(position) + 1, 0) AS p FROM ${table} WHERE workspace_id = ?`).first<{ p: number }>();
+  return row?.p ?? 0;
+}
+
+/** Which of `ids` exist in this workspace's `table` (users: enabled ones), for config that names them. */
+export async function existingIds(scope: WorkspaceScope, table: 'inboxes' | 'teams' | 'users', ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const extra = table === 'users' ? ' AND disabled = 0' : '';
+  const rows = await scope.prepare(`SELECT id FROM ${table} WHERE workspace_id = ?1${extra} AND id IN (${ids.map(() => '?').join(', ')})`, ...ids).all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
 }

@@ -2,7 +2,6 @@
 // when identities arrive, and the reservation/order context of a contact.
 import { replayEvent, type EventJob } from '../events/consumer';
 import { Hono } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
@@ -75,42 +74,4 @@ ingestApiRoutes.post('/admin/dead-letters/:id/replay', describeRoute({ tags: ['a
     .run();
   const updated = await scope.prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, row.id).first<DeadLetterRow>();
   return c.json({ ok: !error, error, result, deadLetter: deadLetterJson(updated!) }, error ? 422 : 200);
-});
-
-ingestApiRoutes.get('/contacts/:id/merge-suggestions', describeRoute({ tags: ['contacts'], summary: 'Contacts that share a phone or e-mail with this one' }), async (c) => {
-  const rows = await c
-    .get('scope')
-    .prepare(
-      `SELECT s.id, s.reason, s.value, s.created_at AS createdAt, o.id AS candidateId, o.name, o.email, o.phone
-       FROM merge_suggestions s JOIN contacts o ON o.id = s.candidate_id AND o.workspace_id = s.workspace_id
-       WHERE s.workspace_id = ? AND s.contact_id = ? AND s.status = 'open' AND o.merged_into IS NULL
-       ORDER BY s.created_at DESC LIMIT 50`,
-      c.req.param('id'),
-    )
-    .all<{ id: string; reason: string; value: string; createdAt: number; candidateId: string; name: string | null; email: string | null; phone: string | null }>();
-  return c.json({
-    items: rows.results.map((r) => ({ id: r.id, reason: r.reason, value: r.value, createdAt: r.createdAt, candidate: { id: r.candidateId, name: r.name, email: r.email, phone: r.phone } })),
-  });
-});
-
-ingestApiRoutes.post('/contacts/:id/merge-suggestions/:sid/dismiss', describeRoute({ tags: ['contacts'], summary: 'Dismiss a merge suggestion' }), async (c) => {
-  const res = await c
-    .get('scope')
-    .prepare(`UPDATE merge_suggestions SET status = 'dismissed' WHERE workspace_id = ? AND contact_id = ? AND id = ?`, c.req.param('id'), c.req.param('sid'))
-    .run();
-  if (res.meta.changes === 0) throw Problem.notFound('Merge suggestion');
-  return c.body(null, 204);
-});
-
-ingestApiRoutes.get('/contacts/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
-  const rows = await c
-    .get('scope')
-    .prepare(
-      `SELECT x.id, x.channel, x.kind, x.reference, x.conversation_id AS conversationId, x.data, x.created_at AS createdAt, x.updated_at AS updatedAt
-       FROM contact_contexts x WHERE x.workspace_id = ?1 AND (x.contact_id = ?2 OR x.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND merged_into = ?2))
-       ORDER BY x.updated_at DESC LIMIT 50`,
-      c.req.param('id'),
-    )
-    .all<Record<string, unknown> & { data: string }>();
-  return c.json({ items: rows.results.map((r) => ({ ...r, data: JSON.parse(r.data) as unknown })) });
 });

@@ -3,7 +3,6 @@
 // caller's own presence and notification feed (/me/presence, /me/notifications).
 import { Hono, type Context } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { canSeeConversation } from '../auth/principal';
@@ -18,8 +17,8 @@ import { valid } from '../http/validate';
 import { ruleOf } from './config';
 import { DEFAULT_PRESENCE } from './presence';
 import type { RoutingRule, RuleActions, RuleCondition } from './rules';
-import { NotificationsQuery, OrderBody, PresenceBody, ReadBody, RuleBody, RulePatch, SettingsBody, TeamRoutingBody, TestBody, TransferBody } from './schemas';
-import { agentStub, workspaceStub } from './stubs';
+import { OrderBody, RuleBody, RulePatch, SettingsBody, TeamRoutingBody, TestBody, TransferBody } from './schemas';
+import { workspaceStub } from './stubs';
 
 export const routingRoutes = new Hono<AppEnv>();
 
@@ -348,28 +347,3 @@ async function markAiTakenOver(c: Context<AppEnv>, conversationId: string): Prom
     console.warn(`take over ${conversationId}: could not mark the AI conversation taken over: ${String(err)}`);
   }
 }
-
-// ---- the caller's presence and notification feed ----
-
-routingRoutes.get('/me/presence', describeRoute({ tags: ['routing'], summary: 'Your presence, open tabs and presence timings' }), async (c) => {
-  const p = c.get('principal');
-  const details = await agentStub(c.env, p.workspaceId, p.userId).details();
-  return c.json(details ?? { status: 'offline', since: null, manualAway: false, tabs: 0, config: DEFAULT_PRESENCE });
-});
-
-routingRoutes.put('/me/presence', describeRoute({ tags: ['routing'], summary: 'Set yourself away (no new conversations) or back online' }), valid('json', PresenceBody), async (c) => {
-  const p = c.get('principal');
-  const snap = await agentStub(c.env, p.workspaceId, p.userId).setAway({ workspaceId: p.workspaceId, userId: p.userId, name: p.name }, c.req.valid('json').status === 'away');
-  return c.json({ status: snap.status, since: snap.since });
-});
-
-routingRoutes.get('/me/notifications', describeRoute({ tags: ['routing'], summary: 'Your notification feed, newest first (`before`: an id cursor)' }), valid('query', NotificationsQuery), async (c) => {
-  const p = c.get('principal');
-  const q = c.req.valid('query');
-  return c.json(await agentStub(c.env, p.workspaceId, p.userId).notifications({ limit: q.limit ?? 50, before: q.before, unreadOnly: q.unread === 'true' }));
-});
-
-routingRoutes.post('/me/notifications/read', describeRoute({ tags: ['routing'], summary: 'Mark notifications read (all of them without `ids`)' }), valid('json', ReadBody), async (c) => {
-  const p = c.get('principal');
-  return c.json(await agentStub(c.env, p.workspaceId, p.userId).markRead(c.req.valid('json').ids));
-});

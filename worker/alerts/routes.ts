@@ -4,7 +4,6 @@
 // so conversation objects reload their configuration.
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import { createMiddleware } from 'hono/factory';
 import { sentimentAnalyzer } from '../ai/sentiment';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
@@ -13,10 +12,10 @@ import { newId } from '../db/ids';
 import { insertAt, positionStatements } from '../db/ordering';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
-import { AlertOrderBody, AlertRuleBody, AlertRulePatch, AlertTestBody, FiredAlertsQuery, SentimentBody } from './alert-schemas';
-import { evaluateConversationAlerts } from './alerts';
-import { alertRuleOf, type AlertRuleRow } from './config';
-import { DEFAULT_AUTO_STATUS, type AlertAction, type AlertRule, type AutoStatusSettings } from './model';
+import { AlertOrderBody, AlertRuleBody, AlertRulePatch, AlertTestBody, FiredAlertsQuery, SentimentBody } from './schemas';
+import { evaluateConversationAlerts } from '../sla/alerts';
+import { alertRuleOf, type AlertRuleRow } from '../sla/config';
+import { DEFAULT_AUTO_STATUS, type AlertAction, type AlertRule, type AutoStatusSettings } from '../sla/model';
 
 export const alertRoutes = new Hono<AppEnv>();
 

@@ -1,11 +1,11 @@
-// Valibot schemas of the AI alert API (worker/sla/alert-routes.ts): rule bodies with every condition
+// Valibot schemas of the AI alert API (worker/alerts/routes.ts): rule bodies with every condition
 // and action shape, the rule tester, the fired-alert list and POST /api/ai/sentiment.
 import * as v from 'valibot';
 import { PRIORITIES } from '../conversations/model';
 import { Cursor, Limit, TagName } from '../http/schemas';
 import { CHANNEL_KEYS } from '../inboxes/channels';
-import type { AlertAction, AlertCondition } from './model';
-import { ALERT_WINDOW } from './alerts';
+import type { AlertAction, AlertCondition } from '../sla/model';
+import { ALERT_WINDOW } from '../sla/alerts';
 
 const Score = v.pipe(v.number(), v.minValue(-1, 'must be between -1 and 1'), v.maxValue(1, 'must be between -1 and 1'));
 const Phrase = v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100));
