@@ -12,6 +12,7 @@ import { newId } from '../db/ids';
 import { insertAt, positionStatements } from '../db/ordering';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
+import { removeFrom, reorder, type OrderedList } from '../http/ordered-list';
 import { AlertOrderBody, AlertRuleBody, AlertRulePatch, AlertTestBody, FiredAlertsQuery, SentimentBody } from './schemas';
 import { evaluateConversationAlerts } from '../sla/alerts';
 import { alertRuleOf, type AlertRuleRow } from '../sla/config';
@@ -58,6 +59,14 @@ function bumpConfigVersion(scope: Scope) {
   );
 }
 
+const RULES: OrderedList<AlertRule> = {
+  table: 'ai_alert_rules',
+  noun: 'rule',
+  title: 'Alert rule',
+  list: listRules,
+  changed: async (c) => void (await bumpConfigVersion(c.get('scope')).run()),
+};
+
 
 // ---- rules ----
 
@@ -91,14 +100,7 @@ alertRoutes.post('/ai-alerts/rules', describeRoute({ tags: ['ai-alerts'], summar
 
 // Registered before /ai-alerts/rules/:id so "order" is never taken for an id.
 alertRoutes.put('/ai-alerts/rules/order', describeRoute({ tags: ['ai-alerts'], summary: 'Reorder the rules: every rule id, in the new order' }), manager, valid('json', AlertOrderBody), async (c) => {
-  const scope = c.get('scope');
-  const { ids } = c.req.valid('json');
-  const current = (await listRules(scope)).map((r) => r.id);
-  if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
-    throw Problem.badRequest('ids', 'must list every rule of the workspace exactly once');
-  }
-  await scope.d1.batch([...positionStatements(scope, 'ai_alert_rules', ids), bumpConfigVersion(scope)]);
-  return c.json({ items: await listRules(scope) });
+  return reorder(c, RULES, c.req.valid('json').ids);
 });
 
 alertRoutes.get('/ai-alerts/rules/:id', describeRoute({ tags: ['ai-alerts'], summary: 'One AI alert rule' }), async (c) => {
@@ -130,13 +132,7 @@ alertRoutes.patch('/ai-alerts/rules/:id', describeRoute({ tags: ['ai-alerts'], s
   return c.json((await listRules(scope)).find((r) => r.id === existing.id));
 });
 
-alertRoutes.delete('/ai-alerts/rules/:id', describeRoute({ tags: ['ai-alerts'], summary: 'Delete an AI alert rule (alerts it fired stay)' }), manager, async (c) => {
-  const scope = c.get('scope');
-  const res = await scope.prepare(`DELETE FROM ai_alert_rules WHERE workspace_id = ? AND id = ?`, c.req.param('id')).run();
-  if (res.meta.changes === 0) throw Problem.notFound('Alert rule');
-  await bumpConfigVersion(scope).run();
-  return c.body(null, 204);
-});
+alertRoutes.delete('/ai-alerts/rules/:id', describeRoute({ tags: ['ai-alerts'], summary: 'Delete an AI alert rule (alerts it fired stay)' }), manager, (c) => removeFrom(c, RULES, c.req.param('id')));
 
 // ---- the rule tester ----
 

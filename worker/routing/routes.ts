@@ -14,6 +14,7 @@ import { insertAt, positionStatements } from '../db/ordering';
 import { teams, users } from '../db/schema';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
+import { removeFrom, reorder, type OrderedList } from '../http/ordered-list';
 import { ruleOf } from './config';
 import { DEFAULT_PRESENCE } from './presence';
 import type { RoutingRule, RuleActions, RuleCondition } from './rules';
@@ -61,6 +62,8 @@ async function routingChanged(c: Context<AppEnv>): Promise<void> {
   await workspaceStub(c.env, ws).configChanged(ws);
 }
 
+const RULES: OrderedList<RoutingRule> = { table: 'routing_rules', noun: 'rule', title: 'Rule', list: listRules, changed: routingChanged };
+
 routingRoutes.get('/routing/rules', describeRoute({ tags: ['routing'], summary: 'Routing rules in order (first match wins) and the default rule' }), manager, async (c) => {
   const scope = c.get('scope');
   const settings = await scope.prepare(`SELECT default_actions FROM routing_settings WHERE workspace_id = ?`).first<{ default_actions: string | null }>();
@@ -96,15 +99,7 @@ routingRoutes.post('/routing/rules', describeRoute({ tags: ['routing'], summary:
 
 // Registered before /routing/rules/:id so "order" is never taken for an id.
 routingRoutes.put('/routing/rules/order', describeRoute({ tags: ['routing'], summary: 'Reorder the rules: every rule id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
-  const scope = c.get('scope');
-  const { ids } = c.req.valid('json');
-  const current = (await listRules(scope)).map((r) => r.id);
-  if (ids.length !== current.length || new Set(ids).size !== ids.length || ids.some((id) => !current.includes(id))) {
-    throw Problem.badRequest('ids', 'must list every rule of the workspace exactly once');
-  }
-  await scope.d1.batch(positionStatements(scope, 'routing_rules', ids));
-  await routingChanged(c);
-  return c.json({ items: await listRules(scope) });
+  return reorder(c, RULES, c.req.valid('json').ids);
 });
 
 routingRoutes.patch('/routing/rules/:id', describeRoute({ tags: ['routing'], summary: 'Change a rule' }), manager, valid('json', RulePatch), async (c) => {
@@ -130,13 +125,7 @@ routingRoutes.patch('/routing/rules/:id', describeRoute({ tags: ['routing'], sum
   return c.json((await listRules(scope)).find((r) => r.id === existing.id));
 });
 
-routingRoutes.delete('/routing/rules/:id', describeRoute({ tags: ['routing'], summary: 'Delete a rule' }), manager, async (c) => {
-  const scope = c.get('scope');
-  const res = await scope.prepare(`DELETE FROM routing_rules WHERE workspace_id = ? AND id = ?`, c.req.param('id')).run();
-  if (res.meta.changes === 0) throw Problem.notFound('Rule');
-  await routingChanged(c);
-  return c.body(null, 204);
-});
+routingRoutes.delete('/routing/rules/:id', describeRoute({ tags: ['routing'], summary: 'Delete a rule' }), manager, (c) => removeFrom(c, RULES, c.req.param('id')));
 
 // ---- settings: default rule, holidays, presence timings ----
 

@@ -5,10 +5,11 @@ import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { newId } from '../db/ids';
-import { checkOrder, existingIds as existing, nextPosition, positionStatements } from '../db/ordering';
+import { existingIds as existing, nextPosition } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
+import { removeFrom, reorder, type OrderedList } from '../http/ordered-list';
 import {  type EscalationAction, type EscalationPath } from './model';
 import { configChanged } from './reapply';
 import { EscalationPathBody, EscalationPathPatch, OrderBody } from './schemas';
@@ -41,6 +42,8 @@ async function listPaths(scope: WorkspaceScope): Promise<EscalationPath[]> {
   const rows = await scope.prepare(`SELECT * FROM escalation_paths WHERE workspace_id = ? ORDER BY position, created_at, id`).all<Row>();
   return rows.results.map(pathOf);
 }
+
+const PATHS: OrderedList<EscalationPath> = { table: 'escalation_paths', noun: 'path', title: 'Escalation path', list: listPaths, changed: configChanged };
 
 async function findPath(scope: WorkspaceScope, id: string): Promise<EscalationPath> {
   const row = await scope.prepare(`SELECT * FROM escalation_paths WHERE workspace_id = ? AND id = ?`, id).first<Row>();
@@ -104,12 +107,7 @@ escalationPathRoutes.post('/escalations/paths', describeRoute({ tags: ['escalati
 });
 
 escalationPathRoutes.put('/escalations/paths/order', describeRoute({ tags: ['escalations'], summary: 'Reorder the escalation paths: every path id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
-  const scope = c.get('scope');
-  const { ids } = c.req.valid('json');
-  checkOrder(ids, (await listPaths(scope)).map((p) => p.id), 'path');
-  await scope.d1.batch(positionStatements(scope, 'escalation_paths', ids));
-  await configChanged(c);
-  return c.json({ items: await listPaths(scope) });
+  return reorder(c, PATHS, c.req.valid('json').ids);
 });
 
 escalationPathRoutes.get('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'One escalation path' }), reader, async (c) => {
@@ -145,10 +143,6 @@ escalationPathRoutes.patch('/escalations/paths/:id', describeRoute({ tags: ['esc
   return c.json(await findPath(scope, current.id));
 });
 
-escalationPathRoutes.delete('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Delete an escalation path (running escalations on it finish their current level)' }), manager, async (c) => {
-  const scope = c.get('scope');
-  const res = await scope.prepare(`DELETE FROM escalation_paths WHERE workspace_id = ? AND id = ?`, c.req.param('id')).run();
-  if (res.meta.changes === 0) throw Problem.notFound('Escalation path');
-  await configChanged(c);
-  return c.body(null, 204);
-});
+escalationPathRoutes.delete('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Delete an escalation path (running escalations on it finish their current level)' }), manager, (c) =>
+  removeFrom(c, PATHS, c.req.param('id')),
+);

@@ -5,10 +5,11 @@ import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { newId } from '../db/ids';
-import { checkOrder, existingIds as existing, nextPosition, positionStatements } from '../db/ordering';
+import { existingIds as existing, nextPosition } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
+import { removeFrom, reorder, type OrderedList } from '../http/ordered-list';
 import {  type SlaPolicy } from './model';
 import { configChanged } from './reapply';
 import { OrderBody, SlaPolicyBody, SlaPolicyPatch } from './schemas';
@@ -47,6 +48,8 @@ async function listPolicies(scope: WorkspaceScope): Promise<SlaPolicy[]> {
   const rows = await scope.prepare(`SELECT * FROM sla_policies WHERE workspace_id = ? ORDER BY position, created_at, id`).all<Row>();
   return rows.results.map(policyOf);
 }
+
+const POLICIES: OrderedList<SlaPolicy> = { table: 'sla_policies', noun: 'policy', title: 'SLA policy', list: listPolicies, changed: configChanged };
 
 async function findPolicy(scope: WorkspaceScope, id: string): Promise<SlaPolicy> {
   const row = await scope.prepare(`SELECT * FROM sla_policies WHERE workspace_id = ? AND id = ?`, id).first<Row>();
@@ -113,12 +116,7 @@ slaPolicyRoutes.post('/sla/policies', describeRoute({ tags: ['sla'], summary: 'A
 
 // Registered before /sla/policies/:id so "order" is never taken for an id.
 slaPolicyRoutes.put('/sla/policies/order', describeRoute({ tags: ['sla'], summary: 'Reorder the SLA policies: every policy id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
-  const scope = c.get('scope');
-  const { ids } = c.req.valid('json');
-  checkOrder(ids, (await listPolicies(scope)).map((p) => p.id), 'policy');
-  await scope.d1.batch(positionStatements(scope, 'sla_policies', ids));
-  await configChanged(c);
-  return c.json({ items: await listPolicies(scope) });
+  return reorder(c, POLICIES, c.req.valid('json').ids);
 });
 
 slaPolicyRoutes.get('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'One SLA policy' }), reader, async (c) => {
@@ -137,10 +135,4 @@ slaPolicyRoutes.patch('/sla/policies/:id', describeRoute({ tags: ['sla'], summar
   return c.json(await findPolicy(scope, current.id));
 });
 
-slaPolicyRoutes.delete('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'Delete an SLA policy' }), manager, async (c) => {
-  const scope = c.get('scope');
-  const res = await scope.prepare(`DELETE FROM sla_policies WHERE workspace_id = ? AND id = ?`, c.req.param('id')).run();
-  if (res.meta.changes === 0) throw Problem.notFound('SLA policy');
-  await configChanged(c);
-  return c.body(null, 204);
-});
+slaPolicyRoutes.delete('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'Delete an SLA policy' }), manager, (c) => removeFrom(c, POLICIES, c.req.param('id')));
