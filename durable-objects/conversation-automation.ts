@@ -309,13 +309,15 @@ export class ConversationAutomation {
    */
   async #evaluateAlerts(): Promise<void> {
     const { env, store } = this.deps;
-    const before = this.deps.state();
-    if (!before) return;
-    const config = await automationConfig(env, before.workspaceId);
+    const first = this.deps.state();
+    if (!first) return;
+    const config = await automationConfig(env, first.workspaceId);
     // Nothing reads the score without a rule or auto-prioritization: no model calls for it.
     if (config.alertRules.length === 0 && !config.autoStatus.autoPriority.enabled) return;
-    const known = this.tagsOf(before);
+    const known = this.tagsOf(first);
     const tags = known !== null && Date.now() - this.#tagsLoadedAt < TAGS_TTL_MS ? known : await this.#refreshTags();
+    // The facts as they stand after those reads (a tag refresh can itself commit a policy change).
+    const before = this.deps.state()!;
     const recent = store.recentCustomerTexts(ALERT_WINDOW);
     if (recent.length === 0) return;
     const result = await evaluateConversationAlerts(sentimentAnalyzer(env), config.alertRules, config.autoStatus.autoPriority, {

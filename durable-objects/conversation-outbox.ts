@@ -1,6 +1,6 @@
 // The ConversationDO's outbox drain: what a commit wrote to the outbox leaves the object after the
-// commit, in order — replies to OUTBOUND, the projection to D1 in one batch, events to EVENTS (after
-// the projection, so a subscriber reading D1 finds the row as the event left it). A failure keeps the
+// commit, in order — the projection to D1 in one batch, replies to OUTBOUND, events to EVENTS (after
+// the projection, so a subscriber or the delivery consumer reading D1 finds the row as the event left it). A failure keeps the
 // rows and retries by the object's alarm with backoff; everything on the way is idempotent, so a
 // retried batch changes nothing the first one already did. One job, tested through the object.
 import type { Conversation } from '../worker/conversations/model';
@@ -62,10 +62,11 @@ export class OutboxDrain {
       const deliveries = rows.filter((r) => r.kind === 'deliver').map((r) => JSON.parse(r.payload) as DeliverJob);
       const stream = entries.flatMap((e) => (e.kind === 'event' ? [asParleyEvent(state, e.payload)] : []));
       try {
-        // Sends first: a retried drain may hand a job over twice, and the OUTBOUND consumer is idempotent by message id.
-        for (let i = 0; i < deliveries.length; i += 50) await env.OUTBOUND.sendBatch(deliveries.slice(i, i + 50).map((body) => ({ body, contentType: 'json' as const })));
+        // The projection first: the delivery consumer reads what it carries (the channel activity that
+        // opens a messaging window). Everything here is idempotent, so a retried drain repeats nothing harmful.
         const statements = projectionStatements(env.DB, state, entries);
         if (statements.length) await env.DB.batch(statements);
+        for (let i = 0; i < deliveries.length; i += 50) await env.OUTBOUND.sendBatch(deliveries.slice(i, i + 50).map((body) => ({ body, contentType: 'json' as const })));
         for (const chunk of eventChunks(stream)) await env.EVENTS.sendBatch(chunk.map((event) => ({ body: { event } satisfies EventJob, contentType: 'json' as const })));
       } catch (err) {
         // D1 or a queue is unavailable: keep the rows and retry by alarm with backoff.
@@ -92,13 +93,15 @@ function asParleyEvent(state: Conversation, e: ParleyEvent | ConversationEvent):
   return 'id' in e ? e : toParleyEvent(state, e, { first: e.seq, last: e.seq }, null);
 }
 
-/** Queue batches hold at most 100 messages and 256 KB: chunk the events under both. */
+const utf8 = new TextEncoder();
+
+/** Queue batches hold at most 100 messages and 256 KB (of UTF-8): chunk the events under both. */
 export function eventChunks(events: ParleyEvent[]): ParleyEvent[][] {
   const chunks: ParleyEvent[][] = [];
   let current: ParleyEvent[] = [];
   let bytes = 0;
   for (const e of events) {
-    const size = JSON.stringify(e).length + 100;
+    const size = utf8.encode(JSON.stringify(e)).byteLength + 100;
     if (current.length === 100 || (current.length > 0 && bytes + size > 200_000)) {
       chunks.push(current);
       current = [];

@@ -92,12 +92,15 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** Resolves once the background work this object started has finished (tests and benchmarks wait on it instead of sleeping). */
   async settled(): Promise<void> {
+    const inFlight = () => [this.#appending, this.#router.running, this.#outbox.running, this.#live.sending, ...this.#automation.pending];
     for (let round = 0; round < 50; round++) {
-      const work = [this.#appending, this.#router.running, this.#outbox.running, this.#live.sending, ...this.#automation.pending];
+      const work = inFlight();
       await Promise.all(work.map((p) => Promise.resolve(p).catch(() => undefined)));
       // A macrotask: what those settled may have scheduled (alerts after a commit) gets to start.
       await new Promise((r) => setTimeout(r, 0));
-      if (!this.#outbox.busy && !this.#live.sending && !this.#automation.loading) return;
+      // Idle when nothing new started meanwhile: the same promises (all settled) and no drain or load pending.
+      const now = inFlight();
+      if (now.length === work.length && now.every((p, i) => p === work[i]) && !this.#outbox.busy && !this.#automation.loading) return;
     }
   }
 
@@ -291,7 +294,10 @@ export class ConversationDO extends DurableObject<Env> {
     }
     let draft = this.#draft(input, reopenWindowMs, init);
     if (!draft.ok) return draft;
-    if (input.contactTags) this.#automation.knowTags(draft.transition.state.contactId, input.contactTags);
+    // The sender lookup's tags are this conversation's contact's only when the sender is that contact
+    // (an e-mail reply-all from a colleague reaches the thread too).
+    const sender = input.author.type === 'contact' ? input.author.id : null;
+    if (input.contactTags && sender === draft.transition.state.contactId) this.#automation.knowTags(sender, input.contactTags);
     // A new or reopened conversation asks the router first, so the decision lands in this same commit.
     const trigger = routingTrigger(this.#state, draft.transition.state, draft.message);
     let decision: RoutingDecision | null = null;
@@ -307,7 +313,10 @@ export class ConversationDO extends DurableObject<Env> {
       // Something else was committed while the router answered (an agent's change): build on it.
       if (this.#state !== base) {
         draft = this.#draft(input, reopenWindowMs, init);
-        if (!draft.ok) return draft;
+        if (!draft.ok) {
+          if (decision) void this.#router.release(decision, this.#state, this.#state!.workspaceId).catch(() => undefined);
+          return draft;
+        }
       }
     }
     let transition = draft.transition;
@@ -317,8 +326,7 @@ export class ConversationDO extends DurableObject<Env> {
       void this.#router.release(decision!, this.#state, transition.state.workspaceId).catch((err) => console.warn(`conversation ${id}: release failed (${String(err)})`));
     } else if (routed) transition = routed;
     // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
-    const { contactId, channel } = transition.state;
-    const activity = input.activity && input.direction === 'inbound' ? { contactId, channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
+    const activity = input.activity && input.direction === 'inbound' && sender ? { contactId: sender, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
     this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined);
     if (routeLater && trigger) void this.#router.request(trigger, draft.message.text);
     return { ok: true, message: draft.message, conversation: this.#state!, duplicate: false };

@@ -69,7 +69,7 @@ export type OutboxEntry =
 export function projectionStatements(db: D1Database, conv: Conversation, entries: OutboxEntry[]): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   let latest: Conversation | null = null;
-  let tags = false;
+  let tags: string[] | null = null;
   let seq: { seq: number; updatedAt: number } | null = null;
   for (const e of entries) {
     switch (e.kind) {
@@ -77,7 +77,7 @@ export function projectionStatements(db: D1Database, conv: Conversation, entries
         if (!latest || e.payload.seq >= latest.seq) latest = e.payload;
         break;
       case 'tags':
-        tags = true;
+        tags = e.payload.tags;
         break;
       case 'seq':
         if (!seq || e.payload.seq > seq.seq) seq = e.payload;
@@ -162,9 +162,11 @@ export function projectionStatements(db: D1Database, conv: Conversation, entries
         break;
     }
   }
-  if (latest) out.unshift(...conversationRowStatements(db, latest, tags));
-  else if (seq) {
-    out.unshift(db.prepare(`UPDATE conversations SET seq = ?, updated_at = max(updated_at, ?) WHERE id = ? AND workspace_id = ? AND seq < ?`).bind(seq.seq, seq.updatedAt, conv.id, conv.workspaceId, seq.seq));
+  if (latest) out.unshift(...conversationRowStatements(db, latest, tags !== null));
+  // A tag change whose projection went out in an earlier batch (the drain cut between them): its own payload.
+  else if (tags) out.unshift(...tagStatements(db, conv, tags));
+  if (seq && (!latest || seq.seq > latest.seq)) {
+    out.push(db.prepare(`UPDATE conversations SET seq = ?, updated_at = max(updated_at, ?) WHERE id = ? AND workspace_id = ? AND seq < ?`).bind(seq.seq, seq.updatedAt, conv.id, conv.workspaceId, seq.seq));
   }
   return out;
 }
@@ -223,9 +225,12 @@ function conversationRowStatements(db: D1Database, c: Conversation, tags: boolea
       c.archivedAt ?? null,
       c.flagged ? 1 : 0,
     );
-  if (!tags) return [upsert];
-  const stmts = [upsert, db.prepare(`DELETE FROM conversation_tags WHERE conversation_id = ?`).bind(c.id)];
-  for (const tag of c.tags) {
+  return tags ? [upsert, ...tagStatements(db, c, c.tags)] : [upsert];
+}
+
+function tagStatements(db: D1Database, c: Pick<Conversation, 'id' | 'workspaceId'>, tags: string[]): D1PreparedStatement[] {
+  const stmts = [db.prepare(`DELETE FROM conversation_tags WHERE conversation_id = ?`).bind(c.id)];
+  for (const tag of tags) {
     stmts.push(db.prepare(`INSERT OR IGNORE INTO conversation_tags (conversation_id, workspace_id, tag) VALUES (?, ?, ?)`).bind(c.id, c.workspaceId, tag));
   }
   return stmts;
