@@ -41,10 +41,10 @@ import { demoPage, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up and login, signed file links, and the development helpers (each refuses outside development).
-api.route('/', publicAuthRoutes);
-api.route('/', emailDevRoutes);
-api.route('/', simulatorPageRoutes);
-api.route('/', fileDownloadRoutes);
+api.route('/auth', publicAuthRoutes);
+api.route('/dev', emailDevRoutes);
+api.route('/dev', simulatorPageRoutes);
+api.route('/files', fileDownloadRoutes);
 api.post('/dev/seed', async (c) => {
   if (c.env.ENVIRONMENT !== 'development') throw Problem.notFound('Route');
   const seeded = await seedDemo(c.env);
@@ -60,33 +60,34 @@ api.post('/dev/probe/:n', async (c) => {
 // 2. Everything else is for a signed-in caller, authenticated once, here (an anonymous caller learns
 // nothing of which routes exist: 401 before 404). Roles are checked by each route.
 api.use('*', requireAuth);
-// 3. The areas.
+// 3. The areas, each at its own prefix where it has one; areas whose routes hang under several
+// resources (the AI, routing, presence, escalations, suggestions) mount at the root.
 api.route('/', authRoutes);
-api.route('/', conversationRoutes);
-api.route('/', contactRoutes);
-api.route('/', mergeSuggestionRoutes);
-api.route('/', contactContextRoutes);
-api.route('/', inboxRoutes);
-api.route('/', userRoutes);
-api.route('/', teamRoutes);
-api.route('/', tagRoutes);
-api.route('/', workspaceRoutes);
-api.route('/', fileRoutes);
+api.route('/conversations', conversationRoutes);
+api.route('/contacts', contactRoutes);
+api.route('/contacts', mergeSuggestionRoutes);
+api.route('/contacts', contactContextRoutes);
+api.route('/inboxes', inboxRoutes);
+api.route('/users', userRoutes);
+api.route('/teams', teamRoutes);
+api.route('/tags', tagRoutes);
+api.route('/workspace', workspaceRoutes);
+api.route('/files', fileRoutes);
 api.route('/', presenceRoutes);
-api.route('/', kbRoutes);
-api.route('/', replyRoutes);
+api.route('/kb', kbRoutes);
+api.route('/saved-replies', replyRoutes);
 api.route('/', suggestionRoutes);
 api.route('/', aiRoutes);
 api.route('/', routingRoutes);
-api.route('/', slaPolicyRoutes);
-api.route('/', automationRoutes);
+api.route('/sla', slaPolicyRoutes);
+api.route('/automation', automationRoutes);
 // Paths before the queue: /escalations/paths is never taken for an escalation id.
-api.route('/', escalationPathRoutes);
+api.route('/escalations', escalationPathRoutes);
 api.route('/', escalationRoutes);
 api.route('/', alertRoutes);
-api.route('/', channelRoutes);
-api.route('/', ingestApiRoutes);
-api.route('/', simulatorRoutes);
+api.route('/channels', channelRoutes);
+api.route('/admin', ingestApiRoutes);
+api.route('/dev', simulatorRoutes);
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);

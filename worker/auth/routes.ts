@@ -57,7 +57,7 @@ export async function createWorkspace(env: Env, input: { workspaceName: string; 
 }
 
 publicAuthRoutes.post(
-  '/auth/signup',
+  '/signup',
   describeRoute({ tags: ['auth'], summary: 'Create a workspace and its first manager', responses: { 201: { description: 'Signed up; returns a session token' } } }),
   valid('json', SignupBody),
   async (c) => {
@@ -75,7 +75,7 @@ publicAuthRoutes.post(
 );
 
 publicAuthRoutes.post(
-  '/auth/login',
+  '/login',
   describeRoute({ tags: ['auth'], summary: 'Log in with e-mail and password', responses: { 200: { description: '{token, user}; also sets an HttpOnly cookie' } } }),
   valid('json', LoginBody),
   async (c) => {

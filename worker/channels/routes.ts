@@ -30,7 +30,7 @@ async function workspaceSettingsRaw(env: Env, workspaceId: string): Promise<Reco
   }
 }
 
-channelRoutes.get('/channels', describeRoute({ tags: ['channels'], summary: 'Every channel and inbound source with capabilities and whether this workspace has it enabled' }), async (c) => {
+channelRoutes.get('/', describeRoute({ tags: ['channels'], summary: 'Every channel and inbound source with capabilities and whether this workspace has it enabled' }), async (c) => {
   const p = c.get('principal');
   const [settings, inboxes] = await Promise.all([
     workspaceSettingsRaw(c.env, p.workspaceId),
@@ -54,7 +54,7 @@ channelRoutes.get('/channels', describeRoute({ tags: ['channels'], summary: 'Eve
 });
 
 channelRoutes.patch(
-  '/channels/:key',
+  '/:key',
   describeRoute({ tags: ['channels'], summary: 'Enable or disable a channel for this workspace (managers); disabled channels answer webhooks with 403' }),
   requireRole('manager'),
   valid('json', v.object({ enabled: v.boolean() })),
@@ -78,7 +78,7 @@ const ComposeBody = v.object({
 });
 
 channelRoutes.post(
-  '/channels/compose',
+  '/compose',
   describeRoute({
     tags: ['channels'],
     summary: 'Before sending: SMS segments (GSM-7 vs UCS-2), messaging window, opt-out — whether this reply can go out now',
@@ -144,7 +144,7 @@ const TemplateBody = v.object({
 });
 
 channelRoutes.post(
-  '/channels/whatsapp/templates',
+  '/whatsapp/templates',
   describeRoute({ tags: ['channels'], summary: 'Send an approved WhatsApp template (the only thing allowed outside the 24-hour window)' }),
   valid('json', TemplateBody),
   async (c) => {
@@ -166,12 +166,12 @@ channelRoutes.post(
   },
 );
 
-channelRoutes.post('/channels/sms/segments', describeRoute({ tags: ['channels'], summary: 'SMS segment count of a text (GSM-7 or UCS-2)' }), valid('json', v.object({ text: v.pipe(v.string(), v.maxLength(10_000)) })), async (c) =>
+channelRoutes.post('/sms/segments', describeRoute({ tags: ['channels'], summary: 'SMS segment count of a text (GSM-7 or UCS-2)' }), valid('json', v.object({ text: v.pipe(v.string(), v.maxLength(10_000)) })), async (c) =>
   c.json(segmentCount(c.req.valid('json').text)),
 );
 
 channelRoutes.get(
-  '/channels/sandbox/outbound',
+  '/sandbox/outbound',
   describeRoute({ tags: ['channels'], summary: 'Provider requests the sandbox transport recorded instead of sending (development and tests)' }),
   valid('query', v.object({ messageId: v.optional(v.string()), channel: v.optional(v.string()), after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer())), limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500))) })),
   async (c) => {

@@ -20,11 +20,11 @@ const devOnly = createMiddleware<AppEnv>(async (c, next) => {
 
 /** The simulator page itself (development only): public, it signs in through the API like the app. */
 export const simulatorPageRoutes = new Hono<AppEnv>();
-simulatorPageRoutes.get('/dev/simulator', devOnly, (c) => c.html(simulatorPage()));
+simulatorPageRoutes.get('/simulator', devOnly, (c) => c.html(simulatorPage()));
 
 /** Sending a simulated provider webhook: a signed-in manager, development only. */
 export const simulatorRoutes = new Hono<AppEnv>();
-simulatorRoutes.use('/dev/simulate', devOnly);
+simulatorRoutes.use('/simulate', devOnly);
 
 const SimulateBody = v.object({
   inboxId: v.string(),
@@ -35,7 +35,7 @@ const SimulateBody = v.object({
   extra: v.optional(v.record(v.string(), v.pipe(v.string(), v.maxLength(500)))),
 });
 
-simulatorRoutes.post('/dev/simulate', requireRole('manager'), valid('json', SimulateBody), async (c) => {
+simulatorRoutes.post('/simulate', requireRole('manager'), valid('json', SimulateBody), async (c) => {
   const body = c.req.valid('json');
   const inbox = await loadInbox(c.env, body.inboxId);
   if (!inbox || inbox.workspaceId !== c.get('principal').workspaceId) throw Problem.badRequest('inboxId', 'no such inbox in this workspace');

@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 
 export const contactContextRoutes = new Hono<AppEnv>();
 
-contactContextRoutes.get('/contacts/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
+contactContextRoutes.get('/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
   const rows = await c
     .get('scope')
     .prepare(

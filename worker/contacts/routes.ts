@@ -48,7 +48,7 @@ export function contactJson(c: ContactRow) {
   return rest;
 }
 
-contactRoutes.get('/contacts', describeRoute({ tags: ['contacts'], summary: 'List and search contacts (name, e-mail, phone)' }), valid('query', ListQuery), async (c) => {
+contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and search contacts (name, e-mail, phone)' }), valid('query', ListQuery), async (c) => {
   const scope = c.get('scope');
   const q = c.req.valid('query');
   const limit = q.limit ?? 50;
@@ -93,7 +93,7 @@ contactRoutes.get('/contacts', describeRoute({ tags: ['contacts'], summary: 'Lis
   });
 });
 
-contactRoutes.post('/contacts', describeRoute({ tags: ['contacts'], summary: 'Create a contact (optionally with channel identities)' }), valid('json', CreateBody), async (c) => {
+contactRoutes.post('/', describeRoute({ tags: ['contacts'], summary: 'Create a contact (optionally with channel identities)' }), valid('json', CreateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const id = newId('ct');
@@ -125,7 +125,7 @@ contactRoutes.post('/contacts', describeRoute({ tags: ['contacts'], summary: 'Cr
   return c.json(contactJson((await scope.find(contacts, id))!), 201);
 });
 
-contactRoutes.get('/contacts/:id', describeRoute({ tags: ['contacts'], summary: 'A contact with identities, conversations and activity timeline' }), async (c) => {
+contactRoutes.get('/:id', describeRoute({ tags: ['contacts'], summary: 'A contact with identities, conversations and activity timeline' }), async (c) => {
   const scope = c.get('scope');
   const p = c.get('principal');
   const contact = await scope.find(contacts, c.req.param('id'));
@@ -160,7 +160,7 @@ contactRoutes.get('/contacts/:id', describeRoute({ tags: ['contacts'], summary: 
   });
 });
 
-contactRoutes.patch('/contacts/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), valid('json', UpdateBody), async (c) => {
+contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), valid('json', UpdateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const set: Partial<ContactRow> = { ...body, updatedAt: Date.now() } as Partial<ContactRow>;
@@ -171,7 +171,7 @@ contactRoutes.patch('/contacts/:id', describeRoute({ tags: ['contacts'], summary
 });
 
 contactRoutes.post(
-  '/contacts/:id/merge',
+  '/:id/merge',
   describeRoute({ tags: ['contacts'], summary: 'Merge sourceId into this contact', description: 'Identities, conversations and timeline move to this contact; the source is marked merged.' }),
   requireRole('manager', 'staff'),
   valid('json', MergeBody),

@@ -125,7 +125,7 @@ async function visible(c: Context<AppEnv>, id: string) {
 }
 
 conversationRoutes.get(
-  '/conversations',
+  '/',
   describeRoute({
     tags: ['conversations'],
     summary: 'List and search conversations',
@@ -150,7 +150,7 @@ conversationRoutes.get(
 );
 
 conversationRoutes.post(
-  '/conversations',
+  '/',
   describeRoute({ tags: ['conversations'], summary: 'Start a conversation from the agent side' }),
   valid('json', StartBody),
   async (c) => {
@@ -179,14 +179,14 @@ conversationRoutes.post(
   },
 );
 
-conversationRoutes.get('/conversations/:id', describeRoute({ tags: ['conversations'], summary: 'One conversation with your unread count' }), async (c) => {
+conversationRoutes.get('/:id', describeRoute({ tags: ['conversations'], summary: 'One conversation with your unread count' }), async (c) => {
   const view = await visible(c, c.req.param('id'));
   const contact = await c.get('scope').find(contacts, view.contactId);
   return c.json({ ...view, contact: contact ?? null });
 });
 
 conversationRoutes.patch(
-  '/conversations/:id',
+  '/:id',
   describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag' }),
   valid('json', PatchBody),
   async (c) => {
@@ -222,7 +222,7 @@ async function applyChange(env: Env, p: Principal, id: string, patch: Conversati
 }
 
 conversationRoutes.get(
-  '/conversations/:id/messages',
+  '/:id/messages',
   describeRoute({ tags: ['conversations'], summary: 'Messages by sequence number (before/after cursors)' }),
   valid('query', MessagesQuery),
   async (c) => {
@@ -239,7 +239,7 @@ conversationRoutes.get(
 );
 
 conversationRoutes.post(
-  '/conversations/:id/messages',
+  '/:id/messages',
   describeRoute({ tags: ['conversations'], summary: 'Reply or add an internal note; clientId makes it idempotent' }),
   valid('json', MessageBody),
   async (c) => {
@@ -273,7 +273,7 @@ conversationRoutes.post(
 );
 
 conversationRoutes.get(
-  '/conversations/:id/events',
+  '/:id/events',
   describeRoute({ tags: ['conversations'], summary: 'Events after a sequence number: the gap refetch after a socket drop' }),
   valid('query', v.object({ after: v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0)), limit: Limit })),
   async (c) => {
@@ -286,7 +286,7 @@ conversationRoutes.get(
 );
 
 conversationRoutes.post(
-  '/conversations/:id/read',
+  '/:id/read',
   describeRoute({ tags: ['conversations'], summary: 'Move your read position (to the latest event by default)' }),
   valid('json', v.optional(v.object({ seq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }), {})),
   async (c) => {
@@ -296,7 +296,7 @@ conversationRoutes.post(
   },
 );
 
-conversationRoutes.get('/conversations/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
+conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const p = c.get('principal');
   const view = await visible(c, c.req.param('id'));
@@ -306,7 +306,7 @@ conversationRoutes.get('/conversations/:id/ws', describeRoute({ tags: ['conversa
 });
 
 conversationRoutes.post(
-  '/conversations/bulk',
+  '/bulk',
   describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations' }),
   valid('json', BulkBody),
   async (c) => {

@@ -74,7 +74,7 @@ export async function handleEmail(mail: InboundMail, env: Env): Promise<IngestJo
 
 /** POST /api/dev/email?from=&to= with a raw RFC 822 body: the Email Worker path, for the simulator and tests (never in production). */
 export const emailDevRoutes = new Hono<{ Bindings: Env }>();
-emailDevRoutes.post('/dev/email', async (c) => {
+emailDevRoutes.post('/email', async (c) => {
   if (c.env.ENVIRONMENT !== 'development' && c.env.ENVIRONMENT !== 'test') throw Problem.notFound('Route');
   const to = c.req.query('to');
   const from = c.req.query('from') ?? 'sender@example.com';

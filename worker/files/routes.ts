@@ -9,7 +9,7 @@ import { attachmentKey, MAX_UPLOAD_BYTES, signedFileUrl, verifyFileSignature } f
 export const fileRoutes = new Hono<AppEnv>();
 
 fileRoutes.post(
-  '/files',
+  '/',
   describeRoute({ tags: ['files'], summary: 'Upload an attachment (raw body; ?name= the file name)', description: 'Returns the attachment to pass in a message and a signed URL.' }),
   async (c) => {
     const name = c.req.query('name')?.trim();
@@ -29,7 +29,7 @@ fileRoutes.post(
 /** Downloads carry their own signature (the link is the credential): public, mounted before authentication. */
 export const fileDownloadRoutes = new Hono<AppEnv>();
 
-fileDownloadRoutes.get('/files/*', describeRoute({ tags: ['files'], summary: 'Download an attachment through its signed URL' }), async (c) => {
+fileDownloadRoutes.get('/*', describeRoute({ tags: ['files'], summary: 'Download an attachment through its signed URL' }), async (c) => {
   const key = decodeURIComponent(new URL(c.req.url).pathname.slice('/api/files/'.length));
   const ok = await verifyFileSignature(c.env, key, Number(c.req.query('exp')), c.req.query('sig') ?? '');
   if (!ok) throw Problem.forbidden('The link is invalid or has expired');

@@ -44,12 +44,12 @@ async function inboxJson(env: Env, row: InboxRow, reveal: boolean) {
   };
 }
 
-inboxRoutes.get('/inboxes', describeRoute({ tags: ['inboxes'], summary: 'List inboxes' }), async (c) => {
+inboxRoutes.get('/', describeRoute({ tags: ['inboxes'], summary: 'List inboxes' }), async (c) => {
   const rows = await c.get('scope').list(inboxes);
   return c.json({ items: await Promise.all(rows.map((r) => inboxJson(c.env, r, false))) });
 });
 
-inboxRoutes.post('/inboxes', describeRoute({ tags: ['inboxes'], summary: 'Create an inbox' }), requireRole('manager'), valid('json', CreateBody), async (c) => {
+inboxRoutes.post('/', describeRoute({ tags: ['inboxes'], summary: 'Create an inbox' }), requireRole('manager'), valid('json', CreateBody), async (c) => {
   const body = c.req.valid('json');
   const id = newId('inb');
   const config = { ...body.config };
@@ -68,7 +68,7 @@ inboxRoutes.post('/inboxes', describeRoute({ tags: ['inboxes'], summary: 'Create
   return c.json(await inboxJson(c.env, (await c.get('scope').find(inboxes, id))!, true), 201);
 });
 
-inboxRoutes.get('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'One inbox; managers may ?reveal=true the credentials' }), async (c) => {
+inboxRoutes.get('/:id', describeRoute({ tags: ['inboxes'], summary: 'One inbox; managers may ?reveal=true the credentials' }), async (c) => {
   const row = await c.get('scope').find(inboxes, c.req.param('id'));
   if (!row) throw Problem.notFound('Inbox');
   const reveal = c.req.query('reveal') === 'true';
@@ -76,7 +76,7 @@ inboxRoutes.get('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'One
   return c.json(await inboxJson(c.env, row, reveal));
 });
 
-inboxRoutes.patch('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or disable an inbox (config keys merge; null removes one)' }), requireRole('manager'), valid('json', UpdateBody), async (c) => {
+inboxRoutes.patch('/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or disable an inbox (config keys merge; null removes one)' }), requireRole('manager'), valid('json', UpdateBody), async (c) => {
   const scope = c.get('scope');
   const row = await scope.find(inboxes, c.req.param('id'));
   if (!row) throw Problem.notFound('Inbox');
@@ -95,7 +95,7 @@ inboxRoutes.patch('/inboxes/:id', describeRoute({ tags: ['inboxes'], summary: 'U
   return c.json(await inboxJson(c.env, (await scope.find(inboxes, row.id))!, false));
 });
 
-inboxRoutes.post('/inboxes/:id/disable', describeRoute({ tags: ['inboxes'], summary: 'Disable an inbox (its webhooks answer 403)' }), requireRole('manager'), async (c) => {
+inboxRoutes.post('/:id/disable', describeRoute({ tags: ['inboxes'], summary: 'Disable an inbox (its webhooks answer 403)' }), requireRole('manager'), async (c) => {
   if (!(await c.get('scope').update(inboxes, c.req.param('id'), { enabled: false }))) throw Problem.notFound('Inbox');
   forgetInbox(c.req.param('id'));
   return c.body(null, 204);

@@ -13,8 +13,8 @@ import { processIngestJob } from './consumer';
 import type { DeliverJob, IngestJob } from './jobs';
 
 export const ingestApiRoutes = new Hono<AppEnv>();
-ingestApiRoutes.use('/admin/dead-letters', requireRole('manager'));
-ingestApiRoutes.use('/admin/dead-letters/*', requireRole('manager'));
+ingestApiRoutes.use('/dead-letters', requireRole('manager'));
+ingestApiRoutes.use('/dead-letters/*', requireRole('manager'));
 
 type DeadLetterRow = { id: string; queue: string; channel: string | null; inbox_id: string | null; payload: string; error: string; attempts: number; status: string; replay_count: number; created_at: number; updated_at: number };
 
@@ -29,7 +29,7 @@ function deadLetterJson(r: DeadLetterRow) {
 }
 
 ingestApiRoutes.get(
-  '/admin/dead-letters',
+  '/dead-letters',
   describeRoute({ tags: ['admin'], summary: 'Webhooks and deliveries that failed for good, with their error (managers)' }),
   valid('query', v.object({ status: v.optional(v.picklist(['open', 'replayed', 'all']), 'open'), limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200))) })),
   async (c) => {
@@ -42,13 +42,13 @@ ingestApiRoutes.get(
   },
 );
 
-ingestApiRoutes.get('/admin/dead-letters/:id', describeRoute({ tags: ['admin'], summary: 'One dead letter' }), async (c) => {
+ingestApiRoutes.get('/dead-letters/:id', describeRoute({ tags: ['admin'], summary: 'One dead letter' }), async (c) => {
   const row = await c.get('scope').prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, c.req.param('id')).first<DeadLetterRow>();
   if (!row) throw Problem.notFound('Dead letter');
   return c.json(deadLetterJson(row));
 });
 
-ingestApiRoutes.post('/admin/dead-letters/:id/replay', describeRoute({ tags: ['admin'], summary: 'Run a dead letter again now; it is marked replayed when it succeeds' }), async (c) => {
+ingestApiRoutes.post('/dead-letters/:id/replay', describeRoute({ tags: ['admin'], summary: 'Run a dead letter again now; it is marked replayed when it succeeds' }), async (c) => {
   const scope = c.get('scope');
   const row = await scope.prepare(`SELECT * FROM dead_letters WHERE workspace_id = ? AND id = ?`, c.req.param('id')).first<DeadLetterRow>();
   if (!row) throw Problem.notFound('Dead letter');

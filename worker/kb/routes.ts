@@ -145,7 +145,7 @@ function toInput(b: ArticleBodyT): ArticleInput {
   };
 }
 
-kbRoutes.get('/kb/articles', describeRoute({ tags: ['knowledge base'], summary: 'List knowledge sources (newest change first)', description: '`q` matches titles and text.' }), valid('query', ListQuery), async (c) => {
+kbRoutes.get('/articles', describeRoute({ tags: ['knowledge base'], summary: 'List knowledge sources (newest change first)', description: '`q` matches titles and text.' }), valid('query', ListQuery), async (c) => {
   const scope = c.get('scope');
   const q = c.req.valid('query');
   const limit = q.limit ?? 50;
@@ -183,18 +183,18 @@ kbRoutes.get('/kb/articles', describeRoute({ tags: ['knowledge base'], summary: 
   });
 });
 
-kbRoutes.post('/kb/articles', describeRoute({ tags: ['knowledge base'], summary: 'Create an article or a Q&A pair (rich text is sanitized; draft unless status=published)' }), editor, valid('json', ArticleBody), async (c) => {
+kbRoutes.post('/articles', describeRoute({ tags: ['knowledge base'], summary: 'Create an article or a Q&A pair (rich text is sanitized; draft unless status=published)' }), editor, valid('json', ArticleBody), async (c) => {
   const article = await createArticle(kbContext(c), toInput(c.req.valid('json')));
   return c.json(articleJson(article), 201);
 });
 
-kbRoutes.post('/kb/import', describeRoute({ tags: ['knowledge base'], summary: 'Bulk import up to 500 articles or Q&A pairs in one request' }), requireRole('manager'), valid('json', ImportBody), async (c) => {
+kbRoutes.post('/import', describeRoute({ tags: ['knowledge base'], summary: 'Bulk import up to 500 articles or Q&A pairs in one request' }), requireRole('manager'), valid('json', ImportBody), async (c) => {
   const rows = await importArticles(kbContext(c), c.req.valid('json').articles.map(toInput));
   return c.json({ created: rows.length, ids: rows.map((r) => r.id) }, 201);
 });
 
 kbRoutes.post(
-  '/kb/reindex',
+  '/reindex',
   describeRoute({ tags: ['knowledge base'], summary: 'Index every published source again (cloud: re-embed into Vectorize, e.g. after switching AI_MODE to cloud)' }),
   requireRole('manager'),
   async (c) => {
@@ -209,13 +209,13 @@ kbRoutes.post(
   },
 );
 
-kbRoutes.post('/kb/import-url', describeRoute({ tags: ['knowledge base'], summary: 'Import a web page by URL (fetched, cleaned to text; re-fetchable)' }), editor, valid('json', UrlBody), async (c) => {
+kbRoutes.post('/import-url', describeRoute({ tags: ['knowledge base'], summary: 'Import a web page by URL (fetched, cleaned to text; re-fetchable)' }), editor, valid('json', UrlBody), async (c) => {
   const article = await importPage(kbContext(c), c.req.valid('json'));
   return c.json(articleJson(article), 201);
 });
 
 kbRoutes.post(
-  '/kb/files',
+  '/files',
   describeRoute({ tags: ['knowledge base'], summary: 'Upload a text, Markdown or HTML file as a source (raw body; ?name= the file name)' }),
   editor,
   valid('query', FileQuery),
@@ -231,12 +231,12 @@ kbRoutes.post(
   },
 );
 
-kbRoutes.get('/kb/articles/:id', describeRoute({ tags: ['knowledge base'], summary: 'One source with its sanitized HTML and plain text' }), async (c) => {
+kbRoutes.get('/articles/:id', describeRoute({ tags: ['knowledge base'], summary: 'One source with its sanitized HTML and plain text' }), async (c) => {
   return c.json(articleJson(await getArticle(c.get('scope'), c.req.param('id'))));
 });
 
 kbRoutes.patch(
-  '/kb/articles/:id',
+  '/articles/:id',
   describeRoute({ tags: ['knowledge base'], summary: 'Change a source (each change is a new version); status publishes or unpublishes', description: 'Pass baseVersion to get 409 instead of overwriting a concurrent edit.' }),
   editor,
   valid('json', PatchBody),
@@ -247,31 +247,31 @@ kbRoutes.patch(
   },
 );
 
-kbRoutes.delete('/kb/articles/:id', describeRoute({ tags: ['knowledge base'], summary: 'Delete a source, its versions and its index entries' }), editor, async (c) => {
+kbRoutes.delete('/articles/:id', describeRoute({ tags: ['knowledge base'], summary: 'Delete a source, its versions and its index entries' }), editor, async (c) => {
   await deleteArticle(kbContext(c), c.req.param('id'));
   return c.body(null, 204);
 });
 
-kbRoutes.post('/kb/articles/:id/refetch', describeRoute({ tags: ['knowledge base'], summary: 'Fetch an imported page again (a new version only if its text changed)' }), editor, async (c) => {
+kbRoutes.post('/articles/:id/refetch', describeRoute({ tags: ['knowledge base'], summary: 'Fetch an imported page again (a new version only if its text changed)' }), editor, async (c) => {
   const res = await refetchPage(kbContext(c), c.req.param('id'));
   return c.json({ changed: res.changed, article: articleJson(res.article) });
 });
 
-kbRoutes.get('/kb/articles/:id/versions', describeRoute({ tags: ['knowledge base'], summary: 'Version history, newest first' }), async (c) => {
+kbRoutes.get('/articles/:id/versions', describeRoute({ tags: ['knowledge base'], summary: 'Version history, newest first' }), async (c) => {
   const rows = await listVersions(c.get('scope'), c.req.param('id'));
   return c.json({
     items: rows.map((r) => ({ version: r.version, title: r.title, status: r.status, tags: r.tags, categoryId: r.categoryId, authorId: r.authorId, authorName: r.authorName, note: r.note, createdAt: r.createdAt })),
   });
 });
 
-kbRoutes.get('/kb/articles/:id/versions/:version', describeRoute({ tags: ['knowledge base'], summary: 'One version in full' }), valid('param', VersionParam), async (c) => {
+kbRoutes.get('/articles/:id/versions/:version', describeRoute({ tags: ['knowledge base'], summary: 'One version in full' }), valid('param', VersionParam), async (c) => {
   const { id, version } = c.req.valid('param');
   const { workspaceId: _ws, ...row } = await getVersion(c.get('scope'), id, version);
   return c.json(row);
 });
 
 kbRoutes.get(
-  '/kb/articles/:id/diff',
+  '/articles/:id/diff',
   describeRoute({ tags: ['knowledge base'], summary: 'What changed between two versions (default: the latest against the one before)' }),
   valid('query', DiffQuery),
   async (c) => {
@@ -287,7 +287,7 @@ kbRoutes.get(
 );
 
 kbRoutes.post(
-  '/kb/articles/:id/restore',
+  '/articles/:id/restore',
   describeRoute({ tags: ['knowledge base'], summary: "Restore a version's content as a new version (the status stays)" }),
   editor,
   valid('json', v.object({ version: v.pipe(v.number(), v.integer(), v.minValue(1)) })),
@@ -298,7 +298,7 @@ kbRoutes.post(
 );
 
 kbRoutes.get(
-  '/kb/search',
+  '/search',
   describeRoute({ tags: ['knowledge base'], summary: 'Search published knowledge: the best passage of each matching source, with a snippet' }),
   valid('query', SearchQuery),
   async (c) => {
@@ -318,7 +318,7 @@ kbRoutes.get(
   },
 );
 
-kbRoutes.get('/kb/tags', describeRoute({ tags: ['knowledge base'], summary: 'Tags in use, with counts' }), async (c) => {
+kbRoutes.get('/tags', describeRoute({ tags: ['knowledge base'], summary: 'Tags in use, with counts' }), async (c) => {
   const { results } = await c
     .get('scope')
     .prepare(`SELECT t.value AS tag, count(*) AS count FROM kb_articles a, json_each(a.tags) t WHERE a.workspace_id = ?1 GROUP BY t.value ORDER BY count DESC, tag`)
@@ -326,7 +326,7 @@ kbRoutes.get('/kb/tags', describeRoute({ tags: ['knowledge base'], summary: 'Tag
   return c.json({ items: results });
 });
 
-kbRoutes.get('/kb/categories', describeRoute({ tags: ['knowledge base'], summary: 'Categories with their source counts' }), async (c) => {
+kbRoutes.get('/categories', describeRoute({ tags: ['knowledge base'], summary: 'Categories with their source counts' }), async (c) => {
   const scope = c.get('scope');
   const [rows, counts] = await Promise.all([
     scope.db.select().from(kbCategories).where(scope.where(kbCategories)).orderBy(kbCategories.position, kbCategories.name),
@@ -336,7 +336,7 @@ kbRoutes.get('/kb/categories', describeRoute({ tags: ['knowledge base'], summary
   return c.json({ items: rows.map(({ workspaceId: _ws, ...r }) => ({ ...r, articleCount: n.get(r.id) ?? 0 })) });
 });
 
-kbRoutes.post('/kb/categories', describeRoute({ tags: ['knowledge base'], summary: 'Create a category' }), editor, valid('json', CategoryBody), async (c) => {
+kbRoutes.post('/categories', describeRoute({ tags: ['knowledge base'], summary: 'Create a category' }), editor, valid('json', CategoryBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const id = newId('kbc');
@@ -350,7 +350,7 @@ kbRoutes.post('/kb/categories', describeRoute({ tags: ['knowledge base'], summar
   return c.json(row, 201);
 });
 
-kbRoutes.patch('/kb/categories/:id', describeRoute({ tags: ['knowledge base'], summary: 'Rename, describe or reorder a category' }), editor, valid('json', CategoryPatch), async (c) => {
+kbRoutes.patch('/categories/:id', describeRoute({ tags: ['knowledge base'], summary: 'Rename, describe or reorder a category' }), editor, valid('json', CategoryPatch), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   try {
@@ -363,7 +363,7 @@ kbRoutes.patch('/kb/categories/:id', describeRoute({ tags: ['knowledge base'], s
   return c.json(row);
 });
 
-kbRoutes.delete('/kb/categories/:id', describeRoute({ tags: ['knowledge base'], summary: 'Delete a category (its sources stay, uncategorized)' }), editor, async (c) => {
+kbRoutes.delete('/categories/:id', describeRoute({ tags: ['knowledge base'], summary: 'Delete a category (its sources stay, uncategorized)' }), editor, async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   if (!(await scope.find(kbCategories, id))) throw Problem.notFound('Category');

@@ -62,7 +62,7 @@ function uniqueShortcut(err: unknown): never {
 }
 
 replyRoutes.get(
-  '/saved-replies',
+  '/',
   describeRoute({ tags: ['saved replies'], summary: 'Saved replies (most used first); `channel` picks each reply’s variant for that channel', description: '`q` matches the shortcut, name and text.' }),
   valid('query', ListQuery),
   async (c) => {
@@ -88,7 +88,7 @@ replyRoutes.get(
   },
 );
 
-replyRoutes.get('/saved-replies/fields', describeRoute({ tags: ['saved replies'], summary: 'The merge fields templates may use' }), (c) =>
+replyRoutes.get('/fields', describeRoute({ tags: ['saved replies'], summary: 'The merge fields templates may use' }), (c) =>
   c.json({
     syntax: '{{namespace.key}} or {{namespace.key|fallback}}',
     fields: FIELDS,
@@ -96,7 +96,7 @@ replyRoutes.get('/saved-replies/fields', describeRoute({ tags: ['saved replies']
   }),
 );
 
-replyRoutes.post('/saved-replies', describeRoute({ tags: ['saved replies'], summary: 'Create a saved reply' }), editor, valid('json', CreateBody), async (c) => {
+replyRoutes.post('/', describeRoute({ tags: ['saved replies'], summary: 'Create a saved reply' }), editor, valid('json', CreateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   checkTemplates(body);
@@ -108,13 +108,13 @@ replyRoutes.post('/saved-replies', describeRoute({ tags: ['saved replies'], summ
   return c.json(replyJson((await scope.find(savedReplies, id))!), 201);
 });
 
-replyRoutes.get('/saved-replies/:id', describeRoute({ tags: ['saved replies'], summary: 'One saved reply' }), async (c) => {
+replyRoutes.get('/:id', describeRoute({ tags: ['saved replies'], summary: 'One saved reply' }), async (c) => {
   const row = await c.get('scope').find(savedReplies, c.req.param('id'));
   if (!row) throw Problem.notFound('Saved reply');
   return c.json(replyJson(row));
 });
 
-replyRoutes.patch('/saved-replies/:id', describeRoute({ tags: ['saved replies'], summary: 'Change a saved reply (variants replace the whole map)' }), editor, valid('json', PatchBody), async (c) => {
+replyRoutes.patch('/:id', describeRoute({ tags: ['saved replies'], summary: 'Change a saved reply (variants replace the whole map)' }), editor, valid('json', PatchBody), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   const body = c.req.valid('json');
@@ -124,14 +124,14 @@ replyRoutes.patch('/saved-replies/:id', describeRoute({ tags: ['saved replies'],
   return c.json(replyJson((await scope.find(savedReplies, id))!));
 });
 
-replyRoutes.delete('/saved-replies/:id', describeRoute({ tags: ['saved replies'], summary: 'Delete a saved reply' }), editor, async (c) => {
+replyRoutes.delete('/:id', describeRoute({ tags: ['saved replies'], summary: 'Delete a saved reply' }), editor, async (c) => {
   const res = await c.get('scope').prepare(`DELETE FROM saved_replies WHERE workspace_id = ?1 AND id = ?2`, c.req.param('id')).run();
   if (res.meta.changes === 0) throw Problem.notFound('Saved reply');
   return c.body(null, 204);
 });
 
 replyRoutes.post(
-  '/saved-replies/:id/render',
+  '/:id/render',
   describeRoute({
     tags: ['saved replies'],
     summary: 'Render a saved reply for a conversation: its channel variant with merge fields filled',

@@ -33,12 +33,12 @@ async function readAutomation(scope: WorkspaceScope): Promise<AutoStatusSettings
   };
 }
 
-automationRoutes.get('/automation/settings', describeRoute({ tags: ['sla'], summary: 'Auto-status (pending, auto-close, archive) and auto-priority settings' }), reader, async (c) => {
+automationRoutes.get('/settings', describeRoute({ tags: ['sla'], summary: 'Auto-status (pending, auto-close, archive) and auto-priority settings' }), reader, async (c) => {
   return c.json(await readAutomation(c.get('scope')));
 });
 
 automationRoutes.put(
-  '/automation/settings',
+  '/settings',
   describeRoute({ tags: ['sla'], summary: 'Change the auto-status and auto-priority settings (fields not sent keep their value; null turns a rule off)' }),
   manager,
   valid('json', AutoStatusBody),

@@ -81,11 +81,11 @@ async function checkLevels(scope: WorkspaceScope, levels: LevelInput[]): Promise
   return levels.map((level, i) => ({ delayMs: level.delayMs, name: level.name || `Level ${i + 1}`, actions: level.actions as EscalationAction[] }));
 }
 
-escalationPathRoutes.get('/escalations/paths', describeRoute({ tags: ['escalations'], summary: 'Escalation paths in priority order' }), reader, async (c) => {
+escalationPathRoutes.get('/paths', describeRoute({ tags: ['escalations'], summary: 'Escalation paths in priority order' }), reader, async (c) => {
   return c.json({ items: await listPaths(c.get('scope')) });
 });
 
-escalationPathRoutes.post('/escalations/paths', describeRoute({ tags: ['escalations'], summary: 'Add an escalation path (last in order)' }), manager, valid('json', EscalationPathBody), async (c) => {
+escalationPathRoutes.post('/paths', describeRoute({ tags: ['escalations'], summary: 'Add an escalation path (last in order)' }), manager, valid('json', EscalationPathBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const levels = await checkLevels(scope, body.levels);
@@ -106,15 +106,15 @@ escalationPathRoutes.post('/escalations/paths', describeRoute({ tags: ['escalati
   return c.json(await findPath(scope, id), 201);
 });
 
-escalationPathRoutes.put('/escalations/paths/order', describeRoute({ tags: ['escalations'], summary: 'Reorder the escalation paths: every path id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
+escalationPathRoutes.put('/paths/order', describeRoute({ tags: ['escalations'], summary: 'Reorder the escalation paths: every path id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
   return reorder(c, PATHS, c.req.valid('json').ids);
 });
 
-escalationPathRoutes.get('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'One escalation path' }), reader, async (c) => {
+escalationPathRoutes.get('/paths/:id', describeRoute({ tags: ['escalations'], summary: 'One escalation path' }), reader, async (c) => {
   return c.json(await findPath(c.get('scope'), c.req.param('id')));
 });
 
-escalationPathRoutes.patch('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Change an escalation path (triggers, conditions and levels are replaced as sent)' }), manager, valid('json', EscalationPathPatch), async (c) => {
+escalationPathRoutes.patch('/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Change an escalation path (triggers, conditions and levels are replaced as sent)' }), manager, valid('json', EscalationPathPatch), async (c) => {
   const scope = c.get('scope');
   const current = await findPath(scope, c.req.param('id'));
   const body = c.req.valid('json');
@@ -143,6 +143,6 @@ escalationPathRoutes.patch('/escalations/paths/:id', describeRoute({ tags: ['esc
   return c.json(await findPath(scope, current.id));
 });
 
-escalationPathRoutes.delete('/escalations/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Delete an escalation path (running escalations on it finish their current level)' }), manager, (c) =>
+escalationPathRoutes.delete('/paths/:id', describeRoute({ tags: ['escalations'], summary: 'Delete an escalation path (running escalations on it finish their current level)' }), manager, (c) =>
   removeFrom(c, PATHS, c.req.param('id')),
 );

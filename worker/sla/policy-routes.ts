@@ -100,11 +100,11 @@ function writePolicy(scope: WorkspaceScope, p: Omit<SlaPolicy, 'position'>, posi
   );
 }
 
-slaPolicyRoutes.get('/sla/policies', describeRoute({ tags: ['sla'], summary: 'SLA policies in priority order (the first enabled match applies)' }), reader, async (c) => {
+slaPolicyRoutes.get('/policies', describeRoute({ tags: ['sla'], summary: 'SLA policies in priority order (the first enabled match applies)' }), reader, async (c) => {
   return c.json({ items: await listPolicies(c.get('scope')) });
 });
 
-slaPolicyRoutes.post('/sla/policies', describeRoute({ tags: ['sla'], summary: 'Add an SLA policy (last in order)' }), manager, valid('json', SlaPolicyBody), async (c) => {
+slaPolicyRoutes.post('/policies', describeRoute({ tags: ['sla'], summary: 'Add an SLA policy (last in order)' }), manager, valid('json', SlaPolicyBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   await checkPolicyRefs(scope, body.conditions);
@@ -115,15 +115,15 @@ slaPolicyRoutes.post('/sla/policies', describeRoute({ tags: ['sla'], summary: 'A
 });
 
 // Registered before /sla/policies/:id so "order" is never taken for an id.
-slaPolicyRoutes.put('/sla/policies/order', describeRoute({ tags: ['sla'], summary: 'Reorder the SLA policies: every policy id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
+slaPolicyRoutes.put('/policies/order', describeRoute({ tags: ['sla'], summary: 'Reorder the SLA policies: every policy id, in the new order' }), manager, valid('json', OrderBody), async (c) => {
   return reorder(c, POLICIES, c.req.valid('json').ids);
 });
 
-slaPolicyRoutes.get('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'One SLA policy' }), reader, async (c) => {
+slaPolicyRoutes.get('/policies/:id', describeRoute({ tags: ['sla'], summary: 'One SLA policy' }), reader, async (c) => {
   return c.json(await findPolicy(c.get('scope'), c.req.param('id')));
 });
 
-slaPolicyRoutes.patch('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'Change an SLA policy (conditions and targets are replaced as sent)' }), manager, valid('json', SlaPolicyPatch), async (c) => {
+slaPolicyRoutes.patch('/policies/:id', describeRoute({ tags: ['sla'], summary: 'Change an SLA policy (conditions and targets are replaced as sent)' }), manager, valid('json', SlaPolicyPatch), async (c) => {
   const scope = c.get('scope');
   const current = await findPolicy(scope, c.req.param('id'));
   const body = c.req.valid('json');
@@ -135,4 +135,4 @@ slaPolicyRoutes.patch('/sla/policies/:id', describeRoute({ tags: ['sla'], summar
   return c.json(await findPolicy(scope, current.id));
 });
 
-slaPolicyRoutes.delete('/sla/policies/:id', describeRoute({ tags: ['sla'], summary: 'Delete an SLA policy' }), manager, (c) => removeFrom(c, POLICIES, c.req.param('id')));
+slaPolicyRoutes.delete('/policies/:id', describeRoute({ tags: ['sla'], summary: 'Delete an SLA policy' }), manager, (c) => removeFrom(c, POLICIES, c.req.param('id')));

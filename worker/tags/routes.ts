@@ -14,11 +14,11 @@ import { valid } from '../http/validate';
 const TagBody = v.object({ name: TagName, color: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')))) });
 export const tagRoutes = new Hono<AppEnv>();
 
-tagRoutes.get('/tags', describeRoute({ tags: ['tags'], summary: 'The workspace tag list' }), async (c) => {
+tagRoutes.get('/', describeRoute({ tags: ['tags'], summary: 'The workspace tag list' }), async (c) => {
   return c.json({ items: (await c.get('scope').list(tags)).map(({ workspaceId: _w, ...t }) => t) });
 });
 
-tagRoutes.post('/tags', describeRoute({ tags: ['tags'], summary: 'Add a tag' }), requireRole('manager', 'staff'), valid('json', TagBody), async (c) => {
+tagRoutes.post('/', describeRoute({ tags: ['tags'], summary: 'Add a tag' }), requireRole('manager', 'staff'), valid('json', TagBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const name = body.name.toLowerCase();
@@ -28,7 +28,7 @@ tagRoutes.post('/tags', describeRoute({ tags: ['tags'], summary: 'Add a tag' }),
   return c.json({ id, name, color: body.color ?? null }, 201);
 });
 
-tagRoutes.delete('/tags/:id', describeRoute({ tags: ['tags'], summary: 'Remove a tag from the list' }), requireRole('manager'), async (c) => {
+tagRoutes.delete('/:id', describeRoute({ tags: ['tags'], summary: 'Remove a tag from the list' }), requireRole('manager'), async (c) => {
   const res = await c.get('scope').prepare(`DELETE FROM tags WHERE workspace_id = ? AND id = ?`, c.req.param('id')).run();
   if (res.meta.changes === 0) throw Problem.notFound('Tag');
   return c.body(null, 204);

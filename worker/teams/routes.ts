@@ -19,7 +19,7 @@ const TeamBody = v.object({ name: Name, memberIds: v.optional(v.array(v.string()
 const TeamUpdate = v.object({ name: v.optional(Name), memberIds: v.optional(v.array(v.string())) });
 export const teamRoutes = new Hono<AppEnv>();
 
-teamRoutes.get('/teams', describeRoute({ tags: ['teams'], summary: 'Teams with their members' }), async (c) => {
+teamRoutes.get('/', describeRoute({ tags: ['teams'], summary: 'Teams with their members' }), async (c) => {
   const scope = c.get('scope');
   const [rows, members] = await Promise.all([
     scope.list(teams),
@@ -30,7 +30,7 @@ teamRoutes.get('/teams', describeRoute({ tags: ['teams'], summary: 'Teams with t
   });
 });
 
-teamRoutes.post('/teams', describeRoute({ tags: ['teams'], summary: 'Create a team' }), requireRole('manager'), valid('json', TeamBody), async (c) => {
+teamRoutes.post('/', describeRoute({ tags: ['teams'], summary: 'Create a team' }), requireRole('manager'), valid('json', TeamBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   if ((await scope.list(teams, eq(teams.name, body.name))).length) throw Problem.conflict('A team with this name exists', 'name');
@@ -44,7 +44,7 @@ teamRoutes.post('/teams', describeRoute({ tags: ['teams'], summary: 'Create a te
   return c.json({ id, name: body.name, memberIds: body.memberIds ?? [] }, 201);
 });
 
-teamRoutes.patch('/teams/:id', describeRoute({ tags: ['teams'], summary: 'Rename a team or replace its members' }), requireRole('manager'), valid('json', TeamUpdate), async (c) => {
+teamRoutes.patch('/:id', describeRoute({ tags: ['teams'], summary: 'Rename a team or replace its members' }), requireRole('manager'), valid('json', TeamUpdate), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   const body = c.req.valid('json');
@@ -58,7 +58,7 @@ teamRoutes.patch('/teams/:id', describeRoute({ tags: ['teams'], summary: 'Rename
   return c.json({ ok: true });
 });
 
-teamRoutes.delete('/teams/:id', describeRoute({ tags: ['teams'], summary: 'Delete a team (its conversations keep their assignees)' }), requireRole('manager'), async (c) => {
+teamRoutes.delete('/:id', describeRoute({ tags: ['teams'], summary: 'Delete a team (its conversations keep their assignees)' }), requireRole('manager'), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   if (!(await scope.find(teams, id))) throw Problem.notFound('Team');

@@ -34,12 +34,12 @@ function userJson(u: UserRow, teamIds: string[]) {
   return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, avatarUrl: u.avatarUrl, disabled: u.disabled, teamIds, createdAt: u.createdAt };
 }
 
-userRoutes.get('/users', describeRoute({ tags: ['users'], summary: 'Users of the workspace' }), async (c) => {
+userRoutes.get('/', describeRoute({ tags: ['users'], summary: 'Users of the workspace' }), async (c) => {
   const [rows, teamMap] = await Promise.all([c.get('scope').list(users), teamIdsByUser(c)]);
   return c.json({ items: rows.map((u) => userJson(u, teamMap.get(u.id) ?? [])) });
 });
 
-userRoutes.post('/users', describeRoute({ tags: ['users'], summary: 'Add a user' }), requireRole('manager'), valid('json', CreateUser), async (c) => {
+userRoutes.post('/', describeRoute({ tags: ['users'], summary: 'Add a user' }), requireRole('manager'), valid('json', CreateUser), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   if (await c.env.DB.prepare(`SELECT 1 FROM users WHERE email = ?`).bind(body.email).first()) throw Problem.conflict('A user with this e-mail already exists', 'email');
@@ -59,7 +59,7 @@ userRoutes.post('/users', describeRoute({ tags: ['users'], summary: 'Add a user'
   return c.json(userJson((await scope.find(users, id))!, body.teamIds ?? []), 201);
 });
 
-userRoutes.patch('/users/:id', describeRoute({ tags: ['users'], summary: 'Change a user (role, skills, capacity, teams, password, disabled)' }), requireRole('manager'), valid('json', UpdateUser), async (c) => {
+userRoutes.patch('/:id', describeRoute({ tags: ['users'], summary: 'Change a user (role, skills, capacity, teams, password, disabled)' }), requireRole('manager'), valid('json', UpdateUser), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   const body = c.req.valid('json');

@@ -38,7 +38,7 @@ function validTimeZone(tz: string): boolean {
 
 export const workspaceRoutes = new Hono<AppEnv>();
 
-workspaceRoutes.patch('/workspace', describeRoute({ tags: ['workspace'], summary: 'Workspace name, time zone, business hours and settings' }), requireRole('manager'), valid('json', WorkspaceBody), async (c) => {
+workspaceRoutes.patch('/', describeRoute({ tags: ['workspace'], summary: 'Workspace name, time zone, business hours and settings' }), requireRole('manager'), valid('json', WorkspaceBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const ws = await c.env.DB.prepare(`SELECT settings FROM workspaces WHERE id = ?`).bind(scope.workspaceId).first<{ settings: string }>();
