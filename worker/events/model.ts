@@ -3,21 +3,12 @@
 // EVENTS queue in sequence order. Subscribers (worker/events/subscribers.ts) are the one place other
 // features learn what happened to conversations. Delivery is at least once: `id` is stable (the same
 // event always carries the same id), so a subscriber makes itself idempotent on it or on `seq`.
-import type { Actor, Conversation, ConversationEvent, ConversationEventType, Message, Priority, Status } from '../conversations/model';
+import type { Actor, Conversation, ConversationEvent, ConversationEventType, Message, Status } from '../conversations/model';
 
 /** The conversation as it stood right after the commit that produced the event (enough for conditions and facts). */
-export interface EventConversation {
-  contactId: string;
-  inboxId: string;
-  channel: string;
-  status: Status;
-  priority: Priority;
-  assigneeId: string | null;
-  teamId: string | null;
-  tags: string[];
+export type EventConversation = Pick<Conversation, 'contactId' | 'inboxId' | 'channel' | 'status' | 'priority' | 'assigneeId' | 'teamId' | 'tags' | 'createdAt'> & {
   slaStatus: string | null;
-  createdAt: number;
-}
+};
 
 export interface ParleyEvent<T extends ConversationEventType = ConversationEventType> {
   /** `<conversationId>:<seq>`: the same event keeps its id across retries and redeliveries. */
