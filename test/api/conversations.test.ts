@@ -1,6 +1,8 @@
 // /api/conversations: start (widget and agent side), list filters, sorts, cursors and counts, read,
 // PATCH transitions and validation, messages (idempotency, notes, paging) and the event log.
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { conversationStub } from '../../worker/conversations/service';
 import {
   addMember,
   call,
@@ -168,7 +170,11 @@ describe('GET /api/conversations: filters, sorts, cursors, counts', () => {
         by[c.E]?.priority === 'low'
       );
     });
-    all = page.items;
+    // Closing C summarizes it in the background (an event-stream subscriber), which updates it once more:
+    // take the snapshot after that has landed and every object is idle, or updatedAt moves under the tests.
+    await eventually(async () => (await call('GET', `/api/conversations/${c.C}/summary`, { token: ws.token })).body?.summary);
+    for (const item of page.items) await conversationStub(env, ws.workspaceId, item.id).settled();
+    all = (await listConversations(ws.token, {})).body.items;
   });
 
   const ids = (p: ListPage) => p.items.map((i) => i.id);
