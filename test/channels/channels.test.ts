@@ -1,7 +1,7 @@
 // Every other channel end to end through its real webhook and the sandbox transport: e-mail threading,
 // Messenger, Instagram, Telegram, LINE, voice, booking platforms (reservation context), delivery
 // platforms (order context), forms, reviews and chatbot handoff; the registry and the subscription gate.
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import emailFx from '../fixtures/providers/email_inbound_multipart.eml.json';
 import lineSigned from '../fixtures/providers/line_text_message_signed.json';
@@ -34,8 +34,9 @@ describe('e-mail', () => {
     expect(first.text).toBe(`${emailFx.expect.subject}\n\nHello to myself!`);
     const html = first.attachments.find((a: any) => a.name === 'message.html');
     expect(html).toBeTruthy();
-    const download = await env.FILES.get(html.key);
-    expect(download?.httpMetadata?.contentDisposition).toMatch(/^attachment/);
+    const download = await SELF.fetch(`${BASE}${html.url}`);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(download.headers.get('content-type')).toBe('application/octet-stream');
     expect(first.attachments.map((a: any) => a.name)).toEqual(expect.arrayContaining(['image.png', 'notes.txt']));
 
     const reply = await replyAndSettle(ws, thread.conversationId, 'Hello Andris, thanks for writing!');

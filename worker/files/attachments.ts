@@ -16,7 +16,9 @@ export const AttachmentInput = v.object({
 });
 
 export function attachmentKey(workspaceId: string, id: string, name: string): string {
-  const safe = name.replace(/[^\w.\- ]+/g, '_').slice(0, 120) || 'file';
+  // A name of only dots would become a `.`/`..` path segment, which URL parsing folds away (the signed
+  // link would then name another key). The exact name is kept in the object's metadata for downloads.
+  const safe = name.replace(/[^\w.\- ]+/g, '_').slice(0, 120).replace(/^\.+$/, '') || 'file';
   return `${workspaceId}/${id}/${safe}`;
 }
 

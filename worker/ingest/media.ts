@@ -1,6 +1,7 @@
 // Inbound media into R2: each media reference is downloaded through the adapter's requests (with the
 // provider's auth, following lookups like WhatsApp's media id → URL) over the configured transport,
 // and stored under a key derived from the provider message id, so a retried webhook stores nothing twice.
+import { cleanFileName } from '../files/serving';
 import type { ChannelAdapter, InboundMessageEvent, InboxContext, MediaRef } from '../channels/types';
 import type { Attachment } from '../conversations/model';
 import { sha256Hex } from '../crypto/bytes';
@@ -46,14 +47,14 @@ export async function storeMedia(env: Env, adapter: ChannelAdapter, inbox: Inbox
   if (refs.length === 0 && !ev.html) return { attachments, failures };
   const stem = (await sha256Hex(`${inbox.channel}:${ev.providerMessageId}`)).slice(0, 24);
   for (const [i, ref] of refs.slice(0, 10).entries()) {
-    const name = (ref.name || `attachment-${i + 1}`).slice(0, 120);
+    const name = cleanFileName(ref.name ?? '').slice(0, 120) || `attachment-${i + 1}`;
     try {
       const got = ref.content ? { bytes: ref.content, contentType: ref.contentType ?? null } : await download(env, adapter, inbox, ref);
       const size = got.bytes.byteLength;
       if (size > MAX_MEDIA_BYTES) throw new Error(`larger than ${MAX_MEDIA_BYTES} bytes`);
       const contentType = (ref.contentType || got.contentType || 'application/octet-stream').split(';')[0];
       const key = attachmentKey(inbox.workspaceId, `in_${stem}_${i}`, name);
-      await env.FILES.put(key, got.bytes, { httpMetadata: { contentType, contentDisposition: `inline; filename="${name.replace(/"/g, '')}"` } });
+      await env.FILES.put(key, got.bytes, { httpMetadata: { contentType }, customMetadata: { name } });
       attachments.push({ key, name, contentType, size });
     } catch (err) {
       if (err instanceof TransientMediaError && allowRetry) throw err;
@@ -64,7 +65,7 @@ export async function storeMedia(env: Env, adapter: ChannelAdapter, inbox: Inbox
     // Kept as a download (never rendered inline from our origin), already sanitized.
     const key = attachmentKey(inbox.workspaceId, `in_${stem}_html`, 'message.html');
     const bytes = new TextEncoder().encode(ev.html);
-    await env.FILES.put(key, bytes, { httpMetadata: { contentType: 'text/html; charset=utf-8', contentDisposition: 'attachment; filename="message.html"' } });
+    await env.FILES.put(key, bytes, { httpMetadata: { contentType: 'text/html; charset=utf-8' }, customMetadata: { name: 'message.html' } });
     attachments.push({ key, name: 'message.html', contentType: 'text/html', size: bytes.byteLength });
   }
   return { attachments, failures };

@@ -1,6 +1,7 @@
 // One entry of the thread: a message (customer, agent, AI, bot; replies and internal notes) or a
 // system line for a state change. Customer text is untrusted: it is only ever rendered as text
 // nodes (links become <a> elements built here), never as HTML.
+import { isInlineImage } from '../../../worker/files/serving';
 import type { ComponentChildren } from 'preact';
 import { channelLabel, clockTime, fileSize, fullDateTime, STATUS_LABEL, until } from '../lib/format';
 import type { ConversationEvent, ThreadMessage } from '../lib/types';
@@ -43,8 +44,9 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
   const kind = m.isInternalNote ? 'note' : m.direction === 'inbound' ? 'customer' : m.authorType === 'ai' ? 'ai' : m.authorType === 'bot' ? 'bot' : m.authorType === 'system' ? 'system' : 'agent';
   const mine = kind !== 'customer';
   const [icon, label] = DELIVERY[m.status] ?? ['dot', m.status];
-  const images = m.attachments.filter((a) => a.contentType.startsWith('image/') && a.url);
-  const files = m.attachments.filter((a) => !(a.contentType.startsWith('image/') && a.url));
+  // Only raster images become thumbnails (an SVG can carry script); the server serves the rest as downloads.
+  const images = m.attachments.filter((a) => isInlineImage(a.contentType) && a.url);
+  const files = m.attachments.filter((a) => !(isInlineImage(a.contentType) && a.url));
   return (
     <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${m.authorName ?? (kind === 'customer' ? 'the customer' : 'Parley')}`}>
       {!mine ? <Avatar name={m.authorName} seed={m.authorId ?? m.authorName ?? ''} size={30} /> : null}
