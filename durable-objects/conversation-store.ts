@@ -1,15 +1,39 @@
 // ConversationDO's own SQLite: the message log, the event log, read positions, the outbox and the
 // timer schedule. Plain SQL over ctx.storage.sql; every function here is synchronous.
+import { idempotencyKey } from '../worker/conversations/idempotency';
 import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+
+// `idem_key` is the external id namespaced by its author (worker/conversations/idempotency.ts): the
+// external id alone is not unique (a visitor may send an agent's client id).
+const MESSAGE_COLUMNS = `
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, direction TEXT NOT NULL, author_type TEXT NOT NULL,
+  author_id TEXT, author_name TEXT, text TEXT NOT NULL, attachments TEXT NOT NULL,
+  is_note INTEGER NOT NULL, external_id TEXT, channel TEXT NOT NULL,
+  status TEXT NOT NULL, status_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  idem_key TEXT`;
+
+/**
+ * Objects created before idempotency keys were namespaced have `external_id TEXT UNIQUE` and no
+ * `idem_key`: rebuild the table once (SQLite cannot drop a constraint), deriving the key from each row.
+ * Runs in the constructor, one synchronous step, so it commits atomically.
+ */
+const MIGRATE_MESSAGES = `
+CREATE TABLE messages_next (${MESSAGE_COLUMNS});
+INSERT INTO messages_next SELECT id, seq, direction, author_type, author_id, author_name, text, attachments, is_note,
+  external_id, channel, status, status_reason, created_at, updated_at,
+  CASE WHEN external_id IS NULL THEN NULL
+       WHEN author_type = 'agent' THEN 'agent:' || coalesce(author_id, '') || ':' || external_id
+       ELSE author_type || ':' || external_id END
+  FROM messages;
+DROP TABLE messages;
+ALTER TABLE messages_next RENAME TO messages;
+`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (
-  id TEXT PRIMARY KEY, seq INTEGER NOT NULL, direction TEXT NOT NULL, author_type TEXT NOT NULL,
-  author_id TEXT, author_name TEXT, text TEXT NOT NULL, attachments TEXT NOT NULL,
-  is_note INTEGER NOT NULL, external_id TEXT UNIQUE, channel TEXT NOT NULL,
-  status TEXT NOT NULL, status_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (${MESSAGE_COLUMNS});
 CREATE INDEX IF NOT EXISTS messages_seq ON messages(seq);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_idem ON messages(idem_key);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT NOT NULL, actor TEXT, data TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS reads (user_id TEXT PRIMARY KEY, last_read_seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, payload TEXT NOT NULL);
@@ -32,6 +56,8 @@ export class ConversationStore {
   #timers = new Map<TimerKind, number>();
 
   constructor(private readonly sql: SqlStorage) {
+    const messages = sql.exec<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'`).toArray()[0];
+    if (messages && !messages.sql.includes('idem_key')) sql.exec(MIGRATE_MESSAGES);
     sql.exec(SCHEMA);
     this.reloadTimers();
   }
@@ -93,8 +119,8 @@ export class ConversationStore {
   insertMessage(m: Message): void {
     this.sql.exec(
       `INSERT INTO messages (id, seq, direction, author_type, author_id, author_name, text, attachments, is_note,
-         external_id, channel, status, status_reason, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         external_id, channel, status, status_reason, created_at, updated_at, idem_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.seq,
       m.direction,
@@ -110,11 +136,13 @@ export class ConversationStore {
       m.statusReason,
       m.createdAt,
       m.updatedAt,
+      m.externalId === null ? null : idempotencyKey({ type: m.authorType, id: m.authorId }, m.externalId),
     );
   }
 
-  messageByExternalId(externalId: string, conversationId: string): Message | null {
-    const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE external_id = ?`, externalId).toArray()[0];
+  /** The earlier message this one repeats: same external id from the same author (see idempotency.ts). */
+  messageByIdempotencyKey(key: string, conversationId: string): Message | null {
+    const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE idem_key = ?`, key).toArray()[0];
     return row ? toMessage(row, conversationId) : null;
   }
 

@@ -12,6 +12,7 @@ import { canSeeConversation } from '../worker/auth/principal';
 import { deliverJob, draftMessage, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+import { idempotencyKey } from '../worker/conversations/idempotency';
 import { commitRows } from '../worker/conversations/projection';
 import { messageFromFrame, type ClientFrame, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
@@ -155,11 +156,11 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#automation.resolve(actor, note);
   }
 
-  /** A delivery receipt for an outbound message, by our id or the provider's. Out-of-order receipts never move a status back. */
-  updateDelivery(input: { messageId?: string; externalId?: string; status: DeliveryStatus; reason?: string | null }): Message | null {
+  /** A delivery receipt for an outbound message (by our id: receipts are matched to it in D1). Out-of-order receipts never move a status back. */
+  updateDelivery(input: { messageId: string; status: DeliveryStatus; reason?: string | null }): Message | null {
     const state = this.#state;
     if (!state) return null;
-    const message = input.messageId ? this.#store.messageById(input.messageId, state.id) : this.#store.messageByExternalId(input.externalId ?? '', state.id);
+    const message = this.#store.messageById(input.messageId, state.id);
     const next = message && nextDeliveryStatus(message.status, input.status);
     if (!message || !next) return message;
     const now = Date.now();
@@ -289,7 +290,8 @@ export class ConversationDO extends DurableObject<Env> {
   async #append(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null): Promise<MessageResult> {
     if (this.#state && input.viewer && !canSeeConversation(input.viewer, this.#state)) return { ok: false, reason: 'forbidden' };
     if (this.#state && input.externalId) {
-      const existing = this.#store.messageByExternalId(input.externalId, this.#state.id);
+      // Only the same author's earlier message is a repeat: another author's is never echoed back.
+      const existing = this.#store.messageByIdempotencyKey(idempotencyKey(input.author, input.externalId), this.#state.id);
       if (existing) return { ok: true, message: existing, conversation: this.#state, duplicate: true };
     }
     let draft = this.#draft(input, reopenWindowMs, init);

@@ -246,7 +246,8 @@ function addMessage(m: ThreadMessage): void {
     const next = [...list, m].sort((a, b) => a.seq - b.seq);
     messages.value = next;
   }
-  if (m.externalId) dropLocal(m.externalId);
+  // Only my own message confirms my pending one: client ids are unique per author, not per thread.
+  if (m.externalId && m.authorType === 'agent' && m.authorId === myId.value) dropLocal(m.externalId);
   arrivals.value++;
   // Socket frames carry no signed file links; fetch the message over REST for them.
   if (m.attachments.some((a) => !a.url)) void refreshMessage(m.seq);
