@@ -51,8 +51,10 @@ export async function verifyTwilio(req: RawWebhook, config: InboxConfig): Promis
   } catch {
     return 'unparseable request URL';
   }
-  // JSON webhooks sign the URL only; the body is bound through its SHA-256 in the URL.
-  const params = bodySha !== null ? [] : (req.headers['content-type'] ?? '').includes('json') ? [] : parseForm(req.body);
+  // JSON webhooks sign the URL only, and bind the body through its SHA-256 in the URL. Without that
+  // parameter the body is signed as form parameters, whatever the Content-Type claims: the
+  // parameters signed are exactly the ones the adapter will read (a "json" type must not unsign them).
+  const params = bodySha !== null ? [] : parseForm(req.body);
   if (bodySha !== null && !safeEqual(await sha256Hex(req.body), bodySha.toLowerCase())) return 'bodySHA256 does not match the body';
   for (const url of urlVariants(req.url)) if (safeEqual(await twilioSignature(token, url, params), given)) return null;
   return 'X-Twilio-Signature does not match';

@@ -37,6 +37,20 @@ async function target(c: Context<WebhookEnv>) {
   return { adapter, inbox };
 }
 
+/**
+ * The body as text that encodes back to exactly the bytes received, so a signature checked over the
+ * text is a signature over the raw bytes. A lenient decoder would map different byte sequences (any
+ * invalid UTF-8) to the same text, and one signed body would then vouch for others; a stripped BOM
+ * would make a genuine signature fail. Providers send UTF-8, so anything else is refused.
+ */
+function exactText(bytes: ArrayBuffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw Problem.badRequest('(body)', 'is not valid UTF-8');
+  }
+}
+
 export const webhookRoutes = new Hono<WebhookEnv>();
 
 webhookRoutes.use('*', bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: () => problemResponse(new Problem(413, 'Payload too large', `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`)) }));
@@ -51,7 +65,7 @@ webhookRoutes.get('/:channel/:inboxId', async (c) => {
 webhookRoutes.post('/:channel/:inboxId', async (c) => {
   const { adapter, inbox } = await target(c);
   const headers = headersOf(c.req.raw);
-  const raw: RawWebhook = { method: 'POST', url: c.req.url, headers, body: new TextDecoder().decode(await c.req.arrayBuffer()), receivedAt: Date.now() };
+  const raw: RawWebhook = { method: 'POST', url: c.req.url, headers, body: exactText(await c.req.arrayBuffer()), receivedAt: Date.now() };
   const failure = adapter.verify ? await adapter.verify(raw, inbox.config) : 'this channel has no signature check';
   if (failure) throw Problem.unauthorized(`Signature check failed: ${failure}`);
 
