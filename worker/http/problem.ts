@@ -66,8 +66,23 @@ export function issuesToFieldErrors(issues: readonly { message: string; path?: r
   });
 }
 
+/**
+ * The column a UNIQUE constraint failure names (`UNIQUE constraint failed: teams.workspace_id, teams.name`
+ * → `name`), however wrapped (drizzle puts the D1 error in `cause`); null for any other error.
+ */
+export function uniqueViolationField(err: unknown): string | null {
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    const match = /UNIQUE constraint failed: ([\w.,\s]+)/i.exec(String((e as Error).message ?? e));
+    if (match) return match[1].split(',').pop()!.trim().split('.').pop()!.replace(/_(\w)/g, (_, ch: string) => ch.toUpperCase());
+  }
+  return null;
+}
+
 export function onError(err: Error, c: Context): Response {
   if (err instanceof Problem) return problemResponse(err, new URL(c.req.url).pathname);
+  // A uniqueness race or a check a route forgot: the caller's value is taken, which is a 409, not our failure.
+  const taken = uniqueViolationField(err);
+  if (taken) return problemResponse(Problem.conflict(`Another record already has this ${taken}`, taken), new URL(c.req.url).pathname);
   // Hono's own HTTP errors (e.g. body limit, malformed JSON) carry a status.
   const status = (err as { status?: number }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {

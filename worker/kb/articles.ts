@@ -7,7 +7,7 @@ import { detectLanguage } from '../ai/text';
 import { newId } from '../db/ids';
 import { kbArticles, kbArticleVersions, kbCategories } from '../db/schema';
 import type { WorkspaceScope } from '../db/scope';
-import { Problem } from '../http/problem';
+import { Problem, uniqueViolationField } from '../http/problem';
 import { workspaceToken } from '../ai/retriever';
 import { chunkText } from './chunks';
 import { htmlToText } from './html';
@@ -53,8 +53,7 @@ export type ArticlePatch = Partial<Omit<ArticleInput, 'kind'>>;
 
 /** A UNIQUE constraint failure, however wrapped (drizzle puts the D1 error in `cause`). */
 export function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) if (/UNIQUE constraint failed/i.test(String((e as Error).message ?? e))) return true;
-  return false;
+  return uniqueViolationField(err) !== null;
 }
 
 export function normalizeTags(tags: string[] | undefined): string[] {

@@ -49,6 +49,7 @@ teamRoutes.patch('/:id', describeRoute({ tags: ['teams'], summary: 'Rename a tea
   const id = c.req.param('id');
   const body = c.req.valid('json');
   if (!(await scope.find(teams, id))) throw Problem.notFound('Team');
+  if (body.name && (await scope.list(teams, eq(teams.name, body.name))).some((t) => t.id !== id)) throw Problem.conflict('A team with this name exists', 'name');
   if (body.name) await scope.update(teams, id, { name: body.name });
   if (body.memberIds) {
     await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
