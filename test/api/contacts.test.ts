@@ -154,12 +154,14 @@ describe('PATCH /api/contacts/:id', () => {
     expectProblem(await call('PATCH', '/api/contacts/ct_00000000000000000000', { token: ws.token, body: { name: 'x' } }), 404);
   });
 
-  it('the personal role may edit but not block contacts', async () => {
-    const c = await createContact(ws);
+  it('the personal role may edit but not block the contacts of conversations assigned to them', async () => {
+    const conv = await visitorConversation(inbox.websiteToken, 'assigned to personal');
     const personal = await addMember(ws, 'personal');
-    expectProblem(await call('PATCH', `/api/contacts/${c.id}`, { token: personal.token, body: { blocked: true } }), 403);
-    expect((await call('PATCH', `/api/contacts/${c.id}`, { token: personal.token, body: { name: 'Renamed' } })).status).toBe(200);
-    expect((await get(c.id)).body).toMatchObject({ name: 'Renamed', blocked: false });
+    expect((await call('PATCH', `/api/conversations/${conv.id}`, { token: ws.token, body: { assigneeId: personal.userId } })).status).toBe(200);
+    await listWhen(ws.token, { assignee: personal.userId }, (p) => p.items.length === 1);
+    expectProblem(await call('PATCH', `/api/contacts/${conv.contactId}`, { token: personal.token, body: { blocked: true } }), 403);
+    expect((await call('PATCH', `/api/contacts/${conv.contactId}`, { token: personal.token, body: { name: 'Renamed' } })).status).toBe(200);
+    expect((await get(conv.contactId)).body).toMatchObject({ name: 'Renamed', blocked: false });
   });
 
   it('a blocked web chat contact cannot write', async () => {

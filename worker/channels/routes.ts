@@ -173,6 +173,8 @@ channelRoutes.post('/sms/segments', describeRoute({ tags: ['channels'], summary:
 channelRoutes.get(
   '/sandbox/outbound',
   describeRoute({ tags: ['channels'], summary: 'Provider requests the sandbox transport recorded instead of sending (development and tests)' }),
+  // The recorded requests carry every channel's outbound text and provider credentials' shapes: managers only.
+  requireRole('manager'),
   valid('query', v.object({ messageId: v.optional(v.string()), channel: v.optional(v.string()), after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer())), limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500))) })),
   async (c) => {
     const q = c.req.valid('query');

@@ -1,9 +1,11 @@
 // A contact's reservation and order context (booking and delivery platforms), merged contacts' included.
+import { requireContactReach } from './reach';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
 
 export const contactContextRoutes = new Hono<AppEnv>();
+contactContextRoutes.use('/:id/*', requireContactReach);
 
 contactContextRoutes.get('/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
   const rows = await c

@@ -1,11 +1,13 @@
 // A contact's merge suggestions: other contacts sharing a phone or e-mail (found as identities arrive,
 // worker/ingest/contacts.ts), listed for the sidebar and dismissed one by one.
+import { requireContactReach } from './reach';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
 import { Problem } from '../http/problem';
 
 export const mergeSuggestionRoutes = new Hono<AppEnv>();
+mergeSuggestionRoutes.use('/:id/*', requireContactReach);
 
 mergeSuggestionRoutes.get('/:id/merge-suggestions', describeRoute({ tags: ['contacts'], summary: 'Contacts that share a phone or e-mail with this one' }), async (c) => {
   const rows = await c

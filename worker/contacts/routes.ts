@@ -1,5 +1,6 @@
 // /api/contacts: list and search, one contact with identities, conversations and timeline,
 // create, update, and merge (identities, conversations and timeline move; the merge is recorded).
+import { reachableContacts, requireContactReach } from './reach';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -41,6 +42,8 @@ const MergeBody = v.object({ sourceId: v.string() });
 const ListQuery = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))), tag: v.optional(v.string()), cursor: Cursor, limit: Limit });
 
 export const contactRoutes = new Hono<AppEnv>();
+// (Merging needs the manager or staff role, checked on its route, so `/:id` alone is guarded here.)
+contactRoutes.use('/:id', requireContactReach);
 
 type ContactRow = typeof contacts.$inferSelect;
 export function contactJson(c: ContactRow) {
@@ -71,6 +74,7 @@ contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and se
       scope.where(
         contacts,
         isNull(contacts.mergedInto),
+        reachableContacts(c.get('principal')),
         // instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and input must not act as a wildcard.
         term
           ? or(
