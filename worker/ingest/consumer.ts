@@ -29,6 +29,8 @@ export class PermanentError extends Error {}
 
 export interface IngestOutcome {
   messages: number;
+  /** Messages from blocked contacts: acknowledged to the provider, never delivered to the inbox. */
+  blocked: number;
   statuses: number;
   contexts: number;
 }
@@ -52,11 +54,11 @@ async function prepare(env: Env, job: IngestJob, inboxes = new Map<string, Promi
 }
 
 async function apply(env: Env, { adapter, inbox, events }: Prepared, attempt: number): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { messages: 0, statuses: 0, contexts: 0 };
+  const outcome: IngestOutcome = { messages: 0, blocked: 0, statuses: 0, contexts: 0 };
   for (const ev of events) {
     if (ev.type === 'message') {
-      await applyMessage(env, adapter, inbox, ev, attempt);
-      outcome.messages++;
+      if (await applyMessage(env, adapter, inbox, ev, attempt)) outcome.messages++;
+      else outcome.blocked++;
     } else if (ev.type === 'status') {
       await applyStatus(env, inbox, ev);
       outcome.statuses++;
@@ -78,11 +80,17 @@ function clampTime(at: number | undefined): number | undefined {
   return Math.min(at, Date.now());
 }
 
-async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number): Promise<Delivered> {
+/** Null when the sender is blocked: the message is dropped on purpose (not stored, no conversation, no media fetched). */
+async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number): Promise<Delivered | null> {
   // One read for a known sender: the contact, its tags, its channel activity and its current thread.
   const settings = await workspaceSettings(env, inbox.workspaceId);
   const contact = await resolveContact(env, inbox, ev.contact, { scope: threadScope(settings, inbox.id), newThreadId: newId('cnv') });
+  // Opt-outs still count for a blocked contact (sending to them must stay compliant); nothing else does.
   if (ev.keyword) await applyKeyword(env, inbox.workspaceId, contact.id, inbox.channel, ev.keyword);
+  if (contact.blocked) {
+    console.log(`ingest: dropped a ${inbox.channel} message from blocked contact ${contact.id}`);
+    return null;
+  }
   const media = await storeMedia(env, adapter, inbox, ev, attempt < MEDIA_ATTEMPTS);
   const externalId = `${inbox.channel}:${ev.providerMessageId}`.slice(0, 500);
   const failureNote = media.failures.length ? `\n📎 Could not fetch ${media.failures.length} attachment(s): ${media.failures.join('; ')}` : '';

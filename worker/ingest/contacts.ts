@@ -14,6 +14,8 @@ export interface ResolvedContact {
   tags: string[];
   /** The contact's current conversation for the thread scope asked about: null when it has none, undefined when not looked up. */
   threadId?: string | null;
+  /** Blocked by an agent: nothing they send reaches the inbox. */
+  blocked: boolean;
 }
 
 type Row = {
@@ -26,6 +28,7 @@ type Row = {
   tags: string | null;
   last_inbound_at: number | null;
   thread_id: string | null;
+  blocked: number | null;
 };
 
 /**
@@ -34,7 +37,7 @@ type Row = {
  */
 function identityQuery(env: Env, workspaceId: string, channel: string, externalId: string, scope: string | null): D1PreparedStatement {
   return env.DB.prepare(
-    `SELECT ci.contact_id, c.merged_into, c.name, c.phone, c.email, c.avatar_url, c.tags, a.last_inbound_at, t.conversation_id AS thread_id
+    `SELECT ci.contact_id, c.merged_into, c.name, c.phone, c.email, c.avatar_url, c.tags, c.blocked, a.last_inbound_at, t.conversation_id AS thread_id
      FROM contact_identities ci
      JOIN contacts c ON c.id = ci.contact_id
      LEFT JOIN channel_activity a ON a.workspace_id = ci.workspace_id AND a.contact_id = ci.contact_id AND a.channel = ci.channel
@@ -55,15 +58,15 @@ async function survivor(env: Env, workspaceId: string, id: string, mergedInto: s
 }
 
 /** A merged identity (rare): the survivor's tags and thread, read apart. */
-async function survivorFacts(env: Env, workspaceId: string, contactId: string, scope: string | null): Promise<{ tags: string[]; threadId: string | null | undefined }> {
+async function survivorFacts(env: Env, workspaceId: string, contactId: string, scope: string | null): Promise<{ tags: string[]; threadId: string | null | undefined; blocked: boolean }> {
   const row = await env.DB.prepare(
-    `SELECT c.tags, t.conversation_id AS thread_id FROM contacts c
+    `SELECT c.tags, c.blocked, t.conversation_id AS thread_id FROM contacts c
      LEFT JOIN contact_threads t ON t.workspace_id = c.workspace_id AND t.contact_id = c.id AND t.scope = ?3
      WHERE c.id = ?2 AND c.workspace_id = ?1`,
   )
     .bind(workspaceId, contactId, scope)
-    .first<{ tags: string | null; thread_id: string | null }>();
-  return { tags: parseTags(row?.tags), threadId: scope === null ? undefined : (row?.thread_id ?? null) };
+    .first<{ tags: string | null; thread_id: string | null; blocked: number | null }>();
+  return { tags: parseTags(row?.tags), threadId: scope === null ? undefined : (row?.thread_id ?? null), blocked: row?.blocked === 1 };
 }
 
 function parseTags(raw: string | null | undefined): string[] {
@@ -135,14 +138,14 @@ export async function resolveContact(
   const owner = results[results.length - 1].results[0];
   if (!owner) throw new Error(`contact identity ${inbox.channel}:${externalId} vanished while it was created`);
   if (owner.contact_id !== id) return known(env, ws, owner, p, scope, false);
-  return { id, name: p.name, created: true, lastInboundAt: null, tags: [], threadId: scope === null ? undefined : owner.thread_id };
+  return { id, name: p.name, created: true, lastInboundAt: null, tags: [], threadId: scope === null ? undefined : owner.thread_id, blocked: false };
 }
 
 async function known(env: Env, ws: string, found: Row, p: ReturnType<typeof clean>, scope: string | null, fill = true): Promise<ResolvedContact> {
   const id = await survivor(env, ws, found.contact_id, found.merged_into);
   if (id !== found.contact_id) {
     const facts = await survivorFacts(env, ws, id, scope);
-    return { id, name: found.name ?? p.name, created: false, lastInboundAt: null, tags: facts.tags, threadId: facts.threadId };
+    return { id, name: found.name ?? p.name, created: false, lastInboundAt: null, tags: facts.tags, threadId: facts.threadId, blocked: facts.blocked };
   }
   // Fill in what the provider tells us and we did not know; never overwrite what agents edited.
   const fills = (!found.name && p.name) || (!found.phone && p.phone) || (!found.email && p.email) || (!found.avatar_url && p.avatarUrl);
@@ -154,7 +157,7 @@ async function known(env: Env, ws: string, found: Row, p: ReturnType<typeof clea
       .run();
     await suggestMerges(env, ws, id, { phone: found.phone ? null : p.phone, email: found.email ? null : p.email });
   }
-  return { id, name: found.name ?? p.name, created: false, lastInboundAt: found.last_inbound_at, tags: parseTags(found.tags), threadId: scope === null ? undefined : found.thread_id };
+  return { id, name: found.name ?? p.name, created: false, lastInboundAt: found.last_inbound_at, tags: parseTags(found.tags), threadId: scope === null ? undefined : found.thread_id, blocked: found.blocked === 1 };
 }
 
 /** Record suggestions both ways (each contact's sidebar shows the other) for contacts sharing a phone or e-mail. */
