@@ -1,27 +1,94 @@
-// Fixed-window counters in D1 for login attempts: per e-mail and per client address.
+// Login throttling. Failures are counted in fixed 15-minute windows under three keys, so that a
+// guesser is slowed and stopped without locking the real user out:
+//  - (e-mail, client address): a few free tries, then a doubling delay, then locked for the window;
+//    a guesser elsewhere never locks out the user's own address;
+//  - the client address alone: one address guessing across many accounts is stopped;
+//  - the e-mail alone: guessing spread over many addresses meets a delay, capped low enough that the
+//    real user is only ever made to wait seconds, never locked out.
+// Only failures count (a team signing in from one office address is not throttled by its successes).
 import { Problem } from '../http/problem';
 
-const WINDOW_MS = 15 * 60_000;
+export const WINDOW_MS = 15 * 60_000;
 
-/** Count one attempt under `key`; throws 429 once more than `limit` attempts fall in the window. */
-export async function countAttempt(db: D1Database, key: string, limit: number): Promise<void> {
-  const now = Date.now();
-  const row = await db
-    .prepare(
-      `INSERT INTO login_attempts (key, window_start, count) VALUES (?1, ?2, 1)
-       ON CONFLICT(key) DO UPDATE SET
-         count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
-         window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END
-       RETURNING count, window_start`,
-    )
-    .bind(key, now, WINDOW_MS)
-    .first<{ count: number; window_start: number }>();
-  if (row && row.count > limit) {
-    const retryAfter = Math.ceil((row.window_start + WINDOW_MS - now) / 1000);
-    throw new Problem(429, 'Too many attempts', `Too many login attempts; try again in ${retryAfter} s`);
+export const LIMITS = {
+  /** Per (e-mail, address): failures before delays start, and failures that lock the pair for the window. */
+  pair: { free: 5, lock: 10, maxDelayS: 60 },
+  /** Per address, over all e-mails. */
+  address: { lock: 100 },
+  /** Per e-mail, over all addresses: failures before a delay, and its cap (the real user waits at most this). */
+  email: { free: 30, maxDelayS: 30 },
+} as const;
+
+export interface Attempts {
+  count: number;
+  windowStart: number;
+  lastAt: number;
+}
+
+export interface LoginKeys {
+  pair: string;
+  address: string;
+  email: string;
+}
+
+export function loginKeys(email: string, address: string): LoginKeys {
+  return { pair: `pair:${email}|${address}`, address: `ip:${address}`, email: `email:${email}` };
+}
+
+/** Seconds until the next attempt is allowed, or 0. Pure: the counters as read, and the time now. */
+export function retryAfterSeconds(counters: Partial<Record<keyof LoginKeys, Attempts>>, now: number): number {
+  const live = (a: Attempts | undefined) => (a && a.windowStart > now - WINDOW_MS ? a : undefined);
+  const waits: number[] = [0];
+  const windowEnd = (a: Attempts) => a.windowStart + WINDOW_MS - now;
+  const after = (a: Attempts, seconds: number) => a.lastAt + seconds * 1000 - now;
+  const pair = live(counters.pair);
+  if (pair && pair.count >= LIMITS.pair.lock) waits.push(windowEnd(pair));
+  else if (pair && pair.count >= LIMITS.pair.free) waits.push(after(pair, Math.min(2 ** (pair.count - LIMITS.pair.free), LIMITS.pair.maxDelayS)));
+  const address = live(counters.address);
+  if (address && address.count >= LIMITS.address.lock) waits.push(windowEnd(address));
+  const email = live(counters.email);
+  if (email && email.count >= LIMITS.email.free) waits.push(after(email, Math.min(email.count - LIMITS.email.free + 1, LIMITS.email.maxDelayS)));
+  return Math.ceil(Math.max(...waits) / 1000);
+}
+
+/**
+ * The caller's address, trusted only where Cloudflare sets it: at the edge `cf-connecting-ip` is
+ * written by Cloudflare and cannot be forged, while under `wrangler dev` any client can send it, so
+ * there every local caller is one address. (Tests run as the edge does.)
+ */
+export function clientAddress(env: Env, req: Request): string {
+  if (env.ENVIRONMENT === 'development') return 'local';
+  return req.headers.get('cf-connecting-ip') ?? 'unknown';
+}
+
+/** Throws 429 (with Retry-After) while any of the keys asks the caller to wait. One read. */
+export async function checkLogin(db: D1Database, keys: LoginKeys, now = Date.now()): Promise<void> {
+  const rows = await db
+    .prepare(`SELECT key, count, window_start, coalesce(last_at, window_start) AS last_at FROM login_attempts WHERE key IN (?, ?, ?)`)
+    .bind(keys.pair, keys.address, keys.email)
+    .all<{ key: string; count: number; window_start: number; last_at: number }>();
+  const byKey = new Map(rows.results.map((r) => [r.key, { count: r.count, windowStart: r.window_start, lastAt: r.last_at }]));
+  const wait = retryAfterSeconds({ pair: byKey.get(keys.pair), address: byKey.get(keys.address), email: byKey.get(keys.email) }, now);
+  if (wait > 0) {
+    const problem = new Problem(429, 'Too many attempts', `Too many failed logins; try again in ${wait} s`);
+    problem.headers = { 'retry-after': String(wait) };
+    throw problem;
   }
 }
 
-export async function clearAttempts(db: D1Database, key: string): Promise<void> {
-  await db.prepare(`DELETE FROM login_attempts WHERE key = ?`).bind(key).run();
+/** Count one failure under every key (one batch). */
+export async function recordFailure(db: D1Database, keys: LoginKeys, now = Date.now()): Promise<void> {
+  const upsert = db.prepare(
+    `INSERT INTO login_attempts (key, window_start, count, last_at) VALUES (?1, ?2, 1, ?2)
+     ON CONFLICT(key) DO UPDATE SET
+       count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+       window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END,
+       last_at = ?2`,
+  );
+  await db.batch([keys.pair, keys.address, keys.email].map((key) => upsert.bind(key, now, WINDOW_MS)));
+}
+
+/** A success forgets this address's failures for the e-mail (the spread-out count stays: it is not theirs alone). */
+export async function clearPair(db: D1Database, keys: LoginKeys): Promise<void> {
+  await db.prepare(`DELETE FROM login_attempts WHERE key = ?`).bind(keys.pair).run();
 }

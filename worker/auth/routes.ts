@@ -9,7 +9,7 @@ import { Problem } from '../http/problem';
 import { Email, Name, Password } from '../http/schemas';
 import { valid } from '../http/validate';
 import { hashPassword, verifyPassword } from './password';
-import { clearAttempts, countAttempt } from './rate-limit';
+import { checkLogin, clearPair, clientAddress, loginKeys, recordFailure } from './rate-limit';
 import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
 
 const SignupBody = v.object({ workspaceName: Name, name: Name, email: Email, password: Password });
@@ -80,16 +80,18 @@ publicAuthRoutes.post(
   valid('json', LoginBody),
   async (c) => {
     const { email, password } = c.req.valid('json');
-    const ip = c.req.header('cf-connecting-ip') ?? 'local';
-    await countAttempt(c.env.DB, `email:${email}`, 10);
-    await countAttempt(c.env.DB, `ip:${ip}`, 100);
+    const keys = loginKeys(email.toLowerCase(), clientAddress(c.env, c.req.raw));
+    await checkLogin(c.env.DB, keys);
     const user = await c.env.DB.prepare(`SELECT id, workspace_id, name, email, role, password_hash, disabled FROM users WHERE email = ?`)
       .bind(email)
       .first<{ id: string; workspace_id: string; name: string; email: string; role: string; password_hash: string; disabled: number }>();
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which e-mails exist.
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-    if (!user || !ok || user.disabled) throw Problem.unauthorized('Wrong e-mail or password');
-    await clearAttempts(c.env.DB, `email:${email}`);
+    if (!user || !ok || user.disabled) {
+      await recordFailure(c.env.DB, keys);
+      throw Problem.unauthorized('Wrong e-mail or password');
+    }
+    await clearPair(c.env.DB, keys);
     const { token } = await createSession(c.env, { id: user.id, workspaceId: user.workspace_id });
     issueCookie(c, token);
     return c.json({ token, user: { id: user.id, workspaceId: user.workspace_id, name: user.name, email: user.email, role: user.role } });

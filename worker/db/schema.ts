@@ -56,6 +56,9 @@ export const apiKeys = sqliteTable(
     name: text('name').notNull(),
     /** SHA-256 of the secret part, hex. */
     secretHash: text('secret_hash').notNull(),
+    /** What the key may do (read, write, admin). Keys made before scopes existed keep all three. */
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'["read","write","admin"]'`),
+    expiresAt: integer('expires_at'),
     lastUsedAt: integer('last_used_at'),
     revokedAt: integer('revoked_at'),
     createdAt: integer('created_at').notNull().default(now),
@@ -67,6 +70,8 @@ export const loginAttempts = sqliteTable('login_attempts', {
   key: text('key').primaryKey(),
   windowStart: integer('window_start').notNull(),
   count: integer('count').notNull(),
+  /** The latest failure: progressive delays are counted from it. */
+  lastAt: integer('last_at'),
 });
 
 export const teams = sqliteTable(

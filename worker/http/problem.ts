@@ -8,6 +8,9 @@ export interface FieldError {
 }
 
 export class Problem extends Error {
+  /** Extra response headers (e.g. Retry-After on a 429). */
+  headers?: Record<string, string>;
+
   constructor(
     readonly status: ContentfulStatusCode,
     readonly title: string,
@@ -55,7 +58,7 @@ export function problemResponse(p: Problem, instance?: string): Response {
     ...(p.errors ? { errors: p.errors } : {}),
     ...(instance ? { instance } : {}),
   };
-  return new Response(JSON.stringify(body), { status: p.status, headers: { 'content-type': 'application/problem+json' } });
+  return new Response(JSON.stringify(body), { status: p.status, headers: { ...p.headers, 'content-type': 'application/problem+json' } });
 }
 
 /** Standard Schema issues (valibot) → field errors with dotted paths. */
