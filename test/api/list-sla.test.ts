@@ -115,7 +115,7 @@ describe('SLA filters and sort', () => {
         },
         batch: (sts: D1PreparedStatement[]) => env.DB.batch(sts),
       } as unknown as D1Database;
-      const p: Principal = { userId: ws.userId, workspaceId: ws.workspaceId, name: 'M', email: ws.email, role: 'manager', teamIds: [], credentialId: 'x', via: 'session' };
+      const p: Principal = { userId: ws.userId, workspaceId: ws.workspaceId, name: 'M', email: ws.email, role: 'manager', teamIds: [], credentialId: 'x', via: 'session', scopes: ['read', 'write', 'admin'] };
       await listQuery(new WorkspaceScope(database(env.DB), recording, ws.workspaceId), p, { sort: 'recent', limit: 50, ...f });
       const details = async (i: number) =>
         (await env.DB.prepare(`EXPLAIN QUERY PLAN ${seen[i].sql}`).bind(...seen[i].params).all<{ detail: string }>()).results.map((r) => r.detail).join('\n');

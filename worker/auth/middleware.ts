@@ -21,14 +21,23 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (!credential) throw Problem.unauthorized();
   const principal = await authenticate(c.env, credential);
   if (!principal) throw Problem.unauthorized('The token is invalid, expired or revoked');
+  // An API key reads with `read` and changes anything with `write` (manager-only settings also need `admin`: requireRole).
+  const needs = SAFE_METHODS.has(c.req.method) ? 'read' : 'write';
+  if (!principal.scopes.includes(needs)) throw Problem.forbidden(`This API key lacks the ${needs} scope`);
   c.set('principal', principal);
   c.set('scope', new WorkspaceScope(database(c.env.DB), c.env.DB, principal.workspaceId));
   await next();
 });
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export function requireRole(...roles: Role[]) {
+  const managerOnly = roles.length === 1 && roles[0] === 'manager';
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!roles.includes(c.get('principal').role)) throw Problem.forbidden(`This needs the ${roles.join(' or ')} role`);
+    const p = c.get('principal');
+    if (!roles.includes(p.role)) throw Problem.forbidden(`This needs the ${roles.join(' or ')} role`);
+    // Workspace administration through a key needs a key made for it, not just a manager's key.
+    if (managerOnly && !p.scopes.includes('admin')) throw Problem.forbidden('This API key lacks the admin scope');
     await next();
   });
 }

@@ -3,6 +3,10 @@
 export type Role = 'manager' | 'staff' | 'personal';
 export const ROLES: readonly Role[] = ['manager', 'staff', 'personal'];
 
+/** What an API key may do: read (GET), write (any change), admin (the manager-only settings). Sessions may do all. */
+export type ApiScope = 'read' | 'write' | 'admin';
+export const API_SCOPES: readonly ApiScope[] = ['read', 'write', 'admin'];
+
 export interface Principal {
   userId: string;
   workspaceId: string;
@@ -13,6 +17,8 @@ export interface Principal {
   /** Session id (JWT) or API key id, for logout/revocation. */
   credentialId: string;
   via: 'session' | 'api_key';
+  /** A session's are all of them; an API key's are what it was created with. */
+  scopes: readonly ApiScope[];
 }
 
 /** The part of a conversation that decides visibility. */

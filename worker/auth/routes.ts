@@ -10,11 +10,18 @@ import { Email, Name, Password } from '../http/schemas';
 import { valid } from '../http/validate';
 import { hashPassword, verifyPassword } from './password';
 import { checkLogin, clearPair, clientAddress, loginKeys, recordFailure } from './rate-limit';
+import { API_SCOPES, type ApiScope } from './principal';
 import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
 
 const SignupBody = v.object({ workspaceName: Name, name: Name, email: Email, password: Password });
 const LoginBody = v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)) });
-const ApiKeyBody = v.object({ name: Name });
+const ApiKeyBody = v.object({
+  name: Name,
+  /** Default read and write; admin (manager-only settings) must be asked for, by a manager. */
+  scopes: v.optional(v.pipe(v.array(v.picklist(API_SCOPES as ApiScope[], 'must be read, write or admin')), v.minLength(1, 'needs at least one scope'), v.maxLength(3))),
+  /** Days until the key stops working; omitted: it works until revoked. */
+  expiresInDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(730))),
+});
 
 /** Sign-up and login: the only /api routes a caller reaches without credentials (mounted before the auth middleware). */
 export const publicAuthRoutes = new Hono<AppEnv>();
@@ -127,12 +134,12 @@ authRoutes.get('/api-keys', describeRoute({ tags: ['auth'], summary: 'Your API k
   const rows = await c
     .get('scope')
     .prepare(
-      `SELECT id, user_id AS userId, name, created_at AS createdAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt
+      `SELECT id, user_id AS userId, name, scopes, created_at AS createdAt, expires_at AS expiresAt, last_used_at AS lastUsedAt, revoked_at AS revokedAt
        FROM api_keys WHERE workspace_id = ? ${all ? '' : 'AND user_id = ?'} ORDER BY created_at DESC`,
       ...(all ? [] : [p.userId]),
     )
     .all();
-  return c.json({ items: rows.results });
+  return c.json({ items: rows.results.map((r) => ({ ...r, scopes: JSON.parse(String((r as { scopes: string }).scopes)) as string[] })) });
 });
 
 authRoutes.post(
@@ -141,8 +148,14 @@ authRoutes.post(
   valid('json', ApiKeyBody),
   async (c) => {
     const p = c.get('principal');
-    const { id, key } = await createApiKey(c.env, { id: p.userId, workspaceId: p.workspaceId }, c.req.valid('json').name);
-    return c.json({ id, name: c.req.valid('json').name, key }, 201);
+    // A leaked key must not be able to mint its own successors.
+    if (p.via === 'api_key') throw Problem.forbidden('API keys are created from a signed-in session, not with another key');
+    const body = c.req.valid('json');
+    const scopes = API_SCOPES.filter((s) => (body.scopes ?? ['read', 'write']).includes(s));
+    if (scopes.includes('admin') && p.role !== 'manager') throw Problem.badRequest('scopes', 'admin needs the manager role');
+    const expiresAt = body.expiresInDays ? Date.now() + body.expiresInDays * 86_400_000 : null;
+    const { id, key } = await createApiKey(c.env, { id: p.userId, workspaceId: p.workspaceId }, body.name, scopes, expiresAt);
+    return c.json({ id, name: body.name, scopes, expiresAt, key }, 201);
   },
 );
 

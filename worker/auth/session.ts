@@ -3,7 +3,7 @@
 import { sign, verify } from 'hono/jwt';
 import { sha256Hex, randomToken, timingSafeEqual } from '../crypto/bytes';
 import { newId } from '../db/ids';
-import type { Principal, Role } from './principal';
+import { API_SCOPES, type ApiScope, type Principal, type Role } from './principal';
 
 export const SESSION_COOKIE = 'parley_session';
 export const SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -32,11 +32,17 @@ export async function revoke(env: Env, principal: Principal): Promise<void> {
   forgetPrincipals((p) => p.credentialId === principal.credentialId);
 }
 
-export async function createApiKey(env: Env, user: { id: string; workspaceId: string }, name: string): Promise<{ id: string; key: string }> {
+export async function createApiKey(
+  env: Env,
+  user: { id: string; workspaceId: string },
+  name: string,
+  scopes: readonly ApiScope[] = ['read', 'write'],
+  expiresAt: number | null = null,
+): Promise<{ id: string; key: string }> {
   const id = newId('key');
   const secret = randomToken(32);
-  await env.DB.prepare(`INSERT INTO api_keys (id, workspace_id, user_id, name, secret_hash) VALUES (?, ?, ?, ?, ?)`)
-    .bind(id, user.workspaceId, user.id, name, await sha256Hex(secret))
+  await env.DB.prepare(`INSERT INTO api_keys (id, workspace_id, user_id, name, secret_hash, scopes, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+    .bind(id, user.workspaceId, user.id, name, await sha256Hex(secret), JSON.stringify(scopes), expiresAt)
     .run();
   return { id, key: `pk_${id}.${secret}` };
 }
@@ -67,22 +73,34 @@ async function fromJwt(env: Env, token: string): Promise<Principal | null> {
   const row = await env.DB.prepare(`SELECT ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.expires_at > ?`)
     .bind(payload.sid, Date.now())
     .first<UserRow>();
-  return row && !row.disabled ? toPrincipal(row, payload.sid, 'session') : null;
+  return row && !row.disabled ? toPrincipal(row, payload.sid, 'session', API_SCOPES) : null;
 }
 
 async function fromApiKey(env: Env, key: string): Promise<Principal | null> {
   const match = /^pk_(key_[0-9A-Z]+)\.([A-Za-z0-9_-]+)$/.exec(key);
   if (!match) return null;
   const [, id, secret] = match;
-  const row = await env.DB.prepare(`SELECT ${USER_COLUMNS}, k.secret_hash FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.revoked_at IS NULL`)
-    .bind(id)
-    .first<UserRow & { secret_hash: string }>();
+  const row = await env.DB.prepare(
+    `SELECT ${USER_COLUMNS}, k.secret_hash, k.scopes FROM api_keys k JOIN users u ON u.id = k.user_id
+     WHERE k.id = ?1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?2)`,
+  )
+    .bind(id, Date.now())
+    .first<UserRow & { secret_hash: string; scopes: string }>();
   if (!row || row.disabled || !timingSafeEqual(await sha256Hex(secret), row.secret_hash)) return null;
   await env.DB.prepare(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`).bind(Date.now(), id).run();
-  return toPrincipal(row, id, 'api_key');
+  return toPrincipal(row, id, 'api_key', parseScopes(row.scopes));
 }
 
-function toPrincipal(row: UserRow, credentialId: string, via: Principal['via']): Principal {
+function parseScopes(raw: string): ApiScope[] {
+  try {
+    const list = JSON.parse(raw) as unknown;
+    return Array.isArray(list) ? API_SCOPES.filter((s) => list.includes(s)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function toPrincipal(row: UserRow, credentialId: string, via: Principal['via'], scopes: readonly ApiScope[]): Principal {
   return {
     userId: row.id,
     workspaceId: row.workspace_id,
@@ -92,5 +110,6 @@ function toPrincipal(row: UserRow, credentialId: string, via: Principal['via']):
     teamIds: row.team_ids ? row.team_ids.split(',') : [],
     credentialId,
     via,
+    scopes,
   };
 }
