@@ -15,16 +15,18 @@ export function reachableContacts(p: Pick<Principal, 'role' | 'userId'>): SQL | 
   return sql`EXISTS (SELECT 1 FROM conversations cv WHERE cv.workspace_id = ${contacts.workspaceId} AND cv.contact_id = ${contacts.id} AND cv.assignee_id = ${p.userId})`;
 }
 
-/** Guards `/:id` and `/:id/...` contact routes: a contact out of reach is answered as if it did not exist. */
+/**
+ * Guards `/:id` and `/:id/...` contact routes: a contact of another workspace, or (for the personal
+ * role) one out of reach, is answered as if it did not exist. One indexed read.
+ */
 export const requireContactReach = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.get('principal');
-  if (p.role === 'personal') {
-    const id = c.req.param('id') ?? '';
-    const hit = await c
-      .get('scope')
-      .prepare(`SELECT 1 FROM conversations WHERE workspace_id = ? AND contact_id = ? AND assignee_id = ? LIMIT 1`, id, p.userId)
-      .first();
-    if (!hit) throw Problem.notFound('Contact');
-  }
+  const id = c.req.param('id') ?? '';
+  const scope = c.get('scope');
+  const hit =
+    p.role === 'personal'
+      ? await scope.prepare(`SELECT 1 FROM conversations WHERE workspace_id = ? AND contact_id = ? AND assignee_id = ? LIMIT 1`, id, p.userId).first()
+      : await scope.prepare(`SELECT 1 FROM contacts WHERE workspace_id = ? AND id = ?`, id).first();
+  if (!hit) throw Problem.notFound('Contact');
   await next();
 });

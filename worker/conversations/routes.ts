@@ -7,7 +7,7 @@ import type { AppEnv } from '../app-env';
 import { canSeeConversation, type Principal } from '../auth/principal';
 import { contacts, contactIdentities, inboxes, teams, users } from '../db/schema';
 import { Problem } from '../http/problem';
-import { Cursor, Limit, TagName } from '../http/schemas';
+import { Cursor, Limit, TagName, Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
@@ -64,7 +64,7 @@ const StartBody = v.object({ contactId: v.string(), inboxId: v.string(), text: v
 const PatchBody = v.pipe(
   v.object({
     status: v.optional(v.picklist(STATUSES)),
-    snoozeUntil: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+    snoozeUntil: v.optional(v.nullable(Timestamp)),
     assigneeId: v.optional(v.nullable(v.string())),
     teamId: v.optional(v.nullable(v.string())),
     tags: v.optional(v.pipe(v.array(TagName), v.maxLength(50))),
@@ -104,7 +104,7 @@ const BulkBody = v.object({
   action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status']),
   assigneeId: v.optional(v.nullable(v.string())),
   tags: v.optional(v.array(TagName)),
-  snoozeUntil: v.optional(v.pipe(v.number(), v.integer())),
+  snoozeUntil: v.optional(Timestamp),
   priority: v.optional(v.picklist(PRIORITIES)),
   status: v.optional(v.picklist(STATUSES)),
 });

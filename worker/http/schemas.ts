@@ -9,3 +9,6 @@ export const TagName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(
 export const Limit = v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(200)));
 export const Cursor = v.optional(v.pipe(v.string(), v.maxLength(500)));
 export const IdParam = v.object({ id: v.pipe(v.string(), v.maxLength(100)) });
+
+/** A point in time as epoch milliseconds, within what every timer API accepts (Durable Object alarms stop at 2189). */
+export const Timestamp = v.pipe(v.number(), v.integer('must be epoch milliseconds'), v.minValue(0, 'must be epoch milliseconds'), v.maxValue(Date.UTC(2100, 0, 1), 'must be before 2100'));

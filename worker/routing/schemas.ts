@@ -2,7 +2,7 @@
 // calendars and the tester's sample conversation. One schema validates, types and documents each body.
 import * as v from 'valibot';
 import { PRIORITIES } from '../conversations/model';
-import { TagName } from '../http/schemas';
+import { TagName, Timestamp } from '../http/schemas';
 import { validTimeZone } from './business-hours';
 import { ASSIGNMENT_MODES, FALLBACK_STEPS } from './model';
 import type { RuleCondition } from './rules';
@@ -105,7 +105,7 @@ export const TestBody = v.object({
     contactTags: v.optional(v.pipe(v.array(TagName), v.maxLength(50)), []),
     contactAttributes: v.optional(v.record(v.string(), v.unknown()), {}),
     /** When it arrives (ISO date or epoch ms); default now. Business-hours conditions use it. */
-    at: v.optional(v.union([v.pipe(v.number(), v.integer()), v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))])),
+    at: v.optional(v.union([Timestamp, v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))])),
   }),
   /** An unsaved rule to try: replaces the saved rule with the same id, else goes in at `position` (default first). */
   rule: v.optional(v.object({ ...RuleFields, id: v.optional(v.string()), position: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) })),
