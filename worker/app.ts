@@ -19,6 +19,7 @@ import { mountDocs } from './docs/routes';
 import { emailDevRoutes } from './email/handler';
 import { fileDownloadRoutes, fileRoutes } from './files/routes';
 import { MAX_UPLOAD_BYTES } from './files/attachments';
+import { refuseCrossOriginCookies } from './http/origin-check';
 import { onError, Problem, problemResponse } from './http/problem';
 import { ingestApiRoutes } from './ingest/admin-routes';
 import { webhookRoutes } from './ingest/routes';
@@ -98,6 +99,8 @@ app.use('/api/*', async (c, next) => {
   const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : 1024 * 1024;
   return bodyLimit({ maxSize: limit, onError: () => problemResponse(new Problem(413, 'Payload too large', `Request bodies are limited to ${limit} bytes`)) })(c, next);
 });
+// Before any route (the public ones too, and socket upgrades): the cookie is only good from our own pages.
+app.use('/api/*', refuseCrossOriginCookies);
 app.use('/widget/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => problemResponse(new Problem(413, 'Payload too large')) }));
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.get('/demo', demoPage);
