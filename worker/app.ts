@@ -38,7 +38,8 @@ import { userRoutes } from './users/routes';
 import { teamRoutes } from './teams/routes';
 import { tagRoutes } from './tags/routes';
 import { workspaceRoutes } from './workspaces/routes';
-import { demoPage, widgetRoutes } from './webchat/routes';
+import { securityHeaders } from './http/security-headers';
+import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up and login, signed file links, and the development helpers (each refuses outside development).
@@ -92,6 +93,8 @@ api.route('/dev', simulatorRoutes);
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
+// Outermost: nosniff, Referrer-Policy and HSTS on everything, and a strict CSP on any HTML without its own.
+app.use('*', securityHeaders);
 const apiHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin' });
 // A 101 from a Durable Object carries immutable headers; upgrades pass through untouched.
 app.use('/api/*', (c, next) => (c.req.header('upgrade') === 'websocket' ? next() : apiHeaders(c, next)));
@@ -104,6 +107,7 @@ app.use('/api/*', refuseCrossOriginCookies);
 app.use('/widget/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => problemResponse(new Problem(413, 'Payload too large')) }));
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.get('/demo', demoPage);
+app.get('/widget/frame.html', widgetFrame);
 app.route('/widget/api', widgetRoutes);
 app.route('/webhooks', webhookRoutes);
 // The API's description is public: mounted before /api, whose chain authenticates.
