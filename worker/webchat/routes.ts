@@ -13,7 +13,10 @@ import { valid } from '../http/validate';
 import { withFileUrls } from '../files/attachments';
 import { conversationStub, deliverInbound } from '../conversations/service';
 import { workspaceSettings } from '../workspaces/settings';
-import { demoPageHtml } from './demo-page';
+import { htmlResponse, pageHeaders, withHeaders } from '../http/security-headers';
+import { isSameOrigin } from '../http/origin-check';
+import { allowedOrigins, frameAncestors, originAllowed } from './allowed-origins';
+import { DEMO_STYLE, demoPageHtml } from './demo-page';
 
 interface VisitorClaims {
   typ: 'visitor';
@@ -54,6 +57,20 @@ async function readVisitor(env: Env, token: string | null | undefined): Promise<
   }
 }
 
+type InboxSettings = { greeting?: string; color?: string; allowedOrigins?: unknown };
+
+/**
+ * A browser request from a page of a site the inbox does not allow (its Origin) is refused. The chat
+ * frame itself runs on our origin, and only allowed sites can show it (frame-ancestors, below).
+ */
+function refuseForeignPage(req: Request, settings: InboxSettings): void {
+  const origin = req.headers.get('origin');
+  if (origin === null || isSameOrigin(origin, req.url, req.headers.get('host'))) return;
+  if (originAllowed(origin, allowedOrigins(settings))) return;
+  const message = 'this website may not embed the chat (see the inbox setting allowedOrigins)';
+  throw new Problem(403, 'Forbidden', `Origin ${origin.slice(0, 100)}: ${message}`, [{ field: 'Origin', message }]);
+}
+
 type InboxRow = { id: string; workspace_id: string; name: string; enabled: number; config_encrypted: string; settings: string };
 
 async function inboxByToken(env: Env, websiteToken: string): Promise<InboxRow | null> {
@@ -77,6 +94,8 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
   const body = c.req.valid('json');
   const inbox = await inboxByToken(c.env, body.websiteToken);
   if (!inbox || !inbox.enabled) throw Problem.unauthorized('Unknown or disabled website token');
+  const inboxSettings = JSON.parse(inbox.settings || '{}') as InboxSettings;
+  refuseForeignPage(c.req.raw, inboxSettings);
   const ws = inbox.workspace_id;
   let contactId: string | null = null;
 
@@ -104,7 +123,7 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
   }
   const claims: VisitorClaims = { typ: 'visitor', ws, inb: inbox.id, ct: contactId, iat: Math.floor(Date.now() / 1000) };
   const visitorToken = await sign({ ...claims, exp: claims.iat + VISITOR_TOKEN_TTL_S }, visitorSecret(c.env), 'HS256');
-  const settings = JSON.parse(inbox.settings || '{}') as { greeting?: string; color?: string };
+  const settings = inboxSettings;
   return c.json({
     visitorToken,
     contactId,
@@ -190,6 +209,18 @@ widgetRoutes.get('/ws', requireVisitor, async (c) => {
   return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
 });
 
+/**
+ * GET /widget/frame.html?websiteToken=…: the chat frame from the assets, with a policy that lets only
+ * the inbox's allowed origins (and our own pages, such as /demo) frame it. An unknown token gets our
+ * own pages only; the frame then says the chat is not available.
+ */
+export async function widgetFrame(c: Context<{ Bindings: Env }>): Promise<Response> {
+  const token = c.req.query('websiteToken');
+  const [res, inbox] = await Promise.all([c.env.ASSETS.fetch(c.req.raw), token ? inboxByToken(c.env, token) : null]);
+  const ancestors = inbox ? frameAncestors(allowedOrigins(JSON.parse(inbox.settings || '{}') as InboxSettings)) : ["'self'"];
+  return withHeaders(res, await pageHeaders(c.req.url, { frameAncestors: ancestors }));
+}
+
 /** /demo: a sample website with the widget embedded (the first web chat inbox, or ?token=). */
 export async function demoPage(c: Context<{ Bindings: Env }>): Promise<Response> {
   let token = c.req.query('token') ?? null;
@@ -197,5 +228,6 @@ export async function demoPage(c: Context<{ Bindings: Env }>): Promise<Response>
     token = await c.env.DB.prepare(`SELECT website_token FROM inboxes WHERE channel = 'webchat' AND enabled = 1 ORDER BY created_at LIMIT 1`).first<string>('website_token');
   }
   if (!token) throw Problem.notFound('Demo page (pass ?token=<website token>)');
-  return c.html(demoPageHtml(token, new URL(c.req.url).origin));
+  // It embeds the chat frame from our origin; its inline style block is allowed by hash.
+  return htmlResponse(c.req.url, demoPageHtml(token, new URL(c.req.url).origin), { styles: [DEMO_STYLE], frameSrc: ["'self'"] });
 }
