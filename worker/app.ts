@@ -12,6 +12,7 @@ import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-route
 import { contactContextRoutes } from './contacts/context-routes';
 import { mergeSuggestionRoutes } from './contacts/merge-suggestion-routes';
 import { contactRoutes } from './contacts/routes';
+import { widgetSessionRoutes } from './contacts/widget-session-routes';
 import { presenceRoutes } from './presence/routes';
 import { conversationRoutes } from './conversations/routes';
 import { seedDemo } from './dev/seed';
@@ -69,6 +70,7 @@ api.route('/conversations', conversationRoutes);
 api.route('/contacts', contactRoutes);
 api.route('/contacts', mergeSuggestionRoutes);
 api.route('/contacts', contactContextRoutes);
+api.route('/contacts', widgetSessionRoutes);
 api.route('/inboxes', inboxRoutes);
 api.route('/users', userRoutes);
 api.route('/teams', teamRoutes);
