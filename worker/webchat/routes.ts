@@ -64,7 +64,7 @@ async function inboxByToken(env: Env, websiteToken: string): Promise<InboxRow | 
 }
 
 /** The conversation the visitor is in (the contact's current one in this inbox), if any. */
-async function currentConversation(env: Env, claims: VisitorClaims): Promise<string | null> {
+async function currentConversation(env: Env, claims: Pick<VisitorClaims, 'ws' | 'inb' | 'ct'>): Promise<string | null> {
   const settings = await workspaceSettings(env, claims.ws);
   const scope = settings.conversationGrouping === 'contact' ? '*' : claims.inb;
   return env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
@@ -117,24 +117,26 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
   }
   // The contact the token is issued for. Follow merges (only verified visitors get this far with a
   // merged contact): the visitor continues as the surviving contact.
-  const issued = await c.env.DB.prepare(`SELECT merged_into, widget_session_epoch FROM contacts WHERE id = ? AND workspace_id = ?`).bind(contactId, ws).first<TokenContact>();
-  if (issued?.merged_into) contactId = issued.merged_into;
-  const epoch = issued?.merged_into
-    ? ((await c.env.DB.prepare(`SELECT widget_session_epoch FROM contacts WHERE id = ? AND workspace_id = ?`).bind(contactId, ws).first<number>('widget_session_epoch')) ?? 0)
-    : (issued?.widget_session_epoch ?? 0);
+  const issued = await c.env.DB.prepare(
+    `SELECT coalesce(m.id, c.id) AS id, coalesce(m.widget_session_epoch, c.widget_session_epoch) AS epoch
+     FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
+     WHERE c.id = ? AND c.workspace_id = ?`,
+  )
+    .bind(contactId, ws)
+    .first<{ id: string; epoch: number }>();
+  if (issued) contactId = issued.id;
   if (body.name || body.email) {
     await c.env.DB.prepare(`UPDATE contacts SET name = coalesce(?, name), email = coalesce(?, email), updated_at = ? WHERE id = ? AND workspace_id = ?`)
       .bind(body.name ?? null, body.email ?? null, Date.now(), contactId, ws)
       .run();
   }
-  const claims = { ws, inb: inbox.id, ct: contactId, vf: verified, gen: epoch };
+  const claims = { ws, inb: inbox.id, ct: contactId, vf: verified, gen: issued?.epoch ?? 0 };
   const visitorToken = await signVisitor(c.env, claims);
-  const settings = inboxSettings;
   return c.json({
     visitorToken,
     contactId,
-    conversationId: await currentConversation(c.env, { ...claims, typ: 'visitor', iat: 0 }),
-    inbox: { id: inbox.id, name: inbox.name, greeting: settings.greeting ?? null, color: settings.color ?? null },
+    conversationId: await currentConversation(c.env, claims),
+    inbox: { id: inbox.id, name: inbox.name, greeting: inboxSettings.greeting ?? null, color: inboxSettings.color ?? null },
   });
 });
 
