@@ -1,7 +1,7 @@
 // Builds the agent app (web/app) into dist/: dist/index.html plus dist/assets/*.
 // dist/ is shared with the widget build (dist/widget.js, dist/widget/**), so it is never emptied:
 // before building we delete only what this build owns (index.html and assets/).
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -20,11 +20,27 @@ function cleanOwnOutput(): Plugin {
   };
 }
 
+/**
+ * dist/_headers: the static-assets server's headers for what it serves without running the Worker
+ * (wrangler.toml run_worker_first excludes the hashed bundles and the widget loader). Everything else
+ * gets these and more from the Worker (worker/http/security-headers.ts). Not itself served.
+ */
+function assetHeaders(): Plugin {
+  return {
+    name: 'parley-asset-headers',
+    apply: 'build',
+    writeBundle() {
+      const nosniff = '  X-Content-Type-Options: nosniff\n  Referrer-Policy: same-origin\n';
+      writeFileSync(`${dist}/_headers`, ['/assets/*', '/widget/assets/*', '/widget.js'].map((path) => `${path}\n${nosniff}`).join(''));
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web/app',
   base: '/',
   publicDir: false,
-  plugins: [preact(), cleanOwnOutput()],
+  plugins: [preact(), cleanOwnOutput(), assetHeaders()],
   build: {
     outDir: dist,
     emptyOutDir: false,

@@ -1,7 +1,7 @@
 // (a) Widget message → delivered on the sockets of 50 agents watching the thread. A visitor writes over
 // the widget socket; every agent socket's `message.received` frame is timed against the send.
 import { performance } from 'node:perf_hooks';
-import { call, openSocket, sleep } from './lib/client.mjs';
+import { call, openSocket, sleep, visitorAddress } from './lib/client.mjs';
 import { summarize } from './lib/stats.mjs';
 
 export async function realtime(origin, ws, { agents = 50, messages = 200, warmup = 10, gapMs = 5, log = console.log } = {}) {
@@ -10,7 +10,7 @@ export async function realtime(origin, ws, { agents = 50, messages = 200, warmup
   const wsOrigin = origin.replace(/^http/, 'ws');
 
   // A visitor starts the conversation over REST (the first message opens it), then holds the socket.
-  const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: ws.inboxes.webchat.websiteToken, name: 'Realtime Visitor' } });
+  const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: ws.inboxes.webchat.websiteToken, name: 'Realtime Visitor' }, headers: { 'cf-connecting-ip': visitorAddress() } });
   const first = await call(origin, 'POST', '/widget/api/messages', { token: session.visitorToken, body: { text: 'Hello, is anyone there?', clientId: 'rt-open' } });
   const conversationId = first.conversationId;
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { startServer } from '../scripts/local-server.mjs';
-import { call, openSocket, pool, request } from './lib/client.mjs';
+import { call, openSocket, pool, request, visitorAddress } from './lib/client.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
 export const GOALS = { p99: 20, violations: 0 };
@@ -113,7 +113,7 @@ async function run(origin, { agents, arrivals, capacity, overflow, calm, paceMs,
   log(`routing: opening ${total + calm} visitor sessions`);
   const visitors = new Array(total + calm);
   await pool(total + calm, 16, async (i) => {
-    visitors[i] = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Visitor ${i}` } });
+    visitors[i] = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
   });
 
   const sentAt = new Map();

@@ -19,7 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { call, openSocket, pool, request } from './lib/client.mjs';
+import { call, openSocket, pool, request, visitorAddress } from './lib/client.mjs';
 import { snapshot, start } from './lib/server.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
@@ -126,7 +126,7 @@ async function run(server, { stateDir, conversations, concurrency, log, sockets 
   /** One web chat conversation, as the widget makes it: a visitor session, then the first message. */
   const created = new Map();
   const createOne = async (i, via = inbox) => {
-    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: via.websiteToken, name: `Visitor ${i}` } });
+    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: via.websiteToken, name: `Visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
     const res = await call(origin, 'POST', '/widget/api/messages', { token: session.visitorToken, body: { text: `Hello, I need help with booking ${i}`, clientId: `sla-${i}` }, timeoutMs: 120_000 });
     created.set(res.conversationId, Date.now());
   };

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { call, request } from './lib/client.mjs';
+import { call, request, visitorAddress } from './lib/client.mjs';
 import { snapshot, start } from './lib/server.mjs';
 import { ms, prng, round, summarize, table } from './lib/stats.mjs';
 
@@ -99,7 +99,7 @@ export async function suggestionsBench({ port = 8821, articles = 10_000, convers
     const questions = labelled.businesses.flatMap((b) => b.questions.map((q) => q.q));
     const ids = [];
     for (let i = 0; i < conversations; i++) {
-      const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Guest ${i + 1}` } });
+      const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Guest ${i + 1}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
       const said = await call(origin, 'POST', '/widget/api/messages', { token: session.visitorToken, body: { text: questions[i % questions.length], clientId: `q${i}` } });
       ids.push(said.conversationId);
     }

@@ -4,7 +4,7 @@
 // shared machine falls on both alike; after each messages block we also time how long the D1
 // projection takes to catch up, since that work continues after the responses.
 import { performance } from 'node:perf_hooks';
-import { call, pool, request, sleep } from './lib/client.mjs';
+import { call, pool, request, sleep, visitorAddress } from './lib/client.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
 export async function throughput(origin, ws, { conversations = 200, messages = 4000, concurrency = 48, rounds = 2, blockTimeoutMs = 40_000, waitForProjection = true, log = console.log } = {}) {
@@ -14,7 +14,7 @@ export async function throughput(origin, ws, { conversations = 200, messages = 4
   // 200 conversations opened the way customers open them: a widget visitor's first message.
   const ids = new Array(conversations);
   await pool(conversations, 16, async (i) => {
-    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Throughput visitor ${i}` } });
+    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, name: `Throughput visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
     const res = await call(origin, 'POST', '/widget/api/messages', { token: session.visitorToken, body: { text: `Hi, question ${i}`, clientId: `tp-open-${i}` } });
     ids[i] = res.conversationId;
   });

@@ -67,8 +67,9 @@ export async function webchatInbox(ws: Workspace) {
   return inbox.body as { id: string; websiteToken: string; config: { identitySecret: string } };
 }
 
+/** A visitor session, from a client address of its own (new visitors are throttled per address and inbox). */
 export async function visitor(websiteToken: string, extra: Record<string, unknown> = {}) {
-  const res = await call('POST', '/widget/api/session', { body: { websiteToken, ...extra } });
+  const res = await call('POST', '/widget/api/session', { body: { websiteToken, ...extra }, headers: { 'cf-connecting-ip': freshIp() } });
   if (res.status !== 200) throw new Error(`session failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { visitorToken: string; contactId: string; conversationId: string | null };
 }

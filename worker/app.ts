@@ -12,6 +12,7 @@ import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-route
 import { contactContextRoutes } from './contacts/context-routes';
 import { mergeSuggestionRoutes } from './contacts/merge-suggestion-routes';
 import { contactRoutes } from './contacts/routes';
+import { widgetSessionRoutes } from './contacts/widget-session-routes';
 import { presenceRoutes } from './presence/routes';
 import { conversationRoutes } from './conversations/routes';
 import { seedDemo } from './dev/seed';
@@ -19,6 +20,7 @@ import { mountDocs } from './docs/routes';
 import { emailDevRoutes } from './email/handler';
 import { fileDownloadRoutes, fileRoutes } from './files/routes';
 import { MAX_UPLOAD_BYTES } from './files/attachments';
+import { refuseCrossOriginCookies } from './http/origin-check';
 import { onError, Problem, problemResponse } from './http/problem';
 import { ingestApiRoutes } from './ingest/admin-routes';
 import { webhookRoutes } from './ingest/routes';
@@ -37,7 +39,8 @@ import { userRoutes } from './users/routes';
 import { teamRoutes } from './teams/routes';
 import { tagRoutes } from './tags/routes';
 import { workspaceRoutes } from './workspaces/routes';
-import { demoPage, widgetRoutes } from './webchat/routes';
+import { securityHeaders } from './http/security-headers';
+import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up and login, signed file links, and the development helpers (each refuses outside development).
@@ -67,6 +70,7 @@ api.route('/conversations', conversationRoutes);
 api.route('/contacts', contactRoutes);
 api.route('/contacts', mergeSuggestionRoutes);
 api.route('/contacts', contactContextRoutes);
+api.route('/contacts', widgetSessionRoutes);
 api.route('/inboxes', inboxRoutes);
 api.route('/users', userRoutes);
 api.route('/teams', teamRoutes);
@@ -91,6 +95,8 @@ api.route('/dev', simulatorRoutes);
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
+// Outermost: nosniff, Referrer-Policy and HSTS on everything, and a strict CSP on any HTML without its own.
+app.use('*', securityHeaders);
 const apiHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin' });
 // A 101 from a Durable Object carries immutable headers; upgrades pass through untouched.
 app.use('/api/*', (c, next) => (c.req.header('upgrade') === 'websocket' ? next() : apiHeaders(c, next)));
@@ -98,9 +104,12 @@ app.use('/api/*', async (c, next) => {
   const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : 1024 * 1024;
   return bodyLimit({ maxSize: limit, onError: () => problemResponse(new Problem(413, 'Payload too large', `Request bodies are limited to ${limit} bytes`)) })(c, next);
 });
+// Before any route (the public ones too, and socket upgrades): the cookie is only good from our own pages.
+app.use('/api/*', refuseCrossOriginCookies);
 app.use('/widget/api/*', bodyLimit({ maxSize: 64 * 1024, onError: () => problemResponse(new Problem(413, 'Payload too large')) }));
 app.get('/healthz', (c) => c.json({ ok: true }));
 app.get('/demo', demoPage);
+app.get('/widget/frame.html', widgetFrame);
 app.route('/widget/api', widgetRoutes);
 app.route('/webhooks', webhookRoutes);
 // The API's description is public: mounted before /api, whose chain authenticates.

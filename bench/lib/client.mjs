@@ -5,6 +5,16 @@ import { performance } from 'node:perf_hooks';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 256 });
 
+let visitorCount = 0;
+/**
+ * A client address of its own for each simulated web chat visitor: the server throttles new visitors
+ * per address and inbox (20 per 10 minutes), as it would a script making contacts from one machine.
+ */
+export function visitorAddress() {
+  visitorCount++;
+  return `10.${(visitorCount >> 16) & 255}.${(visitorCount >> 8) & 255}.${visitorCount & 255}`;
+}
+
 /**
  * One request. Resolves with {status, body (parsed JSON when it is JSON), ms}; never rejects on an
  * HTTP status, only on a network error or when no response comes within `timeoutMs`.

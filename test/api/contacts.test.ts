@@ -1,6 +1,7 @@
 // /api/contacts: create (with identities), list and search, one contact with identities,
 // conversations and timeline, update, and merge.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { hmacSha256, toHex } from '../../worker/crypto/bytes';
 import { addMember, call, createContact, type Res, eventually, expectProblem, listWhen, newWorkspace, unique, visitor, visitorConversation, visitorSays, webchatInbox, type Workspace } from '../helpers';
 
 let ws: Workspace;
@@ -9,6 +10,9 @@ beforeAll(async () => {
   ws = await newWorkspace();
   inbox = await webchatInbox(ws);
 });
+
+/** A visitor the website vouches for (identity verification): their token follows merges. */
+const verified = async (identifier = unique('user-')) => ({ identifier, identifierHash: toHex(await hmacSha256(inbox.config.identitySecret, identifier)) });
 
 const get = (id: string) => call('GET', `/api/contacts/${id}`, { token: ws.token });
 const listIds = async (query = '') => {
@@ -174,7 +178,7 @@ describe('PATCH /api/contacts/:id', () => {
 describe('POST /api/contacts/:id/merge', () => {
   it('moves identities and conversations to the target; the source is marked merged and leaves the list; the merge is on the timeline', async () => {
     const target = await createContact(ws, { name: 'Target Person', tags: ['t'], attributes: { tier: 'gold' } });
-    const srcConv = await visitorConversation(inbox.websiteToken, 'I am the source', { name: 'Source Person', email: 'source@example.com' });
+    const srcConv = await visitorConversation(inbox.websiteToken, 'I am the source', { name: 'Source Person', email: 'source@example.com', ...(await verified()) });
     const source = srcConv.contactId;
     await call('PATCH', `/api/contacts/${source}`, { token: ws.token, body: { tags: ['s'], attributes: { tier: 'bronze', lang: 'es' } } });
     // The projection must know the conversation's contact before the merge looks it up.
@@ -204,7 +208,7 @@ describe('POST /api/contacts/:id/merge', () => {
     expect(await listIds(`?q=Target Person`)).toEqual([target.id]);
     await listWhen(ws.token, { contactId: target.id }, (p) => p.items.length === 1 && p.items[0].id === srcConv.id);
 
-    // The visitor carries on as the surviving contact, in the same conversation.
+    // The (verified) visitor carries on as the surviving contact, in the same conversation.
     const back = await visitor(inbox.websiteToken, { visitorToken: srcConv.visitorToken });
     expect(back.contactId).toBe(target.id);
     expect(back.conversationId).toBe(srcConv.id);
@@ -212,9 +216,9 @@ describe('POST /api/contacts/:id/merge', () => {
     expect(said.conversationId).toBe(srcConv.id);
   });
 
-  it('a widget still holding a pre-merge visitor token keeps writing into the same conversation', async () => {
+  it('a widget still holding a pre-merge verified visitor token keeps writing into the same conversation', async () => {
     const target = await createContact(ws, { name: 'Survivor' });
-    const conv = await visitorConversation(inbox.websiteToken, 'before merge');
+    const conv = await visitorConversation(inbox.websiteToken, 'before merge', await verified());
     await listWhen(ws.token, { contactId: conv.contactId }, (p) => p.items.length === 1);
     expect((await call('POST', `/api/contacts/${target.id}/merge`, { token: ws.token, body: { sourceId: conv.contactId } })).status).toBe(200);
     const said = await visitorSays(conv.visitorToken, 'after merge, old token');

@@ -1,7 +1,7 @@
 // Shared plumbing for the browser tests: the local server, Debian's Chromium through
 // playwright-core, API calls from Node, axe-core checks and screenshots. Every wait is bounded.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -129,7 +129,8 @@ export async function screenshot(page, name) {
 
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function axeViolations(page) {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated through DevTools, not added as a <script>: the pages' CSP refuses inline scripts (as it should).
+  await page.evaluate(readFileSync(AXE, 'utf8'));
   const result = await page.evaluate(async () => {
     // eslint-disable-next-line no-undef
     const r = await axe.run(document, { resultTypes: ['violations'] });

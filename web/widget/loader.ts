@@ -45,6 +45,23 @@ const CSS = `
 @media (prefers-reduced-motion:reduce){.${P}-bubble{transition:none}}
 `;
 
+/**
+ * Our CSS as a constructed stylesheet where the browser has them: a site whose content security policy
+ * refuses inline styles (Parley's own /demo page among them) still shows the launcher. Elsewhere a
+ * <style> element, which such a policy would block.
+ */
+function addStyles(): void {
+  if ('adoptedStyleSheets' in document && 'replaceSync' in CSSStyleSheet.prototype) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    return;
+  }
+  const style = document.createElement('style');
+  style.textContent = CSS;
+  document.head.appendChild(style);
+}
+
 function boot(script: HTMLScriptElement, websiteToken: string): void {
   const host = new URL(script.src).origin;
   // Remembered on the customer's origin: a visitor with a conversation gets the frame loaded on every
@@ -59,8 +76,6 @@ function boot(script: HTMLScriptElement, websiteToken: string): void {
 
   const root = document.createElement('div');
   root.className = P;
-  const style = document.createElement('style');
-  style.textContent = CSS;
   const panel = document.createElement('div');
   panel.className = `${P}-panel`;
   panel.id = `${P}-panel`;
@@ -74,7 +89,7 @@ function boot(script: HTMLScriptElement, websiteToken: string): void {
   badge.setAttribute('aria-hidden', 'true');
   // appendChild rather than append(): the Worker's types redefine Element.append for HTMLRewriter.
   bubble.appendChild(badge);
-  root.appendChild(style);
+  addStyles();
   root.appendChild(panel);
   root.appendChild(bubble);
   render();

@@ -2,11 +2,8 @@
 // sends the provider-exact signed webhook the server built; the right side shows what Parley sent
 // back through the sandbox transport, like the customer's phone would.
 
-export function simulatorPage(): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Parley channel simulator</title>
-<style>
+// The inline blocks are constants so the page's content security policy can allow exactly them by hash.
+export const SIMULATOR_STYLE = `
   body{font:15px/1.4 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
   header{padding:12px 20px;background:#1f6feb;color:#fff;display:flex;gap:16px;align-items:center}
   main{display:grid;grid-template-columns:minmax(280px,420px) 1fr;gap:20px;padding:20px}
@@ -19,32 +16,9 @@ export function simulatorPage(): string {
   .bubble.out{background:#dcf8c6;margin:8px 0 8px 40px}
   .meta{font-size:11px;color:#667}
   .err{color:#b42318}
-</style></head>
-<body>
-<header><strong>Parley · channel simulator</strong><span id="who"></span></header>
-<main>
-<section>
-  <div id="login" hidden>
-    <label>Manager e-mail</label><input id="email" value="manager@parley.test">
-    <label>Password</label><input id="password" type="password" value="parley-demo">
-    <button id="signin">Sign in</button>
-  </div>
-  <div id="form" hidden>
-    <label>Inbox</label><select id="inbox"></select>
-    <label>Customer (phone, user id or e-mail)</label><input id="from" placeholder="default per channel">
-    <label>Name</label><input id="name" value="Simulated Customer">
-    <label>Message</label><textarea id="text" rows="4">Hi! Is the sea-view apartment free next weekend?</textarea>
-    <button id="send">Send as the provider</button>
-    <p class="meta">The server signs the webhook with the inbox's secret; your browser sends it to the real endpoint.</p>
-    <div id="result"></div>
-  </div>
-</section>
-<section>
-  <h3>Sent back by Parley (sandbox transport)</h3>
-  <div class="phone" id="phone"></div>
-</section>
-</main>
-<script type="module">
+`;
+
+export const SIMULATOR_SCRIPT = `
 const $ = (id) => document.getElementById(id);
 let token = localStorage.getItem('parley.simulator.token');
 const api = async (method, path, body) => {
@@ -89,6 +63,37 @@ async function poll() {
   setTimeout(poll, 2000);
 }
 show();
-</script>
+`;
+
+export function simulatorPage(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Parley channel simulator</title>
+<style>${SIMULATOR_STYLE}</style></head>
+<body>
+<header><strong>Parley · channel simulator</strong><span id="who"></span></header>
+<main>
+<section>
+  <div id="login" hidden>
+    <label>Manager e-mail</label><input id="email" value="manager@parley.test">
+    <label>Password</label><input id="password" type="password" value="parley-demo">
+    <button id="signin">Sign in</button>
+  </div>
+  <div id="form" hidden>
+    <label>Inbox</label><select id="inbox"></select>
+    <label>Customer (phone, user id or e-mail)</label><input id="from" placeholder="default per channel">
+    <label>Name</label><input id="name" value="Simulated Customer">
+    <label>Message</label><textarea id="text" rows="4">Hi! Is the sea-view apartment free next weekend?</textarea>
+    <button id="send">Send as the provider</button>
+    <p class="meta">The server signs the webhook with the inbox's secret; your browser sends it to the real endpoint.</p>
+    <div id="result"></div>
+  </div>
+</section>
+<section>
+  <h3>Sent back by Parley (sandbox transport)</h3>
+  <div class="phone" id="phone"></div>
+</section>
+</main>
+<script type="module">${SIMULATOR_SCRIPT}</script>
 </body></html>`;
 }

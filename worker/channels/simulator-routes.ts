@@ -11,7 +11,8 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { loadInbox } from '../ingest/inboxes';
 import { simulatedEmail, simulateWebhook } from './simulator';
-import { simulatorPage } from './simulator-page';
+import { htmlResponse } from '../http/security-headers';
+import { SIMULATOR_SCRIPT, SIMULATOR_STYLE, simulatorPage } from './simulator-page';
 
 const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   if (c.env.ENVIRONMENT !== 'development' && c.env.ENVIRONMENT !== 'test') throw Problem.notFound('Route');
@@ -20,7 +21,7 @@ const devOnly = createMiddleware<AppEnv>(async (c, next) => {
 
 /** The simulator page itself (development only): public, it signs in through the API like the app. */
 export const simulatorPageRoutes = new Hono<AppEnv>();
-simulatorPageRoutes.get('/simulator', devOnly, (c) => c.html(simulatorPage()));
+simulatorPageRoutes.get('/simulator', devOnly, (c) => htmlResponse(c.req.url, simulatorPage(), { scripts: [SIMULATOR_SCRIPT], styles: [SIMULATOR_STYLE] }));
 
 /** Sending a simulated provider webhook: a signed-in manager, development only. */
 export const simulatorRoutes = new Hono<AppEnv>();

@@ -66,6 +66,13 @@ export const apiKeys = sqliteTable(
   (t) => [index('api_keys_workspace').on(t.workspaceId)],
 );
 
+/** Fixed-window counters of new web chat visitors per client address and inbox (worker/webchat/session-throttle.ts). */
+export const widgetSessionThrottle = sqliteTable('widget_session_throttle', {
+  key: text('key').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
+});
+
 export const loginAttempts = sqliteTable('login_attempts', {
   key: text('key').primaryKey(),
   windowStart: integer('window_start').notNull(),
@@ -130,6 +137,8 @@ export const contacts = sqliteTable(
     blocked: integer('blocked', { mode: 'boolean' }).notNull().default(false),
     /** Set when this contact was merged into another; merged contacts are hidden from lists. */
     mergedInto: text('merged_into'),
+    /** Generation of the contact's web chat visitor tokens: bumping it revokes every token issued before. */
+    widgetSessionEpoch: integer('widget_session_epoch').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },

@@ -13,14 +13,29 @@ import { inboxes } from '../db/schema';
 import { Problem } from '../http/problem';
 import { Name } from '../http/schemas';
 import { valid } from '../http/validate';
+import { normalizeOriginPattern } from '../webchat/allowed-origins';
 import { CHANNEL_KEYS } from './channels';
 
 const Config = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
 const Settings = v.object({
   greeting: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
   color: v.optional(v.nullable(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a #rrggbb colour')))),
-  allowedOrigins: v.optional(v.array(v.pipe(v.string(), v.maxLength(200)))),
+  // Sites that may embed the web chat (worker/webchat/allowed-origins.ts); they go into a CSP header, so
+  // only well-formed origins are taken, stored in canonical form.
+  allowedOrigins: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.maxLength(200), v.check((s) => normalizeOriginPattern(s) !== null, 'must be an origin such as https://www.example.com or https://*.example.com'))),
+      v.maxLength(50),
+    ),
+  ),
+  // Web chat: refuse anonymous visitors; every session must carry the site's identifierHash.
+  requireVerifiedIdentity: v.optional(v.boolean()),
 });
+
+/** Settings as stored: allowed origins in canonical form. */
+function canonicalSettings<T extends { allowedOrigins?: string[] }>(settings: T): T {
+  return settings.allowedOrigins ? { ...settings, allowedOrigins: settings.allowedOrigins.map((o) => normalizeOriginPattern(o)!) } : settings;
+}
 const CreateBody = v.object({ channel: v.picklist(CHANNEL_KEYS, `must be one of ${CHANNEL_KEYS.join(', ')}`), name: Name, config: v.optional(Config, {}), settings: v.optional(Settings, {}) });
 const UpdateBody = v.object({ name: v.optional(Name), config: v.optional(Config), settings: v.optional(Settings), enabled: v.optional(v.boolean()) });
 
@@ -62,7 +77,7 @@ inboxRoutes.post('/', describeRoute({ tags: ['inboxes'], summary: 'Create an inb
     name: body.name,
     configEncrypted: await encryptJson(c.env.ENCRYPTION_KEY, config),
     websiteToken,
-    settings: body.settings,
+    settings: canonicalSettings(body.settings),
     enabled: true,
   });
   return c.json(await inboxJson(c.env, (await c.get('scope').find(inboxes, id))!, true), 201);
@@ -84,7 +99,7 @@ inboxRoutes.patch('/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or
   const set: Partial<InboxRow> = {};
   if (body.name !== undefined) set.name = body.name;
   if (body.enabled !== undefined) set.enabled = body.enabled;
-  if (body.settings !== undefined) set.settings = { ...row.settings, ...body.settings };
+  if (body.settings !== undefined) set.settings = { ...row.settings, ...canonicalSettings(body.settings) };
   if (body.config !== undefined) {
     const merged: Record<string, unknown> = { ...(await decryptJson<Record<string, unknown>>(c.env.ENCRYPTION_KEY, row.configEncrypted)), ...body.config };
     for (const [k, val] of Object.entries(merged)) if (val === null) delete merged[k];

@@ -1,26 +1,17 @@
 // GET /demo: a stand-in customer website with the widget embedded, so a workspace can try its web chat
-// (as a visitor) before touching its real site. Everything is inline: the page has no assets of its own.
+// (as a visitor) before touching its real site. The page has no assets of its own: one inline style block,
+// and the widget's loader script.
 
 /** Escapes text for HTML content and for double- or single-quoted attribute values. */
 function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function demoPageHtml(websiteToken: string, origin: string): string {
-  const token = escapeHtml(websiteToken);
-  const host = escapeHtml(origin);
-  const snippet = escapeHtml(
-    `<script src="${origin}/widget.js" data-website-token="${websiteToken}" async></script>`,
-  );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<meta name="robots" content="noindex">
-<title>Casa Azul — beach rentals (Parley demo)</title>
-<style>
+/**
+ * The page's one inline block, a constant so its content security policy allows exactly it (by hash);
+ * the page has no inline script and no style attributes.
+ */
+export const DEMO_STYLE = `
   :root { --sea: #0e6ba8; --sand: #f6efe3; --ink: #1c2430; --card: #fff; --muted: #5b6472; }
   @media (prefers-color-scheme: dark) {
     :root { --sea: #5fb3e8; --sand: #12161c; --ink: #e8ecf1; --card: #1c222b; --muted: #9aa4b2; }
@@ -45,6 +36,9 @@ export function demoPageHtml(websiteToken: string, origin: string): string {
   .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 20px; }
   .card { background: var(--card); border-radius: 14px; overflow: hidden; box-shadow: 0 2px 10px rgba(0,0,0,.06); }
   .photo { height: 150px; }
+  .photo-mare { background: linear-gradient(135deg, #7cc6e8, #f7e1b5); }
+  .photo-farol { background: linear-gradient(135deg, #2f8fc1, #a9dcc8); }
+  .photo-sol { background: linear-gradient(135deg, #f1c27d, #e98e6b); }
   .card div.body { padding: 16px 18px 20px; }
   .card h3 { margin: 0 0 4px; font-size: 18px; }
   .card p { margin: 0; color: var(--muted); font-size: 15px; }
@@ -52,7 +46,23 @@ export function demoPageHtml(websiteToken: string, origin: string): string {
   details { background: var(--card); border-radius: 10px; padding: 14px 18px; margin-bottom: 10px; }
   summary { cursor: pointer; font-weight: 600; }
   footer { padding: 32px 0 96px; color: var(--muted); font-size: 14px; }
-</style>
+`;
+
+export function demoPageHtml(websiteToken: string, origin: string): string {
+  const token = escapeHtml(websiteToken);
+  const host = escapeHtml(origin);
+  const snippet = escapeHtml(
+    `<script src="${origin}/widget.js" data-website-token="${websiteToken}" async></script>`,
+  );
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta name="robots" content="noindex">
+<title>Casa Azul — beach rentals (Parley demo)</title>
+<style>${DEMO_STYLE}</style>
 </head>
 <body>
 <div class="note" role="note">
@@ -85,15 +95,15 @@ export function demoPageHtml(websiteToken: string, origin: string): string {
       <h2>Our houses</h2>
       <div class="grid">
         <article class="card">
-          <div class="photo" style="background: linear-gradient(135deg, #7cc6e8, #f7e1b5)"></div>
+          <div class="photo photo-mare"></div>
           <div class="body"><h3>Casa Maré</h3><p>2 bedrooms · sleeps 4 · terrace over the dunes</p><p class="price">from €140 / night</p></div>
         </article>
         <article class="card">
-          <div class="photo" style="background: linear-gradient(135deg, #2f8fc1, #a9dcc8)"></div>
+          <div class="photo photo-farol"></div>
           <div class="body"><h3>Villa Farol</h3><p>4 bedrooms · sleeps 8 · private pool, lighthouse view</p><p class="price">from €320 / night</p></div>
         </article>
         <article class="card">
-          <div class="photo" style="background: linear-gradient(135deg, #f1c27d, #e98e6b)"></div>
+          <div class="photo photo-sol"></div>
           <div class="body"><h3>Cabana Sol</h3><p>Studio · sleeps 2 · 30 seconds to the sand</p><p class="price">from €85 / night</p></div>
         </article>
       </div>

@@ -2,7 +2,6 @@
 // A website token names the inbox; a signed visitor token names the contact; optional identity
 // verification ties a visitor to the website's own user id (identifierHash = HMAC-SHA256(secret, id)).
 import { Hono, type Context } from 'hono';
-import { sign, verify } from 'hono/jwt';
 import * as v from 'valibot';
 import { hmacSha256, timingSafeEqual, toHex } from '../crypto/bytes';
 import { decryptJson } from '../crypto/secrets';
@@ -13,15 +12,12 @@ import { valid } from '../http/validate';
 import { withFileUrls } from '../files/attachments';
 import { conversationStub, deliverInbound } from '../conversations/service';
 import { workspaceSettings } from '../workspaces/settings';
-import { demoPageHtml } from './demo-page';
-
-interface VisitorClaims {
-  typ: 'visitor';
-  ws: string;
-  inb: string;
-  ct: string;
-  iat: number;
-}
+import { htmlResponse, pageHeaders, withHeaders } from '../http/security-headers';
+import { isSameOrigin } from '../http/origin-check';
+import { allowedOrigins, frameAncestors, originAllowed } from './allowed-origins';
+import { DEMO_STYLE, demoPageHtml } from './demo-page';
+import { clientAddress, countNewVisitor } from './session-throttle';
+import { readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
 
@@ -38,20 +34,25 @@ const MessageBody = v.object({
   clientId: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
 });
 
-const VISITOR_TOKEN_TTL_S = 365 * 24 * 3600;
+type InboxSettings = { greeting?: string; color?: string; allowedOrigins?: unknown; requireVerifiedIdentity?: boolean };
 
-function visitorSecret(env: Env): string {
-  return `${env.JWT_SECRET}:visitor`;
+/** An inbox that requires identity verification refuses anonymous visitors. */
+function refuseAnonymous(settings: InboxSettings): void {
+  if (!settings.requireVerifiedIdentity) return;
+  const message = 'this chat is for signed-in users of the website: send identifier and identifierHash';
+  throw new Problem(403, 'Forbidden', message, [{ field: 'identifierHash', message }]);
 }
 
-async function readVisitor(env: Env, token: string | null | undefined): Promise<VisitorClaims | null> {
-  if (!token) return null;
-  try {
-    const claims = (await verify(token, visitorSecret(env), 'HS256')) as unknown as VisitorClaims;
-    return claims.typ === 'visitor' ? claims : null;
-  } catch {
-    return null;
-  }
+/**
+ * A browser request from a page of a site the inbox does not allow (its Origin) is refused. The chat
+ * frame itself runs on our origin, and only allowed sites can show it (frame-ancestors, below).
+ */
+function refuseForeignPage(req: Request, settings: InboxSettings): void {
+  const origin = req.headers.get('origin');
+  if (origin === null || isSameOrigin(origin, req.url, req.headers.get('host'))) return;
+  if (originAllowed(origin, allowedOrigins(settings))) return;
+  const message = 'this website may not embed the chat (see the inbox setting allowedOrigins)';
+  throw new Problem(403, 'Forbidden', `Origin ${origin.slice(0, 100)}: ${message}`, [{ field: 'Origin', message }]);
 }
 
 type InboxRow = { id: string; workspace_id: string; name: string; enabled: number; config_encrypted: string; settings: string };
@@ -63,7 +64,7 @@ async function inboxByToken(env: Env, websiteToken: string): Promise<InboxRow | 
 }
 
 /** The conversation the visitor is in (the contact's current one in this inbox), if any. */
-async function currentConversation(env: Env, claims: VisitorClaims): Promise<string | null> {
+async function currentConversation(env: Env, claims: Pick<VisitorClaims, 'ws' | 'inb' | 'ct'>): Promise<string | null> {
   const settings = await workspaceSettings(env, claims.ws);
   const scope = settings.conversationGrouping === 'contact' ? '*' : claims.inb;
   return env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
@@ -77,39 +78,65 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
   const body = c.req.valid('json');
   const inbox = await inboxByToken(c.env, body.websiteToken);
   if (!inbox || !inbox.enabled) throw Problem.unauthorized('Unknown or disabled website token');
+  const inboxSettings = JSON.parse(inbox.settings || '{}') as InboxSettings;
+  refuseForeignPage(c.req.raw, inboxSettings);
   const ws = inbox.workspace_id;
   let contactId: string | null = null;
+  let verified = false;
 
   if (body.identifier !== undefined || body.identifierHash !== undefined) {
     if (!body.identifier || !body.identifierHash) throw Problem.badRequest(body.identifier ? 'identifierHash' : 'identifier', 'identifier and identifierHash go together');
     const config = await decryptJson<{ identitySecret?: string }>(c.env.ENCRYPTION_KEY, inbox.config_encrypted);
     const expected = config.identitySecret ? toHex(await hmacSha256(config.identitySecret, body.identifier)) : '';
     if (!expected || !timingSafeEqual(expected, body.identifierHash.toLowerCase())) throw Problem.unauthorized('identifierHash does not match the identifier');
+    verified = true;
     contactId = await c.env.DB.prepare(`SELECT contact_id FROM contact_identities WHERE workspace_id = ? AND channel = 'webchat' AND external_id = ?`)
       .bind(ws, `user:${body.identifier}`)
       .first<string>('contact_id');
-    if (!contactId) contactId = await createVisitorContact(c.env, ws, inbox.id, `user:${body.identifier}`, body.name, body.email);
+    if (!contactId) {
+      const throttled = await countNewVisitor(c.env.DB, inbox.id, clientAddress(c.req.raw));
+      if (throttled) return throttled;
+      contactId = await createVisitorContact(c.env, ws, inbox.id, `user:${body.identifier}`, body.name, body.email);
+    }
   } else {
+    // Resuming: a token of this inbox that still stands (not revoked; unverified ones not merged away).
     const claims = await readVisitor(c.env, body.visitorToken);
-    if (claims && claims.inb === inbox.id) contactId = claims.ct;
-    else contactId = await createVisitorContact(c.env, ws, inbox.id, `anon:${newId('v')}`, body.name, body.email);
+    const contact = claims && claims.inb === inbox.id && claims.ws === ws ? await tokenContact(c.env, claims) : null;
+    if (claims && contact && tokenStanding(claims, contact) === 'ok') {
+      if (!claims.vf) refuseAnonymous(inboxSettings);
+      contactId = claims.ct;
+      verified = claims.vf;
+    } else {
+      refuseAnonymous(inboxSettings);
+      const throttled = await countNewVisitor(c.env.DB, inbox.id, clientAddress(c.req.raw));
+      if (throttled) return throttled;
+      // The name and e-mail typed here are the visitor's word only: they go on this new contact and
+      // never match it to (or merge it with) another one.
+      contactId = await createVisitorContact(c.env, ws, inbox.id, `anon:${newId('v')}`, body.name, body.email);
+    }
   }
-  // Follow merges: a visitor whose contact was merged continues as the surviving contact.
-  const merged = await c.env.DB.prepare(`SELECT merged_into FROM contacts WHERE id = ? AND workspace_id = ?`).bind(contactId, ws).first<string | null>('merged_into');
-  if (merged) contactId = merged;
+  // The contact the token is issued for. Follow merges (only verified visitors get this far with a
+  // merged contact): the visitor continues as the surviving contact.
+  const issued = await c.env.DB.prepare(
+    `SELECT coalesce(m.id, c.id) AS id, coalesce(m.widget_session_epoch, c.widget_session_epoch) AS epoch
+     FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
+     WHERE c.id = ? AND c.workspace_id = ?`,
+  )
+    .bind(contactId, ws)
+    .first<{ id: string; epoch: number }>();
+  if (issued) contactId = issued.id;
   if (body.name || body.email) {
     await c.env.DB.prepare(`UPDATE contacts SET name = coalesce(?, name), email = coalesce(?, email), updated_at = ? WHERE id = ? AND workspace_id = ?`)
       .bind(body.name ?? null, body.email ?? null, Date.now(), contactId, ws)
       .run();
   }
-  const claims: VisitorClaims = { typ: 'visitor', ws, inb: inbox.id, ct: contactId, iat: Math.floor(Date.now() / 1000) };
-  const visitorToken = await sign({ ...claims, exp: claims.iat + VISITOR_TOKEN_TTL_S }, visitorSecret(c.env), 'HS256');
-  const settings = JSON.parse(inbox.settings || '{}') as { greeting?: string; color?: string };
+  const claims = { ws, inb: inbox.id, ct: contactId, vf: verified, gen: issued?.epoch ?? 0 };
+  const visitorToken = await signVisitor(c.env, claims);
   return c.json({
     visitorToken,
     contactId,
     conversationId: await currentConversation(c.env, claims),
-    inbox: { id: inbox.id, name: inbox.name, greeting: settings.greeting ?? null, color: settings.color ?? null },
+    inbox: { id: inbox.id, name: inbox.name, greeting: inboxSettings.greeting ?? null, color: inboxSettings.color ?? null },
   });
 });
 
@@ -123,19 +150,31 @@ async function createVisitorContact(env: Env, ws: string, inboxId: string, exter
   return id;
 }
 
+/** The row of the contact a token was issued for, as tokenStanding reads it. */
+function tokenContact(env: Env, claims: VisitorClaims) {
+  return env.DB.prepare(`SELECT merged_into, widget_session_epoch FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<TokenContact>();
+}
+
 /**
- * The visitor's contact (following a merge: a token issued before it names the merged-away contact)
- * and whether the inbox their token names still takes messages. One query.
+ * The visitor's contact (following a merge for a verified token: one issued before it names the
+ * merged-away contact) and whether the inbox their token names still takes messages. One query.
+ * Null when the token no longer stands: revoked, or unverified and its contact merged away.
  */
-function visitorContact(env: Env, claims: VisitorClaims) {
-  return env.DB.prepare(
+async function visitorContact(env: Env, claims: VisitorClaims) {
+  const row = await env.DB.prepare(
     `SELECT coalesce(m.id, c.id) AS id, coalesce(m.name, c.name) AS name, coalesce(m.blocked, c.blocked) AS blocked,
-       coalesce((SELECT i.enabled FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2), 0) AS inbox_enabled
+       c.merged_into, c.widget_session_epoch,
+       coalesce((SELECT i.enabled FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2), 0) AS inbox_enabled,
+       (SELECT i.settings FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2) AS inbox_settings
      FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
      WHERE c.id = ?1 AND c.workspace_id = ?2`,
   )
     .bind(claims.ct, claims.ws, claims.inb)
-    .first<{ id: string; name: string | null; blocked: number; inbox_enabled: number }>();
+    .first<{ id: string; name: string | null; blocked: number; inbox_enabled: number; inbox_settings: string | null } & TokenContact>();
+  if (!row || tokenStanding(claims, row) !== 'ok') return null;
+  // An inbox that now requires verification no longer serves its anonymous visitors' tokens.
+  if (!claims.vf) refuseAnonymous(JSON.parse(row.inbox_settings || '{}') as InboxSettings);
+  return row;
 }
 
 /** Bearer visitor token (header) for REST; ?token= for the socket, which cannot send headers. */
@@ -151,7 +190,8 @@ async function requireVisitor(c: Context<WidgetEnv>, next: () => Promise<void>) 
 widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))) })), async (c) => {
   const token = c.get('visitor');
   const contact = await visitorContact(c.env, token);
-  const claims = contact ? { ...token, ct: contact.id } : token;
+  if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
+  const claims = { ...token, ct: contact.id };
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) return c.json({ conversationId: null, seq: 0, items: [] });
   const stub = conversationStub(c.env, claims.ws, conversationId);
@@ -165,7 +205,7 @@ widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async
   const token = c.get('visitor');
   const body = c.req.valid('json');
   const contact = await visitorContact(c.env, token);
-  if (!contact) throw Problem.unauthorized('This visitor no longer exists');
+  if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
   const claims = { ...token, ct: contact.id };
   if (contact.blocked) throw Problem.forbidden('This conversation is closed');
   if (!contact.inbox_enabled) throw Problem.forbidden('This chat is disabled');
@@ -181,7 +221,8 @@ widgetRoutes.get('/ws', requireVisitor, async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const token = c.get('visitor');
   const contact = await visitorContact(c.env, token);
-  if (!contact || contact.blocked || !contact.inbox_enabled) throw Problem.forbidden('This conversation is closed');
+  if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
+  if (contact.blocked || !contact.inbox_enabled) throw Problem.forbidden('This conversation is closed');
   const claims = { ...token, ct: contact.id };
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) throw Problem.notFound('Conversation');
@@ -190,6 +231,18 @@ widgetRoutes.get('/ws', requireVisitor, async (c) => {
   return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
 });
 
+/**
+ * GET /widget/frame.html?websiteToken=…: the chat frame from the assets, with a policy that lets only
+ * the inbox's allowed origins (and our own pages, such as /demo) frame it. An unknown token gets our
+ * own pages only; the frame then says the chat is not available.
+ */
+export async function widgetFrame(c: Context<{ Bindings: Env }>): Promise<Response> {
+  const token = c.req.query('websiteToken');
+  const [res, inbox] = await Promise.all([c.env.ASSETS.fetch(c.req.raw), token ? inboxByToken(c.env, token) : null]);
+  const ancestors = inbox ? frameAncestors(allowedOrigins(JSON.parse(inbox.settings || '{}') as InboxSettings)) : ["'self'"];
+  return withHeaders(res, await pageHeaders(c.req.url, { frameAncestors: ancestors }));
+}
+
 /** /demo: a sample website with the widget embedded (the first web chat inbox, or ?token=). */
 export async function demoPage(c: Context<{ Bindings: Env }>): Promise<Response> {
   let token = c.req.query('token') ?? null;
@@ -197,5 +250,6 @@ export async function demoPage(c: Context<{ Bindings: Env }>): Promise<Response>
     token = await c.env.DB.prepare(`SELECT website_token FROM inboxes WHERE channel = 'webchat' AND enabled = 1 ORDER BY created_at LIMIT 1`).first<string>('website_token');
   }
   if (!token) throw Problem.notFound('Demo page (pass ?token=<website token>)');
-  return c.html(demoPageHtml(token, new URL(c.req.url).origin));
+  // It embeds the chat frame from our origin; its inline style block is allowed by hash.
+  return htmlResponse(c.req.url, demoPageHtml(token, new URL(c.req.url).origin), { styles: [DEMO_STYLE], frameSrc: ["'self'"] });
 }

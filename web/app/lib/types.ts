@@ -125,7 +125,7 @@ export interface Inbox {
   channel: string;
   name: string;
   enabled: boolean;
-  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[] };
+  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[]; requireVerifiedIdentity?: boolean };
   websiteToken: string | null;
   configuredKeys: string[];
   config?: Record<string, unknown>;

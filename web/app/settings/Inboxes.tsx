@@ -100,6 +100,7 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
   const greeting = useSignal(inbox.settings?.greeting ?? '');
   const color = useSignal(inbox.settings?.color ?? '#2563eb');
   const origins = useSignal((inbox.settings?.allowedOrigins ?? []).join('\n'));
+  const requireVerified = useSignal(inbox.settings?.requireVerifiedIdentity === true);
   const secret = useSignal<string | null>(null);
   const busy = useSignal(false);
   useEffect(() => {
@@ -155,7 +156,7 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          const settings = inbox.channel === 'webchat' ? { greeting: greeting.value || null, color: color.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean) } : undefined;
+          const settings = inbox.channel === 'webchat' ? { greeting: greeting.value || null, color: color.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean), requireVerifiedIdentity: requireVerified.value } : undefined;
           void save({ name: name.value.trim(), ...(settings ? { settings } : {}) }, 'Inbox saved');
         }}
       >
@@ -177,8 +178,12 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
               </span>
             </label>
             <label class="field">
-              <span>Allowed origins (one per line; empty allows any site)</span>
+              <span>Allowed origins (one per line, e.g. https://www.example.com or https://*.example.com; empty allows any site)</span>
               <textarea rows={2} value={origins.value} onInput={(e) => (origins.value = e.currentTarget.value)} placeholder="https://www.example.com" />
+            </label>
+            <label class="check-field">
+              <input type="checkbox" checked={requireVerified.value} onChange={(e) => (requireVerified.value = e.currentTarget.checked)} />
+              <span>Require identity verification (only visitors your site signs with the identity secret can chat)</span>
             </label>
           </>
         ) : null}

@@ -88,12 +88,17 @@ export async function start(websiteTokenParam: string, nextIdentity: Identity): 
     if (session.conversationId) await catchUp();
     phase.value = 'ready';
   } catch (error) {
-    failure.value =
-      error instanceof ApiError && error.status === 401
-        ? 'Chat is not available on this website.'
-        : 'We could not connect to the chat. Please check your connection and try again.';
+    failure.value = failureText(error);
     phase.value = 'failed';
   }
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof ApiError && error.status === 401) return 'Chat is not available on this website.';
+  // The inbox requires identity verification (or does not allow this site): the site has to sign the visitor in.
+  if (error instanceof ApiError && error.status === 403) return 'Please sign in to the website to chat with us.';
+  if (error instanceof ApiError && error.status === 429) return 'Too many new chats from your network right now. Please try again in a few minutes.';
+  return 'We could not connect to the chat. Please check your connection and try again.';
 }
 
 /** Called when the site identifies the visitor after the chat has started (e.g. after logging in). */

@@ -1,0 +1,77 @@
+// Web chat visitor tokens: a signed claim that the bearer is one contact of one inbox. They last 30
+// days and are re-issued by every session request (each page load of a chatting visitor), so a visitor
+// who comes back within a month keeps their conversation. A token is good only while:
+//  - its contact's generation (contacts.widget_session_epoch) is the one it was issued under: bumping
+//    the generation revokes every token of the contact (POST /api/contacts/:id/widget-sessions/revoke);
+//  - an unverified token's contact has not been merged: the name and e-mail an anonymous visitor typed
+//    prove nothing, so a merge (an agent's judgement about people) must not hand the bearer the
+//    surviving contact's conversations. A verified token (the site vouched for the user id with its
+//    identity secret) follows the merge.
+import { sign, verify } from 'hono/jwt';
+
+export interface VisitorClaims {
+  typ: 'visitor';
+  ws: string;
+  inb: string;
+  /** The contact the token was issued for (never rewritten by a merge). */
+  ct: string;
+  /** Issued through identity verification (identifier + identifierHash). */
+  vf: boolean;
+  /** The contact's widget_session_epoch when issued. */
+  gen: number;
+  iat: number;
+}
+
+export const VISITOR_TOKEN_TTL_S = 30 * 24 * 3600;
+
+function secret(env: Env): string {
+  return `${env.JWT_SECRET}:visitor`;
+}
+
+export function signVisitor(env: Env, claims: Omit<VisitorClaims, 'typ' | 'iat'>, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  return sign({ typ: 'visitor', ...claims, iat, exp: iat + VISITOR_TOKEN_TTL_S }, secret(env), 'HS256');
+}
+
+/**
+ * The claims of a well-signed, unexpired token, or null. Tokens from before generations and
+ * verification were recorded (365-day ones) read as unverified, generation 0, and end 30 days after issue.
+ */
+export async function readVisitor(env: Env, token: string | null | undefined, now = Date.now()): Promise<VisitorClaims | null> {
+  if (!token) return null;
+  try {
+    const raw = (await verify(token, secret(env), 'HS256')) as Record<string, unknown>;
+    if (raw.typ !== 'visitor' || typeof raw.ct !== 'string' || typeof raw.ws !== 'string' || typeof raw.inb !== 'string') return null;
+    const iat = typeof raw.iat === 'number' ? raw.iat : 0;
+    if ((iat + VISITOR_TOKEN_TTL_S) * 1000 <= now) return null;
+    return { typ: 'visitor', ws: raw.ws, inb: raw.inb, ct: raw.ct, vf: raw.vf === true, gen: typeof raw.gen === 'number' ? raw.gen : 0, iat };
+  } catch {
+    return null;
+  }
+}
+
+/** What the token's contact row says about it. */
+export interface TokenContact {
+  merged_into: string | null;
+  widget_session_epoch: number;
+}
+
+/** Whether the token still stands (see the top of this file), and why not. */
+export function tokenStanding(claims: VisitorClaims, contact: TokenContact | null): 'ok' | 'unknown' | 'revoked' | 'merged' {
+  if (!contact) return 'unknown';
+  if (contact.widget_session_epoch !== claims.gen) return 'revoked';
+  if (contact.merged_into && !claims.vf) return 'merged';
+  return 'ok';
+}
+
+/**
+ * Revokes every visitor token of a contact and of the contacts merged into it (verified tokens of
+ * those follow the merge here). Open visitor sockets are not closed by this.
+ */
+export async function revokeVisitorTokens(db: D1Database, workspaceId: string, contactId: string): Promise<boolean> {
+  const res = await db
+    .prepare(`UPDATE contacts SET widget_session_epoch = widget_session_epoch + 1 WHERE workspace_id = ?1 AND (id = ?2 OR merged_into = ?2)`)
+    .bind(workspaceId, contactId)
+    .run();
+  return res.meta.changes > 0;
+}
