@@ -6,6 +6,7 @@ import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
+import { closeContactSockets } from '../auth/socket-revocation';
 import { actorOf } from '../conversations/routes';
 import { toListItem } from '../conversations/list';
 import { conversationStub } from '../conversations/service';
@@ -167,6 +168,8 @@ contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update
   if (body.tags) set.tags = normalizeTags(body.tags);
   if (c.get('principal').role === 'personal' && body.blocked !== undefined) throw Problem.forbidden('The personal role cannot block contacts');
   if (!(await scope.update(contacts, c.req.param('id'), set))) throw Problem.notFound('Contact');
+  // A blocked contact's open widget sockets end now (their further frames are refused by the object too).
+  if (body.blocked === true) await closeContactSockets(c.env, scope.workspaceId, c.req.param('id'));
   return c.json(contactJson((await scope.find(contacts, c.req.param('id')))!));
 });
 
