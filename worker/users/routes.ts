@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashPassword } from '../auth/password';
+import { afterPasswordChange } from '../auth/password-change';
 import { forgetPrincipals, revokeUserSessions } from '../auth/session';
 import { REVOKED, revokeSockets } from '../auth/socket-revocation';
 import { ROLES } from '../auth/principal';
@@ -77,13 +78,12 @@ userRoutes.patch('/:id', describeRoute({ tags: ['users'], summary: 'Change a use
   const me = c.get('principal');
   const keep = id === me.userId && me.via === 'session' ? me.credentialId : undefined;
   if (body.disabled) await revokeUserSessions(c.env, id);
-  else if (password) await revokeUserSessions(c.env, id, keep);
   // Role, teams and disabling decide what their existing credentials may do: no stale cached principal.
   forgetPrincipals((p) => p.userId === id);
   // Their open sockets carry the old rights: closed with the reason (the app reconnects after a role or team change).
   const rightsChanged = (body.role !== undefined && body.role !== user.role) || (teamIds !== undefined && !sameSet(teamIds, teamsBefore));
   if (body.disabled) await revokeSockets(c.env, scope.workspaceId, REVOKED.disabled(id));
-  else if (password) await revokeSockets(c.env, scope.workspaceId, REVOKED.password(id, keep));
+  else if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep);
   if (!body.disabled && rightsChanged) await revokeSockets(c.env, scope.workspaceId, REVOKED.rights(id));
   await syncRouter(c.env, scope.workspaceId);
   return c.json(userJson((await scope.find(users, id))!, (await teamIdsByUser(c)).get(id) ?? []));
