@@ -40,6 +40,8 @@ teamRoutes.post('/', describeRoute({ tags: ['teams'], summary: 'Create a team' }
   if (body.memberIds) {
     await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
     forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+    // The members' open sockets carry their teams before this one (reconnected with 4409 to see it live).
+    await Promise.all([...new Set(body.memberIds)].map((userId) => revokeSockets(c.env, scope.workspaceId, REVOKED.rights(userId))));
   }
   await syncRouter(c.env, scope.workspaceId);
   return c.json({ id, name: body.name, memberIds: body.memberIds ?? [] }, 201);
