@@ -131,8 +131,8 @@ export class AgentDO extends DurableObject<Env> {
 
   /**
    * The Worker opens a conversation socket for this agent under a credential: remembered so that a
-   * revocation reaches that ConversationDO. Not forgotten on close (that would cost a call per close):
-   * a revocation asks each remembered object, and rows older than a session's life are dropped here.
+   * revocation reaches that ConversationDO, until the object says the last such socket left. Rows
+   * older than a session's life go too (an object that never said so: a restart drops sockets silently).
    */
   conversationSocketOpened(conversationId: string, credentialId: string): void {
     const now = Date.now();
@@ -143,6 +143,14 @@ export class AgentDO extends DurableObject<Env> {
       now,
     );
     this.#sql.exec(`DELETE FROM conversation_sockets WHERE opened_at < ?`, now - SESSION_TTL_MS);
+  }
+
+  /**
+   * The ConversationDO: this agent's last socket under the credential there closed. Only a record from
+   * before that socket was accepted goes: a socket opened meanwhile (recorded later) keeps its own.
+   */
+  conversationSocketClosed(conversationId: string, credentialId: string, acceptedAt: number): void {
+    this.#sql.exec(`DELETE FROM conversation_sockets WHERE conversation_id = ? AND credential_id = ? AND opened_at <= ?`, conversationId, credentialId, acceptedAt);
   }
 
   /** The conversations that may hold sockets a revocation reaches; their records go (those sockets are being closed). */

@@ -20,6 +20,7 @@ import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, ty
 import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
+import { agentStub } from '../worker/routing/stubs';
 import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
@@ -49,7 +50,11 @@ export class ConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.#store = new ConversationStore(ctx.storage.sql);
     this.#state = this.#store.loadState();
-    this.#room = new SocketRoom(ctx);
+    // An agent's socket gone: their AgentDO forgets that this object holds one (revocations stop coming here).
+    this.#room = new SocketRoom(ctx, (who, since) => {
+      const id = this.#state?.id;
+      if (id) void agentStub(env, who.workspaceId, who.userId).conversationSocketClosed(id, who.credentialId, since).catch(() => undefined);
+    });
     this.#rights = new SocketRights(env.DB);
     const state = () => this.#state;
     const rearm = () => this.#armAlarm();

@@ -19,7 +19,14 @@ interface Attachment {
 const VISITOR_EVENTS = new Set(['message.created', 'message.received', 'message.status', 'conversation.status_changed']);
 
 export class SocketRoom {
-  constructor(private readonly ctx: DurableObjectState) {}
+  /**
+   * `gone`: an agent's last open socket under a credential left (closed by either side), with when it
+   * was accepted; the object tells the agent's AgentDO, which then stops sending revocations here.
+   */
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly gone: (who: Extract<SocketIdentity, { kind: 'agent' }>, since: number) => void = () => {},
+  ) {}
 
   accept(ws: WebSocket, who: SocketIdentity): void {
     this.ctx.acceptWebSocket(ws, [who.kind, tagOf(who)]);
@@ -45,7 +52,10 @@ export class SocketRoom {
     } catch {
       // already closing
     }
-    if (this.identity(ws).kind === 'agent') this.#broadcastViewers();
+    if (this.identity(ws).kind === 'agent') {
+      this.#broadcastViewers();
+      this.#left(ws);
+    }
   }
 
   /** Close the agent sockets a revocation reaches; returns how many. */
@@ -156,7 +166,18 @@ export class SocketRoom {
     } catch {
       // already closed
     }
-    if (this.identity(ws).kind === 'agent') this.#broadcastViewers(ws);
+    if (this.identity(ws).kind === 'agent') {
+      this.#broadcastViewers(ws);
+      this.#left(ws);
+    }
+  }
+
+  #left(ws: WebSocket): void {
+    const a = ws.deserializeAttachment() as Attachment;
+    if (a.who.kind !== 'agent' || !a.who.credentialId) return;
+    const credentialId = a.who.credentialId;
+    const others = this.#open(`user:${a.who.userId}`).some((s) => s !== ws && (this.identity(s) as { credentialId?: string }).credentialId === credentialId);
+    if (!others) this.gone(a.who, a.since);
   }
 
   #broadcastViewers(except?: WebSocket): void {
