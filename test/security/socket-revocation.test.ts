@@ -2,10 +2,10 @@
 // on logout, a user's on disable, role or team change and password change, an agent's conversation
 // socket when the conversation is reassigned out of their view, a contact's widget socket when the
 // contact is blocked; and every write frame is refused once its rights are gone, even without a push.
-import { env } from 'cloudflare:test';
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../worker/conversations/socket-protocol';
-import { addMember, call, createTeam, expectProblem, login, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
+import { addMember, call, createTeam, eventually, expectProblem, login, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
 import { openSocket, type TestSocket } from '../sockets';
 
 const convSocket = (id: string, token: string) => openSocket(`/api/conversations/${id}/ws?access_token=${token}`);
@@ -106,6 +106,26 @@ describe('agent sockets end with the session or the user', () => {
     await patch(`/api/users/${staff.userId}`, ws.token, { password: 'a brand new password' });
     expect((await thread.closedWithin()).code).toBe(CLOSE.sessionRevoked);
     expect((await live.closedWithin()).code).toBe(CLOSE.sessionRevoked);
+  });
+});
+
+describe('where a user’s sockets are', () => {
+  it('their AgentDO remembers the conversations holding an open socket of theirs, and forgets one when it closes', async () => {
+    const { ws, conv } = await setup();
+    const staff = await addMember(ws, 'staff');
+    const agent = env.AGENTS.get(env.AGENTS.idFromName(`${ws.workspaceId}/${staff.userId}`));
+    const recorded = () => runInDurableObject(agent, (_i, state) => state.storage.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conversation_sockets').one().n);
+    const one = await convSocket(conv.id, staff.token);
+    const two = await convSocket(conv.id, staff.token);
+    await ready(one, two);
+    expect(await recorded()).toBe(1);
+    // Another tab of the same session still has it open: still remembered.
+    one.close();
+    await one.closed;
+    await stillOpen(two);
+    expect(await recorded()).toBe(1);
+    two.close();
+    await eventually(async () => (await recorded()) === 0);
   });
 });
 
