@@ -83,7 +83,7 @@ userRoutes.patch('/:id', describeRoute({ tags: ['users'], summary: 'Change a use
   // Their open sockets carry the old rights: closed with the reason (the app reconnects after a role or team change).
   const rightsChanged = (body.role !== undefined && body.role !== user.role) || (teamIds !== undefined && !sameSet(teamIds, teamsBefore));
   if (body.disabled) await revokeSockets(c.env, scope.workspaceId, REVOKED.disabled(id));
-  else if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep);
+  if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep);
   if (!body.disabled && rightsChanged) await revokeSockets(c.env, scope.workspaceId, REVOKED.rights(id));
   await syncRouter(c.env, scope.workspaceId);
   return c.json(userJson((await scope.find(users, id))!, (await teamIdsByUser(c)).get(id) ?? []));
