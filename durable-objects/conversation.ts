@@ -9,8 +9,8 @@
 // one alarm armed at the earliest.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
-import { rightsKey, SocketRights } from '../worker/auth/socket-rights';
-import type { Revocation } from '../worker/auth/socket-revocation';
+import { refusedUpgrade, rightsKey, SocketRights } from '../worker/auth/socket-rights';
+import { RecentRevocations, type Revocation } from '../worker/auth/socket-revocation';
 import { deliverJob, draftMessage, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
@@ -39,6 +39,7 @@ export class ConversationDO extends DurableObject<Env> {
   #state: Conversation | null;
   #room: SocketRoom;
   #rights: SocketRights;
+  #revocations = new RecentRevocations();
   #alarmAt: number | null = null;
   #outbox: OutboxDrain;
   #live: LiveNotifier;
@@ -212,8 +213,14 @@ export class ConversationDO extends DurableObject<Env> {
     if (!state) return new Response('No such conversation', { status: 404 });
     const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as SocketIdentity | null;
     if (!who) return new Response('Missing identity', { status: 400 });
-    // The Worker checked visibility before a commit may have moved the conversation away.
-    if (who.kind === 'agent' && !canSeeConversation(who, state)) return new Response('Not visible to you', { status: 403 });
+    if (who.kind === 'agent') {
+      // The Worker's principal may be seconds old, and a revocation may arrive while this checks: either refuses.
+      const mark = this.#revocations.mark();
+      const denied = (await this.#rights.check(who, { fresh: true })) ?? this.#revocations.since(mark, who)?.code;
+      if (denied) return refusedUpgrade(denied);
+      // The Worker checked visibility before a commit may have moved the conversation away.
+      if (!canSeeConversation(who, this.#state!)) return new Response('Not visible to you', { status: 403 });
+    }
     const pair = new WebSocketPair();
     this.#room.accept(pair[1], who);
     this.#room.send(pair[1], { t: 'hello', seq: state.seq, conversation: who.kind === 'agent' ? state : visitorView(state), viewers: who.kind === 'agent' ? this.#room.viewers() : undefined });
@@ -262,6 +269,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** From the Worker: a user's session ended, they were disabled, or their role changed. Returns the sockets closed. */
   revokeSockets(r: Revocation): number {
+    this.#revocations.add(r);
     // Frames of these credentials already waiting on a rights check are refused too.
     if (r.code !== CLOSE.rightsChanged) for (const id of r.credentialIds ?? []) this.#rights.deny(rightsKey({ kind: 'agent', credentialId: id }), r.code);
     return this.#room.revoke(r);

@@ -7,8 +7,8 @@
 // arrivals never exceed anyone's capacity and never assign one conversation twice.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
-import { SocketRights } from '../worker/auth/socket-rights';
-import { revokes, type Revocation } from '../worker/auth/socket-revocation';
+import { refusedUpgrade, SocketRights } from '../worker/auth/socket-rights';
+import { RecentRevocations, revokes, type Revocation } from '../worker/auth/socket-revocation';
 import type { Conversation, ConversationEventType, Priority } from '../worker/conversations/model';
 import type { LiveIdentity } from '../worker/conversations/socket-protocol';
 import { conversationStub } from '../worker/conversations/service';
@@ -85,6 +85,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   #fanoutTimer: ReturnType<typeof setTimeout> | null = null;
   #fanoutDue = 0;
   #rights: SocketRights;
+  #revocations = new RecentRevocations();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -102,11 +103,21 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
     const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as LiveIdentity | null;
     if (!who) return new Response('Missing identity', { status: 400 });
+    // The Worker's principal may be seconds old, and a revocation may arrive during the awaits below: either refuses.
+    const mark = this.#revocations.mark();
+    const denied = await this.#rights.check({ kind: 'agent', ...who }, { fresh: true });
+    if (denied) return refusedUpgrade(denied);
     await this.#ready(who.workspaceId);
     if (!this.#store.roster.has(who.userId)) await this.#reload();
     const connId = crypto.randomUUID();
     const snap = await agentStub(this.env, who.workspaceId, who.userId).tabOpened({ workspaceId: who.workspaceId, userId: who.userId, name: who.name }, connId, this.#routing!.presence);
     this.#applyPresence(snap);
+    const revoked = this.#revocations.since(mark, who);
+    if (revoked) {
+      const closed = await agentStub(this.env, who.workspaceId, who.userId).tabClosed(connId);
+      if (closed) this.#applyPresence(closed);
+      return refusedUpgrade(revoked.code);
+    }
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [who.userId]);
     pair[1].serializeAttachment({ ...who, connId } satisfies LiveAttachment);
@@ -153,6 +164,7 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /** From the Worker: a session ended, the user was disabled or their role changed. Their tabs close with the code; returns how many. */
   async revokeSockets(r: Revocation): Promise<number> {
+    this.#revocations.add(r);
     const hit = this.ctx.getWebSockets(r.userId).filter((ws) => ws.readyState === WebSocket.OPEN && revokes(r, ws.deserializeAttachment() as LiveAttachment));
     await Promise.all(hit.map((ws) => this.#expel(ws, r.code, r.reason)));
     return hit.length;

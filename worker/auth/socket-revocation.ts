@@ -42,6 +42,31 @@ export async function closeContactSockets(env: Env, workspaceId: string, contact
   for (const res of closing) if (res.status === 'rejected') console.warn(`closing ${contactId}'s widget sockets: ${String(res.reason)}`);
 }
 
+/**
+ * The revocations an object received lately, numbered, so that a socket being opened can ask whether
+ * one arrived while it was checking its rights (the push found no socket to close yet): opening then
+ * fails rather than leaving a socket the revocation missed.
+ */
+export class RecentRevocations {
+  #seq = 0;
+  #list: { seq: number; r: Revocation }[] = [];
+
+  /** Where the count stands now: pass it to `since` after the awaits. */
+  mark(): number {
+    return this.#seq;
+  }
+
+  add(r: Revocation): void {
+    this.#list.push({ seq: ++this.#seq, r });
+    if (this.#list.length > 100) this.#list.shift();
+  }
+
+  /** A revocation received after `mark` that reaches this holder, if any. */
+  since(mark: number, holder: { userId: string; credentialId: string }): Revocation | undefined {
+    return this.#list.find((x) => x.seq > mark && revokes(x.r, holder))?.r;
+  }
+}
+
 export const REVOKED = {
   logout: (userId: string, credentialId: string): Revocation => ({ userId, credentialIds: [credentialId], code: CLOSE.sessionRevoked, reason: 'Logged out' }),
   keyRevoked: (userId: string, keyId: string): Revocation => ({ userId, credentialIds: [keyId], code: CLOSE.sessionRevoked, reason: 'API key revoked' }),

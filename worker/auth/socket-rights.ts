@@ -5,6 +5,7 @@
 // failed). Verdicts are cached per object for a few seconds, as the Worker caches principals: one
 // D1 read per credential per TTL, not per frame; a pushed revocation replaces the verdict at once.
 import { CLOSE, type CloseCode, type SocketAuthor } from '../conversations/socket-protocol';
+import { Problem, problemResponse } from '../http/problem';
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 1_000;
@@ -21,12 +22,15 @@ export class SocketRights {
 
   /**
    * Null while the holder may write; else the close code that ends the socket. Concurrent frames share
-   * one lookup (and so keep their order: they resume in the order they asked).
+   * one lookup (and so keep their order: they resume in the order they asked). `fresh` (a socket being
+   * opened: the Worker's principal may be a few seconds old) always asks D1.
    */
-  check(who: SocketAuthor): Promise<CloseCode | null> {
+  check(who: SocketAuthor, opts: { fresh?: boolean } = {}): Promise<CloseCode | null> {
     const key = rightsKey(who);
     const now = Date.now();
     const hit = this.#verdicts.get(key);
+    // Opening is rare: asked of D1 each time, and not kept (frames right after still look for themselves).
+    if (opts.fresh) return lookup(this.db, who).catch((err) => (console.warn(`socket rights check failed: ${String(err)}`), null));
     if (hit && hit.until > now) return hit.verdict;
     if (this.#verdicts.size >= MAX_ENTRIES) this.#verdicts.clear();
     const verdict = lookup(this.db, who).catch((err) => {
@@ -43,6 +47,13 @@ export class SocketRights {
   deny(key: string, code: CloseCode): void {
     this.#verdicts.set(key, { until: Date.now() + TTL_MS, verdict: Promise.resolve(code) });
   }
+}
+
+/** The answer to an upgrade whose rights ended while it was being opened (the close code as an HTTP status). */
+export function refusedUpgrade(code: CloseCode): Response {
+  if (code === CLOSE.sessionRevoked) return problemResponse(Problem.unauthorized('The token is invalid, expired or revoked'));
+  if (code === CLOSE.forbidden) return problemResponse(Problem.forbidden('You may no longer open this socket'));
+  return problemResponse(Problem.conflict('Your role or teams changed while the socket opened: connect again'));
 }
 
 async function lookup(db: D1Database, who: SocketAuthor): Promise<CloseCode | null> {
