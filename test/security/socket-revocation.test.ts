@@ -175,6 +175,18 @@ describe('write frames are authorized against the current state', () => {
     expect(await messagesSeenByManager(ws.token, conv.id)).not.toContain('written after the session ended');
   });
 
+  it('a socket cannot be opened on a principal cached from before its session ended', async () => {
+    const { ws, conv } = await setup();
+    const staff = await addMember(ws, 'staff');
+    // The Worker now holds this principal for a few seconds; then the session ends where no cache hears of it.
+    expect((await call('GET', '/api/me', { token: staff.token })).status).toBe(200);
+    const sid = JSON.parse(atob(staff.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sid as string;
+    await env.DB.prepare(`DELETE FROM sessions WHERE id = ?`).bind(sid).run();
+
+    expectProblem(await call('GET', `/api/conversations/${conv.id}/ws?access_token=${staff.token}`, { headers: { upgrade: 'websocket' } }), 401);
+    expectProblem(await call('GET', `/api/live?access_token=${staff.token}`, { headers: { upgrade: 'websocket' } }), 401);
+  });
+
   it('a user disabled behind the objects’ back (straight in D1) cannot write a reply', async () => {
     const { ws, conv } = await setup();
     const staff = await addMember(ws, 'staff');
