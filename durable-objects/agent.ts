@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS notifications (
   id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, conversation_id TEXT, title TEXT NOT NULL,
   body TEXT NOT NULL, at INTEGER NOT NULL, read_at INTEGER);
 CREATE TABLE IF NOT EXISTS conversation_sockets (
-  conversation_id TEXT NOT NULL, credential_id TEXT NOT NULL, opened_at INTEGER NOT NULL,
+  conversation_id TEXT NOT NULL, credential_id TEXT NOT NULL, via TEXT NOT NULL, opened_at INTEGER NOT NULL,
   PRIMARY KEY (conversation_id, credential_id));
 `;
 
@@ -134,12 +134,13 @@ export class AgentDO extends DurableObject<Env> {
    * revocation reaches that ConversationDO, until the object says the last such socket left. Rows
    * older than a session's life go too (an object that never said so: a restart drops sockets silently).
    */
-  conversationSocketOpened(conversationId: string, credentialId: string): void {
+  conversationSocketOpened(conversationId: string, credential: { credentialId: string; via: 'session' | 'api_key' }): void {
     const now = Date.now();
     this.#sql.exec(
-      `INSERT INTO conversation_sockets (conversation_id, credential_id, opened_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET opened_at = excluded.opened_at`,
+      `INSERT INTO conversation_sockets (conversation_id, credential_id, via, opened_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET opened_at = excluded.opened_at`,
       conversationId,
-      credentialId,
+      credential.credentialId,
+      credential.via,
       now,
     );
     this.#sql.exec(`DELETE FROM conversation_sockets WHERE opened_at < ?`, now - SESSION_TTL_MS);
@@ -155,8 +156,8 @@ export class AgentDO extends DurableObject<Env> {
 
   /** The conversations that may hold sockets a revocation reaches; their records go (those sockets are being closed). */
   takeConversationSockets(r: Revocation): string[] {
-    const rows = this.#sql.exec<{ conversation_id: string; credential_id: string }>(`SELECT conversation_id, credential_id FROM conversation_sockets`).toArray();
-    const hit = rows.filter((row) => revokes(r, { userId: r.userId, credentialId: row.credential_id }));
+    const rows = this.#sql.exec<{ conversation_id: string; credential_id: string; via: 'session' | 'api_key' }>(`SELECT conversation_id, credential_id, via FROM conversation_sockets`).toArray();
+    const hit = rows.filter((row) => revokes(r, { userId: r.userId, credentialId: row.credential_id, via: row.via }));
     for (const row of hit) this.#sql.exec(`DELETE FROM conversation_sockets WHERE conversation_id = ? AND credential_id = ?`, row.conversation_id, row.credential_id);
     return [...new Set(hit.map((row) => row.conversation_id))];
   }

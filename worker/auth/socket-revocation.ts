@@ -14,13 +14,16 @@ export interface Revocation {
   credentialIds?: string[];
   /** All of the user's sockets but this credential's (the session that changed the password keeps its own). */
   exceptCredentialId?: string;
+  /** Only sockets opened with this kind of credential (a new password ends sessions; API keys live on). */
+  via?: 'session' | 'api_key';
   code: CloseCode;
   reason: string;
 }
 
 /** Whether a revocation ends a socket held by this user under this credential. */
-export function revokes(r: Revocation, holder: { userId: string; credentialId: string }): boolean {
+export function revokes(r: Revocation, holder: { userId: string; credentialId: string; via: 'session' | 'api_key' }): boolean {
   if (holder.userId !== r.userId) return false;
+  if (r.via && holder.via !== r.via) return false;
   if (r.credentialIds && !r.credentialIds.includes(holder.credentialId)) return false;
   return holder.credentialId !== r.exceptCredentialId;
 }
@@ -62,7 +65,7 @@ export class RecentRevocations {
   }
 
   /** A revocation received after `mark` that reaches this holder, if any. */
-  since(mark: number, holder: { userId: string; credentialId: string }): Revocation | undefined {
+  since(mark: number, holder: Parameters<typeof revokes>[1]): Revocation | undefined {
     return this.#list.find((x) => x.seq > mark && revokes(x.r, holder))?.r;
   }
 }
@@ -70,7 +73,7 @@ export class RecentRevocations {
 export const REVOKED = {
   logout: (userId: string, credentialId: string): Revocation => ({ userId, credentialIds: [credentialId], code: CLOSE.sessionRevoked, reason: 'Logged out' }),
   keyRevoked: (userId: string, keyId: string): Revocation => ({ userId, credentialIds: [keyId], code: CLOSE.sessionRevoked, reason: 'API key revoked' }),
-  password: (userId: string, keep?: string): Revocation => ({ userId, exceptCredentialId: keep, code: CLOSE.sessionRevoked, reason: 'Password changed' }),
+  password: (userId: string, keep?: string): Revocation => ({ userId, exceptCredentialId: keep, via: 'session', code: CLOSE.sessionRevoked, reason: 'Password changed' }),
   disabled: (userId: string): Revocation => ({ userId, code: CLOSE.forbidden, reason: 'User disabled' }),
   rights: (userId: string): Revocation => ({ userId, code: CLOSE.rightsChanged, reason: 'Role or teams changed' }),
 };

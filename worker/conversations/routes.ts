@@ -304,7 +304,7 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
   const view = await visible(c, c.req.param('id'));
   const who: SocketAuthor = { kind: 'agent', userId: p.userId, name: p.name, role: p.role, teamIds: p.teamIds, workspaceId: p.workspaceId, credentialId: p.credentialId, via: p.via };
   // Recorded before the socket exists, so a revocation from now on reaches this conversation.
-  await agentStub(c.env, p.workspaceId, p.userId).conversationSocketOpened(view.id, p.credentialId);
+  await agentStub(c.env, p.workspaceId, p.userId).conversationSocketOpened(view.id, { credentialId: p.credentialId, via: p.via });
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-parley-identity', JSON.stringify(who));
   return conversationStub(c.env, p.workspaceId, view.id).fetch(new Request(c.req.url, { headers }));
