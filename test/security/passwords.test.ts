@@ -55,21 +55,30 @@ describe('POST /api/auth/password (change your own)', () => {
     expect((await login(ws.email, PASSWORD)).status).toBe(200);
   });
 
-  it('keeps the session making the change and ends the others, closing their sockets with 4401', async () => {
+  it('keeps the session making the change (and API keys) and ends the other sessions, closing their sockets with 4401', async () => {
     const ws = await newWorkspace();
     const other = (await login(ws.email)).body.token as string;
-    const [mine, theirs] = await Promise.all([openSocket(`/api/live?access_token=${ws.token}`), openSocket(`/api/live?access_token=${other}`)]);
-    await Promise.all([mine.next((f) => f.t === 'hello'), theirs.next((f) => f.t === 'hello')]);
+    const key = (await call('POST', '/api/api-keys', { token: ws.token, body: { name: 'integration' } })).body.key as string;
+    const [mine, theirs, integration] = await Promise.all([
+      openSocket(`/api/live?access_token=${ws.token}`),
+      openSocket(`/api/live?access_token=${other}`),
+      openSocket(`/api/live?access_token=${key}`),
+    ]);
+    await Promise.all([mine, theirs, integration].map((s) => s.next((f) => f.t === 'hello')));
 
     expect((await call('POST', '/api/auth/password', { token: ws.token, body: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(204);
     expect((await theirs.closedWithin()).code).toBe(CLOSE.sessionRevoked);
     expect(await signedIn(other)).toBe(false);
     expect(await signedIn(ws.token)).toBe(true);
-    mine.send({ t: 'ping' });
-    await mine.next((f) => f.t === 'pong');
+    for (const s of [mine, integration]) {
+      s.send({ t: 'ping' });
+      await s.next((f) => f.t === 'pong');
+    }
+    expect(await signedIn(key)).toBe(true);
     expect((await login(ws.email, PASSWORD)).status).toBe(401);
     expect((await login(ws.email, NEW_PASSWORD)).status).toBe(200);
     mine.close();
+    integration.close();
   });
 });
 
