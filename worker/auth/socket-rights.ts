@@ -26,11 +26,11 @@ export class SocketRights {
    * opened: the Worker's principal may be a few seconds old) always asks D1.
    */
   check(who: SocketAuthor, opts: { fresh?: boolean } = {}): Promise<CloseCode | null> {
+    // Opening is rare: asked of D1 each time, and not kept (frames right after still look for themselves).
+    if (opts.fresh) return lookup(this.db, who).catch((err) => (console.warn(`socket rights check failed: ${String(err)}`), null));
     const key = rightsKey(who);
     const now = Date.now();
     const hit = this.#verdicts.get(key);
-    // Opening is rare: asked of D1 each time, and not kept (frames right after still look for themselves).
-    if (opts.fresh) return lookup(this.db, who).catch((err) => (console.warn(`socket rights check failed: ${String(err)}`), null));
     if (hit && hit.until > now) return hit.verdict;
     if (this.#verdicts.size >= MAX_ENTRIES) this.#verdicts.clear();
     const verdict = lookup(this.db, who).catch((err) => {
