@@ -2,6 +2,8 @@
 // WorkspaceDO holds the agent's live sockets and tells this object when a tab connects, closes or
 // shows activity; the rules live in worker/routing/presence.ts, the timers in this object's alarm.
 import { DurableObject } from 'cloudflare:workers';
+import { revokes, type Revocation } from '../worker/auth/socket-revocation';
+import { SESSION_TTL_MS } from '../worker/auth/session';
 import type { Presence } from '../worker/routing/model';
 import { DEFAULT_PRESENCE, presenceAt, type PresenceConfig, type Tab } from '../worker/routing/presence';
 import { workspaceStub } from '../worker/routing/stubs';
@@ -16,6 +18,9 @@ CREATE TABLE IF NOT EXISTS tabs (conn_id TEXT PRIMARY KEY, connected_at INTEGER 
 CREATE TABLE IF NOT EXISTS notifications (
   id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, conversation_id TEXT, title TEXT NOT NULL,
   body TEXT NOT NULL, at INTEGER NOT NULL, read_at INTEGER);
+CREATE TABLE IF NOT EXISTS conversation_sockets (
+  conversation_id TEXT NOT NULL, credential_id TEXT NOT NULL, via TEXT NOT NULL, opened_at INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, credential_id));
 `;
 
 export interface AgentIdentity {
@@ -120,6 +125,41 @@ export class AgentDO extends DurableObject<Env> {
     s.name = who.name;
     s.profile = profile;
     this.#save();
+  }
+
+  // ---- where this agent's conversation sockets are ----
+
+  /**
+   * The Worker opens a conversation socket for this agent under a credential: remembered so that a
+   * revocation reaches that ConversationDO, until the object says the last such socket left. Rows
+   * older than a session's life go too (an object that never said so: a restart drops sockets silently).
+   */
+  conversationSocketOpened(conversationId: string, credential: { credentialId: string; via: 'session' | 'api_key' }): void {
+    const now = Date.now();
+    this.#sql.exec(
+      `INSERT INTO conversation_sockets (conversation_id, credential_id, via, opened_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET opened_at = excluded.opened_at`,
+      conversationId,
+      credential.credentialId,
+      credential.via,
+      now,
+    );
+    this.#sql.exec(`DELETE FROM conversation_sockets WHERE opened_at < ?`, now - SESSION_TTL_MS);
+  }
+
+  /**
+   * The ConversationDO: this agent's last socket under the credential there closed. Only a record from
+   * before that socket was accepted goes: a socket opened meanwhile (recorded later) keeps its own.
+   */
+  conversationSocketClosed(conversationId: string, credentialId: string, acceptedAt: number): void {
+    this.#sql.exec(`DELETE FROM conversation_sockets WHERE conversation_id = ? AND credential_id = ? AND opened_at <= ?`, conversationId, credentialId, acceptedAt);
+  }
+
+  /** The conversations that may hold sockets a revocation reaches; their records go (those sockets are being closed). */
+  takeConversationSockets(r: Revocation): string[] {
+    const rows = this.#sql.exec<{ conversation_id: string; credential_id: string; via: 'session' | 'api_key' }>(`SELECT conversation_id, credential_id, via FROM conversation_sockets`).toArray();
+    const hit = rows.filter((row) => revokes(r, { userId: r.userId, credentialId: row.credential_id, via: row.via }));
+    for (const row of hit) this.#sql.exec(`DELETE FROM conversation_sockets WHERE conversation_id = ? AND credential_id = ?`, row.conversation_id, row.credential_id);
+    return [...new Set(hit.map((row) => row.conversation_id))];
   }
 
   // ---- the personal notification feed ----

@@ -9,16 +9,19 @@
 // one alarm armed at the earliest.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
+import { refusedUpgrade, rightsKey, SocketRights } from '../worker/auth/socket-rights';
+import { RecentRevocations, type Revocation } from '../worker/auth/socket-revocation';
 import { deliverJob, draftMessage, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { commitRows } from '../worker/conversations/projection';
-import { messageFromFrame, type ClientFrame, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
+import { CLOSE, messageFromFrame, type ClientFrame, type CloseCode, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
 import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
+import { agentStub } from '../worker/routing/stubs';
 import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
@@ -36,6 +39,8 @@ export class ConversationDO extends DurableObject<Env> {
   #store: ConversationStore;
   #state: Conversation | null;
   #room: SocketRoom;
+  #rights: SocketRights;
+  #revocations = new RecentRevocations();
   #alarmAt: number | null = null;
   #outbox: OutboxDrain;
   #live: LiveNotifier;
@@ -47,7 +52,12 @@ export class ConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.#store = new ConversationStore(ctx.storage.sql);
     this.#state = this.#store.loadState();
-    this.#room = new SocketRoom(ctx);
+    // An agent's socket gone: their AgentDO forgets that this object holds one (revocations stop coming here).
+    this.#room = new SocketRoom(ctx, (who, since) => {
+      const id = this.#state?.id;
+      if (id) void agentStub(env, who.workspaceId, who.userId).conversationSocketClosed(id, who.credentialId, since).catch(() => undefined);
+    });
+    this.#rights = new SocketRights(env.DB);
     const state = () => this.#state;
     const rearm = () => this.#armAlarm();
     const applyRouting = (d: RoutingDecision) => this.applyRouting(d);
@@ -204,6 +214,14 @@ export class ConversationDO extends DurableObject<Env> {
     if (!state) return new Response('No such conversation', { status: 404 });
     const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as SocketIdentity | null;
     if (!who) return new Response('Missing identity', { status: 400 });
+    if (who.kind === 'agent') {
+      // The Worker's principal may be seconds old, and a revocation may arrive while this checks: either refuses.
+      const mark = this.#revocations.mark();
+      const denied = (await this.#rights.check(who, { fresh: true })) ?? this.#revocations.since(mark, who)?.code;
+      if (denied) return refusedUpgrade(denied);
+      // The Worker checked visibility before a commit may have moved the conversation away.
+      if (!canSeeConversation(who, this.#state!)) return new Response('Not visible to you', { status: 403 });
+    }
     const pair = new WebSocketPair();
     this.#room.accept(pair[1], who);
     this.#room.send(pair[1], { t: 'hello', seq: state.seq, conversation: who.kind === 'agent' ? state : visitorView(state), viewers: who.kind === 'agent' ? this.#room.viewers() : undefined });
@@ -220,6 +238,13 @@ export class ConversationDO extends DurableObject<Env> {
       return this.#room.send(ws, { t: 'error', status: 400, title: 'Frames must be JSON' });
     }
     if (frame.t === 'ping') return this.#room.send(ws, { t: 'pong' });
+    // Every other frame writes (a message, a read position, typing others see): only with the rights
+    // the socket was opened with still current.
+    const denied = await this.#rights.check(who);
+    // Closed by a revocation while the check ran.
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (denied) return this.#room.expel(ws, denied, denied === CLOSE.sessionRevoked ? 'Session revoked' : 'No longer allowed');
+    if (who.kind === 'agent' && this.#state && !canSeeConversation(who, this.#state)) return this.#room.expel(ws, CLOSE.forbidden, 'This conversation is no longer visible to you');
     if (frame.t === 'typing') return this.#room.typing(ws, frame.typing === true, frame.note === true);
     if (frame.t === 'read') {
       if (who.kind === 'agent') this.markRead(who.userId, Number(frame.seq) || undefined);
@@ -241,6 +266,20 @@ export class ConversationDO extends DurableObject<Env> {
 
   async webSocketClose(ws: WebSocket): Promise<void> {
     this.#room.leave(ws);
+  }
+
+  /** From the Worker: a user's session ended, they were disabled, or their role changed. Returns the sockets closed. */
+  revokeSockets(r: Revocation): number {
+    this.#revocations.add(r);
+    // Frames of these credentials already waiting on a rights check are refused too.
+    if (r.code !== CLOSE.rightsChanged) for (const id of r.credentialIds ?? []) this.#rights.deny(rightsKey({ kind: 'agent', credentialId: id }), r.code);
+    return this.#room.revoke(r);
+  }
+
+  /** From the Worker: the contact was blocked; their widget sockets close and their frames are refused. */
+  closeVisitorSockets(contactId: string, code: CloseCode, reason: string): number {
+    this.#rights.deny(rightsKey({ kind: 'visitor', contactId }), code);
+    return this.#room.closeVisitors(contactId, code, reason);
   }
 
   async webSocketError(ws: WebSocket): Promise<void> {
@@ -378,6 +417,8 @@ export class ConversationDO extends DurableObject<Env> {
     });
     this.#state = next;
     this.#armAlarm();
+    // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
+    if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#room.enforceVisibility(next);
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous?.assigneeId ?? null);
     this.#outbox.kick();

@@ -7,6 +7,8 @@
 // arrivals never exceed anyone's capacity and never assign one conversation twice.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
+import { refusedUpgrade, SocketRights } from '../worker/auth/socket-rights';
+import { RecentRevocations, revokes, type Revocation } from '../worker/auth/socket-revocation';
 import type { Conversation, ConversationEventType, Priority } from '../worker/conversations/model';
 import type { LiveIdentity } from '../worker/conversations/socket-protocol';
 import { conversationStub } from '../worker/conversations/service';
@@ -82,6 +84,8 @@ export class WorkspaceDO extends DurableObject<Env> {
   #fanoutRunning = false;
   #fanoutTimer: ReturnType<typeof setTimeout> | null = null;
   #fanoutDue = 0;
+  #rights: SocketRights;
+  #revocations = new RecentRevocations();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -89,6 +93,7 @@ export class WorkspaceDO extends DurableObject<Env> {
     this.#workspaceId = this.#store.meta('workspace_id');
     const at = this.#store.meta('alarm_at');
     this.#alarmAt = at ? Number(at) : null;
+    this.#rights = new SocketRights(env.DB);
   }
 
   // ---- live sockets ----
@@ -98,11 +103,21 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
     const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as LiveIdentity | null;
     if (!who) return new Response('Missing identity', { status: 400 });
+    // The Worker's principal may be seconds old, and a revocation may arrive during the awaits below: either refuses.
+    const mark = this.#revocations.mark();
+    const denied = await this.#rights.check({ kind: 'agent', ...who }, { fresh: true });
+    if (denied) return refusedUpgrade(denied);
     await this.#ready(who.workspaceId);
     if (!this.#store.roster.has(who.userId)) await this.#reload();
     const connId = crypto.randomUUID();
     const snap = await agentStub(this.env, who.workspaceId, who.userId).tabOpened({ workspaceId: who.workspaceId, userId: who.userId, name: who.name }, connId, this.#routing!.presence);
     this.#applyPresence(snap);
+    const revoked = this.#revocations.since(mark, who);
+    if (revoked) {
+      const closed = await agentStub(this.env, who.workspaceId, who.userId).tabClosed(connId);
+      if (closed) this.#applyPresence(closed);
+      return refusedUpgrade(revoked.code);
+    }
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1], [who.userId]);
     pair[1].serializeAttachment({ ...who, connId } satisfies LiveAttachment);
@@ -115,6 +130,10 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (raw.includes('"ping"')) return send(ws, { t: 'pong' });
     if (!raw.includes('"active"')) return;
     const who = ws.deserializeAttachment() as LiveAttachment;
+    // Activity writes presence: only while the credential and the user are still good.
+    const denied = await this.#rights.check({ kind: 'agent', ...who });
+    if (denied) return void this.#expel(ws, denied, 'No longer allowed');
+    if (ws.readyState !== WebSocket.OPEN) return;
     const now = Date.now();
     const away = this.#store.roster.get(who.userId)?.status !== 'online';
     if (!who.connId || (!away && who.activeAt && now - who.activeAt < ACTIVITY_FORWARD_MS)) return;
@@ -143,11 +162,34 @@ export class WorkspaceDO extends DurableObject<Env> {
     if (snap) this.#applyPresence(snap);
   }
 
+  /** From the Worker: a session ended, the user was disabled or their role changed. Their tabs close with the code; returns how many. */
+  async revokeSockets(r: Revocation): Promise<number> {
+    this.#revocations.add(r);
+    const hit = this.ctx.getWebSockets(r.userId).filter((ws) => ws.readyState === WebSocket.OPEN && revokes(r, ws.deserializeAttachment() as LiveAttachment));
+    await Promise.all(hit.map((ws) => this.#expel(ws, r.code, r.reason)));
+    return hit.length;
+  }
+
+  /** Close a tab whose rights ended; presence learns the tab is gone now, not when (or if) the close handshake ends. */
+  async #expel(ws: WebSocket, code: number, reason: string): Promise<void> {
+    const who = ws.deserializeAttachment() as LiveAttachment;
+    // Its close handler, if it runs, finds no tab left to close.
+    if (who.connId) ws.serializeAttachment({ ...who, connId: undefined } satisfies LiveAttachment);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing
+    }
+    if (!who.connId) return;
+    const snap = await agentStub(this.env, who.workspaceId, who.userId).tabClosed(who.connId);
+    if (snap) this.#applyPresence(snap);
+  }
+
   /** A personal notification (escalation, AI alert) to these agents' open tabs (one call for all); their AgentDO feeds keep it for later. Returns the tabs reached. */
   pushNotification(userIds: string[], n: { kind: 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }): number {
     let reached = 0;
     for (const userId of new Set(userIds)) {
-      const sockets = this.ctx.getWebSockets(userId);
+      const sockets = this.ctx.getWebSockets(userId).filter((ws) => ws.readyState === WebSocket.OPEN);
       for (const ws of sockets) send(ws, { t: 'notification', ...n });
       reached += sockets.length;
     }
@@ -249,7 +291,10 @@ export class WorkspaceDO extends DurableObject<Env> {
         const batch = [...this.#fanout.values()].filter((e) => e.readyAt <= now);
         if (batch.length === 0) break;
         for (const e of batch) this.#fanout.delete(e.conversation.id);
-        const sockets = this.ctx.getWebSockets().map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
+        const sockets = this.ctx
+          .getWebSockets()
+          .filter((ws) => ws.readyState === WebSocket.OPEN)
+          .map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
         let sent = 0;
         for (const { conversation: c, created, assigned, previousAssigneeId, at } of batch) {
           const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);

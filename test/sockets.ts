@@ -7,6 +7,10 @@ export interface TestSocket {
   next(match: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
   send(frame: unknown): void;
   close(): void;
+  /** Resolves when the server closes the socket, with its code and reason. */
+  closed: Promise<{ code: number; reason: string }>;
+  /** Rejects if the socket is not closed within the time (the server should have closed it). */
+  closedWithin(timeoutMs?: number): Promise<{ code: number; reason: string }>;
 }
 
 export async function openSocket(path: string): Promise<TestSocket> {
@@ -17,6 +21,7 @@ export async function openSocket(path: string): Promise<TestSocket> {
   const frames: any[] = [];
   const waiters: { match: (f: any) => boolean; resolve: (f: any) => void; from: number }[] = [];
   let consumed = 0;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
   ws.addEventListener('message', (e) => {
     const frame = JSON.parse(String(e.data));
     frames.push(frame);
@@ -40,5 +45,11 @@ export async function openSocket(path: string): Promise<TestSocket> {
     },
     send: (frame) => ws.send(JSON.stringify(frame)),
     close: () => ws.close(1000, 'done'),
+    closed,
+    closedWithin(timeoutMs = 10_000) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`socket still open after ${timeoutMs} ms; got ${JSON.stringify(frames).slice(-500)}`)), timeoutMs)));
+      return Promise.race([closed, late]).finally(() => clearTimeout(timer));
+    },
   };
 }

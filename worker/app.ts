@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env';
 import { aiRoutes } from './ai/routes';
 import { requireAuth } from './auth/middleware';
+import { passwordRoutes, publicPasswordRoutes } from './auth/password-routes';
 import { authRoutes, publicAuthRoutes } from './auth/routes';
 import { channelRoutes } from './channels/routes';
 import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-routes';
@@ -43,8 +44,9 @@ import { securityHeaders } from './http/security-headers';
 import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 
 const api = new Hono<AppEnv>();
-// 1. Public: sign-up and login, signed file links, and the development helpers (each refuses outside development).
+// 1. Public: sign-up, login and password reset links, signed file links, and the development helpers (each refuses outside development).
 api.route('/auth', publicAuthRoutes);
+api.route('/auth', publicPasswordRoutes);
 api.route('/dev', emailDevRoutes);
 api.route('/dev', simulatorPageRoutes);
 api.route('/files', fileDownloadRoutes);
@@ -66,6 +68,7 @@ api.use('*', requireAuth);
 // 3. The areas, each at its own prefix where it has one; areas whose routes hang under several
 // resources (the AI, routing, presence, escalations, suggestions) mount at the root.
 api.route('/', authRoutes);
+api.route('/auth', passwordRoutes);
 api.route('/conversations', conversationRoutes);
 api.route('/contacts', contactRoutes);
 api.route('/contacts', mergeSuggestionRoutes);

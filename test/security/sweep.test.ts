@@ -8,7 +8,7 @@ import { addMember, call, createTeam, listWhen, newWorkspace, visitorConversatio
 import { fillPath, malformedBodies, minimalValue, operations, send, type Operation } from './openapi-sweep';
 
 /** Reachable without credentials (each has its own check: a password, a signed link, a visitor token, development only). */
-const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'GET /widget/api/messages', 'POST /widget/api/messages']);
+const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm', 'GET /widget/api/messages', 'POST /widget/api/messages']);
 
 /**
  * What the lower roles may change (any method but GET) successfully. Everything else must be refused to
@@ -16,6 +16,7 @@ const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'GET /w
  */
 const PERSONAL_MAY = new Set([
   'POST /api/auth/logout',
+  'POST /api/auth/password',
   'POST /api/api-keys',
   'DELETE /api/api-keys/{id}',
   'POST /api/conversations',
@@ -46,6 +47,7 @@ const STAFF_MAY = new Set([
   ...PERSONAL_MAY,
   'POST /api/contacts/{id}/merge',
   'POST /api/contacts/{id}/merge-suggestions/{sid}/dismiss',
+  'POST /api/contacts/{id}/widget-sessions/revoke',
   'POST /api/tags',
   'POST /api/kb/articles',
   'PATCH /api/kb/articles/{id}',

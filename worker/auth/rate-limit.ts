@@ -92,3 +92,36 @@ export async function recordFailure(db: D1Database, keys: LoginKeys, now = Date.
 export async function clearPair(db: D1Database, keys: LoginKeys): Promise<void> {
   await db.prepare(`DELETE FROM login_attempts WHERE key = ?`).bind(keys.pair).run();
 }
+
+/** Forget every failure recorded for an e-mail (a completed password reset: the real user is back in). */
+export async function clearLoginFailures(db: D1Database, email: string): Promise<void> {
+  await db.prepare(`DELETE FROM login_attempts WHERE key = ?1 OR (key >= ?2 AND key < ?3)`).bind(`email:${email}`, `pair:${email}|`, `pair:${email}}`).run();
+}
+
+/**
+ * A plain fixed-window counter for other throttles (password change guesses, reset requests): counts
+ * one attempt under `key`, and throws 429 with Retry-After once more than `limit` fall in the window.
+ */
+export async function countAttempt(db: D1Database, key: string, limit: number, now = Date.now()): Promise<void> {
+  const row = await db
+    .prepare(
+      `INSERT INTO login_attempts (key, window_start, count, last_at) VALUES (?1, ?2, 1, ?2)
+       ON CONFLICT(key) DO UPDATE SET
+         count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+         window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END,
+         last_at = ?2
+       RETURNING count, window_start`,
+    )
+    .bind(key, now, WINDOW_MS)
+    .first<{ count: number; window_start: number }>();
+  if (row && row.count > limit) {
+    const retryAfter = Math.ceil((row.window_start + WINDOW_MS - now) / 1000);
+    const problem = new Problem(429, 'Too many attempts', `Too many attempts; try again in ${retryAfter} s`);
+    problem.headers = { 'retry-after': String(retryAfter) };
+    throw problem;
+  }
+}
+
+export async function clearAttempts(db: D1Database, key: string): Promise<void> {
+  await db.prepare(`DELETE FROM login_attempts WHERE key = ?`).bind(key).run();
+}

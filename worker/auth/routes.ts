@@ -12,6 +12,7 @@ import { hashPassword, verifyPassword } from './password';
 import { checkLogin, clearPair, clientAddress, loginKeys, recordFailure } from './rate-limit';
 import { API_SCOPES, type ApiScope } from './principal';
 import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
+import { REVOKED, revokeSockets } from './socket-revocation';
 
 const SignupBody = v.object({ workspaceName: Name, name: Name, email: Email, password: Password });
 const LoginBody = v.object({ email: Email, password: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(200)) });
@@ -108,7 +109,10 @@ publicAuthRoutes.post(
 const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 authRoutes.post('/auth/logout', describeRoute({ tags: ['auth'], summary: 'Revoke the current session' }), async (c) => {
-  await revoke(c.env, c.get('principal'));
+  const p = c.get('principal');
+  await revoke(c.env, p);
+  // The sockets this session opened end with it (4401).
+  await revokeSockets(c.env, p.workspaceId, REVOKED.logout(p.userId, p.credentialId));
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
   return c.body(null, 204);
 });
@@ -163,11 +167,12 @@ authRoutes.delete('/api-keys/:id', describeRoute({ tags: ['auth'], summary: 'Rev
   const p = c.get('principal');
   const id = c.req.param('id');
   // Staff may only revoke their own keys; managers any key of the workspace.
-  const res = await c
+  const owner = await c
     .get('scope')
-    .prepare(`UPDATE api_keys SET revoked_at = ?2 WHERE workspace_id = ?1 AND id = ?3 AND (?4 IS NULL OR user_id = ?4)`, Date.now(), id, p.role === 'manager' ? null : p.userId)
-    .run();
-  if (res.meta.changes === 0) throw Problem.notFound('API key');
+    .prepare(`UPDATE api_keys SET revoked_at = ?2 WHERE workspace_id = ?1 AND id = ?3 AND (?4 IS NULL OR user_id = ?4) RETURNING user_id`, Date.now(), id, p.role === 'manager' ? null : p.userId)
+    .first<string>('user_id');
+  if (!owner) throw Problem.notFound('API key');
   forgetPrincipals((k) => k.via === 'api_key' && k.credentialId === id);
+  await revokeSockets(c.env, p.workspaceId, REVOKED.keyRevoked(owner, id));
   return c.body(null, 204);
 });

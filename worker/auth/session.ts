@@ -32,6 +32,12 @@ export async function revoke(env: Env, principal: Principal): Promise<void> {
   forgetPrincipals((p) => p.credentialId === principal.credentialId);
 }
 
+/** End every session of a user (disabled, password reset), or every one but `except` (a password change keeps the session making it). */
+export async function revokeUserSessions(env: Env, userId: string, except?: string): Promise<void> {
+  await env.DB.prepare(`DELETE FROM sessions WHERE user_id = ? AND id != ?`).bind(userId, except ?? '').run();
+  forgetPrincipals((p) => p.userId === userId && p.via === 'session' && p.credentialId !== except);
+}
+
 export async function createApiKey(
   env: Env,
   user: { id: string; workspaceId: string },

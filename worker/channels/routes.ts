@@ -178,11 +178,12 @@ channelRoutes.get(
   valid('query', v.object({ messageId: v.optional(v.string()), channel: v.optional(v.string()), after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer())), limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500))) })),
   async (c) => {
     const q = c.req.valid('query');
+    // Password reset links are a colleague's credentials: the sandbox keeps them (tests read D1) but never lists them.
     const rows = await c
       .get('scope')
       .prepare(
         `SELECT id, inbox_id AS inboxId, channel, message_id AS messageId, purpose, method, url, headers, body, response_status AS responseStatus, created_at AS createdAt
-         FROM sandbox_outbound WHERE workspace_id = ?1 AND (?2 IS NULL OR message_id = ?2) AND (?3 IS NULL OR channel = ?3) AND id > ?4 ORDER BY id DESC LIMIT ?5`,
+         FROM sandbox_outbound WHERE workspace_id = ?1 AND purpose != 'password_reset' AND (?2 IS NULL OR message_id = ?2) AND (?3 IS NULL OR channel = ?3) AND id > ?4 ORDER BY id DESC LIMIT ?5`,
         q.messageId ?? null,
         q.channel ?? null,
         q.after ?? 0,

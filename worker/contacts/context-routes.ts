@@ -5,9 +5,8 @@ import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
 
 export const contactContextRoutes = new Hono<AppEnv>();
-contactContextRoutes.use('/:id/*', requireContactReach);
 
-contactContextRoutes.get('/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), async (c) => {
+contactContextRoutes.get('/:id/context', describeRoute({ tags: ['contacts'], summary: 'Reservation and order context of a contact (booking and delivery platforms)' }), requireContactReach, async (c) => {
   const rows = await c
     .get('scope')
     .prepare(

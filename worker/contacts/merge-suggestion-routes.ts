@@ -7,9 +7,8 @@ import type { AppEnv } from '../app-env';
 import { Problem } from '../http/problem';
 
 export const mergeSuggestionRoutes = new Hono<AppEnv>();
-mergeSuggestionRoutes.use('/:id/*', requireContactReach);
 
-mergeSuggestionRoutes.get('/:id/merge-suggestions', describeRoute({ tags: ['contacts'], summary: 'Contacts that share a phone or e-mail with this one' }), async (c) => {
+mergeSuggestionRoutes.get('/:id/merge-suggestions', describeRoute({ tags: ['contacts'], summary: 'Contacts that share a phone or e-mail with this one' }), requireContactReach, async (c) => {
   const rows = await c
     .get('scope')
     .prepare(
@@ -25,7 +24,7 @@ mergeSuggestionRoutes.get('/:id/merge-suggestions', describeRoute({ tags: ['cont
   });
 });
 
-mergeSuggestionRoutes.post('/:id/merge-suggestions/:sid/dismiss', describeRoute({ tags: ['contacts'], summary: 'Dismiss a merge suggestion' }), async (c) => {
+mergeSuggestionRoutes.post('/:id/merge-suggestions/:sid/dismiss', describeRoute({ tags: ['contacts'], summary: 'Dismiss a merge suggestion' }), requireContactReach, async (c) => {
   const res = await c
     .get('scope')
     .prepare(`UPDATE merge_suggestions SET status = 'dismissed' WHERE workspace_id = ? AND contact_id = ? AND id = ?`, c.req.param('id'), c.req.param('sid'))

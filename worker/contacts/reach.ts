@@ -16,8 +16,9 @@ export function reachableContacts(p: Pick<Principal, 'role' | 'userId'>): SQL | 
 }
 
 /**
- * Guards `/:id` and `/:id/...` contact routes: a contact of another workspace, or (for the personal
- * role) one out of reach, is answered as if it did not exist. One indexed read.
+ * Guards a `/:id…` contact route: a contact of another workspace, or (for the personal role) one out
+ * of reach, is answered as if it did not exist. One indexed read. Put on each route, not with `use`:
+ * a sub-app's `use` under /contacts would also run in front of the other contact sub-apps' routes.
  */
 export const requireContactReach = createMiddleware<AppEnv>(async (c, next) => {
   const p = c.get('principal');

@@ -7,6 +7,7 @@ import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
+import { closeContactSockets } from '../auth/socket-revocation';
 import { actorOf } from '../conversations/routes';
 import { toListItem } from '../conversations/list';
 import { conversationStub } from '../conversations/service';
@@ -42,8 +43,6 @@ const MergeBody = v.object({ sourceId: v.string() });
 const ListQuery = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))), tag: v.optional(v.string()), cursor: Cursor, limit: Limit });
 
 export const contactRoutes = new Hono<AppEnv>();
-// (Merging needs the manager or staff role, checked on its route, so `/:id` alone is guarded here.)
-contactRoutes.use('/:id', requireContactReach);
 
 type ContactRow = typeof contacts.$inferSelect;
 export function contactJson(c: ContactRow) {
@@ -129,7 +128,7 @@ contactRoutes.post('/', describeRoute({ tags: ['contacts'], summary: 'Create a c
   return c.json(contactJson((await scope.find(contacts, id))!), 201);
 });
 
-contactRoutes.get('/:id', describeRoute({ tags: ['contacts'], summary: 'A contact with identities, conversations and activity timeline' }), async (c) => {
+contactRoutes.get('/:id', describeRoute({ tags: ['contacts'], summary: 'A contact with identities, conversations and activity timeline' }), requireContactReach, async (c) => {
   const scope = c.get('scope');
   const p = c.get('principal');
   const contact = await scope.find(contacts, c.req.param('id'));
@@ -164,13 +163,15 @@ contactRoutes.get('/:id', describeRoute({ tags: ['contacts'], summary: 'A contac
   });
 });
 
-contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), valid('json', UpdateBody), async (c) => {
+contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), requireContactReach, valid('json', UpdateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
   const set: Partial<ContactRow> = { ...body, updatedAt: Date.now() } as Partial<ContactRow>;
   if (body.tags) set.tags = normalizeTags(body.tags);
   if (c.get('principal').role === 'personal' && body.blocked !== undefined) throw Problem.forbidden('The personal role cannot block contacts');
   if (!(await scope.update(contacts, c.req.param('id'), set))) throw Problem.notFound('Contact');
+  // A blocked contact's open widget sockets end now (their further frames are refused by the object too).
+  if (body.blocked === true) await closeContactSockets(c.env, scope.workspaceId, c.req.param('id'));
   return c.json(contactJson((await scope.find(contacts, c.req.param('id')))!));
 });
 

@@ -12,7 +12,9 @@ import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
+import { agentStub } from '../routing/stubs';
 import { conversationStub, startConversation } from './service';
+import type { SocketAuthor } from './socket-protocol';
 import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
 
@@ -300,8 +302,11 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const p = c.get('principal');
   const view = await visible(c, c.req.param('id'));
+  const who: SocketAuthor = { kind: 'agent', userId: p.userId, name: p.name, role: p.role, teamIds: p.teamIds, workspaceId: p.workspaceId, credentialId: p.credentialId, via: p.via };
+  // Recorded before the socket exists, so a revocation from now on reaches this conversation.
+  await agentStub(c.env, p.workspaceId, p.userId).conversationSocketOpened(view.id, { credentialId: p.credentialId, via: p.via });
   const headers = new Headers(c.req.raw.headers);
-  headers.set('x-parley-identity', JSON.stringify({ kind: 'agent', userId: p.userId, name: p.name }));
+  headers.set('x-parley-identity', JSON.stringify(who));
   return conversationStub(c.env, p.workspaceId, view.id).fetch(new Request(c.req.url, { headers }));
 });
 

@@ -44,8 +44,30 @@ export interface VisitorConversation {
   seq: number;
 }
 
+/**
+ * Close codes of both sockets (conversation and live list) when the rights that opened them end. A
+ * socket is authorized once at the upgrade; after that the server closes it (and refuses its writes)
+ * as soon as what it carries is no longer true.
+ * - 4401 session revoked: logout, a password change or reset, an expired session or a revoked API
+ *   key. Log in again; reconnecting with the same credential is refused.
+ * - 4403 no longer allowed: the user was disabled, the conversation moved out of what the user's role
+ *   may see (reassigned to someone or a team they are not in), or the visitor's contact was blocked.
+ *   Do not reconnect to this conversation.
+ * - 4409 rights changed: the user's role or teams changed. Reconnect: the new socket carries the
+ *   current rights (or the upgrade is refused when they no longer reach this conversation).
+ */
+export const CLOSE = { sessionRevoked: 4401, forbidden: 4403, rightsChanged: 4409 } as const;
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** The credential behind an agent's socket: re-checked on its writes and matched by revocations. */
+export interface SocketCredential {
+  /** Session id or API key id (Principal.credentialId). */
+  credentialId: string;
+  via: 'session' | 'api_key';
+}
+
 /** Who an agent's live list socket (GET /api/live, the WorkspaceDO) belongs to. */
-export interface LiveIdentity {
+export interface LiveIdentity extends SocketCredential {
   userId: string;
   name: string;
   role: Role;
@@ -53,8 +75,11 @@ export interface LiveIdentity {
   workspaceId: string;
 }
 
-/** Who is on a conversation socket (the Worker authenticated them before the upgrade). */
-export type SocketAuthor = { kind: 'agent'; userId: string; name: string } | { kind: 'visitor'; contactId: string; name: string | null };
+/**
+ * Who is on a conversation socket (the Worker authenticated them before the upgrade). An agent's
+ * carries the role and teams that decide visibility and the credential that may be revoked.
+ */
+export type SocketAuthor = ({ kind: 'agent' } & LiveIdentity) | { kind: 'visitor'; contactId: string; name: string | null; workspaceId: string };
 
 /**
  * A client's `message` frame as the message it asks for, or the error frame to answer. Visitors write
@@ -75,6 +100,8 @@ export function messageFromFrame(who: SocketAuthor, frame: Extract<ClientFrame, 
           text,
           isInternalNote: frame.isInternalNote === true,
           replyLock: frame.force === true ? undefined : { userId: who.userId },
+          // Refused unless the socket's holder may (still) see the conversation.
+          viewer: { workspaceId: who.workspaceId, userId: who.userId, role: who.role, teamIds: who.teamIds },
         };
   return { ok: true, input, clientId };
 }

@@ -73,6 +73,21 @@ export const widgetSessionThrottle = sqliteTable('widget_session_throttle', {
   count: integer('count').notNull(),
 });
 
+/** Password reset links sent by e-mail: single use, short-lived; only the token's SHA-256 is kept. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    /** SHA-256 of the token in the link, hex. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: text('user_id').notNull().references(() => users.id),
+    workspaceId: text('workspace_id').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [index('password_resets_user').on(t.userId)],
+);
+
 export const loginAttempts = sqliteTable('login_attempts', {
   key: text('key').primaryKey(),
   windowStart: integer('window_start').notNull(),

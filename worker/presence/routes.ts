@@ -16,7 +16,7 @@ export const presenceRoutes = new Hono<AppEnv>();
 presenceRoutes.get('/live', describeRoute({ tags: ['live'], summary: 'WebSocket: conversation list changes, presence and notifications' }), async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const p = c.get('principal');
-  const who: LiveIdentity = { userId: p.userId, name: p.name, role: p.role, teamIds: p.teamIds, workspaceId: p.workspaceId };
+  const who: LiveIdentity = { userId: p.userId, name: p.name, role: p.role, teamIds: p.teamIds, workspaceId: p.workspaceId, credentialId: p.credentialId, via: p.via };
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-parley-identity', JSON.stringify(who));
   return c.env.WORKSPACES.get(c.env.WORKSPACES.idFromName(p.workspaceId)).fetch(new Request(c.req.url, { headers }));

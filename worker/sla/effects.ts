@@ -3,10 +3,9 @@
 // changes to the conversation itself (priority, tags, flag, unassign) are a plain patch the
 // ConversationDO commits with the level's event: localActionPatch.
 import type { RoutingResult } from '../conversations/inputs';
-import { SEND_EMAIL_URL } from '../channels/email';
 import { PRIORITY_RANK, type Conversation, type Priority } from '../conversations/model';
 import type { ConversationPatch } from '../conversations/state';
-import { transportMode } from '../delivery/transport';
+import { sendSystemMail } from '../email/outbound';
 import type { RoutingDecision } from '../routing/model';
 import { agentStub, workspaceStub } from '../routing/stubs';
 import { raisedPriority } from './escalation';
@@ -164,19 +163,8 @@ export async function notifyPeople(
 async function emailPeople(env: Env, c: Conversation, people: UserRow[], n: { title: string; body: string }): Promise<string> {
   const to = people.map((p) => p.email);
   const text = `${n.body}\n\nConversation ${c.id}`;
-  if (transportMode(env) === 'sandbox') {
-    const stmt = env.DB.prepare(
-      `INSERT INTO sandbox_outbound (workspace_id, inbox_id, channel, message_id, purpose, method, url, headers, body, response_status, created_at) VALUES (?, ?, 'email', NULL, 'notify', 'POST', ?, ?, ?, 202, ?)`,
-    );
-    await env.DB.batch(to.map((addr) => stmt.bind(c.workspaceId, c.inboxId, SEND_EMAIL_URL, JSON.stringify({ to: addr, subject: n.title }), text, Date.now())));
-    return `e-mail (sandbox): ${to.join(', ')}`;
-  }
-  const sender = (env as unknown as { EMAIL?: { send(m: unknown): Promise<void> }; NOTIFY_EMAIL_FROM?: string });
-  if (!sender.EMAIL || !sender.NOTIFY_EMAIL_FROM) return 'e-mail skipped: no sender (add a send_email binding EMAIL and NOTIFY_EMAIL_FROM)';
-  const { EmailMessage } = await import('cloudflare:email');
-  for (const addr of to) {
-    const raw = [`From: ${sender.NOTIFY_EMAIL_FROM}`, `To: ${addr}`, `Subject: ${n.title.replace(/[\r\n]+/g, ' ')}`, `Message-ID: <${crypto.randomUUID()}@parley>`, 'Content-Type: text/plain; charset=utf-8', '', text].join('\r\n');
-    await sender.EMAIL.send(new EmailMessage(sender.NOTIFY_EMAIL_FROM, addr, raw));
-  }
+  const sent = await sendSystemMail(env, to.map((addr) => ({ workspaceId: c.workspaceId, inboxId: c.inboxId, to: addr, subject: n.title, text, purpose: 'notify' })));
+  if (sent === 'sandbox') return `e-mail (sandbox): ${to.join(', ')}`;
+  if (sent === 'skipped') return 'e-mail skipped: no sender (add a send_email binding EMAIL and NOTIFY_EMAIL_FROM)';
   return `e-mail: ${to.join(', ')}`;
 }

@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { forgetPrincipals } from '../auth/session';
+import { REVOKED, revokeSockets } from '../auth/socket-revocation';
 import { newId } from '../db/ids';
 import { teams } from '../db/schema';
 import { Problem } from '../http/problem';
@@ -39,6 +40,8 @@ teamRoutes.post('/', describeRoute({ tags: ['teams'], summary: 'Create a team' }
   if (body.memberIds) {
     await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
     forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+    // The members' open sockets carry their teams before this one (reconnected with 4409 to see it live).
+    await Promise.all([...new Set(body.memberIds)].map((userId) => revokeSockets(c.env, scope.workspaceId, REVOKED.rights(userId))));
   }
   await syncRouter(c.env, scope.workspaceId);
   return c.json({ id, name: body.name, memberIds: body.memberIds ?? [] }, 201);
@@ -52,8 +55,13 @@ teamRoutes.patch('/:id', describeRoute({ tags: ['teams'], summary: 'Rename a tea
   if (body.name && (await scope.list(teams, eq(teams.name, body.name))).some((t) => t.id !== id)) throw Problem.conflict('A team with this name exists', 'name');
   if (body.name) await scope.update(teams, id, { name: body.name });
   if (body.memberIds) {
+    const before = await membersOf(scope, id);
     await setMembership(scope, body.memberIds.map((userId) => ({ teamId: id, userId })), { teamId: id }, 'memberIds');
     forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+    // Who joined or left: their open sockets carry the old teams (closed with 4409; the app reconnects).
+    const after = new Set(body.memberIds);
+    const changed = [...before.filter((u) => !after.has(u)), ...[...after].filter((u) => !before.includes(u))];
+    await Promise.all(changed.map((userId) => revokeSockets(c.env, scope.workspaceId, REVOKED.rights(userId))));
   }
   await syncRouter(c.env, scope.workspaceId);
   return c.json({ ok: true });
@@ -63,8 +71,15 @@ teamRoutes.delete('/:id', describeRoute({ tags: ['teams'], summary: 'Delete a te
   const scope = c.get('scope');
   const id = c.req.param('id');
   if (!(await scope.find(teams, id))) throw Problem.notFound('Team');
+  const members = await membersOf(scope, id);
   await scope.d1.batch([scope.prepare(`DELETE FROM team_members WHERE workspace_id = ? AND team_id = ?`, id), scope.prepare(`DELETE FROM teams WHERE workspace_id = ? AND id = ?`, id)]);
   forgetPrincipals((p) => p.workspaceId === scope.workspaceId);
+  await Promise.all(members.map((userId) => revokeSockets(c.env, scope.workspaceId, REVOKED.rights(userId))));
   await syncRouter(c.env, scope.workspaceId);
   return c.body(null, 204);
 });
+
+async function membersOf(scope: AppEnv['Variables']['scope'], teamId: string): Promise<string[]> {
+  const rows = await scope.prepare(`SELECT user_id FROM team_members WHERE workspace_id = ? AND team_id = ?`, teamId).all<{ user_id: string }>();
+  return rows.results.map((r) => r.user_id);
+}

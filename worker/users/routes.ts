@@ -6,7 +6,9 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashPassword } from '../auth/password';
-import { forgetPrincipals } from '../auth/session';
+import { afterPasswordChange } from '../auth/password-change';
+import { forgetPrincipals, revokeUserSessions } from '../auth/session';
+import { REVOKED, revokeSockets } from '../auth/socket-revocation';
 import { ROLES } from '../auth/principal';
 import { newId } from '../db/ids';
 import { users } from '../db/schema';
@@ -69,11 +71,25 @@ userRoutes.patch('/:id', describeRoute({ tags: ['users'], summary: 'Change a use
     throw Problem.badRequest(body.role ? 'role' : 'disabled', 'you cannot demote or disable yourself');
   }
   const { teamIds, password, ...rest } = body;
+  const teamsBefore = teamIds ? ((await teamIdsByUser(c)).get(id) ?? []) : [];
   await scope.update(users, id, { ...rest, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
   if (teamIds) await setMembership(scope, teamIds.map((teamId) => ({ teamId, userId: id })), { userId: id }, 'teamIds');
-  if (body.disabled) await c.env.DB.prepare(`DELETE FROM sessions WHERE user_id = ?`).bind(id).run();
+  // A reset password ends every session of the user but the one making the change (a manager resetting their own).
+  const me = c.get('principal');
+  const keep = id === me.userId && me.via === 'session' ? me.credentialId : undefined;
+  if (body.disabled) await revokeUserSessions(c.env, id);
   // Role, teams and disabling decide what their existing credentials may do: no stale cached principal.
   forgetPrincipals((p) => p.userId === id);
+  // Their open sockets carry the old rights: closed with the reason (the app reconnects after a role or team change).
+  const rightsChanged = (body.role !== undefined && body.role !== user.role) || (teamIds !== undefined && !sameSet(teamIds, teamsBefore));
+  if (body.disabled) await revokeSockets(c.env, scope.workspaceId, REVOKED.disabled(id));
+  if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep);
+  if (!body.disabled && rightsChanged) await revokeSockets(c.env, scope.workspaceId, REVOKED.rights(id));
   await syncRouter(c.env, scope.workspaceId);
   return c.json(userJson((await scope.find(users, id))!, (await teamIdsByUser(c)).get(id) ?? []));
 });
+
+function sameSet(a: string[], b: string[]): boolean {
+  const x = new Set(a);
+  return x.size === new Set(b).size && b.every((id) => x.has(id));
+}

@@ -11,6 +11,7 @@ import { Email } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls } from '../files/attachments';
 import { conversationStub, deliverInbound } from '../conversations/service';
+import type { SocketAuthor } from '../conversations/socket-protocol';
 import { workspaceSettings } from '../workspaces/settings';
 import { htmlResponse, pageHeaders, withHeaders } from '../http/security-headers';
 import { isSameOrigin } from '../http/origin-check';
@@ -227,7 +228,7 @@ widgetRoutes.get('/ws', requireVisitor, async (c) => {
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) throw Problem.notFound('Conversation');
   const headers = new Headers(c.req.raw.headers);
-  headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name }));
+  headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name, workspaceId: claims.ws } satisfies SocketAuthor));
   return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
 });
 

@@ -1,6 +1,9 @@
 // A WebSocket that stays connected: jittered exponential backoff, a ping so idle proxies keep it
 // open, silence detection for connections that died without a close, and an immediate retry when
-// the browser comes back online or the tab becomes visible. It knows nothing about Parley's frames.
+// the browser comes back online or the tab becomes visible. It knows nothing about Parley's frames,
+// only the close codes that say the socket's rights ended (worker/conversations/socket-protocol.ts).
+import { CLOSE } from '../../../worker/conversations/socket-protocol';
+
 export type SocketState = 'connecting' | 'live' | 'retrying' | 'stopped';
 
 export interface SocketOptions {
@@ -12,6 +15,11 @@ export interface SocketOptions {
   onOpen?(reconnect: boolean): void;
   /** Give up after this many consecutive failures without ever connecting (e.g. the route does not exist). */
   maxFailuresBeforeFirstOpen?: number;
+  /**
+   * The server ended the socket because its rights ended: 4401 (session revoked) and 4403 (no longer
+   * allowed) stop it for good; 4409 (role or teams changed) reconnects at once with the new rights.
+   */
+  onEnded?(code: number): void;
 }
 
 const PING_MS = 25_000;
@@ -115,10 +123,21 @@ export class ReconnectingSocket {
       }
       this.opts.onFrame(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (e) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       clearInterval(this.#ping);
+      if (e.code === CLOSE.sessionRevoked || e.code === CLOSE.forbidden) {
+        this.stop();
+        this.opts.onEnded?.(e.code);
+        return;
+      }
+      if (e.code === CLOSE.rightsChanged) {
+        this.opts.onEnded?.(e.code);
+        this.#attempt = 0;
+        this.#connect();
+        return;
+      }
       if (!opened && !this.#everOpened && ++this.#attempt >= (this.opts.maxFailuresBeforeFirstOpen ?? Infinity)) {
         this.stop();
         return;

@@ -8,6 +8,7 @@ import { Ai } from './Ai';
 import { Channels } from './Channels';
 import { DeadLetters } from './DeadLetters';
 import { Inboxes } from './Inboxes';
+import { Password } from './Password';
 import { Preferences } from './Preferences';
 import { Tags } from './Tags';
 import { Teams } from './Teams';
@@ -22,6 +23,7 @@ interface Section {
 
 const SECTIONS: Section[] = [
   { key: 'preferences', label: 'Notifications', manager: false, component: Preferences },
+  { key: 'password', label: 'Password', manager: false, component: Password },
   { key: 'inboxes', label: 'Inboxes', manager: true, component: Inboxes },
   { key: 'users', label: 'Users & roles', manager: true, component: Users },
   { key: 'teams', label: 'Teams', manager: true, component: Teams },

@@ -10,7 +10,7 @@ import { threadId } from './thread';
 import { notify, syncServerNotifications } from './notify';
 import { toast } from './toast';
 import { api, errorText } from '../lib/api';
-import { me, myId, presence, presenceKnown, type Presence } from './session';
+import { checkSession, me, myId, presence, presenceKnown, type Presence } from './session';
 
 type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
@@ -40,6 +40,10 @@ export function startLive(): void {
       liveConnected.value = state === 'live';
       presenceKnown.value = state === 'live';
       if (state === 'stopped' && me.value) retryLater = setTimeout(startLive, 120_000);
+    },
+    onEnded() {
+      // Revoked, disabled or a new role: /me says which (a 401 signs this tab out; a new role reloads the directory).
+      void checkSession();
     },
     onOpen(reconnect) {
       // Whatever changed while we were away comes in through one poll.

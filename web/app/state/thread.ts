@@ -3,6 +3,7 @@
 // outbox of replies that are sending or failed (kept across reloads; retries reuse the clientId).
 import { batch, computed, signal } from '@preact/signals';
 import { api, ApiError, errorText } from '../lib/api';
+import { CLOSE } from '../../../worker/conversations/socket-protocol';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
 import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
@@ -141,6 +142,10 @@ function startSocket(id: string, gen: number): void {
     },
     onFrame(frame) {
       if (gen === generation) onFrame(frame as ServerFrame, id, gen);
+    },
+    onEnded(code) {
+      // 4403: reassigned out of what this user may see; the session's end (4401) reaches the live socket too.
+      if (code === CLOSE.forbidden && gen === generation) toast('This conversation is no longer visible to you', 'error');
     },
   });
   socket.start();

@@ -3,7 +3,7 @@
 import { signal } from '@preact/signals';
 import type { ComponentType } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { navigate } from '../lib/router';
+import { location$, navigate } from '../lib/router';
 import { load, save } from '../lib/storage';
 import { startPolling, stopPolling } from '../state/inbox';
 import { startLive, stopLive } from '../state/live';
@@ -17,6 +17,7 @@ import { ContactPanel } from './ContactPanel';
 import { ConversationList } from './ConversationList';
 import { onGlobalKey } from './keyboard';
 import { Login } from './Login';
+import { ResetPassword } from './ResetPassword';
 import { Nav } from './Nav';
 import { ShortcutsDialog } from './Shortcuts';
 import { ThreadPane } from './Thread';
@@ -53,6 +54,8 @@ export function App() {
     if (r.name === 'home' || r.name === 'login') navigate('/inbox', { replace: true });
   }, [auth, r.name]);
 
+  // A reset link works whether or not this browser is signed in.
+  if (location$.value.path === '/reset-password') return <ResetPassword />;
   if (auth === 'checking') return <div class="splash" aria-busy="true" aria-label="Loading Parley" />;
   if (auth === 'out') return <Login />;
 

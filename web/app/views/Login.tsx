@@ -1,6 +1,6 @@
 // The sign-in screen.
 import { useSignal } from '@preact/signals';
-import { ApiError, errorText } from '../lib/api';
+import { api, ApiError, errorText } from '../lib/api';
 import { login } from '../state/session';
 
 export function Login() {
@@ -8,6 +8,22 @@ export function Login() {
   const password = useSignal('');
   const error = useSignal('');
   const busy = useSignal(false);
+  /** Asking for a reset link instead of signing in; 'sent' once asked (the answer never says whether the address exists). */
+  const forgot = useSignal<'no' | 'asking' | 'sent'>('no');
+
+  async function askReset(e: Event) {
+    e.preventDefault();
+    error.value = '';
+    busy.value = true;
+    try {
+      await api('/auth/password-reset', { json: { email: email.value.trim() } });
+      forgot.value = 'sent';
+    } catch (err) {
+      error.value = errorText(err);
+    } finally {
+      busy.value = false;
+    }
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -36,6 +52,31 @@ export function Login() {
         </div>
         <h1>Sign in to your inbox</h1>
         <p class="muted">Every channel, one queue.</p>
+        {forgot.value !== 'no' ? (
+          <form onSubmit={askReset} class="form" noValidate>
+            {forgot.value === 'sent' ? (
+              <p role="status">If that address has an account, a link to choose a new password is on its way. It works once, for 30 minutes.</p>
+            ) : (
+              <label class="field">
+                <span>E-mail</span>
+                <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
+              </label>
+            )}
+            {error.value ? (
+              <p class="form-error" role="alert">
+                {error.value}
+              </p>
+            ) : null}
+            {forgot.value === 'asking' ? (
+              <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value}>
+                {busy.value ? 'Sending…' : 'E-mail me a link'}
+              </button>
+            ) : null}
+            <button type="button" class="link" onClick={() => ((forgot.value = 'no'), (error.value = ''))}>
+              Back to sign in
+            </button>
+          </form>
+        ) : (
         <form onSubmit={submit} class="form" noValidate>
           <label class="field">
             <span>E-mail</span>
@@ -53,7 +94,11 @@ export function Login() {
           <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value || !password.value}>
             {busy.value ? 'Signing in…' : 'Sign in'}
           </button>
+          <button type="button" class="link" onClick={() => ((forgot.value = 'asking'), (error.value = ''))}>
+            Forgot your password?
+          </button>
         </form>
+        )}
         {/^(127\.0\.0\.1|localhost)$/.test(location.hostname) ? (
         <p class="login-hint muted">
           Demo: <code>manager@parley.test</code> / <code>parley-demo</code>

@@ -1,6 +1,6 @@
 // A WebSocket that keeps itself alive: it pings so idle proxies don't cut it, notices connections that
 // died silently, and reconnects with jittered exponential backoff. It knows nothing about chat.
-import type { ClientFrame, ServerFrame } from '../../../worker/conversations/socket-protocol';
+import { CLOSE, type ClientFrame, type ServerFrame } from '../../../worker/conversations/socket-protocol';
 
 const PING_MS = 25_000;
 // Two pings without any answer: the connection is gone even if the browser has not noticed yet.
@@ -86,7 +86,8 @@ export class LiveSocket {
       }
       this.options.onFrame(frame);
     };
-    ws.onclose = () => this.#lost();
+    // Blocked (4403): the chat is closed for this visitor; retrying would only be refused.
+    ws.onclose = (e) => (e.code === CLOSE.forbidden ? this.stop() : this.#lost());
   }
 
   #lost(): void {
