@@ -1,7 +1,8 @@
 // API keys have scopes and an expiry, and cannot mint more keys (issue 15, defect 15).
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { addMember, call, expectProblem, newWorkspace } from '../helpers';
+import { addMember, BASE, call, expectProblem, listWhen, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
+import { openSocket } from '../sockets';
 
 describe('API key scopes', () => {
   it('read keys read; write keys change conversations but not settings; admin keys (managers only) administer', async () => {
@@ -24,6 +25,20 @@ describe('API key scopes', () => {
     expectProblem(await call('POST', '/api/api-keys', { token: staff.token, body: { name: 'nope', scopes: ['admin'] } }), 400, 'scopes');
     expectProblem(await call('POST', '/api/api-keys', { token: ws.token, body: { name: 'bad', scopes: ['root'] } }), 400, 'scopes.0');
     expectProblem(await call('POST', '/api/api-keys', { token: ws.token, body: { name: 'none', scopes: [] } }), 400, 'scopes');
+  });
+
+  it('sockets write (replies, read positions, presence): a read-only key cannot open one, a write key can', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const conv = await visitorConversation(inbox.websiteToken, 'socket?');
+    await listWhen(ws.token, {}, (p) => p.items.some((i) => i.id === conv.id));
+    const read = (await call('POST', '/api/api-keys', { token: ws.token, body: { name: 'reader', scopes: ['read'] } })).body;
+    const write = (await call('POST', '/api/api-keys', { token: ws.token, body: { name: 'writer' } })).body;
+    const refused = await SELF.fetch(`${BASE}/api/conversations/${conv.id}/ws?access_token=${read.key}`, { headers: { upgrade: 'websocket' } });
+    expect(refused.status).toBe(403);
+    const socket = await openSocket(`/api/conversations/${conv.id}/ws?access_token=${write.key}`);
+    await socket.next((f) => f.t === 'hello');
+    socket.close();
   });
 
   it('a key cannot create keys', async () => {

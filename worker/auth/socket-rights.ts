@@ -61,16 +61,21 @@ async function lookup(db: D1Database, who: SocketAuthor): Promise<CloseCode | nu
     const row = await db.prepare(`SELECT blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(who.contactId, who.workspaceId).first<{ blocked: number }>();
     return !row || row.blocked ? CLOSE.forbidden : null;
   }
-  const row =
+  const row: { disabled: number; scopes?: string } | null =
     who.via === 'session'
       ? await db
           .prepare(`SELECT u.disabled FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ? AND s.user_id = ? AND s.expires_at > ?`)
           .bind(who.credentialId, who.userId, Date.now())
           .first<{ disabled: number }>()
       : await db
-          .prepare(`SELECT u.disabled FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ? AND k.user_id = ? AND k.revoked_at IS NULL`)
-          .bind(who.credentialId, who.userId)
-          .first<{ disabled: number }>();
+          .prepare(
+            `SELECT u.disabled, k.scopes FROM api_keys k JOIN users u ON u.id = k.user_id
+             WHERE k.id = ? AND k.user_id = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?)`,
+          )
+          .bind(who.credentialId, who.userId, Date.now())
+          .first<{ disabled: number; scopes?: string }>();
   if (!row) return CLOSE.sessionRevoked;
+  // Socket frames write (replies, read positions, presence): a key made to read only uses REST.
+  if (row.scopes !== undefined && !(JSON.parse(row.scopes) as string[]).includes('write')) return CLOSE.forbidden;
   return row.disabled ? CLOSE.forbidden : null;
 }
