@@ -83,7 +83,7 @@ test('a hard kill mid-stream loses no acknowledged API or widget message, duplic
             if (r.status === 201 || r.status === 200) acked.api.push(`a-${i}`);
           } else if (kind === 'widget') {
             const r = await json(origin, 'POST', '/widget/api/messages', { token: visitorToken, body: { text: `widget ${i}`, clientId: `w-${i}` } });
-            if (r.status === 201 || r.status === 200) acked.widget.push(`w-${i}`);
+            if (r.status === 201 || r.status === 200) acked.widget.push(`visitor:w-${i}`);
           } else {
             const body = waBody(`1650555${String(i % 5).padStart(4, '0')}`, `wamid.durable.${i}`, `webhook ${i}`);
             const sig = `sha256=${createHmac('sha256', APP_SECRET).update(body).digest('hex')}`;

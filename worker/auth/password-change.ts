@@ -5,25 +5,33 @@
 import { randomToken, sha256Hex } from '../crypto/bytes';
 import { sendSystemMail } from '../email/outbound';
 import { hashPassword } from './password';
-import { revokeUserSessions } from './session';
+import { revokeUserKeys, revokeUserSessions } from './session';
 import { REVOKED, revokeSockets } from './socket-revocation';
 
 /** How long a reset link works. */
 export const RESET_TTL_MS = 30 * 60_000;
 
 /** Store a new password for a user and end everything the old one opened (but `keep`, the session making the change). */
-export async function replacePassword(env: Env, user: { id: string; workspaceId: string }, password: string, keep?: string): Promise<void> {
+export async function replacePassword(env: Env, user: { id: string; workspaceId: string }, password: string, keep?: string, how: PasswordEvent = 'change'): Promise<void> {
   await env.DB.prepare(`UPDATE users SET password_hash = ? WHERE id = ?`).bind(await hashPassword(password), user.id).run();
-  await afterPasswordChange(env, user, keep);
+  await afterPasswordChange(env, user, keep, how);
 }
 
-/** The password changed (here or by a manager's edit): old sessions, sockets and reset links end. */
-export async function afterPasswordChange(env: Env, user: { id: string; workspaceId: string }, keep?: string): Promise<void> {
+/**
+ * `change`: the user, signed in, set a new one (knowing the old): other sessions end, API keys stay.
+ * `reset`: by e-mailed link or by a manager, i.e. control of the account may have been lost: every
+ * session, every API key (one could have been minted from a stolen session) and all their sockets end.
+ */
+export type PasswordEvent = 'change' | 'reset';
+
+/** The password changed (here or by a manager's edit): old sessions, sockets and reset links end; on a reset, API keys too. */
+export async function afterPasswordChange(env: Env, user: { id: string; workspaceId: string }, keep?: string, how: PasswordEvent = 'change'): Promise<void> {
   await Promise.all([
     revokeUserSessions(env, user.id, keep),
     env.DB.prepare(`UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`).bind(Date.now(), user.id).run(),
+    how === 'reset' ? revokeUserKeys(env, user.id) : null,
   ]);
-  await revokeSockets(env, user.workspaceId, REVOKED.password(user.id, keep));
+  await revokeSockets(env, user.workspaceId, how === 'reset' ? REVOKED.passwordReset(user.id, keep) : REVOKED.password(user.id, keep));
 }
 
 /**

@@ -83,7 +83,7 @@ publicPasswordRoutes.post(
     const { token, password } = c.req.valid('json');
     const user = await consumeResetToken(c.env, token);
     if (!user) throw Problem.badRequest('token', 'is invalid, used or expired: ask for a new link');
-    await replacePassword(c.env, user, password);
+    await replacePassword(c.env, user, password, undefined, 'reset');
     // The real user, back in, is not held by the wrong guesses that may have led here.
     const email = await c.env.DB.prepare(`SELECT email FROM users WHERE id = ?`).bind(user.id).first<string>('email');
     if (email) await clearLoginFailures(c.env.DB, email);

@@ -6,7 +6,26 @@
 //  - the e-mail alone: guessing spread over many addresses meets a delay, capped low enough that the
 //    real user is only ever made to wait seconds, never locked out.
 // Only failures count (a team signing in from one office address is not throttled by its successes).
+import { hmacSha256, randomToken, timingSafeEqual, toBase64Url } from '../crypto/bytes';
 import { Problem } from '../http/problem';
+
+/** The cookie a browser gets after a successful login: `<device id>.<HMAC of account and device>`. */
+export const DEVICE_COOKIE = 'parley_device';
+
+async function deviceMac(env: Env, email: string, device: string): Promise<string> {
+  return toBase64Url(await hmacSha256(env.JWT_SECRET, `device:${email}:${device}`));
+}
+
+export async function deviceCookie(env: Env, email: string): Promise<string> {
+  const device = randomToken(12);
+  return `${device}.${await deviceMac(env, email, device)}`;
+}
+
+/** Whether the cookie proves an earlier successful login to this account from this browser. */
+export async function isKnownDevice(env: Env, email: string, cookie: string | undefined): Promise<boolean> {
+  const [device, mac] = (cookie ?? '').split('.');
+  return !!device && !!mac && timingSafeEqual(await deviceMac(env, email, device), mac);
+}
 
 export const WINDOW_MS = 15 * 60_000;
 
@@ -32,11 +51,26 @@ export interface LoginKeys {
 }
 
 export function loginKeys(email: string, address: string): LoginKeys {
-  return { pair: `pair:${email}|${address}`, address: `ip:${address}`, email: `email:${email}` };
+  const a = addressBlock(address);
+  return { pair: `pair:${email}|${a}`, address: `ip:${a}`, email: `email:${email}` };
 }
 
-/** Seconds until the next attempt is allowed, or 0. Pure: the counters as read, and the time now. */
-export function retryAfterSeconds(counters: Partial<Record<keyof LoginKeys, Attempts>>, now: number): number {
+/** IPv6 clients get a /64 each: counting single addresses there would let one client be a million. */
+export function addressBlock(address: string): string {
+  if (!address.includes(':')) return address;
+  const [head, tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '') || '0').join(':')}::/64`;
+}
+
+/**
+ * Seconds until the next attempt is allowed, or 0. Pure: the counters as read, and the time now.
+ * `knownDevice`: the browser proved an earlier successful login to this account (a device cookie), so
+ * guessing spread over other addresses does not slow it (the per-address limits still apply).
+ */
+export function retryAfterSeconds(counters: Partial<Record<keyof LoginKeys, Attempts>>, now: number, knownDevice = false): number {
   const live = (a: Attempts | undefined) => (a && a.windowStart > now - WINDOW_MS ? a : undefined);
   const waits: number[] = [0];
   const windowEnd = (a: Attempts) => a.windowStart + WINDOW_MS - now;
@@ -46,7 +80,7 @@ export function retryAfterSeconds(counters: Partial<Record<keyof LoginKeys, Atte
   else if (pair && pair.count >= LIMITS.pair.free) waits.push(after(pair, Math.min(2 ** (pair.count - LIMITS.pair.free), LIMITS.pair.maxDelayS)));
   const address = live(counters.address);
   if (address && address.count >= LIMITS.address.lock) waits.push(windowEnd(address));
-  const email = live(counters.email);
+  const email = knownDevice ? undefined : live(counters.email);
   if (email && email.count >= LIMITS.email.free) waits.push(after(email, Math.min(email.count - LIMITS.email.free + 1, LIMITS.email.maxDelayS)));
   return Math.ceil(Math.max(...waits) / 1000);
 }
@@ -62,13 +96,13 @@ export function clientAddress(env: Env, req: Request): string {
 }
 
 /** Throws 429 (with Retry-After) while any of the keys asks the caller to wait. One read. */
-export async function checkLogin(db: D1Database, keys: LoginKeys, now = Date.now()): Promise<void> {
+export async function checkLogin(db: D1Database, keys: LoginKeys, knownDevice = false, now = Date.now()): Promise<void> {
   const rows = await db
     .prepare(`SELECT key, count, window_start, coalesce(last_at, window_start) AS last_at FROM login_attempts WHERE key IN (?, ?, ?)`)
     .bind(keys.pair, keys.address, keys.email)
     .all<{ key: string; count: number; window_start: number; last_at: number }>();
   const byKey = new Map(rows.results.map((r) => [r.key, { count: r.count, windowStart: r.window_start, lastAt: r.last_at }]));
-  const wait = retryAfterSeconds({ pair: byKey.get(keys.pair), address: byKey.get(keys.address), email: byKey.get(keys.email) }, now);
+  const wait = retryAfterSeconds({ pair: byKey.get(keys.pair), address: byKey.get(keys.address), email: byKey.get(keys.email) }, now, knownDevice);
   if (wait > 0) {
     const problem = new Problem(429, 'Too many attempts', `Too many failed logins; try again in ${wait} s`);
     problem.headers = { 'retry-after': String(wait) };

@@ -1,6 +1,6 @@
 // /api/auth/* and /api/me, /api/api-keys: signup, login, logout, the caller, programmatic keys.
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
@@ -9,7 +9,7 @@ import { Problem } from '../http/problem';
 import { Email, Name, Password } from '../http/schemas';
 import { valid } from '../http/validate';
 import { hashPassword, verifyPassword } from './password';
-import { checkLogin, clearPair, clientAddress, loginKeys, recordFailure } from './rate-limit';
+import { checkLogin, clearPair, clientAddress, DEVICE_COOKIE, deviceCookie, isKnownDevice, loginKeys, recordFailure } from './rate-limit';
 import { API_SCOPES, type ApiScope } from './principal';
 import { createApiKey, createSession, forgetPrincipals, revoke, SESSION_COOKIE, SESSION_TTL_MS } from './session';
 import { REVOKED, revokeSockets } from './socket-revocation';
@@ -89,7 +89,7 @@ publicAuthRoutes.post(
   async (c) => {
     const { email, password } = c.req.valid('json');
     const keys = loginKeys(email.toLowerCase(), clientAddress(c.env, c.req.raw));
-    await checkLogin(c.env.DB, keys);
+    await checkLogin(c.env.DB, keys, await isKnownDevice(c.env, email.toLowerCase(), getCookie(c, DEVICE_COOKIE)));
     const user = await c.env.DB.prepare(`SELECT id, workspace_id, name, email, role, password_hash, disabled FROM users WHERE email = ?`)
       .bind(email)
       .first<{ id: string; workspace_id: string; name: string; email: string; role: string; password_hash: string; disabled: number }>();
@@ -100,6 +100,14 @@ publicAuthRoutes.post(
       throw Problem.unauthorized('Wrong e-mail or password');
     }
     await clearPair(c.env.DB, keys);
+    // This browser has now proved it knows the account: guessing elsewhere will not slow it down.
+    setCookie(c, DEVICE_COOKIE, await deviceCookie(c.env, email.toLowerCase()), {
+      httpOnly: true,
+      sameSite: 'Lax',
+      path: '/api/auth',
+      secure: new URL(c.req.url).protocol === 'https:',
+      maxAge: 180 * 24 * 3600,
+    });
     const { token } = await createSession(c.env, { id: user.id, workspaceId: user.workspace_id });
     issueCookie(c, token);
     return c.json({ token, user: { id: user.id, workspaceId: user.workspace_id, name: user.name, email: user.email, role: user.role } });
@@ -166,10 +174,11 @@ authRoutes.post(
 authRoutes.delete('/api-keys/:id', describeRoute({ tags: ['auth'], summary: 'Revoke an API key' }), async (c) => {
   const p = c.get('principal');
   const id = c.req.param('id');
-  // Staff may only revoke their own keys; managers any key of the workspace.
+  // Everyone may revoke their own keys; managers any key of the workspace (through a key: one with the admin scope).
+  const anyKey = p.role === 'manager' && p.scopes.includes('admin');
   const owner = await c
     .get('scope')
-    .prepare(`UPDATE api_keys SET revoked_at = ?2 WHERE workspace_id = ?1 AND id = ?3 AND (?4 IS NULL OR user_id = ?4) RETURNING user_id`, Date.now(), id, p.role === 'manager' ? null : p.userId)
+    .prepare(`UPDATE api_keys SET revoked_at = ?2 WHERE workspace_id = ?1 AND id = ?3 AND (?4 IS NULL OR user_id = ?4) RETURNING user_id`, Date.now(), id, anyKey ? null : p.userId)
     .first<string>('user_id');
   if (!owner) throw Problem.notFound('API key');
   forgetPrincipals((k) => k.via === 'api_key' && k.credentialId === id);

@@ -38,6 +38,12 @@ export async function revokeUserSessions(env: Env, userId: string, except?: stri
   forgetPrincipals((p) => p.userId === userId && p.via === 'session' && p.credentialId !== except);
 }
 
+/** Revoke every API key of a user (a password reset: one may have been minted from a stolen session). */
+export async function revokeUserKeys(env: Env, userId: string): Promise<void> {
+  await env.DB.prepare(`UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`).bind(Date.now(), userId).run();
+  forgetPrincipals((p) => p.userId === userId && p.via === 'api_key');
+}
+
 export async function createApiKey(
   env: Env,
   user: { id: string; workspaceId: string },

@@ -36,11 +36,14 @@ export async function revokeSockets(env: Env, workspaceId: string, r: Revocation
   for (const res of [live, recorded, ...closing]) if (res.status === 'rejected') console.warn(`socket revocation for ${r.userId}: ${String(res.reason)}`);
 }
 
-/** A blocked contact: close their widget sockets on each conversation the widget can reach (their current threads). */
-export async function closeContactSockets(env: Env, workspaceId: string, contactId: string): Promise<void> {
+/**
+ * Close a contact's widget sockets on each conversation the widget can reach (their current threads):
+ * blocked (4403: stop), tokens revoked (4401), or merged (4409: reconnect, which re-checks the token).
+ */
+export async function closeContactSockets(env: Env, workspaceId: string, contactId: string, code: CloseCode = CLOSE.forbidden): Promise<void> {
   const rows = await env.DB.prepare(`SELECT DISTINCT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ?`).bind(workspaceId, contactId).all<{ conversation_id: string }>();
   const closing = await Promise.allSettled(
-    rows.results.map((r) => conversationStub(env, workspaceId, r.conversation_id).closeVisitorSockets(contactId, CLOSE.forbidden, 'This conversation is closed')),
+    rows.results.map((r) => conversationStub(env, workspaceId, r.conversation_id).closeVisitorSockets(contactId, code, code === CLOSE.forbidden ? 'This conversation is closed' : 'Your chat session ended')),
   );
   for (const res of closing) if (res.status === 'rejected') console.warn(`closing ${contactId}'s widget sockets: ${String(res.reason)}`);
 }
@@ -74,6 +77,8 @@ export const REVOKED = {
   logout: (userId: string, credentialId: string): Revocation => ({ userId, credentialIds: [credentialId], code: CLOSE.sessionRevoked, reason: 'Logged out' }),
   keyRevoked: (userId: string, keyId: string): Revocation => ({ userId, credentialIds: [keyId], code: CLOSE.sessionRevoked, reason: 'API key revoked' }),
   password: (userId: string, keep?: string): Revocation => ({ userId, exceptCredentialId: keep, via: 'session', code: CLOSE.sessionRevoked, reason: 'Password changed' }),
+  /** A reset (lost control of the account): every credential's sockets, API keys' too. */
+  passwordReset: (userId: string, keep?: string): Revocation => ({ userId, exceptCredentialId: keep, code: CLOSE.sessionRevoked, reason: 'Password reset' }),
   disabled: (userId: string): Revocation => ({ userId, code: CLOSE.forbidden, reason: 'User disabled' }),
   rights: (userId: string): Revocation => ({ userId, code: CLOSE.rightsChanged, reason: 'Role or teams changed' }),
 };

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { closeContactSockets } from '../auth/socket-revocation';
+import { CLOSE } from '../conversations/socket-protocol';
 import { actorOf } from '../conversations/routes';
 import { toListItem } from '../conversations/list';
 import { conversationStub } from '../conversations/service';
@@ -99,6 +100,8 @@ contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and se
 contactRoutes.post('/', describeRoute({ tags: ['contacts'], summary: 'Create a contact (optionally with channel identities)' }), valid('json', CreateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
+  // Blocking drops a sender's messages: not for the personal role, on a new contact either (a pre-made identity would block its sender).
+  if (c.get('principal').role === 'personal' && body.blocked) throw Problem.forbidden('The personal role cannot block contacts');
   const id = newId('ct');
   const now = Date.now();
   for (const [i, ident] of body.identities.entries()) {
@@ -194,7 +197,11 @@ contactRoutes.post(
     // Conversations first: each object is the writer of its own contact reference and re-projects itself.
     for (const id of convIds) await conversationStub(c.env, p.workspaceId, id).moveToContact(targetId, actorOf(p));
     const identities = await scope.list(contactIdentities, eq(contactIdentities.contactId, sourceId));
+    // Visitor sockets of both sides end while the thread pointers still name them; reconnecting re-checks the
+    // token, and unverified tokens of either side no longer stand (the contact_merges row: visitor-token.ts).
+    await Promise.all([closeContactSockets(c.env, p.workspaceId, sourceId, CLOSE.rightsChanged), closeContactSockets(c.env, p.workspaceId, targetId, CLOSE.rightsChanged)]);
     await scope.d1.batch([
+
       scope.prepare(`UPDATE contact_identities SET contact_id = ?2 WHERE workspace_id = ?1 AND contact_id = ?3`, targetId, sourceId),
       // The target keeps its own current threads; the source's move over where the target has none.
       scope.prepare(

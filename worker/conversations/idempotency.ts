@@ -12,3 +12,11 @@ import type { Actor } from './model';
 export function idempotencyKey(author: Pick<Actor, 'type' | 'id'>, externalId: string): string {
   return author.type === 'agent' ? `agent:${author.id ?? ''}:${externalId}` : `${author.type}:${externalId}`;
 }
+
+/**
+ * A web chat visitor's client id as stored: prefixed, because on the customer side provider message
+ * ids (`<channel>:<id>`) share the namespace, and a visitor must not be able to name one of those.
+ */
+export function visitorExternalId(clientId: string): string {
+  return `visitor:${clientId}`;
+}

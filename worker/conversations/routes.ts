@@ -161,6 +161,11 @@ conversationRoutes.post(
     const body = c.req.valid('json');
     const contact = await scope.find(contacts, body.contactId);
     if (!contact || contact.mergedInto) throw Problem.badRequest('contactId', 'no such contact in this workspace');
+    // The personal role reaches only its own conversations' contacts (worker/contacts/reach.ts): starting a
+    // conversation must not be a way to reach anyone else's customer.
+    if (p.role === 'personal' && !(await scope.prepare(`SELECT 1 FROM conversations WHERE workspace_id = ? AND contact_id = ? AND assignee_id = ? LIMIT 1`, contact.id, p.userId).first())) {
+      throw Problem.badRequest('contactId', 'no such contact in this workspace');
+    }
     const inbox = await scope.find(inboxes, body.inboxId);
     if (!inbox) throw Problem.badRequest('inboxId', 'no such inbox in this workspace');
     if (!inbox.enabled) throw Problem.badRequest('inboxId', 'this inbox is disabled');

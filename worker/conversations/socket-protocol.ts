@@ -1,5 +1,6 @@
 // Messages on a conversation WebSocket (GET /api/conversations/:id/ws for agents,
 // GET /widget/api/ws for the visitor). REST is the truth; the socket makes it live.
+import { visitorExternalId } from './idempotency';
 import type { Role } from '../auth/principal';
 import type { Actor, Attachment, Conversation, ConversationEvent, Message } from './model';
 
@@ -79,7 +80,17 @@ export interface LiveIdentity extends SocketCredential {
  * Who is on a conversation socket (the Worker authenticated them before the upgrade). An agent's
  * carries the role and teams that decide visibility and the credential that may be revoked.
  */
-export type SocketAuthor = ({ kind: 'agent' } & LiveIdentity) | { kind: 'visitor'; contactId: string; name: string | null; workspaceId: string };
+export type SocketAuthor =
+  | ({ kind: 'agent' } & LiveIdentity)
+  | {
+      kind: 'visitor';
+      /** The contact the visitor writes as (the token's contact, or the one it was merged into). */
+      contactId: string;
+      name: string | null;
+      workspaceId: string;
+      /** The token behind the socket: its own contact, its generation and whether it was verified (re-checked on writes). */
+      token?: { contactId: string; gen: number; verified: boolean; iat: number };
+    };
 
 /**
  * A client's `message` frame as the message it asks for, or the error frame to answer. Visitors write
@@ -92,7 +103,7 @@ export function messageFromFrame(who: SocketAuthor, frame: Extract<ClientFrame, 
   if (!text || text.length > 10_000) return { ok: false, error: { t: 'error', clientId, status: 400, title: 'text must be 1 to 10000 characters' } };
   const input: import('./inputs').IncomingMessage =
     who.kind === 'visitor'
-      ? { externalId: clientId, direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text }
+      ? { externalId: visitorExternalId(clientId), direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text }
       : {
           externalId: clientId,
           direction: 'outbound',

@@ -200,7 +200,10 @@ export const contactMerges = sqliteTable('contact_merges', {
   /** JSON: what moved (identities, conversations). */
   details: text('details', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
   createdAt: integer('created_at').notNull().default(now),
-});
+},
+  // Visitor tokens ask when a contact last absorbed another (worker/webchat/visitor-token.ts).
+  (t) => [index('contact_merges_target').on(t.workspaceId, t.targetId, t.createdAt)],
+);
 
 /** Projection of each ConversationDO, written by its outbox. Lists, counts and search read it. */
 export const conversations = sqliteTable(

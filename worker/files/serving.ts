@@ -6,8 +6,12 @@
 /** Image types a browser decodes as pixels only (no script, no external loads): safe to show inline. */
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
 
-/** Types a browser would interpret as a document or script if navigated to: never served under their own type. */
-const ACTIVE_TYPES = /^(text\/(html|xml|javascript|ecmascript|xsl)|image\/svg\+xml|application\/(xhtml\+xml|xml|javascript|ecmascript|x-javascript|pdf\+xml|mathml\+xml|rss\+xml|atom\+xml|xslt\+xml|vnd\.wap\.xhtml\+xml)|multipart\/x-mixed-replace)$/;
+/**
+ * Types served under their own name (so a download opens in the right program); anything else —
+ * documents and scripts a browser would run (HTML, SVG, XML, JavaScript) and anything unknown — is
+ * served as opaque bytes. An allow-list: a type the uploader made up never reaches the browser.
+ */
+const PASSIVE_TYPES = /^(image\/(png|jpeg|gif|webp|avif|bmp|tiff|heic|heif)|audio\/[\w.+-]+|video\/[\w.+-]+|text\/(plain|csv|calendar|vcard)|application\/(pdf|zip|gzip|json|msword|rtf|vnd\.openxmlformats-officedocument\.[\w.]+|vnd\.ms-[\w.]+|vnd\.oasis\.opendocument\.[\w.]+|octet-stream))$/;
 
 /** A CSP that makes even a mis-sniffed document inert: no script, no plugins, no forms, a unique origin. */
 export const FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
@@ -43,8 +47,8 @@ export function fileResponseHeaders(storedType: string | undefined, name: string
   const type = baseType(storedType || 'application/octet-stream') || 'application/octet-stream';
   const inline = isInlineImage(type);
   return {
-    // An active type is served as opaque bytes: even with `attachment`, some clients render what they are told.
-    'content-type': ACTIVE_TYPES.test(type) ? 'application/octet-stream' : storedType || 'application/octet-stream',
+    // Only a known passive type keeps its name (parameters dropped): even with `attachment`, some clients render what they are told.
+    'content-type': PASSIVE_TYPES.test(type) ? type : 'application/octet-stream',
     'content-disposition': contentDisposition(inline ? 'inline' : 'attachment', name),
     'x-content-type-options': 'nosniff',
     'content-security-policy': FILE_CSP,

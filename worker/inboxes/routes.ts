@@ -87,7 +87,9 @@ inboxRoutes.get('/:id', describeRoute({ tags: ['inboxes'], summary: 'One inbox; 
   const row = await c.get('scope').find(inboxes, c.req.param('id'));
   if (!row) throw Problem.notFound('Inbox');
   const reveal = c.req.query('reveal') === 'true';
-  if (reveal && c.get('principal').role !== 'manager') throw Problem.forbidden('Only managers can see inbox credentials');
+  const p = c.get('principal');
+  // Credentials are administration: a manager's session, or a key with the admin scope (a read key must not mint identity hashes).
+  if (reveal && (p.role !== 'manager' || !p.scopes.includes('admin'))) throw Problem.forbidden('Only managers (and keys with the admin scope) can see inbox credentials');
   return c.json(await inboxJson(c.env, row, reveal));
 });
 

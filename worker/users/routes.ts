@@ -83,7 +83,8 @@ userRoutes.patch('/:id', describeRoute({ tags: ['users'], summary: 'Change a use
   // Their open sockets carry the old rights: closed with the reason (the app reconnects after a role or team change).
   const rightsChanged = (body.role !== undefined && body.role !== user.role) || (teamIds !== undefined && !sameSet(teamIds, teamsBefore));
   if (body.disabled) await revokeSockets(c.env, scope.workspaceId, REVOKED.disabled(id));
-  if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep);
+  // A manager setting someone else's password is a reset (that user may have lost control); their own, a change.
+  if (password) await afterPasswordChange(c.env, { id, workspaceId: scope.workspaceId }, keep, id === me.userId ? 'change' : 'reset');
   if (!body.disabled && rightsChanged) await revokeSockets(c.env, scope.workspaceId, REVOKED.rights(id));
   await syncRouter(c.env, scope.workspaceId);
   return c.json(userJson((await scope.find(users, id))!, (await teamIdsByUser(c)).get(id) ?? []));

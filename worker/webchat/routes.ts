@@ -1,6 +1,7 @@
 // The web chat channel's visitor side: /widget/api/session, messages and the visitor socket.
 // A website token names the inbox; a signed visitor token names the contact; optional identity
 // verification ties a visitor to the website's own user id (identifierHash = HMAC-SHA256(secret, id)).
+import { visitorExternalId } from '../conversations/idempotency';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
 import { hmacSha256, timingSafeEqual, toHex } from '../crypto/bytes';
@@ -18,7 +19,7 @@ import { isSameOrigin } from '../http/origin-check';
 import { allowedOrigins, frameAncestors, originAllowed } from './allowed-origins';
 import { DEMO_STYLE, demoPageHtml } from './demo-page';
 import { clientAddress, countNewVisitor } from './session-throttle';
-import { readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
+import { ABSORBED_AT_SQL, readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
 
@@ -153,7 +154,7 @@ async function createVisitorContact(env: Env, ws: string, inboxId: string, exter
 
 /** The row of the contact a token was issued for, as tokenStanding reads it. */
 function tokenContact(env: Env, claims: VisitorClaims) {
-  return env.DB.prepare(`SELECT merged_into, widget_session_epoch FROM contacts WHERE id = ? AND workspace_id = ?`).bind(claims.ct, claims.ws).first<TokenContact>();
+  return env.DB.prepare(`SELECT c.merged_into, c.widget_session_epoch, ${ABSORBED_AT_SQL} FROM contacts c WHERE c.id = ? AND c.workspace_id = ?`).bind(claims.ct, claims.ws).first<TokenContact>();
 }
 
 /**
@@ -164,7 +165,7 @@ function tokenContact(env: Env, claims: VisitorClaims) {
 async function visitorContact(env: Env, claims: VisitorClaims) {
   const row = await env.DB.prepare(
     `SELECT coalesce(m.id, c.id) AS id, coalesce(m.name, c.name) AS name, coalesce(m.blocked, c.blocked) AS blocked,
-       c.merged_into, c.widget_session_epoch,
+       c.merged_into, c.widget_session_epoch, ${ABSORBED_AT_SQL},
        coalesce((SELECT i.enabled FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2), 0) AS inbox_enabled,
        (SELECT i.settings FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2) AS inbox_settings
      FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
@@ -213,7 +214,7 @@ widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async
   const res = await deliverInbound(
     c.env,
     { workspaceId: claims.ws, contactId: claims.ct, inboxId: claims.inb, channel: 'webchat' },
-    { direction: 'inbound', author: { type: 'contact', id: claims.ct, name: contact.name }, text: body.text, externalId: body.clientId },
+    { direction: 'inbound', author: { type: 'contact', id: claims.ct, name: contact.name }, text: body.text, externalId: visitorExternalId(body.clientId) },
   );
   return c.json({ conversationId: res.conversationId, message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
 });
@@ -228,7 +229,7 @@ widgetRoutes.get('/ws', requireVisitor, async (c) => {
   const conversationId = await currentConversation(c.env, claims);
   if (!conversationId) throw Problem.notFound('Conversation');
   const headers = new Headers(c.req.raw.headers);
-  headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name, workspaceId: claims.ws } satisfies SocketAuthor));
+  headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name, workspaceId: claims.ws, token: { contactId: token.ct, gen: token.gen, verified: token.vf, iat: token.iat } } satisfies SocketAuthor));
   return conversationStub(c.env, claims.ws, conversationId).fetch(new Request(c.req.url, { headers }));
 });
 

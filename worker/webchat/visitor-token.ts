@@ -3,10 +3,10 @@
 // who comes back within a month keeps their conversation. A token is good only while:
 //  - its contact's generation (contacts.widget_session_epoch) is the one it was issued under: bumping
 //    the generation revokes every token of the contact (POST /api/contacts/:id/widget-sessions/revoke);
-//  - an unverified token's contact has not been merged: the name and e-mail an anonymous visitor typed
-//    prove nothing, so a merge (an agent's judgement about people) must not hand the bearer the
-//    surviving contact's conversations. A verified token (the site vouched for the user id with its
-//    identity secret) follows the merge.
+//  - an unverified token's contact has not been merged, in either direction, since the token was
+//    issued: the name and e-mail an anonymous visitor typed prove nothing, so a merge (an agent's
+//    judgement about people) must not hand the bearer another contact's conversations. A verified
+//    token (the site vouched for the user id with its identity secret) follows the merge.
 import { sign, verify } from 'hono/jwt';
 
 export interface VisitorClaims {
@@ -54,13 +54,21 @@ export async function readVisitor(env: Env, token: string | null | undefined, no
 export interface TokenContact {
   merged_into: string | null;
   widget_session_epoch: number;
+  /** The latest time another contact was merged INTO this one (null: never). */
+  absorbed_at: number | null;
 }
+
+/** SQL for TokenContact.absorbed_at of contact alias `c`. */
+export const ABSORBED_AT_SQL = `(SELECT max(x.created_at) FROM contact_merges x WHERE x.workspace_id = c.workspace_id AND x.target_id = c.id) AS absorbed_at`;
 
 /** Whether the token still stands (see the top of this file), and why not. */
 export function tokenStanding(claims: VisitorClaims, contact: TokenContact | null): 'ok' | 'unknown' | 'revoked' | 'merged' {
   if (!contact) return 'unknown';
   if (contact.widget_session_epoch !== claims.gen) return 'revoked';
   if (contact.merged_into && !claims.vf) return 'merged';
+  // Nor may a merge INTO the token's contact widen an unverified token: it was issued for what the
+  // contact held then, and now the contact holds someone else's conversations.
+  if (!claims.vf && contact.absorbed_at !== null && contact.absorbed_at >= claims.iat * 1000) return 'merged';
   return 'ok';
 }
 
