@@ -134,7 +134,11 @@ export function malformedBodies(schema: JsonSchema | null): { label: string; bod
   return out;
 }
 
+/** How many requests the sweep has sent (printed with its summary). */
+export const sent = { count: 0 };
+
 export async function send(method: string, path: string, opts: { token?: string; body?: string; contentType?: string } = {}): Promise<Res> {
+  sent.count++;
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';

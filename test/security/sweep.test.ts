@@ -3,9 +3,9 @@
 // It fails on a 5xx anywhere, on an error that is not problem+json, on any 2xx where the caller has
 // no right, and on an operation nobody has classified. A new endpoint is covered the day it is
 // documented: the tables below must say who may call it, or this test names it.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createTeam, listWhen, newWorkspace, visitorConversation, webchatInbox, type Res, type Workspace } from '../helpers';
-import { fillPath, malformedBodies, minimalValue, operations, send, type Operation } from './openapi-sweep';
+import { fillPath, malformedBodies, minimalValue, operations, send, sent, type Operation } from './openapi-sweep';
 
 /** Reachable without credentials (each has its own check: a password, a signed link, a visitor token, development only). */
 const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm', 'GET /widget/api/messages', 'POST /widget/api/messages']);
@@ -115,6 +115,10 @@ beforeAll(async () => {
   );
   ops = await operations();
 }, 120_000);
+
+afterAll(() => {
+  console.log(`sweep: ${ops.length} operations, ${sent.count} requests`);
+});
 
 /** A's id for a `{param}`, by the segment before it; a well-formed id that exists nowhere when the sweep has none. */
 function idA(before: string, param: string, path: string): string {
