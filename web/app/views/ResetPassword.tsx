@@ -27,7 +27,17 @@ export function ResetPassword() {
   return (
     <main class="login">
       <div class="login-card">
+        <div class="brand brand-lg">
+          <span class="brand-mark" aria-hidden="true">
+            <svg viewBox="0 0 32 32" width="36" height="36">
+              <rect width="32" height="32" rx="9" fill="currentColor" />
+              <path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" />
+            </svg>
+          </span>
+          <span>Parley</span>
+        </div>
         <h1>Choose a new password</h1>
+        <p class="muted">Every session of your account will be signed out.</p>
         {done.value ? (
           <>
             <p role="status">Your password is set, and every session of your account is signed out.</p>
