@@ -4,6 +4,7 @@
 // and the streamed CSV export.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { stats } from '../../worker/analytics/metrics';
 import { foldBatch } from '../../worker/analytics/subscriber';
 import type { ConversationEvent } from '../../worker/conversations/model';
 import { conversationStub } from '../../worker/conversations/service';
@@ -127,6 +128,10 @@ describe('analytics over hand-timed streams', () => {
     expect(day.series[0].points.map((p: any) => p.count)).toEqual([0, 10, 2, 0, 0, 0, 0]);
     expect(day.series[0].points[1]).toMatchObject({ start: MON + 24 * H, median: 50, p90: 90, avg: 55 });
     expect(day.series[0].points[0]).toMatchObject({ count: 0, median: null });
+    // This workspace has no business hours set: open around the clock, so business time is wall time.
+    const business = (await get(ws, 'timeseries', { ...range, metric: 'firstResponse', interval: 'day', hours: 'business' })).body;
+    expect(business).toMatchObject({ hours: 'business' });
+    expect(business.series[0].points[1]).toMatchObject({ count: 10, median: 50, p90: 90 });
 
     const byChannel = (await get(ws, 'timeseries', { ...range, metric: 'created', interval: 'day', groupBy: 'channel' })).body;
     expect(byChannel.series.map((s: any) => [s.group, s.points[1].count, s.points[2].count])).toEqual([
@@ -142,6 +147,21 @@ describe('analytics over hand-timed streams', () => {
     expect(hours.rows[10]).toMatchObject({ hour: 10, count: 10, median: 50 });
     expect(hours.rows[16]).toMatchObject({ hour: 16, count: 2, median: 1000, p90: 2000 });
     expect(hours.rows.reduce((s: number, r: any) => s + r.count, 0)).toBe(12);
+  });
+
+  it('overview percentiles read off the value indexes equal the nearest-rank stats of the same values, from either end', async () => {
+    const { ws } = await people();
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const waits = Array.from({ length: 37 }, () => 1 + Math.floor(rand() * 5000));
+    waits.push(waits[3], waits[3]); // ties
+    const t = MON + 5 * H;
+    await fold(...waits.map((w, i) => new Stream(unique('cnv'), ws.workspaceId, t + i * S).customer(t + i * S).agent(t + i * S + w * S, ws.userId)));
+    const o = (await get(ws, 'overview', { from: MON, to: MON + 7 * 24 * H })).body;
+    const expected = stats(waits);
+    expect(o.firstResponse).toMatchObject({ count: expected.count, median: expected.median, p90: expected.p90, avg: expected.avg });
+    expect(o.responseTime).toMatchObject({ count: expected.count, median: expected.median, p90: expected.p90 });
+    expect(o.firstResponse.byCycle.initial).toEqual(expected);
   });
 
   it('a transfer moves the figures to the new agent; roles see their own and their teams’ figures only', async () => {

@@ -24,22 +24,10 @@ export function ratio(n: number, d: number): number | null {
   return d === 0 ? null : Math.round((n / d) * 10_000) / 10_000;
 }
 
-/**
- * SQL select-list items giving count, median, p90 and avg of `value` per group, over rows that carry
- * ROW_NUMBER() (ordered by the value) as `rank` and COUNT(*) as `n`, both partitioned by the group:
- * ceil(n/2) = (n+1)/2 and ceil(9n/10) = (9n+9)/10 in integer arithmetic.
- */
-export function percentileColumns(value: string, rank: string, n: string, prefix: string): string {
-  return [
-    `MIN(CASE WHEN ${rank} = (${n} + 1) / 2 THEN ${value} END) AS ${prefix}_median`,
-    `MIN(CASE WHEN ${rank} = (9 * ${n} + 9) / 10 THEN ${value} END) AS ${prefix}_p90`,
-    `AVG(${value}) AS ${prefix}_avg`,
-  ].join(', ');
-}
+/** 1-based nearest ranks of the median and p90 among n values: ceil(n/2) and ceil(9n/10) (SQL: (n+1)/2, (9n+9)/10). */
+export const medianRank = (n: number) => Math.floor((n + 1) / 2);
+export const p90Rank = (n: number) => Math.floor((9 * n + 9) / 10);
 
-/** The Stats of one prefix from a row produced with percentileColumns. */
-export function statsOf(row: Record<string, unknown> | undefined, prefix: string, count: number): Stats {
-  const num = (v: unknown) => (v === null || v === undefined ? null : round3(Number(v)));
-  if (!row || count === 0) return { count: 0, median: null, p90: null, avg: null };
-  return { count, median: num(row[`${prefix}_median`]), p90: num(row[`${prefix}_p90`]), avg: num(row[`${prefix}_avg`]) };
-}
+/** SQL for the same ranks, over an integer column or expression `n`. */
+export const MEDIAN_RANK_SQL = (n: string) => `(${n} + 1) / 2`;
+export const P90_RANK_SQL = (n: string) => `(9 * ${n} + 9) / 10`;

@@ -1,7 +1,12 @@
-// The analytics reads over the facts tables, computed in D1: counts, and medians / p90 with window
-// functions (ROW_NUMBER over the value, nearest rank), so a long range never ships its rows to the Worker.
-// Each report is one D1 batch (one round trip). The role and the filters are one clause that fits every
-// facts table, since all three carry the same dimension columns.
+// The analytics reads over the facts tables, computed in D1 so a long range never ships its rows to the
+// Worker. Counts and means are aggregates. Percentiles are exact nearest-rank values:
+// - the overview (one set of figures) takes two round trips: counts first, then each percentile as
+//   ORDER BY value LIMIT 1 OFFSET rank−1 (from whichever end is nearer), read in order off a value-ordered
+//   covering index (migration 0012), so no sort of the range's rows happens at all;
+// - grouped figures (timeseries, distribution, agents) rank each group's values with one ROW_NUMBER
+//   window and pick the median and p90 rows by a join on the group's count.
+// The role and the filters are one clause that fits every facts table (all three carry the same
+// dimension columns).
 //
 // Which time places a figure in the range: conversations created → created_at; resolutions and resolution
 // time → the close (cycles.resolved_at); reopens → the reopen (cycles.started_at, cycle > 1); first responses
@@ -10,7 +15,7 @@
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';
 import { bucketSql, hourOfDaySql, weekdaySql, type Interval, type OffsetSpan } from './buckets';
-import { percentileColumns, ratio, round3, statsOf, type Stats } from './metrics';
+import { MEDIAN_RANK_SQL, medianRank, P90_RANK_SQL, p90Rank, ratio, round3, type Stats } from './metrics';
 import type { GroupBy, Metric } from './schemas';
 
 type Row = Record<string, unknown>;
@@ -91,15 +96,32 @@ function statement(ctx: ReadContext, build: (p: Params) => string): D1PreparedSt
   return ctx.scope.prepare(sql, ...p.values);
 }
 
-/** count, median, p90, avg of a time metric (wall clock as `w_…`, business hours as `b_…`) per group `g`. */
-function timeStats(ctx: ReadContext, def: MetricDef, group: string | null, extraWhere?: string): D1PreparedStatement {
+/** Which duration column of a time metric: wall clock or business hours. */
+export type Hours = 'wall' | 'business';
+const column = (def: MetricDef, hours: Hours) => (hours === 'business' ? def.bh! : def.value!);
+
+/**
+ * Per group `g`: count, mean, median and p90 of one duration column. One ROW_NUMBER window ranks each
+ * group's values; the join keeps only the two rows whose rank is the group's median or p90 rank.
+ */
+function groupedStats(ctx: ReadContext, def: MetricDef, hours: Hours, group: string): D1PreparedStatement {
+  const col = column(def, hours);
   return statement(
     ctx,
-    (p) => `WITH x AS (SELECT ${group ?? 'NULL'} AS g, t.${def.value} AS w, coalesce(t.${def.bh}, t.${def.value}) AS b FROM ${def.table} t
-        WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extraWhere ? ` AND ${extraWhere}` : ''}),
-      r AS (SELECT g, w, b, ROW_NUMBER() OVER (PARTITION BY g ORDER BY w) AS rw, ROW_NUMBER() OVER (PARTITION BY g ORDER BY b) AS rb, COUNT(*) OVER (PARTITION BY g) AS n FROM x)
-      SELECT g, MAX(n) AS n, ${percentileColumns('w', 'rw', 'n', 'w')}, ${percentileColumns('b', 'rb', 'n', 'b')} FROM r GROUP BY g`,
+    (p) => `WITH x AS (SELECT ${group} AS g, t.${col} AS v FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}),
+      c AS (SELECT g, count(*) AS n, avg(v) AS a FROM x GROUP BY g),
+      r AS (SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) AS rk FROM x)
+      SELECT c.g AS g, c.n AS n, c.a AS avg, MIN(CASE WHEN r.rk = ${MEDIAN_RANK_SQL('c.n')} THEN r.v END) AS median, MIN(CASE WHEN r.rk = ${P90_RANK_SQL('c.n')} THEN r.v END) AS p90
+      FROM c JOIN r ON r.g = c.g AND r.rk IN (${MEDIAN_RANK_SQL('c.n')}, ${P90_RANK_SQL('c.n')}) GROUP BY c.g`,
   );
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : round3(Number(v)));
+
+function statsOfRow(row: Row | undefined): Stats {
+  const n = Number(row?.n ?? 0);
+  if (!row || n === 0) return { count: 0, median: null, p90: null, avg: null };
+  return { count: n, median: num(row.median), p90: num(row.p90), avg: num(row.avg) };
 }
 
 function countStats(ctx: ReadContext, def: MetricDef, group: string | null): D1PreparedStatement {
@@ -107,15 +129,28 @@ function countStats(ctx: ReadContext, def: MetricDef, group: string | null): D1P
   return statement(ctx, (p) => `SELECT ${group ?? 'NULL'} AS g, ${measure} AS n FROM ${def.table} t WHERE ${where(ctx, p, def.time)}${def.where ? ` AND ${def.where}` : ''} GROUP BY g`);
 }
 
-export interface TimeFigures extends Stats {
-  businessHours: Omit<Stats, 'count'>;
+/** Count and means (wall clock and business hours) of a time metric over the range (the overview's first round trip). */
+function countAndMeans(ctx: ReadContext, def: MetricDef, extra?: string): D1PreparedStatement {
+  return statement(
+    ctx,
+    (p) => `SELECT count(*) AS n, avg(t.${def.value}) AS w_avg, avg(t.${def.bh}) AS b_avg FROM ${def.table} t
+      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}`,
+  );
 }
 
-function timeFigures(row: Row | undefined): TimeFigures {
-  const n = Number(row?.n ?? 0);
-  const w = statsOf(row, 'w', n);
-  const b = statsOf(row, 'b', n);
-  return { ...w, businessHours: { median: b.median, p90: b.p90, avg: b.avg } };
+/** The value at 1-based `rank` among the range's `n` values of a column, read off its value-ordered index from the nearer end. */
+function valueAtRank(ctx: ReadContext, def: MetricDef, col: string, rank: number, n: number, extra?: string): D1PreparedStatement {
+  const fromTop = rank - 1 > n - rank;
+  const offset = fromTop ? n - rank : rank - 1;
+  return statement(
+    ctx,
+    (p) => `SELECT t.${col} AS v FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}
+      ORDER BY t.${col} ${fromTop ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${Math.max(0, Math.floor(offset))}`,
+  );
+}
+
+export interface TimeFigures extends Stats {
+  businessHours: Omit<Stats, 'count'>;
 }
 
 // ---- overview ----
@@ -131,38 +166,66 @@ export async function overview(ctx: ReadContext) {
       FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}`,
   );
   const csat = statement(ctx, (p) => `SELECT t.csat_score AS score, count(*) AS n FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY t.csat_score`);
-  const label = `CASE WHEN t.cycle > 1 THEN 'reopen' ELSE 'initial' END`;
-  const [f, dist, reopened, resolution, first, firstByCycle, responses] = await ctx.scope.d1.batch<Row>([
-    facts,
-    csat,
-    countStats(ctx, METRIC_DEFS.reopened, null),
-    timeStats(ctx, METRIC_DEFS.resolution, null),
-    timeStats(ctx, METRIC_DEFS.firstResponse, null),
-    timeStats(ctx, METRIC_DEFS.firstResponse, label),
-    timeStats(ctx, METRIC_DEFS.responseTime, null),
-  ]);
-  const r = f.results[0] ?? {};
-  const num = (k: string) => Number(r[k] ?? 0);
-  const res = timeFigures(resolution.results[0]);
-  const byLabel = (l: string) => {
-    const t = timeFigures(firstByCycle.results.find((x) => x.g === l));
-    return { count: t.count, median: t.median, p90: t.p90, avg: t.avg };
+  // The time figures: the first responses (all, and per kind of cycle), every response, the resolutions.
+  const specs = [
+    { key: 'first', def: METRIC_DEFS.firstResponse, business: true },
+    { key: 'initial', def: METRIC_DEFS.firstResponse, extra: 't.cycle = 1', business: false },
+    { key: 'reopen', def: METRIC_DEFS.firstResponse, extra: 't.cycle > 1', business: false },
+    { key: 'responses', def: METRIC_DEFS.responseTime, business: true },
+    { key: 'resolution', def: METRIC_DEFS.resolution, business: true },
+  ];
+  const [f, dist, reopened, ...counted] = await ctx.scope.d1.batch<Row>([facts, csat, countStats(ctx, METRIC_DEFS.reopened, null), ...specs.map((s) => countAndMeans(ctx, s.def, s.extra))]);
+
+  // Second round trip: every percentile the counts call for.
+  const wanted: { key: string; field: string; stmt: D1PreparedStatement }[] = [];
+  specs.forEach((s, i) => {
+    const n = Number(counted[i].results[0]?.n ?? 0);
+    if (n === 0) return;
+    const cols: [string, string][] = [['w', s.def.value!]];
+    if (s.business) cols.push(['b', s.def.bh!]);
+    for (const [prefix, col] of cols) {
+      wanted.push({ key: s.key, field: `${prefix}_median`, stmt: valueAtRank(ctx, s.def, col, medianRank(n), n, s.extra) });
+      wanted.push({ key: s.key, field: `${prefix}_p90`, stmt: valueAtRank(ctx, s.def, col, p90Rank(n), n, s.extra) });
+    }
+  });
+  const values = wanted.length ? await ctx.scope.d1.batch<Row>(wanted.map((w) => w.stmt)) : [];
+  const pick = (key: string, field: string) => {
+    const i = wanted.findIndex((w) => w.key === key && w.field === field);
+    return i < 0 ? null : num(values[i].results[0]?.v);
   };
+  const figures = (key: string): TimeFigures => {
+    const row = counted[specs.findIndex((s) => s.key === key)].results[0];
+    const n = Number(row?.n ?? 0);
+    return {
+      count: n,
+      median: pick(key, 'w_median'),
+      p90: pick(key, 'w_p90'),
+      avg: n ? num(row?.w_avg) : null,
+      businessHours: { median: pick(key, 'b_median'), p90: pick(key, 'b_p90'), avg: n ? num(row?.b_avg) : null },
+    };
+  };
+  const wallOnly = (key: string): Stats => {
+    const { businessHours: _b, ...wall } = figures(key);
+    return wall;
+  };
+
+  const r = f.results[0] ?? {};
+  const count = (k: string) => Number(r[k] ?? 0);
   const distribution: Record<string, number> = {};
   for (const d of dist.results) distribution[String(d.score)] = Number(d.n);
-  const rt = timeFigures(responses.results[0]);
+  const resolution = figures('resolution');
   return {
     from: ctx.from,
     to: ctx.to,
-    conversations: { created: num('created'), resolved: res.count, reopened: Number(reopened.results[0]?.n ?? 0), open: num('open') },
-    firstResponse: { ...timeFigures(first.results[0]), byCycle: { initial: byLabel('initial'), reopen: byLabel('reopen') } },
-    responseTime: { count: rt.count, median: rt.median, p90: rt.p90, avg: rt.avg, businessHours: rt.businessHours },
-    resolution: res,
-    resolutionRate: ratio(num('closed'), num('created')),
-    slaCompliance: { firstResponse: ratio(num('frt_met'), num('frt_met') + num('frt_breached')), resolution: ratio(num('res_met'), num('res_met') + num('res_breached')) },
-    csat: { responses: num('csat_n'), score: r.csat_avg === null || r.csat_avg === undefined ? null : round3(Number(r.csat_avg)), distribution },
-    messages: { in: num('messages_in'), out: num('messages_out') },
-    escalations: num('escalations'),
+    conversations: { created: count('created'), resolved: resolution.count, reopened: Number(reopened.results[0]?.n ?? 0), open: count('open') },
+    firstResponse: { ...figures('first'), byCycle: { initial: wallOnly('initial'), reopen: wallOnly('reopen') } },
+    responseTime: figures('responses'),
+    resolution,
+    resolutionRate: ratio(count('closed'), count('created')),
+    slaCompliance: { firstResponse: ratio(count('frt_met'), count('frt_met') + count('frt_breached')), resolution: ratio(count('res_met'), count('res_met') + count('res_breached')) },
+    csat: { responses: count('csat_n'), score: r.csat_avg === null || r.csat_avg === undefined ? null : round3(Number(r.csat_avg)), distribution },
+    messages: { in: count('messages_in'), out: count('messages_out') },
+    escalations: count('escalations'),
   };
 }
 
@@ -170,40 +233,37 @@ export async function overview(ctx: ReadContext) {
 
 export interface SeriesPoint {
   key: number;
+  group: string | null;
   count: number;
   median?: number | null;
   p90?: number | null;
   avg?: number | null;
-  businessHours?: Omit<Stats, 'count'>;
 }
 
-/** Per bucket (and group): the metric's figures. Returns rows keyed by bucket key and group value. */
-export async function series(ctx: ReadContext, metric: Metric, interval: Interval, spans: OffsetSpan[], groupBy: GroupBy | undefined) {
+/** Per bucket (and group): the metric's figures, keyed "<bucket>|<group>". */
+export async function series(ctx: ReadContext, metric: Metric, hours: Hours, interval: Interval, spans: OffsetSpan[], groupBy: GroupBy | undefined) {
   const def = METRIC_DEFS[metric];
   const bucket = bucketSql(`t.${def.time}`, interval, spans);
-  return grouped(ctx, def, groupBy ? `${bucket} || '|' || coalesce(${GROUP_COLUMNS[groupBy]}, '')` : `${bucket} || '|'`);
+  return grouped(ctx, def, hours, groupBy ? `${bucket} || '|' || coalesce(${GROUP_COLUMNS[groupBy]}, '')` : `${bucket} || '|'`);
 }
 
 /** The metric by local hour of day (0–23) or weekday (0 Sunday – 6). */
-export async function distribution(ctx: ReadContext, metric: Metric, by: 'hour' | 'weekday', spans: OffsetSpan[]) {
+export async function distribution(ctx: ReadContext, metric: Metric, hours: Hours, by: 'hour' | 'weekday', spans: OffsetSpan[]) {
   const def = METRIC_DEFS[metric];
   const expr = by === 'hour' ? hourOfDaySql(`t.${def.time}`, spans) : weekdaySql(`t.${def.time}`, spans);
-  return grouped(ctx, def, `${expr} || '|'`);
+  return grouped(ctx, def, hours, `${expr} || '|'`);
 }
 
-/** Rows keyed "<bucket>|<group>" → figures. */
-async function grouped(ctx: ReadContext, def: MetricDef, group: string): Promise<Map<string, SeriesPoint & { group: string | null }>> {
-  const stmt = def.kind === 'time' ? timeStats(ctx, def, group) : countStats(ctx, def, group);
+async function grouped(ctx: ReadContext, def: MetricDef, hours: Hours, group: string): Promise<Map<string, SeriesPoint>> {
+  const stmt = def.kind === 'time' ? groupedStats(ctx, def, hours, group) : countStats(ctx, def, group);
   const { results } = await stmt.all<Row>();
-  const out = new Map<string, SeriesPoint & { group: string | null }>();
+  const out = new Map<string, SeriesPoint>();
   for (const row of results) {
     const [k, ...rest] = String(row.g).split('|');
     const g = rest.join('|');
     const base = { key: Number(k), group: g === '' ? null : g };
-    if (def.kind === 'time') {
-      const t = timeFigures(row);
-      out.set(String(row.g), { ...base, count: t.count, median: t.median, p90: t.p90, avg: t.avg, businessHours: t.businessHours });
-    } else out.set(String(row.g), { ...base, count: Number(row.n) });
+    if (def.kind === 'time') out.set(String(row.g), { ...base, ...statsOfRow(row) });
+    else out.set(String(row.g), { ...base, count: Number(row.n) });
   }
   return out;
 }
@@ -211,7 +271,8 @@ async function grouped(ctx: ReadContext, def: MetricDef, group: string): Promise
 // ---- agents ----
 
 export async function agents(ctx: ReadContext) {
-  const g = 't.assignee_id';
+  // Unassigned work is the '' group (a join on NULL would never match).
+  const g = `coalesce(t.assignee_id, '')`;
   const [facts, first, responses, resolution, users] = await ctx.scope.d1.batch<Row>([
     statement(
       ctx,
@@ -222,9 +283,9 @@ export async function agents(ctx: ReadContext) {
           count(t.csat_score) AS csat_n, avg(t.csat_score) AS csat_avg
         FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} GROUP BY g`,
     ),
-    timeStats(ctx, METRIC_DEFS.firstResponse, g),
-    timeStats(ctx, METRIC_DEFS.responseTime, g),
-    timeStats(ctx, METRIC_DEFS.resolution, g),
+    groupedStats(ctx, METRIC_DEFS.firstResponse, 'wall', g),
+    groupedStats(ctx, METRIC_DEFS.responseTime, 'wall', g),
+    groupedStats(ctx, METRIC_DEFS.resolution, 'wall', g),
     ctx.scope.prepare(`SELECT id, name FROM users WHERE workspace_id = ?1`),
   ]);
   const names = new Map(users.results.map((u) => [String(u.id), String(u.name)]));
@@ -234,7 +295,7 @@ export async function agents(ctx: ReadContext) {
   const items = [...ids].map((id) => {
     const f = find(facts.results, id) ?? {};
     const n = (k: string) => Number(f[k] ?? 0);
-    const res = timeFigures(find(resolution.results, id));
+    const res = statsOfRow(find(resolution.results, id));
     return {
       agentId: id === '' ? null : id,
       name: id === '' ? null : (names.get(id) ?? null),
@@ -242,8 +303,8 @@ export async function agents(ctx: ReadContext) {
       open: n('open'),
       resolved: res.count,
       messagesOut: n('messages_out'),
-      firstResponse: timeFigures(find(first.results, id)),
-      responseTime: timeFigures(find(responses.results, id)),
+      firstResponse: statsOfRow(find(first.results, id)),
+      responseTime: statsOfRow(find(responses.results, id)),
       resolution: res,
       slaCompliance: { firstResponse: ratio(n('frt_met'), n('frt_met') + n('frt_breached')), resolution: ratio(n('res_met'), n('res_met') + n('res_breached')) },
       csat: { responses: n('csat_n'), score: f.csat_avg === null || f.csat_avg === undefined ? null : round3(Number(f.csat_avg)) },

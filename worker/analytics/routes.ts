@@ -12,7 +12,7 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { bucketCount, bucketKeys, bucketStart, localDateStart, offsetSpans, type Interval } from './buckets';
 import { csvLine, csvStream, linesStream, type Cell } from './csv';
-import { agents, CONVERSATION_COLUMNS, conversationPage, distribution, overview, series, type ReadContext } from './queries';
+import { agents, CONVERSATION_COLUMNS, conversationPage, distribution, overview, series, type Hours, type ReadContext } from './queries';
 import { AgentsQuery, DistributionQuery, ExportQuery, OverviewQuery, TIME_METRICS, TimeseriesQuery, type GroupBy, type Metric } from './schemas';
 
 const DAY = 86_400_000;
@@ -48,15 +48,16 @@ async function readContext(c: Context<AppEnv>, q: RangeQuery): Promise<{ ctx: Re
   return { ctx: { scope, principal: c.get('principal'), filters, from, to }, tz };
 }
 
-async function timeseries(ctx: ReadContext, tz: string, metric: Metric, interval: Interval, groupBy: GroupBy | undefined) {
+async function timeseries(ctx: ReadContext, tz: string, metric: Metric, hours: Hours, interval: Interval, groupBy: GroupBy | undefined) {
   if (bucketCount(ctx.from, ctx.to, interval, tz) > MAX_BUCKETS) throw Problem.badRequest('query.interval', `the range has more than ${MAX_BUCKETS} ${interval} buckets: choose a longer interval`);
   const keys = bucketKeys(ctx.from, ctx.to, interval, tz);
-  const rows = await series(ctx, metric, interval, offsetSpans(ctx.from, ctx.to, tz), groupBy);
+  const rows = await series(ctx, metric, hours, interval, offsetSpans(ctx.from, ctx.to, tz), groupBy);
   const timed = (TIME_METRICS as readonly string[]).includes(metric);
   const groups = groupBy ? [...new Set([...rows.values()].map((r) => r.group))].sort((a, b) => String(a).localeCompare(String(b))) : [null];
-  const empty = timed ? { count: 0, median: null, p90: null, avg: null, businessHours: { median: null, p90: null, avg: null } } : { count: 0 };
+  const empty = timed ? { count: 0, median: null, p90: null, avg: null } : { count: 0 };
   return {
     metric,
+    ...(timed ? { hours } : {}),
     interval,
     tz,
     from: ctx.from,
@@ -74,19 +75,20 @@ async function timeseries(ctx: ReadContext, tz: string, metric: Metric, interval
   };
 }
 
-async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, by: 'hour' | 'weekday') {
-  const rows = await distribution(ctx, metric, by, offsetSpans(ctx.from, ctx.to, tz));
+async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, hours: Hours, by: 'hour' | 'weekday') {
+  const rows = await distribution(ctx, metric, hours, by, offsetSpans(ctx.from, ctx.to, tz));
   const timed = metric !== 'created';
   const n = by === 'hour' ? 24 : 7;
   return {
     metric,
+    ...(timed ? { hours } : {}),
     by,
     tz,
     from: ctx.from,
     to: ctx.to,
     rows: Array.from({ length: n }, (_, i) => {
       const r = rows.get(`${i}|`);
-      const figures = r ? (({ key: _k, group: _g, ...rest }) => rest)(r) : timed ? { count: 0, median: null, p90: null, avg: null, businessHours: { median: null, p90: null, avg: null } } : { count: 0 };
+      const figures = r ? (({ key: _k, group: _g, ...rest }) => rest)(r) : timed ? { count: 0, median: null, p90: null, avg: null } : { count: 0 };
       return { [by]: i, ...figures };
     }),
   };
@@ -94,7 +96,7 @@ async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, by: 
 
 const SCOPE_NOTE = 'Managers see the workspace; staff the conversations handled by them or their teams; personal users their own.';
 const RANGE_NOTE =
-  '`from`/`to`: epoch ms or local dates (YYYY-MM-DD) in `tz` (an IANA zone, default the workspace’s); default the last 30 days. Filters: `channel`, `inboxId`, `teamId`, `agentId` (or `me`). Times in seconds; `businessHours` beside each counts only open hours of the workspace calendar.';
+  '`from`/`to`: epoch ms or local dates (YYYY-MM-DD) in `tz` (an IANA zone, default the workspace’s); default the last 30 days. Filters: `channel`, `inboxId`, `teamId`, `agentId` (or `me`). Times in seconds; business hours (open hours of the workspace calendar) beside wall clock in the overview, with `hours=business` in timeseries and distribution.';
 
 export const analyticsRoutes = new Hono<AppEnv>();
 
@@ -123,7 +125,7 @@ analyticsRoutes.get(
   async (c) => {
     const q = c.req.valid('query');
     const { ctx, tz } = await readContext(c, q);
-    return c.json(await timeseries(ctx, tz, q.metric, q.interval, q.groupBy));
+    return c.json(await timeseries(ctx, tz, q.metric, q.hours, q.interval, q.groupBy));
   },
 );
 
@@ -138,7 +140,7 @@ analyticsRoutes.get(
   async (c) => {
     const q = c.req.valid('query');
     const { ctx, tz } = await readContext(c, q);
-    return c.json(await distributionOf(ctx, tz, q.metric, q.by));
+    return c.json(await distributionOf(ctx, tz, q.metric, q.hours, q.by));
   },
 );
 
@@ -199,11 +201,11 @@ analyticsRoutes.get(
         ),
       ];
     } else {
-      const t = await timeseries(ctx, tz, q.metric, q.interval, q.groupBy);
-      lines = [csvLine(['start', 'group', 'count', 'median_s', 'p90_s', 'avg_s', 'business_median_s', 'business_p90_s', 'business_avg_s'])];
+      const t = await timeseries(ctx, tz, q.metric, q.hours, q.interval, q.groupBy);
+      lines = [csvLine(['start', 'group', 'count', 'median_s', 'p90_s', 'avg_s'])];
       for (const s of t.series) {
         for (const p of s.points as Record<string, any>[]) {
-          lines.push(csvLine([iso(p.start), s.group, p.count, p.median, p.p90, p.avg, p.businessHours?.median, p.businessHours?.p90, p.businessHours?.avg]));
+          lines.push(csvLine([iso(p.start), s.group, p.count, p.median, p.p90, p.avg]));
         }
       }
     }

@@ -39,8 +39,12 @@ export type GroupBy = (typeof GROUPS)[number];
 
 const pick = <T extends readonly string[]>(xs: T) => v.picklist(xs, `must be one of ${xs.join(', ')}`);
 
+/** Time metrics in wall-clock seconds, or business-hours seconds in the workspace calendar. */
+const Hours = v.optional(pick(['wall', 'business'] as const), 'wall');
+
 export const TimeseriesQuery = v.object({
   ...RangeFields,
+  hours: Hours,
   metric: v.optional(pick(METRICS), 'created'),
   interval: v.optional(pick(['hour', 'day', 'week'] as const), 'day'),
   groupBy: v.optional(pick(GROUPS)),
@@ -48,6 +52,7 @@ export const TimeseriesQuery = v.object({
 
 export const DistributionQuery = v.object({
   ...RangeFields,
+  hours: Hours,
   metric: v.optional(pick(['firstResponse', 'responseTime', 'created'] as const), 'firstResponse'),
   by: v.optional(pick(['hour', 'weekday'] as const), 'hour'),
 });
@@ -58,6 +63,7 @@ export const REPORTS = ['overview', 'timeseries', 'agents', 'conversations'] as 
 export const ExportQuery = v.object({
   ...RangeFields,
   report: v.optional(pick(REPORTS), 'conversations'),
+  hours: Hours,
   metric: v.optional(pick(METRICS), 'created'),
   interval: v.optional(pick(['hour', 'day', 'week'] as const), 'day'),
   groupBy: v.optional(pick(GROUPS)),

@@ -898,6 +898,11 @@ export const conversationFactCycles = sqliteTable(
     index('fact_cycles_ws_first_response').on(t.workspaceId, t.firstResponseAt),
     index('fact_cycles_ws_resolved').on(t.workspaceId, t.resolvedAt),
     index('fact_cycles_ws_assignee_resolved').on(t.workspaceId, t.assigneeId, t.resolvedAt),
+    // Value-ordered and covering: percentiles read ORDER BY value LIMIT 1 OFFSET k off the index, without a sort.
+    index('fact_cycles_ws_first_response_value').on(t.workspaceId, t.firstResponseS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_first_response_bh_value').on(t.workspaceId, t.firstResponseBhS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolution_value').on(t.workspaceId, t.resolutionS, t.resolvedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolution_bh_value').on(t.workspaceId, t.resolutionBhS, t.resolvedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
   ],
 );
 
@@ -925,6 +930,8 @@ export const conversationFactResponses = sqliteTable(
     primaryKey({ columns: [t.conversationId, t.seq] }),
     index('fact_responses_ws_responded').on(t.workspaceId, t.respondedAt),
     index('fact_responses_ws_assignee_responded').on(t.workspaceId, t.assigneeId, t.respondedAt),
+    index('fact_responses_ws_value').on(t.workspaceId, t.responseS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_responses_ws_bh_value').on(t.workspaceId, t.responseBhS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
   ],
 );
 
