@@ -2,8 +2,10 @@
 -- One row per conversation, one per response cycle (the first and every reopen) and one per response.
 -- Every table carries the same dimension columns (workspace, channel, inbox, team, assignee) so one
 -- role/filter clause applies to each. Times are epoch ms; durations are seconds (ms precision).
+-- Facts are clustered by (workspace, created_at): a range of conversations is one contiguous run of the
+-- table itself (no index lookups per row); the subscriber finds a row by its unique conversation id.
 CREATE TABLE `conversation_facts` (
-	`conversation_id` text PRIMARY KEY NOT NULL,
+	`conversation_id` text NOT NULL,
 	`workspace_id` text NOT NULL,
 	`contact_id` text,
 	`channel` text NOT NULL,
@@ -31,10 +33,11 @@ CREATE TABLE `conversation_facts` (
 	`cycle` integer DEFAULT 1 NOT NULL,
 	`waiting_since` integer,
 	`last_seq` integer NOT NULL,
-	`updated_at` integer NOT NULL
-);
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`workspace_id`, `created_at`, `conversation_id`)
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE INDEX `facts_ws_created` ON `conversation_facts` (`workspace_id`,`created_at`);--> statement-breakpoint
+CREATE UNIQUE INDEX `facts_conversation` ON `conversation_facts` (`conversation_id`);--> statement-breakpoint
 CREATE INDEX `facts_ws_resolved` ON `conversation_facts` (`workspace_id`,`resolved_at`);--> statement-breakpoint
 CREATE INDEX `facts_ws_assignee_created` ON `conversation_facts` (`workspace_id`,`assignee_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `facts_ws_team_created` ON `conversation_facts` (`workspace_id`,`team_id`,`created_at`);--> statement-breakpoint
@@ -59,10 +62,11 @@ CREATE TABLE `conversation_fact_cycles` (
 	PRIMARY KEY(`conversation_id`, `cycle`)
 );
 --> statement-breakpoint
-CREATE INDEX `fact_cycles_ws_started` ON `conversation_fact_cycles` (`workspace_id`,`started_at`);--> statement-breakpoint
-CREATE INDEX `fact_cycles_ws_first_response` ON `conversation_fact_cycles` (`workspace_id`,`first_response_at`);--> statement-breakpoint
-CREATE INDEX `fact_cycles_ws_resolved` ON `conversation_fact_cycles` (`workspace_id`,`resolved_at`);--> statement-breakpoint
-CREATE INDEX `fact_cycles_ws_assignee_resolved` ON `conversation_fact_cycles` (`workspace_id`,`assignee_id`,`resolved_at`);--> statement-breakpoint
+-- Time-ordered and covering (values, cycle and every filter column): counts, means and grouped figures over a
+-- range read one contiguous run of an index.
+CREATE INDEX `fact_cycles_ws_started` ON `conversation_fact_cycles` (`workspace_id`,`started_at`,`cycle`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
+CREATE INDEX `fact_cycles_ws_first_response` ON `conversation_fact_cycles` (`workspace_id`,`first_response_at`,`first_response_s`,`first_response_bh_s`,`cycle`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
+CREATE INDEX `fact_cycles_ws_resolved` ON `conversation_fact_cycles` (`workspace_id`,`resolved_at`,`resolution_s`,`resolution_bh_s`,`cycle`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
 -- Value-ordered and covering (time, cycle and every filter column): a percentile is ORDER BY value LIMIT 1 OFFSET k
 -- read off the index in order, with no sort of the range's rows.
 CREATE INDEX `fact_cycles_ws_first_response_value` ON `conversation_fact_cycles` (`workspace_id`,`first_response_s`,`first_response_at`,`cycle`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
@@ -87,8 +91,7 @@ CREATE TABLE `conversation_fact_responses` (
 	PRIMARY KEY(`conversation_id`, `seq`)
 );
 --> statement-breakpoint
-CREATE INDEX `fact_responses_ws_responded` ON `conversation_fact_responses` (`workspace_id`,`responded_at`);--> statement-breakpoint
-CREATE INDEX `fact_responses_ws_assignee_responded` ON `conversation_fact_responses` (`workspace_id`,`assignee_id`,`responded_at`);--> statement-breakpoint
+CREATE INDEX `fact_responses_ws_responded` ON `conversation_fact_responses` (`workspace_id`,`responded_at`,`response_s`,`response_bh_s`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
 CREATE INDEX `fact_responses_ws_value` ON `conversation_fact_responses` (`workspace_id`,`response_s`,`responded_at`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
 CREATE INDEX `fact_responses_ws_bh_value` ON `conversation_fact_responses` (`workspace_id`,`response_bh_s`,`responded_at`,`channel`,`inbox_id`,`team_id`,`assignee_id`);--> statement-breakpoint
 CREATE TABLE `analytics_state` (

@@ -63,8 +63,8 @@ describe('analytics through the event stream', () => {
     expect(o.conversations).toEqual({ created: 1, resolved: 2, reopened: 1, open: 0 });
     expect(o.firstResponse).toMatchObject({ count: 2, median: Math.min(first1, first2), p90: Math.max(first1, first2), businessHours: { median: 0, p90: 0 } });
     expect(o.firstResponse.byCycle).toEqual({
-      initial: { count: 1, median: first1, p90: first1, avg: first1 },
-      reopen: { count: 1, median: first2, p90: first2, avg: first2 },
+      initial: { count: 1, median: first1, avg: first1 },
+      reopen: { count: 1, median: first2, avg: first2 },
     });
     expect(o.responseTime).toMatchObject({ count: 2, median: Math.min(first1, first2) });
     const res1 = sec(closed(0) - created);
@@ -161,7 +161,7 @@ describe('analytics over hand-timed streams', () => {
     const expected = stats(waits);
     expect(o.firstResponse).toMatchObject({ count: expected.count, median: expected.median, p90: expected.p90, avg: expected.avg });
     expect(o.responseTime).toMatchObject({ count: expected.count, median: expected.median, p90: expected.p90 });
-    expect(o.firstResponse.byCycle.initial).toEqual(expected);
+    expect(o.firstResponse.byCycle.initial).toEqual({ count: expected.count, median: expected.median, avg: expected.avg });
   });
 
   it('a transfer moves the figures to the new agent; roles see their own and their teams’ figures only', async () => {

@@ -828,7 +828,7 @@ export const aiAlerts = sqliteTable(
 export const conversationFacts = sqliteTable(
   'conversation_facts',
   {
-    conversationId: text('conversation_id').primaryKey(),
+    conversationId: text('conversation_id').notNull(),
     workspaceId: text('workspace_id').notNull(),
     contactId: text('contact_id'),
     channel: text('channel').notNull(),
@@ -862,7 +862,9 @@ export const conversationFacts = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('facts_ws_created').on(t.workspaceId, t.createdAt),
+    // WITHOUT ROWID in the migration: the table is clustered by workspace and creation, so a range is contiguous.
+    primaryKey({ columns: [t.workspaceId, t.createdAt, t.conversationId] }),
+    uniqueIndex('facts_conversation').on(t.conversationId),
     index('facts_ws_resolved').on(t.workspaceId, t.resolvedAt),
     index('facts_ws_assignee_created').on(t.workspaceId, t.assigneeId, t.createdAt),
     index('facts_ws_team_created').on(t.workspaceId, t.teamId, t.createdAt),
@@ -894,10 +896,10 @@ export const conversationFactCycles = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.cycle] }),
-    index('fact_cycles_ws_started').on(t.workspaceId, t.startedAt),
-    index('fact_cycles_ws_first_response').on(t.workspaceId, t.firstResponseAt),
-    index('fact_cycles_ws_resolved').on(t.workspaceId, t.resolvedAt),
-    index('fact_cycles_ws_assignee_resolved').on(t.workspaceId, t.assigneeId, t.resolvedAt),
+    // Time-ordered and covering: counts, means and grouped figures over a range read one run of an index.
+    index('fact_cycles_ws_started').on(t.workspaceId, t.startedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_first_response').on(t.workspaceId, t.firstResponseAt, t.firstResponseS, t.firstResponseBhS, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolved').on(t.workspaceId, t.resolvedAt, t.resolutionS, t.resolutionBhS, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
     // Value-ordered and covering: percentiles read ORDER BY value LIMIT 1 OFFSET k off the index, without a sort.
     index('fact_cycles_ws_first_response_value').on(t.workspaceId, t.firstResponseS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
     index('fact_cycles_ws_first_response_bh_value').on(t.workspaceId, t.firstResponseBhS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
@@ -928,8 +930,7 @@ export const conversationFactResponses = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.conversationId, t.seq] }),
-    index('fact_responses_ws_responded').on(t.workspaceId, t.respondedAt),
-    index('fact_responses_ws_assignee_responded').on(t.workspaceId, t.assigneeId, t.respondedAt),
+    index('fact_responses_ws_responded').on(t.workspaceId, t.respondedAt, t.responseS, t.responseBhS, t.channel, t.inboxId, t.teamId, t.assigneeId),
     index('fact_responses_ws_value').on(t.workspaceId, t.responseS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
     index('fact_responses_ws_bh_value').on(t.workspaceId, t.responseBhS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
   ],
