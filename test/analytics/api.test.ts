@@ -222,6 +222,7 @@ describe('analytics input and export', () => {
     const ws = await newWorkspace();
     expectProblem(await get(ws, 'overview', { from: '1e400' }), 400, 'from');
     expectProblem(await get(ws, 'overview', { to: '2026-02-30' }), 400, 'to');
+    expectProblem(await get(ws, 'overview', { from: '0000-01-01' }), 400, 'from');
     expectProblem(await get(ws, 'overview', { tz: 'x'.repeat(5000) }), 400, 'tz');
     expectProblem(await get(ws, 'overview', { tz: 'Mars/Olympus' }), 400, 'tz');
     expectProblem(await get(ws, 'overview', { from: 2000, to: 1000 }), 400, 'from');

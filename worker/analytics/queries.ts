@@ -129,12 +129,19 @@ function countStats(ctx: ReadContext, def: MetricDef, group: string | null): D1P
   return statement(ctx, (p) => `SELECT ${group ?? 'NULL'} AS g, ${measure} AS n FROM ${def.table} t WHERE ${where(ctx, p, def.time)}${def.where ? ` AND ${def.where}` : ''} GROUP BY g`);
 }
 
-/** Count and means (wall clock and business hours) of a time metric over the range (the overview's first round trip). */
-function countAndMeans(ctx: ReadContext, def: MetricDef, extra?: string): D1PreparedStatement {
+/**
+ * Count and means (wall clock and business hours) of a time metric over the range (the overview's first
+ * round trip); with `byCycle`, the same for first cycles and for reopens, from the same read.
+ */
+function countAndMeans(ctx: ReadContext, def: MetricDef, byCycle = false): D1PreparedStatement {
+  const split = byCycle
+    ? `, coalesce(sum(t.cycle = 1), 0) AS n_initial, avg(CASE WHEN t.cycle = 1 THEN t.${def.value} END) AS initial_avg,
+       coalesce(sum(t.cycle > 1), 0) AS n_reopen, avg(CASE WHEN t.cycle > 1 THEN t.${def.value} END) AS reopen_avg`
+    : '';
   return statement(
     ctx,
-    (p) => `SELECT count(*) AS n, avg(t.${def.value}) AS w_avg, avg(t.${def.bh}) AS b_avg FROM ${def.table} t
-      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}`,
+    (p) => `SELECT count(*) AS n, avg(t.${def.value}) AS w_avg, avg(t.${def.bh}) AS b_avg${split} FROM ${def.table} t
+      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}`,
   );
 }
 
@@ -174,13 +181,28 @@ export async function overview(ctx: ReadContext) {
     { key: 'responses', def: METRIC_DEFS.responseTime, business: true },
     { key: 'resolution', def: METRIC_DEFS.resolution, business: true },
   ];
-  const [f, dist, reopened, ...counted] = await ctx.scope.d1.batch<Row>([facts, csat, countStats(ctx, METRIC_DEFS.reopened, null), ...specs.map((s) => countAndMeans(ctx, s.def, s.extra))]);
+  const [f, dist, reopened, first, responses, resolutions] = await ctx.scope.d1.batch<Row>([
+    facts,
+    csat,
+    countStats(ctx, METRIC_DEFS.reopened, null),
+    countAndMeans(ctx, METRIC_DEFS.firstResponse, true),
+    countAndMeans(ctx, METRIC_DEFS.responseTime),
+    countAndMeans(ctx, METRIC_DEFS.resolution),
+  ]);
+  const fr = first.results[0] ?? {};
+  const counts: Record<string, { n: number; w: unknown; b: unknown }> = {
+    first: { n: Number(fr.n ?? 0), w: fr.w_avg, b: fr.b_avg },
+    initial: { n: Number(fr.n_initial ?? 0), w: fr.initial_avg, b: null },
+    reopen: { n: Number(fr.n_reopen ?? 0), w: fr.reopen_avg, b: null },
+    responses: { n: Number(responses.results[0]?.n ?? 0), w: responses.results[0]?.w_avg, b: responses.results[0]?.b_avg },
+    resolution: { n: Number(resolutions.results[0]?.n ?? 0), w: resolutions.results[0]?.w_avg, b: resolutions.results[0]?.b_avg },
+  };
 
   // Second round trip: every percentile the counts call for.
   const wanted: { key: string; field: string; stmt: D1PreparedStatement }[] = [];
-  specs.forEach((s, i) => {
-    const n = Number(counted[i].results[0]?.n ?? 0);
-    if (n === 0) return;
+  for (const s of specs) {
+    const n = counts[s.key].n;
+    if (n === 0) continue;
     const cols: [string, string][] = [['w', s.def.value!]];
     if (s.business) cols.push(['b', s.def.bh!]);
     for (const [prefix, col] of cols) {
@@ -188,21 +210,20 @@ export async function overview(ctx: ReadContext) {
       // Per kind of cycle: the median only (each percentile is one more read of an index).
       if (s.business) wanted.push({ key: s.key, field: `${prefix}_p90`, stmt: valueAtRank(ctx, s.def, col, p90Rank(n), n, s.extra) });
     }
-  });
+  }
   const values = wanted.length ? await ctx.scope.d1.batch<Row>(wanted.map((w) => w.stmt)) : [];
   const pick = (key: string, field: string) => {
     const i = wanted.findIndex((w) => w.key === key && w.field === field);
     return i < 0 ? null : num(values[i].results[0]?.v);
   };
   const figures = (key: string): TimeFigures => {
-    const row = counted[specs.findIndex((s) => s.key === key)].results[0];
-    const n = Number(row?.n ?? 0);
+    const { n, w, b } = counts[key];
     return {
       count: n,
       median: pick(key, 'w_median'),
       p90: pick(key, 'w_p90'),
-      avg: n ? num(row?.w_avg) : null,
-      businessHours: { median: pick(key, 'b_median'), p90: pick(key, 'b_p90'), avg: n ? num(row?.b_avg) : null },
+      avg: n ? num(w) : null,
+      businessHours: { median: pick(key, 'b_median'), p90: pick(key, 'b_p90'), avg: n ? num(b) : null },
     };
   };
   const wallOnly = (key: string) => {

@@ -5,16 +5,16 @@ import * as v from 'valibot';
 import { CHANNEL_KEYS } from '../inboxes/channels';
 import { validTimeZone } from '../routing/business-hours';
 
-/** Epoch milliseconds (before 2100) or a local date YYYY-MM-DD in `tz`. */
+/** Epoch milliseconds (before 2100) or a local date YYYY-MM-DD (1970–2099) in `tz`. */
 const TIME = /^(\d{1,13}|\d{4}-\d{2}-\d{2})$/;
 const MAX_MS = Date.UTC(2100, 0, 1);
 export function isTimeValue(s: string): boolean {
   if (!TIME.test(s)) return false;
   if (/^\d+$/.test(s)) return Number(s) <= MAX_MS;
   const t = Date.parse(`${s}T00:00:00Z`);
-  return Number.isFinite(t) && t <= MAX_MS && new Date(t).toISOString().startsWith(s);
+  return Number.isFinite(t) && t >= 0 && t <= MAX_MS && new Date(t).toISOString().startsWith(s);
 }
-const Time = v.optional(v.pipe(v.string(), v.maxLength(20), v.check(isTimeValue, 'must be epoch milliseconds or a date YYYY-MM-DD (before 2100)')));
+const Time = v.optional(v.pipe(v.string(), v.maxLength(20), v.check(isTimeValue, 'must be epoch milliseconds or a date YYYY-MM-DD (1970–2099)')));
 const Tz = v.optional(v.pipe(v.string(), v.maxLength(64, 'must be an IANA time zone'), v.check(validTimeZone, 'must be an IANA time zone')));
 const Ref = v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100)));
 
