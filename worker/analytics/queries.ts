@@ -65,9 +65,16 @@ export const GROUP_COLUMNS: Record<GroupBy, string> = { channel: 't.channel', in
 /** Numbered parameters after ?1, the workspace id that WorkspaceScope.prepare binds first. */
 class Params {
   readonly values: unknown[] = [];
+  private readonly seen = new Map<string, string>();
+  /** The same value gets the same number, so the subqueries of one statement share their parameters (D1 allows 100). */
   add(v: unknown): string {
+    const key = `${typeof v}:${String(v)}`;
+    const known = this.seen.get(key);
+    if (known) return known;
     this.values.push(v);
-    return `?${this.values.length + 1}`;
+    const name = `?${this.values.length + 1}`;
+    this.seen.set(key, name);
+    return name;
   }
 }
 
@@ -130,30 +137,24 @@ function countStats(ctx: ReadContext, def: MetricDef, group: string | null): D1P
 }
 
 /**
- * Count and means (wall clock and business hours) of a time metric over the range (the overview's first
- * round trip); with `byCycle`, the same for first cycles and for reopens, from the same read.
+ * SQL for the count and means (wall clock and business hours) of a time metric over the range, columns
+ * prefixed; with `byCycle`, the same for first cycles and for reopens, from the same read.
  */
-function countAndMeans(ctx: ReadContext, def: MetricDef, byCycle = false): D1PreparedStatement {
+function countAndMeansSql(ctx: ReadContext, p: Params, def: MetricDef, prefix: string, byCycle = false): string {
   const split = byCycle
-    ? `, coalesce(sum(t.cycle = 1), 0) AS n_initial, avg(CASE WHEN t.cycle = 1 THEN t.${def.value} END) AS initial_avg,
-       coalesce(sum(t.cycle > 1), 0) AS n_reopen, avg(CASE WHEN t.cycle > 1 THEN t.${def.value} END) AS reopen_avg`
+    ? `, coalesce(sum(t.cycle = 1), 0) AS ${prefix}_n_initial, avg(CASE WHEN t.cycle = 1 THEN t.${def.value} END) AS ${prefix}_initial_avg,
+       coalesce(sum(t.cycle > 1), 0) AS ${prefix}_n_reopen, avg(CASE WHEN t.cycle > 1 THEN t.${def.value} END) AS ${prefix}_reopen_avg`
     : '';
-  return statement(
-    ctx,
-    (p) => `SELECT count(*) AS n, avg(t.${def.value}) AS w_avg, avg(t.${def.bh}) AS b_avg${split} FROM ${def.table} t
-      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}`,
-  );
+  return `(SELECT count(*) AS ${prefix}_n, avg(t.${def.value}) AS ${prefix}_w_avg, avg(t.${def.bh}) AS ${prefix}_b_avg${split} FROM ${def.table} t
+      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''})`;
 }
 
-/** The value at 1-based `rank` among the range's `n` values of a column, read off its value-ordered index from the nearer end. */
-function valueAtRank(ctx: ReadContext, def: MetricDef, col: string, rank: number, n: number, extra?: string): D1PreparedStatement {
+/** SQL for the value at 1-based `rank` among the range's `n` values of a column, read off its value-ordered index from the nearer end. */
+function valueAtRankSql(ctx: ReadContext, p: Params, def: MetricDef, col: string, rank: number, n: number, extra?: string): string {
   const fromTop = rank - 1 > n - rank;
   const offset = fromTop ? n - rank : rank - 1;
-  return statement(
-    ctx,
-    (p) => `SELECT t.${col} AS v FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}
-      ORDER BY t.${col} ${fromTop ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${Math.max(0, Math.floor(offset))}`,
-  );
+  return `(SELECT t.${col} FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}
+      ORDER BY t.${col} ${fromTop ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${Math.max(0, Math.floor(offset))})`;
 }
 
 export interface TimeFigures extends Stats {
@@ -162,18 +163,38 @@ export interface TimeFigures extends Stats {
 
 // ---- overview ----
 
+/**
+ * Two statements, one per round trip: every count, sum and mean (one row of single-row subqueries), then
+ * every percentile those counts call for (one row of ORDER BY … LIMIT 1 OFFSET k subqueries).
+ */
 export async function overview(ctx: ReadContext) {
-  const facts = statement(
+  const counts = statement(
     ctx,
-    (p) => `SELECT count(*) AS created, coalesce(sum(t.status <> 'closed'), 0) AS open, coalesce(sum(t.status = 'closed'), 0) AS closed,
+    (p) => `SELECT * FROM
+      (SELECT count(*) AS created, coalesce(sum(t.status <> 'closed'), 0) AS open, coalesce(sum(t.status = 'closed'), 0) AS closed,
         coalesce(sum(t.messages_in), 0) AS messages_in, coalesce(sum(t.messages_out), 0) AS messages_out, coalesce(sum(t.escalations), 0) AS escalations,
         coalesce(sum(t.sla_first_response = 'met'), 0) AS frt_met, coalesce(sum(t.sla_first_response = 'breached'), 0) AS frt_breached,
         coalesce(sum(t.sla_resolution = 'met'), 0) AS res_met, coalesce(sum(t.sla_resolution = 'breached'), 0) AS res_breached,
         count(t.csat_score) AS csat_n, avg(t.csat_score) AS csat_avg
-      FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}`,
+       FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}),
+      (SELECT json_group_object(score, n) AS csat_distribution FROM
+        (SELECT t.csat_score AS score, count(*) AS n FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY t.csat_score)),
+      (SELECT count(*) AS reopened FROM ${CYCLES} t WHERE ${where(ctx, p, 'started_at')} AND ${METRIC_DEFS.reopened.where}),
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.firstResponse, 'first', true)},
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.responseTime, 'responses')},
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.resolution, 'resolution')}`,
   );
-  const csat = statement(ctx, (p) => `SELECT t.csat_score AS score, count(*) AS n FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY t.csat_score`);
-  // The time figures: the first responses (all, and per kind of cycle), every response, the resolutions.
+  const r = (await counts.first<Row>()) ?? {};
+  const count = (k: string) => Number(r[k] ?? 0);
+  const tally: Record<string, { n: number; w: unknown; b: unknown }> = {
+    first: { n: count('first_n'), w: r.first_w_avg, b: r.first_b_avg },
+    initial: { n: count('first_n_initial'), w: r.first_initial_avg, b: null },
+    reopen: { n: count('first_n_reopen'), w: r.first_reopen_avg, b: null },
+    responses: { n: count('responses_n'), w: r.responses_w_avg, b: r.responses_b_avg },
+    resolution: { n: count('resolution_n'), w: r.resolution_w_avg, b: r.resolution_b_avg },
+  };
+
+  // The percentiles: all first responses, per kind of cycle (median only), every response, the resolutions.
   const specs = [
     { key: 'first', def: METRIC_DEFS.firstResponse, business: true },
     { key: 'initial', def: METRIC_DEFS.firstResponse, extra: 't.cycle = 1', business: false },
@@ -181,49 +202,27 @@ export async function overview(ctx: ReadContext) {
     { key: 'responses', def: METRIC_DEFS.responseTime, business: true },
     { key: 'resolution', def: METRIC_DEFS.resolution, business: true },
   ];
-  const [f, dist, reopened, first, responses, resolutions] = await ctx.scope.d1.batch<Row>([
-    facts,
-    csat,
-    countStats(ctx, METRIC_DEFS.reopened, null),
-    countAndMeans(ctx, METRIC_DEFS.firstResponse, true),
-    countAndMeans(ctx, METRIC_DEFS.responseTime),
-    countAndMeans(ctx, METRIC_DEFS.resolution),
-  ]);
-  const fr = first.results[0] ?? {};
-  const counts: Record<string, { n: number; w: unknown; b: unknown }> = {
-    first: { n: Number(fr.n ?? 0), w: fr.w_avg, b: fr.b_avg },
-    initial: { n: Number(fr.n_initial ?? 0), w: fr.initial_avg, b: null },
-    reopen: { n: Number(fr.n_reopen ?? 0), w: fr.reopen_avg, b: null },
-    responses: { n: Number(responses.results[0]?.n ?? 0), w: responses.results[0]?.w_avg, b: responses.results[0]?.b_avg },
-    resolution: { n: Number(resolutions.results[0]?.n ?? 0), w: resolutions.results[0]?.w_avg, b: resolutions.results[0]?.b_avg },
-  };
-
-  // Second round trip: every percentile the counts call for.
-  const wanted: { key: string; field: string; stmt: D1PreparedStatement }[] = [];
+  const wanted: { name: string; sql: (p: Params) => string }[] = [];
   for (const s of specs) {
-    const n = counts[s.key].n;
+    const n = tally[s.key].n;
     if (n === 0) continue;
     const cols: [string, string][] = [['w', s.def.value!]];
     if (s.business) cols.push(['b', s.def.bh!]);
     for (const [prefix, col] of cols) {
-      wanted.push({ key: s.key, field: `${prefix}_median`, stmt: valueAtRank(ctx, s.def, col, medianRank(n), n, s.extra) });
-      // Per kind of cycle: the median only (each percentile is one more read of an index).
-      if (s.business) wanted.push({ key: s.key, field: `${prefix}_p90`, stmt: valueAtRank(ctx, s.def, col, p90Rank(n), n, s.extra) });
+      wanted.push({ name: `${s.key}_${prefix}_median`, sql: (p) => valueAtRankSql(ctx, p, s.def, col, medianRank(n), n, s.extra) });
+      if (s.business) wanted.push({ name: `${s.key}_${prefix}_p90`, sql: (p) => valueAtRankSql(ctx, p, s.def, col, p90Rank(n), n, s.extra) });
     }
   }
-  const values = wanted.length ? await ctx.scope.d1.batch<Row>(wanted.map((w) => w.stmt)) : [];
-  const pick = (key: string, field: string) => {
-    const i = wanted.findIndex((w) => w.key === key && w.field === field);
-    return i < 0 ? null : num(values[i].results[0]?.v);
-  };
+  const v = wanted.length ? ((await statement(ctx, (p) => `SELECT ${wanted.map((w) => `${w.sql(p)} AS ${w.name}`).join(',\n      ')}`).first<Row>()) ?? {}) : {};
+  const pick = (name: string) => num(v[name]);
   const figures = (key: string): TimeFigures => {
-    const { n, w, b } = counts[key];
+    const { n, w, b } = tally[key];
     return {
       count: n,
-      median: pick(key, 'w_median'),
-      p90: pick(key, 'w_p90'),
+      median: pick(`${key}_w_median`),
+      p90: pick(`${key}_w_p90`),
       avg: n ? num(w) : null,
-      businessHours: { median: pick(key, 'b_median'), p90: pick(key, 'b_p90'), avg: n ? num(b) : null },
+      businessHours: { median: pick(`${key}_b_median`), p90: pick(`${key}_b_p90`), avg: n ? num(b) : null },
     };
   };
   const wallOnly = (key: string) => {
@@ -231,15 +230,12 @@ export async function overview(ctx: ReadContext) {
     return wall;
   };
 
-  const r = f.results[0] ?? {};
-  const count = (k: string) => Number(r[k] ?? 0);
-  const distribution: Record<string, number> = {};
-  for (const d of dist.results) distribution[String(d.score)] = Number(d.n);
+  const distribution: Record<string, number> = r.csat_distribution ? (JSON.parse(String(r.csat_distribution)) as Record<string, number>) : {};
   const resolution = figures('resolution');
   return {
     from: ctx.from,
     to: ctx.to,
-    conversations: { created: count('created'), resolved: resolution.count, reopened: Number(reopened.results[0]?.n ?? 0), open: count('open') },
+    conversations: { created: count('created'), resolved: resolution.count, reopened: count('reopened'), open: count('open') },
     firstResponse: { ...figures('first'), byCycle: { initial: wallOnly('initial'), reopen: wallOnly('reopen') } },
     responseTime: figures('responses'),
     resolution,
