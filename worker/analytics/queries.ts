@@ -178,7 +178,8 @@ export async function overview(ctx: ReadContext) {
         count(t.csat_score) AS csat_n, avg(t.csat_score) AS csat_avg
        FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}),
       (SELECT json_group_object(score, n) AS csat_distribution FROM
-        (SELECT t.csat_score AS score, count(*) AS n FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY t.csat_score)),
+        (SELECT CASE WHEN t.csat_score = CAST(t.csat_score AS INTEGER) THEN CAST(t.csat_score AS INTEGER) ELSE t.csat_score END AS score, count(*) AS n
+         FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY score)),
       (SELECT count(*) AS reopened FROM ${CYCLES} t WHERE ${where(ctx, p, 'started_at')} AND ${METRIC_DEFS.reopened.where}),
       ${countAndMeansSql(ctx, p, METRIC_DEFS.firstResponse, 'first', true)},
       ${countAndMeansSql(ctx, p, METRIC_DEFS.responseTime, 'responses')},
