@@ -4,8 +4,9 @@
 //
 // It then adds (d) suggestions on thread open over 10k KB articles, (e) signed webhook → agent socket
 // and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents, (g) SLA
-// breach lateness over 10,000 conversations with live deadlines and what the idle objects cost.
-// Options: --only a,b,c,d,e,f,g   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// breach lateness over 10,000 conversations with live deadlines and what the idle objects cost, and
+// (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag.
+// Options: --only a,b,c,d,e,f,g,h   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
 import { generate, load } from './dataset.mjs';
 import { listBench } from './list.mjs';
 import { realtime } from './realtime.mjs';
@@ -31,7 +33,7 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
@@ -104,6 +106,17 @@ try {
     server = await start({ port, persistTo: stateDir, appDir });
   }
 
+  if (only.has('h')) {
+    log('stopping the server to load the analytics facts into D1');
+    await server.stop();
+    server = null;
+    const gen = generateFacts(ws, dir, { conversations: Number(opt.conversations), messages: Number(opt.conversations) * 10 });
+    log(`generated facts of ${gen.counts.conversations} conversations (${gen.counts.cycles} cycles, ${gen.counts.responses} responses, ${gen.counts.messages} messages counted) in ${gen.files.length} SQL files; loading`);
+    load(gen.files, stateDir, appDir);
+    results.analyticsDataset = gen.counts;
+    server = await start({ port, persistTo: stateDir, appDir });
+  }
+
   if (only.has('a')) {
     log('(a) widget message → 50 agent sockets');
     results.a = await realtime(server.origin, ws, { log });
@@ -119,6 +132,10 @@ try {
   if (only.has('e')) {
     log('(e) webhook ingest: signed WhatsApp webhook → agent socket, then sustained ingest');
     results.e = await ingestBench(server.origin, { log });
+  }
+  if (only.has('h')) {
+    log(`(h) analytics over ${opt.conversations} conversations' facts: reports, CSV export, fact lag`);
+    results.h = await analyticsBench(server.origin, ws, { requests: Number(opt.requests), log });
   }
   // (d) and (f) start their own servers on their own data: stop this one first so they run alone.
   await cleanup();
@@ -183,6 +200,7 @@ if (results.e) {
 }
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
 if (results.g) rows.push(...slaRows(results.g));
+if (results.h) rows.push(...analyticsRows(results.h));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);
 console.log('(local wrangler dev: absolute figures depend on the machine; the (b) ratio is the steadier signal)');
 // The load average before the run is other people's work; during the run the bench itself adds ~2.

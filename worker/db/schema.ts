@@ -844,3 +844,127 @@ export const aiAlerts = sqliteTable(
   },
   (t) => [index('ai_alerts_ws').on(t.workspaceId, t.createdAt), uniqueIndex('ai_alerts_once').on(t.conversationId, t.ruleId, t.messageSeq)],
 );
+
+// ---- Analytics facts (worker/analytics; migration 0012 written by hand) ----
+
+/**
+ * One row per conversation, folded from its events by the analytics subscriber (worker/analytics/facts.ts).
+ * first_response_* is the first cycle's; resolved_at/resolution_* run from creation to the latest close
+ * (null while open again). cycle, waiting_since and last_seq are the fold's own bookkeeping.
+ */
+export const conversationFacts = sqliteTable(
+  'conversation_facts',
+  {
+    conversationId: text('conversation_id').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id'),
+    channel: text('channel').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    teamId: text('team_id'),
+    /** The handling agent: the assignee as of the latest event (a transfer moves it). */
+    assigneeId: text('assignee_id'),
+    status: text('status').notNull(),
+    createdAt: integer('created_at').notNull(),
+    firstResponseAt: integer('first_response_at'),
+    firstResponseS: real('first_response_s'),
+    firstResponseBhS: real('first_response_bh_s'),
+    resolvedAt: integer('resolved_at'),
+    resolutionS: real('resolution_s'),
+    resolutionBhS: real('resolution_bh_s'),
+    reopens: integer('reopens').notNull().default(0),
+    messagesIn: integer('messages_in').notNull().default(0),
+    messagesOut: integer('messages_out').notNull().default(0),
+    responses: integer('responses').notNull().default(0),
+    responseSTotal: real('response_s_total').notNull().default(0),
+    responseBhSTotal: real('response_bh_s_total').notNull().default(0),
+    /** 'met' | 'breached' | null (no such SLA target); a breach is never undone by a later met. */
+    slaFirstResponse: text('sla_first_response'),
+    slaResolution: text('sla_resolution'),
+    escalations: integer('escalations').notNull().default(0),
+    /** Placeholder for CSAT (issue 14, not yet collected). */
+    csatScore: real('csat_score'),
+    cycle: integer('cycle').notNull().default(1),
+    waitingSince: integer('waiting_since'),
+    lastSeq: integer('last_seq').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // WITHOUT ROWID in the migration: the table is clustered by workspace and creation, so a range is contiguous.
+    primaryKey({ columns: [t.workspaceId, t.createdAt, t.conversationId] }),
+    uniqueIndex('facts_conversation').on(t.conversationId),
+    index('facts_ws_resolved').on(t.workspaceId, t.resolvedAt),
+    index('facts_ws_assignee_created').on(t.workspaceId, t.assigneeId, t.createdAt),
+    index('facts_ws_team_created').on(t.workspaceId, t.teamId, t.createdAt),
+    index('facts_ws_channel_created').on(t.workspaceId, t.channel, t.createdAt),
+    index('facts_ws_inbox_created').on(t.workspaceId, t.inboxId, t.createdAt),
+  ],
+);
+
+/** One row per response cycle: the first, and one per reopen (cycle > 1), each with its own first response. */
+export const conversationFactCycles = sqliteTable(
+  'conversation_fact_cycles',
+  {
+    conversationId: text('conversation_id').notNull(),
+    cycle: integer('cycle').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    channel: text('channel').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    teamId: text('team_id'),
+    /** The handling agent while the cycle ran (frozen when it is resolved). */
+    assigneeId: text('assignee_id'),
+    startedAt: integer('started_at').notNull(),
+    firstResponseAt: integer('first_response_at'),
+    firstResponseS: real('first_response_s'),
+    firstResponseBhS: real('first_response_bh_s'),
+    responderId: text('responder_id'),
+    resolvedAt: integer('resolved_at'),
+    resolutionS: real('resolution_s'),
+    resolutionBhS: real('resolution_bh_s'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.cycle] }),
+    // Time-ordered and covering: counts, means and grouped figures over a range read one run of an index.
+    index('fact_cycles_ws_started').on(t.workspaceId, t.startedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_first_response').on(t.workspaceId, t.firstResponseAt, t.firstResponseS, t.firstResponseBhS, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolved').on(t.workspaceId, t.resolvedAt, t.resolutionS, t.resolutionBhS, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    // Value-ordered and covering: percentiles read ORDER BY value LIMIT 1 OFFSET k off the index, without a sort.
+    index('fact_cycles_ws_first_response_value').on(t.workspaceId, t.firstResponseS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_first_response_bh_value').on(t.workspaceId, t.firstResponseBhS, t.firstResponseAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolution_value').on(t.workspaceId, t.resolutionS, t.resolvedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_cycles_ws_resolution_bh_value').on(t.workspaceId, t.resolutionBhS, t.resolvedAt, t.cycle, t.channel, t.inboxId, t.teamId, t.assigneeId),
+  ],
+);
+
+/** Every response: a public agent/AI/bot reply to a waiting customer, keyed by the reply's event seq. */
+export const conversationFactResponses = sqliteTable(
+  'conversation_fact_responses',
+  {
+    conversationId: text('conversation_id').notNull(),
+    seq: integer('seq').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    channel: text('channel').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    teamId: text('team_id'),
+    assigneeId: text('assignee_id'),
+    responderId: text('responder_id'),
+    cycle: integer('cycle').notNull(),
+    /** The cycle's first response. */
+    first: integer('first', { mode: 'boolean' }).notNull(),
+    waitedFrom: integer('waited_from').notNull(),
+    respondedAt: integer('responded_at').notNull(),
+    responseS: real('response_s').notNull(),
+    responseBhS: real('response_bh_s').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.seq] }),
+    index('fact_responses_ws_responded').on(t.workspaceId, t.respondedAt, t.responseS, t.responseBhS, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_responses_ws_value').on(t.workspaceId, t.responseS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
+    index('fact_responses_ws_bh_value').on(t.workspaceId, t.responseBhS, t.respondedAt, t.channel, t.inboxId, t.teamId, t.assigneeId),
+  ],
+);
+
+/** One row: when facts began (conversations created earlier have no facts; nothing replays their history). */
+export const analyticsState = sqliteTable('analytics_state', {
+  id: integer('id').primaryKey(),
+  factsSince: integer('facts_since').notNull(),
+});

@@ -4,6 +4,7 @@
 // Features add themselves here — analytics facts, automation triggers, outbound webhooks — and never
 // touch the ConversationDO to learn what happened.
 import { summaryOnClose } from '../ai/summary-on-close';
+import { analyticsFacts } from '../analytics/subscriber';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -12,4 +13,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts];

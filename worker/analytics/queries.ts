@@ -1,0 +1,370 @@
+// The analytics reads over the facts tables, computed in D1 so a long range never ships its rows to the
+// Worker. Counts and means are aggregates. Percentiles are exact nearest-rank values:
+// - the overview (one set of figures) takes two round trips: counts first, then each percentile as
+//   ORDER BY value LIMIT 1 OFFSET rank−1 (from whichever end is nearer), read in order off a value-ordered
+//   covering index (migration 0012), so no sort of the range's rows happens at all;
+// - grouped figures (timeseries, distribution, agents) rank each group's values with one ROW_NUMBER
+//   window and pick the median and p90 rows by a join on the group's count.
+// The role and the filters are one clause that fits every facts table (all three carry the same
+// dimension columns).
+//
+// Which time places a figure in the range: conversations created → created_at; resolutions and resolution
+// time → the close (cycles.resolved_at); reopens → the reopen (cycles.started_at, cycle > 1); first responses
+// → the reply (cycles.first_response_at); every response → the reply; SLA, CSAT and message counts → the
+// conversation's creation.
+import type { Principal } from '../auth/principal';
+import type { WorkspaceScope } from '../db/scope';
+import { bucketSql, hourOfDaySql, weekdaySql, type Interval, type OffsetSpan } from './buckets';
+import { MEDIAN_RANK_SQL, medianRank, P90_RANK_SQL, p90Rank, ratio, round3, type Stats } from './metrics';
+import type { GroupBy, Metric } from './schemas';
+
+type Row = Record<string, unknown>;
+
+export interface Filters {
+  channel?: string;
+  inboxId?: string;
+  teamId?: string;
+  agentId?: string;
+}
+
+export interface ReadContext {
+  scope: WorkspaceScope;
+  principal: Principal;
+  filters: Filters;
+  from: number;
+  to: number;
+}
+
+const FACTS = 'conversation_facts';
+const CYCLES = 'conversation_fact_cycles';
+const RESPONSES = 'conversation_fact_responses';
+
+interface MetricDef {
+  table: string;
+  time: string;
+  kind: 'count' | 'sum' | 'time';
+  /** The value column: summed (sum) or summarized (time, with its business-hours twin). */
+  value?: string;
+  bh?: string;
+  where?: string;
+}
+
+export const METRIC_DEFS: Record<Metric, MetricDef> = {
+  created: { table: FACTS, time: 'created_at', kind: 'count' },
+  resolved: { table: CYCLES, time: 'resolved_at', kind: 'count' },
+  reopened: { table: CYCLES, time: 'started_at', kind: 'count', where: 't.cycle > 1' },
+  firstResponse: { table: CYCLES, time: 'first_response_at', kind: 'time', value: 'first_response_s', bh: 'first_response_bh_s' },
+  responseTime: { table: RESPONSES, time: 'responded_at', kind: 'time', value: 'response_s', bh: 'response_bh_s' },
+  resolution: { table: CYCLES, time: 'resolved_at', kind: 'time', value: 'resolution_s', bh: 'resolution_bh_s' },
+  messagesIn: { table: FACTS, time: 'created_at', kind: 'sum', value: 'messages_in' },
+  messagesOut: { table: FACTS, time: 'created_at', kind: 'sum', value: 'messages_out' },
+};
+
+export const GROUP_COLUMNS: Record<GroupBy, string> = { channel: 't.channel', inbox: 't.inbox_id', team: 't.team_id', agent: 't.assignee_id' };
+
+/** Numbered parameters after ?1, the workspace id that WorkspaceScope.prepare binds first. */
+class Params {
+  readonly values: unknown[] = [];
+  private readonly seen = new Map<string, string>();
+  /** The same value gets the same number, so the subqueries of one statement share their parameters (D1 allows 100). */
+  add(v: unknown): string {
+    const key = `${typeof v}:${String(v)}`;
+    const known = this.seen.get(key);
+    if (known) return known;
+    this.values.push(v);
+    const name = `?${this.values.length + 1}`;
+    this.seen.set(key, name);
+    return name;
+  }
+}
+
+/**
+ * The WHERE clause of one facts table (alias t): workspace, time range on `timeCol`, filters and the role:
+ * staff see figures of conversations handled by them or by their teams, personal users only their own.
+ */
+function where(ctx: ReadContext, p: Params, timeCol: string): string {
+  const parts = ['t.workspace_id = ?1', `t.${timeCol} >= ${p.add(ctx.from)}`, `t.${timeCol} < ${p.add(ctx.to)}`];
+  const f = ctx.filters;
+  if (f.channel) parts.push(`t.channel = ${p.add(f.channel)}`);
+  if (f.inboxId) parts.push(`t.inbox_id = ${p.add(f.inboxId)}`);
+  if (f.teamId) parts.push(`t.team_id = ${p.add(f.teamId)}`);
+  if (f.agentId) parts.push(`t.assignee_id = ${p.add(f.agentId === 'me' ? ctx.principal.userId : f.agentId)}`);
+  const me = ctx.principal;
+  if (me.role === 'personal') parts.push(`t.assignee_id = ${p.add(me.userId)}`);
+  if (me.role === 'staff') {
+    parts.push(me.teamIds.length ? `(t.assignee_id = ${p.add(me.userId)} OR t.team_id IN (SELECT value FROM json_each(${p.add(JSON.stringify(me.teamIds))})))` : `t.assignee_id = ${p.add(me.userId)}`);
+  }
+  return parts.join(' AND ');
+}
+
+function statement(ctx: ReadContext, build: (p: Params) => string): D1PreparedStatement {
+  const p = new Params();
+  const sql = build(p);
+  return ctx.scope.prepare(sql, ...p.values);
+}
+
+/** Which duration column of a time metric: wall clock or business hours. */
+export type Hours = 'wall' | 'business';
+const column = (def: MetricDef, hours: Hours) => (hours === 'business' ? def.bh! : def.value!);
+
+/**
+ * Per group `g`: count, mean, median and p90 of one duration column. One ROW_NUMBER window ranks each
+ * group's values; the join keeps only the two rows whose rank is the group's median or p90 rank.
+ */
+function groupedStats(ctx: ReadContext, def: MetricDef, hours: Hours, group: string): D1PreparedStatement {
+  const col = column(def, hours);
+  return statement(
+    ctx,
+    (p) => `WITH x AS (SELECT ${group} AS g, t.${col} AS v FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}),
+      c AS (SELECT g, count(*) AS n, avg(v) AS a FROM x GROUP BY g),
+      r AS (SELECT g, v, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v) AS rk FROM x)
+      SELECT c.g AS g, c.n AS n, c.a AS avg, MIN(CASE WHEN r.rk = ${MEDIAN_RANK_SQL('c.n')} THEN r.v END) AS median, MIN(CASE WHEN r.rk = ${P90_RANK_SQL('c.n')} THEN r.v END) AS p90
+      FROM c JOIN r ON r.g = c.g AND r.rk IN (${MEDIAN_RANK_SQL('c.n')}, ${P90_RANK_SQL('c.n')}) GROUP BY c.g`,
+  );
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : round3(Number(v)));
+
+function statsOfRow(row: Row | undefined): Stats {
+  const n = Number(row?.n ?? 0);
+  if (!row || n === 0) return { count: 0, median: null, p90: null, avg: null };
+  return { count: n, median: num(row.median), p90: num(row.p90), avg: num(row.avg) };
+}
+
+function countStats(ctx: ReadContext, def: MetricDef, group: string | null): D1PreparedStatement {
+  const measure = def.kind === 'sum' ? `coalesce(sum(t.${def.value}), 0)` : 'count(*)';
+  return statement(ctx, (p) => `SELECT ${group ?? 'NULL'} AS g, ${measure} AS n FROM ${def.table} t WHERE ${where(ctx, p, def.time)}${def.where ? ` AND ${def.where}` : ''} GROUP BY g`);
+}
+
+/**
+ * SQL for the count and means (wall clock and business hours) of a time metric over the range, columns
+ * prefixed; with `byCycle`, the same for first cycles and for reopens, from the same read.
+ */
+function countAndMeansSql(ctx: ReadContext, p: Params, def: MetricDef, prefix: string, byCycle = false): string {
+  const split = byCycle
+    ? `, coalesce(sum(t.cycle = 1), 0) AS ${prefix}_n_initial, avg(CASE WHEN t.cycle = 1 THEN t.${def.value} END) AS ${prefix}_initial_avg,
+       coalesce(sum(t.cycle > 1), 0) AS ${prefix}_n_reopen, avg(CASE WHEN t.cycle > 1 THEN t.${def.value} END) AS ${prefix}_reopen_avg`
+    : '';
+  return `(SELECT count(*) AS ${prefix}_n, avg(t.${def.value}) AS ${prefix}_w_avg, avg(t.${def.bh}) AS ${prefix}_b_avg${split} FROM ${def.table} t
+      WHERE ${where(ctx, p, def.time)} AND t.${def.value} IS NOT NULL${def.where ? ` AND ${def.where}` : ''})`;
+}
+
+/** SQL for the value at 1-based `rank` among the range's `n` values of a column, read off its value-ordered index from the nearer end. */
+function valueAtRankSql(ctx: ReadContext, p: Params, def: MetricDef, col: string, rank: number, n: number, extra?: string): string {
+  const fromTop = rank - 1 > n - rank;
+  const offset = fromTop ? n - rank : rank - 1;
+  return `(SELECT t.${col} FROM ${def.table} t WHERE ${where(ctx, p, def.time)} AND t.${col} IS NOT NULL${def.where ? ` AND ${def.where}` : ''}${extra ? ` AND ${extra}` : ''}
+      ORDER BY t.${col} ${fromTop ? 'DESC' : 'ASC'} LIMIT 1 OFFSET ${Math.max(0, Math.floor(offset))})`;
+}
+
+export interface TimeFigures extends Stats {
+  businessHours: Omit<Stats, 'count'>;
+}
+
+// ---- overview ----
+
+/**
+ * Two statements, one per round trip: every count, sum and mean (one row of single-row subqueries), then
+ * every percentile those counts call for (one row of ORDER BY … LIMIT 1 OFFSET k subqueries).
+ */
+export async function overview(ctx: ReadContext) {
+  const counts = statement(
+    ctx,
+    (p) => `SELECT * FROM
+      (SELECT count(*) AS created, coalesce(sum(t.status <> 'closed'), 0) AS open, coalesce(sum(t.status = 'closed'), 0) AS closed,
+        coalesce(sum(t.messages_in), 0) AS messages_in, coalesce(sum(t.messages_out), 0) AS messages_out, coalesce(sum(t.escalations), 0) AS escalations,
+        coalesce(sum(t.sla_first_response = 'met'), 0) AS frt_met, coalesce(sum(t.sla_first_response = 'breached'), 0) AS frt_breached,
+        coalesce(sum(t.sla_resolution = 'met'), 0) AS res_met, coalesce(sum(t.sla_resolution = 'breached'), 0) AS res_breached,
+        count(t.csat_score) AS csat_n, avg(t.csat_score) AS csat_avg
+       FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}),
+      (SELECT json_group_object(score, n) AS csat_distribution FROM
+        (SELECT CASE WHEN t.csat_score = CAST(t.csat_score AS INTEGER) THEN CAST(t.csat_score AS INTEGER) ELSE t.csat_score END AS score, count(*) AS n
+         FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} AND t.csat_score IS NOT NULL GROUP BY score)),
+      (SELECT count(*) AS reopened FROM ${CYCLES} t WHERE ${where(ctx, p, 'started_at')} AND ${METRIC_DEFS.reopened.where}),
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.firstResponse, 'first', true)},
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.responseTime, 'responses')},
+      ${countAndMeansSql(ctx, p, METRIC_DEFS.resolution, 'resolution')}`,
+  );
+  const r = (await counts.first<Row>()) ?? {};
+  const count = (k: string) => Number(r[k] ?? 0);
+  const tally: Record<string, { n: number; w: unknown; b: unknown }> = {
+    first: { n: count('first_n'), w: r.first_w_avg, b: r.first_b_avg },
+    initial: { n: count('first_n_initial'), w: r.first_initial_avg, b: null },
+    reopen: { n: count('first_n_reopen'), w: r.first_reopen_avg, b: null },
+    responses: { n: count('responses_n'), w: r.responses_w_avg, b: r.responses_b_avg },
+    resolution: { n: count('resolution_n'), w: r.resolution_w_avg, b: r.resolution_b_avg },
+  };
+
+  // The percentiles: all first responses, per kind of cycle (median only), every response, the resolutions.
+  const specs = [
+    { key: 'first', def: METRIC_DEFS.firstResponse, business: true },
+    { key: 'initial', def: METRIC_DEFS.firstResponse, extra: 't.cycle = 1', business: false },
+    { key: 'reopen', def: METRIC_DEFS.firstResponse, extra: 't.cycle > 1', business: false },
+    { key: 'responses', def: METRIC_DEFS.responseTime, business: true },
+    { key: 'resolution', def: METRIC_DEFS.resolution, business: true },
+  ];
+  const wanted: { name: string; sql: (p: Params) => string }[] = [];
+  for (const s of specs) {
+    const n = tally[s.key].n;
+    if (n === 0) continue;
+    const cols: [string, string][] = [['w', s.def.value!]];
+    if (s.business) cols.push(['b', s.def.bh!]);
+    for (const [prefix, col] of cols) {
+      wanted.push({ name: `${s.key}_${prefix}_median`, sql: (p) => valueAtRankSql(ctx, p, s.def, col, medianRank(n), n, s.extra) });
+      if (s.business) wanted.push({ name: `${s.key}_${prefix}_p90`, sql: (p) => valueAtRankSql(ctx, p, s.def, col, p90Rank(n), n, s.extra) });
+    }
+  }
+  const v = wanted.length ? ((await statement(ctx, (p) => `SELECT ${wanted.map((w) => `${w.sql(p)} AS ${w.name}`).join(',\n      ')}`).first<Row>()) ?? {}) : {};
+  const pick = (name: string) => num(v[name]);
+  const figures = (key: string): TimeFigures => {
+    const { n, w, b } = tally[key];
+    return {
+      count: n,
+      median: pick(`${key}_w_median`),
+      p90: pick(`${key}_w_p90`),
+      avg: n ? num(w) : null,
+      businessHours: { median: pick(`${key}_b_median`), p90: pick(`${key}_b_p90`), avg: n ? num(b) : null },
+    };
+  };
+  const wallOnly = (key: string) => {
+    const { businessHours: _b, p90: _p, ...wall } = figures(key);
+    return wall;
+  };
+
+  const distribution: Record<string, number> = r.csat_distribution ? (JSON.parse(String(r.csat_distribution)) as Record<string, number>) : {};
+  const resolution = figures('resolution');
+  return {
+    from: ctx.from,
+    to: ctx.to,
+    conversations: { created: count('created'), resolved: resolution.count, reopened: count('reopened'), open: count('open') },
+    firstResponse: { ...figures('first'), byCycle: { initial: wallOnly('initial'), reopen: wallOnly('reopen') } },
+    responseTime: figures('responses'),
+    resolution,
+    resolutionRate: ratio(count('closed'), count('created')),
+    slaCompliance: { firstResponse: ratio(count('frt_met'), count('frt_met') + count('frt_breached')), resolution: ratio(count('res_met'), count('res_met') + count('res_breached')) },
+    csat: { responses: count('csat_n'), score: r.csat_avg === null || r.csat_avg === undefined ? null : round3(Number(r.csat_avg)), distribution },
+    messages: { in: count('messages_in'), out: count('messages_out') },
+    escalations: count('escalations'),
+  };
+}
+
+// ---- timeseries and distribution ----
+
+export interface SeriesPoint {
+  key: number;
+  group: string | null;
+  count: number;
+  median?: number | null;
+  p90?: number | null;
+  avg?: number | null;
+}
+
+/** Per bucket (and group): the metric's figures, keyed "<bucket>|<group>". */
+export async function series(ctx: ReadContext, metric: Metric, hours: Hours, interval: Interval, spans: OffsetSpan[], groupBy: GroupBy | undefined) {
+  const def = METRIC_DEFS[metric];
+  const bucket = bucketSql(`t.${def.time}`, interval, spans);
+  return grouped(ctx, def, hours, groupBy ? `${bucket} || '|' || coalesce(${GROUP_COLUMNS[groupBy]}, '')` : `${bucket} || '|'`);
+}
+
+/** The metric by local hour of day (0–23) or weekday (0 Sunday – 6). */
+export async function distribution(ctx: ReadContext, metric: Metric, hours: Hours, by: 'hour' | 'weekday', spans: OffsetSpan[]) {
+  const def = METRIC_DEFS[metric];
+  const expr = by === 'hour' ? hourOfDaySql(`t.${def.time}`, spans) : weekdaySql(`t.${def.time}`, spans);
+  return grouped(ctx, def, hours, `${expr} || '|'`);
+}
+
+async function grouped(ctx: ReadContext, def: MetricDef, hours: Hours, group: string): Promise<Map<string, SeriesPoint>> {
+  const stmt = def.kind === 'time' ? groupedStats(ctx, def, hours, group) : countStats(ctx, def, group);
+  const { results } = await stmt.all<Row>();
+  const out = new Map<string, SeriesPoint>();
+  for (const row of results) {
+    const [k, ...rest] = String(row.g).split('|');
+    const g = rest.join('|');
+    const base = { key: Number(k), group: g === '' ? null : g };
+    if (def.kind === 'time') out.set(String(row.g), { ...base, ...statsOfRow(row) });
+    else out.set(String(row.g), { ...base, count: Number(row.n) });
+  }
+  return out;
+}
+
+// ---- agents ----
+
+export async function agents(ctx: ReadContext) {
+  // Unassigned work is the '' group (a join on NULL would never match).
+  const g = `coalesce(t.assignee_id, '')`;
+  const [facts, first, responses, resolution, users] = await ctx.scope.d1.batch<Row>([
+    statement(
+      ctx,
+      (p) => `SELECT ${g} AS g, count(*) AS conversations, coalesce(sum(t.status = 'closed'), 0) AS closed, coalesce(sum(t.status <> 'closed'), 0) AS open,
+          coalesce(sum(t.messages_out), 0) AS messages_out,
+          coalesce(sum(t.sla_first_response = 'met'), 0) AS frt_met, coalesce(sum(t.sla_first_response = 'breached'), 0) AS frt_breached,
+          coalesce(sum(t.sla_resolution = 'met'), 0) AS res_met, coalesce(sum(t.sla_resolution = 'breached'), 0) AS res_breached,
+          count(t.csat_score) AS csat_n, avg(t.csat_score) AS csat_avg
+        FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')} GROUP BY g`,
+    ),
+    groupedStats(ctx, METRIC_DEFS.firstResponse, 'wall', g),
+    groupedStats(ctx, METRIC_DEFS.responseTime, 'wall', g),
+    groupedStats(ctx, METRIC_DEFS.resolution, 'wall', g),
+    ctx.scope.prepare(`SELECT id, name FROM users WHERE workspace_id = ?1`),
+  ]);
+  const names = new Map(users.results.map((u) => [String(u.id), String(u.name)]));
+  const key = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const ids = new Set<string>([...facts.results, ...first.results, ...responses.results, ...resolution.results].map((r) => key(r.g)));
+  const find = (rows: Row[], id: string) => rows.find((r) => key(r.g) === id);
+  const items = [...ids].map((id) => {
+    const f = find(facts.results, id) ?? {};
+    const n = (k: string) => Number(f[k] ?? 0);
+    const res = statsOfRow(find(resolution.results, id));
+    return {
+      agentId: id === '' ? null : id,
+      name: id === '' ? null : (names.get(id) ?? null),
+      conversations: n('conversations'),
+      open: n('open'),
+      resolved: res.count,
+      messagesOut: n('messages_out'),
+      firstResponse: statsOfRow(find(first.results, id)),
+      responseTime: statsOfRow(find(responses.results, id)),
+      resolution: res,
+      slaCompliance: { firstResponse: ratio(n('frt_met'), n('frt_met') + n('frt_breached')), resolution: ratio(n('res_met'), n('res_met') + n('res_breached')) },
+      csat: { responses: n('csat_n'), score: f.csat_avg === null || f.csat_avg === undefined ? null : round3(Number(f.csat_avg)) },
+    };
+  });
+  items.sort((a, b) => b.conversations - a.conversations || b.resolved - a.resolved || String(a.agentId).localeCompare(String(b.agentId)));
+  return { from: ctx.from, to: ctx.to, items };
+}
+
+// ---- conversations (the CSV export's rows), by keyset pages ----
+
+export const CONVERSATION_COLUMNS = [
+  'conversation_id',
+  'channel',
+  'inbox_id',
+  'team_id',
+  'assignee_id',
+  'status',
+  'created_at',
+  'first_response_s',
+  'first_response_bh_s',
+  'resolved_at',
+  'resolution_s',
+  'resolution_bh_s',
+  'reopens',
+  'messages_in',
+  'messages_out',
+  'responses',
+  'response_s_total',
+  'sla_first_response',
+  'sla_resolution',
+  'escalations',
+  'csat_score',
+] as const;
+
+/** One page of facts rows created in the range, after the keyset cursor (created_at, conversation_id). */
+export async function conversationPage(ctx: ReadContext, after: [number, string] | null, limit: number): Promise<Row[]> {
+  const stmt = statement(ctx, (p) => {
+    const cursor = after ? ` AND (t.created_at, t.conversation_id) > (${p.add(after[0])}, ${p.add(after[1])})` : '';
+    return `SELECT ${CONVERSATION_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM ${FACTS} t WHERE ${where(ctx, p, 'created_at')}${cursor}
+      ORDER BY t.created_at, t.conversation_id LIMIT ${Math.floor(limit)}`;
+  });
+  return (await stmt.all<Row>()).results;
+}
