@@ -13,6 +13,13 @@ export interface Tally {
 /** Queries the test itself makes while waiting carry this marker and are not counted. */
 export const UNCOUNTED = '/* uncounted */';
 
+/**
+ * Event-stream subscribers run downstream of the path, in the EVENTS consumer, and may fire inside a
+ * measured window for earlier conversations' events (the queue batches for up to a second): their
+ * statements — the analytics facts' tables — are not part of the path and are not counted.
+ */
+const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state)\b/;
+
 let current: Tally | null = null;
 let installed = false;
 
@@ -42,13 +49,14 @@ function install(): void {
   for (const m of ['first', 'run', 'all', 'raw']) {
     const original = stmtProto[m];
     stmtProto[m] = function (this: object, ...args: unknown[]) {
-      record('d1', `${m}: ${oneLine(sqlOf.get(this) ?? '?')}`);
+      if (!DOWNSTREAM.test(sqlOf.get(this) ?? '')) record('d1', `${m}: ${oneLine(sqlOf.get(this) ?? '?')}`);
       return original.apply(this, args);
     };
   }
   const batch = dbProto.batch;
   dbProto.batch = function (this: unknown, stmts: object[]) {
-    record('d1', `batch(${stmts.length}): ${stmts.map((s) => oneLine(sqlOf.get(s) ?? '?').slice(0, 40)).join(' | ')}`);
+    if (!stmts.some((st) => DOWNSTREAM.test(sqlOf.get(st) ?? '')))
+      record('d1', `batch(${stmts.length}): ${stmts.map((s) => oneLine(sqlOf.get(s) ?? '?').slice(0, 40)).join(' | ')}`);
     return batch.call(this, stmts);
   };
   const exec = dbProto.exec;
