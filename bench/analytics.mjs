@@ -5,10 +5,9 @@
 // workspace and loaded with `wrangler d1 execute --local` while the server is stopped, as (c) loads its
 // conversations: the subscriber's own cost is measured by the lag, not by replaying 100k streams.
 // Requests go one at a time, round-robin across reports, after a warm-up.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { call, request } from './lib/client.mjs';
+import { sqlChunks } from './lib/sql-chunks.mjs';
 import { prng, summarize } from './lib/stats.mjs';
 
 const DAY = 86_400_000;
@@ -34,7 +33,6 @@ export function generateFacts(ws, dir, { conversations = 100_000, messages = 1_0
     for (let i = 0; i < 16; i++) r += ALPHABET[Math.floor(rand() * 32)];
     return `${prefix}_${time}${r}`;
   };
-  const q = (v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
   // Wait times: mostly minutes, a long tail of hours (log-uniform between 5 s and 2 days).
   const wait = () => Math.round(5000 * Math.exp(rand() * Math.log((2 * DAY) / 5000)));
   const agents = [ws.manager, ...ws.staff];
@@ -47,27 +45,11 @@ export function generateFacts(ws, dir, { conversations = 100_000, messages = 1_0
       'conversation_id, cycle, workspace_id, channel, inbox_id, team_id, assignee_id, started_at, first_response_at, first_response_s, first_response_bh_s, responder_id, resolved_at, resolution_s, resolution_bh_s',
     conversation_fact_responses: 'conversation_id, seq, workspace_id, channel, inbox_id, team_id, assignee_id, responder_id, cycle, first, waited_from, responded_at, response_s, response_bh_s',
   };
-  const files = [];
-  let sql = [];
-  const buffers = Object.fromEntries(Object.keys(COLUMNS).map((t) => [t, []]));
+  const out = sqlChunks(dir, 'facts', COLUMNS);
+  const add = out.add;
+  const writeChunk = out.chunk;
+  const files = out.files;
   const counts = { conversations: 0, cycles: 0, responses: 0, messages: 0 };
-  const flush = (table, force = false) => {
-    if (buffers[table].length === 0 || (!force && buffers[table].length < 200)) return;
-    sql.push(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES\n${buffers[table].join(',\n')};`);
-    buffers[table] = [];
-  };
-  const add = (table, values) => {
-    buffers[table].push(`(${values.map(q).join(', ')})`);
-    flush(table);
-  };
-  const writeChunk = () => {
-    for (const t of Object.keys(buffers)) flush(t, true);
-    if (sql.length === 0) return;
-    const path = join(dir, `facts-${String(files.length).padStart(2, '0')}.sql`);
-    writeFileSync(path, sql.join('\n') + '\n');
-    files.push(path);
-    sql = [];
-  };
 
   const ages = Array.from({ length: conversations }, () => Math.floor(365 * DAY * rand() ** 1.6)).sort((a, b) => b - a);
   for (let n = 0; n < conversations; n++) {

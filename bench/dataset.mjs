@@ -2,8 +2,7 @@
 // and message search rows (FTS5 fills itself by trigger), generated as SQL for the bench workspace and
 // loaded into the local D1 with `wrangler d1 execute --local` while the server is stopped.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { sqlChunks } from './lib/sql-chunks.mjs';
 import { prng } from './lib/stats.mjs';
 
 const WRANGLER = new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url).pathname;
@@ -102,7 +101,6 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
           return k;
       }
     });
-  const q = (v) => (v === null || v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 
   // Agents: the manager and the staff, with a skewed (Zipf-like) share of assigned work; the manager
   // ranks fourth, a typical working lead rather than the busiest or the idlest.
@@ -110,9 +108,6 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
   const agentWeights = Object.fromEntries(agents.map((a, i) => [i, 1 / (i + 1) ** 0.7]));
   const teamWeights = { 0: 40, 1: 30, 2: 20, 3: 10 };
 
-  const files = [];
-  let sql = [];
-  let buffers = { contacts: [], conversations: [], conversation_tags: [], message_search: [] };
   const COLUMNS = {
     contacts: 'id, workspace_id, name, email, phone, tags, created_at, updated_at',
     conversations:
@@ -120,24 +115,10 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
     conversation_tags: 'conversation_id, workspace_id, tag',
     message_search: 'message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at',
   };
-  const flush = (table, force = false) => {
-    const rows = buffers[table];
-    if (rows.length === 0 || (!force && rows.length < 200)) return;
-    sql.push(`INSERT INTO ${table} (${COLUMNS[table]}) VALUES\n${rows.join(',\n')};`);
-    buffers[table] = [];
-  };
-  const add = (table, values) => {
-    buffers[table].push(`(${values.map(q).join(', ')})`);
-    flush(table);
-  };
-  const writeChunk = () => {
-    for (const t of Object.keys(buffers)) flush(t, true);
-    if (sql.length === 0) return;
-    const path = join(dir, `dataset-${String(files.length).padStart(2, '0')}.sql`);
-    writeFileSync(path, sql.join('\n') + '\n');
-    files.push(path);
-    sql = [];
-  };
+  const out = sqlChunks(dir, 'dataset', COLUMNS);
+  const add = out.add;
+  const writeChunk = out.chunk;
+  const files = out.files;
 
   // Contacts over the last two years. Rows are written in creation order, so the time-ordered ids
   // append to the primary key instead of landing all over it (a much faster load).
