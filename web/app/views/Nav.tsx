@@ -13,6 +13,7 @@ import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { NotificationBell } from './Notifications';
 import { showShortcuts } from './Shortcuts';
+import { BrandMark } from '../ui/BrandMark';
 
 /** SLA views count what still needs work: open and pending (snoozed and resolved ones wait anyway). */
 function slaCount(c: { open: number; pending: number } | undefined): number | undefined {
@@ -45,12 +46,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
     <nav class="rail" aria-label="Inbox views">
       <div class="rail-head">
         <a href="/inbox" class="brand" onClick={onNavigate}>
-          <span class="brand-mark" aria-hidden="true">
-            <svg viewBox="0 0 32 32" width="26" height="26">
-              <rect width="32" height="32" rx="9" fill="currentColor" />
-              <path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" />
-            </svg>
-          </span>
+          <BrandMark size={26} />
           <span class="brand-text">
             <span>Parley</span>
             <small>{me.value?.workspace?.name}</small>

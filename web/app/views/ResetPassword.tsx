@@ -5,6 +5,7 @@ import { useSignal } from '@preact/signals';
 import { api } from '../lib/api';
 import { navigate } from '../lib/router';
 import { ErrorLine, runBusyText } from '../ui/form';
+import { BrandMark } from '../ui/BrandMark';
 
 export function ResetPassword() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
@@ -28,12 +29,7 @@ export function ResetPassword() {
     <main class="login">
       <div class="login-card">
         <div class="brand brand-lg">
-          <span class="brand-mark" aria-hidden="true">
-            <svg viewBox="0 0 32 32" width="36" height="36">
-              <rect width="32" height="32" rx="9" fill="currentColor" />
-              <path d="M9 10h14a2 2 0 0 1 2 2v7a2 2 0 0 1-2 2h-8l-5 4v-4H9a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2z" fill="#fff" />
-            </svg>
-          </span>
+          <BrandMark size={36} />
           <span>Parley</span>
         </div>
         <h1>Choose a new password</h1>
