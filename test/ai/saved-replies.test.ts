@@ -71,7 +71,7 @@ describe('saved replies', () => {
     expect(rendered.body).toEqual({
       id: r.body.id,
       channel: 'airbnb',
-      text: 'Hi Ana! Your Sea view stay (HMX42) at Casa Maré runs 2026-07-01 to 2026-07-08 for 3 guests. Order: — Manager, Casa Azul Rentals',
+      text: 'Hi Ana! Your Sea view stay (HMX42) at Casa Maré runs Wed, 1 Jul 2026 to Wed, 8 Jul 2026 for 3 guests. Order: — Manager, Casa Azul Rentals',
       missing: ['order.reference'],
     });
     expect((await call('GET', `/api/saved-replies/${r.body.id}`, { token: ws.token })).body.usageCount).toBe(1);
@@ -81,5 +81,24 @@ describe('saved replies', () => {
     const other = await newWorkspace();
     expectProblem(await call('POST', `/api/saved-replies/${r.body.id}/render`, { token: ws.token, body: { conversationId: 'cnv_nope' } }), 404);
     expectProblem(await call('POST', `/api/saved-replies/${r.body.id}/render`, { token: other.token, body: { conversationId } }), 404);
+  });
+
+  it("a booking reply reads as the guest should see it: the platform's confirmation code, dates in the workspace's zone, money with its currency (issue 16, 1)", async () => {
+    const ws = await kbWorkspace('rental');
+    expect((await call('PATCH', '/api/workspace', { token: ws.token, body: { timezone: 'Europe/Lisbon' } })).status).toBe(200);
+    const ana = await customer(ws, 'airbnb');
+    const { conversationId } = await customerSays(ws, 'airbnb', ana, 'Is my booking confirmed?');
+    // As the Guesty-based booking channels record it: our reference is the platform's record id.
+    await env.DB.prepare(`INSERT INTO contact_contexts (id, workspace_id, contact_id, conversation_id, channel, kind, reference, data) VALUES (?, ?, ?, ?, 'airbnb', 'reservation', 'res_airbnb_demo_110', ?)`)
+      .bind('ctx_test2', ws.workspaceId, ana.contactId, conversationId, JSON.stringify({ platform: 'airbnb', confirmationCode: 'HMQ8ZK2', listing: 'Casa Maré', checkIn: '2026-12-10T06:30:56.998Z', checkOut: '2026-12-14', amount: 1234.5, currency: 'EUR' }))
+      .run();
+    const r = await call('POST', '/api/saved-replies', {
+      token: ws.token,
+      body: { name: 'Booking', shortcut: 'booking', text: 'Your booking {{reservation.reference}} at {{reservation.property}} runs from {{reservation.check_in}} to {{reservation.check_out}}; total {{reservation.total}}.' },
+    });
+    const rendered = await call('POST', `/api/saved-replies/${r.body.id}/render`, { token: ws.token, body: { conversationId } });
+    expect(rendered.body.text).toBe('Your booking HMQ8ZK2 at Casa Maré runs from Thu, 10 Dec 2026, 06:30 to Mon, 14 Dec 2026; total €1,234.50.');
+    expect(rendered.body.text).not.toContain('res_airbnb_demo_110');
+    expect(rendered.body.missing).toEqual([]);
   });
 });

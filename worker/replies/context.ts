@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal';
 import type { Conversation } from '../conversations/model';
 import type { WorkspaceScope } from '../db/scope';
 import { loadContact } from '../ai/conversation-context';
+import { humanize, type Presentation } from './human-values';
 import { nameParts, type MergeContext, type MergeValue } from './merge-fields';
 
 type Flat = Record<string, MergeValue>;
@@ -19,7 +20,7 @@ function flatten(data: Record<string, unknown>): Flat {
 }
 
 /** Reservation and order context (contact_contexts, written by the booking and delivery channels); empty when there is none. */
-async function platformContext(scope: WorkspaceScope, contactId: string, conversationId: string | null): Promise<{ reservation?: Flat; order?: Flat }> {
+async function platformContext(scope: WorkspaceScope, contactId: string, conversationId: string | null, p: Presentation): Promise<{ reservation?: Flat; order?: Flat }> {
   try {
     const { results } = await scope
       .prepare(
@@ -32,7 +33,7 @@ async function platformContext(scope: WorkspaceScope, contactId: string, convers
     const out: { reservation?: Flat; order?: Flat } = {};
     for (const r of results) {
       const kind = r.kind === 'order' ? 'order' : r.kind === 'reservation' ? 'reservation' : null;
-      if (kind && !out[kind]) out[kind] = { ...flatten(JSON.parse(r.data) as Record<string, unknown>), reference: r.reference, channel: r.channel };
+      if (kind && !out[kind]) out[kind] = { ...humanize(kind, flatten(JSON.parse(r.data) as Record<string, unknown>), r.reference, p), channel: r.channel };
     }
     return out;
   } catch {
@@ -42,12 +43,15 @@ async function platformContext(scope: WorkspaceScope, contactId: string, convers
 }
 
 export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal, 'name' | 'email'>, conversation: Conversation | null): Promise<MergeContext> {
-  const [contact, inbox, workspace, platform] = await Promise.all([
+  const [contact, inbox, workspace] = await Promise.all([
     conversation ? loadContact(scope, conversation.contactId) : Promise.resolve(null),
     conversation ? scope.prepare(`SELECT name, channel FROM inboxes WHERE workspace_id = ?1 AND id = ?2`, conversation.inboxId).first<{ name: string; channel: string }>() : Promise.resolve(null),
-    scope.prepare(`SELECT name FROM workspaces WHERE id = ?1`).first<{ name: string }>(),
-    conversation ? platformContext(scope, conversation.contactId, conversation.id) : Promise.resolve({} as { reservation?: Flat; order?: Flat }),
+    scope.prepare(`SELECT name, timezone, settings FROM workspaces WHERE id = ?1`).first<{ name: string; timezone: string | null; settings: string | null }>(),
   ]);
+  // Dates and money in the workspace's calendar and language (settings.locale; British English by default).
+  const settings = JSON.parse(workspace?.settings || '{}') as { locale?: unknown };
+  const presentation: Presentation = { timeZone: workspace?.timezone || 'UTC', locale: typeof settings.locale === 'string' ? settings.locale : 'en-GB' };
+  const platform = conversation ? await platformContext(scope, conversation.contactId, conversation.id, presentation) : {};
   return {
     agent: { ...nameParts(agent.name), email: agent.email },
     workspace: { name: workspace?.name ?? null },

@@ -11,8 +11,8 @@ export const FIELDS: Record<Namespace, string[]> = {
   conversation: ['id', 'subject', 'channel', 'status'],
   inbox: ['name', 'channel'],
   workspace: ['name'],
-  reservation: ['reference', 'channel', 'check_in', 'check_out', 'guests', 'property', 'total'],
-  order: ['reference', 'channel', 'status', 'total', 'items', 'eta'],
+  reservation: ['reference', 'channel', 'check_in', 'check_out', 'guests', 'property', 'total', 'record_id'],
+  order: ['reference', 'channel', 'status', 'total', 'items', 'eta', 'record_id'],
 };
 
 /** Namespaces whose keys are open-ended (free-form attributes and platform data). */
