@@ -110,15 +110,16 @@ export async function checkLogin(db: D1Database, keys: LoginKeys, knownDevice = 
   }
 }
 
+/** One more attempt under key ?1 at ?2: a window older than ?3 ms starts over. */
+const COUNT_ONE = `INSERT INTO login_attempts (key, window_start, count, last_at) VALUES (?1, ?2, 1, ?2)
+  ON CONFLICT(key) DO UPDATE SET
+    count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
+    window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END,
+    last_at = ?2`;
+
 /** Count one failure under every key (one batch). */
 export async function recordFailure(db: D1Database, keys: LoginKeys, now = Date.now()): Promise<void> {
-  const upsert = db.prepare(
-    `INSERT INTO login_attempts (key, window_start, count, last_at) VALUES (?1, ?2, 1, ?2)
-     ON CONFLICT(key) DO UPDATE SET
-       count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
-       window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END,
-       last_at = ?2`,
-  );
+  const upsert = db.prepare(COUNT_ONE);
   await db.batch([keys.pair, keys.address, keys.email].map((key) => upsert.bind(key, now, WINDOW_MS)));
 }
 
@@ -138,14 +139,7 @@ export async function clearLoginFailures(db: D1Database, email: string): Promise
  */
 export async function countAttempt(db: D1Database, key: string, limit: number, now = Date.now()): Promise<void> {
   const row = await db
-    .prepare(
-      `INSERT INTO login_attempts (key, window_start, count, last_at) VALUES (?1, ?2, 1, ?2)
-       ON CONFLICT(key) DO UPDATE SET
-         count = CASE WHEN window_start <= ?2 - ?3 THEN 1 ELSE count + 1 END,
-         window_start = CASE WHEN window_start <= ?2 - ?3 THEN ?2 ELSE window_start END,
-         last_at = ?2
-       RETURNING count, window_start`,
-    )
+    .prepare(`${COUNT_ONE} RETURNING count, window_start`)
     .bind(key, now, WINDOW_MS)
     .first<{ count: number; window_start: number }>();
   if (row && row.count > limit) {

@@ -90,10 +90,7 @@ async function lookup(db: D1Database, who: SocketAuthor): Promise<Facts> {
     const writer = rows.results.find((r) => r.id === who.contactId);
     if (!writer || writer.blocked) return { code: CLOSE.forbidden };
     const issuer = rows.results.find((r) => r.id === (token?.contactId ?? who.contactId));
-    if (token) {
-      const claims = { typ: 'visitor', ws: who.workspaceId, inb: '', ct: token.contactId, vf: token.verified, gen: token.gen, iat: token.iat } as const;
-      if (tokenStanding(claims, issuer ?? null) !== 'ok') return { code: CLOSE.sessionRevoked };
-    }
+    if (token && tokenStanding({ vf: token.verified, gen: token.gen, iat: token.iat }, issuer ?? null) !== 'ok') return { code: CLOSE.sessionRevoked };
     return { code: null };
   }
   const teams = `(SELECT group_concat(team_id) FROM team_members WHERE user_id = u.id) AS team_ids`;

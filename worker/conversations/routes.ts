@@ -17,6 +17,7 @@ import { conversationStub, startConversation } from './service';
 import type { SocketAuthor } from './socket-protocol';
 import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
+import { assignedContact } from '../contacts/reach';
 
 const csv = <T extends string>(values: readonly T[], field: string) =>
   v.optional(
@@ -163,7 +164,7 @@ conversationRoutes.post(
     if (!contact || contact.mergedInto) throw Problem.badRequest('contactId', 'no such contact in this workspace');
     // The personal role reaches only its own conversations' contacts (worker/contacts/reach.ts): starting a
     // conversation must not be a way to reach anyone else's customer.
-    if (p.role === 'personal' && !(await scope.prepare(`SELECT 1 FROM conversations WHERE workspace_id = ? AND contact_id = ? AND assignee_id = ? LIMIT 1`, contact.id, p.userId).first())) {
+    if (p.role === 'personal' && !(await assignedContact(scope, p.userId, contact.id))) {
       throw Problem.badRequest('contactId', 'no such contact in this workspace');
     }
     const inbox = await scope.find(inboxes, body.inboxId);

@@ -62,7 +62,7 @@ export interface TokenContact {
 export const ABSORBED_AT_SQL = `(SELECT max(x.created_at) FROM contact_merges x WHERE x.workspace_id = c.workspace_id AND x.target_id = c.id) AS absorbed_at`;
 
 /** Whether the token still stands (see the top of this file), and why not. */
-export function tokenStanding(claims: VisitorClaims, contact: TokenContact | null): 'ok' | 'unknown' | 'revoked' | 'merged' {
+export function tokenStanding(claims: Pick<VisitorClaims, 'vf' | 'gen' | 'iat'>, contact: TokenContact | null): 'ok' | 'unknown' | 'revoked' | 'merged' {
   if (!contact) return 'unknown';
   if (contact.widget_session_epoch !== claims.gen) return 'revoked';
   if (contact.merged_into && !claims.vf) return 'merged';

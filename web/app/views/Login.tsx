@@ -2,7 +2,7 @@
 import { useSignal } from '@preact/signals';
 import { api, ApiError, errorText } from '../lib/api';
 import { login } from '../state/session';
-import { BrandMark } from '../ui/BrandMark';
+import { AuthCard } from '../ui/BrandMark';
 
 export function Login() {
   const email = useSignal('');
@@ -40,67 +40,59 @@ export function Login() {
   }
 
   return (
-    <main class="login">
-      <div class="login-card">
-        <div class="brand brand-lg">
-          <BrandMark size={36} />
-          <span>Parley</span>
-        </div>
-        <h1>Sign in to your inbox</h1>
-        <p class="muted">Every channel, one queue.</p>
-        {forgot.value !== 'no' ? (
-          <form onSubmit={askReset} class="form" noValidate>
-            {forgot.value === 'sent' ? (
-              <p role="status">If that address has an account, a link to choose a new password is on its way. It works once, for 30 minutes.</p>
-            ) : (
-              <label class="field">
-                <span>E-mail</span>
-                <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
-              </label>
-            )}
-            {error.value ? (
-              <p class="form-error" role="alert">
-                {error.value}
-              </p>
-            ) : null}
-            {forgot.value === 'asking' ? (
-              <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value}>
-                {busy.value ? 'Sending…' : 'E-mail me a link'}
-              </button>
-            ) : null}
-            <button type="button" class="link" onClick={() => ((forgot.value = 'no'), (error.value = ''))}>
-              Back to sign in
-            </button>
-          </form>
-        ) : (
-        <form onSubmit={submit} class="form" noValidate>
-          <label class="field">
-            <span>E-mail</span>
-            <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
-          </label>
-          <label class="field">
-            <span>Password</span>
-            <input type="password" name="password" autocomplete="current-password" required value={password.value} onInput={(e) => (password.value = e.currentTarget.value)} />
-          </label>
+    <AuthCard title="Sign in to your inbox" lead="Every channel, one queue.">
+      {forgot.value !== 'no' ? (
+        <form onSubmit={askReset} class="form" noValidate>
+          {forgot.value === 'sent' ? (
+            <p role="status">If that address has an account, a link to choose a new password is on its way. It works once, for 30 minutes.</p>
+          ) : (
+            <label class="field">
+              <span>E-mail</span>
+              <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
+            </label>
+          )}
           {error.value ? (
             <p class="form-error" role="alert">
               {error.value}
             </p>
           ) : null}
-          <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value || !password.value}>
-            {busy.value ? 'Signing in…' : 'Sign in'}
-          </button>
-          <button type="button" class="link" onClick={() => ((forgot.value = 'asking'), (error.value = ''))}>
-            Forgot your password?
+          {forgot.value === 'asking' ? (
+            <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value}>
+              {busy.value ? 'Sending…' : 'E-mail me a link'}
+            </button>
+          ) : null}
+          <button type="button" class="link" onClick={() => ((forgot.value = 'no'), (error.value = ''))}>
+            Back to sign in
           </button>
         </form>
-        )}
-        {/^(127\.0\.0\.1|localhost)$/.test(location.hostname) ? (
-        <p class="login-hint muted">
-          Demo: <code>manager@parley.test</code> / <code>parley-demo</code>
-        </p>
+      ) : (
+      <form onSubmit={submit} class="form" noValidate>
+        <label class="field">
+          <span>E-mail</span>
+          <input type="email" name="email" autocomplete="username" required value={email.value} onInput={(e) => (email.value = e.currentTarget.value)} autoFocus />
+        </label>
+        <label class="field">
+          <span>Password</span>
+          <input type="password" name="password" autocomplete="current-password" required value={password.value} onInput={(e) => (password.value = e.currentTarget.value)} />
+        </label>
+        {error.value ? (
+          <p class="form-error" role="alert">
+            {error.value}
+          </p>
         ) : null}
-      </div>
-    </main>
+        <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || !email.value || !password.value}>
+          {busy.value ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" class="link" onClick={() => ((forgot.value = 'asking'), (error.value = ''))}>
+          Forgot your password?
+        </button>
+      </form>
+      )}
+      {/^(127\.0\.0\.1|localhost)$/.test(location.hostname) ? (
+      <p class="login-hint muted">
+        Demo: <code>manager@parley.test</code> / <code>parley-demo</code>
+      </p>
+      ) : null}
+    </AuthCard>
   );
 }

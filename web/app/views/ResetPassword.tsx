@@ -5,7 +5,7 @@ import { useSignal } from '@preact/signals';
 import { api } from '../lib/api';
 import { navigate } from '../lib/router';
 import { ErrorLine, runBusyText } from '../ui/form';
-import { BrandMark } from '../ui/BrandMark';
+import { AuthCard } from '../ui/BrandMark';
 
 export function ResetPassword() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
@@ -26,43 +26,35 @@ export function ResetPassword() {
   }
 
   return (
-    <main class="login">
-      <div class="login-card">
-        <div class="brand brand-lg">
-          <BrandMark size={36} />
-          <span>Parley</span>
-        </div>
-        <h1>Choose a new password</h1>
-        <p class="muted">Every session of your account will be signed out.</p>
-        {done.value ? (
-          <>
-            <p role="status">Your password is set, and every session of your account is signed out.</p>
-            <button type="button" class="btn btn-primary btn-block" onClick={() => navigate('/', { replace: true })}>
-              Sign in
-            </button>
-          </>
-        ) : !token ? (
-          <p class="form-error" role="alert">
-            This link is incomplete. Ask for a new one from the sign-in screen.
-          </p>
-        ) : (
-          <form onSubmit={submit} class="form" noValidate>
-            <label class="field">
-              <span>New password (8 characters or more)</span>
-              <input type="password" autocomplete="new-password" required value={password.value} onInput={(e) => (password.value = e.currentTarget.value)} autoFocus />
-            </label>
-            <label class="field">
-              <span>New password again</span>
-              <input type="password" autocomplete="new-password" required value={again.value} onInput={(e) => (again.value = e.currentTarget.value)} aria-invalid={mismatch} />
-            </label>
-            {mismatch ? <ErrorLine text="The two passwords differ." /> : null}
-            <ErrorLine text={error.value} />
-            <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || password.value.length < 8 || password.value !== again.value}>
-              {busy.value ? 'Saving…' : 'Set password'}
-            </button>
-          </form>
-        )}
-      </div>
-    </main>
+    <AuthCard title="Choose a new password" lead="Every session of your account will be signed out.">
+      {done.value ? (
+        <>
+          <p role="status">Your password is set, and every session of your account is signed out.</p>
+          <button type="button" class="btn btn-primary btn-block" onClick={() => navigate('/', { replace: true })}>
+            Sign in
+          </button>
+        </>
+      ) : !token ? (
+        <p class="form-error" role="alert">
+          This link is incomplete. Ask for a new one from the sign-in screen.
+        </p>
+      ) : (
+        <form onSubmit={submit} class="form" noValidate>
+          <label class="field">
+            <span>New password (8 characters or more)</span>
+            <input type="password" autocomplete="new-password" required value={password.value} onInput={(e) => (password.value = e.currentTarget.value)} autoFocus />
+          </label>
+          <label class="field">
+            <span>New password again</span>
+            <input type="password" autocomplete="new-password" required value={again.value} onInput={(e) => (again.value = e.currentTarget.value)} aria-invalid={mismatch} />
+          </label>
+          {mismatch ? <ErrorLine text="The two passwords differ." /> : null}
+          <ErrorLine text={error.value} />
+          <button type="submit" class="btn btn-primary btn-block" disabled={busy.value || password.value.length < 8 || password.value !== again.value}>
+            {busy.value ? 'Saving…' : 'Set password'}
+          </button>
+        </form>
+      )}
+    </AuthCard>
   );
 }
