@@ -18,7 +18,7 @@ import { htmlResponse, pageHeaders, withHeaders } from '../http/security-headers
 import { isSameOrigin } from '../http/origin-check';
 import { allowedOrigins, frameAncestors, originAllowed } from './allowed-origins';
 import { DEMO_STYLE, demoPageHtml } from './demo-page';
-import { clientAddress, countNewVisitor } from './session-throttle';
+import { countNewVisitor, visitorAddress } from './session-throttle';
 import { ABSORBED_AT_SQL, readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
@@ -96,7 +96,7 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
       .bind(ws, `user:${body.identifier}`)
       .first<string>('contact_id');
     if (!contactId) {
-      const throttled = await countNewVisitor(c.env.DB, inbox.id, clientAddress(c.req.raw));
+      const throttled = await countNewVisitor(c.env.DB, inbox.id, visitorAddress(c.req.raw));
       if (throttled) return throttled;
       contactId = await createVisitorContact(c.env, ws, inbox.id, `user:${body.identifier}`, body.name, body.email);
     }
@@ -110,7 +110,7 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
       verified = claims.vf;
     } else {
       refuseAnonymous(inboxSettings);
-      const throttled = await countNewVisitor(c.env.DB, inbox.id, clientAddress(c.req.raw));
+      const throttled = await countNewVisitor(c.env.DB, inbox.id, visitorAddress(c.req.raw));
       if (throttled) return throttled;
       // The name and e-mail typed here are the visitor's word only: they go on this new contact and
       // never match it to (or merge it with) another one.

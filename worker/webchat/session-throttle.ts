@@ -2,6 +2,7 @@
 // address and inbox in a fixed 10-minute window (a D1 counter, like the login limiter). Sessions that
 // resume a valid token create nothing and are not counted, so a visitor's page loads never hit it;
 // an office behind one address can still start 20 conversations a window with one site.
+import { addressBlock } from '../auth/rate-limit';
 import { Problem, problemResponse } from '../http/problem';
 
 export const NEW_VISITOR_WINDOW_MS = 10 * 60_000;
@@ -13,8 +14,9 @@ export const NEW_VISITORS_PER_WINDOW = 20;
  * too: the benchmarks simulate many visitors from one machine, and a local bypass of a new-visitor
  * throttle exposes nothing.
  */
-export function clientAddress(req: Request): string {
-  return req.headers.get('cf-connecting-ip') ?? 'unknown';
+export function visitorAddress(req: Request): string {
+  // IPv6 by /64, as the login limiter counts (one client holds a whole block).
+  return addressBlock(req.headers.get('cf-connecting-ip') ?? 'unknown');
 }
 
 /**
