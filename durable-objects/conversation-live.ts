@@ -2,11 +2,12 @@
 // Coalesced: while one call is in flight, later changes merge into the next, so a burst of commits
 // costs one call per round trip, not one per commit. Live only: lists reload the truth over REST.
 import type { Conversation, ConversationEvent } from '../worker/conversations/model';
+import { countKey, type CountKey } from '../worker/conversations/view-counts';
 
-type Workspace = { conversationChanged(c: Conversation, types: ConversationEvent['type'][], previousAssigneeId: string | null): Promise<void> };
+type Workspace = { conversationChanged(c: Conversation, types: ConversationEvent['type'][], previousAssigneeId: string | null, before?: CountKey | null): Promise<void> };
 
 export class LiveNotifier {
-  #pending: { state: Conversation; types: Set<ConversationEvent['type']>; previousAssigneeId: string | null } | null = null;
+  #pending: { state: Conversation; types: Set<ConversationEvent['type']>; previousAssigneeId: string | null; before: CountKey | null } | null = null;
   #sending: Promise<void> | null = null;
 
   constructor(private readonly workspace: (workspaceId: string) => Workspace) {}
@@ -16,21 +17,23 @@ export class LiveNotifier {
     return this.#sending;
   }
 
-  notify(state: Conversation, events: ConversationEvent[], previousAssigneeId: string | null): void {
+  /** `previous`: the conversation before this change (null when it is new): agents' counts move from it to `state`. */
+  notify(state: Conversation, events: ConversationEvent[], previous: Conversation | null): void {
+    const previousAssigneeId = previous?.assigneeId ?? null;
     if (this.#pending) {
       this.#pending.state = state;
       for (const e of events) this.#pending.types.add(e.type);
     } else {
-      this.#pending = { state, types: new Set(events.map((e) => e.type)), previousAssigneeId };
+      this.#pending = { state, types: new Set(events.map((e) => e.type)), previousAssigneeId, before: previous ? countKey(previous) : null };
     }
     if (this.#sending) return;
     const workspace = this.workspace(state.workspaceId);
     this.#sending = (async () => {
       try {
         while (this.#pending) {
-          const { state: s, types, previousAssigneeId: prev } = this.#pending;
+          const { state: s, types, previousAssigneeId: prev, before } = this.#pending;
           this.#pending = null;
-          await workspace.conversationChanged(s, [...types], prev);
+          await workspace.conversationChanged(s, [...types], prev, before);
         }
       } catch (err) {
         console.warn(`conversation ${state.id}: live update failed: ${String(err)}`);

@@ -420,7 +420,7 @@ export class ConversationDO extends DurableObject<Env> {
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
     if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#room.enforceVisibility(next);
     for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
-    if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous?.assigneeId ?? null);
+    if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);
   }

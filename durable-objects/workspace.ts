@@ -11,6 +11,7 @@ import { refusedUpgrade, SocketRights } from '../worker/auth/socket-rights';
 import { RecentRevocations, revokes, type Revocation } from '../worker/auth/socket-revocation';
 import type { Conversation, ConversationEventType, Priority } from '../worker/conversations/model';
 import type { LiveIdentity } from '../worker/conversations/socket-protocol';
+import { countKey, type CountKey } from '../worker/conversations/view-counts';
 import { conversationStub } from '../worker/conversations/service';
 import { loadWorkspaceRouting, scopeFor, type WorkspaceRouting } from '../worker/routing/config';
 import { cursorKey, decide, describeChoice, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
@@ -32,6 +33,8 @@ interface LiveAttachment extends LiveIdentity {
 export type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Conversation }
+  /** How a change moves this agent's view counts: the conversation before and after, each null where this agent could not see it (worker/conversations/view-counts.ts). */
+  | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'presence'; userId: string; name: string; status: Presence }
   | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }
   | { t: 'pong' };
@@ -80,7 +83,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   #loadedAt = 0;
   #loading: Promise<void> | null = null;
   #alarmAt: number | null;
-  #fanout = new Map<string, { conversation: Conversation; created: boolean; routed: boolean; assigned: boolean; previousAssigneeId: string | null; at: number; readyAt: number }>();
+  #fanout = new Map<string, { conversation: Conversation; created: boolean; routed: boolean; assigned: boolean; previousAssigneeId: string | null; before: CountKey | null; at: number; readyAt: number }>();
   #fanoutRunning = false;
   #fanoutTimer: ReturnType<typeof setTimeout> | null = null;
   #fanoutDue = 0;
@@ -230,9 +233,9 @@ export class WorkspaceDO extends DurableObject<Env> {
   // ---- conversation changes ----
 
   /** Called by ConversationDOs after they change: fan the new state out, and keep loads and queues current. */
-  async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], previousAssigneeId: string | null): Promise<void> {
+  async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], previousAssigneeId: string | null, before: CountKey | null = null): Promise<void> {
     const now = Date.now();
-    this.#queueFanout(conversation, eventTypes, previousAssigneeId);
+    this.#queueFanout(conversation, eventTypes, previousAssigneeId, before);
     this.#remember(conversation.workspaceId);
     const row = this.#store.assignment(conversation.id);
     if (eventTypes.includes('conversation.assigned') && conversation.assigneeId && conversation.assigneeId !== previousAssigneeId) {
@@ -255,7 +258,7 @@ export class WorkspaceDO extends DurableObject<Env> {
    * unassigned conversation the router is deciding on waits (briefly) for the decision, so agents get
    * one frame with its assignee rather than an "unassigned" flash followed by a second frame.
    */
-  #queueFanout(conversation: Conversation, types: ConversationEventType[], previousAssigneeId: string | null): void {
+  #queueFanout(conversation: Conversation, types: ConversationEventType[], previousAssigneeId: string | null, before: CountKey | null): void {
     const prev = this.#fanout.get(conversation.id);
     const created = (prev?.created ?? false) || types.includes('conversation.created');
     const routed = (prev?.routed ?? false) || types.includes('conversation.routed');
@@ -267,6 +270,8 @@ export class WorkspaceDO extends DurableObject<Env> {
       routed,
       assigned: (prev?.assigned ?? false) || types.includes('conversation.assigned'),
       previousAssigneeId: prev ? prev.previousAssigneeId : previousAssigneeId,
+      // Counts move from the state before the first merged change to the latest one.
+      before: prev ? prev.before : before,
       at: prev?.at ?? now,
       readyAt: hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
     };
@@ -296,10 +301,16 @@ export class WorkspaceDO extends DurableObject<Env> {
           .filter((ws) => ws.readyState === WebSocket.OPEN)
           .map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
         let sent = 0;
-        for (const { conversation: c, created, assigned, previousAssigneeId, at } of batch) {
+        for (const { conversation: c, created, assigned, previousAssigneeId, before, at } of batch) {
           const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);
+          const after = countKey(c);
           for (const { ws, who } of sockets) {
-            if (!canSeeConversation(who, c)) continue;
+            // Counts first, to everyone who saw it before or sees it now (one that left an agent's view
+            // takes its count with it); each side only as far as this agent may see it.
+            const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
+            const seesNow = canSeeConversation(who, c);
+            if (sawBefore || seesNow) send(ws, { t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null });
+            if (!seesNow) continue;
             trySend(ws, frame);
             if (assigned && c.assigneeId === who.userId && previousAssigneeId !== who.userId) {
               send(ws, { t: 'notification', kind: 'assigned', conversationId: c.id, title: 'Assigned to you', body: c.lastMessagePreview ?? '', at });

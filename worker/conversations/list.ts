@@ -10,8 +10,8 @@ import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
 export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee' | 'sla';
 export const SLA_FILTERS = ['breached', 'warning', 'breaching_soon', 'ok'] as const;
 export type SlaFilter = (typeof SLA_FILTERS)[number];
-/** "Breaching soon": warning, or on track with the deadline within this long. */
-export const BREACHING_SOON_MS = 3600_000;
+import { BREACHING_SOON_MS } from './view-counts';
+export { BREACHING_SOON_MS };
 
 export interface ListFilters {
   status?: string[];
@@ -85,7 +85,7 @@ export function visibility(p: Principal): Clause[] {
 }
 
 /** Conditions shared by the page query and the counts (everything but status and visibility). */
-function conditions(p: Principal, f: ListFilters): Clause[] {
+function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): Clause[] {
   const out: Clause[] = [];
   const add = (sql: string, ...params: unknown[]) => out.push({ sql, params });
   const inList = (col: string, values: string[]) => add(`${col} IN (${values.map(() => '?').join(', ')})`, ...values);
@@ -190,8 +190,29 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
     p.userId,
     ...params(pageWhere),
   );
-  // Counts per status for the same filter (the status filter itself excluded, so tabs can show them all).
-  // Parameters are numbered: ?1 the workspace, ?2 the caller, then the conditions' own in order.
+  const counts = countStatement(scope, p, f);
+  const [pageRes, countRes] = await scope.d1.batch<Record<string, unknown>>([page, counts]);
+  const rows = pageRes.results;
+  const more = rows.length > f.limit;
+  const items = rows.slice(0, f.limit).map(toListItem);
+  const last = rows[f.limit - 1];
+  return {
+    items,
+    nextCursor: more && last ? encodeCursor(SORT_FIELDS[f.sort].map((k) => last[k])) : null,
+    counts: foldCounts(countRes.results),
+  };
+}
+
+/**
+ * Counts per status for a list filter (the status filter itself excluded, so tabs can show them all),
+ * one statement the caller batches. Parameters are numbered: ?1 the workspace, ?2 the caller, then the
+ * conditions' own in order.
+ */
+export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): D1PreparedStatement {
+  const shared = conditions(p, f);
+  const visible = visibility(p);
+  const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
+  const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
   const needsReads = !!f.unread;
   // With a selective SLA/escalation filter, grouping by `+c.status` (not an indexed column) stops SQLite
   // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated
@@ -205,28 +226,24 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
      GROUP BY ${groupBy}`,
     params: [...params(shared), ...(alt?.params ?? [])],
   });
+  // Visibility alternatives are disjoint: one grouped count each (each on its own index), summed.
   const parts = visible.length ? visible.map(countPart) : [countPart(null)];
-  const counts = scope.prepare(
+  return scope.prepare(
     parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`,
     p.userId,
     ...parts.flatMap((x) => x.params),
   );
-  const [pageRes, countRes] = await scope.d1.batch<Record<string, unknown>>([page, counts]);
-  const rows = pageRes.results;
-  const more = rows.length > f.limit;
-  const items = rows.slice(0, f.limit).map(toListItem);
-  const last = rows[f.limit - 1];
+}
+
+/** Rows of a countStatement as Counts. */
+export function foldCounts(rows: Record<string, unknown>[]): { open: number; pending: number; snoozed: number; closed: number; all: number } {
   const countMap: Record<string, number> = { open: 0, pending: 0, snoozed: 0, closed: 0 };
   let total = 0;
-  for (const r of countRes.results) {
+  for (const r of rows) {
     countMap[String(r.status)] = Number(r.n);
     total += Number(r.n);
   }
-  return {
-    items,
-    nextCursor: more && last ? encodeCursor(SORT_FIELDS[f.sort].map((k) => last[k])) : null,
-    counts: { ...countMap, all: total },
-  };
+  return { ...(countMap as { open: number; pending: number; snoozed: number; closed: number }), all: total };
 }
 
 export function toListItem(r: Record<string, unknown>) {

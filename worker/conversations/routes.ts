@@ -10,6 +10,7 @@ import { Problem } from '../http/problem';
 import { Cursor, Limit, TagName, Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
+import { countViews } from './counts';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
 import { agentStub } from '../routing/stubs';
@@ -147,6 +148,38 @@ conversationRoutes.get(
       archived: bool(q.archived),
       sla: q.sla as SlaFilter[] | undefined,
       limit: q.limit ?? 50,
+    });
+    return c.json(result);
+  },
+);
+
+const CountsQuery = v.object({
+  ...v.omit(ListQuery, ['sort', 'cursor', 'limit']).entries,
+  /** The agent's midnight, epoch ms or ISO: `today` counts conversations updated since. Default: midnight UTC. */
+  since: time,
+  /** Also count the list these filters describe (the open list's status tabs). */
+  list: v.optional(v.picklist(['true', 'false'])),
+});
+
+conversationRoutes.get(
+  '/counts',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Counts of every navigation view at once',
+    description:
+      'Per status, for all, today, mine, unassigned, unread, sla:breaching_soon, sla:breached, escalated, team:<id> and channel:<channel>, as the caller may see them; with `list=true`, also the list the other filters describe. Live changes arrive as `counts` frames on the list socket.',
+  }),
+  valid('query', CountsQuery),
+  async (c) => {
+    const q = c.req.valid('query');
+    const bool = (x: 'true' | 'false' | undefined) => (x === undefined ? undefined : x === 'true');
+    const midnightUtc = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    const result = await countViews(c.get('scope'), c.get('principal'), {
+      since: q.since ?? midnightUtc,
+      list:
+        q.list === 'true'
+          ? { ...q, status: undefined, unread: q.unread === 'true', escalated: bool(q.escalated), flagged: bool(q.flagged), archived: bool(q.archived), sla: q.sla as SlaFilter[] | undefined }
+          : undefined,
     });
     return c.json(result);
   },

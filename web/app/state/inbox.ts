@@ -5,6 +5,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import { api, errorText } from '../lib/api';
 import { startOfDay } from '../lib/format';
 import { load, save } from '../lib/storage';
+import { applyDelta, countDelta, todayDelta, type CountKey } from '../../../worker/conversations/view-counts';
 import type { BulkResult, Conversation, Counts, ListItem, ListPage } from '../lib/types';
 import { filters, route, type Filters, type View } from './route';
 import { channels, me, myId, teams, usersById } from './session';
@@ -311,35 +312,68 @@ export function refreshCountsSoon(delay = 3000): void {
   }, delay);
 }
 
-/** One small request per view (limit=1: only the counts matter). */
+/** Every view's counts in one request (GET /api/conversations/counts), the open list's tabs included. */
 export async function refreshCounts(): Promise<void> {
   if (!me.value || countsInFlight) return;
   countsInFlight = true;
-  const views: [string, ApiQuery][] = [
-    ['all', {}],
-    ['today', { updatedAfter: String(startOfDay()) }],
-    ['mine', { assignee: 'me' }],
-    ['unassigned', { assignee: 'unassigned' }],
-    ['unread', { unread: 'true' }],
-    ['sla:breaching_soon', { sla: 'breaching_soon' }],
-    ['sla:breached', { sla: 'breached' }],
-    ['escalated', { escalated: 'true' }],
-    ...teams.value.map((t): [string, ApiQuery] => [`team:${t.id}`, { teamId: t.id }]),
-    ...channels.value.map((c): [string, ApiQuery] => [`channel:${c}`, { channel: c }]),
-    ['list', { ...listQuery.value }],
-  ];
   try {
-    const results = await Promise.all(views.map(([, q]) => api<ListPage>('/conversations', { query: { ...q, status: undefined, limit: 1 } }).catch(() => null)));
-    const next: Record<string, Counts> = {};
-    views.forEach(([key], i) => {
-      const r = results[i];
-      if (r) next[key] = r.counts;
-    });
-    navCounts.value = next;
-    if (next.list) counts.value = next.list;
+    const { status: _status, sort: _sort, ...filtersOnly } = listQuery.value;
+    const query: ApiQuery = { ...filtersOnly, since: String(startOfDay()), list: 'true' };
+    const res = await api<{ views: Record<string, Counts>; list: Counts | null }>('/conversations/counts', { query });
+    navCounts.value = res.views;
+    if (res.list) counts.value = res.list;
+    countsSince = startOfDay();
+    countsFetchedAt = Date.now();
+  } catch {
+    // Offline or a hiccup: the next change or reconnect tries again.
   } finally {
     countsInFlight = false;
   }
+}
+let countsSince = 0;
+let countsFetchedAt = 0;
+/** Frames keep counts current; this refetch catches what they cannot (time passing into "breaching soon", a missed frame). */
+const COUNTS_RECONCILE_MS = 120_000;
+
+/**
+ * A `counts` frame from the list socket: the conversation before and after a change, as far as this
+ * agent may see each. Views move by the same rule the server counts with (worker/conversations/view-counts.ts),
+ * so no request per change. `unread` (read positions are per agent) and a filtered list's own tabs
+ * are reconciled by one throttled refetch instead.
+ */
+export function applyCountsFrame(before: CountKey | null, after: CountKey | null): void {
+  const uid = myId.value;
+  if (!uid) return;
+  const now = Date.now();
+  // A new day since the last fetch: `today` restarts, so fetch rather than fold.
+  if (startOfDay() !== countsSince) {
+    refreshCountsSoon(1000);
+    return;
+  }
+  const delta = { ...countDelta(before, after, uid, now), ...todayDelta(before, after, countsSince) };
+  if (Object.keys(delta).length) navCounts.value = applyDelta(navCounts.value, delta);
+  const listView = plainView(listQuery.value);
+  if (listView && navCounts.value[listView]) counts.value = navCounts.value[listView];
+  else if (Object.keys(delta).length) refreshCountsSoon(10_000);
+  // A customer message may make it unread for this agent (the frame cannot say: reads are per agent).
+  if (after && (!before || after.updatedAt !== before.updatedAt)) refreshCountsSoon(15_000);
+}
+
+/** The nav view a list query is exactly (its tabs' counts then move with the frames), or null. */
+function plainView(q: ApiQuery): string | null {
+  const keys = Object.entries(q)
+    .filter(([k, v]) => v !== undefined && v !== '' && k !== 'status' && k !== 'sort')
+    .map(([k]) => k);
+  if (keys.length === 0) return 'all';
+  if (keys.length > 1) return null;
+  const [k] = keys;
+  const v = String(q[k]);
+  if (k === 'assignee') return v === 'me' ? 'mine' : v === 'unassigned' ? 'unassigned' : null;
+  if (k === 'teamId') return `team:${v}`;
+  if (k === 'channel' && !v.includes(',')) return `channel:${v}`;
+  if (k === 'sla' && (v === 'breached' || v === 'breaching_soon')) return `sla:${v}`;
+  if (k === 'escalated' && v === 'true') return 'escalated';
+  return null;
 }
 
 /** Conversations with unread messages that still need work (for the tab title). */
@@ -457,7 +491,8 @@ export function conversationChanged(item: Partial<ListItem> & { id: string }, so
   const merged = { ...previous, ...dropUndefined(item) } as ListItem;
   for (const fn of changeListeners) fn(merged, previous ? { ...previous } : undefined);
   upsert(item);
-  if (source === 'live' || previous?.status !== merged.status || previous?.assigneeId !== merged.assigneeId || !previous) refreshCountsSoon();
+  // Live changes move counts through `counts` frames; polled ones (no socket) refetch them.
+  if (source === 'poll' && (previous?.status !== merged.status || previous?.assigneeId !== merged.assigneeId || !previous)) refreshCountsSoon();
 }
 
 export async function poll(): Promise<void> {
@@ -480,6 +515,7 @@ export async function poll(): Promise<void> {
     // Offline or the server hiccuped; try again on the next tick.
   } finally {
     pollTimer = setTimeout(poll, liveConnected.value ? 30_000 : 4_000);
+    if (Date.now() - countsFetchedAt > COUNTS_RECONCILE_MS) void refreshCounts();
   }
 }
 export const firstPollDone = signal(false);

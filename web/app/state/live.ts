@@ -5,7 +5,8 @@ import { signal } from '@preact/signals';
 import { contactName } from '../lib/format';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import type { ListItem } from '../lib/types';
-import { conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCountsSoon } from './inbox';
+import type { CountKey } from '../../../worker/conversations/view-counts';
+import { applyCountsFrame, conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCounts } from './inbox';
 import { threadId } from './thread';
 import { notify, syncServerNotifications } from './notify';
 import { toast } from './toast';
@@ -17,6 +18,7 @@ type LiveFrame =
   | { t: 'conversation'; conversation: Partial<ListItem> & { id: string; lastCustomerSeq?: number } }
   | { t: 'presence'; userId: string; status: Presence }
   | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'pong' };
 
 export const liveState = signal<SocketState>('stopped');
@@ -47,7 +49,11 @@ export function startLive(): void {
     },
     onOpen(reconnect) {
       // Whatever changed while we were away comes in through one poll.
-      if (reconnect) void poll();
+      // Counts too: frames missed while the socket was down moved them.
+      if (reconnect) {
+        void poll();
+        void refreshCounts();
+      }
     },
     onFrame(raw) {
       const frame = raw as LiveFrame;
@@ -63,7 +69,9 @@ export function startLive(): void {
           return;
         case 'conversation':
           conversationChanged(withUnread(frame.conversation), 'live');
-          refreshCountsSoon();
+          return;
+        case 'counts':
+          applyCountsFrame(frame.before, frame.after);
           return;
         case 'notification':
           notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() });
