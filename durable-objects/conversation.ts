@@ -419,7 +419,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.#armAlarm();
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
     if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#room.enforceVisibility(next);
-    for (const e of events) this.#room.broadcastEvent(this.#hydrate(e, message), next);
+    events.forEach((e, i) => this.#room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);

@@ -91,8 +91,13 @@ export class SocketRoom {
     }
   }
 
-  broadcastEvent(event: ServerEvent, state: Conversation): void {
-    const withState = event.type.startsWith('conversation.') ? { ...event, conversation: state } : event;
+  /**
+   * `lastOfCommit`: the commit's last event carries the conversation as it now stands whatever its type,
+   * so what a message or an SLA event changed (the first reply meets the SLA, reopens, moves the clock)
+   * reaches open threads with it, not at the next `conversation.*` event.
+   */
+  broadcastEvent(event: ServerEvent, state: Conversation, lastOfCommit = false): void {
+    const withState = event.type.startsWith('conversation.') || (lastOfCommit && event.type !== 'message.status') ? { ...event, conversation: state } : event;
     const agentFrame = JSON.stringify({ t: 'event', event: withState } satisfies ServerFrame);
     // Never to an agent who cannot see the conversation as it now stands (enforceVisibility closed them).
     for (const ws of this.#open('agent')) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyDelta, countDelta, todayDelta, type CountKey, type Counts } from '../../worker/conversations/view-counts';
 import { addMember, call, createTeam, eventually, expectProblem, listConversations, newWorkspace, visitorConversation, webchatInbox } from '../helpers';
 import { openSocket } from '../sockets';
+import { contactRow, projectionRow } from '../sla/api-fixtures';
 
 type CountsRes = { views: Record<string, Counts>; list: Counts | null };
 const counts = (token: string, query = '') => call<CountsRes>('GET', `/api/conversations/counts${query}`, { token });
@@ -36,6 +37,14 @@ describe('GET /api/conversations/counts', () => {
     expect((await patch(convs[5].id, { status: 'closed' })).status).toBe(200);
     expect((await patch(convs[6].id, { status: 'closed' })).status).toBe(200);
 
+    // SLA, escalation and archive states straight in the projection (no object needs to run them).
+    const contact = await contactRow(ws);
+    await projectionRow(ws, contact, { slaStatus: 'breached', slaDueAt: Date.now() - 60_000, teamId: teamA });
+    await projectionRow(ws, contact, { slaStatus: 'warning', slaDueAt: Date.now() + 600_000, assigneeId: staff.userId });
+    await projectionRow(ws, contact, { slaStatus: 'ok', slaDueAt: Date.now() + 1800_000 });
+    await projectionRow(ws, contact, { slaStatus: 'ok', slaDueAt: Date.now() + 7200_000, status: 'pending' });
+    await projectionRow(ws, contact, { escalationLevel: 1, escalatedAt: Date.now() - 1000, teamId: teamB });
+    await projectionRow(ws, contact, { status: 'closed', archivedAt: Date.now() - 1000 });
     await eventually(async () => (await listConversations(ws.token, { status: 'closed', limit: 10 })).body.items.length >= 1);
     const views: [string, Record<string, string>][] = [
       ['all', {}],
@@ -65,7 +74,10 @@ describe('GET /api/conversations/counts', () => {
     }
     const mgr = (await counts(ws.token)).body;
     expect(mgr.views.all.all).toBeGreaterThanOrEqual(6);
-    expect(mgr.views[`team:${teamA}`].all).toBe(2);
+    expect(mgr.views[`team:${teamA}`].all).toBe(3);
+    expect(mgr.views['sla:breaching_soon'].all).toBe(2);
+    expect(mgr.views['sla:breached'].all).toBe(1);
+    expect(mgr.views.escalated.all).toBe(1);
     expect(mgr.list).toBeNull();
     // The personal user sees exactly their one conversation, everywhere.
     const mine = (await counts(personal.token)).body;

@@ -6,7 +6,6 @@ import {
   type AuthorType,
   type Conversation,
   type ConversationEventType,
-  type DeliveryStatus,
   type Direction,
   type Priority,
   type Status,
@@ -252,16 +251,4 @@ function preview(msg: MessageFacts): string {
   return msg.isInternalNote ? `Note: ${clipped}` : clipped;
 }
 
-const DELIVERY_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 1 };
-
-/**
- * Delivery receipts arrive out of order and more than once: a status only moves forward
- * (queued → sent → delivered → read). `failed` wins over queued/sent but never over delivered/read.
- * Returns null when the incoming status changes nothing.
- */
-export function nextDeliveryStatus(current: DeliveryStatus, incoming: DeliveryStatus): DeliveryStatus | null {
-  if (incoming === current) return null;
-  if (incoming === 'failed') return current === 'queued' || current === 'sent' ? 'failed' : null;
-  if (current === 'failed') return incoming === 'delivered' || incoming === 'read' ? incoming : null;
-  return DELIVERY_RANK[incoming] > DELIVERY_RANK[current] ? incoming : null;
-}
+export { nextDeliveryStatus } from './delivery-status';

@@ -7,6 +7,7 @@ import { CLOSE } from '../../../worker/conversations/socket-protocol';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
 import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
+import { mergeMessage } from './message-merge';
 import { patchItem, refreshCountsSoon, setMarkedUnread, slaColumns } from './inbox';
 import { me, myId } from './session';
 import { toast } from './toast';
@@ -228,7 +229,7 @@ function applyEvent(e: WireEvent): void {
   }
   if (e.type === 'message.status') {
     const id = (e.data.messageId as string) ?? e.message?.id;
-    messages.value = messages.value.map((m) => (m.id === id ? { ...m, status: (e.data.status as ThreadMessage['status']) ?? m.status, statusReason: (e.data.reason as string | null) ?? null } : m));
+    messages.value = messages.value.map((m) => (m.id === id ? mergeMessage(m, { ...m, status: (e.data.status as ThreadMessage['status']) ?? m.status, statusReason: (e.data.reason as string | null) ?? null }) : m));
     return;
   }
   addSystemEvents([e]);
@@ -246,7 +247,7 @@ export function setConversation(c: Conversation): void {
 function addMessage(m: ThreadMessage): void {
   const list = messages.value;
   const at = list.findIndex((x) => x.id === m.id);
-  if (at >= 0) messages.value = list.map((x) => (x.id === m.id ? { ...x, ...m, attachments: mergeUrls(m.attachments, x.attachments) } : x));
+  if (at >= 0) messages.value = list.map((x) => (x.id === m.id ? mergeMessage(x, m) : x));
   else {
     const next = [...list, m].sort((a, b) => a.seq - b.seq);
     messages.value = next;
@@ -259,9 +260,6 @@ function addMessage(m: ThreadMessage): void {
   if (m.direction === 'inbound') markRead();
 }
 
-function mergeUrls(next: ThreadMessage['attachments'], prev: ThreadMessage['attachments']): ThreadMessage['attachments'] {
-  return next.map((a) => ({ ...a, url: a.url ?? prev.find((p) => p.key === a.key)?.url }));
-}
 
 async function refreshMessage(seq: number): Promise<void> {
   const id = threadId.value;
@@ -269,7 +267,7 @@ async function refreshMessage(seq: number): Promise<void> {
   try {
     const res = await api<{ items: ThreadMessage[] }>(`/conversations/${id}/messages`, { query: { after: seq - 1, limit: 1 } });
     const fresh = res.items[0];
-    if (fresh && threadId.value === id) messages.value = messages.value.map((m) => (m.id === fresh.id ? fresh : m));
+    if (fresh && threadId.value === id) messages.value = messages.value.map((m) => (m.id === fresh.id ? mergeMessage(m, fresh) : m));
   } catch {
     // The attachment shows without a link until the next load.
   }

@@ -1,0 +1,17 @@
+// A message's delivery status only moves forward. Shared by the ConversationDO (receipts arrive out of
+// order and twice) and the agent app (a socket frame can outrun the HTTP answer that carries an older status).
+import type { DeliveryStatus } from './model';
+
+const DELIVERY_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 1 };
+
+/**
+ * Delivery receipts arrive out of order and more than once: a status only moves forward
+ * (queued → sent → delivered → read). `failed` wins over queued/sent but never over delivered/read.
+ * Returns null when the incoming status changes nothing.
+ */
+export function nextDeliveryStatus(current: DeliveryStatus, incoming: DeliveryStatus): DeliveryStatus | null {
+  if (incoming === current) return null;
+  if (incoming === 'failed') return current === 'queued' || current === 'sent' ? 'failed' : null;
+  if (current === 'failed') return incoming === 'delivered' || incoming === 'read' ? incoming : null;
+  return DELIVERY_RANK[incoming] > DELIVERY_RANK[current] ? incoming : null;
+}
