@@ -11,6 +11,7 @@ import { agentStub } from '../../worker/routing/stubs';
 import { MAX_ATTEMPTS, RETRY_SCHEDULE_S, type WebhookJob } from '../../worker/webhooks/delivery';
 import { fanOut } from '../../worker/webhooks/fanout';
 import { captureEvents } from '../budget/counter';
+import { openSocket } from '../sockets';
 import { call, eventually, newWorkspace, unique, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
 import { atTheEdge, flakyAnswer, inboundEvent, QueueOnAClock, receiver } from './receiver';
 
@@ -178,8 +179,13 @@ describe('outbound webhook delivery', () => {
     const r = receiver(() => 500);
     const t0 = Date.now();
     const q = new QueueOnAClock(t0, r.fetch);
+    // The manager has the app open: the notice reaches the tab live, not only the feed.
+    const tab = await openSocket(`/api/live?access_token=${ws.token}`);
+    await tab.next((f) => f.t === 'hello');
     await fanOutTo(q, [inboundEvent(ws.workspaceId, 'nobody listens')]);
     await q.drain();
+    expect(await tab.next((f) => f.t === 'notification' && f.kind === 'webhook')).toMatchObject({ conversationId: null, title: 'Webhook endpoint disabled' });
+    tab.close();
 
     expect(r.received).toHaveLength(MAX_ATTEMPTS);
     expect(q.delays).toEqual([...RETRY_SCHEDULE_S]);

@@ -7,7 +7,7 @@
 //
 // Jobs say which attempt they are for; an attempt is claimed with a conditional update, so a job the
 // queue delivers twice, or a manual retry racing a scheduled one, sends once.
-import { agentStub } from '../routing/stubs';
+import { agentStub, workspaceStub } from '../routing/stubs';
 import { openSecrets, type EndpointRow } from './endpoints';
 import { signedHeaders, signingSecrets } from './signing';
 import { fetchChecked, RefusedTarget } from './ssrf';
@@ -145,12 +145,15 @@ async function disableIfFailing(env: Env, workspaceId: string, endpointId: strin
   });
 }
 
-/** An item in every manager's notification feed (the AgentDO feed the app shows and raises browser notifications from). */
+/** An item in every manager's notification feed (AgentDO), pushed to their open tabs too (the app raises a browser notification from it). */
 async function notifyManagers(env: Env, workspaceId: string, n: { title: string; body: string; at: number }): Promise<void> {
   const managers = await env.DB.prepare(`SELECT id, name FROM users WHERE workspace_id = ? AND role = 'manager' AND disabled = 0`).bind(workspaceId).all<{ id: string; name: string }>();
-  await Promise.all(
-    managers.results.map((m) => agentStub(env, workspaceId, m.id).notify({ workspaceId, userId: m.id, name: m.name }, { kind: 'webhook', conversationId: null, title: n.title, body: n.body, at: n.at })),
-  );
+  const item = { kind: 'webhook' as const, conversationId: null, title: n.title, body: n.body, at: n.at };
+  await Promise.all(managers.results.map((m) => agentStub(env, workspaceId, m.id).notify({ workspaceId, userId: m.id, name: m.name }, item)));
+  // The feed has it; a tab that misses the push reads it there.
+  await workspaceStub(env, workspaceId)
+    .pushNotification(managers.results.map((m) => m.id), item)
+    .catch(() => 0);
 }
 
 /** The WEBHOOKS queue consumer's core: one attempt per message; a message whose bookkeeping failed comes back. */
