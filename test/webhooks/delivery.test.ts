@@ -149,6 +149,28 @@ describe('outbound webhook delivery', () => {
     expect(r.received).toHaveLength(1);
   });
 
+  it('a duplicate job arriving while its attempt is in flight cannot start the next attempt early', async () => {
+    const ws = await newWorkspace();
+    const ep = await endpoint(ws, 'https://inflight.example.com/in');
+    const r = receiver();
+    const q = new QueueOnAClock(Date.now(), r.fetch);
+    const [job] = await fanOutTo(q, [inboundEvent(ws.workspaceId)]);
+    q.pending = [];
+    // While the receiver is still answering attempt 1, the queue hands out attempt 1 again, then what that scheduled.
+    q.fetch = async (input, init) => {
+      if (r.received.length === 0) {
+        await q.run([job]);
+        await q.run(q.pending.splice(0).map((p) => p.job));
+      }
+      return r.fetch(input, init);
+    };
+    await q.run([job]);
+    await q.drain();
+    expect(r.received).toHaveLength(1);
+    const [d] = await deliveries(ws, ep.id);
+    expect(d).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
   it('after a rotation deliveries carry two signatures that both verify; after 24 hours only the new one', async () => {
     const ws = await newWorkspace();
     const ep = await endpoint(ws, 'https://rotate.example.com/in');

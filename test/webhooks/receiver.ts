@@ -57,7 +57,7 @@ export class QueueOnAClock {
 
   constructor(
     start = Date.now(),
-    readonly fetch: typeof globalThis.fetch,
+    public fetch: typeof globalThis.fetch,
     readonly environment = 'test',
   ) {
     this.now = start;
@@ -86,15 +86,20 @@ export class QueueOnAClock {
     this.now = Math.max(this.now, due);
     const now = this.pending.filter((p) => p.due <= this.now);
     this.pending = this.pending.filter((p) => p.due > this.now);
+    await this.run(now.map((p) => p.job));
+    return true;
+  }
+
+  /** Hand jobs to the consumer at once, at the current time (a queue delivering them right now). */
+  async run(jobs: WebhookJob[]): Promise<void> {
     const batch = createMessageBatch<WebhookJob>(
       'parley-webhooks',
-      now.map((p, i) => ({ id: `w${i}`, timestamp: new Date(this.now), attempts: 1, body: p.job })),
+      jobs.map((job, i) => ({ id: `w${i}`, timestamp: new Date(this.now), attempts: 1, body: job })),
     );
     const ctx = createExecutionContext();
     await handleWebhookBatch(batch, env, this.deps());
     const result = await getQueueResult(batch, ctx);
     if (result.retryMessages.length) throw new Error(`consumer asked for queue retries: ${JSON.stringify(result.retryMessages)}`);
-    return true;
   }
 
   async drain(maxSteps = 500): Promise<void> {

@@ -20,6 +20,8 @@ export const MAX_QUEUE_DELAY_S = 12 * 3600;
 /** Failed attempts in a row, across the endpoint's deliveries, that turn it off (one whole schedule). */
 export const DISABLE_AFTER = MAX_ATTEMPTS;
 export const ATTEMPT_TIMEOUT_MS = 15_000;
+/** How long a claimed attempt holds the delivery: a job for the next attempt arriving meanwhile waits it out. */
+export const ATTEMPT_LEASE_MS = 60_000;
 
 export interface WebhookJob {
   deliveryId: string;
@@ -89,9 +91,10 @@ export async function attemptDelivery(env: Env, job: WebhookJob, deps: DeliveryD
     return 'skipped';
   }
   const claimed = await db
-    // next_attempt_at = now: should this attempt die unrecorded, the job's redelivery schedules the next one (above).
+    // The lease in next_attempt_at: should this attempt die unrecorded, the job's redelivery schedules the
+    // next one (above) after it, and a duplicate job arriving while this one is in flight cannot start it early.
     .prepare(`UPDATE webhook_deliveries SET attempts = ?, last_attempt_at = ?, next_attempt_at = ? WHERE id = ? AND status = 'pending' AND attempts = ?`)
-    .bind(job.attempt, now, now, d.id, job.attempt - 1)
+    .bind(job.attempt, now, now + ATTEMPT_LEASE_MS, d.id, job.attempt - 1)
     .run();
   if (claimed.meta.changes === 0) return 'skipped';
 
