@@ -162,7 +162,7 @@ export async function fetchChecked(
 ): Promise<Response> {
   let target = url;
   for (let hop = 0; ; hop++) {
-    const why = targetProblem(target, opts.environment);
+    const why = targetProblem(target, opts.environment)?.replace(/^refused: /, '');
     if (why) throw new RefusedTarget(hop === 0 ? `${target}: ${why}` : `redirect hop ${hop} to ${target}: ${why}`);
     const res = await opts.fetch(target, { ...init, redirect: 'manual' });
     const location = res.headers.get('location');
