@@ -43,6 +43,7 @@ import { tagRoutes } from './tags/routes';
 import { workspaceRoutes } from './workspaces/routes';
 import { securityHeaders } from './http/security-headers';
 import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
+import { webhookEndpointRoutes } from './webhooks/routes';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up, login and password reset links, signed file links, and the development helpers (each refuses outside development).
@@ -95,6 +96,7 @@ api.route('/', escalationRoutes);
 api.route('/', alertRoutes);
 api.route('/analytics', analyticsRoutes);
 api.route('/channels', channelRoutes);
+api.route('/webhook-endpoints', webhookEndpointRoutes);
 api.route('/admin', ingestApiRoutes);
 api.route('/dev', simulatorRoutes);
 

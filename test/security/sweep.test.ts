@@ -65,7 +65,15 @@ const STAFF_MAY = new Set([
 ]);
 
 /** Reads refused to both lower roles (any other GET may answer them, scoped to what their role sees). */
-const MANAGER_READS = new Set(['GET /api/channels/sandbox/outbound', 'GET /api/admin/dead-letters', 'GET /api/admin/dead-letters/{id}', 'GET /api/routing/settings']);
+const MANAGER_READS = new Set([
+  'GET /api/channels/sandbox/outbound',
+  'GET /api/admin/dead-letters',
+  'GET /api/admin/dead-letters/{id}',
+  'GET /api/routing/settings',
+  'GET /api/webhook-endpoints',
+  'GET /api/webhook-endpoints/{id}',
+  'GET /api/webhook-endpoints/{id}/deliveries',
+]);
 
 /** Operations the sweep does not call as written (why, each). */
 const SKIP = new Map<string, string>([
@@ -107,6 +115,7 @@ beforeAll(async () => {
     categories: await created(await call('POST', '/api/kb/categories', { token: t, body: { name: 'Arrival' } }), 'category'),
     rules: await created(await call('POST', '/api/routing/rules', { token: t, body: { name: 'Sweep', conditions: [{ type: 'channel', values: ['sms'] }], actions: { priority: 'high' } } }), 'routing rule'),
     policies: await created(await call('POST', '/api/sla/policies', { token: t, body: { name: 'Sweep', targets: { firstResponse: 3600_000 } } }), 'SLA policy'),
+    'webhook-endpoints': await created(await call('POST', '/api/webhook-endpoints', { token: t, body: { url: 'https://hooks.example.com/sweep', events: ['*'] } }), 'webhook endpoint'),
     paths: await created(await call('POST', '/api/escalations/paths', { token: t, body: { name: 'Sweep', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } }), 'escalation path'),
   });
   idsA['ai-alerts/rules'] = await created(

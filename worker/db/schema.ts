@@ -968,3 +968,67 @@ export const analyticsState = sqliteTable('analytics_state', {
   id: integer('id').primaryKey(),
   factsSince: integer('facts_since').notNull(),
 });
+
+/** Outbound webhook endpoints (worker/webhooks/): where a workspace wants events sent, signed per Standard Webhooks. */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    url: text('url').notNull(),
+    description: text('description'),
+    /** JSON: the event types it subscribes to ('*' for all). */
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Why it was turned off when we did it ('failing'); null when a manager did, or while enabled. */
+    disabledReason: text('disabled_reason'),
+    /** AES-GCM sealed {current, previous?: {secret, until}} (worker/crypto/secrets.ts). */
+    secretsEncrypted: text('secrets_encrypted').notNull(),
+    /** The first failed attempt since the last success (null while healthy). */
+    failingSince: integer('failing_since'),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('webhook_endpoints_workspace').on(t.workspaceId, t.enabled)],
+);
+
+/** One event for one endpoint: the exact body every attempt sends, under the same webhook-id. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    /** The source event (ParleyEvent id, or the ping's own id): unique per endpoint, so a redelivered event adds nothing. */
+    eventId: text('event_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    type: text('type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastLatencyMs: integer('last_latency_ms'),
+    lastError: text('last_error'),
+    deliveredAt: integer('delivered_at'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('webhook_deliveries_endpoint_event').on(t.endpointId, t.eventId), index('webhook_deliveries_endpoint_created').on(t.workspaceId, t.endpointId, t.createdAt)],
+);
+
+/** Each attempt of a delivery: when, the receiver's status code (null: no response), how long, what went wrong. */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    deliveryId: text('delivery_id').notNull(),
+    attempt: integer('attempt').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    at: integer('at').notNull(),
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    error: text('error'),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
