@@ -103,8 +103,11 @@ const MessagesQuery = v.object({
   limit: Limit,
 });
 
+/** A bulk call names its conversations (`ids`) or the list they are in (`filter`: the list endpoint's query, status included). */
+export const BULK_LIMIT = 1000;
 const BulkBody = v.object({
-  ids: v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(1000, 'at most 1000 ids')),
+  ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
+  filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),
   action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status']),
   assigneeId: v.optional(v.nullable(v.string())),
   tags: v.optional(v.array(TagName)),
@@ -351,15 +354,16 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
 
 conversationRoutes.post(
   '/bulk',
-  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations' }),
+  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
   valid('json', BulkBody),
   async (c) => {
     const p = c.get('principal');
     const body = c.req.valid('json');
     const patchFor = bulkPatch(body);
     await checkPatch(c, patchFor(null));
-    const ids = [...new Set(body.ids)];
-    const results: { id: string; ok: boolean; status: number; error?: string }[] = new Array(ids.length);
+    const ids = [...new Set(body.ids ?? (await matchingIds(c, body.filter)))];
+    // `previous`: what the change replaced, per conversation, so the app can offer Undo.
+    const results: { id: string; ok: boolean; status: number; error?: string; previous?: BulkPrevious }[] = new Array(ids.length);
     // A bounded number of conversations in flight: fast, without flooding the objects or subrequests.
     let next = 0;
     const worker = async () => {
@@ -373,7 +377,7 @@ conversationRoutes.post(
           else if (!canSeeConversation(p, view)) results[i] = { id, ok: false, status: 403, error: 'not visible to you' };
           else {
             await applyChange(c.env, p, id, patchFor(view));
-            results[i] = { id, ok: true, status: 200 };
+            results[i] = { id, ok: true, status: 200, previous: { status: view.status, snoozeUntil: view.snoozeUntil, assigneeId: view.assigneeId, priority: view.priority, tags: view.tags } };
           }
         } catch (err) {
           const status = err instanceof Problem ? err.status : 500;
@@ -386,6 +390,36 @@ conversationRoutes.post(
     return c.json({ succeeded, failed: results.length - succeeded, results });
   },
 );
+
+type BulkPrevious = Pick<Conversation, 'status' | 'snoozeUntil' | 'assigneeId' | 'priority' | 'tags'>;
+
+/**
+ * "Select all N matching": the ids of up to BULK_LIMIT conversations the list filter finds, as the caller
+ * sees them (the list's own visibility), in the list's order. One of `ids` or `filter` is required.
+ */
+async function matchingIds(c: Context<AppEnv>, filter: Record<string, string> | undefined): Promise<string[]> {
+  if (!filter) throw Problem.badRequest('ids', 'give the conversations (ids) or the list they are in (filter)');
+  const parsed = v.safeParse(ListQuery, filter);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue.path?.map((x) => String(x.key)).join('.') ?? '';
+    throw Problem.badRequest(`filter${key ? `.${key}` : ''}`, issue.message);
+  }
+  const q = parsed.output;
+  const bool = (x: 'true' | 'false' | undefined) => (x === undefined ? undefined : x === 'true');
+  const page = await listConversations(c.get('scope'), c.get('principal'), {
+    ...q,
+    cursor: undefined,
+    unread: q.unread === 'true',
+    escalated: bool(q.escalated),
+    flagged: bool(q.flagged),
+    archived: bool(q.archived),
+    sla: q.sla as SlaFilter[] | undefined,
+    limit: BULK_LIMIT,
+  });
+  if (page.items.length === 0) throw Problem.badRequest('filter', 'no conversation matches this filter');
+  return page.items.map((i) => i.id);
+}
 
 function bulkPatch(body: v.InferOutput<typeof BulkBody>): (current: Conversation | null) => ConversationPatch {
   const need = <T>(value: T | undefined, field: string): T => {

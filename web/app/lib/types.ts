@@ -172,5 +172,5 @@ export interface SavedReply {
 export interface BulkResult {
   succeeded: number;
   failed: number;
-  results: { id: string; ok: boolean; status: number; error?: string }[];
+  results: { id: string; ok: boolean; status: number; error?: string; previous?: import('../state/bulk-undo').BulkPrevious }[];
 }

@@ -3,9 +3,10 @@
 // views, selection for batch actions and the keyboard cursor.
 import { batch, computed, effect, signal } from '@preact/signals';
 import { api, errorText } from '../lib/api';
-import { startOfDay } from '../lib/format';
+import { plural, startOfDay } from '../lib/format';
 import { load, save } from '../lib/storage';
 import { applyDelta, countDelta, todayDelta, type CountKey } from '../../../worker/conversations/view-counts';
+import { undoPlan, type BulkAction, type BulkCall } from './bulk-undo';
 import type { BulkResult, Conversation, Counts, ListItem, ListPage } from '../lib/types';
 import { filters, route, type Filters, type View } from './route';
 import { channels, me, myId, teams, usersById } from './session';
@@ -66,6 +67,8 @@ export const loadingMore = signal(false);
 export const markedUnread = signal<Set<string>>(new Set());
 
 export const selected = signal<Set<string>>(new Set());
+/** "Select all N matching": the batch goes to every conversation of the list (server side, up to the bulk limit), not just the loaded rows. */
+export const selectAllMatching = signal(false);
 let anchor = -1;
 /** Index of the keyboard cursor in `items`. */
 export const cursor = signal(0);
@@ -179,6 +182,7 @@ effect(() => {
   if (key === lastKey) return;
   lastKey = key;
   selected.value = new Set();
+  selectAllMatching.value = false;
   anchor = -1;
   cursor.value = 0;
   void reload();
@@ -396,10 +400,12 @@ export function toggleSelect(id: string, opts: { range?: boolean; index?: number
   else next.add(id);
   anchor = index;
   selected.value = next;
+  selectAllMatching.value = false;
 }
 
 export function selectAll(on: boolean): void {
   selected.value = on ? new Set(items.value.map((i) => i.id)) : new Set();
+  selectAllMatching.value = false;
   anchor = -1;
 }
 
@@ -416,43 +422,80 @@ export function moveCursor(delta: number): number {
 
 export const bulkResult = signal<(BulkResult & { action: string; labels: Record<string, string> }) | null>(null);
 export const bulkBusy = signal(false);
+export const BULK_LIMIT = 1000;
 
-export type BulkAction = 'close' | 'reopen' | 'assign' | 'tag' | 'untag' | 'snooze' | 'priority' | 'status';
+export type { BulkAction };
+
+const PAST: Record<BulkAction, string> = { close: 'Resolved', reopen: 'Reopened', assign: 'Assigned', tag: 'Tagged', untag: 'Untagged', snooze: 'Snoozed', priority: 'Changed priority of', status: 'Changed status of' };
 
 export async function runBulk(action: BulkAction, extra: Record<string, unknown> = {}, label: string = action): Promise<void> {
   const ids = [...selected.value];
-  if (ids.length === 0) return;
-  const names: Record<string, string> = {};
-  for (const id of ids) {
-    const it = knownItems.get(id);
-    names[id] = it?.contact?.name || it?.contact?.email || it?.contact?.phone || id;
-  }
+  const matching = selectAllMatching.value;
+  if (ids.length === 0 && !matching) return;
   bulkBusy.value = true;
   try {
-    const res = await api<BulkResult>('/conversations/bulk', { json: { ids, action, ...extra } });
-    // Apply what succeeded right away; live updates and the next poll confirm it.
+    const target = matching ? { filter: listQuery.value } : { ids };
+    const res = await api<BulkResult>('/conversations/bulk', { json: { ...target, action, ...extra } });
+    applyBulk(action, extra, res);
+    const names: Record<string, string> = {};
     for (const r of res.results) {
-      if (!r.ok) continue;
-      const prev = knownItems.get(r.id);
-      if (!prev) continue;
-      const patch: Partial<ListItem> = {};
-      if (action === 'close') patch.status = 'closed';
-      if (action === 'reopen') patch.status = 'open';
-      if (action === 'status' && extra.status) patch.status = extra.status as ListItem['status'];
-      if (action === 'snooze') Object.assign(patch, { status: 'snoozed', snoozeUntil: extra.snoozeUntil as number });
-      if (action === 'assign') patch.assigneeId = (extra.assigneeId as string | null) ?? null;
-      if (action === 'priority') patch.priority = extra.priority as ListItem['priority'];
-      if (action === 'tag') patch.tags = [...new Set([...prev.tags, ...((extra.tags as string[]) ?? []).map((t) => t.toLowerCase())])];
-      if (action === 'untag') patch.tags = prev.tags.filter((t) => !((extra.tags as string[]) ?? []).includes(t));
-      patchItem(r.id, { ...patch, updatedAt: Date.now() });
+      const it = knownItems.get(r.id);
+      names[r.id] = it?.contact?.name || it?.contact?.email || it?.contact?.phone || r.id;
     }
-    bulkResult.value = { ...res, action: label, labels: names };
+    selectAllMatching.value = false;
     selected.value = new Set(res.results.filter((r) => !r.ok).map((r) => r.id));
+    // Failures need reading (which, and why): the dialog. Success is a toast that can take it back.
+    if (res.failed > 0) bulkResult.value = { ...res, action: label, labels: names };
+    if (res.succeeded > 0) {
+      const plan = undoPlan(action, extra, res.results);
+      toast(`${PAST[action]} ${plural(res.succeeded, 'conversation')}`, 'success', 8000, plan.length ? { label: 'Undo', run: () => void undoBulk(plan) } : undefined);
+    }
     refreshCountsSoon(300);
   } catch (err) {
     toast(`Batch ${label} failed: ${errorText(err)}`, 'error');
   } finally {
     bulkBusy.value = false;
+  }
+}
+
+/** Apply what succeeded right away; live updates and the next poll confirm it. */
+function applyBulk(action: BulkAction, extra: Record<string, unknown>, res: BulkResult): void {
+  for (const r of res.results) {
+    if (!r.ok) continue;
+    const prev = knownItems.get(r.id);
+    if (!prev) continue;
+    const patch: Partial<ListItem> = {};
+    if (action === 'close') patch.status = 'closed';
+    if (action === 'reopen') patch.status = 'open';
+    if (action === 'status' && extra.status) patch.status = extra.status as ListItem['status'];
+    if (action === 'snooze') Object.assign(patch, { status: 'snoozed', snoozeUntil: extra.snoozeUntil as number });
+    if (action === 'assign') patch.assigneeId = (extra.assigneeId as string | null) ?? null;
+    if (action === 'priority') patch.priority = extra.priority as ListItem['priority'];
+    if (action === 'tag') patch.tags = [...new Set([...prev.tags, ...((extra.tags as string[]) ?? []).map((t) => t.toLowerCase())])];
+    if (action === 'untag') patch.tags = prev.tags.filter((t) => !((extra.tags as string[]) ?? []).includes(t));
+    patchItem(r.id, { ...patch, updatedAt: Date.now() });
+  }
+}
+
+async function undoBulk(plan: BulkCall[]): Promise<void> {
+  bulkBusy.value = true;
+  let restored = 0;
+  let failed = 0;
+  try {
+    for (const call of plan) {
+      for (let i = 0; i < call.ids.length; i += BULK_LIMIT) {
+        const res = await api<BulkResult>('/conversations/bulk', { json: { ids: call.ids.slice(i, i + BULK_LIMIT), action: call.action, ...call.extra } });
+        applyBulk(call.action, call.extra, res);
+        restored += res.succeeded;
+        failed += res.failed;
+      }
+    }
+    toast(failed ? `Undone for ${plural(restored, 'conversation')}; ${failed} could not be changed back` : `Undone for ${plural(restored, 'conversation')}`, failed ? 'error' : 'info');
+  } catch (err) {
+    toast(`Undo failed: ${errorText(err)}`, 'error');
+  } finally {
+    bulkBusy.value = false;
+    refreshCountsSoon(300);
   }
 }
 

@@ -168,6 +168,18 @@ function Toasts() {
       {toasts.value.map((t) => (
         <div key={t.id} class={`toast toast-${t.kind}`}>
           <span>{t.text}</span>
+          {t.action ? (
+            <button
+              type="button"
+              class="btn btn-sm toast-action"
+              onClick={() => {
+                dismissToast(t.id);
+                t.action!.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          ) : null}
           <button type="button" class="btn-icon" aria-label="Dismiss" onClick={() => dismissToast(t.id)}>
             <Icon name="x" size={14} />
           </button>

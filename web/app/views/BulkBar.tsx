@@ -1,7 +1,7 @@
 // Batch actions over the selected conversations, through POST /api/conversations/bulk, and the
 // dialog with each conversation's result.
 import { plural } from '../lib/format';
-import { bulkBusy, bulkResult, items, runBulk, selectAll, selected } from '../state/inbox';
+import { BULK_LIMIT, bulkBusy, bulkResult, counts, items, listQuery, runBulk, selectAll, selectAllMatching, selected } from '../state/inbox';
 import { activeUsers, myId, presenceOf, tags } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
@@ -9,116 +9,144 @@ import { Modal } from '../ui/Modal';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { snoozePresets } from './snooze';
 
+/** The list's size for the status tab on show (what "select all matching" would take). */
+function matchingTotal(): number {
+  const c = counts.value;
+  if (!c) return 0;
+  const status = listQuery.value.status as keyof typeof c | undefined;
+  return status && status in c ? c[status] : c.all;
+}
+
 export function BulkBar() {
   const n = selected.value.size;
   const all = items.value.length;
   const busy = bulkBusy.value;
+  const total = matchingTotal();
+  const matching = selectAllMatching.value;
+  const shown = matching ? Math.min(total, BULK_LIMIT) : n;
   return (
-    <div class="bulk-bar" role="toolbar" aria-label={`Batch actions for ${plural(n, 'selected conversation')}`}>
-      <input type="checkbox" class="select-all" aria-label="Select all conversations in view" checked={n === all} ref={(el) => {
-          if (el) el.indeterminate = n > 0 && n < all;
-        }} onChange={(e) => selectAll(e.currentTarget.checked)} />
-      <span class="bulk-count" aria-live="polite">
-        {n} selected
-      </span>
-      <span class="spacer" />
-      <button type="button" class="btn btn-sm" disabled={busy} onClick={() => void runBulk('close', {}, 'resolve')}>
-        <Icon name="check" size={15} /> Resolve
-      </button>
-      <button type="button" class="btn btn-sm btn-ghost" disabled={busy} onClick={() => void runBulk('reopen', {}, 'reopen')}>
-        Reopen
-      </button>
-      <Dropdown id="bulk-assign" class="btn btn-sm btn-ghost" label={<>Assign</>} disabled={busy} align="right">
-        {(close) => (
-          <div role="menu" aria-label="Assign to">
-            <MenuItem
-              onSelect={() => {
-                close();
-                void runBulk('assign', { assigneeId: myId.value }, 'assign');
-              }}
-            >
-              <Icon name="user" /> Me
-            </MenuItem>
-            <MenuItem
-              onSelect={() => {
-                close();
-                void runBulk('assign', { assigneeId: null }, 'unassign');
-              }}
-            >
-              <Icon name="x" /> Unassign
-            </MenuItem>
-            <div class="menu-sep" />
-            {activeUsers.value
-              .filter((u) => u.id !== myId.value)
-              .map((u) => (
+    <div class="bulk-bar" role="toolbar" aria-label={`Batch actions for ${plural(shown, 'selected conversation')}`}>
+      <div class="bulk-line">
+        <input type="checkbox" class="select-all" aria-label="Select all conversations in view" checked={n === all} ref={(el) => {
+            if (el) el.indeterminate = n > 0 && n < all;
+          }} onChange={(e) => selectAll(e.currentTarget.checked)} />
+        <span class="bulk-count" aria-live="polite">
+          {matching ? `All ${shown} selected` : `${n} selected`}
+        </span>
+        <span class="spacer" />
+        <button type="button" class="btn btn-sm" disabled={busy} onClick={() => void runBulk('close', {}, 'resolve')}>
+          <Icon name="check" size={15} /> Resolve
+        </button>
+        <Dropdown id="bulk-assign" class="btn btn-sm btn-ghost" label={<>Assign <Icon name="down" size={12} /></>} disabled={busy} align="right">
+          {(close) => (
+            <div role="menu" aria-label="Assign to">
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void runBulk('assign', { assigneeId: myId.value }, 'assign');
+                }}
+              >
+                <Icon name="user" /> Me
+              </MenuItem>
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void runBulk('assign', { assigneeId: null }, 'unassign');
+                }}
+              >
+                <Icon name="x" /> Unassign
+              </MenuItem>
+              <div class="menu-sep" />
+              {activeUsers.value
+                .filter((u) => u.id !== myId.value)
+                .map((u) => (
+                  <MenuItem
+                    key={u.id}
+                    onSelect={() => {
+                      close();
+                      void runBulk('assign', { assigneeId: u.id }, 'assign');
+                    }}
+                  >
+                    <Avatar name={u.name} seed={u.id} size={20} presence={presenceOf(u.id)} /> {u.name}
+                  </MenuItem>
+                ))}
+            </div>
+          )}
+        </Dropdown>
+        {/* Everything else in one menu: the bar keeps to one readable line in a 380 px column. */}
+        <Dropdown id="bulk-more" class="btn btn-sm btn-ghost" title="More batch actions" label={<>More <Icon name="down" size={12} /></>} disabled={busy} align="right">
+          {(close) => (
+            <div role="menu" aria-label="More batch actions" class="bulk-menu">
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void runBulk('reopen', {}, 'reopen');
+                }}
+              >
+                <Icon name="undo" /> Reopen
+              </MenuItem>
+              <div class="menu-sep" />
+              <div class="menu-label">Snooze until</div>
+              {snoozePresets().map((p) => (
                 <MenuItem
-                  key={u.id}
+                  key={p.label}
                   onSelect={() => {
                     close();
-                    void runBulk('assign', { assigneeId: u.id }, 'assign');
+                    void runBulk('snooze', { snoozeUntil: p.at }, 'snooze');
                   }}
                 >
-                  <Avatar name={u.name} seed={u.id} size={20} presence={presenceOf(u.id)} /> {u.name}
+                  <Icon name="clock" /> {p.label} <span class="menu-hint">{p.hint}</span>
                 </MenuItem>
               ))}
-          </div>
-        )}
-      </Dropdown>
-      <Dropdown id="bulk-tag" class="btn btn-sm btn-ghost" label={<>Tag</>} disabled={busy} align="right">
-        {(close) => (
-          <div role="menu" aria-label="Add tag">
-            {tags.value.length === 0 ? <div class="menu-note">No tags yet.</div> : null}
-            {tags.value.map((t) => (
-              <MenuItem
-                key={t.id}
-                onSelect={() => {
-                  close();
-                  void runBulk('tag', { tags: [t.name] }, `tag "${t.name}"`);
-                }}
-              >
-                <Icon name="tag" /> {t.name}
-              </MenuItem>
-            ))}
-          </div>
-        )}
-      </Dropdown>
-      <Dropdown id="bulk-snooze" class="btn btn-sm btn-ghost" label={<>Snooze</>} disabled={busy} align="right">
-        {(close) => (
-          <div role="menu" aria-label="Snooze until">
-            {snoozePresets().map((p) => (
-              <MenuItem
-                key={p.label}
-                onSelect={() => {
-                  close();
-                  void runBulk('snooze', { snoozeUntil: p.at }, 'snooze');
-                }}
-              >
-                <Icon name="clock" /> {p.label} <span class="menu-hint">{p.hint}</span>
-              </MenuItem>
-            ))}
-          </div>
-        )}
-      </Dropdown>
-      <Dropdown id="bulk-priority" class="btn btn-sm btn-ghost" label={<>Priority</>} disabled={busy} align="right">
-        {(close) => (
-          <div role="menu" aria-label="Set priority">
-            {(['urgent', 'high', 'normal', 'low'] as const).map((p) => (
-              <MenuItem
-                key={p}
-                onSelect={() => {
-                  close();
-                  void runBulk('priority', { priority: p }, `set priority ${p}`);
-                }}
-              >
-                <span class={`prio-dot prio-${p}`} /> {p[0].toUpperCase() + p.slice(1)}
-              </MenuItem>
-            ))}
-          </div>
-        )}
-      </Dropdown>
-      <button type="button" class="btn-icon" aria-label="Clear selection" onClick={() => selectAll(false)}>
-        <Icon name="x" size={16} />
-      </button>
+              <div class="menu-sep" />
+              <div class="menu-label">Priority</div>
+              {(['urgent', 'high', 'normal', 'low'] as const).map((p) => (
+                <MenuItem
+                  key={p}
+                  onSelect={() => {
+                    close();
+                    void runBulk('priority', { priority: p }, `set priority ${p}`);
+                  }}
+                >
+                  <span class={`prio-dot prio-${p}`} /> {p[0].toUpperCase() + p.slice(1)}
+                </MenuItem>
+              ))}
+              <div class="menu-sep" />
+              <div class="menu-label">Add tag</div>
+              {tags.value.length === 0 ? <div class="menu-note">No tags yet.</div> : null}
+              {tags.value.map((t) => (
+                <MenuItem
+                  key={t.id}
+                  onSelect={() => {
+                    close();
+                    void runBulk('tag', { tags: [t.name] }, `tag "${t.name}"`);
+                  }}
+                >
+                  <Icon name="tag" /> {t.name}
+                </MenuItem>
+              ))}
+            </div>
+          )}
+        </Dropdown>
+        <button type="button" class="btn-icon" aria-label="Clear selection" title="Clear selection (Esc)" onClick={() => selectAll(false)}>
+          <Icon name="x" size={16} />
+        </button>
+      </div>
+      {/* Every loaded row is selected and the list has more: offer the whole list (the server finds them, up to the limit). */}
+      {!matching && n > 0 && n === all && total > all ? (
+        <div class="bulk-line bulk-more-line">
+          <button type="button" class="btn-link" onClick={() => (selectAllMatching.value = true)}>
+            Select all {Math.min(total, BULK_LIMIT)} matching{total > BULK_LIMIT ? ` (of ${total}; ${BULK_LIMIT} at a time)` : ''}
+          </button>
+        </div>
+      ) : matching ? (
+        <div class="bulk-line bulk-more-line">
+          <span class="muted">Every conversation in this list{total > BULK_LIMIT ? `, the first ${BULK_LIMIT}` : ''}.</span>
+          <button type="button" class="btn-link" onClick={() => selectAll(false)}>
+            Clear
+          </button>
+        </div>
+      ) : null}
     </div>
   );
 }

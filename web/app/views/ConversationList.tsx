@@ -508,10 +508,9 @@ function RowView({ item, index, total, active, isSelected, selecting, unread, is
           class="row-check"
           checked={isSelected}
           aria-label={`Select conversation with ${name}`}
-          onClick={(e) => {
-            e.preventDefault();
-            toggleSelect(item.id, { range: e.shiftKey, index });
-          }}
+          // No preventDefault: a prevented click puts the box back to its old state after our re-render
+          // has ticked it, so selected rows showed empty boxes. The box toggles itself; we follow.
+          onClick={(e) => toggleSelect(item.id, { range: e.shiftKey, index })}
         />
       </span>
       <a

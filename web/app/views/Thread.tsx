@@ -130,14 +130,8 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
           </p>
           <EscalateDialog />
         </div>
-        <Viewers />
-        {live !== 'live' && live !== 'stopped' ? (
-          <span class="conn" role="status" title="Live updates are reconnecting; nothing will be missed">
-            <Icon name="wifiOff" size={14} /> Reconnecting…
-          </span>
-        ) : null}
-        <AssistantControl />
-        <BotTakeover />
+        {/* Row one keeps to who this is and the primary actions; live state (viewers, connection, the
+            AI) sits at the end of row two, so nothing here can squeeze the name, channel and status. */}
         <SnoozeMenu />
         <span class="split-btn">
         {c.status === 'closed' ? (
@@ -226,6 +220,16 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
         </Dropdown>
         <TagsMenu current={c.tags} />
         <TransferButton />
+        <span class="thread-state">
+          {live !== 'live' && live !== 'stopped' ? (
+            <span class="conn" role="status" title="Live updates are reconnecting; nothing will be missed">
+              <Icon name="wifiOff" size={14} /> <span class="lbl">Reconnecting…</span>
+            </span>
+          ) : null}
+          <Viewers />
+          <AssistantControl />
+          <BotTakeover />
+        </span>
       </div>
     </header>
   );
