@@ -1,9 +1,12 @@
 // WhatsApp Business Cloud API (Meta). Inbound: the `messages` webhook field (text, media, location,
 // contacts, interactive replies, reactions) and delivery statuses; outbound: POST /{phone-number-id}/messages
 // with text, media links or approved templates. The 24-hour customer service window is enforced:
-// outside it only templates go out. Config: {phoneNumberId, accessToken, appSecret, verifyToken}.
+// outside it only templates go out. Template reviews arrive as `message_template_status_update` changes
+// (worker/channels/whatsapp-templates.ts). Config: {phoneNumberId, accessToken, appSecret, verifyToken,
+// businessAccountId (the WABA id: template submission)}.
 import { capabilities, cfg, e164, interpretHttp, isObject, jsonRequest, jsonResponse, parseJsonBody, sandboxId, str } from './common';
 import { GRAPH, hubChallenge, META_THROTTLE_CODES, verifyHubSignature } from './meta';
+import { templateStatusEvent } from './whatsapp-templates';
 import type { ChannelAdapter, InboundEvent, MediaRef, OutboundMessage } from './types';
 import { ParseError } from './types';
 
@@ -55,7 +58,7 @@ export const whatsapp: ChannelAdapter = {
   group: 'messaging',
   provider: 'Meta WhatsApp Business Cloud API',
   capabilities: capabilities({ media: true, templates: true, window24h: true, deliveryReceipts: true, readReceipts: true, maxTextLength: 4096 }),
-  configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken'],
+  configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken', 'businessAccountId'],
   bodyFormat: 'json',
   verify: verifyHubSignature,
   challenge: hubChallenge,
@@ -70,6 +73,12 @@ export const whatsapp: ChannelAdapter = {
     for (const entry of body.entry) {
       for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
         const value = change?.value;
+        if (change?.field === 'message_template_status_update' && isObject(value)) {
+          const ev = templateStatusEvent(entry, value);
+          if (!ev) throw new ParseError('a message_template_status_update lacks message_template_id or event');
+          events.push(ev);
+          continue;
+        }
         if (change?.field !== 'messages' || !isObject(value)) continue;
         // One app can serve several numbers; this inbox owns only its own.
         if (ownNumber && value.metadata?.phone_number_id && String(value.metadata.phone_number_id) !== ownNumber) continue;
