@@ -56,7 +56,9 @@ export function renderTemplate(meta: TemplateMeta, content: TemplateContent, ctx
     const text = [header?.text, body.text, content.footer].filter(Boolean).join('\n\n');
     return { ...base, text, body: body.text, header: header?.text ?? null, footer: content.footer ?? null, parameters: { header: header?.parameters ?? [], body: body.parameters }, missing: [...new Set(missing)] };
   }
-  const body = renderFields(content.body, ctx);
+  const filled = renderFields(content.body, ctx);
+  // An empty field at a line's end leaves its space behind.
+  const body = { text: filled.text.replace(/[ \t]+$/gm, ''), missing: filled.missing };
   missing.push(...body.missing);
   if (meta.channel === 'sms') {
     const sms = countSms(body.text, meta.category, meta.language);
