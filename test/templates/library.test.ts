@@ -53,7 +53,9 @@ describe('template library', () => {
     // Nothing changed: no new version.
     expect((await call('PATCH', `/api/templates/${t.id}`, { token: ws.token, body: { category: 'reminder' } })).body.version).toBe(2);
     expectProblem(await call('PATCH', `/api/templates/${t.id}`, { token: ws.token, body: { channel: 'email' } }), 400, 'channel');
-    expectProblem(await call('POST', '/api/templates', { token: ws.token, body: sms() }), 409);
+    expectProblem(await call('POST', '/api/templates', { token: ws.token, body: sms() }), 409, 'name');
+    // The same name in another language is another template.
+    expect((await call('POST', '/api/templates', { token: ws.token, body: sms({ language: 'es' }) })).status).toBe(201);
 
     expect((await call('DELETE', `/api/templates/${t.id}`, { token: ws.token })).status).toBe(204);
     expectProblem(await call('GET', `/api/templates/${t.id}`, { token: ws.token }), 404);

@@ -147,7 +147,12 @@ export interface OutboundAttachment {
 export interface WhatsAppTemplate {
   name: string;
   language: string;
+  /** Body parameters, {{1}} first. */
   parameters: string[];
+  /** A text header's parameter ({{1}}), when it has one. */
+  headerParameters?: string[];
+  /** A media header's file, sent by link. */
+  headerMedia?: { format: 'image' | 'document' | 'video'; link: string } | null;
 }
 
 export interface OutboundMessage {

@@ -50,6 +50,15 @@ function describe(m: Record<string, any>): { text: string; media: MediaRef[] } {
   return { text: `[unsupported WhatsApp message type: ${type}]`, media: [] };
 }
 
+/** Meta's send-time components: the header's parameter or media, then the body's parameters. */
+function templateComponents(t: NonNullable<OutboundMessage['template']>): { components?: Record<string, unknown>[] } {
+  const components: Record<string, unknown>[] = [];
+  if (t.headerMedia) components.push({ type: 'header', parameters: [{ type: t.headerMedia.format, [t.headerMedia.format]: { link: t.headerMedia.link } }] });
+  else if (t.headerParameters?.length) components.push({ type: 'header', parameters: t.headerParameters.map((text) => ({ type: 'text', text })) });
+  if (t.parameters.length) components.push({ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) });
+  return components.length ? { components } : {};
+}
+
 const STATUS_MAP: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = { sent: 'sent', delivered: 'delivered', read: 'read', played: 'read', failed: 'failed' };
 
 export const whatsapp: ChannelAdapter = {
@@ -136,7 +145,7 @@ export const whatsapp: ChannelAdapter = {
         template: {
           name: out.template.name,
           language: { code: out.template.language },
-          ...(out.template.parameters.length ? { components: [{ type: 'body', parameters: out.template.parameters.map((text) => ({ type: 'text', text })) }] } : {}),
+          ...templateComponents(out.template),
         },
       };
     } else if (out.attachments.length > 0) {

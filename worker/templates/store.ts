@@ -2,6 +2,7 @@
 // the same batch as the template (a concurrent change of the same version fails on the version's
 // primary key instead of being lost), and the JSON the API answers with.
 import type { WorkspaceScope } from '../db/scope';
+import { Problem } from '../http/problem';
 import { newId } from '../db/ids';
 import type { templates } from '../db/schema';
 import { countSms } from './sms';
@@ -73,6 +74,14 @@ export async function listTemplates(scope: WorkspaceScope, filter: { channel?: s
   return results.map(fromRaw);
 }
 
+/** A taken name (per channel and language, as Meta keys templates) or a version written meanwhile, as a 409. */
+function conflict(err: unknown): never {
+  const text = String((err as Error)?.message ?? err) + String((err as { cause?: Error })?.cause?.message ?? '');
+  if (/UNIQUE constraint failed: templates\./.test(text)) throw Problem.conflict('Another template on this channel has this name and language', 'name');
+  if (/UNIQUE constraint failed: template_versions\./.test(text)) throw Problem.conflict('The template changed meanwhile; reload it and try again', 'version');
+  throw err;
+}
+
 /** SMS and e-mail need no provider approval; WhatsApp starts as a draft until Meta approves it. */
 export function initialStatus(channel: TemplateMeta['channel']): TemplateStatus {
   return channel === 'whatsapp' ? 'draft' : 'active';
@@ -84,21 +93,23 @@ const VERSION_FROM_ROW = `INSERT INTO template_versions (workspace_id, template_
 export async function createTemplate(scope: WorkspaceScope, meta: TemplateMeta, content: TemplateContent, userId: string | null): Promise<TemplateRow> {
   const id = newId('tpl');
   const now = Date.now();
-  await scope.d1.batch([
-    scope.prepare(
-      `INSERT INTO templates (id, workspace_id, name, channel, category, language, content, status, version, created_by, created_at, updated_at) VALUES (?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?10)`,
-      id,
-      meta.name,
-      meta.channel,
-      meta.category,
-      meta.language,
-      JSON.stringify(content),
-      initialStatus(meta.channel),
-      userId,
-      now,
-    ),
-    scope.prepare(VERSION_FROM_ROW, id, 'created', userId, now),
-  ]);
+  await scope.d1
+    .batch([
+      scope.prepare(
+        `INSERT INTO templates (id, workspace_id, name, channel, category, language, content, status, version, created_by, created_at, updated_at) VALUES (?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?10)`,
+        id,
+        meta.name,
+        meta.channel,
+        meta.category,
+        meta.language,
+        JSON.stringify(content),
+        initialStatus(meta.channel),
+        userId,
+        now,
+      ),
+      scope.prepare(VERSION_FROM_ROW, id, 'created', userId, now),
+    ])
+    .catch(conflict);
   return (await findTemplate(scope, id))!;
 }
 
@@ -127,25 +138,27 @@ export async function changeTemplate(scope: WorkspaceScope, row: TemplateRow, ne
   const newProviderTemplate = next.name !== row.name || next.language !== row.language;
   const now = Date.now();
   const version = row.version + 1;
-  const [updated] = await scope.d1.batch([
-    scope.prepare(
-      `UPDATE templates SET name = ?3, category = ?4, language = ?5, content = ?6, status = ?7, status_reason = ?8, provider_template_id = ?9, version = ?10, updated_at = ?11
-       WHERE workspace_id = ?1 AND id = ?2 AND version = ?12`,
-      row.id,
-      next.name,
-      next.category,
-      next.language,
-      JSON.stringify(next.content),
-      backToDraft ? 'draft' : row.status,
-      backToDraft ? null : row.statusReason,
-      newProviderTemplate ? null : row.providerTemplateId,
-      version,
-      now,
-      row.version,
-    ),
-    // Copies the row just written; inserts nothing when the update above matched nothing.
-    scope.prepare(`${VERSION_FROM_ROW} AND version = ?6`, row.id, next.change, userId, now, version),
-  ]);
+  const [updated] = await scope.d1
+    .batch([
+      scope.prepare(
+        `UPDATE templates SET name = ?3, category = ?4, language = ?5, content = ?6, status = ?7, status_reason = ?8, provider_template_id = ?9, version = ?10, updated_at = ?11
+         WHERE workspace_id = ?1 AND id = ?2 AND version = ?12`,
+        row.id,
+        next.name,
+        next.category,
+        next.language,
+        JSON.stringify(next.content),
+        backToDraft ? 'draft' : row.status,
+        backToDraft ? null : row.statusReason,
+        newProviderTemplate ? null : row.providerTemplateId,
+        version,
+        now,
+        row.version,
+      ),
+      // Copies the row just written; inserts nothing when the update above matched nothing.
+      scope.prepare(`${VERSION_FROM_ROW} AND version = ?6`, row.id, next.change, userId, now, version),
+    ])
+    .catch(conflict);
   if (!updated.meta.changes) return null;
   return findTemplate(scope, row.id);
 }
