@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { call, createContact, expectProblem, newWorkspace } from '../helpers';
 import { inlineRules, parseRules, prepareEmailHtml, sanitizeDeclarations, textAlternative } from '../../worker/templates/email-html';
+import { renderTemplate } from '../../worker/templates/render';
 
 const HTML = `<!doctype html><html><head><title>x</title>
 <style>
@@ -79,6 +80,9 @@ describe('e-mail templates', () => {
     expect(rules.map((r) => r.selector)).toEqual(['div', '.b', '#a']);
     expect(await inlineRules('<div id="a" class="b">x</div><li>y</li>', rules)).toBe('<div id="a" class="b" style="color: blue; color: green; color: red">x</div><li>y</li>');
     expect(await prepareEmailHtml('<p data-parley-own-style="color: red" style="x: expression(1)">a</p><form><input value="x"></form>')).toBe('<p>a</p>');
+    // A merge value cannot add a header line to the subject.
+    const r = renderTemplate({ name: 'x', channel: 'email', category: 'utility', language: 'en' }, { body: 'Hi', subject: 'Hello {{contact.name}}' }, { contact: { name: 'Eve\r\nBcc: all@example.com' } });
+    expect(r.subject).toBe('Hello Eve Bcc: all@example.com');
     expect(textAlternative('<ul><li>One</li><li>Two &amp; three</li></ul><p>Bye&nbsp;now</p>')).toBe('• One\n• Two & three\n\nBye now');
   });
 });

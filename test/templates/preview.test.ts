@@ -3,7 +3,7 @@
 // guest should see them, and every field without a value is named.
 import { describe, expect, it } from 'vitest';
 import { createInbox, post, standardHeaders, STANDARD_SECRET, threadOf } from '../channels/helpers';
-import { addMember, call, expectProblem, newWorkspace, unique, type Workspace } from '../helpers';
+import { addMember, call, eventually, expectProblem, newWorkspace, unique, type Workspace } from '../helpers';
 
 async function bookingGuest(ws: Workspace) {
   const inbox = await createInbox(ws, 'airbnb', { signingSecret: STANDARD_SECRET, apiToken: 'guesty-token' });
@@ -85,6 +85,13 @@ describe('template preview', () => {
     // The personal role reaches only contacts of conversations assigned to it.
     const personal = await addMember(ws, 'personal');
     expectProblem(await call('GET', `/api/templates/${t.body.id}/preview?contactId=${guest.contactId}`, { token: personal.token }), 404);
+    // Once the guest's conversation is assigned to them, they preview for that guest.
+    expect((await call('PATCH', `/api/conversations/${guest.conversationId}`, { token: ws.token, body: { assigneeId: personal.userId } })).status).toBe(200);
+    const mine = await eventually(async () => {
+      const r = await call('GET', `/api/templates/${t.body.id}/preview?contactId=${guest.contactId}`, { token: personal.token });
+      return r.status === 200 ? r : null;
+    });
+    expect(mine.body).toMatchObject({ body: 'Hi Ana, from Test workspace', conversationId: guest.conversationId });
     const staff = await addMember(ws, 'staff');
     expect((await call('GET', `/api/templates/${t.body.id}/preview?contactId=${guest.contactId}`, { token: staff.token })).body.body).toBe('Hi Ana, from Test workspace');
     const other = await newWorkspace();

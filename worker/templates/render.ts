@@ -64,7 +64,9 @@ export function renderTemplate(meta: TemplateMeta, content: TemplateContent, ctx
     const sms = countSms(body.text, meta.category, meta.language);
     return { ...base, text: sms.text, body: body.text, missing: [...new Set(missing)], sms };
   }
-  const subject = renderFields(content.subject ?? '', ctx);
+  const filledSubject = renderFields(content.subject ?? '', ctx);
+  // A subject is one header line: a value with a line break must not start another header.
+  const subject = { ...filledSubject, text: filledSubject.text.replace(/[\r\n]+/g, ' ').trim() };
   const html = content.html ? renderFields(content.html, escapedContext(ctx)) : null;
   missing.push(...subject.missing, ...(html?.missing ?? []));
   return { ...base, text: body.text, body: body.text, subject: subject.text, html: html?.text ?? null, missing: [...new Set(missing)] };
