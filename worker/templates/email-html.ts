@@ -1,10 +1,12 @@
 // E-mail template HTML as it is stored and sent: sanitized to an allow-list, the CSS of <style> blocks
 // inlined into style attributes (mail clients drop or mangle <style>), and a plain-text alternative.
 //
-// Why not sanitize-html / juice: both run on the Workers runtime only through Node shims (juice
-// needs cheerio, fs and web-resource-inliner), and adding a dependency means changing the shared
-// install. Cloudflare's HTMLRewriter (lol-html, maintained, built into workerd, no DOM) does the
-// parsing and the selector matching here; this file holds only the allow-list and the cascade.
+// Parser: Cloudflare's HTMLRewriter (lol-html: maintained, spec-compliant tokenizer, built into
+// workerd, no DOM, no bundle cost), as the inbound e-mail sanitizer (worker/email/sanitize.ts) uses.
+// sanitize-html 2.18 was checked: bundled with nodejs_compat it runs under workerd, but it brings
+// htmlparser2 and postcss (~350 KB into the Worker) for what lol-html already does; juice needs
+// cheerio, fs and web-resource-inliner. `sanitizeEmailHtml` is one function if that choice changes.
+// HTMLRewriter also matches the selectors for the inliner; this file holds the allow-list and the cascade.
 // Inliner limits: selectors HTMLRewriter matches (tag, .class, #id, [attr], descendant and child
 // combinators) are inlined; pseudo-classes (:hover), pseudo-elements and @-rules (@media, @font-face)
 // are dropped, and `!important` is not weighed (the declaration's order decides).
