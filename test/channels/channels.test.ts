@@ -366,7 +366,7 @@ describe('registry and subscription gate', () => {
     expect(list.body.transport).toBe('sandbox');
     expect(list.body.items).toHaveLength(22);
     const wa = list.body.items.find((c: any) => c.key === 'whatsapp');
-    expect(wa).toMatchObject({ enabled: true, webhook: '/webhooks/whatsapp/:inboxId', capabilities: { templates: true, window24h: true, media: true }, configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken'] });
+    expect(wa).toMatchObject({ enabled: true, webhook: '/webhooks/whatsapp/:inboxId', capabilities: { templates: true, window24h: true, media: true }, configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken', 'businessAccountId'] });
     expect(list.body.items.find((c: any) => c.key === 'sms').capabilities.segments).toBe(true);
     expect(list.body.items.find((c: any) => c.key === 'webchat').webhook).toBeNull();
     await call('PATCH', '/api/channels/line', { token: ws.token, body: { enabled: false } });

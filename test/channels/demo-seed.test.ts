@@ -18,5 +18,5 @@ it('seeds a conversation on every channel through the parse path', async () => {
   expect(contexts.results.filter((r) => r.kind === 'reservation').map((r) => r.channel)).toEqual(['airbnb', 'bookingcom', 'expedia', 'vrbo']);
   expect(contexts.results.filter((r) => r.kind === 'order').map((r) => r.channel)).toEqual(expect.arrayContaining(['deliveroo', 'doordash', 'glovo', 'rappi', 'ubereats']));
   const inboxes = await call('GET', '/api/inboxes', { token: ws.token });
-  expect(inboxes.body.items.find((i: any) => i.channel === 'whatsapp').configuredKeys).toEqual(['accessToken', 'appSecret', 'phoneNumberId', 'verifyToken']);
+  expect(inboxes.body.items.find((i: any) => i.channel === 'whatsapp').configuredKeys).toEqual(['accessToken', 'appSecret', 'businessAccountId', 'phoneNumberId', 'verifyToken']);
 });

@@ -41,6 +41,7 @@ const PERSONAL_MAY = new Set([
   'POST /api/ai/sentiment',
   'POST /api/channels/compose',
   'POST /api/channels/sms/segments',
+  'POST /api/templates/count-sms',
 ]);
 /** Staff also merge contacts, add tags, and edit the knowledge base and saved replies (the editors' role). */
 const STAFF_MAY = new Set([
@@ -80,6 +81,7 @@ const SKIP = new Map<string, string>([
   ['GET /api/conversations/{id}/ws', 'a WebSocket upgrade: covered by the socket tests'],
   ['GET /api/live', 'a WebSocket upgrade: covered by the socket tests'],
   ['POST /api/dev/simulate', 'development only (404 elsewhere): checked without credentials only'],
+  ['POST /api/dev/simulate/template-status', 'development only (404 elsewhere): checked without credentials only'],
 ]);
 
 let A: Workspace;
@@ -116,6 +118,7 @@ beforeAll(async () => {
     rules: await created(await call('POST', '/api/routing/rules', { token: t, body: { name: 'Sweep', conditions: [{ type: 'channel', values: ['sms'] }], actions: { priority: 'high' } } }), 'routing rule'),
     policies: await created(await call('POST', '/api/sla/policies', { token: t, body: { name: 'Sweep', targets: { firstResponse: 3600_000 } } }), 'SLA policy'),
     'webhook-endpoints': await created(await call('POST', '/api/webhook-endpoints', { token: t, body: { url: 'https://hooks.example.com/sweep', events: ['*'] } }), 'webhook endpoint'),
+    templates: await created(await call('POST', '/api/templates', { token: t, body: { name: 'sweep_template', channel: 'whatsapp', category: 'utility', language: 'en', body: 'Hello {{1}}, welcome.', variables: { '1': 'contact.first_name' } } }), 'template'),
     paths: await created(await call('POST', '/api/escalations/paths', { token: t, body: { name: 'Sweep', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } }), 'escalation path'),
   });
   idsA['ai-alerts/rules'] = await created(

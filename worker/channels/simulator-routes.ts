@@ -10,7 +10,9 @@ import { requireRole } from '../auth/middleware';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { loadInbox } from '../ingest/inboxes';
-import { simulatedEmail, simulateWebhook } from './simulator';
+import { simulatedEmail, simulateTemplateStatus, simulateWebhook } from './simulator';
+import { findTemplate } from '../templates/store';
+import { metaLanguage } from '../templates/whatsapp-format';
 import { htmlResponse } from '../http/security-headers';
 import { SIMULATOR_SCRIPT, SIMULATOR_STYLE, simulatorPage } from './simulator-page';
 
@@ -55,4 +57,31 @@ simulatorRoutes.post('/simulate', requireRole('manager'), valid('json', Simulate
   } catch (err) {
     throw Problem.badRequest('inboxId', err instanceof Error ? err.message : String(err));
   }
+});
+
+const TemplateVerdictBody = v.object({
+  templateId: v.pipe(v.string(), v.maxLength(100)),
+  event: v.picklist(['APPROVED', 'REJECTED', 'PENDING', 'PAUSED', 'DISABLED'], 'must be APPROVED, REJECTED, PENDING, PAUSED or DISABLED'),
+  reason: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+
+/** Meta's side of a template review: the signed status webhook for a submitted template (the caller sends it, as Meta would). */
+simulatorRoutes.post('/simulate/template-status', devOnly, requireRole('manager'), valid('json', TemplateVerdictBody), async (c) => {
+  const body = c.req.valid('json');
+  const template = await findTemplate(c.get('scope'), body.templateId);
+  if (!template) throw Problem.badRequest('templateId', 'no such template in this workspace');
+  if (!template.inboxId || !template.providerTemplateId) throw Problem.badRequest('templateId', 'the template has not been submitted for review');
+  const inbox = await loadInbox(c.env, template.inboxId);
+  if (!inbox || inbox.workspaceId !== c.get('principal').workspaceId) throw Problem.badRequest('templateId', 'the inbox it was submitted through is gone');
+  const hook = await simulateTemplateStatus({
+    inboxId: inbox.id,
+    config: inbox.config,
+    origin: new URL(c.req.url).origin,
+    providerTemplateId: template.providerTemplateId,
+    name: template.name,
+    language: metaLanguage(template.language),
+    event: body.event,
+    reason: body.reason ?? null,
+  });
+  return c.json({ channel: 'whatsapp', ...hook });
 });

@@ -37,7 +37,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Sandbox credentials the demo and the simulator use for each channel's inbox config. */
 export const SANDBOX_CONFIG: Partial<Record<ChannelKey, InboxConfig>> = {
-  whatsapp: { phoneNumberId: '106540352242922', accessToken: 'sandbox-whatsapp-token', appSecret: 'sandbox-meta-app-secret', verifyToken: 'sandbox-verify' },
+  whatsapp: { phoneNumberId: '106540352242922', accessToken: 'sandbox-whatsapp-token', appSecret: 'sandbox-meta-app-secret', verifyToken: 'sandbox-verify', businessAccountId: '102290129340398' },
   sms: { accountSid: 'AC00000000000000000000000000000000', authToken: 'sandbox-twilio-token', phoneNumber: '+15005550006' },
   voice: { accountSid: 'AC00000000000000000000000000000000', authToken: 'sandbox-twilio-token', phoneNumber: '+15005550006' },
   messenger: { pageId: '1234567890', pageAccessToken: 'sandbox-page-token', appSecret: 'sandbox-meta-app-secret', verifyToken: 'sandbox-verify' },
@@ -79,6 +79,46 @@ async function twilioForm(url: string, config: InboxConfig, params: [string, str
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': await twilioSignature(cfg(config, 'authToken') ?? '', url, params), 'user-agent': 'TwilioProxy/1.1' },
     body: new URLSearchParams(params).toString(),
   };
+}
+
+export interface TemplateVerdict {
+  inboxId: string;
+  config: InboxConfig;
+  origin: string;
+  providerTemplateId: string;
+  name: string;
+  /** Meta's language code (en_US). */
+  language: string;
+  event: 'APPROVED' | 'REJECTED' | 'PENDING' | 'PAUSED' | 'DISABLED';
+  /** Meta's rejection reason (INVALID_FORMAT, INCORRECT_CATEGORY, ABUSIVE_CONTENT, SCAM …); NONE otherwise. */
+  reason?: string | null;
+}
+
+/** Meta's review of a template as it arrives: a `message_template_status_update` change on the WABA, signed with the app secret. */
+export async function simulateTemplateStatus(input: TemplateVerdict): Promise<SimulatedWebhook> {
+  const url = `${input.origin.replace(/\/+$/, '')}/webhooks/whatsapp/${input.inboxId}`;
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: cfg(input.config, 'businessAccountId') ?? '102290129340398',
+        time: nowS(),
+        changes: [
+          {
+            value: {
+              event: input.event,
+              message_template_id: Number(input.providerTemplateId),
+              message_template_name: input.name,
+              message_template_language: input.language,
+              reason: input.reason ?? 'NONE',
+            },
+            field: 'message_template_status_update',
+          },
+        ],
+      },
+    ],
+  });
+  return { method: 'POST', url, headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${await hmacSha256Hex(cfg(input.config, 'appSecret') ?? '', body)}` }, body };
 }
 
 /** A raw RFC 822 message for the e-mail channel (sent through the Email Worker path). */

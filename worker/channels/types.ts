@@ -103,7 +103,21 @@ export interface ContextEvent {
   eventId: string;
 }
 
-export type InboundEvent = InboundMessageEvent | StatusEvent | ContextEvent;
+/** A provider's verdict on a message template (WhatsApp's message_template_status_update). */
+export interface TemplateStatusEvent {
+  type: 'template_status';
+  providerTemplateId: string;
+  name: string | null;
+  language: string | null;
+  /** The provider's event: APPROVED, REJECTED, PENDING, PAUSED, DISABLED … */
+  event: string;
+  reason: string | null;
+  /** The WhatsApp Business Account the template belongs to. */
+  businessAccountId: string | null;
+  at?: number;
+}
+
+export type InboundEvent = InboundMessageEvent | StatusEvent | ContextEvent | TemplateStatusEvent;
 
 export interface Capabilities {
   /** Replies can be sent at all (forms, say, only take submissions). */
@@ -133,7 +147,12 @@ export interface OutboundAttachment {
 export interface WhatsAppTemplate {
   name: string;
   language: string;
+  /** Body parameters, {{1}} first. */
   parameters: string[];
+  /** A text header's parameter ({{1}}), when it has one. */
+  headerParameters?: string[];
+  /** A media header's file, sent by link. */
+  headerMedia?: { format: 'image' | 'document' | 'video'; link: string } | null;
 }
 
 export interface OutboundMessage {

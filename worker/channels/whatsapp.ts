@@ -1,9 +1,12 @@
 // WhatsApp Business Cloud API (Meta). Inbound: the `messages` webhook field (text, media, location,
 // contacts, interactive replies, reactions) and delivery statuses; outbound: POST /{phone-number-id}/messages
 // with text, media links or approved templates. The 24-hour customer service window is enforced:
-// outside it only templates go out. Config: {phoneNumberId, accessToken, appSecret, verifyToken}.
+// outside it only templates go out. Template reviews arrive as `message_template_status_update` changes
+// (worker/channels/whatsapp-templates.ts). Config: {phoneNumberId, accessToken, appSecret, verifyToken,
+// businessAccountId (the WABA id: template submission)}.
 import { capabilities, cfg, e164, interpretHttp, isObject, jsonRequest, jsonResponse, parseJsonBody, sandboxId, str } from './common';
 import { GRAPH, hubChallenge, META_THROTTLE_CODES, verifyHubSignature } from './meta';
+import { templateStatusEvent } from './whatsapp-templates';
 import type { ChannelAdapter, InboundEvent, MediaRef, OutboundMessage } from './types';
 import { ParseError } from './types';
 
@@ -47,6 +50,15 @@ function describe(m: Record<string, any>): { text: string; media: MediaRef[] } {
   return { text: `[unsupported WhatsApp message type: ${type}]`, media: [] };
 }
 
+/** Meta's send-time components: the header's parameter or media, then the body's parameters. */
+function templateComponents(t: NonNullable<OutboundMessage['template']>): { components?: Record<string, unknown>[] } {
+  const components: Record<string, unknown>[] = [];
+  if (t.headerMedia) components.push({ type: 'header', parameters: [{ type: t.headerMedia.format, [t.headerMedia.format]: { link: t.headerMedia.link } }] });
+  else if (t.headerParameters?.length) components.push({ type: 'header', parameters: t.headerParameters.map((text) => ({ type: 'text', text })) });
+  if (t.parameters.length) components.push({ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) });
+  return components.length ? { components } : {};
+}
+
 const STATUS_MAP: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = { sent: 'sent', delivered: 'delivered', read: 'read', played: 'read', failed: 'failed' };
 
 export const whatsapp: ChannelAdapter = {
@@ -55,7 +67,7 @@ export const whatsapp: ChannelAdapter = {
   group: 'messaging',
   provider: 'Meta WhatsApp Business Cloud API',
   capabilities: capabilities({ media: true, templates: true, window24h: true, deliveryReceipts: true, readReceipts: true, maxTextLength: 4096 }),
-  configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken'],
+  configKeys: ['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken', 'businessAccountId'],
   bodyFormat: 'json',
   verify: verifyHubSignature,
   challenge: hubChallenge,
@@ -70,6 +82,12 @@ export const whatsapp: ChannelAdapter = {
     for (const entry of body.entry) {
       for (const change of Array.isArray(entry?.changes) ? entry.changes : []) {
         const value = change?.value;
+        if (change?.field === 'message_template_status_update' && isObject(value)) {
+          const ev = templateStatusEvent(entry, value);
+          if (!ev) throw new ParseError('a message_template_status_update lacks message_template_id or event');
+          events.push(ev);
+          continue;
+        }
         if (change?.field !== 'messages' || !isObject(value)) continue;
         // One app can serve several numbers; this inbox owns only its own.
         if (ownNumber && value.metadata?.phone_number_id && String(value.metadata.phone_number_id) !== ownNumber) continue;
@@ -127,7 +145,7 @@ export const whatsapp: ChannelAdapter = {
         template: {
           name: out.template.name,
           language: { code: out.template.language },
-          ...(out.template.parameters.length ? { components: [{ type: 'body', parameters: out.template.parameters.map((text) => ({ type: 'text', text })) }] } : {}),
+          ...templateComponents(out.template),
         },
       };
     } else if (out.attachments.length > 0) {

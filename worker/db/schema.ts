@@ -1032,3 +1032,56 @@ export const webhookAttempts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
+
+/** Message templates (worker/templates): one row per template, its current version's content. */
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    channel: text('channel', { enum: ['sms', 'whatsapp', 'email'] }).notNull(),
+    category: text('category').notNull(),
+    language: text('language').notNull(),
+    /** JSON TemplateContent (worker/templates/content.ts). */
+    content: text('content', { mode: 'json' }).$type<import('../templates/content').TemplateContent>().notNull(),
+    /** draft | pending | approved | rejected | paused | disabled (WhatsApp, kept in step with Meta) | active (SMS, e-mail). */
+    status: text('status').notNull(),
+    statusReason: text('status_reason'),
+    /** When the provider last changed the status (its clock): older webhooks are ignored. */
+    statusAt: integer('status_at'),
+    version: integer('version').notNull().default(1),
+    /** The WhatsApp inbox whose business account the template was submitted through. */
+    inboxId: text('inbox_id'),
+    providerTemplateId: text('provider_template_id'),
+    submittedVersion: integer('submitted_version'),
+    submittedAt: integer('submitted_at'),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('templates_name').on(t.workspaceId, t.channel, t.name, t.language),
+    index('templates_ws').on(t.workspaceId, t.channel, t.category, t.status),
+    index('templates_provider').on(t.workspaceId, t.providerTemplateId),
+  ],
+);
+
+/** Every change of a template's name, category, language or content; restoring copies one forward as a new version. */
+export const templateVersions = sqliteTable(
+  'template_versions',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    templateId: text('template_id').notNull(),
+    version: integer('version').notNull(),
+    name: text('name').notNull(),
+    category: text('category').notNull(),
+    language: text('language').notNull(),
+    content: text('content', { mode: 'json' }).$type<import('../templates/content').TemplateContent>().notNull(),
+    /** created | edited | restored from version N */
+    change: text('change').notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.templateId, t.version] }), index('template_versions_ws').on(t.workspaceId, t.templateId, t.version)],
+);

@@ -8,13 +8,15 @@
 // Retry-After: 1. Twilio's documented magic test numbers (+15005550001 …) answer as Twilio does.
 import type { ChannelAdapter, OutboundMessage, ProviderRequest, ProviderResponse } from '../channels/types';
 import { SEND_EMAIL_URL } from '../channels/email';
+import { sandboxSubmissionReply } from '../channels/whatsapp-templates';
 
 export interface TransportMeta {
   workspaceId: string;
   inboxId: string;
   channel: string;
   messageId?: string | null;
-  purpose: 'send' | 'media';
+  /** template: submitting a message template for the provider's review (no message, no conversation). */
+  purpose: 'send' | 'media' | 'template';
   adapter?: ChannelAdapter;
   out?: OutboundMessage;
   /** Return the body as bytes too (media downloads). */
@@ -95,6 +97,7 @@ export function sandboxTransport(env: Env): Transport {
       if (req.url !== SEND_EMAIL_URL) new URL(req.url); // malformed URLs fail as they would live
       let res: ProviderResponse;
       if (meta.purpose === 'media') res = sandboxMedia(req, meta);
+      else if (meta.purpose === 'template') res = sandboxSubmissionReply(req);
       else {
         const earlier = meta.messageId
           ? ((await env.DB.prepare(`SELECT count(*) AS n FROM sandbox_outbound WHERE message_id = ? AND purpose = 'send'`).bind(meta.messageId).first<number>('n')) ?? 0)

@@ -18,6 +18,7 @@ import type { IngestJob } from './jobs';
 import { withBody } from './jobs';
 import { loadInbox, type LoadedInbox } from './inboxes';
 import { storeMedia, TransientMediaError } from './media';
+import { applyTemplateStatus } from '../templates/approval';
 
 export const MAX_ATTEMPTS = 6;
 const ACTIVITY_GRANULARITY_MS = 60_000;
@@ -33,6 +34,8 @@ export interface IngestOutcome {
   blocked: number;
   statuses: number;
   contexts: number;
+  /** Provider verdicts on message templates (WhatsApp's review). */
+  templates: number;
 }
 
 interface Prepared {
@@ -54,7 +57,7 @@ async function prepare(env: Env, job: IngestJob, inboxes = new Map<string, Promi
 }
 
 async function apply(env: Env, { adapter, inbox, events }: Prepared, attempt: number): Promise<IngestOutcome> {
-  const outcome: IngestOutcome = { messages: 0, blocked: 0, statuses: 0, contexts: 0 };
+  const outcome: IngestOutcome = { messages: 0, blocked: 0, statuses: 0, contexts: 0, templates: 0 };
   for (const ev of events) {
     if (ev.type === 'message') {
       if (await applyMessage(env, adapter, inbox, ev, attempt)) outcome.messages++;
@@ -62,6 +65,9 @@ async function apply(env: Env, { adapter, inbox, events }: Prepared, attempt: nu
     } else if (ev.type === 'status') {
       await applyStatus(env, inbox, ev);
       outcome.statuses++;
+    } else if (ev.type === 'template_status') {
+      await applyTemplateStatus(env, inbox, ev);
+      outcome.templates++;
     } else {
       await applyContext(env, adapter, inbox, ev);
       outcome.contexts++;
@@ -197,7 +203,7 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
       continue;
     }
     const first = p.prepared.events[0];
-    const who = !first ? p.msg.id : first.type === 'status' ? `status:${first.providerMessageId}` : first.contact.externalId;
+    const who = !first ? p.msg.id : first.type === 'status' ? `status:${first.providerMessageId}` : first.type === 'template_status' ? `template:${first.providerTemplateId}` : first.contact.externalId;
     const lane = `${p.prepared.inbox.id}:${who}`;
     if (!lanes.has(lane)) lanes.set(lane, []);
     lanes.get(lane)!.push({ msg: p.msg, prepared: p.prepared });

@@ -42,16 +42,23 @@ async function platformContext(scope: WorkspaceScope, contactId: string, convers
   }
 }
 
-export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal, 'name' | 'email'>, conversation: Conversation | null): Promise<MergeContext> {
+/** The conversation fields merge fields read (a full Conversation, or a projection row of one). */
+export type MergeConversation = Pick<Conversation, 'id' | 'contactId' | 'inboxId' | 'subject' | 'channel' | 'status'>;
+
+/**
+ * Merge values for a conversation; `contactId` alone (templates previewed or sent to a contact, with
+ * the contact's latest conversation or none) gives the contact's values and reservation/order context.
+ */
+export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal, 'name' | 'email'>, conversation: MergeConversation | null, contactId: string | null = conversation?.contactId ?? null): Promise<MergeContext> {
   const [contact, inbox, workspace] = await Promise.all([
-    conversation ? loadContact(scope, conversation.contactId) : Promise.resolve(null),
+    contactId ? loadContact(scope, contactId) : Promise.resolve(null),
     conversation ? scope.prepare(`SELECT name, channel FROM inboxes WHERE workspace_id = ?1 AND id = ?2`, conversation.inboxId).first<{ name: string; channel: string }>() : Promise.resolve(null),
     scope.prepare(`SELECT name, timezone, settings FROM workspaces WHERE id = ?1`).first<{ name: string; timezone: string | null; settings: string | null }>(),
   ]);
   // Dates and money in the workspace's calendar and language (settings.locale; British English by default).
   const settings = JSON.parse(workspace?.settings || '{}') as { locale?: unknown };
   const presentation: Presentation = { timeZone: workspace?.timezone || 'UTC', locale: typeof settings.locale === 'string' ? settings.locale : 'en-GB' };
-  const platform = conversation ? await platformContext(scope, conversation.contactId, conversation.id, presentation) : {};
+  const platform = contactId ? await platformContext(scope, contactId, conversation?.id ?? null, presentation) : {};
   return {
     agent: { ...nameParts(agent.name), email: agent.email },
     workspace: { name: workspace?.name ?? null },
