@@ -74,7 +74,7 @@ export function BulkBar() {
           )}
         </Dropdown>
         {/* Everything else in one menu: the bar keeps to one readable line in a 380 px column. */}
-        <Dropdown id="bulk-more" class="btn btn-sm btn-ghost" title="More batch actions" label={<>More <Icon name="down" size={12} /></>} disabled={busy} align="right">
+        <Dropdown id="bulk-more" class="btn btn-sm btn-ghost" title="More batch actions" label={<><Icon name="more" size={16} /><span class="sr-only">More batch actions</span></>} disabled={busy} align="right">
           {(close) => (
             <div role="menu" aria-label="More batch actions" class="bulk-menu">
               <MenuItem
