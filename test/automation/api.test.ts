@@ -1,9 +1,21 @@
 // /api/workflows: the document as the contract (validation errors name JSON pointers), CRUD with a new
 // version per save, roles, the dry run (nothing changes), manual runs and cancelling one.
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { conversationStub } from '../../worker/conversations/service';
 import { addMember, call, createTeam, eventually, expectProblem, newWorkspace, visitorConversation, webchatInbox, type Workspace } from '../helpers';
+
+/** Introspectors are disposed after each test (mocks removed, instances released). */
+const introspectors: { dispose(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const i of introspectors.splice(0)) await i.dispose();
+});
+async function introspect<T extends { dispose(): Promise<void> }>(p: Promise<T>): Promise<T> {
+  const i = await p;
+  introspectors.push(i);
+  return i;
+}
+
 
 let ws: Workspace;
 let staff: Awaited<ReturnType<typeof addMember>>;
@@ -178,7 +190,7 @@ describe('manual runs and cancel', () => {
     const id = (await post({ ...base, steps: [tagStep('manual-run'), { type: 'action', action: 'set_priority', params: { priority: 'high' } }] })).body.id;
     const started = await call('POST', `/api/workflows/${id}/run`, { token: ws.token, body: { conversationId } });
     expect(started.status).toBe(202);
-    await using instance = await introspectWorkflowInstance(env.AUTOMATION, started.body.runId);
+    const instance = await introspect(introspectWorkflowInstance(env.AUTOMATION, started.body.runId));
     await instance.waitForStatus('complete');
     const run = await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token });
     expect(run.body).toMatchObject({ status: 'complete', origin: 'manual', version: 1, conversationId });
@@ -192,7 +204,7 @@ describe('manual runs and cancel', () => {
   it('cancels a waiting run: its instance is terminated and the later steps never apply', async () => {
     const id = (await post({ ...base, steps: [{ type: 'wait', seconds: 3600 }, tagStep('too-late')] })).body.id;
     const started = await call('POST', `/api/workflows/${id}/run`, { token: ws.token, body: { conversationId } });
-    await using instance = await introspectWorkflowInstance(env.AUTOMATION, started.body.runId);
+    const instance = await introspect(introspectWorkflowInstance(env.AUTOMATION, started.body.runId));
     await eventually(async () => (await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token })).body.steps?.length === 1);
     const cancelled = await call('POST', `/api/workflow-runs/${started.body.runId}/cancel`, { token: ws.token });
     expect(cancelled.status).toBe(200);

@@ -2,11 +2,23 @@
 // automationTriggers subscriber, which starts Cloudflare Workflows instances whose actions show on the
 // conversation. Waits are driven by the workflow introspection (disableSleeps, forceEventTimeout), never slept.
 import { env, introspectWorkflow } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { handleAutomationEvents, MAX_RUNS_PER_HOUR } from '../../worker/automation/triggers';
 import { conversationStub } from '../../worker/conversations/service';
 import type { ParleyEvent } from '../../worker/events/model';
 import { addMember, call, createTeam, eventually, newWorkspace, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
+
+/** Introspectors are disposed after each test (mocks removed, instances released). */
+const introspectors: { dispose(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const i of introspectors.splice(0)) await i.dispose();
+});
+async function introspect<T extends { dispose(): Promise<void> }>(p: Promise<T>): Promise<T> {
+  const i = await p;
+  introspectors.push(i);
+  return i;
+}
+
 
 const tagStep = (tag: string) => ({ type: 'action', action: 'add_tag', params: { tag } });
 
@@ -41,7 +53,7 @@ describe('triggers and actions through the event stream', () => {
   it('message.received → add_tag: the tag becomes visible on the conversation, the run and its step recorded', async () => {
     const { ws, inbox } = await setup();
     const wf = await workflow(ws, { trigger: { type: 'message.received', channels: ['webchat'] }, steps: [tagStep('auto')] });
-    await using intro = await introspectWorkflow(env.AUTOMATION);
+    const intro = await introspect(introspectWorkflow(env.AUTOMATION));
     const v = await visitor(inbox.websiteToken);
     const { conversationId } = await visitorSays(v.visitorToken, 'Hello, I need help');
     await eventually(async () => (await state(ws, conversationId)).tags.includes('auto'));
@@ -128,7 +140,7 @@ describe('triggers and actions through the event stream', () => {
   it('wait: the run sleeps durably and goes on when the sleep is driven to its end', async () => {
     const { ws, inbox } = await setup();
     const wf = await workflow(ws, { trigger: { type: 'message.received' }, steps: [{ type: 'wait', seconds: 600 }, tagStep('after-wait')] });
-    await using intro = await introspectWorkflow(env.AUTOMATION);
+    const intro = await introspect(introspectWorkflow(env.AUTOMATION));
     await intro.modifyAll(async (m) => {
       await m.disableSleeps();
     });
@@ -145,7 +157,7 @@ describe('triggers and actions through the event stream', () => {
     // Open only on some far weekday hour: the next opening is in the future whatever now is.
     expect((await call('PATCH', '/api/workspace', { token: ws.token, body: { timezone: 'Europe/Paris', businessHours: { '3': [['09:00', '10:00']] } } })).status).toBe(200);
     const wf = await workflow(ws, { trigger: { type: 'message.received' }, steps: [{ type: 'wait_until', businessHours: 'next_open' }, tagStep('opened-hours')] });
-    await using intro = await introspectWorkflow(env.AUTOMATION);
+    const intro = await introspect(introspectWorkflow(env.AUTOMATION));
     await intro.modifyAll(async (m) => {
       await m.disableSleeps();
     });
@@ -193,7 +205,7 @@ describe('triggers and actions through the event stream', () => {
       trigger: { type: 'conversation.opened' },
       steps: [{ type: 'wait_for_reply', timeoutSeconds: 3600, onReply: [tagStep('replied')], onTimeout: [tagStep('no-answer'), { type: 'action', action: 'set_status', params: { status: 'snoozed', snoozeSeconds: 86400 } }] }],
     });
-    await using intro = await introspectWorkflow(env.AUTOMATION);
+    const intro = await introspect(introspectWorkflow(env.AUTOMATION));
     await intro.modifyAll(async (m) => {
       await m.forceEventTimeout({ name: '/steps/0#reply' });
     });

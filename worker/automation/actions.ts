@@ -4,6 +4,7 @@
 // workflow (actor id `workflow:<id>`), which is how the trigger subscriber recognises a run's own
 // changes (the loop guard). `key` (run id + step name) makes the message-writing actions idempotent
 // across the Workflows retries of one step; the patches are idempotent by nature (set, not toggle).
+import { normalizePhone } from '../contacts/phone';
 import type { Actor, Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
 import { hmacSha256, toHex, utf8 } from '../crypto/bytes';
@@ -53,6 +54,16 @@ export async function signWebhook(secret: string, id: string, timestamp: number,
   return `v1,${btoa(String.fromCharCode(...sig))}`;
 }
 
+/**
+ * Merge fields for an automated message: {{agent.*}} is the conversation's assignee (the person the
+ * customer is talking to), or the workflow's name when nobody is assigned.
+ */
+async function automationMergeContext(env: Env, run: RunIdentity, c: Conversation | null) {
+  const scope = scopeFor(env, run.workspaceId);
+  const assignee = c?.assigneeId ? await scope.prepare(`SELECT name, email FROM users WHERE workspace_id = ?1 AND id = ?2`, c.assigneeId).first<{ name: string; email: string }>() : null;
+  return mergeContext(scope, assignee ?? { name: `Workflow: ${run.workflowName}`, email: '' }, c);
+}
+
 async function stableId(key: string): Promise<string> {
   return `wfa_${toHex(await crypto.subtle.digest('SHA-256', utf8(key))).slice(0, 32)}`;
 }
@@ -74,8 +85,7 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
   };
   const write = async (text: string, note: boolean) => {
     const c = await current();
-    const scope = scopeFor(env, run.workspaceId);
-    const rendered = renderFields(text, await mergeContext(scope, { name: actor.name ?? 'Workflow', email: null } as never, c));
+    const rendered = renderFields(text, await automationMergeContext(env, run, c));
     const res = await stub.addMessage(
       { direction: 'outbound', author: actor, text: rendered.text, isInternalNote: note, externalId: await stableId(key), status: note || c.channel === 'webchat' ? 'sent' : 'queued' },
       0,
@@ -143,7 +153,10 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
           .prepare(`UPDATE contacts SET attributes = json_set(attributes, ?3, json(?4)), updated_at = ?5 WHERE workspace_id = ?1 AND id = ?2`, c.contactId, `$."${attr.replace(/"/g, '')}"`, JSON.stringify(value), Date.now())
           .run();
       } else {
-        await scope.prepare(`UPDATE contacts SET ${field} = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2`, c.contactId, value === null ? null : String(value), Date.now()).run();
+        // Stored as the contact routes store them: e-mail trimmed and lower-cased, phone in E.164 form.
+        const text = value === null || String(value).trim() === '' ? null : String(value).trim();
+        const stored = text === null ? null : field === 'email' ? text.toLowerCase() : field === 'phone' ? normalizePhone(text) : text;
+        await scope.prepare(`UPDATE contacts SET ${field} = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2`, c.contactId, stored, Date.now()).run();
       }
       return { contactId: c.contactId, field, value };
     }
@@ -155,8 +168,7 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
     }
     case 'call_webhook': {
       const c = await current();
-      const scope = scopeFor(env, run.workspaceId);
-      const ctx = await mergeContext(scope, { name: actor.name ?? 'Workflow', email: null } as never, c);
+      const ctx = await automationMergeContext(env, run, c);
       const body = step.params.body !== undefined ? renderFields(step.params.body, ctx).text : JSON.stringify({ runId: run.runId, workflowId: run.workflowId, conversationId: run.conversationId, message });
       const id = await stableId(key);
       const timestamp = Math.floor(Date.now() / 1000);
@@ -181,6 +193,6 @@ export async function describeAction(env: Env, run: RunIdentity, step: ActionSte
   const text = (step.params as { text?: string; message?: string }).text ?? (step.params as { message?: string }).message;
   if (text === undefined) return { wouldApply: step.action, params: step.params };
   const c = await conversationStub(env, run.workspaceId, run.conversationId).state();
-  const ctx = await mergeContext(scopeFor(env, run.workspaceId), { name: `Workflow: ${run.workflowName}`, email: null } as never, c);
+  const ctx = await automationMergeContext(env, run, c);
   return { wouldApply: step.action, params: step.params, text: renderFields(text, ctx).text };
 }
