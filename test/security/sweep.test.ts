@@ -109,6 +109,13 @@ beforeAll(async () => {
     policies: await created(await call('POST', '/api/sla/policies', { token: t, body: { name: 'Sweep', targets: { firstResponse: 3600_000 } } }), 'SLA policy'),
     paths: await created(await call('POST', '/api/escalations/paths', { token: t, body: { name: 'Sweep', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } }), 'escalation path'),
   });
+  idsA.workflows = await created(
+    await call('POST', '/api/workflows', { token: t, body: { name: 'Sweep', enabled: true, trigger: { type: 'manual' }, steps: [{ type: 'action', action: 'add_tag', params: { tag: 'sweep' } }] } }),
+    'workflow',
+  );
+  const run = await call('POST', `/api/workflows/${idsA.workflows}/run`, { token: t, body: { conversationId: conv.id } });
+  if (run.status !== 202) throw new Error(`fixture workflow run: ${run.status} ${JSON.stringify(run.body)}`);
+  idsA['workflow-runs'] = run.body.runId;
   idsA['ai-alerts/rules'] = await created(
     await call('POST', '/api/ai-alerts/rules', { token: t, body: { name: 'Sweep', conditions: [{ type: 'keywords', any: ['refund'] }], actions: [{ type: 'set_priority', priority: 'high' }] } }),
     'alert rule',
