@@ -1,7 +1,7 @@
 // The engine end to end: real conversation events (a visitor writing, an agent tagging) reach the
 // automationTriggers subscriber, which starts Cloudflare Workflows instances whose actions show on the
 // conversation. Waits are driven by the workflow introspection (disableSleeps, forceEventTimeout), never slept.
-import { env, introspectWorkflow } from 'cloudflare:test';
+import { env, introspectWorkflow, introspectWorkflowInstance } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleAutomationEvents, MAX_RUNS_PER_HOUR } from '../../worker/automation/triggers';
 import { conversationStub } from '../../worker/conversations/service';
@@ -198,6 +198,45 @@ describe('triggers and actions through the event stream', () => {
     expect(c.tags).not.toContain('no-answer');
     const msgs = await conversationStub(env, ws.workspaceId, conversationId).messages({ limit: 50, includeNotes: true });
     expect(msgs.filter((m) => m.text === 'Sales or support?')).toHaveLength(1);
+  });
+
+  it('wait_for_reply: a reply written before the wait began (a redelivery) is skipped; the run keeps the version it started with', async () => {
+    const { ws, inbox } = await setup();
+    const v = await visitor(inbox.websiteToken);
+    const { conversationId } = await visitorSays(v.visitorToken, 'Hello');
+    const wf = await workflow(ws, { trigger: { type: 'manual' }, steps: [{ type: 'wait_for_reply', timeoutSeconds: 3600, onReply: [tagStep('v1-replied')] }] });
+    const started = await call('POST', `/api/workflows/${wf.id}/run`, { token: ws.token, body: { conversationId } });
+    await eventually(async () => (await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token })).body.status === 'waiting');
+    // A new version meanwhile: the run goes on with the one it started with.
+    expect((await call('PATCH', `/api/workflows/${wf.id}`, { token: ws.token, body: { steps: [tagStep('v2')] } })).body.version).toBe(2);
+    const c = await state(ws, conversationId);
+    const stale: ParleyEvent = {
+      id: `${conversationId}:999`,
+      workspaceId: ws.workspaceId,
+      conversationId,
+      seq: 999,
+      type: 'message.received',
+      at: Date.now() - 60_000,
+      actor: { type: 'contact', id: c.contactId, name: null },
+      data: { messageId: 'msg_stale' },
+      commit: { first: 999, last: 999 },
+      conversation: { contactId: c.contactId, inboxId: c.inboxId, channel: c.channel, status: c.status, priority: c.priority, assigneeId: null, teamId: null, tags: [], createdAt: c.createdAt, slaStatus: null },
+      message: { id: 'msg_stale', direction: 'inbound', authorType: 'contact', authorId: c.contactId, text: 'old words', isInternalNote: false, attachments: 0, externalId: null },
+    };
+    await handleAutomationEvents(env, [stale]);
+    const instance = await introspect(introspectWorkflowInstance(env.AUTOMATION, started.body.runId));
+    await visitorSays(v.visitorToken, 'Now I answer');
+    await instance.waitForStatus('complete');
+    const run = (await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token })).body;
+    expect(run.version).toBe(1);
+    // The stale reply was taken and skipped (and the opening 'Hello', when its event reached the run after
+    // the wait began); the real one answered the wait.
+    const output = run.steps.find((x: { name: string }) => x.name === '/steps/0').output;
+    expect(output.reply).not.toBe('msg_stale');
+    expect(output.staleSkipped).toBeGreaterThanOrEqual(1);
+    const tags = (await state(ws, conversationId)).tags;
+    expect(tags).toContain('v1-replied');
+    expect(tags).not.toContain('v2');
   });
 
   it('wait_for_reply: no reply in time → onTimeout runs', async () => {

@@ -64,6 +64,25 @@ export interface TraceEntry {
 
 const describeAction = (s: ActionStep) => ({ action: s.action, params: s.params });
 
+/** How many stale replies one wait skips before it gives up and times out (a bounded loop: step names stay finite). */
+export const MAX_STALE_REPLIES = 10;
+
+/**
+ * A reply written before this wait began is not its answer: it is an event Workflows kept for the run
+ * (a redelivered message, or a second message while an earlier wait was finishing). Such a reply is
+ * skipped and the wait goes on for what is left of its timeout, under the next name in the loop
+ * (`#reply`, `#reply:1`, …) so a replay takes the same names.
+ */
+async function awaitFreshReply(rt: Runtime, name: string, startedAt: number, timeoutMs: number, fx: Effects): Promise<{ reply: Reply | null; skipped: number }> {
+  for (let n = 0; n <= MAX_STALE_REPLIES; n++) {
+    const left = n === 0 ? timeoutMs : startedAt + timeoutMs - fx.now();
+    if (left <= 0) return { reply: null, skipped: n };
+    const reply = await rt.waitForReply(n === 0 ? `${name}#reply` : `${name}#reply:${n}`, left);
+    if (!reply || reply.at >= startedAt) return { reply, skipped: n };
+  }
+  return { reply: null, skipped: MAX_STALE_REPLIES + 1 };
+}
+
 export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtime, fx: Effects, message: RunMessage): Promise<TraceEntry[]> {
   const trace: TraceEntry[] = [];
   // Parallel branches each carry their own latest message: a reply one branch waited for is its own.
@@ -126,10 +145,10 @@ export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtim
           await fx.record({ name, type: 'wait_for_reply', status: 'waiting', input: { timeoutSeconds: s.timeoutSeconds }, startedAt: t, finishedAt: null });
           return t;
         });
-        const reply = await rt.waitForReply(`${name}#reply`, s.timeoutSeconds * 1000);
+        const { reply, skipped } = await awaitFreshReply(rt, name, startedAt, s.timeoutSeconds * 1000, fx);
         await rt.do(`${name}#end`, async () => {
           await fx.waiting(false, name);
-          await fx.record({ name, type: 'wait_for_reply', status: 'done', input: { timeoutSeconds: s.timeoutSeconds }, output: reply ? { reply: reply.messageId } : { timedOut: true }, startedAt, finishedAt: fx.now() });
+          await fx.record({ name, type: 'wait_for_reply', status: 'done', input: { timeoutSeconds: s.timeoutSeconds }, output: { ...(reply ? { reply: reply.messageId } : { timedOut: true }), ...(skipped ? { staleSkipped: skipped } : {}) }, startedAt, finishedAt: fx.now() });
         });
         trace.push({ step: name, type: 'wait_for_reply', outcome: reply ? 'reply' : 'timeout' });
         if (reply) {
