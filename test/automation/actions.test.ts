@@ -97,6 +97,36 @@ describe('actions', () => {
   });
 });
 
+describe('a failing action', () => {
+  it('is retried, then fails the run: the step records its error and the list counts it', async () => {
+    const path = await call('POST', '/api/escalations/paths', { token: ws.token, body: { name: 'Short-lived', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } });
+    const wf = await call('POST', '/api/workflows', {
+      token: ws.token,
+      body: { name: 'Fails', enabled: true, trigger: { type: 'manual' }, steps: [act('add_tag', { tag: 'before' }), act('escalate', { pathId: path.body.id }), act('add_tag', { tag: 'never' })] },
+    });
+    // The path goes away after the workflow was saved: the escalate step cannot succeed.
+    expect((await call('DELETE', `/api/escalations/paths/${path.body.id}`, { token: ws.token })).status).toBeLessThan(300);
+    const conv = await visitorConversation(websiteToken, 'Hello');
+    const started = await call('POST', `/api/workflows/${wf.body.id}/run`, { token: ws.token, body: { conversationId: conv.id } });
+    const instance = await introspectWorkflowInstance(env.AUTOMATION, started.body.runId);
+    introspectors.push(instance);
+    await instance.modify(async (m) => {
+      await m.disableRetryDelays();
+    });
+    await instance.waitForStatus('errored');
+    const run = (await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token })).body;
+    expect(run.status).toBe('errored');
+    expect(run.error).toMatch(/not escalated/);
+    expect(run.steps.map((x: { name: string; status: string }) => `${x.name} ${x.status}`)).toEqual(['/steps/0 done', '/steps/1 failed']);
+    expect(run.steps[1].error).toMatch(/not escalated: no_path/);
+    const state = (await conversationStub(env, ws.workspaceId, conv.id).state())!;
+    expect(state.tags).toContain('before');
+    expect(state.tags).not.toContain('never');
+    const listed = (await call('GET', '/api/workflows', { token: ws.token })).body.items.find((w: { id: string }) => w.id === wf.body.id);
+    expect(listed).toMatchObject({ runsToday: 1, errorsToday: 1 });
+  });
+});
+
 describe('applyAction directly', () => {
   async function identity(): Promise<RunIdentity> {
     const conv = await visitorConversation(websiteToken, 'Hello', { name: 'Grace Hopper' });
