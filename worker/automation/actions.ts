@@ -13,6 +13,7 @@ import { renderFields } from '../replies/merge-fields';
 import { workspaceStub } from '../routing/stubs';
 import type { ActionStep } from './document';
 import { scopeFor } from './context';
+import { refusedTarget } from './targets';
 import type { RunMessage } from './interpreter';
 
 export interface RunIdentity {
@@ -167,6 +168,8 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
       return { escalated: res.ok, reason: res.ok ? null : res.reason };
     }
     case 'call_webhook': {
+      const refused = refusedTarget(step.params.url, env.ENVIRONMENT === 'production');
+      if (refused) throw new Error(`webhook target refused: ${refused}`);
       const c = await current();
       const ctx = await automationMergeContext(env, run, c);
       const body = step.params.body !== undefined ? renderFields(step.params.body, ctx).text : JSON.stringify({ runId: run.runId, workflowId: run.workflowId, conversationId: run.conversationId, message });
