@@ -12,6 +12,7 @@ import { Problem } from '../http/problem';
 import { refuseNonJson, valid } from '../http/validate';
 import { webhookSecret } from './actions';
 import { WorkflowDocument, WorkflowPatch, pointerOf, StepSchema, type WorkflowDocument as Doc } from './document';
+import { conversationStub } from '../conversations/service';
 import { conversationState } from './context';
 import { interpret } from './interpreter';
 import { dryEffects, dryRuntime, startRun } from './runs';
@@ -132,7 +133,10 @@ workflowRoutes.post(
     const doc: Doc = { name: w.name, description: w.description, enabled: w.enabled, trigger: w.trigger, steps: body.steps ?? w.steps };
     if (body.steps) await validateDocument(c.get('scope'), doc);
     const identity = { runId: 'dry-run', workspaceId: c.get('principal').workspaceId, conversationId: conv.id, workflowId: w.id, workflowName: w.name };
-    const message = conv.lastMessagePreview ? { text: conv.lastMessagePreview, channel: conv.channel, direction: conv.lastMessageDirection ?? 'inbound' } : null;
+    // Conditions on message.* read the customer's latest message, as a run triggered by it would.
+    const recent = await conversationStub(c.env, conv.workspaceId, conv.id).messages({ limit: 20, includeNotes: false });
+    const last = recent.filter((m) => m.direction === 'inbound').pop();
+    const message = last ? { text: last.text, channel: conv.channel, direction: 'inbound' } : null;
     const path = await interpret(doc, dryRuntime, dryEffects(c.env, identity), message);
     return c.json({ workflowId: w.id, version: w.version, conversationId: conv.id, path, actions: path.filter((p) => p.type === 'action').map((p) => ({ step: p.step, action: p.action, params: p.params, detail: p.output })) });
   },
