@@ -43,8 +43,9 @@ const RunsQuery = v.object({ limit: v.optional(v.pipe(v.string(), v.toNumber(), 
 
 async function workflowJson(c: Context<AppEnv>, w: Workflow) {
   const out: Record<string, unknown> = { ...w };
-  // The webhook signing secret is shown to those who may change the workflow.
-  if (c.get('principal').role === 'manager') out.webhookSecret = await webhookSecret(c.env, w.id);
+  // The webhook signing secret is shown to those who may change the workflow (an API key: one made for administration).
+  const p = c.get('principal');
+  if (p.role === 'manager' && p.scopes.includes('admin')) out.webhookSecret = await webhookSecret(c.env, w.id);
   return out;
 }
 
