@@ -20,6 +20,7 @@ interface __BaseEnv_Env {
 	WORKSPACES: DurableObjectNamespace<import("./worker/index").WorkspaceDO>;
 	PROBES: DurableObjectNamespace<import("./worker/index").ProbeDO>;
 	AGENTS: DurableObjectNamespace<import("./worker/index").AgentDO>;
+	AUTOMATION: Workflow<Parameters<import("./worker/index").AutomationWorkflow['run']>[0]['payload']>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -285,7 +285,7 @@ export class ConversationAutomation {
       for (const [k, action] of level.actions.entries()) {
         results[k] = isLocalAction(action)
           ? local.get(k)!
-          : await runRemoteAction(action, { env: this.deps.env, conversation: this.deps.state()!, applyRouting: (d) => this.deps.applyRouting(d), title, body, kind: 'escalation' });
+          : await runRemoteAction(action, { env: this.deps.env, conversation: this.deps.state()!, applyRouting: (d) => this.deps.applyRouting(d), title, body, kind: 'escalation', key: `${esc.id}-l${index}-a${k}` });
       }
       this.deps.commit({ state: this.deps.state()!, events: [{ type: 'escalation.level', actor: escalationActor, data: { id: esc.id, level: index + 1, name: level.name, actions: level.actions, results } }] });
     }

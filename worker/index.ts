@@ -9,6 +9,7 @@ export { ConversationDO } from '../durable-objects/conversation';
 export { WorkspaceDO } from '../durable-objects/workspace';
 export { AgentDO } from '../durable-objects/agent';
 export { ProbeDO } from '../durable-objects/probe';
+export { AutomationWorkflow } from './automation/workflow';
 
 export default {
   fetch: app.fetch,

@@ -121,6 +121,13 @@ beforeAll(async () => {
     templates: await created(await call('POST', '/api/templates', { token: t, body: { name: 'sweep_template', channel: 'whatsapp', category: 'utility', language: 'en', body: 'Hello {{1}}, welcome.', variables: { '1': 'contact.first_name' } } }), 'template'),
     paths: await created(await call('POST', '/api/escalations/paths', { token: t, body: { name: 'Sweep', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } }), 'escalation path'),
   });
+  idsA.workflows = await created(
+    await call('POST', '/api/workflows', { token: t, body: { name: 'Sweep', enabled: true, trigger: { type: 'manual' }, steps: [{ type: 'action', action: 'add_tag', params: { tag: 'sweep' } }] } }),
+    'workflow',
+  );
+  const run = await call('POST', `/api/workflows/${idsA.workflows}/run`, { token: t, body: { conversationId: conv.id } });
+  if (run.status !== 202) throw new Error(`fixture workflow run: ${run.status} ${JSON.stringify(run.body)}`);
+  idsA['workflow-runs'] = run.body.runId;
   idsA['ai-alerts/rules'] = await created(
     await call('POST', '/api/ai-alerts/rules', { token: t, body: { name: 'Sweep', conditions: [{ type: 'keywords', any: ['refund'] }], actions: [{ type: 'set_priority', priority: 'high' }] } }),
     'alert rule',

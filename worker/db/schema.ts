@@ -1085,3 +1085,76 @@ export const templateVersions = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.templateId, t.version] }), index('template_versions_ws').on(t.workspaceId, t.templateId, t.version)],
 );
+
+// ---- automation workflows (issue 12; migrations/0014_automation.sql) ----
+
+export const workflows = sqliteTable(
+  'workflows',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+    /** The trigger's type, copied out of the document so an event finds its workflows with an index. */
+    triggerType: text('trigger_type').notNull(),
+    version: integer('version').notNull(),
+    document: text('document', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    deletedAt: integer('deleted_at'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('workflows_ws_trigger').on(t.workspaceId, t.triggerType, t.enabled)],
+);
+
+export const workflowVersions = sqliteTable(
+  'workflow_versions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    document: text('document', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('workflow_versions_wf_version').on(t.workflowId, t.version)],
+);
+
+export const workflowRuns = sqliteTable(
+  'workflow_runs',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    workflowId: text('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    origin: text('origin').notNull(),
+    triggerEventId: text('trigger_event_id'),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull().default(now),
+    updatedAt: integer('updated_at').notNull().default(now),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('workflow_runs_ws_wf').on(t.workspaceId, t.workflowId, t.createdAt), index('workflow_runs_ws_conv').on(t.workspaceId, t.conversationId, t.status)],
+);
+
+export const workflowRunSteps = sqliteTable(
+  'workflow_run_steps',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    runId: text('run_id').notNull(),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    input: text('input', { mode: 'json' }),
+    output: text('output', { mode: 'json' }),
+    error: text('error'),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [uniqueIndex('workflow_run_steps_run_name').on(t.runId, t.name)],
+);

@@ -8,6 +8,9 @@ import type { ConversationPatch } from '../conversations/state';
 import { sendSystemMail } from '../email/outbound';
 import type { RoutingDecision } from '../routing/model';
 import { agentStub, workspaceStub } from '../routing/stubs';
+import { scopeFor } from '../automation/context';
+import { startRun } from '../automation/runs';
+import { findWorkflow } from '../automation/store';
 import { raisedPriority } from './escalation';
 import type { AlertAction, EscalationAction } from './model';
 
@@ -82,9 +85,11 @@ export interface RemoteContext {
   title: string;
   body: string;
   kind: 'escalation' | 'alert';
+  /** Unique per level and action (escalation id, level, index): what makes a started workflow run idempotent. */
+  key?: string;
 }
 
-/** Run one action that reaches outside the conversation (reassign to an agent or a team, notify, workflow). */
+/** Run one action that reaches outside the conversation (reassign to an agent or a team, notify, start a workflow run). */
 export async function runRemoteAction(action: EscalationAction | AlertAction, ctx: RemoteContext): Promise<ActionResult> {
   try {
     switch (action.type) {
@@ -107,9 +112,24 @@ export async function runRemoteAction(action: EscalationAction | AlertAction, ct
         const channels: NotifyChannel[] = 'channels' in action ? action.channels : ['in_app', 'browser'];
         return await notifyPeople(ctx.env, ctx.conversation, action.recipients, channels, { kind: ctx.kind, title: ctx.title, body: ctx.body });
       }
-      case 'workflow':
-        // Workflows do not exist yet: the level records that this step was skipped.
-        return { type: 'workflow', ok: false, detail: `skipped: workflows are not available yet (${action.workflowId})` };
+      case 'workflow': {
+        // A run of the workflow's current version on this conversation (worker/automation); keyed by the
+        // level and action, so a level that runs again after a restart starts no second run.
+        const scope = scopeFor(ctx.env, ctx.conversation.workspaceId);
+        const workflow = await findWorkflow(scope, action.workflowId);
+        if (!workflow) return { type: 'workflow', ok: false, detail: `skipped: no such workflow (${action.workflowId})` };
+        if (!workflow.enabled) return { type: 'workflow', ok: false, detail: `skipped: workflow "${workflow.name}" is disabled` };
+        const { runId, duplicate } = await startRun(ctx.env, scope, {
+          workflow,
+          conversationId: ctx.conversation.id,
+          origin: 'escalation',
+          eventId: null,
+          dedupeKey: ctx.key ?? null,
+          triggerType: 'escalation',
+          message: null,
+        });
+        return { type: 'workflow', ok: true, detail: `${duplicate ? 'already started' : 'started'}: run ${runId} of "${workflow.name}"` };
+      }
       default:
         return { type: action.type, ok: false, detail: 'not a remote action' };
     }

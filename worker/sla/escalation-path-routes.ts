@@ -64,7 +64,8 @@ async function checkLevels(scope: WorkspaceScope, levels: LevelInput[]): Promise
       if (a.type === 'notify') a.recipients.userIds.forEach((id) => userIds.add(id));
     }
   }
-  const [users, teams] = await Promise.all([existing(scope, 'users', [...userIds]), existing(scope, 'teams', [...teamIds])]);
+  const workflowIds = new Set(levels.flatMap((l) => l.actions.flatMap((a) => (a.type === 'workflow' ? [a.workflowId] : []))));
+  const [users, teams, workflows] = await Promise.all([existing(scope, 'users', [...userIds]), existing(scope, 'teams', [...teamIds]), existingWorkflows(scope, [...workflowIds])]);
   levels.forEach((level, i) =>
     level.actions.forEach((a, j) => {
       const at = `levels.${i}.actions.${j}`;
@@ -74,11 +75,16 @@ async function checkLevels(scope: WorkspaceScope, levels: LevelInput[]): Promise
         const bad = a.recipients.userIds.findIndex((id) => !users.has(id));
         if (bad >= 0) throw Problem.badRequest(`${at}.recipients.userIds.${bad}`, 'no such active user in this workspace');
       }
-      // Workflows are not built yet: no id can name one, so a workflow action would silently do nothing.
-      if (a.type === 'workflow') throw Problem.badRequest(`${at}.workflowId`, 'no such workflow in this workspace');
+      if (a.type === 'workflow' && !workflows.has(a.workflowId)) throw Problem.badRequest(`${at}.workflowId`, 'no such workflow in this workspace');
     }),
   );
   return levels.map((level, i) => ({ delayMs: level.delayMs, name: level.name || `Level ${i + 1}`, actions: level.actions as EscalationAction[] }));
+}
+
+async function existingWorkflows(scope: WorkspaceScope, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await scope.prepare(`SELECT id FROM workflows WHERE workspace_id = ?1 AND deleted_at IS NULL AND id IN (${ids.map(() => '?').join(', ')})`, ...ids).all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
 }
 
 escalationPathRoutes.get('/paths', describeRoute({ tags: ['escalations'], summary: 'Escalation paths in priority order' }), reader, async (c) => {

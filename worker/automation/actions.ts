@@ -1,0 +1,201 @@
+// What each action does to a conversation, through the same paths agents' changes take: patches and
+// messages through the ConversationDO, assignment through the WorkspaceDO's transfer (capacity and team
+// modes stay right), escalation through the object's own escalate. Every change is attributed to the
+// workflow (actor id `workflow:<id>`), which is how the trigger subscriber recognises a run's own
+// changes (the loop guard). `key` (run id + step name) makes the message-writing actions idempotent
+// across the Workflows retries of one step; the patches are idempotent by nature (set, not toggle).
+import { normalizePhone } from '../contacts/phone';
+import type { Actor, Conversation } from '../conversations/model';
+import { conversationStub } from '../conversations/service';
+import { hmacSha256, toHex, utf8 } from '../crypto/bytes';
+import { mergeContext } from '../replies/context';
+import { renderFields } from '../replies/merge-fields';
+import { workspaceStub } from '../routing/stubs';
+import type { ActionStep } from './document';
+import { scopeFor } from './context';
+import { refusedTarget } from './targets';
+import type { RunMessage } from './interpreter';
+
+export interface RunIdentity {
+  runId: string;
+  workspaceId: string;
+  conversationId: string;
+  workflowId: string;
+  workflowName: string;
+}
+
+/** Who a workflow's changes are attributed to. */
+export function workflowActor(workflowId: string, name: string): Actor {
+  return { type: 'bot', id: `workflow:${workflowId}`, name: `Workflow: ${name}` };
+}
+
+export function isWorkflowActor(actor: Actor | null, workflowId?: string): boolean {
+  if (!actor?.id?.startsWith('workflow:')) return false;
+  return workflowId === undefined || actor.id === `workflow:${workflowId}`;
+}
+
+/** Outbound HTTP for `call_webhook`: the platform's fetch by default; tests pass a receiver at the network edge. */
+export type Fetcher = (req: Request) => Promise<Response>;
+
+/**
+ * The signing secret of a workflow's webhook calls (Standard Webhooks form, `whsec_` + base64): derived
+ * from the deployment's ENCRYPTION_KEY and the workflow id, so nothing extra is stored and a receiver
+ * is given it once (GET /api/workflows/:id, managers only).
+ */
+export async function webhookSecret(env: Env, workflowId: string): Promise<string> {
+  const raw = new Uint8Array(await hmacSha256(env.ENCRYPTION_KEY, `workflow-webhook:${workflowId}`));
+  return `whsec_${btoa(String.fromCharCode(...raw))}`;
+}
+
+/** Standard Webhooks signature: `v1,` + base64(HMAC-SHA256(base64-decoded secret, `${id}.${timestamp}.${body}`)). */
+export async function signWebhook(secret: string, id: string, timestamp: number, body: string): Promise<string> {
+  const keyBytes = Uint8Array.from(atob(secret.replace(/^whsec_/, '')), (ch) => ch.charCodeAt(0));
+  const key = await crypto.subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(`${id}.${timestamp}.${body}`)));
+  return `v1,${btoa(String.fromCharCode(...sig))}`;
+}
+
+/**
+ * Merge fields for an automated message: {{agent.*}} is the conversation's assignee (the person the
+ * customer is talking to), or the workflow's name when nobody is assigned.
+ */
+async function automationMergeContext(env: Env, run: RunIdentity, c: Conversation | null) {
+  const scope = scopeFor(env, run.workspaceId);
+  const assignee = c?.assigneeId ? await scope.prepare(`SELECT name, email FROM users WHERE workspace_id = ?1 AND id = ?2`, c.assigneeId).first<{ name: string; email: string }>() : null;
+  return mergeContext(scope, assignee ?? { name: `Workflow: ${run.workflowName}`, email: '' }, c);
+}
+
+async function stableId(key: string): Promise<string> {
+  return `wfa_${toHex(await crypto.subtle.digest('SHA-256', utf8(key))).slice(0, 32)}`;
+}
+
+/** Apply one action for real. Returns a short account of what changed (recorded as the step's output). */
+export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, key: string, message: RunMessage, fetcher: Fetcher = (r) => fetch(r)): Promise<Record<string, unknown>> {
+  const stub = conversationStub(env, run.workspaceId, run.conversationId);
+  const actor = workflowActor(run.workflowId, run.workflowName);
+  const current = async (): Promise<Conversation> => {
+    const c = await stub.state();
+    if (!c) throw new Error(`conversation ${run.conversationId} not found`);
+    return c;
+  };
+  const patch = async (p: Parameters<typeof stub.update>[0]) => {
+    const res = await stub.update(p, actor);
+    if (!res) throw new Error(`conversation ${run.conversationId} not found`);
+    if (!res.ok) throw new Error(`${res.field}: ${res.message}`);
+    return res.conversation;
+  };
+  const write = async (text: string, note: boolean) => {
+    const c = await current();
+    const rendered = renderFields(text, await automationMergeContext(env, run, c));
+    const res = await stub.addMessage(
+      { direction: 'outbound', author: actor, text: rendered.text, isInternalNote: note, externalId: await stableId(key), status: note || c.channel === 'webchat' ? 'sent' : 'queued' },
+      0,
+    );
+    if (!res.ok) throw new Error(`message refused: ${res.reason}`);
+    return { messageId: res.message.id, duplicate: res.duplicate, missing: rendered.missing };
+  };
+  const transfer = async (to: { toUserId?: string; toTeamId?: string }) => {
+    const c = await current();
+    const workspace = workspaceStub(env, run.workspaceId);
+    const decision = await workspace.transfer({ conversation: c, ...to, note: actor.name, by: { id: actor.id!, name: actor.name! } });
+    const res = await stub.applyRouting(decision);
+    if (!res.ok) {
+      await workspace.release(decision.conversationId, res.conversation);
+      throw new Error(`not assigned: ${res.reason}`);
+    }
+    return { assigneeId: res.conversation.assigneeId, teamId: res.conversation.teamId, reason: decision.reason };
+  };
+
+  switch (step.action) {
+    case 'add_tag': {
+      const c = await current();
+      const tag = step.params.tag.toLowerCase();
+      if (c.tags.includes(tag)) return { tags: c.tags, changed: false };
+      return { tags: (await patch({ tags: [...c.tags, tag] })).tags, changed: true };
+    }
+    case 'remove_tag': {
+      const c = await current();
+      const tag = step.params.tag.toLowerCase();
+      if (!c.tags.includes(tag)) return { tags: c.tags, changed: false };
+      return { tags: (await patch({ tags: c.tags.filter((t) => t !== tag) })).tags, changed: true };
+    }
+    case 'set_priority':
+      return { priority: (await patch({ priority: step.params.priority })).priority };
+    case 'set_status': {
+      const snoozeUntil = step.params.status === 'snoozed' ? Date.now() + (step.params.snoozeSeconds ?? 3600) * 1000 : undefined;
+      const c = await patch({ status: step.params.status, ...(snoozeUntil ? { snoozeUntil } : {}) });
+      return { status: c.status, snoozeUntil: c.snoozeUntil };
+    }
+    case 'assign':
+      if (step.params.to === 'unassign') return { assigneeId: (await patch({ assigneeId: null })).assigneeId };
+      return transfer(step.params.to === 'agent' ? { toUserId: step.params.userId } : { toTeamId: step.params.teamId });
+    case 'move_to_queue': {
+      const c = await patch({ teamId: step.params.teamId, assigneeId: null });
+      return { teamId: c.teamId, assigneeId: c.assigneeId };
+    }
+    case 'add_note':
+      return write(step.params.text, true);
+    case 'send_message':
+      return write(step.params.text, false);
+    case 'handoff': {
+      const out: Record<string, unknown> = {};
+      if (step.params.message) out.message = await write(step.params.message, false);
+      if (step.params.teamId) Object.assign(out, await transfer({ toTeamId: step.params.teamId }));
+      return out;
+    }
+    case 'update_contact': {
+      const c = await current();
+      const scope = scopeFor(env, run.workspaceId);
+      const field = step.params.field;
+      const value = step.params.value;
+      if (field.startsWith('attributes.')) {
+        const attr = field.slice('attributes.'.length);
+        await scope
+          .prepare(`UPDATE contacts SET attributes = json_set(attributes, ?3, json(?4)), updated_at = ?5 WHERE workspace_id = ?1 AND id = ?2`, c.contactId, `$."${attr.replace(/"/g, '')}"`, JSON.stringify(value), Date.now())
+          .run();
+      } else {
+        // Stored as the contact routes store them: e-mail trimmed and lower-cased, phone in E.164 form.
+        const text = value === null || String(value).trim() === '' ? null : String(value).trim();
+        const stored = text === null ? null : field === 'email' ? text.toLowerCase() : field === 'phone' ? normalizePhone(text) : text;
+        await scope.prepare(`UPDATE contacts SET ${field} = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2`, c.contactId, stored, Date.now()).run();
+      }
+      return { contactId: c.contactId, field, value };
+    }
+    case 'escalate': {
+      const res = await stub.escalate({ trigger: 'manual', reason: step.params.reason ?? `Workflow: ${run.workflowName}`, pathId: step.params.pathId ?? null, actor });
+      // Already escalated is the state the action wants: not a failure to retry.
+      if (!res.ok && res.reason !== 'already_escalated') throw new Error(`not escalated: ${res.reason}`);
+      return { escalated: res.ok, reason: res.ok ? null : res.reason };
+    }
+    case 'call_webhook': {
+      const refused = refusedTarget(step.params.url, env.ENVIRONMENT === 'production');
+      if (refused) throw new Error(`webhook target refused: ${refused}`);
+      const c = await current();
+      const ctx = await automationMergeContext(env, run, c);
+      const body = step.params.body !== undefined ? renderFields(step.params.body, ctx).text : JSON.stringify({ runId: run.runId, workflowId: run.workflowId, conversationId: run.conversationId, message });
+      const id = await stableId(key);
+      const timestamp = Math.floor(Date.now() / 1000);
+      const method = step.params.method ?? 'POST';
+      const headers = new Headers(step.params.headers ?? {});
+      headers.set('content-type', headers.get('content-type') ?? 'application/json');
+      headers.set('webhook-id', id);
+      headers.set('webhook-timestamp', String(timestamp));
+      headers.set('webhook-signature', await signWebhook(await webhookSecret(env, run.workflowId), id, timestamp, body));
+      const res = await fetcher(new Request(step.params.url, { method, headers, body: method === 'GET' || method === 'DELETE' ? undefined : body, redirect: 'manual' }));
+      const text = (await res.text()).slice(0, 2000);
+      // 5xx and 429: the step fails and Workflows retries it (the receiver sees the same webhook-id again).
+      if (res.status >= 500 || res.status === 429) throw new Error(`webhook answered ${res.status}`);
+      return { status: res.status, body: text };
+    }
+  }
+  return {};
+}
+
+/** The dry run's account of an action: what would be applied, with merge fields rendered, nothing changed. */
+export async function describeAction(env: Env, run: RunIdentity, step: ActionStep): Promise<Record<string, unknown>> {
+  const text = (step.params as { text?: string; message?: string }).text ?? (step.params as { message?: string }).message;
+  if (text === undefined) return { wouldApply: step.action, params: step.params };
+  const c = await conversationStub(env, run.workspaceId, run.conversationId).state();
+  const ctx = await automationMergeContext(env, run, c);
+  return { wouldApply: step.action, params: step.params, text: renderFields(text, ctx).text };
+}

@@ -1,0 +1,107 @@
+// The automation subscriber on the event stream: starts a run for each enabled workflow whose trigger
+// an event matches, and hands customers' replies to runs waiting for one (wait_for_reply). Idempotent:
+// a run's id derives from (workflow, event id), so a redelivered event starts nothing new.
+//
+// Loop guard: an event caused by a workflow (its actor is `workflow:<id>`) never triggers that same
+// workflow; and a workflow runs at most MAX_RUNS_PER_HOUR times per conversation per hour — beyond
+// that the run is recorded as skipped with a log line.
+import type { ParleyEvent } from '../events/model';
+import type { Subscriber } from '../events/subscribers';
+import { isWorkflowActor } from './actions';
+import { scopeFor } from './context';
+import type { Trigger, TriggerType } from './document';
+import type { Reply, RunMessage } from './interpreter';
+import { skippedRun, startRun } from './runs';
+import { recentRunCount, waitingRuns, workflowsTriggeredBy, type Workflow } from './store';
+
+export const MAX_RUNS_PER_HOUR = 20;
+
+/** Which trigger types an event can match (cheap, no I/O). */
+export function triggerTypesFor(e: ParleyEvent): TriggerType[] {
+  switch (e.type) {
+    case 'message.received':
+      return isCustomerMessage(e) ? ['message.received'] : [];
+    case 'conversation.created':
+      return ['conversation.opened'];
+    case 'conversation.updated':
+      return e.tagsAdded?.length ? ['tag.applied'] : [];
+    case 'conversation.status_changed':
+      return ['conversation.status_changed'];
+    case 'conversation.assigned':
+      return ['conversation.assigned'];
+    default:
+      return [];
+  }
+}
+
+function isCustomerMessage(e: ParleyEvent): boolean {
+  return e.type === 'message.received' && (!e.message || (e.message.direction === 'inbound' && !e.message.isInternalNote));
+}
+
+/** Whether a workflow's trigger (with its filters) matches an event. */
+export function matches(trigger: Trigger, e: ParleyEvent): boolean {
+  switch (trigger.type) {
+    case 'message.received':
+    case 'conversation.opened': {
+      if (trigger.type === 'message.received' ? !isCustomerMessage(e) : e.type !== 'conversation.created') return false;
+      if (trigger.channels?.length && !trigger.channels.includes(e.conversation.channel)) return false;
+      if (trigger.inboxIds?.length && !trigger.inboxIds.includes(e.conversation.inboxId)) return false;
+      return true;
+    }
+    case 'tag.applied':
+      return e.type === 'conversation.updated' && (e.tagsAdded ?? []).includes(trigger.tag.toLowerCase());
+    case 'conversation.status_changed':
+      return e.type === 'conversation.status_changed' && (!trigger.to || (e.data as { to?: string }).to === trigger.to);
+    case 'conversation.assigned':
+      return e.type === 'conversation.assigned';
+    default:
+      return false;
+  }
+}
+
+function messageOf(e: ParleyEvent): RunMessage {
+  return e.message ? { text: e.message.text, channel: e.conversation.channel, direction: e.message.direction } : null;
+}
+
+export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): Promise<void> {
+  const cache = new Map<string, Workflow[]>();
+  for (const e of events) {
+    const scope = scopeFor(env, e.workspaceId);
+    // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
+    if (isCustomerMessage(e) && e.message) {
+      const reply: Reply = { messageId: e.message.id, text: e.message.text, channel: e.conversation.channel, at: e.at };
+      for (const runId of await waitingRuns(scope, e.conversationId)) {
+        try {
+          await (await env.AUTOMATION.get(runId)).sendEvent({ type: 'reply', payload: reply });
+        } catch (err) {
+          // A run cancelled or finished meanwhile has nobody to tell.
+          console.warn(`automation: reply for run ${runId} not delivered: ${String(err)}`);
+        }
+      }
+    }
+    const types = triggerTypesFor(e);
+    if (types.length === 0) continue;
+    let all = cache.get(e.workspaceId);
+    if (!all) {
+      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned']);
+      cache.set(e.workspaceId, all);
+    }
+    for (const wf of all) {
+      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e)) continue;
+      if (isWorkflowActor(e.actor, wf.id)) continue; // its own change: the loop guard
+      const recent = await recentRunCount(scope, wf.id, e.conversationId, e.at - 3_600_000);
+      if (recent >= MAX_RUNS_PER_HOUR) {
+        console.warn(`automation: workflow ${wf.id} ("${wf.name}") skipped for conversation ${e.conversationId}: ${recent} runs in the last hour (limit ${MAX_RUNS_PER_HOUR})`);
+        await skippedRun(scope, wf, e.conversationId, e.id, `rate limited: ${recent} runs of this workflow for this conversation in the last hour (limit ${MAX_RUNS_PER_HOUR})`);
+        continue;
+      }
+      await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e) });
+    }
+  }
+}
+
+export const automationTriggers: Subscriber = {
+  name: 'automation',
+  wants: (e) => triggerTypesFor(e).length > 0,
+  handle: handleAutomationEvents,
+};
