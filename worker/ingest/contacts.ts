@@ -1,6 +1,7 @@
 // Contact resolution for inbound events: a channel identity (workspace, channel, external id) names one
 // contact; a new identity creates its contact, and a phone or e-mail that another contact already has
 // becomes a merge suggestion (never an automatic merge: two people can share a family phone).
+import { setSubscriptionStatement } from '../contacts/subscriptions';
 import type { ContactProfile, SubscriptionKeyword } from '../channels/types';
 import { newId } from '../db/ids';
 
@@ -186,8 +187,5 @@ export async function suggestMerges(env: Env, workspaceId: string, contactId: st
 /** STOP / START keywords: the contact's subscription on this channel. HELP changes nothing. */
 export async function applyKeyword(env: Env, workspaceId: string, contactId: string, channel: string, keyword: SubscriptionKeyword): Promise<void> {
   if (keyword === 'help') return;
-  const status = keyword === 'stop' ? 'unsubscribed' : 'subscribed';
-  await env.DB.prepare(`UPDATE contacts SET subscriptions = json_set(coalesce(subscriptions, '{}'), ?, ?), updated_at = ? WHERE id = ? AND workspace_id = ?`)
-    .bind(`$.${channel}`, status, Date.now(), contactId, workspaceId)
-    .run();
+  await setSubscriptionStatement(env.DB, workspaceId, contactId, channel, keyword === 'stop' ? 'unsubscribed' : 'subscribed', 'sms_keyword').run();
 }
