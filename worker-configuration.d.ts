@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	DEAD_LETTERS: Queue;
 	EVENTS: Queue;
 	KB_INDEX: Queue;
+	CONTACT_IMPORTS: Queue;
 	ASSETS: Fetcher;
 	REOPEN_WINDOW_HOURS: "72";
 	AI_MODE: "auto";

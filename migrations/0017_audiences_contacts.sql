@@ -58,6 +58,7 @@ CREATE TABLE `contact_imports` (
 	`updated` integer DEFAULT 0 NOT NULL,
 	`failed` integer DEFAULT 0 NOT NULL,
 	`error` text,
+	`lease_until` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	`finished_at` integer

@@ -12,6 +12,7 @@ import { passwordRoutes, publicPasswordRoutes } from './auth/password-routes';
 import { authRoutes, publicAuthRoutes } from './auth/routes';
 import { channelRoutes } from './channels/routes';
 import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-routes';
+import { contactBulkRoutes } from './contacts/bulk-routes';
 import { contactContextRoutes } from './contacts/context-routes';
 import { mergeSuggestionRoutes } from './contacts/merge-suggestion-routes';
 import { contactRoutes } from './contacts/routes';
@@ -73,6 +74,8 @@ api.route('/', authRoutes);
 api.route('/auth', passwordRoutes);
 api.route('/conversations', conversationRoutes);
 api.route('/audiences', audienceRoutes);
+// Bulk paths before the contact routes: /contacts/import and /contacts/export.csv are not contact ids.
+api.route('/contacts', contactBulkRoutes);
 api.route('/contacts', contactRoutes);
 api.route('/contacts', mergeSuggestionRoutes);
 api.route('/contacts', contactContextRoutes);

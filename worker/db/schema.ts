@@ -218,6 +218,8 @@ export const contactImports = sqliteTable(
     updated: integer('updated').notNull().default(0),
     failed: integer('failed').notNull().default(0),
     error: text('error'),
+    /** A chunk being worked on holds the import until then: two deliveries of one chunk never run at once. */
+    leaseUntil: integer('lease_until'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     finishedAt: integer('finished_at'),
