@@ -65,7 +65,19 @@ const STAFF_MAY = new Set([
 ]);
 
 /** Reads refused to both lower roles (any other GET may answer them, scoped to what their role sees). */
-const MANAGER_READS = new Set(['GET /api/channels/sandbox/outbound', 'GET /api/admin/dead-letters', 'GET /api/admin/dead-letters/{id}', 'GET /api/routing/settings']);
+const MANAGER_READS = new Set([
+  'GET /api/channels/sandbox/outbound',
+  'GET /api/admin/dead-letters',
+  'GET /api/admin/dead-letters/{id}',
+  'GET /api/routing/settings',
+  // Audiences, imports and exports read the whole contact directory: managers only (worker/audiences/routes.ts).
+  'GET /api/audiences',
+  'GET /api/audiences/{id}',
+  'GET /api/audiences/{id}/contacts',
+  'GET /api/contacts/imports/{id}',
+  'GET /api/contacts/imports/{id}/errors.csv',
+  'GET /api/contacts/export.csv',
+]);
 
 /** Operations the sweep does not call as written (why, each). */
 const SKIP = new Map<string, string>([
