@@ -134,6 +134,33 @@ describe('POST /api/contacts/import', () => {
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(n);
   }, 90_000);
 
+  it('a chunk another delivery holds is busy; a chunk whose next message was lost hands it on', async () => {
+    const ws = await newWorkspace('Import lease');
+    const key = `imports/${ws.workspaceId}/lease.csv`;
+    await env.FILES.put(key, 'name\nA\nB\n');
+    const now = Date.now();
+    const insert = (id: string, nextOffset: number, leaseUntil: number | null) =>
+      env.DB.prepare(
+        `INSERT INTO contact_imports (id, workspace_id, file_key, file_size, mapping, columns, status, next_offset, next_row, lease_until, created_at, updated_at)
+         VALUES (?, ?, ?, 9, '{"name":"name"}', '["name"]', 'running', ?, 2, ?, ?, ?)`,
+      )
+        .bind(id, ws.workspaceId, key, nextOffset, leaseUntil, now, now)
+        .run();
+    await insert('imp_leased', 5, now + 60_000);
+    expect(await processImportChunk(env, { kind: 'contact-import', importId: 'imp_leased', workspaceId: ws.workspaceId, offset: 5 }, now)).toEqual({ outcome: 'busy' });
+    // Once the lease has run out, the same message does the work.
+    expect(await processImportChunk(env, { kind: 'contact-import', importId: 'imp_leased', workspaceId: ws.workspaceId, offset: 5 }, now + 61_000)).toEqual({ outcome: 'done' });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(2);
+
+    await insert('imp_lost', 7, null);
+    expect(await processImportChunk(env, { kind: 'contact-import', importId: 'imp_lost', workspaceId: ws.workspaceId, offset: 5 }, now)).toEqual({
+      outcome: 'skipped',
+      next: { kind: 'contact-import', importId: 'imp_lost', workspaceId: ws.workspaceId, offset: 7 },
+    });
+    // Another workspace's id for the import: nothing.
+    expect(await processImportChunk(env, { kind: 'contact-import', importId: 'imp_lost', workspaceId: 'ws_other', offset: 7 }, now)).toEqual({ outcome: 'skipped' });
+  });
+
   it('refuses what it cannot import, naming the field', async () => {
     const ws = await newWorkspace('Import bad');
     expectProblem(await importCsv(ws, 'name,email\nA,a@x.io\n', { nope: 'name' }), 400, 'mapping.nope');

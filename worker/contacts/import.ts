@@ -412,6 +412,13 @@ function chunks<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
+/** Below the consumer's max_retries (wrangler.toml): the import is marked failed before the message would go to dead letters. */
+const MAX_ATTEMPTS = 10;
+
+async function nextRow(db: D1Database, job: ImportJob): Promise<number | string> {
+  return (await db.prepare(`SELECT next_row FROM contact_imports WHERE id = ?`).bind(job.importId).first<number>('next_row').catch(() => null)) ?? '?';
+}
+
 /** The queue's consumer: one chunk per message, then the next chunk's message. */
 export async function consumeContactImports(batch: MessageBatch<ImportJob>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
@@ -430,6 +437,15 @@ export async function consumeContactImports(batch: MessageBatch<ImportJob>, env:
       msg.ack();
     } catch (e) {
       console.error('contact import chunk failed', job.importId, job.offset, e);
+      if (msg.attempts >= MAX_ATTEMPTS) {
+        // Out of retries: the import says so (its progress stays as committed) rather than running forever.
+        const reason = `stopped at row ${await nextRow(env.DB, job)} after ${msg.attempts} attempts: ${String((e as Error)?.message ?? e).slice(0, 500)}`;
+        await env.DB.prepare(`UPDATE contact_imports SET status = 'failed', error = ?, lease_until = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('queued', 'running')`)
+          .bind(reason, Date.now(), Date.now(), job.importId)
+          .run()
+          .then(() => msg.ack(), () => msg.retry());
+        continue;
+      }
       // Release the lease so the retry is not refused as busy.
       await env.DB.prepare(`UPDATE contact_imports SET lease_until = NULL WHERE id = ? AND next_offset = ?`).bind(job.importId, job.offset).run().catch(() => undefined);
       msg.retry({ delaySeconds: Math.min(300, 5 * 2 ** msg.attempts) });
