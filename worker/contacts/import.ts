@@ -281,23 +281,22 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const emails = [...new Set(good.map((g) => g.contact.email).filter((x): x is string => !!x))];
   const phones = [...new Set(good.map((g) => g.contact.phone).filter((x): x is string => !!x))];
   const idents = good.flatMap((g) => g.contact.identities.map((i) => `${i.channel}\u0000${i.externalId}`));
-  const [byEmail, byPhone, byIdent] = await db.batch<Record<string, unknown>>([
-    db.prepare(`SELECT id, email, phone, tags FROM contacts WHERE workspace_id = ? AND merged_into IS NULL AND email IN (SELECT value FROM json_each(?)) ORDER BY created_at`).bind(job.workspaceId, JSON.stringify(emails)),
-    db.prepare(`SELECT id, email, phone, tags FROM contacts WHERE workspace_id = ? AND merged_into IS NULL AND phone IN (SELECT value FROM json_each(?)) ORDER BY created_at`).bind(job.workspaceId, JSON.stringify(phones)),
-    db
-      .prepare(
-        `SELECT c.id, c.email, c.phone, c.tags, ci.channel || char(0) || ci.external_id AS ident FROM contact_identities ci JOIN contacts c ON c.id = ci.contact_id
-         WHERE ci.workspace_id = ? AND ci.channel || char(0) || ci.external_id IN (SELECT value FROM json_each(?))`,
-      )
-      .bind(job.workspaceId, JSON.stringify([...new Set(idents)])),
-  ]);
+  // Each lookup walks its keys into an index (json_each joined to it); a kind of key the chunk lacks costs nothing.
+  const lookups: [kind: 'e' | 'p' | 'i', keys: unknown[], sql: string][] = [
+    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `SELECT c.id, c.email, c.phone, c.tags, ci.channel || char(0) || ci.external_id AS k FROM json_each(?2) j
+       JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
+       JOIN contacts c ON c.id = ci.contact_id`],
+    ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+    ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+  ];
+  const wanted = lookups.filter(([, keys]) => keys.length > 0);
+  const found = wanted.length ? await db.batch<Record<string, unknown>>(wanted.map(([, keys, sql]) => db.prepare(sql).bind(job.workspaceId, JSON.stringify(keys)))) : [];
   const known = new Map<string, Existing & { inserted?: boolean }>();
   const keyed = (rows: Record<string, unknown>[], key: (r: Record<string, unknown>) => string) => {
     for (const r of rows) if (!known.has(key(r))) known.set(key(r), r as unknown as Existing);
   };
-  keyed(byIdent.results, (r) => `i:${String(r.ident)}`);
-  keyed(byEmail.results, (r) => `e:${String(r.email)}`);
-  keyed(byPhone.results, (r) => `p:${String(r.phone)}`);
+  // Per kind of key, the oldest contact holding it (keysOf then tries identity, e-mail, phone in that order).
+  wanted.forEach(([kind], i) => keyed(found[i].results, (r) => `${kind}:${String(r.k)}`));
 
   const inserts = new Map<string, Record<string, unknown>>();
   const updates = new Map<string, Record<string, unknown>>();
