@@ -4,7 +4,7 @@
 import { env, SELF } from 'cloudflare:test';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_ROWS, processImportChunk, rowToContact } from '../../worker/contacts/import';
+import { CHUNK_BYTES, CHUNK_ROWS, processImportChunk, rowToContact } from '../../worker/contacts/import';
 import { BASE, addMember, call, createContact, eventually, expectProblem, newWorkspace, type Workspace } from '../helpers';
 
 async function importCsv(ws: Workspace, csv: string, mapping?: Record<string, string>, how: 'multipart' | 'text' = 'multipart') {
@@ -115,22 +115,27 @@ describe('POST /api/contacts/import', () => {
     expect(row.results).toEqual([{ name: 'Zoe W', attributes: '{"plan":"gold"}' }]);
   });
 
-  it('works through a file of several chunks, in order, each row once; a redelivered chunk is skipped', async () => {
+  it('works through a file of several chunks (cut by rows and by bytes), in order, each row once; a redelivered chunk is skipped', async () => {
     const ws = await newWorkspace('Import big');
     const n = CHUNK_ROWS * 2 + 345;
-    const lines = ['email,name,tags'];
-    for (let i = 0; i < n; i++) lines.push(`p${i}@big.io,Person ${i},${i % 3 === 0 ? 'three' : 'other'}`);
-    const res = await importCsv(ws, lines.join('\n'), undefined, 'text');
-    expect(res.status).toBe(202);
+    // ~640 bytes a row with two-byte characters: the first chunk ends on its byte budget inside a record, the file is over 2 MB.
+    const note = 'é'.repeat(150) + ', "quoted"\nand a second line ' + 'x'.repeat(290);
+    const lines = ['email,name,tags,note'];
+    for (let i = 0; i < n; i++) lines.push(`p${i}@big.io,Person ${i},${i % 3 === 0 ? 'three' : 'other'},"${note.replace(/"/g, '""')}"`);
+    const csv = lines.join('\n');
+    expect(new TextEncoder().encode(csv).length).toBeGreaterThan(CHUNK_BYTES * 2);
+    const res = await importCsv(ws, csv, { email: 'email', name: 'name', tags: 'tags', note: 'attributes.note' }, 'text');
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
     const done = await finished(ws, res.body.id, 60_000);
     expect(done).toMatchObject({ status: 'done', total: n, processed: n, created: n, failed: 0 });
     const count = await env.DB.prepare(`SELECT count(*) AS n, count(DISTINCT email) AS d FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first();
     expect(count).toEqual({ n, d: n });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND json_extract(attributes, '$.note') = ?`).bind(ws.workspaceId, note).first('n')).toBe(n);
     const three = await call('POST', '/api/audiences/preview', { token: ws.token, body: { filter: { field: 'tags', op: 'has', value: 'three' } } });
     expect(three.body.count).toBe(Math.ceil(n / 3));
     // The first chunk's message again, after everything committed: nothing happens.
     const first = await env.DB.prepare(`SELECT workspace_id FROM contact_imports WHERE id = ?`).bind(res.body.id).first<string>('workspace_id');
-    expect(await processImportChunk(env, { kind: 'contact-import', importId: res.body.id, workspaceId: first!, offset: 16 })).toEqual({ outcome: 'skipped' });
+    expect(await processImportChunk(env, { kind: 'contact-import', importId: res.body.id, workspaceId: first!, offset: 'email,name,tags,note\n'.length })).toEqual({ outcome: 'skipped' });
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(n);
   }, 90_000);
 
