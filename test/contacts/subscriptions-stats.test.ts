@@ -105,6 +105,8 @@ describe('contact stats from the event stream', () => {
     expect(stats.lastConversationStatus).toBe('open');
     expect(stats.lastConversationId).toBe(conversationId);
     expect(stats.lastConversationCsat).toBeNull();
+    // Twilio's FromCountry (US in the recorded body) places a new SMS contact.
+    expect(stats.country).toBe('US');
 
     // An audience on those stats sees the contact at once.
     const preview = await call('POST', '/api/audiences/preview', {

@@ -85,6 +85,7 @@ function clean(profile: ContactProfile) {
     phone: profile.phone?.trim() || null,
     email: profile.email?.trim().toLowerCase() || null,
     avatarUrl: profile.avatarUrl?.trim() || null,
+    country: /^[A-Za-z]{2}$/.test(profile.country?.trim() ?? '') ? profile.country!.trim().toUpperCase() : null,
   };
 }
 
@@ -112,7 +113,7 @@ export async function resolveContact(
   const now = Date.now();
   const ours = `EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND workspace_id = ?2)`;
   const stmts = [
-    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(id, ws, p.name, p.email, p.phone, p.avatarUrl, now, now),
+    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(id, ws, p.name, p.email, p.phone, p.avatarUrl, p.country, now, now),
     env.DB.prepare(`INSERT OR IGNORE INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(newId('cid'), ws, id, inbox.channel, externalId, inbox.id),
     // Another delivery of the same sender won the race: drop our empty twin.
     env.DB.prepare(`DELETE FROM contacts WHERE id = ?1 AND workspace_id = ?2 AND NOT EXISTS (SELECT 1 FROM contact_identities WHERE workspace_id = ?2 AND contact_id = ?1)`).bind(id, ws),
