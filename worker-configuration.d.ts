@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	EVENTS: Queue;
 	KB_INDEX: Queue;
 	WEBHOOKS: Queue;
+	CONTACT_IMPORTS: Queue;
 	ASSETS: Fetcher;
 	REOPEN_WINDOW_HOURS: "72";
 	AI_MODE: "auto";

@@ -5,8 +5,9 @@
 // It then adds (d) suggestions on thread open over 10k KB articles, (e) signed webhook → agent socket
 // and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents, (g) SLA
 // breach lateness over 10,000 conversations with live deadlines and what the idle objects cost, and
-// (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag.
-// Options: --only a,b,c,d,e,f,g,h   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag, and
+// (i) audience preview over 100k contacts and a 100k-row CSV contact import.
+// Options: --only a,b,c,d,e,f,g,h,i   --audience-contacts 100000   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
+import { audienceBench, audienceRows, generateContacts } from './audiences.mjs';
 import { generate, load } from './dataset.mjs';
 import { listBench } from './list.mjs';
 import { realtime } from './realtime.mjs';
@@ -33,7 +35,8 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
+    'audience-contacts': { type: 'string', default: '100000' },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
@@ -117,6 +120,17 @@ try {
     server = await start({ port, persistTo: stateDir, appDir });
   }
 
+  if (only.has('i')) {
+    log('stopping the server to load the audience contacts into D1');
+    await server.stop();
+    server = null;
+    const gen = generateContacts(ws, dir, { contacts: Number(opt['audience-contacts']) });
+    log(`generated ${gen.counts.contacts} contacts with identities in ${gen.files.length} SQL files; loading`);
+    load(gen.files, stateDir, appDir);
+    results.audienceDataset = gen.counts;
+    server = await start({ port, persistTo: stateDir, appDir });
+  }
+
   if (only.has('a')) {
     log('(a) widget message → 50 agent sockets');
     results.a = await realtime(server.origin, ws, { log });
@@ -136,6 +150,10 @@ try {
   if (only.has('h')) {
     log(`(h) analytics over ${opt.conversations} conversations' facts: reports, CSV export, fact lag`);
     results.h = await analyticsBench(server.origin, ws, { requests: Number(opt.requests), log });
+  }
+  if (only.has('i')) {
+    log(`(i) audience preview over ${opt['audience-contacts']} contacts, then a ${opt['audience-contacts']}-row CSV import`);
+    results.i = await audienceBench(server.origin, ws, { requests: Number(opt.requests), importRows: Number(opt['audience-contacts']), pgid: server.pid, log });
   }
   // (d) and (f) start their own servers on their own data: stop this one first so they run alone.
   await cleanup();
@@ -201,6 +219,7 @@ if (results.e) {
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
 if (results.g) rows.push(...slaRows(results.g));
 if (results.h) rows.push(...analyticsRows(results.h));
+if (results.i) rows.push(...audienceRows(results.i));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);
 console.log('(local wrangler dev: absolute figures depend on the machine; the (b) ratio is the steadier signal)');
 // The load average before the run is other people's work; during the run the bench itself adds ~2.

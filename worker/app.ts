@@ -7,11 +7,14 @@ import type { AppEnv } from './app-env';
 import { aiRoutes } from './ai/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { workflowRoutes, workflowRunRoutes } from './automation/routes';
+import { audienceRoutes } from './audiences/routes';
 import { requireAuth } from './auth/middleware';
 import { passwordRoutes, publicPasswordRoutes } from './auth/password-routes';
 import { authRoutes, publicAuthRoutes } from './auth/routes';
 import { channelRoutes } from './channels/routes';
 import { simulatorPageRoutes, simulatorRoutes } from './channels/simulator-routes';
+import { contactBulkRoutes } from './contacts/bulk-routes';
+import { MAX_IMPORT_BYTES } from './contacts/import';
 import { contactContextRoutes } from './contacts/context-routes';
 import { mergeSuggestionRoutes } from './contacts/merge-suggestion-routes';
 import { contactRoutes } from './contacts/routes';
@@ -74,6 +77,9 @@ api.use('*', requireAuth);
 api.route('/', authRoutes);
 api.route('/auth', passwordRoutes);
 api.route('/conversations', conversationRoutes);
+api.route('/audiences', audienceRoutes);
+// Bulk paths before the contact routes: /contacts/import and /contacts/export.csv are not contact ids.
+api.route('/contacts', contactBulkRoutes);
 api.route('/contacts', contactRoutes);
 api.route('/contacts', mergeSuggestionRoutes);
 api.route('/contacts', contactContextRoutes);
@@ -113,7 +119,8 @@ const apiHeaders = secureHeaders({ crossOriginResourcePolicy: 'same-origin' });
 // A 101 from a Durable Object carries immutable headers; upgrades pass through untouched.
 app.use('/api/*', (c, next) => (c.req.header('upgrade') === 'websocket' ? next() : apiHeaders(c, next)));
 app.use('/api/*', async (c, next) => {
-  const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : 1024 * 1024;
+  // CSV imports are files too (multipart overhead on top): their route checks the file's own size.
+  const limit = c.req.path === '/api/files' ? MAX_UPLOAD_BYTES : c.req.path === '/api/contacts/import' ? MAX_IMPORT_BYTES + 64 * 1024 : 1024 * 1024;
   return bodyLimit({ maxSize: limit, onError: () => problemResponse(new Problem(413, 'Payload too large', `Request bodies are limited to ${limit} bytes`)) })(c, next);
 });
 // Before any route (the public ones too, and socket upgrades): the cookie is only good from our own pages.

@@ -2,6 +2,7 @@
 // Durable Object classes it binds.
 import { consumeKbIndex, type KbIndexMessage } from './ai/indexer';
 import { app } from './app';
+import { consumeContactImports, type ImportJob } from './contacts/import';
 import { handleEmail } from './email/handler';
 import { handleQueue } from './ingest/queue';
 
@@ -13,7 +14,12 @@ export { AutomationWorkflow } from './automation/workflow';
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => (batch.queue.startsWith('parley-kb-index') ? consumeKbIndex(batch as MessageBatch<KbIndexMessage>, env) : handleQueue(batch, env)),
+  queue: (batch, env) =>
+    batch.queue.startsWith('parley-kb-index')
+      ? consumeKbIndex(batch as MessageBatch<KbIndexMessage>, env)
+      : batch.queue.startsWith('parley-contact-imports')
+        ? consumeContactImports(batch as MessageBatch<ImportJob>, env)
+        : handleQueue(batch, env),
   email: async (message, env) => {
     await handleEmail(message, env);
   },

@@ -43,7 +43,7 @@ describe('POST /api/contacts', () => {
       phone: '+12025550147',
       tags: ['admiral', 'cobol'],
       attributes: { plan: 'gold', seats: 3, beta: true },
-      subscriptions: { sms: 'subscribed' },
+      subscriptions: { sms: { status: 'subscribed', source: 'agent' }, email: { status: 'unknown' } },
       blocked: false,
       mergedInto: null,
     });

@@ -199,7 +199,7 @@ describe('SMS (Twilio)', () => {
     await postSms(inbox.id, inbound(from, 'Is parking included?'));
     const { conversationId, contact } = await threadOf(ws, ws.workspaceId, 'sms', from);
     await postSms(inbox.id, inbound(from, 'STOP'));
-    await eventually(async () => (await call('GET', `/api/contacts/${contact.id}`, { token: ws.token })).body.subscriptions?.sms === 'unsubscribed');
+    await eventually(async () => (await call('GET', `/api/contacts/${contact.id}`, { token: ws.token })).body.subscriptions?.sms?.status === 'unsubscribed');
     const check = await call('POST', '/api/channels/compose', { token: ws.token, body: { conversationId, text: 'Sorry to see you go' } });
     expect(check.body).toMatchObject({ canSend: false, subscription: 'unsubscribed', segments: { encoding: 'GSM-7', segments: 1 } });
     const blocked = await replyAndSettle(ws, conversationId, 'Sorry to see you go');
@@ -208,7 +208,7 @@ describe('SMS (Twilio)', () => {
     expect(await sandboxRequests(ws, blocked.id)).toEqual([]);
 
     await postSms(inbox.id, inbound(from, 'start'));
-    await eventually(async () => (await call('GET', `/api/contacts/${contact.id}`, { token: ws.token })).body.subscriptions?.sms === 'subscribed');
+    await eventually(async () => (await call('GET', `/api/contacts/${contact.id}`, { token: ws.token })).body.subscriptions?.sms?.status === 'subscribed');
     const ok = await replyAndSettle(ws, conversationId, 'Welcome back! Parking is included 🚗');
     expect(ok.status).toBe('sent');
     const [req] = await sandboxRequests(ws, ok.id);

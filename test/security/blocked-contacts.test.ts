@@ -39,6 +39,6 @@ describe('blocked contacts', () => {
 
     await processIngestJob(env, await job('STOP'));
     const contact = await call('GET', `/api/contacts/${thread.contact.id}`, { token: ws.token });
-    expect(contact.body.subscriptions.sms).toBe('unsubscribed');
+    expect(contact.body.subscriptions.sms.status).toBe('unsubscribed');
   });
 });

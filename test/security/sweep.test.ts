@@ -74,6 +74,13 @@ const MANAGER_READS = new Set([
   'GET /api/webhook-endpoints',
   'GET /api/webhook-endpoints/{id}',
   'GET /api/webhook-endpoints/{id}/deliveries',
+  // Audiences, imports and exports read the whole contact directory: managers only (worker/audiences/routes.ts).
+  'GET /api/audiences',
+  'GET /api/audiences/{id}',
+  'GET /api/audiences/{id}/contacts',
+  'GET /api/contacts/imports/{id}',
+  'GET /api/contacts/imports/{id}/errors.csv',
+  'GET /api/contacts/export.csv',
 ]);
 
 /** Operations the sweep does not call as written (why, each). */

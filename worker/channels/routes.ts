@@ -1,6 +1,7 @@
 // /api/channels: the registry with capabilities and this workspace's enablement (managers switch
 // channels on and off), the composer's pre-send check (SMS segments, WhatsApp window, opt-out),
 // WhatsApp template sends, and in development the sandboxed outbound requests.
+import { subscriptionStatus } from '../contacts/subscriptions';
 import { forgetLoadedInboxes } from '../ingest/inboxes';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -116,7 +117,8 @@ channelRoutes.post(
         if (refusal) reasons.push(refusal);
       }
       const row = contact.results[0] as { subscriptions: string; blocked: number } | undefined;
-      subscription = row ? ((JSON.parse(row.subscriptions || '{}') as Record<string, string>)[channel] ?? null) : null;
+      const status = row ? subscriptionStatus(row.subscriptions, channel) : 'unknown';
+      subscription = status === 'unknown' ? null : status;
       if (subscription === 'unsubscribed') reasons.push(`The recipient opted out of ${adapter.label} (replied STOP)`);
       if (row?.blocked) reasons.push('The contact is blocked');
     }

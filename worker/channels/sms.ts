@@ -64,7 +64,7 @@ export const sms: ChannelAdapter = {
       {
         type: 'message',
         providerMessageId: sid,
-        contact: { externalId: e164(from) ?? from, phone: e164(from) },
+        contact: { externalId: e164(from) ?? from, phone: e164(from), country: /^[A-Z]{2}$/.test(p.FromCountry ?? '') ? p.FromCountry : null },
         text,
         media,
         keyword: keywordOf(text),

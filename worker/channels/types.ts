@@ -36,6 +36,8 @@ export interface ContactProfile {
   phone?: string | null;
   email?: string | null;
   avatarUrl?: string | null;
+  /** ISO 3166 alpha-2, where the provider says (Twilio's FromCountry: the sender number's country). Set on new contacts only. */
+  country?: string | null;
 }
 
 /** Inbound media, fetched into R2 by the ingest consumer through the adapter's fetchMedia. */

@@ -20,11 +20,24 @@ import { Problem } from '../http/problem';
 import { Cursor, Email, Limit, TagName } from '../http/schemas';
 import { valid } from '../http/validate';
 import { normalizePhone } from './phone';
+import { applySubscriptionEdits, subscriptionsJson } from './subscriptions';
 
 const Phone = v.pipe(v.string(), v.trim(), v.regex(/^\+?[\d\s().-]{5,25}$/, 'must be a phone number'), v.transform(normalizePhone));
+export const Language = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-br'));
+export const Country = v.pipe(v.string(), v.trim(), v.toUpperCase(), v.regex(/^[A-Z]{2}$/, 'must be an ISO 3166 two-letter country code'));
+export const City = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(100));
 const Attributes = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
 const Identity = v.object({ channel: v.pipe(v.string(), v.minLength(1), v.maxLength(40)), externalId: v.pipe(v.string(), v.minLength(1), v.maxLength(300)), inboxId: v.optional(v.string()) });
 
+/** Per channel: a status, or { status } ('unknown' forgets what was said). The source is recorded as 'agent' (or 'api' for API keys). */
+const SubscriptionEdit = v.pipe(
+  v.union([v.picklist(['subscribed', 'unsubscribed', 'unknown']), v.object({ status: v.picklist(['subscribed', 'unsubscribed', 'unknown']) })], 'must be subscribed, unsubscribed or unknown (or { status })'),
+  v.transform((x) => (typeof x === 'string' ? x : x.status)),
+);
+const Subscriptions = v.pipe(
+  v.record(v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be a channel name')), SubscriptionEdit),
+  v.check((r) => Object.keys(r).length <= 20, 'at most 20 channels'),
+);
 const ContactFields = {
   name: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(200)))),
   email: v.optional(v.nullable(Email)),
@@ -32,8 +45,11 @@ const ContactFields = {
   avatarUrl: v.optional(v.nullable(v.pipe(v.string(), v.url('must be a URL'), v.maxLength(1000)))),
   tags: v.optional(v.pipe(v.array(TagName), v.maxLength(50))),
   attributes: v.optional(Attributes),
-  subscriptions: v.optional(v.record(v.string(), v.picklist(['subscribed', 'unsubscribed']))),
+  subscriptions: v.optional(Subscriptions),
   blocked: v.optional(v.boolean()),
+  language: v.optional(v.nullable(Language)),
+  country: v.optional(v.nullable(Country)),
+  city: v.optional(v.nullable(City)),
 };
 const CreateBody = v.object({ ...ContactFields, identities: v.optional(v.pipe(v.array(Identity), v.maxLength(20)), []) });
 const UpdateBody = v.pipe(
@@ -47,8 +63,8 @@ export const contactRoutes = new Hono<AppEnv>();
 
 type ContactRow = typeof contacts.$inferSelect;
 export function contactJson(c: ContactRow) {
-  const { workspaceId: _ws, ...rest } = c;
-  return rest;
+  const { workspaceId: _ws, subscriptions, ...rest } = c;
+  return { ...rest, subscriptions: subscriptionsJson(subscriptions) };
 }
 
 contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and search contacts (name, e-mail, phone)' }), valid('query', ListQuery), async (c) => {
@@ -120,8 +136,11 @@ contactRoutes.post('/', describeRoute({ tags: ['contacts'], summary: 'Create a c
     avatarUrl: body.avatarUrl ?? null,
     tags: normalizeTags(body.tags ?? []),
     attributes: body.attributes ?? {},
-    subscriptions: body.subscriptions ?? {},
+    subscriptions: applySubscriptionEdits({}, body.subscriptions ?? {}, c.get('principal').via === 'api_key' ? 'api' : 'agent', now),
     blocked: body.blocked ?? false,
+    language: body.language ?? null,
+    country: body.country ?? null,
+    city: body.city ?? null,
     createdAt: now,
     updatedAt: now,
   });
@@ -169,9 +188,15 @@ contactRoutes.get('/:id', describeRoute({ tags: ['contacts'], summary: 'A contac
 contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update a contact' }), requireContactReach, valid('json', UpdateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
-  const set: Partial<ContactRow> = { ...body, updatedAt: Date.now() } as Partial<ContactRow>;
+  const now = Date.now();
+  const set: Partial<ContactRow> = { ...body, updatedAt: now } as Partial<ContactRow>;
   if (body.tags) set.tags = normalizeTags(body.tags);
   if (c.get('principal').role === 'personal' && body.blocked !== undefined) throw Problem.forbidden('The personal role cannot block contacts');
+  if (body.subscriptions) {
+    const current = await scope.find(contacts, c.req.param('id'));
+    if (!current) throw Problem.notFound('Contact');
+    set.subscriptions = applySubscriptionEdits(current.subscriptions, body.subscriptions, c.get('principal').via === 'api_key' ? 'api' : 'agent', now);
+  }
   if (!(await scope.update(contacts, c.req.param('id'), set))) throw Problem.notFound('Contact');
   // A blocked contact's open widget sockets end now (their further frames are refused by the object too).
   if (body.blocked === true) await closeContactSockets(c.env, scope.workspaceId, c.req.param('id'));

@@ -147,13 +147,24 @@ export const contacts = sqliteTable(
     avatarUrl: text('avatar_url'),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
     attributes: text('attributes', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
-    /** Per-channel subscription status: { sms: 'subscribed' | 'unsubscribed', … } */
-    subscriptions: text('subscriptions', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    /** Per-channel subscription: { sms: { status: 'subscribed' | 'unsubscribed', source, changedAt }, … } (worker/contacts/subscriptions.ts). */
+    subscriptions: text('subscriptions', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
     blocked: integer('blocked', { mode: 'boolean' }).notNull().default(false),
     /** Set when this contact was merged into another; merged contacts are hidden from lists. */
     mergedInto: text('merged_into'),
     /** Generation of the contact's web chat visitor tokens: bumping it revokes every token issued before. */
     widgetSessionEpoch: integer('widget_session_epoch').notNull().default(0),
+    /** Profile fields audiences filter on (migration 0017): language tag, ISO 3166 alpha-2 country, city. */
+    language: text('language'),
+    country: text('country'),
+    city: text('city'),
+    /** Conversation stats, kept current from the event stream (worker/contacts/stats.ts); never edited by hand. */
+    lastActivityAt: integer('last_activity_at'),
+    conversationCount: integer('conversation_count').notNull().default(0),
+    lastConversationId: text('last_conversation_id'),
+    lastConversationStatus: text('last_conversation_status'),
+    /** Null until CSAT is collected (issue 14). */
+    lastConversationCsat: real('last_conversation_csat'),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
@@ -161,7 +172,85 @@ export const contacts = sqliteTable(
     index('contacts_workspace').on(t.workspaceId, t.updatedAt),
     index('contacts_email').on(t.workspaceId, t.email),
     index('contacts_phone').on(t.workspaceId, t.phone),
+    index('contacts_ws_created').on(t.workspaceId, t.createdAt, t.id),
+    // Covering index for audience filters (migration 0017 says why and what it bought).
+    index('contacts_ws_audience').on(
+      t.workspaceId,
+      t.mergedInto,
+      t.lastActivityAt,
+      t.conversationCount,
+      t.lastConversationStatus,
+      t.country,
+      t.language,
+      t.city,
+      t.createdAt,
+      t.tags,
+      t.subscriptions,
+      t.attributes,
+    ),
+    index('contacts_ws_country').on(t.workspaceId, t.country),
+    index('contacts_ws_language').on(t.workspaceId, t.language),
   ],
+);
+
+/** A saved contact filter (worker/audiences/filter.ts), resolved live wherever it is used. */
+export const audiences = sqliteTable(
+  'audiences',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    filter: text('filter', { mode: 'json' }).$type<unknown>().notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('audiences_ws_name').on(t.workspaceId, t.name)],
+);
+
+/** A CSV import job: the file in R2, worked through in chunks by the contact-imports queue (worker/contacts/import.ts). */
+export const contactImports = sqliteTable(
+  'contact_imports',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    createdBy: text('created_by'),
+    fileKey: text('file_key').notNull(),
+    fileSize: integer('file_size').notNull(),
+    /** JSON: { column name → target field } */
+    mapping: text('mapping', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    /** JSON: the header row, in file order. */
+    columns: text('columns', { mode: 'json' }).$type<string[]>().notNull(),
+    /** 'queued' | 'running' | 'done' | 'failed' */
+    status: text('status').notNull(),
+    /** Byte offset and row number the next chunk starts at: a redelivered chunk that no longer matches is skipped. */
+    nextOffset: integer('next_offset').notNull(),
+    nextRow: integer('next_row').notNull(),
+    total: integer('total'),
+    processed: integer('processed').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    error: text('error'),
+    /** A chunk being worked on holds the import until then: two deliveries of one chunk never run at once. */
+    leaseUntil: integer('lease_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('contact_imports_ws').on(t.workspaceId, t.createdAt)],
+);
+
+export const contactImportErrors = sqliteTable(
+  'contact_import_errors',
+  {
+    importId: text('import_id').notNull(),
+    row: integer('row').notNull(),
+    /** '' when the error is about the whole row. */
+    column: text('column').notNull().default(''),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.row, t.column] })],
 );
 
 export const contactIdentities = sqliteTable(
@@ -175,7 +264,11 @@ export const contactIdentities = sqliteTable(
     inboxId: text('inbox_id'),
     createdAt: integer('created_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('contact_identities_key').on(t.workspaceId, t.channel, t.externalId), index('contact_identities_contact').on(t.contactId)],
+  (t) => [
+    uniqueIndex('contact_identities_key').on(t.workspaceId, t.channel, t.externalId),
+    index('contact_identities_contact').on(t.contactId),
+    index('contact_identities_ws_channel').on(t.workspaceId, t.channel, t.contactId),
+  ],
 );
 
 /** The conversation a contact's next inbound message goes to (per contact, or per contact and inbox). */

@@ -4,6 +4,7 @@
 // window) and fails those at once with the reason; provider answers are read by the adapter: permanent
 // errors fail the message with the provider's reason, transient ones (429 with Retry-After, 5xx,
 // network) retry with backoff and jitter until MAX_ATTEMPTS.
+import { subscriptionStatus } from '../contacts/subscriptions';
 import { adapterFor } from '../channels/registry';
 import type { ContextRecord, OutboundMessage, SendResult, WhatsAppTemplate } from '../channels/types';
 import { conversationStub } from '../conversations/service';
@@ -67,8 +68,7 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   const c = contact.results[0] as ContactRow | undefined;
   if (!c) return markFailed(env, job, 'the contact no longer exists');
   if (c.blocked) return markFailed(env, job, 'the contact is blocked');
-  const subs = JSON.parse(c.subscriptions || '{}') as Record<string, string>;
-  if (subs[job.channel] === 'unsubscribed') return markFailed(env, job, `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
+  if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed') return markFailed(env, job, `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
   const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
   if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
   const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;

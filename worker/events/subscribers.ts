@@ -7,6 +7,7 @@ import { summaryOnClose } from '../ai/summary-on-close';
 import { analyticsFacts } from '../analytics/subscriber';
 import { outboundWebhooks } from '../webhooks/subscriber';
 import { automationTriggers } from '../automation/triggers';
+import { contactStats } from '../contacts/stats';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -15,4 +16,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats];

@@ -1,6 +1,7 @@
 // Contact resolution for inbound events: a channel identity (workspace, channel, external id) names one
 // contact; a new identity creates its contact, and a phone or e-mail that another contact already has
 // becomes a merge suggestion (never an automatic merge: two people can share a family phone).
+import { setSubscriptionStatement } from '../contacts/subscriptions';
 import type { ContactProfile, SubscriptionKeyword } from '../channels/types';
 import { newId } from '../db/ids';
 
@@ -84,6 +85,7 @@ function clean(profile: ContactProfile) {
     phone: profile.phone?.trim() || null,
     email: profile.email?.trim().toLowerCase() || null,
     avatarUrl: profile.avatarUrl?.trim() || null,
+    country: /^[A-Za-z]{2}$/.test(profile.country?.trim() ?? '') ? profile.country!.trim().toUpperCase() : null,
   };
 }
 
@@ -111,7 +113,7 @@ export async function resolveContact(
   const now = Date.now();
   const ours = `EXISTS (SELECT 1 FROM contacts WHERE id = ?1 AND workspace_id = ?2)`;
   const stmts = [
-    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(id, ws, p.name, p.email, p.phone, p.avatarUrl, now, now),
+    env.DB.prepare(`INSERT INTO contacts (id, workspace_id, name, email, phone, avatar_url, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).bind(id, ws, p.name, p.email, p.phone, p.avatarUrl, p.country, now, now),
     env.DB.prepare(`INSERT OR IGNORE INTO contact_identities (id, workspace_id, contact_id, channel, external_id, inbox_id) VALUES (?, ?, ?, ?, ?, ?)`).bind(newId('cid'), ws, id, inbox.channel, externalId, inbox.id),
     // Another delivery of the same sender won the race: drop our empty twin.
     env.DB.prepare(`DELETE FROM contacts WHERE id = ?1 AND workspace_id = ?2 AND NOT EXISTS (SELECT 1 FROM contact_identities WHERE workspace_id = ?2 AND contact_id = ?1)`).bind(id, ws),
@@ -186,8 +188,5 @@ export async function suggestMerges(env: Env, workspaceId: string, contactId: st
 /** STOP / START keywords: the contact's subscription on this channel. HELP changes nothing. */
 export async function applyKeyword(env: Env, workspaceId: string, contactId: string, channel: string, keyword: SubscriptionKeyword): Promise<void> {
   if (keyword === 'help') return;
-  const status = keyword === 'stop' ? 'unsubscribed' : 'subscribed';
-  await env.DB.prepare(`UPDATE contacts SET subscriptions = json_set(coalesce(subscriptions, '{}'), ?, ?), updated_at = ? WHERE id = ? AND workspace_id = ?`)
-    .bind(`$.${channel}`, status, Date.now(), contactId, workspaceId)
-    .run();
+  await setSubscriptionStatement(env.DB, workspaceId, contactId, channel, keyword === 'stop' ? 'unsubscribed' : 'subscribed', 'sms_keyword').run();
 }

@@ -1,0 +1,87 @@
+// Per-channel subscription status of a contact: whether marketing (broadcasts) may reach them on SMS,
+// WhatsApp or e-mail, who said so and when. Stored in contacts.subscriptions as
+// { sms: { status, source, changedAt }, … }; a channel without an entry is 'unknown'. Rows written
+// before migration 0017 held a bare status string, which still reads correctly here.
+export const SUBSCRIPTION_CHANNELS = ['sms', 'whatsapp', 'email'] as const;
+export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
+export type SubscriptionStatus = 'subscribed' | 'unsubscribed' | 'unknown';
+
+/** Where a change came from: an agent's edit, a CSV import, a keyword the customer sent, an unsubscribe link. */
+export type SubscriptionSource = 'agent' | 'import' | 'api' | 'sms_keyword' | 'email_unsubscribe' | 'legacy' | (string & {});
+
+export interface Subscription {
+  status: SubscriptionStatus;
+  source: SubscriptionSource | null;
+  changedAt: number | null;
+}
+
+/** The status on one channel from the stored JSON (object or text), legacy strings included. */
+export function subscriptionStatus(stored: unknown, channel: string): SubscriptionStatus {
+  let map = stored;
+  if (typeof stored === 'string') {
+    try {
+      map = JSON.parse(stored || '{}');
+    } catch {
+      return 'unknown';
+    }
+  }
+  const entry = (map as Record<string, unknown> | null)?.[channel];
+  const status = typeof entry === 'string' ? entry : (entry as { status?: unknown } | undefined)?.status;
+  return status === 'subscribed' || status === 'unsubscribed' ? status : 'unknown';
+}
+
+/** The API shape: every channel present, 'unknown' where nothing was ever said. */
+export function subscriptionsJson(stored: unknown): Record<SubscriptionChannel, Subscription> & Record<string, Subscription> {
+  const map = (typeof stored === 'string' ? safeParse(stored) : stored) as Record<string, unknown> | null;
+  const out: Record<string, Subscription> = {};
+  for (const ch of new Set([...SUBSCRIPTION_CHANNELS, ...Object.keys(map ?? {})])) {
+    const entry = map?.[ch];
+    const status = subscriptionStatus(map, ch);
+    const obj = entry && typeof entry === 'object' ? (entry as Partial<Subscription>) : null;
+    out[ch] = { status, source: obj?.source ?? (typeof entry === 'string' ? 'legacy' : null), changedAt: typeof obj?.changedAt === 'number' ? obj.changedAt : null };
+  }
+  return out as Record<SubscriptionChannel, Subscription>;
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s || '{}');
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * One statement setting a channel's subscription (keeps the other channels). `unknown` removes the entry.
+ * Bound parameters only: the channel is part of the JSON path, so it is checked against the known list.
+ */
+export function setSubscriptionStatement(db: D1Database, workspaceId: string, contactId: string, channel: string, status: SubscriptionStatus, source: SubscriptionSource, at = Date.now()): D1PreparedStatement {
+  if (!/^[a-z][a-z0-9_-]{0,39}$/.test(channel)) throw new Error(`not a channel: ${channel}`);
+  if (status === 'unknown') {
+    return db.prepare(`UPDATE contacts SET subscriptions = json_remove(coalesce(subscriptions, '{}'), ?), updated_at = ? WHERE id = ? AND workspace_id = ?`).bind(`$.${channel}`, at, contactId, workspaceId);
+  }
+  return db
+    .prepare(`UPDATE contacts SET subscriptions = json_set(coalesce(subscriptions, '{}'), ?, json_object('status', ?, 'source', ?, 'changedAt', ?)), updated_at = ? WHERE id = ? AND workspace_id = ?`)
+    .bind(`$.${channel}`, status, source, at, at, contactId, workspaceId);
+}
+
+/** The contact's stored map after applying edits (for the PATCH route, which writes the whole column). */
+export function applySubscriptionEdits(stored: unknown, edits: Record<string, SubscriptionStatus>, source: SubscriptionSource, at: number): Record<string, unknown> {
+  const map = { ...((typeof stored === 'string' ? safeParse(stored) : stored) as Record<string, unknown> | null) };
+  for (const [ch, status] of Object.entries(edits)) {
+    // An edit to the status it already has keeps its original source and time.
+    if (subscriptionStatus(map, ch) === status) continue;
+    if (status === 'unknown') delete map[ch];
+    else map[ch] = { status, source, changedAt: at };
+  }
+  return map;
+}
+
+/**
+ * E-mail unsubscribe (a broadcast's one-click List-Unsubscribe link or /u/:token page will call this):
+ * the contact's e-mail subscription becomes 'unsubscribed'. Idempotent.
+ */
+export async function unsubscribeEmail(env: Pick<Env, 'DB'>, workspaceId: string, contactId: string, at = Date.now()): Promise<boolean> {
+  const res = await setSubscriptionStatement(env.DB, workspaceId, contactId, 'email', 'unsubscribed', 'email_unsubscribe', at).run();
+  return (res.meta.changes ?? 0) > 0;
+}
