@@ -102,11 +102,22 @@ describe('agent app', { timeout: 240_000 }, () => {
       await frame.getByText(reply).waitFor({ timeout: 15_000 });
       await screenshot(site, '04-widget');
 
-      // The visitor answers: the open thread and the list row update live.
+      // The visitor answers: the open thread and the list row update live — and the counts move by
+      // socket frames, not by a refetch per view (it was ~33 requests per message per tab).
+      const countRequests = [];
+      const onRequest = (req) => {
+        const u = new URL(req.url());
+        if (u.pathname === '/api/conversations/counts' || (u.pathname === '/api/conversations' && u.searchParams.get('limit') === '1')) countRequests.push(u.pathname);
+      };
+      agentPage.on('request', onRequest);
       const answer = `Great, thanks! (${nonce()})`;
       await say(answer);
       await agentPage.locator('.messages').getByText(answer).waitFor({ timeout: 15_000 });
       await agentPage.locator(`.row[data-id="${widgetConversationId}"] .row-text`, { hasText: answer }).waitFor({ timeout: 20_000 });
+      // Longer than the old 3 s refetch throttle, shorter than the frames' 15 s unread reconcile.
+      await agentPage.waitForTimeout(4000);
+      agentPage.off('request', onRequest);
+      assert.ok(countRequests.length <= 1, `counts refetched ${countRequests.length} times for one customer message`);
       await screenshot(agentPage, '05-live-reply');
     } finally {
       await visitor.close();
@@ -261,6 +272,58 @@ describe('agent app', { timeout: 240_000 }, () => {
     const seqs = await agentPage.locator('.messages .msg[data-seq]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'messages in sequence order');
     assert.equal(new Set(seqs).size, seqs.length, 'no duplicates');
+  });
+
+  test('the thread header keeps who, where and status with the contact panel open, a second viewer and no connection', { timeout: 45_000 }, async () => {
+    const sam = await apiClient(h.origin, SAM);
+    const id = (await sam.call('/conversations?status=open&limit=5')).items[1].id;
+    await agentPage.goto(`/inbox/conversations/${id}`);
+    await agentPage.locator('.messages .msg').first().waitFor();
+    const panel = agentPage.getByRole('button', { name: 'Contact details' });
+    if ((await panel.getAttribute('aria-pressed')) !== 'true') await panel.click();
+    const samContext = await agentContext(h.browser, h.origin, SAM);
+    try {
+      const samPage = await samContext.newPage();
+      await samPage.goto(`/inbox/conversations/${id}`);
+      await agentPage.locator('.viewers').waitFor({ timeout: 10_000 });
+      await agentPage.waitForTimeout(500);
+      await agent.setOffline(true);
+      await agentPage.evaluate(() => window.parleyDropSockets());
+      await agentPage.getByText('Reconnecting…').waitFor({ timeout: 10_000 });
+      const layout = await agentPage.locator('.thread-title').evaluate((row) => {
+        const who = row.querySelector('.thread-who');
+        const r = (el) => el.getBoundingClientRect();
+        const others = [...row.children].filter((el) => el !== who && !el.classList.contains('avatar') && r(el).width > 0);
+        return {
+          name: r(who.querySelector('h2')).width,
+          status: r(who.querySelector('.status')).width,
+          overlaps: others.filter((el) => r(el).left < r(who).right - 0.5 && r(el).right > r(who).left + 0.5).map((el) => el.className),
+        };
+      });
+      assert.ok(layout.name >= 100, `the contact name keeps its width (${layout.name}px)`);
+      assert.ok(layout.status > 20, `the status stays visible (${layout.status}px)`);
+      assert.deepEqual(layout.overlaps, [], 'nothing overlaps the name block');
+      await screenshot(agentPage, '08b-header-busy');
+    } finally {
+      await agent.setOffline(false);
+      await samContext.close();
+    }
+    await agentPage.getByText('Reconnecting…').waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
+  test('a WhatsApp reply shows Sent without a reload', { timeout: 40_000 }, async () => {
+    const list = await manager.call('/conversations?channel=whatsapp&status=open&limit=20');
+    const conv = list.items.find((i) => i.lastMessageDirection === 'inbound' && Date.now() - i.lastActivityAt < 20 * 3600_000) ?? list.items[0];
+    assert.ok(conv, 'a WhatsApp conversation in the demo');
+    await agentPage.goto(`/inbox/conversations/${conv.id}`);
+    await agentPage.locator('.messages .msg').first().waitFor();
+    await agentPage.waitForTimeout(500);
+    const reply = `Your room is ready (${nonce()})`;
+    const composer = agentPage.getByLabel('Reply', { exact: true });
+    await composer.fill(reply);
+    await composer.press('Control+Enter');
+    const sent = agentPage.locator('.msg', { hasText: reply });
+    await sent.locator('.msg-status', { hasText: /Sent|Delivered|Read/ }).waitFor({ timeout: 15_000 });
   });
 
   test('header actions, attachments and saved replies', { timeout: 40_000 }, async () => {
