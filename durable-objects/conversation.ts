@@ -18,6 +18,7 @@ import { idempotencyKey } from '../worker/conversations/idempotency';
 import { commitRows } from '../worker/conversations/projection';
 import { CLOSE, messageFromFrame, type ClientFrame, type CloseCode, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
+import { csatTransition, type CsatInput } from '../worker/csat/record';
 import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
@@ -140,6 +141,13 @@ export class ConversationDO extends DurableObject<Env> {
     if (typeof t === 'string') return { ok: false, reason: t, conversation: this.#state };
     this.#commit(t);
     return { ok: true, conversation: this.#state };
+  }
+
+  /** A CSAT response (a survey's or a manager's): onto the state, with its `csat.submitted` event. */
+  async recordCsat(input: CsatInput): Promise<Conversation | null> {
+    if (!this.#state) return null;
+    this.#commit(csatTransition(this.#state, input, Date.now()));
+    return this.#state;
   }
 
   /** Contact merge: this conversation now belongs to another contact. */

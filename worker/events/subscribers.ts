@@ -5,6 +5,7 @@
 // touch the ConversationDO to learn what happened.
 import { summaryOnClose } from '../ai/summary-on-close';
 import { analyticsFacts } from '../analytics/subscriber';
+import { csatOnClose } from '../csat/subscriber';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -13,4 +14,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, csatOnClose];
