@@ -6,6 +6,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
+import type { ConversationEvent } from '../../worker/conversations/model';
 import { conversationStub } from '../../worker/conversations/service';
 import { addMember, BASE, call, eventually, expectProblem, freshIp, listWhen, newWorkspace, unique, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
 import { openSocket } from '../sockets';
@@ -117,7 +118,7 @@ describe('CSAT answers', () => {
 
     const stub = conversationStub(env, ws.workspaceId, conversationId);
     expect((await stub.state())!.csat).toMatchObject({ score: 4, raw: 4, scale: 'stars5', comment: null, source: 'survey' });
-    const events = (await stub.events(0, 500, true)).filter((e) => e.type === 'csat.submitted');
+    const events = ((await stub.events(0, 500, true)) as unknown as ConversationEvent[]).filter((e) => e.type === 'csat.submitted');
     expect(events.map((e) => e.data)).toMatchObject([{ score: 2, replaced: false, comment: 'Slow' }, { score: 4, replaced: true }]);
     await listWhen(ws.token, {}, (p) => p.items.some((i: any) => i.id === conversationId && i.csatScore === 4));
     const overview = await eventually(async () => {
@@ -240,7 +241,7 @@ describe('CSAT by hand', () => {
     const ok = await put(ws.token, { score: 3, comment: 'Said on the phone' });
     expect(ok.status).toBe(200);
     expect(ok.body.conversation.csat).toMatchObject({ score: 3, raw: 3, source: 'manual', comment: 'Said on the phone' });
-    const [event] = (await conversationStub(env, ws.workspaceId, conversationId).events(0, 500, true)).filter((e) => e.type === 'csat.submitted');
+    const [event] = ((await conversationStub(env, ws.workspaceId, conversationId).events(0, 500, true)) as unknown as ConversationEvent[]).filter((e) => e.type === 'csat.submitted');
     expect(event.actor).toMatchObject({ type: 'agent', id: ws.userId });
     expect(event.data).toMatchObject({ surveyId: null, source: 'manual', score: 3 });
     expectProblem(await call('PUT', `/api/conversations/cnv_0000000000000000000000/csat`, { token: ws.token, body: { score: 3 } }), 404);
