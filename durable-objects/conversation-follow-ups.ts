@@ -16,6 +16,7 @@ import {
   ScheduleError,
   voidedByReply,
   type ScheduleChange,
+  type ScheduleInput,
   type ScheduledItem,
   type ScheduledKind,
 } from '../worker/follow-ups/schedule';
@@ -51,12 +52,13 @@ export class ConversationFollowUps {
     });
   }
 
-  #run(fn: (state: Conversation, list: ScheduledItem[]) => ScheduleChange & { item?: ScheduledItem }): ScheduleResult {
+  #run(fn: (state: Conversation, list: ScheduledItem[]) => (ScheduleChange & { item?: ScheduledItem }) | { item: ScheduledItem; list: null }): ScheduleResult {
     const state = this.deps.state();
     if (!state) return { ok: false, status: 404, field: 'id', message: 'no such conversation' };
     try {
       const c = fn(state, this.list());
-      this.#apply(c);
+      // Already pending under this id: nothing to commit.
+      if (c.list !== null) this.#apply(c);
       return { ok: true, item: c.item ?? null };
     } catch (err) {
       if (err instanceof ScheduleError) return { ok: false, status: err.status, field: err.field, message: err.message };
@@ -64,7 +66,7 @@ export class ConversationFollowUps {
     }
   }
 
-  schedule(input: Parameters<typeof schedule>[2]): ScheduleResult {
+  schedule(input: ScheduleInput): ScheduleResult {
     return this.#run((state, list) => schedule(state, list, input, Date.now()));
   }
 
@@ -108,7 +110,7 @@ export class ConversationFollowUps {
     let messageId: string | null = null;
     if (item.text !== null) {
       // The external id makes the send idempotent: a retry after a failure between send and commit sends nothing twice.
-      const sent = await this.deps.addMessage({ direction: 'outbound', author: item.by, text: item.text, externalId: `scheduled:${item.id}` }, 0);
+      const sent = await this.deps.addMessage({ direction: 'outbound', author: item.by, text: item.text, externalId: item.externalId ?? `scheduled:${item.id}` }, 0);
       if (sent.ok) messageId = sent.message.id;
       else console.warn(`conversation ${state.id}: scheduled ${item.kind} ${item.id} not sent (${sent.reason})`);
     }

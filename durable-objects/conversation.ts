@@ -25,7 +25,7 @@ import type { RoutingDecision } from '../worker/routing/model';
 import { agentStub } from '../worker/routing/stubs';
 import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
-import type { ScheduledItem, ScheduledKind } from '../worker/follow-ups/schedule';
+import type { ScheduledItem, ScheduledKind, ScheduleInput } from '../worker/follow-ups/schedule';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
 import { ConversationFollowUps, type ScheduleResult } from './conversation-follow-ups';
 import { LiveNotifier } from './conversation-live';
@@ -163,7 +163,7 @@ export class ConversationDO extends DurableObject<Env> {
   // ---- follow-ups and scheduled messages (worker/follow-ups) ----
 
   /** Schedule a follow-up or a message to send later (the route checked the caller may see this conversation). */
-  async schedule(input: { id: string; kind: ScheduledKind; dueAt: number; dueField: string; text: string | null; cancelOnReply: boolean; by: Actor }): Promise<ScheduleResult> {
+  async schedule(input: ScheduleInput): Promise<ScheduleResult> {
     return this.#followUps.schedule(input);
   }
 

@@ -3,7 +3,7 @@
 // transport), the survey page in the customer's language, answers on every scale with the 24-hour
 // replace window (driven by the stored timestamp), csat.submitted reaching the conversation, its list
 // row and analytics, and scores recorded by hand.
-import { env } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
 import type { ConversationEvent } from '../../worker/conversations/model';
@@ -86,6 +86,35 @@ describe('CSAT in web chat', () => {
     const messages = await call('GET', `/api/conversations/${conversationId}/messages?limit=200`, { token: ws.token });
     expect((messages.body.items as any[]).filter((m) => m.externalId?.startsWith('csat:'))).toHaveLength(1);
     vs.close();
+  });
+
+  it('with delayMinutes the survey waits in the conversation schedule and goes when the alarm runs', async () => {
+    const { ws, conversationId } = await webchatCase('stars5', { delayMinutes: 30 });
+    expect((await close(ws, conversationId)).status).toBe(200);
+    const stub = conversationStub(env, ws.workspaceId, conversationId);
+    const [item] = await eventually(async () => {
+      const items = await stub.scheduledItems('message');
+      return items.length ? items : null;
+    });
+    const closedAt = (await stub.state())!.closedAt!;
+    expect(item).toMatchObject({ dueAt: closedAt + 30 * 60_000, externalId: expect.stringMatching(/^csat:csv_/), by: { type: 'system' } });
+    const timer = () => runInDurableObject(stub, (_i, s) => s.storage.sql.exec<{ at: number }>(`SELECT at FROM schedule WHERE kind = 'followup'`).toArray()[0]?.at ?? null);
+    expect(await timer()).toBe(item.dueAt);
+    let messages = (await call('GET', `/api/conversations/${conversationId}/messages?limit=200`, { token: ws.token })).body.items as any[];
+    expect(messages.some((m) => m.externalId?.startsWith('csat:'))).toBe(false);
+    // Time passes to the due time (stored due times moved to now), and the alarm runs.
+    await runInDurableObject(stub, (_i, s) => {
+      const row = s.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'scheduled'`).one();
+      const now = Date.now() - 1;
+      s.storage.sql.exec(`UPDATE meta SET value = ? WHERE key = 'scheduled'`, JSON.stringify((JSON.parse(row.value) as any[]).map((i) => ({ ...i, dueAt: now }))));
+      s.storage.sql.exec(`UPDATE schedule SET at = ? WHERE kind = 'followup'`, now);
+    });
+    await runDurableObjectAlarm(stub);
+    messages = (await call('GET', `/api/conversations/${conversationId}/messages?limit=200`, { token: ws.token })).body.items as any[];
+    const survey = messages.find((m) => m.externalId === item.externalId);
+    expect(survey).toMatchObject({ authorType: 'system', direction: 'outbound' });
+    expect(survey.text).toContain('/csat/csv_');
+    expect(await stub.scheduledItems('message')).toEqual([]);
   });
 
   it('disabled, or an inbox left out, sends no survey', async () => {

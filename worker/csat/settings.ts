@@ -10,7 +10,7 @@ export interface CsatSettings {
   autoSendOnClose: boolean;
   /** null: every inbox. */
   inboxIds: string[] | null;
-  /** Stored and returned; surveys currently go at close (see README: CSAT). */
+  /** 0: the survey goes at close; else it is scheduled in the conversation (a customer message first cancels it). */
   delayMinutes: number;
 }
 

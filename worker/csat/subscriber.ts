@@ -27,16 +27,36 @@ export const csatOnClose: Subscriber = {
       const conversation = await stub.state();
       // Reopened since (a later close has an event of its own).
       if (!conversation || conversation.status !== 'closed') continue;
-      const { survey } = await openSurvey(env.DB, conversation, s);
+      const { survey, created } = await openSurvey(env.DB, conversation, s);
+      // Answered already (after an earlier close): nothing to ask again.
+      if (survey.rawScore !== null) continue;
       const link = `${s.publicOrigin}/csat/${await surveyToken(env.JWT_SECRET, survey)}`;
-      const res = await stub.addMessage(
-        { direction: 'outbound', author: systemActor, text: surveyMessage(survey, link), externalId: `${CSAT_EXTERNAL_PREFIX}${survey.id}` },
-        0,
-      );
+      const text = surveyMessage(survey, link);
+      const externalId = `${CSAT_EXTERNAL_PREFIX}${survey.id}`;
+      if (s.delayMinutes > 0) {
+        // Later: a scheduled message in the conversation's own schedule (its alarm), idempotent by id;
+        // the customer writing again before it goes cancels it. A later close schedules it again only
+        // while the survey was never sent (created now, or its schedule was cancelled).
+        const id = `sch_csat_${survey.id}`;
+        if (!created && (await surveyScheduledOrSent(stub, id))) continue;
+        const dueAt = Math.max(e.at + s.delayMinutes * 60_000, Date.now() + 1000);
+        const r = await stub.schedule({ id, kind: 'message', dueAt, dueField: 'delayMinutes', text, cancelOnReply: true, by: systemActor, externalId });
+        if (!r.ok) console.warn(`conversation ${e.conversationId}: CSAT survey not scheduled (${r.message})`);
+        continue;
+      }
+      const res = await stub.addMessage({ direction: 'outbound', author: systemActor, text, externalId }, 0);
       if (!res.ok) console.warn(`conversation ${e.conversationId}: CSAT survey not sent (${res.reason})`);
     }
   },
 };
+
+/** Whether a delayed survey is pending or went out (scheduled, and its last word is not a cancellation). */
+async function surveyScheduledOrSent(stub: ReturnType<typeof conversationStub>, id: string): Promise<boolean> {
+  if ((await stub.scheduledItems('message')).some((i) => i.id === id)) return true;
+  const events = (await stub.events(0, 10_000, true)) as unknown as { type: string; data: Record<string, unknown> }[];
+  const mine = events.filter((ev) => ev.data.id === id && ev.type.startsWith('scheduled_message.'));
+  return mine.length > 0 && mine.at(-1)!.type !== 'scheduled_message.cancelled';
+}
 
 export function surveyMessage(s: Survey, link: string): string {
   const t = strings(s.language ?? 'en');

@@ -60,7 +60,7 @@ export interface EventData {
   'followup.fired': { id: string; messageId: string | null; reopened: boolean };
   'scheduled_message.scheduled': { id: string; sendAt: number };
   'scheduled_message.updated': { id: string; sendAt: number };
-  'scheduled_message.cancelled': { id: string };
+  'scheduled_message.cancelled': { id: string; reason?: 'customer_replied' };
 }
 
 export interface EventMessage {

@@ -15,8 +15,10 @@ export interface ScheduledItem {
   kind: ScheduledKind;
   dueAt: number;
   text: string | null;
-  /** Follow-ups only: a customer message after scheduling cancels it. */
+  /** A customer message after scheduling cancels it (follow-ups by default; a delayed CSAT survey too). */
   cancelOnReply: boolean;
+  /** The sent message's external id (default `scheduled:<id>`): a delayed CSAT survey keeps its `csat:` id. */
+  externalId?: string;
   /** The agent who scheduled it: the author of what it sends. */
   by: Actor;
   /** The conversation's latest customer message when it was scheduled (a later one is a reply). */
@@ -80,12 +82,21 @@ function change(state: Conversation, list: ScheduledItem[], events: PendingEvent
   return { list, transition: { state: { ...state, followUps: summarize(list), updatedAt: now }, events } };
 }
 
-export function schedule(
-  state: Conversation,
-  list: readonly ScheduledItem[],
-  input: { id: string; kind: ScheduledKind; dueAt: number; dueField: string; text: string | null; cancelOnReply: boolean; by: Actor },
-  now: number,
-): ScheduleChange & { item: ScheduledItem } {
+export interface ScheduleInput {
+  id: string;
+  kind: ScheduledKind;
+  dueAt: number;
+  dueField: string;
+  text: string | null;
+  cancelOnReply: boolean;
+  by: Actor;
+  externalId?: string;
+}
+
+/** A new item; an item already pending under the same id is returned as it is (null change): scheduling is idempotent by id. */
+export function schedule(state: Conversation, list: readonly ScheduledItem[], input: ScheduleInput, now: number): (ScheduleChange & { item: ScheduledItem }) | { item: ScheduledItem; list: null } {
+  const existing = list.find((i) => i.id === input.id);
+  if (existing) return { item: existing, list: null };
   checkDueAt(input.dueAt, now, input.dueField);
   const text = checkText(input.text, input.kind === 'message');
   if (list.length >= MAX_PENDING) throw new ScheduleError(input.dueField, `at most ${MAX_PENDING} follow-ups and scheduled messages per conversation`, 409);
@@ -94,8 +105,9 @@ export function schedule(
     kind: input.kind,
     dueAt: input.dueAt,
     text,
-    cancelOnReply: input.kind === 'followup' && input.cancelOnReply,
+    cancelOnReply: input.cancelOnReply,
     by: input.by,
+    ...(input.externalId ? { externalId: input.externalId } : {}),
     customerSeq: state.lastCustomerSeq,
     createdAt: now,
     updatedAt: now,
@@ -133,12 +145,16 @@ export function edit(state: Conversation, list: readonly ScheduledItem[], id: st
 
 /** Follow-ups a customer message cancels: those with cancelOnReply scheduled before it. */
 export function cancelledByReply(state: Conversation, list: readonly ScheduledItem[], now: number): ScheduleChange | null {
-  const gone = list.filter((i) => i.kind === 'followup' && i.cancelOnReply && state.lastCustomerSeq > i.customerSeq);
+  const gone = list.filter((i) => voidedByReply(state, i));
   if (gone.length === 0) return null;
   return change(
     state,
     list.filter((i) => !gone.includes(i)),
-    gone.map((i) => ({ type: 'followup.cancelled', actor: null, data: { id: i.id, reason: 'customer_replied' } })),
+    gone.map((i): PendingEvent =>
+      i.kind === 'followup'
+        ? { type: 'followup.cancelled', actor: null, data: { id: i.id, reason: 'customer_replied' } }
+        : { type: 'scheduled_message.cancelled', actor: null, data: { id: i.id, reason: 'customer_replied' } },
+    ),
     now,
   );
 }
@@ -169,7 +185,7 @@ export function fired(state: Conversation, list: readonly ScheduledItem[], item:
 
 /** Whether a due follow-up is void instead: a customer replied since it was scheduled (cancelOnReply). */
 export function voidedByReply(state: Conversation, item: ScheduledItem): boolean {
-  return item.kind === 'followup' && item.cancelOnReply && state.lastCustomerSeq > item.customerSeq;
+  return item.cancelOnReply && state.lastCustomerSeq > item.customerSeq;
 }
 
 /** What API callers see of an item. */
