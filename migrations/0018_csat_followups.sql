@@ -1,6 +1,7 @@
 -- CSAT (worker/csat): per-workspace survey settings, one survey per conversation (its response kept
 -- raw and normalized to 1–5), and the latest score on the conversation's projection row for lists.
--- Follow-ups and scheduled messages live in each ConversationDO (its schedule), not in D1.
+-- Follow-ups and scheduled messages live in each ConversationDO (its schedule); the list row carries
+-- the earliest due time (follow_up_at) for an indicator.
 CREATE TABLE `csat_settings` (
 	`workspace_id` text PRIMARY KEY NOT NULL,
 	`enabled` integer DEFAULT false NOT NULL,
@@ -39,3 +40,5 @@ CREATE UNIQUE INDEX `csat_surveys_conversation` ON `csat_surveys` (`conversation
 CREATE INDEX `csat_surveys_ws_responded` ON `csat_surveys` (`workspace_id`,`responded_at`);
 --> statement-breakpoint
 ALTER TABLE `conversations` ADD `csat_score` real;
+--> statement-breakpoint
+ALTER TABLE `conversations` ADD `follow_up_at` integer;

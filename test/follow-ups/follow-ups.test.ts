@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '../../worker/conversations/model';
 import { conversationStub } from '../../worker/conversations/service';
 import type { ScheduledItem } from '../../worker/follow-ups/schedule';
-import { addMember, call, eventually, expectProblem, newWorkspace, unique, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
+import { addMember, call, eventually, expectProblem, listWhen, newWorkspace, unique, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
 
 async function conversation() {
   const ws = await newWorkspace();
@@ -55,6 +55,8 @@ describe('follow-ups', () => {
     expect(await followUpTimer(stub)).toBe(f.dueAt);
     expect((await stub.state())!.followUps).toEqual({ count: 1, nextAt: f.dueAt });
     expect((await call('GET', `/api/conversations/${conversationId}/follow-ups`, { token: ws.token })).body.items).toEqual([f]);
+    // The list row carries the earliest due time (an indicator for the list).
+    await listWhen(ws.token, {}, (p) => p.items.some((i: any) => i.id === conversationId && i.followUpAt === f.dueAt));
 
     // An alarm before the due time changes nothing.
     await runDurableObjectAlarm(stub);
@@ -71,6 +73,7 @@ describe('follow-ups', () => {
     expect(await stub.scheduledItems('followup')).toEqual([]);
     expect((await stub.state())!.followUps).toBeNull();
     expect(await followUpTimer(stub)).toBeNull();
+    await listWhen(ws.token, {}, (p) => p.items.some((i: any) => i.id === conversationId && i.followUpAt === null));
     // Once fired it is gone: a second alarm sends nothing more.
     await runDurableObjectAlarm(stub);
     const again = (await call('GET', `/api/conversations/${conversationId}/messages`, { token: ws.token })).body.items as any[];

@@ -241,6 +241,8 @@ export const conversations = sqliteTable(
     flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     /** The latest CSAT score (normalized 1–5, worker/csat), null without one. */
     csatScore: real('csat_score'),
+    /** The earliest pending follow-up or scheduled message (worker/follow-ups), null without one. */
+    followUpAt: integer('follow_up_at'),
     messageCount: integer('message_count').notNull().default(0),
     lastCustomerSeq: integer('last_customer_seq').notNull().default(0),
     /** The DO's event sequence at projection time; older projections never overwrite newer ones. */
