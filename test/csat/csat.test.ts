@@ -117,6 +117,26 @@ describe('CSAT in web chat', () => {
     expect(await stub.scheduledItems('message')).toEqual([]);
   });
 
+  it('a delayed survey is cancelled when the customer writes again first; the next close schedules it again', async () => {
+    const { ws, v, conversationId } = await webchatCase('stars5', { delayMinutes: 60 });
+    const stub = conversationStub(env, ws.workspaceId, conversationId);
+    await close(ws, conversationId);
+    const [item] = await eventually(async () => {
+      const items = await stub.scheduledItems('message');
+      return items.length ? items : null;
+    });
+    await visitorSays(v.visitorToken, 'Actually, one more question');
+    expect(await stub.scheduledItems('message')).toEqual([]);
+    const cancelled = ((await stub.events(0, 500, true)) as unknown as ConversationEvent[]).filter((e) => e.type === 'scheduled_message.cancelled');
+    expect(cancelled.map((e) => e.data)).toEqual([{ id: item.id, reason: 'customer_replied' }]);
+    await close(ws, conversationId);
+    const [again] = await eventually(async () => {
+      const items = await stub.scheduledItems('message');
+      return items.length ? items : null;
+    });
+    expect(again).toMatchObject({ id: item.id, externalId: item.externalId });
+  });
+
   it('disabled, or an inbox left out, sends no survey', async () => {
     const ws = await newWorkspace();
     const inbox = await webchatInbox(ws);
