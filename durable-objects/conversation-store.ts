@@ -42,8 +42,11 @@ CREATE TABLE IF NOT EXISTS fired_alerts (rule_id TEXT NOT NULL, message_seq INTE
 `;
 
 export type OutboxKind = 'projection' | 'tags' | 'seq' | 'event' | 'message' | 'read' | 'deliver' | 'escalation' | 'alert' | 'activity';
-/** One row per kind in `schedule`; the single alarm is armed at the earliest. 'route' retries a routing call that kept failing. */
-export type TimerKind = 'snooze' | 'outbox' | 'sla' | 'auto_status' | 'escalation' | 'route';
+/**
+ * One row per kind in `schedule`; the single alarm is armed at the earliest. 'route' retries a routing
+ * call that kept failing; 'followup' is the earliest follow-up or scheduled message (conversation-follow-ups.ts).
+ */
+export type TimerKind = 'snooze' | 'outbox' | 'sla' | 'auto_status' | 'escalation' | 'route' | 'followup';
 
 export interface OutboxRow {
   id: number;

@@ -18,13 +18,16 @@ import { idempotencyKey } from '../worker/conversations/idempotency';
 import { commitRows } from '../worker/conversations/projection';
 import { CLOSE, messageFromFrame, type ClientFrame, type CloseCode, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
+import { csatTransition, type CsatInput } from '../worker/csat/record';
 import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import { agentStub } from '../worker/routing/stubs';
 import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
+import type { ScheduledItem, ScheduledKind, ScheduleInput } from '../worker/follow-ups/schedule';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
+import { ConversationFollowUps, type ScheduleResult } from './conversation-follow-ups';
 import { LiveNotifier } from './conversation-live';
 import { OutboxDrain, OUTBOX_RETRY_MS } from './conversation-outbox';
 import { RouterClient } from './conversation-routing';
@@ -46,6 +49,7 @@ export class ConversationDO extends DurableObject<Env> {
   #live: LiveNotifier;
   #router: RouterClient;
   #automation: ConversationAutomation;
+  #followUps: ConversationFollowUps;
   #appending: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,6 +73,13 @@ export class ConversationDO extends DurableObject<Env> {
       store: this.#store,
       state,
       applyRouting,
+      commit: (t, message, write) => this.#commit(t, message, write),
+      addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
+    });
+    this.#followUps = new ConversationFollowUps({
+      env,
+      store: this.#store,
+      state,
       commit: (t, message, write) => this.#commit(t, message, write),
       addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
     });
@@ -140,6 +151,33 @@ export class ConversationDO extends DurableObject<Env> {
     if (typeof t === 'string') return { ok: false, reason: t, conversation: this.#state };
     this.#commit(t);
     return { ok: true, conversation: this.#state };
+  }
+
+  /** A CSAT response (a survey's or a manager's): onto the state, with its `csat.submitted` event. */
+  async recordCsat(input: CsatInput): Promise<Conversation | null> {
+    if (!this.#state) return null;
+    this.#commit(csatTransition(this.#state, input, Date.now()));
+    return this.#state;
+  }
+
+  // ---- follow-ups and scheduled messages (worker/follow-ups) ----
+
+  /** Schedule a follow-up or a message to send later (the route checked the caller may see this conversation). */
+  async schedule(input: ScheduleInput): Promise<ScheduleResult> {
+    return this.#followUps.schedule(input);
+  }
+
+  // Not `scheduled`: that name is the runtime's cron handler, never an RPC method.
+  scheduledItems(kind: ScheduledKind): ScheduledItem[] {
+    return this.#followUps.list().filter((i) => i.kind === kind);
+  }
+
+  async cancelScheduled(id: string, kind: ScheduledKind, actor: Actor): Promise<ScheduleResult> {
+    return this.#followUps.cancel(id, kind, actor);
+  }
+
+  async editScheduled(id: string, patch: { text?: string; sendAt?: number }, actor: Actor): Promise<ScheduleResult> {
+    return this.#followUps.edit(id, patch, actor);
   }
 
   /** Contact merge: this conversation now belongs to another contact. */
@@ -298,6 +336,8 @@ export class ConversationDO extends DurableObject<Env> {
         await this.#automation.runTimers(now);
         const routeAt = this.#store.timer('route');
         if (routeAt !== null && routeAt <= now) await this.#router.retryDue();
+        const followUpAt = this.#store.timer('followup');
+        if (followUpAt !== null && followUpAt <= now) await this.#followUps.runDue(now);
       }
     } finally {
       if (this.#store.outboxSize() > 0) {
@@ -369,6 +409,7 @@ export class ConversationDO extends DurableObject<Env> {
     // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
     const activity = input.activity && input.direction === 'inbound' && sender ? { contactId: sender, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
     this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined);
+    if (draft.message.direction === 'inbound') this.#followUps.customerReplied();
     if (routeLater && trigger) void this.#router.request(trigger, draft.message.text);
     return { ok: true, message: draft.message, conversation: this.#state!, duplicate: false };
   }

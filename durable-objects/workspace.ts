@@ -36,7 +36,7 @@ export type LiveFrame =
   /** How a change moves this agent's view counts: the conversation before and after, each null where this agent could not see it (worker/conversations/view-counts.ts). */
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'presence'; userId: string; name: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'webhook'; conversationId: string | null; title: string; body: string; at: number }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'webhook' | 'followup'; conversationId: string | null; title: string; body: string; at: number }
   | { t: 'pong' };
 
 /** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
@@ -189,7 +189,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /** A personal notification (escalation, AI alert) to these agents' open tabs (one call for all); their AgentDO feeds keep it for later. Returns the tabs reached. */
-  pushNotification(userIds: string[], n: { kind: 'escalation' | 'alert' | 'webhook'; conversationId: string | null; title: string; body: string; at: number }): number {
+  pushNotification(userIds: string[], n: { kind: 'escalation' | 'alert' | 'webhook' | 'followup'; conversationId: string | null; title: string; body: string; at: number }): number {
     let reached = 0;
     for (const userId of new Set(userIds)) {
       const sockets = this.ctx.getWebSockets(userId).filter((ws) => ws.readyState === WebSocket.OPEN);

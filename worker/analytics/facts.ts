@@ -18,6 +18,7 @@
 //   figures to the new agent; a cycle keeps the agent it was resolved by; a response the agent at the reply.
 // - SLA flags per target: 'met' on sla.met unless late, 'breached' on sla.breached or a late met; a breach is
 //   never undone.
+// - CSAT: the latest csat.submitted score (normalized 1–5, worker/csat/scale.ts) of the conversation.
 import type { AuthorType, Status } from '../conversations/model';
 import type { ParleyEvent } from '../events/model';
 import { businessTimeBetween, type Calendar } from '../routing/business-hours';
@@ -235,6 +236,12 @@ export function foldFacts(prev: FactsState | null, events: readonly ParleyEvent[
       case 'escalation.started':
         facts.escalations++;
         break;
+      case 'csat.submitted': {
+        // The latest response stands (a replacement within the survey's window, or a manager's score).
+        const score = Number((e.data as { score?: unknown }).score);
+        if (Number.isFinite(score)) facts.csatScore = score;
+        break;
+      }
       default:
         break;
     }

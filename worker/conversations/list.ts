@@ -271,6 +271,8 @@ export function toListItem(r: Record<string, unknown>) {
     escalationLevel: (r.escalation_level as number | null) ?? null,
     escalatedAt: (r.escalated_at as number | null) ?? null,
     flagged: Number(r.flagged ?? 0) === 1,
+    csatScore: (r.csat_score as number | null) ?? null,
+    followUpAt: (r.follow_up_at as number | null) ?? null,
     archivedAt: (r.archived_at as number | null) ?? null,
     messageCount: r.message_count as number,
     seq: r.seq as number,

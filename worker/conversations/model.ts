@@ -88,6 +88,28 @@ export interface Conversation {
   flagged?: boolean;
   /** Sentiment score (-1…1) of the latest customer message, when analyzed. */
   sentiment?: number | null;
+  /** The latest CSAT response (worker/csat): the survey's or a manager's; absent without one. */
+  csat?: ConversationCsat | null;
+  /** Follow-ups and scheduled messages still to come (worker/follow-ups), for the list's indicator. */
+  followUps?: FollowUpSummary | null;
+}
+
+export interface ConversationCsat {
+  /** Normalized to 1–5 whatever the scale (thumbs: 0 → 1, 1 → 5): what analytics averages. */
+  score: number;
+  /** As given on its scale (stars5/emoji5: 1–5, thumbs: 0|1). */
+  raw: number;
+  scale: 'stars5' | 'thumbs' | 'emoji5';
+  comment: string | null;
+  at: number;
+  source: 'survey' | 'manual';
+}
+
+export interface FollowUpSummary {
+  /** Pending follow-ups and scheduled messages. */
+  count: number;
+  /** The earliest due time among them. */
+  nextAt: number | null;
 }
 
 /** A sequenced event in a conversation's log. */
@@ -117,6 +139,16 @@ export type ConversationEventType =
   | 'escalation.resolved'
   /** An AI alert rule fired (rule, reasons, actions). */
   | 'alert.fired'
+  /** A CSAT survey was answered (or a manager recorded a score by hand). */
+  | 'csat.submitted'
+  /** Follow-ups (worker/follow-ups): scheduled, cancelled (by an agent or a customer reply), fired. */
+  | 'followup.scheduled'
+  | 'followup.cancelled'
+  | 'followup.fired'
+  /** Send later: a message scheduled, edited, cancelled (it is sent as a normal message when due). */
+  | 'scheduled_message.scheduled'
+  | 'scheduled_message.updated'
+  | 'scheduled_message.cancelled'
   | 'message.created'
   | 'message.received'
   | 'message.status';

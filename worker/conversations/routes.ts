@@ -15,6 +15,7 @@ import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
 import { agentStub } from '../routing/stubs';
 import { conversationStub, startConversation } from './service';
+import { scheduleMessage } from '../follow-ups/routes';
 import type { SocketAuthor } from './socket-protocol';
 import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
@@ -90,6 +91,8 @@ const MessageBody = v.pipe(
     clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
     /** Send a reply even though another agent holds the reply lock (is typing a reply in this thread). */
     force: v.optional(v.boolean(), false),
+    /** Send later: schedule the message for this time (worker/follow-ups). */
+    sendAt: v.optional(Timestamp),
   }),
   v.forward(
     v.check((b) => b.text.trim().length > 0 || b.attachments.length > 0, 'a message needs text or an attachment'),
@@ -284,11 +287,16 @@ conversationRoutes.get(
 
 conversationRoutes.post(
   '/:id/messages',
-  describeRoute({ tags: ['conversations'], summary: 'Reply or add an internal note; clientId makes it idempotent' }),
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Reply or add an internal note; clientId makes it idempotent',
+    description: 'With sendAt: schedules the message instead (201 {scheduledMessage}); see /conversations/{id}/scheduled-messages.',
+  }),
   valid('json', MessageBody),
   async (c) => {
     const p = c.get('principal');
     const body = c.req.valid('json');
+    if (body.sendAt !== undefined) return scheduleMessage(c, { ...body, text: body.text.trim(), sendAt: body.sendAt });
     await checkAttachments(c.env, p.workspaceId, body.attachments);
     // The object checks the caller's visibility itself: one round trip on the hottest write path.
     const res = await conversationStub(c.env, p.workspaceId, c.req.param('id')).addMessage(

@@ -332,6 +332,10 @@ export const conversations = sqliteTable(
     archivedAt: integer('archived_at'),
     /** Flagged by an AI alert rule or an escalation (cleared by an agent). */
     flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
+    /** The latest CSAT score (normalized 1–5, worker/csat), null without one. */
+    csatScore: real('csat_score'),
+    /** The earliest pending follow-up or scheduled message (worker/follow-ups), null without one. */
+    followUpAt: integer('follow_up_at'),
     messageCount: integer('message_count').notNull().default(0),
     lastCustomerSeq: integer('last_customer_seq').notNull().default(0),
     /** The DO's event sequence at projection time; older projections never overwrite newer ones. */
@@ -1250,4 +1254,49 @@ export const workflowRunSteps = sqliteTable(
     finishedAt: integer('finished_at'),
   },
   (t) => [uniqueIndex('workflow_run_steps_run_name').on(t.runId, t.name)],
+);
+
+// ---- CSAT (worker/csat) ----
+
+/** A workspace's CSAT survey settings (absent row: disabled). */
+export const csatSettings = sqliteTable('csat_settings', {
+  workspaceId: text('workspace_id').primaryKey(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+  /** 'stars5' | 'thumbs' | 'emoji5' */
+  scale: text('scale').notNull().default('stars5'),
+  /** null: the localized default question. */
+  question: text('question'),
+  commentPrompt: text('comment_prompt'),
+  autoSendOnClose: integer('auto_send_on_close', { mode: 'boolean' }).notNull().default(true),
+  /** JSON array of inbox ids; null: every inbox. */
+  inboxIds: text('inbox_ids', { mode: 'json' }).$type<string[] | null>(),
+  delayMinutes: integer('delay_minutes').notNull().default(0),
+  /** The origin survey links point at (taken from the manager's request when the settings were saved). */
+  publicOrigin: text('public_origin'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** One survey per conversation; its response (raw on its scale, score normalized to 1–5) replaceable for 24 h. */
+export const csatSurveys = sqliteTable(
+  'csat_surveys',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    channel: text('channel').notNull(),
+    agentId: text('agent_id'),
+    scale: text('scale').notNull(),
+    language: text('language').notNull(),
+    question: text('question'),
+    commentPrompt: text('comment_prompt'),
+    sentAt: integer('sent_at').notNull(),
+    score: real('score'),
+    rawScore: integer('raw_score'),
+    comment: text('comment'),
+    firstRespondedAt: integer('first_responded_at'),
+    respondedAt: integer('responded_at'),
+  },
+  (t) => [uniqueIndex('csat_surveys_conversation').on(t.conversationId), index('csat_surveys_ws_responded').on(t.workspaceId, t.respondedAt)],
 );

@@ -53,6 +53,14 @@ export interface EventData {
   'escalation.level': { id: string; level: number; name: string } & Record<string, unknown>;
   'escalation.resolved': { id: string; resolution: string; note: string | null };
   'alert.fired': { ruleId: string; ruleName: string; reasons: string[]; messageSeq: number } & Record<string, unknown>;
+  /** score: normalized 1–5; raw: on its scale; surveyId null when a manager recorded it by hand. */
+  'csat.submitted': { surveyId: string | null; score: number; raw: number; scale: string; comment: string | null; source: 'survey' | 'manual'; replaced: boolean };
+  'followup.scheduled': { id: string; dueAt: number; text: string | null; cancelOnReply: boolean; kind: 'followup' };
+  'followup.cancelled': { id: string; reason: 'agent' | 'customer_replied' | 'closed' };
+  'followup.fired': { id: string; messageId: string | null; reopened: boolean };
+  'scheduled_message.scheduled': { id: string; sendAt: number };
+  'scheduled_message.updated': { id: string; sendAt: number };
+  'scheduled_message.cancelled': { id: string; reason?: 'customer_replied' };
 }
 
 export interface EventMessage {

@@ -8,6 +8,7 @@ import { analyticsFacts } from '../analytics/subscriber';
 import { outboundWebhooks } from '../webhooks/subscriber';
 import { automationTriggers } from '../automation/triggers';
 import { contactStats } from '../contacts/stats';
+import { csatOnClose } from '../csat/subscriber';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -16,4 +17,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose];

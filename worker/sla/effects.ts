@@ -163,7 +163,7 @@ export async function notifyPeople(
   c: Conversation,
   recipients: Recipients,
   channels: NotifyChannel[],
-  n: { kind: 'escalation' | 'alert'; title: string; body: string },
+  n: { kind: 'escalation' | 'alert' | 'followup'; title: string; body: string },
 ): Promise<ActionResult> {
   const people = await recipientsOf(env, c, recipients);
   if (people.length === 0) return { type: 'notify', ok: false, detail: 'nobody to notify' };

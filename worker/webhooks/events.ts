@@ -37,8 +37,8 @@ export function subscribes(events: readonly string[], type: string): boolean {
 /**
  * The webhook event for a conversation event, or null when receivers are not told about it.
  * Internal notes are never sent: they are the team's private talk, and an endpoint is a third party.
- * `template.sent` and `csat.submitted` are accepted in subscriptions but nothing emits them yet (the
- * stream has no template or CSAT events); they fire once it does, without a change to endpoints.
+ * `template.sent` is accepted in subscriptions but nothing emits it yet (the stream has no template
+ * event); it fires once it does, without a change to endpoints.
  */
 export function webhookEventOf(e: ParleyEvent): { type: WebhookEventType; data: Record<string, unknown> } | null {
   const conversation = { id: e.conversationId, ...e.conversation };
@@ -58,6 +58,8 @@ export function webhookEventOf(e: ParleyEvent): { type: WebhookEventType; data: 
       const d = e.data as ParleyEvent<'conversation.status_changed'>['data'];
       return { type: 'conversation.status_changed', data: { conversation, from: d.from, to: d.to, reason: d.reason ?? null } };
     }
+    case 'csat.submitted':
+      return { type: 'csat.submitted', data: { conversation, ...(e.data as Record<string, unknown>) } };
     case 'conversation.updated':
       return e.tagsAdded?.length ? { type: 'conversation.tag_added', data: { conversation, tags: e.tagsAdded } } : null;
     default:

@@ -17,7 +17,7 @@ type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Partial<ListItem> & { id: string; lastCustomerSeq?: number } }
   | { t: 'presence'; userId: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'followup'; conversationId: string; title: string; body: string; at: number }
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'pong' };
 

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { AuthorType, Message } from '../../../worker/conversations/model';
+import { CsatCard, isCsatMessage } from './CsatCard';
 import { RichText } from './RichText';
 import { messages, outbox, retry, type Outgoing } from './store';
 
@@ -68,6 +69,7 @@ interface MessageItemProps {
 
 function MessageItem({ message: m, previous, showStatus }: MessageItemProps) {
   const created = new Date(m.createdAt);
+  if (isCsatMessage(m)) return <CsatCard message={m} />;
   if (m.authorType === 'system') {
     return (
       <p class="pw-system">
