@@ -85,7 +85,7 @@ describe('analytics dashboard', () => {
 
     await expectAxeClean(page, 'analytics (light, 1440)');
     await screenshot(page, 'analytics-desktop-light');
-    await page.locator('#an-volume-title').scrollIntoViewIfNeeded();
+    await page.locator('figure[data-chart="an-volume-chart"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'analytics-desktop-light-charts');
     await page.locator('#an-agents-title').scrollIntoViewIfNeeded();
     await screenshot(page, 'analytics-desktop-light-agents');
@@ -162,6 +162,8 @@ describe('analytics dashboard', () => {
     for (const want of ['SELECT:channel', 'SELECT:inboxId', 'SELECT:teamId', 'SELECT:agentId', 'INPUT:switch']) assert.ok(reached.includes(want), `${want} in ${reached.join(' → ')}`);
     await page.keyboard.press('Space');
     await page.locator('figure[data-chart="an-frt-chart"] table').waitFor();
+    await page.locator('figure[data-chart="an-frt-chart"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await screenshot(page, 'analytics-desktop-light-table');
     // Sorting the agents table by keyboard.
     const sortBy = page.locator('.an-agents th').filter({ hasText: 'Agent' }).first();
     await sortBy.getByRole('button').focus();
@@ -205,8 +207,10 @@ describe('analytics dashboard', () => {
       await ready(page);
       await expectAxeClean(page, name);
       await screenshot(page, name);
-      await page.locator('#an-volume-title').scrollIntoViewIfNeeded();
+      await page.locator('figure[data-chart="an-volume-chart"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await screenshot(page, `${name}-charts`);
+      await page.locator('figure[data-chart="an-peaks-chart"]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await screenshot(page, `${name}-peaks`);
       await page.locator('#an-agents-title').scrollIntoViewIfNeeded();
       await screenshot(page, `${name}-agents`);
       // No horizontal overflow of the page on a phone (tables scroll inside their own box).

@@ -480,7 +480,7 @@ function ChannelMix({ load, interval }: { load: Load<Series>; interval: 'hour' |
           .sort((a, b) => b.total - a.total);
         const top = all.slice(0, all.length > 6 ? 5 : 6);
         const rest = all.slice(top.length);
-        const series = [...top, ...(rest.length ? [{ label: `Other (${rest.map((r) => r.label).join(', ')})`, values: labels.map((_, i) => rest.reduce((n, r) => n + (r.values[i] ?? 0), 0)), total: 0 }] : [])].map((x, i) => ({ label: x.label, slot: i + 1, values: x.values }));
+        const series = [...top, ...(rest.length ? [{ label: `Other (${rest.length} channels)`, values: labels.map((_, i) => rest.reduce((n, r) => n + (r.values[i] ?? 0), 0)), total: 0 }] : [])].map((x, i) => ({ label: x.label, slot: i + 1, values: x.values }));
         const totals = all.map((x) => `${x.label} ${x.total}`);
         return (
           <ChartFrame
@@ -654,7 +654,7 @@ function AgentsTable({ load }: { load: Load<{ items: AgentRow[] }> }) {
                   >
                     {label}
                     <span aria-hidden="true" class="an-sort-mark">
-                      {sort.value === k ? (desc.value ? ' ▼' : ' ▲') : ''}
+                      {sort.value === k ? (desc.value ? '\u00a0▼' : '\u00a0▲') : ''}
                     </span>
                   </button>
                 </th>

@@ -46,7 +46,8 @@ export function ChartFrame({ id, title, desc, legend, table, children, empty }: 
         {empty ? (
           <p class="an-empty muted">{empty}</p>
         ) : asTable.value ? (
-          <div class="mx-table-wrap an-table-wrap">
+          // Focusable so a keyboard can scroll a long table; named as a region for screen readers.
+          <div class="mx-table-wrap an-table-wrap" tabIndex={0} role="region" aria-label={`${title}: table`}>
             <table class="mx-table">
               <caption class="sr-only">{title}</caption>
               <thead>
