@@ -45,7 +45,12 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / DAY) + 1;
 }
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const validDate = (s: string | null): s is string => !!s && DATE.test(s) && !Number.isNaN(Date.parse(`${s}T12:00:00Z`));
+/** A real calendar date (2026-02-30 is not: the round trip through Date would move it). */
+const validDate = (s: string | null): s is string => {
+  if (!s || !DATE.test(s)) return false;
+  const t = Date.parse(`${s}T12:00:00Z`);
+  return Number.isFinite(t) && new Date(t).toISOString().startsWith(s);
+};
 
 /** The range the URL asks for; a custom range with missing, reversed or over-long dates falls back to 7 days. */
 export function rangeOf(params: URLSearchParams, today = localDate(Date.now())): Range {
