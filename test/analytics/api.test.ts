@@ -147,6 +147,12 @@ describe('analytics over hand-timed streams', () => {
     expect(hours.rows[10]).toMatchObject({ hour: 10, count: 10, median: 50 });
     expect(hours.rows[16]).toMatchObject({ hour: 16, count: 2, median: 1000, p90: 2000 });
     expect(hours.rows.reduce((s: number, r: any) => s + r.count, 0)).toBe(12);
+    // The peak-hours grid: Tuesday's replies in (2, 10), Wednesday's in (3, 16); 7 × 24 cells.
+    const grid = (await get(ws, 'distribution', { ...range, tz: 'Europe/Madrid', metric: 'firstResponse', by: 'weekdayHour' })).body;
+    expect(grid.rows).toHaveLength(168);
+    expect(grid.rows[2 * 24 + 10]).toMatchObject({ weekday: 2, hour: 10, count: 10, median: 50 });
+    expect(grid.rows[3 * 24 + 16]).toMatchObject({ weekday: 3, hour: 16, count: 2 });
+    expect(grid.rows.reduce((s: number, r: any) => s + r.count, 0)).toBe(12);
   });
 
   it('overview percentiles read off the value indexes equal the nearest-rank stats of the same values, from either end', async () => {

@@ -266,10 +266,13 @@ export async function series(ctx: ReadContext, metric: Metric, hours: Hours, int
   return grouped(ctx, def, hours, groupBy ? `${bucket} || '|' || coalesce(${GROUP_COLUMNS[groupBy]}, '')` : `${bucket} || '|'`);
 }
 
-/** The metric by local hour of day (0–23) or weekday (0 Sunday – 6). */
-export async function distribution(ctx: ReadContext, metric: Metric, hours: Hours, by: 'hour' | 'weekday', spans: OffsetSpan[]) {
+export type DistributionBy = 'hour' | 'weekday' | 'weekdayHour';
+
+/** The metric by local hour of day (0–23), weekday (0 Sunday – 6) or both (weekday × 24 + hour, 0–167: the peak-hours grid). */
+export async function distribution(ctx: ReadContext, metric: Metric, hours: Hours, by: DistributionBy, spans: OffsetSpan[]) {
   const def = METRIC_DEFS[metric];
-  const expr = by === 'hour' ? hourOfDaySql(`t.${def.time}`, spans) : weekdaySql(`t.${def.time}`, spans);
+  const col = `t.${def.time}`;
+  const expr = by === 'hour' ? hourOfDaySql(col, spans) : by === 'weekday' ? weekdaySql(col, spans) : `(${weekdaySql(col, spans)} * 24 + ${hourOfDaySql(col, spans)})`;
   return grouped(ctx, def, hours, `${expr} || '|'`);
 }
 

@@ -12,7 +12,7 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { bucketCount, bucketKeys, bucketStart, localDateStart, offsetSpans, type Interval } from './buckets';
 import { csvLine, csvStream, linesStream, type Cell } from './csv';
-import { agents, CONVERSATION_COLUMNS, conversationPage, distribution, overview, series, type Hours, type ReadContext } from './queries';
+import { agents, CONVERSATION_COLUMNS, conversationPage, distribution, overview, series, type DistributionBy, type Hours, type ReadContext } from './queries';
 import { AgentsQuery, DistributionQuery, ExportQuery, OverviewQuery, TIME_METRICS, TimeseriesQuery, type GroupBy, type Metric } from './schemas';
 
 const DAY = 86_400_000;
@@ -75,10 +75,10 @@ async function timeseries(ctx: ReadContext, tz: string, metric: Metric, hours: H
   };
 }
 
-async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, hours: Hours, by: 'hour' | 'weekday') {
+async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, hours: Hours, by: DistributionBy) {
   const rows = await distribution(ctx, metric, hours, by, offsetSpans(ctx.from, ctx.to, tz));
   const timed = metric !== 'created';
-  const n = by === 'hour' ? 24 : 7;
+  const n = by === 'hour' ? 24 : by === 'weekday' ? 7 : 7 * 24;
   return {
     metric,
     ...(timed ? { hours } : {}),
@@ -89,7 +89,8 @@ async function distributionOf(ctx: ReadContext, tz: string, metric: Metric, hour
     rows: Array.from({ length: n }, (_, i) => {
       const r = rows.get(`${i}|`);
       const figures = r ? (({ key: _k, group: _g, ...rest }) => rest)(r) : timed ? { count: 0, median: null, p90: null, avg: null } : { count: 0 };
-      return { [by]: i, ...figures };
+      const at = by === 'weekdayHour' ? { weekday: Math.floor(i / 24), hour: i % 24 } : { [by]: i };
+      return { ...at, ...figures };
     }),
   };
 }
@@ -133,7 +134,7 @@ analyticsRoutes.get(
   '/distribution',
   describeRoute({
     tags: ['analytics'],
-    summary: 'A metric by local hour of day (0–23) or weekday (0 Sunday – 6): peak hours and response times through the day',
+    summary: 'A metric by local hour of day (0–23), weekday (0 Sunday – 6) or both (`by=weekdayHour`, 168 rows): peak hours and response times through the day',
     description: `${RANGE_NOTE} ${SCOPE_NOTE}`,
   }),
   valid('query', DistributionQuery),

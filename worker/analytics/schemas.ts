@@ -54,7 +54,7 @@ export const DistributionQuery = v.object({
   ...RangeFields,
   hours: Hours,
   metric: v.optional(pick(['firstResponse', 'responseTime', 'created'] as const), 'firstResponse'),
-  by: v.optional(pick(['hour', 'weekday'] as const), 'hour'),
+  by: v.optional(pick(['hour', 'weekday', 'weekdayHour'] as const), 'hour'),
 });
 
 export const AgentsQuery = v.object(RangeFields);

@@ -1,6 +1,7 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, analytics.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
+import { AnalyticsPage } from './Analytics';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
@@ -10,6 +11,7 @@ export const MESSAGING_PAGES = [
   { page: 'sla', label: 'SLA policies' },
   { page: 'escalations', label: 'Escalations' },
   { page: 'ai-alerts', label: 'AI alerts' },
+  { page: 'analytics', label: 'Analytics' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -22,6 +24,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <EscalationsPage id={id} />;
     case 'ai-alerts':
       return <AiAlertsPage id={id} />;
+    case 'analytics':
+      return <AnalyticsPage />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">

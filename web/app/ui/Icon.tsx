@@ -37,6 +37,7 @@ const PATHS: Record<string, string> = {
   phone: 'M5 4h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 6a2 2 0 0 1 2-2z',
   globe: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',
+  chart: 'M4 20V11M10 20V5M16 20v-6M21 20H3',
   sidebar: 'M4 4h16v16H4zM15 4v16',
   reply: 'M10 8 5 12l5 4M5 12h9a5 5 0 0 1 5 5v1',
   undo: 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
