@@ -11,7 +11,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
 import { refusedUpgrade, rightsKey, SocketRights } from '../worker/auth/socket-rights';
 import { RecentRevocations, type Revocation } from '../worker/auth/socket-revocation';
-import { deliverJob, draftMessage, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
+import { deliverJob, draftMessage, historyAt, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
@@ -408,7 +408,9 @@ export class ConversationDO extends DurableObject<Env> {
     } else if (routed) transition = routed;
     // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
     const activity = input.activity && input.direction === 'inbound' && sender ? { contactId: sender, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
-    this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined);
+    // Imported history is dated by its own messages, events included: analytics facts (first response,
+    // resolution) then measure the history as it happened, not the moment it was imported.
+    this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined, input.history ? historyAt(input, Date.now()) : undefined);
     if (draft.message.direction === 'inbound') this.#followUps.customerReplied();
     if (routeLater && trigger) void this.#router.request(trigger, draft.message.text);
     return { ok: true, message: draft.message, conversation: this.#state!, duplicate: false };
@@ -423,8 +425,7 @@ export class ConversationDO extends DurableObject<Env> {
    * with its events and outbox rows, then broadcast, notify the workspace and drain the outbox. The
    * automation that follows from the transition (SLA clocks, escalation start/resolution) joins it.
    */
-  #commit(transition: Transition, message?: Message, extraWrite?: () => void): void {
-    const at = Date.now();
+  #commit(transition: Transition, message?: Message, extraWrite?: () => void, at = Date.now()): void {
     const previous = this.#state;
     const auto = this.#automation.apply(previous, transition, at);
     // Only a commit with nothing else to record needs the (costly) deep comparison.
@@ -454,7 +455,7 @@ export class ConversationDO extends DurableObject<Env> {
       for (const r of rows) this.#store.enqueue(r.kind, r.payload);
       this.#store.saveState(next);
       this.#automation.persist(next, auto.config, auto.vipPending);
-      if (rows.length > 0 && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', at + OUTBOX_RETRY_MS);
+      if (rows.length > 0 && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', Date.now() + OUTBOX_RETRY_MS);
     });
     this.#state = next;
     this.#armAlarm();

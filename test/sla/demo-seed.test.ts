@@ -210,6 +210,18 @@ describe('npm start: the seeded demo workspace', () => {
     expect(AUTO_CLOSE_MESSAGE.startsWith(closed.preview.replace(/…$/, ''))).toBe(true);
   }, 60_000);
 
+  it('its history is measured as it happened: first responses take minutes, not the instant of the import', async () => {
+    const r = await eventually(async () => {
+      const row = await env.DB.prepare(`SELECT count(*) AS n, max(first_response_s) AS longest, min(first_response_at) AS earliest FROM conversation_fact_cycles WHERE workspace_id = ? AND first_response_s IS NOT NULL`)
+        .bind(seed.workspaceId)
+        .first<{ n: number; longest: number | null; earliest: number | null }>();
+      return row && row.n >= 20 ? row : null;
+    }, 60_000);
+    // Stamped with the import's clock, every reply came a fraction of a second after its question.
+    expect(r.longest).toBeGreaterThan(60);
+    expect(r.earliest).toBeLessThan(Date.now() - 86_400_000);
+  }, 90_000);
+
   it('is idempotent, and a second start is quick', async () => {
     const started = Date.now();
     const again = await seedDemo(env);
