@@ -40,9 +40,13 @@ export function fold(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
+const ELISION = /^(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|all|dell|nell|sull)['’](?=\p{L}{2})/u;
+
 /** Words (letters and digits) of a text, folded. */
 export function words(s: string): string[] {
-  return fold(s).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)?.map((w) => w.replace(/['’].*$/, '')) ?? [];
+  // French and Italian elision keeps the word after the apostrophe ("l'appartement", "j'annule");
+  // English contractions keep the word before it ("it's", "don't").
+  return fold(s).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)?.map((w) => (ELISION.test(w) ? w.replace(ELISION, '') : w.replace(/['’].*$/, ''))) ?? [];
 }
 
 export function isStopword(w: string): boolean {
