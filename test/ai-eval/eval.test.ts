@@ -91,6 +91,12 @@ function retrievalReport(title: string, outcomes: Outcome[]): string[] {
     `  no-answer: ${none.length} questions, auto-sent ${none.filter((o) => o.confidence >= THRESHOLD).length}, shown confident (≥ 0.5) ${none.filter((o) => o.confidence >= 0.5).length}`,
     `  mean top confidence: right ${f(mean(outcomes.filter((o) => answerable(o) && right(o)).map((o) => o.confidence)))} / wrong or no-answer ${f(mean(outcomes.filter((o) => !(answerable(o) && right(o))).map((o) => o.confidence)))}`,
   );
+  const sweep = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((t) => {
+    const s = outcomes.filter((o) => o.confidence >= t);
+    const ok = s.filter((o) => answerable(o) && right(o)).length;
+    return `${t}: ${ok}/${ans.length} right, ${s.length - ok} wrong`;
+  });
+  lines.push(`  coverage/precision by threshold  ${sweep.join(' · ')}`);
   const misses = ans.filter((o) => !hit3(o));
   if (misses.length) lines.push('  misses:', ...misses.map((o) => `    [${o.lang}] "${o.q}" → ${o.expected.join('/')}; got ${o.ranked.slice(0, 3).join(', ') || '(nothing)'}`));
   const wrongSent = sent.filter((o) => !(answerable(o) && right(o)));

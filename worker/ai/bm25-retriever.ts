@@ -1,7 +1,7 @@
 // The local retriever: BM25 over the D1 FTS5 index of knowledge passages (Porter-stemmed; titles and
 // keywords weigh more than body text), question words widened with everyday synonyms.
 import type { WorkspaceScope } from '../db/scope';
-import { coverage, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { coverageDetail, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
 import { translations } from './multilingual';
 import { expand } from './synonyms';
 import { detectLanguage } from './text';
@@ -17,10 +17,13 @@ export interface ChunkHit extends Omit<Passage, 'coverage'> {
 }
 
 /** Measure how much of the question each kept passage covers. */
-export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number })[] {
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number })[] {
   const words = questionTerms(question);
   const lang = detectLanguage(question);
-  return hits.map((h) => ({ ...h, coverage: coverage(words, `${h.title}\n${h.text}`, lang) }));
+  return hits.map((h) => {
+    const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
+    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, titleCoverage: coverageDetail(words, h.title, lang).coverage };
+  });
 }
 
 /** The FTS5 expression for a question: the workspace token AND any of its words or their synonyms; null without content words. */

@@ -17,6 +17,10 @@ export interface Passage {
   score: number;
   /** 0..1: how much of the question's content the passage covers (synonyms count a little less). */
   coverage: number;
+  /** 0..1: share of the question's content words matched only through another language. */
+  crossLingual?: number;
+  /** 0..1: share of the question's content words (or their synonyms/translations) found in the title. */
+  titleCoverage?: number;
   /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
   similarity?: number;
 }
