@@ -140,16 +140,18 @@ function conceptsOf(word: string, lang: Language): { concepts: Concept[]; from: 
 }
 
 /**
- * The word's concept in the other languages (never the word itself), English first: what to add to a
+ * The word's concept in the four languages (never the word itself), English first: what to add to a
  * keyword query so articles in any of the four languages can match. Empty when the lexicon lacks it.
  */
-export function translations(word: string, lang: Language, max = 10): string[] {
+export function translations(word: string, lang: Language, perLanguage = 4): string[] {
   const found = conceptsOf(word, lang);
   if (!found) return [];
   const w = fold(word);
   const out = new Set<string>();
+  // The first forms of each language are its usual words: a few per language keeps the keyword query
+  // short and balanced whatever language the articles are in.
   for (const l of LEXICON_LANGUAGES) {
-    for (const c of found.concepts) for (const form of c.forms[l]) if (form !== w) out.add(form);
+    for (const c of found.concepts) for (const form of c.forms[l].slice(0, perLanguage)) if (form !== w) out.add(form);
   }
-  return [...out].slice(0, max);
+  return [...out];
 }

@@ -312,14 +312,14 @@ const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
 /** Words that open a sarcastic exclamation before the praise ("oh great", "qué maravilla", "ah super"). */
 const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how', 'ay', 'nossa', 'quel', 'quelle', 'vraiment']);
 /** "Again / another / still" in the four languages: a situation repeating itself. */
-const AGAIN = /\b(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)\b/i;
+const AGAIN = /(?<!\p{L})(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)(?!\p{L})/iu;
 /** A stretch of time or a count of attempts: "2 hours", "dos horas", "três vezes", "trois jours". */
-const DURATION = /\b(?:\d+|two|three|four|several|dos|tres|cuatro|duas|dois|tr[eê]s|quatro|deux|trois|quatre|plusieurs|une|an|one|una|uma)\s+(?:more\s+)?(?:hours?|days?|weeks?|times|horas?|d[ií]as|semanas?|veces|vezes|heures?|jours?|semaines?|fois|emails?|calls?|llamadas|liga[cç][oõ]es|appels)\b/i;
+const DURATION = /(?<!\p{L})(?:\d+|two|three|four|several|dos|tres|cuatro|duas|dois|tr[eê]s|quatro|deux|trois|quatre|plusieurs|une|an|one|una|uma)\s+(?:more\s+)?(?:hours?|days?|weeks?|times|horas?|d[ií]as|semanas?|veces|vezes|heures?|jours?|semaines?|fois|emails?|calls?|llamadas|liga[cç][oõ]es|appels)(?!\p{L})/iu;
 const COMPLAINT_CUES = [
   /\?{2,}|\?!|!\?/,
   DURATION,
-  /\b(?:still no|still not|todav[ií]a no|a[uú]n no|ainda n[aã]o|toujours pas|toujours rien|nobody|nadie|ningu[eé]m|personne)\b/i,
-  /\b(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))\b/i,
+  /(?<!\p{L})(?:still no|still not|todav[ií]a no|a[uú]n no|ainda n[aã]o|toujours pas|toujours rien|nobody|nadie|ningu[eé]m|personne)(?!\p{L})/iu,
+  /(?<!\p{L})(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))(?!\p{L})/iu,
 ];
 
 /**
