@@ -6,6 +6,23 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 
+/**
+ * Workers AI and Vectorize have no local simulator, so the committed wrangler.toml (what `wrangler dev`
+ * and the tests read) leaves them out and the deploy config adds them: a deployed Parley uses the
+ * cloud path (AI_MODE=auto) from its first request. BGE-M3 (the default AI_EMBEDDING_MODEL) embeds in
+ * 1024 dimensions; retrieval compares by cosine.
+ */
+const VECTORIZE_INDEX = 'parley-kb';
+const VECTORIZE_DIMENSIONS = 1024;
+const VECTORIZE_METRIC = 'cosine';
+
+function withCloudAi(toml) {
+  let out = toml.trimEnd() + '\n';
+  if (!/^\[ai\]/m.test(out)) out += '\n[ai]\nbinding = "AI"\n';
+  if (!/^\[\[vectorize\]\]/m.test(out)) out += `\n[[vectorize]]\nbinding = "VECTORIZE"\nindex_name = "${VECTORIZE_INDEX}"\n`;
+  return out;
+}
+
 const WRANGLER = new URL('../node_modules/wrangler/bin/wrangler.js', import.meta.url).pathname;
 const dryRun = process.argv.includes('--dry-run');
 
@@ -23,12 +40,16 @@ function run(cmd, args) {
 
 if (!process.argv.includes('--skip-build')) run('npm', ['run', 'build']);
 const base = readFileSync('wrangler.toml', 'utf8');
-const config = (list) => list.reduce((toml, [from, to]) => toml.replace(from, to), base);
+const config = (list) => list.reduce((toml, [from, to]) => toml.replace(from, to), withCloudAi(base));
+// The deploy config: the committed wrangler.toml plus the cloud-only bindings, with the real database
+// id (git-ignored, beside it so relative paths still resolve).
+const deployConfig = 'wrangler.deploy.toml';
 
 if (dryRun) {
   const out = '.wrangler/dry-run';
   mkdirSync(out, { recursive: true });
-  process.stdout.write(wrangler(['deploy', '--dry-run', '--outdir', out]));
+  writeFileSync(deployConfig, config([]));
+  process.stdout.write(wrangler(['deploy', '--dry-run', '--outdir', out, '-c', deployConfig]));
   console.log(`Bundled as a deploy would, into ${out}.`);
   process.exit(0);
 }
@@ -59,9 +80,14 @@ const ensure = (args, what) => {
 ensure(['r2', 'bucket', 'create', bucket], `R2 bucket ${bucket}`);
 for (const q of [...base.matchAll(/^\s*queue\s*=\s*"([^"]+)"/gm)].map((m) => m[1])) ensure(['queues', 'create', q], `queue ${q}`);
 
-// The deploy config: the committed wrangler.toml with the real database id (git-ignored, beside it
-// so relative paths still resolve).
-const deployConfig = 'wrangler.deploy.toml';
+// Vectorize: the knowledge-base index, created when missing with the embedding model's shape.
+try {
+  wrangler(['vectorize', 'get', VECTORIZE_INDEX], { quiet: true });
+} catch {
+  console.log(`Creating Vectorize index ${VECTORIZE_INDEX} (${VECTORIZE_DIMENSIONS} dimensions, ${VECTORIZE_METRIC})…`);
+  ensure(['vectorize', 'create', VECTORIZE_INDEX, `--dimensions=${VECTORIZE_DIMENSIONS}`, `--metric=${VECTORIZE_METRIC}`], `Vectorize index ${VECTORIZE_INDEX}`);
+}
+
 writeFileSync(deployConfig, config([[/database_id\s*=\s*"[^"]*"/, `database_id = "${dbId}"`]]));
 
 // Secrets: generated once, never overwritten (rotating ENCRYPTION_KEY would lose inbox credentials).

@@ -125,9 +125,20 @@ describe('drafting', () => {
   });
   it('confidence follows coverage and standing; one-word questions are capped', () => {
     const best = passage();
-    expect(passageConfidence(passage({ coverage: 0.5, score: 5 }), best, 3)).toBeCloseTo(0.5 * (0.75 + 0.25 * 0.5));
+    const half = passageConfidence(passage({ coverage: 0.5, score: 5 }), best, 3);
+    expect(half).toBeLessThan(passageConfidence(best, best, 3));
+    expect(half).toBeLessThan(passageConfidence(passage({ coverage: 0.5, score: 10 }), best, 3));
     expect(passageConfidence(best, best, 1)).toBe(0.5);
+    expect(passageConfidence(passage({ coverage: 0 }), best, 3)).toBe(0);
     expect(passageConfidence(passage({ coverage: 0.2, similarity: 0.85 }), best, 3)).toBe(1);
+  });
+  it('calibrated confidence: a clear margin, the title and full coverage raise it; matching only through a translation lowers it', () => {
+    const best = passage({ coverage: 0.8, titleCoverage: 0.5 });
+    const close = passage({ score: 9.5 });
+    const far = passage({ score: 3 });
+    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence(best, best, 3, close));
+    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence({ ...best, titleCoverage: 0 }, { ...best, titleCoverage: 0 }, 3, far));
+    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence({ ...best, crossLingual: 0.5 }, { ...best, crossLingual: 0.5 }, 3, far));
   });
 });
 

@@ -1,8 +1,10 @@
 // The local retriever: BM25 over the D1 FTS5 index of knowledge passages (Porter-stemmed; titles and
 // keywords weigh more than body text), question words widened with everyday synonyms.
 import type { WorkspaceScope } from '../db/scope';
-import { coverage, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { coverageDetail, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { translations } from './multilingual';
 import { expand } from './synonyms';
+import { detectLanguage } from './text';
 
 /** bm25() column weights: ws (never scored), title, keywords, body. */
 const WEIGHTS = '0.0, 3.0, 2.0, 1.0';
@@ -15,17 +17,26 @@ export interface ChunkHit extends Omit<Passage, 'coverage'> {
 }
 
 /** Measure how much of the question each kept passage covers. */
-export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number })[] {
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number })[] {
   const words = questionTerms(question);
-  return hits.map((h) => ({ ...h, coverage: coverage(words, `${h.title}\n${h.text}`) }));
+  const lang = detectLanguage(question);
+  return hits.map((h) => {
+    const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
+    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, titleCoverage: coverageDetail(words, h.title, lang).coverage };
+  });
 }
 
 /** The FTS5 expression for a question: the workspace token AND any of its words or their synonyms; null without content words. */
 export function ftsQuery(workspaceId: string, question: string): string | null {
   const base = questionTerms(question);
   if (base.length === 0) return null;
+  const lang = detectLanguage(question);
   const all = new Set<string>(base);
-  for (const w of base) for (const s of expand(w).slice(0, 4)) all.add(s);
+  for (const w of base) {
+    for (const s of expand(w).slice(0, 4)) all.add(s);
+    // The same concept in the other languages: articles may be written in another language than the question.
+    for (const t of translations(w, lang)) all.add(t);
+  }
   const quoted = [...all].map((t) => `"${t.replace(/"/g, '')}"`);
   return `ws : "${workspaceToken(workspaceId)}" AND (${quoted.join(' OR ')})`;
 }

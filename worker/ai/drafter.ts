@@ -1,6 +1,7 @@
 // The Drafter interface (reply candidates from retrieved passages, the contact's history and the
 // conversation) and the extractive drafter: greeting by name, the passage sentences that best answer
 // the question, a closing; no model involved. The cloud drafter (workers-ai.ts) falls back to it.
+import { calibrated, confidenceFeatures } from './confidence';
 import type { Passage } from './retriever';
 import { channelLimit, clip, compose, isEmail, phrases, type ReplyStyle, type Segment } from './style';
 import { sentences, stem, stems, terms, type Language } from './text';
@@ -59,13 +60,13 @@ export function articleRef(p: Passage): SourceRef {
 }
 
 /**
- * Confidence of answering from a passage: mostly how much of the question it covers, scaled by its
- * standing against the best passage; the cloud path's embedding similarity can only raise it.
+ * Confidence of answering from a passage: the calibrated probability that the best passage answers
+ * (confidence.ts), scaled by this passage's standing against the best one; one content word stays thin
+ * evidence however well it matches; the cloud path's embedding similarity can only raise it.
  */
-export function passageConfidence(p: Passage, best: Passage, questionWordCount: number): number {
+export function passageConfidence(p: Passage, best: Passage, questionWordCount: number, second?: Passage): number {
   const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
-  let c = p.coverage * (0.75 + 0.25 * relative);
-  // One content word is thin evidence, however well it matches.
+  let c = p.coverage === 0 ? 0 : calibrated(confidenceFeatures(p, best, p === best ? second : best, questionWordCount)) * (0.75 + 0.25 * relative);
   if (questionWordCount <= 1) c = Math.min(c, 0.5);
   if (p.similarity !== undefined) c = Math.max(c, Math.min(1, (p.similarity - 0.35) / 0.5) * relative);
   return Math.round(Math.max(0, Math.min(1, c)) * 100) / 100;
@@ -129,7 +130,7 @@ export class ExtractiveDrafter implements Drafter {
     const out: Draft[] = [];
     const best = ctx.passages[0];
     for (const p of ctx.passages.slice(0, 3)) {
-      const confidence = passageConfidence(p, best, words);
+      const confidence = passageConfidence(p, best, words, ctx.passages[1]);
       // A passage that shares (almost) nothing with the question is not an answer.
       if (p.coverage === 0 && p.similarity === undefined) continue;
       const body = p.kind === 'qa' && p.text.length <= budget ? p.text.replace(/\s*\n+\s*/g, ' ') : answerSentences(ctx.question, p, budget);

@@ -2,7 +2,8 @@
 // Implementations: BM25 over D1 FTS5 (local, bm25-retriever.ts) and hybrid Vectorize + BM25 (cloud).
 import type { WorkspaceScope } from '../db/scope';
 import { expand } from './synonyms';
-import { stem, stems, terms } from './text';
+import { translations } from './multilingual';
+import { stem, stems, terms, type Language } from './text';
 
 export interface Passage {
   articleId: string;
@@ -16,6 +17,10 @@ export interface Passage {
   score: number;
   /** 0..1: how much of the question's content the passage covers (synonyms count a little less). */
   coverage: number;
+  /** 0..1: share of the question's content words matched only through another language. */
+  crossLingual?: number;
+  /** 0..1: share of the question's content words (or their synonyms/translations) found in the title. */
+  titleCoverage?: number;
   /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
   similarity?: number;
 }
@@ -42,15 +47,25 @@ export function questionTerms(question: string): string[] {
 
 /**
  * Share of the question's content words found in a passage: exact (stemmed) matches count 1,
- * matches through a synonym 0.75. Questions without content words cover nothing.
+ * matches through a synonym 0.75, through the cross-lingual lexicon 0.8. Questions without content words cover nothing.
  */
-export function coverage(questionWords: string[], passageText: string): number {
-  if (questionWords.length === 0) return 0;
+export function coverage(questionWords: string[], passageText: string, lang: Language = 'en'): number {
+  return coverageDetail(questionWords, passageText, lang).coverage;
+}
+
+/** Coverage, and the share of the question matched only through another language (cross-lingual matches). */
+export function coverageDetail(questionWords: string[], passageText: string, lang: Language = 'en'): { coverage: number; crossLingual: number } {
+  if (questionWords.length === 0) return { coverage: 0, crossLingual: 0 };
   const have = new Set(stems(passageText));
   let sum = 0;
+  let cross = 0;
   for (const w of questionWords) {
     if (have.has(stem(w))) sum += 1;
     else if (expand(w).some((s) => have.has(stem(s)))) sum += 0.75;
+    else if (translations(w, lang).some((t) => have.has(stem(t)))) {
+      sum += 0.8;
+      cross++;
+    }
   }
-  return sum / questionWords.length;
+  return { coverage: sum / questionWords.length, crossLingual: cross / questionWords.length };
 }

@@ -11,17 +11,21 @@ const STOP: Record<Language, string> = {
     than that the their them then there these they this those through to too under until up very was we were what when where which
     while who whom why will with would you your yours hi hello hey thanks thank please pls can't dont don't im i'm it's there's we're
     you're i'd i'll we'll let know get got want would like need could may might shall any anything something someone ok okay yes yeah
-    dear regards best cheers also still just really much many`,
+    dear regards best cheers also still just really much many u ur pls plz thx ty whats wats hii hiya guys tell ask asking wondering
+    possible question quick btw`,
   es: `a al algo algunas algunos ante antes como con contra cual cuando de del desde donde durante e el ella ellas ellos en entre era
     es esa esas ese eso esos esta estaba estado estamos estan estar este esto estos fue fueron ha hay la las le les lo los mas me mi mis
     mucho muy nada ni no nos nosotros o os otra otro para pero poco por porque que quien se sea ser si sin sobre son su sus tambien
-    te tiene tengo tenemos tienen tu tus un una uno unos y ya yo hola gracias favor puedo puede quiero quisiera`,
+    te tiene tengo tenemos tienen tu tus un una uno unos y ya yo hola gracias favor puedo puede quiero quisiera
+    podemos pueden podria saber hacer hace q xq porfa buenas buenos dias tardes`,
   pt: `a ao aos as com como da das de do dos e ela elas ele eles em entre era essa esse esta este eu foi ha isso isto ja mais mas me
     meu minha muito na nas nao no nos o os ou para pela pelo por qual quando que quem se sem seu sua tambem tem temos um uma uns voce
-    voces ola obrigado obrigada posso pode quero gostaria`,
+    voces ola obrigado obrigada posso pode quero gostaria
+    podemos podem saber fazer vc vcs pra pro bom dia tarde`,
   fr: `a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon ne nos notre nous on
     ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous est sont etait bonjour merci puis peux
-    voudrais veux avez avons`,
+    voudrais veux avez avons
+    peut pouvez pouvons faire savoir svp stp ca cela est-ce`,
   de: `aber alle als am an auch auf aus bei bin bis bist da das dass dem den der des die doch du ein eine einem einen einer es fur hat
     hatte ich ihr im in ist ja kann mit nach nicht noch nur oder schon sehr sie sind so uber um und uns von vor war wie wir wird zu zum
     zur hallo danke bitte mochte konnen`,
@@ -40,9 +44,13 @@ export function fold(s: string): string {
   return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
+const ELISION = /^(?:l|d|j|qu|n|s|c|m|t|jusqu|lorsqu|puisqu|all|dell|nell|sull)['’](?=\p{L}{2})/u;
+
 /** Words (letters and digits) of a text, folded. */
 export function words(s: string): string[] {
-  return fold(s).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)?.map((w) => w.replace(/['’].*$/, '')) ?? [];
+  // French and Italian elision keeps the word after the apostrophe ("l'appartement", "j'annule");
+  // English contractions keep the word before it ("it's", "don't").
+  return fold(s).match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu)?.map((w) => (ELISION.test(w) ? w.replace(ELISION, '') : w.replace(/['’].*$/, ''))) ?? [];
 }
 
 export function isStopword(w: string): boolean {

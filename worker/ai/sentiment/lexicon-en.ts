@@ -26,6 +26,7 @@ export const EN: LexiconSource = {
     still waiting:-2.5|waste of time:-3|waste of money:-3|worst ever:-3.6|never again:-2.8|no response:-2|no reply:-2|no answer:-2|not working:-2|stopped working:-2.2|not acceptable:-3|not ok:-2|not okay:-2|not good enough:-2.4|fed up:-2.8|sick of:-2.6|had enough:-2.4|rip off:-3.2
     thanks for nothing:-2.4|took forever:-2.3|third time:-1.4|second time:-0.8|again and again:-1.6|charged twice:-2.6|double charged:-2.6|full refund:-1.6|money back:-1.6|want my money:-2|report you:-2.6|bad review:-2|negative review:-2|file a complaint:-2.6|no one:-1
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
+    i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
     on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|well done:2.4
   `,
   boosters: `

@@ -5,7 +5,7 @@ import type { LexiconSource } from './lexicon-types';
 export const ES: LexiconSource = {
   code: 'es',
   stopWords:
-    'el la los las un una unos unas y es son era fue que de del en por para con mi mis nos se lo le les su sus al muy pero como esta estaba estoy hay gracias hola yo tu usted ustedes ya porque cuando donde tengo tiene han he ha sin sobre este esto eso',
+    'el la los las un una unos unas y es son era fue que de del en por para con mi mis me no mas nos se lo le les su sus al muy pero como esta estaba estoy hay gracias hola yo tu usted ustedes ya porque cuando donde tengo tiene han he ha sin sobre este esto eso',
   words: `
     bueno*:1.9 buen:1.9 genial:3 excelente+:3.2 increible+:2.6 fantastico*:3.2 maravilloso*:3.2 perfecto*:2.8 perfectamente:2.4 precioso*:2.8 bonito*:2 lindo*:2.2 hermoso*:2.8 espectacular+:3 estupendo*:3 fenomenal+:3 impecable+:2.8
     encanta:3 encantan:3 encanto:3 encantado*:3 encantaron:3 gusta:1.8 gustan:1.8 gusto:1.8 gustaron:1.8 disfrutamos:2.3 disfrute:2.2 disfrutar:2 feliz:2.6 felices:2.6 contento*:2.4 satisfecho*:2 agradecido*:2.5 agradable+:2.2 comodo*:2 acogedor:2.2 acogedora:2.2
@@ -22,6 +22,7 @@ export const ES: LexiconSource = {
     muchas gracias:2.2|mil gracias:2.6|muchisimas gracias:2.8|de maravilla:3|hasta la proxima:1.6|volveremos:1.6|sin duda:0.6|lo recomiendo:2.6|cinco estrellas:3|5 estrellas:3|todo bien:1.6|todo perfecto:2.8|me viene bien:1.2|a tiempo:1.2|bien empaquetado:1.6|de diez:3|como en casa:1.4|esperaba mas:-2|esperaba mucho mas:-2|no vale la pena:-2.4|se cierra sola:-2|se cuelga:-2|salio mal:-2|vale la pena:2.2|de lujo:2.8|ninguna queja:1.6|sin problema:0.8|sin problemas:0.8
     todavia no:-1.5|aun no:-1.5|sigo esperando:-2.5|seguimos esperando:-2.5|estoy esperando:-1.4|perdida de tiempo:-3|nunca mas:-2.8|de lo peor:-3.4|no funciona:-2|no funcionaba:-2|no funciono:-2|no sirve:-2.2|sin respuesta:-2|ni siquiera:-1.2|estoy harto:-2.8|estoy harta:-2.8|tercera vez:-1.4|segunda vez:-0.8
     dos veces:-0.6|cobraron dos veces:-2.6|doble cobro:-2.6|quiero mi dinero:-2|devuelvan mi dinero:-2|devuelvan el dinero:-2|mala resena:-2|hoja de reclamaciones:-2.6|poner una queja:-2.4|tomadura de pelo:-3|lo antes posible:-0.5|cuanto antes:-0.5
+    gracias por nada:-2.4|me temo que:-1.6|siento decirle:-1.4|desafortunadamente:-1.4|siento molestar:-0.6|disculpe la molestia:-0.4|otra vez:-0.6|de nuevo:-0.4|tres veces:-1.4|tres dias:-0.8|no es lo que pedi:-2
     me gustaria:0|nos gustaria:0|quisiera:0|buenos dias:0|buenas tardes:0|buenas noches:0|por favor:0|no estoy seguro:0|no estoy segura:0|nada que ver:-1.2|de hecho:0|es decir:0|tal vez:0
   `,
   boosters: `

@@ -8,6 +8,8 @@ import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../s
 import { EMOJI } from './emoji';
 import { EN } from './lexicon-en';
 import { ES } from './lexicon-es';
+import { FR } from './lexicon-fr';
+import { PT } from './lexicon-pt';
 import type { LexiconSource } from './lexicon-types';
 import { fold, tokenize, type Token } from './text';
 
@@ -93,26 +95,28 @@ function compile(src: LexiconSource): Lexicon {
   return lex;
 }
 
-const LEXICONS: Record<string, Lexicon> = { en: compile(EN), es: compile(ES) };
+type Code = 'en' | 'es' | 'pt' | 'fr';
+const LEXICONS: Record<Code, Lexicon> = { en: compile(EN), es: compile(ES), pt: compile(PT), fr: compile(FR) };
+const CODES = Object.keys(LEXICONS) as Code[];
+/** Letters only one of the languages uses (folding removes them, so they are read from the raw text). */
+const TELLTALE: Partial<Record<Code, RegExp>> = { es: /[ñ¿¡]/i, pt: /[ãõ]|ção|ções/i, fr: /[èêàùâîôûœ]|\b(?:c'|j'|n'|l'|qu')/i };
 
-/** 'en' | 'es' by stop words (and Spanish-only characters); null when the text gives no clue. */
-export function detectLanguage(text: string): 'en' | 'es' | null {
+/** 'en' | 'es' | 'pt' | 'fr' by stop words (and telltale letters); null when the text gives no clue. */
+export function detectLanguage(text: string): Code | null {
   const words = tokenize(text.slice(0, MAX_TEXT)).filter((t) => t.kind === 'word').map((t) => t.norm);
-  let en = 0;
-  let es = /[ñ¿¡]/i.test(text) ? 2 : /[áéíóú]/i.test(text) ? 1 : 0;
+  const score = Object.fromEntries(CODES.map((c) => [c, TELLTALE[c]?.test(text) ? 2 : 0])) as Record<Code, number>;
+  // A function word shared by several languages ("que", "no", "a") splits its vote between them.
   for (const w of words) {
-    if (LEXICONS.en.stop.has(w)) en++;
-    if (LEXICONS.es.stop.has(w)) es++;
+    const having = CODES.filter((c) => LEXICONS[c].stop.has(w));
+    for (const c of having) score[c] += 1 / having.length;
   }
-  if (en === 0 && es === 0) {
+  if (CODES.every((c) => score[c] === 0)) {
     // No function words ("Pesima experiencia", "Awful!"): the lexicon that knows more of the words.
-    for (const w of words) {
-      if (LEXICONS.en.words.has(w) || LEXICONS.en.expected.has(w)) en++;
-      if (LEXICONS.es.words.has(w) || LEXICONS.es.expected.has(w)) es++;
-    }
+    for (const w of words) for (const c of CODES) if (LEXICONS[c].words.has(w) || LEXICONS[c].expected.has(w)) score[c]++;
   }
-  if (en === es) return en === 0 ? null : 'en';
-  return es > en ? 'es' : 'en';
+  let best: Code | null = null;
+  for (const c of CODES) if (score[c] > 0 && (best === null || score[c] > score[best])) best = c;
+  return best;
 }
 
 /** A unit: one word, emoji or punctuation token, or a multi-word entry matched as a whole. */
@@ -147,10 +151,13 @@ function superlative(word: string, lex: Lexicon): number | undefined {
   return undefined;
 }
 
-function units(tokens: Token[], primary: Lexicon, secondary: Lexicon): Unit[] {
+/** Tokens → units, looking words up in the text's language first, then in the others (mixed-language messages). */
+function units(tokens: Token[], primary: Lexicon): Unit[] {
   const out: Unit[] = [];
   let sentence = 0;
-  const isMulti = (key: string) => [primary, secondary].some((l) => l.phrases.has(key) || l.contrast.has(key) || l.negators.has(key) || l.boosters.has(key) || l.afterNegation.has(key));
+  const all = [primary, ...Object.values(LEXICONS).filter((l) => l !== primary)];
+  const longest = Math.max(...all.map((l) => l.longest));
+  const isMulti = (key: string) => all.some((l) => l.phrases.has(key) || l.contrast.has(key) || l.negators.has(key) || l.boosters.has(key) || l.afterNegation.has(key));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const base = { phrase: false, negator: false, contrast: false, expected: false, sentence };
@@ -165,7 +172,7 @@ function units(tokens: Token[], primary: Lexicon, secondary: Lexicon): Unit[] {
     }
     // Longest multi-word entry starting here (phrases, contrast, boosters, negators), then the single word.
     let span = 1;
-    for (let n = Math.min(primary.longest, tokens.length - i); n >= 2; n--) {
+    for (let n = Math.min(longest, tokens.length - i); n >= 2; n--) {
       const slice = tokens.slice(i, i + n);
       if (slice.some((s) => s.kind !== 'word')) continue;
       if (isMulti(slice.map((s) => s.norm).join(' '))) {
@@ -176,8 +183,17 @@ function units(tokens: Token[], primary: Lexicon, secondary: Lexicon): Unit[] {
     const slice = tokens.slice(i, i + span);
     const norm = slice.map((s) => s.norm).join(' ');
     const raw = slice.map((s) => s.raw).join(' ');
-    const has = (pick: (l: Lexicon) => Set<string> | Map<string, number>) => pick(primary).has(norm) || pick(secondary).has(norm);
-    const get = (pick: (l: Lexicon) => Map<string, number>) => pick(primary).get(norm) ?? pick(secondary).get(norm);
+    // Other languages' lists only for longer words that are not function words here: short words
+    // collide across languages (French "ma" = my, Portuguese "má" = bad).
+    const foreign = norm.length >= 4 && !primary.stop.has(norm);
+    const has = (pick: (l: Lexicon) => Set<string> | Map<string, number>) => (foreign ? all : [primary]).some((l) => pick(l).has(norm));
+    const get = (pick: (l: Lexicon) => Map<string, number>) => {
+      for (const l of foreign ? all : [primary]) {
+        const v = pick(l).get(norm);
+        if (v !== undefined) return v;
+      }
+      return undefined;
+    };
     const phraseValence = span > 1 ? get((l) => l.phrases) : undefined;
     out.push({
       ...base,
@@ -185,7 +201,7 @@ function units(tokens: Token[], primary: Lexicon, secondary: Lexicon): Unit[] {
       norm,
       raw,
       phrase: phraseValence !== undefined,
-      valence: phraseValence ?? (span === 1 ? (get((l) => l.words) ?? superlative(norm, primary) ?? superlative(norm, secondary)) : undefined),
+      valence: phraseValence ?? (span === 1 ? (get((l) => l.words) ?? superlative(norm, primary) ?? superlative(norm, LEXICONS.es)) : undefined),
       negator: has((l) => l.negators),
       booster: get((l) => l.boosters),
       contrast: has((l) => l.contrast),
@@ -207,8 +223,8 @@ export function analyzeText(input: string): SentimentDetail {
   const text = input.slice(0, MAX_TEXT);
   const language = detectLanguage(text);
   const primary = LEXICONS[language ?? 'en'];
-  const secondary = primary === LEXICONS.en ? LEXICONS.es : LEXICONS.en;
-  const us = units(tokenize(text), primary, secondary);
+  const us = units(tokenize(text), primary);
+  const sarcastic = isSarcastic(text, us);
 
   // Shouting in whole: caps carry no extra emphasis word by word.
   const wordUnits = us.filter((u) => u.kind === 'word');
@@ -250,7 +266,7 @@ export function analyzeText(input: string): SentimentDetail {
       v = u.expected && (u.valence === undefined || u.valence > 0) ? EXPECTED_UNMET : u.valence! * NEGATION;
       // "no me gustó nada", "didn't like it at all": the negation is emphatic.
       for (let j = i + 1; j < us.length && us[j].kind === 'word' && !us[j].contrast; j++) {
-        if (primary.afterNegation.has(us[j].norm) || secondary.afterNegation.has(us[j].norm)) {
+        if (Object.values(LEXICONS).some((l) => l.afterNegation.has(us[j].norm))) {
           v *= 1.5;
           break;
         }
@@ -260,7 +276,13 @@ export function analyzeText(input: string): SentimentDetail {
     v *= boost;
     if (!shouting && u.kind === 'word' && isCaps(u.raw)) v *= CAPS;
     if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;
+    // Sarcasm: the praise is the complaint ("Great, another two hours waiting 🙄").
+    if (v > 0 && sarcastic) v *= SARCASM;
     items.push({ text: u.raw, valence: v, afterContrast: contrasts });
+  }
+  if (items.length === 0 || items.every((it) => it.valence === 0)) {
+    // No known word: customer-service cues that read as a complaint in any language.
+    for (const cue of COMPLAINT_CUES) if (cue.test(text)) items.push({ text: cue.source.slice(0, 24), valence: FALLBACK_CUE, afterContrast: contrasts });
   }
 
   let sum = 0;
@@ -280,6 +302,51 @@ export function analyzeText(input: string): SentimentDetail {
   const confidence =
     label === 'neutral' ? (evidence === 0 ? 0.55 : 0.35 + 0.3 * (1 - Math.abs(score) / LABEL_THRESHOLD)) : Math.min(0.98, 0.5 + Math.abs(score) * 0.4 + Math.min(evidence, 3) * 0.03);
   return { score: round(score), label, confidence: round(confidence), language, sum: round(sum), contributions };
+}
+
+/** A positive word turned sarcastic counts reversed and a little weaker. */
+const SARCASM = -0.8;
+/** Each complaint cue in a text without any known sentiment word. */
+const FALLBACK_CUE = -1.1;
+const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
+/** Words that open a sarcastic exclamation before the praise ("oh great", "qué maravilla", "ah super"). */
+const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how', 'ay', 'nossa', 'quel', 'quelle', 'vraiment']);
+/** "Again / another / still" in the four languages: a situation repeating itself. */
+const AGAIN = /(?<!\p{L})(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)(?!\p{L})/iu;
+/** A stretch of time or a count of attempts: "2 hours", "dos horas", "três vezes", "trois jours". */
+const DURATION = /(?<!\p{L})(?:\d+|two|three|four|several|dos|tres|cuatro|duas|dois|tr[eê]s|quatro|deux|trois|quatre|plusieurs|une|an|one|una|uma)\s+(?:more\s+)?(?:hours?|days?|weeks?|times|horas?|d[ií]as|semanas?|veces|vezes|heures?|jours?|semaines?|fois|emails?|calls?|llamadas|liga[cç][oõ]es|appels)(?!\p{L})/iu;
+const COMPLAINT_CUES = [
+  /\?{2,}|\?!|!\?/,
+  DURATION,
+  /(?<!\p{L})(?:still no|still not|todav[ií]a no|a[uú]n no|ainda n[aã]o|toujours pas|toujours rien|nobody|nadie|ningu[eé]m|personne)(?!\p{L})/iu,
+  /(?<!\p{L})(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))(?!\p{L})/iu,
+];
+
+/**
+ * Sarcasm cues: an eye-roll emoji; praise in quotes; or a sentence that opens with praise followed by
+ * punctuation ("Great, …", "Genial, …") when the rest is a complaint (a negative word, a negation, or
+ * a repeated situation with a stretch of time or an "oh").
+ */
+function isSarcastic(text: string, us: Unit[]): boolean {
+  if (us.some((u) => u.kind === 'emoji' && EYE_ROLL.has(u.norm))) return true;
+  for (const m of text.matchAll(/["“«]\s*([^"”»]{2,30}?)\s*["”»]/g)) {
+    if (us.some((u) => u.kind === 'word' && (u.valence ?? 0) > 0 && m[1].toLowerCase().includes(u.raw.toLowerCase()))) return true;
+  }
+  const words = us.filter((u) => u.kind === 'word');
+  const complaint = us.some((u) => (u.valence ?? 0) < 0 || u.negator || (u.expected && u.negator));
+  for (let i = 0; i < us.length; i++) {
+    const u = us[i];
+    const sentenceStart = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…]/.test(us[i - 1].raw));
+    if (!sentenceStart || u.kind !== 'word') continue;
+    let j = i;
+    const oh = OPENERS.has(us[j].norm);
+    if (oh && us[j + 1]?.kind === 'word') j++;
+    const praise = (us[j].valence ?? 0) > 0;
+    const pause = us[j + 1]?.kind === 'punct' && /[,.!…]/.test(us[j + 1].raw);
+    if (!praise || !pause || words.length < 3) continue;
+    if (complaint || (AGAIN.test(text) && (oh || DURATION.test(text)))) return true;
+  }
+  return false;
 }
 
 function round(x: number): number {
