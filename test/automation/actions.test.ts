@@ -158,6 +158,12 @@ describe('applyAction directly', () => {
     const req = seen[1];
     const body = await req.text();
     expect(body).toBe('{"name":"Grace"}');
+    // A customer's text stays string content in a JSON body, whatever it holds.
+    await env.DB.prepare(`UPDATE contacts SET name = ? WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)`).bind('Eve", "refund": true, "x": "', run.conversationId).run();
+    seen.length = 0;
+    const named = { ...step, params: { ...step.params, body: '{"name":"{{contact.name}}"}' } } as ActionStep;
+    await applyAction(env, run, named, `${run.runId}/steps/json`, null, async (r: Request) => (seen.push(r.clone() as Request), new Response('ok')));
+    expect(JSON.parse(await seen[0].text())).toEqual({ name: 'Eve", "refund": true, "x": "' });
     expect(req.headers.get('x-extra')).toBe('1');
     // Verified independently with WebCrypto against the workflow's secret.
     const secret = await webhookSecret(env, 'wfl_test');
@@ -175,7 +181,7 @@ describe('applyAction directly', () => {
       return new Response('ok');
     };
     const production = { ...env, ENVIRONMENT: 'production' } as Env;
-    for (const url of ['http://127.0.0.1:8787/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://192.168.0.1/', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/']) {
+    for (const url of ['http://127.0.0.1:8787/x', 'http://localhost/x', 'http://10.1.2.3/x', 'http://192.168.0.1/', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/', 'https://[::127.0.0.1]/', 'https://[64:ff9b::a00:1]/', 'https://0x7f000001/', 'https://user:pw@hooks.example.com/', 'http://hooks.example.com/plain-http']) {
       const step = { type: 'action', action: 'call_webhook', params: { url } } as ActionStep;
       await expect(applyAction(production, run, step, `${run.runId}/${url}`, null, receiver)).rejects.toThrow(/refused/);
     }

@@ -117,10 +117,12 @@ describe('CRUD and versions', () => {
     const list = await call('GET', '/api/workflows', { token: staff.token });
     expect(list.status).toBe(200);
     expect(list.body.items.find((w: { id: string }) => w.id === id)).toMatchObject({ version: 3, runsToday: 0, errorsToday: 0, lastRunAt: null });
-    // Staff read, without the signing secret; they do not write.
-    const read = await call('GET', `/api/workflows/${id}`, { token: staff.token });
-    expect(read.status).toBe(200);
-    expect(read.body.webhookSecret).toBeUndefined();
+    // Staff see the list without the steps (a call_webhook's headers can hold a third party's
+    // credentials); the document, its versions and runs are managers'. They do not write.
+    expect(list.body.items.find((w: { id: string }) => w.id === id).steps).toBeUndefined();
+    expectProblem(await call('GET', `/api/workflows/${id}`, { token: staff.token }), 403);
+    expectProblem(await call('GET', `/api/workflows/${id}/versions`, { token: staff.token }), 403);
+    expectProblem(await call('GET', `/api/workflows/${id}/runs`, { token: staff.token }), 403);
     expectProblem(await call('PATCH', `/api/workflows/${id}`, { token: staff.token, body: { enabled: true } }), 403);
     expectProblem(await post(base, staff.token), 403);
     expectProblem(await call('GET', '/api/workflows', { token: personal.token }), 403);

@@ -177,6 +177,18 @@ describe('send later', () => {
     expectProblem(await call('DELETE', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: ws.token }), 404);
   });
 
+  it('only its author or a manager edits a scheduled message (it goes out in the author’s name); a colleague may cancel it', async () => {
+    const { ws, conversationId } = await conversation();
+    const sam = await addMember(ws, 'staff');
+    const lee = await addMember(ws, 'staff');
+    const s = (await call('POST', `/api/conversations/${conversationId}/messages`, { token: sam.token, body: { text: 'See you at 3', sendAt: Date.now() + 3600_000 } })).body.scheduledMessage;
+    const byLee = await call('PATCH', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: lee.token, body: { text: 'Refund approved' } });
+    expectProblem(byLee, 403);
+    expect((await call('PATCH', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: sam.token, body: { text: 'See you at 4' } })).status).toBe(200);
+    expect((await call('PATCH', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: ws.token, body: { text: 'See you at 5' } })).status).toBe(200);
+    expect((await call('DELETE', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: lee.token })).status).toBe(204);
+  });
+
   it('validation: future sendAt within a year, text required, no notes', async () => {
     const { ws, conversationId } = await conversation();
     expectProblem(await sendLater(ws, conversationId, { text: 'Hi', sendAt: Date.now() - 1 }), 400, 'sendAt');

@@ -71,6 +71,11 @@ const STAFF_MAY = new Set([
 
 /** Reads refused to both lower roles (any other GET may answer them, scoped to what their role sees). */
 const MANAGER_READS = new Set([
+  // Workflow documents and runs: a document may hold a third party's credentials, a run other conversations' data.
+  'GET /api/workflows/{id}',
+  'GET /api/workflows/{id}/versions',
+  'GET /api/workflows/{id}/runs',
+  'GET /api/workflow-runs/{runId}',
   'GET /api/channels/sandbox/outbound',
   'GET /api/admin/dead-letters',
   'GET /api/admin/dead-letters/{id}',

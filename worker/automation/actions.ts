@@ -13,7 +13,7 @@ import { renderFields } from '../replies/merge-fields';
 import { workspaceStub } from '../routing/stubs';
 import type { ActionStep } from './document';
 import { scopeFor } from './context';
-import { refusedTarget } from './targets';
+import { targetProblem } from '../webhooks/ssrf';
 import type { RunMessage } from './interpreter';
 
 export interface RunIdentity {
@@ -168,16 +168,20 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
       return { escalated: res.ok, reason: res.ok ? null : res.reason };
     }
     case 'call_webhook': {
-      const refused = refusedTarget(step.params.url, env.ENVIRONMENT === 'production');
+      // The outbound webhooks' guard (private, loopback, link-local, NAT64… in every spelling; https in production).
+      const refused = targetProblem(step.params.url, env.ENVIRONMENT ?? 'production');
       if (refused) throw new Error(`webhook target refused: ${refused}`);
       const c = await current();
       const ctx = await automationMergeContext(env, run, c);
-      const body = step.params.body !== undefined ? renderFields(step.params.body, ctx).text : JSON.stringify({ runId: run.runId, workflowId: run.workflowId, conversationId: run.conversationId, message });
+      const headers = new Headers(step.params.headers ?? {});
+      headers.set('content-type', headers.get('content-type') ?? 'application/json');
+      // In a JSON body a customer's text goes in as string content: a name like `", "refund": true` stays a name.
+      const json = /json/i.test(headers.get('content-type') ?? '');
+      const escape = json ? (v: string) => JSON.stringify(v).slice(1, -1) : undefined;
+      const body = step.params.body !== undefined ? renderFields(step.params.body, ctx, escape).text : JSON.stringify({ runId: run.runId, workflowId: run.workflowId, conversationId: run.conversationId, message });
       const id = await stableId(key);
       const timestamp = Math.floor(Date.now() / 1000);
       const method = step.params.method ?? 'POST';
-      const headers = new Headers(step.params.headers ?? {});
-      headers.set('content-type', headers.get('content-type') ?? 'application/json');
       headers.set('webhook-id', id);
       headers.set('webhook-timestamp', String(timestamp));
       headers.set('webhook-signature', await signWebhook(await webhookSecret(env, run.workflowId), id, timestamp, body));

@@ -1,6 +1,6 @@
 // /api/workflows and /api/workflow-runs: the workflow document's CRUD (every save a new version), its
-// versions and runs, manual runs, dry runs, and cancelling a run. Managers write; staff read (like
-// escalation paths); the personal role has no access. Bad documents answer problem+json whose errors
+// versions and runs, manual runs, dry runs, and cancelling a run. Managers write and read documents and runs; staff
+// see the list; the personal role has no access. Bad documents answer problem+json whose errors
 // name the JSON pointer of the bad node.
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { Hono, type Context } from 'hono';
@@ -20,6 +20,9 @@ import { findRun, findWorkflow, listRuns, listVersions, listWorkflows, runSteps,
 import { invalid, validateDocument } from './validate';
 
 const manager = requireRole('manager');
+// Staff see which workflows exist (the list); documents and runs are managers': a document's steps can
+// hold a third party's credentials (call_webhook headers), and runs carry step inputs and outputs of
+// conversations the reader may not be allowed to see.
 const reader = requireRole('manager', 'staff');
 
 /** Like http/validate's `valid`, but errors name JSON pointers into the document (`/steps/0/params/tag`). */
@@ -65,7 +68,9 @@ async function mustConversation(c: Context<AppEnv>, id: string) {
 export const workflowRoutes = new Hono<AppEnv>();
 
 workflowRoutes.get('/', describeRoute({ tags: ['workflows'], summary: 'Automation workflows (with last run, runs and errors in the last 24 hours)' }), reader, async (c) => {
-  return c.json({ items: await listWorkflows(c.get('scope')) });
+  const items = await listWorkflows(c.get('scope'));
+  // Staff get the summary without the steps (see `reader` above).
+  return c.json({ items: c.get('principal').role === 'manager' ? items : items.map(({ steps: _steps, ...w }) => w) });
 });
 
 workflowRoutes.post(
@@ -80,7 +85,7 @@ workflowRoutes.post(
   },
 );
 
-workflowRoutes.get('/:id', describeRoute({ tags: ['workflows'], summary: 'One workflow: its current version' }), reader, async (c) => {
+workflowRoutes.get('/:id', describeRoute({ tags: ['workflows'], summary: 'One workflow: its current version' }), manager, async (c) => {
   return c.json(await workflowJson(c, await mustFind(c, c.req.param('id'))));
 });
 
@@ -105,12 +110,12 @@ workflowRoutes.delete('/:id', describeRoute({ tags: ['workflows'], summary: 'Del
   return c.body(null, 204);
 });
 
-workflowRoutes.get('/:id/versions', describeRoute({ tags: ['workflows'], summary: "A workflow's saved versions, newest first" }), reader, async (c) => {
+workflowRoutes.get('/:id/versions', describeRoute({ tags: ['workflows'], summary: "A workflow's saved versions, newest first" }), manager, async (c) => {
   const w = await mustFind(c, c.req.param('id'));
   return c.json({ items: await listVersions(c.get('scope'), w.id) });
 });
 
-workflowRoutes.get('/:id/runs', describeRoute({ tags: ['workflows'], summary: "A workflow's runs, newest first" }), reader, valid('query', RunsQuery), async (c) => {
+workflowRoutes.get('/:id/runs', describeRoute({ tags: ['workflows'], summary: "A workflow's runs, newest first" }), manager, valid('query', RunsQuery), async (c) => {
   const w = await mustFind(c, c.req.param('id'));
   return c.json({ items: await listRuns(c.get('scope'), w.id, c.req.valid('query').limit ?? 50) });
 });
@@ -145,7 +150,7 @@ workflowRoutes.post(
 
 export const workflowRunRoutes = new Hono<AppEnv>();
 
-workflowRunRoutes.get('/:runId', describeRoute({ tags: ['workflows'], summary: 'One run: status, and each step with input, output, timing and error' }), reader, async (c) => {
+workflowRunRoutes.get('/:runId', describeRoute({ tags: ['workflows'], summary: 'One run: status, and each step with input, output, timing and error' }), manager, async (c) => {
   const scope = c.get('scope');
   const run = await findRun(scope, c.req.param('runId'));
   if (!run) throw Problem.notFound('Workflow run');

@@ -114,7 +114,12 @@ followUpRoutes.patch(
   valid('json', ScheduledPatch),
   async (c) => {
     const stub = await visibleStub(c);
-    const item = unwrap(await stub.editScheduled(c.req.param('sid'), c.req.valid('json'), actorOf(c.get('principal'))));
+    // The message goes out in its author's name: only they (or a manager) may change what it says.
+    // Anyone who sees the conversation may still cancel it (stopping a message is the safe direction).
+    const p = c.get('principal');
+    const current = (await stub.scheduledItems('message')).find((i) => i.id === c.req.param('sid'));
+    if (current && current.by.id !== p.userId && p.role !== 'manager') throw Problem.forbidden('Only the agent who scheduled this message, or a manager, can edit it');
+    const item = unwrap(await stub.editScheduled(c.req.param('sid'), c.req.valid('json'), actorOf(p)));
     return c.json({ scheduledMessage: publicItem(item!) });
   },
 );

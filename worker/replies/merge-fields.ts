@@ -68,12 +68,13 @@ export interface Rendered {
 }
 
 /** Fill the fields; a missing value uses the fallback, else renders empty and is reported. */
-export function renderFields(text: string, ctx: MergeContext): Rendered {
+/** `escape`: how a value goes into the text when the text is not prose (a JSON body: values must not end its strings). */
+export function renderFields(text: string, ctx: MergeContext, escape: (value: string) => string = (v) => v): Rendered {
   const missing: string[] = [];
   const out = text.replace(FIELD, (_raw, ns: string, key: string, fallback?: string) => {
     const value = show(lookup(ctx[ns as Namespace], key));
-    if (value !== null) return value;
-    if (fallback !== undefined && fallback.trim() !== '') return fallback.trim();
+    if (value !== null) return escape(value);
+    if (fallback !== undefined && fallback.trim() !== '') return escape(fallback.trim());
     missing.push(`${ns}.${key}`);
     return '';
   });
