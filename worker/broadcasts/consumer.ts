@@ -32,7 +32,7 @@ export function takeToken(key: string, rate: number, now: number, store = bucket
 async function inboxRate(env: Env, broadcastId: string, cache: Map<string, { key: string; rate: number }>) {
   let hit = cache.get(broadcastId);
   if (!hit) {
-    const row = await env.DB.prepare(`SELECT i.id, i.channel, i.config FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?`).bind(broadcastId).first<{ id: string; channel: string }>();
+    const row = await env.DB.prepare(`SELECT i.id, i.channel FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?`).bind(broadcastId).first<{ id: string; channel: string }>();
     hit = { key: row?.id ?? broadcastId, rate: RATE_PER_SECOND[row?.channel ?? ''] ?? DEFAULT_RATE };
     cache.set(broadcastId, hit);
   }
