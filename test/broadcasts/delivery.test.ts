@@ -115,7 +115,7 @@ describe('broadcast delivery', () => {
 
   it('cancel: nothing goes out after it, and a scheduled broadcast sends nothing at all', async () => {
     const { ws, inbox, templateId } = await smsSetup();
-    const contacts = [];
+    const contacts: Awaited<ReturnType<typeof smsContact>>[] = [];
     for (let i = 0; i < 6; i++) contacts.push(await smsContact(ws));
     const b = await draft(ws, inbox.id, templateId);
     const instance = await introspectWorkflowInstance(env.BROADCASTS, b.id);

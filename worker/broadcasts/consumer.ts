@@ -7,7 +7,7 @@ import { storeDeadLetter } from '../ingest/dead-letters';
 import type { SendJob } from './delivery';
 import { sendRecipient } from './sender';
 
-/** Messages per second per inbox by channel: WhatsApp Cloud API's default 80/s tier, a Twilio number's ~10/s (a short code's 100/s is configured on the inbox). */
+/** Messages per second per inbox by channel: WhatsApp Cloud API's default 80/s tier, a Twilio long code's ~10/s (a per-inbox override for short codes is not built yet). */
 const RATE_PER_SECOND: Record<string, number> = { whatsapp: 80, sms: 10, email: 50 };
 const DEFAULT_RATE = 20;
 const MAX_ATTEMPTS = 8;
