@@ -5,11 +5,9 @@
 import { backoffSeconds } from '../delivery/backoff';
 import { storeDeadLetter } from '../ingest/dead-letters';
 import type { SendJob } from './delivery';
+import { ratePerSecond } from './model';
 import { sendRecipient } from './sender';
 
-/** Messages per second per inbox by channel: WhatsApp Cloud API's default 80/s tier, a Twilio long code's ~10/s (a per-inbox override for short codes is not built yet). */
-const RATE_PER_SECOND: Record<string, number> = { whatsapp: 80, sms: 10, email: 50 };
-const DEFAULT_RATE = 20;
 const MAX_ATTEMPTS = 8;
 
 interface Bucket {
@@ -33,7 +31,7 @@ async function inboxRate(env: Env, broadcastId: string, cache: Map<string, { key
   let hit = cache.get(broadcastId);
   if (!hit) {
     const row = await env.DB.prepare(`SELECT i.id, i.channel FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?`).bind(broadcastId).first<{ id: string; channel: string }>();
-    hit = { key: row?.id ?? broadcastId, rate: RATE_PER_SECOND[row?.channel ?? ''] ?? DEFAULT_RATE };
+    hit = { key: row?.id ?? broadcastId, rate: ratePerSecond(row?.channel ?? '') };
     cache.set(broadcastId, hit);
   }
   return hit;

@@ -5,6 +5,7 @@
 import { toBase64Url } from '../crypto/bytes';
 import { loadInbox } from '../ingest/inboxes';
 import { broadcastFilter, candidatePage } from './audience';
+import { ratePerSecond } from './model';
 import { transition, type BroadcastRow } from './store';
 
 export const PAGE_SIZE = 500;
@@ -74,15 +75,25 @@ export async function snapshotPage(env: Env, id: string, after: [number, string]
   return { next: page.next, recipients: page.items.length, sendable: sendable.length };
 }
 
-/** Recipients not yet handed to the outbound path (queued without a message, or claimed). */
-export async function unsettled(env: Env, id: string): Promise<number> {
-  const r = await env.DB.prepare(`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? AND (status = 'sending' OR (status = 'queued' AND message_id IS NULL))`)
+/**
+ * Recipients not yet handed to the outbound path (queued without a message, or claimed), and how long
+ * to wait before looking again: about the time the inbox's rate needs for them, between 15 s and 10 min.
+ */
+export async function unsettled(env: Env, id: string): Promise<{ n: number; waitMs: number }> {
+  const r = await env.DB.prepare(
+    `SELECT count(*) AS n, (SELECT i.channel FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?1) AS channel
+     FROM broadcast_recipients WHERE broadcast_id = ?1 AND (status = 'sending' OR (status = 'queued' AND message_id IS NULL))`,
+  )
     .bind(id)
-    .first<{ n: number }>();
-  return Number(r?.n ?? 0);
+    .first<{ n: number; channel: string | null }>();
+  const n = Number(r?.n ?? 0);
+  return { n, waitMs: Math.min(Math.max((n / ratePerSecond(r?.channel ?? '')) * 1000, 15_000), 600_000) };
 }
 
-/** sending → sent (every recipient was handed over or given up on). A cancelled broadcast stays cancelled. */
+/**
+ * sending → sent (every recipient handed over, or the workflow's long wait ran out: the consumer still
+ * sends what is queued, it claims while 'sent' too). A cancelled broadcast stays cancelled.
+ */
 export async function finish(env: Env, id: string, error: string | null): Promise<void> {
   if (error) await transition(env.DB, id, ['scheduled', 'sending'], 'failed', { error, finishedAt: Date.now() });
   else await transition(env.DB, id, ['sending'], 'sent', { finishedAt: Date.now() });

@@ -2,6 +2,8 @@
 // sending: nothing goes out after a cancel), check it may still be sent, compose it, and append it to
 // the contact's conversation as a `broadcast` message, which the conversation's outbox hands to the
 // OUTBOUND queue like any reply (so retries, provider errors, STOP checks and statuses are the channel's).
+// A broadcast the workflow finalized while recipients were still queued (its wait is bounded) keeps
+// sending them; cancelled or failed ones never.
 // Exactly once: the claim is one conditional UPDATE, and the message's external id
 // `<broadcast>:<contact>` (idempotency key `broadcast:<broadcast>:<contact>`) makes a repeated append a duplicate.
 import { conversationStub, startConversation, startId, threadScope } from '../conversations/service';
@@ -22,7 +24,7 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   const claim = await env.DB.prepare(
     `UPDATE broadcast_recipients SET status = 'sending'
      WHERE broadcast_id = ?1 AND contact_id = ?2 AND status IN ('queued', 'sending') AND message_id IS NULL
-       AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ?1 AND status = 'sending')`,
+       AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ?1 AND status IN ('sending', 'sent'))`,
   )
     .bind(job.broadcastId, job.contactId)
     .run();

@@ -6,9 +6,11 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type Workflo
 import { begin, finish, scheduledFor, snapshotPage, unsettled, type BroadcastParams, type PageResult } from './delivery';
 
 const STEP: WorkflowStepConfig = { retries: { limit: 5, delay: '5 seconds', backoff: 'exponential' }, timeout: '5 minutes' };
-/** How long the workflow waits for the consumer before finalizing anyway (the queue keeps retrying on its own). */
-const MAX_POLLS = 200;
-const POLL_MS = 15_000;
+/**
+ * How often the workflow looks at the consumer's progress before finalizing anyway (each wait sized to
+ * what is left at the inbox's rate, 15 s to 10 min: up to ~50 h), within a Workflow's step limit.
+ */
+const MAX_POLLS = 300;
 
 export class BroadcastWorkflow extends WorkflowEntrypoint<Env, BroadcastParams> {
   async run(event: Readonly<WorkflowEvent<BroadcastParams>>, step: WorkflowStep): Promise<{ recipients: number; sendable: number; settled: boolean } | null> {
@@ -31,8 +33,9 @@ export class BroadcastWorkflow extends WorkflowEntrypoint<Env, BroadcastParams> 
       }
       let settled = false;
       for (let poll = 0; poll < MAX_POLLS && !settled; poll++) {
-        settled = (await step.do(`poll ${poll}`, STEP, () => unsettled(this.env, id))) === 0;
-        if (!settled) await step.sleep(`wait ${poll}`, POLL_MS);
+        const left = await step.do(`poll ${poll}`, STEP, () => unsettled(this.env, id));
+        settled = left.n === 0;
+        if (!settled) await step.sleep(`wait ${poll}`, left.waitMs);
       }
       await step.do('finish', STEP, async () => {
         await finish(this.env, id, null);
