@@ -4,6 +4,7 @@
 // a cancel, the schedule's time zone, and the status webhook moving the stats.
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { takeToken } from '../../worker/broadcasts/consumer';
 import { sendRecipient } from '../../worker/broadcasts/sender';
 import { call, eventually } from '../helpers';
 import { audience, broadcast, draft, recipients, sendAndComplete, settled, smsContact, smsSetup, smsTo, twilioStatus } from './setup';
@@ -150,5 +151,26 @@ describe('broadcast delivery', () => {
     const later = await draft(ws, inbox.id, templateId);
     await call('POST', `/api/broadcasts/${later.id}/schedule`, { token: ws.token, body: { at: '2099-01-01T09:00', timezone: 'UTC' } });
     expect((await call('POST', `/api/broadcasts/${later.id}/cancel`, { token: ws.token })).body).toMatchObject({ status: 'cancelled', stats: { recipients: 0 } });
+  });
+
+  it('fourteen recipients (two insert statements) each get exactly one SMS', async () => {
+    const { ws, inbox, templateId } = await smsSetup();
+    const contacts: Awaited<ReturnType<typeof smsContact>>[] = [];
+    for (let i = 0; i < 14; i++) contacts.push(await smsContact(ws));
+    const b = await draft(ws, inbox.id, templateId);
+    await sendAndComplete(ws, b.id);
+    await settled(ws, b.id, 14);
+    for (const c of contacts) expect(await smsTo(ws.workspaceId, c.number)).toHaveLength(1);
+  });
+});
+
+describe('per-inbox pacing', () => {
+  it('a token bucket: a full second of sends at once, then one every 1/rate seconds', () => {
+    const store = new Map();
+    const waits = Array.from({ length: 12 }, () => takeToken('inb', 10, 1_000, store));
+    expect(waits.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(waits.slice(10)).toEqual([100, 200]);
+    // Half a second later five tokens came back, three of them owed.
+    expect(takeToken('inb', 10, 1_500, store)).toBe(0);
   });
 });

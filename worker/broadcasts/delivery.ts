@@ -11,6 +11,7 @@ import { transition, type BroadcastRow } from './store';
 export const PAGE_SIZE = 500;
 /** Queue.sendBatch takes at most 100 messages. */
 const SEND_BATCH = 100;
+const ROWS_PER_INSERT = 12;
 
 export interface SendJob {
   kind: 'broadcast_send';
@@ -60,12 +61,18 @@ export async function snapshotPage(env: Env, id: string, after: [number, string]
   const filter = await broadcastFilter(env.DB, b);
   const page = await candidatePage(env.DB, b.workspace_id, filter, inbox.channel, after, PAGE_SIZE);
   const now = Date.now();
-  const insert = env.DB.prepare(
-    `INSERT OR IGNORE INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, reason, token, queued_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  if (page.items.length) {
-    await env.DB.batch(page.items.map((c) => insert.bind(id, c.id, b.workspace_id, c.reason ? 'skipped' : 'queued', c.reason, newToken(), c.reason ? null : now, now)));
+  // Multi-row inserts within D1's 100 bound parameters a statement: a page is ~42 statements, not 500
+  // (each statement counts against an invocation's query limit).
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < page.items.length; i += ROWS_PER_INSERT) {
+    const rows = page.items.slice(i, i + ROWS_PER_INSERT);
+    statements.push(
+      env.DB.prepare(
+        `INSERT OR IGNORE INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, reason, token, queued_at, created_at) VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ).bind(...rows.flatMap((c) => [id, c.id, b.workspace_id, c.reason ? 'skipped' : 'queued', c.reason, newToken(), c.reason ? null : now, now])),
+    );
   }
+  if (statements.length) await env.DB.batch(statements);
   const sendable = page.items.filter((c) => !c.reason);
   for (let i = 0; i < sendable.length; i += SEND_BATCH) {
     await env.BROADCAST_SENDS.sendBatch(
