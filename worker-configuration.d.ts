@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	KB_INDEX: Queue;
 	WEBHOOKS: Queue;
 	CONTACT_IMPORTS: Queue;
+	BROADCAST_SENDS: Queue;
 	ASSETS: Fetcher;
 	REOPEN_WINDOW_HOURS: "72";
 	AI_MODE: "auto";
@@ -22,6 +23,7 @@ interface __BaseEnv_Env {
 	PROBES: DurableObjectNamespace<import("./worker/index").ProbeDO>;
 	AGENTS: DurableObjectNamespace<import("./worker/index").AgentDO>;
 	AUTOMATION: Workflow<Parameters<import("./worker/index").AutomationWorkflow['run']>[0]['payload']>;
+	BROADCASTS: Workflow<Parameters<import("./worker/index").BroadcastWorkflow['run']>[0]['payload']>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -6,8 +6,9 @@
 // and sustained ingest, (f) routing decisions for a burst of 1,000 arrivals over 200 agents, (g) SLA
 // breach lateness over 10,000 conversations with live deadlines and what the idle objects cost, and
 // (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag, and
-// (i) audience preview over 100k contacts and a 100k-row CSV contact import.
-// Options: --only a,b,c,d,e,f,g,h,i   --audience-contacts 100000   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// (i) audience preview over 100k contacts and a 100k-row CSV contact import, and (j) one SMS broadcast
+// to 100k recipients over the sandbox transport (enqueue time, sends per second).
+// Options: --only a,b,c,d,e,f,g,h,i,j   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
 import { audienceBench, audienceRows, generateContacts } from './audiences.mjs';
+import { broadcastBench, generateBroadcastContacts } from './broadcasts.mjs';
 import { generate, load } from './dataset.mjs';
 import { listBench } from './list.mjs';
 import { realtime } from './realtime.mjs';
@@ -35,7 +37,9 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j' },
+    'broadcast-recipients': { type: 'string', default: '100000' },
+    'broadcast-minutes': { type: 'string', default: '20' },
     'audience-contacts': { type: 'string', default: '100000' },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
@@ -130,6 +134,15 @@ try {
     results.audienceDataset = gen.counts;
     server = await start({ port, persistTo: stateDir, appDir });
   }
+  if (only.has('j')) {
+    log('stopping the server to load the broadcast recipients into D1');
+    await server.stop();
+    server = null;
+    const gen = generateBroadcastContacts(ws, dir, { contacts: Number(opt['broadcast-recipients']) });
+    log(`generated ${gen.counts.contacts} SMS contacts in ${gen.files.length} SQL files; loading`);
+    load(gen.files, stateDir, appDir);
+    server = await start({ port, persistTo: stateDir, appDir });
+  }
 
   if (only.has('a')) {
     log('(a) widget message → 50 agent sockets');
@@ -154,6 +167,10 @@ try {
   if (only.has('i')) {
     log(`(i) audience preview over ${opt['audience-contacts']} contacts, then a ${opt['audience-contacts']}-row CSV import`);
     results.i = await audienceBench(server.origin, ws, { requests: Number(opt.requests), importRows: Number(opt['audience-contacts']), pgid: server.pid, log });
+  }
+  if (only.has('j')) {
+    log(`(j) one SMS broadcast to ${opt['broadcast-recipients']} recipients over the sandbox transport`);
+    results.j = await broadcastBench(server.origin, ws, { recipients: Number(opt['broadcast-recipients']), minutes: Number(opt['broadcast-minutes']), log });
   }
   // (d) and (f) start their own servers on their own data: stop this one first so they run alone.
   await cleanup();

@@ -8,6 +8,8 @@ import { aiRoutes } from './ai/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { workflowRoutes, workflowRunRoutes } from './automation/routes';
 import { audienceRoutes } from './audiences/routes';
+import { broadcastRoutes } from './broadcasts/routes';
+import { trackingRoutes } from './broadcasts/tracking-routes';
 import { requireAuth } from './auth/middleware';
 import { passwordRoutes, publicPasswordRoutes } from './auth/password-routes';
 import { authRoutes, publicAuthRoutes } from './auth/routes';
@@ -81,6 +83,7 @@ api.route('/', authRoutes);
 api.route('/auth', passwordRoutes);
 api.route('/conversations', conversationRoutes);
 api.route('/audiences', audienceRoutes);
+api.route('/broadcasts', broadcastRoutes);
 // Bulk paths before the contact routes: /contacts/import and /contacts/export.csv are not contact ids.
 api.route('/contacts', contactBulkRoutes);
 api.route('/conversations', followUpRoutes);
@@ -138,6 +141,8 @@ app.route('/widget/api', widgetRoutes);
 app.route('/webhooks', webhookRoutes);
 app.use('/csat/*', bodyLimit({ maxSize: 16 * 1024, onError: () => problemResponse(new Problem(413, 'Payload too large')) }));
 app.route('/csat', csatPublicRoutes);
+// Broadcast link, open and unsubscribe tracking: public, the recipient's token is the credential.
+app.route('/', trackingRoutes);
 // The API's description is public: mounted before /api, whose chain authenticates.
 mountDocs(app);
 app.route('/api', api);

@@ -2,6 +2,8 @@
 // Durable Object classes it binds.
 import { consumeKbIndex, type KbIndexMessage } from './ai/indexer';
 import { app } from './app';
+import { handleBroadcastSends } from './broadcasts/consumer';
+import type { SendJob } from './broadcasts/delivery';
 import { consumeContactImports, type ImportJob } from './contacts/import';
 import { handleEmail } from './email/handler';
 import { handleQueue } from './ingest/queue';
@@ -11,6 +13,7 @@ export { WorkspaceDO } from '../durable-objects/workspace';
 export { AgentDO } from '../durable-objects/agent';
 export { ProbeDO } from '../durable-objects/probe';
 export { AutomationWorkflow } from './automation/workflow';
+export { BroadcastWorkflow } from './broadcasts/workflow';
 
 export default {
   fetch: app.fetch,
@@ -19,7 +22,9 @@ export default {
       ? consumeKbIndex(batch as MessageBatch<KbIndexMessage>, env)
       : batch.queue.startsWith('parley-contact-imports')
         ? consumeContactImports(batch as MessageBatch<ImportJob>, env)
-        : handleQueue(batch, env),
+        : batch.queue.startsWith('parley-broadcast-sends')
+          ? handleBroadcastSends(batch as MessageBatch<SendJob>, env)
+          : handleQueue(batch, env),
   email: async (message, env) => {
     await handleEmail(message, env);
   },

@@ -90,6 +90,10 @@ const MANAGER_READS = new Set([
   'GET /api/contacts/imports/{id}',
   'GET /api/contacts/imports/{id}/errors.csv',
   'GET /api/contacts/export.csv',
+  // Broadcasts reach a whole audience of the contact directory: managers only (worker/broadcasts/routes.ts).
+  'GET /api/broadcasts',
+  'GET /api/broadcasts/{id}',
+  'GET /api/broadcasts/{id}/recipients',
 ]);
 
 /** Operations the sweep does not call as written (why, each). */
@@ -147,6 +151,12 @@ beforeAll(async () => {
   idsA['ai-alerts/rules'] = await created(
     await call('POST', '/api/ai-alerts/rules', { token: t, body: { name: 'Sweep', conditions: [{ type: 'keywords', any: ['refund'] }], actions: [{ type: 'set_priority', priority: 'high' }] } }),
     'alert rule',
+  );
+  const sms = await created(await call('POST', '/api/inboxes', { token: t, body: { channel: 'sms', name: 'Sweep SMS', config: { accountSid: 'AC0123456789', authToken: 'sweep', phoneNumber: '+15550001111' } } }), 'sms inbox');
+  const smsTemplate = await created(await call('POST', '/api/templates', { token: t, body: { name: 'sweep_sms', channel: 'sms', category: 'marketing', language: 'en', body: 'Hello' } }), 'sms template');
+  idsA.broadcasts = await created(
+    await call('POST', '/api/broadcasts', { token: t, body: { name: 'Sweep', inboxId: sms, templateId: smsTemplate, filter: { field: 'tags', op: 'has', value: 'sweep' } } }),
+    'broadcast',
   );
   ops = await operations();
 }, 120_000);

@@ -10,7 +10,8 @@ export type Priority = (typeof PRIORITIES)[number];
 /** Sort weight of a priority: higher is more urgent. */
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
 
-export const AUTHOR_TYPES = ['contact', 'agent', 'ai', 'bot', 'system'] as const;
+/** `broadcast`: a campaign message (worker/broadcasts/); authorId is the broadcast's id. */
+export const AUTHOR_TYPES = ['contact', 'agent', 'ai', 'bot', 'system', 'broadcast'] as const;
 export type AuthorType = (typeof AUTHOR_TYPES)[number];
 
 export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'read', 'failed'] as const;

@@ -77,11 +77,11 @@ async function assisted(env: Env, target: InboundTarget, delivered: Delivered): 
 }
 
 /** An agent starts a new conversation with a contact; it becomes the contact's current one for that scope. */
-export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null): Promise<Delivered> {
+export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null, subject: string | null = null): Promise<Delivered> {
   const scope = threadScope(await workspaceSettings(env, target.workspaceId), target.inboxId);
   const id = await startId(target, message.externalId);
   const stub = conversationStub(env, target.workspaceId, id);
-  await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId }, actor);
+  await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId, ...(subject ? { subject } : {}) }, actor);
   const res = await stub.addMessage(message, Number.MAX_SAFE_INTEGER);
   if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
   // A retry changes nothing, not even which conversation is the contact's current one.
@@ -101,7 +101,7 @@ const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * A retried start (same client id) must reach the same conversation, so its id is derived from the
  * idempotency key; without one every start is a new conversation.
  */
-async function startId(target: InboundTarget, clientId: string | null | undefined): Promise<string> {
+export async function startId(target: InboundTarget, clientId: string | null | undefined): Promise<string> {
   if (!clientId) return newId('cnv');
   const key = `${target.workspaceId}\n${target.contactId}\n${target.inboxId}\n${clientId}`;
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));

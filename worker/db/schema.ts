@@ -208,6 +208,66 @@ export const audiences = sqliteTable(
   (t) => [uniqueIndex('audiences_ws_name').on(t.workspaceId, t.name)],
 );
 
+/** A broadcast: a template sent to an audience through one inbox (worker/broadcasts/, migration 0021). */
+export const broadcasts = sqliteTable(
+  'broadcasts',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    name: text('name').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    templateId: text('template_id').notNull(),
+    audienceId: text('audience_id'),
+    filter: text('filter', { mode: 'json' }).$type<unknown>(),
+    variables: text('variables', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    status: text('status').notNull().default('draft'),
+    scheduledAt: integer('scheduled_at'),
+    timezone: text('timezone'),
+    error: text('error'),
+    createdBy: text('created_by'),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('broadcasts_ws_created').on(t.workspaceId, t.createdAt)],
+);
+
+/** A broadcast's recipient, snapshotted at send time; (broadcast, contact) is the exactly-once key. */
+export const broadcastRecipients = sqliteTable(
+  'broadcast_recipients',
+  {
+    broadcastId: text('broadcast_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    status: text('status').notNull(),
+    reason: text('reason'),
+    token: text('token').notNull(),
+    links: text('links', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    conversationId: text('conversation_id'),
+    messageId: text('message_id'),
+    queuedAt: integer('queued_at'),
+    sentAt: integer('sent_at'),
+    deliveredAt: integer('delivered_at'),
+    readAt: integer('read_at'),
+    failedAt: integer('failed_at'),
+    openedAt: integer('opened_at'),
+    clickedAt: integer('clicked_at'),
+    clicks: integer('clicks').notNull().default(0),
+    machineClicks: integer('machine_clicks').notNull().default(0),
+    repliedAt: integer('replied_at'),
+    unsubscribedAt: integer('unsubscribed_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.contactId] }),
+    index('broadcast_recipients_status').on(t.broadcastId, t.status, t.contactId),
+    uniqueIndex('broadcast_recipients_token').on(t.token),
+    index('broadcast_recipients_message').on(t.messageId),
+    index('broadcast_recipients_contact').on(t.workspaceId, t.contactId, t.sentAt),
+  ],
+);
+
 /** A CSV import job: the file in R2, worked through in chunks by the contact-imports queue (worker/contacts/import.ts). */
 export const contactImports = sqliteTable(
   'contact_imports',

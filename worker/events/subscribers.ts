@@ -5,6 +5,7 @@
 // touch the ConversationDO to learn what happened.
 import { summaryOnClose } from '../ai/summary-on-close';
 import { analyticsFacts } from '../analytics/subscriber';
+import { broadcastTracking } from '../broadcasts/tracking';
 import { outboundWebhooks } from '../webhooks/subscriber';
 import { automationTriggers } from '../automation/triggers';
 import { contactStats } from '../contacts/stats';
@@ -17,4 +18,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose, broadcastTracking];

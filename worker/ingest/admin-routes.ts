@@ -1,5 +1,7 @@
 // Operator and sidebar endpoints around ingestion: dead letters (list, replay), merge suggestions found
 // when identities arrive, and the reservation/order context of a contact.
+import type { SendJob } from '../broadcasts/delivery';
+import { sendRecipient } from '../broadcasts/sender';
 import { replayEvent, type EventJob } from '../events/consumer';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
@@ -59,6 +61,8 @@ ingestApiRoutes.post('/dead-letters/:id/replay', describeRoute({ tags: ['admin']
     const job = JSON.parse(row.payload) as IngestJob | DeliverJob;
     if (row.queue === 'events') {
       result = await replayEvent(c.env, job as unknown as EventJob);
+    } else if (row.queue === 'broadcasts') {
+      result = { outcome: await sendRecipient(c.env, job as unknown as SendJob) };
     } else if (row.queue === 'outbound') {
       const outcome = await deliver(c.env, job as DeliverJob, 1);
       if (outcome.state === 'retry') error = outcome.reason;

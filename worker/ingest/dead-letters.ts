@@ -4,7 +4,7 @@ import { newId } from '../db/ids';
 import type { QueueJob } from './jobs';
 
 export interface DeadLetterInput {
-  queue: 'ingest' | 'outbound' | 'events';
+  queue: 'ingest' | 'outbound' | 'events' | 'broadcasts';
   job: QueueJob | unknown;
   error: string;
   attempts: number;

@@ -19,7 +19,7 @@ async function handleDeadLetterBatch(batch: MessageBatch<QueueJob>, env: Env): P
   for (const msg of batch.messages) {
     try {
       const body = msg.body as { kind?: string; event?: unknown };
-      const queue = body?.kind === 'deliver' ? 'outbound' : body?.event ? 'events' : 'ingest';
+      const queue = body?.kind === 'deliver' ? 'outbound' : body?.kind === 'broadcast_send' ? 'broadcasts' : body?.event ? 'events' : 'ingest';
       await storeDeadLetter(env, { queue, job: msg.body, error: 'retries exhausted: the consumer failed on every attempt', attempts: msg.attempts });
       msg.ack();
     } catch {

@@ -14,6 +14,7 @@ const FALLBACK_NAMES: Record<AuthorType, string> = {
   ai: 'Assistant',
   bot: 'Bot',
   system: 'System',
+  broadcast: 'Support',
 };
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });

@@ -1,0 +1,106 @@
+// The BROADCAST_SENDS consumer's work for one recipient: claim it (only while the broadcast is
+// sending: nothing goes out after a cancel), check it may still be sent, compose it, and append it to
+// the contact's conversation as a `broadcast` message, which the conversation's outbox hands to the
+// OUTBOUND queue like any reply (so retries, provider errors, STOP checks and statuses are the channel's).
+// A broadcast the workflow finalized while recipients were still queued (its wait is bounded) keeps
+// sending them; cancelled or failed ones never.
+// Exactly once: the claim is one conditional UPDATE, and the message's external id
+// `<broadcast>:<contact>` (idempotency key `broadcast:<broadcast>:<contact>`) makes a repeated append a duplicate.
+import { conversationStub, startConversation, startId, threadScope } from '../conversations/service';
+import type { Actor } from '../conversations/model';
+import type { IncomingMessage } from '../conversations/inputs';
+import { loadInbox } from '../ingest/inboxes';
+import { workspaceSettings } from '../workspaces/settings';
+import { broadcastTemplate, compose } from './compose';
+import type { SendJob } from './delivery';
+import { skipReason } from './model';
+import type { BroadcastRow } from './store';
+
+export type SendOutcome = 'sent' | 'skipped' | 'not_claimed';
+
+type Recipient = { status: string; token: string; conversation_id: string | null };
+
+export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome> {
+  const claim = await env.DB.prepare(
+    `UPDATE broadcast_recipients SET status = 'sending'
+     WHERE broadcast_id = ?1 AND contact_id = ?2 AND status IN ('queued', 'sending') AND message_id IS NULL
+       AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ?1 AND status IN ('sending', 'sent'))`,
+  )
+    .bind(job.broadcastId, job.contactId)
+    .run();
+  if ((claim.meta.changes ?? 0) === 0) return 'not_claimed';
+
+  const [b, r] = await Promise.all([
+    env.DB.prepare(`SELECT * FROM broadcasts WHERE id = ?`).bind(job.broadcastId).first<BroadcastRow>(),
+    env.DB.prepare(`SELECT status, token, conversation_id FROM broadcast_recipients WHERE broadcast_id = ? AND contact_id = ?`).bind(job.broadcastId, job.contactId).first<Recipient>(),
+  ]);
+  if (!b || !r) return 'not_claimed';
+  const inbox = await loadInbox(env, b.inbox_id);
+  const template = await broadcastTemplate(env, b);
+  if (!inbox || !template) return skip(env, job, inbox ? 'the template was deleted' : 'the inbox was deleted');
+
+  // The snapshot may be hours old: an unsubscribe or a block since then still wins.
+  const facts = await env.DB.prepare(
+    `SELECT c.blocked, c.subscriptions, EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.workspace_id = c.workspace_id AND ci.contact_id = c.id AND ci.channel = ?) AS hasIdentity
+     FROM contacts c WHERE c.workspace_id = ? AND c.id = ? AND c.merged_into IS NULL`,
+  )
+    .bind(inbox.channel, b.workspace_id, job.contactId)
+    .first<{ blocked: number; subscriptions: string; hasIdentity: number }>();
+  const reason = facts ? skipReason(facts, inbox.channel) : 'no_identity';
+  if (reason) return skip(env, job, reason);
+
+  const composed = await compose(env, b, template, job.contactId, inbox.publicUrl, r.token);
+  await env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId).run();
+
+  const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
+  const externalId = `${b.id}:${job.contactId}`;
+  const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued' };
+  const target = { workspaceId: b.workspace_id, contactId: job.contactId, inboxId: b.inbox_id, channel: inbox.channel };
+  const options = composed.message.template ? JSON.stringify({ template: composed.message.template }) : null;
+  const remember = (conversationId: string) =>
+    options
+      ? env.DB.prepare(`INSERT OR IGNORE INTO outbound_options (workspace_id, conversation_id, client_id, options, created_at) VALUES (?, ?, ?, ?, ?)`)
+          .bind(b.workspace_id, conversationId, externalId, options, Date.now())
+          .run()
+      : null;
+
+  // The contact's current conversation on this inbox takes the message even when closed (an outbound
+  // message never reopens one: only the customer's reply does); without one, a new conversation is
+  // started and closed at once, so a campaign does not fill the agents' open queue.
+  const settings = await workspaceSettings(env, b.workspace_id);
+  const current =
+    r.conversation_id ??
+    (await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
+      .bind(b.workspace_id, job.contactId, threadScope(settings, b.inbox_id))
+      .first<string>('conversation_id'));
+  let delivered: { conversationId: string; messageId: string; status: string } | null = null;
+  if (current) {
+    const stub = conversationStub(env, b.workspace_id, current);
+    const state = await stub.state();
+    if (state && state.inboxId === b.inbox_id && state.contactId === job.contactId) {
+      await remember(current);
+      const res = await stub.addMessage(message, 0);
+      if (res.ok) delivered = { conversationId: current, messageId: res.message.id, status: res.message.status };
+    }
+  }
+  if (!delivered) {
+    const id = await startId(target, externalId);
+    await remember(id);
+    const res = await startConversation(env, target, message, author, null, composed.message.email?.subject ?? null);
+    if (!res.duplicate && res.conversation.status !== 'closed') await conversationStub(env, b.workspace_id, res.conversationId).update({ status: 'closed' }, author);
+    delivered = { conversationId: res.conversationId, messageId: res.message.id, status: res.message.status };
+  }
+  // The status only moves on from 'sending': the status subscriber may already have recorded a later one.
+  await env.DB.prepare(
+    `UPDATE broadcast_recipients SET message_id = ?, conversation_id = ?, status = CASE WHEN status = 'sending' THEN ? ELSE status END, sent_at = CASE WHEN ? = 'sent' THEN coalesce(sent_at, ?) ELSE sent_at END
+     WHERE broadcast_id = ? AND contact_id = ?`,
+  )
+    .bind(delivered.messageId, delivered.conversationId, delivered.status, delivered.status, Date.now(), job.broadcastId, job.contactId)
+    .run();
+  return 'sent';
+}
+
+async function skip(env: Env, job: SendJob, reason: string): Promise<SendOutcome> {
+  await env.DB.prepare(`UPDATE broadcast_recipients SET status = 'skipped', reason = ? WHERE broadcast_id = ? AND contact_id = ? AND status = 'sending'`).bind(reason, job.broadcastId, job.contactId).run();
+  return 'skipped';
+}
