@@ -65,13 +65,9 @@ export type ListItem = Pick<
   archivedAt?: number | null;
 };
 
-export interface Counts {
-  open: number;
-  pending: number;
-  snoozed: number;
-  closed: number;
-  all: number;
-}
+/** Per status, as GET /api/conversations and /counts answer them (one definition with the live frames'). */
+import type { Counts } from '../../../worker/conversations/view-counts';
+export type { Counts };
 
 export interface ListPage {
   items: ListItem[];
