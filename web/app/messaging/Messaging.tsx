@@ -1,15 +1,17 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
+import { WorkflowsPage } from './Workflows';
 
 export const MESSAGING_PAGES = [
   { page: 'routing', label: 'Routing' },
   { page: 'sla', label: 'SLA policies' },
   { page: 'escalations', label: 'Escalations' },
   { page: 'ai-alerts', label: 'AI alerts' },
+  { page: 'workflows', label: 'Workflows' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -22,6 +24,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <EscalationsPage id={id} />;
     case 'ai-alerts':
       return <AiAlertsPage id={id} />;
+    case 'workflows':
+      return <WorkflowsPage id={id} />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">
