@@ -74,7 +74,7 @@ function WorkflowList() {
             </p>
           </div>
         ) : (
-          <div class="wf-table-wrap">
+          <div class="wf-table-wrap" role="region" aria-label="Workflows table" tabIndex={0}>
             <table class="wf-table">
               <caption class="sr-only">Workflows</caption>
               <thead>

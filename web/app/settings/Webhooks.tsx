@@ -69,7 +69,7 @@ export function Webhooks() {
           <h2 id="webhooks-title">Webhooks</h2>
           <p class="muted">
             Parley sends conversation events to your endpoints as they happen, signed the{' '}
-            <a href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">
+            <a class="wh-link" href="https://www.standardwebhooks.com/" target="_blank" rel="noreferrer">
               Standard Webhooks
             </a>{' '}
             way. Failed deliveries are retried for about a day; an endpoint that keeps failing is disabled and managers are told.
@@ -323,7 +323,7 @@ function EndpointCard({ e, reload, onSecret }: { e: Endpoint; reload: () => Prom
           ) : deliveries.value.length === 0 ? (
             <p class="muted small">No deliveries yet.</p>
           ) : (
-            <div class="wf-table-wrap">
+            <div class="wf-table-wrap" role="region" aria-label="Deliveries table" tabIndex={0}>
               <table class="wh-table">
                 <caption class="sr-only">Deliveries to {e.url}, newest first</caption>
                 <thead>

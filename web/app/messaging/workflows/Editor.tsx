@@ -385,9 +385,9 @@ function AddStep({ ed, listPtr, index, where }: { ed: Ed; listPtr: string; index
   const menuId = `add${listPtr}/${index}`;
   return (
     <div class="wf-add">
-      <Dropdown id={menuId} class="btn btn-sm wf-add-btn" title={`Add a step ${where}`} label={<><Icon name="plus" size={14} /> Add step</>} wide>
+      <Dropdown id={menuId} class="btn btn-sm wf-add-btn" title={`Add step ${where}`} label={<><Icon name="plus" size={14} /> Add step</>} wide>
         {(close) => (
-          <div role="menu" aria-label={`Add a step ${where}`} class="wf-add-menu">
+          <div role="menu" aria-label={`Add step ${where}`} class="wf-add-menu">
             {ADD_MENU.map((k) => (
               <MenuItem
                 key={k}

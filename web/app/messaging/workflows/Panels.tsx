@@ -230,8 +230,7 @@ function RunDetail({ id, doc, onChanged }: { id: string; doc: WorkflowDoc; onCha
           {r.steps.length === 0 ? (
             <p class="muted small">No steps recorded.</p>
           ) : (
-            <div class="wf-table-wrap">
-              <table class="wf-steps-table">
+            <table class="wf-steps-table">
                 <caption class="sr-only">Steps of the run</caption>
                 <thead>
                   <tr>
@@ -253,7 +252,6 @@ function RunDetail({ id, doc, onChanged }: { id: string; doc: WorkflowDoc; onCha
                   ))}
                 </tbody>
               </table>
-            </div>
           )}
           {!FINISHED.includes(r.status) ? (
             <button type="button" class="btn btn-sm btn-danger" onClick={() => void cancel()}>
