@@ -64,7 +64,7 @@ export function Webhooks() {
   }, []);
   return (
     <section class="settings-section" aria-labelledby="webhooks-title">
-      <header class="settings-head">
+      <header class="settings-head wh-head">
         <div>
           <h2 id="webhooks-title">Webhooks</h2>
           <p class="muted">

@@ -221,6 +221,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
               <h2 id="wf-steps-title">Steps</h2>
               <StepList ed={ed} listPtr="/steps" steps={d.steps} label="Steps" />
             </section>
+            <div class="wf-save-bar">
             <div ref={summary} tabIndex={-1} class="wf-summary" aria-live="polite">
               {problem.value ? (
                 <div class="form-error" role="alert">
@@ -242,6 +243,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
               <button type="submit" class="btn btn-primary" disabled={busy.value}>
                 {id ? 'Save' : 'Create workflow'}
               </button>
+            </div>
             </div>
           </form>
           <aside class="wf-side" aria-label="Test, runs and history">
