@@ -259,6 +259,8 @@ describe('Automation: workflows and webhooks', { timeout: 480_000 }, () => {
       await p.goto(`/inbox/messaging/workflows/${workflowId}`);
       await p.locator('[data-pointer="/steps/0/then/1"]').waitFor();
       await expectAxeClean(p, `the editor (${label})`);
+      // The nested if (then/else stacked on a phone) in view.
+      await p.locator('[data-pointer="/steps/0/then/1"]').scrollIntoViewIfNeeded();
       await screenshot(p, `automation-editor-${label}`);
       const runs = p.getByRole('region', { name: 'Runs' });
       await runs.locator('.wf-run-head').first().click();
