@@ -200,6 +200,29 @@ describe('Automation: workflows and webhooks', { timeout: 480_000 }, () => {
     await eventually(async () => (await manager.call(`/workflows/${workflowId}`)).enabled === false, 'the workflow to be disabled');
   });
 
+  test("an escalation path's 'Run a workflow' action picks the workflow", { timeout: 40_000 }, async () => {
+    await page.goto('/inbox/messaging/escalations?tab=paths');
+    await page.getByRole('heading', { name: 'Escalation paths' }).waitFor();
+    await page.getByRole('button', { name: 'New path' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New escalation path' });
+    await dialog.waitFor();
+    const pathName = `Run the workflow ${run}`;
+    await dialog.getByLabel('Name', { exact: true }).fill(pathName);
+    await dialog.getByLabel('Add an action to level 1').selectOption('workflow');
+    // (Its label wraps the select, so its accessible name includes the chosen workflow's name.)
+    const picker = dialog.getByRole('combobox', { name: /^Workflow/ });
+    await picker.waitFor();
+    await picker.selectOption(workflowId);
+    // Switched off in the previous test: the editor says the action is skipped until it is enabled.
+    await dialog.getByText(/This workflow is disabled/).waitFor();
+    await expectAxeClean(page, 'the escalation path editor with a workflow action');
+    await dialog.getByRole('button', { name: 'Create path' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const saved = (await manager.call('/escalations/paths')).items.find((p) => p.name === pathName);
+    assert.deepEqual(saved.levels[0].actions.at(-1), { type: 'workflow', workflowId });
+    await page.locator('.mx-item', { hasText: pathName }).getByText(new RegExp(`run workflow “${name}”`)).waitFor();
+  });
+
   test('a webhook endpoint: the secret once, a test ping and its delivery row', { timeout: 60_000 }, async () => {
     await page.goto('/settings/webhooks');
     await page.getByRole('heading', { name: 'Webhooks' }).waitFor();
