@@ -16,7 +16,7 @@ import { Icon } from '../ui/Icon';
 import { shortDuration } from './sla/countdown';
 import { ErrorLine, FormActions, Loading, Options, runBusy } from '../ui/form';
 import { deleteRule, EmptyCard, FormErrors, ManagersOnly, PageFrame, RuleList, RuleRow, saveEnabled } from './sla/parts';
-import { levelsSummary, PathEditor, TRIGGER_LABEL } from './sla/PathEditor';
+import { levelsSummary, loadWorkflowChoices, PathEditor, TRIGGER_LABEL } from './sla/PathEditor';
 
 const BASE = '/inbox/messaging/escalations';
 
@@ -369,6 +369,8 @@ function MetricsView() {
 
 const paths = signal<EscalationPath[] | null>(null);
 async function loadPaths(): Promise<void> {
+  // The summaries name the workflows a level runs.
+  loadWorkflowChoices();
   try {
     paths.value = (await api<{ items: EscalationPath[] }>('/escalations/paths')).items;
   } catch (err) {

@@ -1,16 +1,18 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, analytics.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
 import { AnalyticsPage } from './Analytics';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
+import { WorkflowsPage } from './Workflows';
 
 export const MESSAGING_PAGES = [
   { page: 'routing', label: 'Routing' },
   { page: 'sla', label: 'SLA policies' },
   { page: 'escalations', label: 'Escalations' },
   { page: 'ai-alerts', label: 'AI alerts' },
+  { page: 'workflows', label: 'Workflows' },
   { page: 'analytics', label: 'Analytics' },
 ] as const;
 
@@ -24,6 +26,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <EscalationsPage id={id} />;
     case 'ai-alerts':
       return <AiAlertsPage id={id} />;
+    case 'workflows':
+      return <WorkflowsPage id={id} />;
     case 'analytics':
       return <AnalyticsPage />;
     default:

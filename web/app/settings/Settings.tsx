@@ -1,6 +1,6 @@
 // Settings, in one frame with its own navigation: personal preferences for everyone; inboxes (with
-// the widget embed snippet and identity secret), users and roles, teams, tags, channels, AI and
-// dead letters for managers.
+// the widget embed snippet and identity secret), users and roles, teams, tags, channels, AI, webhooks
+// and dead letters for managers.
 // Later features add their sections to SECTIONS.
 import type { ComponentType } from 'preact';
 import { isManager } from '../state/session';
@@ -13,6 +13,7 @@ import { Preferences } from './Preferences';
 import { Tags } from './Tags';
 import { Teams } from './Teams';
 import { Users } from './Users';
+import { Webhooks } from './Webhooks';
 
 interface Section {
   key: string;
@@ -30,6 +31,7 @@ const SECTIONS: Section[] = [
   { key: 'tags', label: 'Tags', manager: true, component: Tags },
   { key: 'channels', label: 'Channels', manager: true, component: Channels },
   { key: 'ai', label: 'AI', manager: true, component: Ai },
+  { key: 'webhooks', label: 'Webhooks', manager: true, component: Webhooks },
   { key: 'dead-letters', label: 'Dead letters', manager: true, component: DeadLetters },
 ];
 

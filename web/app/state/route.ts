@@ -4,9 +4,9 @@
 //   /inbox/unassigned              nobody's yet             /inbox/unread        with unread messages
 //   /inbox/teams/:teamId           a team's                 /inbox/channels/:key one channel's
 //   …/conversations/:id            that view with the thread open
-//   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, dead letters for managers
+//   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, webhooks, dead letters for managers
 //   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
-//   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts (web/app/messaging)
+//   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts, workflows (web/app/messaging)
 import { computed } from '@preact/signals';
 import { location$, query } from '../lib/router';
 

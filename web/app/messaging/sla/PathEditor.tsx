@@ -1,6 +1,7 @@
 // The escalation path editor (managers): triggers, conditions, and levels L1 → L2 → … each with a
-// delay and its actions (reassign, notify, raise priority, add tags, flag; workflows once they exist).
-import { useSignal } from '@preact/signals';
+// delay and its actions (reassign, notify, raise priority, add tags, flag, run a workflow).
+import { signal, useSignal } from '@preact/signals';
+import { useEffect } from 'preact/hooks';
 import { api } from '../../lib/api';
 import { channelLabel, PRIORITY_LABEL } from '../../lib/format';
 import type { EscalationAction, EscalationLevel, EscalationPath, EscalationTrigger, Priority } from '../../lib/types';
@@ -22,8 +23,14 @@ const NOTIFY_CHANNELS = [
 
 type ActionType = EscalationAction['type'];
 const ACTION_LABEL: Record<ActionType, string> = { reassign: 'Reassign', notify: 'Notify', raise_priority: 'Raise priority', add_tags: 'Add tags', flag: 'Flag', workflow: 'Run a workflow' };
-/** In the "+ Add action…" menu, where workflows are offered but not yet pickable. */
-const ADD_LABEL: Record<ActionType, string> = { ...ACTION_LABEL, workflow: 'Run a workflow (workflows coming)' };
+
+/** The workspace's workflows, for the "run a workflow" action (loaded when an editor opens). */
+const workflows = signal<{ id: string; name: string; enabled: boolean }[] | null>(null);
+export function loadWorkflowChoices(): void {
+  api<{ items: { id: string; name: string; enabled: boolean }[] }>('/workflows')
+    .then((r) => (workflows.value = r.items))
+    .catch(() => (workflows.value = workflows.value ?? []));
+}
 
 function newAction(type: ActionType): EscalationAction {
   switch (type) {
@@ -38,7 +45,7 @@ function newAction(type: ActionType): EscalationAction {
     case 'flag':
       return { type };
     case 'workflow':
-      return { type, workflowId: '' };
+      return { type, workflowId: workflows.value?.find((w) => w.enabled)?.id ?? workflows.value?.[0]?.id ?? '' };
   }
 }
 
@@ -56,7 +63,7 @@ export function actionSummary(a: EscalationAction): string {
     case 'flag':
       return 'flag';
     case 'workflow':
-      return 'workflow';
+      return `run workflow “${workflows.value?.find((w) => w.id === a.workflowId)?.name ?? 'a workflow'}”`;
   }
 }
 
@@ -83,6 +90,7 @@ export function PathEditor({ path, onClose, onSaved }: { path: EscalationPath | 
   const draft = useSignal<Draft>(path ? structuredClone({ name: path.name, enabled: path.enabled, triggers: path.triggers, conditions: path.conditions, levels: path.levels }) : blank());
   const error = useSignal<unknown>(null);
   const busy = useSignal(false);
+  useEffect(loadWorkflowChoices, []);
   const d = draft.value;
   const set = (patch: Partial<Draft>) => (draft.value = { ...draft.value, ...patch });
   const setLevel = (i: number, patch: Partial<EscalationLevel>) => set({ levels: d.levels.map((l, j) => (j === i ? { ...l, ...patch } : l)) });
@@ -149,8 +157,7 @@ export function PathEditor({ path, onClose, onSaved }: { path: EscalationPath | 
                 <AddSelect
                   label={`Add an action to level ${i + 1}`}
                   prompt="+ Add action…"
-                  labels={ADD_LABEL}
-                  disabled={(t) => t === 'workflow'}
+                  labels={ACTION_LABEL}
                   onAdd={(t) => setLevel(i, { actions: [...l.actions, newAction(t)] })}
                 />
               </fieldset>
@@ -242,9 +249,31 @@ function ActionEditor({ id, action: a, onChange, onRemove }: { id: string; actio
         </label>
       );
       break;
-    case 'workflow':
-      body = <p class="muted small">Workflows are coming; this action does nothing yet.</p>;
+    case 'workflow': {
+      const list = workflows.value;
+      const chosen = list?.find((w) => w.id === a.workflowId);
+      body =
+        list === null ? (
+          <p class="muted small">Loading workflows…</p>
+        ) : list.length === 0 ? (
+          <p class="muted small">
+            No workflows yet: <a href="/inbox/messaging/workflows/new">create one</a>, then pick it here.
+          </p>
+        ) : (
+          <>
+            <label class="field">
+              <span>Workflow</span>
+              <select id={`${id}-workflow`} value={a.workflowId} required onChange={(e) => onChange({ type: 'workflow', workflowId: e.currentTarget.value })}>
+                {a.workflowId && !chosen ? <option value={a.workflowId}>(deleted workflow)</option> : null}
+                {!a.workflowId ? <option value="">Choose a workflow…</option> : null}
+                <Options of={list} value={(w) => w.id} label={(w) => (w.enabled ? w.name : `${w.name} (disabled)`)} />
+              </select>
+            </label>
+            {chosen && !chosen.enabled ? <p class="muted small">This workflow is disabled: the action is skipped until it is enabled.</p> : null}
+          </>
+        );
       break;
+    }
   }
   return (
     <ActionBox kind="action" label={ACTION_LABEL[a.type]} onRemove={onRemove}>
