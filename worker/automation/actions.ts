@@ -11,6 +11,10 @@ import { hmacSha256, toHex, utf8 } from '../crypto/bytes';
 import { mergeContext } from '../replies/context';
 import { renderFields } from '../replies/merge-fields';
 import { workspaceStub } from '../routing/stubs';
+import { recentMessages } from '../ai/conversation-context';
+import { computeSuggestions } from '../suggestions/service';
+import { questionText } from './ask';
+import { endBot } from './bot-state';
 import type { ActionStep } from './document';
 import { scopeFor } from './context';
 import { targetProblem } from '../webhooks/ssrf';
@@ -141,7 +145,24 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
       const out: Record<string, unknown> = {};
       if (step.params.message) out.message = await write(step.params.message, false);
       if (step.params.teamId) Object.assign(out, await transfer({ toTeamId: step.params.teamId }));
+      // The bot part ends: later messages no longer run the inbox's default workflow (this run goes on to its end).
+      out.botEnded = await endBot(env, scopeFor(env, run.workspaceId), run.conversationId, 'handed_off', 'handoff', run.runId);
       return out;
+    }
+    case 'ask':
+      return write(questionText(step.params.text, step.params.options), false);
+    case 'answer_from_knowledge': {
+      const c = await current();
+      const scope = scopeFor(env, run.workspaceId);
+      // The assistant's own retrieval and drafting (worker/suggestions/service.ts): the best draft that
+      // comes from a published article, sent only when it is confident enough.
+      const s = await computeSuggestions(env, scope, c, await recentMessages(env, c));
+      const top = s.items.find((d) => (d.kind === 'kb' || d.kind === 'generated') && d.sources.some((src) => src.type === 'article'));
+      const confidence = top?.confidence ?? 0;
+      const articles = top ? top.sources.filter((src) => src.type === 'article').map((src) => (src as { id?: string }).id ?? null) : [];
+      if (!top || confidence < step.params.threshold) return { answered: false, confidence, threshold: step.params.threshold, question: s.question };
+      const sent = await write(top.text, false);
+      return { answered: true, confidence, threshold: step.params.threshold, question: s.question, articles, ...sent };
     }
     case 'update_contact': {
       const c = await current();

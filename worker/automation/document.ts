@@ -44,6 +44,10 @@ export const CONDITION_FIELDS = [
   'time.hour',
 ] as const;
 
+/** A run's variables: what an `ask` stored (`vars.<name>`) and whether `answer_from_knowledge` answered (`vars.answered`). */
+export const VAR_FIELD = /^vars\.[A-Za-z][A-Za-z0-9_]{0,49}$/;
+const VarName = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'must be a name of letters, digits and _ (starting with a letter)'));
+
 export type Condition =
   | { all: Condition[] }
   | { any: Condition[] }
@@ -96,6 +100,20 @@ const ActionSchemas = [
   action('escalate', { pathId: v.optional(Id), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
   // Ends the automated part: the conversation goes to a team's queue (or the shared inbox) with an optional message.
   action('handoff', { teamId: v.optional(Id), message: v.optional(Text) }),
+  // Bot flows: a question sent to the customer; the reply is matched to an option (its number, the
+  // exact text or a close one) or checked as an e-mail, stored as `vars.<name>` (null: no usable answer
+  // or no reply in time) and, with saveTo, into the contact.
+  action('ask', {
+    name: VarName,
+    text: Text,
+    options: v.optional(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))), v.minLength(2, 'give at least two options'), v.maxLength(10))),
+    validate: v.optional(v.picklist(['email'])),
+    saveTo: v.optional(v.picklist(['email', 'name', 'phone'])),
+    timeoutSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 86400)), 86400),
+  }),
+  // An answer from the published knowledge base, sent only when its confidence reaches the threshold;
+  // either way the run goes on (`vars.answered` says which).
+  action('answer_from_knowledge', { threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.6) }),
   action('call_webhook', {
     url: v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:\/\//, 'must be http(s)'), v.maxLength(2000)),
     method: v.optional(v.picklist(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), 'POST'),

@@ -210,8 +210,14 @@ export async function setRunStatus(scope: WorkspaceScope, runId: string, status:
     .run();
 }
 
+/**
+ * Runs a customer's reply goes to: those waiting for one, and a bot run still going (it is the
+ * conversation's dialogue: a reply written while its question is being sent is kept by Workflows until
+ * the wait begins; one older than the wait is skipped there).
+ */
 export async function waitingRuns(scope: WorkspaceScope, conversationId: string): Promise<string[]> {
-  const rows = await scope.prepare(`SELECT id FROM workflow_runs WHERE workspace_id = ?1 AND conversation_id = ?2 AND status = 'waiting'`, conversationId).all<{ id: string }>();
+  const rows = await scope
+    .prepare(`SELECT id FROM workflow_runs WHERE workspace_id = ?1 AND conversation_id = ?2 AND (status = 'waiting' OR (origin = 'bot' AND status IN ('queued', 'running')))`, conversationId).all<{ id: string }>();
   return rows.results.map((r) => r.id);
 }
 

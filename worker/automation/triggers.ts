@@ -8,6 +8,8 @@
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import { isWorkflowActor } from './actions';
+import { botDecision, defaultOf, takeOverOf } from './bot';
+import { endBot } from './bot-state';
 import { scopeFor } from './context';
 import type { Trigger, TriggerType } from './document';
 import type { Reply, RunMessage } from './interpreter';
@@ -63,10 +65,21 @@ function messageOf(e: ParleyEvent): RunMessage {
   return e.message ? { text: e.message.text, channel: e.conversation.channel, direction: e.message.direction } : null;
 }
 
-export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): Promise<void> {
+export async function handleAutomationEvents(env: Env, events: ParleyEvent[], now: () => number = Date.now): Promise<void> {
   const cache = new Map<string, Workflow[]>();
+  const defaults = new Map<string, Map<string, string>>();
+  const defaultsOf = async (scope: ReturnType<typeof scopeFor>) => {
+    let d = defaults.get(scope.workspaceId);
+    if (!d) defaults.set(scope.workspaceId, (d = await defaultOf(scope)));
+    return d;
+  };
   for (const e of events) {
     const scope = scopeFor(env, e.workspaceId);
+    const takenOver = takeOverOf(e);
+    if (takenOver && (await defaultsOf(scope)).has(e.conversation.inboxId)) {
+      await endBot(env, scope, e.conversationId, 'taken_over', takenOver);
+      continue;
+    }
     // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
     if (isCustomerMessage(e) && e.message) {
       const reply: Reply = { messageId: e.message.id, text: e.message.text, channel: e.conversation.channel, at: e.at };
@@ -79,15 +92,22 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): P
         }
       }
     }
+    // The inbox's default workflow runs first (bot flows); it runs only as the default, never by its trigger.
+    const inboxDefaults = await defaultsOf(scope);
+    if (isCustomerMessage(e) && inboxDefaults.has(e.conversation.inboxId)) {
+      const d = await botDecision(env, scope, e, now());
+      if ('run' in d) await startRun(env, scope, { workflow: d.run, conversationId: e.conversationId, origin: 'bot', eventId: e.id, triggerType: 'message.received', message: messageOf(e) });
+    }
     const types = triggerTypesFor(e);
     if (types.length === 0) continue;
+    const defaultIds = new Set(inboxDefaults.values());
     let all = cache.get(e.workspaceId);
     if (!all) {
       all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned']);
       cache.set(e.workspaceId, all);
     }
     for (const wf of all) {
-      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e)) continue;
+      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e) || defaultIds.has(wf.id)) continue;
       if (isWorkflowActor(e.actor, wf.id)) continue; // its own change: the loop guard
       const recent = await recentRunCount(scope, wf.id, e.conversationId, e.at - 3_600_000);
       if (recent >= MAX_RUNS_PER_HOUR) {
@@ -102,6 +122,6 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): P
 
 export const automationTriggers: Subscriber = {
   name: 'automation',
-  wants: (e) => triggerTypesFor(e).length > 0,
+  wants: (e) => triggerTypesFor(e).length > 0 || takeOverOf(e) !== null,
   handle: handleAutomationEvents,
 };

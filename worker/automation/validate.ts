@@ -9,7 +9,7 @@ import { existingIds } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem, type FieldError } from '../http/problem';
 import { checkFields } from '../replies/merge-fields';
-import { CONDITION_FIELDS, pointerOf, type Condition, type Step, type WorkflowDocument } from './document';
+import { CONDITION_FIELDS, pointerOf, VAR_FIELD, type Condition, type Step, type WorkflowDocument } from './document';
 
 /** How deep branches may nest (if inside parallel inside wait_for_reply…): the editor stays readable, step names short. */
 export const MAX_DEPTH = 8;
@@ -52,8 +52,8 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
     const { field, op, value } = c as { field?: string; op?: string; value?: unknown };
     if (field === undefined) return err(`${at}/field`, 'is required');
     if (op === undefined) return err(`${at}/op`, 'is required');
-    if (!(CONDITION_FIELDS as readonly string[]).includes(field) && !/^contact\.attributes\.[A-Za-z0-9_-]{1,100}$/.test(field)) {
-      err(`${at}/field`, `unknown field (use ${CONDITION_FIELDS.join(', ')} or contact.attributes.<key>)`);
+    if (!(CONDITION_FIELDS as readonly string[]).includes(field) && !/^contact\.attributes\.[A-Za-z0-9_-]{1,100}$/.test(field) && !VAR_FIELD.test(field)) {
+      err(`${at}/field`, `unknown field (use ${CONDITION_FIELDS.join(', ')}, contact.attributes.<key> or vars.<name>)`);
     }
     if (op !== 'is_set' && op !== 'is_empty' && value === undefined) err(`${at}/value`, `is required for op ${op}`);
     if ((op === 'in' || op === 'not_in') && value !== undefined && !Array.isArray(value)) err(`${at}/value`, `must be a list for op ${op}`);
@@ -103,6 +103,10 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
           if (s.params.to === 'agent' && !s.params.userId) err(`${at}/params/userId`, 'is required to assign to an agent');
           if (s.params.to === 'team' && !s.params.teamId) err(`${at}/params/teamId`, 'is required to assign to a team');
           if (s.params.to === 'unassign' && (s.params.userId || s.params.teamId)) err(`${at}/params`, 'unassign takes no userId or teamId');
+        }
+        if (s.action === 'ask') {
+          if (s.params.options && s.params.validate) err(`${at}/params/validate`, 'an ask with options takes the option chosen; validate is for free answers');
+          if (s.params.saveTo === 'email' && s.params.validate !== 'email') err(`${at}/params/saveTo`, "saving into the contact's e-mail needs validate: 'email'");
         }
         if (s.action === 'set_status' && (s.params.status === 'snoozed') !== (s.params.snoozeSeconds !== undefined)) {
           err(`${at}/params/snoozeSeconds`, s.params.status === 'snoozed' ? 'is required to snooze' : 'is only for status snoozed');
