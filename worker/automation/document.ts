@@ -19,7 +19,7 @@ export const TRIGGER_TYPES = [
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 /** Triggers the event subscriber starts runs for today; the others are accepted documents that only run by hand. */
-export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied'];
+export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted'];
 
 export const CONDITION_OPS = ['eq', 'neq', 'contains', 'not_contains', 'in', 'not_in', 'matches', 'gt', 'lt', 'is_set', 'is_empty'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -35,6 +35,7 @@ export const CONDITION_FIELDS = [
   'conversation.teamId',
   'conversation.assigneeId',
   'conversation.tags',
+  'conversation.csatScore',
   'contact.tags',
   'contact.email',
   'contact.name',
@@ -100,6 +101,16 @@ const ActionSchemas = [
   action('escalate', { pathId: v.optional(Id), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
   // Ends the automated part: the conversation goes to a team's queue (or the shared inbox) with an optional message.
   action('handoff', { teamId: v.optional(Id), message: v.optional(Text) }),
+  // A template of the library (its channel must be the conversation's; approved or active) or a saved
+  // reply (its variant for the conversation's channel), merge fields filled for the conversation.
+  action('send_template', { templateId: v.optional(Id), savedReplyId: v.optional(Id) }),
+  // A follow-up in the conversation's own schedule (worker/follow-ups): with text, sent then; without,
+  // the conversation comes back to open. A customer reply before then cancels it (unless cancelOnReply false).
+  action('schedule_follow_up', {
+    inSeconds: v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 86400)),
+    text: v.optional(Text),
+    cancelOnReply: v.optional(v.boolean(), true),
+  }),
   // Bot flows: a question sent to the customer; the reply is matched to an option (its number, the
   // exact text or a close one) or checked as an e-mail, stored as `vars.<name>` (null: no usable answer
   // or no reply in time) and, with saveTo, into the contact.
@@ -174,7 +185,8 @@ const Trigger = v.variant('type', [
   v.strictObject({ type: v.literal('sla.approaching'), minutesBefore: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_080)) }),
   v.strictObject({ type: v.literal('segment.matched'), audienceId: Id }),
   v.strictObject({ type: v.literal('schedule'), cron: v.optional(v.pipe(v.string(), v.maxLength(100))), timezone: v.optional(v.pipe(v.string(), v.maxLength(100))), at: v.optional(v.pipe(v.number(), v.integer())) }),
-  v.strictObject({ type: v.literal('csat.submitted') }),
+  // Optionally only scores at or below maxScore (1–5, thumbs down is 1): "a bad rating → escalate".
+  v.strictObject({ type: v.literal('csat.submitted'), maxScore: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(5))) }),
   v.strictObject({ type: v.literal('manual') }),
 ]);
 export type Trigger = v.InferOutput<typeof Trigger>;

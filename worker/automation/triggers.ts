@@ -31,6 +31,8 @@ export function triggerTypesFor(e: ParleyEvent): TriggerType[] {
       return ['conversation.status_changed'];
     case 'conversation.assigned':
       return ['conversation.assigned'];
+    case 'csat.submitted':
+      return ['csat.submitted'];
     default:
       return [];
   }
@@ -56,6 +58,8 @@ export function matches(trigger: Trigger, e: ParleyEvent): boolean {
       return e.type === 'conversation.status_changed' && (!trigger.to || (e.data as { to?: string }).to === trigger.to);
     case 'conversation.assigned':
       return e.type === 'conversation.assigned';
+    case 'csat.submitted':
+      return e.type === 'csat.submitted' && (trigger.maxScore === undefined || Number((e.data as { score?: number }).score) <= trigger.maxScore);
     default:
       return false;
   }
@@ -103,7 +107,7 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     const defaultIds = new Set(inboxDefaults.values());
     let all = cache.get(e.workspaceId);
     if (!all) {
-      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned']);
+      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted']);
       cache.set(e.workspaceId, all);
     }
     for (const wf of all) {

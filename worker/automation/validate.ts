@@ -32,12 +32,14 @@ interface Refs {
   users: Map<string, string>;
   inboxes: Map<string, string>;
   paths: Map<string, string>;
+  templates: Map<string, string>;
+  replies: Map<string, string>;
 }
 
 /** Layer 2: structure. Returns the errors and, by pointer, every id the document names (for layer 3). */
 export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>): { errors: FieldError[]; refs: Refs; count: number } {
   const errors: FieldError[] = [];
-  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map() };
+  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map(), templates: new Map(), replies: new Map() };
   let count = 0;
   const err = (field: string, message: string) => errors.push({ field, message });
 
@@ -104,6 +106,7 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
           if (s.params.to === 'team' && !s.params.teamId) err(`${at}/params/teamId`, 'is required to assign to a team');
           if (s.params.to === 'unassign' && (s.params.userId || s.params.teamId)) err(`${at}/params`, 'unassign takes no userId or teamId');
         }
+        if (s.action === 'send_template' && (s.params.templateId === undefined) === (s.params.savedReplyId === undefined)) err(`${at}/params`, 'give exactly one of templateId or savedReplyId');
         if (s.action === 'ask') {
           if (s.params.options && s.params.validate) err(`${at}/params/validate`, 'an ask with options takes the option chosen; validate is for free answers');
           if (s.params.saveTo === 'email' && s.params.validate !== 'email') err(`${at}/params/saveTo`, "saving into the contact's e-mail needs validate: 'email'");
@@ -117,6 +120,8 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
         ref('users', 'userId');
         ref('teams', 'teamId');
         ref('paths', 'pathId');
+        ref('templates', 'templateId');
+        ref('replies', 'savedReplyId');
         break;
       }
     }
@@ -129,11 +134,13 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
 
 /** Layer 3: every id the document names exists in this workspace (users: active). */
 export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promise<FieldError[]> {
-  const [teams, users, inboxes, paths] = await Promise.all([
+  const [teams, users, inboxes, paths, templates, replies] = await Promise.all([
     existingIds(scope, 'teams', [...new Set(refs.teams.values())]),
     existingIds(scope, 'users', [...new Set(refs.users.values())]),
     existingIds(scope, 'inboxes', [...new Set(refs.inboxes.values())]),
     existingPaths(scope, [...new Set(refs.paths.values())]),
+    existingIn(scope, 'templates', [...new Set(refs.templates.values())]),
+    existingIn(scope, 'saved_replies', [...new Set(refs.replies.values())]),
   ]);
   const errors: FieldError[] = [];
   const check = (m: Map<string, string>, have: Set<string>, what: string) => {
@@ -143,7 +150,15 @@ export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promis
   check(refs.users, users, 'active user');
   check(refs.inboxes, inboxes, 'inbox');
   check(refs.paths, paths, 'escalation path');
+  check(refs.templates, templates, 'template');
+  check(refs.replies, replies, 'saved reply');
   return errors;
+}
+
+async function existingIn(scope: WorkspaceScope, table: 'templates' | 'saved_replies', ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await scope.prepare(`SELECT id FROM ${table} WHERE workspace_id = ?1 AND id IN (${ids.map((_, i) => `?${i + 2}`).join(', ')})`, ...ids).all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
 }
 
 async function existingPaths(scope: WorkspaceScope, ids: string[]): Promise<Set<string>> {
