@@ -18,8 +18,8 @@ export const TRIGGER_TYPES = [
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
-/** Triggers the event subscriber starts runs for today; the others are accepted documents that only run by hand. */
-export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted'];
+/** Triggers something starts runs for (the event subscriber, or the cron handler for `schedule`); the others only run by hand. */
+export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted', 'schedule'];
 
 export const CONDITION_OPS = ['eq', 'neq', 'contains', 'not_contains', 'in', 'not_in', 'matches', 'gt', 'lt', 'is_set', 'is_empty'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -36,6 +36,7 @@ export const CONDITION_FIELDS = [
   'conversation.assigneeId',
   'conversation.tags',
   'conversation.csatScore',
+  'conversation.waitingMinutes',
   'contact.tags',
   'contact.email',
   'contact.name',
@@ -184,7 +185,15 @@ const Trigger = v.variant('type', [
   v.strictObject({ type: v.literal('tag.applied'), tag: Tag }),
   v.strictObject({ type: v.literal('sla.approaching'), minutesBefore: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_080)) }),
   v.strictObject({ type: v.literal('segment.matched'), audienceId: Id }),
-  v.strictObject({ type: v.literal('schedule'), cron: v.optional(v.pipe(v.string(), v.maxLength(100))), timezone: v.optional(v.pipe(v.string(), v.maxLength(100))), at: v.optional(v.pipe(v.number(), v.integer())) }),
+  // A cron (5 fields, in `timezone`, default the workspace's) or one `at`; each slot runs the workflow
+  // over the conversations its `scope` matches (not closed, `when` true), at most `limit` of them.
+  v.strictObject({
+    type: v.literal('schedule'),
+    cron: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    timezone: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    at: v.optional(v.pipe(v.number(), v.integer())),
+    scope: v.strictObject({ when: ConditionSchema, limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 100) }),
+  }),
   // Optionally only scores at or below maxScore (1–5, thumbs down is 1): "a bad rating → escalate".
   v.strictObject({ type: v.literal('csat.submitted'), maxScore: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(5))) }),
   v.strictObject({ type: v.literal('manual') }),

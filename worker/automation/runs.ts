@@ -19,7 +19,7 @@ export interface RunParams extends RunIdentity {
   trigger: { eventId: string | null; type: string; message: RunMessage };
 }
 
-export type Origin = 'event' | 'manual' | 'escalation' | 'bot';
+export type Origin = 'event' | 'manual' | 'escalation' | 'bot' | 'schedule';
 
 /** A deterministic instance id (Workflows ids: letters, digits, - and _; at most 100). */
 export async function runIdFor(workflowId: string, eventId: string): Promise<string> {

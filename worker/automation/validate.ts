@@ -9,6 +9,7 @@ import { existingIds } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem, type FieldError } from '../http/problem';
 import { checkFields } from '../replies/merge-fields';
+import { scheduleErrors } from './schedule';
 import { CONDITION_FIELDS, pointerOf, VAR_FIELD, type Condition, type Step, type WorkflowDocument } from './document';
 
 /** How deep branches may nest (if inside parallel inside wait_for_reply…): the editor stays readable, step names short. */
@@ -45,6 +46,7 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
 
   const trigger = doc.trigger as { type: string; inboxIds?: string[] };
   trigger.inboxIds?.forEach((id, i) => refs.inboxes.set(`/trigger/inboxIds/${i}`, id));
+  if (doc.trigger.type === 'schedule') for (const e of scheduleErrors(doc.trigger)) err(e.field, e.message);
 
   const condition = (c: Condition, at: string, depth: number) => {
     if (depth > MAX_DEPTH * 2) return err(at, `conditions nest deeper than ${MAX_DEPTH * 2} levels`);
@@ -127,6 +129,7 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
     }
   };
 
+  if (doc.trigger.type === 'schedule') condition(doc.trigger.scope.when, '/trigger/scope/when', 0);
   branch(doc.steps, '/steps', 0, true);
   if (count > MAX_STEPS) err('/steps', `at most ${MAX_STEPS} steps in one workflow (this one has ${count})`);
   return { errors, refs, count };

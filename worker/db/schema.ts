@@ -1373,3 +1373,16 @@ export const botConversations = sqliteTable(
   },
   (t) => [index('bot_conversations_ws').on(t.workspaceId)],
 );
+
+/** Scheduled workflows (migration 0019): the next slot of each `schedule` trigger (id = the workflow's). */
+export const workflowSchedules = sqliteTable(
+  'workflow_schedules',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    nextRunAt: integer('next_run_at'),
+    lastSlot: integer('last_slot'),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('workflow_schedules_due').on(t.nextRunAt)],
+);
