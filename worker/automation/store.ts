@@ -194,18 +194,19 @@ export async function recordStep(scope: WorkspaceScope, runId: string, s: StepRe
 }
 
 /** Move a run's status; a finished run stays finished (a late "running" from a replay never revives a cancelled run). */
-export async function setRunStatus(scope: WorkspaceScope, runId: string, status: RunStatus, extra: { error?: string | null } = {}): Promise<void> {
+export async function setRunStatus(scope: WorkspaceScope, runId: string, status: RunStatus, extra: { error?: string | null; reason?: string | null } = {}): Promise<void> {
   const now = Date.now();
   const finished = FINISHED.includes(status) ? now : null;
   await scope
     .prepare(
-      `UPDATE workflow_runs SET status = ?3, error = coalesce(?4, error), updated_at = ?5, finished_at = coalesce(?6, finished_at)
+      `UPDATE workflow_runs SET status = ?3, error = coalesce(?4, error), updated_at = ?5, finished_at = coalesce(?6, finished_at), reason = coalesce(?7, reason)
        WHERE workspace_id = ?1 AND id = ?2 AND status NOT IN ('complete', 'errored', 'cancelled', 'skipped')`,
       runId,
       status,
       extra.error ?? null,
       now,
       finished,
+      extra.reason ?? null,
     )
     .run();
 }

@@ -13,7 +13,7 @@ import { endBot } from './bot-state';
 import { scopeFor } from './context';
 import type { Trigger, TriggerType } from './document';
 import type { Reply, RunMessage } from './interpreter';
-import { skippedRun, startRun } from './runs';
+import { skippedRun, startRun, type StartInput } from './runs';
 import { recentRunCount, waitingRuns, workflowsTriggeredBy, type Workflow } from './store';
 
 export const MAX_RUNS_PER_HOUR = 20;
@@ -33,6 +33,8 @@ export function triggerTypesFor(e: ParleyEvent): TriggerType[] {
       return ['conversation.assigned'];
     case 'csat.submitted':
       return ['csat.submitted'];
+    case 'sla.warning':
+      return typeof (e.data as { dueAt?: unknown }).dueAt === 'number' ? ['sla.approaching'] : [];
     default:
       return [];
   }
@@ -58,11 +60,24 @@ export function matches(trigger: Trigger, e: ParleyEvent): boolean {
       return e.type === 'conversation.status_changed' && (!trigger.to || (e.data as { to?: string }).to === trigger.to);
     case 'conversation.assigned':
       return e.type === 'conversation.assigned';
+    case 'sla.approaching':
+      return e.type === 'sla.warning';
     case 'csat.submitted':
       return e.type === 'csat.submitted' && (trigger.maxScore === undefined || Number((e.data as { score?: number }).score) <= trigger.maxScore);
     default:
       return false;
   }
+}
+
+/**
+ * sla.approaching rides on the SLA core's own warning (its policy's warning percentage, emitted by the
+ * conversation's schedule): the run starts then and sleeps on until `minutesBefore` the deadline. A
+ * warning that comes later than that starts the steps at once.
+ */
+function slaTiming(trigger: Trigger, e: ParleyEvent): StartInput['sla'] {
+  if (trigger.type !== 'sla.approaching' || e.type !== 'sla.warning') return null;
+  const d = e.data as { target: string; dueAt: number };
+  return { target: d.target, dueAt: d.dueAt, startAt: d.dueAt - trigger.minutesBefore * 60_000 };
 }
 
 function messageOf(e: ParleyEvent): RunMessage {
@@ -107,7 +122,7 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     const defaultIds = new Set(inboxDefaults.values());
     let all = cache.get(e.workspaceId);
     if (!all) {
-      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted']);
+      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted', 'sla.approaching']);
       cache.set(e.workspaceId, all);
     }
     for (const wf of all) {
@@ -119,7 +134,7 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
         await skippedRun(scope, wf, e.conversationId, e.id, `rate limited: ${recent} runs of this workflow for this conversation in the last hour (limit ${MAX_RUNS_PER_HOUR})`);
         continue;
       }
-      await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e) });
+      await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e), sla: slaTiming(wf.trigger, e) });
     }
   }
 }
