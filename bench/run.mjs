@@ -8,7 +8,8 @@
 // (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag, and
 // (i) audience preview over 100k contacts and a 100k-row CSV contact import, and (j) one SMS broadcast
 // to 100k recipients over the sandbox transport (enqueue time, sends per second).
-// Options: --only a,b,c,d,e,f,g,h,i,j   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// and (k) automation: event → first action beside the bare probe, 1,000 three-step runs, 10 s wait lateness.
+// Options: --only a,b,c,d,e,f,g,h,i,j,k   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
 import { audienceBench, audienceRows, generateContacts } from './audiences.mjs';
 import { broadcastBench, generateBroadcastContacts } from './broadcasts.mjs';
+import { automationBench, automationRows } from './automation.mjs';
 import { generate, load } from './dataset.mjs';
 import { listBench } from './list.mjs';
 import { realtime } from './realtime.mjs';
@@ -37,7 +39,7 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j,k' },
     'broadcast-recipients': { type: 'string', default: '100000' },
     'broadcast-minutes': { type: 'string', default: '20' },
     'audience-contacts': { type: 'string', default: '100000' },
@@ -186,6 +188,10 @@ try {
     log('(g) SLA timers: 10,000 conversations with live first-response deadlines');
     results.g = await slaBench({ port: port + 51, log });
   }
+  if (only.has('k')) {
+    log('(k) automation: event → first action, 1,000 three-step runs, 10 s waits');
+    results.k = await automationBench({ port: port + 71, log });
+  }
 } catch (err) {
   failed = true;
   console.error(`\nbenchmark failed: ${err?.stack ?? err}`);
@@ -235,6 +241,7 @@ if (results.e) {
 }
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
 if (results.g) rows.push(...slaRows(results.g));
+if (results.k) rows.push(...automationRows(results.k));
 if (results.h) rows.push(...analyticsRows(results.h));
 if (results.i) rows.push(...audienceRows(results.i));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);

@@ -7,6 +7,7 @@ import type { SendJob } from './broadcasts/delivery';
 import { consumeContactImports, type ImportJob } from './contacts/import';
 import { handleEmail } from './email/handler';
 import { handleQueue } from './ingest/queue';
+import { runDueSchedules } from './automation/schedule';
 
 export { ConversationDO } from '../durable-objects/conversation';
 export { WorkspaceDO } from '../durable-objects/workspace';
@@ -27,5 +28,9 @@ export default {
           : handleQueue(batch, env),
   email: async (message, env) => {
     await handleEmail(message, env);
+  },
+  // Every minute (wrangler.toml [triggers]): scheduled workflows due at the tick's time.
+  scheduled: async (controller, env) => {
+    await runDueSchedules(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

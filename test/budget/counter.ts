@@ -16,9 +16,9 @@ export const UNCOUNTED = '/* uncounted */';
 /**
  * Event-stream subscribers run downstream of the path, in the EVENTS consumer, and may fire inside a
  * measured window for earlier conversations' events (the queue batches for up to a second): their
- * statements — the analytics facts' tables, the outbound webhooks' tables, the automation subscriber's workflow tables — are not part of the path and are not counted.
+ * statements — the analytics facts' tables, the outbound webhooks' tables, the automation subscriber's workflow and bot tables — are not part of the path and are not counted.
  */
-const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|webhook_\w+|workflows|workflow_\w+)\b/;
+const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|webhook_\w+|workflows|workflow_\w+|bot_conversations)\b/;
 
 let current: Tally | null = null;
 let installed = false;

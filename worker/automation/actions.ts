@@ -11,6 +11,14 @@ import { hmacSha256, toHex, utf8 } from '../crypto/bytes';
 import { mergeContext } from '../replies/context';
 import { renderFields } from '../replies/merge-fields';
 import { workspaceStub } from '../routing/stubs';
+import { recentMessages } from '../ai/conversation-context';
+import { computeSuggestions } from '../suggestions/service';
+import { questionText } from './ask';
+import { endBot } from './bot-state';
+import type { TemplateMeta } from '../templates/content';
+import { templateMessage } from '../templates/outbound';
+import { renderTemplate } from '../templates/render';
+import { findTemplate, isSendable } from '../templates/store';
 import type { ActionStep } from './document';
 import { scopeFor } from './context';
 import { targetProblem } from '../webhooks/ssrf';
@@ -65,8 +73,51 @@ async function automationMergeContext(env: Env, run: RunIdentity, c: Conversatio
   return mergeContext(scope, assignee ?? { name: `Workflow: ${run.workflowName}`, email: '' }, c);
 }
 
-async function stableId(key: string): Promise<string> {
-  return `wfa_${toHex(await crypto.subtle.digest('SHA-256', utf8(key))).slice(0, 32)}`;
+async function stableId(key: string, prefix = 'wfa'): Promise<string> {
+  return `${prefix}_${toHex(await crypto.subtle.digest('SHA-256', utf8(key))).slice(0, 32)}`;
+}
+
+/**
+ * send_template: a library template (WhatsApp: the approved template reference goes to the adapter the way
+ * POST /channels/whatsapp/templates sends one; SMS and e-mail: the rendered text) or a saved reply's
+ * variant for the channel. A template for another channel, or not approved/active, is not sent (the
+ * step says why) rather than retried: nothing would change on a retry.
+ */
+async function sendTemplate(
+  env: Env,
+  run: RunIdentity,
+  p: { templateId?: string; savedReplyId?: string },
+  key: string,
+  current: () => Promise<Conversation>,
+  write: (text: string, note: boolean) => Promise<Record<string, unknown>>,
+): Promise<Record<string, unknown>> {
+  const scope = scopeFor(env, run.workspaceId);
+  const c = await current();
+  if (p.savedReplyId) {
+    const reply = await scope.prepare(`SELECT text, variants FROM saved_replies WHERE workspace_id = ?1 AND id = ?2`, p.savedReplyId).first<{ text: string; variants: string }>();
+    if (!reply) return { sent: false, reason: 'the saved reply was deleted' };
+    const variants = JSON.parse(reply.variants || '{}') as Record<string, string>;
+    return { sent: true, savedReplyId: p.savedReplyId, ...(await write(variants[c.channel] ?? reply.text, false)) };
+  }
+  const row = await findTemplate(scope, p.templateId!);
+  if (!row) return { sent: false, reason: 'the template was deleted' };
+  if (row.channel !== c.channel) return { sent: false, reason: `the template is for ${row.channel}; this conversation is on ${c.channel}` };
+  if (!isSendable(row)) return { sent: false, reason: `the template is ${row.status}` };
+  const meta = { name: row.name, channel: row.channel, category: row.category as TemplateMeta['category'], language: row.language };
+  const rendered = renderTemplate(meta, row.content, await automationMergeContext(env, run, c));
+  const msg = templateMessage(meta, row.content, rendered);
+  const externalId = await stableId(key);
+  if (msg.template) {
+    await env.DB.prepare(`INSERT OR IGNORE INTO outbound_options (workspace_id, conversation_id, client_id, options, created_at) VALUES (?, ?, ?, ?, ?)`)
+      .bind(run.workspaceId, c.id, externalId, JSON.stringify({ template: msg.template }), Date.now())
+      .run();
+  }
+  const res = await conversationStub(env, run.workspaceId, run.conversationId).addMessage(
+    { direction: 'outbound', author: workflowActor(run.workflowId, run.workflowName), text: msg.text, externalId, status: 'queued' },
+    0,
+  );
+  if (!res.ok) throw new Error(`message refused: ${res.reason}`);
+  return { sent: true, templateId: row.id, version: row.version, channel: row.channel, messageId: res.message.id, duplicate: res.duplicate, whatsappTemplate: msg.template?.name ?? null };
 }
 
 /** Apply one action for real. Returns a short account of what changed (recorded as the step's output). */
@@ -141,7 +192,39 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
       const out: Record<string, unknown> = {};
       if (step.params.message) out.message = await write(step.params.message, false);
       if (step.params.teamId) Object.assign(out, await transfer({ toTeamId: step.params.teamId }));
+      // The bot part ends: later messages no longer run the inbox's default workflow (this run goes on to its end).
+      out.botEnded = await endBot(env, scopeFor(env, run.workspaceId), run.conversationId, 'handed_off', 'handoff', run.runId);
       return out;
+    }
+    case 'send_template':
+      return sendTemplate(env, run, step.params, key, current, write);
+    case 'schedule_follow_up': {
+      const res = await stub.schedule({
+        id: await stableId(key, 'fup'),
+        kind: 'followup',
+        dueAt: Date.now() + step.params.inSeconds * 1000,
+        dueField: 'params.inSeconds',
+        text: step.params.text ?? null,
+        cancelOnReply: step.params.cancelOnReply ?? true,
+        by: actor,
+      });
+      if (!res.ok) throw new Error(`follow-up not scheduled: ${res.field}: ${res.message}`);
+      return { followUpId: res.item?.id ?? null, dueAt: res.item?.dueAt ?? null, cancelOnReply: res.item?.cancelOnReply ?? null };
+    }
+    case 'ask':
+      return write(questionText(step.params.text, step.params.options), false);
+    case 'answer_from_knowledge': {
+      const c = await current();
+      const scope = scopeFor(env, run.workspaceId);
+      // The assistant's own retrieval and drafting (worker/suggestions/service.ts): the best draft that
+      // comes from a published article, sent only when it is confident enough.
+      const s = await computeSuggestions(env, scope, c, await recentMessages(env, c));
+      const top = s.items.find((d) => (d.kind === 'kb' || d.kind === 'generated') && d.sources.some((src) => src.type === 'article'));
+      const confidence = top?.confidence ?? 0;
+      const articles = top ? top.sources.filter((src) => src.type === 'article').map((src) => (src as { id?: string }).id ?? null) : [];
+      if (!top || confidence < step.params.threshold) return { answered: false, confidence, threshold: step.params.threshold, question: s.question };
+      const sent = await write(top.text, false);
+      return { answered: true, confidence, threshold: step.params.threshold, question: s.question, articles, ...sent };
     }
     case 'update_contact': {
       const c = await current();

@@ -6,9 +6,11 @@ import type { Condition } from './document';
 
 export interface EvalContext {
   message: { text: string; channel: string; direction: string } | null;
-  conversation: { status: string; priority: string; channel: string; inboxId: string; teamId: string | null; assigneeId: string | null; tags: string[] } | null;
+  conversation: { status: string; priority: string; channel: string; inboxId: string; teamId: string | null; assigneeId: string | null; tags: string[]; csatScore?: number | null; waitingMinutes?: number | null } | null;
   contact: { name: string | null; email: string | null; phone: string | null; tags: string[]; attributes: Record<string, unknown> } | null;
   time: { businessHours: boolean; weekday: number; hour: number };
+  /** The run's variables (bot answers): `vars.<name>`. */
+  vars?: Record<string, unknown>;
 }
 
 /** The `time` part: open or not by the calendar, and the local weekday (0 = Sunday) and hour in its zone. */

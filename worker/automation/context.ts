@@ -32,7 +32,7 @@ export async function loadEvalContext(env: Env, scope: WorkspaceScope, conversat
   return {
     message,
     conversation: conversation
-      ? { status: conversation.status, priority: conversation.priority, channel: conversation.channel, inboxId: conversation.inboxId, teamId: conversation.teamId, assigneeId: conversation.assigneeId, tags: conversation.tags }
+      ? { status: conversation.status, priority: conversation.priority, channel: conversation.channel, inboxId: conversation.inboxId, teamId: conversation.teamId, assigneeId: conversation.assigneeId, tags: conversation.tags, csatScore: conversation.csat?.score ?? null, waitingMinutes: conversation.waitingSince ? Math.floor((now - conversation.waitingSince) / 60_000) : null }
       : null,
     contact: contact ? { name: contact.name, email: contact.email, phone: contact.phone, tags: contact.tags, attributes: contact.attributes } : null,
     time: timeFacts(calendar, now),

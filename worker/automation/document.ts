@@ -18,8 +18,8 @@ export const TRIGGER_TYPES = [
 ] as const;
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
-/** Triggers the event subscriber starts runs for today; the others are accepted documents that only run by hand. */
-export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied'];
+/** Triggers something starts runs for (the event subscriber, or the cron handler for `schedule`); the others only run by hand. */
+export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted', 'schedule', 'sla.approaching'];
 
 export const CONDITION_OPS = ['eq', 'neq', 'contains', 'not_contains', 'in', 'not_in', 'matches', 'gt', 'lt', 'is_set', 'is_empty'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -35,6 +35,8 @@ export const CONDITION_FIELDS = [
   'conversation.teamId',
   'conversation.assigneeId',
   'conversation.tags',
+  'conversation.csatScore',
+  'conversation.waitingMinutes',
   'contact.tags',
   'contact.email',
   'contact.name',
@@ -43,6 +45,10 @@ export const CONDITION_FIELDS = [
   'time.weekday',
   'time.hour',
 ] as const;
+
+/** A run's variables: what an `ask` stored (`vars.<name>`) and whether `answer_from_knowledge` answered (`vars.answered`). */
+export const VAR_FIELD = /^vars\.[A-Za-z][A-Za-z0-9_]{0,49}$/;
+const VarName = v.pipe(v.string(), v.regex(/^[A-Za-z][A-Za-z0-9_]{0,49}$/, 'must be a name of letters, digits and _ (starting with a letter)'));
 
 export type Condition =
   | { all: Condition[] }
@@ -96,6 +102,30 @@ const ActionSchemas = [
   action('escalate', { pathId: v.optional(Id), reason: v.optional(v.pipe(v.string(), v.maxLength(500))) }),
   // Ends the automated part: the conversation goes to a team's queue (or the shared inbox) with an optional message.
   action('handoff', { teamId: v.optional(Id), message: v.optional(Text) }),
+  // A template of the library (its channel must be the conversation's; approved or active) or a saved
+  // reply (its variant for the conversation's channel), merge fields filled for the conversation.
+  action('send_template', { templateId: v.optional(Id), savedReplyId: v.optional(Id) }),
+  // A follow-up in the conversation's own schedule (worker/follow-ups): with text, sent then; without,
+  // the conversation comes back to open. A customer reply before then cancels it (unless cancelOnReply false).
+  action('schedule_follow_up', {
+    inSeconds: v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(365 * 86400)),
+    text: v.optional(Text),
+    cancelOnReply: v.optional(v.boolean(), true),
+  }),
+  // Bot flows: a question sent to the customer; the reply is matched to an option (its number, the
+  // exact text or a close one) or checked as an e-mail, stored as `vars.<name>` (null: no usable answer
+  // or no reply in time) and, with saveTo, into the contact.
+  action('ask', {
+    name: VarName,
+    text: Text,
+    options: v.optional(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100))), v.minLength(2, 'give at least two options'), v.maxLength(10))),
+    validate: v.optional(v.picklist(['email'])),
+    saveTo: v.optional(v.picklist(['email', 'name', 'phone'])),
+    timeoutSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(7 * 86400)), 86400),
+  }),
+  // An answer from the published knowledge base, sent only when its confidence reaches the threshold;
+  // either way the run goes on (`vars.answered` says which).
+  action('answer_from_knowledge', { threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.6) }),
   action('call_webhook', {
     url: v.pipe(v.string(), v.url('must be a URL'), v.regex(/^https?:\/\//, 'must be http(s)'), v.maxLength(2000)),
     method: v.optional(v.picklist(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']), 'POST'),
@@ -155,8 +185,17 @@ const Trigger = v.variant('type', [
   v.strictObject({ type: v.literal('tag.applied'), tag: Tag }),
   v.strictObject({ type: v.literal('sla.approaching'), minutesBefore: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10_080)) }),
   v.strictObject({ type: v.literal('segment.matched'), audienceId: Id }),
-  v.strictObject({ type: v.literal('schedule'), cron: v.optional(v.pipe(v.string(), v.maxLength(100))), timezone: v.optional(v.pipe(v.string(), v.maxLength(100))), at: v.optional(v.pipe(v.number(), v.integer())) }),
-  v.strictObject({ type: v.literal('csat.submitted') }),
+  // A cron (5 fields, in `timezone`, default the workspace's) or one `at`; each slot runs the workflow
+  // over the conversations its `scope` matches (not closed, `when` true), at most `limit` of them.
+  v.strictObject({
+    type: v.literal('schedule'),
+    cron: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    timezone: v.optional(v.pipe(v.string(), v.maxLength(100))),
+    at: v.optional(v.pipe(v.number(), v.integer())),
+    scope: v.strictObject({ when: ConditionSchema, limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), 100) }),
+  }),
+  // Optionally only scores at or below maxScore (1–5, thumbs down is 1): "a bad rating → escalate".
+  v.strictObject({ type: v.literal('csat.submitted'), maxScore: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(5))) }),
   v.strictObject({ type: v.literal('manual') }),
 ]);
 export type Trigger = v.InferOutput<typeof Trigger>;

@@ -7,6 +7,7 @@
 // phase suffix (`#if`, `#wait`…). A document has no loops, so a node runs at most once per run and
 // its pointer alone is unique; a replay after a restart takes the same names and gets cached results.
 import type { ActionStep, Condition, Step, WorkflowDocument } from './document';
+import { matchAnswer, type Answer, type Vars } from './ask';
 import { evaluate, type EvalContext } from './conditions';
 
 export interface Reply {
@@ -85,6 +86,8 @@ async function awaitFreshReply(rt: Runtime, name: string, startedAt: number, tim
 
 export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtime, fx: Effects, message: RunMessage): Promise<TraceEntry[]> {
   const trace: TraceEntry[] = [];
+  // The run's variables. Only ever set from results of durable steps, so a replay rebuilds them the same.
+  const vars: Vars = {};
   // Parallel branches each carry their own latest message: a reply one branch waited for is its own.
   const walk = async (steps: Step[], at: string, msg: RunMessage): Promise<RunMessage> => {
     for (let i = 0; i < steps.length; i++) msg = await one(steps[i], `${at}/${i}`, msg);
@@ -96,7 +99,7 @@ export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtim
       case 'if': {
         const taken = await rt.do(`${name}#if`, async () => {
           const startedAt = fx.now();
-          const result = evaluate(s.when as Condition, await fx.context(msg));
+          const result = evaluate(s.when as Condition, { ...(await fx.context(msg)), vars });
           const branch = result ? 'then' : s.else ? 'else' : 'none';
           await fx.record({ name, type: 'if', status: 'done', input: s.when, output: { result, branch }, startedAt, finishedAt: fx.now() });
           return branch;
@@ -158,6 +161,7 @@ export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtim
         return s.onTimeout ? walk(s.onTimeout, `${name}/onTimeout`, msg) : msg;
       }
       case 'action': {
+        if (s.action === 'ask') return ask(s, name, msg);
         const output = await rt.do(name, async () => {
           const startedAt = fx.now();
           try {
@@ -169,10 +173,45 @@ export async function interpret(doc: Pick<WorkflowDocument, 'steps'>, rt: Runtim
             throw err;
           }
         });
+        if (s.action === 'answer_from_knowledge') vars.answered = Boolean((output as { answered?: boolean } | null)?.answered);
         trace.push({ step: name, type: 'action', outcome: 'applied', ...describeAction(s), output });
         return msg;
       }
     }
+  };
+
+  // A bot question: sent, then the reply waited for like wait_for_reply, read against the options, stored.
+  const ask = async (s: Extract<ActionStep, { action: 'ask' }>, name: string, msg: RunMessage): Promise<RunMessage> => {
+    const asked = await rt.do(`${name}#ask`, async () => {
+      const t = fx.now();
+      const out = await fx.act(s, name, msg);
+      await fx.waiting(true, name);
+      await fx.record({ name, type: 'action:ask', status: 'waiting', input: s.params, output: out, startedAt: t, finishedAt: null });
+      return t;
+    });
+    const timeoutMs = (s.params.timeoutSeconds ?? 86400) * 1000;
+    const { reply } = await awaitFreshReply(rt, name, asked, timeoutMs, fx);
+    const answer = await rt.do(`${name}#answer`, async (): Promise<Answer & { timedOut: boolean }> => {
+      await fx.waiting(false, name);
+      const a: Answer = reply ? matchAnswer(reply.text, s.params) : { value: null, how: 'none' };
+      let saved: unknown = null;
+      if (a.value !== null && s.params.saveTo) {
+        saved = await fx.act({ type: 'action', action: 'update_contact', params: { field: s.params.saveTo, value: a.value } }, `${name}#save`, msg);
+      }
+      await fx.record({
+        name,
+        type: 'action:ask',
+        status: 'done',
+        input: s.params,
+        output: { [s.params.name]: a.value, how: a.how, ...(reply ? { reply: reply.messageId } : { timedOut: true }), ...(saved ? { saved } : {}) },
+        startedAt: asked,
+        finishedAt: fx.now(),
+      });
+      return { ...a, timedOut: !reply };
+    });
+    vars[s.params.name] = answer.value;
+    trace.push({ step: name, type: 'action', outcome: answer.timedOut ? 'timeout' : answer.value === null ? 'unmatched' : `answered ${answer.value}`, action: 'ask', params: s.params, output: answer });
+    return reply ? { text: reply.text, channel: reply.channel, direction: 'inbound' } : msg;
   };
 
   await walk(doc.steps, '/steps', message);

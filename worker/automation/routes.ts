@@ -18,6 +18,7 @@ import { interpret } from './interpreter';
 import { dryEffects, dryRuntime, startRun } from './runs';
 import { findRun, findWorkflow, listRuns, listVersions, listWorkflows, runSteps, saveWorkflow, setRunStatus, type Workflow } from './store';
 import { invalid, validateDocument } from './validate';
+import { syncSchedule } from './schedule';
 
 const manager = requireRole('manager');
 // Staff see which workflows exist (the list); documents and runs are managers': a document's steps can
@@ -81,7 +82,9 @@ workflowRoutes.post(
   async (c) => {
     const scope = c.get('scope');
     const doc = await validateDocument(scope, c.req.valid('json') as Doc);
-    return c.json(await workflowJson(c, await saveWorkflow(scope, null, doc, c.get('principal').userId)), 201);
+    const saved = await saveWorkflow(scope, null, doc, c.get('principal').userId);
+    await syncSchedule(scope, saved, saved.id);
+    return c.json(await workflowJson(c, saved), 201);
   },
 );
 
@@ -101,12 +104,15 @@ workflowRoutes.patch('/:id', describeRoute({ tags: ['workflows'], summary: 'Chan
     steps: body.steps ?? current.steps,
   };
   const doc = await validateDocument(scope, next);
-  return c.json(await workflowJson(c, await saveWorkflow(scope, current.id, doc, c.get('principal').userId)));
+  const saved = await saveWorkflow(scope, current.id, doc, c.get('principal').userId);
+  await syncSchedule(scope, saved, saved.id);
+  return c.json(await workflowJson(c, saved));
 });
 
 workflowRoutes.delete('/:id', describeRoute({ tags: ['workflows'], summary: 'Delete a workflow (running runs finish; versions and runs are kept)' }), manager, async (c) => {
   const w = await mustFind(c, c.req.param('id'));
   await c.get('scope').prepare(`UPDATE workflows SET deleted_at = ?3, enabled = 0 WHERE workspace_id = ?1 AND id = ?2`, w.id, Date.now()).run();
+  await syncSchedule(c.get('scope'), null, w.id);
   return c.body(null, 204);
 });
 

@@ -17,9 +17,11 @@ export interface RunParams extends RunIdentity {
   version: number;
   document: Pick<WorkflowDocument, 'trigger' | 'steps'>;
   trigger: { eventId: string | null; type: string; message: RunMessage };
+  /** sla.approaching: the run sleeps until `startAt`, then goes on only if that SLA clock is still running to `dueAt`. */
+  sla?: { target: string; dueAt: number; startAt: number } | null;
 }
 
-export type Origin = 'event' | 'manual' | 'escalation';
+export type Origin = 'event' | 'manual' | 'escalation' | 'bot' | 'schedule';
 
 /** A deterministic instance id (Workflows ids: letters, digits, - and _; at most 100). */
 export async function runIdFor(workflowId: string, eventId: string): Promise<string> {
@@ -36,6 +38,7 @@ export interface StartInput {
   dedupeKey?: string | null;
   triggerType: string;
   message: RunMessage;
+  sla?: RunParams['sla'];
 }
 
 /** Start a run; on a duplicate (same workflow and event) the existing run is returned and nothing starts. */
@@ -70,6 +73,7 @@ export async function startRun(env: Env, scope: WorkspaceScope, input: StartInpu
     version: input.workflow.version,
     document: { trigger: doc.trigger, steps: doc.steps },
     trigger: { eventId: input.eventId, type: input.triggerType, message: input.message },
+    sla: input.sla ?? null,
   };
   try {
     await env.AUTOMATION.create({ id: runId, params });

@@ -194,24 +194,31 @@ export async function recordStep(scope: WorkspaceScope, runId: string, s: StepRe
 }
 
 /** Move a run's status; a finished run stays finished (a late "running" from a replay never revives a cancelled run). */
-export async function setRunStatus(scope: WorkspaceScope, runId: string, status: RunStatus, extra: { error?: string | null } = {}): Promise<void> {
+export async function setRunStatus(scope: WorkspaceScope, runId: string, status: RunStatus, extra: { error?: string | null; reason?: string | null } = {}): Promise<void> {
   const now = Date.now();
   const finished = FINISHED.includes(status) ? now : null;
   await scope
     .prepare(
-      `UPDATE workflow_runs SET status = ?3, error = coalesce(?4, error), updated_at = ?5, finished_at = coalesce(?6, finished_at)
+      `UPDATE workflow_runs SET status = ?3, error = coalesce(?4, error), updated_at = ?5, finished_at = coalesce(?6, finished_at), reason = coalesce(?7, reason)
        WHERE workspace_id = ?1 AND id = ?2 AND status NOT IN ('complete', 'errored', 'cancelled', 'skipped')`,
       runId,
       status,
       extra.error ?? null,
       now,
       finished,
+      extra.reason ?? null,
     )
     .run();
 }
 
+/**
+ * Runs a customer's reply goes to: those waiting for one, and a bot run still going (it is the
+ * conversation's dialogue: a reply written while its question is being sent is kept by Workflows until
+ * the wait begins; one older than the wait is skipped there).
+ */
 export async function waitingRuns(scope: WorkspaceScope, conversationId: string): Promise<string[]> {
-  const rows = await scope.prepare(`SELECT id FROM workflow_runs WHERE workspace_id = ?1 AND conversation_id = ?2 AND status = 'waiting'`, conversationId).all<{ id: string }>();
+  const rows = await scope
+    .prepare(`SELECT id FROM workflow_runs WHERE workspace_id = ?1 AND conversation_id = ?2 AND (status = 'waiting' OR (origin = 'bot' AND status IN ('queued', 'running')))`, conversationId).all<{ id: string }>();
   return rows.results.map((r) => r.id);
 }
 

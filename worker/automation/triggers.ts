@@ -8,10 +8,12 @@
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import { isWorkflowActor } from './actions';
+import { botDecision, defaultOf, takeOverOf } from './bot';
+import { endBot } from './bot-state';
 import { scopeFor } from './context';
 import type { Trigger, TriggerType } from './document';
 import type { Reply, RunMessage } from './interpreter';
-import { skippedRun, startRun } from './runs';
+import { skippedRun, startRun, type StartInput } from './runs';
 import { recentRunCount, waitingRuns, workflowsTriggeredBy, type Workflow } from './store';
 
 export const MAX_RUNS_PER_HOUR = 20;
@@ -29,6 +31,10 @@ export function triggerTypesFor(e: ParleyEvent): TriggerType[] {
       return ['conversation.status_changed'];
     case 'conversation.assigned':
       return ['conversation.assigned'];
+    case 'csat.submitted':
+      return ['csat.submitted'];
+    case 'sla.warning':
+      return typeof (e.data as { dueAt?: unknown }).dueAt === 'number' ? ['sla.approaching'] : [];
     default:
       return [];
   }
@@ -54,19 +60,45 @@ export function matches(trigger: Trigger, e: ParleyEvent): boolean {
       return e.type === 'conversation.status_changed' && (!trigger.to || (e.data as { to?: string }).to === trigger.to);
     case 'conversation.assigned':
       return e.type === 'conversation.assigned';
+    case 'sla.approaching':
+      return e.type === 'sla.warning';
+    case 'csat.submitted':
+      return e.type === 'csat.submitted' && (trigger.maxScore === undefined || Number((e.data as { score?: number }).score) <= trigger.maxScore);
     default:
       return false;
   }
+}
+
+/**
+ * sla.approaching rides on the SLA core's own warning (its policy's warning percentage, emitted by the
+ * conversation's schedule): the run starts then and sleeps on until `minutesBefore` the deadline. A
+ * warning that comes later than that starts the steps at once.
+ */
+function slaTiming(trigger: Trigger, e: ParleyEvent): StartInput['sla'] {
+  if (trigger.type !== 'sla.approaching' || e.type !== 'sla.warning') return null;
+  const d = e.data as { target: string; dueAt: number };
+  return { target: d.target, dueAt: d.dueAt, startAt: d.dueAt - trigger.minutesBefore * 60_000 };
 }
 
 function messageOf(e: ParleyEvent): RunMessage {
   return e.message ? { text: e.message.text, channel: e.conversation.channel, direction: e.message.direction } : null;
 }
 
-export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): Promise<void> {
+export async function handleAutomationEvents(env: Env, events: ParleyEvent[], now: () => number = Date.now): Promise<void> {
   const cache = new Map<string, Workflow[]>();
+  const defaults = new Map<string, Map<string, string>>();
+  const defaultsOf = async (scope: ReturnType<typeof scopeFor>) => {
+    let d = defaults.get(scope.workspaceId);
+    if (!d) defaults.set(scope.workspaceId, (d = await defaultOf(scope)));
+    return d;
+  };
   for (const e of events) {
     const scope = scopeFor(env, e.workspaceId);
+    const takenOver = takeOverOf(e);
+    if (takenOver && (await defaultsOf(scope)).has(e.conversation.inboxId)) {
+      await endBot(env, scope, e.conversationId, 'taken_over', takenOver);
+      continue;
+    }
     // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
     if (isCustomerMessage(e) && e.message) {
       const reply: Reply = { messageId: e.message.id, text: e.message.text, channel: e.conversation.channel, at: e.at };
@@ -79,15 +111,22 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): P
         }
       }
     }
+    // The inbox's default workflow runs first (bot flows); it runs only as the default, never by its trigger.
+    const inboxDefaults = await defaultsOf(scope);
+    if (isCustomerMessage(e) && inboxDefaults.has(e.conversation.inboxId)) {
+      const d = await botDecision(env, scope, e, now());
+      if ('run' in d) await startRun(env, scope, { workflow: d.run, conversationId: e.conversationId, origin: 'bot', eventId: e.id, triggerType: 'message.received', message: messageOf(e) });
+    }
     const types = triggerTypesFor(e);
     if (types.length === 0) continue;
+    const defaultIds = new Set(inboxDefaults.values());
     let all = cache.get(e.workspaceId);
     if (!all) {
-      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned']);
+      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted', 'sla.approaching']);
       cache.set(e.workspaceId, all);
     }
     for (const wf of all) {
-      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e)) continue;
+      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e) || defaultIds.has(wf.id)) continue;
       if (isWorkflowActor(e.actor, wf.id)) continue; // its own change: the loop guard
       const recent = await recentRunCount(scope, wf.id, e.conversationId, e.at - 3_600_000);
       if (recent >= MAX_RUNS_PER_HOUR) {
@@ -95,13 +134,13 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[]): P
         await skippedRun(scope, wf, e.conversationId, e.id, `rate limited: ${recent} runs of this workflow for this conversation in the last hour (limit ${MAX_RUNS_PER_HOUR})`);
         continue;
       }
-      await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e) });
+      await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e), sla: slaTiming(wf.trigger, e) });
     }
   }
 }
 
 export const automationTriggers: Subscriber = {
   name: 'automation',
-  wants: (e) => triggerTypesFor(e).length > 0,
+  wants: (e) => triggerTypesFor(e).length > 0 || takeOverOf(e) !== null,
   handle: handleAutomationEvents,
 };

@@ -9,7 +9,8 @@ import { existingIds } from '../db/ordering';
 import type { WorkspaceScope } from '../db/scope';
 import { Problem, type FieldError } from '../http/problem';
 import { checkFields } from '../replies/merge-fields';
-import { CONDITION_FIELDS, pointerOf, type Condition, type Step, type WorkflowDocument } from './document';
+import { scheduleErrors } from './schedule';
+import { CONDITION_FIELDS, pointerOf, VAR_FIELD, type Condition, type Step, type WorkflowDocument } from './document';
 
 /** How deep branches may nest (if inside parallel inside wait_for_reply…): the editor stays readable, step names short. */
 export const MAX_DEPTH = 8;
@@ -32,17 +33,20 @@ interface Refs {
   users: Map<string, string>;
   inboxes: Map<string, string>;
   paths: Map<string, string>;
+  templates: Map<string, string>;
+  replies: Map<string, string>;
 }
 
 /** Layer 2: structure. Returns the errors and, by pointer, every id the document names (for layer 3). */
 export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>): { errors: FieldError[]; refs: Refs; count: number } {
   const errors: FieldError[] = [];
-  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map() };
+  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map(), templates: new Map(), replies: new Map() };
   let count = 0;
   const err = (field: string, message: string) => errors.push({ field, message });
 
   const trigger = doc.trigger as { type: string; inboxIds?: string[] };
   trigger.inboxIds?.forEach((id, i) => refs.inboxes.set(`/trigger/inboxIds/${i}`, id));
+  if (doc.trigger.type === 'schedule') for (const e of scheduleErrors(doc.trigger)) err(e.field, e.message);
 
   const condition = (c: Condition, at: string, depth: number) => {
     if (depth > MAX_DEPTH * 2) return err(at, `conditions nest deeper than ${MAX_DEPTH * 2} levels`);
@@ -52,8 +56,8 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
     const { field, op, value } = c as { field?: string; op?: string; value?: unknown };
     if (field === undefined) return err(`${at}/field`, 'is required');
     if (op === undefined) return err(`${at}/op`, 'is required');
-    if (!(CONDITION_FIELDS as readonly string[]).includes(field) && !/^contact\.attributes\.[A-Za-z0-9_-]{1,100}$/.test(field)) {
-      err(`${at}/field`, `unknown field (use ${CONDITION_FIELDS.join(', ')} or contact.attributes.<key>)`);
+    if (!(CONDITION_FIELDS as readonly string[]).includes(field) && !/^contact\.attributes\.[A-Za-z0-9_-]{1,100}$/.test(field) && !VAR_FIELD.test(field)) {
+      err(`${at}/field`, `unknown field (use ${CONDITION_FIELDS.join(', ')}, contact.attributes.<key> or vars.<name>)`);
     }
     if (op !== 'is_set' && op !== 'is_empty' && value === undefined) err(`${at}/value`, `is required for op ${op}`);
     if ((op === 'in' || op === 'not_in') && value !== undefined && !Array.isArray(value)) err(`${at}/value`, `must be a list for op ${op}`);
@@ -104,6 +108,11 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
           if (s.params.to === 'team' && !s.params.teamId) err(`${at}/params/teamId`, 'is required to assign to a team');
           if (s.params.to === 'unassign' && (s.params.userId || s.params.teamId)) err(`${at}/params`, 'unassign takes no userId or teamId');
         }
+        if (s.action === 'send_template' && (s.params.templateId === undefined) === (s.params.savedReplyId === undefined)) err(`${at}/params`, 'give exactly one of templateId or savedReplyId');
+        if (s.action === 'ask') {
+          if (s.params.options && s.params.validate) err(`${at}/params/validate`, 'an ask with options takes the option chosen; validate is for free answers');
+          if (s.params.saveTo === 'email' && s.params.validate !== 'email') err(`${at}/params/saveTo`, "saving into the contact's e-mail needs validate: 'email'");
+        }
         if (s.action === 'set_status' && (s.params.status === 'snoozed') !== (s.params.snoozeSeconds !== undefined)) {
           err(`${at}/params/snoozeSeconds`, s.params.status === 'snoozed' ? 'is required to snooze' : 'is only for status snoozed');
         }
@@ -113,11 +122,14 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
         ref('users', 'userId');
         ref('teams', 'teamId');
         ref('paths', 'pathId');
+        ref('templates', 'templateId');
+        ref('replies', 'savedReplyId');
         break;
       }
     }
   };
 
+  if (doc.trigger.type === 'schedule') condition(doc.trigger.scope.when, '/trigger/scope/when', 0);
   branch(doc.steps, '/steps', 0, true);
   if (count > MAX_STEPS) err('/steps', `at most ${MAX_STEPS} steps in one workflow (this one has ${count})`);
   return { errors, refs, count };
@@ -125,11 +137,13 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
 
 /** Layer 3: every id the document names exists in this workspace (users: active). */
 export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promise<FieldError[]> {
-  const [teams, users, inboxes, paths] = await Promise.all([
+  const [teams, users, inboxes, paths, templates, replies] = await Promise.all([
     existingIds(scope, 'teams', [...new Set(refs.teams.values())]),
     existingIds(scope, 'users', [...new Set(refs.users.values())]),
     existingIds(scope, 'inboxes', [...new Set(refs.inboxes.values())]),
     existingPaths(scope, [...new Set(refs.paths.values())]),
+    existingIn(scope, 'templates', [...new Set(refs.templates.values())]),
+    existingIn(scope, 'saved_replies', [...new Set(refs.replies.values())]),
   ]);
   const errors: FieldError[] = [];
   const check = (m: Map<string, string>, have: Set<string>, what: string) => {
@@ -139,7 +153,15 @@ export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promis
   check(refs.users, users, 'active user');
   check(refs.inboxes, inboxes, 'inbox');
   check(refs.paths, paths, 'escalation path');
+  check(refs.templates, templates, 'template');
+  check(refs.replies, replies, 'saved reply');
   return errors;
+}
+
+async function existingIn(scope: WorkspaceScope, table: 'templates' | 'saved_replies', ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await scope.prepare(`SELECT id FROM ${table} WHERE workspace_id = ?1 AND id IN (${ids.map((_, i) => `?${i + 2}`).join(', ')})`, ...ids).all<{ id: string }>();
+  return new Set(rows.results.map((r) => r.id));
 }
 
 async function existingPaths(scope: WorkspaceScope, ids: string[]): Promise<Set<string>> {

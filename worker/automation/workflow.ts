@@ -2,7 +2,7 @@
 // it adapts `step` to the interpreter's Runtime and marks the run's status; everything else is the
 // pure interpreter (worker/automation/interpreter.ts) acting through liveEffects.
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from 'cloudflare:workers';
-import { scopeFor } from './context';
+import { conversationState, scopeFor } from './context';
 import { interpret, type Reply, type Runtime } from './interpreter';
 import { liveEffects, setRunStatus, type RunParams } from './runs';
 
@@ -34,6 +34,22 @@ export class AutomationWorkflow extends WorkflowEntrypoint<Env, RunParams> {
       await setRunStatus(scope, p.runId, 'running');
       return true;
     });
+    const sla = p.sla;
+    if (sla) {
+      // sla.approaching: wait until minutesBefore the deadline; by then the target may be met or moved.
+      if (sla.startAt > Date.now()) await step.sleepUntil('run#sla-wait', sla.startAt);
+      const pending = await step.do('run#sla-check', STEP, async () => {
+        const c = await conversationState(this.env, p.workspaceId, p.conversationId);
+        return Boolean(c?.sla?.clocks.some((k) => k.target === sla.target && k.dueAt === sla.dueAt && k.metAt === null && k.breachedAt === null));
+      });
+      if (!pending) {
+        await step.do('run#skipped', STEP, async () => {
+          await setRunStatus(scope, p.runId, 'skipped', { reason: `SLA ${sla.target} no longer due at ${new Date(sla.dueAt).toISOString()} (met, breached or rescheduled)` });
+          return true;
+        });
+        return { steps: 0 };
+      }
+    }
     try {
       const trace = await interpret(p.document, workflowRuntime(step), liveEffects(this.env, p), p.trigger.message);
       await step.do('run#complete', STEP, async () => {

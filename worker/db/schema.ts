@@ -1360,3 +1360,29 @@ export const csatSurveys = sqliteTable(
   },
   (t) => [uniqueIndex('csat_surveys_conversation').on(t.conversationId), index('csat_surveys_ws_responded').on(t.workspaceId, t.respondedAt)],
 );
+
+/** Bot flows (migration 0019): a conversation whose inbox's default workflow has ended (`handed_off` or `taken_over`). */
+export const botConversations = sqliteTable(
+  'bot_conversations',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    state: text('state').notNull(),
+    reason: text('reason'),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('bot_conversations_ws').on(t.workspaceId)],
+);
+
+/** Scheduled workflows (migration 0019): the next slot of each `schedule` trigger (id = the workflow's). */
+export const workflowSchedules = sqliteTable(
+  'workflow_schedules',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    nextRunAt: integer('next_run_at'),
+    lastSlot: integer('last_slot'),
+    updatedAt: integer('updated_at').notNull().default(now),
+  },
+  (t) => [index('workflow_schedules_due').on(t.nextRunAt)],
+);
