@@ -208,7 +208,7 @@ export const audiences = sqliteTable(
   (t) => [uniqueIndex('audiences_ws_name').on(t.workspaceId, t.name)],
 );
 
-/** A broadcast: a template sent to an audience through one inbox (worker/broadcasts/, migration 0021). */
+/** A broadcast: a template sent to an audience through one inbox (worker/broadcasts/, migration 0020). */
 export const broadcasts = sqliteTable(
   'broadcasts',
   {
