@@ -24,7 +24,8 @@ describe('POST /api/conversations/bulk', () => {
     const res = await bulk({ ids, action: 'close' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ succeeded: 3, failed: 0 });
-    expect(res.body.results).toEqual(ids.map((id) => ({ id, ok: true, status: 200 })));
+    // Each result says what it replaced, so the app can offer Undo.
+    expect(res.body.results).toEqual(ids.map((id) => ({ id, ok: true, status: 200, previous: expect.objectContaining({ status: 'open', assigneeId: null, priority: 'normal' }) })));
     for (const id of ids) expect((await view(id)).status).toBe('closed');
     const page = await listWhen(ws.token, { status: 'closed' }, (p) => ids.every((id) => p.items.some((i) => i.id === id)));
     expect(page.items.filter((i) => ids.includes(i.id)).every((i) => i.closedAt !== null)).toBe(true);
@@ -87,7 +88,7 @@ describe('POST /api/conversations/bulk', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ succeeded: 1, failed: 2 });
     expect(res.body.results).toEqual([
-      { id, ok: true, status: 200 },
+      expect.objectContaining({ id, ok: true, status: 200 }),
       expect.objectContaining({ id: 'cnv_00000000000000000000', ok: false, status: 404 }),
       expect.objectContaining({ id: 'nonsense', ok: false, status: 404 }),
     ]);
@@ -101,9 +102,25 @@ describe('POST /api/conversations/bulk', () => {
     await call('PATCH', `/api/conversations/${hidden}`, { token: ws.token, body: { teamId: team, assigneeId: ws.userId } });
     const res = await bulk({ ids: [visible, hidden], action: 'close' }, staff.token);
     expect(res.status).toBe(200);
-    expect(res.body.results).toEqual([{ id: visible, ok: true, status: 200 }, expect.objectContaining({ id: hidden, ok: false, status: 403 })]);
+    expect(res.body.results).toEqual([expect.objectContaining({ id: visible, ok: true, status: 200 }), expect.objectContaining({ id: hidden, ok: false, status: 403 })]);
+    expect(res.body.results[1].previous).toBeUndefined();
     expect((await view(visible)).status).toBe('closed');
     expect((await view(hidden)).status).toBe('open');
+  });
+
+  it('"select all matching": a list filter instead of ids acts on what that list shows the caller, and nothing else', async () => {
+    const ids = await conversations(3);
+    const tag = `sel-${Date.now()}`;
+    expect((await bulk({ ids: ids.slice(0, 2), action: 'tag', tags: [tag] })).status).toBe(200);
+    await listWhen(ws.token, { tag }, (p) => p.items.length === 2);
+    const res = await bulk({ filter: { tag, status: 'open' }, action: 'priority', priority: 'urgent' });
+    expect(res.status).toBe(200);
+    expect(res.body.results.map((r: { id: string }) => r.id).sort()).toEqual(ids.slice(0, 2).sort());
+    expect((await view(ids[0])).priority).toBe('urgent');
+    expect((await view(ids[2])).priority).toBe('normal');
+    expectProblem(await bulk({ filter: { sla: 'late' }, action: 'close' }), 400, /filter/);
+    expectProblem(await bulk({ filter: { tag: 'no-such-tag-anywhere' }, action: 'close' }), 400, 'filter');
+    expectProblem(await bulk({ action: 'close' }), 400, 'ids');
   });
 
   it('validates the body: ids 1..1000, a known action', async () => {
