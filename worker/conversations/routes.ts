@@ -20,6 +20,7 @@ import type { SocketAuthor } from './socket-protocol';
 import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
 import { assignedContact } from '../contacts/reach';
+import { BULK_LIMIT } from './bulk-limit';
 
 const csv = <T extends string>(values: readonly T[], field: string) =>
   v.optional(
@@ -107,7 +108,6 @@ const MessagesQuery = v.object({
 });
 
 /** A bulk call names its conversations (`ids`) or the list they are in (`filter`: the list endpoint's query, status included). */
-export const BULK_LIMIT = 1000;
 const BulkBody = v.object({
   ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
   filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),

@@ -422,7 +422,8 @@ export function moveCursor(delta: number): number {
 
 export const bulkResult = signal<(BulkResult & { action: string; labels: Record<string, string> }) | null>(null);
 export const bulkBusy = signal(false);
-export const BULK_LIMIT = 1000;
+export { BULK_LIMIT } from '../../../worker/conversations/bulk-limit';
+import { BULK_LIMIT } from '../../../worker/conversations/bulk-limit';
 
 export type { BulkAction };
 
