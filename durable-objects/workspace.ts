@@ -304,12 +304,21 @@ export class WorkspaceDO extends DurableObject<Env> {
         for (const { conversation: c, created, assigned, previousAssigneeId, before, at } of batch) {
           const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);
           const after = countKey(c);
+          // A counts frame has three shapes (both sides, before only, after only): encode each once per
+          // change, not once per socket.
+          const countsFrames = new Map<string, string>();
+          const countsFrame = (b: CountKey | null, a: CountKey | null): string => {
+            const key = `${b ? 1 : 0}${a ? 1 : 0}`;
+            let f = countsFrames.get(key);
+            if (!f) countsFrames.set(key, (f = JSON.stringify({ t: 'counts', id: c.id, before: b, after: a } satisfies LiveFrame)));
+            return f;
+          };
           for (const { ws, who } of sockets) {
             // Counts first, to everyone who saw it before or sees it now (one that left an agent's view
             // takes its count with it); each side only as far as this agent may see it.
             const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
             const seesNow = canSeeConversation(who, c);
-            if (sawBefore || seesNow) send(ws, { t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null });
+            if (sawBefore || seesNow) trySend(ws, countsFrame(sawBefore ? before : null, seesNow ? after : null));
             if (!seesNow) continue;
             trySend(ws, frame);
             if (assigned && c.assigneeId === who.userId && previousAssigneeId !== who.userId) {
