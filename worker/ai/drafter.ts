@@ -47,6 +47,8 @@ export interface DraftContext {
   workspaceName: string;
   /** Extra instructions (an inbox assistant's prompt). */
   prompt?: string | null;
+  /** What the team remembers about the customer (allergies, preferences, plans): the model may use them, never contradict them. */
+  memories?: string[];
 }
 
 export interface Drafter {

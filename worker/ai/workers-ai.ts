@@ -10,15 +10,16 @@ export const DEFAULT_TEXT_MODEL = '@cf/meta/llama-3.1-8b-instruct-fp8';
 const DRAFT_BUDGET_MS = 1500;
 const SUMMARY_BUDGET_MS = 4000;
 
-type CloudEnv = Env & AiEnv & { AI: Ai; VECTORIZE: Vectorize };
-interface ChatMessage {
+export type CloudEnv = Env & AiEnv & { AI: Ai; VECTORIZE: Vectorize };
+export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', pt: 'Portuguese', fr: 'French', de: 'German', it: 'Italian' };
 
-async function generate(env: CloudEnv, messages: ChatMessage[], signal: AbortSignal, maxTokens: number): Promise<string> {
+/** One chat completion from the text model (throws on an empty answer). */
+export async function generate(env: CloudEnv, messages: ChatMessage[], signal: AbortSignal, maxTokens: number): Promise<string> {
   const run = (env.AI as unknown as { run: (m: string, input: unknown, o?: unknown) => Promise<unknown> }).run;
   const res = (await run.call(env.AI, env.AI_TEXT_MODEL ?? DEFAULT_TEXT_MODEL, { messages, max_tokens: maxTokens, temperature: 0.2 }, { signal })) as { response?: unknown };
   const text = typeof res?.response === 'string' ? res.response.trim() : '';
@@ -38,6 +39,7 @@ export function draftMessages(ctx: DraftContext): ChatMessage[] {
     `Write only the answer itself: no greeting, no closing, no signature, no markdown. At most ${limit} characters.`,
     'Cite the passages you used as [1], [2] at the end of the sentence that uses them.',
     ctx.prompt ? `Business instructions: ${ctx.prompt}` : '',
+    ctx.memories?.length ? `What the team knows about this customer (use it where it matters, e.g. an allergy when food comes up; never contradict it): ${ctx.memories.slice(0, 12).join('; ')}.` : '',
   ]
     .filter(Boolean)
     .join('\n');

@@ -1386,3 +1386,28 @@ export const workflowSchedules = sqliteTable(
   },
   (t) => [index('workflow_schedules_due').on(t.nextRunAt)],
 );
+
+/** What the team remembers about a customer (worker/memories/): one row per distinct memory (`key`). */
+export const contactMemories = sqliteTable(
+  'contact_memories',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    /** 'fact' | 'preference' | 'goal' | 'experience'. */
+    type: text('type').notNull(),
+    text: text('text').notNull(),
+    /** The memory's identity for deduplication: what it is about (e.g. 'allergy:peanuts', 'language'), or its normalized text. */
+    key: text('key').notNull(),
+    sourceConversationId: text('source_conversation_id'),
+    sourceMessageId: text('source_message_id'),
+    /** 'agent' | 'extracted' | 'api'. */
+    origin: text('origin').notNull(),
+    createdBy: text('created_by'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** Deleted by an agent: kept as a tombstone so extraction does not bring it back. */
+    deletedAt: integer('deleted_at'),
+  },
+  (t) => [uniqueIndex('contact_memories_key').on(t.workspaceId, t.contactId, t.key), index('contact_memories_contact').on(t.workspaceId, t.contactId, t.updatedAt)],
+);

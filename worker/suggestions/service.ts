@@ -13,6 +13,7 @@ import { settingsFrom, settingsStatement, type AiWorkspaceSettings } from '../ai
 import type { Segment } from '../ai/style';
 import { detectLanguage, LANGUAGES, type Language } from '../ai/text';
 import { nameParts, renderFields } from '../replies/merge-fields';
+import { memoriesFrom, memoriesStatement } from '../memories/store';
 
 export interface SuggestionItem extends Draft {
   id: string;
@@ -137,6 +138,8 @@ interface DraftingContext {
   workspaceName: string | null;
   history: HistoryReply[];
   earlierConversations: number;
+  /** What the team remembers about the customer (worker/memories/), newest first. */
+  memories: string[];
 }
 
 /**
@@ -144,7 +147,7 @@ interface DraftingContext {
  * settings and name, and agent replies in this contact's earlier conversations (best match first).
  */
 async function draftingContext(scope: WorkspaceScope, conversation: Conversation, question: string): Promise<DraftingContext> {
-  const [contact, settings, workspace, rows, count] = await scope.d1.batch([
+  const [contact, settings, workspace, rows, count, memories] = await scope.d1.batch([
     contactStatement(scope, conversation.contactId),
     settingsStatement(scope),
     scope.prepare(`SELECT name FROM workspaces WHERE id = ?1`),
@@ -157,6 +160,7 @@ async function draftingContext(scope: WorkspaceScope, conversation: Conversation
       conversation.id,
     ),
     scope.prepare(`SELECT count(*) AS n FROM conversations WHERE workspace_id = ?1 AND contact_id = ?2 AND id <> ?3`, conversation.contactId, conversation.id),
+    memoriesStatement(scope, conversation.contactId, 12),
   ]);
   const words = questionTerms(question);
   const history = (rows.results as { messageId: string; conversationId: string; text: string }[])
@@ -172,6 +176,7 @@ async function draftingContext(scope: WorkspaceScope, conversation: Conversation
     workspaceName: (workspace.results as { name: string }[])[0]?.name ?? null,
     history,
     earlierConversations: (count.results as { n: number }[])[0]?.n ?? 0,
+    memories: memoriesFrom(memories.results).map((m) => m.text),
   };
 }
 
@@ -217,6 +222,7 @@ export async function computeSuggestions(env: Env, scope: WorkspaceScope, conver
     segment: segmentOf(contact, settings, ctx.earlierConversations),
     workspaceName: ctx.workspaceName ?? 'our team',
     prompt: opts.prompt,
+    memories: ctx.memories,
   });
   const idBase = newId('sug');
   return {
