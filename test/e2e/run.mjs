@@ -629,6 +629,42 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.getByLabel('Reply', { exact: true }).fill('');
   });
 
+  test('the contact sidebar remembers what guests said before: shown by kind, added, edited and forgotten', { timeout: 45_000 }, async () => {
+    const all = await conversations();
+    // The demo's earlier stays mention allergies, room wishes and diets; they are remembered when those conversations closed.
+    const found = await eventually(async () => {
+      for (const x of all.filter((c) => c.status !== 'closed')) {
+        const { items } = await manager.call(`/contacts/${x.contactId}/memories`);
+        if (items.some((m) => m.origin === 'extracted' && m.type !== 'preference')) return { conversation: x, memory: items.find((m) => m.origin === 'extracted' && m.type !== 'preference') };
+      }
+      return null;
+    }, 'a demo contact with memories');
+    await page.goto(`/inbox/conversations/${found.conversation.id}`);
+    const side = page.getByRole('complementary', { name: 'Contact details' });
+    const section = side.locator('section.memories');
+    await section.getByText(found.memory.text).waitFor();
+    await section.getByRole('heading', { name: 'Facts' }).waitFor();
+    await section.getByText('From a conversation').first().waitFor();
+
+    await section.getByLabel('Kind').selectOption('goal');
+    await section.getByLabel('What to remember').fill('Moving to Lisbon in spring');
+    await section.getByRole('button', { name: 'Add' }).click();
+    await section.getByRole('heading', { name: 'Plans and occasions' }).waitFor();
+    await section.getByText('Moving to Lisbon in spring').waitFor();
+
+    await section.getByRole('button', { name: 'Edit “Moving to Lisbon in spring”' }).click();
+    await section.getByLabel('Edit what we remember').fill('Moving to Porto in spring');
+    await section.getByLabel('Edit what we remember').press('Enter');
+    await section.getByText('Moving to Porto in spring').waitFor();
+    await expectAxeClean(page, 'the contact memories');
+    await screenshot(page, '22b-memories');
+
+    await section.getByRole('button', { name: 'Forget “Moving to Porto in spring”' }).click();
+    await eventually(async () => (await section.getByText('Moving to Porto in spring').count()) === 0, 'the memory to be forgotten');
+    const { items } = await manager.call(`/contacts/${found.conversation.contactId}/memories`);
+    assert.equal(items.some((m) => /Porto|Lisbon/.test(m.text)), false);
+  });
+
   test('knowledge base: create, publish, edit, history with diff, restore, conflict', { timeout: 60_000 }, async () => {
     await page.goto('/inbox');
     await page.getByRole('link', { name: 'Knowledge base' }).click();

@@ -55,6 +55,15 @@ const REPLIES = [
   'Check-in is from 3pm; for late arrivals we leave the keys in the lockbox.',
   'I have refunded the duplicate charge; it shows in 3–5 days.',
 ];
+/** Things guests said in earlier stays that the team should remember (contact memories are extracted when those conversations closed). */
+const MEMORABLE = [
+  "By the way, I'm allergic to peanuts, so please no welcome snacks with nuts.",
+  "We'd prefer a quiet room away from the street if you have one.",
+  'Please contact me by WhatsApp, I rarely check my e-mail.',
+  "It's our anniversary that weekend, any tips for a nice dinner?",
+  "We're vegetarian, is there a good place for breakfast nearby?",
+];
+
 const FOLLOW_UPS = ['Great, thank you!', 'Perfect 👍', 'Still not working…', 'Ok, and what about parking?', 'Thanks a lot!'];
 const TAGS = ['booking', 'billing', 'maintenance', 'vip', 'pets', 'check-in', 'refund'];
 
@@ -333,6 +342,10 @@ export async function seedDemo(env: Env): Promise<SeedResult> {
         const text = 'Guest is a returning customer — offer the loyalty discount.';
         const at = (story.replied ? repliedAt : openedAt) + MIN;
         await stub.addMessage({ direction: 'outbound', author: by, text, isInternalNote: true, externalId: `seed-${n}-n`, createdAt: at, ...HISTORY }, 0);
+      }
+      if (older && n % 5 === 0) {
+        const text = MEMORABLE[(n / 5) % MEMORABLE.length];
+        await stub.addMessage({ direction: 'inbound', author, text, externalId: `seed-${n}-m`, createdAt: openedAt + 2 * MIN, ...HISTORY }, 0);
       }
       if (story.followUp) await stub.addMessage({ direction: 'inbound', author, text: followUp!, externalId: `seed-${n}-3`, createdAt: now - story.followUpAgo, ...HISTORY }, 0);
       if (story.status === 'snoozed') await stub.update({ status: 'snoozed', snoozeUntil: Date.now() + (1 + (n % 48)) * HOUR }, by);

@@ -12,6 +12,7 @@ import { toast } from '../state/toast';
 import { Avatar } from '../ui/Avatar';
 import { ChannelIcon } from '../ui/ChannelIcon';
 import { ContextSection, MergeSection, SummarySection } from './ContactExtras';
+import { MemoriesSection } from './ContactMemories';
 import { Icon } from '../ui/Icon';
 
 export function ContactPanel({ contactId, onClose }: { contactId: string; onClose: () => void }) {
@@ -78,6 +79,7 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
           <MergeSection contactId={c.id} onMerged={() => void load()} />
           {currentId ? <SummarySection conversationId={currentId} /> : null}
           <ContextSection contactId={c.id} />
+          <MemoriesSection contactId={c.id} />
           <section class="panel-section">
             <div class="section-head">
               <h3>Details</h3>
