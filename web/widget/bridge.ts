@@ -12,6 +12,12 @@ export interface Identity {
   email?: string;
 }
 
+/** The page the widget is on and how the visitor got there: a campaign (UTM) or another site is kept as the contact's referral. */
+export interface PageVisit {
+  url: string;
+  referrer: string;
+}
+
 type Tagged<T> = T extends unknown ? T & { source: typeof BRIDGE } : never;
 
 export type HostMessage =
@@ -19,7 +25,7 @@ export type HostMessage =
    * Answer to the frame's `ready`: the identity known so far, whether the panel is showing, and what the
    * frame last asked us to keep (see `persist`).
    */
-  | { type: 'init'; identity: Identity; open: boolean; saved: Record<string, string> | null }
+  | { type: 'init'; identity: Identity; open: boolean; saved: Record<string, string> | null; page?: PageVisit }
   | { type: 'identify'; identity: Identity }
   | { type: 'visibility'; open: boolean };
 

@@ -144,7 +144,7 @@ function boot(script: HTMLScriptElement, websiteToken: string): void {
       } catch {
         // Blocked storage or a damaged value: the frame starts a fresh visitor.
       }
-      post({ type: 'init', identity, open, saved });
+      post({ type: 'init', identity, open, saved, page: { url: location.href, referrer: document.referrer } });
     } else if (m.type === 'config') {
       const colors = accentColors(m.color);
       if (colors) {

@@ -6,6 +6,7 @@ import { capabilities, cfg, interpretHttp, isObject, jsonRequest, jsonResponse, 
 import { GRAPH, hubChallenge, META_THROTTLE_CODES, verifyHubSignature } from './meta';
 import type { ChannelAdapter, InboundEvent, MediaRef } from './types';
 import { ParseError } from './types';
+import { messengerReferral } from './referral';
 
 const DAY = 24 * 3600_000;
 const HUMAN_AGENT_MS = 7 * DAY;
@@ -58,10 +59,17 @@ export function messengerPlatform(key: 'messenger' | 'instagram', objectName: 'p
             const { media, notes } = attachmentsOf(ev.message);
             const story = ev.message.reply_to?.story ? `↩ Replied to your story${ev.message.reply_to.story.url ? ` (${ev.message.reply_to.story.url})` : ''}` : null;
             const text = [story, str(ev.message.text), ...notes].filter(Boolean).join('\n');
-            events.push({ type: 'message', providerMessageId: mid, contact: { externalId: sender }, text, media, at });
+            const referral = ev.message.referral ? messengerReferral(sender, ev.message.referral) : null;
+            events.push({ type: 'message', providerMessageId: mid, contact: { externalId: sender }, text, media, at, ...(referral ? { context: referral } : {}) });
           } else if (isObject(ev.postback) && sender) {
             const mid = str(ev.postback.mid) ?? `postback:${sender}:${ev.timestamp}`;
-            events.push({ type: 'message', providerMessageId: mid, contact: { externalId: sender }, text: String(ev.postback.title ?? ev.postback.payload ?? '[postback]'), at });
+            const referral = ev.postback.referral ? messengerReferral(sender, ev.postback.referral) : null;
+            events.push({ type: 'message', providerMessageId: mid, contact: { externalId: sender }, text: String(ev.postback.title ?? ev.postback.payload ?? '[postback]'), at, ...(referral ? { context: referral } : {}) });
+          } else if (isObject(ev.referral) && sender) {
+            // messaging_referrals: the customer opened the thread from an ad, a link or the chat plugin, before writing.
+            const referral = messengerReferral(sender, ev.referral);
+            // Kept on the contact only: a thread opened without a word is no conversation for the queue yet.
+            if (referral) events.push({ type: 'context', contact: { externalId: sender }, context: referral, note: null, eventId: `referral:${sender}:${ev.timestamp ?? referral.reference}` });
           } else if (isObject(ev.reaction) && sender) {
             const mid = `reaction:${ev.reaction.mid}:${ev.reaction.action}:${ev.timestamp}`;
             const text = ev.reaction.action === 'unreact' ? 'Removed a reaction' : `Reacted ${ev.reaction.emoji ?? ev.reaction.reaction ?? ''} to a message`.replace('  ', ' ');

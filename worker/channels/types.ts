@@ -53,7 +53,7 @@ export interface MediaRef {
 
 /** Reservation (booking platforms) or order (delivery platforms) context for the sidebar. */
 export interface ContextRecord {
-  kind: 'reservation' | 'order';
+  kind: 'reservation' | 'order' | 'referral';
   /** The platform's reservation or order id. */
   reference: string;
   data: Record<string, unknown>;
@@ -100,7 +100,8 @@ export interface ContextEvent {
   type: 'context';
   contact: ContactProfile;
   context: ContextRecord;
-  note: string;
+  /** The internal note for the thread; null keeps the context on the contact only (no conversation is started). */
+  note: string | null;
   /** Idempotency key for the note. */
   eventId: string;
 }

@@ -9,6 +9,7 @@ import { GRAPH, hubChallenge, META_THROTTLE_CODES, verifyHubSignature } from './
 import { templateStatusEvent } from './whatsapp-templates';
 import type { ChannelAdapter, InboundEvent, MediaRef, OutboundMessage } from './types';
 import { ParseError } from './types';
+import { whatsappReferral } from './referral';
 
 export const WINDOW_MS = 24 * 3600_000;
 const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker'] as const;
@@ -105,6 +106,8 @@ export const whatsapp: ChannelAdapter = {
             text,
             media,
             at: Number(m.timestamp) > 0 ? Number(m.timestamp) * 1000 : undefined,
+            // A Click-to-WhatsApp ad or post the customer answered.
+            ...(m.referral ? { context: whatsappReferral(from, m.referral) ?? undefined } : {}),
           });
         }
         for (const s of Array.isArray(value.statuses) ? value.statuses : []) {

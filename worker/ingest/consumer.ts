@@ -147,6 +147,8 @@ async function applyStatus(env: Env, inbox: LoadedInbox, ev: StatusEvent): Promi
 
 async function applyContext(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: ContextEvent): Promise<void> {
   const contact = await resolveContact(env, inbox, ev.contact);
+  // Nothing to tell the team in the thread (a referral before the first message): only remembered on the contact.
+  if (ev.note === null) return storeContext(env, inbox, contact.id, null, ev.context);
   const delivered = await deliverInbound(
     env,
     { workspaceId: inbox.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel },
@@ -156,7 +158,7 @@ async function applyContext(env: Env, adapter: ChannelAdapter, inbox: LoadedInbo
 }
 
 /** Upsert a reservation/order context; later events merge into what is known. */
-export async function storeContext(env: Env, inbox: LoadedInbox, contactId: string, conversationId: string | null, ctx: ContextRecord): Promise<void> {
+export async function storeContext(env: Env, inbox: Pick<LoadedInbox, 'workspaceId' | 'channel'>, contactId: string, conversationId: string | null, ctx: ContextRecord): Promise<void> {
   const now = Date.now();
   await env.DB.prepare(
     `INSERT INTO contact_contexts (id, workspace_id, contact_id, conversation_id, channel, kind, reference, data, created_at, updated_at)

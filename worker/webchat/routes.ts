@@ -20,6 +20,8 @@ import { allowedOrigins, frameAncestors, originAllowed } from './allowed-origins
 import { DEMO_STYLE, demoPageHtml } from './demo-page';
 import { countNewVisitor, visitorAddress } from './session-throttle';
 import { ABSORBED_AT_SQL, readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
+import { pageReferral } from '../channels/referral';
+import { storeContext } from '../ingest/consumer';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
 
@@ -30,6 +32,8 @@ const SessionBody = v.object({
   identifierHash: v.optional(v.pipe(v.string(), v.maxLength(200))),
   name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
   email: v.optional(Email),
+  /** The host page and its referrer (the loader's location.href and document.referrer): a campaign or outside visit is kept as the contact's referral. */
+  page: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(2000)), referrer: v.optional(v.pipe(v.string(), v.maxLength(2000))) })),
 });
 const MessageBody = v.object({
   text: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(10_000)),
@@ -132,6 +136,8 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
       .bind(body.name ?? null, body.email ?? null, Date.now(), contactId, ws)
       .run();
   }
+  const referral = body.page ? pageReferral(contactId!, body.page) : null;
+  if (referral) await storeContext(c.env, { workspaceId: ws, channel: 'webchat' }, contactId!, null, referral);
   const claims = { ws, inb: inbox.id, ct: contactId, vf: verified, gen: issued?.epoch ?? 0 };
   const visitorToken = await signVisitor(c.env, claims);
   return c.json({

@@ -67,7 +67,7 @@ export function SummarySection({ conversationId }: { conversationId: string }) {
 interface ContextItem {
   id: string;
   channel: string;
-  kind: 'reservation' | 'order';
+  kind: 'reservation' | 'order' | 'referral';
   reference: string;
   conversationId: string | null;
   data: Record<string, unknown>;
@@ -112,8 +112,52 @@ export function ContextSection({ contactId }: { contactId: string }) {
       .then((r) => (items.value = r.items))
       .catch(() => (items.value = []));
   }, [contactId]);
-  const list = items.value;
-  if (!list || list.length === 0) return null;
+  const all = items.value;
+  if (!all || all.length === 0) return null;
+  const list = all.filter((x) => x.kind !== 'referral');
+  const referrals = all.filter((x) => x.kind === 'referral');
+  return (
+    <>
+      {referrals.length ? <ReferralSection items={referrals} /> : null}
+      {list.length ? <BookingsSection list={list} /> : null}
+    </>
+  );
+}
+
+const REFERRAL_SOURCE: Record<string, string> = { ad: 'An ad', post: 'A post', link: 'A link', 'chat plugin': 'The chat plugin', campaign: 'A campaign', website: 'Another website' };
+
+/** Where the customer came from: a Meta ad (WhatsApp, Messenger, Instagram) or a campaign/outside visit to the widget's page. */
+function ReferralSection({ items }: { items: ContextItem[] }) {
+  return (
+    <section class="panel-section" aria-labelledby="ref-h">
+      <h3 id="ref-h">Came from</h3>
+      {items.slice(0, 3).map((x) => {
+        const d = x.data;
+        const utm = d.utm && typeof d.utm === 'object' ? (d.utm as Record<string, unknown>) : {};
+        const campaign = [str(utm.campaign), [str(utm.source), str(utm.medium)].filter(Boolean).join(' / ') || null].filter(Boolean).join(' · ');
+        return (
+          <article key={x.id} class="ctx-card" aria-label={`Referral: ${REFERRAL_SOURCE[str(d.source) ?? ''] ?? 'a referral'}`}>
+            <header class="ctx-head">
+              <Icon name="globe" size={15} />
+              <strong>{REFERRAL_SOURCE[str(d.source) ?? ''] ?? 'Referral'}</strong>
+              <span class="muted">{channelLabel(x.channel)}</span>
+            </header>
+            <dl class="props">
+              <Prop label="Ad" value={str(d.headline)} />
+              <Prop label="Campaign" value={campaign || null} />
+              <Prop label="Landed on" value={str(d.url)} />
+              <Prop label="From" value={str(d.referrer)} />
+              <Prop label="Reference" value={str(d.ref)} />
+              <Prop label="When" value={relativeTime(x.updatedAt)} />
+            </dl>
+          </article>
+        );
+      })}
+    </section>
+  );
+}
+
+function BookingsSection({ list }: { list: ContextItem[] }) {
   return (
     <section class="panel-section" aria-labelledby="ctx-h">
       <h3 id="ctx-h">Bookings & orders</h3>

@@ -1,7 +1,7 @@
 // The widget's REST calls (/widget/api/*). The frame is served from the same origin, so paths are
 // relative and no CORS is involved.
 import type { Message } from '../../../worker/conversations/model';
-import type { Identity } from '../bridge';
+import type { Identity, PageVisit } from '../bridge';
 
 export interface Inbox {
   id: string;
@@ -69,9 +69,11 @@ export function createSession(
   websiteToken: string,
   visitorToken: string | null,
   identity: Identity,
+  page: PageVisit | null = null,
 ): Promise<Session> {
   return call('POST', '/widget/api/session', null, {
     ...identity,
+    ...(page ? { page } : {}),
     websiteToken,
     visitorToken: visitorToken ?? undefined,
   });

@@ -1,13 +1,13 @@
 // The frame's side of the bridge to the loader. The frame can be embedded by any page (website tokens
 // are public), so it only listens to its direct parent and, after `init`, only to the origin that sent it.
-import { BRIDGE, type FrameMessage, type HostToFrame, type Identity } from '../bridge';
+import { BRIDGE, type FrameMessage, type HostToFrame, type Identity, type PageVisit } from '../bridge';
 
 export const embedded = window.parent !== window;
 
 let hostOrigin: string | null = null;
 
 export interface HostHandlers {
-  init(identity: Identity, open: boolean, saved: Record<string, string>): void;
+  init(identity: Identity, open: boolean, saved: Record<string, string>, page: PageVisit | null): void;
   identify(identity: Identity): void;
   visibility(open: boolean): void;
 }
@@ -24,7 +24,8 @@ export function listenToHost(handlers: HostHandlers): void {
     if (m.type === 'init') {
       if (hostOrigin) return;
       hostOrigin = e.origin;
-      handlers.init(cleanIdentity(m.identity), m.open === true, stringsOnly(m.saved));
+      const page = stringsOnly(m.page);
+      handlers.init(cleanIdentity(m.identity), m.open === true, stringsOnly(m.saved), page.url ? { url: page.url.slice(0, 2000), referrer: (page.referrer ?? '').slice(0, 2000) } : null);
     } else if (e.origin !== hostOrigin) {
       return;
     } else if (m.type === 'identify') {

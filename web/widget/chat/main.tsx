@@ -7,7 +7,7 @@ import { App } from './App';
 import { focusComposer } from './Composer';
 import { embedded, listenToHost, tellHost } from './host';
 import { restoreFromHost } from './storage';
-import { identify, inbox, panelOpen, start, unread } from './store';
+import { identify, inbox, panelOpen, setPage, start, unread } from './store';
 import './styles.css';
 
 // How long to wait for a loader that may not be there.
@@ -32,8 +32,9 @@ effect(() => tellHost({ type: 'unread', count: unread.value }));
 if (embedded) {
   const fallback = setTimeout(() => void start(websiteToken, {}), INIT_TIMEOUT_MS);
   listenToHost({
-    init(identity, open, saved) {
+    init(identity, open, saved, page) {
       clearTimeout(fallback);
+      setPage(page);
       restoreFromHost(saved);
       panelOpen.value = open;
       if (open) focusComposer.value++;

@@ -4,7 +4,7 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import type { Message, Status } from '../../../worker/conversations/model';
 import type { ServerFrame } from '../../../worker/conversations/socket-protocol';
-import type { Identity } from '../bridge';
+import type { Identity, PageVisit } from '../bridge';
 import { ApiError, createSession, fetchMessages, sendMessage, type Inbox, type Session } from './api';
 import { embedded, tellHost } from './host';
 import { LiveSocket, type SocketState } from './socket';
@@ -159,9 +159,16 @@ async function deliver(item: Outgoing): Promise<void> {
   }
 }
 
+let page: PageVisit | null = null;
+
+/** The host page (from the loader's init): sent with the session so a campaign visit is remembered. */
+export function setPage(p: PageVisit | null): void {
+  page = p;
+}
+
 /** One session request at a time: several calls can hit an expired token at once. */
 function openSession(): Promise<Session> {
-  pendingSession ??= createSession(websiteToken, visitorToken, identity)
+  pendingSession ??= createSession(websiteToken, visitorToken, identity, page)
     .then((session) => {
       if (contactId && session.contactId !== contactId) forgetConversation();
       contactId = session.contactId;
