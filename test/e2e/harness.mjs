@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startServer } from '../../scripts/local-server.mjs';
+import { startServer, stopAll } from '../../scripts/local-server.mjs';
+
+// A before hook that times out leaves startServer() running on: whatever it started (wrangler in a
+// process group of its own) must still end with this process, or the next run finds its port taken.
+process.once('exit', () => stopAll('SIGKILL'));
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = join(root, 'test/e2e/screenshots');

@@ -665,6 +665,43 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     assert.equal(items.some((m) => /Porto|Lisbon/.test(m.text)), false);
   });
 
+  test('follow-ups and send later: set from the header, listed in a banner, edited and cancelled', { timeout: 45_000 }, async () => {
+    const all = await conversations();
+    const open = all.find((x) => x.status === 'open' && !x.followUpAt);
+    await page.goto(`/inbox/conversations/${open.id}`);
+    await page.getByLabel('Reply', { exact: true }).waitFor();
+    const menu = page.getByRole('button', { name: 'Follow up or send later' });
+    await menu.click();
+    await page.getByLabel('Send later').check();
+    await page.getByLabel('Message to send', { exact: true }).fill('Just checking in: did the heating work out?');
+    await page.getByRole('menuitem', { name: /Tomorrow morning/ }).click();
+    const banner = page.getByRole('region', { name: 'Follow-ups and scheduled messages' });
+    await banner.getByText(/Sends tomorrow/).waitFor();
+    await banner.getByText('“Just checking in: did the heating work out?”').waitFor();
+    await banner.getByRole('button', { name: 'Edit' }).click();
+    await banner.getByLabel('Scheduled message').fill('Just checking in: is the heating working now?');
+    await banner.getByRole('button', { name: 'Save' }).click();
+    await banner.getByText('“Just checking in: is the heating working now?”').waitFor();
+    const [scheduled] = (await manager.call(`/conversations/${open.id}/scheduled-messages`)).items;
+    assert.equal(scheduled.text, 'Just checking in: is the heating working now?');
+
+    await menu.click();
+    await page.getByLabel('Remind me').check();
+    await page.getByRole('menuitem', { name: /^1 hour/ }).click();
+    await banner.getByText(/Follow-up (today|tomorrow)/).waitFor();
+    await banner.getByText('cancelled if the customer replies').waitFor();
+    // The list row shows the follow-up too.
+    await page.locator(`.row:has(a[href*="${open.id}"]) .row-followup`).waitFor();
+    await expectAxeClean(page, 'the follow-up banner');
+    await screenshot(page, '22c-follow-ups');
+
+    await banner.getByRole('button', { name: /Cancel the message scheduled/ }).click();
+    await banner.getByRole('button', { name: /Cancel the follow-up/ }).click();
+    await eventually(async () => (await page.getByRole('region', { name: 'Follow-ups and scheduled messages' }).count()) === 0, 'the banner to empty');
+    assert.deepEqual((await manager.call(`/conversations/${open.id}/follow-ups`)).items, []);
+    assert.deepEqual((await manager.call(`/conversations/${open.id}/scheduled-messages`)).items, []);
+  });
+
   test('knowledge base: create, publish, edit, history with diff, restore, conflict', { timeout: 60_000 }, async () => {
     await page.goto('/inbox');
     await page.getByRole('link', { name: 'Knowledge base' }).click();

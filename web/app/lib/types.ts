@@ -63,6 +63,8 @@ export type ListItem = Pick<
   escalatedAt?: number | null;
   flagged?: boolean;
   archivedAt?: number | null;
+  /** The earliest pending follow-up or scheduled message (worker/follow-ups/). */
+  followUpAt?: number | null;
 };
 
 /** Per status, as GET /api/conversations and /counts answer them (one definition with the live frames'). */

@@ -17,6 +17,7 @@ import { Dropdown } from '../ui/Popover';
 import { BulkBar } from './BulkBar';
 import { focusRow } from './keyboard';
 import { RowSlaTimer } from './SlaTimer';
+import { dueLabel } from './FollowUps';
 
 const SLA_FILTER_LABEL: Record<string, string> = { breaching_soon: 'Breaching soon', warning: 'SLA warning', breached: 'SLA breached' };
 
@@ -546,6 +547,12 @@ function RowView({ item, index, total, active, isSelected, selecting, unread, is
               <Icon name="alert" size={12} />
               {item.escalationLevel ? <span aria-hidden="true">L{item.escalationLevel}</span> : null}
               <span class="sr-only">, escalated{item.escalationLevel ? ` to level ${item.escalationLevel}` : ''}</span>
+            </span>
+          ) : null}
+          {item.followUpAt ? (
+            <span class="row-followup" title={`Follow-up ${dueLabel(item.followUpAt)}`}>
+              <Icon name="clock" size={12} />
+              <span class="sr-only">, follow-up {dueLabel(item.followUpAt)}</span>
             </span>
           ) : null}
           <RowSlaTimer item={item} />

@@ -41,6 +41,7 @@ import { Dropdown, MenuItem } from '../ui/Popover';
 import { Composer } from './Composer';
 import { MessageItem, SystemLine } from './MessageItem';
 import { snoozePresets, toLocalInput } from './snooze';
+import { FollowUpBanner, FollowUpMenu } from './FollowUps';
 import { AgentPicker } from './AgentPicker';
 import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
 import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
@@ -74,6 +75,7 @@ export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; c
         <>
           <ThreadHeader contactOpen={contactOpen} onToggleContact={onToggleContact} />
           <CollisionBanner />
+          <FollowUpBanner conversationId={id} />
           <Messages />
           <TypingIndicator />
           <Composer key={id} conversationId={id} />
@@ -132,6 +134,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
         </div>
         {/* Row one keeps to who this is and the primary actions; live state (viewers, connection, the
             AI) sits at the end of row two, so nothing here can squeeze the name, channel and status. */}
+        <FollowUpMenu conversationId={c.id} />
         <SnoozeMenu />
         <span class="split-btn">
         {c.status === 'closed' ? (
