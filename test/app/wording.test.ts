@@ -2,7 +2,7 @@
 // machine reasons and keys become sentences, dates and times share one locale, suggestions show only
 // while the customer waits, and consecutive activity folds into one summarized row.
 import { describe, expect, it } from 'vitest';
-import { activityPhrase, groupRuns, groupSummary } from '../../web/app/lib/activity';
+import { activityPhrase, groupRuns, groupSummary, redundantBeforeRouted } from '../../web/app/lib/activity';
 import {
   alertReasonText,
   confidenceText,
@@ -140,4 +140,26 @@ describe('activity grouping', () => {
     expect(activityPhrase('conversation.assigned', { to: 'u1' }, 'u1', look)).toBe('taken by Ana');
     expect(activityPhrase('conversation.updated', { subject: 'x' }, null, look)).toBeNull();
   });
+
+  it('shows one line per action: the changes a routing decision made fold into its explanation', () => {
+    const maria = { id: 'u1' };
+    // Take over: assigned + routed, same actor, adjacent.
+    const takeover = [
+      { seq: 11, type: 'message.received', actor: null, data: {} },
+      { seq: 12, type: 'conversation.assigned', actor: maria, data: { from: null, to: 'u1' } },
+      { seq: 13, type: 'conversation.routed', actor: maria, data: { trigger: 'takeover', assigneeId: 'u1', addTags: [] } },
+      { seq: 14, type: 'conversation.updated', actor: maria, data: { tags: ['billing', 'vip', 'late-checkout'] } },
+    ];
+    expect([...redundantBeforeRouted(takeover)]).toEqual([12]);
+    // A rule: team and tags, then the routed event that names the rule.
+    const rule = [
+      { seq: 3, type: 'conversation.updated', actor: null, data: { teamId: 't1', tags: ['billing'] } },
+      { seq: 4, type: 'conversation.routed', actor: null, data: { teamId: 't1', addTags: ['billing'], assigneeId: null } },
+    ];
+    expect([...redundantBeforeRouted(rule)]).toEqual([3]);
+    // Someone else's change, or one the decision does not explain, stays.
+    expect([...redundantBeforeRouted([{ ...takeover[1], actor: { id: 'u2' } }, takeover[2]])]).toEqual([]);
+    expect([...redundantBeforeRouted([{ seq: 3, type: 'conversation.updated', actor: null, data: { subject: 'x' } }, { ...rule[1], seq: 4 }])]).toEqual([]);
+  });
 });
+

@@ -76,3 +76,39 @@ export function groupSummary(phrases: (string | null)[], count: number, show = 3
   const head = distinct.slice(0, show).join(', ');
   return `${count} ${count === 1 ? 'update' : 'updates'}${head ? ` · ${head}${distinct.length > show ? '…' : ''}` : ''}`;
 }
+
+interface EventLike {
+  seq: number;
+  type: string;
+  actor?: { id?: string | null } | null;
+  data: unknown;
+}
+
+/**
+ * One line per action: a routing decision (take over, transfer, a rule) is stored as the state
+ * changes it made (`conversation.assigned`, `conversation.updated` with team/tags) followed by the
+ * `conversation.routed` that explains them. The stream keeps both (subscribers count assignments);
+ * the thread shows only the explanation. Returns the seqs to leave out.
+ */
+export function redundantBeforeRouted(events: EventLike[]): Set<number> {
+  const drop = new Set<number>();
+  for (let i = 0; i < events.length; i++) {
+    const routed = events[i];
+    if (routed.type !== 'conversation.routed') continue;
+    const r = (routed.data ?? {}) as Record<string, unknown>;
+    const added = new Set(Array.isArray(r.addTags) ? (r.addTags as string[]) : []);
+    // Walk back over the changes this decision made (same actor, adjacent seqs).
+    for (let j = i - 1; j >= 0; j--) {
+      const e = events[j];
+      if (e.seq !== events[j + 1].seq - 1 || (e.actor?.id ?? null) !== (routed.actor?.id ?? null)) break;
+      const d = (e.data ?? {}) as Record<string, unknown>;
+      const covered =
+        (e.type === 'conversation.assigned' && (d.to ?? null) === (r.assigneeId ?? null)) ||
+        (e.type === 'conversation.updated' &&
+          Object.keys(d).every((k) => (k === 'teamId' && d.teamId === r.teamId) || (k === 'priority' && r.priority != null && d.priority === r.priority) || (k === 'tags' && Array.isArray(d.tags) && (d.tags as string[]).every((t) => added.has(t)))));
+      if (!covered) break;
+      drop.add(e.seq);
+    }
+  }
+  return drop;
+}

@@ -138,7 +138,7 @@ export function escalationTitle(pathName: string | null | undefined, reason: str
   return lower.includes(path.toLowerCase()) || path.toLowerCase().includes(lower) ? why : `${why} · path “${path}”`;
 }
 
-const TRIGGER: Record<string, string> = { breach: 'missed SLA', vip: 'VIP contact', alert: 'AI alert', manual: 'by hand' };
+const TRIGGER: Record<string, string> = { breach: 'SLA breach', vip: 'VIP contact', alert: 'AI alert', manual: 'by an agent' };
 export function escalationTriggerText(t: unknown): string {
   return TRIGGER[String(t)] ?? '';
 }
@@ -158,7 +158,7 @@ export function confidenceText(c: number): string {
  * Whether the strip should offer replies: only while the customer waits for one (their message is the
  * latest; a reply, an AI answer or Resolve clears it) and the conversation is not resolved.
  */
-export function wantsSuggestions(status: string, latest: { direction: 'inbound' | 'outbound'; isInternalNote: boolean } | undefined): boolean {
+export function wantsSuggestions(status: string, latest: { direction: string; isInternalNote: boolean } | undefined): boolean {
   if (status === 'closed') return false;
   return latest?.direction === 'inbound';
 }
