@@ -203,7 +203,7 @@ function describe(e: ConversationEvent): string | null {
     case 'escalation.started': {
       const trigger = escalationTriggerText(d.trigger);
       const reason = escalationReasonText(d.reason ? String(d.reason) : '');
-      return `${e.actor?.type !== 'agent' ? 'Escalated' : `${who} escalated the conversation`}${d.pathName ? ` on “${String(d.pathName)}”` : ''}${trigger ? ` (${trigger})` : ''}${reason ? `: ${reason}` : ''}`;
+      return `${e.actor?.type !== 'agent' ? 'Escalated' : `${who} escalated the conversation`}${d.pathName ? ` on “${String(d.pathName)}”` : ''}${trigger && !reason.toLowerCase().startsWith(trigger.toLowerCase()) ? ` (${trigger})` : ''}${reason ? `: ${reason}` : ''}`;
     }
     case 'escalation.level': {
       // Prefer what each action did (results: {type, ok, detail}); fall back to what the level was set to do.
