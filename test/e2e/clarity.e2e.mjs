@@ -8,7 +8,7 @@
 // and 390×844, light and dark.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { activityLine, agentContext, apiClient, eventually, expectAxeClean, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 
@@ -49,7 +49,9 @@ async function ourText(p) {
     const parts = [];
     for (const el of pick('.thread-head, .messages, .contact-pane, .compose-check, .suggest')) {
       const c = clone(el);
-      parts.push(c.textContent ?? '');
+      // Text node by text node: adjacent elements ("48 minutes" + "Standard") must not run together.
+      const walker = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue ?? '');
       for (const t of c.querySelectorAll('[title]')) parts.push(t.getAttribute('title') ?? '');
     }
     return parts.join('\n');
@@ -57,7 +59,8 @@ async function ourText(p) {
 }
 
 async function expandAll(p) {
-  for (const b of await p.locator('.sys-toggle[aria-expanded="false"]').all()) await b.click();
+  const closed = p.locator('.sys-toggle[aria-expanded="false"]');
+  for (let i = 0; i < 20 && (await closed.count()) > 0; i++) await closed.first().click();
 }
 
 async function open(p, id) {
@@ -181,11 +184,11 @@ describe('clarity in the agent app', { timeout: 300_000 }, () => {
     await eventually(async () => (await toggle.getAttribute('aria-expanded')) === 'false', 'the group to close');
 
     // One line per action: a take over shows once, not as an assignment and a routing line.
-    const web = conversations.find((c) => c.channel === 'webchat' && c.status !== 'closed' && c.id !== busy.id);
+    const web = conversations.find((c) => c.channel === 'webchat' && c.status !== 'closed' && !c.assigneeId && c.id !== busy.id);
+    assert.ok(web, 'an unassigned web chat conversation');
     await manager.call(`/conversations/${web.id}/takeover`, { method: 'POST' });
     await open(page, web.id);
-    await expandAll(page);
-    await page.locator('.sys', { hasText: 'took over the conversation' }).waitFor();
+    await activityLine(page, page.locator('.sys', { hasText: 'took over the conversation' }));
     assert.equal(await page.locator('.sys', { hasText: /took the conversation|assigned it to/ }).count(), 0, 'the take over is one line');
   });
 
