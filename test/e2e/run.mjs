@@ -570,7 +570,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     const chips = strip.locator('.suggest-chip');
     await eventually(async () => (await chips.count()) >= 1, 'suggestion chips');
     // Each chip cites its source.
-    if (first.sources[0]?.type === 'article') assert.ok((await strip.getByRole('tooltip').first().textContent()).includes(first.sources[0].title), 'the why names the article');
+    if (first.sources[0]?.type === 'article') assert.ok((await strip.locator('[role=tooltip]').first().textContent()).includes(first.sources[0].title), 'the why names the article');
     await chips.first().click();
     const composer = page.getByLabel('Reply', { exact: true });
     await eventually(async () => (await composer.inputValue()) === first.text, 'the suggestion in the composer');
