@@ -113,9 +113,16 @@ describe('suggested replies', () => {
   it('with nothing in the knowledge base, offers an acknowledgement; with no customer message, nothing', async () => {
     const ws = await kbWorkspace('clinic');
     const c = await customerSays(ws, 'webchat', await customer(ws, 'webchat'), 'Do you sell surfboards?');
+    // A 0 % acknowledgement is below the default threshold (0.3): held back, and counted.
+    const held = await suggestions(ws.token, c.conversationId);
+    expect(held).toMatchObject({ items: [], hidden: 1, threshold: 0.3 });
+    // The threshold is a workspace setting (managers); at 0 every candidate is offered.
+    expectProblem(await call('PUT', '/api/ai/settings', { token: ws.token, body: { suggestionThreshold: 1.5 } }), 400, 'suggestionThreshold');
+    expect((await call('PUT', '/api/ai/settings', { token: ws.token, body: { suggestionThreshold: 0 } })).body.suggestionThreshold).toBe(0);
     const s = await suggestions(ws.token, c.conversationId);
     expect(s.items).toHaveLength(1);
     expect(s.items[0]).toMatchObject({ kind: 'fallback', sources: [], confidence: 0 });
+    expect(s.hidden).toBe(0);
 
     const contact = await customer(ws, 'webchat');
     const inbox = (await call('POST', '/api/inboxes', { token: ws.token, body: { channel: 'webchat', name: 'Agent side' } })).body.id;

@@ -67,5 +67,7 @@ export async function suggestions(token: string, conversationId: string, query =
     retriever: string;
     drafter: string;
     tookMs: number;
+    threshold: number;
+    hidden: number;
   };
 }

@@ -146,3 +146,15 @@ export async function axeViolations(page) {
 export function nonce() {
   return Math.random().toString(36).slice(2, 8);
 }
+
+/**
+ * Wait until an activity line is visible, opening the thread's collapsed activity groups on the way
+ * (consecutive system lines fold into one "N updates" row).
+ */
+export async function activityLine(page, locator, ms = 15_000) {
+  await eventually(async () => {
+    for (const b of await page.locator('.sys-toggle[aria-expanded="false"]').all()) await b.click().catch(() => {});
+    return locator.first().isVisible();
+  }, 'an activity line', ms);
+  return locator.first();
+}

@@ -4,7 +4,7 @@
 // Build first (`npm run build`), then: node_modules/.bin/node test/e2e/routing.e2e.mjs
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { activityLine, agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const SAM = 'sam@parley.test';
@@ -136,8 +136,7 @@ describe('routing in the agent app', { timeout: 300_000 }, () => {
     await expectAxeClean(page, 'the transfer dialog');
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
-    const line = page.locator('.sys-routed', { hasText: note });
-    await line.waitFor({ timeout: 10_000 });
+    const line = await activityLine(page, page.locator('.sys-routed', { hasText: note }));
     assert.match(await line.textContent(), /Maria Manager transferred the conversation to Sam Staff/);
     await line.locator('summary').click();
     await line.getByText(/considered/).first().waitFor();

@@ -4,7 +4,7 @@
 // Screenshots of the main screens land in test/e2e/screenshots/ (git-ignored).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { activityLine, agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const SAM = 'sam@parley.test';
@@ -346,7 +346,7 @@ describe('agent app', { timeout: 240_000 }, () => {
       const c = await manager.call(`/conversations/${id}`);
       return c.assigneeId === manager.user.id && c.priority === 'urgent' && c.tags.includes('e2e-tag');
     }, 'assignee, priority and tag to be saved');
-    await agentPage.locator('.sys', { hasText: 'set priority to urgent' }).waitFor();
+    await activityLine(agentPage, agentPage.locator('.sys', { hasText: 'set priority to urgent' }));
 
     // An attachment is uploaded to R2 and sent with the reply; it comes back as a link.
     await agentPage.locator('input[type=file]').setInputFiles({ name: 'checkin-guide.txt', mimeType: 'text/plain', buffer: Buffer.from('Key box code: 1234') });
@@ -555,7 +555,9 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     let first = null;
     for (const c of (await conversations()).filter((x) => x.status !== 'closed')) {
       const s = await manager.call(`/conversations/${c.id}/suggestions`);
-      if (s.items.length) {
+      // Suggestions are offered while the customer waits for a reply (their message is the latest).
+      const latest = (await manager.call(`/conversations/${c.id}/messages?limit=5`)).items.filter((m) => !m.isInternalNote).at(-1);
+      if (s.items.length && latest?.direction === 'inbound') {
         id = c.id;
         first = s.items[0];
         break;
@@ -568,7 +570,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     const chips = strip.locator('.suggest-chip');
     await eventually(async () => (await chips.count()) >= 1, 'suggestion chips');
     // Each chip cites its source.
-    if (first.sources[0]?.type === 'article') await strip.getByText(first.sources[0].title).first().waitFor();
+    if (first.sources[0]?.type === 'article') assert.ok((await strip.locator('[role=tooltip]').first().textContent()).includes(first.sources[0].title), 'the why names the article');
     await chips.first().click();
     const composer = page.getByLabel('Reply', { exact: true });
     await eventually(async () => (await composer.inputValue()) === first.text, 'the suggestion in the composer');

@@ -8,7 +8,7 @@
 // "try it"; axe runs on the three pages (also dark and narrow).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { activityLine, agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const TARGET_S = 60;
@@ -174,9 +174,9 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     assert.ok(conversationId, 'needs the breached conversation');
     await eventually(async () => (await manager.call(`/conversations/${conversationId}`)).priority === 'high', 'level 1 to raise the priority', 30_000);
     await page.goto(`/inbox/conversations/${conversationId}`);
-    await page.locator('.sys', { hasText: 'First response SLA breached' }).waitFor({ timeout: 15_000 });
-    await page.locator('.sys', { hasText: /Escalated on “.+” \(SLA breach\)/ }).waitFor();
-    await page.locator('.sys', { hasText: /Escalation level 1.*priority normal → high/ }).waitFor();
+    await activityLine(page, page.locator('.sys', { hasText: 'First response SLA breached' }));
+    await activityLine(page, page.locator('.sys', { hasText: /Escalated on “.+” \(SLA breach\)/ }));
+    await activityLine(page, page.locator('.sys', { hasText: /Escalation level 1.*priority normal → high/ }));
     await page.locator('.thread-head .pill-escalated').waitFor();
     await page.locator('.thread-actions').getByText('High').waitFor();
     await page.locator(`.row[data-id="${conversationId}"] .row-escalated`).waitFor();
@@ -205,7 +205,7 @@ describe('SLAs, escalations and AI alerts', { timeout: 420_000 }, () => {
     await page.goto('/inbox/messaging/escalations?state=resolved');
     await page.locator(`tr[data-id="${escId}"]`).waitFor();
     await page.goto(`/inbox/conversations/${conversationId}`);
-    await page.locator('.sys', { hasText: /resolved the escalation/ }).waitFor({ timeout: 15_000 });
+    await activityLine(page, page.locator('.sys', { hasText: /resolved the escalation/ }));
   });
 
   test('an AI alert rule is built in the UI with "try it"; the AI alerts page passes axe', { timeout: 60_000 }, async () => {

@@ -25,6 +25,7 @@ const SettingsBody = v.pipe(
     signature: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(500)))),
     vipTags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(50))), v.maxLength(20))),
     prewarm: v.optional(v.boolean()),
+    suggestionThreshold: v.optional(v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1'))),
   }),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );

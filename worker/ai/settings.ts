@@ -8,9 +8,11 @@ export interface AiWorkspaceSettings extends ReplyStyle {
   vipTags: string[];
   /** Compute suggestions when a customer writes, so opening the thread finds them ready. */
   prewarm: boolean;
+  /** Suggested replies below this confidence (0–1) are not shown to agents: a 4 % guess costs more attention than it saves. */
+  suggestionThreshold: number;
 }
 
-export const DEFAULT_AI_SETTINGS: AiWorkspaceSettings = { ...DEFAULT_STYLE, vipTags: ['vip'], prewarm: true };
+export const DEFAULT_AI_SETTINGS: AiWorkspaceSettings = { ...DEFAULT_STYLE, vipTags: ['vip'], prewarm: true, suggestionThreshold: 0.3 };
 
 export function settingsWithDefaults(raw: Record<string, unknown> | null | undefined): AiWorkspaceSettings {
   const r = raw ?? {};
@@ -20,6 +22,7 @@ export function settingsWithDefaults(raw: Record<string, unknown> | null | undef
     signature: typeof r.signature === 'string' && r.signature.trim() ? r.signature : null,
     vipTags: Array.isArray(r.vipTags) ? (r.vipTags as unknown[]).filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()) : DEFAULT_AI_SETTINGS.vipTags,
     prewarm: typeof r.prewarm === 'boolean' ? r.prewarm : DEFAULT_AI_SETTINGS.prewarm,
+    suggestionThreshold: typeof r.suggestionThreshold === 'number' && r.suggestionThreshold >= 0 && r.suggestionThreshold <= 1 ? r.suggestionThreshold : DEFAULT_AI_SETTINGS.suggestionThreshold,
   };
 }
 

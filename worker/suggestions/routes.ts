@@ -6,7 +6,8 @@ import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { afterResponse, recentMessages, visibleConversation } from '../ai/conversation-context';
 import { valid } from '../http/validate';
-import { forAgent, readCache, suggestionsFor } from './service';
+import { loadAiSettings } from '../ai/settings';
+import { aboveThreshold, forAgent, readCache, suggestionsFor } from './service';
 
 export const suggestionRoutes = new Hono<AppEnv>();
 
@@ -15,7 +16,8 @@ suggestionRoutes.get(
   describeRoute({
     tags: ['suggestions'],
     summary: 'Suggested replies for the customer’s latest message (≤ 3, each with sources and confidence)',
-    description: 'Cached per conversation and last message; `refresh=true` recomputes. Channel-aware length, the contact’s language, the workspace’s tone and formality.',
+    description:
+      'Cached per conversation and last message; `refresh=true` recomputes. Channel-aware length, the contact’s language, the workspace’s tone and formality. Candidates below the workspace’s `suggestionThreshold` (AI settings, default 0.3) are left out; `hidden` counts them and `threshold` echoes the setting.',
   }),
   valid('query', v.object({ refresh: v.optional(v.picklist(['true', 'false'])) })),
   async (c) => {
@@ -23,13 +25,14 @@ suggestionRoutes.get(
     const scope = c.get('scope');
     // The conversation, its messages and the cache in one round: the messages and cache are used only
     // once the caller is known to be allowed to see the conversation.
-    const [conversation, messages, cache] = await Promise.all([
+    const [conversation, messages, cache, settings] = await Promise.all([
       visibleConversation(c, id),
       recentMessages(c.env, { workspaceId: scope.workspaceId, id }),
       readCache(scope, id),
+      loadAiSettings(scope),
     ]);
     const result = await suggestionsFor(c.env, scope, conversation, { messages, cache, refresh: c.req.valid('query').refresh === 'true', waitUntil: afterResponse(c) });
     const p = c.get('principal');
-    return c.json(forAgent(result, { name: p.name, email: p.email }));
+    return c.json(aboveThreshold(forAgent(result, { name: p.name, email: p.email }), settings.suggestionThreshold));
   },
 );

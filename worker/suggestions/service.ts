@@ -236,6 +236,15 @@ export async function computeSuggestions(env: Env, scope: WorkspaceScope, conver
 }
 
 /** Fill the agent's merge fields (sign-offs) for the one who looks at the suggestions. */
+/**
+ * What an agent is shown: the candidates at or above the workspace's threshold (best first), and how
+ * many were held back, so the strip can say so instead of offering 0–10 % guesses at full weight.
+ */
+export function aboveThreshold<T extends { items: { confidence: number }[] }>(s: T, threshold: number): T & { threshold: number; hidden: number } {
+  const items = s.items.filter((i) => i.confidence >= threshold);
+  return { ...s, items, threshold, hidden: s.items.length - items.length };
+}
+
 export function forAgent(s: Suggestions, agent: { name: string | null; email?: string | null }): Suggestions {
   const ctx = { agent: { ...nameParts(agent.name), email: agent.email ?? null } };
   return { ...s, items: s.items.map((item) => ({ ...item, text: renderFields(item.text, ctx).text.trim() })) };

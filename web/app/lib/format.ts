@@ -1,5 +1,6 @@
 // Dates, times, names and channel labels as the UI shows them.
 import { signal } from '@preact/signals';
+import { snoozedUntilText, timeText } from './wording';
 
 /** Ticks every 30 s so relative times stay fresh without each row owning a timer. */
 export const now = signal(Date.now());
@@ -23,8 +24,9 @@ export function fullDateTime(at: number): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The time as the browser's locale writes it (the same locale as every date here). */
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return timeText(at);
 }
 
 export function startOfDay(at = Date.now()): number {
@@ -41,12 +43,9 @@ export function dayLabel(at: number): string {
   return new Date(at).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', ...(new Date(at).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) });
 }
 
+/** "until 14:30" / "until tomorrow 09:00" / "until Fri 5 Dec, 09:00": when, not how long. */
 export function until(at: number): string {
-  const d = at - Date.now();
-  if (d <= 0) return 'now';
-  if (d < HOUR) return `in ${Math.ceil(d / MIN)} min`;
-  if (d < DAY) return `at ${clockTime(at)}`;
-  return new Date(at).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return snoozedUntilText(at, Date.now());
 }
 
 export function initials(name: string | null | undefined): string {

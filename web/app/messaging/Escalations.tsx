@@ -7,6 +7,7 @@ import { signal, useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { contactName, fullDateTime, relativeTime } from '../lib/format';
+import { escalationReasonText } from '../lib/wording';
 import { navigate, query, withParams } from '../lib/router';
 import type { ContactRef, EscalationPath, EscalationTrigger, ListItem } from '../lib/types';
 import type { EscalationMetrics } from '../../../worker/sla/model';
@@ -149,7 +150,7 @@ function Queue({ openId }: { openId: string | null }) {
                     </td>
                     <td>{TRIGGER_LABEL[e.trigger] ?? e.trigger}</td>
                     <td class="mx-reason">
-                      {e.reason}
+                      {escalationReasonText(e.reason)}
                       {it.notesCount ? <small class="muted mx-block">{it.notesCount === 1 ? '1 note' : `${it.notesCount} notes`}</small> : null}
                     </td>
                     <td>
@@ -216,7 +217,7 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
             <dt>Trigger</dt>
             <dd>{TRIGGER_LABEL[e.trigger] ?? e.trigger}</dd>
             <dt>Reason</dt>
-            <dd>{e.reason}</dd>
+            <dd>{escalationReasonText(e.reason)}</dd>
             <dt>Started</dt>
             <dd>{fullDateTime(e.startedAt)}</dd>
           </dl>

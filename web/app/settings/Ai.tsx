@@ -13,6 +13,8 @@ interface AiSettings {
   signature: string | null;
   vipTags: string[];
   prewarm: boolean;
+  /** Suggested replies below this confidence (0–1) are not shown. */
+  suggestionThreshold: number;
 }
 interface AiStatus {
   mode: string;
@@ -71,7 +73,7 @@ export function Ai() {
             busy.value = true;
             try {
               const tags = vip.value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
-              settings.value = await api<AiSettings>('/ai/settings', { method: 'PUT', json: { tone: s.tone, formality: s.formality, signature: s.signature?.trim() || null, vipTags: tags, prewarm: s.prewarm } });
+              settings.value = await api<AiSettings>('/ai/settings', { method: 'PUT', json: { tone: s.tone, formality: s.formality, signature: s.signature?.trim() || null, vipTags: tags, prewarm: s.prewarm, suggestionThreshold: s.suggestionThreshold } });
               toast('AI settings saved; suggestions will be recomputed', 'success');
             } catch (err) {
               toast(errorText(err), 'error');
@@ -107,6 +109,20 @@ export function Ai() {
           <label class="check-field">
             <input type="checkbox" checked={s.prewarm} onChange={(e) => set({ prewarm: e.currentTarget.checked })} />
             <span>Prepare suggestions as soon as a customer writes</span>
+          </label>
+          <label class="field">
+            <span>Hide suggestions below this confidence (%)</span>
+            <input
+              type="number"
+              min={0}
+              max={100}
+              step={5}
+              value={Math.round((s.suggestionThreshold ?? 0.3) * 100)}
+              onInput={(e) => {
+                const n = Number(e.currentTarget.value);
+                if (Number.isFinite(n)) set({ suggestionThreshold: Math.min(100, Math.max(0, n)) / 100 });
+              }}
+            />
           </label>
           <div class="form-actions">
             <button type="submit" class="btn btn-primary" disabled={busy.value}>

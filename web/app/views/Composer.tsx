@@ -5,7 +5,8 @@
 import { signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
-import { fileSize, until } from '../lib/format';
+import { fileSize } from '../lib/format';
+import { windowClosesText } from '../lib/wording';
 import type { Attachment, SavedReply } from '../lib/types';
 import { loadDraft, saveDraft, searchSavedReplies } from '../state/drafts';
 import { conversation, noteTyping, replyLockHolder, send, stopTyping } from '../state/thread';
@@ -353,7 +354,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
         <div class={`compose-check${ch.canSend ? '' : ' blocked'}`} role="status" aria-live="polite">
           {ch.window ? (
             <span class={`cc-window${ch.window.open ? ' open' : ''}`}>
-              <Icon name="clock" size={13} /> {ch.window.open ? `24-hour window open${ch.window.closesAt ? ` · closes ${until(ch.window.closesAt)}` : ''}` : '24-hour window closed: templates only'}
+              <Icon name="clock" size={13} /> {ch.window.open ? `24-hour window open${ch.window.closesAt ? ` · ${windowClosesText(ch.window.closesAt, Date.now())}` : ''}` : '24-hour window closed: templates only'}
             </span>
           ) : null}
           {ch.segments && ch.segments.characters > 0 ? (

@@ -6,6 +6,7 @@ import { api, ApiError, errorText } from '../lib/api';
 import { channelLabel, contactName, fullDateTime, relativeTime, STATUS_LABEL } from '../lib/format';
 import type { ContactDetail, TimelineEntry } from '../lib/types';
 import { conversationHref } from '../state/route';
+import { identityText, longDate, sentenceCase } from '../lib/wording';
 import { userName } from '../state/session';
 import { conversation, messages, setContact } from '../state/thread';
 import { toast } from '../state/toast';
@@ -105,7 +106,7 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
                 </div>
                 <div>
                   <dt>Customer since</dt>
-                  <dd>{new Date(c.createdAt).toLocaleDateString()}</dd>
+                  <dd>{longDate(c.createdAt)}</dd>
                 </div>
               </dl>
             )}
@@ -119,7 +120,7 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
                     <ChannelIcon channel={i.channel} size={18} />
                     <span>
                       <small class="muted">{channelLabel(i.channel)}</small>
-                      <span class="ident-id">{i.externalId}</span>
+                      <span class="ident-id">{identityText(i.channel, i.externalId)}</span>
                     </span>
                   </li>
                 ))}
@@ -208,8 +209,18 @@ function timelineText(e: TimelineEntry): string {
       return 'Merged with another contact';
     case 'conversation.updated':
       return 'Conversation updated';
+    case 'sla.applied':
+      return 'SLA applied';
+    case 'sla.breached':
+      return 'SLA target missed';
+    case 'alert.fired':
+      return d.ruleName ? `AI alert “${String(d.ruleName)}”` : 'AI alert';
+    case 'escalation.started':
+      return 'Escalated';
+    case 'escalation.resolved':
+      return 'Escalation resolved';
     default:
-      return e.type.replace(/[._]/g, ' ');
+      return sentenceCase(e.type);
   }
 }
 

@@ -3,10 +3,13 @@
 // nodes (links become <a> elements built here), never as HTML.
 import { isInlineImage } from '../../../worker/files/serving';
 import type { ComponentChildren } from 'preact';
-import { channelLabel, clockTime, fileSize, fullDateTime, STATUS_LABEL, until } from '../lib/format';
+import { channelLabel, clockTime, contactName, fileSize, fullDateTime, PRIORITY_LABEL, STATUS_LABEL, until } from '../lib/format';
+import { activityPhrase, groupSummary } from '../lib/activity';
+import { alertReasonText, escalationReasonText, escalationTriggerText, sentenceCase, slaTargetText } from '../lib/wording';
 import type { ConversationEvent, ThreadMessage } from '../lib/types';
 import { aiConfidence, percent } from '../state/assistant';
-import { discardSend, retrySend } from '../state/thread';
+import { conversation, discardSend, retrySend } from '../state/thread';
+import { useSignal } from '@preact/signals';
 import { teamsById, userName } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
@@ -40,6 +43,17 @@ const DELIVERY: Record<string, [string, string]> = {
   failed: ['alert', 'Failed'],
 };
 
+/**
+ * Who wrote a customer message: the contact as they are known now (a visitor who gave their name
+ * later is shown by it), else the name the message arrived with; never an anonymous id.
+ */
+function customerName(m: ThreadMessage): string {
+  const contact = conversation.value?.contact;
+  if (contact?.name) return contact.name;
+  if (m.authorName && !m.authorName.startsWith('anon:')) return m.authorName;
+  return contactName(contact ?? null);
+}
+
 export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel: boolean }) {
   const kind = m.isInternalNote ? 'note' : m.direction === 'inbound' ? 'customer' : m.authorType === 'ai' ? 'ai' : m.authorType === 'bot' ? 'bot' : m.authorType === 'system' ? 'system' : 'agent';
   const mine = kind !== 'customer';
@@ -47,12 +61,13 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
   // Only raster images become thumbnails (an SVG can carry script); the server serves the rest as downloads.
   const images = m.attachments.filter((a) => isInlineImage(a.contentType) && a.url);
   const files = m.attachments.filter((a) => !(isInlineImage(a.contentType) && a.url));
+  const author = kind === 'customer' ? customerName(m) : (m.authorName ?? 'Parley');
   return (
-    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${m.authorName ?? (kind === 'customer' ? 'the customer' : 'Parley')}`}>
-      {!mine ? <Avatar name={m.authorName} seed={m.authorId ?? m.authorName ?? ''} size={30} /> : null}
+    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${author}`}>
+      {!mine ? <Avatar name={author} seed={m.authorId ?? author} url={kind === 'customer' ? conversation.value?.contact?.avatarUrl : undefined} size={30} /> : null}
       <div class="msg-body">
         <div class="msg-meta">
-          <span class="msg-author">{m.authorName ?? (kind === 'customer' ? 'Customer' : 'Parley')}</span>
+          <span class="msg-author">{author}</span>
           {kind === 'note' ? <span class="msg-kind">Internal note</span> : null}
           {kind === 'ai' ? (
             <span class="msg-kind kind-ai" title="Written by the AI assistant; the percentage is how well its sources matched the question">
@@ -150,17 +165,24 @@ function describe(e: ConversationEvent): string | null {
     case 'conversation.status_changed': {
       const to = String(d.to);
       if (d.reason === 'snooze_expired') return 'Snooze ended — conversation reopened';
+      if (d.reason && e.actor?.type !== 'agent' && to !== 'closed') return `Status set to ${STATUS_LABEL[to] ?? sentenceCase(to)} (${sentenceCase(String(d.reason)).toLowerCase()})`;
       if (to === 'closed') return `${who} resolved the conversation`;
       if (to === 'open') return d.from === 'closed' ? `${who === 'Parley' ? 'The conversation' : who} reopened${who === 'Parley' ? '' : ' the conversation'}` : `${who} marked it open`;
       if (to === 'snoozed') return `${who} snoozed the conversation`;
-      return `${who} set the status to ${STATUS_LABEL[to] ?? to}`;
+      return `${who} set the status to ${STATUS_LABEL[to] ?? sentenceCase(to)}`;
     }
     case 'conversation.updated': {
       const parts: string[] = [];
       if ('tags' in d) parts.push((d.tags as string[]).length ? `set tags: ${(d.tags as string[]).join(', ')}` : 'removed all tags');
-      if ('priority' in d) parts.push(`set priority to ${String(d.priority)}`);
+      if ('priority' in d) {
+        const level = PRIORITY_LABEL[String(d.priority)]?.toLowerCase() ?? sentenceCase(String(d.priority)).toLowerCase();
+        const why = d.reason === 'auto_priority' && Array.isArray(d.reasons) ? (d.reasons as unknown[]).map((r) => alertReasonText(String(r)).toLowerCase()).join('; ') : '';
+        parts.push(`set priority to ${level}${why ? ` (${why})` : ''}`);
+      }
+      if (d.flagged === true) parts.push('flagged it for attention');
+      if (d.flagged === false) parts.push('cleared the flag');
       if ('teamId' in d) parts.push(d.teamId ? `moved it to ${teamsById.value.get(String(d.teamId))?.name ?? 'a team'}` : 'removed the team');
-      if ('snoozeUntil' in d && d.snoozeUntil) parts.push(`snoozed it until ${until(Number(d.snoozeUntil))}`);
+      if ('snoozeUntil' in d && d.snoozeUntil) parts.push(`snoozed it ${until(Number(d.snoozeUntil))}`);
       if ('subject' in d) parts.push(d.subject ? `set the subject to “${String(d.subject)}”` : 'cleared the subject');
       if ('closingNote' in d && d.closingNote) parts.push('added a closing note');
       if ('contactId' in d) parts.push('merged the contact');
@@ -173,14 +195,15 @@ function describe(e: ConversationEvent): string | null {
     case 'sla.applied':
       return d.policyName ? `SLA policy “${String(d.policyName)}” applied` : d.policyId === null ? 'SLA policy removed' : 'SLA policy applied';
     case 'sla.met':
-      return `${slaTarget(d.target)} target met${typeof d.late === 'boolean' && d.late ? ' (late)' : ''}`;
+      return `${slaTargetText(d.target)} target met${typeof d.late === 'boolean' && d.late ? ' (late)' : ''}`;
     case 'sla.warning':
-      return `${slaTarget(d.target)} due soon${typeof d.dueAt === 'number' ? ` — deadline ${clockTime(d.dueAt)}` : ''}`;
+      return `${slaTargetText(d.target)} due soon${typeof d.dueAt === 'number' ? ` — deadline ${clockTime(d.dueAt)}` : ''}`;
     case 'sla.breached':
-      return `${slaTarget(d.target)} SLA breached${typeof d.dueAt === 'number' ? ` — was due ${clockTime(d.dueAt)}` : ''}`;
+      return `${slaTargetText(d.target)} SLA breached${typeof d.dueAt === 'number' ? ` — was due ${clockTime(d.dueAt)}` : ''}`;
     case 'escalation.started': {
-      const trigger = ESCALATION_TRIGGER[String(d.trigger)] ?? '';
-      return `${e.actor?.type !== 'agent' ? 'Escalated' : `${who} escalated the conversation`}${d.pathName ? ` on “${String(d.pathName)}”` : ''}${trigger ? ` (${trigger})` : ''}${d.reason ? `: ${String(d.reason)}` : ''}`;
+      const trigger = escalationTriggerText(d.trigger);
+      const reason = escalationReasonText(d.reason ? String(d.reason) : '');
+      return `${e.actor?.type !== 'agent' ? 'Escalated' : `${who} escalated the conversation`}${d.pathName ? ` on “${String(d.pathName)}”` : ''}${trigger && !reason.toLowerCase().startsWith(trigger.toLowerCase()) ? ` (${trigger})` : ''}${reason ? `: ${reason}` : ''}`;
     }
     case 'escalation.level': {
       // Prefer what each action did (results: {type, ok, detail}); fall back to what the level was set to do.
@@ -191,7 +214,7 @@ function describe(e: ConversationEvent): string | null {
     case 'escalation.resolved':
       return `${who} resolved the escalation${d.note ? `: ${String(d.note)}` : ''}`;
     case 'alert.fired': {
-      const reasons = Array.isArray(d.reasons) ? (d.reasons as unknown[]).map(String) : [];
+      const reasons = Array.isArray(d.reasons) ? (d.reasons as unknown[]).map((r) => alertReasonText(String(r))) : [];
       return `AI alert “${String(d.ruleName ?? 'rule')}” fired${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
     }
     default:
@@ -199,11 +222,6 @@ function describe(e: ConversationEvent): string | null {
   }
 }
 
-const SLA_TARGET: Record<string, string> = { firstResponse: 'First response', nextResponse: 'Next response', resolution: 'Resolution' };
-function slaTarget(t: unknown): string {
-  return SLA_TARGET[String(t)] ?? 'SLA';
-}
-const ESCALATION_TRIGGER: Record<string, string> = { breach: 'SLA breach', vip: 'VIP contact', alert: 'AI alert', manual: 'manual' };
 
 function actionText(a: { type?: string; [k: string]: unknown }): string {
   switch (a.type) {
@@ -212,7 +230,7 @@ function actionText(a: { type?: string; [k: string]: unknown }): string {
     case 'notify':
       return 'notified';
     case 'raise_priority':
-      return a.to ? `priority raised to ${String(a.to)}` : 'priority raised';
+      return a.to ? `priority raised to ${PRIORITY_LABEL[String(a.to)]?.toLowerCase() ?? String(a.to)}` : 'priority raised';
     case 'add_tags':
       return `tagged ${((a.tags as string[]) ?? []).join(', ')}`;
     case 'flag':
@@ -234,6 +252,56 @@ export function SystemLine({ e }: { e: ConversationEvent }) {
         {clockTime(e.at)}
       </time>
       {e.type === 'conversation.routed' ? <RoutedDetails e={e} /> : null}
+    </div>
+  );
+}
+
+/** Whether an event renders as a line at all (the thread groups only the ones that do). */
+export function hasSystemLine(e: ConversationEvent): boolean {
+  return describe(e) !== null;
+}
+
+/** Groups the agent opened, by the first event's seq (kept across re-renders and new events). */
+const openGroups = new Set<number>();
+
+/**
+ * Consecutive activity folded into one row: "5 updates · assigned to Ana, tagged billing…"; a
+ * button (keyboard-operable, aria-expanded) shows every line.
+ */
+export function ActivityGroup({ events }: { events: ConversationEvent[] }) {
+  const first = events[0].seq;
+  const open = useSignal(openGroups.has(first));
+  const look = { user: (id: string) => userName(id), team: (id: string) => teamsById.value.get(id)?.name ?? null };
+  const summary = groupSummary(
+    events.map((e) => activityPhrase(e.type, e.data as Record<string, unknown>, e.actor?.id ?? null, look)),
+    events.length,
+  );
+  const last = events[events.length - 1];
+  const listId = `activity-${first}`;
+  return (
+    <div class={`sys-group${open.value ? ' open' : ''}`} role="group" aria-label="Activity">
+      <div class="sys sys-summary">
+        <button
+          type="button"
+          class="sys-toggle"
+          aria-expanded={open.value}
+          aria-controls={listId}
+          onClick={() => {
+            open.value = !open.value;
+            if (open.value) openGroups.add(first);
+            else openGroups.delete(first);
+          }}
+        >
+          <Icon name={open.value ? 'down' : 'right'} size={12} />
+          <span>{summary}</span>
+        </button>
+        <time dateTime={new Date(last.at).toISOString()} title={fullDateTime(last.at)}>
+          {clockTime(last.at)}
+        </time>
+      </div>
+      <div id={listId} class="sys-group-lines" hidden={!open.value}>
+        {open.value ? events.map((e) => <SystemLine key={`e${e.seq}`} e={e} />) : null}
+      </div>
     </div>
   );
 }

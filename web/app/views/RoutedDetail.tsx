@@ -3,6 +3,7 @@
 import type { RoutingDecision } from '../../../worker/routing/model';
 import type { ConversationEvent } from '../lib/types';
 import { MODE_LABEL, routedText } from '../messaging/routing/logic';
+import { sentenceCase } from '../lib/wording';
 
 export function routedLine(e: ConversationEvent): string {
   const who = e.actor?.type === 'system' || !e.actor?.name ? 'Parley' : e.actor.name;
@@ -48,7 +49,7 @@ export function RoutedDetails({ e }: { e: ConversationEvent }) {
               <dt>Candidates</dt>
               <dd>
                 {c.considered} considered, {c.eligible} eligible
-                {excluded.length ? `; excluded: ${excluded.map(([why, n]) => `${n} ${why}`).join(', ')}` : ''}
+                {excluded.length ? `; excluded: ${excluded.map(([why, n]) => `${n} ${sentenceCase(why).toLowerCase()}`).join(', ')}` : ''}
               </dd>
             </>
           ) : null}

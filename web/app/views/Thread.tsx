@@ -5,6 +5,7 @@ import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { channelLabel, contactName, dayLabel, PRIORITY_LABEL, startOfDay, STATUS_LABEL, until } from '../lib/format';
 import { navigate } from '../lib/router';
+import { escalationTitle, sentenceCase } from '../lib/wording';
 import type { ConversationEvent, Priority, ThreadMessage } from '../lib/types';
 import { assistant, loadAssistant, setAssistantActive } from '../state/assistant';
 import { setMarkedUnread } from '../state/inbox';
@@ -39,7 +40,8 @@ import { ChannelIcon } from '../ui/ChannelIcon';
 import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { Composer } from './Composer';
-import { MessageItem, SystemLine } from './MessageItem';
+import { ActivityGroup, hasSystemLine, MessageItem, SystemLine } from './MessageItem';
+import { groupRuns, redundantBeforeRouted } from '../lib/activity';
 import { snoozePresets, toLocalInput } from './snooze';
 import { FollowUpBanner, FollowUpMenu } from './FollowUps';
 import { AgentPicker } from './AgentPicker';
@@ -114,10 +116,10 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             <ChannelIcon channel={c.channel} size={14} /> {channelLabel(c.channel)}
             {c.subject ? <> · {c.subject}</> : null}
             <span class={`status status-${c.status}`}>{STATUS_LABEL[c.status]}</span>
-            {c.status === 'snoozed' && c.snoozeUntil ? <span class="muted">until {until(c.snoozeUntil)}</span> : null}
+            {c.status === 'snoozed' && c.snoozeUntil ? <span class="muted">{until(c.snoozeUntil)}</span> : null}
             <ThreadSlaTimer sla={c.sla} />
             {c.escalation && !c.escalation.resolvedAt ? (
-              <span class="pill pill-escalated" title={`${c.escalation.pathName}: ${c.escalation.reason}`}>
+              <span class="pill pill-escalated" title={escalationTitle(c.escalation.pathName, c.escalation.reason)}>
                 Escalated{c.escalation.level ? ` · L${c.escalation.level}` : ''}
               </span>
             ) : null}
@@ -347,7 +349,7 @@ function SnoozeMenu() {
       return;
     }
     close();
-    void patchConversation({ status: 'snoozed', snoozeUntil: at }, `Snoozed until ${until(at)}`);
+    void patchConversation({ status: 'snoozed', snoozeUntil: at }, `Snoozed ${until(at)}`);
   };
   return (
     <Dropdown id="snooze" class={`btn-icon${conversation.value?.status === 'snoozed' ? ' is-active' : ''}`} title="Snooze" align="right" label={<Icon name="clock" />}>
@@ -424,7 +426,7 @@ function AssistantControl() {
   const label = active ? (a.mode === 'auto-send' ? 'AI answering' : 'AI suggesting') : a.state === 'handed_off' ? 'AI handed off' : 'You took over';
   return (
     <span class={`ai-control${active ? ' active' : ''}`}>
-      <span class="ai-state" title={a.reason ? `Reason: ${a.reason.replace(/_/g, ' ')}` : undefined}>
+      <span class="ai-state" title={a.reason ? `Reason: ${sentenceCase(a.reason).toLowerCase()}` : undefined}>
         <Icon name="sparkle" size={13} /> <span class="lbl">{label}</span>
       </span>
       <button type="button" class="btn btn-sm btn-ghost" onClick={() => void (active ? takeOver(c.id) : setAssistantActive(c.id, true))}>
@@ -559,10 +561,12 @@ function Messages() {
   const pending = outbox.value;
   const firstSeq = msgs[0]?.seq ?? 0;
 
+  // One line per action: the assignment a take over made is told by its routing line.
+  const redundant = redundantBeforeRouted(sys);
   const entries: Entry[] = [
     ...msgs.map((m): Entry => ({ kind: 'msg', m, at: m.createdAt, seq: m.seq })),
     // System lines only within the loaded range (older ones come with older messages).
-    ...sys.filter((e) => !hasMoreBefore.value || e.seq >= firstSeq).map((e): Entry => ({ kind: 'sys', e, at: e.at, seq: e.seq })),
+    ...sys.filter((e) => (!hasMoreBefore.value || e.seq >= firstSeq) && !redundant.has(e.seq)).map((e): Entry => ({ kind: 'sys', e, at: e.at, seq: e.seq })),
   ].sort((a, b) => a.seq - b.seq);
   for (const m of pending) entries.push({ kind: 'msg', m, at: m.createdAt, seq: Number.MAX_SAFE_INTEGER });
 
@@ -589,19 +593,30 @@ function Messages() {
     if (el.scrollTop < 120 && hasMoreBefore.value && !loadingBefore.value) void loadEarlier();
   };
 
-  const out = [];
-  let lastDay = 0;
+  // By day; within a day, consecutive activity lines fold into one expandable row (messages dominate).
+  const days: Entry[][] = [];
   for (const entry of entries) {
-    const day = startOfDay(entry.at);
-    if (day !== lastDay) {
-      lastDay = day;
-      out.push(
-        <div class="day" key={`day-${day}`} role="separator">
-          <span>{dayLabel(entry.at)}</span>
-        </div>,
-      );
+    const last = days[days.length - 1];
+    if (last && startOfDay(last[0].at) === startOfDay(entry.at)) last.push(entry);
+    else days.push([entry]);
+  }
+  const out = [];
+  for (const list of days) {
+    const day = startOfDay(list[0].at);
+    out.push(
+      <div class="day" key={`day-${day}`} role="separator">
+        <span>{dayLabel(list[0].at)}</span>
+      </div>,
+    );
+    for (const run of groupRuns(list.filter((x) => x.kind === 'msg' || hasSystemLine(x.e)), (x) => x.kind === 'sys')) {
+      if (run.kind === 'group') {
+        const events = run.items.map((x) => (x as Extract<Entry, { kind: 'sys' }>).e);
+        out.push(<ActivityGroup key={`g${events[0].seq}`} events={events} />);
+      } else {
+        const entry = run.item;
+        out.push(entry.kind === 'msg' ? <MessageItem key={entry.m.id} m={entry.m} showChannel={multiChannel} /> : <SystemLine key={`e${entry.e.seq}`} e={entry.e} />);
+      }
     }
-    out.push(entry.kind === 'msg' ? <MessageItem key={entry.m.id} m={entry.m} showChannel={multiChannel} /> : <SystemLine key={`e${entry.e.seq}`} e={entry.e} />);
   }
 
   return (

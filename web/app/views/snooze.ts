@@ -1,4 +1,5 @@
 // Snooze presets, computed when the menu opens (so "tomorrow" means tomorrow now).
+import { whenText } from '../lib/wording';
 export interface SnoozePreset {
   label: string;
   hint: string;
@@ -13,8 +14,9 @@ function at(days: number, hour: number): number {
 }
 
 export function snoozePresets(): SnoozePreset[] {
-  const fmt = (t: number) => new Date(t).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
   const now = Date.now();
+  // The same day-and-time words as the snoozed header ("tomorrow 09:00"), in the browser's locale.
+  const fmt = (t: number) => whenText(t, now);
   const day = new Date().getDay();
   const toMonday = ((8 - day) % 7) || 7;
   const presets = [
