@@ -35,6 +35,13 @@ export function TemplatesPage({ id }: { id: string | null }) {
   return <TemplateList />;
 }
 
+/** "just now", "5m ago", or the date for older edits. */
+function edited(at: number): string {
+  const r = relativeTime(at);
+  if (r === 'now') return 'just now';
+  return /^\d+[mhd]$/.test(r) ? `${r} ago` : r;
+}
+
 function TemplateList() {
   useEffect(() => {
     void loadTemplates();
@@ -152,7 +159,7 @@ function TemplateList() {
                   </td>
                   <td data-label="Last edited">
                     <time dateTime={new Date(t.updatedAt).toISOString()} title={fullDateTime(t.updatedAt)}>
-                      {relativeTime(t.updatedAt)}
+                      {edited(t.updatedAt)}
                     </time>
                   </td>
                 </tr>

@@ -312,14 +312,16 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
               </fieldset>
             ) : null}
             <div class="card tpl-meta">
-              <label class="field tpl-name">
+              <div class="tpl-name">
+              <label class="field">
                 <span>Name</span>
                 <input id="tpl-name" value={d.name} required maxLength={512} aria-invalid={err('name').length > 0} aria-describedby="tpl-name-help" onInput={(e) => set({ name: e.currentTarget.value })} />
-                <small id="tpl-name-help" class="muted">
-                  {d.channel === 'whatsapp' ? 'WhatsApp names use lowercase letters, digits and underscores, e.g. booking_confirmation.' : 'Shown only to your team.'}
-                </small>
               </label>
+              <small id="tpl-name-help" class="muted tpl-help">
+                {d.channel === 'whatsapp' ? 'WhatsApp names use lowercase letters, digits and underscores, e.g. booking_confirmation.' : 'Shown only to your team.'}
+              </small>
               <Errors list={err('name')} />
+              </div>
               <label class="field">
                 <span>Category</span>
                 <select id="tpl-category" value={d.category} onChange={(e) => set({ category: e.currentTarget.value })}>
@@ -570,10 +572,10 @@ function WhatsAppFields({ d, set, err, onFocus }: { d: Draft; set: SetDraft; err
       <label class="field">
         <span>Body</span>
         <textarea id="tpl-body" rows={6} value={d.body} maxLength={1024} aria-invalid={err('body').length > 0} aria-describedby="tpl-body-help" onFocus={() => onFocus('body')} onInput={(e) => set({ body: e.currentTarget.value })} />
-        <small id="tpl-body-help" class="muted">
-          Up to 1,024 characters. Personal details go in numbered parameters such as {'{{1}}'}: use “Insert merge field”. A parameter may not start or end the body.
-        </small>
       </label>
+      <small id="tpl-body-help" class="muted tpl-help">
+        Up to 1,024 characters. Personal details go in numbered parameters such as {'{{1}}'}: use “Insert merge field”. A parameter may not start or end the body.
+      </small>
       <Errors list={err('body')} />
       {keys.length ? (
         <div class="tpl-params" role="group" aria-labelledby="tpl-params-title">
@@ -697,10 +699,10 @@ function EmailFields({ d, set, err, onFocus }: { d: Draft; set: SetDraft; err: E
           onFocus={() => onFocus('body')}
           onInput={(e) => set({ body: e.currentTarget.value, bodyFromHtml: !e.currentTarget.value.trim() })}
         />
-        <small id="tpl-text-help" class="muted">
-          {d.bodyFromHtml ? 'Written from the e-mail body when you save. Type here to write your own instead.' : 'Your own text. Empty it to have it written from the e-mail body again.'}
-        </small>
       </label>
+      <small id="tpl-text-help" class="muted tpl-help">
+        {d.bodyFromHtml ? 'Written from the e-mail body when you save. Type here to write your own instead.' : 'Your own text. Empty it to have it written from the e-mail body again.'}
+      </small>
       <Errors list={err('body')} />
     </div>
   );

@@ -4,7 +4,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, errorText } from '../../lib/api';
-import { contactName, fullDateTime, relativeTime } from '../../lib/format';
+import { contactName, fullDateTime } from '../../lib/format';
 import { userName } from '../../state/session';
 import { Loading } from '../../ui/form';
 import { fieldLabel, reasonWords, statusWords, type Preview, type Template, type TemplateVersion } from './model';
@@ -75,7 +75,7 @@ export function TemplatePreview({ template, dirty }: { template: Template; dirty
         <label class="field">
           <span>Preview for</span>
           <select id="tpl-preview-contact" value={contactId.value} onChange={(e) => (contactId.value = e.currentTarget.value)}>
-            <option value="">No contact (fields left empty)</option>
+            <option value="">No contact</option>
             {chosen || !contactId.value ? null : <option value={contactId.value}>The chosen contact</option>}
             {contacts.value.map((c) => (
               <option key={c.id} value={c.id}>
@@ -151,33 +151,54 @@ export function TemplatePreview({ template, dirty }: { template: Template; dirty
  * The e-mail as sent, in a sandboxed frame: no scripts run in it and its links go nowhere. The srcdoc
  * document inherits the app's content security policy, whose style-src refuses the style attributes the
  * server inlined; writes through the CSSOM are outside CSP, so each element's declared style is copied
- * onto it that way (the HTML is the server's sanitized output, never raw author input).
+ * onto it that way (the HTML is the server's sanitized output, never raw author input). The frame keeps
+ * its real width (600 or 375 CSS pixels, what the mail client lays out) and is scaled down to fit the panel.
  */
 function EmailFrame({ html, width, label }: { html: string; width: number; label: string }) {
-  const ref = useRef<HTMLIFrameElement>(null);
+  const frameRef = useRef<HTMLIFrameElement>(null);
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const scale = useSignal(1);
   const fit = () => {
-    const frame = ref.current;
+    const frame = frameRef.current;
+    const wrap = wrapRef.current;
     const doc = frame?.contentDocument;
-    if (!frame || !doc?.body) return;
-    for (const el of doc.querySelectorAll<HTMLElement>('[style]')) el.style.cssText = el.getAttribute('style') ?? '';
-    doc.body.style.cssText = 'margin:0;padding:16px;font:15px/1.5 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2328;background:#ffffff;overflow-wrap:anywhere';
-    for (const img of doc.querySelectorAll<HTMLImageElement>('img')) img.style.maxWidth = '100%';
-    frame.style.height = `${Math.min(Math.max(doc.documentElement.scrollHeight, 120), 1200)}px`;
+    if (!frame || !wrap || !doc?.body) return;
+    if (!doc.body.dataset.styled) {
+      for (const el of doc.querySelectorAll<HTMLElement>('[style]')) el.style.cssText = el.getAttribute('style') ?? '';
+      doc.body.style.cssText = 'margin:0;padding:16px;font:15px/1.5 -apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2328;background:#ffffff;overflow-wrap:anywhere';
+      for (const img of doc.querySelectorAll<HTMLImageElement>('img')) img.style.maxWidth = '100%';
+      doc.body.dataset.styled = '1';
+    }
+    const height = Math.min(Math.max(doc.documentElement.scrollHeight, 120), 1600);
+    frame.style.height = `${height}px`;
+    const s = Math.min(1, wrap.clientWidth / (width + 2));
+    scale.value = s;
+    frame.style.transform = s < 1 ? `scale(${s})` : '';
+    wrap.style.height = `${Math.ceil((height + 2) * s)}px`;
   };
-  useEffect(fit, [width]);
+  useEffect(() => {
+    fit();
+    const ro = new ResizeObserver(fit);
+    if (wrapRef.current) ro.observe(wrapRef.current);
+    return () => ro.disconnect();
+  }, [width, html]);
   return (
-    <div class="tpl-frame-wrap">
-      <iframe
-        ref={ref}
-        class="tpl-frame"
-        title={label}
-        sandbox="allow-same-origin"
-        width={width}
-        data-width={width}
-        srcDoc={`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body>${html}</body></html>`}
-        onLoad={fit}
-      />
-    </div>
+    <figure class="tpl-frame-fig">
+      <div ref={wrapRef} class="tpl-frame-wrap">
+        <iframe
+          ref={frameRef}
+          class="tpl-frame"
+          title={label}
+          sandbox="allow-same-origin"
+          width={width}
+          srcDoc={`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head><body>${html}</body></html>`}
+          onLoad={fit}
+        />
+      </div>
+      <figcaption class="muted small">
+        {width} pixels wide{scale.value < 1 ? `, shown at ${Math.round(scale.value * 100)}%` : ''}
+      </figcaption>
+    </figure>
   );
 }
 
@@ -206,9 +227,7 @@ export function VersionList({ templateId, current, canRestore, onRestore }: { te
                 <strong>Version {v.version}</strong>
                 <span class="muted small">
                   {' '}
-                  <time dateTime={new Date(v.createdAt).toISOString()} title={fullDateTime(v.createdAt)}>
-                    {relativeTime(v.createdAt)}
-                  </time>
+                  <time dateTime={new Date(v.createdAt).toISOString()}>{fullDateTime(v.createdAt)}</time>
                   {v.createdBy ? ` by ${userName(v.createdBy)}` : ''} · {changeWords(v.change)}
                 </span>
                 <span class="tpl-version-text">{(v.subject ? `${v.subject} — ` : '') + v.body}</span>
