@@ -36,7 +36,7 @@ export function TemplatePreview({ template, dirty }: { template: Template; dirty
   const contactId = useSignal('');
   const preview = useSignal<Preview | null>(null);
   const error = useSignal('');
-  const width = useSignal<Width>('desktop');
+  const width = useSignal<Width>(window.innerWidth < 700 ? 'phone' : 'desktop');
 
   useEffect(() => {
     const ctl = new AbortController();
