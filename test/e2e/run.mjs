@@ -645,7 +645,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     const side = page.getByRole('complementary', { name: 'Contact details' });
     const section = side.locator('section.memories');
     await section.getByText(found.memory.text).waitFor();
-    await section.getByRole('heading', { name: 'Facts' }).waitFor();
+    await section.getByRole('heading', { name: { fact: 'Facts', goal: 'Plans and occasions', experience: 'Earlier experiences' }[found.memory.type] }).waitFor();
     await section.getByText('From a conversation').first().waitFor();
 
     await section.getByLabel('Kind').selectOption('goal');
@@ -674,7 +674,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     await page.getByLabel('Reply', { exact: true }).waitFor();
     const menu = page.getByRole('button', { name: 'Follow up or send later' });
     await menu.click();
-    await page.getByLabel('Send later').check();
+    await page.getByRole('radio', { name: 'Send later' }).check();
     await page.getByLabel('Message to send', { exact: true }).fill('Just checking in: did the heating work out?');
     await page.getByRole('menuitem', { name: /Tomorrow morning/ }).click();
     const banner = page.getByRole('region', { name: 'Follow-ups and scheduled messages' });
@@ -688,7 +688,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     assert.equal(scheduled.text, 'Just checking in: is the heating working now?');
 
     await menu.click();
-    await page.getByLabel('Remind me').check();
+    await page.getByRole('radio', { name: 'Remind me' }).check();
     await page.getByRole('menuitem', { name: /^1 hour/ }).click();
     await banner.getByText(/Follow-up (today|tomorrow)/).waitFor();
     await banner.getByText('cancelled if the customer replies').waitFor();

@@ -1,10 +1,11 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics, templates.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
 import { AnalyticsPage } from './Analytics';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
+import { TemplatesPage } from './Templates';
 import { WorkflowsPage } from './Workflows';
 
 export const MESSAGING_PAGES = [
@@ -14,6 +15,7 @@ export const MESSAGING_PAGES = [
   { page: 'ai-alerts', label: 'AI alerts' },
   { page: 'workflows', label: 'Workflows' },
   { page: 'analytics', label: 'Analytics' },
+  { page: 'templates', label: 'Templates' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -30,6 +32,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <WorkflowsPage id={id} />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'templates':
+      return <TemplatesPage id={id} />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">
