@@ -60,7 +60,7 @@ export function useHarness(port, setup = async () => {}) {
   before(async () => {
     h = await startHarness({ port: Number(process.env.E2E_PORT ?? port) });
     await setup(h);
-  }, { timeout: 150_000 });
+  }, { timeout: 300_000 });
   after(async () => {
     await h?.close();
   });
