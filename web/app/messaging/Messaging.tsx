@@ -1,7 +1,10 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics,
+// audiences and broadcasts.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
 import { AnalyticsPage } from './Analytics';
+import { AudiencesPage } from './Audiences';
+import { BroadcastsPage } from './Broadcasts';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
@@ -14,6 +17,8 @@ export const MESSAGING_PAGES = [
   { page: 'ai-alerts', label: 'AI alerts' },
   { page: 'workflows', label: 'Workflows' },
   { page: 'analytics', label: 'Analytics' },
+  { page: 'audiences', label: 'Audiences' },
+  { page: 'broadcasts', label: 'Broadcasts' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -30,6 +35,10 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <WorkflowsPage id={id} />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'audiences':
+      return <AudiencesPage id={id} />;
+    case 'broadcasts':
+      return <BroadcastsPage id={id} />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">
