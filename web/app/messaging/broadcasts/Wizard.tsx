@@ -179,7 +179,8 @@ export function BroadcastWizard({ draft: initial }: { draft: Broadcast | null })
                 <span class="bc-step-n" aria-hidden="true">
                   {i < step.value ? '✓' : i + 1}
                 </span>
-                <span>{label}</span>
+                <span class="sr-only">Step {i + 1}: </span>
+                <span class="bc-step-label">{label}</span>
               </button>
             </li>
           ))}
