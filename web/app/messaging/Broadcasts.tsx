@@ -52,7 +52,7 @@ function BroadcastDetail({ id }: { id: string }) {
     <PageFrame
       id="broadcast"
       title={x ? x.name : 'Broadcast'}
-      intro={x?.status === 'draft' ? 'A draft: pick up where you left off.' : 'Live while it sends: the bar, the funnel and the recipients follow the deliveries.'}
+      intro={x?.status === 'draft' ? 'A draft: pick up where you left off.' : x?.status === 'sending' || x?.status === 'scheduled' ? 'Live while it sends: the bar, the funnel and the recipients follow the deliveries.' : 'Who received it, read it, clicked and replied — replies and receipts keep arriving for a while.'}
       actions={
         <a class="btn" href={BROADCASTS_BASE}>
           All broadcasts
@@ -161,7 +161,9 @@ function BroadcastList() {
                   </thead>
                   <tbody>
                     {list.map((b) => {
-                      const at = b.status === 'draft' ? null : b.status === 'scheduled' ? b.scheduledAt : (b.startedAt ?? b.scheduledAt);
+                      // Not started: no recipients yet (they are worked out when sending starts).
+                      const unstarted = b.status === 'draft' || b.status === 'scheduled' || !b.startedAt;
+                      const at = b.status === 'draft' ? null : unstarted ? b.scheduledAt : b.startedAt;
                       return (
                         <tr key={b.id}>
                           <th scope="row">
@@ -172,12 +174,12 @@ function BroadcastList() {
                           </td>
                           <td data-label="Channel">{inboxOf(b) ? channelLabel(inboxOf(b)!.channel) : '—'}</td>
                           <td data-label="Recipients" class="num">
-                            {b.status === 'draft' || b.status === 'scheduled' ? <span class="muted">—</span> : b.stats.recipients.toLocaleString()}
+                            {unstarted ? <span class="muted">—</span> : b.stats.recipients.toLocaleString()}
                           </td>
                           <td data-label="Sent" class="num">
-                            {b.status === 'draft' || b.status === 'scheduled' ? <span class="muted">—</span> : b.stats.sent.toLocaleString()}
+                            {unstarted ? <span class="muted">—</span> : b.stats.sent.toLocaleString()}
                           </td>
-                          <td data-label="When">{at ? when(at, b.status === 'scheduled' ? b.timezone : null) : <span class="muted">not sent</span>}</td>
+                          <td data-label="When">{at ? `${unstarted && b.status !== 'scheduled' ? 'was set for ' : ''}${when(at, unstarted ? b.timezone : null)}` : <span class="muted">not sent</span>}</td>
                         </tr>
                       );
                     })}
