@@ -185,7 +185,7 @@ function AudienceEditor({ id }: { id: string | null }) {
     <PageFrame
       id="audience"
       title={title}
-      intro="Add conditions and groups; the count on the right follows every change. Groups let you mix AND and OR: “tagged VIP and (in Spain or in Portugal)”."
+      intro="Add conditions and groups; the count of who matches follows every change. Groups let you mix AND and OR: “tagged VIP and (in Spain or in Portugal)”."
       actions={
         <a class="btn" href={AUDIENCES_BASE}>
           All audiences
