@@ -8,8 +8,8 @@
 // status. A second broadcast is scheduled in another time zone, sits in the scheduled queue and is
 // cancelled from it. axe runs on every screen; screenshots at 1440x900 and 390x844, light and dark.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, startHarness, watchErrors } from './harness.mjs';
+import { describe, test } from 'node:test';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const run = nonce();
@@ -29,17 +29,8 @@ let broadcastId;
 
 const digits = () => String(Math.floor(1e6 + Math.random() * 8e6));
 
-// useHarness's 150 s start budget is too short on a loaded machine (wrangler dev took 200 s with the
-// other suites running): the same harness, started with more room.
-before(async () => {
-  h = await startHarness({ port: Number(process.env.E2E_PORT ?? 8843) });
-  await setup();
-}, { timeout: 420_000 });
-after(async () => {
-  await h?.close();
-});
-
-async function setup() {
+useHarness(8843, async (harness) => {
+  h = harness;
   manager = await apiClient(h.origin, MANAGER);
   const inboxes = (await manager.call('/inboxes')).items;
   const sms = inboxes.find((i) => i.channel === 'sms');
@@ -71,7 +62,7 @@ async function setup() {
   ctx = await agentContext(h.browser, h.origin, MANAGER);
   page = await ctx.newPage();
   pageErrors = watchErrors(page);
-}
+});
 
 const countOnPage = async () => (await page.getByTestId('audience-count').textContent())?.trim();
 
