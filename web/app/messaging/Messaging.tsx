@@ -1,7 +1,10 @@
-// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics, templates.
+// /inbox/messaging/:page — the supervisor pages: routing rules, SLA policies, escalations, AI alerts, workflows, analytics,
+// templates, audiences and broadcasts.
 // Each page is its own file; this switch is the chunk's entry point.
 import { AiAlertsPage } from './AiAlerts';
 import { AnalyticsPage } from './Analytics';
+import { AudiencesPage } from './Audiences';
+import { BroadcastsPage } from './Broadcasts';
 import { EscalationsPage } from './Escalations';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
@@ -16,6 +19,8 @@ export const MESSAGING_PAGES = [
   { page: 'workflows', label: 'Workflows' },
   { page: 'analytics', label: 'Analytics' },
   { page: 'templates', label: 'Templates' },
+  { page: 'audiences', label: 'Audiences' },
+  { page: 'broadcasts', label: 'Broadcasts' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -34,6 +39,10 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <AnalyticsPage />;
     case 'templates':
       return <TemplatesPage id={id} />;
+    case 'audiences':
+      return <AudiencesPage id={id} />;
+    case 'broadcasts':
+      return <BroadcastsPage id={id} />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">

@@ -6,7 +6,7 @@
 //   …/conversations/:id            that view with the thread open
 //   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, webhooks, dead letters for managers
 //   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
-//   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts, workflows (web/app/messaging)
+//   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts, workflows, audiences, broadcasts (web/app/messaging)
 import { computed } from '@preact/signals';
 import { location$, query } from '../lib/router';
 

@@ -104,6 +104,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {isManager.value ? item('/inbox/messaging/workflows', 'Workflows', <Icon name="bot" />, undefined, r.name === 'messaging' && r.page === 'workflows') : null}
           {canEditKb.value ? item('/inbox/messaging/analytics', 'Analytics', <Icon name="chart" />, undefined, r.name === 'messaging' && r.page === 'analytics') : null}
           {canEditKb.value ? item('/inbox/messaging/templates', 'Templates', <Icon name="mail" />, undefined, r.name === 'messaging' && r.page === 'templates') : null}
+          {isManager.value ? item('/inbox/messaging/broadcasts', 'Broadcasts', <Icon name="send" />, undefined, r.name === 'messaging' && (r.page === 'broadcasts' || r.page === 'audiences')) : null}
           {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}
         </ul>
         <Dropdown
