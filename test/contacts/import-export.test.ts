@@ -101,6 +101,24 @@ describe('POST /api/contacts/import', () => {
     expect(parsed.slice(1).map((r) => [r[0], r[1]])).toEqual([['4', 'Email'], ['5', ''], ['7', 'Country']]);
   });
 
+  it("cannot subscribe a contact who opted out themselves: that row is an error naming the column, the rest import", async () => {
+    const ws = await newWorkspace('Import opt-out');
+    const stopped = await createContact(ws, { name: 'Stopped', email: 'stop@x.io', subscriptions: { sms: 'subscribed' } });
+    await env.DB.prepare(`UPDATE contacts SET subscriptions = json_set(subscriptions, '$.sms', json_object('status', 'unsubscribed', 'source', 'sms_keyword', 'changedAt', 5)) WHERE id = ?`).bind(stopped.id).run();
+    const agentOff = await createContact(ws, { name: 'Agent off', email: 'agent@x.io', subscriptions: { sms: 'unsubscribed' } });
+    const csv = ['Name,Email,SMS', 'Renamed,stop@x.io,yes', 'Agent On,agent@x.io,yes', 'Same Word,stop@x.io,no'].join('\n');
+    const res = await importCsv(ws, csv, { Name: 'name', Email: 'email', SMS: 'subscribed.sms' });
+    const done = await finished(ws, res.body.id);
+    expect(done).toMatchObject({ status: 'done', processed: 3, updated: 2, failed: 1 });
+    expect(done.errors).toEqual([{ row: 2, column: 'SMS', reason: expect.stringMatching(/unsubscribed from sms themselves \(by replying STOP.*only they can opt back in/) }]);
+    const s = (await byEmail(ws, 'stop@x.io')).results[0];
+    expect(s.name).toBe('Same Word'); // the refused row changed nothing; the later row that agrees applied
+    expect(JSON.parse(s.subscriptions).sms).toEqual({ status: 'unsubscribed', source: 'sms_keyword', changedAt: 5 });
+    const a = (await byEmail(ws, 'agent@x.io')).results[0];
+    expect(a.id).toBe(agentOff.id);
+    expect(JSON.parse(a.subscriptions).sms).toMatchObject({ status: 'subscribed', source: 'import' });
+  });
+
   it('takes a text/csv body, maps same-named columns without a mapping, and adds identities', async () => {
     const ws = await newWorkspace('Import text');
     const res = await importCsv(ws, '\ufeffname,email,phone,whatsapp\nZoe,zoe@x.io,,\n', undefined, 'text');

@@ -17,7 +17,7 @@ import { normalizeTags } from '../conversations/state';
 import { newId } from '../db/ids';
 import { Email, TagName } from '../http/schemas';
 import { normalizePhone } from './phone';
-import { SUBSCRIPTION_CHANNELS } from './subscriptions';
+import { customerOptOutConflict, patchKeepingCustomerOptOuts, SUBSCRIPTION_CHANNELS } from './subscriptions';
 
 export const CHUNK_ROWS = 2000;
 export const CHUNK_BYTES = 1 << 20;
@@ -217,7 +217,7 @@ interface ImportRow {
   lease_until: number | null;
 }
 
-type Existing = { id: string; email: string | null; phone: string | null; tags: string };
+type Existing = { id: string; email: string | null; phone: string | null; tags: string; subscriptions?: string | null };
 
 /**
  * Works one chunk of an import. 'skipped': not this message's turn (already done, or another delivery
@@ -275,7 +275,6 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
     }
     row++;
   }
-  const failedRows = new Set(errors.map((e) => e.row)).size;
 
   // Existing contacts by every key in the chunk: three reads whatever the chunk size (keys travel as one JSON value).
   const emails = [...new Set(good.map((g) => g.contact.email).filter((x): x is string => !!x))];
@@ -283,11 +282,11 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const idents = good.flatMap((g) => g.contact.identities.map((i) => `${i.channel}\u0000${i.externalId}`));
   // Each lookup walks its keys into an index (json_each joined to it); a kind of key the chunk lacks costs nothing.
   const lookups: [kind: 'e' | 'p' | 'i', keys: unknown[], sql: string][] = [
-    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `SELECT c.id, c.email, c.phone, c.tags, ci.channel || char(0) || ci.external_id AS k FROM json_each(?2) j
+    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, ci.channel || char(0) || ci.external_id AS k FROM json_each(?2) j
        JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
        JOIN contacts c ON c.id = ci.contact_id`],
-    ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
-    ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+    ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+    ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
   ];
   const wanted = lookups.filter(([, keys]) => keys.length > 0);
   const found = wanted.length ? await db.batch<Record<string, unknown>>(wanted.map(([, keys, sql]) => db.prepare(sql).bind(job.workspaceId, JSON.stringify(keys)))) : [];
@@ -303,9 +302,15 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const identities: Record<string, unknown>[] = [];
   const keysOf = (c: ImportedContact) => [...c.identities.map((i) => `i:${i.channel}\u0000${i.externalId}`), ...(c.email ? [`e:${c.email}`] : []), ...(c.phone ? [`p:${c.phone}`] : [])];
   const subs = (c: ImportedContact) => Object.fromEntries(Object.entries(c.subscriptions).map(([ch, status]) => [ch, { status, source: 'import', changedAt: now }]));
-  for (const { contact: c } of good) {
+  for (const { row: at, contact: c } of good) {
     const keys = keysOf(c);
     const match = keys.map((k) => known.get(k)).find(Boolean);
+    // A customer's own opt-out is theirs to take back: the row is refused, naming the column, rather than half applied.
+    const conflict = match && !match.inserted ? customerOptOutConflict(match.subscriptions, c.subscriptions) : null;
+    if (conflict) {
+      errors.push({ row: at, column: Object.keys(mapping).find((col) => mapping[col] === `subscribed.${conflict.channel}`) ?? '', reason: conflict.reason });
+      continue;
+    }
     if (match && inserts.has(match.id)) {
       // The same person twice in this chunk: the later row adds to the contact the earlier one creates.
       const ins = inserts.get(match.id)!;
@@ -358,7 +363,7 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
           `UPDATE contacts SET
              name = coalesce(u.name, contacts.name), email = coalesce(u.email, contacts.email), phone = coalesce(u.phone, contacts.phone),
              language = coalesce(u.language, contacts.language), country = coalesce(u.country, contacts.country), city = coalesce(u.city, contacts.city),
-             tags = u.tags, attributes = json_patch(contacts.attributes, u.attributes), subscriptions = json_patch(contacts.subscriptions, u.subscriptions), updated_at = ?2
+             tags = u.tags, attributes = json_patch(contacts.attributes, u.attributes), subscriptions = ${patchKeepingCustomerOptOuts('contacts.subscriptions', 'u.subscriptions')}, updated_at = ?2
            FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.name') AS name, json_extract(value, '$.email') AS email,
                         json_extract(value, '$.phone') AS phone, json_extract(value, '$.language') AS language, json_extract(value, '$.country') AS country,
                         json_extract(value, '$.city') AS city, json_extract(value, '$.tags') AS tags, json_extract(value, '$.attributes') AS attributes,
@@ -385,6 +390,7 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
         .bind(job.importId, JSON.stringify(part)),
     );
   }
+  const failedRows = new Set(errors.map((e) => e.row)).size;
   const processed = records.filter((r) => !(r.cells.length === 1 && r.cells[0].trim() === '')).length;
   stmts.push(
     db
