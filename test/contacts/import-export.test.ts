@@ -157,6 +157,29 @@ describe('POST /api/contacts/import', () => {
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(n);
   }, 90_000);
 
+  it('a chunk whose lease ran out mid-commit, taken over by another delivery, commits once', async () => {
+    const ws = await newWorkspace('Import twice');
+    const key = `imports/${ws.workspaceId}/twice.csv`;
+    const csv = 'name,email\nA,a@twice.io\nB,b@twice.io\n';
+    await env.FILES.put(key, csv);
+    const now = Date.now();
+    const id = `imp_twice${ws.workspaceId.slice(-10)}`;
+    await env.DB.prepare(
+      `INSERT INTO contact_imports (id, workspace_id, file_key, file_size, mapping, columns, status, next_offset, next_row, created_at, updated_at)
+       VALUES (?, ?, ?, ?, '{"name":"name","email":"email"}', '["name","email"]', 'queued', 11, 2, ?, ?)`,
+    )
+      .bind(id, ws.workspaceId, key, csv.length, now, now)
+      .run();
+    const job = { kind: 'contact-import' as const, importId: id, workspaceId: ws.workspaceId, offset: 11 };
+    // Delivery B claimed the chunk once A's lease had run out, before A's commit landed: B saw the import as A left it.
+    const before = await env.DB.prepare(`SELECT * FROM contact_imports WHERE id = ?`).bind(id).first<Record<string, unknown>>();
+    expect(await processImportChunk(env, job, now)).toEqual({ outcome: 'done' });
+    await env.FILES.put(key, csv); // A's finish removed the file; B had read it already
+    await env.DB.prepare(`UPDATE contact_imports SET status = 'running', next_offset = 11, next_row = 2, processed = 0, created = 0, lease_until = ? WHERE id = ?`).bind(before!.lease_until, id).run();
+    expect(await processImportChunk(env, job, now + 121_000)).toEqual({ outcome: 'skipped' });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(2);
+  });
+
   it('a chunk another delivery holds is busy; a chunk whose next message was lost hands it on', async () => {
     const ws = await newWorkspace('Import lease');
     const key = `imports/${ws.workspaceId}/lease.csv`;

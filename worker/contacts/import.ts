@@ -6,7 +6,8 @@
 //
 // Why a Queue and not a Workflow: the work is a plain chain of idempotent steps with retries and a dead
 // letter, which the ingest and event queues already give us here (and tests can drive), and a chunk's
-// commit carries its own cursor, so a redelivered message is recognised and skipped.
+// commit carries its own cursor and key (contact_import_chunks), so a redelivered message is recognised
+// and skipped, and a chunk two deliveries worked at once commits once.
 //
 // Dedupe, in order: a channel identity column (identity.<channel>), then e-mail, then phone (E.164 as
 // worker/contacts/phone.ts normalizes it), then a row earlier in the same chunk with the same key. An
@@ -401,7 +402,16 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
       )
       .bind(nextOffset, row, processed, inserts.size, updates.size, failedRows, done ? 'done' : 'running', now, done ? now : null, job.importId),
   );
-  await db.batch(stmts);
+  // The chunk's key first: if another delivery already committed this chunk (its lease ran out while this
+  // one worked, or the other way round), the key exists, the batch fails as a whole and nothing is written twice.
+  stmts.unshift(db.prepare(`INSERT INTO contact_import_chunks (import_id, "offset", committed_at) VALUES (?, ?, ?)`).bind(job.importId, job.offset, now));
+  try {
+    await db.batch(stmts);
+  } catch (e) {
+    if (!/UNIQUE constraint failed: contact_import_chunks/.test(String((e as Error)?.message ?? e))) throw e;
+    const row = await db.prepare(`SELECT next_offset FROM contact_imports WHERE id = ?`).bind(job.importId).first<{ next_offset: number }>();
+    return row && row.next_offset > job.offset ? { outcome: 'skipped', next: { ...job, offset: row.next_offset } } : { outcome: 'skipped' };
+  }
   if (done) await env.FILES.delete(claim.file_key).catch(() => undefined);
   return done ? { outcome: 'done' } : { outcome: 'more', next: { ...job, offset: nextOffset } };
 }

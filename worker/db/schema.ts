@@ -301,6 +301,17 @@ export const contactImports = sqliteTable(
   (t) => [index('contact_imports_ws').on(t.workspaceId, t.createdAt)],
 );
 
+/** Chunks of an import already committed (by byte offset): recorded in the chunk's own batch, so a chunk commits once. */
+export const contactImportChunks = sqliteTable(
+  'contact_import_chunks',
+  {
+    importId: text('import_id').notNull(),
+    offset: integer('offset').notNull(),
+    committedAt: integer('committed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.offset] })],
+);
+
 export const contactImportErrors = sqliteTable(
   'contact_import_errors',
   {
