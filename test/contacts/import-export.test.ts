@@ -5,6 +5,7 @@ import { env, SELF } from 'cloudflare:test';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, CHUNK_ROWS, processImportChunk, rowToContact } from '../../worker/contacts/import';
+import { formLayout, WINDOW } from '../../worker/contacts/upload';
 import { BASE, addMember, call, createContact, eventually, expectProblem, newWorkspace, type Workspace } from '../helpers';
 
 async function importCsv(ws: Workspace, csv: string, mapping?: Record<string, string>, how: 'multipart' | 'text' = 'multipart') {
@@ -48,7 +49,45 @@ describe('rows to contacts (pure)', () => {
   });
 });
 
+describe('the CSV inside a multipart upload, from two windows (pure)', () => {
+  const enc = new TextEncoder();
+  const body = (csv: string) =>
+    enc.encode(['--XyZ', 'Content-Disposition: form-data; name="note"', '', 'before', '--XyZ', 'Content-Disposition: form-data; name="file"; filename="c.csv"', 'Content-Type: text/csv', '', csv, '--XyZ', 'Content-Disposition: form-data; name="mapping"', '', '{"a":"name"}', '--XyZ--', ''].join('\r\n'));
+  it('finds the file part and the fields around it, whole or through head and tail only', () => {
+    const small = body('a\r\nAda\r\n');
+    const text = new TextDecoder().decode(small);
+    const l = formLayout([{ start: 0, bytes: small }], 'XyZ', small.length);
+    expect(new TextDecoder().decode(small.subarray(l.file!.start, l.file!.end))).toBe('a\r\nAda\r\n');
+    expect(l.fields).toEqual({ note: 'before', mapping: '{"a":"name"}' });
+    expect(text.length).toBe(small.length);
+    const big = body(`a\n${'x'.repeat(3 * WINDOW)}\n`);
+    const seen = formLayout([{ start: 0, bytes: big.subarray(0, WINDOW) }, { start: big.length - WINDOW, bytes: big.subarray(big.length - WINDOW) }], 'XyZ', big.length);
+    expect(seen.fields.mapping).toBe('{"a":"name"}');
+    expect(seen.file!.end - seen.file!.start).toBe(3 * WINDOW + 3);
+    expect(() => formLayout([{ start: 0, bytes: enc.encode('nothing here') }], 'XyZ', 12)).toThrow(/not a readable multipart/);
+  });
+});
+
 describe('POST /api/contacts/import', () => {
+  it('streams the upload: a large multipart file with its mapping after it imports whole; a body of unknown length is refused', async () => {
+    const ws = await newWorkspace('Import stream');
+    const n = 3000;
+    const lines = ['Who,Mail,Filler'];
+    for (let i = 0; i < n; i++) lines.push(`Person ${i},s${i}@stream.io,${'y'.repeat(200)}`);
+    const csv = lines.join('\n');
+    expect(csv.length).toBeGreaterThan(2 * WINDOW);
+    const res = await importCsv(ws, csv, { Who: 'name', Mail: 'email', Filler: 'skip' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(await finished(ws, res.body.id, 60_000)).toMatchObject({ status: 'done', processed: n, created: n, failed: 0 });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND email LIKE '%@stream.io'`).bind(ws.workspaceId).first('n')).toBe(n);
+    // Chunked, without a Content-Length: R2 takes a stream of known length only, and nothing is buffered to learn it.
+    const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('name\nAda\n')), c.close()) });
+    const chunked = await SELF.fetch(`${BASE}/api/contacts/import`, { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/csv' }, body: stream });
+    expect(chunked.status).toBe(411);
+    expect(chunked.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await chunked.json()) as any).errors[0].field).toBe('Content-Length');
+  }, 90_000);
+
   it('imports good rows, reports bad ones by row and column, and dedupes onto existing contacts', async () => {
     const ws = await newWorkspace('Import');
     const existing = await createContact(ws, { name: 'Old Name', email: 'grace@navy.mil', tags: ['admiral'], attributes: { rank: 'rear admiral', keep: 'me' } });

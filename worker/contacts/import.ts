@@ -1,4 +1,5 @@
-// Contact import from CSV. The upload is stored in R2 as it came; a queue (CONTACT_IMPORTS, one chunk
+// Contact import from CSV. The upload is streamed to R2 as it came (worker/contacts/upload.ts finds the
+// CSV inside a multipart body by two range reads); a queue (CONTACT_IMPORTS, one chunk
 // per message) then works through it: each message reads a byte range, parses whole records with
 // papaparse, writes them in one D1 batch with the import's progress, and sends the message for the next
 // range. No invocation holds more than CHUNK_BYTES of the file or writes more than CHUNK_ROWS rows, so
@@ -177,31 +178,31 @@ export function readHeader(bytes: Uint8Array): { columns: string[]; dataOffset: 
   return { columns: cols, dataOffset: bom + new TextEncoder().encode(head.slice(0, cursor)).length };
 }
 
-/** Approximate data rows (line breaks after the header) for progress before the end is reached. */
-export function estimateRows(bytes: Uint8Array, dataOffset: number): number {
-  let n = 0;
-  for (let i = dataOffset; i < bytes.length; i++) if (bytes[i] === 10) n++;
-  if (bytes.length > dataOffset && bytes[bytes.length - 1] !== 10) n++;
-  return n;
+/** Where an upload is stored: the import's id and its R2 key (the route streams the body there first). */
+export function newImportUpload(workspaceId: string): { id: string; key: string } {
+  const id = newId('imp');
+  return { id, key: `imports/${workspaceId}/${id}.upload` };
 }
 
-/** Stores the file and queues its first chunk. The caller has checked the mapping (effectiveMapping). */
+/**
+ * Records the import of the CSV at bytes [start, end) of the stored upload and queues its first chunk.
+ * The caller has streamed the upload to R2 and checked the header and mapping (readHeader, effectiveMapping).
+ */
 export async function startImport(
-  env: Pick<Env, 'DB' | 'FILES' | 'CONTACT_IMPORTS'>,
-  input: { workspaceId: string; userId: string; bytes: Uint8Array; columns: string[]; dataOffset: number; mapping: Record<string, string> },
+  env: Pick<Env, 'DB' | 'CONTACT_IMPORTS'>,
+  input: { id: string; key: string; workspaceId: string; userId: string; start: number; end: number; columns: string[]; dataOffset: number; mapping: Record<string, string> },
 ): Promise<string> {
-  const id = newId('imp');
-  const key = `imports/${input.workspaceId}/${id}.csv`;
   const now = Date.now();
-  await env.FILES.put(key, input.bytes, { httpMetadata: { contentType: 'text/csv' } });
+  const offset = input.start + input.dataOffset;
+  // file_size is where the CSV ends in the object (a multipart body goes on past it).
   await env.DB.prepare(
     `INSERT INTO contact_imports (id, workspace_id, created_by, file_key, file_size, mapping, columns, status, next_offset, next_row, total, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, 2, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, 2, NULL, ?, ?)`,
   )
-    .bind(id, input.workspaceId, input.userId, key, input.bytes.byteLength, JSON.stringify(input.mapping), JSON.stringify(input.columns), input.dataOffset, estimateRows(input.bytes, input.dataOffset), now, now)
+    .bind(input.id, input.workspaceId, input.userId, input.key, input.end, JSON.stringify(input.mapping), JSON.stringify(input.columns), offset, now, now)
     .run();
-  await env.CONTACT_IMPORTS.send({ kind: 'contact-import', importId: id, workspaceId: input.workspaceId, offset: input.dataOffset } satisfies ImportJob);
-  return id;
+  await env.CONTACT_IMPORTS.send({ kind: 'contact-import', importId: input.id, workspaceId: input.workspaceId, offset } satisfies ImportJob);
+  return input.id;
 }
 
 interface ImportRow {
@@ -392,15 +393,17 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
     );
   }
   const failedRows = new Set(errors.map((e) => e.row)).size;
+  // Progress before the end: the rows left estimated at this chunk's bytes per row (the file is never read whole for a count).
+  const remainingRows = done || records.length === 0 ? 0 : Math.round(((claim.file_size - nextOffset) * records.length) / Math.max(1, consumed));
   const processed = records.filter((r) => !(r.cells.length === 1 && r.cells[0].trim() === '')).length;
   stmts.push(
     db
       .prepare(
         `UPDATE contact_imports SET next_offset = ?1, next_row = ?2, processed = processed + ?3, created = created + ?4, updated = updated + ?5, failed = failed + ?6,
-           status = ?7, total = CASE WHEN ?7 = 'done' THEN processed + ?3 ELSE max(coalesce(total, 0), processed + ?3) END, lease_until = NULL, updated_at = ?8, finished_at = ?9
+           status = ?7, total = CASE WHEN ?7 = 'done' THEN processed + ?3 ELSE processed + ?3 + ?11 END, lease_until = NULL, updated_at = ?8, finished_at = ?9
          WHERE id = ?10`,
       )
-      .bind(nextOffset, row, processed, inserts.size, updates.size, failedRows, done ? 'done' : 'running', now, done ? now : null, job.importId),
+      .bind(nextOffset, row, processed, inserts.size, updates.size, failedRows, done ? 'done' : 'running', now, done ? now : null, job.importId, remainingRows),
   );
   // The chunk's key first: if another delivery already committed this chunk (its lease ran out while this
   // one worked, or the other way round), the key exists, the batch fails as a whole and nothing is written twice.
