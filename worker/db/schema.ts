@@ -1302,6 +1302,8 @@ export const workflowRuns = sqliteTable(
     status: text('status').notNull(),
     reason: text('reason'),
     error: text('error'),
+    /** Tries at creating its Workflows instance; the run stays queued between them (worker/automation/runs.ts). */
+    startAttempts: integer('start_attempts').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     finishedAt: integer('finished_at'),

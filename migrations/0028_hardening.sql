@@ -7,3 +7,7 @@ CREATE TABLE `contact_import_chunks` (
 	`committed_at` integer NOT NULL,
 	PRIMARY KEY(`import_id`, `offset`)
 );
+--> statement-breakpoint
+-- Tries at creating a run's Workflows instance: a run stays queued (and is tried again) after a
+-- transient failure, and is errored only after the last try (worker/automation/runs.ts).
+ALTER TABLE `workflow_runs` ADD `start_attempts` integer DEFAULT 0 NOT NULL;
