@@ -158,6 +158,27 @@ describe('POST /api/contacts/import', () => {
     expect(JSON.parse(a.subscriptions).sms).toMatchObject({ status: 'subscribed', source: 'import' });
   });
 
+  it('an identity that still names a merged-away contact updates the contact that survives (through a chain of merges)', async () => {
+    const ws = await newWorkspace('Import merged');
+    const a = await createContact(ws, { name: 'First' });
+    const b = await createContact(ws, { name: 'Second' });
+    const c = await createContact(ws, { name: 'Survivor' });
+    // A merged into B, B into C; the identity row still names A (written for it after its merge moved the others).
+    await env.DB.batch([
+      env.DB.prepare(`UPDATE contacts SET merged_into = ? WHERE id = ?`).bind(b.id, a.id),
+      env.DB.prepare(`UPDATE contacts SET merged_into = ? WHERE id = ?`).bind(c.id, b.id),
+      env.DB.prepare(`INSERT INTO contact_identities (id, workspace_id, contact_id, channel, external_id) VALUES (?, ?, ?, 'whatsapp', '+4917000001')`).bind(`cid_m${ws.workspaceId.slice(-12)}`, ws.workspaceId, a.id),
+    ]);
+    const res = await importCsv(ws, 'who,wa,plan\nRenamed,+4917000001,gold\n', { who: 'name', wa: 'identity.whatsapp', plan: 'attributes.plan' }, 'text');
+    expect(await finished(ws, res.body.id)).toMatchObject({ status: 'done', created: 0, updated: 1 });
+    const rows = await env.DB.prepare(`SELECT id, name, attributes FROM contacts WHERE workspace_id = ? ORDER BY created_at`).bind(ws.workspaceId).all<any>();
+    expect(rows.results.map((r) => [r.id, r.name, JSON.parse(r.attributes).plan ?? null])).toEqual([
+      [a.id, 'First', null],
+      [b.id, 'Second', null],
+      [c.id, 'Renamed', 'gold'],
+    ]);
+  });
+
   it('takes a text/csv body, maps same-named columns without a mapping, and adds identities', async () => {
     const ws = await newWorkspace('Import text');
     const res = await importCsv(ws, '\ufeffname,email,phone,whatsapp\nZoe,zoe@x.io,,\n', undefined, 'text');

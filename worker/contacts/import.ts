@@ -284,9 +284,15 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const idents = good.flatMap((g) => g.contact.identities.map((i) => `${i.channel}\u0000${i.externalId}`));
   // Each lookup walks its keys into an index (json_each joined to it); a kind of key the chunk lacks costs nothing.
   const lookups: [kind: 'e' | 'p' | 'i', keys: unknown[], sql: string][] = [
-    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, ci.channel || char(0) || ci.external_id AS k FROM json_each(?2) j
-       JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
-       JOIN contacts c ON c.id = ci.contact_id`],
+    // An identity may still name a contact merged away since (a row written for it after the merge moved the
+    // others, or a chain of merges): follow merged_into to the contact that survives.
+    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `WITH RECURSIVE hit(k, id, next, depth) AS (
+         SELECT ci.channel || char(0) || ci.external_id, c0.id, c0.merged_into, 0 FROM json_each(?2) j
+           JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
+           JOIN contacts c0 ON c0.id = ci.contact_id AND c0.workspace_id = ?1
+         UNION ALL
+         SELECT hit.k, m.id, m.merged_into, hit.depth + 1 FROM hit JOIN contacts m ON m.id = hit.next AND m.workspace_id = ?1 WHERE hit.depth < 20)
+       SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, hit.k AS k FROM hit JOIN contacts c ON c.id = hit.id WHERE hit.next IS NULL`],
     ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
     ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
   ];
