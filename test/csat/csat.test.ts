@@ -222,6 +222,30 @@ describe('CSAT answers', () => {
   });
 });
 
+describe('answers are rate limited per client address', () => {
+  it('60 answers per address per window (unknown tokens count too), then 429 with Retry-After; other addresses and the next window go on', async () => {
+    const { ws, v, conversationId } = await webchatCase('stars5');
+    await close(ws, conversationId);
+    const token = await customerToken(v, (await surveyMessage(ws, conversationId)).text);
+    const ip = freshIp();
+    const from = (addr: string, t: string, score: number) => call('POST', `/csat/${t}`, { body: { score }, headers: { 'cf-connecting-ip': addr } });
+    // Guessing links costs the same as answering: 60 tries with made-up tokens use the address's window.
+    for (let i = 0; i < 60; i++) expect((await from(ip, `csv_${'0'.repeat(20)}.${'A'.repeat(32)}`, 3)).status).toBe(404);
+    const limited = await from(ip, token, 4);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await stubCsat(ws, conversationId))).toBeNull();
+    // Another address is not held back.
+    expect((await from(freshIp(), token, 4)).status).toBe(201);
+    // The window passes (its start moved back, as time would): the address may answer again.
+    await env.DB.prepare(`UPDATE login_attempts SET window_start = window_start - 3600000 WHERE key = ?`).bind(`csat:${ip}`).run();
+    expect((await from(ip, token, 5)).status).toBe(200);
+    expect((await stubCsat(ws, conversationId))).toMatchObject({ raw: 5 });
+  });
+});
+
+const stubCsat = async (ws: Workspace, conversationId: string) => (await conversationStub(env, ws.workspaceId, conversationId).state())!.csat ?? null;
+
 describe('the team cannot answer for the customer', () => {
   it('what staff read holds no working link; only the visitor the survey went to gets the signed token', async () => {
     const { ws, v, conversationId } = await webchatCase('stars5');
