@@ -11,15 +11,18 @@ import {
   edit,
   fired,
   firstDue,
+  markFiring,
   nextDueAt,
   schedule,
   ScheduleError,
   voidedByReply,
+  withdrawn,
   type ScheduleChange,
   type ScheduleInput,
   type ScheduledItem,
   type ScheduledKind,
 } from '../worker/follow-ups/schedule';
+import { authorMayNoLonger } from '../worker/follow-ups/author-rights';
 import { notifyPeople } from '../worker/sla/effects';
 import type { ConversationStore } from './conversation-store';
 
@@ -101,11 +104,24 @@ export class ConversationFollowUps {
     }
   }
 
-  async #fire(item: ScheduledItem, now: number): Promise<void> {
+  async #fire(due: ScheduledItem, now: number): Promise<void> {
+    // The author's current rights: read before deciding, as the check awaits D1 and a cancel may land meanwhile.
+    const refused = due.firing ? null : await authorMayNoLonger(this.deps.env.DB, this.deps.state()!, due.by);
+    // From here to markFiring nothing awaits: this is the object's one step that decides to send. A cancel
+    // acknowledged before it removed the item (nothing is sent); one after it finds the item firing (409).
     const state = this.deps.state()!;
-    if (voidedByReply(state, item)) {
-      const c = cancelledByReply(state, this.list(), now);
-      if (c) return this.#apply(c);
+    const item = this.list().find((i) => i.id === due.id);
+    if (!item || item.dueAt > now) return; // cancelled, or moved later, while the rights were read
+    if (!item.firing) {
+      if (refused) {
+        console.warn(`conversation ${state.id}: scheduled ${item.kind} ${item.id} not sent: ${refused}`);
+        return this.#apply(withdrawn(state, this.list(), item, refused, now));
+      }
+      if (voidedByReply(state, item)) {
+        const c = cancelledByReply(state, this.list(), now);
+        if (c) return this.#apply(c);
+      }
+      this.deps.store.setMeta('scheduled', markFiring(this.list(), item.id));
     }
     let messageId: string | null = null;
     if (item.text !== null) {

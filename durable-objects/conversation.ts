@@ -129,14 +129,17 @@ export class ConversationDO extends DurableObject<Env> {
   /** Apply a change (status, snooze, assignee, team, tags, priority, subject, closing note, summary). */
   async update(patch: ConversationPatch, actor: Actor | null): Promise<UpdateResult | null> {
     if (!this.#state) return null;
+    let changed: boolean;
     try {
-      this.#commit(applyPatch(this.#state, patch, Date.now(), actor));
+      const t = applyPatch(this.#state, patch, Date.now(), actor);
+      changed = t.events.length > 0;
+      this.#commit(t);
     } catch (err) {
       // Invalid changes come back as data: error classes do not survive the RPC boundary.
       if (err instanceof TransitionError) return { ok: false, field: err.field, message: err.message };
       throw err;
     }
-    return { ok: true, conversation: this.#state };
+    return { ok: true, conversation: this.#state, changed };
   }
 
   /** The other agent composing a reply in this thread right now (their socket says typing, not a note), if any. */

@@ -36,6 +36,20 @@ describe('preview', () => {
   });
 });
 
+describe('large filters', () => {
+  it('a 150-value in list previews; too many conditions are a 400 naming the one past the limit', async () => {
+    const ns = Array.from({ length: 150 }, (_, i) => i + 100);
+    ns[149] = 3;
+    const res = await call('POST', '/api/audiences/preview', { token: ws.token, body: { filter: { field: 'attributes.n', op: 'in', value: ns } } });
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(1);
+    const wide = { any: Array.from({ length: 50 }, (_, i) => ({ field: `attributes.k${i}`, op: 'eq', value: i })) };
+    const bad = await call('POST', '/api/audiences/preview', { token: ws.token, body: { filter: wide } });
+    expectProblem(bad, 400, 'filter.any.45');
+    expect(bad.body.detail).toMatch(/at most 90 values/);
+  });
+});
+
 describe('saved audiences', () => {
   it('create, read with live count, list, rename, refilter, delete', async () => {
     const created = await call('POST', '/api/audiences', { token: ws.token, body: { name: 'VIPs', filter: vip } });

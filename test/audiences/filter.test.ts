@@ -2,7 +2,7 @@
 // clock, and bad filters rejected with the JSON pointer of the bad node.
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileFilter, FilterError, MAX_DEPTH, parseFilter } from '../../worker/audiences/filter';
+import { compileFilter, FilterError, MAX_DEPTH, MAX_PARAMS, parseFilter } from '../../worker/audiences/filter';
 import { contactMatches, pageAudience, previewAudience } from '../../worker/audiences/resolve';
 import { newWorkspace, type Workspace } from '../helpers';
 
@@ -211,5 +211,47 @@ describe('bad filters name the node', () => {
     expect(() => parseFilter(deep)).toThrow(/nest at most/);
     const wide = { any: Array.from({ length: 3 }, () => ({ any: Array.from({ length: 40 }, () => ({ field: 'tags', op: 'has', value: 'x' })) })) };
     expect(() => parseFilter(wide)).toThrow(/at most 100 nodes/);
+  });
+});
+
+describe("D1's 100 bound parameters", () => {
+  const many = (n: number, last: string) => [...Array.from({ length: n - 1 }, (_, i) => `v${i}`), last];
+
+  it('a 150-value list is one parameter and still matches exactly', async () => {
+    const cases: [unknown, string[]][] = [
+      [{ field: 'attributes.plan', op: 'in', value: many(150, 'silver') }, ['bo']],
+      [{ field: 'attributes.plan', op: 'notIn', value: many(150, 'silver') }, ['ana', 'cy']],
+      [{ field: 'tags', op: 'hasAny', value: many(150, 'beta') }, ['ana']],
+      [{ field: 'tags', op: 'hasNone', value: many(150, 'vip') }, ['cy']],
+      [{ field: 'language', op: 'in', value: many(150, 'de') }, ['bo']],
+      [{ field: 'location.city', op: 'in', value: many(150, 'BERLIN') }, ['bo']],
+      [{ field: 'location.country', op: 'in', value: many(150, 'us') }, ['ana']],
+    ];
+    for (const [filter, expected] of cases) {
+      expect(compileFilter(parseFilter(filter), NOW).params.length).toBeLessThanOrEqual(2); // the list (and an attribute's path)
+      expect(await matched(filter), JSON.stringify(filter).slice(0, 60)).toEqual(expected);
+    }
+  });
+
+  it('two 75-value lists (150 values) page and test one contact', async () => {
+    const filter = parseFilter({ any: [{ field: 'attributes.plan', op: 'in', value: many(75, 'gold') }, { field: 'language', op: 'in', value: many(75, 'pt') }] });
+    expect((await pageAudience(env.DB, ws.workspaceId, filter, { limit: 1, after: [0, ''], now: NOW })).items.map((i) => i.name)).toEqual(['ana']);
+    expect(await contactMatches(env, ws.workspaceId, id.cy, filter, NOW)).toBe(true);
+  });
+
+  it('too many conditions are refused at the condition that crosses the limit', () => {
+    // An attribute condition binds its path and its value: 46 of them need 92 values.
+    const filter = { any: Array.from({ length: 46 }, (_, i) => ({ field: `attributes.k${i}`, op: 'eq', value: i })) };
+    try {
+      parseFilter(filter);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(FilterError);
+      expect((e as FilterError).pointer).toBe(`/any/${MAX_PARAMS / 2}`);
+      expect((e as FilterError).message).toMatch(/at most 90 values/);
+    }
+    // Every filter that parses fits, with room for what the queries bind around it.
+    const fits = { any: Array.from({ length: 45 }, (_, i) => ({ field: `attributes.k${i}`, op: 'eq', value: i })) };
+    expect(compileFilter(parseFilter(fits), NOW).params.length).toBeLessThanOrEqual(MAX_PARAMS);
   });
 });

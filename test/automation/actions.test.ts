@@ -143,6 +143,24 @@ describe('applyAction directly', () => {
     expect(msgs.filter((m) => m.text === 'Once only')).toHaveLength(1);
   });
 
+  it('add_tag is one atomic add in the conversation object: concurrent adds all stay', async () => {
+    const run = await identity();
+    const tag = (t: string) => ({ type: 'action', action: 'add_tag', params: { tag: t } }) as ActionStep;
+    const stub = conversationStub(env, ws.workspaceId, run.conversationId);
+    const results = await Promise.all([
+      applyAction(env, run, tag('first'), `${run.runId}/steps/0`, null),
+      applyAction(env, run, tag('second'), `${run.runId}/steps/1`, null),
+      applyAction(env, run, tag('Third'), `${run.runId}/steps/2`, null),
+    ]);
+    expect((await stub.state())!.tags).toEqual(expect.arrayContaining(['first', 'second', 'third']));
+    expect(results.every((r) => (r as { changed: boolean }).changed)).toBe(true);
+    // Already there: no change, no event.
+    expect(await applyAction(env, run, tag('first'), `${run.runId}/steps/3`, null)).toMatchObject({ changed: false });
+    const removed = await applyAction(env, run, { type: 'action', action: 'remove_tag', params: { tag: 'second' } } as ActionStep, `${run.runId}/steps/4`, null);
+    expect(removed).toMatchObject({ changed: true });
+    expect((await stub.state())!.tags).not.toContain('second');
+  });
+
   it('call_webhook sends a Standard Webhooks signed request (same webhook-id on a retry) and returns the response', async () => {
     const run = await identity();
     const seen: Request[] = [];

@@ -4,6 +4,9 @@
 import { env, introspectWorkflow, introspectWorkflowInstance } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleAutomationEvents, MAX_RUNS_PER_HOUR } from '../../worker/automation/triggers';
+import { MAX_START_ATTEMPTS, RunNotStarted, startRun, type CreateInstance } from '../../worker/automation/runs';
+import { scopeFor } from '../../worker/automation/context';
+import { findRun, findWorkflow } from '../../worker/automation/store';
 import { conversationStub } from '../../worker/conversations/service';
 import type { ParleyEvent } from '../../worker/events/model';
 import { addMember, call, createTeam, eventually, newWorkspace, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
@@ -324,6 +327,40 @@ describe('idempotency and the rate limit (the subscriber fed directly with event
     expect(skipped).toHaveLength(2);
     expect(skipped[0].reason).toMatch(/rate limited/);
     expect(lines.filter((l) => l.includes(`workflow ${wf.id}`) && l.includes('skipped'))).toHaveLength(2);
+  });
+
+  it('a passing failure to create the instance keeps the run queued and tried again; errored only after the last try', async () => {
+    const { ws, inbox } = await setup();
+    const wf = await workflow(ws, { trigger: { type: 'manual' }, steps: [tagStep('started')] });
+    const v = await visitor(inbox.websiteToken);
+    const { conversationId } = await visitorSays(v.visitorToken, 'hello');
+    const scope = scopeFor(env, ws.workspaceId);
+    const w = (await findWorkflow(scope, wf.id))!;
+    // The Workflows service failing the first `n` creates, then the real binding.
+    const flaky = (n: number): CreateInstance => async (o) => {
+      if (n-- > 0) throw new Error('internal error; reference = 5ab3 (Workflows service unavailable)');
+      return env.AUTOMATION.create(o);
+    };
+    const input = { workflow: w, conversationId, origin: 'event' as const, eventId: `evt_flaky_${Date.now()}`, triggerType: 'manual', message: null };
+    // One delivery of the trigger: two tries fail; the run is still queued, and the caller is told to come again.
+    const create = flaky(3);
+    const first = await startRun(env, scope, input, create).catch((e) => e);
+    expect(first).toBeInstanceOf(RunNotStarted);
+    const queued = await env.DB.prepare(`SELECT id, status, start_attempts FROM workflow_runs WHERE workspace_id = ? AND workflow_id = ?`).bind(ws.workspaceId, wf.id).first<any>();
+    expect(queued).toMatchObject({ status: 'queued', start_attempts: 2 });
+    // The redelivery: the third try fails, the fourth starts it, and the run goes on to complete.
+    expect(await startRun(env, scope, input, create)).toEqual({ runId: queued.id, duplicate: true });
+    await eventually(async () => (await findRun(scope, queued.id))?.status === 'complete');
+    expect((await state(ws, conversationId)).tags).toContain('started');
+
+    // Always failing: errored after MAX_START_ATTEMPTS tries over the deliveries, never before.
+    const again = { ...input, eventId: `evt_down_${Date.now()}` };
+    const down = flaky(Infinity);
+    for (let delivery = 1; delivery * 2 < MAX_START_ATTEMPTS; delivery++) await expect(startRun(env, scope, again, down)).rejects.toBeInstanceOf(RunNotStarted);
+    await expect(startRun(env, scope, again, down)).rejects.toThrow(/Workflows service unavailable/);
+    const errored = await env.DB.prepare(`SELECT status, start_attempts, error FROM workflow_runs WHERE workspace_id = ? AND trigger_event_id = ?`).bind(ws.workspaceId, again.eventId).first<any>();
+    expect(errored).toMatchObject({ status: 'errored', start_attempts: MAX_START_ATTEMPTS });
+    expect(errored.error).toMatch(/could not start after 5 tries/);
   });
 
   it('Workflows refuses a second instance with the same id (what startRun relies on)', async () => {

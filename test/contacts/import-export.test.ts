@@ -5,6 +5,7 @@ import { env, SELF } from 'cloudflare:test';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES, CHUNK_ROWS, processImportChunk, rowToContact } from '../../worker/contacts/import';
+import { formLayout, WINDOW } from '../../worker/contacts/upload';
 import { BASE, addMember, call, createContact, eventually, expectProblem, newWorkspace, type Workspace } from '../helpers';
 
 async function importCsv(ws: Workspace, csv: string, mapping?: Record<string, string>, how: 'multipart' | 'text' = 'multipart') {
@@ -48,7 +49,45 @@ describe('rows to contacts (pure)', () => {
   });
 });
 
+describe('the CSV inside a multipart upload, from two windows (pure)', () => {
+  const enc = new TextEncoder();
+  const body = (csv: string) =>
+    enc.encode(['--XyZ', 'Content-Disposition: form-data; name="note"', '', 'before', '--XyZ', 'Content-Disposition: form-data; name="file"; filename="c.csv"', 'Content-Type: text/csv', '', csv, '--XyZ', 'Content-Disposition: form-data; name="mapping"', '', '{"a":"name"}', '--XyZ--', ''].join('\r\n'));
+  it('finds the file part and the fields around it, whole or through head and tail only', () => {
+    const small = body('a\r\nAda\r\n');
+    const text = new TextDecoder().decode(small);
+    const l = formLayout([{ start: 0, bytes: small }], 'XyZ', small.length);
+    expect(new TextDecoder().decode(small.subarray(l.file!.start, l.file!.end))).toBe('a\r\nAda\r\n');
+    expect(l.fields).toEqual({ note: 'before', mapping: '{"a":"name"}' });
+    expect(text.length).toBe(small.length);
+    const big = body(`a\n${'x'.repeat(3 * WINDOW)}\n`);
+    const seen = formLayout([{ start: 0, bytes: big.subarray(0, WINDOW) }, { start: big.length - WINDOW, bytes: big.subarray(big.length - WINDOW) }], 'XyZ', big.length);
+    expect(seen.fields.mapping).toBe('{"a":"name"}');
+    expect(seen.file!.end - seen.file!.start).toBe(3 * WINDOW + 3);
+    expect(() => formLayout([{ start: 0, bytes: enc.encode('nothing here') }], 'XyZ', 12)).toThrow(/not a readable multipart/);
+  });
+});
+
 describe('POST /api/contacts/import', () => {
+  it('streams the upload: a large multipart file with its mapping after it imports whole; a body of unknown length is refused', async () => {
+    const ws = await newWorkspace('Import stream');
+    const n = 3000;
+    const lines = ['Who,Mail,Filler'];
+    for (let i = 0; i < n; i++) lines.push(`Person ${i},s${i}@stream.io,${'y'.repeat(200)}`);
+    const csv = lines.join('\n');
+    expect(csv.length).toBeGreaterThan(2 * WINDOW);
+    const res = await importCsv(ws, csv, { Who: 'name', Mail: 'email', Filler: 'skip' });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(await finished(ws, res.body.id, 60_000)).toMatchObject({ status: 'done', processed: n, created: n, failed: 0 });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ? AND email LIKE '%@stream.io'`).bind(ws.workspaceId).first('n')).toBe(n);
+    // Chunked, without a Content-Length: R2 takes a stream of known length only, and nothing is buffered to learn it.
+    const stream = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('name\nAda\n')), c.close()) });
+    const chunked = await SELF.fetch(`${BASE}/api/contacts/import`, { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/csv' }, body: stream });
+    expect(chunked.status).toBe(411);
+    expect(chunked.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await chunked.json()) as any).errors[0].field).toBe('Content-Length');
+  }, 90_000);
+
   it('imports good rows, reports bad ones by row and column, and dedupes onto existing contacts', async () => {
     const ws = await newWorkspace('Import');
     const existing = await createContact(ws, { name: 'Old Name', email: 'grace@navy.mil', tags: ['admiral'], attributes: { rank: 'rear admiral', keep: 'me' } });
@@ -101,6 +140,45 @@ describe('POST /api/contacts/import', () => {
     expect(parsed.slice(1).map((r) => [r[0], r[1]])).toEqual([['4', 'Email'], ['5', ''], ['7', 'Country']]);
   });
 
+  it("cannot subscribe a contact who opted out themselves: that row is an error naming the column, the rest import", async () => {
+    const ws = await newWorkspace('Import opt-out');
+    const stopped = await createContact(ws, { name: 'Stopped', email: 'stop@x.io', subscriptions: { sms: 'subscribed' } });
+    await env.DB.prepare(`UPDATE contacts SET subscriptions = json_set(subscriptions, '$.sms', json_object('status', 'unsubscribed', 'source', 'sms_keyword', 'changedAt', 5)) WHERE id = ?`).bind(stopped.id).run();
+    const agentOff = await createContact(ws, { name: 'Agent off', email: 'agent@x.io', subscriptions: { sms: 'unsubscribed' } });
+    const csv = ['Name,Email,SMS', 'Renamed,stop@x.io,yes', 'Agent On,agent@x.io,yes', 'Same Word,stop@x.io,no'].join('\n');
+    const res = await importCsv(ws, csv, { Name: 'name', Email: 'email', SMS: 'subscribed.sms' });
+    const done = await finished(ws, res.body.id);
+    expect(done).toMatchObject({ status: 'done', processed: 3, updated: 2, failed: 1 });
+    expect(done.errors).toEqual([{ row: 2, column: 'SMS', reason: expect.stringMatching(/unsubscribed from sms themselves \(by replying STOP.*only they can opt back in/) }]);
+    const s = (await byEmail(ws, 'stop@x.io')).results[0];
+    expect(s.name).toBe('Same Word'); // the refused row changed nothing; the later row that agrees applied
+    expect(JSON.parse(s.subscriptions).sms).toEqual({ status: 'unsubscribed', source: 'sms_keyword', changedAt: 5 });
+    const a = (await byEmail(ws, 'agent@x.io')).results[0];
+    expect(a.id).toBe(agentOff.id);
+    expect(JSON.parse(a.subscriptions).sms).toMatchObject({ status: 'subscribed', source: 'import' });
+  });
+
+  it('an identity that still names a merged-away contact updates the contact that survives (through a chain of merges)', async () => {
+    const ws = await newWorkspace('Import merged');
+    const a = await createContact(ws, { name: 'First' });
+    const b = await createContact(ws, { name: 'Second' });
+    const c = await createContact(ws, { name: 'Survivor' });
+    // A merged into B, B into C; the identity row still names A (written for it after its merge moved the others).
+    await env.DB.batch([
+      env.DB.prepare(`UPDATE contacts SET merged_into = ? WHERE id = ?`).bind(b.id, a.id),
+      env.DB.prepare(`UPDATE contacts SET merged_into = ? WHERE id = ?`).bind(c.id, b.id),
+      env.DB.prepare(`INSERT INTO contact_identities (id, workspace_id, contact_id, channel, external_id) VALUES (?, ?, ?, 'whatsapp', '+4917000001')`).bind(`cid_m${ws.workspaceId.slice(-12)}`, ws.workspaceId, a.id),
+    ]);
+    const res = await importCsv(ws, 'who,wa,plan\nRenamed,+4917000001,gold\n', { who: 'name', wa: 'identity.whatsapp', plan: 'attributes.plan' }, 'text');
+    expect(await finished(ws, res.body.id)).toMatchObject({ status: 'done', created: 0, updated: 1 });
+    const rows = await env.DB.prepare(`SELECT id, name, attributes FROM contacts WHERE workspace_id = ? ORDER BY created_at`).bind(ws.workspaceId).all<any>();
+    expect(rows.results.map((r) => [r.id, r.name, JSON.parse(r.attributes).plan ?? null])).toEqual([
+      [a.id, 'First', null],
+      [b.id, 'Second', null],
+      [c.id, 'Renamed', 'gold'],
+    ]);
+  });
+
   it('takes a text/csv body, maps same-named columns without a mapping, and adds identities', async () => {
     const ws = await newWorkspace('Import text');
     const res = await importCsv(ws, '\ufeffname,email,phone,whatsapp\nZoe,zoe@x.io,,\n', undefined, 'text');
@@ -138,6 +216,29 @@ describe('POST /api/contacts/import', () => {
     expect(await processImportChunk(env, { kind: 'contact-import', importId: res.body.id, workspaceId: first!, offset: 'email,name,tags,note\n'.length })).toEqual({ outcome: 'skipped' });
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(n);
   }, 90_000);
+
+  it('a chunk whose lease ran out mid-commit, taken over by another delivery, commits once', async () => {
+    const ws = await newWorkspace('Import twice');
+    const key = `imports/${ws.workspaceId}/twice.csv`;
+    const csv = 'name,email\nA,a@twice.io\nB,b@twice.io\n';
+    await env.FILES.put(key, csv);
+    const now = Date.now();
+    const id = `imp_twice${ws.workspaceId.slice(-10)}`;
+    await env.DB.prepare(
+      `INSERT INTO contact_imports (id, workspace_id, file_key, file_size, mapping, columns, status, next_offset, next_row, created_at, updated_at)
+       VALUES (?, ?, ?, ?, '{"name":"name","email":"email"}', '["name","email"]', 'queued', 11, 2, ?, ?)`,
+    )
+      .bind(id, ws.workspaceId, key, csv.length, now, now)
+      .run();
+    const job = { kind: 'contact-import' as const, importId: id, workspaceId: ws.workspaceId, offset: 11 };
+    // Delivery B claimed the chunk once A's lease had run out, before A's commit landed: B saw the import as A left it.
+    const before = await env.DB.prepare(`SELECT * FROM contact_imports WHERE id = ?`).bind(id).first<Record<string, unknown>>();
+    expect(await processImportChunk(env, job, now)).toEqual({ outcome: 'done' });
+    await env.FILES.put(key, csv); // A's finish removed the file; B had read it already
+    await env.DB.prepare(`UPDATE contact_imports SET status = 'running', next_offset = 11, next_row = 2, processed = 0, created = 0, lease_until = ? WHERE id = ?`).bind(before!.lease_until, id).run();
+    expect(await processImportChunk(env, job, now + 121_000)).toEqual({ outcome: 'skipped' });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM contacts WHERE workspace_id = ?`).bind(ws.workspaceId).first('n')).toBe(2);
+  });
 
   it('a chunk another delivery holds is busy; a chunk whose next message was lost hands it on', async () => {
     const ws = await newWorkspace('Import lease');

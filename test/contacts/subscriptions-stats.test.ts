@@ -3,7 +3,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import twilioInbound from '../fixtures/providers/twilio_sms_inbound.json';
-import { unsubscribeEmail } from '../../worker/contacts/subscriptions';
+import { patchKeepingCustomerOptOuts, unsubscribeEmail } from '../../worker/contacts/subscriptions';
+import { applyKeyword } from '../../worker/ingest/contacts';
 import { BASE, call, createContact, eventually, expectProblem, newWorkspace, unique } from '../helpers';
 import { createInbox, post, sign, threadOf } from '../channels/helpers';
 
@@ -87,6 +88,36 @@ describe('subscriptions', () => {
     expect(c.body.subscriptions).toMatchObject({ email: { status: 'unsubscribed', source: 'email_unsubscribe' }, sms: { status: 'subscribed' } });
     // Another workspace's id changes nothing.
     expect(await unsubscribeEmail(env, 'ws_other', contact.id)).toBe(false);
+  });
+});
+
+describe("a customer's own opt-out", () => {
+  it('an agent or API key cannot subscribe them again or forget it (409 naming the channel); the customer can', async () => {
+    const ws = await newWorkspace('Opt-out');
+    const contact = await createContact(ws, { subscriptions: { email: 'subscribed', sms: 'subscribed' } });
+    await applyKeyword(env, ws.workspaceId, contact.id, 'sms', 'stop');
+    await unsubscribeEmail(env, ws.workspaceId, contact.id);
+    for (const [channel, status] of [['sms', 'subscribed'], ['sms', 'unknown'], ['email', 'subscribed']]) {
+      const res = await call('PATCH', `/api/contacts/${contact.id}`, { token: ws.token, body: { subscriptions: { [channel]: status } } });
+      expectProblem(res, 409, `subscriptions.${channel}`);
+      expect(res.body.detail).toMatch(new RegExp(`unsubscribed from ${channel} themselves .*only they can opt back in`));
+    }
+    // Saying what already stands is fine, and other channels stay editable.
+    const ok = await call('PATCH', `/api/contacts/${contact.id}`, { token: ws.token, body: { subscriptions: { sms: 'unsubscribed', whatsapp: 'subscribed' } } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.subscriptions).toMatchObject({ sms: { status: 'unsubscribed', source: 'sms_keyword' }, email: { status: 'unsubscribed', source: 'email_unsubscribe' }, whatsapp: { status: 'subscribed' } });
+    // START is the customer's: it reverses their STOP, and after that the agent may edit again.
+    await applyKeyword(env, ws.workspaceId, contact.id, 'sms', 'start');
+    const back = await call('PATCH', `/api/contacts/${contact.id}`, { token: ws.token, body: { subscriptions: { sms: 'unsubscribed' } } });
+    expect(back.status).toBe(200);
+    expect((await call('PATCH', `/api/contacts/${contact.id}`, { token: ws.token, body: { subscriptions: { sms: 'subscribed' } } })).status).toBe(200);
+  });
+
+  it("the import's write puts a customer's opt-out back over what it brings (a STOP between its read and write)", async () => {
+    const stored = JSON.stringify({ sms: { status: 'unsubscribed', source: 'sms_keyword', changedAt: 1 }, email: { status: 'unsubscribed', source: 'import', changedAt: 1 }, whatsapp: 'unsubscribed' });
+    const patch = JSON.stringify({ sms: { status: 'subscribed', source: 'import', changedAt: 2 }, email: { status: 'subscribed', source: 'import', changedAt: 2 }, whatsapp: { status: 'subscribed', source: 'import', changedAt: 2 } });
+    const row = await env.DB.prepare(`SELECT ${patchKeepingCustomerOptOuts('?1', '?2')} AS s`).bind(stored, patch).first<{ s: string }>();
+    expect(JSON.parse(row!.s)).toEqual({ sms: { status: 'unsubscribed', source: 'sms_keyword', changedAt: 1 }, email: { status: 'subscribed', source: 'import', changedAt: 2 }, whatsapp: { status: 'subscribed', source: 'import', changedAt: 2 } });
   });
 });
 

@@ -23,7 +23,13 @@ async function surveyMessage(ws: Workspace, conversationId: string) {
     return (res.body.items as any[]).find((m) => m.externalId?.startsWith('csat:'));
   });
 }
-const tokenOf = (text: string) => /\/csat\/([A-Za-z0-9_.-]+)/.exec(text)![1];
+const surveyIdOf = (text: string) => /\/csat\/(csv_[0-9A-Za-z]+)/.exec(text)![1];
+/** What the customer holds: the signed link token, which the web chat card asks for with the visitor's own token. */
+async function customerToken(v: { visitorToken: string }, text: string): Promise<string> {
+  const res = await call('GET', `/widget/api/csat/${surveyIdOf(text)}`, { token: v.visitorToken });
+  expect(res.status).toBe(200);
+  return res.body.token;
+}
 
 async function webchatCase(scale: string, extra: Record<string, unknown> = {}) {
   const ws = await newWorkspace();
@@ -67,7 +73,7 @@ describe('CSAT in web chat', () => {
     expect(card.event.message).toMatchObject({ authorType: 'system', direction: 'outbound', conversationId });
     expect(card.event.message.text).toContain(`${BASE}/csat/`);
     // The card reads the survey by the link's token.
-    const survey = await call('GET', `/csat/${tokenOf(card.event.message.text)}/survey`);
+    const survey = await call('GET', `/csat/${await customerToken(v, card.event.message.text)}/survey`);
     expect(survey.status).toBe(200);
     expect(survey.body).toMatchObject({ scale: 'stars5', language: 'en', question: 'How would you rate our conversation?', response: null, editable: true });
     expect(survey.body.options.map((o: any) => o.value)).toEqual([1, 2, 3, 4, 5]);
@@ -152,11 +158,11 @@ describe('CSAT in web chat', () => {
 
 describe('CSAT answers', () => {
   it('stars5: answered, replaced within 24 h, 409 after; the score reaches the conversation, its list row and analytics', async () => {
-    const { ws, conversationId } = await webchatCase('stars5');
+    const { ws, v, conversationId } = await webchatCase('stars5');
     const before = await call('GET', '/api/analytics/overview', { token: ws.token });
     expect(before.body.csat.responses).toBe(0);
     await close(ws, conversationId);
-    const token = tokenOf((await surveyMessage(ws, conversationId)).text);
+    const token = await customerToken(v, (await surveyMessage(ws, conversationId)).text);
 
     const first = await answer(token, { score: 2, comment: 'Slow' });
     expect(first.status).toBe(201);
@@ -185,7 +191,7 @@ describe('CSAT answers', () => {
   it('thumbs and emoji5: validated per scale, stored raw and normalized', async () => {
     const thumbs = await webchatCase('thumbs');
     await close(thumbs.ws, thumbs.conversationId);
-    const t1 = tokenOf((await surveyMessage(thumbs.ws, thumbs.conversationId)).text);
+    const t1 = await customerToken(thumbs.v, (await surveyMessage(thumbs.ws, thumbs.conversationId)).text);
     expectProblem(await answer(t1, { score: 3 }), 400, 'score');
     expectProblem(await answer(t1, { score: 'up' }), 400, 'score');
     expectProblem(await answer(t1, { score: 1.5 }), 400, 'score');
@@ -196,16 +202,16 @@ describe('CSAT answers', () => {
 
     const emoji = await webchatCase('emoji5');
     await close(emoji.ws, emoji.conversationId);
-    const t2 = tokenOf((await surveyMessage(emoji.ws, emoji.conversationId)).text);
+    const t2 = await customerToken(emoji.v, (await surveyMessage(emoji.ws, emoji.conversationId)).text);
     expectProblem(await answer(t2, { score: 0 }), 400, 'score');
     expect((await answer(t2, { score: 5, comment: 'Lovely' })).status).toBe(201);
     expect((await conversationStub(env, emoji.ws.workspaceId, emoji.conversationId).state())!.csat).toMatchObject({ score: 5, raw: 5, scale: 'emoji5', comment: 'Lovely' });
   });
 
   it('an unknown or altered token is 404; a non-JSON body is refused', async () => {
-    const { ws, conversationId } = await webchatCase('stars5');
+    const { ws, v, conversationId } = await webchatCase('stars5');
     await close(ws, conversationId);
-    const token = tokenOf((await surveyMessage(ws, conversationId)).text);
+    const token = await customerToken(v, (await surveyMessage(ws, conversationId)).text);
     const altered = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expectProblem(await answer(altered, { score: 3 }), 404);
     expectProblem(await answer('nonsense', { score: 3 }), 404);
@@ -213,6 +219,58 @@ describe('CSAT answers', () => {
     expect((await call('GET', `/csat/${altered}`)).status).toBe(404);
     const form = await call('POST', `/csat/${token}`, { body: 'score=3', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectProblem(form, 415);
+  });
+});
+
+describe('answers are rate limited per client address', () => {
+  it('60 answers per address per window (unknown tokens count too), then 429 with Retry-After; other addresses and the next window go on', async () => {
+    const { ws, v, conversationId } = await webchatCase('stars5');
+    await close(ws, conversationId);
+    const token = await customerToken(v, (await surveyMessage(ws, conversationId)).text);
+    const ip = freshIp();
+    const from = (addr: string, t: string, score: number) => call('POST', `/csat/${t}`, { body: { score }, headers: { 'cf-connecting-ip': addr } });
+    // Guessing links costs the same as answering: 60 tries with made-up tokens use the address's window.
+    for (let i = 0; i < 60; i++) expect((await from(ip, `csv_${'0'.repeat(20)}.${'A'.repeat(32)}`, 3)).status).toBe(404);
+    const limited = await from(ip, token, 4);
+    expectProblem(limited, 429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await stubCsat(ws, conversationId))).toBeNull();
+    // Another address is not held back.
+    expect((await from(freshIp(), token, 4)).status).toBe(201);
+    // The window passes (its start moved back, as time would): the address may answer again.
+    await env.DB.prepare(`UPDATE login_attempts SET window_start = window_start - 3600000 WHERE key = ?`).bind(`csat:${ip}`).run();
+    expect((await from(ip, token, 5)).status).toBe(200);
+    expect((await stubCsat(ws, conversationId))).toMatchObject({ raw: 5 });
+  });
+});
+
+const stubCsat = async (ws: Workspace, conversationId: string) => (await conversationStub(env, ws.workspaceId, conversationId).state())!.csat ?? null;
+
+describe('the team cannot answer for the customer', () => {
+  it('what staff read holds no working link; only the visitor the survey went to gets the signed token', async () => {
+    const { ws, v, conversationId } = await webchatCase('stars5');
+    const staff = await addMember(ws, 'staff');
+    await close(ws, conversationId);
+    const m = await surveyMessage(ws, conversationId);
+    const seen = JSON.stringify([
+      (await call('GET', `/api/conversations/${conversationId}/messages?limit=200`, { token: staff.token })).body,
+      (await call('GET', `/api/conversations/${conversationId}`, { token: ws.token })).body,
+      await conversationStub(env, ws.workspaceId, conversationId).events(0, 500, true),
+    ]);
+    expect(seen).toContain(`/csat/${surveyIdOf(m.text)}`);
+    expect(seen).not.toMatch(/\/csat\/csv_[0-9A-Za-z]+\./);
+    // The link as the team sees it opens and answers nothing.
+    const link = new URL(/https?:\/\/\S+\/csat\/\S+/.exec(m.text)![0]).pathname;
+    expectProblem(await call('POST', link, { body: { score: 1 }, headers: { 'cf-connecting-ip': freshIp() } }), 404);
+    expect((await call('GET', link)).status).toBe(404);
+    // The visitor endpoint wants that visitor: none, another visitor, or a staff token get nothing.
+    const surveyPath = `/widget/api/csat/${surveyIdOf(m.text)}`;
+    expect((await call('GET', surveyPath)).status).toBe(401);
+    expect((await call('GET', surveyPath, { token: staff.token })).status).toBe(401);
+    const stranger = await visitor((await webchatInbox(ws)).websiteToken, { name: 'Eve' });
+    expectProblem(await call('GET', surveyPath, { token: stranger.visitorToken }), 404);
+    expectProblem(await call('GET', '/widget/api/csat/nonsense', { token: v.visitorToken }), 400, 'surveyId');
+    expect((await answer(await customerToken(v, m.text), { score: 5 })).status).toBe(201);
   });
 });
 
@@ -244,7 +302,9 @@ describe('CSAT on other channels', () => {
     expect(req).toMatchObject({ channel: 'whatsapp', purpose: 'send', responseStatus: 200 });
     expect(JSON.stringify(req)).toContain('/csat/csv_');
 
-    const token = tokenOf(m.text);
+    // The customer's copy (what the provider was given) carries the signed link; the team's copy does not.
+    const token = /\/csat\/(csv_[0-9A-Za-z]+\.[A-Za-z0-9_-]{32})/.exec(JSON.stringify(req))![1];
+    expect(m.text).not.toContain(token);
     const page = await call('GET', `/csat/${token}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
@@ -266,9 +326,9 @@ describe('CSAT on other channels', () => {
   });
 
   it('the page follows Accept-Language when the contact has no language', async () => {
-    const { ws, conversationId } = await webchatCase('thumbs', { question: 'Did we help?' });
+    const { ws, v, conversationId } = await webchatCase('thumbs', { question: 'Did we help?' });
     await close(ws, conversationId);
-    const token = tokenOf((await surveyMessage(ws, conversationId)).text);
+    const token = await customerToken(v, (await surveyMessage(ws, conversationId)).text);
     const page = await call('GET', `/csat/${token}`, { headers: { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' } });
     const html = String(page.body);
     expect(html).toContain('<html lang="fr">');

@@ -189,6 +189,56 @@ describe('send later', () => {
     expect((await call('DELETE', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: lee.token })).status).toBe(204);
   });
 
+  it('is not sent when due if its author can no longer see the conversation (or left): skipped with the reason recorded', async () => {
+    const { ws, conversationId, stub } = await conversation();
+    const sam = await addMember(ws, 'staff');
+    const s = (await call('POST', `/api/conversations/${conversationId}/messages`, { token: sam.token, body: { text: 'Your refund is on its way', sendAt: Date.now() + 3600_000 } })).body.scheduledMessage;
+    const f = (await followUp({ ...sam, workspaceId: ws.workspaceId }, conversationId, { inSeconds: 7200, text: 'Did the refund arrive?' })).body.followUp;
+    // Assigned to someone else since: a staff member sees unassigned, own and team conversations only.
+    expect((await call('PATCH', `/api/conversations/${conversationId}`, { token: ws.token, body: { assigneeId: ws.userId } })).status).toBe(200);
+    await makeDue(stub);
+    await runDurableObjectAlarm(stub);
+    const msgs = (await call('GET', `/api/conversations/${conversationId}/messages`, { token: ws.token })).body.items as any[];
+    expect(msgs.some((m) => m.text === 'Your refund is on its way' || m.text === 'Did the refund arrive?')).toBe(false);
+    expect(await stub.scheduledItems('message')).toEqual([]);
+    expect(await stub.scheduledItems('followup')).toEqual([]);
+    const cancelled = (await eventsOf(stub)).filter((e) => e.type === 'scheduled_message.cancelled' || e.type === 'followup.cancelled');
+    expect(cancelled.map((e) => e.data)).toEqual(
+      expect.arrayContaining([
+        { id: s.id, reason: 'author_rights', detail: 'its author can no longer see this conversation' },
+        { id: f.id, reason: 'author_rights', detail: 'its author can no longer see this conversation' },
+      ]),
+    );
+    // An author whose account was disabled: the same.
+    const other = await conversation();
+    const lee = await addMember(other.ws, 'staff');
+    await call('POST', `/api/conversations/${other.conversationId}/messages`, { token: lee.token, body: { text: 'From Lee', sendAt: Date.now() + 3600_000 } });
+    await env.DB.prepare(`UPDATE users SET disabled = 1 WHERE id = ?`).bind(lee.userId).run();
+    await makeDue(other.stub);
+    await runDurableObjectAlarm(other.stub);
+    expect(((await call('GET', `/api/conversations/${other.conversationId}/messages`, { token: other.ws.token })).body.items as any[]).some((m) => m.text === 'From Lee')).toBe(false);
+    expect((await eventsOf(other.stub)).find((e) => e.type === 'scheduled_message.cancelled')?.data).toMatchObject({ reason: 'author_rights', detail: "its author's account is disabled" });
+  });
+
+  it('once the object has decided to send, a cancel or edit is refused (409), never acknowledged and then sent', async () => {
+    const { ws, conversationId, stub } = await conversation();
+    const s = (await sendLater(ws, conversationId, { text: 'Checking in', sendAt: Date.now() + 3600_000 })).body.scheduledMessage;
+    await makeDue(stub);
+    // The state a cancel meets while the send is under way (or after a send that threw, before its retry).
+    await runInDurableObject(stub, (_i, st) => {
+      const row = st.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'scheduled'`).toArray()[0];
+      st.storage.sql.exec(`UPDATE meta SET value = ? WHERE key = 'scheduled'`, JSON.stringify((JSON.parse(row.value) as ScheduledItem[]).map((i) => ({ ...i, firing: true }))));
+    });
+    const del = await call('DELETE', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: ws.token });
+    expectProblem(del, 409);
+    expect(del.body.detail).toMatch(/being sent right now/);
+    expectProblem(await call('PATCH', `/api/conversations/${conversationId}/scheduled-messages/${s.id}`, { token: ws.token, body: { text: 'Changed' } }), 409);
+    await runDurableObjectAlarm(stub);
+    const msgs = (await call('GET', `/api/conversations/${conversationId}/messages`, { token: ws.token })).body.items as any[];
+    expect(msgs.filter((m) => m.text === 'Checking in')).toHaveLength(1);
+    expect(await stub.scheduledItems('message')).toEqual([]);
+  });
+
   it('validation: future sendAt within a year, text required, no notes', async () => {
     const { ws, conversationId } = await conversation();
     expectProblem(await sendLater(ws, conversationId, { text: 'Hi', sendAt: Date.now() - 1 }), 400, 'sendAt');

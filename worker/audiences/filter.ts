@@ -5,7 +5,13 @@
 //   filter   := { all: filter[] } | { any: filter[] } | { not: filter } | { field, op, value? }
 //
 // Values are only ever bound parameters. The one piece of input that reaches SQL text is nothing:
-// attribute keys and subscription channels become part of a JSON path, which is itself bound.
+// attribute keys become part of a JSON path, which is itself bound; subscription channels come from a
+// fixed list (checked before compiling) and are the only names spliced.
+//
+// D1 binds at most 100 parameters per statement. A list (`in`, `hasAny`, ...) is therefore one JSON
+// parameter read with json_each, whatever its length, and the whole filter is held to MAX_PARAMS bound
+// values (what resolve.ts and the export add around it stays under the limit); past that, parseFilter
+// names the condition that crossed it.
 import { STATUSES } from '../conversations/model';
 import { SUBSCRIPTION_CHANNELS } from '../contacts/subscriptions';
 
@@ -15,7 +21,9 @@ export type Filter = { all: Filter[] } | { any: Filter[] } | { not: Filter } | C
 
 export const MAX_DEPTH = 6;
 export const MAX_NODES = 100;
-const MAX_LIST = 100;
+export const MAX_LIST = 1000;
+/** Bound values a compiled filter may use: D1's 100 less what callers bind around it (workspace, cursor, contact). */
+export const MAX_PARAMS = 90;
 const ATTRIBUTE_KEY = /^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$/;
 const DURATION = /^(\d{1,4})([hdwmy])$/;
 const DURATION_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, m: 30 * 86_400_000, y: 365 * 86_400_000 };
@@ -101,7 +109,9 @@ export function parseFilter(input: unknown): Filter {
     if (typeof x.op !== 'string' || !OPS[kind].includes(x.op)) throw new FilterError(`${at}/op`, `${x.field} takes ${OPS[kind].join(', ')}`);
     return { field: x.field, op: x.op, ...valueFor(kind, x.field, x.op, x.value, `${at}/value`) };
   };
-  return walk(input, '', 0);
+  const filter = walk(input, '', 0);
+  compileFilter(filter, 0); // throws FilterError at the condition that needs the (MAX_PARAMS + 1)th bound value
+  return filter;
 }
 
 function valueFor(kind: Kind, field: string, op: string, value: unknown, at: string): { value?: unknown } {
@@ -179,20 +189,24 @@ export interface CompiledFilter {
   params: (string | number | null)[];
 }
 
-/** SQL for a parsed filter. `now` resolves relative times. */
+/** SQL for a parsed filter. `now` resolves relative times. Throws FilterError past MAX_PARAMS bound values. */
 export function compileFilter(filter: Filter, now: number): CompiledFilter {
   const params: (string | number | null)[] = [];
   const p = (v: unknown) => {
     params.push(typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number | null));
     return '?';
   };
-  const ps = (vs: unknown[]) => vs.map(p).join(', ');
+  // A whole list is one parameter: json_each yields its items (JSON true/false as 1/0, like p()).
+  const list = (vs: unknown[]) => `json_each(${p(JSON.stringify(vs))})`;
+  const inList = (vs: unknown[]) => `(SELECT value FROM ${list(vs)})`;
 
-  const go = (f: Filter): string => {
-    if ('all' in f) return `(${f.all.map(go).join(' AND ')})`;
-    if ('any' in f) return `(${f.any.map(go).join(' OR ')})`;
-    if ('not' in f) return `(NOT coalesce(${go(f.not)}, 0))`;
-    return cond(f);
+  const go = (f: Filter, at: string): string => {
+    if ('all' in f) return `(${f.all.map((g, i) => go(g, `${at}/all/${i}`)).join(' AND ')})`;
+    if ('any' in f) return `(${f.any.map((g, i) => go(g, `${at}/any/${i}`)).join(' OR ')})`;
+    if ('not' in f) return `(NOT coalesce(${go(f.not, `${at}/not`)}, 0))`;
+    const sql = cond(f);
+    if (params.length > MAX_PARAMS) throw new FilterError(at, `a filter binds at most ${MAX_PARAMS} values; merge conditions on one field into an in/hasAny list`);
+    return sql;
   };
 
   // Each column expression appears once in what cmp returns: it may carry its own placeholders.
@@ -211,9 +225,9 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
       case 'lte':
         return `${col} <= ${p(v)}`;
       case 'in':
-        return `${col} IN (${ps(v as unknown[])})`;
+        return `${col} IN ${inList(v as unknown[])}`;
       case 'notIn':
-        return `coalesce(${col} NOT IN (${ps(v as unknown[])}), 1)`;
+        return `coalesce(${col} NOT IN ${inList(v as unknown[])}, 1)`;
       case 'exists':
         return v ? `${col} IS NOT NULL` : `${col} IS NULL`;
       default:
@@ -231,20 +245,20 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
   };
 
   // Tags are stored as a JSON array of normalized strings: the quoted form is an exact element match.
-  const hasTag = (t: unknown) => `instr(c.tags, ${p(JSON.stringify(t))}) > 0`;
+  const quoted = (tags: unknown[]) => list(tags.map((t) => JSON.stringify(t)));
 
   const cond = (f: Condition): string => {
     const { field, op, value } = f;
     if (field === 'tags') {
-      const tags = (Array.isArray(value) ? value : [value]) as string[];
-      if (op === 'has') return hasTag(value);
-      if (op === 'hasAny') return `(${tags.map(hasTag).join(' OR ')})`;
-      if (op === 'hasAll') return `(${tags.map(hasTag).join(' AND ')})`;
-      return `NOT (${tags.map(hasTag).join(' OR ')})`;
+      if (op === 'has') return `instr(c.tags, ${p(JSON.stringify(value))}) > 0`;
+      const tags = value as string[];
+      if (op === 'hasAny') return `EXISTS (SELECT 1 FROM ${quoted(tags)} q WHERE instr(c.tags, q.value) > 0)`;
+      if (op === 'hasAll') return `NOT EXISTS (SELECT 1 FROM ${quoted(tags)} q WHERE instr(c.tags, q.value) = 0)`;
+      return `NOT EXISTS (SELECT 1 FROM ${quoted(tags)} q WHERE instr(c.tags, q.value) > 0)`;
     }
     if (field === 'channel') {
       const chans = (op === 'is' ? [value] : value) as string[];
-      const exists = `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.workspace_id = c.workspace_id AND ci.channel IN (${ps(chans)}) AND ci.contact_id = c.id)`;
+      const exists = `EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.workspace_id = c.workspace_id AND ci.channel IN ${inList(chans)} AND ci.contact_id = c.id)`;
       return op === 'notIn' ? `NOT ${exists}` : exists;
     }
     if (field === 'location.country') return cmp('c.country', op, value);
@@ -253,18 +267,16 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
       const col = 'c.city';
       if (op === 'eq') return `${col} = ${p(value)} COLLATE NOCASE`;
       if (op === 'neq') return `coalesce(${col} != ${p(value)} COLLATE NOCASE, 1)`;
-      if (op === 'in') return `${col} COLLATE NOCASE IN (${ps(value as unknown[])})`;
-      if (op === 'notIn') return `coalesce(${col} COLLATE NOCASE NOT IN (${ps(value as unknown[])}), 1)`;
+      if (op === 'in') return `${col} COLLATE NOCASE IN ${inList(value as unknown[])}`;
+      if (op === 'notIn') return `coalesce(${col} COLLATE NOCASE NOT IN ${inList(value as unknown[])}, 1)`;
       return cmp(col, op, value);
     }
     if (field === 'language') {
       // 'pt' matches pt and pt-br: a language filter means the language, whatever the region.
-      const lang = (v: unknown) => `(c.language = ${p(v)} OR substr(c.language, 1, ${p(String(v).length + 1)}) = ${p(`${String(v)}-`)})`;
-      if (op === 'eq') return lang(value);
-      if (op === 'neq') return `(c.language IS NULL OR NOT ${lang(value)})`;
-      if (op === 'in') return `(${(value as unknown[]).map(lang).join(' OR ')})`;
-      if (op === 'notIn') return `(c.language IS NULL OR NOT (${(value as unknown[]).map(lang).join(' OR ')}))`;
-      return cmp('c.language', op, value);
+      if (op === 'exists') return cmp('c.language', op, value);
+      const langs = (op === 'eq' || op === 'neq' ? [value] : value) as string[];
+      const any = `EXISTS (SELECT 1 FROM ${list(langs)} l WHERE c.language = l.value OR substr(c.language, 1, length(l.value) + 1) = l.value || '-')`;
+      return op === 'eq' || op === 'in' ? any : `(c.language IS NULL OR NOT ${any})`;
     }
     if (field === 'lastActivityAt') return time('c.last_activity_at', op, value);
     if (field === 'createdAt') return time('c.created_at', op, value);
@@ -273,8 +285,11 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
     if (field === 'lastConversation.csat') return cmp('c.last_conversation_csat', op, value);
     if (field.startsWith('subscribed.')) {
       // Bare strings are pre-0017 rows (worker/contacts/subscriptions.ts); the migration rewrote them, this reads either.
-      const path = `$.${field.slice(11)}`;
-      const col = `coalesce(json_extract(c.subscriptions, ${p(`${path}.status`)}), CASE json_type(c.subscriptions, ${p(path)}) WHEN 'text' THEN json_extract(c.subscriptions, ${p(path)}) END, 'unknown')`;
+      // The channel is one of SUBSCRIPTION_CHANNELS (kindOf checked it): spliced, so the condition binds one value.
+      const channel = field.slice(11);
+      if (!(SUBSCRIPTION_CHANNELS as readonly string[]).includes(channel)) throw new Error(`unreachable channel ${channel}`);
+      const path = `'$.${channel}'`;
+      const col = `coalesce(json_extract(c.subscriptions, '$.${channel}.status'), CASE json_type(c.subscriptions, ${path}) WHEN 'text' THEN json_extract(c.subscriptions, ${path}) END, 'unknown')`;
       return op === 'eq' ? `${col} = ${p(value)}` : `${col} != ${p(value)}`;
     }
     if (field.startsWith('attributes.')) {
@@ -285,7 +300,7 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
     throw new Error(`unreachable field ${field}`);
   };
 
-  return { sql: go(filter), params };
+  return { sql: go(filter, ''), params };
 }
 
 /** The filter's JSON pointer turned into the API's dotted field name (`/all/0/op` under `filter` → `filter.all.0.op`). */

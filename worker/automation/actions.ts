@@ -158,17 +158,21 @@ export async function applyAction(env: Env, run: RunIdentity, step: ActionStep, 
   };
 
   switch (step.action) {
+    // One change the object applies to the tags it holds then: a read-then-write here would drop a tag
+    // added by someone else between the read and the write.
     case 'add_tag': {
-      const c = await current();
       const tag = step.params.tag.toLowerCase();
-      if (c.tags.includes(tag)) return { tags: c.tags, changed: false };
-      return { tags: (await patch({ tags: [...c.tags, tag] })).tags, changed: true };
+      const res = await stub.update({ addTags: [tag] }, actor);
+      if (!res) throw new Error(`conversation ${run.conversationId} not found`);
+      if (!res.ok) throw new Error(`${res.field}: ${res.message}`);
+      return { tags: res.conversation.tags, changed: res.changed ?? true };
     }
     case 'remove_tag': {
-      const c = await current();
       const tag = step.params.tag.toLowerCase();
-      if (!c.tags.includes(tag)) return { tags: c.tags, changed: false };
-      return { tags: (await patch({ tags: c.tags.filter((t) => t !== tag) })).tags, changed: true };
+      const res = await stub.update({ removeTags: [tag] }, actor);
+      if (!res) throw new Error(`conversation ${run.conversationId} not found`);
+      if (!res.ok) throw new Error(`${res.field}: ${res.message}`);
+      return { tags: res.conversation.tags, changed: res.changed ?? true };
     }
     case 'set_priority':
       return { priority: (await patch({ priority: step.params.priority })).priority };

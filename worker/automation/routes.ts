@@ -129,7 +129,12 @@ workflowRoutes.get('/:id/runs', describeRoute({ tags: ['workflows'], summary: "A
 workflowRoutes.post('/:id/run', describeRoute({ tags: ['workflows'], summary: 'Run a workflow on a conversation now (its current version)' }), manager, valid('json', ConversationBody), async (c) => {
   const w = await mustFind(c, c.req.param('id'));
   const conv = await mustConversation(c, c.req.valid('json').conversationId);
-  const { runId } = await startRun(c.env, c.get('scope'), { workflow: w, conversationId: conv.id, origin: 'manual', eventId: null, triggerType: 'manual', message: null });
+  const started = await startRun(c.env, c.get('scope'), { workflow: w, conversationId: conv.id, origin: 'manual', eventId: null, triggerType: 'manual', message: null }).catch((err: unknown) => {
+    console.warn(`workflow ${w.id}: manual run not started: ${String(err)}`);
+    return null;
+  });
+  if (!started) throw Object.assign(new Problem(503, 'Service unavailable', 'The run could not be started just now (its run log says why); try again'), { headers: { 'retry-after': '5' } });
+  const { runId } = started;
   return c.json({ runId, workflowId: w.id, version: w.version, conversationId: conv.id, status: 'queued' }, 202);
 });
 

@@ -41,8 +41,19 @@ export interface StartInput {
   sla?: RunParams['sla'];
 }
 
+/** Tries at creating a run's instance in all: a keyed run gets one per delivery of its trigger, then it is errored. */
+export const MAX_START_ATTEMPTS = 5;
+/** Tries within one call (a run without a key has no redelivery to try again on). */
+const ATTEMPTS_PER_CALL = 2;
+
+/** How an instance is created: the AUTOMATION binding (a test may put a failing one in front of it). */
+export type CreateInstance = (options: { id: string; params: RunParams }) => Promise<unknown>;
+
+/** The instance could not be created yet; the run stays queued, and the trigger's redelivery tries again. */
+export class RunNotStarted extends Error {}
+
 /** Start a run; on a duplicate (same workflow and event) the existing run is returned and nothing starts. */
-export async function startRun(env: Env, scope: WorkspaceScope, input: StartInput): Promise<{ runId: string; duplicate: boolean }> {
+export async function startRun(env: Env, scope: WorkspaceScope, input: StartInput, create: CreateInstance = (o) => env.AUTOMATION.create(o)): Promise<{ runId: string; duplicate: boolean }> {
   const key = input.dedupeKey ?? input.eventId;
   const runId = key ? await runIdFor(input.workflow.id, key) : newId('wfr');
   const inserted = await scope
@@ -75,17 +86,26 @@ export async function startRun(env: Env, scope: WorkspaceScope, input: StartInpu
     trigger: { eventId: input.eventId, type: input.triggerType, message: input.message },
     sla: input.sla ?? null,
   };
-  try {
-    await env.AUTOMATION.create({ id: runId, params });
-  } catch (err) {
-    // Workflows refuses a second instance with the same id: the first create went through.
-    if (!/already exists|duplicate/i.test(String(err))) {
-      await setRunStatus(scope, runId, 'errored', { error: `could not start: ${String(err)}` });
-      throw err;
+  for (let tries = 1; ; tries++) {
+    try {
+      await create({ id: runId, params });
+      return { runId, duplicate: inserted.meta.changes === 0 };
+    } catch (err) {
+      // Workflows refuses a second instance with the same id: the first create went through.
+      if (/already exists|duplicate/i.test(String(err))) return { runId, duplicate: true };
+      // A failure to create is usually passing (the service busy, a network blip): the run stays queued and
+      // is tried again, here once more and then on the trigger's redelivery; errored only after the last try.
+      const attempts = await scope
+        .prepare(`UPDATE workflow_runs SET start_attempts = start_attempts + 1, error = ?3, updated_at = ?4 WHERE workspace_id = ?1 AND id = ?2 AND status = 'queued' RETURNING start_attempts`, runId, `could not start: ${String(err)}`, Date.now())
+        .first<number>('start_attempts');
+      const last = attempts === null || attempts >= MAX_START_ATTEMPTS || (key === null && tries >= ATTEMPTS_PER_CALL);
+      if (last) {
+        await setRunStatus(scope, runId, 'errored', { error: `could not start after ${attempts ?? tries} tries: ${String(err)}` });
+        throw err;
+      }
+      if (tries >= ATTEMPTS_PER_CALL) throw new RunNotStarted(`run ${runId} not started yet (try ${attempts} of ${MAX_START_ATTEMPTS}): ${String(err)}`);
     }
-    return { runId, duplicate: true };
   }
-  return { runId, duplicate: inserted.meta.changes === 0 };
 }
 
 /** Record a run that was not started (rate limit), so the run log says why nothing happened. */

@@ -12,7 +12,8 @@ import { requireRole } from '../auth/middleware';
 import { Problem } from '../http/problem';
 import { IdParam } from '../http/schemas';
 import { valid } from '../http/validate';
-import { effectiveMapping, ERRORS_SHOWN, MAX_IMPORT_BYTES, readHeader, startImport } from './import';
+import { effectiveMapping, ERRORS_SHOWN, MAX_IMPORT_BYTES, newImportUpload, readHeader, startImport } from './import';
+import { boundaryOf, formLayout, streamToR2, UploadError, windowsOf } from './upload';
 import { SUBSCRIPTION_CHANNELS, subscriptionStatus } from './subscriptions';
 
 export const contactBulkRoutes = new Hono<AppEnv>();
@@ -48,39 +49,52 @@ contactBulkRoutes.post(
   valid('query', ImportQuery),
   async (c) => {
     const p = c.get('principal');
-    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    const length = Number(c.req.header('content-length') ?? NaN);
-    if (Number.isFinite(length) && length > MAX_IMPORT_BYTES + 64 * 1024) throw new Problem(413, 'Payload too large', `Imports are limited to ${MAX_IMPORT_BYTES} bytes`);
-    let bytes: Uint8Array;
-    let rawMapping: unknown = c.req.valid('query').mapping;
-    if (type === 'multipart/form-data') {
-      let form: FormData;
-      try {
-        form = await c.req.raw.formData();
-      } catch {
-        throw Problem.badRequest('(body)', 'is not a readable multipart form');
-      }
-      const file = form.get('file');
-      if (!file || typeof file === 'string') throw Problem.badRequest('file', 'attach the CSV as the form field `file`');
-      bytes = new Uint8Array(await file.arrayBuffer());
-      rawMapping = form.get('mapping') ?? rawMapping;
-    } else if (type === 'text/csv' || type === 'application/csv' || type === 'text/plain') {
-      bytes = new Uint8Array(await c.req.arrayBuffer());
-    } else {
+    const contentType = c.req.header('content-type') ?? '';
+    const type = contentType.split(';')[0].trim().toLowerCase();
+    const multipart = type === 'multipart/form-data';
+    if (!multipart && type !== 'text/csv' && type !== 'application/csv' && type !== 'text/plain') {
       throw new Problem(415, 'Unsupported media type', 'Content-Type: must be multipart/form-data or text/csv', [{ field: 'Content-Type', message: 'must be multipart/form-data or text/csv' }]);
     }
-    if (bytes.byteLength === 0) throw Problem.badRequest('file', 'the file is empty');
-    if (bytes.byteLength > MAX_IMPORT_BYTES) throw new Problem(413, 'Payload too large', `Imports are limited to ${MAX_IMPORT_BYTES} bytes`);
-    let header: ReturnType<typeof readHeader>;
+    const boundary = multipart ? boundaryOf(contentType) : null;
+    if (multipart && !boundary) throw Problem.badRequest('Content-Type', 'a multipart/form-data body needs its boundary');
+    const tooLarge = () => new Problem(413, 'Payload too large', `Imports are limited to ${MAX_IMPORT_BYTES} bytes`);
+    const length = Number(c.req.header('content-length') ?? NaN);
+    // The upload goes to R2 as it arrives, never whole into memory; R2 needs its length up front.
+    if (!Number.isInteger(length) || length < 0) throw new Problem(411, 'Length required', 'Content-Length: an import upload must declare its length', [{ field: 'Content-Length', message: 'is required' }]);
+    if (length > MAX_IMPORT_BYTES + 64 * 1024) throw tooLarge();
+    if (length === 0 || !c.req.raw.body) throw Problem.badRequest('file', 'the file is empty');
+
+    const { id, key } = newImportUpload(p.workspaceId);
+    const files = c.env.FILES;
     try {
-      header = readHeader(bytes);
+      await streamToR2(files, key, c.req.raw.body, length, contentType);
+      let start = 0;
+      let end = length;
+      let rawMapping: unknown = c.req.valid('query').mapping;
+      if (multipart) {
+        const layout = formLayout(await windowsOf(files, key, length), boundary!, length);
+        if (!layout.file) throw Problem.badRequest('file', 'attach the CSV as the form field `file`');
+        ({ start, end } = layout.file);
+        rawMapping = layout.fields.mapping ?? rawMapping;
+      }
+      if (end <= start) throw Problem.badRequest('file', 'the file is empty');
+      if (end - start > MAX_IMPORT_BYTES) throw tooLarge();
+      const head = await files.get(key, { range: { offset: start, length: Math.min(end - start, 64 * 1024 + 3) } });
+      let header: ReturnType<typeof readHeader>;
+      try {
+        header = readHeader(new Uint8Array(await head!.arrayBuffer()));
+      } catch (e) {
+        throw Problem.badRequest('file', (e as Error).message);
+      }
+      const { mapping, errors } = effectiveMapping(header.columns, parseMapping(rawMapping));
+      if (errors.length) throw new Problem(400, 'Invalid request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+      await startImport(c.env, { id, key, workspaceId: p.workspaceId, userId: p.userId, start, end, columns: header.columns, dataOffset: header.dataOffset, mapping });
+      return c.json({ id, status: 'queued', columns: header.columns, mapping }, 202);
     } catch (e) {
-      throw Problem.badRequest('file', (e as Error).message);
+      await files.delete(key).catch(() => undefined);
+      if (e instanceof UploadError) throw Problem.badRequest(e.field, e.message);
+      throw e;
     }
-    const { mapping, errors } = effectiveMapping(header.columns, parseMapping(rawMapping));
-    if (errors.length) throw new Problem(400, 'Invalid request', errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-    const id = await startImport(c.env, { workspaceId: p.workspaceId, userId: p.userId, bytes, columns: header.columns, dataOffset: header.dataOffset, mapping });
-    return c.json({ id, status: 'queued', columns: header.columns, mapping }, 202);
   },
 );
 

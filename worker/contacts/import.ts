@@ -1,4 +1,5 @@
-// Contact import from CSV. The upload is stored in R2 as it came; a queue (CONTACT_IMPORTS, one chunk
+// Contact import from CSV. The upload is streamed to R2 as it came (worker/contacts/upload.ts finds the
+// CSV inside a multipart body by two range reads); a queue (CONTACT_IMPORTS, one chunk
 // per message) then works through it: each message reads a byte range, parses whole records with
 // papaparse, writes them in one D1 batch with the import's progress, and sends the message for the next
 // range. No invocation holds more than CHUNK_BYTES of the file or writes more than CHUNK_ROWS rows, so
@@ -6,7 +7,8 @@
 //
 // Why a Queue and not a Workflow: the work is a plain chain of idempotent steps with retries and a dead
 // letter, which the ingest and event queues already give us here (and tests can drive), and a chunk's
-// commit carries its own cursor, so a redelivered message is recognised and skipped.
+// commit carries its own cursor and key (contact_import_chunks), so a redelivered message is recognised
+// and skipped, and a chunk two deliveries worked at once commits once.
 //
 // Dedupe, in order: a channel identity column (identity.<channel>), then e-mail, then phone (E.164 as
 // worker/contacts/phone.ts normalizes it), then a row earlier in the same chunk with the same key. An
@@ -17,7 +19,7 @@ import { normalizeTags } from '../conversations/state';
 import { newId } from '../db/ids';
 import { Email, TagName } from '../http/schemas';
 import { normalizePhone } from './phone';
-import { SUBSCRIPTION_CHANNELS } from './subscriptions';
+import { customerOptOutConflict, patchKeepingCustomerOptOuts, SUBSCRIPTION_CHANNELS } from './subscriptions';
 
 export const CHUNK_ROWS = 2000;
 export const CHUNK_BYTES = 1 << 20;
@@ -176,31 +178,31 @@ export function readHeader(bytes: Uint8Array): { columns: string[]; dataOffset: 
   return { columns: cols, dataOffset: bom + new TextEncoder().encode(head.slice(0, cursor)).length };
 }
 
-/** Approximate data rows (line breaks after the header) for progress before the end is reached. */
-export function estimateRows(bytes: Uint8Array, dataOffset: number): number {
-  let n = 0;
-  for (let i = dataOffset; i < bytes.length; i++) if (bytes[i] === 10) n++;
-  if (bytes.length > dataOffset && bytes[bytes.length - 1] !== 10) n++;
-  return n;
+/** Where an upload is stored: the import's id and its R2 key (the route streams the body there first). */
+export function newImportUpload(workspaceId: string): { id: string; key: string } {
+  const id = newId('imp');
+  return { id, key: `imports/${workspaceId}/${id}.upload` };
 }
 
-/** Stores the file and queues its first chunk. The caller has checked the mapping (effectiveMapping). */
+/**
+ * Records the import of the CSV at bytes [start, end) of the stored upload and queues its first chunk.
+ * The caller has streamed the upload to R2 and checked the header and mapping (readHeader, effectiveMapping).
+ */
 export async function startImport(
-  env: Pick<Env, 'DB' | 'FILES' | 'CONTACT_IMPORTS'>,
-  input: { workspaceId: string; userId: string; bytes: Uint8Array; columns: string[]; dataOffset: number; mapping: Record<string, string> },
+  env: Pick<Env, 'DB' | 'CONTACT_IMPORTS'>,
+  input: { id: string; key: string; workspaceId: string; userId: string; start: number; end: number; columns: string[]; dataOffset: number; mapping: Record<string, string> },
 ): Promise<string> {
-  const id = newId('imp');
-  const key = `imports/${input.workspaceId}/${id}.csv`;
   const now = Date.now();
-  await env.FILES.put(key, input.bytes, { httpMetadata: { contentType: 'text/csv' } });
+  const offset = input.start + input.dataOffset;
+  // file_size is where the CSV ends in the object (a multipart body goes on past it).
   await env.DB.prepare(
     `INSERT INTO contact_imports (id, workspace_id, created_by, file_key, file_size, mapping, columns, status, next_offset, next_row, total, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, 2, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, 2, NULL, ?, ?)`,
   )
-    .bind(id, input.workspaceId, input.userId, key, input.bytes.byteLength, JSON.stringify(input.mapping), JSON.stringify(input.columns), input.dataOffset, estimateRows(input.bytes, input.dataOffset), now, now)
+    .bind(input.id, input.workspaceId, input.userId, input.key, input.end, JSON.stringify(input.mapping), JSON.stringify(input.columns), offset, now, now)
     .run();
-  await env.CONTACT_IMPORTS.send({ kind: 'contact-import', importId: id, workspaceId: input.workspaceId, offset: input.dataOffset } satisfies ImportJob);
-  return id;
+  await env.CONTACT_IMPORTS.send({ kind: 'contact-import', importId: input.id, workspaceId: input.workspaceId, offset } satisfies ImportJob);
+  return input.id;
 }
 
 interface ImportRow {
@@ -217,7 +219,7 @@ interface ImportRow {
   lease_until: number | null;
 }
 
-type Existing = { id: string; email: string | null; phone: string | null; tags: string };
+type Existing = { id: string; email: string | null; phone: string | null; tags: string; subscriptions?: string | null };
 
 /**
  * Works one chunk of an import. 'skipped': not this message's turn (already done, or another delivery
@@ -275,7 +277,6 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
     }
     row++;
   }
-  const failedRows = new Set(errors.map((e) => e.row)).size;
 
   // Existing contacts by every key in the chunk: three reads whatever the chunk size (keys travel as one JSON value).
   const emails = [...new Set(good.map((g) => g.contact.email).filter((x): x is string => !!x))];
@@ -283,11 +284,17 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const idents = good.flatMap((g) => g.contact.identities.map((i) => `${i.channel}\u0000${i.externalId}`));
   // Each lookup walks its keys into an index (json_each joined to it); a kind of key the chunk lacks costs nothing.
   const lookups: [kind: 'e' | 'p' | 'i', keys: unknown[], sql: string][] = [
-    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `SELECT c.id, c.email, c.phone, c.tags, ci.channel || char(0) || ci.external_id AS k FROM json_each(?2) j
-       JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
-       JOIN contacts c ON c.id = ci.contact_id`],
-    ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
-    ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+    // An identity may still name a contact merged away since (a row written for it after the merge moved the
+    // others, or a chain of merges): follow merged_into to the contact that survives.
+    ['i', [...new Set(idents)].map((k) => k.split('\u0000')), `WITH RECURSIVE hit(k, id, next, depth) AS (
+         SELECT ci.channel || char(0) || ci.external_id, c0.id, c0.merged_into, 0 FROM json_each(?2) j
+           JOIN contact_identities ci ON ci.workspace_id = ?1 AND ci.channel = json_extract(j.value, '$[0]') AND ci.external_id = json_extract(j.value, '$[1]')
+           JOIN contacts c0 ON c0.id = ci.contact_id AND c0.workspace_id = ?1
+         UNION ALL
+         SELECT hit.k, m.id, m.merged_into, hit.depth + 1 FROM hit JOIN contacts m ON m.id = hit.next AND m.workspace_id = ?1 WHERE hit.depth < 20)
+       SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, hit.k AS k FROM hit JOIN contacts c ON c.id = hit.id WHERE hit.next IS NULL`],
+    ['e', emails, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.email AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
+    ['p', phones, `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.phone AS k FROM json_each(?2) j JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`],
   ];
   const wanted = lookups.filter(([, keys]) => keys.length > 0);
   const found = wanted.length ? await db.batch<Record<string, unknown>>(wanted.map(([, keys, sql]) => db.prepare(sql).bind(job.workspaceId, JSON.stringify(keys)))) : [];
@@ -303,9 +310,15 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
   const identities: Record<string, unknown>[] = [];
   const keysOf = (c: ImportedContact) => [...c.identities.map((i) => `i:${i.channel}\u0000${i.externalId}`), ...(c.email ? [`e:${c.email}`] : []), ...(c.phone ? [`p:${c.phone}`] : [])];
   const subs = (c: ImportedContact) => Object.fromEntries(Object.entries(c.subscriptions).map(([ch, status]) => [ch, { status, source: 'import', changedAt: now }]));
-  for (const { contact: c } of good) {
+  for (const { row: at, contact: c } of good) {
     const keys = keysOf(c);
     const match = keys.map((k) => known.get(k)).find(Boolean);
+    // A customer's own opt-out is theirs to take back: the row is refused, naming the column, rather than half applied.
+    const conflict = match && !match.inserted ? customerOptOutConflict(match.subscriptions, c.subscriptions) : null;
+    if (conflict) {
+      errors.push({ row: at, column: Object.keys(mapping).find((col) => mapping[col] === `subscribed.${conflict.channel}`) ?? '', reason: conflict.reason });
+      continue;
+    }
     if (match && inserts.has(match.id)) {
       // The same person twice in this chunk: the later row adds to the contact the earlier one creates.
       const ins = inserts.get(match.id)!;
@@ -358,7 +371,7 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
           `UPDATE contacts SET
              name = coalesce(u.name, contacts.name), email = coalesce(u.email, contacts.email), phone = coalesce(u.phone, contacts.phone),
              language = coalesce(u.language, contacts.language), country = coalesce(u.country, contacts.country), city = coalesce(u.city, contacts.city),
-             tags = u.tags, attributes = json_patch(contacts.attributes, u.attributes), subscriptions = json_patch(contacts.subscriptions, u.subscriptions), updated_at = ?2
+             tags = u.tags, attributes = json_patch(contacts.attributes, u.attributes), subscriptions = ${patchKeepingCustomerOptOuts('contacts.subscriptions', 'u.subscriptions')}, updated_at = ?2
            FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.name') AS name, json_extract(value, '$.email') AS email,
                         json_extract(value, '$.phone') AS phone, json_extract(value, '$.language') AS language, json_extract(value, '$.country') AS country,
                         json_extract(value, '$.city') AS city, json_extract(value, '$.tags') AS tags, json_extract(value, '$.attributes') AS attributes,
@@ -385,17 +398,29 @@ export async function processImportChunk(env: Pick<Env, 'DB' | 'FILES'>, job: Im
         .bind(job.importId, JSON.stringify(part)),
     );
   }
+  const failedRows = new Set(errors.map((e) => e.row)).size;
+  // Progress before the end: the rows left estimated at this chunk's bytes per row (the file is never read whole for a count).
+  const remainingRows = done || records.length === 0 ? 0 : Math.round(((claim.file_size - nextOffset) * records.length) / Math.max(1, consumed));
   const processed = records.filter((r) => !(r.cells.length === 1 && r.cells[0].trim() === '')).length;
   stmts.push(
     db
       .prepare(
         `UPDATE contact_imports SET next_offset = ?1, next_row = ?2, processed = processed + ?3, created = created + ?4, updated = updated + ?5, failed = failed + ?6,
-           status = ?7, total = CASE WHEN ?7 = 'done' THEN processed + ?3 ELSE max(coalesce(total, 0), processed + ?3) END, lease_until = NULL, updated_at = ?8, finished_at = ?9
+           status = ?7, total = CASE WHEN ?7 = 'done' THEN processed + ?3 ELSE processed + ?3 + ?11 END, lease_until = NULL, updated_at = ?8, finished_at = ?9
          WHERE id = ?10`,
       )
-      .bind(nextOffset, row, processed, inserts.size, updates.size, failedRows, done ? 'done' : 'running', now, done ? now : null, job.importId),
+      .bind(nextOffset, row, processed, inserts.size, updates.size, failedRows, done ? 'done' : 'running', now, done ? now : null, job.importId, remainingRows),
   );
-  await db.batch(stmts);
+  // The chunk's key first: if another delivery already committed this chunk (its lease ran out while this
+  // one worked, or the other way round), the key exists, the batch fails as a whole and nothing is written twice.
+  stmts.unshift(db.prepare(`INSERT INTO contact_import_chunks (import_id, "offset", committed_at) VALUES (?, ?, ?)`).bind(job.importId, job.offset, now));
+  try {
+    await db.batch(stmts);
+  } catch (e) {
+    if (!/UNIQUE constraint failed: contact_import_chunks/.test(String((e as Error)?.message ?? e))) throw e;
+    const row = await db.prepare(`SELECT next_offset FROM contact_imports WHERE id = ?`).bind(job.importId).first<{ next_offset: number }>();
+    return row && row.next_offset > job.offset ? { outcome: 'skipped', next: { ...job, offset: row.next_offset } } : { outcome: 'skipped' };
+  }
   if (done) await env.FILES.delete(claim.file_key).catch(() => undefined);
   return done ? { outcome: 'done' } : { outcome: 'more', next: { ...job, offset: nextOffset } };
 }

@@ -20,7 +20,7 @@ import { Problem } from '../http/problem';
 import { Cursor, Email, Limit, TagName } from '../http/schemas';
 import { valid } from '../http/validate';
 import { normalizePhone } from './phone';
-import { applySubscriptionEdits, subscriptionsJson } from './subscriptions';
+import { applySubscriptionEdits, customerOptOutConflict, subscriptionsJson } from './subscriptions';
 
 const Phone = v.pipe(v.string(), v.trim(), v.regex(/^\+?[\d\s().-]{5,25}$/, 'must be a phone number'), v.transform(normalizePhone));
 export const Language = v.pipe(v.string(), v.trim(), v.toLowerCase(), v.regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, 'must be a language tag such as en or pt-br'));
@@ -195,6 +195,8 @@ contactRoutes.patch('/:id', describeRoute({ tags: ['contacts'], summary: 'Update
   if (body.subscriptions) {
     const current = await scope.find(contacts, c.req.param('id'));
     if (!current) throw Problem.notFound('Contact');
+    const conflict = customerOptOutConflict(current.subscriptions, body.subscriptions);
+    if (conflict) throw Problem.conflict(conflict.reason, `subscriptions.${conflict.channel}`);
     set.subscriptions = applySubscriptionEdits(current.subscriptions, body.subscriptions, c.get('principal').via === 'api_key' ? 'api' : 'agent', now);
   }
   if (!(await scope.update(contacts, c.req.param('id'), set))) throw Problem.notFound('Contact');

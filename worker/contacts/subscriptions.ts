@@ -15,6 +15,42 @@ export interface Subscription {
   changedAt: number | null;
 }
 
+/**
+ * Sources that are the customer's own word (an SMS STOP, an unsubscribe link). An opt-out from one of
+ * these is theirs to take back (START, resubscribing): an agent, an API key or an import may not
+ * subscribe them again or forget that they said no.
+ */
+export const CUSTOMER_SOURCES: readonly string[] = ['sms_keyword', 'email_unsubscribe', 'broadcast_unsubscribe'];
+
+/** The customer's own opt-out on a channel, if that is what stands there now. */
+export function customerOptOut(stored: unknown, channel: string): { source: string; changedAt: number | null } | null {
+  const entry = ((typeof stored === 'string' ? safeParse(stored) : stored) as Record<string, unknown> | null)?.[channel];
+  if (!entry || typeof entry !== 'object') return null;
+  const e = entry as Partial<Subscription>;
+  return e.status === 'unsubscribed' && typeof e.source === 'string' && CUSTOMER_SOURCES.includes(e.source) ? { source: e.source, changedAt: typeof e.changedAt === 'number' ? e.changedAt : null } : null;
+}
+
+/** The first edit that would undo a customer's own opt-out (any change of its status), with why it may not. */
+export function customerOptOutConflict(stored: unknown, edits: Record<string, SubscriptionStatus>): { channel: string; reason: string } | null {
+  for (const [channel, status] of Object.entries(edits)) {
+    const out = status === 'unsubscribed' ? null : customerOptOut(stored, channel);
+    if (out) return { channel, reason: `the contact unsubscribed from ${channel} themselves (${SOURCE_WORDS[out.source] ?? out.source}${out.changedAt ? ` on ${new Date(out.changedAt).toISOString().slice(0, 10)}` : ''}); only they can opt back in` };
+  }
+  return null;
+}
+const SOURCE_WORDS: Record<string, string> = { sms_keyword: 'by replying STOP', email_unsubscribe: 'with an unsubscribe link', broadcast_unsubscribe: 'with an unsubscribe link' };
+
+/**
+ * SQL for a contacts.subscriptions value after merging `patch` (an SQL expression giving a JSON object)
+ * into `column`, with the customer's own opt-outs put back over it: an import cannot undo one even if
+ * the customer's STOP lands between its read and its write.
+ */
+export function patchKeepingCustomerOptOuts(column: string, patch: string): string {
+  const sources = CUSTOMER_SOURCES.map((s) => `'${s}'`).join(', ');
+  return `json_patch(json_patch(coalesce(${column}, '{}'), ${patch}), coalesce((SELECT json_group_object(o.key, json(o.value)) FROM json_each(coalesce(${column}, '{}')) o
+    WHERE o.type = 'object' AND CASE WHEN o.type = 'object' THEN json_extract(o.value, '$.status') = 'unsubscribed' AND json_extract(o.value, '$.source') IN (${sources}) END), '{}'))`;
+}
+
 /** The status on one channel from the stored JSON (object or text), legacy strings included. */
 export function subscriptionStatus(stored: unknown, channel: string): SubscriptionStatus {
   let map = stored;

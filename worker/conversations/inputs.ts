@@ -27,7 +27,7 @@ export interface IncomingMessage {
   activity?: { inboxId: string };
 }
 
-export type UpdateResult = { ok: true; conversation: Conversation } | { ok: false; field: string; message: string };
+export type UpdateResult = { ok: true; conversation: Conversation; /** whether anything changed (false: the patch matched what was there) */ changed?: boolean } | { ok: false; field: string; message: string };
 
 export type MessageResult =
   | { ok: true; message: Message; conversation: Conversation; duplicate: boolean }

@@ -143,6 +143,9 @@ export interface ConversationPatch {
   assigneeId?: string | null;
   teamId?: string | null;
   tags?: string[];
+  /** Tags to add and remove against the tags the object holds when it applies the change (not a list read earlier): concurrent adds all stay. */
+  addTags?: string[];
+  removeTags?: string[];
   priority?: Priority;
   subject?: string | null;
   closingNote?: string | null;
@@ -194,8 +197,9 @@ export function applyPatch(state: Conversation, patch: ConversationPatch, now: n
     next.teamId = patch.teamId;
     changed.teamId = patch.teamId;
   }
-  if (patch.tags !== undefined) {
-    const tags = normalizeTags(patch.tags);
+  if (patch.tags !== undefined || patch.addTags !== undefined || patch.removeTags !== undefined) {
+    const gone = new Set(normalizeTags(patch.removeTags ?? []));
+    const tags = normalizeTags([...(patch.tags ?? state.tags), ...(patch.addTags ?? [])]).filter((t) => !gone.has(t));
     if (tags.join('\n') !== state.tags.join('\n')) {
       next.tags = tags;
       changed.tags = tags;

@@ -10,7 +10,7 @@ import type { Subscriber } from '../events/subscribers';
 import { strings } from './i18n';
 import { loadCsatSettings, surveysOnClose } from './settings';
 import { openSurvey, type Survey } from './surveys';
-import { surveyToken } from './token';
+import { unsignedSurveyLink } from './token';
 
 export const CSAT_EXTERNAL_PREFIX = 'csat:';
 
@@ -30,7 +30,8 @@ export const csatOnClose: Subscriber = {
       const { survey, created } = await openSurvey(env.DB, conversation, s);
       // Answered already (after an earlier close): nothing to ask again.
       if (survey.rawScore !== null) continue;
-      const link = `${s.publicOrigin}/csat/${await surveyToken(env.JWT_SECRET, survey)}`;
+      // Unsigned: the team sees this text; the customer's copy is signed on the way out (token.ts).
+      const link = unsignedSurveyLink(s.publicOrigin, survey.id);
       const text = surveyMessage(survey, link);
       const externalId = `${CSAT_EXTERNAL_PREFIX}${survey.id}`;
       if (s.delayMinutes > 0) {

@@ -26,3 +26,28 @@ export function surveyIdOf(token: string): string | null {
 export async function verifySurveyToken(secret: string, token: string, s: SurveyRef): Promise<boolean> {
   return timingSafeEqual(token, await surveyToken(secret, s));
 }
+
+/**
+ * The survey message as stored and shown to the team carries `/csat/<survey id>` only: an agent who can
+ * read the conversation must not hold a link that answers for the customer. The MAC is added on the way
+ * out (the delivery consumer for provider channels; /widget/api/csat/:id for the web chat visitor),
+ * bound to the conversation being delivered to, so an id from elsewhere yields a link that opens nothing.
+ */
+const UNSIGNED_LINK = /\/csat\/(csv_[0-9A-Za-z]{10,40})(?![0-9A-Za-z_.-])/g;
+
+export function unsignedSurveyLink(origin: string, surveyId: string): string {
+  return `${origin}/csat/${surveyId}`;
+}
+
+/** The survey ids the text's unsigned survey links name. */
+export function unsignedSurveyIds(text: string): string[] {
+  return [...text.matchAll(UNSIGNED_LINK)].map((m) => m[1]);
+}
+
+export async function signSurveyLinks(secret: string, text: string, to: { workspaceId: string; conversationId: string }): Promise<string> {
+  const ids = unsignedSurveyIds(text);
+  if (!ids.length) return text;
+  const tokens = new Map<string, string>();
+  for (const id of ids) tokens.set(id, await surveyToken(secret, { id, workspaceId: to.workspaceId, conversationId: to.conversationId }));
+  return text.replace(UNSIGNED_LINK, (_, id: string) => `/csat/${tokens.get(id)}`);
+}

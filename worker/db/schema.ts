@@ -301,6 +301,17 @@ export const contactImports = sqliteTable(
   (t) => [index('contact_imports_ws').on(t.workspaceId, t.createdAt)],
 );
 
+/** Chunks of an import already committed (by byte offset): recorded in the chunk's own batch, so a chunk commits once. */
+export const contactImportChunks = sqliteTable(
+  'contact_import_chunks',
+  {
+    importId: text('import_id').notNull(),
+    offset: integer('offset').notNull(),
+    committedAt: integer('committed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.offset] })],
+);
+
 export const contactImportErrors = sqliteTable(
   'contact_import_errors',
   {
@@ -1291,6 +1302,8 @@ export const workflowRuns = sqliteTable(
     status: text('status').notNull(),
     reason: text('reason'),
     error: text('error'),
+    /** Tries at creating its Workflows instance; the run stays queued between them (worker/automation/runs.ts). */
+    startAttempts: integer('start_attempts').notNull().default(0),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
     finishedAt: integer('finished_at'),

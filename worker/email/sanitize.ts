@@ -2,10 +2,11 @@
 // Scripts, styles, frames, forms and embedded objects go with their content; event handlers, style
 // attributes and non-http(s) links go; links open in a new tab without a referrer.
 
+import { DROP_WITH_CONTENT, sanitizeWith } from './allow-list';
+
 const KEEP = new Set(
   'a b strong i em u s strike p br div span ul ol li blockquote pre code h1 h2 h3 h4 h5 h6 table thead tbody tfoot tr td th caption img hr font small big sub sup center dl dt dd abbr cite q'.split(' '),
 );
-const DROP = new Set('script style iframe frame frameset object embed applet form input button textarea select option head title meta link base svg math noscript template audio video source track canvas'.split(' '));
 const ATTRS = new Set(['href', 'src', 'alt', 'title', 'width', 'height', 'colspan', 'rowspan', 'align', 'valign', 'color', 'dir', 'lang']);
 
 function safeUrl(value: string, attr: 'href' | 'src'): boolean {
@@ -14,42 +15,18 @@ function safeUrl(value: string, attr: 'href' | 'src'): boolean {
   return v.startsWith('https://') || v.startsWith('http://') || v.startsWith('cid:');
 }
 
-export async function sanitizeHtml(html: string): Promise<string> {
-  const rewriter = new HTMLRewriter()
-    .on('*', {
-      element(el) {
-        const tag = el.tagName.toLowerCase();
-        if (DROP.has(tag)) {
-          el.remove();
-          return;
-        }
-        if (!KEEP.has(tag)) {
-          el.removeAndKeepContent();
-          return;
-        }
-        const names = [...(el.attributes as unknown as Iterable<[string, string]>)].map(([name]) => name);
-        for (const name of names) {
-          const value = el.getAttribute(name) ?? '';
-          const lower = name.toLowerCase();
-          if (!ATTRS.has(lower) || ((lower === 'href' || lower === 'src') && !safeUrl(value, lower))) el.removeAttribute(name);
-        }
-        if (tag === 'a') {
-          el.setAttribute('target', '_blank');
-          el.setAttribute('rel', 'noopener noreferrer nofollow');
-        }
-      },
-      comments(c) {
-        c.remove();
-      },
-    })
-    .onDocument({
-      doctype() {},
-      comments(c) {
-        c.remove();
-      },
-    });
-  return rewriter.transform(new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })).text();
-}
+export const sanitizeHtml: (html: string) => Promise<string> = sanitizeWith({
+  keep: KEEP,
+  drop: DROP_WITH_CONTENT,
+  attributes: ATTRS,
+  url: safeUrl,
+  finish(el, tag) {
+    if (tag === 'a') {
+      el.setAttribute('target', '_blank');
+      el.setAttribute('rel', 'noopener noreferrer nofollow');
+    }
+  },
+});
 
 /** Plain text from HTML, for mails that have no text part. */
 export function htmlToText(html: string): string {

@@ -56,11 +56,11 @@ export interface EventData {
   /** score: normalized 1–5; raw: on its scale; surveyId null when a manager recorded it by hand. */
   'csat.submitted': { surveyId: string | null; score: number; raw: number; scale: string; comment: string | null; source: 'survey' | 'manual'; replaced: boolean };
   'followup.scheduled': { id: string; dueAt: number; text: string | null; cancelOnReply: boolean; kind: 'followup' };
-  'followup.cancelled': { id: string; reason: 'agent' | 'customer_replied' | 'closed' };
+  'followup.cancelled': { id: string; reason: 'agent' | 'customer_replied' | 'closed' | 'author_rights'; detail?: string };
   'followup.fired': { id: string; messageId: string | null; reopened: boolean };
   'scheduled_message.scheduled': { id: string; sendAt: number };
   'scheduled_message.updated': { id: string; sendAt: number };
-  'scheduled_message.cancelled': { id: string; reason?: 'customer_replied' };
+  'scheduled_message.cancelled': { id: string; reason?: 'customer_replied' | 'author_rights'; detail?: string };
 }
 
 export interface EventMessage {

@@ -25,6 +25,8 @@ export interface ScheduledItem {
   customerSeq: number;
   createdAt: number;
   updatedAt: number;
+  /** Being sent now: set in the object's one step that decides to send, so a cancel after it is refused (409) rather than acknowledged and then sent. */
+  firing?: boolean;
 }
 
 /** Limits: how far ahead, how many per conversation, how long a text. */
@@ -118,6 +120,7 @@ export function schedule(state: Conversation, list: readonly ScheduledItem[], in
 function find(list: readonly ScheduledItem[], id: string, kind: ScheduledKind): ScheduledItem {
   const item = list.find((i) => i.id === id && i.kind === kind);
   if (!item) throw new ScheduleError('id', kind === 'followup' ? 'no such pending follow-up' : 'no such pending scheduled message (it may have been sent)', 404);
+  if (item.firing) throw new ScheduleError('id', 'it is being sent right now and can no longer be changed or cancelled', 409);
   return item;
 }
 
@@ -145,7 +148,7 @@ export function edit(state: Conversation, list: readonly ScheduledItem[], id: st
 
 /** Follow-ups a customer message cancels: those with cancelOnReply scheduled before it. */
 export function cancelledByReply(state: Conversation, list: readonly ScheduledItem[], now: number): ScheduleChange | null {
-  const gone = list.filter((i) => voidedByReply(state, i));
+  const gone = list.filter((i) => !i.firing && voidedByReply(state, i));
   if (gone.length === 0) return null;
   return change(
     state,
@@ -157,6 +160,20 @@ export function cancelledByReply(state: Conversation, list: readonly ScheduledIt
     ),
     now,
   );
+}
+
+/** An item that will not fire after all (its author lost the right to send it), with why. */
+export function withdrawn(state: Conversation, list: readonly ScheduledItem[], item: ScheduledItem, detail: string, now: number): ScheduleChange {
+  const event: PendingEvent =
+    item.kind === 'followup'
+      ? { type: 'followup.cancelled', actor: null, data: { id: item.id, reason: 'author_rights', detail } }
+      : { type: 'scheduled_message.cancelled', actor: null, data: { id: item.id, reason: 'author_rights', detail } };
+  return change(state, list.filter((i) => i.id !== item.id), [event], now);
+}
+
+/** The list with `item` marked as being sent (no event: what it sends, or its cancellation, is the record). */
+export function markFiring(list: readonly ScheduledItem[], id: string): ScheduledItem[] {
+  return list.map((i) => (i.id === id ? { ...i, firing: true } : i));
 }
 
 /** The first item due at `now` (the alarm handles them one at a time, in due order). */

@@ -11,10 +11,11 @@
 // combinators) are inlined; pseudo-classes (:hover), pseudo-elements and @-rules (@media, @font-face)
 // are dropped, and `!important` is not weighed (the declaration's order decides).
 
+import { DROP_WITH_CONTENT, sanitizeWith } from '../email/allow-list';
+
 const KEEP = new Set(
   'a b strong i em u s strike p br div span ul ol li blockquote pre code h1 h2 h3 h4 h5 h6 table thead tbody tfoot tr td th caption colgroup col img hr font small big sub sup center dl dt dd abbr cite q section article header footer main'.split(' '),
 );
-const DROP = new Set('script style iframe frame frameset object embed applet form input button textarea select option head title meta link base svg math noscript template audio video source track canvas'.split(' '));
 const ATTRS = new Set(['href', 'src', 'alt', 'title', 'width', 'height', 'colspan', 'rowspan', 'align', 'valign', 'color', 'bgcolor', 'border', 'cellpadding', 'cellspacing', 'dir', 'lang', 'style', 'class', 'id', 'target', 'role']);
 
 /** Links and images: a literal safe scheme (a merge field may not supply the scheme: it could say javascript:). */
@@ -106,44 +107,20 @@ export function parseRules(css: string): CssRule[] {
 const transform = (rewriter: HTMLRewriter, html: string) => rewriter.transform(new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })).text();
 
 /** The allow-list: dropped elements go with their content, unknown ones leave their content, attributes are filtered. */
-export async function sanitizeEmailHtml(html: string): Promise<string> {
-  const rewriter = new HTMLRewriter()
-    .on('*', {
-      element(el) {
-        const tag = el.tagName.toLowerCase();
-        if (DROP.has(tag)) {
-          el.remove();
-          return;
-        }
-        if (!KEEP.has(tag)) {
-          el.removeAndKeepContent();
-          return;
-        }
-        const names = [...(el.attributes as unknown as Iterable<[string, string]>)].map(([name]) => name);
-        for (const name of names) {
-          const lower = name.toLowerCase();
-          const value = el.getAttribute(name) ?? '';
-          if (!ATTRS.has(lower) || ((lower === 'href' || lower === 'src') && !safeUrl(value, lower))) el.removeAttribute(name);
-          else if (lower === 'style') {
-            const clean = sanitizeDeclarations(value);
-            if (clean) el.setAttribute('style', clean);
-            else el.removeAttribute('style');
-          } else if (lower === 'target' && value !== '_blank') el.removeAttribute(name);
-        }
-        if (tag === 'a' && el.getAttribute('target') === '_blank') el.setAttribute('rel', 'noopener noreferrer');
-      },
-      comments(c) {
-        c.remove();
-      },
-    })
-    .onDocument({
-      doctype() {},
-      comments(c) {
-        c.remove();
-      },
-    });
-  return transform(rewriter, html);
-}
+export const sanitizeEmailHtml: (html: string) => Promise<string> = sanitizeWith({
+  keep: KEEP,
+  drop: DROP_WITH_CONTENT,
+  attributes: ATTRS,
+  url: safeUrl,
+  attribute(name, value) {
+    if (name === 'style') return sanitizeDeclarations(value) || null;
+    if (name === 'target' && value !== '_blank') return null;
+    return undefined;
+  },
+  finish(el, tag) {
+    if (tag === 'a' && el.getAttribute('target') === '_blank') el.setAttribute('rel', 'noopener noreferrer');
+  },
+});
 
 /** The text of every <style> block, in document order. */
 async function styleSheets(html: string): Promise<string> {

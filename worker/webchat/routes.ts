@@ -8,6 +8,8 @@ import { hmacSha256, timingSafeEqual, toHex } from '../crypto/bytes';
 import { decryptJson } from '../crypto/secrets';
 import { newId } from '../db/ids';
 import { Problem } from '../http/problem';
+import { surveyById } from '../csat/surveys';
+import { surveyToken } from '../csat/token';
 import { Email } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls } from '../files/attachments';
@@ -207,6 +209,18 @@ widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v
   const items = await stub.messages({ after: after ?? 0, limit: 500, includeNotes: false });
   const state = await stub.state();
   return c.json({ conversationId, seq: state?.seq ?? 0, items: await withFileUrls(c.env, items) });
+});
+
+// The web chat rating card's survey link. The survey message the team sees names the survey only (a
+// signed link there would let an agent answer for the customer); the visitor it was sent to gets the
+// signed token here, by their own visitor token.
+widgetRoutes.get('/csat/:surveyId', requireVisitor, valid('param', v.object({ surveyId: v.pipe(v.string(), v.regex(/^csv_[0-9A-Za-z]{10,40}$/, 'must be a survey id')) })), async (c) => {
+  const token = c.get('visitor');
+  const contact = await visitorContact(c.env, token);
+  if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
+  const survey = await surveyById(c.env.DB, c.req.valid('param').surveyId);
+  if (!survey || survey.workspaceId !== token.ws || (survey.contactId !== contact.id && survey.contactId !== token.ct)) throw Problem.notFound('Survey');
+  return c.json({ token: await surveyToken(c.env.JWT_SECRET, survey) });
 });
 
 widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async (c) => {

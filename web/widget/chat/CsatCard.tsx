@@ -1,9 +1,11 @@
-// The CSAT survey inside the chat: the team's survey message (external id `csat:…`, its text carrying
-// the survey link) shows as a rating card instead. It reads the survey by the link's token and answers
-// it on the same public endpoint the survey page uses; a later answer replaces the first within 24 h.
+// The CSAT survey inside the chat: the team's survey message (external id `csat:…`, its text naming
+// the survey) shows as a rating card instead. The message carries no credential (the team reads it
+// too): the card asks for the signed token with the visitor's own token, reads the survey by it and
+// answers on the same public endpoint the survey page uses; a later answer replaces the first within 24 h.
 import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../../../worker/conversations/model';
 import { RichText } from './RichText';
+import { surveyToken } from './store';
 
 interface Survey {
   scale: 'stars5' | 'thumbs' | 'emoji5';
@@ -15,14 +17,15 @@ interface Survey {
   texts: { submit: string; thanks: string; closed: string; invalid: string };
 }
 
-const TOKEN = /\/csat\/([A-Za-z0-9_.-]+)/;
+const SURVEY = /\/csat\/(csv_[0-9A-Za-z]+)/;
 
 export function isCsatMessage(m: Message): boolean {
-  return m.authorType === 'system' && !!m.externalId?.startsWith('csat:') && TOKEN.test(m.text);
+  return m.authorType === 'system' && !!m.externalId?.startsWith('csat:') && SURVEY.test(m.text);
 }
 
 export function CsatCard({ message }: { message: Message }) {
-  const token = TOKEN.exec(message.text)![1];
+  const surveyId = SURVEY.exec(message.text)![1];
+  const [token, setToken] = useState<string | null>(null);
   const [survey, setSurvey] = useState<Survey | null>(null);
   const [failed, setFailed] = useState(false);
   const [score, setScore] = useState<number | null>(null);
@@ -30,7 +33,11 @@ export function CsatCard({ message }: { message: Message }) {
   const [status, setStatus] = useState('');
 
   useEffect(() => {
-    fetch(`/csat/${encodeURIComponent(token)}/survey`)
+    surveyToken(surveyId)
+      .then((t) => {
+        setToken(t);
+        return fetch(`/csat/${encodeURIComponent(t)}/survey`);
+      })
       .then((res) => (res.ok ? (res.json() as Promise<Survey>) : Promise.reject(new Error(String(res.status)))))
       .then((s) => {
         setSurvey(s);
@@ -38,7 +45,7 @@ export function CsatCard({ message }: { message: Message }) {
         setComment(s.response?.comment ?? '');
       })
       .catch(() => setFailed(true));
-  }, [token]);
+  }, [surveyId]);
 
   // Without the survey (offline, or it is gone) the message still offers its link.
   if (failed) {
@@ -53,7 +60,7 @@ export function CsatCard({ message }: { message: Message }) {
   async function submit(e: Event) {
     e.preventDefault();
     if (score === null) return setStatus(survey!.texts.invalid);
-    const res = await fetch(`/csat/${encodeURIComponent(token)}`, {
+    const res = await fetch(`/csat/${encodeURIComponent(token!)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ score, comment: comment.trim() || undefined }),

@@ -86,3 +86,8 @@ export function fetchMessages(visitorToken: string, after: number): Promise<Mess
 export function sendMessage(visitorToken: string, text: string, clientId: string): Promise<SendResult> {
   return call('POST', '/widget/api/messages', visitorToken, { text, clientId });
 }
+
+/** The signed link token of a survey sent to this visitor (the message itself names the survey only). */
+export function fetchSurveyToken(visitorToken: string, surveyId: string): Promise<{ token: string }> {
+  return call('GET', `/widget/api/csat/${encodeURIComponent(surveyId)}`, visitorToken);
+}

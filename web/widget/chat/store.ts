@@ -5,7 +5,7 @@ import { batch, computed, effect, signal } from '@preact/signals';
 import type { Message, Status } from '../../../worker/conversations/model';
 import type { ServerFrame } from '../../../worker/conversations/socket-protocol';
 import type { Identity, PageVisit } from '../bridge';
-import { ApiError, createSession, fetchMessages, sendMessage, type Inbox, type Session } from './api';
+import { ApiError, createSession, fetchMessages, fetchSurveyToken, sendMessage, type Inbox, type Session } from './api';
 import { embedded, tellHost } from './host';
 import { LiveSocket, type SocketState } from './socket';
 import { load, save } from './storage';
@@ -191,6 +191,11 @@ async function withToken<T>(request: (token: string) => Promise<T>): Promise<T> 
     await openSession();
     return request(visitorToken!);
   }
+}
+
+/** A survey's signed link token, by this visitor's own token. */
+export function surveyToken(surveyId: string): Promise<string> {
+  return withToken((token) => fetchSurveyToken(token, surveyId)).then((r) => r.token);
 }
 
 /** Fetches whatever the visitor missed; also how a (re)started conversation picks up its history. */
