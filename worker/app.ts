@@ -57,7 +57,7 @@ import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 import { webhookEndpointRoutes } from './webhooks/routes';
 import { businessHoursRoutes } from './business-hours/routes';
 import { profileRoutes } from './users/profile';
-import { withTheme } from './users/theme';
+import { appShell } from './users/theme';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up, login and password reset links, signed file links, and the development helpers (each refuses outside development).
@@ -154,4 +154,4 @@ app.route('/', trackingRoutes);
 mountDocs(app);
 app.route('/api', api);
 app.all('/api/*', () => problemResponse(Problem.notFound('Route')));
-app.notFound(async (c) => (c.env.ASSETS ? withTheme(c.req.raw, await c.env.ASSETS.fetch(c.req.raw)) : problemResponse(Problem.notFound('Route'))));
+app.notFound((c) => (c.env.ASSETS ? appShell(c.env.ASSETS, c.req.raw) : problemResponse(Problem.notFound('Route'))));

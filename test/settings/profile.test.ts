@@ -58,7 +58,7 @@ describe('/api/me/profile', () => {
 
 describe('the theme on the first paint', () => {
   it("the app's HTML comes with data-theme from the cookie; system (or none) leaves it to the browser", async () => {
-    const page = async (cookie?: string) => (await SELF.fetch(`${BASE}/inbox`, { headers: cookie ? { cookie } : {} })).text();
+    const page = async (cookie?: string) => (await SELF.fetch(`${BASE}/inbox`, { headers: { accept: 'text/html', ...(cookie ? { cookie } : {}) } })).text();
     const plain = await page();
     if (!plain.includes('<html')) return; // no built app in this environment (dist/ absent): nothing to rewrite
     expect(await page('parley_theme=dark')).toMatch(/<html[^>]*data-theme="dark"/);

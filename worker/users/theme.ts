@@ -11,15 +11,31 @@ export function themeFromCookie(header: string | null): Theme | null {
   return m ? (m[1] as Theme) : null;
 }
 
-/** The app's HTML with the theme set on <html>; anything else, or no explicit theme, passes untouched. */
-export function withTheme(req: Request, res: Response): Response {
+/**
+ * The app's shell from the static assets with the saved theme set on <html>. The shell now differs by
+ * cookie, so a page load never revalidates against a copy cached under another theme (no 304, no
+ * ETag); other files pass untouched.
+ */
+export async function appShell(assets: Fetcher, req: Request): Promise<Response> {
+  const page = req.method === 'GET' && (req.headers.get('accept') ?? '').includes('text/html');
+  if (!page) return assets.fetch(req);
+  const headers = new Headers(req.headers);
+  headers.delete('if-none-match');
+  headers.delete('if-modified-since');
+  const res = await assets.fetch(new Request(req, { headers }));
+  if (!res.headers.get('content-type')?.toLowerCase().startsWith('text/html')) return res;
+  const out = new Response(res.body, res);
+  out.headers.delete('etag');
+  out.headers.delete('last-modified');
+  out.headers.set('cache-control', 'no-cache');
+  out.headers.set('vary', 'Cookie');
   const theme = themeFromCookie(req.headers.get('cookie'));
-  if (!theme || theme === 'system' || !res.headers.get('content-type')?.toLowerCase().startsWith('text/html')) return res;
+  if (!theme || theme === 'system') return out;
   return new HTMLRewriter()
     .on('html', {
       element(el) {
         el.setAttribute('data-theme', theme);
       },
     })
-    .transform(res);
+    .transform(out);
 }
