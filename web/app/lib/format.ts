@@ -5,6 +5,9 @@ import { signal } from '@preact/signals';
 export const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 30_000);
 
+/** The language dates are written in: the profile's (Settings → Profile), else the browser's. */
+export const display: { locale: string | undefined } = { locale: undefined };
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -16,15 +19,15 @@ export function relativeTime(at: number, ref = now.value): string {
   if (d < DAY) return `${Math.floor(d / HOUR)}h`;
   if (d < 7 * DAY) return `${Math.floor(d / DAY)}d`;
   const date = new Date(at);
-  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== new Date(ref).getFullYear() ? { year: 'numeric' } : {}) });
+  return date.toLocaleDateString(display.locale, { month: 'short', day: 'numeric', ...(date.getFullYear() !== new Date(ref).getFullYear() ? { year: 'numeric' } : {}) });
 }
 
 export function fullDateTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(at).toLocaleString(display.locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function clockTime(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return new Date(at).toLocaleTimeString(display.locale, { hour: '2-digit', minute: '2-digit' });
 }
 
 export function startOfDay(at = Date.now()): number {
@@ -38,7 +41,7 @@ export function dayLabel(at: number): string {
   const day = startOfDay(at);
   if (day === today) return 'Today';
   if (day === today - DAY) return 'Yesterday';
-  return new Date(at).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', ...(new Date(at).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) });
+  return new Date(at).toLocaleDateString(display.locale, { weekday: 'long', month: 'long', day: 'numeric', ...(new Date(at).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) });
 }
 
 export function until(at: number): string {
@@ -46,7 +49,7 @@ export function until(at: number): string {
   if (d <= 0) return 'now';
   if (d < HOUR) return `in ${Math.ceil(d / MIN)} min`;
   if (d < DAY) return `at ${clockTime(at)}`;
-  return new Date(at).toLocaleString(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return new Date(at).toLocaleString(display.locale, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export function initials(name: string | null | undefined): string {

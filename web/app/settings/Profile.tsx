@@ -139,7 +139,7 @@ function Identity() {
           </select>
         </label>
         <label class="field grow">
-          <span>Language</span>
+          <span>Language for dates</span>
           <select value={language.value} onChange={(e) => (language.value = e.currentTarget.value)}>
             <option value="">The browser’s</option>
             {LANGUAGES.map(([v, label]) => (
@@ -150,6 +150,7 @@ function Identity() {
           </select>
         </label>
       </div>
+      <p class="muted small">The app’s words are in English. Times show in this device’s time zone; yours is kept with your profile.</p>
       <ErrorLine text={error.value} />
       <div class="form-actions">
         <button type="submit" class="btn btn-primary" disabled={busy.value || !name.value.trim()}>

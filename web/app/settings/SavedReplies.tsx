@@ -279,18 +279,18 @@ function Editor({ draft, categories, onClose, onSaved }: { draft: Draft; categor
                   ))}
                 </datalist>
               </label>
-              {!draft.id && isManager.value ? (
-                <fieldset class="fieldset sr-visibility">
-                  <legend>Who can use it</legend>
-                  <label class="check-field">
-                    <input type="radio" name="sr-visibility" checked={!d.value.personal} onChange={() => set({ personal: false })} /> Everyone
-                  </label>
-                  <label class="check-field">
-                    <input type="radio" name="sr-visibility" checked={d.value.personal} onChange={() => set({ personal: true })} /> Only me
-                  </label>
-                </fieldset>
-              ) : null}
             </div>
+            {!draft.id && isManager.value ? (
+              <fieldset class="fieldset sr-visibility">
+                <legend>Who can use it</legend>
+                <label class="check-field">
+                  <input type="radio" name="sr-visibility" checked={!d.value.personal} onChange={() => set({ personal: false })} /> Everyone
+                </label>
+                <label class="check-field">
+                  <input type="radio" name="sr-visibility" checked={d.value.personal} onChange={() => set({ personal: true })} /> Only me
+                </label>
+              </fieldset>
+            ) : null}
             <div class="sr-text-head">
               <label for="sr-text">Reply (every channel without its own version)</label>
               <Dropdown id="sr-fields" label={<>Insert field <Icon name="down" size={14} /></>} class="btn btn-sm" align="right" wide>

@@ -3,6 +3,7 @@
 // page with the saved theme (a cookie mirrors it), so applying it here changes nothing on a normal load.
 import { signal } from '@preact/signals';
 import { api } from '../lib/api';
+import { display } from '../lib/format';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -31,6 +32,7 @@ function use(p: Profile): Profile {
   profile.value = p;
   applyTheme(p.theme);
   if (p.language) document.documentElement.lang = p.language;
+  display.locale = p.language ?? undefined;
   return p;
 }
 
