@@ -98,6 +98,8 @@ describe('settings surfaces', { timeout: 400_000 }, () => {
 
     await page.goto(`/inbox/conversations/${whatsapp.id}`);
     await page.getByTestId('composer-signature').getByText(signature).waitFor();
+    await expectAxeClean(page, 'the thread with a signature under the composer');
+    await screenshot(page, 'settings-composer-signature-desktop-light');
     const reply = `Your late check-out is confirmed (${run})`;
     const composer = page.getByLabel('Reply', { exact: true });
     await composer.fill(reply);
