@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
+import { themeAttribute } from './web/theme-attribute';
 
 const dist = fileURLToPath(new URL('./dist', import.meta.url));
 
@@ -41,6 +42,8 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   plugins: [preact(), cleanOwnOutput(), assetHeaders()],
+  // The profile's theme (data-theme on <html>) overrides the system's light or dark.
+  css: { postcss: { plugins: [themeAttribute()] } },
   build: {
     outDir: dist,
     emptyOutDir: false,

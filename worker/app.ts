@@ -56,6 +56,9 @@ import { workspaceRoutes } from './workspaces/routes';
 import { securityHeaders } from './http/security-headers';
 import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 import { webhookEndpointRoutes } from './webhooks/routes';
+import { businessHoursRoutes } from './business-hours/routes';
+import { profileRoutes } from './users/profile';
+import { appShell } from './users/theme';
 
 const api = new Hono<AppEnv>();
 // 1. Public: sign-up, login and password reset links, signed file links, and the development helpers (each refuses outside development).
@@ -96,6 +99,8 @@ api.route('/contacts', memoryRoutes);
 api.route('/contacts', widgetSessionRoutes);
 api.route('/inboxes', inboxRoutes);
 api.route('/users', userRoutes);
+api.route('/me', profileRoutes);
+api.route('/business-hours', businessHoursRoutes);
 api.route('/teams', teamRoutes);
 api.route('/tags', tagRoutes);
 api.route('/workspace', workspaceRoutes);
@@ -151,4 +156,4 @@ app.route('/', trackingRoutes);
 mountDocs(app);
 app.route('/api', api);
 app.all('/api/*', () => problemResponse(Problem.notFound('Route')));
-app.notFound((c) => (c.env.ASSETS ? c.env.ASSETS.fetch(c.req.raw) : problemResponse(Problem.notFound('Route'))));
+app.notFound((c) => (c.env.ASSETS ? appShell(c.env.ASSETS, c.req.raw) : problemResponse(Problem.notFound('Route'))));

@@ -49,6 +49,8 @@ const PERSONAL_MAY = new Set([
   'POST /api/channels/compose',
   'POST /api/channels/sms/segments',
   'POST /api/templates/count-sms',
+  // Everyone's own profile (name, picture, time zone, language, theme, signatures).
+  'PATCH /api/me/profile',
 ]);
 /** Staff also merge contacts, add tags, and edit the knowledge base and saved replies (the editors' role). */
 const STAFF_MAY = new Set([
@@ -70,6 +72,7 @@ const STAFF_MAY = new Set([
   'POST /api/saved-replies',
   'PATCH /api/saved-replies/{id}',
   'DELETE /api/saved-replies/{id}',
+  'POST /api/saved-replies/preview',
 ]);
 
 /** Reads refused to both lower roles (any other GET may answer them, scoped to what their role sees). */

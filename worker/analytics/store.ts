@@ -2,7 +2,7 @@
 // cycle, the workspaces' calendars, when facts began) and the statements that write a fold's result.
 // Rows are keyed by conversation id (globally unique); every write also checks the row it read is still
 // the one it folded from, so two consumers racing on one conversation never interleave their events.
-import type { Calendar, WeeklyHours } from '../routing/business-hours';
+import type { Calendar, HolidayEntry, WeeklyHours } from '../routing/business-hours';
 import type { Cycle, Facts, FactsState, ResponseFact } from './facts';
 
 type Row = Record<string, unknown>;
@@ -121,7 +121,7 @@ export async function loadBatchContext(db: D1Database, conversationIds: string[]
     cals.set(String(r.id), {
       timezone: String(r.timezone ?? 'UTC'),
       hours: r.business_hours ? (JSON.parse(String(r.business_hours)) as WeeklyHours) : null,
-      holidays: r.holidays ? (JSON.parse(String(r.holidays)) as string[]) : [],
+      holidays: r.holidays ? (JSON.parse(String(r.holidays)) as HolidayEntry[]) : [],
     });
   }
   return { states, calendars: cals, factsSince: Number(since.results[0]?.facts_since ?? 0) };

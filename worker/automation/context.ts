@@ -4,7 +4,7 @@ import { contactStatement, contactFrom } from '../ai/conversation-context';
 import type { Conversation } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
 import { database, WorkspaceScope } from '../db/scope';
-import type { Calendar, WeeklyHours } from '../routing/business-hours';
+import type { Calendar, HolidayEntry, WeeklyHours } from '../routing/business-hours';
 import { timeFacts, type EvalContext } from './conditions';
 import type { RunMessage } from './interpreter';
 
@@ -20,7 +20,7 @@ export async function workspaceCalendar(scope: WorkspaceScope): Promise<Calendar
   ]);
   const w = ws.results[0] as { timezone: string | null; business_hours: string | null } | undefined;
   const h = settings.results[0] as { holidays: string } | undefined;
-  return { timezone: w?.timezone || 'UTC', hours: w?.business_hours ? (JSON.parse(w.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as string[]) : [] };
+  return { timezone: w?.timezone || 'UTC', hours: w?.business_hours ? (JSON.parse(w.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as HolidayEntry[]) : [] };
 }
 
 export async function conversationState(env: Env, workspaceId: string, conversationId: string): Promise<Conversation | null> {

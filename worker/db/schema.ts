@@ -31,6 +31,15 @@ export const users = sqliteTable(
     avatarUrl: text('avatar_url'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull().default(now),
+    // The profile (worker/users/profile.ts): null time zone / language follow the workspace and the browser.
+    timezone: text('timezone'),
+    language: text('language'),
+    theme: text('theme', { enum: ['system', 'light', 'dark'] }).notNull().default('system'),
+    /** { [inboxId]: signature } appended to replies sent from that inbox. */
+    signatures: text('signatures', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    /** R2 key of an uploaded picture (served through a signed URL), else initials on `avatarHue`. */
+    avatarKey: text('avatar_key'),
+    avatarHue: integer('avatar_hue'),
   },
   (t) => [uniqueIndex('users_email').on(t.email), index('users_workspace').on(t.workspaceId)],
 );
@@ -769,10 +778,16 @@ export const savedReplies = sqliteTable(
     usageCount: integer('usage_count').notNull().default(0),
     lastUsedAt: integer('last_used_at'),
     createdBy: text('created_by'),
+    /** A personal reply's owner (only they see and change it); null: the workspace's, managed by managers. */
+    ownerUserId: text('owner_user_id'),
     createdAt: integer('created_at').notNull().default(now),
     updatedAt: integer('updated_at').notNull().default(now),
   },
-  (t) => [index('saved_replies_ws').on(t.workspaceId, t.category, t.name), uniqueIndex('saved_replies_shortcut').on(t.workspaceId, t.shortcut)],
+  (t) => [
+    index('saved_replies_ws').on(t.workspaceId, t.category, t.name),
+    uniqueIndex('saved_replies_shortcut').on(t.workspaceId, t.shortcut),
+    index('saved_replies_owner').on(t.workspaceId, t.ownerUserId),
+  ],
 );
 
 /** Suggested replies of a conversation, valid while its last message and the AI revision stay the same. */
@@ -877,8 +892,8 @@ export const routingSettings = sqliteTable('routing_settings', {
   workspaceId: text('workspace_id').primaryKey(),
   /** The default rule's actions; null until a manager sets one (then routing leaves conversations unassigned). */
   defaultActions: text('default_actions', { mode: 'json' }).$type<Record<string, unknown> | null>(),
-  /** Local dates (YYYY-MM-DD) the workspace calendar is closed. */
-  holidays: text('holidays', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** Days the workspace calendar is closed: "YYYY-MM-DD" or { date, name, yearly } (worker/routing/business-hours.ts). */
+  holidays: text('holidays', { mode: 'json' }).$type<(string | { date: string; name?: string; yearly?: boolean })[]>().notNull().default([]),
   awayAfterMs: integer('away_after_ms'),
   offlineGraceMs: integer('offline_grace_ms'),
   updatedAt: integer('updated_at').notNull().default(now),

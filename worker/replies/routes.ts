@@ -1,6 +1,9 @@
 // /api/saved-replies: canned responses with categories, per-channel variants and merge fields; the
-// composer's `/` picker lists them and renders one for the open conversation.
-import { asc, desc, eq, sql } from 'drizzle-orm';
+// composer's `/` picker lists them and renders one for the open conversation. Workspace replies are
+// managed by managers; anyone who writes replies (managers and staff) may keep personal ones, which
+// only their owner sees and changes.
+import { asc, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
@@ -24,7 +27,15 @@ const Fields = {
   text: ReplyText,
   variants: v.pipe(v.record(Channel, ReplyText), v.check((r) => Object.keys(r).length <= 20, 'at most 20 channel variants')),
 };
-const CreateBody = v.object({ name: Fields.name, text: Fields.text, shortcut: v.optional(Fields.shortcut), category: v.optional(Fields.category), variants: v.optional(Fields.variants) });
+const CreateBody = v.object({
+  name: Fields.name,
+  text: Fields.text,
+  shortcut: v.optional(Fields.shortcut),
+  category: v.optional(Fields.category),
+  variants: v.optional(Fields.variants),
+  /** true: only you see and use it (staff may create only personal replies). */
+  personal: v.optional(v.boolean(), false),
+});
 const PatchBody = v.pipe(
   v.partial(v.object(Fields)),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
@@ -35,6 +46,8 @@ const ListQuery = v.object({
   channel: v.optional(Channel),
 });
 const RenderBody = v.object({ conversationId: v.optional(v.string()), channel: v.optional(Channel) });
+/** A sample conversation's fill: either a conversation the caller can see, or the caller's own values only. */
+const PreviewBody = v.object({ text: ReplyText, conversationId: v.optional(v.string()), channel: v.optional(Channel) });
 
 export const replyRoutes = new Hono<AppEnv>();
 const editor = requireRole('manager', 'staff');
@@ -43,8 +56,24 @@ type Row = typeof savedReplies.$inferSelect;
 
 /** The reply as the API returns it; with a channel, `text` is that channel's variant. */
 function replyJson(r: Row, channel?: string) {
-  const { workspaceId: _ws, ...rest } = r;
-  return { ...rest, text: (channel && r.variants[channel]) || r.text, channel: channel && r.variants[channel] ? channel : null };
+  const { workspaceId: _ws, ownerUserId, ...rest } = r;
+  return { ...rest, personal: ownerUserId !== null, text: (channel && r.variants[channel]) || r.text, channel: channel && r.variants[channel] ? channel : null };
+}
+
+/** Workspace replies and the caller's own personal ones (someone else's personal reply does not exist for them). */
+const visibleTo = (userId: string) => or(isNull(savedReplies.ownerUserId), eq(savedReplies.ownerUserId, userId));
+
+async function visibleReply(c: Context<AppEnv>, id: string): Promise<Row> {
+  const row = await c.get('scope').find(savedReplies, id);
+  if (!row || (row.ownerUserId !== null && row.ownerUserId !== c.get('principal').userId)) throw Problem.notFound('Saved reply');
+  return row;
+}
+
+/** A workspace reply is the managers' to change; a personal one its owner's (visibleReply checked that). */
+async function changeableReply(c: Context<AppEnv>, id: string): Promise<Row> {
+  const row = await visibleReply(c, id);
+  if (row.ownerUserId === null && c.get('principal').role !== 'manager') throw Problem.forbidden('Workspace saved replies are managed by managers; yours are the personal ones');
+  return row;
 }
 
 function checkTemplates(body: { text?: string; variants?: Record<string, string> }) {
@@ -75,6 +104,7 @@ replyRoutes.get(
       .where(
         scope.where(
           savedReplies,
+          visibleTo(c.get('principal').userId),
           q.category ? eq(savedReplies.category, q.category) : undefined,
           term
             ? sql`(instr(lower(coalesce(${savedReplies.shortcut}, '')), ${term}) > 0 OR instr(lower(${savedReplies.name}), ${term}) > 0 OR instr(lower(${savedReplies.text}), ${term}) > 0)`
@@ -99,25 +129,56 @@ replyRoutes.get('/fields', describeRoute({ tags: ['saved replies'], summary: 'Th
 replyRoutes.post('/', describeRoute({ tags: ['saved replies'], summary: 'Create a saved reply' }), editor, valid('json', CreateBody), async (c) => {
   const scope = c.get('scope');
   const body = c.req.valid('json');
+  const me = c.get('principal');
+  if (!body.personal && me.role !== 'manager') throw Problem.forbidden('Workspace saved replies are managed by managers; create a personal one (personal: true)');
   checkTemplates(body);
   const id = newId('srp');
   const now = Date.now();
   await scope
-    .insert(savedReplies, { id, name: body.name, text: body.text, shortcut: body.shortcut ?? null, category: body.category ?? null, variants: body.variants ?? {}, createdBy: c.get('principal').userId, createdAt: now, updatedAt: now })
+    .insert(savedReplies, {
+      id,
+      name: body.name,
+      text: body.text,
+      shortcut: body.shortcut ?? null,
+      category: body.category ?? null,
+      variants: body.variants ?? {},
+      createdBy: me.userId,
+      ownerUserId: body.personal ? me.userId : null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .catch(uniqueShortcut);
   return c.json(replyJson((await scope.find(savedReplies, id))!), 201);
 });
 
+replyRoutes.post(
+  '/preview',
+  describeRoute({
+    tags: ['saved replies'],
+    summary: 'Fill an unsaved reply text for a sample conversation (the editor’s preview)',
+    description: 'Without `conversationId` only your own and the workspace’s values fill in. Does not count as a use.',
+  }),
+  editor,
+  valid('json', PreviewBody),
+  async (c) => {
+    const scope = c.get('scope');
+    const body = c.req.valid('json');
+    checkTemplates({ text: body.text });
+    const conversation = body.conversationId ? await visibleConversation(c, body.conversationId) : null;
+    const rendered = renderFields(body.text, await mergeContext(scope, c.get('principal'), conversation));
+    return c.json({ text: rendered.text, missing: rendered.missing });
+  },
+);
+
 replyRoutes.get('/:id', describeRoute({ tags: ['saved replies'], summary: 'One saved reply' }), async (c) => {
-  const row = await c.get('scope').find(savedReplies, c.req.param('id'));
-  if (!row) throw Problem.notFound('Saved reply');
-  return c.json(replyJson(row));
+  return c.json(replyJson(await visibleReply(c, c.req.param('id'))));
 });
 
 replyRoutes.patch('/:id', describeRoute({ tags: ['saved replies'], summary: 'Change a saved reply (variants replace the whole map)' }), editor, valid('json', PatchBody), async (c) => {
   const scope = c.get('scope');
   const id = c.req.param('id');
   const body = c.req.valid('json');
+  await changeableReply(c, id);
   checkTemplates(body);
   const ok = await scope.update(savedReplies, id, { ...body, updatedAt: Date.now() }).catch(uniqueShortcut);
   if (!ok) throw Problem.notFound('Saved reply');
@@ -125,6 +186,7 @@ replyRoutes.patch('/:id', describeRoute({ tags: ['saved replies'], summary: 'Cha
 });
 
 replyRoutes.delete('/:id', describeRoute({ tags: ['saved replies'], summary: 'Delete a saved reply' }), editor, async (c) => {
+  await changeableReply(c, c.req.param('id'));
   const res = await c.get('scope').prepare(`DELETE FROM saved_replies WHERE workspace_id = ?1 AND id = ?2`, c.req.param('id')).run();
   if (res.meta.changes === 0) throw Problem.notFound('Saved reply');
   return c.body(null, 204);
@@ -141,8 +203,7 @@ replyRoutes.post(
   async (c) => {
     const scope = c.get('scope');
     const body = c.req.valid('json');
-    const row = await scope.find(savedReplies, c.req.param('id'));
-    if (!row) throw Problem.notFound('Saved reply');
+    const row = await visibleReply(c, c.req.param('id'));
     const conversation = body.conversationId ? await visibleConversation(c, body.conversationId) : null;
     const channel = body.channel ?? conversation?.channel;
     const template = (channel && row.variants[channel]) || row.text;

@@ -4,12 +4,37 @@
 /** weekday "0" (Sunday) … "6" → [["09:00", "17:00"], …]. "24:00" ends a day; an end not after its start runs past midnight. */
 export type WeeklyHours = Partial<Record<string, [string, string][]>>;
 
+/** A day closed all day: its local date, a name people read, and whether it comes back every year on that month and day. */
+export interface Holiday {
+  date: string;
+  name?: string;
+  yearly?: boolean;
+}
+
+/** Stored holidays: older calendars hold bare "YYYY-MM-DD" strings, newer ones Holiday objects; both stay valid. */
+export type HolidayEntry = string | Holiday;
+
 export interface Calendar {
   timezone: string;
   /** null: open around the clock. */
   hours: WeeklyHours | null;
-  /** Local dates (YYYY-MM-DD) closed all day. */
-  holidays?: string[];
+  holidays?: HolidayEntry[];
+}
+
+export function holidayOf(entry: HolidayEntry): Holiday {
+  return typeof entry === 'string' ? { date: entry, name: '', yearly: false } : { date: entry.date, name: entry.name ?? '', yearly: entry.yearly === true };
+}
+
+/** Whether a local day number is a holiday: a one-off date, or a yearly month-and-day. */
+function holidayTest(entries: HolidayEntry[]): (day: number) => boolean {
+  if (entries.length === 0) return () => false;
+  const once = new Set<number>();
+  const yearly = new Set<string>();
+  for (const h of entries.map(holidayOf)) {
+    if (h.yearly) yearly.add(h.date.slice(5));
+    else once.add(dayOfDate(h.date));
+  }
+  return (day) => once.has(day) || (yearly.size > 0 && yearly.has(new Date(day * DAY_MS).toISOString().slice(5, 10)));
 }
 
 const DAY_MS = 86_400_000;
@@ -73,11 +98,11 @@ function weekday(day: number): number {
 export function openIntervals(cal: Calendar, from: number, to: number): [number, number][] {
   if (to <= from) return [];
   if (!cal.hours) return [[from, to]];
-  const holidays = new Set((cal.holidays ?? []).map(dayOfDate));
+  const isHoliday = holidayTest(cal.holidays ?? []);
   const tz = cal.timezone;
   const pieces: [number, number][] = [];
   const piece = (day: number, a: number, b: number) => {
-    if (a >= b || holidays.has(day)) return;
+    if (a >= b || isHoliday(day)) return;
     const start = zonedInstant(day, a, tz);
     const end = b >= 1440 ? zonedInstant(day + 1, 0, tz) : zonedInstant(day, b, tz);
     if (end > start) pieces.push([start, end]);

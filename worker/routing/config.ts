@@ -1,7 +1,7 @@
 // Routing configuration as D1 stores it, loaded for one workspace: rules, the default rule, team
 // settings, calendars (workspace and teams, with holidays), presence timings and the agents' profiles.
 import { database, WorkspaceScope } from '../db/scope';
-import type { Calendar, WeeklyHours } from './business-hours';
+import type { Calendar, HolidayEntry, WeeklyHours } from './business-hours';
 import type { RoutingConfig } from './decide';
 import { DEFAULT_TEAM_ROUTING, type TeamRouting } from './model';
 import { DEFAULT_PRESENCE, type PresenceConfig } from './presence';
@@ -41,7 +41,7 @@ export async function loadWorkspaceRouting(env: Env, workspaceId: string): Promi
   const workspaceCalendar: Calendar = {
     timezone: ws?.timezone ?? 'UTC',
     hours: ws?.business_hours ? (JSON.parse(ws.business_hours) as WeeklyHours) : null,
-    holidays: s ? (JSON.parse(s.holidays) as string[]) : [],
+    holidays: s ? (JSON.parse(s.holidays) as HolidayEntry[]) : [],
   };
   const teamMap = new Map<string, { name: string; routing: TeamRouting }>();
   for (const t of teams.results as TeamRow[]) teamMap.set(t.id, { name: t.name, routing: teamRoutingOf(t) });
@@ -90,5 +90,5 @@ export async function workspaceCalendar(env: Env, workspaceId: string): Promise<
   ]);
   const w = ws.results[0] as { timezone: string; business_hours: string | null } | undefined;
   const h = settings.results[0] as { holidays: string } | undefined;
-  return { timezone: w?.timezone ?? 'UTC', hours: w?.business_hours ? (JSON.parse(w.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as string[]) : [] };
+  return { timezone: w?.timezone ?? 'UTC', hours: w?.business_hours ? (JSON.parse(w.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as HolidayEntry[]) : [] };
 }

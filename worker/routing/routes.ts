@@ -16,6 +16,7 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { removeFrom, reorder, type OrderedList } from '../http/ordered-list';
 import { ruleOf } from './config';
+import type { HolidayEntry } from './business-hours';
 import { DEFAULT_PRESENCE } from './presence';
 import type { RoutingRule, RuleActions, RuleCondition } from './rules';
 import { OrderBody, RuleBody, RulePatch, SettingsBody, TeamRoutingBody, TestBody, TransferBody } from './schemas';
@@ -138,7 +139,7 @@ async function readSettings(scope: Scope) {
   }>();
   return {
     defaultRule: s?.default_actions ? (JSON.parse(s.default_actions) as RuleActions) : null,
-    holidays: s ? (JSON.parse(s.holidays) as string[]) : [],
+    holidays: s ? (JSON.parse(s.holidays) as HolidayEntry[]) : [],
     awayAfterMinutes: (s?.away_after_ms ?? DEFAULT_PRESENCE.awayAfterMs) / 60_000,
     offlineGraceSeconds: (s?.offline_grace_ms ?? DEFAULT_PRESENCE.offlineGraceMs) / 1000,
   };

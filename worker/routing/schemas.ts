@@ -58,8 +58,17 @@ export const RulePatch = v.pipe(
 export const OrderBody = v.object({ ids: v.pipe(v.array(v.string()), v.maxLength(500)) });
 
 const Hhmm = v.pipe(v.string(), v.regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be HH:MM (24:00 ends the day)'));
-const IsoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), v.check((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real date'));
-export const Holidays = v.pipe(v.array(IsoDate), v.maxLength(400));
+const IsoDate = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD'), v.check((s) => { const t = Date.parse(`${s}T00:00:00Z`); return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s); }, 'must be a real date'));
+/** A closed day: a bare date (older clients) or { date, name, yearly } (yearly: every year on that month and day). */
+export const HolidayInput = v.union([
+  IsoDate,
+  v.object({
+    date: IsoDate,
+    name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(80)), ''),
+    yearly: v.optional(v.boolean(), false),
+  }),
+]);
+export const Holidays = v.pipe(v.array(HolidayInput), v.maxLength(400));
 export const TimeZone = v.pipe(v.string(), v.check(validTimeZone, 'must be an IANA time zone, e.g. Europe/Madrid'));
 export const CalendarBody = v.object({
   timezone: TimeZone,

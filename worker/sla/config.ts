@@ -2,7 +2,7 @@
 // rules, auto-status settings, calendars), loaded in one batch and cached per isolate, so a
 // ConversationDO can apply it synchronously inside a commit and reload it only when it is old.
 import { WorkspaceScope, database } from '../db/scope';
-import type { Calendar, WeeklyHours } from '../routing/business-hours';
+import type { Calendar, HolidayEntry, WeeklyHours } from '../routing/business-hours';
 import type { SlaCalendars } from './deadlines';
 import {
   DEFAULT_AUTO_STATUS,
@@ -76,7 +76,7 @@ export async function loadAutomationConfig(env: Env, workspaceId: string): Promi
   const ws = workspace.results[0] as { timezone: string; business_hours: string | null } | undefined;
   const h = settings.results[0] as { holidays: string } | undefined;
   const calendars: SlaCalendars = {
-    workspace: { timezone: ws?.timezone ?? 'UTC', hours: ws?.business_hours ? (JSON.parse(ws.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as string[]) : [] },
+    workspace: { timezone: ws?.timezone ?? 'UTC', hours: ws?.business_hours ? (JSON.parse(ws.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as HolidayEntry[]) : [] },
     teams: {},
   };
   for (const t of teams.results as { team_id: string; calendar: string }[]) calendars.teams[t.team_id] = JSON.parse(t.calendar) as Calendar;

@@ -11,6 +11,7 @@ import { forgetPrincipals, revokeUserSessions } from '../auth/session';
 import { REVOKED, revokeSockets } from '../auth/socket-revocation';
 import { ROLES } from '../auth/principal';
 import { newId } from '../db/ids';
+import { signedFileUrl } from '../files/attachments';
 import { users } from '../db/schema';
 import { Problem } from '../http/problem';
 import { Email, Name, Password } from '../http/schemas';
@@ -33,12 +34,17 @@ export const userRoutes = new Hono<AppEnv>();
 
 type UserRow = typeof users.$inferSelect;
 function userJson(u: UserRow, teamIds: string[]) {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, avatarUrl: u.avatarUrl, disabled: u.disabled, teamIds, createdAt: u.createdAt };
+  return { id: u.id, email: u.email, name: u.name, role: u.role, skills: u.skills, languages: u.languages, capacity: u.capacity, avatarUrl: u.avatarUrl, avatarHue: u.avatarHue, disabled: u.disabled, teamIds, createdAt: u.createdAt };
+}
+
+/** A picture uploaded in the profile (R2) is served through a signed URL, minted per answer. */
+async function withAvatar(env: Env, u: UserRow, json: ReturnType<typeof userJson>) {
+  return u.avatarKey ? { ...json, avatarUrl: await signedFileUrl(env, u.avatarKey) } : json;
 }
 
 userRoutes.get('/', describeRoute({ tags: ['users'], summary: 'Users of the workspace' }), async (c) => {
   const [rows, teamMap] = await Promise.all([c.get('scope').list(users), teamIdsByUser(c)]);
-  return c.json({ items: rows.map((u) => userJson(u, teamMap.get(u.id) ?? [])) });
+  return c.json({ items: await Promise.all(rows.map((u) => withAvatar(c.env, u, userJson(u, teamMap.get(u.id) ?? [])))) });
 });
 
 userRoutes.post('/', describeRoute({ tags: ['users'], summary: 'Add a user' }), requireRole('manager'), valid('json', CreateUser), async (c) => {

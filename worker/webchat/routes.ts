@@ -1,6 +1,8 @@
 // The web chat channel's visitor side: /widget/api/session, messages and the visitor socket.
 // A website token names the inbox; a signed visitor token names the contact; optional identity
 // verification ties a visitor to the website's own user id (identifierHash = HMAC-SHA256(secret, id)).
+import { availability } from '../business-hours/calendars';
+import { workspaceCalendar } from '../routing/config';
 import { visitorExternalId } from '../conversations/idempotency';
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
@@ -147,6 +149,8 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
     contactId,
     conversationId: await currentConversation(c.env, claims),
     inbox: { id: inbox.id, name: inbox.name, greeting: inboxSettings.greeting ?? null, color: inboxSettings.color ?? null },
+    // The workspace's business hours: the widget says when the team will reply while it is closed.
+    availability: availability(await workspaceCalendar(c.env, ws), Date.now()),
   });
 });
 

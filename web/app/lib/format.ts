@@ -6,6 +6,9 @@ import { snoozedUntilText, timeText } from './wording';
 export const now = signal(Date.now());
 setInterval(() => (now.value = Date.now()), 30_000);
 
+/** The language dates are written in: the profile's (Settings → Profile), else the browser's. */
+export const display: { locale: string | undefined } = { locale: undefined };
+
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -17,16 +20,16 @@ export function relativeTime(at: number, ref = now.value): string {
   if (d < DAY) return `${Math.floor(d / HOUR)}h`;
   if (d < 7 * DAY) return `${Math.floor(d / DAY)}d`;
   const date = new Date(at);
-  return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric', ...(date.getFullYear() !== new Date(ref).getFullYear() ? { year: 'numeric' } : {}) });
+  return date.toLocaleDateString(display.locale, { month: 'short', day: 'numeric', ...(date.getFullYear() !== new Date(ref).getFullYear() ? { year: 'numeric' } : {}) });
 }
 
 export function fullDateTime(at: number): string {
-  return new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return new Date(at).toLocaleString(display.locale, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** The time as the browser's locale writes it (the same locale as every date here). */
 export function clockTime(at: number): string {
-  return timeText(at);
+  return timeText(at, display.locale);
 }
 
 export function startOfDay(at = Date.now()): number {
@@ -40,12 +43,12 @@ export function dayLabel(at: number): string {
   const day = startOfDay(at);
   if (day === today) return 'Today';
   if (day === today - DAY) return 'Yesterday';
-  return new Date(at).toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', ...(new Date(at).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) });
+  return new Date(at).toLocaleDateString(display.locale, { weekday: 'long', month: 'long', day: 'numeric', ...(new Date(at).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) });
 }
 
 /** "until 14:30" / "until tomorrow 09:00" / "until Fri 5 Dec, 09:00": when, not how long. */
 export function until(at: number): string {
-  return snoozedUntilText(at, Date.now());
+  return snoozedUntilText(at, Date.now(), display.locale);
 }
 
 export function initials(name: string | null | undefined): string {

@@ -5,11 +5,14 @@
 import type { ComponentType } from 'preact';
 import { isManager } from '../state/session';
 import { Ai } from './Ai';
+import { BusinessHours } from './BusinessHours';
 import { Channels } from './Channels';
 import { DeadLetters } from './DeadLetters';
 import { Inboxes } from './Inboxes';
 import { Password } from './Password';
 import { Preferences } from './Preferences';
+import { Profile } from './Profile';
+import { SavedReplies } from './SavedReplies';
 import { Tags } from './Tags';
 import { Teams } from './Teams';
 import { Users } from './Users';
@@ -23,8 +26,11 @@ interface Section {
 }
 
 const SECTIONS: Section[] = [
+  { key: 'profile', label: 'Profile', manager: false, component: Profile },
   { key: 'preferences', label: 'Notifications', manager: false, component: Preferences },
   { key: 'password', label: 'Password', manager: false, component: Password },
+  { key: 'saved-replies', label: 'Saved replies', manager: false, component: SavedReplies },
+  { key: 'business-hours', label: 'Business hours', manager: true, component: BusinessHours },
   { key: 'inboxes', label: 'Inboxes', manager: true, component: Inboxes },
   { key: 'users', label: 'Users & roles', manager: true, component: Users },
   { key: 'teams', label: 'Teams', manager: true, component: Teams },

@@ -3,6 +3,7 @@
 import { computed, signal } from '@preact/signals';
 import { api, setUnauthorizedHandler } from '../lib/api';
 import type { Inbox, Me, Tag, Team, User } from '../lib/types';
+import { loadProfile } from './profile';
 
 export const me = signal<Me | null>(null);
 /** 'checking' until GET /api/me answers on boot. */
@@ -38,7 +39,7 @@ export async function checkSession(): Promise<void> {
   try {
     me.value = await api<Me>('/me');
     authState.value = 'in';
-    await loadDirectory();
+    await Promise.all([loadDirectory(), loadProfile()]);
   } catch {
     authState.value = 'out';
   }
@@ -47,7 +48,7 @@ export async function checkSession(): Promise<void> {
 export async function login(email: string, password: string): Promise<void> {
   await api('/auth/login', { json: { email, password } });
   me.value = await api<Me>('/me');
-  await loadDirectory();
+  await Promise.all([loadDirectory(), loadProfile()]);
   authState.value = 'in';
 }
 

@@ -9,6 +9,7 @@ import { fileSize } from '../lib/format';
 import { windowClosesText } from '../lib/wording';
 import type { Attachment, SavedReply } from '../lib/types';
 import { loadDraft, saveDraft, searchSavedReplies } from '../state/drafts';
+import { signatureFor, withSignature } from '../state/profile';
 import { conversation, noteTyping, replyLockHolder, send, stopTyping } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
@@ -172,6 +173,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const lockConfirm = useSignal(false);
   const holder = replyLockHolder.value;
   const confirming = lockConfirm.value && !!holder && !note.value;
+  /** Your signature for this inbox (Settings → Profile), appended to replies when they are sent. */
+  const signature = signatureFor(conversation.value?.inboxId);
 
   function submit(force = false) {
     if (!force && !note.value && replyLockHolder.value) {
@@ -187,7 +190,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     }
     const attachments = files.filter((u) => u.done).map((u) => u.done!);
     if (!body && attachments.length === 0) return;
-    send(body, note.value, attachments, force);
+    send(note.value ? body : withSignature(body, signature), note.value, attachments, force);
     text.value = '';
     uploads.value = [];
     picker.value = null;
@@ -324,6 +327,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
         aria-controls={picker.value ? 'saved-replies' : undefined}
         aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
       />
+      {signature && !isNote ? (
+        <p class="compose-signature" data-testid="composer-signature">
+          <span class="muted">Signature, added when you send:</span> <span class="compose-signature-text">{signature}</span>
+        </p>
+      ) : null}
       {holder && !isNote ? (
         <div class={`reply-lock${confirming ? ' confirming' : ''}`} role={confirming ? 'alert' : 'status'} data-testid="reply-lock">
           <Icon name="alert" size={13} />

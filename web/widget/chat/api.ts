@@ -15,6 +15,8 @@ export interface Session {
   contactId: string;
   conversationId: string | null;
   inbox: Inbox;
+  /** The team's business hours now (absent from older servers). */
+  availability?: { open: boolean; nextOpenAt: number | null };
 }
 
 export interface MessagePage {

@@ -21,6 +21,8 @@ export interface Outgoing {
 export const phase = signal<'starting' | 'ready' | 'failed'>('starting');
 export const failure = signal('');
 export const inbox = signal<Inbox | null>(null);
+/** Whether the team is in (its business hours) and when it is back, as the session last said. */
+export const availability = signal<{ open: boolean; nextOpenAt: number | null } | null>(null);
 export const messages = signal<Message[]>([]);
 export const outbox = signal<Outgoing[]>([]);
 /** Name of whoever on the team is typing right now. */
@@ -175,6 +177,7 @@ function openSession(): Promise<Session> {
       visitorToken = session.visitorToken;
       save(tokenKey(), session.visitorToken);
       inbox.value = session.inbox;
+      availability.value = session.availability ?? null;
       return session;
     })
     .finally(() => (pendingSession = null));

@@ -12,7 +12,7 @@ import { Avatar } from '../../ui/Avatar';
 import { agentPresence, agents, loadAgents, PRESENCE_LABEL } from '../../views/AgentPicker';
 import { ErrorLine, FormActions, runBusyText } from '../../ui/form';
 import { ActionsEditor, ListInput, ModeOptions } from './editors';
-import { DAY_NAMES, formatIntervals, parseIntervals, priorityOfRank, STEP_LABEL, type AssignmentMode, type FallbackStep, type RuleActions } from './logic';
+import { priorityOfRank, STEP_LABEL, type AssignmentMode, type FallbackStep, type RuleActions } from './logic';
 
 interface QueueItem {
   conversationId: string;
@@ -115,16 +115,14 @@ export function AgentsPanel() {
 
 export interface RoutingSettings {
   defaultRule: RuleActions | null;
-  holidays: string[];
   awayAfterMinutes: number;
   offlineGraceSeconds: number;
 }
 
-/** The default rule (what happens when no rule matches), workspace holidays and presence timings. */
+/** The default rule (what happens when no rule matches) and presence timings; holidays live in Settings → Business hours. */
 export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSettings; onSaved: (s: RoutingSettings) => void; onTry: (a: RuleActions | null) => void }) {
   const on = useSignal(settings.defaultRule !== null);
   const actions = useSignal<RuleActions>(settings.defaultRule ?? { assign: true, teamId: null });
-  const holidays = useSignal(settings.holidays.join('\n'));
   const away = useSignal(String(settings.awayAfterMinutes));
   const grace = useSignal(String(settings.offlineGraceSeconds));
   const busy = useSignal(false);
@@ -136,7 +134,7 @@ export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSe
     await runBusyText(busy, error, async () => {
       const res = await api<RoutingSettings>('/routing/settings', {
         method: 'PUT',
-        json: { defaultRule: draft(), holidays: holidays.value.split(/[\s,]+/).filter(Boolean), awayAfterMinutes: Number(away.value), offlineGraceSeconds: Math.round(Number(grace.value)) },
+        json: { defaultRule: draft(), awayAfterMinutes: Number(away.value), offlineGraceSeconds: Math.round(Number(grace.value)) },
       });
       onSaved(res);
       toast('Routing settings saved', 'success');
@@ -177,10 +175,9 @@ export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSe
           <input type="number" min={0} max={3600} value={grace.value} onInput={(e) => (grace.value = e.currentTarget.value)} />
         </label>
       </div>
-      <label class="field">
-        <span>Workspace holidays (YYYY-MM-DD, one per line)</span>
-        <textarea rows={3} value={holidays.value} onInput={(e) => (holidays.value = e.currentTarget.value)} placeholder="2026-12-25" />
-      </label>
+      <p class="muted small">
+        Opening hours and holidays (for business-hours conditions): <a href="/settings/business-hours">Settings → Business hours</a>.
+      </p>
       <ErrorLine text={error.value} />
       <FormActions submitClass="btn btn-primary btn-sm" disabled={busy.value}>
         Save default and presence
@@ -196,7 +193,8 @@ interface TeamRouting {
   optionalSkills: string[];
   fallback: FallbackStep[];
   offlineRerouteSeconds: number | null;
-  calendar: { timezone: string; hours: Record<string, [string, string][]> | null; holidays?: string[] } | null;
+  /** Edited in Settings → Business hours; sent back as it came. */
+  calendar: Record<string, unknown> | null;
 }
 
 export function TeamsPanel() {
@@ -218,15 +216,12 @@ const ALL_STEPS: FallbackStep[] = ['relax_optional', 'team', 'workspace'];
 
 function TeamRoutingCard({ team }: { team: Team }) {
   const cfg = useSignal<TeamRouting | null>(null);
-  const days = useSignal<string[]>([]);
   const busy = useSignal(false);
   const error = useSignal('');
-  const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
   useEffect(() => {
     api<TeamRouting>(`/teams/${team.id}/routing`)
       .then((r) => {
         cfg.value = r;
-        days.value = DAY_NAMES.map((_, i) => formatIntervals(r.calendar?.hours?.[String(i)]));
       })
       .catch((err) => (error.value = errorText(err)));
   }, [team.id]);
@@ -244,20 +239,7 @@ function TeamRoutingCard({ team }: { team: Team }) {
   async function save(e: Event) {
     e.preventDefault();
     error.value = '';
-    let calendar = c!.calendar;
-    if (calendar) {
-      const hours: Record<string, [string, string][]> = {};
-      for (const [i, text] of days.value.entries()) {
-        const parsed = parseIntervals(text);
-        if ('error' in parsed) {
-          error.value = `${DAY_NAMES[i]}: ${parsed.error}`;
-          return;
-        }
-        if (parsed.length) hours[String(i)] = parsed;
-      }
-      calendar = { ...calendar, hours };
-    }
-    const { teamId: _t, ...body } = { ...c!, calendar };
+    const { teamId: _t, ...body } = c!;
     await runBusyText(busy, error, async () => {
       cfg.value = await api<TeamRouting>(`/teams/${team.id}/routing`, { method: 'PUT', json: body });
       toast(`${team.name}: assignment settings saved`, 'success');
@@ -325,40 +307,9 @@ function TeamRoutingCard({ team }: { team: Team }) {
           </label>
         ) : null}
       </div>
-      <label class="check-field">
-        <input
-          type="checkbox"
-          checked={c.calendar !== null}
-          onChange={(e) => {
-            if (e.currentTarget.checked) days.value = DAY_NAMES.map((_, i) => (i >= 1 && i <= 5 ? '09:00-17:00' : ''));
-            set({ calendar: e.currentTarget.checked ? { timezone: tz, hours: {}, holidays: [] } : null });
-          }}
-        />
-        Own business hours (otherwise the workspace’s)
-      </label>
-      {c.calendar ? (
-        <fieldset class="fieldset rt-calendar">
-          <legend>{team.name} hours</legend>
-          <label class="field">
-            <span>Time zone (IANA)</span>
-            <input value={c.calendar.timezone} onInput={(e) => set({ calendar: { ...c.calendar!, timezone: e.currentTarget.value } })} placeholder="Europe/Madrid" />
-          </label>
-          {DAY_NAMES.map((d, i) => (
-            <label key={d} class="field rt-day">
-              <span>{d}</span>
-              <input value={days.value[i]} placeholder="closed" onInput={(e) => (days.value = days.value.map((x, j) => (j === i ? e.currentTarget.value : x)))} />
-            </label>
-          ))}
-          <small class="muted">HH:MM-HH:MM, several separated by commas; empty means closed.</small>
-          <label class="field">
-            <span>Team holidays (YYYY-MM-DD)</span>
-            <input
-              value={(c.calendar.holidays ?? []).join(', ')}
-              onChange={(e) => set({ calendar: { ...c.calendar!, holidays: e.currentTarget.value.split(/[\s,]+/).filter(Boolean) } })}
-            />
-          </label>
-        </fieldset>
-      ) : null}
+      <p class="muted small">
+        Business hours: {c.calendar ? 'its own' : 'the workspace’s'} (<a href="/settings/business-hours">change in Settings → Business hours</a>).
+      </p>
       <ErrorLine text={error.value} />
       <FormActions submitClass="btn btn-sm btn-primary" disabled={busy.value}>
         Save {team.name}
