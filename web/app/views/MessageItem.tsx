@@ -11,6 +11,7 @@ import { teamsById, userName } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { RoutedDetails, routedLine } from './RoutedDetail';
+import { EmailHead, EmailText, isEmailMessage } from './EmailParts';
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
 
@@ -47,8 +48,9 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
   // Only raster images become thumbnails (an SVG can carry script); the server serves the rest as downloads.
   const images = m.attachments.filter((a) => isInlineImage(a.contentType) && a.url);
   const files = m.attachments.filter((a) => !(isInlineImage(a.contentType) && a.url));
+  const asEmail = isEmailMessage(m);
   return (
-    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${m.authorName ?? (kind === 'customer' ? 'the customer' : 'Parley')}`}>
+    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}${asEmail ? ' msg-email' : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${m.authorName ?? (kind === 'customer' ? 'the customer' : 'Parley')}`}>
       {!mine ? <Avatar name={m.authorName} seed={m.authorId ?? m.authorName ?? ''} size={30} /> : null}
       <div class="msg-body">
         <div class="msg-meta">
@@ -69,8 +71,11 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
           </time>
           {showChannel ? <span class="msg-channel">via {channelLabel(m.channel)}</span> : null}
         </div>
+        {asEmail ? <EmailHead m={m} /> : null}
         <div class="bubble">
-          {m.text ? (
+          {asEmail ? (
+            <EmailText m={m} />
+          ) : m.text ? (
             <p class="msg-text">
               <RichText text={m.text} />
             </p>
