@@ -346,20 +346,6 @@ export function Composer({ conversationId }: { conversationId: string }) {
               <input id="composer-bcc" type="text" inputMode="email" autoComplete="off" placeholder="name@example.com, …" value={bcc.value} onInput={(e) => (bcc.value = e.currentTarget.value)} />
             </div>
           </div>
-          <div class="format-bar" role="toolbar" aria-label="Formatting">
-            <button type="button" class="btn-icon" aria-label="Bold" title="Bold (**text**)" onClick={() => format('bold')}>
-              <b aria-hidden="true">B</b>
-            </button>
-            <button type="button" class="btn-icon" aria-label="Italic" title="Italic (_text_)" onClick={() => format('italic')}>
-              <i aria-hidden="true">I</i>
-            </button>
-            <button type="button" class="btn-icon" aria-label="Link" title="Link ([text](https://…))" onClick={() => format('link')}>
-              <Icon name="globe" size={14} />
-            </button>
-            <button type="button" class="btn-icon" aria-label="List" title="List (- item)" onClick={() => format('list')}>
-              <span aria-hidden="true">•≡</span>
-            </button>
-          </div>
         </div>
       ) : null}
       {picker.value ? (
@@ -495,6 +481,22 @@ export function Composer({ conversationId }: { conversationId: string }) {
         >
           <span class="slash" aria-hidden="true">/</span>
         </button>
+        {isEmail && !isNote ? (
+          <div class="format-bar" role="group" aria-label="Formatting">
+            <button type="button" class="btn-icon" aria-label="Bold" title="Bold (**text**)" onClick={() => format('bold')}>
+              <b aria-hidden="true">B</b>
+            </button>
+            <button type="button" class="btn-icon" aria-label="Italic" title="Italic (_text_)" onClick={() => format('italic')}>
+              <i aria-hidden="true">I</i>
+            </button>
+            <button type="button" class="btn-icon" aria-label="Link" title="Link ([text](https://…))" onClick={() => format('link')}>
+              <Icon name="globe" size={14} />
+            </button>
+            <button type="button" class="btn-icon" aria-label="List" title="List (- item)" onClick={() => format('list')}>
+              <span aria-hidden="true">•≡</span>
+            </button>
+          </div>
+        ) : null}
         <span class="spacer" />
         <span class="muted composer-kbd" aria-hidden="true">
           <kbd>{MOD}</kbd> <kbd>Enter</kbd>

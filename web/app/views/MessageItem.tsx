@@ -71,10 +71,12 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
           </time>
           {showChannel ? <span class="msg-channel">via {channelLabel(m.channel)}</span> : null}
         </div>
-        {asEmail ? <EmailHead m={m} /> : null}
         <div class="bubble">
           {asEmail ? (
-            <EmailText m={m} />
+            <>
+              <EmailHead m={m} />
+              <EmailText m={m} />
+            </>
           ) : m.text ? (
             <p class="msg-text">
               <RichText text={m.text} />
