@@ -96,4 +96,11 @@ describe('e-mail headers and composing', () => {
     expect(other.status).toBe(400);
     expect(JSON.stringify(other.body)).toContain('not on e-mail');
   });
+
+  it('documents the reply\'s e-mail fields in the OpenAPI description', async () => {
+    const doc = (await call('GET', '/api/openapi.json')).body;
+    const op = doc.paths['/api/conversations/{id}/messages'].post;
+    const schema = JSON.stringify(op.requestBody.content['application/json'].schema);
+    for (const field of ['"email"', '"subject"', '"cc"', '"bcc"', '"html"']) expect(schema).toContain(field);
+  });
 });
