@@ -10,6 +10,7 @@ import { Problem } from '../http/problem';
 import { Cursor, Limit, TagName, Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
+import { prepareEmailReply } from '../email/compose';
 import { countViews } from './counts';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
@@ -20,7 +21,6 @@ import type { SocketAuthor } from './socket-protocol';
 import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
 import { assignedContact } from '../contacts/reach';
-import { prepareEmailReply } from '../email/compose';
 
 const csv = <T extends string>(values: readonly T[], field: string) =>
   v.optional(
