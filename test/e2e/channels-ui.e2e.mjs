@@ -10,8 +10,8 @@
 //     mail that goes out.
 // axe runs on every screen; screenshots at 1440×900 and 390×844, light and dark.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, PASSWORD, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { after, before, describe, test } from 'node:test';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, PASSWORD, screenshot, startHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const KB_PATH = '/inbox/messaging/knowledge-base';
@@ -104,8 +104,17 @@ function mail() {
   ].join('\r\n');
 }
 
-useHarness(8845, async (harness) => {
-  h = harness;
+// useHarness's own start-up allowance (150 s) is too short on a loaded machine (migrations, wrangler and
+// the demo seed took up to 270 s here): the same harness, started with more time.
+before(async () => {
+  h = await startHarness({ port: Number(process.env.E2E_PORT ?? 8845) });
+  await setup();
+}, { timeout: 420_000 });
+after(async () => {
+  await h?.close();
+});
+
+async function setup() {
   manager = await apiClient(h.origin, MANAGER);
   await manager.call('/inboxes', { json: { channel: 'email', name: `Guest desk ${run}`, config: { address, fromName: 'Casa Azul' } } });
   const res = await fetch(`${h.origin}/api/dev/email?to=${encodeURIComponent(address)}`, { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: mail() });
@@ -117,7 +126,7 @@ useHarness(8845, async (harness) => {
   // Something in the escalation queue, so its table has rows on the phone.
   const open = await manager.call('/conversations?status=open&limit=5');
   for (const c of open.items.slice(0, 2)) await manager.call(`/conversations/${c.id}/escalate`, { json: { reason: 'Guest asked for a manager about the refund policy' } }).catch(() => null);
-});
+}
 
 describe('channels and layouts (issue 16: 10–12)', { timeout: 600_000 }, () => {
   test('phone: the knowledge base "New" is reachable; knowledge base, escalations and list fit the screen', { timeout: 150_000 }, async () => {
