@@ -148,6 +148,7 @@ describe('channels and layouts (issue 16: 10–12)', { timeout: 600_000 }, () =>
     await page.goto('/inbox/messaging/escalations');
     await page.getByRole('heading', { level: 1, name: 'Escalations' }).waitFor();
     await page.locator('.mx-table tbody tr').first().waitFor();
+    for (const view of ['Queue', 'Metrics', 'Paths']) assert.ok(await onScreen(page.getByRole('navigation', { name: 'Escalation views' }).getByRole('link', { name: view })), `the "${view}" tab shows on a phone`);
     await expectNoOverflow(page, 'the escalation queue on a phone');
     // Stacked cards: each cell carries its column's name, and a cell's words stay whole.
     const cells = await page.locator('.mx-table tbody tr').first().locator('td').evaluateAll((tds) =>
