@@ -1,7 +1,7 @@
 // ConversationDO's own SQLite: the message log, the event log, read positions, the outbox and the
 // timer schedule. Plain SQL over ctx.storage.sql; every function here is synchronous.
 import { idempotencyKey } from '../worker/conversations/idempotency';
-import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, EmailHeaders, Message } from '../worker/conversations/model';
 
 // `idem_key` is the external id namespaced by its author (worker/conversations/idempotency.ts): the
 // external id alone is not unique (a visitor may send an agent's client id).
@@ -10,7 +10,7 @@ const MESSAGE_COLUMNS = `
   author_id TEXT, author_name TEXT, text TEXT NOT NULL, attachments TEXT NOT NULL,
   is_note INTEGER NOT NULL, external_id TEXT, channel TEXT NOT NULL,
   status TEXT NOT NULL, status_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  idem_key TEXT`;
+  idem_key TEXT, email TEXT`;
 
 /**
  * Objects created before idempotency keys were namespaced have `external_id TEXT UNIQUE` and no
@@ -23,7 +23,8 @@ INSERT INTO messages_next SELECT id, seq, direction, author_type, author_id, aut
   external_id, channel, status, status_reason, created_at, updated_at,
   CASE WHEN external_id IS NULL THEN NULL
        WHEN author_type = 'agent' THEN 'agent:' || coalesce(author_id, '') || ':' || external_id
-       ELSE author_type || ':' || external_id END
+       ELSE author_type || ':' || external_id END,
+  NULL
   FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_next RENAME TO messages;
@@ -61,6 +62,8 @@ export class ConversationStore {
   constructor(private readonly sql: SqlStorage) {
     const messages = sql.exec<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'`).toArray()[0];
     if (messages && !messages.sql.includes('idem_key')) sql.exec(MIGRATE_MESSAGES);
+    // E-mail headers per message (issue 16): objects created before them gain the column once.
+    else if (messages && !/\bemail TEXT\b/.test(messages.sql)) sql.exec(`ALTER TABLE messages ADD COLUMN email TEXT`);
     sql.exec(SCHEMA);
     this.reloadTimers();
   }
@@ -122,8 +125,8 @@ export class ConversationStore {
   insertMessage(m: Message): void {
     this.sql.exec(
       `INSERT INTO messages (id, seq, direction, author_type, author_id, author_name, text, attachments, is_note,
-         external_id, channel, status, status_reason, created_at, updated_at, idem_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         external_id, channel, status, status_reason, created_at, updated_at, idem_key, email)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.seq,
       m.direction,
@@ -140,6 +143,7 @@ export class ConversationStore {
       m.createdAt,
       m.updatedAt,
       m.externalId === null ? null : idempotencyKey({ type: m.authorType, id: m.authorId }, m.externalId),
+      m.email ? JSON.stringify(m.email) : null,
     );
   }
 
@@ -261,6 +265,7 @@ type MessageRow = {
   status_reason: string | null;
   created_at: number;
   updated_at: number;
+  email?: string | null;
 };
 
 type EventRow = { seq: number; type: string; actor: string | null; data: string; at: number };
@@ -283,6 +288,7 @@ function toMessage(r: MessageRow, conversationId: string): Message {
     statusReason: r.status_reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    ...(r.email ? { email: JSON.parse(r.email) as EmailHeaders } : {}),
   };
 }
 

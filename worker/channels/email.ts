@@ -7,7 +7,7 @@
 import PostalMime from 'postal-mime';
 import { htmlToText, sanitizeHtml } from '../email/sanitize';
 import { buildMime } from '../email/mime';
-import { trimQuoted } from '../email/quote';
+import { splitQuoted } from '../email/quote';
 import { capabilities, cfg, interpretHttp, jsonRequest, jsonResponse, sandboxId } from './common';
 import type { ChannelAdapter, MediaRef } from './types';
 import { ParseError } from './types';
@@ -17,6 +17,18 @@ export const SEND_EMAIL_URL = 'cf-email://send_email';
 
 function ids(value: string | undefined | null): string[] {
   return value ? (value.match(/<[^<>\s]+>/g) ?? []) : [];
+}
+
+type Address = { name?: string; address?: string; group?: Address[] };
+
+function mailbox(a: Address): string {
+  const address = (a.address ?? '').toLowerCase();
+  return a.name && address ? `${a.name} <${address}>` : address || a.name || '';
+}
+
+/** postal-mime's address list (groups flattened) as "Name <address>" strings, at most 50. */
+function mailboxes(list: Address[] | undefined): string[] {
+  return (list ?? []).flatMap((a) => (a.group ? a.group : [a])).map(mailbox).filter(Boolean).slice(0, 50);
 }
 
 export const email: ChannelAdapter = {
@@ -40,7 +52,7 @@ export const email: ChannelAdapter = {
     const messageId = mail.messageId ?? null;
     const html = mail.html ? await sanitizeHtml(mail.html) : null;
     const rawText = mail.text ?? (mail.html ? htmlToText(mail.html) : '');
-    const text = trimQuoted(rawText);
+    const { text, quoted } = splitQuoted(rawText);
     const media: MediaRef[] = (mail.attachments ?? []).map((a, i) => ({
       content: typeof a.content === 'string' ? new TextEncoder().encode(a.content) : (a.content as ArrayBuffer),
       contentType: a.mimeType || 'application/octet-stream',
@@ -57,7 +69,7 @@ export const email: ChannelAdapter = {
         media,
         html,
         at: mail.date ? Date.parse(mail.date) || undefined : undefined,
-        email: { messageId, inReplyTo: ids(mail.inReplyTo)[0] ?? null, references: ids(mail.references), subject },
+        email: { messageId, inReplyTo: ids(mail.inReplyTo)[0] ?? null, references: ids(mail.references), subject, from: mail.from ? mailbox(mail.from) : from, to: mailboxes(mail.to), cc: mailboxes(mail.cc), quoted },
       },
     ];
   },
@@ -67,13 +79,25 @@ export const email: ChannelAdapter = {
     const fromName = cfg(inbox.config, 'fromName') ?? out.authorName;
     const thread = out.email ?? { subject: 'Re: your message', messageId: `<${out.messageId}@parley>`, inReplyTo: null, references: [] };
     const to = out.to.email ?? out.to.externalId;
+    const cc = thread.cc ?? [];
+    const bcc = thread.bcc ?? [];
+    const html = thread.html ?? null;
     const provider = cfg(inbox.config, 'provider') ?? 'send_email';
     const threadingHeaders: Record<string, string> = { ...(thread.inReplyTo ? { 'In-Reply-To': thread.inReplyTo } : {}), ...(thread.references.length ? { References: thread.references.join(' ') } : {}) };
     if (provider === 'resend') {
       return jsonRequest(
         'POST',
         'https://api.resend.com/emails',
-        { from: fromName ? `${fromName} <${address}>` : address, to: [to], subject: thread.subject, text: out.text, headers: { 'Message-ID': thread.messageId, ...threadingHeaders } },
+        {
+          from: fromName ? `${fromName} <${address}>` : address,
+          to: [to],
+          ...(cc.length ? { cc } : {}),
+          ...(bcc.length ? { bcc } : {}),
+          subject: thread.subject,
+          text: out.text,
+          ...(html ? { html } : {}),
+          headers: { 'Message-ID': thread.messageId, ...threadingHeaders },
+        },
         { authorization: `Bearer ${cfg(inbox.config, 'apiKey') ?? ''}` },
       );
     }
@@ -84,8 +108,11 @@ export const email: ChannelAdapter = {
         {
           From: fromName ? `${fromName} <${address}>` : address,
           To: to,
+          ...(cc.length ? { Cc: cc.join(', ') } : {}),
+          ...(bcc.length ? { Bcc: bcc.join(', ') } : {}),
           Subject: thread.subject,
           TextBody: out.text,
+          ...(html ? { HtmlBody: html } : {}),
           MessageStream: 'outbound',
           Headers: Object.entries({ 'Message-ID': thread.messageId, ...threadingHeaders }).map(([Name, Value]) => ({ Name, Value })),
         },
@@ -93,8 +120,9 @@ export const email: ChannelAdapter = {
       );
     }
     if (out.attachments.length) out = { ...out, text: `${out.text}\n\n${out.attachments.map((a) => `${a.name}: ${a.url}`).join('\n')}` };
-    const mime = buildMime({ from: address, fromName, to, subject: thread.subject, text: out.text, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references });
-    return { method: 'POST', url: SEND_EMAIL_URL, headers: { 'x-mail-from': address, 'x-rcpt-to': to, 'content-type': 'message/rfc822' }, body: mime };
+    const mime = buildMime({ from: address, fromName, to, cc, subject: thread.subject, text: out.text, html, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references });
+    // The envelope names every recipient (Bcc only here); the transport hands the same message to each.
+    return { method: 'POST', url: SEND_EMAIL_URL, headers: { 'x-mail-from': address, 'x-rcpt-to': [to, ...cc, ...bcc].join(', '), 'content-type': 'message/rfc822' }, body: mime };
   },
 
   interpret: (res, out) => interpretHttp(res, (j) => j?.id ?? j?.MessageID ?? out.email?.messageId ?? null),

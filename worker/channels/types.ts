@@ -64,6 +64,12 @@ export interface EmailThreading {
   inReplyTo?: string | null;
   references?: string[];
   subject?: string | null;
+  /** The headers shown with the message: "Name <address>" strings. */
+  from?: string | null;
+  to?: string[];
+  cc?: string[];
+  /** The quoted history trimmed from the text. */
+  quoted?: string | null;
 }
 
 export type SubscriptionKeyword = 'stop' | 'start' | 'help';
@@ -158,6 +164,18 @@ export interface WhatsAppTemplate {
   headerMedia?: { format: 'image' | 'document' | 'video'; link: string } | null;
 }
 
+/** Threading and what the agent composed for an e-mail reply (cc/bcc/html only when given). */
+export interface OutboundEmail {
+  subject: string;
+  messageId: string;
+  inReplyTo: string | null;
+  references: string[];
+  cc?: string[];
+  bcc?: string[];
+  /** Sanitized HTML alternative of the text. */
+  html?: string | null;
+}
+
 export interface OutboundMessage {
   messageId: string;
   conversationId: string;
@@ -168,7 +186,7 @@ export interface OutboundMessage {
   to: ContactProfile;
   authorName: string | null;
   template?: WhatsAppTemplate | null;
-  email?: { subject: string; messageId: string; inReplyTo: string | null; references: string[] } | null;
+  email?: OutboundEmail | null;
   /** Latest reservation/order context of the conversation (platform replies go to that thread). */
   context?: ContextRecord | null;
   /** When the contact last wrote on this channel (messaging windows). */

@@ -56,6 +56,7 @@ export function draftMessage(input: IncomingMessage, ctx: DraftContext): Draft {
     statusReason: null,
     createdAt: input.createdAt ?? now,
     updatedAt: now,
+    ...(input.email ? { email: input.email } : {}),
   };
   const t = applyMessage(
     state,

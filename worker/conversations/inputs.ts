@@ -2,7 +2,7 @@
 // (ingest, service, routes, SLA effects) and the object, kept in the core so neither side imports the other.
 import type { Principal } from '../auth/principal';
 import type { Viewer } from './socket-protocol';
-import type { Actor, Attachment, Conversation, DeliveryStatus, Message } from './model';
+import type { Actor, Attachment, Conversation, DeliveryStatus, EmailHeaders, Message } from './model';
 
 export interface IncomingMessage {
   /** Provider message id or client id: the same id never makes a second message. */
@@ -25,6 +25,8 @@ export interface IncomingMessage {
   contactTags?: string[];
   /** Record the contact's channel activity (the messaging windows) with this message's projection. */
   activity?: { inboxId: string };
+  /** E-mail headers to keep with the message (inbound mail, replies composed as e-mail). */
+  email?: EmailHeaders | null;
 }
 
 export type UpdateResult = { ok: true; conversation: Conversation; /** whether anything changed (false: the patch matched what was there) */ changed?: boolean } | { ok: false; field: string; message: string };

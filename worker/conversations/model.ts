@@ -27,6 +27,22 @@ export interface Attachment {
   size: number;
 }
 
+/**
+ * An e-mail message's own headers (issue 16): who it was from and to, who was copied, its subject and
+ * the quoted history trimmed from its text. Only e-mail messages carry it; the text stays the new part.
+ */
+export interface EmailHeaders {
+  /** The sender as written: "Name <address>" or the address. */
+  from: string | null;
+  to: string[];
+  cc: string[];
+  /** Blind copies of a reply we sent (agents see them; the recipients never do). */
+  bcc?: string[];
+  subject: string | null;
+  /** The history the sender's client quoted below the new text, as plain text (shown collapsed). */
+  quoted?: string | null;
+}
+
 export interface Message {
   id: string;
   conversationId: string;
@@ -47,6 +63,8 @@ export interface Message {
   statusReason: string | null;
   createdAt: number;
   updatedAt: number;
+  /** E-mail messages only: the mail's headers (absent on other channels and on mail stored before them). */
+  email?: EmailHeaders;
 }
 
 export interface Conversation {

@@ -10,6 +10,7 @@ import { Problem } from '../http/problem';
 import { Cursor, Limit, TagName, Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls, AttachmentInput, checkAttachments } from '../files/attachments';
+import { prepareEmailReply } from '../email/compose';
 import { countViews } from './counts';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
@@ -84,6 +85,15 @@ const PatchBody = v.pipe(
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
 
+const Addresses = v.pipe(v.array(v.pipe(v.string(), v.trim(), v.maxLength(320), v.email('must be e-mail addresses'))), v.maxLength(20, 'at most 20 addresses'));
+const EmailOptions = v.object({
+  subject: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(300, 'must be at most 300 characters'))),
+  cc: v.optional(Addresses),
+  bcc: v.optional(Addresses),
+  /** Sanitized to the e-mail allowlist (worker/email/sanitize.ts) before it is stored or sent. */
+  html: v.optional(v.pipe(v.string(), v.maxLength(100_000, 'must be at most 100000 characters'))),
+});
+
 const MessageBody = v.pipe(
   v.object({
     text: v.optional(Text, ''),
@@ -94,6 +104,8 @@ const MessageBody = v.pipe(
     force: v.optional(v.boolean(), false),
     /** Send later: schedule the message for this time (worker/follow-ups). */
     sendAt: v.optional(Timestamp),
+    /** E-mail conversations only: the reply's subject, copies and HTML alternative (worker/email/compose.ts). */
+    email: v.optional(EmailOptions),
   }),
   v.forward(
     v.check((b) => b.text.trim().length > 0 || b.attachments.length > 0, 'a message needs text or an attachment'),
@@ -290,14 +302,26 @@ conversationRoutes.post(
   describeRoute({
     tags: ['conversations'],
     summary: 'Reply or add an internal note; clientId makes it idempotent',
-    description: 'With sendAt: schedules the message instead (201 {scheduledMessage}); see /conversations/{id}/scheduled-messages.',
+    description:
+      'With sendAt: schedules the message instead (201 {scheduledMessage}); see /conversations/{id}/scheduled-messages. On an e-mail conversation `email` sets the reply\'s subject (default "Re: " and the thread\'s), cc, bcc (up to 20 addresses each) and an HTML alternative of the text (sanitized); the stored message carries the headers it is sent with (`message.email`).',
   }),
   valid('json', MessageBody),
   async (c) => {
     const p = c.get('principal');
     const body = c.req.valid('json');
+    if (body.email && body.sendAt !== undefined) throw Problem.badRequest('email', 'e-mail replies with a subject, copies or formatting cannot be scheduled yet');
     if (body.sendAt !== undefined) return scheduleMessage(c, { ...body, text: body.text.trim(), sendAt: body.sendAt });
     await checkAttachments(c.env, p.workspaceId, body.attachments);
+    let clientId = body.clientId ?? null;
+    let email = null;
+    if (body.email) {
+      if (body.isInternalNote) throw Problem.badRequest('email', 'e-mail fields apply to replies, not internal notes');
+      const conv = await visible(c, c.req.param('id'));
+      if (conv.channel !== 'email') throw Problem.badRequest('email', 'this conversation is not on e-mail');
+      // The options are found by client id: a reply without one gets its own.
+      clientId ??= `em_${crypto.randomUUID()}`;
+      email = await prepareEmailReply(c.env, conv, clientId, body.email);
+    }
     // The object checks the caller's visibility itself: one round trip on the hottest write path.
     const res = await conversationStub(c.env, p.workspaceId, c.req.param('id')).addMessage(
       {
@@ -306,8 +330,9 @@ conversationRoutes.post(
         text: body.text.trim(),
         attachments: body.attachments,
         isInternalNote: body.isInternalNote,
-        externalId: body.clientId ?? null,
+        externalId: clientId,
         replyLock: body.force ? undefined : { userId: p.userId },
+        email,
         viewer: { workspaceId: p.workspaceId, userId: p.userId, role: p.role, teamIds: p.teamIds },
       },
       0,

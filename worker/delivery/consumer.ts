@@ -14,6 +14,7 @@ import { storeDeadLetter } from '../ingest/dead-letters';
 import { loadInbox, type LoadedInbox } from '../ingest/inboxes';
 import type { DeliverJob } from '../ingest/jobs';
 import { rememberMessageId, replyThreading } from '../email/threading';
+import type { ReplyEmailOptions } from '../email/compose';
 import { backoffSeconds } from './backoff';
 import { transportFor } from './transport';
 
@@ -73,7 +74,7 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
   if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
   const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
-  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate }) : {};
+  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions }) : {};
 
   const origin = inbox.publicUrl;
   const out: OutboundMessage = {
@@ -92,7 +93,15 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     const state = await conversationStub(env, job.workspaceId, job.conversationId).state();
     const thread = await replyThreading(env, job.workspaceId, job.conversationId, state?.subject ?? null);
     const domain = (String(inbox.config.address ?? 'parley.invalid').split('@')[1] ?? 'parley.invalid').replace(/[^\w.-]/g, '');
-    out.email = { ...thread, messageId: `<${job.messageId}@${domain}>` };
+    const composed = opts.email ?? {};
+    out.email = {
+      ...thread,
+      messageId: `<${job.messageId}@${domain}>`,
+      ...(composed.subject ? { subject: composed.subject } : {}),
+      ...(composed.cc?.length ? { cc: composed.cc } : {}),
+      ...(composed.bcc?.length ? { bcc: composed.bcc } : {}),
+      ...(composed.html ? { html: composed.html } : {}),
+    };
   }
   const refusal = adapter.policy?.(out, { now: Date.now(), lastInboundAt });
   if (refusal) return markFailed(env, job, refusal);

@@ -65,7 +65,8 @@ async function sendEmailBinding(env: Env, req: ProviderRequest): Promise<Provide
   if (!binding) return { status: 400, headers: {}, body: JSON.stringify({ message: 'no e-mail sender: add a send_email binding named EMAIL or set provider/apiKey on the inbox' }) };
   const { EmailMessage } = await import('cloudflare:email');
   try {
-    await binding.send(new EmailMessage(req.headers['x-mail-from'], req.headers['x-rcpt-to'], req.body ?? ''));
+    // The binding takes one envelope recipient per message: the same MIME goes to each (Cc and Bcc too).
+    for (const rcpt of req.headers['x-rcpt-to'].split(',').map((r) => r.trim()).filter(Boolean)) await binding.send(new EmailMessage(req.headers['x-mail-from'], rcpt, req.body ?? ''));
     return { status: 202, headers: {}, body: '' };
   } catch (err) {
     return { status: 400, headers: {}, body: JSON.stringify({ message: String(err) }) };

@@ -15,8 +15,12 @@ export interface MailFields {
   from: string;
   fromName?: string | null;
   to: string;
+  /** Copied recipients: a Cc header. Blind copies are never written into the message (only the envelope has them). */
+  cc?: string[];
   subject: string;
   text: string;
+  /** An HTML alternative of the text: the message becomes multipart/alternative. */
+  html?: string | null;
   messageId: string;
   inReplyTo?: string | null;
   references?: string[];
@@ -27,14 +31,27 @@ export function buildMime(m: MailFields): string {
   const headers = [
     `From: ${m.fromName ? `${encodeHeader(m.fromName)} <${m.from}>` : m.from}`,
     `To: ${m.to}`,
+    ...(m.cc && m.cc.length ? [`Cc: ${m.cc.join(', ')}`] : []),
     `Subject: ${encodeHeader(m.subject)}`,
     `Message-ID: ${m.messageId}`,
     ...(m.inReplyTo ? [`In-Reply-To: ${m.inReplyTo}`] : []),
     ...(m.references && m.references.length ? [`References: ${m.references.join(' ')}`] : []),
     `Date: ${(m.date ?? new Date()).toUTCString()}`,
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64',
   ];
-  return `${headers.join('\r\n')}\r\n\r\n${base64Lines(m.text)}\r\n`;
+  const part = (type: string, body: string) => [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', base64Lines(body)].join('\r\n');
+  if (!m.html) return `${headers.join('\r\n')}\r\n${part('text/plain', m.text)}\r\n`;
+  // The boundary only has to be absent from the (base64) parts: a random token is.
+  const boundary = `parley-${crypto.randomUUID()}`;
+  return [
+    ...headers,
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    part('text/plain', m.text),
+    `--${boundary}`,
+    part('text/html', m.html),
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
 }

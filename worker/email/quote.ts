@@ -42,3 +42,12 @@ export function trimQuoted(text: string): string {
   const result = kept.join('\n').trim();
   return result || text.trim();
 }
+
+/** The new text and the quoted history below it (null when there is none), for showing the history collapsed. */
+export function splitQuoted(text: string): { text: string; quoted: string | null } {
+  const whole = text.replace(/\r\n/g, '\n').trim();
+  const kept = trimQuoted(whole);
+  if (kept === whole || !whole.startsWith(kept)) return { text: kept, quoted: null };
+  const quoted = whole.slice(kept.length).trim();
+  return { text: kept, quoted: quoted ? quoted.slice(0, 20_000) : null };
+}

@@ -117,6 +117,7 @@ async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbo
       externalId,
       createdAt: clampTime(ev.at),
       activity,
+      email: ev.email ? { from: ev.email.from ?? ev.contact.email ?? null, to: ev.email.to ?? [], cc: ev.email.cc ?? [], subject: ev.email.subject ?? null, quoted: ev.email.quoted ?? null } : null,
     };
   }
   message.contactTags = contact.tags;

@@ -84,7 +84,17 @@ export type ThreadMessage = Omit<Message, 'attachments'> & {
   /** 'locked': refused because another agent holds the reply lock; waits for "Send anyway". */
   local?: 'sending' | 'failed' | 'locked';
   localError?: string;
+  /** An e-mail reply's subject, copies and HTML as composed (kept with the outbox for retries). */
+  compose?: ReplyEmail;
 };
+
+/** What the composer sends as `email` on an e-mail conversation (POST /conversations/:id/messages). */
+export interface ReplyEmail {
+  subject?: string;
+  cc?: string[];
+  bcc?: string[];
+  html?: string;
+}
 
 export type Role = 'manager' | 'staff' | 'personal';
 

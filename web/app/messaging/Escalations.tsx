@@ -124,7 +124,7 @@ function Queue({ openId }: { openId: string | null }) {
           <EmptyCard icon="checks">{state === 'active' ? 'No active escalations.' : 'No resolved escalations yet.'}</EmptyCard>
         ) : (
           <div class="mx-table-wrap">
-            <table class="mx-table" aria-label={state === 'active' ? 'Active escalations' : 'Resolved escalations'}>
+            <table class="mx-table mx-stack" aria-label={state === 'active' ? 'Active escalations' : 'Resolved escalations'}>
               <thead>
                 <tr>
                   <th scope="col">Conversation</th>
@@ -139,21 +139,21 @@ function Queue({ openId }: { openId: string | null }) {
                   const { escalation: e, conversation: c } = it;
                   return (
                   <tr key={e.id} class={openId === e.id ? 'active' : ''} data-id={e.id}>
-                    <td>
+                    <td data-label="Conversation">
                       <a href={`${BASE}/${encodeURIComponent(e.id)}${search}`} aria-current={openId === e.id ? 'true' : undefined}>
                         {c ? contactName(c.contact ?? { id: c.contactId, name: null }) : e.conversationId}
                       </a>
                       {e.pathName ? <small class="muted mx-block">{e.pathName}</small> : null}
                     </td>
-                    <td>
+                    <td data-label="Level">
                       <span class="pill pill-escalated">L{e.level}</span>
                     </td>
-                    <td>{TRIGGER_LABEL[e.trigger] ?? e.trigger}</td>
-                    <td class="mx-reason">
+                    <td data-label="Trigger">{TRIGGER_LABEL[e.trigger] ?? e.trigger}</td>
+                    <td class="mx-reason" data-label="Reason">
                       {escalationReasonText(e.reason)}
                       {it.notesCount ? <small class="muted mx-block">{it.notesCount === 1 ? '1 note' : `${it.notesCount} notes`}</small> : null}
                     </td>
-                    <td>
+                    <td data-label={state === 'active' ? 'Age' : 'Took'}>
                       <time dateTime={new Date(e.startedAt).toISOString()} title={fullDateTime(e.startedAt)}>
                         {e.resolvedAt ? shortDuration(e.resolvedAt - e.startedAt, false) : relativeTime(e.startedAt)}
                       </time>

@@ -6,7 +6,7 @@ import { api, ApiError, errorText } from '../lib/api';
 import { CLOSE } from '../../../worker/conversations/socket-protocol';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
-import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
+import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ReplyEmail, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
 import { mergeMessage } from './message-merge';
 import { patchItem, refreshCountsSoon, setMarkedUnread, slaColumns } from './inbox';
 import { me, myId } from './session';
@@ -315,7 +315,7 @@ function newClientId(): string {
 
 /** Optimistic send: the message shows at once, the server confirms it (or it is marked failed). */
 /** `force`: send even though another agent holds the reply lock (the user confirmed). */
-export function send(text: string, note: boolean, attachments: Attachment[] = [], force = false): void {
+export function send(text: string, note: boolean, attachments: Attachment[] = [], force = false, email?: ReplyEmail): void {
   const id = threadId.value;
   const conv = conversation.value;
   const user = me.value?.user;
@@ -339,6 +339,7 @@ export function send(text: string, note: boolean, attachments: Attachment[] = []
     createdAt: Date.now(),
     updatedAt: Date.now(),
     local: 'sending',
+    ...(email && !note ? { compose: email, email: { from: null, to: [], cc: email.cc ?? [], bcc: email.bcc, subject: email.subject ?? null } } : {}),
   };
   outbox.value = [...outbox.value, local];
   persistOutbox(id);
@@ -350,7 +351,7 @@ export function send(text: string, note: boolean, attachments: Attachment[] = []
 async function deliver(id: string, m: ThreadMessage, attempt = 0, force = false): Promise<void> {
   try {
     const res = await api<{ message: ThreadMessage }>(`/conversations/${id}/messages`, {
-      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId, ...(force ? { force: true } : {}) },
+      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId, ...(force ? { force: true } : {}), ...(m.compose ? { email: m.compose } : {}) },
     });
     if (threadId.value !== id) return;
     addMessage(res.message);

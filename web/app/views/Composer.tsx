@@ -5,16 +5,27 @@
 import { signal, useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
-import { fileSize } from '../lib/format';
+import { fileSize, until } from '../lib/format';
 import { windowClosesText } from '../lib/wording';
-import type { Attachment, SavedReply } from '../lib/types';
+import type { Attachment, ReplyEmail, SavedReply } from '../lib/types';
 import { loadDraft, saveDraft, searchSavedReplies } from '../state/drafts';
 import { signatureFor, withSignature } from '../state/profile';
-import { conversation, noteTyping, replyLockHolder, send, stopTyping } from '../state/thread';
+import { conversation, messages, noteTyping, replyLockHolder, send, stopTyping } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { MOD } from './Shortcuts';
 import { SuggestionStrip } from './Suggestions';
+import { formattedHtml } from './EmailParts';
+
+/** Text that uses the composer's formatting marks gets an HTML part too. */
+const FORMATTED = /\*\*[^*\n]+\*\*|_[^_\n]+_|\[[^\]\n]+\]\(https?:\/\/[^\s)]+\)|^\s*[-*]\s/m;
+
+/** "Re: " and the thread's latest e-mail subject (or the conversation's). */
+function defaultSubject(): string {
+  const latest = [...messages.value].reverse().find((m) => m.channel === 'email' && m.email?.subject)?.email?.subject ?? conversation.value?.subject ?? '';
+  const s = latest.trim();
+  return !s ? '' : /^re:/i.test(s) ? s : `Re: ${s}`;
+}
 
 /** Channels whose limits (segments, the 24-hour window) the composer checks before sending. */
 const CHECKED_CHANNELS = new Set(['sms', 'whatsapp']);
@@ -47,6 +58,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const check = useSignal<ComposeCheck | null>(null);
   const channel = conversation.value?.id === conversationId ? conversation.value.channel : '';
   const checked = CHECKED_CHANNELS.has(channel);
+  const isEmail = channel === 'email';
+  // E-mail replies: subject (null until edited: it follows the thread's "Re: …"), Cc/Bcc, formatting.
+  const subject = useSignal<string | null>(null);
+  const cc = useSignal('');
+  const bcc = useSignal('');
+  const showCopies = useSignal(false);
   const checkTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const pickerSeq = useRef(0);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -176,6 +193,41 @@ export function Composer({ conversationId }: { conversationId: string }) {
   /** Your signature for this inbox (Settings → Profile), appended to replies when they are sent. */
   const signature = signatureFor(conversation.value?.inboxId);
 
+  /** Wrap the selection in a formatting mark (or, for a list, start each selected line with "- "). */
+  function format(kind: 'bold' | 'italic' | 'link' | 'list') {
+    const el = input.current;
+    if (!el) return;
+    const start = el.selectionStart ?? el.value.length;
+    const end = el.selectionEnd ?? start;
+    const v = el.value;
+    const sel = v.slice(start, end);
+    let insert: string;
+    let selectFrom: number;
+    let selectTo: number;
+    if (kind === 'list') {
+      const lineStart = v.lastIndexOf('\n', start - 1) + 1;
+      const block = v.slice(lineStart, end);
+      insert = block
+        .split('\n')
+        .map((l) => (/^\s*[-*]\s/.test(l) ? l : `- ${l}`))
+        .join('\n');
+      text.value = v.slice(0, lineStart) + insert + v.slice(end);
+      selectFrom = selectTo = lineStart + insert.length;
+    } else {
+      const body = sel || (kind === 'link' ? 'link text' : kind === 'bold' ? 'bold text' : 'italic text');
+      insert = kind === 'bold' ? `**${body}**` : kind === 'italic' ? `_${body}_` : `[${body}](https://)`;
+      text.value = v.slice(0, start) + insert + v.slice(end);
+      // A link leaves its address selected to type over; the others keep the words selected.
+      selectFrom = kind === 'link' ? start + body.length + 3 : start + (kind === 'bold' ? 2 : 1);
+      selectTo = kind === 'link' ? selectFrom + 8 : selectFrom + body.length;
+    }
+    el.value = text.value;
+    el.focus();
+    el.setSelectionRange(selectFrom, selectTo);
+    persist();
+    resize();
+  }
+
   function submit(force = false) {
     if (!force && !note.value && replyLockHolder.value) {
       lockConfirm.value = true;
@@ -190,7 +242,19 @@ export function Composer({ conversationId }: { conversationId: string }) {
     }
     const attachments = files.filter((u) => u.done).map((u) => u.done!);
     if (!body && attachments.length === 0) return;
-    send(note.value ? body : withSignature(body, signature), note.value, attachments, force);
+    let email: ReplyEmail | undefined;
+    if (isEmail && !note.value) {
+      const list = (v: string) => v.split(/[,;\s]+/).map((x) => x.trim()).filter(Boolean);
+      const copies = { cc: list(cc.value), bcc: list(bcc.value) };
+      const bad = [...copies.cc, ...copies.bcc].find((a) => !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(a));
+      if (bad) {
+        toast(`“${bad}” is not an e-mail address`, 'error');
+        return;
+      }
+      const subj = (subject.value ?? defaultSubject()).trim();
+      email = { ...(subj ? { subject: subj } : {}), ...(copies.cc.length ? { cc: copies.cc } : {}), ...(copies.bcc.length ? { bcc: copies.bcc } : {}), ...(FORMATTED.test(body) ? { html: formattedHtml(body) } : {}) };
+    }
+    send(note.value ? body : withSignature(body, signature), note.value, attachments, force, email);
     text.value = '';
     uploads.value = [];
     picker.value = null;
@@ -267,6 +331,27 @@ export function Composer({ conversationId }: { conversationId: string }) {
         <span class="spacer" />
         <span class="muted composer-hint">{isNote ? 'Only your team sees notes' : ''}</span>
       </div>
+      {isEmail && !isNote ? (
+        <div class="email-fields">
+          <div class="email-field">
+            <label for="composer-subject">Subject</label>
+            <input id="composer-subject" type="text" maxLength={300} value={subject.value ?? defaultSubject()} onInput={(e) => (subject.value = e.currentTarget.value)} />
+            <button type="button" class="btn btn-sm btn-ghost" aria-expanded={showCopies.value} aria-controls="email-copies" onClick={() => (showCopies.value = !showCopies.value)}>
+              Cc/Bcc
+            </button>
+          </div>
+          <div id="email-copies" hidden={!showCopies.value}>
+            <div class="email-field">
+              <label for="composer-cc">Cc</label>
+              <input id="composer-cc" type="text" inputMode="email" autoComplete="off" placeholder="name@example.com, …" value={cc.value} onInput={(e) => (cc.value = e.currentTarget.value)} />
+            </div>
+            <div class="email-field">
+              <label for="composer-bcc">Bcc</label>
+              <input id="composer-bcc" type="text" inputMode="email" autoComplete="off" placeholder="name@example.com, …" value={bcc.value} onInput={(e) => (bcc.value = e.currentTarget.value)} />
+            </div>
+          </div>
+        </div>
+      ) : null}
       {picker.value ? (
         <div class="reply-picker" role="listbox" aria-label="Saved replies" id="saved-replies">
           {picker.value.items.length === 0 ? (
@@ -405,6 +490,22 @@ export function Composer({ conversationId }: { conversationId: string }) {
         >
           <span class="slash" aria-hidden="true">/</span>
         </button>
+        {isEmail && !isNote ? (
+          <div class="format-bar" role="group" aria-label="Formatting">
+            <button type="button" class="btn-icon" aria-label="Bold" title="Bold (**text**)" onClick={() => format('bold')}>
+              <b aria-hidden="true">B</b>
+            </button>
+            <button type="button" class="btn-icon" aria-label="Italic" title="Italic (_text_)" onClick={() => format('italic')}>
+              <i aria-hidden="true">I</i>
+            </button>
+            <button type="button" class="btn-icon" aria-label="Link" title="Link ([text](https://…))" onClick={() => format('link')}>
+              <Icon name="globe" size={14} />
+            </button>
+            <button type="button" class="btn-icon" aria-label="List" title="List (- item)" onClick={() => format('list')}>
+              <span aria-hidden="true">•≡</span>
+            </button>
+          </div>
+        ) : null}
         <span class="spacer" />
         <span class="muted composer-kbd" aria-hidden="true">
           <kbd>{MOD}</kbd> <kbd>Enter</kbd>

@@ -14,6 +14,7 @@ import { teamsById, userName } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { RoutedDetails, routedLine } from './RoutedDetail';
+import { EmailHead, EmailText, isEmailMessage } from './EmailParts';
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/g;
 
@@ -62,8 +63,9 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
   const images = m.attachments.filter((a) => isInlineImage(a.contentType) && a.url);
   const files = m.attachments.filter((a) => !(isInlineImage(a.contentType) && a.url));
   const author = kind === 'customer' ? customerName(m) : (m.authorName ?? 'Parley');
+  const asEmail = isEmailMessage(m);
   return (
-    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${author}`}>
+    <article class={`msg msg-${kind}${mine ? ' msg-out' : ' msg-in'}${m.local ? ` msg-${m.local}` : ''}${asEmail ? ' msg-email' : ''}`} data-seq={m.local ? undefined : m.seq} aria-label={`${kind === 'note' ? 'Internal note' : 'Message'} from ${author}`}>
       {!mine ? <Avatar name={author} seed={m.authorId ?? author} url={kind === 'customer' ? conversation.value?.contact?.avatarUrl : undefined} size={30} /> : null}
       <div class="msg-body">
         <div class="msg-meta">
@@ -85,7 +87,12 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
           {showChannel ? <span class="msg-channel">via {channelLabel(m.channel)}</span> : null}
         </div>
         <div class="bubble">
-          {m.text ? (
+          {asEmail ? (
+            <>
+              <EmailHead m={m} />
+              <EmailText m={m} />
+            </>
+          ) : m.text ? (
             <p class="msg-text">
               <RichText text={m.text} />
             </p>

@@ -8,7 +8,9 @@ import { liveState, setMyPresence } from '../state/live';
 import { KB_PATH, route, type View } from '../state/route';
 import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
-import { ChannelIcon } from '../ui/ChannelIcon';
+import { CHANNEL_FAMILIES, ChannelIcon, channelFamily } from '../ui/ChannelIcon';
+import { useSignal } from '@preact/signals';
+import type { Counts } from '../lib/types';
 import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { NotificationBell } from './Notifications';
@@ -42,6 +44,18 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
 
   const isAll = same({ kind: 'all' });
   const isMine = same({ kind: 'mine' });
+  // Supervisor pages scroll with the views: a fixed footer of them left the views one row at 900 px.
+  const manageLinks = [
+    canEditKb.value ? item(KB_PATH, 'Knowledge base', <Icon name="file" />, undefined, r.name === 'kb') : null,
+    isManager.value ? item('/inbox/messaging/routing', 'Routing', <Icon name="users" />, undefined, r.name === 'messaging' && r.page === 'routing') : null,
+    isManager.value ? item('/inbox/messaging/sla', 'SLA policies', <Icon name="clock" />, undefined, r.name === 'messaging' && r.page === 'sla') : null,
+    canEditKb.value ? item('/inbox/messaging/escalations', 'Escalations', <Icon name="alert" />, undefined, r.name === 'messaging' && r.page === 'escalations') : null,
+    isManager.value ? item('/inbox/messaging/ai-alerts', 'AI alerts', <Icon name="sparkle" />, undefined, r.name === 'messaging' && r.page === 'ai-alerts') : null,
+    isManager.value ? item('/inbox/messaging/workflows', 'Workflows', <Icon name="bot" />, undefined, r.name === 'messaging' && r.page === 'workflows') : null,
+    canEditKb.value ? item('/inbox/messaging/analytics', 'Analytics', <Icon name="chart" />, undefined, r.name === 'messaging' && r.page === 'analytics') : null,
+    canEditKb.value ? item('/inbox/messaging/templates', 'Templates', <Icon name="mail" />, undefined, r.name === 'messaging' && r.page === 'templates') : null,
+    isManager.value ? item('/inbox/messaging/broadcasts', 'Broadcasts', <Icon name="send" />, undefined, r.name === 'messaging' && (r.page === 'broadcasts' || r.page === 'audiences')) : null,
+  ].filter(Boolean);
   return (
     <nav class="rail" aria-label="Inbox views">
       <div class="rail-head">
@@ -78,12 +92,11 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
             </ul>
           </>
         ) : null}
-        {channels.value.length ? (
+        {channels.value.length ? <ChannelGroups counts={c} view={view} item={item} /> : null}
+        {manageLinks.length ? (
           <>
-            <h2 class="nav-heading">Channels</h2>
-            <ul class="nav-list">
-              {channels.value.map((ch) => item(`/inbox/channels/${ch}`, channelLabel(ch), <ChannelIcon channel={ch} size={18} label={false} />, c[`channel:${ch}`]?.open, same({ kind: 'channel', key: ch })))}
-            </ul>
+            <h2 class="nav-heading">Manage</h2>
+            <ul class="nav-list">{manageLinks}</ul>
           </>
         ) : null}
       </div>
@@ -96,15 +109,6 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
               <kbd class="nav-kbd">⌘/</kbd>
             </button>
           </li>
-          {canEditKb.value ? item(KB_PATH, 'Knowledge base', <Icon name="file" />, undefined, r.name === 'kb') : null}
-          {isManager.value ? item('/inbox/messaging/routing', 'Routing', <Icon name="users" />, undefined, r.name === 'messaging' && r.page === 'routing') : null}
-          {isManager.value ? item('/inbox/messaging/sla', 'SLA policies', <Icon name="clock" />, undefined, r.name === 'messaging' && r.page === 'sla') : null}
-          {canEditKb.value ? item('/inbox/messaging/escalations', 'Escalations', <Icon name="alert" />, undefined, r.name === 'messaging' && r.page === 'escalations') : null}
-          {isManager.value ? item('/inbox/messaging/ai-alerts', 'AI alerts', <Icon name="sparkle" />, undefined, r.name === 'messaging' && r.page === 'ai-alerts') : null}
-          {isManager.value ? item('/inbox/messaging/workflows', 'Workflows', <Icon name="bot" />, undefined, r.name === 'messaging' && r.page === 'workflows') : null}
-          {canEditKb.value ? item('/inbox/messaging/analytics', 'Analytics', <Icon name="chart" />, undefined, r.name === 'messaging' && r.page === 'analytics') : null}
-          {canEditKb.value ? item('/inbox/messaging/templates', 'Templates', <Icon name="mail" />, undefined, r.name === 'messaging' && r.page === 'templates') : null}
-          {isManager.value ? item('/inbox/messaging/broadcasts', 'Broadcasts', <Icon name="send" />, undefined, r.name === 'messaging' && (r.page === 'broadcasts' || r.page === 'audiences')) : null}
           {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}
         </ul>
         <Dropdown
@@ -148,5 +152,47 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
         </Dropdown>
       </div>
     </nav>
+  );
+}
+
+type NavItem = (href: string, label: string, icon: ComponentChildren, count: number | undefined, active: boolean, sub?: boolean) => ComponentChildren;
+
+/**
+ * Channels by family (messaging, social, booking, delivery, voice, digital) under small headings; the
+ * ones without any conversation wait folded under "More channels" (the open one always shows).
+ */
+function ChannelGroups({ counts, view, item }: { counts: Record<string, Counts>; view: View | null; item: NavItem }) {
+  const open = useSignal(false);
+  const known = Object.keys(counts).length > 0;
+  const current = view?.kind === 'channel' ? view.key : null;
+  const empty = (ch: string) => known && ch !== current && !counts[`channel:${ch}`]?.all;
+  const link = (ch: string) => item(`/inbox/channels/${ch}`, channelLabel(ch), <ChannelIcon channel={ch} size={18} label={false} />, counts[`channel:${ch}`]?.open, current === ch);
+  const families = [...CHANNEL_FAMILIES.map(([f]) => f)];
+  const busy = families.map((f) => [f, channels.value.filter((ch) => channelFamily(ch) === f && !empty(ch))] as const).filter(([, list]) => list.length);
+  const idle = channels.value.filter(empty);
+  return (
+    <div class="nav-channels">
+      <h2 class="nav-heading">Channels</h2>
+      {busy.map(([family, list]) => (
+        <div key={family} class="nav-family-group">
+          <h3 class="nav-family">{family}</h3>
+          <ul class="nav-list nav-family-list">{list.map(link)}</ul>
+        </div>
+      ))}
+      {idle.length ? (
+        <>
+          <button type="button" class="nav-item nav-more" aria-expanded={open.value} aria-controls="more-channels" onClick={() => (open.value = !open.value)}>
+            <span class="nav-more-chevron" aria-hidden="true">
+              {open.value ? '▾' : '▸'}
+            </span>
+            <span class="nav-label">More channels</span>
+            <span class="nav-more-n">{idle.length}</span>
+          </button>
+          <ul id="more-channels" class="nav-list nav-more-list" hidden={!open.value}>
+            {idle.map(link)}
+          </ul>
+        </>
+      ) : null}
+    </div>
   );
 }
