@@ -25,10 +25,15 @@ describe('GET /api/contacts ?filter=', () => {
     expect(ids(onWebchat)).toEqual([ada.id, cy.id].sort());
     const withSearch = await list(ws.token, { q: 'plain', filter: JSON.stringify({ field: 'channel', op: 'is', value: 'webchat' }) });
     expect(ids(withSearch)).toEqual([cy.id]);
+    // A name with a digit in it is searched as text: it does not match every phone holding that digit.
+    const dee = await createContact(ws, { name: 'Dee 5th', phone: '+1 555 0100' });
+    expect(ids(await list(ws.token, { q: 'Cy 5' }))).toEqual([]);
+    expect(ids(await list(ws.token, { q: 'dee 5' }))).toEqual([dee.id]);
+    expect(ids(await list(ws.token, { q: '555-01' }))).toEqual([dee.id]);
 
     // Never active (no conversations yet): 'within 30 days' matches nobody, 'exists: false' everybody.
     expect((await list(ws.token, { filter: JSON.stringify({ field: 'lastActivityAt', op: 'within', value: '30d' }) })).body.items).toEqual([]);
-    expect(ids(await list(ws.token, { filter: JSON.stringify({ field: 'lastActivityAt', op: 'exists', value: false }) }))).toEqual([ada.id, bob.id, cy.id].sort());
+    expect(ids(await list(ws.token, { filter: JSON.stringify({ field: 'lastActivityAt', op: 'exists', value: false }) }))).toEqual([ada.id, bob.id, cy.id, dee.id].sort());
 
     const all = await list(ws.token, {});
     const adaItem = all.body.items.find((i: { id: string }) => i.id === ada.id);

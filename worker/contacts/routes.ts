@@ -129,7 +129,8 @@ contactRoutes.get(
           ? or(
               sql`instr(lower(${contacts.name}), lower(${term})) > 0`,
               sql`instr(${contacts.email}, ${term.toLowerCase()}) > 0`,
-              sql`instr(${contacts.phone}, ${term.replace(/\D/g, '') || term}) > 0`,
+              // Digits only for a term that reads as a phone number: "Suite 4B" must not match every phone with a 4.
+              sql`instr(${contacts.phone}, ${/^[+\d\s().-]+$/.test(term) && /\d/.test(term) ? term.replace(/\D/g, '') : term}) > 0`,
             )
           : undefined,
         q.tag ? sql`instr(${contacts.tags}, ${JSON.stringify(q.tag.toLowerCase())}) > 0` : undefined,
