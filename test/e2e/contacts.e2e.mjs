@@ -16,6 +16,7 @@ const MANAGER = 'manager@parley.test';
 const STAFF = 'sam@parley.test';
 const run = nonce();
 const zedName = `Zed Quartz ${run}`;
+const phoneTail = String(Date.now() % 10_000).padStart(4, '0');
 
 let h;
 let manager;
@@ -156,7 +157,7 @@ describe('Contacts: directory, profile, import and export', { timeout: 300_000 }
     await dialog.waitFor();
     const csv = [
       'Full name,Email,Phone,Labels,Plan,Notes',
-      `Imported One ${run},one-${run}@example.com,+44 20 7946 0101,"csv-${run}, trial",silver,first`,
+      `Imported One ${run},one-${run}@example.com,+44 20 7946 ${phoneTail},"csv-${run}, trial",silver,first`,
       `Imported Bad ${run},not-an-email,,csv-${run},bronze,second`,
       `Imported Two ${run},two-${run}@example.com,,csv-${run},gold,third`,
     ].join('\r\n');

@@ -114,11 +114,11 @@ function ContactList() {
       <form class="ct-filters" role="search" aria-label="Find contacts" onSubmit={(e) => e.preventDefault()}>
         <label class="field ct-search">
           <span>Search</span>
-          <input type="search" value={search.value} placeholder="Name, e-mail or phone" onInput={(e) => onSearch(e.currentTarget.value)} />
+          <input type="search" aria-label="Search" value={search.value} placeholder="Name, e-mail or phone" onInput={(e) => onSearch(e.currentTarget.value)} />
         </label>
         <label class="field">
           <span>Tag</span>
-          <select value={f.tag} onChange={(e) => set({ tag: e.currentTarget.value })}>
+          <select aria-label="Tag" value={f.tag} onChange={(e) => set({ tag: e.currentTarget.value })}>
             <option value="">Any tag</option>
             {tags.value.map((t) => (
               <option key={t.id} value={t.name}>
@@ -129,7 +129,7 @@ function ContactList() {
         </label>
         <label class="field">
           <span>Channel</span>
-          <select value={f.channel} onChange={(e) => set({ channel: e.currentTarget.value })}>
+          <select aria-label="Channel" value={f.channel} onChange={(e) => set({ channel: e.currentTarget.value })}>
             <option value="">Any channel</option>
             {channelChoices.map((ch) => (
               <option key={ch} value={ch}>
@@ -140,7 +140,7 @@ function ContactList() {
         </label>
         <label class="field">
           <span>Subscription</span>
-          <select value={f.sub} onChange={(e) => set({ sub: e.currentTarget.value })}>
+          <select aria-label="Subscription" value={f.sub} onChange={(e) => set({ sub: e.currentTarget.value })}>
             {SUB_OPTIONS.map((o) => (
               <option key={o.key} value={o.key}>
                 {o.label}
@@ -150,7 +150,7 @@ function ContactList() {
         </label>
         <label class="field">
           <span>Last activity</span>
-          <select value={f.active} onChange={(e) => set({ active: e.currentTarget.value })}>
+          <select aria-label="Last activity" value={f.active} onChange={(e) => set({ active: e.currentTarget.value })}>
             {ACTIVITY_OPTIONS.map((o) => (
               <option key={o.key} value={o.key}>
                 {o.label}
