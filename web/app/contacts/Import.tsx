@@ -95,7 +95,16 @@ export function ImportDialog({ onClose, onDone }: { onClose: () => void; onDone:
   return (
     <Modal title="Import contacts" onClose={onClose} wide>
       {jobId.value ? (
-        <ImportProgress job={j} id={jobId.value} />
+        <>
+          <ImportProgress job={j} id={jobId.value} />
+          {j?.status === 'done' || j?.status === 'failed' ? (
+            <div class="form-actions">
+              <button type="button" class="btn btn-primary" onClick={onClose}>
+                Done
+              </button>
+            </div>
+          ) : null}
+        </>
       ) : (
         <form
           class="form ct-import"
@@ -119,7 +128,7 @@ export function ImportDialog({ onClose, onDone }: { onClose: () => void; onDone:
                 {file.value.name} · {fileSize(file.value.size)} · {plural(maps.value.length, 'column')}. Contacts already known by e-mail or phone are updated (tags are added), the others are created.
               </p>
               <div class="ct-map-wrap" role="region" aria-label="Column mapping" tabIndex={0}>
-                <table class="ct-map">
+                <table class="ct-map ct-map-columns">
                   <caption class="sr-only">Match each column of the file to a contact field</caption>
                   <thead>
                     <tr>
