@@ -1,11 +1,12 @@
 // /api/contacts: list and search, one contact with identities, conversations and timeline,
 // create, update, and merge (identities, conversations and timeline move; the merge is recorded).
 import { reachableContacts, requireContactReach } from './reach';
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
+import { compileFilter, FilterError, parseFilter, pointerField, type Filter } from '../audiences/filter';
 import { requireRole } from '../auth/middleware';
 import { closeContactSockets } from '../auth/socket-revocation';
 import { CLOSE } from '../conversations/socket-protocol';
@@ -57,7 +58,33 @@ const UpdateBody = v.pipe(
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
 const MergeBody = v.object({ sourceId: v.string() });
-const ListQuery = v.object({ q: v.optional(v.pipe(v.string(), v.maxLength(200))), tag: v.optional(v.string()), cursor: Cursor, limit: Limit });
+const ListQuery = v.object({
+  q: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  tag: v.optional(v.string()),
+  /** An audience filter as JSON (worker/audiences/filter.ts): what the contacts page filters by, and what its export sends. */
+  filter: v.optional(v.pipe(v.string(), v.maxLength(20_000))),
+  cursor: Cursor,
+  limit: Limit,
+});
+
+/** A compiled audience filter (`?` placeholders over `contacts c`) as a drizzle condition on this query's contacts. */
+function audienceCondition(workspaceId: string, raw: string): SQL {
+  let filter: Filter;
+  try {
+    filter = parseFilter(JSON.parse(raw));
+  } catch (e) {
+    if (e instanceof FilterError) throw Problem.badRequest(pointerField('filter', e.pointer), `${e.message} (at /filter${e.pointer})`);
+    throw Problem.badRequest('filter', 'must be an audience filter as JSON');
+  }
+  const compiled = compileFilter(filter, Date.now());
+  const parts = compiled.sql.split('?');
+  const cond = sql.empty();
+  parts.forEach((part, i) => {
+    cond.append(sql.raw(part));
+    if (i < compiled.params.length) cond.append(sql`${compiled.params[i]}`);
+  });
+  return sql`${contacts.id} IN (SELECT c.id FROM contacts c WHERE c.workspace_id = ${workspaceId} AND ${cond})`;
+}
 
 export const contactRoutes = new Hono<AppEnv>();
 
@@ -67,7 +94,13 @@ export function contactJson(c: ContactRow) {
   return { ...rest, subscriptions: subscriptionsJson(subscriptions) };
 }
 
-contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and search contacts (name, e-mail, phone)' }), valid('query', ListQuery), async (c) => {
+contactRoutes.get(
+  '/',
+  describeRoute({
+    tags: ['contacts'],
+    summary: 'List and search contacts (name, e-mail, phone; ?tag=; ?filter=<audience filter JSON>)',
+    description: 'Most recently updated first, keyset pages (nextCursor). Each item carries `channels`: the channels it has an identity on. The personal role sees only contacts of conversations assigned to it.',
+  }), valid('query', ListQuery), async (c) => {
   const scope = c.get('scope');
   const q = c.req.valid('query');
   const limit = q.limit ?? 50;
@@ -96,10 +129,12 @@ contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and se
           ? or(
               sql`instr(lower(${contacts.name}), lower(${term})) > 0`,
               sql`instr(${contacts.email}, ${term.toLowerCase()}) > 0`,
-              sql`instr(${contacts.phone}, ${term.replace(/\D/g, '') || term}) > 0`,
+              // Digits only for a term that reads as a phone number: "Suite 4B" must not match every phone with a 4.
+              sql`instr(${contacts.phone}, ${/^[+\d\s().-]+$/.test(term) && /\d/.test(term) ? term.replace(/\D/g, '') : term}) > 0`,
             )
           : undefined,
         q.tag ? sql`instr(${contacts.tags}, ${JSON.stringify(q.tag.toLowerCase())}) > 0` : undefined,
+        q.filter ? audienceCondition(scope.workspaceId, q.filter) : undefined,
         after ? or(lt(contacts.updatedAt, after[0]), and(eq(contacts.updatedAt, after[0]), lt(contacts.id, after[1]))) : undefined,
       ),
     )
@@ -107,8 +142,16 @@ contactRoutes.get('/', describeRoute({ tags: ['contacts'], summary: 'List and se
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
+  // The channels each contact has an identity on (the list's channel icons): one read for the page.
+  const idents = page.length
+    ? await scope
+        .prepare(`SELECT DISTINCT contact_id AS contactId, channel FROM contact_identities WHERE workspace_id = ? AND contact_id IN (SELECT value FROM json_each(?)) ORDER BY channel`, JSON.stringify(page.map((r) => r.id)))
+        .all<{ contactId: string; channel: string }>()
+    : { results: [] };
+  const channelsOf = new Map<string, string[]>();
+  for (const r of idents.results) channelsOf.set(r.contactId, [...(channelsOf.get(r.contactId) ?? []), r.channel]);
   return c.json({
-    items: page.map(contactJson),
+    items: page.map((r) => ({ ...contactJson(r), channels: channelsOf.get(r.id) ?? [] })),
     nextCursor: rows.length > limit && last ? toBase64Url(utf8(JSON.stringify([last.updatedAt, last.id]))) : null,
   });
 });

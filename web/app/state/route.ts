@@ -7,6 +7,7 @@
 //   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, webhooks, dead letters for managers
 //   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
 //   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts, workflows, audiences, broadcasts (web/app/messaging)
+//   /inbox/contacts[/:id]          the contact directory and one contact's profile (web/app/contacts)
 import { computed } from '@preact/signals';
 import { location$, query } from '../lib/router';
 
@@ -23,6 +24,7 @@ export type Route =
   | { name: 'settings'; section: string }
   | { name: 'kb'; articleId: string | null }
   | { name: 'messaging'; page: string; id: string | null }
+  | { name: 'contacts'; id: string | null }
   | { name: 'login' }
   | { name: 'home' };
 
@@ -46,6 +48,7 @@ export function parseRoute(path: string): Route {
   if (segs[0] !== 'inbox') return { name: 'home' };
   if (segs[1] === 'messaging' && segs[2] === 'knowledge-base') return { name: 'kb', articleId: segs[3] ?? null };
   if (segs[1] === 'messaging' && segs[2]) return { name: 'messaging', page: segs[2], id: segs[3] ?? null };
+  if (segs[1] === 'contacts') return { name: 'contacts', id: segs[2] ?? null };
   const at = segs.indexOf('conversations');
   const viewSegs = at >= 0 ? segs.slice(1, at) : segs.slice(1);
   const conversationId = at >= 0 ? (segs[at + 1] ?? null) : null;
@@ -128,3 +131,4 @@ export const filters = computed<Filters>(() => {
 });
 
 export const KB_PATH = '/inbox/messaging/knowledge-base';
+export const CONTACTS_PATH = '/inbox/contacts';

@@ -80,6 +80,8 @@ export function App() {
             <KbRoute articleId={r.articleId} />
           ) : r.name === 'messaging' ? (
             <MessagingRoute page={r.page} id={r.id} />
+          ) : r.name === 'contacts' ? (
+            <ContactsRoute id={r.id} />
           ) : (
             <Inbox />
           )}
@@ -160,6 +162,16 @@ function MessagingRoute({ page, id }: { page: string; id: string | null }) {
   }, []);
   const M = messagingModule.value;
   return M ? <M page={page} id={id} /> : <div class="splash" aria-busy="true" aria-label="Loading" />;
+}
+
+// The contact directory (list, profile, CSV import with its parser): a chunk of its own.
+const contactsModule = signal<ComponentType<{ id: string | null }> | null>(null);
+function ContactsRoute({ id }: { id: string | null }) {
+  useEffect(() => {
+    if (!contactsModule.value) void import('../contacts/Contacts').then((m) => (contactsModule.value = m.Contacts));
+  }, []);
+  const C = contactsModule.value;
+  return C ? <C id={id} /> : <div class="splash" aria-busy="true" aria-label="Loading contacts" />;
 }
 
 function Toasts() {

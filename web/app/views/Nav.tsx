@@ -5,7 +5,7 @@ import { channelLabel } from '../lib/format';
 import { location$, query } from '../lib/router';
 import { navCounts } from '../state/inbox';
 import { liveState, setMyPresence } from '../state/live';
-import { KB_PATH, route, type View } from '../state/route';
+import { CONTACTS_PATH, KB_PATH, route, type View } from '../state/route';
 import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { CHANNEL_FAMILIES, ChannelIcon, channelFamily } from '../ui/ChannelIcon';
@@ -46,6 +46,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
   const isMine = same({ kind: 'mine' });
   // Supervisor pages scroll with the views: a fixed footer of them left the views one row at 900 px.
   const manageLinks = [
+    canEditKb.value ? item(CONTACTS_PATH, 'Contacts', <Icon name="users" />, undefined, r.name === 'contacts') : null,
     canEditKb.value ? item(KB_PATH, 'Knowledge base', <Icon name="file" />, undefined, r.name === 'kb') : null,
     isManager.value ? item('/inbox/messaging/routing', 'Routing', <Icon name="users" />, undefined, r.name === 'messaging' && r.page === 'routing') : null,
     isManager.value ? item('/inbox/messaging/sla', 'SLA policies', <Icon name="clock" />, undefined, r.name === 'messaging' && r.page === 'sla') : null,
