@@ -17,8 +17,10 @@ interface Item {
   dueAt: number;
   text: string | null;
   cancelOnReply: boolean;
-  by: { id: string | null; name: string | null };
 }
+/** As the API answers them: follow-ups carry `dueAt`, scheduled messages `sendAt`. */
+type FollowUpJson = { id: string; dueAt: number; text: string | null; cancelOnReply: boolean };
+type ScheduledJson = { id: string; sendAt: number; text: string | null };
 
 /** A due time in words the agent reads at a glance: the weekday, date and time in their locale. */
 export function dueLabel(at: number): string {
@@ -116,10 +118,16 @@ export function FollowUpBanner({ conversationId }: { conversationId: string }) {
   const summary = conversation.value?.followUps;
   const load = () =>
     Promise.all([
-      api<{ items: Item[] }>(`/conversations/${conversationId}/follow-ups`),
-      api<{ items: Item[] }>(`/conversations/${conversationId}/scheduled-messages`),
+      api<{ items: FollowUpJson[] }>(`/conversations/${conversationId}/follow-ups`),
+      api<{ items: ScheduledJson[] }>(`/conversations/${conversationId}/scheduled-messages`),
     ])
-      .then(([f, m]) => (items.value = [...f.items, ...m.items].sort((a, b) => a.dueAt - b.dueAt)))
+      .then(
+        ([f, m]) =>
+          (items.value = [
+            ...f.items.map((x): Item => ({ id: x.id, kind: 'followup', dueAt: x.dueAt, text: x.text, cancelOnReply: x.cancelOnReply })),
+            ...m.items.map((x): Item => ({ id: x.id, kind: 'message', dueAt: x.sendAt, text: x.text, cancelOnReply: false })),
+          ].sort((a, b) => a.dueAt - b.dueAt)),
+      )
       .catch(() => (items.value = []));
   useEffect(() => {
     void load();
