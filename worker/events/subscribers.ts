@@ -10,6 +10,7 @@ import { outboundWebhooks } from '../webhooks/subscriber';
 import { automationTriggers } from '../automation/triggers';
 import { contactStats } from '../contacts/stats';
 import { csatOnClose } from '../csat/subscriber';
+import { notificationsOnEvents } from '../notifications/subscriber';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -18,4 +19,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose, broadcastTracking];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose, broadcastTracking, notificationsOnEvents];
