@@ -82,6 +82,8 @@ export type ThreadMessage = Omit<Message, 'attachments'> & {
   /** 'locked': refused because another agent holds the reply lock; waits for "Send anyway". */
   local?: 'sending' | 'failed' | 'locked';
   localError?: string;
+  /** Internal notes: the agents the note mentions (by id; the text keeps "@Name"). */
+  mentions?: string[];
 };
 
 export type Role = 'manager' | 'staff' | 'personal';

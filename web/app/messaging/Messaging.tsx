@@ -3,6 +3,7 @@
 import { AiAlertsPage } from './AiAlerts';
 import { AnalyticsPage } from './Analytics';
 import { EscalationsPage } from './Escalations';
+import { MentionsPage } from './Mentions';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
 import { WorkflowsPage } from './Workflows';
@@ -14,6 +15,7 @@ export const MESSAGING_PAGES = [
   { page: 'ai-alerts', label: 'AI alerts' },
   { page: 'workflows', label: 'Workflows' },
   { page: 'analytics', label: 'Analytics' },
+  { page: 'mentions', label: 'Mentions' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -30,6 +32,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <WorkflowsPage id={id} />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'mentions':
+      return <MentionsPage />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">

@@ -12,6 +12,9 @@ import { conversation, noteTyping, replyLockHolder, send, stopTyping } from '../
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { MOD } from './Shortcuts';
+import { loadMentionable, matchPeople, mentionedIds, mentionQuery, type Mentionable } from './mentions';
+import { myId } from '../state/session';
+import { Avatar } from '../ui/Avatar';
 import { SuggestionStrip } from './Suggestions';
 
 /** Channels whose limits (segments, the 24-hour window) the composer checks before sending. */
@@ -42,6 +45,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const uploads = useSignal<Upload[]>([]);
   const picker = useSignal<{ query: string; index: number; items: SavedReply[] } | null>(null);
   const missing = useSignal<string[]>([]);
+  const mentionPicker = useSignal<{ query: string; index: number; items: Mentionable[] } | null>(null);
+  const picked = useSignal<Mentionable[]>([]);
+  /** People picked who cannot see the conversation: said in the composer, never sent as mentions. */
+  const unseen = useSignal<string[]>([]);
+  const mentionSeq = useRef(0);
   const check = useSignal<ComposeCheck | null>(null);
   const channel = conversation.value?.id === conversationId ? conversation.value.channel : '';
   const checked = CHECKED_CHANNELS.has(channel);
@@ -109,6 +117,42 @@ export function Composer({ conversationId }: { conversationId: string }) {
     if (el.value.trim()) noteTyping(note.value);
     else stopTyping();
     void updatePicker(el);
+    void updateMentions(el);
+  }
+
+  async function updateMentions(el: HTMLTextAreaElement) {
+    const q = note.value ? mentionQuery(el.value.slice(0, el.selectionStart ?? el.value.length)) : null;
+    const n = ++mentionSeq.current;
+    if (q === null) {
+      mentionPicker.value = null;
+      return;
+    }
+    let people: Mentionable[];
+    try {
+      people = await loadMentionable(conversationId);
+    } catch {
+      return;
+    }
+    if (n !== mentionSeq.current) return;
+    mentionPicker.value = { query: q, index: 0, items: matchPeople(people, q, myId.value) };
+  }
+
+  function insertMention(person: Mentionable) {
+    const el = input.current;
+    mentionPicker.value = null;
+    if (!el) return;
+    const caret = el.selectionStart ?? el.value.length;
+    const before = el.value.slice(0, caret).replace(/@[\p{L}\p{N}._-]*$/u, `@${person.name} `);
+    text.value = before + el.value.slice(caret);
+    if (person.canSee) picked.value = [...picked.value.filter((p) => p.id !== person.id), person];
+    else if (!unseen.value.includes(person.name)) unseen.value = [...unseen.value, person.name];
+    persist();
+    requestAnimationFrame(() => {
+      el.value = text.value;
+      el.setSelectionRange(before.length, before.length);
+      el.focus();
+      resize();
+    });
   }
 
   async function updatePicker(el: HTMLTextAreaElement) {
@@ -186,8 +230,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
     }
     const attachments = files.filter((u) => u.done).map((u) => u.done!);
     if (!body && attachments.length === 0) return;
-    send(body, note.value, attachments, force);
+    send(body, note.value, attachments, force, note.value ? mentionedIds(body, picked.value) : []);
     text.value = '';
+    picked.value = [];
+    unseen.value = [];
+    mentionPicker.value = null;
     uploads.value = [];
     picker.value = null;
     missing.value = [];
@@ -196,6 +243,25 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   function onKeyDown(e: KeyboardEvent) {
+    const mp = mentionPicker.value;
+    if (mp && mp.items.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = mp.items.length;
+        mentionPicker.value = { ...mp, index: (mp.index + (e.key === 'ArrowDown' ? 1 : n - 1)) % n };
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        insertMention(mp.items[mp.index]);
+        return;
+      }
+    }
+    if (mp && e.key === 'Escape') {
+      e.stopPropagation();
+      mentionPicker.value = null;
+      return;
+    }
     const p = picker.value;
     if (p && p.items.length) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -261,7 +327,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
           <Icon name="note" size={15} /> Internal note
         </button>
         <span class="spacer" />
-        <span class="muted composer-hint">{isNote ? 'Only your team sees notes' : ''}</span>
+        <span class="muted composer-hint">{isNote ? 'Only your team sees notes · @ to mention' : ''}</span>
       </div>
       {picker.value ? (
         <div class="reply-picker" role="listbox" aria-label="Saved replies" id="saved-replies">
@@ -282,6 +348,31 @@ export function Composer({ conversationId }: { conversationId: string }) {
               >
                 <strong>{r.shortcut ? `/${r.shortcut}` : r.name}</strong>
                 <span>{r.shortcut ? <em class="reply-name">{r.name} · </em> : null}{r.text}</span>
+              </div>
+            ))
+          )}
+        </div>
+      ) : null}
+      {mentionPicker.value && isNote ? (
+        <div class="reply-picker mention-picker" role="listbox" aria-label="Mention a teammate" id="mention-picker">
+          {mentionPicker.value.items.length === 0 ? (
+            <div class="menu-note">{`Nobody called “${mentionPicker.value.query}” in this workspace.`}</div>
+          ) : (
+            mentionPicker.value.items.map((person, i) => (
+              <div
+                key={person.id}
+                id={`mn-${person.id}`}
+                role="option"
+                aria-selected={i === mentionPicker.value!.index}
+                class={`reply-option mention-option${i === mentionPicker.value!.index ? ' active' : ''}${person.canSee ? '' : ' cannot-see'}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insertMention(person);
+                }}
+              >
+                <Avatar name={person.name} seed={person.id} size={22} />
+                <strong>{person.name}</strong>
+                {person.canSee ? null : <span class="mention-why">cannot see this conversation</span>}
               </div>
             ))
           )}
@@ -320,8 +411,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
           }
         }}
         aria-autocomplete="list"
-        aria-controls={picker.value ? 'saved-replies' : undefined}
-        aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
+        aria-controls={mentionPicker.value && isNote ? 'mention-picker' : picker.value ? 'saved-replies' : undefined}
+        aria-activedescendant={
+          mentionPicker.value && isNote
+            ? mentionPicker.value.items[mentionPicker.value.index]
+              ? `mn-${mentionPicker.value.items[mentionPicker.value.index].id}`
+              : undefined
+            : picker.value?.items[picker.value.index]
+              ? `sr-${picker.value.items[picker.value.index].id}`
+              : undefined
+        }
       />
       {holder && !isNote ? (
         <div class={`reply-lock${confirming ? ' confirming' : ''}`} role={confirming ? 'alert' : 'status'} data-testid="reply-lock">
@@ -340,6 +439,14 @@ export function Composer({ conversationId }: { conversationId: string }) {
             </>
           ) : null}
         </div>
+      ) : null}
+      {isNote && unseen.value.length ? (
+        <p class="composer-missing mention-warning" role="status">
+          <Icon name="alert" size={13} /> {unseen.value.join(', ')} cannot see this conversation, so they will not be notified. Assign or transfer it to bring them in.
+          <button type="button" class="btn-icon tiny" aria-label="Dismiss" onClick={() => (unseen.value = [])}>
+            <Icon name="x" size={12} />
+          </button>
+        </p>
       ) : null}
       {missing.value.length ? (
         <p class="composer-missing" role="status">
