@@ -8,7 +8,12 @@ import { sendNotification, type News } from './send';
 
 const TARGETS: Record<string, string> = { firstResponse: 'first reply', nextResponse: 'next reply', resolution: 'resolution' };
 
+/** News, plus the events beside it that shape it (a transfer's note on its routed event, a created conversation). */
 function wanted(e: ParleyEvent): boolean {
+  return isNews(e) || e.type === 'conversation.routed' || e.type === 'conversation.created';
+}
+
+function isNews(e: ParleyEvent): boolean {
   if (e.type === 'conversation.assigned') return (e as ParleyEvent<'conversation.assigned'>).data.to !== null;
   if (e.type === 'message.received') return e.conversation.assigneeId !== null && e.message?.direction === 'inbound';
   if (e.type === 'sla.warning') return e.conversation.assigneeId !== null;
@@ -26,6 +31,7 @@ export const notificationsOnEvents: Subscriber = {
       return names.get(key)!;
     };
     for (const e of events) {
+      if (!isNews(e)) continue;
       const base = { workspaceId: e.workspaceId, conversationId: e.conversationId, at: e.at, actorId: e.actor?.type === 'agent' ? e.actor.id : null };
       let to: string;
       let news: News;
