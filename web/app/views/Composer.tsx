@@ -302,6 +302,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   const isNote = note.value;
+  // Only while their "@Name" is still in the text: deleting it takes the warning with it.
+  const unseenNamed = unseen.value.filter((name) => text.value.includes(`@${name}`));
   const canSend = !!text.value.trim() || uploads.value.some((u) => u.done);
   const ch = check.value;
   return (
@@ -440,9 +442,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
           ) : null}
         </div>
       ) : null}
-      {isNote && unseen.value.length ? (
+      {isNote && unseenNamed.length ? (
         <p class="composer-missing mention-warning" role="status">
-          <Icon name="alert" size={13} /> {unseen.value.join(', ')} cannot see this conversation, so they will not be notified. Assign or transfer it to bring them in.
+          <Icon name="alert" size={13} />
+          <span class="mention-warning-text">{unseenNamed.join(', ')} cannot see this conversation, so they will not be notified. Assign or transfer it to bring them in.</span>
           <button type="button" class="btn-icon tiny" aria-label="Dismiss" onClick={() => (unseen.value = [])}>
             <Icon name="x" size={12} />
           </button>
