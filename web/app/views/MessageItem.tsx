@@ -7,7 +7,7 @@ import { channelLabel, clockTime, fileSize, fullDateTime, STATUS_LABEL, until } 
 import type { ConversationEvent, ThreadMessage } from '../lib/types';
 import { aiConfidence, percent } from '../state/assistant';
 import { discardSend, retrySend } from '../state/thread';
-import { teamsById, userName } from '../state/session';
+import { teamsById, userName, usersById } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { RoutedDetails, routedLine } from './RoutedDetail';
@@ -29,6 +29,23 @@ export function RichText({ text }: { text: string }) {
     last = at + m[0].length;
   }
   if (last < text.length) out.push(text.slice(last));
+  return <>{out}</>;
+}
+
+/** A note's text with the "@Name" of each person it mentions marked (names from the ids the note stores). */
+function NoteText({ text, mentions }: { text: string; mentions: string[] }) {
+  const names = mentions.map((id) => usersById.value.get(id)?.name).filter((n): n is string => !!n);
+  if (names.length === 0) return <RichText text={text} />;
+  const re = new RegExp(`@(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'g');
+  const out: ComponentChildren[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push(<RichText text={text.slice(last, at)} />);
+    out.push(<span class="mention-chip">{m[0]}</span>);
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push(<RichText text={text.slice(last)} />);
   return <>{out}</>;
 }
 
@@ -72,7 +89,7 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
         <div class="bubble">
           {m.text ? (
             <p class="msg-text">
-              <RichText text={m.text} />
+              {m.isInternalNote && m.mentions?.length ? <NoteText text={m.text} mentions={m.mentions} /> : <RichText text={m.text} />}
             </p>
           ) : null}
           {images.length ? (
