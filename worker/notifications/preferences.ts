@@ -11,11 +11,11 @@ export type NotifyKind = (typeof NOTIFY_KINDS)[number];
 export type NotifyChannelName = (typeof NOTIFY_CHANNELS)[number];
 export type Preferences = Record<NotifyKind, Record<NotifyChannelName, boolean>>;
 
-/** In-app, sound and push on for news addressed to you; browser pop-ups need the browser's permission first; e-mail only for escalations. */
+/** In-app and sound on (quiet for customer replies); browser pop-ups need the browser's permission first; push off until a push provider is wired (nothing sends it yet); e-mail only for escalations. */
 export function defaultPreferences(): Preferences {
   const p = {} as Preferences;
   for (const k of NOTIFY_KINDS) {
-    p[k] = { in_app: true, sound: k !== 'customer_replied', browser: false, push: k !== 'new_conversation' && k !== 'customer_replied', email: k === 'escalation' };
+    p[k] = { in_app: true, sound: k !== 'customer_replied', browser: false, push: false, email: k === 'escalation' };
   }
   return p;
 }
