@@ -155,3 +155,21 @@ describe('push tokens', () => {
     expect((await call('GET', '/api/me/push-tokens', { token: staff.token })).body.items).toEqual([]);
   });
 });
+
+describe('escalation and alert notifications (worker/sla/effects.ts notifyPeople)', () => {
+  it('go through the sender: the customer named, each person’s escalation preference honoured', async () => {
+    const { env } = await import('cloudflare:test');
+    const { notifyPeople } = await import('../../worker/sla/effects');
+    const { conversationStub } = await import('../../worker/conversations/service');
+    const [keen, quiet] = await Promise.all([addMember(A, 'staff'), addMember(A, 'staff')]);
+    await call('PUT', '/api/me/notification-preferences', { token: quiet.token, body: { preferences: { escalation: { in_app: false } } } });
+    const conv = await visitorConversation(inbox.websiteToken, 'This is unacceptable', { name: 'Eve Escalated' });
+    const state = (await conversationStub(env, A.workspaceId, conv.id).state())!;
+    const r = await notifyPeople(env, state, { userIds: [keen.userId, quiet.userId], roles: [], assignee: false }, ['in_app'], { kind: 'alert', title: 'Alert: Very unhappy guest', body: 'sentiment low' });
+    expect(r).toMatchObject({ ok: true });
+    expect(r.detail).not.toContain(quiet.email);
+    const entry = (await feed(keen.token)).find((n) => n.conversationId === conv.id);
+    expect(entry).toMatchObject({ kind: 'alert', title: 'Alert: Very unhappy guest', body: 'Eve Escalated: sentiment low' });
+    expect((await feed(quiet.token)).some((n) => n.conversationId === conv.id)).toBe(false);
+  });
+});

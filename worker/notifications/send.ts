@@ -9,7 +9,8 @@ import { loadPreferencesOf, wants } from './preferences';
 
 export interface News {
   workspaceId: string;
-  kind: 'mention' | 'assigned' | 'customer_replied' | 'sla_warning' | 'escalation' | 'new_conversation';
+  /** A kind of the preference table, or one mapped onto it ('alert' → escalation; 'followup' reaches the app always). */
+  kind: 'mention' | 'assigned' | 'customer_replied' | 'sla_warning' | 'escalation' | 'new_conversation' | 'alert' | 'followup';
   conversationId: string;
   /** Says who the customer is ("Dana mentioned you on Ana García"): customer.ts. */
   title: string;
@@ -27,7 +28,8 @@ export interface SendResult {
   emailed: string[];
 }
 
-export async function sendNotification(env: Env, recipients: string[], n: News): Promise<SendResult> {
+/** `inAppOnly`: the caller handles e-mail itself (an escalation rule's own channel list). */
+export async function sendNotification(env: Env, recipients: string[], n: News, opts: { inAppOnly?: boolean } = {}): Promise<SendResult> {
   const result: SendResult = { notified: [], folded: [], skipped: [], emailed: [] };
   const people = [...new Set(recipients)].filter((id) => {
     if (id !== n.actorId) return true;
@@ -43,7 +45,7 @@ export async function sendNotification(env: Env, recipients: string[], n: News):
   const mail: { email: string }[] = [];
   for (const u of rows.results) {
     const p = prefs.get(u.id)!;
-    if (!wants(p, n.kind, 'in_app') && !wants(p, n.kind, 'email') && !wants(p, n.kind, 'push')) {
+    if (!wants(p, n.kind, 'in_app') && (opts.inAppOnly || (!wants(p, n.kind, 'email') && !wants(p, n.kind, 'push')))) {
       result.skipped.push(u.id);
       continue;
     }
@@ -54,7 +56,7 @@ export async function sendNotification(env: Env, recipients: string[], n: News):
     }
     result.notified.push(u.id);
     if (wants(p, n.kind, 'in_app')) live.push({ userId: u.id, sound: wants(p, n.kind, 'sound'), browser: wants(p, n.kind, 'browser') });
-    if (wants(p, n.kind, 'email')) mail.push({ email: u.email });
+    if (!opts.inAppOnly && wants(p, n.kind, 'email')) mail.push({ email: u.email });
   }
   if (live.length) {
     await workspaceStub(env, n.workspaceId)
