@@ -100,7 +100,7 @@ export function Preferences() {
           <span class="muted small">Browser pop-ups show while Parley is in the background{browserAllowed.value ? '.' : ', once you allow them (turning one on asks).'}</span>
         </p>
         {denied.value ? <p class="form-error">The browser blocks notifications for this site; allow them in the site settings.</p> : null}
-        <p class="muted small">Mobile push goes to the devices you signed in to with the mobile app. The notification centre (the bell) keeps the latest 50.</p>
+        <p class="muted small">Mobile push is kept for the mobile app; this server does not send push messages yet. The notification centre (the bell) keeps the latest 50.</p>
       </div>
     </section>
   );
