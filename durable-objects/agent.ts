@@ -7,6 +7,7 @@ import { SESSION_TTL_MS } from '../worker/auth/session';
 import type { Presence } from '../worker/routing/model';
 import { DEFAULT_PRESENCE, presenceAt, type PresenceConfig, type Tab } from '../worker/routing/presence';
 import { workspaceStub } from '../worker/routing/stubs';
+import { foldsInto } from '../worker/notifications/dedupe';
 
 /** How often the object checks with WorkspaceDO that its tabs still exist (a restart can drop sockets silently). */
 const RECONCILE_MS = 10 * 60_000;
@@ -164,10 +165,25 @@ export class AgentDO extends DurableObject<Env> {
 
   // ---- the personal notification feed ----
 
-  notify(who: AgentIdentity, n: { kind: string; conversationId: string | null; title: string; body: string; at?: number }): void {
+  /** Add to the feed, or fold into the unread entry for the same news (worker/notifications/dedupe.ts): `folded` says which. */
+  notify(who: AgentIdentity, n: { kind: string; conversationId: string | null; title: string; body: string; at?: number }): { id: number; folded: boolean } {
     this.#init(who);
-    this.#sql.exec(`INSERT INTO notifications (kind, conversation_id, title, body, at) VALUES (?, ?, ?, ?, ?)`, n.kind, n.conversationId, n.title, n.body, n.at ?? Date.now());
+    const at = n.at ?? Date.now();
+    const last = this.#sql
+      .exec<{ id: number; kind: string; conversation_id: string | null; at: number; read_at: number | null }>(
+        `SELECT id, kind, conversation_id, at, read_at FROM notifications WHERE kind = ? AND conversation_id IS ? ORDER BY id DESC LIMIT 1`,
+        n.kind,
+        n.conversationId,
+      )
+      .toArray()[0];
+    if (last && foldsInto({ kind: last.kind, conversationId: last.conversation_id, at: last.at, readAt: last.read_at }, { ...n, at })) {
+      this.#sql.exec(`UPDATE notifications SET title = ?, body = ? WHERE id = ?`, n.title, n.body, last.id);
+      return { id: last.id, folded: true };
+    }
+    this.#sql.exec(`INSERT INTO notifications (kind, conversation_id, title, body, at) VALUES (?, ?, ?, ?, ?)`, n.kind, n.conversationId, n.title, n.body, at);
+    const id = this.#sql.exec<{ id: number }>(`SELECT last_insert_rowid() AS id`).one().id;
     this.#sql.exec(`DELETE FROM notifications WHERE id <= (SELECT max(id) FROM notifications) - ?`, FEED_LIMIT);
+    return { id, folded: false };
   }
 
   notifications(opts: { limit: number; before?: number; unreadOnly?: boolean }): { items: Notification[]; unread: number } {

@@ -36,8 +36,11 @@ export type LiveFrame =
   /** How a change moves this agent's view counts: the conversation before and after, each null where this agent could not see it (worker/conversations/view-counts.ts). */
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'presence'; userId: string; name: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'webhook' | 'followup'; conversationId: string | null; title: string; body: string; at: number }
+  /** `sound` / `browser`: the recipient's preferences for the client-side channels (absent: the app's own defaults). */
+  | { t: 'notification'; kind: NotificationKind; conversationId: string | null; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
   | { t: 'pong' };
+
+export type NotificationKind = 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'webhook' | 'followup' | 'mention' | 'customer_replied' | 'sla_warning';
 
 /** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
 export type LiveClientFrame = { t: 'ping' } | { t: 'active' };
@@ -189,11 +192,15 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /** A personal notification (escalation, AI alert) to these agents' open tabs (one call for all); their AgentDO feeds keep it for later. Returns the tabs reached. */
-  pushNotification(userIds: string[], n: { kind: 'escalation' | 'alert' | 'webhook' | 'followup'; conversationId: string | null; title: string; body: string; at: number }): number {
+  pushNotification(
+    userIds: string[],
+    n: { kind: NotificationKind; conversationId: string | null; title: string; body: string; at: number },
+    channels: Record<string, { sound: boolean; browser: boolean }> = {},
+  ): number {
     let reached = 0;
     for (const userId of new Set(userIds)) {
       const sockets = this.ctx.getWebSockets(userId).filter((ws) => ws.readyState === WebSocket.OPEN);
-      for (const ws of sockets) send(ws, { t: 'notification', ...n });
+      for (const ws of sockets) send(ws, { t: 'notification', ...n, ...channels[userId] });
       reached += sockets.length;
     }
     return reached;
@@ -234,20 +241,11 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /** Called by ConversationDOs after they change: fan the new state out, and keep loads and queues current. */
   async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], previousAssigneeId: string | null, before: CountKey | null = null): Promise<void> {
-    const now = Date.now();
     this.#queueFanout(conversation, eventTypes, previousAssigneeId, before);
     this.#remember(conversation.workspaceId);
     const row = this.#store.assignment(conversation.id);
-    if (eventTypes.includes('conversation.assigned') && conversation.assigneeId && conversation.assigneeId !== previousAssigneeId) {
-      const note = row?.decision?.note;
-      const by = row?.decision?.by?.name;
-      void agentStub(this.env, conversation.workspaceId, conversation.assigneeId)
-        .notify(
-          { workspaceId: conversation.workspaceId, userId: conversation.assigneeId, name: '' },
-          { kind: 'assigned', conversationId: conversation.id, title: by ? `${by} transferred a conversation to you` : 'Assigned to you', body: note ?? conversation.lastMessagePreview ?? '', at: now },
-        )
-        .catch((err) => console.warn(`notification for ${conversation.assigneeId} failed: ${String(err)}`));
-    }
+    // "Assigned to you" news (naming the customer, never for one's own action, by preference) comes from
+    // the event stream: worker/notifications/subscriber.ts.
     if (this.#store.observe(conversation, eventTypes.includes('conversation.routed'), row)) this.#drain();
   }
 
@@ -301,7 +299,7 @@ export class WorkspaceDO extends DurableObject<Env> {
           .filter((ws) => ws.readyState === WebSocket.OPEN)
           .map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
         let sent = 0;
-        for (const { conversation: c, created, assigned, previousAssigneeId, before, at } of batch) {
+        for (const { conversation: c, created, before, at } of batch) {
           const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);
           const after = countKey(c);
           // A counts frame has three shapes (both sides, before only, after only): encode each once per
@@ -321,9 +319,7 @@ export class WorkspaceDO extends DurableObject<Env> {
             if (sawBefore || seesNow) trySend(ws, countsFrame(sawBefore ? before : null, seesNow ? after : null));
             if (!seesNow) continue;
             trySend(ws, frame);
-            if (assigned && c.assigneeId === who.userId && previousAssigneeId !== who.userId) {
-              send(ws, { t: 'notification', kind: 'assigned', conversationId: c.id, title: 'Assigned to you', body: c.lastMessagePreview ?? '', at });
-            } else if (created && c.assigneeId === null) {
+            if (created && c.assigneeId === null) {
               // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
               send(ws, { t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at });
             }

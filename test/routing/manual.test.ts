@@ -27,7 +27,7 @@ describe('transfer', () => {
     });
     expect(feed.unread).toBe(1);
     expect(feed.items[0]).toMatchObject({ kind: 'assigned', conversationId: id, body: 'Needs a refund approval', readAt: null });
-    expect(feed.items[0].title).toMatch(/transferred a conversation to you$/);
+    expect(feed.items[0].title).toMatch(/transferred .+ to you$/);
     const read = await call('POST', '/api/me/notifications/read', { token: agents[1].token, body: {} });
     expect(read.body.unread).toBe(0);
     expect((await call('GET', '/api/me/notifications?unread=true', { token: agents[1].token })).body.items).toEqual([]);

@@ -22,6 +22,7 @@ import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
 import { assignedContact } from '../contacts/reach';
 import { BULK_LIMIT } from './bulk-limit';
+import { MAX_MENTIONS, mentionable, mentionProblems, mentionsOf, recordMentions } from '../notifications/mentions';
 
 const csv = <T extends string>(values: readonly T[], field: string) =>
   v.optional(
@@ -106,10 +107,20 @@ const MessageBody = v.pipe(
     sendAt: v.optional(Timestamp),
     /** E-mail conversations only: the reply's subject, copies and HTML alternative (worker/email/compose.ts). */
     email: v.optional(EmailOptions),
+    /** Internal notes only: the agents the note mentions (worker/notifications/mentions.ts). */
+    mentions: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(100))), v.maxLength(MAX_MENTIONS)), []),
   }),
   v.forward(
     v.check((b) => b.text.trim().length > 0 || b.attachments.length > 0, 'a message needs text or an attachment'),
     ['text'],
+  ),
+  v.forward(
+    v.check((b) => b.mentions.length === 0 || b.isInternalNote, 'only internal notes mention agents'),
+    ['mentions'],
+  ),
+  v.forward(
+    v.check((b) => b.mentions.length === 0 || b.sendAt === undefined, 'a scheduled message cannot mention agents'),
+    ['mentions'],
   ),
 );
 
@@ -293,7 +304,9 @@ conversationRoutes.get(
     // Forward pages drop the extra row at the end, backward pages at the start.
     const more = items.length > limit;
     const page = more ? (q.after !== undefined ? items.slice(0, limit) : items.slice(1)) : items;
-    return c.json({ items: await withFileUrls(c.env, page), hasMore: more, seq: view.seq });
+    const mentions = await mentionsOf(c.get('scope'), page.filter((m) => m.isInternalNote).map((m) => m.id));
+    const withMentions = page.map((m) => (mentions.has(m.id) ? { ...m, mentions: mentions.get(m.id)! } : m));
+    return c.json({ items: await withFileUrls(c.env, withMentions), hasMore: more, seq: view.seq });
   },
 );
 
@@ -309,9 +322,17 @@ conversationRoutes.post(
   async (c) => {
     const p = c.get('principal');
     const body = c.req.valid('json');
+    const { mentions, ...rest } = body;
     if (body.email && body.sendAt !== undefined) throw Problem.badRequest('email', 'e-mail replies with a subject, copies or formatting cannot be scheduled yet');
-    if (body.sendAt !== undefined) return scheduleMessage(c, { ...body, text: body.text.trim(), sendAt: body.sendAt });
+    if (body.sendAt !== undefined) return scheduleMessage(c, { ...rest, text: body.text.trim(), sendAt: body.sendAt });
     await checkAttachments(c.env, p.workspaceId, body.attachments);
+    const mentionIds = [...new Set(mentions)];
+    if (mentionIds.length > 0) {
+      // The caller's own right first: who can see a conversation is only said to someone who can.
+      const view = await visible(c, c.req.param('id'));
+      const problems = mentionProblems(mentionIds, await mentionable(c.get('scope'), view));
+      if (problems.length) throw new Problem(422, 'Cannot mention', problems.map((x) => x.message).join('; '), problems);
+    }
     let clientId = body.clientId ?? null;
     let email = null;
     if (body.email) {
@@ -345,7 +366,11 @@ conversationRoutes.post(
     }
     if (!res.ok) throw Problem.notFound('Conversation');
     const [message] = await withFileUrls(c.env, [res.message]);
-    return c.json({ message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
+    if (mentionIds.length > 0) {
+      const m = res.message;
+      await recordMentions(c.env, c.get('scope'), { conversationId: m.conversationId, messageId: m.id, text: m.text, contactId: res.conversation.contactId, createdAt: m.createdAt }, { id: p.userId, name: p.name }, mentionIds);
+    }
+    return c.json({ message: mentionIds.length ? { ...message, mentions: mentionIds } : message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
   },
 );
 

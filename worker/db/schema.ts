@@ -1439,3 +1439,48 @@ export const contactMemories = sqliteTable(
   },
   (t) => [uniqueIndex('contact_memories_key').on(t.workspaceId, t.contactId, t.key), index('contact_memories_contact').on(t.workspaceId, t.contactId, t.updatedAt)],
 );
+
+/** Mentions in internal notes (migration 0026): one row per note and mentioned agent (worker/notifications/mentions.ts). */
+export const noteMentions = sqliteTable(
+  'note_mentions',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    conversationId: text('conversation_id').notNull(),
+    messageId: text('message_id').notNull(),
+    userId: text('user_id').notNull(),
+    authorId: text('author_id').notNull(),
+    authorName: text('author_name').notNull(),
+    excerpt: text('excerpt').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('note_mentions_message_user').on(t.messageId, t.userId),
+    index('note_mentions_user').on(t.workspaceId, t.userId, t.createdAt),
+    index('note_mentions_conversation').on(t.conversationId),
+  ],
+);
+
+/** Notification preferences (migration 0026): id = the user's; `prefs` is kind → channel → on (worker/notifications/preferences.ts). */
+export const notificationPreferences = sqliteTable('notification_preferences', {
+  id: text('id').primaryKey(),
+  workspaceId: text('workspace_id').notNull(),
+  prefs: text('prefs', { mode: 'json' }).$type<Record<string, Record<string, boolean>>>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Mobile device push tokens (migration 0026): stored, listed and revoked by their owner. */
+export const pushTokens = sqliteTable(
+  'push_tokens',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    userId: text('user_id').notNull(),
+    platform: text('platform').notNull(),
+    token: text('token').notNull(),
+    deviceName: text('device_name'),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [uniqueIndex('push_tokens_user_token').on(t.userId, t.token)],
+);

@@ -11,6 +11,7 @@ import { automationTriggers } from '../automation/triggers';
 import { contactStats } from '../contacts/stats';
 import { csatOnClose } from '../csat/subscriber';
 import { memoriesOnClose } from '../memories/on-close';
+import { notificationsOnEvents } from '../notifications/subscriber';
 import type { ParleyEvent } from './model';
 
 export interface Subscriber {
@@ -19,4 +20,4 @@ export interface Subscriber {
   handle(env: Env, events: ParleyEvent[]): Promise<void>;
 }
 
-export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose, broadcastTracking, memoriesOnClose];
+export const SUBSCRIBERS: readonly Subscriber[] = [summaryOnClose, analyticsFacts, outboundWebhooks, automationTriggers, contactStats, csatOnClose, broadcastTracking, memoriesOnClose, notificationsOnEvents];

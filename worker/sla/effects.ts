@@ -5,9 +5,11 @@
 import type { RoutingResult } from '../conversations/inputs';
 import { PRIORITY_RANK, type Conversation, type Priority } from '../conversations/model';
 import type { ConversationPatch } from '../conversations/state';
+import { customerName } from '../notifications/customer';
+import { sendNotification } from '../notifications/send';
 import { sendSystemMail } from '../email/outbound';
 import type { RoutingDecision } from '../routing/model';
-import { agentStub, workspaceStub } from '../routing/stubs';
+import { workspaceStub } from '../routing/stubs';
 import { scopeFor } from '../automation/context';
 import { startRun } from '../automation/runs';
 import { findWorkflow } from '../automation/store';
@@ -170,11 +172,18 @@ export async function notifyPeople(
   const notes: string[] = [];
   const at = Date.now();
   if (channels.includes('in_app') || channels.includes('browser')) {
-    await Promise.all(people.map((p) => agentStub(env, c.workspaceId, p.id).notify({ workspaceId: c.workspaceId, userId: p.id, name: p.name }, { kind: n.kind, conversationId: c.id, title: n.title, body: n.body, at })));
-    // The feed keeps it; the live push reaches open tabs now (the app raises a browser notification from it).
-    const workspace = workspaceStub(env, c.workspaceId);
-    await workspace.pushNotification(people.map((p) => p.id), { kind: n.kind, conversationId: c.id, title: n.title, body: n.body, at }).catch(() => 0);
-    notes.push(`in-app: ${people.map((p) => p.name).join(', ')}`);
+    // Through the notification sender (worker/notifications/send.ts): each person's preferences, repeats
+    // folded, the customer named in the body; the rule's own e-mail channel is handled below.
+    const customer = await customerName(env, c.workspaceId, c.contactId);
+    const sent = await sendNotification(
+      env,
+      people.map((p) => p.id),
+      { workspaceId: c.workspaceId, kind: n.kind, conversationId: c.id, title: n.title, body: n.body ? `${customer}: ${n.body}` : customer, at, actorId: null },
+      { inAppOnly: true },
+    );
+    const told = new Set([...sent.notified, ...sent.folded]);
+    const names = people.filter((p) => told.has(p.id)).map((p) => p.name);
+    notes.push(names.length ? `in-app: ${names.join(', ')}` : 'in-app: nobody (turned off in their preferences)');
   }
   if (channels.includes('email')) notes.push(await emailPeople(env, c, people, n));
   return { type: 'notify', ok: true, detail: notes.join('; ') };

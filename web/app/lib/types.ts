@@ -86,6 +86,8 @@ export type ThreadMessage = Omit<Message, 'attachments'> & {
   localError?: string;
   /** An e-mail reply's subject, copies and HTML as composed (kept with the outbox for retries). */
   compose?: ReplyEmail;
+  /** Internal notes: the agents the note mentions (by id; the text keeps "@Name"). */
+  mentions?: string[];
 };
 
 /** What the composer sends as `email` on an e-mail conversation (POST /conversations/:id/messages). */

@@ -6,6 +6,7 @@ import { AnalyticsPage } from './Analytics';
 import { AudiencesPage } from './Audiences';
 import { BroadcastsPage } from './Broadcasts';
 import { EscalationsPage } from './Escalations';
+import { MentionsPage } from './Mentions';
 import { RoutingPage } from './Routing';
 import { SlaPage } from './Sla';
 import { TemplatesPage } from './Templates';
@@ -21,6 +22,7 @@ export const MESSAGING_PAGES = [
   { page: 'templates', label: 'Templates' },
   { page: 'audiences', label: 'Audiences' },
   { page: 'broadcasts', label: 'Broadcasts' },
+  { page: 'mentions', label: 'Mentions' },
 ] as const;
 
 export function Messaging({ page, id }: { page: string; id: string | null }) {
@@ -43,6 +45,8 @@ export function Messaging({ page, id }: { page: string; id: string | null }) {
       return <AudiencesPage id={id} />;
     case 'broadcasts':
       return <BroadcastsPage id={id} />;
+    case 'mentions':
+      return <MentionsPage />;
     default:
       return (
         <section class="page" aria-labelledby="messaging-missing">

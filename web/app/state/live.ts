@@ -4,7 +4,7 @@
 import { signal } from '@preact/signals';
 import { contactName } from '../lib/format';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
-import type { ListItem } from '../lib/types';
+import type { ContactRef, ListItem } from '../lib/types';
 import type { CountKey } from '../../../worker/conversations/view-counts';
 import { applyCountsFrame, conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCounts } from './inbox';
 import { threadId } from './thread';
@@ -17,7 +17,7 @@ type LiveFrame =
   | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
   | { t: 'conversation'; conversation: Partial<ListItem> & { id: string; lastCustomerSeq?: number } }
   | { t: 'presence'; userId: string; status: Presence }
-  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'followup'; conversationId: string; title: string; body: string; at: number }
+  | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'followup' | 'mention' | 'customer_replied' | 'sla_warning'; conversationId: string; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'pong' };
 
@@ -74,14 +74,26 @@ export function startLive(): void {
           applyCountsFrame(frame.before, frame.after);
           return;
         case 'notification':
-          notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() });
-          // The personal feed has the fuller entry (who transferred it, their note): fetch it shortly.
-          if (frame.kind === 'assigned') setTimeout(() => void syncServerNotifications(), 1500);
+          if (frame.kind === 'new_conversation') void newConversationNews(frame);
+          else notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() }, frame.sound === undefined ? undefined : { sound: frame.sound, browser: frame.browser });
           return;
       }
     },
   });
   socket.start();
+}
+
+/** A new conversation is news about someone: the customer's name from the list, else from the API. */
+async function newConversationNews(frame: { conversationId: string; body: string; at: number }): Promise<void> {
+  let who = knownItem(frame.conversationId)?.contact;
+  if (!who) {
+    try {
+      who = (await api<{ contact: ContactRef | null }>(`/conversations/${frame.conversationId}`)).contact;
+    } catch {
+      who = null;
+    }
+  }
+  notify({ kind: 'new_conversation', conversationId: frame.conversationId, title: `New conversation from ${contactName(who)}`, body: frame.body, at: frame.at ?? Date.now() });
 }
 
 /**

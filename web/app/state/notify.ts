@@ -1,5 +1,9 @@
-// The notification centre: new conversations and assignments, from the live socket (or derived from
-// polling without it), with optional browser notifications and a sound, plus the unread tab title.
+// The notification centre: new conversations, assignments, mentions, replies, SLA warnings and
+// escalations, from the live socket (or derived from polling without it), with optional browser
+// notifications and a sound, plus the unread tab title. What reaches the agent, and how, follows their
+// preferences kept on the server (GET/PUT /api/me/notification-preferences): the server sends only
+// what they want in-app and says on each frame whether to ring and pop up; the app applies the same
+// table to what it derives itself (new conversations).
 import { computed, effect, signal } from '@preact/signals';
 import { api } from '../lib/api';
 import { load, save } from '../lib/storage';
@@ -26,6 +30,35 @@ export interface NotifyPrefs {
   browser: boolean;
 }
 
+/** The server's table: kind → channel → on (worker/notifications/preferences.ts). */
+export type ServerPrefs = Record<string, Record<'in_app' | 'sound' | 'browser' | 'push' | 'email', boolean>>;
+export const serverPrefs = signal<ServerPrefs | null>(null);
+
+export async function loadServerPrefs(): Promise<void> {
+  try {
+    serverPrefs.value = (await api<{ preferences: ServerPrefs }>('/me/notification-preferences')).preferences;
+  } catch {
+    // Without them the app's defaults apply; the server still filters what it sends.
+  }
+}
+
+export async function saveServerPrefs(change: Record<string, Partial<Record<string, boolean>>>): Promise<void> {
+  serverPrefs.value = (await api<{ preferences: ServerPrefs }>('/me/notification-preferences', { method: 'PUT', json: { preferences: change } })).preferences;
+}
+
+/** Browser pop-ups need the browser's permission, asked once when any kind turns them on. */
+export const browserAllowed = signal(typeof Notification !== 'undefined' && Notification.permission === 'granted');
+
+/** The table's answer for one kind and channel; kinds outside it (AI alerts, follow-ups) count as escalations. */
+function wanted(kind: string, channel: 'in_app' | 'sound' | 'browser'): boolean {
+  const table = serverPrefs.value;
+  const row = table?.[kind] ?? table?.[kind === 'alert' ? 'escalation' : ''];
+  if (row) return row[channel];
+  const p = prefs.value;
+  if (channel === 'in_app') return kind === 'assigned' ? p.assigned : kind === 'new_conversation' ? p.newConversation : true;
+  return channel === 'sound' ? p.sound : p.browser;
+}
+
 export const prefs = signal<NotifyPrefs>({ newConversation: true, assigned: true, sound: true, browser: false, ...load<Partial<NotifyPrefs>>('prefs:notify', {}) });
 export function setPrefs(change: Partial<NotifyPrefs>): void {
   prefs.value = { ...prefs.value, ...change };
@@ -35,26 +68,44 @@ export function setPrefs(change: Partial<NotifyPrefs>): void {
 const key = () => `notifications:${me.value?.user.id ?? 'anon'}`;
 export const notifications = signal<AppNotification[]>([]);
 export const unseen = computed(() => notifications.value.filter((n) => !n.read).length);
+/** Unread mentions, for the Mentions view's count in the rail. */
+export const unreadMentions = computed(() => notifications.value.filter((n) => n.kind === 'mention' && !n.read).length);
 
 effect(() => {
   if (me.value) {
     notifications.value = load<AppNotification[]>(key(), []);
     void syncServerNotifications();
+    void loadServerPrefs();
   }
 });
 
-export function notify(n: Omit<AppNotification, 'id' | 'read'>): void {
-  // The same event can reach us twice (live frame and the poll that covers a reconnect).
-  if (notifications.value.some((x) => x.kind === n.kind && x.conversationId === n.conversationId && Math.abs(x.at - n.at) < 60_000)) return;
+/** The same news about the same conversation within this window is one entry (as the server's feed folds it). */
+const FOLD_MS = 2 * 60_000;
+
+/**
+ * `channels`: what the server said this agent wants for this news (its live frames carry it); news the
+ * app derives itself is checked against the preference table here.
+ */
+export function notify(n: Omit<AppNotification, 'id' | 'read'>, channels?: { sound?: boolean; browser?: boolean }): void {
+  if (!channels && !wanted(n.kind, 'in_app')) return;
+  // The same event can reach us twice (live frame and the poll that covers a reconnect), and quick
+  // repeats (three customer messages) are one piece of news: the entry takes the latest words, quietly.
+  const same = notifications.value.findIndex((x) => x.kind === n.kind && x.conversationId === n.conversationId && Math.abs(x.at - n.at) < FOLD_MS);
+  if (same >= 0) {
+    const prev = notifications.value[same];
+    if (prev.title !== n.title || prev.body !== n.body) {
+      notifications.value = notifications.value.map((x, i) => (i === same ? { ...x, title: n.title, body: n.body } : x));
+      save(key(), notifications.value);
+    }
+    return;
+  }
   const item: AppNotification = { ...n, id: `${n.kind}:${n.conversationId}:${n.at}`, read: false };
   notifications.value = [item, ...notifications.value].slice(0, 50);
   save(key(), notifications.value);
-  const p = prefs.value;
-  // Escalations and AI alerts always ask for attention; the other kinds follow the agent's preferences.
-  const wanted = n.kind === 'assigned' ? p.assigned : n.kind === 'new_conversation' ? p.newConversation : true;
-  if (!wanted) return;
-  if (p.sound) chime();
-  if (p.browser && 'Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
+  const sound = channels?.sound ?? wanted(n.kind, 'sound');
+  const browser = channels?.browser ?? wanted(n.kind, 'browser');
+  if (sound) chime();
+  if (browser && 'Notification' in window && Notification.permission === 'granted' && document.visibilityState !== 'visible') {
     try {
       const shown = new Notification(n.title, { body: n.body, tag: item.id });
       shown.onclick = () => {
@@ -111,7 +162,7 @@ export async function syncServerNotifications(): Promise<void> {
   notifications.value = list.sort((a, b) => b.at - a.at).slice(0, 50);
   save(key(), notifications.value);
   // Only news chimes: not what was already waiting when the app opened.
-  if (fresh && synced && prefs.value.sound && prefs.value.assigned) chime();
+  if (fresh && synced && wanted('assigned', 'sound')) chime();
   synced = true;
 }
 let synced = false;
@@ -129,6 +180,7 @@ export async function enableBrowserNotifications(on: boolean): Promise<boolean> 
   if (!('Notification' in window)) return false;
   const perm = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
   setPrefs({ browser: perm === 'granted' });
+  browserAllowed.value = perm === 'granted';
   return perm === 'granted';
 }
 

@@ -315,7 +315,7 @@ function newClientId(): string {
 
 /** Optimistic send: the message shows at once, the server confirms it (or it is marked failed). */
 /** `force`: send even though another agent holds the reply lock (the user confirmed). */
-export function send(text: string, note: boolean, attachments: Attachment[] = [], force = false, email?: ReplyEmail): void {
+export function send(text: string, note: boolean, attachments: Attachment[] = [], force = false, email?: ReplyEmail, mentions: string[] = []): void {
   const id = threadId.value;
   const conv = conversation.value;
   const user = me.value?.user;
@@ -340,6 +340,7 @@ export function send(text: string, note: boolean, attachments: Attachment[] = []
     updatedAt: Date.now(),
     local: 'sending',
     ...(email && !note ? { compose: email, email: { from: null, to: [], cc: email.cc ?? [], bcc: email.bcc, subject: email.subject ?? null } } : {}),
+    ...(note && mentions.length ? { mentions } : {}),
   };
   outbox.value = [...outbox.value, local];
   persistOutbox(id);
@@ -351,7 +352,7 @@ export function send(text: string, note: boolean, attachments: Attachment[] = []
 async function deliver(id: string, m: ThreadMessage, attempt = 0, force = false): Promise<void> {
   try {
     const res = await api<{ message: ThreadMessage }>(`/conversations/${id}/messages`, {
-      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId, ...(force ? { force: true } : {}), ...(m.compose ? { email: m.compose } : {}) },
+      json: { text: m.text, attachments: m.attachments.map(({ key, name, contentType, size }) => ({ key, name, contentType, size })), isInternalNote: m.isInternalNote, clientId: m.externalId, ...(force ? { force: true } : {}), ...(m.compose ? { email: m.compose } : {}), ...(m.mentions?.length ? { mentions: m.mentions } : {}) },
     });
     if (threadId.value !== id) return;
     addMessage(res.message);

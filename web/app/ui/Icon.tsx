@@ -34,6 +34,7 @@ const PATHS: Record<string, string> = {
   copy: 'M8 8h12v12H8zM4 16V4h12',
   alert: 'M12 3 2 20h20zM12 10v4M12 17h.01',
   chat: 'M4 5h16v11H9l-5 4z',
+  at: 'M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM16 12v1.5a2.5 2.5 0 0 0 5 0V12a9 9 0 1 0-3.5 7.1',
   phone: 'M5 4h4l2 5-3 2a11 11 0 0 0 5 5l2-3 5 2v4a2 2 0 0 1-2 2A17 17 0 0 1 3 6a2 2 0 0 1 2-2z',
   globe: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM3 12h18M12 3a14 14 0 0 1 0 18M12 3a14 14 0 0 0 0 18',
   file: 'M6 3h8l4 4v14H6zM14 3v4h4',

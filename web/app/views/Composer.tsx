@@ -14,6 +14,9 @@ import { conversation, messages, noteTyping, replyLockHolder, send, stopTyping }
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { MOD } from './Shortcuts';
+import { loadMentionable, matchPeople, mentionedIds, mentionQuery, type Mentionable } from './mentions';
+import { myId } from '../state/session';
+import { Avatar } from '../ui/Avatar';
 import { SuggestionStrip } from './Suggestions';
 import { formattedHtml } from './EmailParts';
 
@@ -55,6 +58,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const uploads = useSignal<Upload[]>([]);
   const picker = useSignal<{ query: string; index: number; items: SavedReply[] } | null>(null);
   const missing = useSignal<string[]>([]);
+  const mentionPicker = useSignal<{ query: string; index: number; items: Mentionable[] } | null>(null);
+  const picked = useSignal<Mentionable[]>([]);
+  /** People picked who cannot see the conversation: said in the composer, never sent as mentions. */
+  const unseen = useSignal<string[]>([]);
+  const mentionSeq = useRef(0);
   const check = useSignal<ComposeCheck | null>(null);
   const channel = conversation.value?.id === conversationId ? conversation.value.channel : '';
   const checked = CHECKED_CHANNELS.has(channel);
@@ -128,6 +136,42 @@ export function Composer({ conversationId }: { conversationId: string }) {
     if (el.value.trim()) noteTyping(note.value);
     else stopTyping();
     void updatePicker(el);
+    void updateMentions(el);
+  }
+
+  async function updateMentions(el: HTMLTextAreaElement) {
+    const q = note.value ? mentionQuery(el.value.slice(0, el.selectionStart ?? el.value.length)) : null;
+    const n = ++mentionSeq.current;
+    if (q === null) {
+      mentionPicker.value = null;
+      return;
+    }
+    let people: Mentionable[];
+    try {
+      people = await loadMentionable(conversationId);
+    } catch {
+      return;
+    }
+    if (n !== mentionSeq.current) return;
+    mentionPicker.value = { query: q, index: 0, items: matchPeople(people, q, myId.value) };
+  }
+
+  function insertMention(person: Mentionable) {
+    const el = input.current;
+    mentionPicker.value = null;
+    if (!el) return;
+    const caret = el.selectionStart ?? el.value.length;
+    const before = el.value.slice(0, caret).replace(/@[\p{L}\p{N}._-]*$/u, `@${person.name} `);
+    text.value = before + el.value.slice(caret);
+    if (person.canSee) picked.value = [...picked.value.filter((p) => p.id !== person.id), person];
+    else if (!unseen.value.includes(person.name)) unseen.value = [...unseen.value, person.name];
+    persist();
+    requestAnimationFrame(() => {
+      el.value = text.value;
+      el.setSelectionRange(before.length, before.length);
+      el.focus();
+      resize();
+    });
   }
 
   async function updatePicker(el: HTMLTextAreaElement) {
@@ -254,8 +298,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
       const subj = (subject.value ?? defaultSubject()).trim();
       email = { ...(subj ? { subject: subj } : {}), ...(copies.cc.length ? { cc: copies.cc } : {}), ...(copies.bcc.length ? { bcc: copies.bcc } : {}), ...(FORMATTED.test(body) ? { html: formattedHtml(body) } : {}) };
     }
-    send(note.value ? body : withSignature(body, signature), note.value, attachments, force, email);
+    send(note.value ? body : withSignature(body, signature), note.value, attachments, force, email, note.value ? mentionedIds(body, picked.value) : []);
     text.value = '';
+    picked.value = [];
+    unseen.value = [];
+    mentionPicker.value = null;
     uploads.value = [];
     picker.value = null;
     missing.value = [];
@@ -264,6 +311,25 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   function onKeyDown(e: KeyboardEvent) {
+    const mp = mentionPicker.value;
+    if (mp && mp.items.length) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = mp.items.length;
+        mentionPicker.value = { ...mp, index: (mp.index + (e.key === 'ArrowDown' ? 1 : n - 1)) % n };
+        return;
+      }
+      if (e.key === 'Enter' || e.key === 'Tab') {
+        e.preventDefault();
+        insertMention(mp.items[mp.index]);
+        return;
+      }
+    }
+    if (mp && e.key === 'Escape') {
+      e.stopPropagation();
+      mentionPicker.value = null;
+      return;
+    }
     const p = picker.value;
     if (p && p.items.length) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -304,6 +370,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   const isNote = note.value;
+  // Only while their "@Name" is still in the text: deleting it takes the warning with it.
+  const unseenNamed = unseen.value.filter((name) => text.value.includes(`@${name}`));
   const canSend = !!text.value.trim() || uploads.value.some((u) => u.done);
   const ch = check.value;
   return (
@@ -329,7 +397,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
           <Icon name="note" size={15} /> Internal note
         </button>
         <span class="spacer" />
-        <span class="muted composer-hint">{isNote ? 'Only your team sees notes' : ''}</span>
+        <span class="muted composer-hint">{isNote ? 'Only your team sees notes · @ to mention' : ''}</span>
       </div>
       {isEmail && !isNote ? (
         <div class="email-fields">
@@ -376,6 +444,31 @@ export function Composer({ conversationId }: { conversationId: string }) {
           )}
         </div>
       ) : null}
+      {mentionPicker.value && isNote ? (
+        <div class="reply-picker mention-picker" role="listbox" aria-label="Mention a teammate" id="mention-picker">
+          {mentionPicker.value.items.length === 0 ? (
+            <div class="menu-note">{`Nobody called “${mentionPicker.value.query}” in this workspace.`}</div>
+          ) : (
+            mentionPicker.value.items.map((person, i) => (
+              <div
+                key={person.id}
+                id={`mn-${person.id}`}
+                role="option"
+                aria-selected={i === mentionPicker.value!.index}
+                class={`reply-option mention-option${i === mentionPicker.value!.index ? ' active' : ''}${person.canSee ? '' : ' cannot-see'}`}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  insertMention(person);
+                }}
+              >
+                <Avatar name={person.name} seed={person.id} size={22} />
+                <strong>{person.name}</strong>
+                {person.canSee ? null : <span class="mention-why">cannot see this conversation</span>}
+              </div>
+            ))
+          )}
+        </div>
+      ) : null}
       {uploads.value.length ? (
         <ul class="uploads">
           {uploads.value.map((u) => (
@@ -409,8 +502,16 @@ export function Composer({ conversationId }: { conversationId: string }) {
           }
         }}
         aria-autocomplete="list"
-        aria-controls={picker.value ? 'saved-replies' : undefined}
-        aria-activedescendant={picker.value?.items[picker.value.index] ? `sr-${picker.value.items[picker.value.index].id}` : undefined}
+        aria-controls={mentionPicker.value && isNote ? 'mention-picker' : picker.value ? 'saved-replies' : undefined}
+        aria-activedescendant={
+          mentionPicker.value && isNote
+            ? mentionPicker.value.items[mentionPicker.value.index]
+              ? `mn-${mentionPicker.value.items[mentionPicker.value.index].id}`
+              : undefined
+            : picker.value?.items[picker.value.index]
+              ? `sr-${picker.value.items[picker.value.index].id}`
+              : undefined
+        }
       />
       {signature && !isNote ? (
         <p class="compose-signature" data-testid="composer-signature">
@@ -434,6 +535,15 @@ export function Composer({ conversationId }: { conversationId: string }) {
             </>
           ) : null}
         </div>
+      ) : null}
+      {isNote && unseenNamed.length ? (
+        <p class="composer-missing mention-warning" role="status">
+          <Icon name="alert" size={13} />
+          <span class="mention-warning-text">{unseenNamed.join(', ')} cannot see this conversation, so they will not be notified. Assign or transfer it to bring them in.</span>
+          <button type="button" class="btn-icon tiny" aria-label="Dismiss" onClick={() => (unseen.value = [])}>
+            <Icon name="x" size={12} />
+          </button>
+        </p>
       ) : null}
       {missing.value.length ? (
         <p class="composer-missing" role="status">

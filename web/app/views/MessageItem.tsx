@@ -10,7 +10,7 @@ import type { ConversationEvent, ThreadMessage } from '../lib/types';
 import { aiConfidence, percent } from '../state/assistant';
 import { conversation, discardSend, retrySend } from '../state/thread';
 import { useSignal } from '@preact/signals';
-import { teamsById, userName } from '../state/session';
+import { teamsById, userName, usersById } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { RoutedDetails, routedLine } from './RoutedDetail';
@@ -33,6 +33,23 @@ export function RichText({ text }: { text: string }) {
     last = at + m[0].length;
   }
   if (last < text.length) out.push(text.slice(last));
+  return <>{out}</>;
+}
+
+/** A note's text with the "@Name" of each person it mentions marked (names from the ids the note stores). */
+function NoteText({ text, mentions }: { text: string; mentions: string[] }) {
+  const names = mentions.map((id) => usersById.value.get(id)?.name).filter((n): n is string => !!n);
+  if (names.length === 0) return <RichText text={text} />;
+  const re = new RegExp(`@(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'g');
+  const out: ComponentChildren[] = [];
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    const at = m.index ?? 0;
+    if (at > last) out.push(<RichText text={text.slice(last, at)} />);
+    out.push(<span class="mention-chip">{m[0]}</span>);
+    last = at + m[0].length;
+  }
+  if (last < text.length) out.push(<RichText text={text.slice(last)} />);
   return <>{out}</>;
 }
 
@@ -94,7 +111,7 @@ export function MessageItem({ m, showChannel }: { m: ThreadMessage; showChannel:
             </>
           ) : m.text ? (
             <p class="msg-text">
-              <RichText text={m.text} />
+              {m.isInternalNote && m.mentions?.length ? <NoteText text={m.text} mentions={m.mentions} /> : <RichText text={m.text} />}
             </p>
           ) : null}
           {images.length ? (

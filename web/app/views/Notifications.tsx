@@ -29,23 +29,23 @@ export function NotificationBell() {
     >
       {(close) => (
         <div class="notif-panel" role="menu" aria-label="Notifications">
-          <div class="notif-head">
+          <div class="notif-head" role="none">
             <strong>Notifications</strong>
-            <span>
-              <button type="button" class="link" onClick={markAllSeen} disabled={!n}>
+            <span role="none">
+              <button type="button" role="menuitem" class="link" onClick={markAllSeen} disabled={!n}>
                 Mark all read
               </button>
-              <button type="button" class="link" onClick={clearNotifications} disabled={!notifications.value.length}>
+              <button type="button" role="menuitem" class="link" onClick={clearNotifications} disabled={!notifications.value.length}>
                 Clear
               </button>
             </span>
           </div>
           {notifications.value.length === 0 ? (
-            <p class="empty-small">You are all caught up. New conversations and assignments show up here.</p>
+            <p class="empty-small">You are all caught up. New conversations, assignments and mentions show up here.</p>
           ) : (
-            <ul class="notif-list">
+            <ul class="notif-list" role="group" aria-label="Latest">
               {notifications.value.map((x) => (
-                <li key={x.id}>
+                <li key={x.id} role="none">
                   <button
                     type="button"
                     role="menuitem"
@@ -56,7 +56,7 @@ export function NotificationBell() {
                       if (x.conversationId) navigate(`/inbox/conversations/${x.conversationId}`);
                     }}
                   >
-                    <Icon name={x.kind === 'assigned' ? (/transferred/.test(x.title) ? 'users' : 'user') : x.kind === 'new_conversation' ? 'chat' : 'bell'} />
+                    <Icon name={x.kind === 'assigned' ? (/transferred/.test(x.title) ? 'users' : 'user') : x.kind === 'new_conversation' || x.kind === 'customer_replied' ? 'chat' : x.kind === 'mention' ? 'at' : x.kind === 'sla_warning' ? 'clock' : 'bell'} />
                     <span class="notif-text">
                       <strong>{x.title}</strong>
                       {x.body ? <span>{x.body}</span> : null}

@@ -1,0 +1,72 @@
+// The notification sender: one piece of news for some agents, by their preferences. Never to the person
+// whose action it reports; each recipient's AgentDO feed folds repeats (dedupe.ts), and a folded repeat
+// rings no bell, opens no pop-up and sends no e-mail. The live frame tells the app which of the
+// client-side channels (sound, browser pop-up) the recipient wants.
+import { sendSystemMail } from '../email/outbound';
+import { agentStub, workspaceStub } from '../routing/stubs';
+import { scopeFor } from '../routing/config';
+import { loadPreferencesOf, wants } from './preferences';
+
+export interface News {
+  workspaceId: string;
+  /** A kind of the preference table, or one mapped onto it ('alert' → escalation; 'followup' reaches the app always). */
+  kind: 'mention' | 'assigned' | 'customer_replied' | 'sla_warning' | 'escalation' | 'new_conversation' | 'alert' | 'followup';
+  conversationId: string;
+  /** Says who the customer is ("Dana mentioned you on Ana García"): customer.ts. */
+  title: string;
+  body: string;
+  at?: number;
+  /** The agent whose action this reports: never notified about it. */
+  actorId: string | null;
+}
+
+export interface SendResult {
+  /** Who got a new feed entry, who had an existing one updated (deduplicated), who was left out by preference or as the actor. */
+  notified: string[];
+  folded: string[];
+  skipped: string[];
+  emailed: string[];
+}
+
+/** `inAppOnly`: the caller handles e-mail itself (an escalation rule's own channel list). */
+export async function sendNotification(env: Env, recipients: string[], n: News, opts: { inAppOnly?: boolean } = {}): Promise<SendResult> {
+  const result: SendResult = { notified: [], folded: [], skipped: [], emailed: [] };
+  const people = [...new Set(recipients)].filter((id) => {
+    if (id !== n.actorId) return true;
+    result.skipped.push(id);
+    return false;
+  });
+  if (people.length === 0) return result;
+  const scope = scopeFor(env, n.workspaceId);
+  const prefs = await loadPreferencesOf(scope, people);
+  const rows = await scope.prepare(`SELECT id, name, email FROM users WHERE workspace_id = ? AND disabled = 0 AND id IN (${people.map(() => '?').join(', ')})`, ...people).all<{ id: string; name: string; email: string }>();
+  const at = n.at ?? Date.now();
+  const live: { userId: string; sound: boolean; browser: boolean }[] = [];
+  const mail: { email: string }[] = [];
+  for (const u of rows.results) {
+    const p = prefs.get(u.id)!;
+    if (!wants(p, n.kind, 'in_app') && (opts.inAppOnly || (!wants(p, n.kind, 'email') && !wants(p, n.kind, 'push')))) {
+      result.skipped.push(u.id);
+      continue;
+    }
+    const entry = await agentStub(env, n.workspaceId, u.id).notify({ workspaceId: n.workspaceId, userId: u.id, name: u.name }, { kind: n.kind, conversationId: n.conversationId, title: n.title, body: n.body, at });
+    if (entry.folded) {
+      result.folded.push(u.id);
+      continue;
+    }
+    result.notified.push(u.id);
+    if (wants(p, n.kind, 'in_app')) live.push({ userId: u.id, sound: wants(p, n.kind, 'sound'), browser: wants(p, n.kind, 'browser') });
+    if (!opts.inAppOnly && wants(p, n.kind, 'email')) mail.push({ email: u.email });
+  }
+  if (live.length) {
+    await workspaceStub(env, n.workspaceId)
+      .pushNotification(live.map((l) => l.userId), { kind: n.kind, conversationId: n.conversationId, title: n.title, body: n.body, at }, Object.fromEntries(live.map((l) => [l.userId, { sound: l.sound, browser: l.browser }])))
+      .catch(() => 0);
+  }
+  if (mail.length) {
+    const conv = await scope.prepare(`SELECT inbox_id FROM conversations WHERE workspace_id = ? AND id = ?`, n.conversationId).first<{ inbox_id: string }>();
+    await sendSystemMail(env, mail.map((m) => ({ workspaceId: n.workspaceId, inboxId: conv?.inbox_id ?? '', to: m.email, subject: n.title, text: n.body, purpose: 'notify' })));
+    result.emailed.push(...mail.map((m) => m.email));
+  }
+  return result;
+}
