@@ -123,3 +123,11 @@ describe('nextDeliveryStatus', () => {
     expect(nextDeliveryStatus('failed', 'sent')).toBeNull();
   });
 });
+
+describe('list preview of formatted replies', () => {
+  it('reads bold, italic and links as plain words, and leaves snake_case alone', async () => {
+    const { plainPreviewText } = await import('../worker/conversations/state');
+    expect(plainPreviewText('A **taxi** is booked for _10:40_, see [the map](https://maps.example/x).')).toBe('A taxi is booked for 10:40, see the map.');
+    expect(plainPreviewText('booking_ready_v2 and 2**3')).toBe('booking_ready_v2 and 2**3');
+  });
+});

@@ -248,8 +248,16 @@ export function normalizeTags(tags: string[]): string[] {
   return [...seen].sort();
 }
 
+/** The composer's light formatting (**bold**, _italic_, [text](url)) read as plain words in a one-line preview. */
+export function plainPreviewText(text: string): string {
+  return text
+    .replace(/\*\*([^*\n]+)\*\*/g, '$1')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=[\s).,!?;:]|$)/g, '$1$2')
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)]+)\)/g, '$1');
+}
+
 function preview(msg: MessageFacts): string {
-  const text = msg.text.replace(/\s+/g, ' ').trim();
+  const text = plainPreviewText(msg.text).replace(/\s+/g, ' ').trim();
   const body = text || (msg.hasAttachments ? '[attachment]' : '');
   const clipped = body.length > PREVIEW_LENGTH ? `${body.slice(0, PREVIEW_LENGTH - 1)}…` : body;
   return msg.isInternalNote ? `Note: ${clipped}` : clipped;
