@@ -150,6 +150,7 @@ describe('assistant decisions', () => {
 
 describe('workspace AI settings', () => {
   it('fills defaults and ignores junk', () => {
-    expect(settingsWithDefaults({ tone: 'loud', formality: 'formal', vipTags: ['VIP', 3], prewarm: 'yes' })).toEqual({ tone: 'warm', formality: 'formal', signature: null, vipTags: ['vip'], prewarm: true });
+    expect(settingsWithDefaults({ tone: 'loud', formality: 'formal', vipTags: ['VIP', 3], prewarm: 'yes', suggestionThreshold: 7 })).toEqual({ tone: 'warm', formality: 'formal', signature: null, vipTags: ['vip'], prewarm: true, suggestionThreshold: 0.3 });
+    expect(settingsWithDefaults({ suggestionThreshold: 0.5 }).suggestionThreshold).toBe(0.5);
   });
 });
