@@ -16,9 +16,11 @@ export const UNCOUNTED = '/* uncounted */';
 /**
  * Event-stream subscribers run downstream of the path, in the EVENTS consumer, and may fire inside a
  * measured window for earlier conversations' events (the queue batches for up to a second): their
- * statements — the analytics facts' tables, the outbound webhooks' tables, the automation subscriber's workflow and bot tables — are not part of the path and are not counted.
+ * statements — the analytics facts' tables, the outbound webhooks' tables, the automation subscriber's workflow and bot tables,
+ * contact memories, broadcast tracking, the notifications' preferences and mentions, and reads a subscriber marks `/* downstream *\/` — are not
+ * part of the path and are not counted.
  */
-const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|webhook_\w+|workflows|workflow_\w+|bot_conversations)\b/;
+const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|webhook_\w+|workflows|workflow_\w+|bot_conversations|contact_memories|notification_preferences|note_mentions|broadcast_recipients)\b|\/\* downstream \*\//;
 
 let current: Tally | null = null;
 let installed = false;

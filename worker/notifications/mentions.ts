@@ -79,7 +79,8 @@ export async function mentionsOf(scope: WorkspaceScope, messageIds: string[]): P
   const out = new Map<string, string[]>();
   if (messageIds.length === 0) return out;
   const rows = await scope
-    .prepare(`SELECT message_id, user_id FROM note_mentions WHERE workspace_id = ? AND message_id IN (${messageIds.map(() => '?').join(', ')})`, ...messageIds)
+    // One JSON parameter: a page of up to 200 messages stays under D1's 100 bound values.
+    .prepare(`SELECT message_id, user_id FROM note_mentions WHERE workspace_id = ?1 AND message_id IN (SELECT value FROM json_each(?2))`, JSON.stringify(messageIds))
     .all<{ message_id: string; user_id: string }>();
   for (const r of rows.results) out.set(r.message_id, [...(out.get(r.message_id) ?? []), r.user_id]);
   return out;

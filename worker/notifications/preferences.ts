@@ -47,14 +47,9 @@ export async function loadPreferences(scope: WorkspaceScope, userId: string): Pr
   return withDefaults(row?.prefs);
 }
 
-/** Several people's preferences in one query (the sender's fan-out). */
-export async function loadPreferencesOf(scope: WorkspaceScope, userIds: string[]): Promise<Map<string, Preferences>> {
-  const out = new Map<string, Preferences>();
-  if (userIds.length === 0) return out;
-  const rows = await scope.prepare(`SELECT id, prefs FROM notification_preferences WHERE workspace_id = ? AND id IN (${userIds.map(() => '?').join(', ')})`, ...userIds).all<{ id: string; prefs: string }>();
-  const stored = new Map(rows.results.map((r) => [r.id, JSON.parse(r.prefs) as Record<string, Record<string, boolean>>]));
-  for (const id of userIds) out.set(id, withDefaults(stored.get(id)));
-  return out;
+/** A stored preferences row (or none) as the whole table with defaults. */
+export function preferencesFrom(stored: string | null): Preferences {
+  return withDefaults(stored ? (JSON.parse(stored) as Record<string, Record<string, boolean>>) : undefined);
 }
 
 /** Save a change (a partial table) over what the person has now; returns the whole result. */
