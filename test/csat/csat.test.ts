@@ -305,6 +305,15 @@ describe('CSAT on other channels', () => {
     // The customer's copy (what the provider was given) carries the signed link; the team's copy does not.
     const token = /\/csat\/(csv_[0-9A-Za-z]+\.[A-Za-z0-9_-]{32})/.exec(JSON.stringify(req))![1];
     expect(m.text).not.toContain(token);
+    // An agent who pastes the survey's address into a reply of their own sends it unsigned: only the survey message is signed.
+    const pasted = await call('POST', `/api/conversations/${thread.conversationId}/messages`, { token: ws.token, body: { text: `Please rate us: http://parley.test/csat/${surveyIdOf(m.text)}`, clientId: unique('c') } });
+    expect(pasted.status).toBe(201);
+    const [pastedReq] = await eventually(async () => {
+      const reqs = await sandboxRequests(ws, pasted.body.message.id);
+      return reqs.length ? reqs : null;
+    });
+    expect(JSON.stringify(pastedReq)).toContain(`/csat/${surveyIdOf(m.text)}`);
+    expect(JSON.stringify(pastedReq)).not.toMatch(/\/csat\/csv_[0-9A-Za-z]+\.[A-Za-z0-9_-]{32}/);
     const page = await call('GET', `/csat/${token}`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);

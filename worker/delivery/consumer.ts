@@ -4,6 +4,7 @@
 // window) and fails those at once with the reason; provider answers are read by the adapter: permanent
 // errors fail the message with the provider's reason, transient ones (429 with Retry-After, 5xx,
 // network) retry with backoff and jitter until MAX_ATTEMPTS.
+import { CSAT_EXTERNAL_PREFIX } from '../csat/subscriber';
 import { signSurveyLinks } from '../csat/token';
 import { subscriptionStatus } from '../contacts/subscriptions';
 import { adapterFor } from '../channels/registry';
@@ -81,7 +82,9 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     messageId: job.messageId,
     conversationId: job.conversationId,
     workspaceId: job.workspaceId,
-    text: await signSurveyLinks(env.JWT_SECRET, job.text, job),
+    // Only the survey message itself (external id csat:<survey>) gets a signed link: an agent who pastes
+    // the survey's address into a reply, and copies themselves in, must not receive a usable token.
+    text: job.clientId?.startsWith(CSAT_EXTERNAL_PREFIX) ? await signSurveyLinks(env.JWT_SECRET, job.text, job) : job.text,
     attachments: await Promise.all(job.attachments.map(async (a) => ({ ...a, url: `${origin}${await signedFileUrl(env, a.key, 7 * 24 * 3600)}` }))),
     to: { externalId, name: c.name, phone: c.phone, email: c.email },
     authorName: job.authorName,
