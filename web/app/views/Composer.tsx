@@ -102,8 +102,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
     input.current?.focus();
   }, [req?.n]);
 
-  // SMS segments and the WhatsApp window, checked by the server as the text changes (debounced).
-  const plain = text.value;
+  // SMS segments and the WhatsApp window, checked by the server as the text changes (debounced), on
+  // what will be sent: the reply with the agent's signature for this inbox.
+  const plain = text.value.trim() ? withSignature(text.value, signatureFor(conversation.value?.inboxId)) : text.value;
   useEffect(() => {
     if (!checked || note.value) {
       check.value = null;
@@ -296,7 +297,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
         return;
       }
       const subj = (subject.value ?? defaultSubject()).trim();
-      email = { ...(subj ? { subject: subj } : {}), ...(copies.cc.length ? { cc: copies.cc } : {}), ...(copies.bcc.length ? { bcc: copies.bcc } : {}), ...(FORMATTED.test(body) ? { html: formattedHtml(body) } : {}) };
+      // The HTML part carries the signature too: most mail clients show only it.
+      email = { ...(subj ? { subject: subj } : {}), ...(copies.cc.length ? { cc: copies.cc } : {}), ...(copies.bcc.length ? { bcc: copies.bcc } : {}), ...(FORMATTED.test(body) ? { html: formattedHtml(withSignature(body, signature)) } : {}) };
     }
     send(note.value ? body : withSignature(body, signature), note.value, attachments, force, email, note.value ? mentionedIds(body, picked.value) : []);
     text.value = '';
