@@ -60,6 +60,10 @@ describe('send_template', () => {
     expectProblem(await post({ templateId: 'tpl_a', savedReplyId: 'rep_b' }), 400, '/steps/0/params');
     expectProblem(await post({ templateId: 'tpl_nope' }), 400, '/steps/0/params/templateId');
     expectProblem(await post({ savedReplyId: 'rep_nope' }), 400, '/steps/0/params/savedReplyId');
+    // Someone's personal saved reply is theirs: a workflow speaks for the workspace.
+    const mine = await call('POST', '/api/saved-replies', { token: ws.token, body: { name: 'Mine', shortcut: 'mine-only', text: 'Just mine', personal: true } });
+    expect(mine.status).toBe(201);
+    expectProblem(await post({ savedReplyId: mine.body.id }), 400, '/steps/0/params/savedReplyId');
   });
 });
 

@@ -94,7 +94,7 @@ async function sendTemplate(
   const scope = scopeFor(env, run.workspaceId);
   const c = await current();
   if (p.savedReplyId) {
-    const reply = await scope.prepare(`SELECT text, variants FROM saved_replies WHERE workspace_id = ?1 AND id = ?2`, p.savedReplyId).first<{ text: string; variants: string }>();
+    const reply = await scope.prepare(`SELECT text, variants FROM saved_replies WHERE workspace_id = ?1 AND id = ?2 AND owner_user_id IS NULL`, p.savedReplyId).first<{ text: string; variants: string }>();
     if (!reply) return { sent: false, reason: 'the saved reply was deleted' };
     const variants = JSON.parse(reply.variants || '{}') as Record<string, string>;
     return { sent: true, savedReplyId: p.savedReplyId, ...(await write(variants[c.channel] ?? reply.text, false)) };

@@ -160,7 +160,9 @@ export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promis
 
 async function existingIn(scope: WorkspaceScope, table: 'templates' | 'saved_replies', ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await scope.prepare(`SELECT id FROM ${table} WHERE workspace_id = ?1 AND id IN (${ids.map((_, i) => `?${i + 2}`).join(', ')})`, ...ids).all<{ id: string }>();
+  // A workflow speaks for the workspace: someone's personal saved reply is not one it may send.
+  const own = table === 'saved_replies' ? ' AND owner_user_id IS NULL' : '';
+  const rows = await scope.prepare(`SELECT id FROM ${table} WHERE workspace_id = ?1${own} AND id IN (SELECT value FROM json_each(?2))`, JSON.stringify(ids)).all<{ id: string }>();
   return new Set(rows.results.map((r) => r.id));
 }
 
