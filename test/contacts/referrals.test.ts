@@ -13,7 +13,7 @@ describe('page referrals (pure)', () => {
     const r = pageReferral('ct_1', { url: 'https://shop.example/spring?utm_source=google&utm_medium=cpc&utm_campaign=spring-sale&email=ana@example.com&gclid=abc', referrer: 'https://www.google.com/' });
     expect(r).toEqual({
       kind: 'referral',
-      reference: 'ct_1:google|cpc|spring-sale|abc|www.google.com',
+      reference: 'ct_1',
       data: { source: 'ad', url: 'https://shop.example/spring', referrer: 'https://www.google.com/', utm: { source: 'google', medium: 'cpc', campaign: 'spring-sale' }, clickId: 'gclid' },
     });
     expect(JSON.stringify(r)).not.toContain('ana@example.com');
@@ -76,7 +76,7 @@ describe('ad referrals from Meta', () => {
 });
 
 describe('widget referrals', () => {
-  it('a visitor arriving from a campaign is remembered once; browsing on adds nothing', async () => {
+  it('a visitor arriving from a campaign is remembered once (the first touch); reloads, other campaigns and browsing add nothing', async () => {
     const ws = await newWorkspace();
     const inbox = await webchatInbox(ws);
     const page = { url: 'https://stay.example/offers?utm_source=newsletter&utm_campaign=december', referrer: 'https://mail.example/inbox' };
@@ -85,6 +85,9 @@ describe('widget referrals', () => {
     // The same landing again (a reload), then a page within the site.
     await call('POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, visitorToken: first.body.visitorToken, page } });
     await call('POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, visitorToken: first.body.visitorToken, page: { url: 'https://stay.example/rooms', referrer: 'https://stay.example/offers' } } });
+    for (let i = 0; i < 3; i++) {
+      await call('POST', '/widget/api/session', { body: { websiteToken: inbox.websiteToken, visitorToken: first.body.visitorToken, page: { url: `https://stay.example/?utm_campaign=made-up-${i}`, referrer: `https://spam${i}.example/` } } });
+    }
     const items = await contexts(ws.token, first.body.contactId);
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ kind: 'referral', channel: 'webchat', data: { source: 'campaign', url: 'https://stay.example/offers', referrer: 'https://mail.example/inbox', utm: { source: 'newsletter', campaign: 'december' } } });

@@ -63,7 +63,8 @@ const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid'] as const;
 /**
  * A website visit worth remembering as a referral: a page opened from a campaign (UTM or an ad click
  * id) or from another site. Browsing within the site (or a page without either) is not one. The
- * reference is the contact and the landing (campaign + referrer host), so a reload does not add another.
+ * reference is the contact alone: the first such visit is kept (first-touch attribution), so a visitor
+ * cannot pile up rows by inventing campaigns.
  */
 export function pageReferral(contactId: string, visit: PageVisit): ContextRecord | null {
   let url: URL;
@@ -84,10 +85,9 @@ export function pageReferral(contactId: string, visit: PageVisit): ContextRecord
   const clickId = CLICK_IDS.find((k) => url.searchParams.get(k));
   if (!Object.keys(utm).length && !clickId && !external) return null;
   const landing = `${url.origin}${url.pathname}`;
-  const key = [utm.source, utm.medium, utm.campaign, clickId ? url.searchParams.get(clickId) : null, external?.host].filter(Boolean).join('|') || landing;
   return {
     kind: 'referral',
-    reference: `${contactId}:${key}`.slice(0, 300),
+    reference: contactId,
     data: {
       source: clickId === 'gclid' || clickId === 'msclkid' || clickId === 'fbclid' || clickId === 'ttclid' || utm.medium === 'cpc' || utm.medium === 'paid' ? 'ad' : Object.keys(utm).length ? 'campaign' : 'website',
       url: landing.slice(0, 1000),

@@ -34,7 +34,7 @@ type ContactRow = { name: string | null; phone: string | null; email: string | n
 /** Latest reservation/order context of the conversation (platform replies go to that thread). */
 async function latestContext(env: Env, job: DeliverJob): Promise<ContextRecord | null> {
   const row = await env.DB.prepare(
-    `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
+    `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
   )
     .bind(job.workspaceId, job.contactId, job.channel, job.conversationId)
     .first<{ kind: 'reservation' | 'order'; reference: string; data: string }>();

@@ -172,6 +172,17 @@ export async function storeContext(env: Env, inbox: Pick<LoadedInbox, 'workspace
     .run();
 }
 
+/** Keep a context only if none with its reference exists yet (first-touch referrals: later visits change nothing). */
+export async function storeFirstContext(env: Env, where: Pick<LoadedInbox, 'workspaceId' | 'channel'>, contactId: string, ctx: ContextRecord): Promise<void> {
+  const now = Date.now();
+  await env.DB.prepare(
+    `INSERT INTO contact_contexts (id, workspace_id, contact_id, conversation_id, channel, kind, reference, data, created_at, updated_at)
+     VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?) ON CONFLICT(workspace_id, channel, kind, reference) DO NOTHING`,
+  )
+    .bind(newId('ctx'), where.workspaceId, contactId, where.channel, ctx.kind, ctx.reference.slice(0, 300), JSON.stringify(dropNulls(ctx.data)), now, now)
+    .run();
+}
+
 function dropNulls(data: Record<string, unknown>): Record<string, unknown> {
   // json_patch treats null as "delete": keep what an earlier event said when this one does not know.
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined));

@@ -24,7 +24,7 @@ async function platformContext(scope: WorkspaceScope, contactId: string, convers
   try {
     const { results } = await scope
       .prepare(
-        `SELECT kind, reference, channel, data FROM contact_contexts WHERE workspace_id = ?1 AND contact_id = ?2
+        `SELECT kind, reference, channel, data FROM contact_contexts WHERE workspace_id = ?1 AND contact_id = ?2 AND kind IN ('reservation', 'order')
          ORDER BY (conversation_id = ?3) DESC, updated_at DESC LIMIT 10`,
         contactId,
         conversationId,

@@ -25,7 +25,7 @@ import { DEMO_STYLE, demoPageHtml } from './demo-page';
 import { countNewVisitor, visitorAddress } from './session-throttle';
 import { ABSORBED_AT_SQL, readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
 import { pageReferral } from '../channels/referral';
-import { storeContext } from '../ingest/consumer';
+import { storeFirstContext } from '../ingest/consumer';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
 
@@ -141,7 +141,7 @@ widgetRoutes.post('/session', valid('json', SessionBody), async (c) => {
       .run();
   }
   const referral = body.page ? pageReferral(contactId!, body.page) : null;
-  if (referral) await storeContext(c.env, { workspaceId: ws, channel: 'webchat' }, contactId!, null, referral);
+  if (referral) await storeFirstContext(c.env, { workspaceId: ws, channel: 'webchat' }, contactId!, referral);
   const claims = { ws, inb: inbox.id, ct: contactId, vf: verified, gen: issued?.epoch ?? 0 };
   const visitorToken = await signVisitor(c.env, claims);
   return c.json({
