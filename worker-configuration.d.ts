@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	EVENTS: Queue;
 	KB_INDEX: Queue;
 	WEBHOOKS: Queue;
+	WEB_PUSH: Queue;
 	CONTACT_IMPORTS: Queue;
 	BROADCAST_SENDS: Queue;
 	ASSETS: Fetcher;
