@@ -19,6 +19,9 @@ interface __BaseEnv_Env {
 	SIGNUP: string;
 	JWT_SECRET: string;
 	ENCRYPTION_KEY: string;
+	VAPID_PUBLIC_KEY?: string;
+	VAPID_PRIVATE_KEY?: string;
+	VAPID_SUBJECT?: string;
 	CONVERSATIONS: DurableObjectNamespace<import("./worker/index").ConversationDO>;
 	WORKSPACES: DurableObjectNamespace<import("./worker/index").WorkspaceDO>;
 	PROBES: DurableObjectNamespace<import("./worker/index").ProbeDO>;

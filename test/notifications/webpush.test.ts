@@ -19,7 +19,7 @@ async function browserKeys() {
   return { privateKey: pair.privateKey, pub, auth, json: { p256dh: b64u(pub), auth: b64u(auth) } };
 }
 
-async function hkdf(salt: Uint8Array, ikm: Uint8Array, info: Uint8Array, bytes: number) {
+async function hkdf(salt: Uint8Array<ArrayBuffer>, ikm: Uint8Array<ArrayBuffer>, info: Uint8Array<ArrayBuffer>, bytes: number) {
   const key = await crypto.subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
   return new Uint8Array(await crypto.subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info }, key, bytes * 8));
 }
@@ -143,17 +143,17 @@ describe('delivery to the push service', () => {
     const agent = await addUser(ws, 'personal');
     const inbox = await webchatInbox(ws);
     const v = await visitor(inbox.websiteToken);
-    const conversationId = await visitorSays(v.visitorToken, 'hello');
+    const conversationId = (await visitorSays(v.visitorToken, 'hello')).conversationId;
     const news = { workspaceId: ws.workspaceId, kind: 'mention' as const, conversationId, title: 'Manager mentioned you on Visitor', body: 'look', actorId: ws.userId };
     const off = await sendNotification(env, [agent.userId], news);
     expect(off.notified).toEqual([agent.userId]);
     expect(off.pushed).toEqual([]);
     expect((await call('PUT', '/api/me/notification-preferences', { token: agent.token, body: { preferences: { mention: { push: true } } } })).status).toBe(200);
-    const on = await sendNotification(env, [agent.userId], { ...news, conversationId: (await visitorSays((await visitor(inbox.websiteToken)).visitorToken, 'again')) });
+    const on = await sendNotification(env, [agent.userId], { ...news, conversationId: (await visitorSays((await visitor(inbox.websiteToken)).visitorToken, 'again')).conversationId });
     expect(on.pushed).toEqual([agent.userId]);
     // Preferences turned off again: nothing is queued.
     await call('PUT', '/api/me/notification-preferences', { token: agent.token, body: { preferences: { mention: { push: false } } } });
-    const off2 = await sendNotification(env, [agent.userId], { ...news, conversationId: (await visitorSays((await visitor(inbox.websiteToken)).visitorToken, 'third')) });
+    const off2 = await sendNotification(env, [agent.userId], { ...news, conversationId: (await visitorSays((await visitor(inbox.websiteToken)).visitorToken, 'third')).conversationId });
     expect(off2.pushed).toEqual([]);
   });
 });

@@ -32,13 +32,10 @@ export interface WebPushMessage {
   tag: string;
 }
 
-type VapidEnv = { VAPID_PUBLIC_KEY?: string; VAPID_PRIVATE_KEY?: string; VAPID_SUBJECT?: string };
-
 /** The server's VAPID keys (secrets), or null when this deployment has none: then nothing is pushed. */
 export function vapidKeys(env: Env): (VapidKeys & { publicKey: string }) | null {
-  const e = env as unknown as VapidEnv;
-  if (!e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) return null;
-  return { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT || 'mailto:push@parley.invalid' };
+  if (!env.VAPID_PUBLIC_KEY || !env.VAPID_PRIVATE_KEY) return null;
+  return { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: env.VAPID_SUBJECT || 'mailto:push@parley.invalid' };
 }
 
 /** Why a browser's push endpoint is not acceptable, or null. Push services are public https hosts. */
