@@ -1,11 +1,11 @@
 // Web Push: browsers' subscriptions (scoped to their owner), the VAPID key, and delivery to a fake push
 // service that checks what a real one checks: the aes128gcm payload decrypts with the subscription's own
 // private key (RFC 8291), and the VAPID JWT verifies against the key it names (RFC 8292).
-import { env } from 'cloudflare:test';
+import { env, SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { sendNotification } from '../../worker/notifications/send';
 import { deliverWebPush, type WebPushJob } from '../../worker/notifications/webpush';
-import { addUser, call, newWorkspace, unique, visitor, visitorSays, webchatInbox } from '../helpers';
+import { addUser, BASE, call, newWorkspace, unique, visitor, visitorSays, webchatInbox } from '../helpers';
 
 const b64u = (b: ArrayBuffer | Uint8Array) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const unb64u = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -155,5 +155,22 @@ describe('delivery to the push service', () => {
     await call('PUT', '/api/me/notification-preferences', { token: agent.token, body: { preferences: { mention: { push: false } } } });
     const off2 = await sendNotification(env, [agent.userId], { ...news, conversationId: (await visitorSays((await visitor(inbox.websiteToken)).visitorToken, 'third')).conversationId });
     expect(off2.pushed).toEqual([]);
+  });
+});
+
+describe('the installable app (from dist/: npm test builds it first)', () => {
+  it('serves the service worker at the root with a same-origin worker-src, and the manifest the page links', async () => {
+    const page = await SELF.fetch(`${BASE}/inbox`, { headers: { accept: 'text/html' } });
+    const html = await page.text();
+    expect(html).toContain('<link rel="manifest" href="/manifest.webmanifest"');
+    expect(page.headers.get('content-security-policy')).toContain("worker-src 'self'");
+    const sw = await SELF.fetch(`${BASE}/sw.js`);
+    expect(sw.status).toBe(200);
+    expect(sw.headers.get('content-type')).toMatch(/javascript/);
+    const code = await sw.text();
+    for (const handler of ['push', 'notificationclick', 'fetch']) expect(code).toContain(`addEventListener('${handler}'`);
+    const manifest = await (await SELF.fetch(`${BASE}/manifest.webmanifest`)).json<{ start_url: string; display: string; icons: { src: string }[] }>();
+    expect(manifest).toMatchObject({ start_url: '/inbox', display: 'standalone' });
+    for (const icon of manifest.icons) expect((await SELF.fetch(`${BASE}${icon.src}`)).status, icon.src).toBe(200);
   });
 });
