@@ -30,7 +30,9 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/widget') || url.pathname === '/sw.js') return;
-  if (req.mode === 'navigate') {
+  // Only the agent app's own pages: /api/docs, /demo, CSAT and other server pages are not the shell.
+  const appPage = url.pathname === '/' || url.pathname === '/login' || /^\/(inbox|settings)(\/|$)/.test(url.pathname);
+  if (req.mode === 'navigate' && appPage) {
     // Network first; offline, any app page starts from the cached shell (the app routes on the client).
     event.respondWith(
       fetch(req)
@@ -41,7 +43,7 @@ self.addEventListener('fetch', (event) => {
           }
           return res;
         })
-        .catch(() => caches.match(SHELL).then((hit) => hit || Response.error())),
+        .catch(() => caches.match(SHELL, { ignoreVary: true }).then((hit) => hit || Response.error())),
     );
     return;
   }
@@ -89,9 +91,10 @@ self.addEventListener('notificationclick', (event) => {
     self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(async (windows) => {
       const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
       if (open) {
-        // The app follows history changes itself; navigate() reloads only if it must.
         await open.focus();
-        return open.navigate(target).catch(() => undefined);
+        // navigate() works only on a window this worker controls; otherwise open a new one.
+        const moved = await open.navigate(target).catch(() => null);
+        if (moved) return moved;
       }
       return self.clients.openWindow(target);
     }),
