@@ -40,7 +40,8 @@ function assetHeaders(): Plugin {
 export default defineConfig({
   root: 'web/app',
   base: '/',
-  publicDir: false,
+  // web/app/public: the service worker (/sw.js, scope /), the web app manifest and its icons, copied to dist/ as they are.
+  publicDir: 'public',
   plugins: [preact(), cleanOwnOutput(), assetHeaders()],
   // The profile's theme (data-theme on <html>) overrides the system's light or dark.
   css: { postcss: { plugins: [themeAttribute()] } },

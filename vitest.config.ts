@@ -15,6 +15,10 @@ export default defineConfig(async () => {
             SIGNUP: 'open',
             JWT_SECRET: 'test-jwt-secret',
             ENCRYPTION_KEY: 'test-encryption-key',
+            // A fixed P-256 key pair for Web Push tests (test/notifications/webpush.test.ts).
+            VAPID_PUBLIC_KEY: 'BCY6cuHBjZn3ulf-wcE0nyPkORfVG6j6XV9_8dM5SSLg7NDOg6rYdOW5luZAvGnDcbEaDXRuuiqMPtHtFfTtCnQ',
+            VAPID_PRIVATE_KEY: 'PMHRiFbQYh_GOEJ2R_E4ZbXIvoK22PNyB_Bfk9d3Z2w',
+            VAPID_SUBJECT: 'mailto:push@parley.test',
             TEST_MIGRATIONS: migrations,
           },
         },

@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	EVENTS: Queue;
 	KB_INDEX: Queue;
 	WEBHOOKS: Queue;
+	WEB_PUSH: Queue;
 	CONTACT_IMPORTS: Queue;
 	BROADCAST_SENDS: Queue;
 	ASSETS: Fetcher;
@@ -18,6 +19,9 @@ interface __BaseEnv_Env {
 	SIGNUP: string;
 	JWT_SECRET: string;
 	ENCRYPTION_KEY: string;
+	VAPID_PUBLIC_KEY?: string;
+	VAPID_PRIVATE_KEY?: string;
+	VAPID_SUBJECT?: string;
 	CONVERSATIONS: DurableObjectNamespace<import("./worker/index").ConversationDO>;
 	WORKSPACES: DurableObjectNamespace<import("./worker/index").WorkspaceDO>;
 	PROBES: DurableObjectNamespace<import("./worker/index").ProbeDO>;

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { vapidKeyPair } from './dev-vars.mjs';
 
 /**
  * Workers AI and Vectorize have no local simulator, so the committed wrangler.toml (what `wrangler dev`
@@ -101,6 +102,17 @@ for (const secret of ['JWT_SECRET', 'ENCRYPTION_KEY']) {
   if (existing.includes(secret)) continue;
   console.log(`Setting secret ${secret}…`);
   wrangler(['secret', 'put', secret, '-c', deployConfig], { input: randomBytes(32).toString('base64url') });
+}
+// Web Push's VAPID pair: generated together, once (a new pair would orphan every browser subscription).
+if (!existing.includes('VAPID_PUBLIC_KEY') || !existing.includes('VAPID_PRIVATE_KEY')) {
+  console.log('Setting secrets VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY…');
+  const vapid = vapidKeyPair();
+  wrangler(['secret', 'put', 'VAPID_PUBLIC_KEY', '-c', deployConfig], { input: vapid.publicKey });
+  wrangler(['secret', 'put', 'VAPID_PRIVATE_KEY', '-c', deployConfig], { input: vapid.privateKey });
+}
+if (process.env.PARLEY_PUSH_CONTACT) {
+  // Push services (Apple's especially) want a contact for the sender: PARLEY_PUSH_CONTACT=you@example.com.
+  wrangler(['secret', 'put', 'VAPID_SUBJECT', '-c', deployConfig], { input: `mailto:${process.env.PARLEY_PUSH_CONTACT}` });
 }
 
 wrangler(['d1', 'migrations', 'apply', 'DB', '--remote', '-c', deployConfig], { input: 'y\n' });

@@ -8,6 +8,7 @@ import { consumeContactImports, type ImportJob } from './contacts/import';
 import { handleEmail } from './email/handler';
 import { handleQueue } from './ingest/queue';
 import { runDueSchedules } from './automation/schedule';
+import { consumeWebPush, type WebPushJob } from './notifications/webpush';
 
 export { ConversationDO } from '../durable-objects/conversation';
 export { WorkspaceDO } from '../durable-objects/workspace';
@@ -25,7 +26,9 @@ export default {
         ? consumeContactImports(batch as MessageBatch<ImportJob>, env)
         : batch.queue.startsWith('parley-broadcast-sends')
           ? handleBroadcastSends(batch as MessageBatch<SendJob>, env)
-          : handleQueue(batch, env),
+          : batch.queue.startsWith('parley-web-push')
+            ? consumeWebPush(batch as MessageBatch<WebPushJob>, env)
+            : handleQueue(batch, env),
   email: async (message, env) => {
     await handleEmail(message, env);
   },

@@ -38,6 +38,8 @@ const PERSONAL_MAY = new Set([
   'PUT /api/me/notification-preferences',
   'POST /api/me/push-tokens',
   'DELETE /api/me/push-tokens/{id}',
+  'POST /api/me/push-subscriptions',
+  'DELETE /api/me/push-subscriptions/{id}',
   'POST /api/files',
   'POST /api/saved-replies/{id}/render',
   'POST /api/conversations/{id}/assistant/take-over',

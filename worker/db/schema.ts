@@ -1469,7 +1469,8 @@ export const notificationPreferences = sqliteTable('notification_preferences', {
   updatedAt: integer('updated_at').notNull(),
 });
 
-/** Mobile device push tokens (migration 0026): stored, listed and revoked by their owner. */
+/** Mobile device push tokens (migration 0026) and browser push subscriptions (platform 'web', token = the
+ * push service endpoint, `keys` = the browser's p256dh and auth, migration 0030): stored, listed and revoked by their owner. */
 export const pushTokens = sqliteTable(
   'push_tokens',
   {
@@ -1479,6 +1480,7 @@ export const pushTokens = sqliteTable(
     platform: text('platform').notNull(),
     token: text('token').notNull(),
     deviceName: text('device_name'),
+    keys: text('keys', { mode: 'json' }).$type<{ p256dh: string; auth: string }>(),
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },

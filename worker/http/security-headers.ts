@@ -47,7 +47,8 @@ export async function contentSecurityPolicy(policy: PagePolicy = {}): Promise<st
     `font-src 'self' data:`,
     `connect-src 'self'`,
     `frame-src ${(policy.frameSrc ?? ["'none'"]).join(' ')}`,
-    `worker-src 'none'`,
+    // The agent app's service worker (/sw.js: push and the offline shell), same origin only.
+    `worker-src 'self'`,
     `object-src 'none'`,
     `base-uri 'none'`,
     `form-action 'self'`,

@@ -1,7 +1,7 @@
 // The caller's notification settings and news: preferences (kind x channel), where they were mentioned,
 // who may be mentioned in a conversation (the composer's autocomplete), and mobile push tokens. All
 // personal: every route reads or changes the caller's own rows only.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import type { AppEnv } from '../app-env';
@@ -13,7 +13,8 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { listMentions, mentionable } from './mentions';
 import { loadPreferences, NOTIFY_CHANNELS, NOTIFY_KINDS, savePreferences } from './preferences';
-import { MentionsQuery, PreferencesBody, PushTokenBody } from './schemas';
+import { MentionsQuery, PreferencesBody, PushSubscriptionBody, PushTokenBody } from './schemas';
+import { endpointProblem, vapidKeys, WEB_PLATFORM } from './webpush';
 
 export const notificationRoutes = new Hono<AppEnv>();
 
@@ -47,9 +48,9 @@ notificationRoutes.get('/conversations/:id/mentionable', describeRoute({ tags: [
 
 notificationRoutes.get('/me/push-tokens', describeRoute({ tags: ['notifications'], summary: 'Your mobile devices’ push tokens' }), async (c) => {
   const p = c.get('principal');
-  const rows = await c.get('scope').list(pushTokens, eq(pushTokens.userId, p.userId));
+  const rows = await c.get('scope').list(pushTokens, and(eq(pushTokens.userId, p.userId), ne(pushTokens.platform, WEB_PLATFORM)));
   rows.sort((a, b) => b.createdAt - a.createdAt);
-  return c.json({ items: rows.map(({ workspaceId: _w, userId: _u, ...r }) => r) });
+  return c.json({ items: rows.map(({ workspaceId: _w, userId: _u, keys: _k, ...r }) => r) });
 });
 
 notificationRoutes.post('/me/push-tokens', describeRoute({ tags: ['notifications'], summary: 'Register a mobile device’s push token (the same token again refreshes it)' }), valid('json', PushTokenBody), async (c) => {
@@ -60,7 +61,7 @@ notificationRoutes.post('/me/push-tokens', describeRoute({ tags: ['notifications
   const existing = (await scope.list(pushTokens, and(eq(pushTokens.userId, p.userId), eq(pushTokens.token, body.token))))[0];
   if (existing) {
     await scope.update(pushTokens, existing.id, { platform: body.platform, deviceName: body.deviceName ?? existing.deviceName, lastSeenAt: now });
-    const { workspaceId: _w, userId: _u, ...r } = { ...existing, platform: body.platform, deviceName: body.deviceName ?? existing.deviceName, lastSeenAt: now };
+    const { workspaceId: _w, userId: _u, keys: _k, ...r } = { ...existing, platform: body.platform, deviceName: body.deviceName ?? existing.deviceName, lastSeenAt: now };
     return c.json({ item: r }, 200);
   }
   const item = { id: newId('ptk'), platform: body.platform, token: body.token, deviceName: body.deviceName ?? null, createdAt: now, lastSeenAt: now };
@@ -71,7 +72,48 @@ notificationRoutes.post('/me/push-tokens', describeRoute({ tags: ['notifications
 notificationRoutes.delete('/me/push-tokens/:id', describeRoute({ tags: ['notifications'], summary: 'Revoke one of your push tokens' }), async (c) => {
   const p = c.get('principal');
   const scope = c.get('scope');
-  const res = await scope.db.delete(pushTokens).where(scope.where(pushTokens, eq(pushTokens.id, c.req.param('id')), eq(pushTokens.userId, p.userId)));
+  const res = await scope.db.delete(pushTokens).where(scope.where(pushTokens, eq(pushTokens.id, c.req.param('id')), eq(pushTokens.userId, p.userId), ne(pushTokens.platform, WEB_PLATFORM)));
   if (res.meta.changes === 0) throw Problem.notFound('Push token');
+  return c.body(null, 204);
+});
+
+// Browser push (Web Push) subscriptions: stored in push_tokens as platform 'web' (worker/notifications/webpush.ts).
+type WebRow = typeof pushTokens.$inferSelect;
+const subscriptionView = (r: WebRow) => ({ id: r.id, endpoint: r.token, createdAt: r.createdAt, lastSeenAt: r.lastSeenAt });
+
+notificationRoutes.get('/push/vapid-public-key', describeRoute({ tags: ['notifications'], summary: 'The server’s VAPID public key, for PushManager.subscribe (null when this deployment has no push keys)' }), (c) => {
+  return c.json({ publicKey: vapidKeys(c.env)?.publicKey ?? null });
+});
+
+notificationRoutes.get('/me/push-subscriptions', describeRoute({ tags: ['notifications'], summary: 'Your browsers’ push subscriptions' }), async (c) => {
+  const p = c.get('principal');
+  const rows = await c.get('scope').list(pushTokens, and(eq(pushTokens.userId, p.userId), eq(pushTokens.platform, WEB_PLATFORM)));
+  rows.sort((a, b) => b.createdAt - a.createdAt);
+  return c.json({ items: rows.map(subscriptionView) });
+});
+
+notificationRoutes.post('/me/push-subscriptions', describeRoute({ tags: ['notifications'], summary: 'Register this browser’s push subscription (PushSubscription.toJSON(); the same endpoint again replaces its keys)' }), valid('json', PushSubscriptionBody), async (c) => {
+  const p = c.get('principal');
+  const scope = c.get('scope');
+  const body = c.req.valid('json');
+  const why = endpointProblem(body.endpoint, c.env.ENVIRONMENT);
+  if (why) throw Problem.badRequest('endpoint', why);
+  const keys = { p256dh: body.keys.p256dh, auth: body.keys.auth };
+  const now = Date.now();
+  const existing = (await scope.list(pushTokens, and(eq(pushTokens.userId, p.userId), eq(pushTokens.token, body.endpoint), eq(pushTokens.platform, WEB_PLATFORM))))[0];
+  if (existing) {
+    await scope.update(pushTokens, existing.id, { keys, lastSeenAt: now });
+    return c.json({ item: subscriptionView({ ...existing, lastSeenAt: now }) }, 200);
+  }
+  const row = { id: newId('wps'), userId: p.userId, platform: WEB_PLATFORM, token: body.endpoint, keys, deviceName: null, createdAt: now, lastSeenAt: now };
+  await scope.insert(pushTokens, row);
+  return c.json({ item: subscriptionView({ ...row, workspaceId: p.workspaceId }) }, 201);
+});
+
+notificationRoutes.delete('/me/push-subscriptions/:id', describeRoute({ tags: ['notifications'], summary: 'Remove one of your browsers’ push subscriptions' }), async (c) => {
+  const p = c.get('principal');
+  const scope = c.get('scope');
+  const res = await scope.db.delete(pushTokens).where(scope.where(pushTokens, eq(pushTokens.id, c.req.param('id')), eq(pushTokens.userId, p.userId), eq(pushTokens.platform, WEB_PLATFORM)));
+  if (res.meta.changes === 0) throw Problem.notFound('Push subscription');
   return c.body(null, 204);
 });

@@ -6,6 +6,7 @@ import { sendSystemMail } from '../email/outbound';
 import { agentStub, workspaceStub } from '../routing/stubs';
 import { scopeFor } from '../routing/config';
 import { preferencesFrom, wants } from './preferences';
+import { conversationUrl, enqueueWebPush, type WebPushJob } from './webpush';
 
 export interface News {
   workspaceId: string;
@@ -26,11 +27,13 @@ export interface SendResult {
   folded: string[];
   skipped: string[];
   emailed: string[];
+  /** Who gets it pushed to their browsers (queued on WEB_PUSH; each of their subscriptions receives it). */
+  pushed: string[];
 }
 
 /** `inAppOnly`: the caller handles e-mail itself (an escalation rule's own channel list). */
 export async function sendNotification(env: Env, recipients: string[], n: News, opts: { inAppOnly?: boolean } = {}): Promise<SendResult> {
-  const result: SendResult = { notified: [], folded: [], skipped: [], emailed: [] };
+  const result: SendResult = { notified: [], folded: [], skipped: [], emailed: [], pushed: [] };
   const people = [...new Set(recipients)].filter((id) => {
     if (id !== n.actorId) return true;
     result.skipped.push(id);
@@ -50,6 +53,7 @@ export async function sendNotification(env: Env, recipients: string[], n: News, 
   const at = n.at ?? Date.now();
   const live: { userId: string; sound: boolean; browser: boolean }[] = [];
   const mail: { email: string }[] = [];
+  const push: WebPushJob[] = [];
   for (const u of rows.results) {
     const p = prefs.get(u.id)!;
     if (!wants(p, n.kind, 'in_app') && (opts.inAppOnly || (!wants(p, n.kind, 'email') && !wants(p, n.kind, 'push')))) {
@@ -64,6 +68,11 @@ export async function sendNotification(env: Env, recipients: string[], n: News, 
     result.notified.push(u.id);
     if (wants(p, n.kind, 'in_app')) live.push({ userId: u.id, sound: wants(p, n.kind, 'sound'), browser: wants(p, n.kind, 'browser') });
     if (!opts.inAppOnly && wants(p, n.kind, 'email')) mail.push({ email: u.email });
+    if (!opts.inAppOnly && wants(p, n.kind, 'push')) push.push({ workspaceId: n.workspaceId, userId: u.id, kind: n.kind, conversationId: n.conversationId, title: n.title, body: n.body, url: conversationUrl(n.conversationId) });
+  }
+  if (push.length) {
+    await enqueueWebPush(env, push);
+    result.pushed.push(...push.map((j) => j.userId));
   }
   if (live.length) {
     await workspaceStub(env, n.workspaceId)

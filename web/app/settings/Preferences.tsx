@@ -1,9 +1,10 @@
 // Notification preferences: for each kind of news, the channels that carry it (kept on the server per
 // agent, GET/PUT /api/me/notification-preferences, and honoured by the sender), plus this browser's
-// permission for pop-ups and a sound test.
+// permission for pop-ups, push to this device (Web Push, lib/webpush.ts) and a sound test.
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { errorText } from '../lib/api';
+import { disablePush, enablePush, pushState, type PushState } from '../lib/webpush';
 import { browserAllowed, chime, enableBrowserNotifications, loadServerPrefs, saveServerPrefs, serverPrefs } from '../state/notify';
 import { toast } from '../state/toast';
 import { Loading } from '../ui/form';
@@ -20,16 +21,31 @@ const CHANNELS: [string, string][] = [
   ['in_app', 'In the app'],
   ['sound', 'Sound'],
   ['browser', 'Browser pop-up'],
-  ['push', 'Mobile push'],
+  ['push', 'Push'],
   ['email', 'E-mail'],
 ];
 
 export function Preferences() {
   const denied = useSignal(typeof Notification !== 'undefined' && Notification.permission === 'denied');
   const busy = useSignal('');
+  const push = useSignal<PushState | null>(null);
+  const pushBusy = useSignal(false);
   useEffect(() => {
     void loadServerPrefs();
+    void pushState().then((s) => (push.value = s)).catch(() => (push.value = 'unsupported'));
   }, []);
+
+  async function togglePush() {
+    pushBusy.value = true;
+    try {
+      push.value = push.value === 'on' ? await disablePush() : await enablePush();
+      if (push.value === 'on') toast('Push is on for this device. Tick “Push” for the news you want pushed.', 'success');
+    } catch (err) {
+      toast(`Could not change push on this device: ${errorText(err)}`, 'error');
+    } finally {
+      pushBusy.value = false;
+    }
+  }
   const table = serverPrefs.value;
 
   async function toggle(kind: string, channel: string, on: boolean) {
@@ -100,7 +116,27 @@ export function Preferences() {
           <span class="muted small">Browser pop-ups show while Parley is in the background{browserAllowed.value ? '.' : ', once you allow them (turning one on asks).'}</span>
         </p>
         {denied.value ? <p class="form-error">The browser blocks notifications for this site; allow them in the site settings.</p> : null}
-        <p class="muted small">Mobile push is kept for the mobile app; this server does not send push messages yet. The notification centre (the bell) keeps the latest 50.</p>
+        <div class="prefs-push">
+          {push.value === 'unsupported' ? (
+            <p class="muted small">This browser cannot receive push notifications.</p>
+          ) : push.value === 'unconfigured' ? (
+            <p class="muted small">This server has no push keys configured, so it cannot send push notifications.</p>
+          ) : push.value === null ? null : (
+            <>
+              <button type="button" class="btn" disabled={pushBusy.value || push.value === 'denied'} onClick={() => void togglePush()}>
+                {push.value === 'on' ? 'Turn off browser push on this device' : 'Enable browser push on this device'}
+              </button>
+              <span class="muted small">
+                {push.value === 'on'
+                  ? 'This device gets “Push” news even when Parley is closed.'
+                  : push.value === 'denied'
+                    ? 'The browser blocks notifications for this site; allow them in the site settings.'
+                    : 'Push reaches this device even when Parley is closed.'}
+              </span>
+            </>
+          )}
+        </div>
+        <p class="muted small">The notification centre (the bell) keeps the latest 50.</p>
       </div>
     </section>
   );
