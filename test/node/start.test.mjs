@@ -62,7 +62,7 @@ test('SIGTERM while the runtime is starting ends every process it started', asyn
   const s = start();
   await until(() => s.output().includes('Starting the local'), 30_000, 'the start to reach wrangler');
   // Wrangler is up or coming up: stop now, before the server answers or the seed runs.
-  await until(() => leftovers().length > 0, 30_000, 'wrangler to be running');
+  await until(() => leftovers().length > 0, 90_000, 'wrangler to be running');
   s.child.kill('SIGTERM');
   const { code, signal } = await s.exited;
   assert.ok(code === 143 || signal === 'SIGTERM', `exit ${code} ${signal}`);
