@@ -60,11 +60,21 @@ test('a taken port: says so and exits 1, without starting anything', async () =>
 
 test('SIGTERM while the runtime is starting ends every process it started', async () => {
   const s = start();
-  await until(() => s.output().includes('Starting the local'), 30_000, 'the start to reach wrangler');
-  // Wrangler is up or coming up: stop now, before the server answers or the seed runs.
-  await until(() => leftovers().length > 0, 90_000, 'wrangler to be running');
-  s.child.kill('SIGTERM');
-  const { code, signal } = await s.exited;
-  assert.ok(code === 143 || signal === 'SIGTERM', `exit ${code} ${signal}`);
-  await until(async () => leftovers().length === 0 && !(await listening()), 10_000, `no process left on port ${PORT}: ${leftovers().join(', ')}`);
+  try {
+    await until(() => s.output().includes('Starting the local'), 30_000, 'the start to reach wrangler');
+    // Wrangler is up or coming up: stop now, before the server answers or the seed runs.
+    await until(() => leftovers().length > 0, 90_000, 'wrangler to be running');
+    s.child.kill('SIGTERM');
+    const { code, signal } = await s.exited;
+    assert.ok(code === 143 || signal === 'SIGTERM', `exit ${code} ${signal}`);
+    await until(async () => leftovers().length === 0 && !(await listening()), 10_000, `no process left on port ${PORT}: ${leftovers().join(', ')}`);
+  } finally {
+    // A failed wait must not leave the start running (and the test runner waiting on it): stop it the
+    // way a user would, then for good.
+    if (s.child.exitCode === null && s.child.signalCode === null) {
+      s.child.kill('SIGTERM');
+      await Promise.race([s.exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+    }
+  }
 });
