@@ -246,6 +246,18 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#store.unreadFor(userId);
   }
 
+  /** "Mark as unread" for one agent: their read position moves back before the latest customer message. */
+  markUnread(userId: string): { lastReadSeq: number; unread: number } {
+    if (!this.#state) return { lastReadSeq: 0, unread: 0 };
+    this.ctx.storage.transactionSync(() => {
+      const target = this.#store.markUnread(userId);
+      // `reset`: the projection sets this position as is (reads otherwise only move forward there).
+      if (target !== null) this.#store.enqueue('read', { userId, seq: target, reset: true });
+    });
+    this.#outbox.kick();
+    return this.#store.unreadFor(userId);
+  }
+
   // ---- sockets ----
 
   /** WebSocket upgrade; the Worker has authenticated the caller and passes who it is. */

@@ -398,6 +398,21 @@ conversationRoutes.post(
   },
 );
 
+conversationRoutes.post(
+  '/:id/unread',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Mark as unread, for you only',
+    description:
+      'Moves your read position back to just before the latest customer message, so the conversation counts as unread (with one unread message) in your lists, counts and other devices; other agents\' read positions are untouched. Reading it again (POST /read, or opening it) clears it. Without any customer message there is nothing to be unread: the answer then says `unread: 0`.',
+  }),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    return c.json(await conversationStub(c.env, p.workspaceId, view.id).markUnread(p.userId));
+  },
+);
+
 conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const p = c.get('principal');
