@@ -8,7 +8,7 @@ import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
 import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ReplyEmail, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
 import { mergeMessage } from './message-merge';
-import { patchItem, refreshCountsSoon, setMarkedUnread, slaColumns } from './inbox';
+import { patchItem, refreshCountsSoon, slaColumns } from './inbox';
 import { me, myId } from './session';
 import { toast } from './toast';
 
@@ -280,7 +280,6 @@ let readTimer: ReturnType<typeof setTimeout> | undefined;
 export function markRead(): void {
   const id = threadId.value;
   if (!id) return;
-  setMarkedUnread(id, false);
   patchItem(id, { unreadCount: 0 });
   clearTimeout(readTimer);
   readTimer = setTimeout(() => {

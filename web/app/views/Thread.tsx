@@ -8,7 +8,7 @@ import { navigate } from '../lib/router';
 import { escalationTitle, sentenceCase } from '../lib/wording';
 import type { ConversationEvent, Priority, ThreadMessage } from '../lib/types';
 import { assistant, loadAssistant, setAssistantActive } from '../state/assistant';
-import { setMarkedUnread } from '../state/inbox';
+import { markUnread } from '../state/inbox';
 import { noteSelfAssign } from '../state/live';
 import { listHref } from '../state/route';
 import { myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
@@ -446,10 +446,13 @@ function MoreMenu() {
           <MenuItem
             onSelect={() => {
               close();
-              setMarkedUnread(c.id, true);
-              toast('Marked unread', 'success');
+              // Closed first, so opening it does not read it again before the server has the new position.
               closeThread();
               navigate(listHref());
+              markUnread(c.id).then(
+                (n) => toast(n > 0 ? 'Marked unread' : 'Nothing to mark unread: the customer has not written yet', n > 0 ? 'success' : 'info'),
+                (err) => toast(`Could not mark unread: ${errorText(err)}`, 'error'),
+              );
             }}
           >
             <Icon name="eyeOff" /> Mark unread
