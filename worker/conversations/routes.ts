@@ -82,6 +82,8 @@ const PatchBody = v.pipe(
     summary: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
     /** Set or clear the flag an AI alert rule or an escalation raised. */
     flagged: v.optional(v.boolean()),
+    /** true: close (if needed) and archive; false: take out of the archive (it stays closed). */
+    archived: v.optional(v.boolean()),
   }),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
@@ -134,7 +136,7 @@ const MessagesQuery = v.object({
 const BulkBody = v.object({
   ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
   filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),
-  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status']),
+  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status', 'archive', 'unarchive']),
   assigneeId: v.optional(v.nullable(v.string())),
   tags: v.optional(v.array(TagName)),
   snoozeUntil: v.optional(Timestamp),
@@ -257,7 +259,7 @@ conversationRoutes.get('/:id', describeRoute({ tags: ['conversations'], summary:
 
 conversationRoutes.patch(
   '/:id',
-  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag' }),
+  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag, archive' }),
   valid('json', PatchBody),
   async (c) => {
     const p = c.get('principal');
@@ -427,7 +429,7 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
 
 conversationRoutes.post(
   '/bulk',
-  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
+  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, archive, unarchive, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
   valid('json', BulkBody),
   async (c) => {
     const p = c.get('principal');
@@ -504,6 +506,10 @@ function bulkPatch(body: v.InferOutput<typeof BulkBody>): (current: Conversation
       return () => ({ status: 'closed' });
     case 'reopen':
       return () => ({ status: 'open' });
+    case 'archive':
+      return () => ({ archived: true });
+    case 'unarchive':
+      return () => ({ archived: false });
     case 'status':
       return () => ({ status: need(body.status, 'status'), ...(body.status === 'snoozed' ? { snoozeUntil: need(body.snoozeUntil, 'snoozeUntil') } : {}) });
     case 'assign': {
