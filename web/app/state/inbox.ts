@@ -31,6 +31,7 @@ export function apiQuery(view: View, f: Filters): ApiQuery {
   else if (view.kind === 'unassigned') q.assignee = 'unassigned';
   else if (f.assignee) q.assignee = f.assignee;
   if (view.kind === 'unread' || f.unread) q.unread = 'true';
+  if (view.kind === 'archived') q.archived = 'true';
   if (view.kind === 'team') q.teamId = view.id;
   else if (f.teamId) q.teamId = f.teamId;
   if (view.kind === 'channel') q.channel = view.key;
@@ -114,6 +115,9 @@ export function matches(item: ListItem, q: ApiQuery): boolean {
   if (q.sla === 'breaching_soon' && !(item.slaStatus === 'warning' || (item.slaStatus === 'ok' && item.slaDueAt != null && item.slaDueAt - Date.now() < 3_600_000))) return false;
   if (q.escalated === 'true' && !(item.escalationLevel != null || item.escalatedAt != null)) return false;
   if (q.flagged === 'true' && !item.flagged) return false;
+  // The server's rule: archived ones only in the archive (or a search), and the archive holds nothing else.
+  const archived = !!item.archivedAt && item.status === 'closed';
+  if (q.archived === 'true' ? !archived : archived && !q.q) return false;
   return true;
 }
 

@@ -435,6 +435,23 @@ export async function patchConversation(patch: Partial<Conversation> & { closing
   }
 }
 
+/** Archive (closing it if needed) or take out of the archive; the server's answer says the new status. */
+export async function setArchived(archived: boolean): Promise<boolean> {
+  const id = threadId.value;
+  if (!id) return false;
+  try {
+    const updated = await api<Conversation>(`/conversations/${id}`, { method: 'PATCH', json: { archived } });
+    if (threadId.value === id) setConversation(updated);
+    patchItem(id, { status: updated.status, archivedAt: updated.archivedAt ?? null } as Partial<ListItem>);
+    refreshCountsSoon(1500);
+    toast(archived ? 'Conversation archived' : 'Taken out of the archive', 'success');
+    return true;
+  } catch (err) {
+    toast(`Could not ${archived ? 'archive' : 'take out of the archive'}: ${errorText(err)}`, 'error');
+    return false;
+  }
+}
+
 /** Update the open conversation's contact after the sidebar edits it. */
 export function setContact(contact: ContactRef & { blocked?: boolean }): void {
   const c = conversation.value;

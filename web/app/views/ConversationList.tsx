@@ -38,6 +38,8 @@ function viewTitle(): string {
       return 'Unassigned';
     case 'unread':
       return 'Unread';
+    case 'archived':
+      return 'Archived';
     case 'team':
       return teamsById.value.get(v.id)?.name ?? 'Team';
     case 'channel':

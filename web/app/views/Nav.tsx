@@ -79,6 +79,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {item('/inbox/mine?status=pending', 'Awaiting customer', <span class="nav-dot" />, c.mine?.pending, isMine && status === 'pending', true)}
           {item('/inbox/unassigned', 'Unassigned', <Icon name="userPlus" />, c.unassigned?.open, same({ kind: 'unassigned' }))}
           {item('/inbox/unread?status=all', 'Unread', <Icon name="eyeOff" />, c.unread ? c.unread.open + c.unread.pending : undefined, same({ kind: 'unread' }))}
+          {item('/inbox/archived?status=all', 'Archived', <Icon name="file" />, undefined, same({ kind: 'archived' }))}
           {item('/inbox/messaging/mentions', 'Mentions', <Icon name="at" />, unreadMentions.value || undefined, r.name === 'messaging' && r.page === 'mentions')}
         </ul>
         <h2 class="nav-heading">SLA</h2>

@@ -26,6 +26,7 @@ import {
   otherViewers,
   outbox,
   patchConversation,
+  setArchived,
   setContact,
   socketState,
   systemEvents,
@@ -456,6 +457,14 @@ function MoreMenu() {
             }}
           >
             <Icon name="eyeOff" /> Mark unread
+          </MenuItem>
+          <MenuItem
+            onSelect={() => {
+              close();
+              void setArchived(!c.archivedAt);
+            }}
+          >
+            <Icon name="file" /> {c.archivedAt ? 'Take out of the archive' : 'Archive'}
           </MenuItem>
           <MenuItem
             onSelect={() => {
