@@ -396,7 +396,7 @@ function download(name: string, type: string, body: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-async function downloadConversation(format: 'json' | 'text'): Promise<void> {
+export async function downloadConversation(format: 'json' | 'text'): Promise<void> {
   const c = conversation.value;
   if (!c) return;
   try {
