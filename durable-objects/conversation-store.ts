@@ -220,6 +220,12 @@ export class ConversationStore {
     return cursor.rowsWritten > 0 ? target : null;
   }
 
+  /** After storage.deleteAll() (the conversation was deleted): empty tables again, so the object stays usable. */
+  reset(): void {
+    this.#timers.clear();
+    this.sql.exec(SCHEMA);
+  }
+
   enqueue(kind: OutboxKind, payload: unknown): void {
     this.sql.exec(`INSERT INTO outbox (kind, payload) VALUES (?, ?)`, kind, JSON.stringify(payload));
   }

@@ -258,6 +258,29 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#store.unreadFor(userId);
   }
 
+  /**
+   * Deletes the conversation: every message, event, timer and pending outbox row of this object. The
+   * caller removes the D1 rows after this returns (worker/conversations/delete.ts): a projection write
+   * already in flight lands first, and none starts after, since the state is gone.
+   */
+  async destroy(): Promise<Conversation | null> {
+    const state = this.#state;
+    if (!state) return null;
+    this.#state = null;
+    await Promise.resolve(this.#outbox.running).catch(() => undefined);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, 'Conversation deleted');
+      } catch {
+        // Already closing.
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.#store.reset();
+    return state;
+  }
+
   // ---- sockets ----
 
   /** WebSocket upgrade; the Worker has authenticated the caller and passes who it is. */

@@ -14,7 +14,9 @@ import { prepareEmailReply } from '../email/compose';
 import { countViews } from './counts';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
-import { agentStub } from '../routing/stubs';
+import { agentStub, workspaceStub } from '../routing/stubs';
+import { requireRole } from '../auth/middleware';
+import { deletionStatements } from './delete';
 import { conversationStub, startConversation } from './service';
 import { scheduleMessage } from '../follow-ups/routes';
 import type { SocketAuthor } from './socket-protocol';
@@ -412,6 +414,26 @@ conversationRoutes.post(
     const p = c.get('principal');
     const view = await visible(c, c.req.param('id'));
     return c.json(await conversationStub(c.env, p.workspaceId, view.id).markUnread(p.userId));
+  },
+);
+
+conversationRoutes.delete(
+  '/:id',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Delete a conversation (managers)',
+    description:
+      'Removes the conversation with its messages, notes, events and everything derived from it (search, tags, read positions, AI, SLA, CSAT and workflow records); the contact stays. An audit entry keeps who deleted which conversation and when. Open lists drop it live (a `removed` frame on the list socket). 204 on success.',
+  }),
+  requireRole('manager'),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    const gone = await conversationStub(c.env, p.workspaceId, view.id).destroy();
+    if (!gone) throw Problem.notFound('Conversation');
+    await c.env.DB.batch(deletionStatements(c.env.DB, gone, { userId: p.userId, name: p.name }, Date.now()));
+    await workspaceStub(c.env, p.workspaceId).conversationRemoved(gone);
+    return c.body(null, 204);
   },
 );
 

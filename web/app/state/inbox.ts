@@ -281,6 +281,18 @@ export function patchItem(id: string, patch: Partial<ListItem>): void {
   upsert({ ...existing, ...patch, id });
 }
 
+/** A deleted conversation leaves the list, the selection and what we know (counts follow from the counts frame or a refresh). */
+export function removeConversation(id: string): void {
+  knownItems.delete(id);
+  if (items.value.some((i) => i.id === id)) items.value = items.value.filter((i) => i.id !== id);
+  if (selected.value.has(id)) {
+    const next = new Set(selected.value);
+    next.delete(id);
+    selected.value = next;
+  }
+  refreshCountsSoon(1500);
+}
+
 // ---- What we know about every conversation we have seen, for notifications and contacts ----
 
 const knownItems = new Map<string, ListItem>();

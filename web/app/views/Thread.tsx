@@ -11,7 +11,7 @@ import { assistant, loadAssistant, setAssistantActive } from '../state/assistant
 import { markUnread } from '../state/inbox';
 import { noteSelfAssign } from '../state/live';
 import { listHref } from '../state/route';
-import { myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
+import { isManager, myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
 import {
   allMessages,
   arrivals,
@@ -48,6 +48,7 @@ import { FollowUpBanner, FollowUpMenu } from './FollowUps';
 import { AgentPicker } from './AgentPicker';
 import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
 import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
+import { DeleteConversationDialog, deleteFor } from './DeleteConversation';
 import { ThreadSlaTimer } from './SlaTimer';
 
 export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
@@ -134,6 +135,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             ) : null}
           </p>
           <EscalateDialog />
+          <DeleteConversationDialog />
         </div>
         {/* Row one keeps to who this is and the primary actions; live state (viewers, connection, the
             AI) sits at the end of row two, so nothing here can squeeze the name, channel and status. */}
@@ -518,6 +520,17 @@ function MoreMenu() {
           >
             <Icon name="ban" /> {blocked ? 'Unblock contact' : 'Block contact'}
           </MenuItem>
+          {isManager.value ? (
+            <MenuItem
+              danger
+              onSelect={() => {
+                close();
+                deleteFor.value = { id: c.id, who: contactName(c.contact) };
+              }}
+            >
+              <Icon name="trash" /> Delete conversation…
+            </MenuItem>
+          ) : null}
         </div>
       )}
     </Dropdown>
