@@ -8,6 +8,7 @@ import { Component } from 'preact';
 import { location$, navigate, withParams } from '../lib/router';
 import type { ListItem } from '../lib/types';
 import { counts, cursor, items, listError, listState, loadMore, loadingMore, nextCursor, reload, selectAll, selected, toggleSelect } from '../state/inbox';
+import { MOD } from './Shortcuts';
 import { filters, route, SORTS, TIME_RANGES } from '../state/route';
 import { activeUsers, channels, myId, presenceOf, tags, teams, teamsById, usersById, type Presence } from '../state/session';
 import { Avatar } from '../ui/Avatar';
@@ -149,7 +150,7 @@ function ListHeader() {
           spellcheck={false}
         />
         <kbd class="search-kbd" aria-hidden="true">
-          {/Mac/.test(navigator.platform) ? '⌘K' : 'Ctrl K'}
+          {MOD === '⌘' ? '⌘K' : 'Ctrl K'}
         </kbd>
       </div>
       <div class="quick-filters" role="group" aria-label="Quick filters">

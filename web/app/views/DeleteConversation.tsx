@@ -24,7 +24,7 @@ function DeleteForm({ id, who, onClose }: { id: string; who: string; onClose: ()
   return (
     <Modal title="Delete conversation" onClose={onClose}>
       <form
-        class="form"
+        class="form delete-conversation"
         onSubmit={async (e) => {
           e.preventDefault();
           busy.value = true;
