@@ -202,6 +202,30 @@ export class ConversationStore {
     return cursor.rowsWritten > 0;
   }
 
+  /**
+   * Moves a reader's position back to just before the latest customer message, so the conversation counts
+   * as unread (one message) for that reader only. Returns the new position, or null when it is already
+   * unread for them or there is no customer message to be unread.
+   */
+  markUnread(userId: string): number | null {
+    const last = this.sql.exec<{ s: number | null }>(`SELECT max(seq) AS s FROM messages WHERE direction = 'inbound'`).one().s;
+    if (!last) return null;
+    const target = last - 1;
+    const cursor = this.sql.exec(
+      `INSERT INTO reads (user_id, last_read_seq) VALUES (?, ?)
+       ON CONFLICT(user_id) DO UPDATE SET last_read_seq = excluded.last_read_seq WHERE reads.last_read_seq > excluded.last_read_seq`,
+      userId,
+      target,
+    );
+    return cursor.rowsWritten > 0 ? target : null;
+  }
+
+  /** After storage.deleteAll() (the conversation was deleted): empty tables again, so the object stays usable. */
+  reset(): void {
+    this.#timers.clear();
+    this.sql.exec(SCHEMA);
+  }
+
   enqueue(kind: OutboxKind, payload: unknown): void {
     this.sql.exec(`INSERT INTO outbox (kind, payload) VALUES (?, ?)`, kind, JSON.stringify(payload));
   }

@@ -246,6 +246,41 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#store.unreadFor(userId);
   }
 
+  /** "Mark as unread" for one agent: their read position moves back before the latest customer message. */
+  markUnread(userId: string): { lastReadSeq: number; unread: number } {
+    if (!this.#state) return { lastReadSeq: 0, unread: 0 };
+    this.ctx.storage.transactionSync(() => {
+      const target = this.#store.markUnread(userId);
+      // `reset`: the projection sets this position as is (reads otherwise only move forward there).
+      if (target !== null) this.#store.enqueue('read', { userId, seq: target, reset: true });
+    });
+    this.#outbox.kick();
+    return this.#store.unreadFor(userId);
+  }
+
+  /**
+   * Deletes the conversation: every message, event, timer and pending outbox row of this object. The
+   * caller removes the D1 rows after this returns (worker/conversations/delete.ts): a projection write
+   * already in flight lands first, and none starts after, since the state is gone.
+   */
+  async destroy(): Promise<Conversation | null> {
+    const state = this.#state;
+    if (!state) return null;
+    this.#state = null;
+    await Promise.resolve(this.#outbox.running).catch(() => undefined);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(4404, 'Conversation deleted');
+      } catch {
+        // Already closing.
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.#store.reset();
+    return state;
+  }
+
   // ---- sockets ----
 
   /** WebSocket upgrade; the Worker has authenticated the caller and passes who it is. */

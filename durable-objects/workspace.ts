@@ -35,6 +35,8 @@ export type LiveFrame =
   | { t: 'conversation'; conversation: Conversation }
   /** How a change moves this agent's view counts: the conversation before and after, each null where this agent could not see it (worker/conversations/view-counts.ts). */
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
+  /** The conversation was deleted: lists drop it, an open thread closes. */
+  | { t: 'removed'; id: string }
   | { t: 'presence'; userId: string; name: string; status: Presence }
   /** `sound` / `browser`: the recipient's preferences for the client-side channels (absent: the app's own defaults). */
   | { t: 'notification'; kind: NotificationKind; conversationId: string | null; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
@@ -402,6 +404,20 @@ export class WorkspaceDO extends DurableObject<Env> {
     const d = directDecision(c, this.#store.roster.get(req.by.id) ?? null, { userId: req.by.id, trigger: 'takeover', by: req.by, note: null, teamId: c.teamId, teamName: this.#teamName(c.teamId), now: Date.now(), from: req.from });
     this.#commitDecision(c, { decision: d, target: null, cursor: null, match: null });
     return d;
+  }
+
+  /** A manager deleted the conversation: its assignment is freed and every list that showed it drops it (with its count). */
+  conversationRemoved(c: Conversation): void {
+    this.#fanout.delete(c.id);
+    if (this.#store.deleteAssignment(c.id)) this.#drain();
+    const removed = JSON.stringify({ t: 'removed', id: c.id } satisfies LiveFrame);
+    const counts = JSON.stringify({ t: 'counts', id: c.id, before: countKey(c), after: null } satisfies LiveFrame);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (!canSeeConversation(ws.deserializeAttachment() as LiveIdentity, c)) continue;
+      trySend(ws, counts);
+      trySend(ws, removed);
+    }
   }
 
   /** The conversation refused a decision (it moved on): free the reservation and take its state as the truth. */

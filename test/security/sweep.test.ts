@@ -23,6 +23,7 @@ const PERSONAL_MAY = new Set([
   'PATCH /api/conversations/{id}',
   'POST /api/conversations/{id}/messages',
   'POST /api/conversations/{id}/read',
+  'POST /api/conversations/{id}/unread',
   'POST /api/conversations/{id}/follow-ups',
   'DELETE /api/conversations/{id}/follow-ups/{fid}',
   'PATCH /api/conversations/{id}/scheduled-messages/{sid}',

@@ -61,7 +61,7 @@ export type OutboxEntry =
   | { kind: 'event'; payload: ParleyEvent | ConversationEvent }
   | { kind: 'activity'; payload: ActivityRow }
   | { kind: 'message'; payload: MessageIndexRow }
-  | { kind: 'read'; payload: { userId: string; seq: number } }
+  | { kind: 'read'; payload: { userId: string; seq: number; reset?: boolean } }
   | { kind: 'escalation'; payload: EscalationRow }
   | { kind: 'alert'; payload: AlertRow };
 
@@ -106,7 +106,7 @@ export function projectionStatements(db: D1Database, conv: Conversation, entries
           db
             .prepare(
               `INSERT INTO conversation_reads (conversation_id, user_id, last_read_seq) VALUES (?, ?, ?)
-               ON CONFLICT(user_id, conversation_id) DO UPDATE SET last_read_seq = max(last_read_seq, excluded.last_read_seq)`,
+               ON CONFLICT(user_id, conversation_id) DO UPDATE SET last_read_seq = ${e.payload.reset ? 'excluded.last_read_seq' : 'max(last_read_seq, excluded.last_read_seq)'}`,
             )
             .bind(conv.id, e.payload.userId, e.payload.seq),
         );

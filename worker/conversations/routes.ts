@@ -14,7 +14,9 @@ import { prepareEmailReply } from '../email/compose';
 import { countViews } from './counts';
 import { listConversations, SLA_FILTERS, type SlaFilter } from './list';
 import { PRIORITIES, STATUSES, type Actor, type Conversation } from './model';
-import { agentStub } from '../routing/stubs';
+import { agentStub, workspaceStub } from '../routing/stubs';
+import { requireRole } from '../auth/middleware';
+import { deletionStatements } from './delete';
 import { conversationStub, startConversation } from './service';
 import { scheduleMessage } from '../follow-ups/routes';
 import type { SocketAuthor } from './socket-protocol';
@@ -82,6 +84,8 @@ const PatchBody = v.pipe(
     summary: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(5000)))),
     /** Set or clear the flag an AI alert rule or an escalation raised. */
     flagged: v.optional(v.boolean()),
+    /** true: close (if needed) and archive; false: take out of the archive (it stays closed). */
+    archived: v.optional(v.boolean()),
   }),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
@@ -134,7 +138,7 @@ const MessagesQuery = v.object({
 const BulkBody = v.object({
   ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
   filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),
-  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status']),
+  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status', 'archive', 'unarchive']),
   assigneeId: v.optional(v.nullable(v.string())),
   tags: v.optional(v.array(TagName)),
   snoozeUntil: v.optional(Timestamp),
@@ -257,7 +261,7 @@ conversationRoutes.get('/:id', describeRoute({ tags: ['conversations'], summary:
 
 conversationRoutes.patch(
   '/:id',
-  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag' }),
+  describeRoute({ tags: ['conversations'], summary: 'Change status, snooze, assignee, team, tags, priority, subject, closing note, flag, archive' }),
   valid('json', PatchBody),
   async (c) => {
     const p = c.get('principal');
@@ -398,6 +402,41 @@ conversationRoutes.post(
   },
 );
 
+conversationRoutes.post(
+  '/:id/unread',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Mark as unread, for you only',
+    description:
+      'Moves your read position back to just before the latest customer message, so the conversation counts as unread (with one unread message) in your lists, counts and other devices; other agents\' read positions are untouched. Reading it again (POST /read, or opening it) clears it. Without any customer message there is nothing to be unread: the answer then says `unread: 0`.',
+  }),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    return c.json(await conversationStub(c.env, p.workspaceId, view.id).markUnread(p.userId));
+  },
+);
+
+conversationRoutes.delete(
+  '/:id',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Delete a conversation (managers)',
+    description:
+      'Removes the conversation with its messages, notes, events and everything derived from it (search, tags, read positions, AI, SLA, CSAT and workflow records); the contact stays. An audit entry keeps who deleted which conversation and when. Open lists drop it live (a `removed` frame on the list socket). 204 on success.',
+  }),
+  requireRole('manager'),
+  async (c) => {
+    const p = c.get('principal');
+    const view = await visible(c, c.req.param('id'));
+    const gone = await conversationStub(c.env, p.workspaceId, view.id).destroy();
+    if (!gone) throw Problem.notFound('Conversation');
+    await c.env.DB.batch(deletionStatements(c.env.DB, gone, { userId: p.userId, name: p.name }, Date.now()));
+    await workspaceStub(c.env, p.workspaceId).conversationRemoved(gone);
+    return c.body(null, 204);
+  },
+);
+
 conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const p = c.get('principal');
@@ -412,7 +451,7 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
 
 conversationRoutes.post(
   '/bulk',
-  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
+  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, archive, unarchive, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
   valid('json', BulkBody),
   async (c) => {
     const p = c.get('principal');
@@ -489,6 +528,10 @@ function bulkPatch(body: v.InferOutput<typeof BulkBody>): (current: Conversation
       return () => ({ status: 'closed' });
     case 'reopen':
       return () => ({ status: 'open' });
+    case 'archive':
+      return () => ({ archived: true });
+    case 'unarchive':
+      return () => ({ archived: false });
     case 'status':
       return () => ({ status: need(body.status, 'status'), ...(body.status === 'snoozed' ? { snoozeUntil: need(body.snoozeUntil, 'snoozeUntil') } : {}) });
     case 'assign': {

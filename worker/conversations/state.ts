@@ -152,6 +152,8 @@ export interface ConversationPatch {
   summary?: string | null;
   /** Agents clear (or set) the flag an AI alert rule or an escalation raised. */
   flagged?: boolean;
+  /** Manual archive: true closes the conversation (if it is not) and archives it; false takes it out of the archive, still closed. */
+  archived?: boolean;
 }
 
 /** Apply an agent's (or the system's) change. Throws TransitionError naming the field on an invalid change. */
@@ -187,6 +189,23 @@ export function applyPatch(state: Conversation, patch: ConversationPatch, now: n
     next.snoozeUntil = patch.snoozeUntil;
     next.closedAt = null;
     if (state.archivedAt) next.archivedAt = null;
+  }
+
+  if (patch.archived === true) {
+    if (patch.status !== undefined && patch.status !== 'closed') throw new TransitionError('archived', 'an archived conversation is closed: archive it without another status');
+    if (next.status !== 'closed') {
+      events.push(statusEvent(next.status, 'closed', actor, 'archived'));
+      next.status = 'closed';
+      next.snoozeUntil = null;
+      next.closedAt = now;
+    }
+    if (!next.archivedAt) {
+      next.archivedAt = now;
+      changed.archived = true;
+    }
+  } else if (patch.archived === false && next.archivedAt) {
+    next.archivedAt = null;
+    changed.archived = false;
   }
 
   if (patch.assigneeId !== undefined && patch.assigneeId !== state.assigneeId) {

@@ -1486,3 +1486,18 @@ export const pushTokens = sqliteTable(
   },
   (t) => [uniqueIndex('push_tokens_user_token').on(t.userId, t.token)],
 );
+
+/** Deleted conversations (migration 0031): the audit entry left when a manager deletes one (worker/conversations/delete.ts). */
+export const conversationDeletions = sqliteTable(
+  'conversation_deletions',
+  {
+    conversationId: text('conversation_id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    contactId: text('contact_id'),
+    channel: text('channel').notNull(),
+    deletedBy: text('deleted_by').notNull(),
+    deletedByName: text('deleted_by_name').notNull(),
+    deletedAt: integer('deleted_at').notNull(),
+  },
+  (t) => [index('conversation_deletions_ws').on(t.workspaceId, t.deletedAt)],
+);

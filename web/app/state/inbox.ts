@@ -4,7 +4,6 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { api, errorText } from '../lib/api';
 import { plural, startOfDay } from '../lib/format';
-import { load, save } from '../lib/storage';
 import { applyDelta, countDelta, todayDelta, type CountKey } from '../../../worker/conversations/view-counts';
 import { undoPlan, type BulkAction, type BulkCall } from './bulk-undo';
 import type { BulkResult, Conversation, Counts, ListItem, ListPage } from '../lib/types';
@@ -32,6 +31,7 @@ export function apiQuery(view: View, f: Filters): ApiQuery {
   else if (view.kind === 'unassigned') q.assignee = 'unassigned';
   else if (f.assignee) q.assignee = f.assignee;
   if (view.kind === 'unread' || f.unread) q.unread = 'true';
+  if (view.kind === 'archived') q.archived = 'true';
   if (view.kind === 'team') q.teamId = view.id;
   else if (f.teamId) q.teamId = f.teamId;
   if (view.kind === 'channel') q.channel = view.key;
@@ -63,8 +63,6 @@ export const nextCursor = signal<string | null>(null);
 export const listState = signal<'idle' | 'loading' | 'error'>('idle');
 export const listError = signal('');
 export const loadingMore = signal(false);
-/** Conversations this agent marked unread (the server keeps read positions forward-only). */
-export const markedUnread = signal<Set<string>>(new Set());
 
 export const selected = signal<Set<string>>(new Set());
 /** "Select all N matching": the batch goes to every conversation of the list (server side, up to the bulk limit), not just the loaded rows. */
@@ -117,6 +115,9 @@ export function matches(item: ListItem, q: ApiQuery): boolean {
   if (q.sla === 'breaching_soon' && !(item.slaStatus === 'warning' || (item.slaStatus === 'ok' && item.slaDueAt != null && item.slaDueAt - Date.now() < 3_600_000))) return false;
   if (q.escalated === 'true' && !(item.escalationLevel != null || item.escalatedAt != null)) return false;
   if (q.flagged === 'true' && !item.flagged) return false;
+  // The server's rule: archived ones only in the archive (or a search), and the archive holds nothing else.
+  const archived = !!item.archivedAt && item.status === 'closed';
+  if (q.archived === 'true' ? !archived : archived && !q.q) return false;
   return true;
 }
 
@@ -280,6 +281,18 @@ export function patchItem(id: string, patch: Partial<ListItem>): void {
   upsert({ ...existing, ...patch, id });
 }
 
+/** A deleted conversation leaves the list, the selection and what we know (counts follow from the counts frame or a refresh). */
+export function removeConversation(id: string): void {
+  knownItems.delete(id);
+  if (items.value.some((i) => i.id === id)) items.value = items.value.filter((i) => i.id !== id);
+  if (selected.value.has(id)) {
+    const next = new Set(selected.value);
+    next.delete(id);
+    selected.value = next;
+  }
+  refreshCountsSoon(1500);
+}
+
 // ---- What we know about every conversation we have seen, for notifications and contacts ----
 
 const knownItems = new Map<string, ListItem>();
@@ -290,15 +303,14 @@ export function knownItem(id: string): ListItem | undefined {
   return knownItems.get(id);
 }
 
-// ---- Mark unread (kept locally: see the report's API note) ----
+// ---- Mark unread (kept on the server per agent: reload and this agent's other devices see it) ----
 
-markedUnread.value = new Set(load<string[]>('unread', []));
-export function setMarkedUnread(id: string, on: boolean): void {
-  const next = new Set(markedUnread.value);
-  if (on) next.add(id);
-  else next.delete(id);
-  markedUnread.value = next;
-  save('unread', [...next]);
+/** Returns how many messages now count as unread for this agent (0: the customer has not written yet). */
+export async function markUnread(id: string): Promise<number> {
+  const res = await api<{ lastReadSeq: number; unread: number }>(`/conversations/${id}/unread`, { method: 'POST' });
+  patchItem(id, { unreadCount: res.unread });
+  refreshCountsSoon(1500);
+  return res.unread;
 }
 
 // ---- Counts per view (nav), refreshed after changes ----
@@ -383,8 +395,7 @@ function plainView(q: ApiQuery): string | null {
 /** Conversations with unread messages that still need work (for the tab title). */
 export const unreadTotal = computed(() => {
   const c = navCounts.value.unread;
-  const server = c ? c.open + c.pending : 0;
-  return server + [...markedUnread.value].filter((id) => (knownItems.get(id)?.unreadCount ?? 0) === 0).length;
+  return c ? c.open + c.pending : 0;
 });
 
 // ---- Selection and cursor ----

@@ -6,10 +6,12 @@ import { contactName } from '../lib/format';
 import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import type { ContactRef, ListItem } from '../lib/types';
 import type { CountKey } from '../../../worker/conversations/view-counts';
-import { applyCountsFrame, conversationChanged, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCounts } from './inbox';
-import { threadId } from './thread';
+import { applyCountsFrame, conversationChanged, removeConversation, firstPollDone, knownItem, liveConnected, onConversationChange, poll, pollBaseline, refreshCounts } from './inbox';
+import { closeThread, threadId } from './thread';
 import { notify, syncServerNotifications } from './notify';
 import { toast } from './toast';
+import { navigate } from '../lib/router';
+import { listHref } from './route';
 import { api, errorText } from '../lib/api';
 import { checkSession, me, myId, presence, presenceKnown, type Presence } from './session';
 
@@ -19,6 +21,7 @@ type LiveFrame =
   | { t: 'presence'; userId: string; status: Presence }
   | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'followup' | 'mention' | 'customer_replied' | 'sla_warning'; conversationId: string; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
+  | { t: 'removed'; id: string }
   | { t: 'pong' };
 
 export const liveState = signal<SocketState>('stopped');
@@ -72,6 +75,14 @@ export function startLive(): void {
           return;
         case 'counts':
           applyCountsFrame(frame.before, frame.after);
+          return;
+        case 'removed':
+          removeConversation(frame.id);
+          if (threadId.value === frame.id) {
+            closeThread();
+            navigate(listHref());
+            toast('This conversation was deleted', 'info');
+          }
           return;
         case 'notification':
           if (frame.kind === 'new_conversation') void newConversationNews(frame);

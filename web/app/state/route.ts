@@ -2,6 +2,7 @@
 // <view>/conversations/:id, so the list keeps its context; filters and sort are query parameters.
 //   /inbox                         all conversations        /inbox/mine          assigned to me
 //   /inbox/unassigned              nobody's yet             /inbox/unread        with unread messages
+//   /inbox/archived                archived (closed, out of every other view)
 //   /inbox/teams/:teamId           a team's                 /inbox/channels/:key one channel's
 //   …/conversations/:id            that view with the thread open
 //   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, webhooks, dead letters for managers
@@ -16,6 +17,7 @@ export type View =
   | { kind: 'mine' }
   | { kind: 'unassigned' }
   | { kind: 'unread' }
+  | { kind: 'archived' }
   | { kind: 'team'; id: string }
   | { kind: 'channel'; key: string };
 
@@ -53,7 +55,7 @@ export function parseRoute(path: string): Route {
   const viewSegs = at >= 0 ? segs.slice(1, at) : segs.slice(1);
   const conversationId = at >= 0 ? (segs[at + 1] ?? null) : null;
   let view: View = { kind: 'all' };
-  if (viewSegs[0] === 'mine' || viewSegs[0] === 'unassigned' || viewSegs[0] === 'unread') view = { kind: viewSegs[0] };
+  if (viewSegs[0] === 'mine' || viewSegs[0] === 'unassigned' || viewSegs[0] === 'unread' || viewSegs[0] === 'archived') view = { kind: viewSegs[0] };
   else if (viewSegs[0] === 'teams' && viewSegs[1]) view = { kind: 'team', id: viewSegs[1] };
   else if (viewSegs[0] === 'channels' && viewSegs[1]) view = { kind: 'channel', key: viewSegs[1] };
   return { name: 'inbox', view, base: viewBase(view), conversationId };

@@ -8,7 +8,7 @@ import { ReconnectingSocket, type SocketState } from '../lib/socket';
 import { load, save } from '../lib/storage';
 import type { Attachment, Conversation, ConversationEvent, ContactRef, ListItem, ReplyEmail, ServerFrame, ThreadMessage, Viewer } from '../lib/types';
 import { mergeMessage } from './message-merge';
-import { patchItem, refreshCountsSoon, setMarkedUnread, slaColumns } from './inbox';
+import { patchItem, refreshCountsSoon, slaColumns } from './inbox';
 import { me, myId } from './session';
 import { toast } from './toast';
 
@@ -280,7 +280,6 @@ let readTimer: ReturnType<typeof setTimeout> | undefined;
 export function markRead(): void {
   const id = threadId.value;
   if (!id) return;
-  setMarkedUnread(id, false);
   patchItem(id, { unreadCount: 0 });
   clearTimeout(readTimer);
   readTimer = setTimeout(() => {
@@ -432,6 +431,23 @@ export async function patchConversation(patch: Partial<Conversation> & { closing
     if (threadId.value === id) conversation.value = before;
     patchItem(id, before as unknown as Partial<ListItem>);
     toast(`Could not ${label.toLowerCase()}: ${errorText(err)}`, 'error');
+    return false;
+  }
+}
+
+/** Archive (closing it if needed) or take out of the archive; the server's answer says the new status. */
+export async function setArchived(archived: boolean): Promise<boolean> {
+  const id = threadId.value;
+  if (!id) return false;
+  try {
+    const updated = await api<Conversation>(`/conversations/${id}`, { method: 'PATCH', json: { archived } });
+    if (threadId.value === id) setConversation(updated);
+    patchItem(id, { status: updated.status, archivedAt: updated.archivedAt ?? null } as Partial<ListItem>);
+    refreshCountsSoon(1500);
+    toast(archived ? 'Conversation archived' : 'Taken out of the archive', 'success');
+    return true;
+  } catch (err) {
+    toast(`Could not ${archived ? 'archive' : 'take out of the archive'}: ${errorText(err)}`, 'error');
     return false;
   }
 }

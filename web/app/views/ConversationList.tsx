@@ -7,7 +7,8 @@ import { channelLabel, contactName, PRIORITY_LABEL, relativeTime, STATUS_LABEL }
 import { Component } from 'preact';
 import { location$, navigate, withParams } from '../lib/router';
 import type { ListItem } from '../lib/types';
-import { counts, cursor, items, listError, listState, loadMore, loadingMore, markedUnread, nextCursor, reload, selectAll, selected, toggleSelect } from '../state/inbox';
+import { counts, cursor, items, listError, listState, loadMore, loadingMore, nextCursor, reload, selectAll, selected, toggleSelect } from '../state/inbox';
+import { MOD } from './Shortcuts';
 import { filters, route, SORTS, TIME_RANGES } from '../state/route';
 import { activeUsers, channels, myId, presenceOf, tags, teams, teamsById, usersById, type Presence } from '../state/session';
 import { Avatar } from '../ui/Avatar';
@@ -38,6 +39,8 @@ function viewTitle(): string {
       return 'Unassigned';
     case 'unread':
       return 'Unread';
+    case 'archived':
+      return 'Archived';
     case 'team':
       return teamsById.value.get(v.id)?.name ?? 'Team';
     case 'channel':
@@ -147,7 +150,7 @@ function ListHeader() {
           spellcheck={false}
         />
         <kbd class="search-kbd" aria-hidden="true">
-          {/Mac/.test(navigator.platform) ? '⌘K' : 'Ctrl K'}
+          {MOD === '⌘' ? '⌘K' : 'Ctrl K'}
         </kbd>
       </div>
       <div class="quick-filters" role="group" aria-label="Quick filters">
@@ -408,7 +411,6 @@ function VirtualList() {
 
   const rows = [];
   const sel = selected.value;
-  const marked = markedUnread.value;
   const base = r.name === 'inbox' ? r.base : '/inbox';
   const search = location$.value.search;
   for (let i = start; i < end; i++) {
@@ -423,7 +425,7 @@ function VirtualList() {
         active={item.id === openId}
         isSelected={sel.has(item.id)}
         selecting={sel.size > 0}
-        unread={item.unreadCount > 0 || marked.has(item.id)}
+        unread={item.unreadCount > 0}
         isCursor={cur === i}
         href={`${base}/conversations/${encodeURIComponent(item.id)}${search}`}
         assignee={assignee}

@@ -15,7 +15,7 @@ import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { NotificationBell } from './Notifications';
 import { unreadMentions } from '../state/notify';
-import { showShortcuts } from './Shortcuts';
+import { MOD, showShortcuts } from './Shortcuts';
 import { BrandMark } from '../ui/BrandMark';
 
 /** SLA views count what still needs work: open and pending (snoozed and resolved ones wait anyway). */
@@ -79,6 +79,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {item('/inbox/mine?status=pending', 'Awaiting customer', <span class="nav-dot" />, c.mine?.pending, isMine && status === 'pending', true)}
           {item('/inbox/unassigned', 'Unassigned', <Icon name="userPlus" />, c.unassigned?.open, same({ kind: 'unassigned' }))}
           {item('/inbox/unread?status=all', 'Unread', <Icon name="eyeOff" />, c.unread ? c.unread.open + c.unread.pending : undefined, same({ kind: 'unread' }))}
+          {item('/inbox/archived?status=all', 'Archived', <Icon name="file" />, undefined, same({ kind: 'archived' }))}
           {item('/inbox/messaging/mentions', 'Mentions', <Icon name="at" />, unreadMentions.value || undefined, r.name === 'messaging' && r.page === 'mentions')}
         </ul>
         <h2 class="nav-heading">SLA</h2>
@@ -109,7 +110,7 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
             <button type="button" class="nav-item" onClick={() => (showShortcuts.value = true)}>
               <Icon name="keyboard" />
               <span class="nav-label">Shortcuts</span>
-              <kbd class="nav-kbd">⌘/</kbd>
+              <kbd class="nav-kbd">{MOD === '⌘' ? '⌘/' : 'Ctrl /'}</kbd>
             </button>
           </li>
           {item(isManager.value ? '/settings/inboxes' : '/settings/preferences', 'Settings', <Icon name="settings" />, undefined, location$.value.path.startsWith('/settings'))}

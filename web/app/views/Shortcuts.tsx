@@ -4,14 +4,18 @@ import { Modal } from '../ui/Modal';
 
 export const showShortcuts = signal(false);
 
-const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+// userAgentData where the browser has it (navigator.platform is deprecated), the platform string elsewhere.
+const platform = (navigator as Navigator & { userAgentData?: { platform?: string } }).userAgentData?.platform || navigator.platform;
+const mac = /mac|iphone|ipad/i.test(platform);
 export const MOD = mac ? '⌘' : 'Ctrl';
+const ALT = mac ? '⌥' : 'Alt';
 
 const GROUPS: [string, [string, string][]][] = [
   [
     'Moving around',
     [
-      ['↑ ↓  or  j k', 'Previous / next conversation'],
+      ['↑ ↓  or  j k', 'Move up / down the list'],
+      [`${MOD} [  or  ${MOD} ]`, 'Open the previous / next conversation'],
       ['Enter', 'Open the conversation'],
       ['Esc', 'Close the conversation, menu or dialog'],
       [`${MOD} K`, 'Search'],
@@ -31,7 +35,9 @@ const GROUPS: [string, [string, string][]][] = [
       ['P', 'Priority'],
       [`${MOD} Enter`, 'Send'],
       ['/', 'Insert a saved reply (in the composer)'],
-      [`${MOD} 1 … 4  or  Alt 1 … 4`, 'Open · Pending · Snooze · Resolve'],
+      [`${MOD} 1 … 4`, 'Open · Pending · Resolve · Archive'],
+      [`${ALT} 1 … 4`, 'Open · Pending · Snooze · Resolve'],
+      ['D', 'Download the conversation (text)'],
     ],
   ],
   [

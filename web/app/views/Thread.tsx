@@ -8,10 +8,10 @@ import { navigate } from '../lib/router';
 import { escalationTitle, sentenceCase } from '../lib/wording';
 import type { ConversationEvent, Priority, ThreadMessage } from '../lib/types';
 import { assistant, loadAssistant, setAssistantActive } from '../state/assistant';
-import { setMarkedUnread } from '../state/inbox';
+import { markUnread } from '../state/inbox';
 import { noteSelfAssign } from '../state/live';
 import { listHref } from '../state/route';
-import { myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
+import { isManager, myId, presenceOf, tags, teams, teamsById, userName, usersById } from '../state/session';
 import {
   allMessages,
   arrivals,
@@ -26,6 +26,7 @@ import {
   otherViewers,
   outbox,
   patchConversation,
+  setArchived,
   setContact,
   socketState,
   systemEvents,
@@ -47,6 +48,7 @@ import { FollowUpBanner, FollowUpMenu } from './FollowUps';
 import { AgentPicker } from './AgentPicker';
 import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
 import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
+import { DeleteConversationDialog, deleteFor } from './DeleteConversation';
 import { ThreadSlaTimer } from './SlaTimer';
 
 export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
@@ -133,6 +135,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             ) : null}
           </p>
           <EscalateDialog />
+          <DeleteConversationDialog />
         </div>
         {/* Row one keeps to who this is and the primary actions; live state (viewers, connection, the
             AI) sits at the end of row two, so nothing here can squeeze the name, channel and status. */}
@@ -395,7 +398,7 @@ function download(name: string, type: string, body: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-async function downloadConversation(format: 'json' | 'text'): Promise<void> {
+export async function downloadConversation(format: 'json' | 'text'): Promise<void> {
   const c = conversation.value;
   if (!c) return;
   try {
@@ -446,13 +449,24 @@ function MoreMenu() {
           <MenuItem
             onSelect={() => {
               close();
-              setMarkedUnread(c.id, true);
-              toast('Marked unread', 'success');
+              // Closed first, so opening it does not read it again before the server has the new position.
               closeThread();
               navigate(listHref());
+              markUnread(c.id).then(
+                (n) => toast(n > 0 ? 'Marked unread' : 'Nothing to mark unread: the customer has not written yet', n > 0 ? 'success' : 'info'),
+                (err) => toast(`Could not mark unread: ${errorText(err)}`, 'error'),
+              );
             }}
           >
             <Icon name="eyeOff" /> Mark unread
+          </MenuItem>
+          <MenuItem
+            onSelect={() => {
+              close();
+              void setArchived(!c.archivedAt);
+            }}
+          >
+            <Icon name="file" /> {c.archivedAt ? 'Take out of the archive' : 'Archive'}
           </MenuItem>
           <MenuItem
             onSelect={() => {
@@ -506,6 +520,17 @@ function MoreMenu() {
           >
             <Icon name="ban" /> {blocked ? 'Unblock contact' : 'Block contact'}
           </MenuItem>
+          {isManager.value ? (
+            <MenuItem
+              danger
+              onSelect={() => {
+                close();
+                deleteFor.value = { id: c.id, who: contactName(c.contact) };
+              }}
+            >
+              <Icon name="trash" /> Delete conversation…
+            </MenuItem>
+          ) : null}
         </div>
       )}
     </Dropdown>

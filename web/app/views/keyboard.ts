@@ -3,10 +3,11 @@
 import { navigate } from '../lib/router';
 import { cursor, items, moveCursor, selectAll, toggleSelect } from '../state/inbox';
 import { conversationHref, listHref, route } from '../state/route';
-import { conversation, patchConversation, threadId } from '../state/thread';
+import { conversation, patchConversation, setArchived, threadId } from '../state/thread';
 import { openMenu } from '../ui/Popover';
 import { composerRequest } from './Composer';
 import { showShortcuts } from './Shortcuts';
+import { downloadConversation } from './Thread';
 
 function isTyping(el: Element | null): boolean {
   if (!el) return false;
@@ -22,6 +23,25 @@ export function focusRow(index: number, tries = 8): void {
 }
 
 let pendingG = 0;
+
+/** Ctrl/Cmd + 1…4 (the spec's): open, pending, resolve, archive. Alt + 1…4 keep open, pending, snooze, resolve. */
+function modStatus(n: number): void {
+  const c = conversation.value;
+  if (!c) return;
+  if (n === 1 || n === 2) return setStatus(n);
+  if (n === 3) void patchConversation({ status: 'closed' }, 'Conversation resolved');
+  if (n === 4 && !c.archivedAt) void setArchived(true);
+}
+
+/** Ctrl/Cmd + [ and ]: open the previous / next conversation of the list. */
+function stepConversation(delta: number): void {
+  const open = threadId.value;
+  const at = open ? items.value.findIndex((i) => i.id === open) : -1;
+  if (at >= 0) cursor.value = at;
+  const i = moveCursor(delta);
+  const item = items.value[i];
+  if (item && item.id !== open) navigate(conversationHref(item.id));
+}
 
 function setStatus(n: number): void {
   const c = conversation.value;
@@ -54,7 +74,15 @@ export function onGlobalKey(e: KeyboardEvent): void {
   }
   if ((mod || (e.altKey && !e.shiftKey)) && /^[1-4]$/.test(key) && threadId.value && !dialogOpen) {
     e.preventDefault();
-    setStatus(Number(key));
+    if (mod) modStatus(Number(key));
+    else setStatus(Number(key));
+    return;
+  }
+  // By the physical key too: on many layouts [ and ] need AltGr or Shift.
+  const bracket = key === '[' || e.code === 'BracketLeft' ? -1 : key === ']' || e.code === 'BracketRight' ? 1 : 0;
+  if (mod && !e.altKey && bracket && inInbox && !dialogOpen) {
+    e.preventDefault();
+    stepConversation(bracket);
     return;
   }
   if (dialogOpen || openMenu.value) return;
@@ -126,6 +154,12 @@ export function onGlobalKey(e: KeyboardEvent): void {
       if (!threadId.value) return;
       e.preventDefault();
       openMenu.value = { a: 'assign', s: 'snooze', t: 'tags', p: 'priority' }[key];
+      return;
+    case 'd':
+    case 'D':
+      if (!threadId.value) return;
+      e.preventDefault();
+      void downloadConversation('text');
       return;
     case 'g':
       pendingG = Date.now();
