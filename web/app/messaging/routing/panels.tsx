@@ -176,7 +176,7 @@ export function DefaultPanel({ settings, onSaved, onTry }: { settings: RoutingSe
         </label>
       </div>
       <p class="muted small">
-        Opening hours and holidays (for business-hours conditions): <a href="/settings/business-hours">Settings → Business hours</a>.
+        Opening hours and holidays (for business-hours conditions): <a class="inline-link" href="/settings/business-hours">Settings → Business hours</a>.
       </p>
       <ErrorLine text={error.value} />
       <FormActions submitClass="btn btn-primary btn-sm" disabled={busy.value}>
@@ -308,7 +308,7 @@ function TeamRoutingCard({ team }: { team: Team }) {
         ) : null}
       </div>
       <p class="muted small">
-        Business hours: {c.calendar ? 'its own' : 'the workspace’s'} (<a href="/settings/business-hours">change in Settings → Business hours</a>).
+        Business hours: {c.calendar ? 'its own' : 'the workspace’s'} (<a class="inline-link" href="/settings/business-hours">change in Settings → Business hours</a>).
       </p>
       <ErrorLine text={error.value} />
       <FormActions submitClass="btn btn-sm btn-primary" disabled={busy.value}>
