@@ -64,13 +64,25 @@ async function sendEmailBinding(env: Env, req: ProviderRequest): Promise<Provide
   const binding = (env as unknown as { EMAIL?: { send(m: unknown): Promise<void> } }).EMAIL;
   if (!binding) return { status: 400, headers: {}, body: JSON.stringify({ message: 'no e-mail sender: add a send_email binding named EMAIL or set provider/apiKey on the inbox' }) };
   const { EmailMessage } = await import('cloudflare:email');
+  // The binding takes one envelope recipient per message: the same MIME goes to each (Cc and Bcc too).
+  // The customer (To, first) decides the outcome: once they have it, a copy that fails is reported but
+  // does not fail the message, whose retry would send the customer a second one.
+  const [to, ...copies] = req.headers['x-rcpt-to'].split(',').map((r) => r.trim()).filter(Boolean);
   try {
-    // The binding takes one envelope recipient per message: the same MIME goes to each (Cc and Bcc too).
-    for (const rcpt of req.headers['x-rcpt-to'].split(',').map((r) => r.trim()).filter(Boolean)) await binding.send(new EmailMessage(req.headers['x-mail-from'], rcpt, req.body ?? ''));
-    return { status: 202, headers: {}, body: '' };
+    await binding.send(new EmailMessage(req.headers['x-mail-from'], to, req.body ?? ''));
   } catch (err) {
     return { status: 400, headers: {}, body: JSON.stringify({ message: String(err) }) };
   }
+  const failed: string[] = [];
+  for (const rcpt of copies) {
+    try {
+      await binding.send(new EmailMessage(req.headers['x-mail-from'], rcpt, req.body ?? ''));
+    } catch (err) {
+      failed.push(rcpt);
+      console.warn(`e-mail copy to ${rcpt} failed: ${String(err)}`);
+    }
+  }
+  return { status: 202, headers: {}, body: failed.length ? JSON.stringify({ copiesFailed: failed }) : '' };
 }
 
 const SCENARIO = /\[\[sandbox:(\d{3})(?:x(\d+))?\]\]/;
