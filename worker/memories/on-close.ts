@@ -21,7 +21,8 @@ export const memoriesOnClose: Subscriber = {
     for (const e of latest.values()) {
       const stub = conversationStub(env, e.workspaceId, e.conversationId);
       const conversation = await stub.state();
-      if (!conversation) continue;
+      // Reopened since: its next close reads it then (with whatever the customer adds meanwhile).
+      if (!conversation || conversation.status !== 'closed') continue;
       const messages = await stub.messages({ limit: MAX_MESSAGES, includeNotes: false });
       const input: ExtractionMessage[] = messages
         .filter((m) => m.authorType !== 'system' && m.text.trim())
