@@ -672,7 +672,7 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     const open = all.find((x) => x.status === 'open' && !x.followUpAt);
     await page.goto(`/inbox/conversations/${open.id}`);
     await page.getByLabel('Reply', { exact: true }).waitFor();
-    const menu = page.getByRole('button', { name: 'Follow up or send later' });
+    const menu = page.getByRole('button', { name: 'Remind me or schedule a message' });
     await menu.click();
     await page.getByRole('radio', { name: 'Send later' }).check();
     await page.getByLabel('Message to send', { exact: true }).fill('Just checking in: did the heating work out?');

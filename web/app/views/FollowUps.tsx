@@ -62,7 +62,7 @@ export function FollowUpMenu({ conversationId }: { conversationId: string }) {
   }
 
   return (
-    <Dropdown id="follow-up" class="btn-icon" title="Follow up or send later" align="right" wide label={<Icon name="bell" />}>
+    <Dropdown id="follow-up" class="btn-icon" title="Remind me or schedule a message" align="right" wide label={<Icon name="bell" />}>
       {(close) => (
         <div class="picker follow-up-picker">
           <fieldset class="seg" aria-label="What to schedule">
