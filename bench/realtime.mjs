@@ -26,7 +26,8 @@ export async function realtime(origin, ws, { agents = 50, messages = 200, warmup
       const sock = await openSocket(`${wsOrigin}/api/conversations/${conversationId}/ws?access_token=${encodeURIComponent(people[i].token)}`, {
         onFrame(frame, at) {
           if (frame.t !== 'event' || frame.event?.type !== 'message.received') return;
-          const entry = pending.get(frame.event.message?.externalId);
+          // A visitor's client id is stored namespaced (worker/conversations/idempotency.ts visitorExternalId).
+          const entry = pending.get(frame.event.message?.externalId?.replace(/^visitor:/, ''));
           if (entry && !entry.arrivals.has(who)) {
             entry.arrivals.set(who, at);
             settle(entry);
