@@ -18,7 +18,8 @@ export interface SampleContact {
 
 const SAMPLE_COLUMNS = `c.id, c.name, c.email, c.phone, c.tags, c.last_activity_at AS lastActivityAt, c.created_at AS createdAt`;
 
-function where(workspaceId: string, filter: Filter, now: number) {
+/** The SQL condition (over `contacts c`) of a filter in a workspace, with its parameters. */
+export function where(workspaceId: string, filter: Filter, now: number) {
   const f = compileFilter(filter, now);
   return { sql: `c.workspace_id = ? AND c.merged_into IS NULL AND ${f.sql}`, params: [workspaceId, ...f.params] };
 }

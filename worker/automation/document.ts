@@ -19,7 +19,7 @@ export const TRIGGER_TYPES = [
 export type TriggerType = (typeof TRIGGER_TYPES)[number];
 
 /** Triggers something starts runs for (the event subscriber, or the cron handler for `schedule`); the others only run by hand. */
-export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted', 'schedule', 'sla.approaching'];
+export const EVENT_TRIGGERS: readonly TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'csat.submitted', 'schedule', 'sla.approaching', 'segment.matched'];
 
 export const CONDITION_OPS = ['eq', 'neq', 'contains', 'not_contains', 'in', 'not_in', 'matches', 'gt', 'lt', 'is_set', 'is_empty'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];

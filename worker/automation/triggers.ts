@@ -14,6 +14,7 @@ import { scopeFor } from './context';
 import type { Trigger, TriggerType } from './document';
 import type { Reply, RunMessage } from './interpreter';
 import { skippedRun, startRun, type StartInput } from './runs';
+import { observeMembership, watchedAudiences, type WatchedAudience } from './segments';
 import { recentRunCount, waitingRuns, workflowsTriggeredBy, type Workflow } from './store';
 
 export const MAX_RUNS_PER_HOUR = 20;
@@ -22,11 +23,15 @@ export const MAX_RUNS_PER_HOUR = 20;
 export function triggerTypesFor(e: ParleyEvent): TriggerType[] {
   switch (e.type) {
     case 'message.received':
-      return isCustomerMessage(e) ? ['message.received'] : [];
+      return isCustomerMessage(e) ? ['message.received', 'segment.matched'] : [];
     case 'conversation.created':
-      return ['conversation.opened'];
-    case 'conversation.updated':
-      return e.tagsAdded?.length ? ['tag.applied'] : [];
+      return ['conversation.opened', 'segment.matched'];
+    case 'conversation.updated': {
+      const types: TriggerType[] = e.tagsAdded?.length ? ['tag.applied'] : [];
+      // A conversation handed to another contact (a merge, an identified visitor): check the new one.
+      if (typeof (e.data as { contactId?: unknown }).contactId === 'string') types.push('segment.matched');
+      return types;
+    }
     case 'conversation.status_changed':
       return ['conversation.status_changed'];
     case 'conversation.assigned':
@@ -86,6 +91,7 @@ function messageOf(e: ParleyEvent): RunMessage {
 
 export async function handleAutomationEvents(env: Env, events: ParleyEvent[], now: () => number = Date.now): Promise<void> {
   const cache = new Map<string, Workflow[]>();
+  const audienceCache = new Map<string, WatchedAudience[]>();
   const defaults = new Map<string, Map<string, string>>();
   const defaultsOf = async (scope: ReturnType<typeof scopeFor>) => {
     let d = defaults.get(scope.workspaceId);
@@ -122,11 +128,24 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     const defaultIds = new Set(inboxDefaults.values());
     let all = cache.get(e.workspaceId);
     if (!all) {
-      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted', 'sla.approaching']);
+      all = await workflowsTriggeredBy(scope, ['message.received', 'conversation.opened', 'tag.applied', 'conversation.status_changed', 'conversation.assigned', 'csat.submitted', 'sla.approaching', 'segment.matched']);
       cache.set(e.workspaceId, all);
     }
+    // segment.matched: only events that can change who the contact is or what they did look, and only
+    // when a workflow watches an audience (one D1 round trip for all watched audiences).
+    let entered = new Set<string>();
+    const watching = types.includes('segment.matched') ? all.filter((wf) => wf.trigger.type === 'segment.matched' && !defaultIds.has(wf.id)) : [];
+    if (watching.length > 0 && e.conversation.contactId) {
+      let audiences = audienceCache.get(e.workspaceId);
+      if (!audiences) {
+        audiences = await watchedAudiences(env.DB, e.workspaceId, watching.map((wf) => (wf.trigger as { audienceId: string }).audienceId));
+        audienceCache.set(e.workspaceId, audiences);
+      }
+      entered = await observeMembership(env.DB, e, e.conversation.contactId, audiences, now());
+    }
     for (const wf of all) {
-      if (!types.includes(wf.trigger.type) || !matches(wf.trigger, e) || defaultIds.has(wf.id)) continue;
+      const hit = wf.trigger.type === 'segment.matched' ? entered.has(wf.trigger.audienceId) : types.includes(wf.trigger.type) && matches(wf.trigger, e);
+      if (!hit || defaultIds.has(wf.id)) continue;
       if (isWorkflowActor(e.actor, wf.id)) continue; // its own change: the loop guard
       const recent = await recentRunCount(scope, wf.id, e.conversationId, e.at - 3_600_000);
       if (recent >= MAX_RUNS_PER_HOUR) {

@@ -35,17 +35,19 @@ interface Refs {
   paths: Map<string, string>;
   templates: Map<string, string>;
   replies: Map<string, string>;
+  audiences: Map<string, string>;
 }
 
 /** Layer 2: structure. Returns the errors and, by pointer, every id the document names (for layer 3). */
 export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>): { errors: FieldError[]; refs: Refs; count: number } {
   const errors: FieldError[] = [];
-  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map(), templates: new Map(), replies: new Map() };
+  const refs: Refs = { teams: new Map(), users: new Map(), inboxes: new Map(), paths: new Map(), templates: new Map(), replies: new Map(), audiences: new Map() };
   let count = 0;
   const err = (field: string, message: string) => errors.push({ field, message });
 
   const trigger = doc.trigger as { type: string; inboxIds?: string[] };
   trigger.inboxIds?.forEach((id, i) => refs.inboxes.set(`/trigger/inboxIds/${i}`, id));
+  if (doc.trigger.type === 'segment.matched') refs.audiences.set('/trigger/audienceId', doc.trigger.audienceId);
   if (doc.trigger.type === 'schedule') for (const e of scheduleErrors(doc.trigger)) err(e.field, e.message);
 
   const condition = (c: Condition, at: string, depth: number) => {
@@ -137,13 +139,14 @@ export function checkStructure(doc: Pick<WorkflowDocument, 'steps' | 'trigger'>)
 
 /** Layer 3: every id the document names exists in this workspace (users: active). */
 export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promise<FieldError[]> {
-  const [teams, users, inboxes, paths, templates, replies] = await Promise.all([
+  const [teams, users, inboxes, paths, templates, replies, audiences] = await Promise.all([
     existingIds(scope, 'teams', [...new Set(refs.teams.values())]),
     existingIds(scope, 'users', [...new Set(refs.users.values())]),
     existingIds(scope, 'inboxes', [...new Set(refs.inboxes.values())]),
     existingPaths(scope, [...new Set(refs.paths.values())]),
     existingIn(scope, 'templates', [...new Set(refs.templates.values())]),
     existingIn(scope, 'saved_replies', [...new Set(refs.replies.values())]),
+    existingIn(scope, 'audiences', [...new Set(refs.audiences.values())]),
   ]);
   const errors: FieldError[] = [];
   const check = (m: Map<string, string>, have: Set<string>, what: string) => {
@@ -155,10 +158,11 @@ export async function checkReferences(scope: WorkspaceScope, refs: Refs): Promis
   check(refs.paths, paths, 'escalation path');
   check(refs.templates, templates, 'template');
   check(refs.replies, replies, 'saved reply');
+  check(refs.audiences, audiences, 'audience');
   return errors;
 }
 
-async function existingIn(scope: WorkspaceScope, table: 'templates' | 'saved_replies', ids: string[]): Promise<Set<string>> {
+async function existingIn(scope: WorkspaceScope, table: 'templates' | 'saved_replies' | 'audiences', ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   // A workflow speaks for the workspace: someone's personal saved reply is not one it may send.
   const own = table === 'saved_replies' ? ' AND owner_user_id IS NULL' : '';

@@ -1501,3 +1501,16 @@ export const conversationDeletions = sqliteTable(
   },
   (t) => [index('conversation_deletions_ws').on(t.workspaceId, t.deletedAt)],
 );
+
+/** segment.matched: the contacts seen inside each audience a workflow watches (migration 0037). */
+export const segmentMembers = sqliteTable(
+  'segment_members',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    audienceId: text('audience_id').notNull(),
+    contactId: text('contact_id').notNull(),
+    enteredEventId: text('entered_event_id').notNull(),
+    enteredAt: integer('entered_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.audienceId, t.contactId] })],
+);

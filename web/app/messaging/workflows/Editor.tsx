@@ -22,7 +22,6 @@ import {
   blankDocument,
   CONDITION_FIELDS,
   editList,
-  EVENT_TRIGGERS,
   FLOW_LABEL,
   listErrors,
   moveStep,
@@ -59,6 +58,7 @@ export interface Ed {
   /** After the next render, focus the element with this data-focus key. */
   focusNext: (key: string) => void;
   paths: EscalationPath[];
+  audiences: { id: string; name: string }[];
 }
 
 const idOf = (ptr: string) => `wf${ptr.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -85,6 +85,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
   const busy = useSignal(false);
   const loadError = useSignal('');
   const paths = useSignal<EscalationPath[]>([]);
+  const audiences = useSignal<{ id: string; name: string }[]>([]);
   const versionsKey = useSignal(0);
   const pendingFocus = useRef<string | null>(null);
   const summary = useRef<HTMLDivElement>(null);
@@ -99,6 +100,9 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
         .catch((err) => (loadError.value = errorText(err)));
     api<{ items: EscalationPath[] }>('/escalations/paths')
       .then((r) => (paths.value = r.items))
+      .catch(() => {});
+    api<{ items: { id: string; name: string }[] }>('/audiences')
+      .then((r) => (audiences.value = r.items))
       .catch(() => {});
   }, [id]);
 
@@ -127,6 +131,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
     set: (doc) => (draft.value = doc),
     focusNext: (key) => (pendingFocus.current = key),
     paths: paths.value,
+    audiences: audiences.value,
   };
   const dirty = !saved.value || JSON.stringify(normalize(documentOf(saved.value))) !== JSON.stringify(d);
 
@@ -320,7 +325,6 @@ function TriggerPicker({ ed }: { ed: Ed }) {
           ))}
         </select>
       </label>
-      {!EVENT_TRIGGERS.includes(t.type) ? <p class="muted small">Saved, but nothing starts runs for this trigger yet: run it by hand or from an escalation path.</p> : null}
       {t.type === 'message.received' || t.type === 'conversation.opened' ? (
         <>
           <CheckPills legend="Channels (none: any)" options={channels.value.map((c): [string, string] => [c, channelLabel(c)])} value={(t.channels as string[]) ?? []} onChange={(v) => opt('channels', v)} />
@@ -343,8 +347,13 @@ function TriggerPicker({ ed }: { ed: Ed }) {
           {(a) => <input {...a} type="number" min={1} max={10080} value={String(t.minutesBefore ?? '')} onInput={(e) => setT({ ...t, minutesBefore: Number(e.currentTarget.value) })} />}
         </ParamField>
       ) : t.type === 'segment.matched' ? (
-        <ParamField id="wf-trigger-audience" label="Audience id" errors={err('audienceId')}>
-          {(a) => <input {...a} value={String(t.audienceId ?? '')} onInput={(e) => setT({ ...t, audienceId: e.currentTarget.value })} />}
+        <ParamField id="wf-trigger-audience" label="Audience" errors={err('audienceId')} hint="Starts when a contact who was not in the audience writes in matching it (checked on each customer message).">
+          {(a) => (
+            <select {...a} value={String(t.audienceId ?? '')} onChange={(e) => setT({ ...t, audienceId: e.currentTarget.value })}>
+              <option value="">Choose…</option>
+              <Options of={ed.audiences} value={(x) => x.id} label={(x) => x.name} />
+            </select>
+          )}
         </ParamField>
       ) : t.type === 'schedule' ? (
         <>

@@ -90,8 +90,6 @@ export const TRIGGER_LABEL: Record<TriggerType, string> = {
   'csat.submitted': 'A CSAT rating arrives',
   manual: 'Only when run by hand',
 };
-/** Triggers that start runs today (worker/automation/document.ts EVENT_TRIGGERS); the rest run by hand only. */
-export const EVENT_TRIGGERS: TriggerType[] = ['message.received', 'conversation.opened', 'conversation.status_changed', 'conversation.assigned', 'tag.applied', 'manual'];
 
 export const ACTION_LABEL: Record<ActionType, string> = {
   assign: 'Assign',
