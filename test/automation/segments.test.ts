@@ -70,3 +70,17 @@ describe('segment.matched', () => {
     }
   });
 });
+
+describe('an audience a workflow watches', () => {
+  it('cannot be deleted while the workflow names it (409 naming the workflow); afterwards it can', async () => {
+    const ws = await newWorkspace('Segments delete');
+    const audience = await call('POST', '/api/audiences', { token: ws.token, body: { name: 'Watched', filter: { field: 'tags', op: 'has', value: 'w' } } });
+    const wf = await call('POST', '/api/workflows', { token: ws.token, body: { name: 'Greets joiners', enabled: true, trigger: { type: 'segment.matched', audienceId: audience.body.id }, steps: [{ type: 'action', action: 'add_tag', params: { tag: 'x' } }] } });
+    expect(wf.status).toBe(201);
+    const refused = await call('DELETE', `/api/audiences/${audience.body.id}`, { token: ws.token });
+    expectProblem(refused, 409, 'id');
+    expect(refused.body.detail).toContain('"Greets joiners"');
+    expect((await call('DELETE', `/api/workflows/${wf.body.id}`, { token: ws.token })).status).toBe(204);
+    expect((await call('DELETE', `/api/audiences/${audience.body.id}`, { token: ws.token })).status).toBe(204);
+  });
+});

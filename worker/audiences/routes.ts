@@ -76,7 +76,19 @@ audienceRoutes.patch('/:id', describeRoute({ tags: ['audiences'], summary: 'Rena
 });
 
 audienceRoutes.delete('/:id', describeRoute({ tags: ['audiences'], summary: 'Delete an audience' }), manager, valid('param', IdParam), async (c) => {
-  const res = await c.env.DB.prepare(`DELETE FROM audiences WHERE workspace_id = ? AND id = ?`).bind(c.get('principal').workspaceId, c.req.valid('param').id).run();
+  const ws = c.get('principal').workspaceId;
+  const id = c.req.valid('param').id;
+  // A workflow started by this audience would silently never run again: name it instead.
+  const users = await c.env.DB.prepare(
+    `SELECT name FROM workflows WHERE workspace_id = ? AND deleted_at IS NULL AND trigger_type = 'segment.matched' AND json_extract(document, '$.trigger.audienceId') = ? ORDER BY name LIMIT 5`,
+  )
+    .bind(ws, id)
+    .all<{ name: string }>();
+  if (users.results.length) throw Problem.conflict(`Workflows start when a contact joins this audience: ${users.results.map((r) => `"${r.name}"`).join(', ')}. Change or delete them first.`, 'id');
+  const [res] = await c.env.DB.batch([
+    c.env.DB.prepare(`DELETE FROM audiences WHERE workspace_id = ? AND id = ?`).bind(ws, id),
+    c.env.DB.prepare(`DELETE FROM segment_members WHERE workspace_id = ? AND audience_id = ?`).bind(ws, id),
+  ]);
   if (!res.meta.changes) throw Problem.notFound('Audience');
   return c.body(null, 204);
 });
