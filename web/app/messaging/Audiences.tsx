@@ -9,6 +9,7 @@ import { navigate } from '../lib/router';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { ErrorLine, Loading } from '../ui/form';
+import { EmptyCard, ListBody, TableRegion } from '../ui/ListBody';
 import { FilterBuilder, PreviewPanel, useAudiencePreview } from './audiences/Builder';
 import { emptyGroup, filterWords, toFilter, toGroup, type Audience, type Group } from './audiences/model';
 import { ManagersOnly, PageFrame } from './sla/parts';
@@ -72,30 +73,24 @@ function AudienceList() {
       }
     >
       <ManagersOnly what="audiences">
-        {loadError.value ? (
-          <p class="form-error" role="alert">
-            Could not load the audiences: {loadError.value}{' '}
-            <button type="button" class="link" onClick={() => void loadAudiences().then(loadCounts)}>
-              Try again
-            </button>
-          </p>
-        ) : list === null ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <div class="card mx-empty">
-            <Icon name="users" size={28} />
-            <h2>No audiences yet</h2>
-            <p>An audience picks contacts by what you know about them: “tagged VIP and active in the last 30 days”, “reachable on WhatsApp in Spain or Portugal”. Use it for a broadcast.</p>
-            <p>
-              <a class="btn btn-primary" href={`${AUDIENCES_BASE}/new`}>
-                Build your first audience
-              </a>
-            </p>
-          </div>
-        ) : (
-          <div class="bc-table-wrap" role="region" aria-label="Audiences table" tabIndex={0}>
-            <table class="bc-table">
-              <caption class="sr-only">Audiences</caption>
+        <ListBody
+          what="audiences"
+          error={loadError.value}
+          items={list}
+          retry={() => void loadAudiences().then(loadCounts)}
+          empty={
+            <EmptyCard icon="users" title="No audiences yet">
+              <p>An audience picks contacts by what you know about them: “tagged VIP and active in the last 30 days”, “reachable on WhatsApp in Spain or Portugal”. Use it for a broadcast.</p>
+              <p>
+                <a class="btn btn-primary" href={`${AUDIENCES_BASE}/new`}>
+                  Build your first audience
+                </a>
+              </p>
+            </EmptyCard>
+          }
+        >
+          {(list) => (
+            <TableRegion label="Audiences" wrapClass="bc-table-wrap" tableClass="bc-table">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -122,9 +117,9 @@ function AudienceList() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
-        )}
+            </TableRegion>
+          )}
+        </ListBody>
       </ManagersOnly>
     </PageFrame>
   );

@@ -9,6 +9,7 @@ import { channelLabel } from '../lib/format';
 import { inboxes } from '../state/session';
 import { Icon } from '../ui/Icon';
 import { Loading } from '../ui/form';
+import { EmptyCard, ListBody, TableRegion } from '../ui/ListBody';
 import { type Broadcast, when } from './broadcasts/model';
 import { BroadcastProgress, cancelBroadcast, StatusChip } from './broadcasts/Progress';
 import { BroadcastWizard, BROADCASTS_BASE } from './broadcasts/Wizard';
@@ -95,56 +96,50 @@ function BroadcastList() {
       }
     >
       <ManagersOnly what="broadcasts">
-        {loadError.value ? (
-          <p class="form-error" role="alert">
-            Could not load the broadcasts: {loadError.value}{' '}
-            <button type="button" class="link" onClick={() => void loadBroadcasts()}>
-              Try again
-            </button>
-          </p>
-        ) : list === null ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <div class="card mx-empty">
-            <Icon name="send" size={28} />
-            <h2>No broadcasts yet</h2>
-            <p>A broadcast sends one approved template to everyone in an audience — an offer to returning guests, a reminder before check-in — and shows who received, read and answered it.</p>
-            <p>
-              <a class="btn btn-primary" href={`${BROADCASTS_BASE}/new`}>
-                Create your first broadcast
-              </a>
-            </p>
-          </div>
-        ) : (
-          <>
-            <section class="mx-section" aria-labelledby="bc-queue-title">
-              <h2 id="bc-queue-title">Scheduled</h2>
-              {queue.length === 0 ? (
-                <p class="muted">Nothing scheduled.</p>
-              ) : (
-                <ol class="bc-queue">
-                  {queue.map((b) => (
-                    <li key={b.id} class="card bc-queue-item">
-                      <Icon name="clock" size={18} />
-                      <div class="bc-queue-main">
-                        <a href={`${BROADCASTS_BASE}/${encodeURIComponent(b.id)}`}>{b.name}</a>
-                        <span class="muted small">
-                          {b.scheduledAt ? when(b.scheduledAt, b.timezone) : 'soon'} · {inboxOf(b) ? channelLabel(inboxOf(b)!.channel) : ''}
-                        </span>
-                      </div>
-                      <button type="button" class="btn btn-sm btn-danger" aria-label={`Cancel ${b.name}`} onClick={() => void cancelBroadcast(b).then((x) => x && loadBroadcasts())}>
-                        Cancel
-                      </button>
-                    </li>
-                  ))}
-                </ol>
-              )}
-            </section>
-            <section class="mx-section" aria-labelledby="bc-all-title">
-              <h2 id="bc-all-title">All broadcasts</h2>
-              <div class="bc-table-wrap" role="region" aria-label="Broadcasts table" tabIndex={0}>
-                <table class="bc-table">
-                  <caption class="sr-only">Broadcasts, newest first</caption>
+        <ListBody
+          what="broadcasts"
+          error={loadError.value}
+          items={list}
+          retry={() => void loadBroadcasts()}
+          empty={
+            <EmptyCard icon="send" title="No broadcasts yet">
+              <p>A broadcast sends one approved template to everyone in an audience — an offer to returning guests, a reminder before check-in — and shows who received, read and answered it.</p>
+              <p>
+                <a class="btn btn-primary" href={`${BROADCASTS_BASE}/new`}>
+                  Create your first broadcast
+                </a>
+              </p>
+            </EmptyCard>
+          }
+        >
+          {(list) => (
+            <>
+              <section class="mx-section" aria-labelledby="bc-queue-title">
+                <h2 id="bc-queue-title">Scheduled</h2>
+                {queue.length === 0 ? (
+                  <p class="muted">Nothing scheduled.</p>
+                ) : (
+                  <ol class="bc-queue">
+                    {queue.map((b) => (
+                      <li key={b.id} class="card bc-queue-item">
+                        <Icon name="clock" size={18} />
+                        <div class="bc-queue-main">
+                          <a href={`${BROADCASTS_BASE}/${encodeURIComponent(b.id)}`}>{b.name}</a>
+                          <span class="muted small">
+                            {b.scheduledAt ? when(b.scheduledAt, b.timezone) : 'soon'} · {inboxOf(b) ? channelLabel(inboxOf(b)!.channel) : ''}
+                          </span>
+                        </div>
+                        <button type="button" class="btn btn-sm btn-danger" aria-label={`Cancel ${b.name}`} onClick={() => void cancelBroadcast(b).then((x) => x && loadBroadcasts())}>
+                          Cancel
+                        </button>
+                      </li>
+                    ))}
+                  </ol>
+                )}
+              </section>
+              <section class="mx-section" aria-labelledby="bc-all-title">
+                <h2 id="bc-all-title">All broadcasts</h2>
+                <TableRegion label="Broadcasts" caption="Broadcasts, newest first" wrapClass="bc-table-wrap" tableClass="bc-table">
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -184,11 +179,11 @@ function BroadcastList() {
                       );
                     })}
                   </tbody>
-                </table>
-              </div>
-            </section>
-          </>
-        )}
+                </TableRegion>
+              </section>
+            </>
+          )}
+        </ListBody>
       </ManagersOnly>
     </PageFrame>
   );

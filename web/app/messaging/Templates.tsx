@@ -8,7 +8,7 @@ import { api, errorText } from '../lib/api';
 import { fullDateTime, relativeTime } from '../lib/format';
 import { isManager } from '../state/session';
 import { Icon } from '../ui/Icon';
-import { Loading } from '../ui/form';
+import { EmptyCard, ListBody, TableRegion } from '../ui/ListBody';
 import { PageFrame } from './sla/parts';
 import { TemplateEditor } from './templates/Editor';
 import { StatusChip } from './templates/Panels';
@@ -97,44 +97,35 @@ function TemplateList() {
           </select>
         </label>
       </div>
-      {loadError.value ? (
-        <p class="form-error" role="alert">
-          Could not load the templates: {loadError.value}{' '}
-          <button type="button" class="link" onClick={() => void loadTemplates()}>
-            Try again
-          </button>
-        </p>
-      ) : list === null ? (
-        <Loading />
-      ) : list.length === 0 ? (
-        <div class="card mx-empty tpl-empty">
-          <Icon name="file" size={28} />
-          {filtered ? (
-            <>
-              <h2>No templates match</h2>
+      <ListBody
+        what="templates"
+        error={loadError.value}
+        items={list}
+        retry={() => void loadTemplates()}
+        empty={
+          <EmptyCard icon="file" title={filtered ? 'No templates match' : 'No templates yet'} class="tpl-empty">
+            {filtered ? (
               <p>No template has this channel and category. Clear a filter to see more.</p>
-            </>
-          ) : (
-            <>
-              <h2>No templates yet</h2>
-              <p>
-                A template is a message you write once and send many times: an <strong>SMS</strong> with its character count, a <strong>WhatsApp</strong> message WhatsApp approves before it can open a
-                conversation, or an <strong>e-mail</strong> with its formatted body. Merge fields such as the guest’s first name or check-in date are filled in for each contact.
-              </p>
-              {isManager.value ? (
+            ) : (
+              <>
                 <p>
-                  <a class="btn btn-primary" href={`${TEMPLATES_BASE}/new`}>
-                    Create your first template
-                  </a>
+                  A template is a message you write once and send many times: an <strong>SMS</strong> with its character count, a <strong>WhatsApp</strong> message WhatsApp approves before it can open a
+                  conversation, or an <strong>e-mail</strong> with its formatted body. Merge fields such as the guest’s first name or check-in date are filled in for each contact.
                 </p>
-              ) : null}
-            </>
-          )}
-        </div>
-      ) : (
-        <div class="wf-table-wrap tpl-table-wrap" role="region" aria-label="Templates table" tabIndex={0}>
-          <table class="wf-table tpl-table">
-            <caption class="sr-only">Templates</caption>
+                {isManager.value ? (
+                  <p>
+                    <a class="btn btn-primary" href={`${TEMPLATES_BASE}/new`}>
+                      Create your first template
+                    </a>
+                  </p>
+                ) : null}
+              </>
+            )}
+          </EmptyCard>
+        }
+      >
+        {(list) => (
+          <TableRegion label="Templates" wrapClass="wf-table-wrap tpl-table-wrap" tableClass="wf-table tpl-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -165,9 +156,9 @@ function TemplateList() {
                 </tr>
               ))}
             </tbody>
-          </table>
-        </div>
-      )}
+          </TableRegion>
+        )}
+      </ListBody>
     </PageFrame>
   );
 }

@@ -7,7 +7,7 @@ import { api, errorText } from '../lib/api';
 import { relativeTime } from '../lib/format';
 import { inboxes } from '../state/session';
 import { Icon } from '../ui/Icon';
-import { Loading } from '../ui/form';
+import { EmptyCard, ListBody, TableRegion } from '../ui/ListBody';
 import { deleteRule, ManagersOnly, PageFrame, saveEnabled, Toggle } from './sla/parts';
 import { WorkflowEditor } from './workflows/Editor';
 import { triggerWords, type Workflow } from './workflows/model';
@@ -50,33 +50,27 @@ function WorkflowList() {
       }
     >
       <ManagersOnly what="workflows">
-        {loadError.value ? (
-          <p class="form-error" role="alert">
-            Could not load the workflows: {loadError.value}{' '}
-            <button type="button" class="link" onClick={() => void loadWorkflows()}>
-              Try again
-            </button>
-          </p>
-        ) : list === null ? (
-          <Loading />
-        ) : list.length === 0 ? (
-          <div class="card mx-empty wf-empty">
-            <Icon name="bot" size={28} />
-            <h2>No workflows yet</h2>
-            <p>
-              A workflow is a trigger, then steps: <strong>when</strong> a customer writes, a conversation opens or a tag is applied, <strong>if</strong> conditions match (text, channel, contact, business
-              hours…), <strong>do</strong> things — assign to a team, tag, set priority, send a reply, wait for an answer, escalate or call your own system.
-            </p>
-            <p>
-              <a class="btn btn-primary" href={`${WORKFLOWS_BASE}/new`}>
-                Create your first workflow
-              </a>
-            </p>
-          </div>
-        ) : (
-          <div class="wf-table-wrap" role="region" aria-label="Workflows table" tabIndex={0}>
-            <table class="wf-table">
-              <caption class="sr-only">Workflows</caption>
+        <ListBody
+          what="workflows"
+          error={loadError.value}
+          items={list}
+          retry={() => void loadWorkflows()}
+          empty={
+            <EmptyCard icon="bot" title="No workflows yet" class="wf-empty">
+              <p>
+                A workflow is a trigger, then steps: <strong>when</strong> a customer writes, a conversation opens or a tag is applied, <strong>if</strong> conditions match (text, channel, contact, business
+                hours…), <strong>do</strong> things — assign to a team, tag, set priority, send a reply, wait for an answer, escalate or call your own system.
+              </p>
+              <p>
+                <a class="btn btn-primary" href={`${WORKFLOWS_BASE}/new`}>
+                  Create your first workflow
+                </a>
+              </p>
+            </EmptyCard>
+          }
+        >
+          {(list) => (
+            <TableRegion label="Workflows" wrapClass="wf-table-wrap" tableClass="wf-table">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -119,9 +113,9 @@ function WorkflowList() {
                   </tr>
                 ))}
               </tbody>
-            </table>
-          </div>
-        )}
+            </TableRegion>
+          )}
+        </ListBody>
       </ManagersOnly>
     </PageFrame>
   );
