@@ -9,6 +9,7 @@ import { fullDateTime, relativeTime } from '../lib/format';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 import { FormActions, Loading, runBusy } from '../ui/form';
+import { StateChip } from '../ui/StateChip';
 
 interface Endpoint {
   id: string;
@@ -347,7 +348,7 @@ function EndpointCard({ e, reload, onSecret }: { e: Endpoint; reload: () => Prom
                         <div class="muted small">{relativeTime(d.createdAt)}</div>
                       </td>
                       <td>
-                        <span class={`wf-status wf-status-${d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'live'}`}>{d.status}</span>
+                        <StateChip tone={d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'live'}>{d.status}</StateChip>
                         {d.error ? <div class="form-error small">{d.error}</div> : null}
                       </td>
                       <td>{d.attempts}</td>

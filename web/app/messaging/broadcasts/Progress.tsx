@@ -11,7 +11,8 @@ import { toast } from '../../state/toast';
 import { Icon } from '../../ui/Icon';
 import { Loading } from '../../ui/form';
 import { filterWords, type Audience } from '../audiences/model';
-import { pct, pollEvery, RECIPIENT_STATUSES, RECIPIENT_WORDS, skipWords, STATUS_WORDS, when, type Broadcast, type Recipient, type RecipientStatus, type Template } from './model';
+import { pct, pollEvery, RECIPIENT_STATUSES, RECIPIENT_TONE, RECIPIENT_WORDS, skipWords, STATUS_TONE, STATUS_WORDS, when, type Broadcast, type Recipient, type RecipientStatus, type Template } from './model';
+import { StateChip } from '../../ui/StateChip';
 
 export async function cancelBroadcast(b: Pick<Broadcast, 'id' | 'name' | 'status'>): Promise<Broadcast | null> {
   const question = b.status === 'scheduled' ? `Cancel “${b.name}”? Nobody will receive it.` : `Stop “${b.name}”? Messages already sent stay sent; nobody else receives it.`;
@@ -27,7 +28,11 @@ export async function cancelBroadcast(b: Pick<Broadcast, 'id' | 'name' | 'status
 }
 
 export function StatusChip({ status }: { status: Broadcast['status'] }) {
-  return <span class={`bc-chip bc-chip-${status}`}>{STATUS_WORDS[status]}</span>;
+  return (
+    <StateChip tone={STATUS_TONE[status]} class="bc-chip">
+      {STATUS_WORDS[status]}
+    </StateChip>
+  );
 }
 
 export function BroadcastProgress({ broadcast: b, onChange }: { broadcast: Broadcast; onChange: (b: Broadcast) => void }) {
@@ -221,7 +226,7 @@ export function BroadcastProgress({ broadcast: b, onChange }: { broadcast: Broad
                         <span class="muted small bc-cell-sub">{channel === 'email' ? r.email : r.phone}</span>
                       </th>
                       <td data-label="Status">
-                        <span class={`bc-rchip bc-rchip-${r.status}`}>{RECIPIENT_WORDS[r.status]}</span>
+                        <StateChip tone={RECIPIENT_TONE[r.status]}>{RECIPIENT_WORDS[r.status]}</StateChip>
                         {r.reason ? <span class="muted small bc-cell-sub">{skipWords(r.reason, channel)}</span> : null}
                       </td>
                       <td data-label="Sent">{r.sentAt ? when(r.sentAt) : <span class="muted">—</span>}</td>

@@ -2,6 +2,7 @@
 // pages show for their statuses, recipients' statuses and skip reasons; the time-zone helpers of the
 // schedule step.
 import type { Filter } from '../audiences/model';
+import type { Tone } from '../../ui/StateChip';
 
 export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
 export interface Stats {
@@ -88,6 +89,9 @@ export const STATUS_WORDS: Record<BroadcastStatus, string> = {
 
 export const RECIPIENT_STATUSES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+/** The chip colour of each state (ui/StateChip.tsx). */
+export const STATUS_TONE: Record<BroadcastStatus, Tone> = { draft: 'muted', scheduled: 'info', sending: 'live', sent: 'ok', cancelled: 'wait', failed: 'bad' };
+export const RECIPIENT_TONE: Record<RecipientStatus, Tone> = { queued: 'info', sending: 'live', sent: 'live', delivered: 'ok', read: 'ok', failed: 'bad', skipped: 'wait', cancelled: 'wait' };
 export const RECIPIENT_WORDS: Record<RecipientStatus, string> = {
   queued: 'Waiting to send',
   sending: 'Sending',

@@ -8,13 +8,16 @@ import { contactName, fullDateTime } from '../../lib/format';
 import { userName } from '../../state/session';
 import { Loading } from '../../ui/form';
 import { fieldLabel, reasonWords, statusWords, type Preview, type Template, type TemplateVersion } from './model';
+import { StateChip } from '../../ui/StateChip';
 
 export function StatusChip({ t }: { t: Pick<Template, 'channel' | 'status' | 'statusReason'> }) {
   const s = statusWords(t);
   const reason = t.status === 'rejected' || t.status === 'paused' || t.status === 'disabled' ? reasonWords(t.statusReason) : null;
   return (
     <span class="tpl-status">
-      <span class={`tpl-chip tpl-chip-${s.tone}`}>{s.label}</span>
+      <StateChip tone={s.tone === 'draft' ? 'muted' : s.tone} class="tpl-chip">
+        {s.label}
+      </StateChip>
       {reason ? <span class="tpl-reason">Reason: {reason}</span> : null}
     </span>
   );

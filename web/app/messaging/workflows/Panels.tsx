@@ -11,6 +11,7 @@ import { toast } from '../../state/toast';
 import { Icon } from '../../ui/Icon';
 import { Loading } from '../../ui/form';
 import { ACTION_LABEL, FINISHED, pointerWords, type ActionType, type Run, type RunStep, type TraceEntry, type Version, type WorkflowDoc } from './model';
+import { StateChip, type Tone } from '../../ui/StateChip';
 
 interface TestResult {
   path: TraceEntry[];
@@ -134,7 +135,7 @@ export function TestPanel({ workflowId, draft, onErrors }: { workflowId: string;
   );
 }
 
-const STATUS_TONE: Record<string, string> = { complete: 'ok', errored: 'bad', cancelled: 'muted', skipped: 'muted', running: 'live', waiting: 'live', queued: 'live' };
+const STATUS_TONE: Record<string, Tone> = { complete: 'ok', errored: 'bad', cancelled: 'muted', skipped: 'muted', running: 'live', waiting: 'live', queued: 'live' };
 
 const took = (a: number, b: number | null) => (b === null ? '…' : b - a < 1000 ? `${b - a} ms` : `${((b - a) / 1000).toFixed(1)} s`);
 
@@ -173,7 +174,7 @@ export function RunLog({ workflowId, doc }: { workflowId: string; doc: WorkflowD
           {runs.value.map((r) => (
             <li key={r.id} class="wf-run">
               <button type="button" class="wf-run-head" aria-expanded={open.value === r.id} aria-controls={`run-${r.id}`} onClick={() => (open.value = open.value === r.id ? null : r.id)}>
-                <span class={`wf-status wf-status-${STATUS_TONE[r.status] ?? 'muted'}`}>{r.status}</span>
+                <StateChip tone={STATUS_TONE[r.status] ?? 'muted'}>{r.status}</StateChip>
                 <span>{relativeTime(r.createdAt)}</span>
                 <span class="muted small">
                   v{r.version} · {r.origin}
