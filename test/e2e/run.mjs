@@ -704,6 +704,36 @@ describe('AI, knowledge base and channels', { timeout: 240_000 }, () => {
     assert.deepEqual((await manager.call(`/conversations/${open.id}/scheduled-messages`)).items, []);
   });
 
+  test('a quiet conversation waiting on the customer suggests a follow-up, scheduled in one click', { timeout: 45_000 }, async () => {
+    // The demo has replies that ask the guest something hours ago; find one the server suggests for.
+    let target = null;
+    for (const c of (await conversations()).filter((x) => x.status === 'open' || x.status === 'pending')) {
+      const { suggestion } = await manager.call(`/conversations/${c.id}/follow-ups/suggestion`);
+      if (suggestion) {
+        target = { id: c.id, suggestion };
+        break;
+      }
+    }
+    assert.ok(target, 'a demo conversation with a suggested follow-up');
+    assert.match(target.suggestion.reason, /^You asked “.+” \d+ hours? ago and the customer has not answered\.$/);
+    await page.goto(`/inbox/conversations/${target.id}`);
+    const card = page.getByRole('region', { name: 'Suggested follow-up' });
+    await card.getByText(target.suggestion.reason).waitFor();
+    await card.getByText(`Would send: “${target.suggestion.text}”`).waitFor();
+    await expectAxeClean(page, 'the follow-up suggestion');
+    await screenshot(page, '22d-follow-up-suggestion');
+    await card.getByRole('button', { name: 'Schedule it' }).click();
+    const banner = page.getByRole('region', { name: 'Follow-ups and scheduled messages' });
+    await banner.getByText(/Follow-up (today|tomorrow|\w{3})/).waitFor();
+    const [f] = (await manager.call(`/conversations/${target.id}/follow-ups`)).items;
+    assert.equal(f.text, target.suggestion.text);
+    assert.equal(f.cancelOnReply, true);
+    // With a follow-up pending there is nothing more to suggest.
+    assert.equal((await manager.call(`/conversations/${target.id}/follow-ups/suggestion`)).suggestion, null);
+    await banner.getByRole('button', { name: /Cancel the follow-up/ }).click();
+    await eventually(async () => (await manager.call(`/conversations/${target.id}/follow-ups`)).items.length === 0, 'the follow-up to be cancelled');
+  });
+
   test('knowledge base: create, publish, edit, history with diff, restore, conflict', { timeout: 60_000 }, async () => {
     await page.goto('/inbox');
     await page.getByRole('link', { name: 'Knowledge base' }).click();

@@ -50,7 +50,7 @@ const OPENERS = [
 ];
 const REPLIES = [
   'Thanks for writing! Let me check that for you.',
-  'Yes, that works. I have noted it on your booking.',
+  'Yes, that works. I have noted it on your booking. Would you like us to arrange an airport pickup too?',
   'Sorry about that — a technician is on the way.',
   'Check-in is from 3pm; for late arrivals we leave the keys in the lockbox.',
   'I have refunded the duplicate charge; it shows in 3–5 days.',

@@ -13,6 +13,8 @@ import { Problem } from '../http/problem';
 import { Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { MAX_AHEAD_MS, MAX_TEXT, publicItem, type ScheduledKind } from './schedule';
+import type { TurnIn } from './suggest';
+import { followUpAdvisorFor } from './suggest-ai';
 
 export const followUpRoutes = new Hono<AppEnv>();
 
@@ -104,6 +106,25 @@ function cancelRoute(kind: ScheduledKind, param: 'fid' | 'sid') {
   };
 }
 
+followUpRoutes.get(
+  '/:id/follow-ups/suggestion',
+  describeRoute({
+    tags: ['follow-ups'],
+    summary: 'A follow-up worth scheduling, or null',
+    description:
+      "When the conversation went quiet (4 hours) with the customer left to answer — the team's open question, or the customer saying they would check and come back — a proposed follow-up: inSeconds (24 hours after that turn, at least an hour ahead), the text to send in the customer's language, and the reason. Null while something is already pending or the conversation is snoozed or closed.",
+  }),
+  async (c) => {
+    const stub = await visibleStub(c);
+    const [state, messages] = await Promise.all([stub.state(), stub.messages({ limit: 12, includeNotes: false })]);
+    if (!state) throw Problem.notFound('Conversation');
+    const turns: TurnIn[] = messages
+      .filter((m) => m.authorType !== 'system' && m.text.trim())
+      .map((m) => ({ role: m.authorType === 'contact' ? 'customer' : 'team', text: m.text, at: m.createdAt }));
+    const suggestion = await followUpAdvisorFor(c.env).suggest({ turns, status: state.status, pending: state.followUps?.count ?? 0, now: Date.now() });
+    return c.json({ suggestion });
+  },
+);
 followUpRoutes.get('/:id/follow-ups', describeRoute({ tags: ['follow-ups'], summary: 'Pending follow-ups of a conversation' }), listRoute('followup'));
 followUpRoutes.delete('/:id/follow-ups/:fid', describeRoute({ tags: ['follow-ups'], summary: 'Cancel a pending follow-up' }), valid('param', ItemParam), cancelRoute('followup', 'fid'));
 followUpRoutes.get('/:id/scheduled-messages', describeRoute({ tags: ['follow-ups'], summary: 'Messages scheduled to send later, not sent yet' }), listRoute('message'));

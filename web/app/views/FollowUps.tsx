@@ -33,6 +33,16 @@ export function dueLabel(at: number): string {
   return d.toLocaleString(undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 }
 
+/** What GET …/follow-ups/suggestion proposes (worker/follow-ups/suggest.ts). */
+interface Suggestion {
+  inSeconds: number;
+  text: string;
+  reason: string;
+  waitingSince: number;
+}
+/** Suggestions the agent dismissed (by conversation and the turn they hang on), for this session. */
+const dismissed = new Set<string>();
+
 /** Bumped after a change here, so the banner reloads without waiting for the conversation frame. */
 const changed = { n: 0, listeners: new Set<() => void>() };
 function bump() {
@@ -154,7 +164,7 @@ export function FollowUpBanner({ conversationId }: { conversationId: string }) {
     }
   }
 
-  if (items.value.length === 0) return null;
+  if (items.value.length === 0) return <FollowUpSuggestion conversationId={conversationId} />;
   return (
     <section class="follow-up-banner" aria-label="Follow-ups and scheduled messages">
       <ul>
@@ -209,6 +219,69 @@ export function FollowUpBanner({ conversationId }: { conversationId: string }) {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * When the conversation has gone quiet with the customer left to answer, the proposed follow-up: when,
+ * why and what it would send, scheduled in one click (cancelled if the customer replies first).
+ */
+function FollowUpSuggestion({ conversationId }: { conversationId: string }) {
+  const suggestion = useSignal<Suggestion | null>(null);
+  const c = conversation.value;
+  const open = c?.status === 'open' || c?.status === 'pending';
+  useEffect(() => {
+    suggestion.value = null;
+    if (!open) return;
+    let live = true;
+    api<{ suggestion: Suggestion | null }>(`/conversations/${conversationId}/follow-ups/suggestion`)
+      .then((r) => {
+        if (live) suggestion.value = r.suggestion && !dismissed.has(`${conversationId}:${r.suggestion.waitingSince}`) ? r.suggestion : null;
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [conversationId, open, c?.lastActivityAt]);
+
+  const s = suggestion.value;
+  if (!s) return null;
+  const at = Date.now() + s.inSeconds * 1000;
+  async function accept() {
+    try {
+      await api(`/conversations/${conversationId}/follow-ups`, { json: { inSeconds: s!.inSeconds, text: s!.text, cancelOnReply: true } });
+      toast(`Follow-up set for ${dueLabel(at)}`, 'success');
+      suggestion.value = null;
+      bump();
+    } catch (err) {
+      toast(`Could not schedule it: ${errorText(err)}`, 'error');
+    }
+  }
+  return (
+    <section class="follow-up-banner fu-suggest" aria-label="Suggested follow-up">
+      <div class="fu-suggest-row">
+        <Icon name="bell" size={14} />
+        <span class="fu-suggest-text">
+          <strong>Follow up {dueLabel(at)}?</strong> <span class="muted">{s.reason}</span>
+          <span class="fu-quote">Would send: “{s.text}”</span>
+        </span>
+        <span class="fu-actions">
+          <button type="button" class="link" onClick={() => void accept()}>
+            Schedule it
+          </button>
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              dismissed.add(`${conversationId}:${s.waitingSince}`);
+              suggestion.value = null;
+            }}
+          >
+            Dismiss
+          </button>
+        </span>
+      </div>
     </section>
   );
 }
