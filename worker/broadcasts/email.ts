@@ -4,7 +4,7 @@
 // mail client show its own "Unsubscribe" button and unsubscribe with one POST (Gmail and Yahoo require
 // this of bulk senders since 2024). Pure apart from HTMLRewriter (lol-html, built into workerd).
 import { escapeHtml } from '../templates/email-html';
-import { rewriteLinks, unsubscribeUrl } from './links';
+import { rewriteLinks, unsubscribeUrl, URL_RE } from './links';
 
 /** Sent to the delivery consumer in outbound_options.email, read back by worker/delivery/consumer.ts. */
 export interface BroadcastEmail {
@@ -50,6 +50,29 @@ export async function trackHtmlLinks(html: string, origin: string, token: string
   return rewriter.transform(new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } })).text();
 }
 
+/**
+ * An HTML part for a template written as text only: paragraphs at blank lines, line breaks kept, links
+ * clickable, everything else escaped. Every broadcast mail is text plus HTML (multipart/alternative):
+ * the HTML part is where the open pixel and the unsubscribe link a reader can see live.
+ */
+export function textToHtml(text: string): string {
+  const inline = (line: string) => {
+    let out = '';
+    let last = 0;
+    for (const m of line.matchAll(URL_RE)) {
+      out += `${escapeHtml(line.slice(last, m.index))}<a href="${escapeHtml(m[0])}">${escapeHtml(m[0])}</a>`;
+      last = m.index + m[0].length;
+    }
+    return out + escapeHtml(line.slice(last));
+  };
+  return text
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => `<p>${p.split('\n').map(inline).join('<br>')}</p>`)
+    .join('\n');
+}
+
 /** The List-Unsubscribe pair: the https one-click URL first (RFC 8058 needs one), the mailto: as a fallback. */
 export function unsubscribeHeaders(origin: string, unsubscribeToken: string, address: string | null): Record<string, string> {
   const targets = [`<${unsubscribeUrl(origin, unsubscribeToken)}>`];
@@ -66,6 +89,7 @@ export async function emailParts(text: string, html: string | null, p: EmailPart
   const tracked = p.tracking ? rewriteLinks(text, p.origin, p.token) : { text, links: [] as string[] };
   const links = tracked.links;
   let outHtml: string | null = null;
+  html ??= text.trim() ? textToHtml(text) : null;
   if (html) {
     const body = p.tracking ? await trackHtmlLinks(html, p.origin, p.token, links) : html;
     const footer = `<p style="margin-top: 32px; font-size: 12px; color: #6b7280">Don't want these e-mails? <a href="${escapeHtml(unsubscribe)}" style="color: #6b7280">Unsubscribe</a>.</p>`;
