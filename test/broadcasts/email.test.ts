@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { broadcastRate, ratePerSecond } from '../../worker/broadcasts/rate';
 import { isMachineOpen, MACHINE_OPEN_MS } from '../../worker/broadcasts/tracking';
 import { unsubscribeToken, verifyUnsubscribeToken } from '../../worker/broadcasts/unsubscribe-token';
-import { call, createContact, expectProblem, newWorkspace, unique, type Workspace } from '../helpers';
+import { call, createContact, eventually, expectProblem, newWorkspace, unique, type Workspace } from '../helpers';
 import { createInbox } from '../channels/helpers';
 import { broadcast, draft, fetchRaw, recipients, sendAndComplete, settled } from './setup';
 
@@ -155,6 +155,16 @@ describe('an e-mail broadcast', () => {
     expect(rows.find((r) => r.contactId === contact.id)).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
     expect(await mailsTo(ws.workspaceId, contact.email)).toHaveLength(1); // only the first broadcast's
     expect(await mailsTo(ws.workspaceId, fresh.email)).toHaveLength(1);
+
+    // Unsubscribing ends marketing mail, not the conversation: the team's reply still reaches them.
+    const [first] = await recipients(ws, ctx.broadcastId);
+    const reply = await call('POST', `/api/conversations/${first.conversationId}/messages`, { token: ws.token, body: { text: 'Your booking is confirmed.' } });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const mails = await eventually(async () => {
+      const all = await mailsTo(ws.workspaceId, contact.email);
+      return all.length === 2 ? all : null;
+    });
+    expect(mails.map((m) => m.mail.text)).toContain('Your booking is confirmed.');
   });
 
   it('a mail to the mailto: address with the token as subject unsubscribes; only for the inbox of its workspace', async () => {

@@ -72,13 +72,17 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   const c = contact.results[0] as ContactRow | undefined;
   if (!c) return markFailed(env, job, 'the contact no longer exists');
   if (c.blocked) return markFailed(env, job, 'the contact is blocked');
-  if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed') return markFailed(env, job, `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
-  const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
-  if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
-  const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
   const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions | BroadcastEmail }) : {};
   // A broadcast e-mail carries the parts as they go out; the timeline keeps the untracked copy.
   const bulk = opts.email && 'bulk' in opts.email ? opts.email : null;
+  // An e-mail unsubscribe ends marketing mail, not the conversation: the team's replies still go out.
+  // SMS STOP (and the other channels' opt-outs) stop everything, as the carriers require.
+  if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed' && (job.channel !== 'email' || bulk)) {
+    return markFailed(env, job, job.channel === 'email' ? 'the recipient unsubscribed from marketing e-mail' : `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
+  }
+  const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
+  if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
+  const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
 
   const origin = inbox.publicUrl;
   const out: OutboundMessage = {
