@@ -93,7 +93,8 @@ export async function emailParts(text: string, html: string | null, p: EmailPart
   if (html) {
     const body = p.tracking ? await trackHtmlLinks(html, p.origin, p.token, links) : html;
     const footer = `<p style="margin-top: 32px; font-size: 12px; color: #6b7280">Don't want these e-mails? <a href="${escapeHtml(unsubscribe)}" style="color: #6b7280">Unsubscribe</a>.</p>`;
-    // Last in the message, so a client that stops loading images part-way still counts the rest as read.
+    // After the content, where senders put it: a template long enough for Gmail to clip (~102 KB) loses
+    // its opens, never its content.
     const pixel = p.tracking ? `<img src="${escapeHtml(`${p.origin}/t/o/${p.token}`)}" width="1" height="1" alt="" style="display: block; width: 1px; height: 1px; border: 0">` : '';
     outHtml = `${body}\n${footer}${pixel}`;
   }
