@@ -11,7 +11,8 @@ describe('broadcast drafts', () => {
     const created = await call('POST', '/api/broadcasts', { token: ws.token, body: { name: 'Spring sale', inboxId: inbox.id, templateId, filter: PROMO } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ name: 'Spring sale', status: 'draft', inboxId: inbox.id, templateId, audienceId: null, filter: PROMO });
-    expect(created.body.stats).toEqual({ recipients: 0, skipped: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0, opened: 0, clicked: 0, replied: 0, unsubscribed: 0 });
+    expect(created.body.stats).toEqual({ recipients: 0, skipped: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0, opened: 0, machineOpened: 0, clicked: 0, replied: 0, unsubscribed: 0 });
+    expect(created.body.tracking).toBe(true);
     const id = created.body.id;
 
     const list = await call('GET', '/api/broadcasts', { token: ws.token });

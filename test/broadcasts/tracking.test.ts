@@ -3,6 +3,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordClick } from '../../worker/broadcasts/tracking';
+import { unsubscribeToken } from '../../worker/broadcasts/unsubscribe-token';
 import { rewriteLinks } from '../../worker/broadcasts/links';
 import { advance, scheduleInstant, skipReason } from '../../worker/broadcasts/model';
 import { call } from '../helpers';
@@ -72,12 +73,16 @@ describe('tracking a sent broadcast', () => {
   });
 
   it('unsubscribe: GET shows a button and changes nothing; POST (RFC 8058 one-click) unsubscribes the contact on the channel', async () => {
-    const page = await fetchRaw(`/u/${ctx.token}`);
+    // The link is signed for a contact and channel (e-mail broadcasts carry it; test/broadcasts/email.test.ts).
+    const token = await unsubscribeToken(env.JWT_SECRET, { workspaceId: ctx.ws.workspaceId, contactId: ctx.contactId, channel: 'sms', broadcastId: ctx.broadcastId });
+    // The recipient's tracking token is no unsubscribe link.
+    expect((await fetchRaw(`/u/${ctx.token}`, { method: 'POST' })).status).toBe(404);
+    const page = await fetchRaw(`/u/${token}`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<form method="post"><button type="submit">Unsubscribe</button></form>');
+    expect(await page.text()).toContain('<button type="submit">Unsubscribe</button></form>');
     expect((await call('GET', `/api/contacts/${ctx.contactId}`, { token: ctx.ws.token })).body.subscriptions.sms.status).not.toBe('unsubscribed');
 
-    const post = await fetchRaw(`/u/${ctx.token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const post = await fetchRaw(`/u/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
     expect(post.status).toBe(200);
     const contact = await call('GET', `/api/contacts/${ctx.contactId}`, { token: ctx.ws.token });
     expect(contact.body.subscriptions.sms).toMatchObject({ status: 'unsubscribed', source: 'broadcast_unsubscribe' });

@@ -8,7 +8,7 @@ import { addMember, call, createTeam, listWhen, newWorkspace, visitorConversatio
 import { fillPath, malformedBodies, minimalValue, operations, send, sent, type Operation } from './openapi-sweep';
 
 /** Reachable without credentials (each has its own check: a password, a signed link, a visitor token, development only). */
-const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm', 'GET /widget/api/messages', 'POST /widget/api/messages', 'GET /widget/api/csat/{surveyId}', 'GET /csat/{token}/survey', 'POST /csat/{token}']);
+const PUBLIC = new Set(['POST /api/auth/signup', 'POST /api/auth/login', 'POST /api/auth/password-reset', 'POST /api/auth/password-reset/confirm', 'GET /widget/api/messages', 'POST /widget/api/messages', 'GET /widget/api/csat/{surveyId}', 'GET /csat/{token}/survey', 'POST /csat/{token}', 'POST /u/{token}']);
 
 /**
  * What the lower roles may change (any method but GET) successfully. Everything else must be refused to

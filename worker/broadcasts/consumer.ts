@@ -5,7 +5,7 @@
 import { backoffSeconds } from '../delivery/backoff';
 import { storeDeadLetter } from '../ingest/dead-letters';
 import type { SendJob } from './delivery';
-import { ratePerSecond } from './model';
+import { broadcastRate } from './rate';
 import { sendRecipient } from './sender';
 
 const MAX_ATTEMPTS = 8;
@@ -30,8 +30,7 @@ export function takeToken(key: string, rate: number, now: number, store = bucket
 async function inboxRate(env: Env, broadcastId: string, cache: Map<string, { key: string; rate: number }>) {
   let hit = cache.get(broadcastId);
   if (!hit) {
-    const row = await env.DB.prepare(`SELECT i.id, i.channel FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?`).bind(broadcastId).first<{ id: string; channel: string }>();
-    hit = { key: row?.id ?? broadcastId, rate: ratePerSecond(row?.channel ?? '') };
+    hit = await broadcastRate(env, broadcastId);
     cache.set(broadcastId, hit);
   }
   return hit;

@@ -5,7 +5,7 @@
 import { toBase64Url } from '../crypto/bytes';
 import { loadInbox } from '../ingest/inboxes';
 import { broadcastFilter, candidatePage } from './audience';
-import { ratePerSecond } from './model';
+import { broadcastRate } from './rate';
 import { transition, type BroadcastRow } from './store';
 
 export const PAGE_SIZE = 500;
@@ -87,14 +87,12 @@ export async function snapshotPage(env: Env, id: string, after: [number, string]
  * to wait before looking again: about the time the inbox's rate needs for them, between 15 s and 10 min.
  */
 export async function unsettled(env: Env, id: string): Promise<{ n: number; waitMs: number }> {
-  const r = await env.DB.prepare(
-    `SELECT count(*) AS n, (SELECT i.channel FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id WHERE b.id = ?1) AS channel
-     FROM broadcast_recipients WHERE broadcast_id = ?1 AND (status = 'sending' OR (status = 'queued' AND message_id IS NULL))`,
-  )
+  const r = await env.DB.prepare(`SELECT count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ?1 AND (status = 'sending' OR (status = 'queued' AND message_id IS NULL))`)
     .bind(id)
-    .first<{ n: number; channel: string | null }>();
+    .first<{ n: number }>();
   const n = Number(r?.n ?? 0);
-  return { n, waitMs: Math.min(Math.max((n / ratePerSecond(r?.channel ?? '')) * 1000, 15_000), 600_000) };
+  const { rate } = await broadcastRate(env, id);
+  return { n, waitMs: Math.min(Math.max((n / rate) * 1000, 15_000), 600_000) };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Tracked links: every http(s) URL in an SMS or e-mail body becomes /t/c/<recipient token>.<n>, the
 // recipient's row keeps the targets in order. Pure. Hand-written: a URL regex over plain text is all
-// this needs (the HTML part of e-mails is not sent by broadcasts yet, see README).
-const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/gi;
+// this needs (the HTML part's <a href>s are rewritten by worker/broadcasts/email.ts with lol-html).
+export const URL_RE = /\bhttps?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?]/gi;
 
 export function rewriteLinks(text: string, origin: string, token: string): { text: string; links: string[] } {
   const links: string[] = [];

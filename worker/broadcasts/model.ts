@@ -58,9 +58,3 @@ export function scheduleInstant(at: string, timeZone: string): number | null {
   const day = Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
   return zonedInstant(day, Number(m[4]) * 60 + Number(m[5]), timeZone) + Number(m[6] ?? 0) * 1000;
 }
-
-/** Messages per second per inbox by channel: WhatsApp Cloud API's default 80/s tier, a Twilio long code's ~10/s (a per-inbox override for short codes is not built yet). */
-const RATE_PER_SECOND: Record<string, number> = { whatsapp: 80, sms: 10, email: 50 };
-export function ratePerSecond(channel: string): number {
-  return RATE_PER_SECOND[channel] ?? 20;
-}

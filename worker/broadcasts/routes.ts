@@ -32,6 +32,8 @@ const Fields = {
   filter: v.optional(v.nullable(filterSchema('filter'))),
   variables: v.optional(Variables),
   scheduledAt: v.optional(v.nullable(Timestamp)),
+  // Open pixel and tracked links (SMS links, e-mail links and pixel); on unless turned off.
+  tracking: v.optional(v.boolean('must be true or false')),
 };
 const CreateBody = v.object(Fields);
 const PatchBody = v.partial(v.object(Fields));
@@ -46,7 +48,7 @@ const RecipientsQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(1), v.maxValue(500))),
 });
 
-type Draft = { name: string; inboxId: string; templateId: string; audienceId: string | null; filter: unknown; variables: Record<string, string>; scheduledAt: number | null };
+type Draft = { name: string; inboxId: string; templateId: string; audienceId: string | null; filter: unknown; variables: Record<string, string>; scheduledAt: number | null; tracking: boolean };
 
 /** The references of a draft, checked together: the inbox, a template for its channel, one audience. */
 async function check(c: Context<AppEnv>, d: Draft): Promise<void> {
@@ -72,6 +74,7 @@ const draftOf = (r: BroadcastRow): Draft => ({
   filter: r.filter ? JSON.parse(r.filter) : null,
   variables: JSON.parse(r.variables || '{}'),
   scheduledAt: r.scheduled_at,
+  tracking: r.tracking !== 0,
 });
 
 async function withStats(db: D1Database, r: BroadcastRow) {
@@ -85,20 +88,20 @@ broadcastRoutes.get('/', describeRoute({ tags: ['broadcasts'], summary: 'Broadca
 
 broadcastRoutes.post(
   '/',
-  describeRoute({ tags: ['broadcasts'], summary: 'Draft a broadcast {name, inboxId, templateId, audienceId | filter, variables?, scheduledAt?}', description: "The template's channel must be the inbox's; WhatsApp needs an approved template." }),
+  describeRoute({ tags: ['broadcasts'], summary: 'Draft a broadcast {name, inboxId, templateId, audienceId | filter, variables?, scheduledAt?, tracking?}', description: "The template's channel must be the inbox's; WhatsApp needs an approved template." }),
   manager,
   valid('json', CreateBody),
   async (c) => {
     const p = c.get('principal');
     const b = c.req.valid('json');
-    const d: Draft = { name: b.name, inboxId: b.inboxId, templateId: b.templateId, audienceId: b.audienceId ?? null, filter: b.filter ?? null, variables: b.variables ?? {}, scheduledAt: b.scheduledAt ?? null };
+    const d: Draft = { name: b.name, inboxId: b.inboxId, templateId: b.templateId, audienceId: b.audienceId ?? null, filter: b.filter ?? null, variables: b.variables ?? {}, scheduledAt: b.scheduledAt ?? null, tracking: b.tracking ?? true };
     await check(c, d);
     const id = newId('brd');
     const now = Date.now();
     await c.env.DB.prepare(
-      `INSERT INTO broadcasts (id, workspace_id, name, inbox_id, template_id, audience_id, filter, variables, status, scheduled_at, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?)`,
+      `INSERT INTO broadcasts (id, workspace_id, name, inbox_id, template_id, audience_id, filter, variables, status, scheduled_at, tracking, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?)`,
     )
-      .bind(id, p.workspaceId, d.name, d.inboxId, d.templateId, d.audienceId, d.filter ? JSON.stringify(d.filter) : null, JSON.stringify(d.variables), d.scheduledAt, p.userId, now, now)
+      .bind(id, p.workspaceId, d.name, d.inboxId, d.templateId, d.audienceId, d.filter ? JSON.stringify(d.filter) : null, JSON.stringify(d.variables), d.scheduledAt, d.tracking ? 1 : 0, p.userId, now, now)
       .run();
     return c.json(await withStats(c.env.DB, await loadBroadcast(c.env.DB, p.workspaceId, id)), 201);
   },
@@ -118,8 +121,8 @@ broadcastRoutes.patch('/:id', describeRoute({ tags: ['broadcasts'], summary: 'Ch
   if (b.audienceId) d.filter = null;
   if (b.filter) d.audienceId = null;
   await check(c, d);
-  await c.env.DB.prepare(`UPDATE broadcasts SET name = ?, inbox_id = ?, template_id = ?, audience_id = ?, filter = ?, variables = ?, scheduled_at = ?, updated_at = ? WHERE id = ? AND status = 'draft'`)
-    .bind(d.name, d.inboxId, d.templateId, d.audienceId, d.filter ? JSON.stringify(d.filter) : null, JSON.stringify(d.variables), d.scheduledAt, Date.now(), row.id)
+  await c.env.DB.prepare(`UPDATE broadcasts SET name = ?, inbox_id = ?, template_id = ?, audience_id = ?, filter = ?, variables = ?, scheduled_at = ?, tracking = ?, updated_at = ? WHERE id = ? AND status = 'draft'`)
+    .bind(d.name, d.inboxId, d.templateId, d.audienceId, d.filter ? JSON.stringify(d.filter) : null, JSON.stringify(d.variables), d.scheduledAt, d.tracking ? 1 : 0, Date.now(), row.id)
     .run();
   return c.json(await withStats(c.env.DB, await loadBroadcast(c.env.DB, ws, row.id)));
 });
@@ -166,11 +169,22 @@ broadcastRoutes.post(
     const token = newToken();
     const items = await Promise.all(
       sample.map(async (x) => {
-        const composed = x.reason ? null : await compose(c.env, b, template, x.id, inbox.publicUrl, token);
+        const composed = x.reason ? null : await compose(c.env, b, template, x.id, inbox, token, { preview: true });
         return {
           contact: { id: x.id, name: x.name, email: x.email, phone: x.phone },
           skipReason: x.reason,
-          message: composed ? { text: composed.message.text, subject: composed.message.email?.subject ?? null, html: composed.rendered.html, template: composed.message.template, missing: composed.rendered.missing } : null,
+          // E-mail: the parts as they go out (tracked links, footer, pixel; the unsubscribe link a placeholder).
+          message: composed
+            ? {
+                text: composed.email?.text ?? composed.message.text,
+                subject: composed.message.email?.subject ?? null,
+                html: composed.email?.html ?? composed.rendered.html,
+                headers: composed.email?.headers ?? null,
+                fromName: composed.email?.fromName ?? null,
+                template: composed.message.template,
+                missing: composed.rendered.missing,
+              }
+            : null,
         };
       }),
     );
@@ -242,7 +256,7 @@ broadcastRoutes.get(
     const limit = q.limit ?? 100;
     const rows = await c.env.DB.prepare(
       `SELECT r.contact_id, c.name, c.email, c.phone, r.status, r.reason, r.conversation_id, r.message_id, r.queued_at, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
-              r.opened_at, r.clicked_at, r.clicks, r.machine_clicks, r.replied_at, r.unsubscribed_at
+              r.opened_at, r.opens, r.machine_opened_at, r.machine_opens, r.clicked_at, r.clicks, r.machine_clicks, r.replied_at, r.unsubscribed_at
        FROM broadcast_recipients r LEFT JOIN contacts c ON c.id = r.contact_id
        WHERE r.broadcast_id = ?1 AND (?2 IS NULL OR r.status = ?2) AND r.contact_id > ?3 ORDER BY r.contact_id LIMIT ?4`,
     )
@@ -263,6 +277,9 @@ broadcastRoutes.get(
       readAt: r.read_at ?? null,
       failedAt: r.failed_at ?? null,
       openedAt: r.opened_at ?? null,
+      opens: r.opens,
+      machineOpenedAt: r.machine_opened_at ?? null,
+      machineOpens: r.machine_opens,
       clickedAt: r.clicked_at ?? null,
       clicks: r.clicks,
       machineClicks: r.machine_clicks,

@@ -49,14 +49,16 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   const reason = facts ? skipReason(facts, inbox.channel) : 'no_identity';
   if (reason) return skip(env, job, reason);
 
-  const composed = await compose(env, b, template, job.contactId, inbox.publicUrl, r.token);
+  const composed = await compose(env, b, template, job.contactId, inbox, r.token);
   await env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId).run();
 
   const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
   const externalId = `${b.id}:${job.contactId}`;
   const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued' };
   const target = { workspaceId: b.workspace_id, contactId: job.contactId, inboxId: b.inbox_id, channel: inbox.channel };
-  const options = composed.message.template ? JSON.stringify({ template: composed.message.template }) : null;
+  // What goes out beside the timeline's copy: WhatsApp's template reference, or the e-mail as sent
+  // (subject, tracked text and HTML parts, List-Unsubscribe headers, from name).
+  const options = composed.message.template ? JSON.stringify({ template: composed.message.template }) : composed.email ? JSON.stringify({ email: composed.email }) : null;
   const remember = (conversationId: string) =>
     options
       ? env.DB.prepare(`INSERT OR IGNORE INTO outbound_options (workspace_id, conversation_id, client_id, options, created_at) VALUES (?, ?, ?, ?, ?)`)

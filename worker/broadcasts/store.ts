@@ -15,6 +15,8 @@ export interface BroadcastRow {
   status: BroadcastStatus;
   scheduled_at: number | null;
   timezone: string | null;
+  /** 1: open pixel and tracked links (migration 0034). */
+  tracking: number;
   error: string | null;
   created_by: string | null;
   started_at: number | null;
@@ -32,7 +34,10 @@ export interface Stats {
   read: number;
   failed: number;
   cancelled: number;
+  /** Recipients with a human open (the pixel fetched by a person's mail client). */
   opened: number;
+  /** Recipients whose pixel a provider's proxy fetched right after delivery (Apple Mail Privacy Protection …): not a sign anyone read it. */
+  machineOpened: number;
   clicked: number;
   replied: number;
   unsubscribed: number;
@@ -48,8 +53,8 @@ export async function broadcastStats(db: D1Database, id: string): Promise<Stats>
   const [byStatus, engagement] = await db.batch<Record<string, number | string>>([
     db.prepare(`SELECT status, count(*) AS n FROM broadcast_recipients WHERE broadcast_id = ? GROUP BY status`).bind(id),
     db.prepare(
-      `SELECT count(opened_at) AS opened, count(clicked_at) AS clicked, count(replied_at) AS replied, count(unsubscribed_at) AS unsubscribed
-       FROM broadcast_recipients WHERE broadcast_id = ? AND (opened_at IS NOT NULL OR clicked_at IS NOT NULL OR replied_at IS NOT NULL OR unsubscribed_at IS NOT NULL)`,
+      `SELECT count(opened_at) AS opened, count(machine_opened_at) AS machineOpened, count(clicked_at) AS clicked, count(replied_at) AS replied, count(unsubscribed_at) AS unsubscribed
+       FROM broadcast_recipients WHERE broadcast_id = ? AND (opened_at IS NOT NULL OR machine_opened_at IS NOT NULL OR clicked_at IS NOT NULL OR replied_at IS NOT NULL OR unsubscribed_at IS NOT NULL)`,
     ).bind(id),
   ]);
   const n: Record<string, number> = {};
@@ -67,6 +72,7 @@ export async function broadcastStats(db: D1Database, id: string): Promise<Stats>
     failed: n.failed ?? 0,
     cancelled: n.cancelled ?? 0,
     opened: Number(e.opened ?? 0),
+    machineOpened: Number(e.machineOpened ?? 0),
     clicked: Number(e.clicked ?? 0),
     replied: Number(e.replied ?? 0),
     unsubscribed: Number(e.unsubscribed ?? 0),
@@ -85,6 +91,7 @@ export function broadcastJson(r: BroadcastRow, stats?: Stats) {
     status: r.status,
     scheduledAt: r.scheduled_at,
     timezone: r.timezone,
+    tracking: r.tracking !== 0,
     error: r.error,
     createdBy: r.created_by,
     startedAt: r.started_at,

@@ -2,10 +2,11 @@
 // status webhooks (message.status on the event stream), replies attributed to the latest broadcast
 // the contact received, and the tracked link, open pixel and unsubscribe hits. All idempotent: a
 // repeated event or hit changes nothing more (clicks are counted per hit by design).
-import { setSubscriptionStatement, unsubscribeEmail } from '../contacts/subscriptions';
+import { setSubscriptionStatement, subscriptionStatus, SUBSCRIPTION_CHANNELS } from '../contacts/subscriptions';
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import { advance } from './model';
+import { verifyUnsubscribeToken } from './unsubscribe-token';
 
 /** A reply counts for a broadcast this long after it went out. */
 export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
@@ -101,23 +102,88 @@ export async function recordClick(env: Env, ref: string, hit: { method: string; 
   return { url, machine };
 }
 
-export async function recordOpen(env: Env, token: string, now: number): Promise<boolean> {
-  const res = await env.DB.prepare(`UPDATE broadcast_recipients SET opened_at = coalesce(opened_at, ?) WHERE token = ?`).bind(now, token).run();
-  return (res.meta.changes ?? 0) > 0;
+/**
+ * Machine opens. Mail providers that fetch images through their own proxy load the pixel without
+ * anyone reading the mail: Apple Mail Privacy Protection prefetches every image when the message
+ * reaches the device, and Google's and Yahoo's image proxies fetch on arrival too at times. Such a
+ * fetch is recognised by who asks:
+ * - Apple's proxies send the bare user agent "Mozilla/5.0" (no platform, no engine: no real mail client
+ *   or browser does) and come from Apple's networks (AS714, AS6185, read from request.cf.asn);
+ * - Google's image proxy says "GoogleImageProxy" (via ggpht.com), Yahoo's "YahooMailProxy";
+ * and by when: within MACHINE_OPEN_MS of the message being sent or delivered, which is prefetch
+ * timing. The same proxy later is a person opening the mail through it (Gmail fetches on open), so it
+ * counts as a human open. Link scanners' user agents and HEAD requests are machines at any time.
+ * Limits: a device offline when the mail arrived prefetches later and counts as a human open; clicks
+ * stay the reliable measure.
+ */
+export const MACHINE_OPEN_MS = 60_000;
+const APPLE_ASNS = new Set([714, 6185]);
+const IMAGE_PROXIES = /GoogleImageProxy|YahooMailProxy/i;
+
+export interface PixelHit {
+  method: string;
+  userAgent: string | null;
+  /** Cloudflare's request.cf.asn of the fetcher, when known. */
+  asn: number | null;
+  now: number;
 }
 
-/** Whether the token names a recipient (the unsubscribe page shows its button only then). */
+export function isMachineOpen(hit: PixelHit, deliveredAt: number | null): boolean {
+  const ua = (hit.userAgent ?? '').trim();
+  if (hit.method === 'HEAD' || SCANNERS.test(ua)) return true;
+  const proxy = ua === 'Mozilla/5.0' || IMAGE_PROXIES.test(ua) || (hit.asn !== null && APPLE_ASNS.has(hit.asn));
+  // Not yet sent (no time to compare with): a fetch before the message left is nobody reading it.
+  if (deliveredAt === null) return proxy;
+  return proxy && hit.now - deliveredAt < MACHINE_OPEN_MS;
+}
+
+/** An open pixel hit: the recipient's first human open (and a count), or a machine open kept apart. */
+export async function recordOpen(env: Env, token: string, hit: PixelHit): Promise<{ machine: boolean } | null> {
+  const r = await byToken(env, token);
+  if (!r) return null;
+  const deliveredAt = Math.max(r.delivered_at ?? 0, r.sent_at ?? 0) || null;
+  const machine = isMachineOpen(hit, deliveredAt);
+  await env.DB.prepare(
+    machine
+      ? `UPDATE broadcast_recipients SET machine_opens = machine_opens + 1, machine_opened_at = coalesce(machine_opened_at, ?3) WHERE broadcast_id = ?1 AND contact_id = ?2`
+      : `UPDATE broadcast_recipients SET opens = opens + 1, opened_at = coalesce(opened_at, ?3) WHERE broadcast_id = ?1 AND contact_id = ?2`,
+  )
+    .bind(r.broadcast_id, r.contact_id, hit.now)
+    .run();
+  return { machine };
+}
+
+export type UnsubscribeResult = { channel: string; already: boolean };
+
+/**
+ * One-click unsubscribe (RFC 8058) by a signed token (worker/broadcasts/unsubscribe-token.ts): the
+ * contact's subscription on the token's channel becomes unsubscribed, from a source only the customer
+ * may reverse, and the broadcast counts it. Null when the token is forged or altered, or names a
+ * contact its workspace does not have (or, with `onlyWorkspace`, is another workspace's). Idempotent: a second request changes nothing (not even the time).
+ */
+export async function unsubscribe(env: Env, token: string, now: number, onlyWorkspace?: string): Promise<UnsubscribeResult | null> {
+  const ref = await verifyUnsubscribeToken(env.JWT_SECRET, token);
+  if (!ref || !(SUBSCRIPTION_CHANNELS as readonly string[]).includes(ref.channel)) return null;
+  if (onlyWorkspace !== undefined && ref.workspaceId !== onlyWorkspace) return null;
+  type Row = { id: string; merged_into: string | null; subscriptions: string | null };
+  const find = (id: string) => env.DB.prepare(`SELECT id, merged_into, subscriptions FROM contacts WHERE workspace_id = ? AND id = ?`).bind(ref.workspaceId, id).first<Row>();
+  let contact = await find(ref.contactId);
+  if (!contact) return null;
+  // Merged since the mail went out: the opt-out belongs to the contact it became.
+  if (contact.merged_into) contact = (await find(contact.merged_into)) ?? contact;
+  const already = subscriptionStatus(contact.subscriptions, ref.channel) === 'unsubscribed';
+  const statements = [
+    env.DB.prepare(`UPDATE broadcast_recipients SET unsubscribed_at = coalesce(unsubscribed_at, ?) WHERE broadcast_id = ? AND contact_id = ? AND workspace_id = ?`).bind(now, ref.broadcastId, ref.contactId, ref.workspaceId),
+  ];
+  if (!already) statements.unshift(setSubscriptionStatement(env.DB, ref.workspaceId, contact.id, ref.channel, 'unsubscribed', ref.channel === 'email' ? 'email_unsubscribe' : 'broadcast_unsubscribe', now));
+  await env.DB.batch(statements);
+  return { channel: ref.channel, already };
+}
+
+/** The channel a valid token unsubscribes from (the GET page shows its button only then). */
 export async function unsubscribeTarget(env: Env, token: string): Promise<{ channel: string } | null> {
-  const r = await byToken(env, token);
-  return r ? { channel: r.channel } : null;
-}
-
-/** One-click unsubscribe (RFC 8058): the contact's subscription on the broadcast's channel becomes unsubscribed. */
-export async function unsubscribe(env: Env, token: string, now: number): Promise<boolean> {
-  const r = await byToken(env, token);
-  if (!r) return false;
-  if (r.channel === 'email') await unsubscribeEmail(env, r.workspace_id, r.contact_id, now);
-  else await setSubscriptionStatement(env.DB, r.workspace_id, r.contact_id, r.channel, 'unsubscribed', 'broadcast_unsubscribe', now).run();
-  await env.DB.prepare(`UPDATE broadcast_recipients SET unsubscribed_at = coalesce(unsubscribed_at, ?) WHERE broadcast_id = ? AND contact_id = ?`).bind(now, r.broadcast_id, r.contact_id).run();
-  return true;
+  const ref = await verifyUnsubscribeToken(env.JWT_SECRET, token);
+  if (!ref) return null;
+  const known = await env.DB.prepare(`SELECT 1 FROM contacts WHERE workspace_id = ? AND id = ?`).bind(ref.workspaceId, ref.contactId).first();
+  return known ? { channel: ref.channel } : null;
 }

@@ -76,14 +76,19 @@ export const email: ChannelAdapter = {
 
   send(out, inbox) {
     const address = cfg(inbox.config, 'address') ?? 'inbox@parley.invalid';
-    const fromName = cfg(inbox.config, 'fromName') ?? out.authorName;
     const thread = out.email ?? { subject: 'Re: your message', messageId: `<${out.messageId}@parley>`, inReplyTo: null, references: [] };
+    const fromName = thread.fromName || cfg(inbox.config, 'fromName') || out.authorName;
     const to = out.to.email ?? out.to.externalId;
     const cc = thread.cc ?? [];
     const bcc = thread.bcc ?? [];
     const html = thread.html ?? null;
     const provider = cfg(inbox.config, 'provider') ?? 'send_email';
-    const threadingHeaders: Record<string, string> = { ...(thread.inReplyTo ? { 'In-Reply-To': thread.inReplyTo } : {}), ...(thread.references.length ? { References: thread.references.join(' ') } : {}) };
+    const threadingHeaders: Record<string, string> = {
+      ...(thread.inReplyTo ? { 'In-Reply-To': thread.inReplyTo } : {}),
+      ...(thread.references.length ? { References: thread.references.join(' ') } : {}),
+      // A broadcast's List-Unsubscribe pair: every provider passes custom headers through.
+      ...(thread.headers ?? {}),
+    };
     if (provider === 'resend') {
       return jsonRequest(
         'POST',
@@ -113,14 +118,16 @@ export const email: ChannelAdapter = {
           Subject: thread.subject,
           TextBody: out.text,
           ...(html ? { HtmlBody: html } : {}),
-          MessageStream: 'outbound',
+          // Postmark keeps campaigns apart from one-to-one mail (its reputation, its rules): a broadcast
+          // goes to the server's default broadcast stream, whose id is "broadcast".
+          MessageStream: thread.bulk ? 'broadcast' : 'outbound',
           Headers: Object.entries({ 'Message-ID': thread.messageId, ...threadingHeaders }).map(([Name, Value]) => ({ Name, Value })),
         },
         { 'x-postmark-server-token': cfg(inbox.config, 'apiKey') ?? '' },
       );
     }
     if (out.attachments.length) out = { ...out, text: `${out.text}\n\n${out.attachments.map((a) => `${a.name}: ${a.url}`).join('\n')}` };
-    const mime = buildMime({ from: address, fromName, to, cc, subject: thread.subject, text: out.text, html, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references });
+    const mime = buildMime({ from: address, fromName, to, cc, subject: thread.subject, text: out.text, html, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references, headers: thread.headers });
     // The envelope names every recipient (Bcc only here); the transport hands the same message to each.
     return { method: 'POST', url: SEND_EMAIL_URL, headers: { 'x-mail-from': address, 'x-rcpt-to': [to, ...cc, ...bcc].join(', '), 'content-type': 'message/rfc822' }, body: mime };
   },

@@ -174,6 +174,12 @@ export interface OutboundEmail {
   bcc?: string[];
   /** Sanitized HTML alternative of the text. */
   html?: string | null;
+  /** Extra headers (a broadcast's List-Unsubscribe and List-Unsubscribe-Post). */
+  headers?: Record<string, string>;
+  /** Overrides the inbox's from name (a broadcast falls back to the workspace's name, not the author's). */
+  fromName?: string | null;
+  /** A campaign (broadcast), not a conversation reply: providers with a bulk stream get it there. */
+  bulk?: boolean;
 }
 
 export interface OutboundMessage {

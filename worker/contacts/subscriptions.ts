@@ -114,8 +114,9 @@ export function applySubscriptionEdits(stored: unknown, edits: Record<string, Su
 }
 
 /**
- * E-mail unsubscribe (a broadcast's one-click List-Unsubscribe link or /u/:token page will call this):
- * the contact's e-mail subscription becomes 'unsubscribed'. Idempotent.
+ * E-mail unsubscribe as the customer's own word: the contact's e-mail subscription becomes
+ * 'unsubscribed' (source email_unsubscribe). A broadcast's signed link goes through
+ * worker/broadcasts/tracking.ts `unsubscribe`, which writes the same and counts it for the broadcast.
  */
 export async function unsubscribeEmail(env: Pick<Env, 'DB'>, workspaceId: string, contactId: string, at = Date.now()): Promise<boolean> {
   const res = await setSubscriptionStatement(env.DB, workspaceId, contactId, 'email', 'unsubscribed', 'email_unsubscribe', at).run();

@@ -232,6 +232,8 @@ export const broadcasts = sqliteTable(
     status: text('status').notNull().default('draft'),
     scheduledAt: integer('scheduled_at'),
     timezone: text('timezone'),
+    /** Open pixel and tracked links (migration 0034); off: links go out as written, no pixel. */
+    tracking: integer('tracking', { mode: 'boolean' }).notNull().default(true),
     error: text('error'),
     createdBy: text('created_by'),
     startedAt: integer('started_at'),
@@ -260,7 +262,11 @@ export const broadcastRecipients = sqliteTable(
     deliveredAt: integer('delivered_at'),
     readAt: integer('read_at'),
     failedAt: integer('failed_at'),
+    /** First human open; machine (proxy prefetch) opens apart (migration 0034). */
     openedAt: integer('opened_at'),
+    opens: integer('opens').notNull().default(0),
+    machineOpens: integer('machine_opens').notNull().default(0),
+    machineOpenedAt: integer('machine_opened_at'),
     clickedAt: integer('clicked_at'),
     clicks: integer('clicks').notNull().default(0),
     machineClicks: integer('machine_clicks').notNull().default(0),

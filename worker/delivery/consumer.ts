@@ -16,6 +16,7 @@ import { loadInbox, type LoadedInbox } from '../ingest/inboxes';
 import type { DeliverJob } from '../ingest/jobs';
 import { rememberMessageId, replyThreading } from '../email/threading';
 import type { ReplyEmailOptions } from '../email/compose';
+import type { BroadcastEmail } from '../broadcasts/email';
 import { backoffSeconds } from './backoff';
 import { transportFor } from './transport';
 
@@ -71,11 +72,17 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   const c = contact.results[0] as ContactRow | undefined;
   if (!c) return markFailed(env, job, 'the contact no longer exists');
   if (c.blocked) return markFailed(env, job, 'the contact is blocked');
-  if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed') return markFailed(env, job, `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
+  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions | BroadcastEmail }) : {};
+  // A broadcast e-mail carries the parts as they go out; the timeline keeps the untracked copy.
+  const bulk = opts.email && 'bulk' in opts.email ? opts.email : null;
+  // An e-mail unsubscribe ends marketing mail, not the conversation: the team's replies still go out.
+  // SMS STOP (and the other channels' opt-outs) stop everything, as the carriers require.
+  if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed' && (job.channel !== 'email' || bulk)) {
+    return markFailed(env, job, job.channel === 'email' ? 'the recipient unsubscribed from marketing e-mail' : `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
+  }
   const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
   if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
   const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
-  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions }) : {};
 
   const origin = inbox.publicUrl;
   const out: OutboundMessage = {
@@ -84,7 +91,7 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     workspaceId: job.workspaceId,
     // Only the survey message itself (external id csat:<survey>) gets a signed link: an agent who pastes
     // the survey's address into a reply, and copies themselves in, must not receive a usable token.
-    text: job.clientId?.startsWith(CSAT_EXTERNAL_PREFIX) ? await signSurveyLinks(env.JWT_SECRET, job.text, job) : job.text,
+    text: bulk ? bulk.text : job.clientId?.startsWith(CSAT_EXTERNAL_PREFIX) ? await signSurveyLinks(env.JWT_SECRET, job.text, job) : job.text,
     attachments: await Promise.all(job.attachments.map(async (a) => ({ ...a, url: `${origin}${await signedFileUrl(env, a.key, 7 * 24 * 3600)}` }))),
     to: { externalId, name: c.name, phone: c.phone, email: c.email },
     authorName: job.authorName,
@@ -93,13 +100,16 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     lastInboundAt,
   };
   if (job.channel === 'email') {
-    const state = await conversationStub(env, job.workspaceId, job.conversationId).state();
-    const thread = await replyThreading(env, job.workspaceId, job.conversationId, state?.subject ?? null);
     const domain = (String(inbox.config.address ?? 'parley.invalid').split('@')[1] ?? 'parley.invalid').replace(/[^\w.-]/g, '');
-    const composed = opts.email ?? {};
+    // A campaign starts its own thread: it answers none of the customer's mails.
+    const thread = bulk
+      ? { subject: bulk.subject, inReplyTo: null, references: [] }
+      : await replyThreading(env, job.workspaceId, job.conversationId, (await conversationStub(env, job.workspaceId, job.conversationId).state())?.subject ?? null);
+    const composed: ReplyEmailOptions = bulk ? { subject: bulk.subject, ...(bulk.html ? { html: bulk.html } : {}) } : ((opts.email as ReplyEmailOptions | undefined) ?? {});
     out.email = {
       ...thread,
       messageId: `<${job.messageId}@${domain}>`,
+      ...(bulk ? { headers: bulk.headers, fromName: bulk.fromName, bulk: true } : {}),
       ...(composed.subject ? { subject: composed.subject } : {}),
       ...(composed.cc?.length ? { cc: composed.cc } : {}),
       ...(composed.bcc?.length ? { bcc: composed.bcc } : {}),

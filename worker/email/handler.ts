@@ -1,11 +1,14 @@
 // Cloudflare Email Workers entry: mail routed to this Worker is matched to the e-mail inbox whose
 // `address` it was sent to and put, raw, on the INGEST queue (the consumer parses it with postal-mime).
 // Unknown or disabled mailboxes are rejected at SMTP time, so the sender gets a bounce, not silence.
+// A mail answering a broadcast's `List-Unsubscribe: <mailto:…?subject=unsubscribe TOKEN>` unsubscribes
+// the contact instead of opening a conversation (even on a disabled mailbox: an opt-out is honoured).
 import { Hono } from 'hono';
 import { decryptJson } from '../crypto/secrets';
 import { Problem } from '../http/problem';
 import { channelEnabledIn } from '../ingest/inboxes';
 import { spillLargeBody, type IngestJob } from '../ingest/jobs';
+import { unsubscribe } from '../broadcasts/tracking';
 
 export interface InboundMail {
   from: string;
@@ -43,13 +46,30 @@ export async function inboxForAddress(env: Env, address: string): Promise<InboxR
   return null;
 }
 
-/** Accept one message: returns the queued job, or null when it was rejected. */
-export async function handleEmail(mail: InboundMail, env: Env): Promise<IngestJob | null> {
+/** The Subject of a raw message (headers unfolded; only what an unsubscribe mail needs, so no MIME decoding). */
+export function rawSubject(raw: string): string | null {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? raw : raw.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return /^subject:[ \t]*(.*)$/im.exec(head)?.[1]?.trim() ?? null;
+}
+
+/** A mailto: unsubscribe for this inbox's workspace, acted on; false when the mail is anything else. */
+async function mailUnsubscribe(env: Env, workspaceId: string, subject: string | null): Promise<boolean> {
+  const m = /^unsubscribe\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i.exec(subject ?? '');
+  if (!m) return false;
+  // The token must be this workspace's: a mail to one mailbox does not unsubscribe anyone elsewhere.
+  return (await unsubscribe(env, m[1], Date.now(), workspaceId)) !== null;
+}
+
+/** Accept one message: returns the queued job, 'unsubscribed' for a mailto: unsubscribe, or null when it was rejected. */
+export async function handleEmail(mail: InboundMail, env: Env): Promise<IngestJob | 'unsubscribed' | null> {
   const inbox = await inboxForAddress(env, mail.to);
   if (!inbox) {
     mail.setReject('Unknown mailbox');
     return null;
   }
+  const raw = typeof mail.raw === 'string' ? mail.raw : await new Response(mail.raw).text();
+  if (await mailUnsubscribe(env, inbox.workspace_id, mail.headers?.get('subject') ?? rawSubject(raw))) return 'unsubscribed';
   let settings: Record<string, unknown> = {};
   try {
     settings = inbox.ws_settings ? (JSON.parse(inbox.ws_settings) as Record<string, unknown>) : {};
@@ -60,7 +80,6 @@ export async function handleEmail(mail: InboundMail, env: Env): Promise<IngestJo
     mail.setReject('This mailbox is not accepting mail');
     return null;
   }
-  const raw = typeof mail.raw === 'string' ? mail.raw : await new Response(mail.raw).text();
   const job = await spillLargeBody(env, {
     kind: 'email',
     workspaceId: inbox.workspace_id,
@@ -82,5 +101,6 @@ emailDevRoutes.post('/email', async (c) => {
   let rejected: string | null = null;
   const job = await handleEmail({ from, to, raw: await c.req.text(), setReject: (r) => (rejected = r) }, c.env);
   if (!job) throw new Problem(422, 'Rejected', rejected ?? 'rejected');
+  if (job === 'unsubscribed') return c.json({ queued: false, unsubscribed: true }, 202);
   return c.json({ queued: true, inboxId: job.inboxId }, 202);
 });

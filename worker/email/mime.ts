@@ -25,6 +25,26 @@ export interface MailFields {
   inReplyTo?: string | null;
   references?: string[];
   date?: Date;
+  /** Further headers (List-Unsubscribe …), ASCII values; folded at ", " when long. */
+  headers?: Record<string, string>;
+}
+
+/** One header, folded (RFC 5322 2.2.3) after the ", " of a list so lines stay near 78 characters; unfolding gives the value back exactly. */
+function folded(name: string, value: string): string {
+  const items = value.replace(/[\r\n]+/g, ' ').split(', ');
+  let out = `${name.replace(/[^!-9;-~]/g, '')}:`;
+  let line = out.length;
+  items.forEach((item, i) => {
+    const piece = `${item}${i < items.length - 1 ? ',' : ''}`;
+    if (i > 0 && line + 1 + piece.length > 78) {
+      out += `\r\n ${piece}`;
+      line = 1 + piece.length;
+    } else {
+      out += ` ${piece}`;
+      line += 1 + piece.length;
+    }
+  });
+  return out;
 }
 
 export function buildMime(m: MailFields): string {
@@ -36,6 +56,7 @@ export function buildMime(m: MailFields): string {
     `Message-ID: ${m.messageId}`,
     ...(m.inReplyTo ? [`In-Reply-To: ${m.inReplyTo}`] : []),
     ...(m.references && m.references.length ? [`References: ${m.references.join(' ')}`] : []),
+    ...Object.entries(m.headers ?? {}).map(([name, value]) => folded(name, value)),
     `Date: ${(m.date ?? new Date()).toUTCString()}`,
     'MIME-Version: 1.0',
   ];

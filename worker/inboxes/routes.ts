@@ -14,6 +14,7 @@ import { Problem } from '../http/problem';
 import { Name } from '../http/schemas';
 import { valid } from '../http/validate';
 import { normalizeOriginPattern } from '../webchat/allowed-origins';
+import { rateProblem } from '../broadcasts/rate';
 import { CHANNEL_KEYS } from './channels';
 
 const Config = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
@@ -30,10 +31,15 @@ const Settings = v.object({
   ),
   // Web chat: refuse anonymous visitors; every session must carry the site's identifierHash.
   requireVerifiedIdentity: v.optional(v.boolean()),
+  // Broadcasts: messages per second this inbox sends (null: the channel's default); the bound for its
+  // channel is checked by the route (worker/broadcasts/rate.ts).
+  broadcastRate: v.optional(v.nullable(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000')))),
 });
 
-/** Settings as stored: allowed origins in canonical form. */
-function canonicalSettings<T extends { allowedOrigins?: string[] }>(settings: T): T {
+/** Settings as stored: allowed origins in canonical form, the broadcast rate within the channel's bound (else 400). */
+function canonicalSettings<T extends { allowedOrigins?: string[]; broadcastRate?: number | null }>(settings: T, channel: string): T {
+  const rate = rateProblem(channel, settings.broadcastRate);
+  if (rate) throw Problem.badRequest('settings.broadcastRate', rate);
   return settings.allowedOrigins ? { ...settings, allowedOrigins: settings.allowedOrigins.map((o) => normalizeOriginPattern(o)!) } : settings;
 }
 const CreateBody = v.object({ channel: v.picklist(CHANNEL_KEYS, `must be one of ${CHANNEL_KEYS.join(', ')}`), name: Name, config: v.optional(Config, {}), settings: v.optional(Settings, {}) });
@@ -77,7 +83,7 @@ inboxRoutes.post('/', describeRoute({ tags: ['inboxes'], summary: 'Create an inb
     name: body.name,
     configEncrypted: await encryptJson(c.env.ENCRYPTION_KEY, config),
     websiteToken,
-    settings: canonicalSettings(body.settings),
+    settings: canonicalSettings(body.settings, body.channel),
     enabled: true,
   });
   return c.json(await inboxJson(c.env, (await c.get('scope').find(inboxes, id))!, true), 201);
@@ -101,7 +107,7 @@ inboxRoutes.patch('/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or
   const set: Partial<InboxRow> = {};
   if (body.name !== undefined) set.name = body.name;
   if (body.enabled !== undefined) set.enabled = body.enabled;
-  if (body.settings !== undefined) set.settings = { ...row.settings, ...canonicalSettings(body.settings) };
+  if (body.settings !== undefined) set.settings = { ...row.settings, ...canonicalSettings(body.settings, row.channel) };
   if (body.config !== undefined) {
     const merged: Record<string, unknown> = { ...(await decryptJson<Record<string, unknown>>(c.env.ENCRYPTION_KEY, row.configEncrypted)), ...body.config };
     for (const [k, val] of Object.entries(merged)) if (val === null) delete merged[k];
