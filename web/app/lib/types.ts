@@ -135,7 +135,7 @@ export interface Inbox {
   channel: string;
   name: string;
   enabled: boolean;
-  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[]; requireVerifiedIdentity?: boolean };
+  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[]; requireVerifiedIdentity?: boolean; broadcastRate?: number | null };
   websiteToken: string | null;
   configuredKeys: string[];
   config?: Record<string, unknown>;

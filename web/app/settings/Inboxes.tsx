@@ -95,12 +95,17 @@ function NewInbox({ onDone }: { onDone: (id?: string) => void }) {
   );
 }
 
+/** How fast broadcasts may leave an inbox by channel (worker/broadcasts/rate.ts RATE_BOUNDS; the server checks). */
+const BROADCAST_PACE: Record<string, { default: number; max: number }> = { whatsapp: { default: 80, max: 1000 }, sms: { default: 10, max: 100 }, email: { default: 10, max: 500 } };
+
 function InboxDetail({ inbox }: { inbox: Inbox }) {
   const name = useSignal(inbox.name);
   const greeting = useSignal(inbox.settings?.greeting ?? '');
   const color = useSignal(inbox.settings?.color ?? '#2563eb');
   const origins = useSignal((inbox.settings?.allowedOrigins ?? []).join('\n'));
   const requireVerified = useSignal(inbox.settings?.requireVerifiedIdentity === true);
+  const rate = useSignal(inbox.settings?.broadcastRate ? String(inbox.settings.broadcastRate) : '');
+  const pace = BROADCAST_PACE[inbox.channel];
   const secret = useSignal<string | null>(null);
   const busy = useSignal(false);
   useEffect(() => {
@@ -156,7 +161,12 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          const settings = inbox.channel === 'webchat' ? { greeting: greeting.value || null, color: color.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean), requireVerifiedIdentity: requireVerified.value } : undefined;
+          const settings =
+            inbox.channel === 'webchat'
+              ? { greeting: greeting.value || null, color: color.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean), requireVerifiedIdentity: requireVerified.value }
+              : pace
+                ? { broadcastRate: rate.value.trim() ? Number(rate.value) : null }
+                : undefined;
           void save({ name: name.value.trim(), ...(settings ? { settings } : {}) }, 'Inbox saved');
         }}
       >
@@ -186,6 +196,12 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
               <span>Require identity verification (only visitors your site signs with the identity secret can chat)</span>
             </label>
           </>
+        ) : null}
+        {pace ? (
+          <label class="field">
+            <span>Broadcast speed (messages per second, 1–{pace.max}; empty: {pace.default}, the provider’s usual limit)</span>
+            <input type="number" min={1} max={pace.max} step={1} inputMode="numeric" value={rate.value} placeholder={String(pace.default)} onInput={(e) => (rate.value = e.currentTarget.value)} />
+          </label>
         ) : null}
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy.value}>

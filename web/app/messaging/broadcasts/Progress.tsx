@@ -98,7 +98,7 @@ export function BroadcastProgress({ broadcast: b, onChange }: { broadcast: Broad
   const funnel: [string, number, string][] = [
     ['Sent', s.sent, 'handed to the provider'],
     ['Delivered', s.delivered, 'reached the phone or mailbox'],
-    ...(channel === 'sms' ? [] : ([[readLabel, readValue, channel === 'email' ? 'opened the e-mail (some mail apps open every message)' : 'read it']] as [string, number, string][])),
+    ...(channel === 'sms' ? [] : ([[readLabel, readValue, channel === 'email' ? 'opened by a person (privacy proxies apart)' : 'read it']] as [string, number, string][])),
     ...(channel === 'whatsapp' ? [] : ([['Clicked', s.clicked, 'clicked a link (scanners not counted)']] as [string, number, string][])),
     ['Replied', s.replied, 'wrote back within 7 days'],
   ];
@@ -172,6 +172,12 @@ export function BroadcastProgress({ broadcast: b, onChange }: { broadcast: Broad
             <dt>Unsubscribed</dt>
             <dd>{s.unsubscribed.toLocaleString()}</dd>
           </div>
+          {channel === 'email' ? (
+            <div>
+              <dt title="Opened by Apple Mail Privacy Protection or an image proxy as the mail arrived, not by a person">Opened by mail privacy proxies</dt>
+              <dd>{(s.machineOpened ?? 0).toLocaleString()}</dd>
+            </div>
+          ) : null}
           <div>
             <dt>Failed</dt>
             <dd class={s.failed ? 'bc-bad' : ''}>{s.failed.toLocaleString()}</dd>
@@ -254,6 +260,7 @@ function engagement(r: Recipient): string {
     r.deliveredAt ? `delivered ${t(r.deliveredAt)}` : null,
     r.readAt ? `read ${t(r.readAt)}` : null,
     r.openedAt ? `opened ${t(r.openedAt)}` : null,
+    r.machineOpenedAt && !r.openedAt ? `fetched by a mail privacy proxy ${t(r.machineOpenedAt)}` : null,
     r.clickedAt ? `clicked ${r.clicks > 1 ? `${r.clicks}×` : ''} ${t(r.clickedAt)}` : null,
     r.repliedAt ? `replied ${t(r.repliedAt)}` : null,
     r.unsubscribedAt ? `unsubscribed ${t(r.unsubscribedAt)}` : null,

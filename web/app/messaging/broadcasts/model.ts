@@ -15,6 +15,8 @@ export interface Stats {
   failed: number;
   cancelled: number;
   opened: number;
+  /** Opens by mail privacy proxies (Apple Mail Privacy Protection, image proxies), apart from people's. */
+  machineOpened?: number;
   clicked: number;
   replied: number;
   unsubscribed: number;
@@ -71,6 +73,7 @@ export interface Recipient {
   readAt: number | null;
   failedAt: number | null;
   openedAt: number | null;
+  machineOpenedAt?: number | null;
   clickedAt: number | null;
   clicks: number;
   machineClicks: number;
