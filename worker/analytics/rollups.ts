@@ -245,9 +245,13 @@ export function touchedDays(buckets: Iterable<Bucket>): [string, number][] {
  * the sums unpivoted by name, then the histogram entries; zero sums are left out.
  */
 export function dailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_daily (workspace_id, day, k, n)\n${dailySelectSql(days)}`;
+}
+
+/** SELECT of the daily rows (workspace, day, k, n) of the days in `days`, from their hourly rows. */
+export function dailySelectSql(days: string): string {
   const hourly = `FROM ${days} JOIN analytics_hourly h ON h.workspace_id = d.ws AND h.hour >= d.day AND h.hour < d.day + ${DAY}`;
-  return `INSERT INTO analytics_daily (workspace_id, day, k, n)
-    SELECT s.ws, s.day, c.column1, CASE c.column1 ${SUM_COLUMNS.map((col) => `WHEN '${col}' THEN s.${col}`).join(' ')} END AS n
+  return `SELECT s.ws, s.day, c.column1, CASE c.column1 ${SUM_COLUMNS.map((col) => `WHEN '${col}' THEN s.${col}`).join(' ')} END AS n
       FROM (SELECT d.ws AS ws, d.day AS day, ${SUM_COLUMNS.map((col) => `sum(h.${col}) AS ${col}`).join(', ')} ${hourly} GROUP BY d.ws, d.day) s,
         (VALUES ${SUM_COLUMNS.map((col) => `('${col}')`).join(', ')}) c
       WHERE n <> 0
@@ -268,14 +272,22 @@ export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1Prepar
   const days = JSON.stringify(touchedDays(buckets));
   const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
   return [
+    // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
     db
       .prepare(
-        `DELETE FROM analytics_hourly WHERE (${KEY_COLUMNS.join(', ')}) IN
-           (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?1))`,
+        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
+           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (${KEY_COLUMNS.join(', ')}) IN
+             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?1))`,
       )
       .bind(json),
     db.prepare(rollupInsertSql(bucketsSource('?1'))).bind(json),
-    db.prepare(`DELETE FROM analytics_daily WHERE (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
     db.prepare(dailyInsertSql(daysSql)).bind(days),
   ];
 }
