@@ -183,7 +183,7 @@ const DAY = 86_400_000;
 export async function overview(ctx: ReadContext) {
   const hourFrom = Math.ceil(ctx.from / HOUR) * HOUR;
   const hourTo = Math.floor(ctx.to / HOUR) * HOUR;
-  const workspaceWide = ctx.principal.role !== 'staff' && ctx.principal.role !== 'personal' && !ctx.filters.channel && !ctx.filters.inboxId && !ctx.filters.teamId && !ctx.filters.agentId;
+  const workspaceWide = ctx.principal.role === 'manager' && !ctx.filters.channel && !ctx.filters.inboxId && !ctx.filters.teamId && !ctx.filters.agentId;
   const dayFrom = Math.ceil(hourFrom / DAY) * DAY;
   const dayTo = Math.floor(hourTo / DAY) * DAY;
   const days = workspaceWide && dayFrom < dayTo;
