@@ -1,7 +1,7 @@
 // Prints migrations/0036_analytics_rollups.sql from the rollup SQL builders (worker/analytics/rollups.ts), so the
 // migration's backfill is the very SELECT the subscriber runs: `npx tsx scripts/gen-rollups-migration.ts > migrations/0036_analytics_rollups.sql`.
 // test/analytics/rollups.test.ts checks the committed file still matches.
-import { LOWER_BOUNDS } from '../worker/analytics/histogram';
+import { MAX_BIN, RATIO, SMALLEST } from '../worker/analytics/histogram';
 import { ALL_DAYS, ALL_FACTS, dailyInsertSql, rollupInsertSql, SUM_COLUMNS } from '../worker/analytics/rollups';
 const REAL = new Set(['csat_sum', 'first_s_initial', 'first_s_reopen', 'first_bh_s', 'resolution_s', 'resolution_bh_s', 'response_s', 'response_bh_s']);
 const out: string[] = [];
@@ -31,14 +31,15 @@ CREATE TABLE \`analytics_daily\` (
 	PRIMARY KEY(\`workspace_id\`, \`day\`, \`k\`)
 ) WITHOUT ROWID;
 --> statement-breakpoint
--- The histogram bins (worker/analytics/histogram.ts LOWER_BOUNDS, the same numbers): bin 0 is exactly 0 s, bin k ≥ 1
+-- The histogram bins (worker/analytics/histogram.ts LOWER_BOUNDS, the same products): bin 0 is exactly 0 s, bin k ≥ 1
 -- starts at 0.001·1.1^(k−1) s. A value's bin is the greatest lower bound ≤ it (a primary-key seek).
 CREATE TABLE \`analytics_bins\` (
 	\`lo\` real PRIMARY KEY NOT NULL,
 	\`bin\` integer NOT NULL
 ) WITHOUT ROWID;
 --> statement-breakpoint
-INSERT INTO \`analytics_bins\` (\`lo\`, \`bin\`) VALUES ${LOWER_BOUNDS.map((lo, k) => `(${lo}, ${k})`).join(', ')};
+WITH RECURSIVE b(\`bin\`, \`lo\`) AS (SELECT 1, ${SMALLEST} UNION ALL SELECT \`bin\` + 1, \`lo\` * ${RATIO} FROM b WHERE \`bin\` < ${MAX_BIN})
+INSERT INTO \`analytics_bins\` (\`lo\`, \`bin\`) SELECT 0, 0 UNION ALL SELECT \`lo\`, \`bin\` FROM b;
 --> statement-breakpoint
 -- Backfill: the rollups of every fact already counted (the same SELECT the subscriber runs per touched bucket,
 -- rollups.ts rollupInsertSql(ALL_FACTS)).

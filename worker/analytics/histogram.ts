@@ -18,8 +18,15 @@ export const MAX_BIN = 280;
 /** The worst relative error of a reported percentile against the exact nearest-rank value. */
 export const RELATIVE_ERROR = Math.sqrt(RATIO) - 1;
 
-/** Lower bound (seconds) of every bin, by bin number. */
-export const LOWER_BOUNDS: readonly number[] = Array.from({ length: MAX_BIN + 1 }, (_, k) => (k === 0 ? 0 : SMALLEST * RATIO ** (k - 1)));
+/**
+ * Lower bound (seconds) of every bin, by bin number: each the previous times 1.1 in double precision, the
+ * same products the migration's recursive SQL computes, so both sides hold the very same numbers.
+ */
+export const LOWER_BOUNDS: readonly number[] = (() => {
+  const out = [0, SMALLEST];
+  while (out.length <= MAX_BIN) out.push(out[out.length - 1] * RATIO);
+  return out;
+})();
 
 /** The bin of a duration, as the SQL lookup finds it (the greatest lower bound ≤ v). */
 export function binOf(seconds: number): number {

@@ -124,6 +124,16 @@ const PARTS: Part[] = [
   },
 ];
 
+/**
+ * UNION ALL of SELECTs, nested so that no compound SELECT has more than three terms: D1 caps the terms of
+ * one compound SELECT far below SQLite's default (a multi-row VALUES counts too).
+ */
+export function unionAll(terms: string[]): string {
+  if (terms.length <= 3) return terms.join('\n      UNION ALL ');
+  const groups = Array.from({ length: Math.ceil(terms.length / 3) }, (_, i) => terms.slice(i * 3, i * 3 + 3));
+  return unionAll(groups.map((g) => (g.length === 1 ? g[0] : `SELECT * FROM (${unionAll(g)})`)));
+}
+
 /** Which fact rows a rollup SELECT reads and what it groups them by. */
 export interface RollupSource {
   /** `FROM … WHERE …` over the facts table `table` as alias t, placed in time by `time`. */
@@ -167,8 +177,8 @@ export function rollupSelectSql(src: RollupSource): string {
   const hist = PARTS.flatMap((p) => p.hist.map((h) => `SELECT ${keyed(p.time)}, ${h.key} AS hk ${src.from(p.table, p.time)} AND ${p.where} AND ${h.when}`));
   const on = names.map((n) => `h.${n} = s.${n}`).join(' AND ');
   return `SELECT ${names.map((n) => `s.${n}`).join(', ')}, ${SUM_COLUMNS.map((c) => `s.${c}`).join(', ')}, coalesce(h.hist, '{}') AS hist
-    FROM (SELECT ${names.join(', ')}, ${SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (${sums.join('\n      UNION ALL ')}) GROUP BY ${names.join(', ')}) s
-    LEFT JOIN (SELECT ${names.join(', ')}, json_group_object(hk, n) AS hist FROM (SELECT ${names.join(', ')}, hk, count(*) AS n FROM (${hist.join('\n      UNION ALL ')}) GROUP BY ${names.join(', ')}, hk) GROUP BY ${names.join(', ')}) h
+    FROM (SELECT ${names.join(', ')}, ${SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (${unionAll(sums)}) GROUP BY ${names.join(', ')}) s
+    LEFT JOIN (SELECT ${names.join(', ')}, json_group_object(hk, n) AS hist FROM (SELECT ${names.join(', ')}, hk, count(*) AS n FROM (${unionAll(hist)}) GROUP BY ${names.join(', ')}, hk) GROUP BY ${names.join(', ')}) h
     ON ${on}`;
 }
 
@@ -251,10 +261,11 @@ export function dailyInsertSql(days: string): string {
 /** SELECT of the daily rows (workspace, day, k, n) of the days in `days`, from their hourly rows. */
 export function dailySelectSql(days: string): string {
   const hourly = `FROM ${days} JOIN analytics_hourly h ON h.workspace_id = d.ws AND h.hour >= d.day AND h.hour < d.day + ${DAY}`;
-  return `SELECT s.ws, s.day, c.column1, CASE c.column1 ${SUM_COLUMNS.map((col) => `WHEN '${col}' THEN s.${col}`).join(' ')} END AS n
-      FROM (SELECT d.ws AS ws, d.day AS day, ${SUM_COLUMNS.map((col) => `sum(h.${col}) AS ${col}`).join(', ')} ${hourly} GROUP BY d.ws, d.day) s,
-        (VALUES ${SUM_COLUMNS.map((col) => `('${col}')`).join(', ')}) c
-      WHERE n <> 0
+  // The sums are unpivoted through a JSON object (a VALUES list of the names would be a compound SELECT too long for D1).
+  return `SELECT s.ws AS ws, s.day AS day, c.key AS k, c.value AS n
+      FROM (SELECT d.ws AS ws, d.day AS day, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day) s,
+        json_each(s.sums) c
+      WHERE c.value <> 0
     UNION ALL
     SELECT d.ws, d.day, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day, j.key`;
 }
