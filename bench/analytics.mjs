@@ -3,8 +3,11 @@
 //
 // The facts rows (conversation_facts, their cycles and responses) are generated as SQL for the bench
 // workspace and loaded with `wrangler d1 execute --local` while the server is stopped, as (c) loads its
-// conversations: the subscriber's own cost is measured by the lag, not by replaying 100k streams.
+// conversations: the subscriber's own cost is measured by the lag, not by replaying 100k streams. The hourly
+// and daily rollups are then rebuilt from those facts (the backfill of migration 0036, a last SQL file).
 // Requests go one at a time, round-robin across reports, after a warm-up.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { call, request } from './lib/client.mjs';
 import { sqlChunks } from './lib/sql-chunks.mjs';
@@ -129,6 +132,13 @@ export function generateFacts(ws, dir, { conversations = 100_000, messages = 1_0
     if ((n + 1) % 25_000 === 0) writeChunk();
   }
   writeChunk();
+  // The facts are loaded behind the subscriber's back, so the rollups are rebuilt from every fact afterwards with
+  // the backfill statements of migration 0036 (the same SELECTs the subscriber runs per touched bucket).
+  const migration = readFileSync(new URL('../migrations/0036_analytics_rollups.sql', import.meta.url), 'utf8');
+  const backfill = migration.slice(migration.indexOf('-- Backfill'));
+  const rebuild = join(dir, 'facts-rollups.sql');
+  writeFileSync(rebuild, `DELETE FROM analytics_hourly;\nDELETE FROM analytics_daily;\n${backfill}`);
+  files.push(rebuild);
   return { files, counts };
 }
 

@@ -67,6 +67,11 @@ export class Stream {
     return this;
   }
 
+  csat(at: number, score: number): this {
+    this.push('csat.submitted', at, { score });
+    return this;
+  }
+
   escalate(at: number): this {
     this.push('escalation.started', at, { id: 'esc', pathId: 'p', pathName: 'P', trigger: 'manual', reason: 'r', nextLevelAt: null });
     return this;

@@ -20,7 +20,7 @@ export const UNCOUNTED = '/* uncounted */';
  * contact memories, broadcast tracking, the notifications' preferences and mentions, and reads a subscriber marks `/* downstream *\/` — are not
  * part of the path and are not counted.
  */
-const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|webhook_\w+|workflows|workflow_\w+|bot_conversations|contact_memories|notification_preferences|note_mentions|broadcast_recipients)\b|\/\* downstream \*\//;
+const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state|analytics_hourly|analytics_daily|analytics_bins|webhook_\w+|workflows|workflow_\w+|bot_conversations|contact_memories|notification_preferences|note_mentions|broadcast_recipients)\b|\/\* downstream \*\//;
 
 let current: Tally | null = null;
 let installed = false;

@@ -1,6 +1,7 @@
 // The analytics reads over the facts tables, computed in D1 so a long range never ships its rows to the
 // Worker. Counts and means are aggregates. Percentiles are exact nearest-rank values:
-// - the overview (one set of figures) takes two round trips: counts first, then each percentile as
+// - the overview reads the hourly rollups (rollups.ts; see overview below); its exact variant (`exact=true`,
+//   overviewExact) takes two round trips: counts first, then each percentile as
 //   ORDER BY value LIMIT 1 OFFSET rank−1 (from whichever end is nearer), read in order off a value-ordered
 //   covering index (migration 0012), so no sort of the range's rows happens at all;
 // - grouped figures (timeseries, distribution, agents) rank each group's values with one ROW_NUMBER
@@ -15,7 +16,9 @@
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';
 import { bucketSql, hourOfDaySql, weekdaySql, type Interval, type OffsetSpan } from './buckets';
+import { merge, valueAtRank, type Histogram } from './histogram';
 import { MEDIAN_RANK_SQL, medianRank, P90_RANK_SQL, p90Rank, ratio, round3, type Stats } from './metrics';
+import { rollupSelectSql, SUM_COLUMNS, type SumColumn } from './rollups';
 import type { GroupBy, Metric } from './schemas';
 
 type Row = Record<string, unknown>;
@@ -163,11 +166,107 @@ export interface TimeFigures extends Stats {
 
 // ---- overview ----
 
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+
 /**
- * Two statements, one per round trip: every count, sum and mean (one row of single-row subqueries), then
- * every percentile those counts call for (one row of ORDER BY … LIMIT 1 OFFSET k subqueries).
+ * The overview from the rollups (rollups.ts), summed into one tally of keys (sum column names and histogram
+ * bins "<metric>:<bin>") from up to three tiers in one round trip:
+ * - whole UTC days from analytics_daily, when the read is workspace-wide (a manager, no filter);
+ * - whole UTC hours from analytics_hourly (every dimension: filters and role scoping apply there), for the
+ *   hours outside those days, or for the whole range when the read is scoped or filtered;
+ * - the partial hours at either end (a range not on the hour, e.g. a half-hour time zone's local midnight)
+ *   rolled up from the facts on the fly with the same SELECT as the rollups.
+ * Counts, sums, means and rates are exact for any range; medians and p90 come from the summed histograms,
+ * within histogram.ts RELATIVE_ERROR (≈ 4.9 %) of the exact nearest-rank values.
  */
 export async function overview(ctx: ReadContext) {
+  const hourFrom = Math.ceil(ctx.from / HOUR) * HOUR;
+  const hourTo = Math.floor(ctx.to / HOUR) * HOUR;
+  const workspaceWide = ctx.principal.role === 'manager' && !ctx.filters.channel && !ctx.filters.inboxId && !ctx.filters.teamId && !ctx.filters.agentId;
+  const dayFrom = Math.ceil(hourFrom / DAY) * DAY;
+  const dayTo = Math.floor(hourTo / DAY) * DAY;
+  const days = workspaceWide && dayFrom < dayTo;
+  const hourRanges = (hourFrom < hourTo ? (days ? [[hourFrom, dayFrom], [dayTo, hourTo]] : [[hourFrom, hourTo]]) : []).filter(([a, b]) => a < b);
+  const factRanges = (hourFrom < hourTo ? [[ctx.from, hourFrom], [hourTo, ctx.to]] : [[ctx.from, ctx.to]]).filter(([a, b]) => a < b);
+
+  type Read = { stmt: D1PreparedStatement; kind: 'kv' | 'row' };
+  const reads: Read[] = [];
+  if (days) reads.push({ kind: 'kv', stmt: ctx.scope.prepare(`SELECT k, sum(n) AS n FROM analytics_daily WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 GROUP BY k`, dayFrom, dayTo) });
+  for (const [a, b] of hourRanges) {
+    const range = { ...ctx, from: a, to: b };
+    reads.push({ kind: 'row', stmt: statement(ctx, (p) => `SELECT ${SUM_COLUMNS.map((c) => `coalesce(sum(t.${c}), 0) AS ${c}`).join(', ')} FROM analytics_hourly t WHERE ${where(range, p, 'hour')}`) });
+    reads.push({ kind: 'kv', stmt: statement(ctx, (p) => `SELECT j.key AS k, sum(j.value) AS n FROM analytics_hourly t, json_each(t.hist) j WHERE ${where(range, p, 'hour')} GROUP BY j.key`) });
+  }
+  for (const [a, b] of factRanges) {
+    const edge = { ...ctx, from: a, to: b };
+    reads.push({ kind: 'row', stmt: statement(ctx, (p) => rollupSelectSql({ from: (table, time) => `FROM ${table} t WHERE ${where(edge, p, time)}`, keys: () => [`''`], names: ['g'] })) });
+  }
+  const results = await ctx.scope.d1.batch<Row>(reads.map((r) => r.stmt));
+
+  const tally = new Map<string, number>();
+  const add = (k: string, n: unknown) => tally.set(k, (tally.get(k) ?? 0) + Number(n ?? 0));
+  results.forEach((res, i) => {
+    for (const row of res.results) {
+      if (reads[i].kind === 'kv') add(String(row.k), row.n);
+      else {
+        for (const c of SUM_COLUMNS) add(c, row[c]);
+        if (row.hist) for (const [k, n] of Object.entries(JSON.parse(String(row.hist)) as Record<string, number>)) add(k, n);
+      }
+    }
+  });
+  const count = (k: SumColumn) => tally.get(k) ?? 0;
+  const hists = new Map<string, Histogram>();
+  const csat: Record<string, number> = {};
+  for (const [key, n] of tally) {
+    const i = key.indexOf(':');
+    if (i < 0 || n === 0) continue;
+    const metric = key.slice(0, i);
+    if (metric === 'c') csat[key.slice(i + 1)] = n;
+    else {
+      if (!hists.has(metric)) hists.set(metric, new Map());
+      hists.get(metric)!.set(Number(key.slice(i + 1)), n);
+    }
+  }
+  const hist = (...metrics: string[]) => merge(...metrics.map((m) => hists.get(m) ?? new Map<number, number>()));
+  const mean = (sum: number, n: number) => (n ? round3(sum / n) : null);
+  const at = (h: Histogram, rank: (n: number) => number, n: number) => (n ? valueAtRank(h, rank(n)) : null);
+  const figures = (n: number, wall: Histogram, wallSum: number, business: Histogram, businessSum: number): TimeFigures => ({
+    count: n,
+    median: at(wall, medianRank, n),
+    p90: at(wall, p90Rank, n),
+    avg: mean(wallSum, n),
+    businessHours: { median: at(business, medianRank, n), p90: at(business, p90Rank, n), avg: mean(businessSum, n) },
+  });
+  const wallOnly = (n: number, h: Histogram, sum: number) => ({ count: n, median: at(h, medianRank, n), avg: mean(sum, n) });
+
+  const firstN = count('first_initial') + count('first_reopen');
+  const resolution = figures(count('resolved'), hist('sw'), count('resolution_s'), hist('sb'), count('resolution_bh_s'));
+  return {
+    from: ctx.from,
+    to: ctx.to,
+    conversations: { created: count('created'), resolved: resolution.count, reopened: count('reopened'), open: count('open') },
+    firstResponse: {
+      ...figures(firstN, hist('fi', 'fr'), count('first_s_initial') + count('first_s_reopen'), hist('fb'), count('first_bh_s')),
+      byCycle: { initial: wallOnly(count('first_initial'), hist('fi'), count('first_s_initial')), reopen: wallOnly(count('first_reopen'), hist('fr'), count('first_s_reopen')) },
+    },
+    responseTime: figures(count('responses'), hist('rw'), count('response_s'), hist('rb'), count('response_bh_s')),
+    resolution,
+    resolutionRate: ratio(count('closed'), count('created')),
+    slaCompliance: { firstResponse: ratio(count('frt_met'), count('frt_met') + count('frt_breached')), resolution: ratio(count('res_met'), count('res_met') + count('res_breached')) },
+    csat: { responses: count('csat_n'), score: mean(count('csat_sum'), count('csat_n')), distribution: csat },
+    messages: { in: count('messages_in'), out: count('messages_out') },
+    escalations: count('escalations'),
+  };
+}
+
+/**
+ * The exact overview from the facts (`exact=true`): nearest-rank percentiles instead of histogram bins, at
+ * the cost of ranking the range's rows. Two statements, one per round trip: every count, sum and mean (one
+ * row of single-row subqueries), then every percentile those counts call for (one row of ORDER BY … LIMIT 1
+ * OFFSET k subqueries).
+ */
+export async function overviewExact(ctx: ReadContext) {
   const counts = statement(
     ctx,
     (p) => `SELECT * FROM

@@ -29,7 +29,8 @@ export const RangeFields = {
   agentId: Ref,
 };
 
-export const OverviewQuery = v.object(RangeFields);
+/** `exact=true`: nearest-rank percentiles from the facts instead of the rollups' histogram bins (slower over long ranges). */
+export const OverviewQuery = v.object({ ...RangeFields, exact: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'false') });
 
 export const METRICS = ['created', 'resolved', 'reopened', 'firstResponse', 'responseTime', 'resolution', 'messagesIn', 'messagesOut'] as const;
 export type Metric = (typeof METRICS)[number];

@@ -7,10 +7,15 @@
 // event is still being retried (a failed attempt of this subscriber, or a redelivery racing a later
 // batch), and the conversation waits: the rest of the batch is written, then the subscriber throws, and
 // the consumer retries this batch alone for analytics until the missing event has landed.
+//
+// The same write batch ends with the hourly rollups (worker/analytics/rollups.ts): the hour buckets the
+// batch's conversations left or entered are recomputed from the facts just written, so a rollup row is
+// always what its facts say (redelivery and racing consumers recompute the same rows).
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import type { Calendar } from '../routing/business-hours';
 import { foldFacts } from './facts';
+import { recomputeStatements, touchedBuckets, type Bucket } from './rollups';
 import { loadBatchContext, writeStatements } from './store';
 
 const AROUND_THE_CLOCK: Calendar = { timezone: 'UTC', hours: null };
@@ -32,6 +37,7 @@ export async function foldBatch(db: D1Database, events: readonly ParleyEvent[]):
 
   const statements: D1PreparedStatement[] = [];
   const factIndexes: number[] = [];
+  const buckets = new Map<string, Bucket>();
   let waiting = 0;
   let skipped = 0;
   for (const [conversationId, mine] of byConversation) {
@@ -51,7 +57,10 @@ export async function foldBatch(db: D1Database, events: readonly ParleyEvent[]):
     if (!result.state || result.applied === 0) continue;
     factIndexes.push(statements.length);
     statements.push(...writeStatements(db, result.state, prev?.facts.lastSeq ?? -1, result.cycles, result.responses));
+    touchedBuckets(prev, result, buckets);
   }
+  // After every facts write of the batch (same transaction), so the recompute reads them.
+  statements.push(...recomputeStatements(db, [...buckets.values()]));
 
   let lost = 0;
   if (statements.length > 0) {

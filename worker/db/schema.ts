@@ -1158,6 +1158,71 @@ export const analyticsState = sqliteTable('analytics_state', {
   factsSince: integer('facts_since').notNull(),
 });
 
+/**
+ * Hourly analytics rollups (worker/analytics/rollups.ts, migration 0036): per UTC hour × workspace × channel ×
+ * inbox × team × agent ('' when unset), the overview's counts and sums and log-scale histograms of the time
+ * metrics (`hist`: JSON "<metric>:<bin>" → count). Recomputed from the facts by the analytics subscriber.
+ * WITHOUT ROWID in the migration: clustered by workspace and hour, so a range is one contiguous run.
+ */
+export const analyticsHourly = sqliteTable(
+  'analytics_hourly',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    hour: integer('hour').notNull(),
+    channel: text('channel').notNull(),
+    inboxId: text('inbox_id').notNull(),
+    teamId: text('team_id').notNull().default(''),
+    assigneeId: text('assignee_id').notNull().default(''),
+    created: integer('created').notNull().default(0),
+    open: integer('open').notNull().default(0),
+    closed: integer('closed').notNull().default(0),
+    messagesIn: integer('messages_in').notNull().default(0),
+    messagesOut: integer('messages_out').notNull().default(0),
+    escalations: integer('escalations').notNull().default(0),
+    frtMet: integer('frt_met').notNull().default(0),
+    frtBreached: integer('frt_breached').notNull().default(0),
+    resMet: integer('res_met').notNull().default(0),
+    resBreached: integer('res_breached').notNull().default(0),
+    csatN: integer('csat_n').notNull().default(0),
+    csatSum: real('csat_sum').notNull().default(0),
+    reopened: integer('reopened').notNull().default(0),
+    firstInitial: integer('first_initial').notNull().default(0),
+    firstReopen: integer('first_reopen').notNull().default(0),
+    firstSInitial: real('first_s_initial').notNull().default(0),
+    firstSReopen: real('first_s_reopen').notNull().default(0),
+    firstBhS: real('first_bh_s').notNull().default(0),
+    resolved: integer('resolved').notNull().default(0),
+    resolutionS: real('resolution_s').notNull().default(0),
+    resolutionBhS: real('resolution_bh_s').notNull().default(0),
+    responses: integer('responses').notNull().default(0),
+    responseS: real('response_s').notNull().default(0),
+    responseBhS: real('response_bh_s').notNull().default(0),
+    hist: text('hist').notNull().default('{}'),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.hour, t.channel, t.inboxId, t.teamId, t.assigneeId] })],
+);
+
+/**
+ * Daily workspace-wide totals of the rollups (worker/analytics/rollups.ts): per UTC day, one row per key, a
+ * sum column's name or a histogram bin "<metric>:<bin>". Recomputed from the day's hourly rows.
+ */
+export const analyticsDaily = sqliteTable(
+  'analytics_daily',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: integer('day').notNull(),
+    k: text('k').notNull(),
+    n: real('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.k] })],
+);
+
+/** The histogram bins of the rollups (worker/analytics/histogram.ts LOWER_BOUNDS): a value's bin is the greatest `lo` ≤ it. */
+export const analyticsBins = sqliteTable('analytics_bins', {
+  lo: real('lo').primaryKey(),
+  bin: integer('bin').notNull(),
+});
+
 /** Outbound webhook endpoints (worker/webhooks/): where a workspace wants events sent, signed per Standard Webhooks. */
 export const webhookEndpoints = sqliteTable(
   'webhook_endpoints',

@@ -1,0 +1,253 @@
+// The hourly rollups and daily totals behind /api/analytics/overview (worker/analytics/rollups.ts): hand-timed
+// streams folded by the real subscriber into real workspaces, the overview read back through the API and
+// checked against hand-computed figures (counts, means and rates exactly, medians and p90 within the
+// histogram's bin error) and against the exact fact-level overview (`exact=true`). After every step the
+// stored rollups must equal a rebuild from the facts (they are a function of the facts).
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { binOf, binSql, binValue, LOWER_BOUNDS, RELATIVE_ERROR, valueAtRank, type Histogram } from '../../worker/analytics/histogram';
+import { medianRank, p90Rank, stats } from '../../worker/analytics/metrics';
+import { ALL_DAYS, ALL_FACTS, dailyInsertSql, dailySelectSql, KEY_COLUMNS, rollupInsertSql, rollupSelectSql, SUM_COLUMNS, type RollupSource } from '../../worker/analytics/rollups';
+import { foldBatch } from '../../worker/analytics/subscriber';
+import type { ParleyEvent } from '../../worker/events/model';
+import { addMember, call, createTeam, newWorkspace, qs, unique } from '../helpers';
+import { S, Stream } from './fold';
+
+const H = 3600 * S;
+const DAY = 24 * H;
+/** Monday 2 November 2026, 00:00 UTC. */
+const MON = Date.UTC(2026, 10, 2);
+const WEEK = { from: MON, to: MON + 7 * DAY, tz: 'UTC' };
+
+const get = (who: { token: string }, query: Record<string, string | number | undefined>) => call('GET', `/api/analytics/overview${qs(query)}`, { token: who.token });
+
+/** A binned percentile against the exact nearest-rank value. */
+function near(actual: number | null, exact: number | null) {
+  if (exact === null) return expect(actual).toBeNull();
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - exact)).toBeLessThanOrEqual(exact * RELATIVE_ERROR + 0.001);
+}
+
+/** Every field of two overviews: medians and p90 within the bin error, everything else equal. */
+function sameOverview(binned: any, exact: any, path = ''): void {
+  if (binned === null || typeof binned !== 'object') {
+    if (/\.(median|p90)$/.test(path)) return near(binned, exact);
+    return expect({ path, value: binned }).toEqual({ path, value: exact });
+  }
+  expect(Object.keys(binned).sort()).toEqual(Object.keys(exact).sort());
+  for (const k of Object.keys(binned)) sameOverview(binned[k], exact[k], `${path}.${k}`);
+}
+
+/** The stored hourly and daily rows of a workspace must equal what the facts give when rolled up from scratch. */
+async function expectRollupsMatchFacts(workspaceId: string) {
+  const round = (rows: Record<string, unknown>[]) =>
+    rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : k === 'hist' ? JSON.parse(String(v)) : v])));
+  const keys = [...KEY_COLUMNS, ...SUM_COLUMNS, 'hist'];
+  const stored = await env.DB.prepare(`SELECT ${keys.join(', ')} FROM analytics_hourly WHERE workspace_id = ?1 ORDER BY ${KEY_COLUMNS.join(', ')}`).bind(workspaceId).all();
+  const mine: RollupSource = { ...ALL_FACTS, from: (table) => `FROM ${table} t WHERE t.workspace_id = ?1` };
+  const rebuilt = await env.DB.prepare(`SELECT * FROM (${rollupSelectSql(mine)}) ORDER BY ${ALL_FACTS.names.join(', ')}`).bind(workspaceId).all();
+  expect(round(stored.results)).toEqual(round(rebuilt.results.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i < KEY_COLUMNS.length ? ALL_FACTS.names[i] : k]])))));
+  const days = `(SELECT DISTINCT workspace_id AS ws, hour / ${DAY} * ${DAY} AS day FROM analytics_hourly WHERE workspace_id = ?1) d`;
+  const daily = await env.DB.prepare(`SELECT workspace_id AS ws, day, k, n FROM analytics_daily WHERE workspace_id = ?1 ORDER BY day, k`).bind(workspaceId).all();
+  const dailyRebuilt = await env.DB.prepare(`SELECT * FROM (${dailySelectSql(days)}) ORDER BY 2, 3`).bind(workspaceId).all();
+  expect(round(daily.results)).toEqual(round(dailyRebuilt.results));
+  return stored.results;
+}
+
+async function fold(events: ParleyEvent[]) {
+  await foldBatch(env.DB, events);
+}
+
+describe('rollup histograms', () => {
+  it('the bins in D1 are the code’s bins, SQL bins a value as the code does, and a percentile is within the stated error', async () => {
+    const { results } = await env.DB.prepare(`SELECT lo, bin FROM analytics_bins ORDER BY bin`).all<{ lo: number; bin: number }>();
+    expect(results.map((r) => r.bin)).toEqual(LOWER_BOUNDS.map((_, k) => k));
+    expect(results.map((r) => r.lo)).toEqual(LOWER_BOUNDS);
+    const samples = [0, 0.001, 0.0015, 0.999, 1, 1.05, 59.999, 60, 3600, 86_400, 400 * 86_400, 1e10];
+    for (const v of samples) expect({ v, bin: await env.DB.prepare(`SELECT ${binSql('?1')} AS bin`).bind(v).first('bin') }).toEqual({ v, bin: binOf(v) });
+    expect(binValue(binOf(0))).toBe(0);
+
+    // Nearest-rank median and p90 of log-spread values, from bins and exactly.
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 20; trial++) {
+      const values = Array.from({ length: 1 + Math.floor(rand() * 300) }, () => Math.round(Math.exp(rand() * 14) * 1000) / 1000);
+      const h: Histogram = new Map();
+      for (const v of values) h.set(binOf(v), (h.get(binOf(v)) ?? 0) + 1);
+      const exact = stats(values);
+      near(valueAtRank(h, medianRank(values.length)), exact.median);
+      near(valueAtRank(h, p90Rank(values.length)), exact.p90);
+    }
+    expect(RELATIVE_ERROR).toBeLessThan(0.049);
+  });
+
+  it('migration 0036 creates the bins and backfills with the very SQL the subscriber runs', () => {
+    const migrations = (env as unknown as { TEST_MIGRATIONS: { name: string; queries: string[] }[] }).TEST_MIGRATIONS;
+    const mine = migrations.find((m) => m.name.startsWith('0036_'));
+    expect(mine).toBeDefined();
+    const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
+    const text = flat(mine!.queries.join('\n'));
+    expect(text).toContain(flat(rollupInsertSql(ALL_FACTS)));
+    expect(text).toContain(flat(dailyInsertSql(ALL_DAYS)));
+  });
+});
+
+describe('overview from rollups', () => {
+  it('a hand-computed week: counts, means and rates exact, medians and p90 within the bin error, on every read tier', async () => {
+    const ws = await newWorkspace();
+    const t = MON + 10 * H;
+    const tue = MON + DAY + 9 * H;
+    const a = new Stream(unique('cnv'), ws.workspaceId, t).customer(t).agent(t + 60 * S, ws.userId).status(t + 600 * S, 'closed').csat(t + 700 * S, 5);
+    const b = new Stream(unique('cnv'), ws.workspaceId, t + 30 * 60 * S).customer(t + 30 * 60 * S).agent(t + 30 * 60 * S + 120 * S, ws.userId).status(t + 30 * 60 * S + 1200 * S, 'closed').csat(t + 30 * 60 * S + 1300 * S, 4);
+    b.customer(tue).agent(tue + 30 * S, ws.userId).status(tue + 300 * S, 'closed');
+    const c = new Stream(unique('cnv'), ws.workspaceId, t + H, { channel: 'email' }).customer(t + H).sla(t + H + S, 'sla.met', 'firstResponse').escalate(t + H + 2 * S).agent(t + H + 3600 * S, ws.userId);
+    const d = new Stream(unique('cnv'), ws.workspaceId, MON + 2 * DAY + 15 * H).customer(MON + 2 * DAY + 15 * H);
+    await fold([a, b, c, d].flatMap((s) => s.events));
+    await expectRollupsMatchFacts(ws.workspaceId);
+
+    // First responses 60, 120, 3600 (first cycles) and 30 (B's reopen): median rank 2 of 4 → 60, p90 rank 4 → 3600.
+    // Resolutions 600 (A), 1200 (B), 300 (B's reopen, from the reopen): median 600, p90 1200.
+    const expected = {
+      conversations: { created: 4, resolved: 3, reopened: 1, open: 2 },
+      firstResponse: { count: 4, median: 60, p90: 3600, avg: 952.5, byCycle: { initial: { count: 3, median: 120, avg: 1260 }, reopen: { count: 1, median: 30, avg: 30 } } },
+      responseTime: { count: 4, median: 60, p90: 3600, avg: 952.5 },
+      resolution: { count: 3, median: 600, p90: 1200, avg: 700 },
+      resolutionRate: 0.5,
+      slaCompliance: { firstResponse: 1, resolution: null },
+      csat: { responses: 2, score: 4.5, distribution: { '4': 1, '5': 1 } },
+      messages: { in: 5, out: 4 },
+      escalations: 1,
+    };
+    const check = (o: any) => {
+      expect(o.conversations).toEqual(expected.conversations);
+      for (const key of ['firstResponse', 'responseTime', 'resolution'] as const) {
+        const want = expected[key];
+        expect(o[key]).toMatchObject({ count: want.count, avg: want.avg });
+        near(o[key].median, want.median);
+        near(o[key].p90, want.p90);
+        // No business hours set: open around the clock, business time is wall time.
+        near(o[key].businessHours.median, want.median);
+        expect(o[key].businessHours.avg).toBe(want.avg);
+      }
+      for (const kind of ['initial', 'reopen'] as const) {
+        const want = expected.firstResponse.byCycle[kind];
+        expect(o.firstResponse.byCycle[kind]).toMatchObject({ count: want.count, avg: want.avg });
+        near(o.firstResponse.byCycle[kind].median, want.median);
+      }
+      expect(o.resolutionRate).toBe(expected.resolutionRate);
+      expect(o.slaCompliance).toEqual(expected.slaCompliance);
+      expect(o.csat).toEqual(expected.csat);
+      expect(o.messages).toEqual(expected.messages);
+      expect(o.escalations).toBe(expected.escalations);
+    };
+    // Whole UTC days (daily totals), a range off the hour (days, hourly rows and facts at both ends), a filtered read (hourly rows only).
+    const whole = (await get(ws, WEEK)).body;
+    check(whole);
+    const offHour = (await get(ws, { from: MON + 9 * H + 17 * 60 * S + 123, to: MON + 6 * DAY + 30 * 60 * S })).body;
+    check(offHour);
+    check((await get(ws, { ...WEEK, inboxId: 'ib_1' })).body);
+    // The exact fact-level overview agrees: the same counts and means, percentiles within the bins.
+    const exact = (await get(ws, { ...WEEK, exact: 'true' })).body;
+    expect(exact.firstResponse).toMatchObject({ median: 60, p90: 3600 });
+    sameOverview(whole, exact);
+
+    // Kolkata is UTC+5:30: its local days start on the half hour, read from the facts for the half hours at the ends.
+    const local = { from: '2026-11-02', to: '2026-11-03', tz: 'Asia/Kolkata' };
+    const halfHour = (await get(ws, local)).body;
+    expect(halfHour.from % H).toBe(30 * 60 * S);
+    sameOverview(halfHour, (await get(ws, { ...local, exact: 'true' })).body);
+    expect(halfHour.conversations.created).toBe(3);
+
+    // Cut in the middle of B's first hour (10:30–11:30 holds B's creation and the first reply): edges from the facts.
+    const cut = (await get(ws, { from: t + 45 * 60 * S, to: MON + 3 * DAY })).body;
+    sameOverview(cut, (await get(ws, { from: t + 45 * 60 * S, to: MON + 3 * DAY, exact: 'true' })).body);
+    expect(cut.conversations.created).toBe(2); // C (11:00) and D (Wednesday)
+  });
+
+  it('redelivery and replays change nothing; a batch cut anywhere gives the same rollups', async () => {
+    const ws = await newWorkspace();
+    const t = MON + 10 * H;
+    const streams = Array.from({ length: 6 }, (_, i) =>
+      new Stream(unique('cnv'), ws.workspaceId, t + i * 20 * 60 * S, { channel: i % 2 ? 'email' : 'webchat' })
+        .customer(t + i * 20 * 60 * S)
+        .agent(t + i * 20 * 60 * S + (i + 1) * 45 * S, ws.userId)
+        .status(t + i * 20 * 60 * S + 2 * H, 'closed')
+        .customer(t + DAY)
+        .agent(t + DAY + 10 * S, ws.userId),
+    );
+    const events = streams.flatMap((s) => s.events);
+    // Delivered in three uneven batches, the middle one twice, then everything again.
+    await fold(events.filter((e) => e.seq <= 2));
+    await fold(events.filter((e) => e.seq > 2 && e.seq <= 5));
+    await fold(events.filter((e) => e.seq > 2 && e.seq <= 5));
+    await fold(events.filter((e) => e.seq > 5));
+    const first = await expectRollupsMatchFacts(ws.workspaceId);
+    const overview = (await get(ws, WEEK)).body;
+    await fold(events);
+    await fold([...events].reverse());
+    expect(await expectRollupsMatchFacts(ws.workspaceId)).toEqual(first);
+    expect((await get(ws, WEEK)).body).toEqual(overview);
+    expect(overview.conversations).toEqual({ created: 6, resolved: 6, reopened: 6, open: 6 });
+    expect(overview.firstResponse.count).toBe(12);
+  });
+
+  it('a transfer and a reopen move the figures between agents’ buckets; staff see their own and their teams’', async () => {
+    const ws = await newWorkspace();
+    const staff = await addMember(ws, 'staff');
+    const other = await addMember(ws, 'staff');
+    const personal = await addMember(ws, 'personal');
+    const team = await createTeam(ws, unique('Support'), [staff.userId]);
+    const t = MON + 10 * H;
+    const tue = MON + DAY + 9 * H;
+    // Created at 10:00, answered and closed in the 11 o'clock hour: the created count's bucket is not a cycle's.
+    const x = new Stream(unique('cnv'), ws.workspaceId, t).assign(t, staff.userId, team).customer(t).agent(t + H + 60 * S, staff.userId).status(t + H + 100 * S, 'closed');
+    const firstPart = x.events.length;
+    // Reopened on Tuesday by the customer, transferred to the other agent (and off the team), answered and closed by them.
+    x.customer(tue).assign(tue + 10 * S, other.userId, null).agent(tue + 40 * S, other.userId).status(tue + 200 * S, 'closed');
+    const teamWork = new Stream(unique('cnv'), ws.workspaceId, t).assign(t, ws.userId, team).customer(t).agent(t + 30 * S, ws.userId);
+    const personalWork = new Stream(unique('cnv'), ws.workspaceId, t).assign(t, personal.userId).customer(t).agent(t + 20 * S, personal.userId);
+
+    await fold([...x.events.slice(0, firstPart), ...teamWork.events, ...personalWork.events]);
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const byAgent = async (agentId: string) => (await get(ws, { ...WEEK, agentId })).body;
+    expect((await byAgent(staff.userId)).conversations).toEqual({ created: 1, resolved: 1, reopened: 0, open: 0 });
+    expect((await byAgent(other.userId)).conversations).toEqual({ created: 0, resolved: 0, reopened: 0, open: 0 });
+    const staffBefore = (await get(staff, WEEK)).body;
+    expect(staffBefore.conversations.created).toBe(2); // their own and the team's
+
+    await fold(x.events.slice(firstPart));
+    const rows = await expectRollupsMatchFacts(ws.workspaceId);
+    // The conversation (created Monday 10:00) is the other agent's now; the first cycle stays resolved by the staff member.
+    const monday10 = rows.filter((r) => r.hour === t);
+    expect(monday10.find((r) => r.assignee_id === staff.userId)).toBeUndefined();
+    expect(monday10.find((r) => r.assignee_id === other.userId)).toMatchObject({ created: 1, closed: 1, team_id: '' });
+    expect(rows.find((r) => r.hour === t + H && r.assignee_id === staff.userId)).toMatchObject({ created: 0, resolved: 1, first_initial: 1, team_id: team });
+    expect(rows.find((r) => r.hour === MON + DAY + 9 * H && r.assignee_id === other.userId)).toMatchObject({ reopened: 1, resolved: 1, first_reopen: 1, first_s_reopen: 40 });
+    expect((await byAgent(staff.userId)).conversations).toEqual({ created: 0, resolved: 1, reopened: 0, open: 0 });
+    expect((await byAgent(other.userId)).conversations).toEqual({ created: 1, resolved: 1, reopened: 1, open: 0 });
+    near((await byAgent(other.userId)).firstResponse.median, 40);
+
+    // Roles: staff see their own figures and their team's (the manager's team conversation), not the other agent's now.
+    const s = (await get(staff, WEEK)).body;
+    expect(s.conversations).toEqual({ created: 1, resolved: 1, reopened: 0, open: 1 });
+    expect(s.firstResponse.count).toBe(2); // their cycle-1 reply and the team conversation's
+    sameOverview(s, (await get(staff, { ...WEEK, exact: 'true' })).body);
+    const p = (await get(personal, WEEK)).body;
+    expect(p.conversations.created).toBe(1);
+    near(p.firstResponse.median, 20);
+    expect((await get(personal, { ...WEEK, agentId: staff.userId })).body.conversations.created).toBe(0);
+    const o = (await get(other, WEEK)).body;
+    expect(o.conversations).toEqual({ created: 1, resolved: 1, reopened: 1, open: 0 });
+    // The manager: everything, the daily totals agreeing with the exact figures.
+    const m = (await get(ws, WEEK)).body;
+    expect(m.conversations).toEqual({ created: 3, resolved: 2, reopened: 1, open: 2 });
+    sameOverview(m, (await get(ws, { ...WEEK, exact: 'true' })).body);
+  });
+
+  it('exact is validated like every query value', async () => {
+    const ws = await newWorkspace();
+    const res = await get(ws, { exact: 'yes' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('exact');
+  });
+});

@@ -1,0 +1,304 @@
+// Hourly rollups of the analytics facts: one row per UTC hour × workspace × channel × inbox × team × agent
+// (table analytics_hourly, migration 0036) with the counts and sums of every overview figure and, for the
+// time metrics, fixed log-scale histograms (worker/analytics/histogram.ts) so medians and p90 of any range
+// are read from summed bins instead of ranking every fact row.
+//
+// A rollup row is a function of the facts, never a running tally: the subscriber recomputes the hour
+// buckets a batch touched (the buckets of each conversation's old and new facts, cycles and responses)
+// from the facts tables, in the same D1 batch that writes the facts. Redelivery, a racing consumer or a
+// replayed batch therefore cannot double count, and a transfer or a reopen that moves a conversation
+// between buckets rewrites both. The backfill (migration 0036) is the same SELECT over every fact.
+//
+// Which hour a figure lands in is the same instant the exact reads use (queries.ts): conversations,
+// status, SLA, CSAT and messages → created_at; reopens → the reopen; first responses → the reply;
+// responses → the reply; resolutions → the close. Team and agent are stored as '' when unset (they are
+// key columns; SQL NULLs would never be equal).
+//
+// Histogram keys in `hist` (JSON object "<metric>:<bin>" → count): fi/fr first responses of first cycles /
+// of reopens (wall clock), fb first responses in business hours, rw/rb every response, sw/sb resolutions,
+// and c:<score> the CSAT distribution (exact scores, not bins).
+import type { Cycle, Facts, FactsState, FoldResult } from './facts';
+import { binSql } from './histogram';
+
+const HOUR = 3_600_000;
+
+export const SUM_COLUMNS = [
+  'created',
+  'open',
+  'closed',
+  'messages_in',
+  'messages_out',
+  'escalations',
+  'frt_met',
+  'frt_breached',
+  'res_met',
+  'res_breached',
+  'csat_n',
+  'csat_sum',
+  'reopened',
+  'first_initial',
+  'first_reopen',
+  'first_s_initial',
+  'first_s_reopen',
+  'first_bh_s',
+  'resolved',
+  'resolution_s',
+  'resolution_bh_s',
+  'responses',
+  'response_s',
+  'response_bh_s',
+] as const;
+export type SumColumn = (typeof SUM_COLUMNS)[number];
+
+export const KEY_COLUMNS = ['workspace_id', 'hour', 'channel', 'inbox_id', 'team_id', 'assignee_id'] as const;
+
+interface Part {
+  table: string;
+  /** The instant that places a row in an hour. */
+  time: string;
+  where: string;
+  sums: Partial<Record<SumColumn, string>>;
+  /** Histogram entries: the key expression of each value, and when the row has one. */
+  hist: { key: string; when: string }[];
+}
+
+const csatKey = `'c:' || (CASE WHEN t.csat_score = CAST(t.csat_score AS INTEGER) THEN CAST(t.csat_score AS INTEGER) ELSE t.csat_score END)`;
+
+const PARTS: Part[] = [
+  {
+    table: 'conversation_facts',
+    time: 'created_at',
+    where: '1',
+    sums: {
+      created: 'count(*)',
+      open: `sum(t.status <> 'closed')`,
+      closed: `sum(t.status = 'closed')`,
+      messages_in: 'sum(t.messages_in)',
+      messages_out: 'sum(t.messages_out)',
+      escalations: 'sum(t.escalations)',
+      frt_met: `sum(t.sla_first_response = 'met')`,
+      frt_breached: `sum(t.sla_first_response = 'breached')`,
+      res_met: `sum(t.sla_resolution = 'met')`,
+      res_breached: `sum(t.sla_resolution = 'breached')`,
+      csat_n: 'count(t.csat_score)',
+      csat_sum: 'coalesce(sum(t.csat_score), 0)',
+    },
+    hist: [{ key: csatKey, when: 't.csat_score IS NOT NULL' }],
+  },
+  { table: 'conversation_fact_cycles', time: 'started_at', where: 't.cycle > 1', sums: { reopened: 'count(*)' }, hist: [] },
+  {
+    table: 'conversation_fact_cycles',
+    time: 'first_response_at',
+    where: 't.first_response_s IS NOT NULL',
+    sums: {
+      first_initial: 'sum(t.cycle = 1)',
+      first_reopen: 'sum(t.cycle > 1)',
+      first_s_initial: 'coalesce(sum(CASE WHEN t.cycle = 1 THEN t.first_response_s END), 0)',
+      first_s_reopen: 'coalesce(sum(CASE WHEN t.cycle > 1 THEN t.first_response_s END), 0)',
+      first_bh_s: 'coalesce(sum(t.first_response_bh_s), 0)',
+    },
+    hist: [
+      { key: `(CASE WHEN t.cycle = 1 THEN 'fi:' ELSE 'fr:' END) || ${binSql('t.first_response_s')}`, when: '1' },
+      { key: `'fb:' || ${binSql('t.first_response_bh_s')}`, when: 't.first_response_bh_s IS NOT NULL' },
+    ],
+  },
+  {
+    table: 'conversation_fact_cycles',
+    time: 'resolved_at',
+    where: 't.resolution_s IS NOT NULL',
+    sums: { resolved: 'count(*)', resolution_s: 'sum(t.resolution_s)', resolution_bh_s: 'coalesce(sum(t.resolution_bh_s), 0)' },
+    hist: [
+      { key: `'sw:' || ${binSql('t.resolution_s')}`, when: '1' },
+      { key: `'sb:' || ${binSql('t.resolution_bh_s')}`, when: 't.resolution_bh_s IS NOT NULL' },
+    ],
+  },
+  {
+    table: 'conversation_fact_responses',
+    time: 'responded_at',
+    where: '1',
+    sums: { responses: 'count(*)', response_s: 'sum(t.response_s)', response_bh_s: 'sum(t.response_bh_s)' },
+    hist: [
+      { key: `'rw:' || ${binSql('t.response_s')}`, when: '1' },
+      { key: `'rb:' || ${binSql('t.response_bh_s')}`, when: '1' },
+    ],
+  },
+];
+
+/**
+ * UNION ALL of SELECTs, nested so that no compound SELECT has more than three terms: D1 caps the terms of
+ * one compound SELECT far below SQLite's default (a multi-row VALUES counts too).
+ */
+export function unionAll(terms: string[]): string {
+  if (terms.length <= 3) return terms.join('\n      UNION ALL ');
+  const groups = Array.from({ length: Math.ceil(terms.length / 3) }, (_, i) => terms.slice(i * 3, i * 3 + 3));
+  return unionAll(groups.map((g) => (g.length === 1 ? g[0] : `SELECT * FROM (${unionAll(g)})`)));
+}
+
+/** Which fact rows a rollup SELECT reads and what it groups them by. */
+export interface RollupSource {
+  /** `FROM … WHERE …` over the facts table `table` as alias t, placed in time by `time`. */
+  from(table: string, time: string): string;
+  /** The group expressions (by position, named `names`). */
+  keys(time: string): string[];
+  names: string[];
+}
+
+/** Every fact, grouped by hour bucket: the backfill. */
+export const ALL_FACTS: RollupSource = {
+  from: (table) => `FROM ${table} t WHERE 1`,
+  keys: (time) => ['t.workspace_id', `t.${time} / ${HOUR} * ${HOUR}`, 't.channel', 't.inbox_id', `coalesce(t.team_id, '')`, `coalesce(t.assignee_id, '')`],
+  names: ['k_ws', 'k_hour', 'k_channel', 'k_inbox', 'k_team', 'k_agent'],
+};
+
+/** The facts of a list of buckets, a JSON array of [workspace, hour, channel, inbox, team, agent] bound at `param`. */
+export function bucketsSource(param: string): RollupSource {
+  const k = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS hour, json_extract(value, '$[2]') AS channel, json_extract(value, '$[3]') AS inbox, json_extract(value, '$[4]') AS team, json_extract(value, '$[5]') AS agent FROM json_each(${param})) k`;
+  return {
+    from: (table, time) =>
+      `FROM ${k} JOIN ${table} t ON t.workspace_id = k.ws AND t.${time} >= k.hour AND t.${time} < k.hour + ${HOUR} AND t.channel = k.channel AND t.inbox_id = k.inbox AND coalesce(t.team_id, '') = k.team AND coalesce(t.assignee_id, '') = k.agent WHERE 1`,
+    keys: () => ['k.ws', 'k.hour', 'k.channel', 'k.inbox', 'k.team', 'k.agent'],
+    names: ALL_FACTS.names,
+  };
+}
+
+/**
+ * SELECT of rollup rows from facts: the group key columns (src.names), then SUM_COLUMNS, then `hist`.
+ * One aggregate per part (each part is one facts table timed by one instant), summed per group, joined
+ * with the histogram of each group.
+ */
+export function rollupSelectSql(src: RollupSource): string {
+  const names = src.names;
+  const keyed = (time: string) =>
+    src
+      .keys(time)
+      .map((e, i) => `${e} AS ${names[i]}`)
+      .join(', ');
+  const sums = PARTS.map((p) => `SELECT ${keyed(p.time)}, ${SUM_COLUMNS.map((c) => (p.sums[c] ? `coalesce(${p.sums[c]}, 0) AS ${c}` : `0 AS ${c}`)).join(', ')} ${src.from(p.table, p.time)} AND ${p.where} GROUP BY ${names.join(', ')}`);
+  const hist = PARTS.flatMap((p) => p.hist.map((h) => `SELECT ${keyed(p.time)}, ${h.key} AS hk ${src.from(p.table, p.time)} AND ${p.where} AND ${h.when}`));
+  const on = names.map((n) => `h.${n} = s.${n}`).join(' AND ');
+  return `SELECT ${names.map((n) => `s.${n}`).join(', ')}, ${SUM_COLUMNS.map((c) => `s.${c}`).join(', ')}, coalesce(h.hist, '{}') AS hist
+    FROM (SELECT ${names.join(', ')}, ${SUM_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (${unionAll(sums)}) GROUP BY ${names.join(', ')}) s
+    LEFT JOIN (SELECT ${names.join(', ')}, json_group_object(hk, n) AS hist FROM (SELECT ${names.join(', ')}, hk, count(*) AS n FROM (${unionAll(hist)}) GROUP BY ${names.join(', ')}, hk) GROUP BY ${names.join(', ')}) h
+    ON ${on}`;
+}
+
+/** INSERT of the rollup rows a source yields (the backfill, or a recompute after its DELETE). */
+export function rollupInsertSql(src: RollupSource): string {
+  return `INSERT INTO analytics_hourly (${[...KEY_COLUMNS, ...SUM_COLUMNS, 'hist'].join(', ')})\n${rollupSelectSql(src)}`;
+}
+
+// ---- the buckets a fold touches ----
+
+/** [workspace, hour (UTC, epoch ms), channel, inbox, team or '', agent or '']. */
+export type Bucket = [string, number, string, string, string, string];
+
+interface Dims {
+  workspaceId: string;
+  channel: string;
+  inboxId: string;
+  teamId: string | null;
+  assigneeId: string | null;
+}
+
+const hourOf = (at: number) => Math.floor(at / HOUR) * HOUR;
+
+/**
+ * Every bucket whose rollup row may differ after storing `result` over `prev`: the old and new buckets of
+ * the facts row and of the current cycle (a transfer moves them, a close or reopen adds an instant), the
+ * buckets of the cycles the fold wrote, and those of the new responses. Older cycles and responses
+ * never change, so their buckets do not either.
+ */
+export function touchedBuckets(prev: FactsState | null, result: FoldResult, into = new Map<string, Bucket>()): Map<string, Bucket> {
+  const add = (at: number | null, d: Dims) => {
+    if (at === null || at === undefined) return;
+    const b: Bucket = [d.workspaceId, hourOf(at), d.channel, d.inboxId, d.teamId ?? '', d.assigneeId ?? ''];
+    into.set(JSON.stringify(b), b);
+  };
+  const facts = (f: Facts) => add(f.createdAt, f);
+  const cycle = (c: Cycle) => {
+    if (c.cycle > 1) add(c.startedAt, c);
+    add(c.firstResponseAt, c);
+    add(c.resolvedAt, c);
+  };
+  if (prev) {
+    facts(prev.facts);
+    cycle(prev.cycle);
+  }
+  if (result.state) facts(result.state.facts);
+  for (const c of result.cycles) cycle(c);
+  for (const r of result.responses) add(r.respondedAt, r);
+  return into;
+}
+
+// ---- daily totals ----
+//
+// The hourly rows are keyed by every dimension, and with tens of agents × channels × teams most hours hold
+// about one fact per row: summing them costs as much as reading the facts. The workspace-wide reads
+// (managers, no filter) therefore read analytics_daily: per UTC day and workspace, one row per key, the
+// SUM_COLUMNS by name and the histogram bins "<metric>:<bin>" (rows, not JSON: SQL sums rows several times
+// faster than it parses JSON). A day is recomputed from its hourly rows whenever a batch touches it.
+
+const DAY = 86_400_000;
+
+/** [workspace, UTC day start] of each bucket. */
+export function touchedDays(buckets: Iterable<Bucket>): [string, number][] {
+  const days = new Map<string, [string, number]>();
+  for (const [ws, hour] of buckets) {
+    const day = Math.floor(hour / DAY) * DAY;
+    days.set(`${ws}|${day}`, [ws, day]);
+  }
+  return [...days.values()];
+}
+
+/**
+ * INSERT of the daily rows of the days in `days` (SQL yielding columns ws, day) from their hourly rows:
+ * the sums unpivoted by name, then the histogram entries; zero sums are left out.
+ */
+export function dailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_daily (workspace_id, day, k, n)\n${dailySelectSql(days)}`;
+}
+
+/** SELECT of the daily rows (workspace, day, k, n) of the days in `days`, from their hourly rows. */
+export function dailySelectSql(days: string): string {
+  const hourly = `FROM ${days} JOIN analytics_hourly h ON h.workspace_id = d.ws AND h.hour >= d.day AND h.hour < d.day + ${DAY}`;
+  // The sums are unpivoted through a JSON object (a VALUES list of the names would be a compound SELECT too long for D1).
+  return `SELECT s.ws AS ws, s.day AS day, c.key AS k, c.value AS n
+      FROM (SELECT d.ws AS ws, d.day AS day, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day) s,
+        json_each(s.sums) c
+      WHERE c.value <> 0
+    UNION ALL
+    SELECT d.ws, d.day, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day, j.key`;
+}
+
+/** Every day that has hourly rows (the backfill). */
+export const ALL_DAYS = `(SELECT DISTINCT workspace_id AS ws, hour / ${DAY} * ${DAY} AS day FROM analytics_hourly) d`;
+
+/**
+ * The statements that recompute a set of buckets from the facts (delete them, insert what the facts now
+ * say), then the days they fall in from their hourly rows.
+ */
+export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
+  if (buckets.length === 0) return [];
+  const json = JSON.stringify(buckets);
+  const days = JSON.stringify(touchedDays(buckets));
+  const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
+  return [
+    // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
+    db
+      .prepare(
+        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
+           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (${KEY_COLUMNS.join(', ')}) IN
+             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?1))`,
+      )
+      .bind(json),
+    db.prepare(rollupInsertSql(bucketsSource('?1'))).bind(json),
+    db
+      .prepare(
+        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
+    db.prepare(dailyInsertSql(daysSql)).bind(days),
+  ];
+}
