@@ -210,7 +210,7 @@ export function Csat() {
               </p>
             </fieldset>
 
-            <fieldset class="fieldset" aria-invalid={bad('inboxIds')}>
+            <fieldset class="fieldset">
               <legend>Inboxes</legend>
               <label class="check-field">
                 <input type="radio" name="csat-inboxes" checked={d.allInboxes} onChange={() => set({ allInboxes: true })} />
@@ -250,7 +250,7 @@ export function Csat() {
             </div>
           </form>
 
-          <aside class="csat-preview" aria-labelledby="csat-preview-title">
+          <section class="csat-preview" aria-labelledby="csat-preview-title">
             <div class="csat-preview-head">
               <h3 id="csat-preview-title">What the customer sees</h3>
               <label class="field csat-preview-lang">
@@ -289,7 +289,7 @@ export function Csat() {
               {t.message.replace('{question}', d.question.trim() || t.question).replace('{link}', `${location.host}/csat/…`)}
             </p>
             {!d.enabled ? <p class="muted small">Surveys are off: nothing is sent until you turn them on.</p> : null}
-          </aside>
+          </section>
         </div>
       )}
     </section>

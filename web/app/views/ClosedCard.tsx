@@ -1,7 +1,8 @@
 // The card at the end of a resolved conversation: when it was resolved (with the closing note) and
 // the customer's rating, the survey's or one a manager recorded by hand (PUT /api/conversations/:id/csat,
 // e.g. after a phone call). Managers record or change the rating here, on the workspace's scale.
-import { signal, useSignal } from '@preact/signals';
+import { useSignal } from '@preact/signals';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText } from '../lib/api';
 import { ratingPicture, rawText, scaleOptions, scoreTone, type Scale } from '../lib/csat';
 import { fullDateTime } from '../lib/format';
@@ -11,16 +12,18 @@ import { conversation, setConversation } from '../state/thread';
 import { toast } from '../state/toast';
 import { Icon } from '../ui/Icon';
 
-/** The workspace's survey scale, read once when a manager first records a rating (it rarely changes). */
-const workspaceScale = signal<Scale | null>(null);
-async function loadScale(): Promise<Scale> {
-  if (!workspaceScale.value) workspaceScale.value = (await api<{ scale: Scale }>('/csat/settings')).scale;
-  return workspaceScale.value;
-}
-
 export function ClosedCard() {
   const c = conversation.value;
   const editing = useSignal(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  // Keyboard users land back on the button that opened the form when it closes.
+  useEffect(() => {
+    if (!editing.value && refocus.current) {
+      refocus.current = false;
+      button.current?.focus();
+    }
+  }, [editing.value]);
   if (!c || c.status !== 'closed') return null;
   const csat = c.csat ?? null;
   return (
@@ -43,27 +46,58 @@ export function ClosedCard() {
           <span class="muted">No rating yet.</span>
         )}
         {isManager.value && !editing.value ? (
-          <button type="button" class="btn btn-sm" onClick={() => (editing.value = true)}>
+          <button type="button" class="btn btn-sm" ref={button} onClick={() => (editing.value = true)}>
             {csat ? 'Change the rating' : 'Record a rating'}
           </button>
         ) : null}
       </div>
       {csat?.comment ? <blockquote class="closed-card-comment">“{csat.comment}”</blockquote> : null}
-      {editing.value ? <RatingForm c={c} onDone={() => (editing.value = false)} /> : null}
+      {editing.value ? (
+        <RatingForm
+          c={c}
+          onDone={() => {
+            refocus.current = true;
+            editing.value = false;
+          }}
+        />
+      ) : null}
     </section>
   );
 }
 
 function RatingForm({ c, onDone }: { c: Conversation; onDone: () => void }) {
-  const scale = workspaceScale.value;
+  // The workspace's scale now (read when the form opens: a manager may have changed it since).
+  const scale = useSignal<Scale | null>(null);
   const failed = useSignal('');
-  const choice = useSignal<number | null>(c.csat && c.csat.scale === scale ? c.csat.raw : null);
+  const choice = useSignal<number | null>(null);
   const comment = useSignal(c.csat?.comment ?? '');
   const busy = useSignal(false);
   const problem = useSignal('');
-  if (!scale) {
-    if (!failed.value) void loadScale().catch((err) => (failed.value = errorText(err)));
-    return failed.value ? <p class="form-error" role="alert">{failed.value}</p> : <p class="muted small" aria-busy="true">Loading…</p>;
+  const form = useRef<HTMLFormElement>(null);
+  // Focus moves into the form once its answers are there (the button that opened it is gone).
+  useEffect(() => {
+    if (scale.value) form.current?.querySelector<HTMLInputElement>('input[type=radio]:checked, input[type=radio]')?.focus();
+  }, [scale.value]);
+  useEffect(() => {
+    api<{ scale: Scale }>('/csat/settings').then(
+      (s) => {
+        scale.value = s.scale;
+        // Changing a rating starts from the one given, when it is on the same scale.
+        if (c.csat && c.csat.scale === s.scale) choice.value = c.csat.raw;
+      },
+      (err) => (failed.value = errorText(err)),
+    );
+  }, [c.id]);
+  if (!scale.value) {
+    return failed.value ? (
+      <p class="form-error" role="alert">
+        {failed.value}
+      </p>
+    ) : (
+      <p class="muted small" aria-busy="true">
+        Loading…
+      </p>
+    );
   }
 
   async function save(e: Event) {
@@ -87,14 +121,14 @@ function RatingForm({ c, onDone }: { c: Conversation; onDone: () => void }) {
   }
 
   return (
-    <form class="closed-card-form form compact" onSubmit={save} noValidate aria-label="Record a rating">
+    <form class="closed-card-form form compact" ref={form} onSubmit={save} noValidate aria-label="Record a rating">
       <fieldset class="fieldset">
         <legend>Rating the customer gave</legend>
         <div class="csat-pick">
-          {scaleOptions(scale).map((o) => (
+          {scaleOptions(scale.value).map((o) => (
             <label key={o.value} class={`csat-pick-option${choice.value === o.value ? ' chosen' : ''}`} title={o.label}>
               <input type="radio" name={`csat-${c.id}`} value={String(o.value)} checked={choice.value === o.value} onChange={() => (choice.value = o.value)} />
-              <span aria-hidden="true">{scale === 'stars5' ? `${o.value} ★` : o.face}</span>
+              <span aria-hidden="true">{scale.value === 'stars5' ? `${o.value} ★` : o.face}</span>
               <span class="sr-only">{o.label}</span>
             </label>
           ))}
