@@ -203,7 +203,7 @@ function FilterMenu() {
   const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
   const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
   return (
-    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters (${active} active)` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
+    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters: ${active} active` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
       {() => (
         <form class="filter-panel" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
           <label class="field">
