@@ -140,7 +140,7 @@ describe('CSAT in the agent app', { timeout: 400_000 }, () => {
     await screenshot(page, 'csat-record-form-desktop-light');
     await form.getByRole('button', { name: 'Save rating' }).click();
     await card.getByTestId('closed-card-rating').getByText('Happy (4 of 5)').waitFor();
-    await card.getByText('recorded by a manager', { exact: false }).waitFor();
+    await card.getByText('Recorded by a manager', { exact: false }).waitFor();
     await card.getByText(comment, { exact: false }).waitFor();
     await card.getByRole('button', { name: 'Change the rating' }).waitFor();
 
@@ -163,6 +163,8 @@ describe('CSAT in the agent app', { timeout: 400_000 }, () => {
     await eventually(async () => (await pane.getByTestId('contact-csat').textContent().catch(() => '')).includes('4 of 5'), 'the rating in the contact panel');
     await pane.locator('.prev-convs a.current .row-csat').waitFor();
     await expectAxeClean(page, 'the thread with the recorded rating');
+    await pane.getByTestId('contact-csat').scrollIntoViewIfNeeded();
+    await card.scrollIntoViewIfNeeded();
     await screenshot(page, 'csat-rated-thread-desktop-light');
   });
 

@@ -232,7 +232,8 @@ export function Csat() {
                           onChange={(e) => set({ inboxIds: e.currentTarget.checked ? [...d.inboxIds, i.id] : d.inboxIds.filter((x) => x !== i.id) })}
                         />
                         <span>
-                          {i.name} <small class="muted">{channelLabel(i.channel)}</small>
+                          {i.name}
+                          {channelLabel(i.channel).toLowerCase() !== i.name.toLowerCase() ? <small class="muted"> {channelLabel(i.channel)}</small> : null}
                         </span>
                       </label>
                     </li>

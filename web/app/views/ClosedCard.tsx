@@ -33,18 +33,24 @@ export function ClosedCard() {
       </h3>
       {c.closingNote ? <p class="closed-card-note">{c.closingNote}</p> : null}
       <div class="closed-card-rating">
-        <span class="closed-card-label">Customer rating</span>
-        {csat ? (
-          <span class={`csat-given tone-${scoreTone(csat.score)}`} data-testid="closed-card-rating">
-            <span class="csat-picture" aria-hidden="true">
-              {ratingPicture(csat.scale, csat.raw)}
-            </span>{' '}
-            <strong>{rawText(csat.scale, csat.raw)}</strong>
-            <span class="muted small"> · {csat.source === 'manual' ? 'recorded by a manager' : 'from the survey'}, {fullDateTime(csat.at)}</span>
-          </span>
-        ) : (
-          <span class="muted">No rating yet.</span>
-        )}
+        <div class="closed-card-given">
+          <span class="closed-card-label">Customer rating</span>
+          {csat ? (
+            <>
+              <span class={`csat-given tone-${scoreTone(csat.score)}`} data-testid="closed-card-rating">
+                <span class="csat-picture" aria-hidden="true">
+                  {ratingPicture(csat.scale, csat.raw)}
+                </span>{' '}
+                <strong>{rawText(csat.scale, csat.raw)}</strong>
+              </span>
+              <small class="muted block">
+                {csat.source === 'manual' ? 'Recorded by a manager' : 'From the survey'}, {fullDateTime(csat.at)}
+              </small>
+            </>
+          ) : (
+            <span class="muted">No rating yet.</span>
+          )}
+        </div>
         {isManager.value && !editing.value ? (
           <button type="button" class="btn btn-sm" ref={button} onClick={() => (editing.value = true)}>
             {csat ? 'Change the rating' : 'Record a rating'}
