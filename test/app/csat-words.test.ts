@@ -2,6 +2,7 @@
 // normalized score of list rows and the contact panel, delays and averages, and the same faces and
 // order as the customer's card (worker/csat/options.ts, worker/csat/scale.ts).
 import { describe, expect, it } from 'vitest';
+import { activityPhrase } from '../../web/app/lib/activity';
 import { averageScore, delayText, DELAY_PRESETS, ratingPicture, rawText, scaleOptions, scoreText, scoreTone } from '../../web/app/lib/csat';
 import { strings } from '../../worker/csat/i18n';
 import { optionLabel } from '../../worker/csat/options';
@@ -46,5 +47,11 @@ describe('CSAT wording in the agent app', () => {
     expect(averageScore([null, undefined])).toBeNull();
     expect(averageScore([5, null, 4])).toEqual({ average: 4.5, count: 2 });
     expect(averageScore([1, 2, 2])).toEqual({ average: 1.7, count: 3 });
+  });
+
+  it('folds a rating into an activity summary by its normalized score', () => {
+    const look = { user: (id: string) => id, team: () => null };
+    expect(activityPhrase('csat.submitted', { score: 4, raw: 4, scale: 'emoji5', source: 'manual' }, 'u1', look)).toBe('rated 4 of 5');
+    expect(activityPhrase('csat.submitted', {}, null, look)).toBe('rated');
   });
 });
