@@ -3,6 +3,7 @@
 // (/csat/assets/page.js, same origin): no framework, nothing inline the CSP would have to trust. The
 // form works by radio buttons; the script sends it as JSON and shows the answer.
 import { strings, type Language, type Strings } from './i18n';
+import { optionLabel } from './options';
 import { SCALE_VALUES, type Scale } from './scale';
 import type { Survey } from './surveys';
 
@@ -51,13 +52,7 @@ export const CSAT_SCRIPT = `
 })();
 `;
 
-const EMOJI = ['😞', '🙁', '😐', '🙂', '😄'];
-
-export function optionLabel(scale: Scale, raw: number, t: Strings): { face: string; label: string } {
-  if (scale === 'thumbs') return { face: raw === 1 ? '👍' : '👎', label: t.scoreLabels.thumbs[raw] };
-  if (scale === 'emoji5') return { face: EMOJI[raw - 1], label: t.scoreLabels.emoji[raw - 1] };
-  return { face: '★'.repeat(raw), label: t.scoreLabels.stars.replace('{n}', String(raw)) };
-}
+export { optionLabel };
 
 export function csatPageHtml(survey: Survey, token: string, lang: Language, editable: boolean): string {
   const t = strings(lang);

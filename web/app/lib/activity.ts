@@ -65,6 +65,8 @@ export function activityPhrase(type: string, data: Record<string, unknown>, acto
       return 'escalation resolved';
     case 'conversation.created':
       return 'started';
+    case 'csat.submitted':
+      return typeof d.score === 'number' ? `rated ${d.score} of 5` : 'rated';
     default:
       return null;
   }

@@ -65,6 +65,8 @@ export type ListItem = Pick<
   archivedAt?: number | null;
   /** The earliest pending follow-up or scheduled message (worker/follow-ups/). */
   followUpAt?: number | null;
+  /** The latest customer rating, normalized to 1–5 (worker/csat); null without one. */
+  csatScore?: number | null;
 };
 
 /** Per status, as GET /api/conversations and /counts answer them (one definition with the live frames'). */

@@ -1,12 +1,13 @@
 // Settings, in one frame with its own navigation: personal preferences for everyone; inboxes (with
-// the widget embed snippet and identity secret), users and roles, teams, tags, channels, AI, webhooks
-// and dead letters for managers.
+// the widget embed snippet and identity secret), users and roles, teams, tags, channels, AI,
+// satisfaction surveys, webhooks and dead letters for managers.
 // Later features add their sections to SECTIONS.
 import type { ComponentType } from 'preact';
 import { isManager } from '../state/session';
 import { Ai } from './Ai';
 import { BusinessHours } from './BusinessHours';
 import { Channels } from './Channels';
+import { Csat } from './Csat';
 import { DeadLetters } from './DeadLetters';
 import { Inboxes } from './Inboxes';
 import { Password } from './Password';
@@ -37,6 +38,7 @@ const SECTIONS: Section[] = [
   { key: 'tags', label: 'Tags', manager: true, component: Tags },
   { key: 'channels', label: 'Channels', manager: true, component: Channels },
   { key: 'ai', label: 'AI', manager: true, component: Ai },
+  { key: 'satisfaction', label: 'Satisfaction surveys', manager: true, component: Csat },
   { key: 'webhooks', label: 'Webhooks', manager: true, component: Webhooks },
   { key: 'dead-letters', label: 'Dead letters', manager: true, component: DeadLetters },
 ];

@@ -527,7 +527,7 @@ export function onConversationChange(fn: ChangeListener): void {
  * The list's SLA/escalation columns from a full conversation (live frames and the thread carry
  * `sla` and `escalation`, list rows `slaStatus`, `slaDueAt`…). Only what the sender included.
  */
-export function slaColumns(c: { sla?: Conversation['sla']; escalation?: Conversation['escalation']; flagged?: boolean; followUps?: Conversation['followUps'] }): Partial<ListItem> {
+export function slaColumns(c: { sla?: Conversation['sla']; escalation?: Conversation['escalation']; flagged?: boolean; followUps?: Conversation['followUps']; csat?: Conversation['csat'] }): Partial<ListItem> {
   const out: Partial<ListItem> = {};
   if (c.sla !== undefined) Object.assign(out, { slaStatus: c.sla?.status ?? null, slaDueAt: c.sla?.dueAt ?? null });
   if (c.escalation !== undefined) {
@@ -536,12 +536,13 @@ export function slaColumns(c: { sla?: Conversation['sla']; escalation?: Conversa
   }
   if (c.flagged !== undefined) out.flagged = c.flagged;
   if (c.followUps !== undefined) out.followUpAt = c.followUps?.nextAt ?? null;
+  if (c.csat !== undefined) out.csatScore = c.csat?.score ?? null;
   return out;
 }
 
 /** A changed conversation from anywhere (poll or live frame): notify listeners, then merge. */
 export function conversationChanged(item: Partial<ListItem> & { id: string }, source: 'poll' | 'live'): void {
-  if ('sla' in item || 'escalation' in item || 'followUps' in item) item = { ...item, ...slaColumns(item as Partial<Conversation>) };
+  if ('sla' in item || 'escalation' in item || 'followUps' in item || 'csat' in item) item = { ...item, ...slaColumns(item as Partial<Conversation>) };
   const previous = knownItems.get(item.id);
   if (previous && item.updatedAt !== undefined && previous.updatedAt === item.updatedAt && previous.seq === item.seq && previous.unreadCount === (item.unreadCount ?? previous.unreadCount)) return;
   const merged = { ...previous, ...dropUndefined(item) } as ListItem;

@@ -5,7 +5,7 @@
 //   /inbox/archived                archived (closed, out of every other view)
 //   /inbox/teams/:teamId           a team's                 /inbox/channels/:key one channel's
 //   …/conversations/:id            that view with the thread open
-//   /settings/:section             preferences; inboxes, users, teams, tags, AI, channels, webhooks, dead letters for managers
+//   /settings/:section             preferences; inboxes, users, teams, tags, AI, satisfaction surveys, channels, webhooks, dead letters for managers
 //   /inbox/messaging/knowledge-base[/:articleId]   the knowledge base (managers and staff)
 //   /inbox/messaging/:page[/:id]   routing rules, SLA policies, escalations, AI alerts, workflows, audiences, broadcasts (web/app/messaging)
 //   /inbox/contacts[/:id]          the contact directory and one contact's profile (web/app/contacts)

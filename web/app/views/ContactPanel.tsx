@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, ApiError, errorText } from '../lib/api';
 import { channelLabel, contactName, fullDateTime, relativeTime, STATUS_LABEL } from '../lib/format';
+import { averageScore, scoreText, scoreTone } from '../lib/csat';
 import type { ContactDetail, TimelineEntry } from '../lib/types';
 import { conversationHref } from '../state/route';
 import { identityText, longDate, sentenceCase } from '../lib/wording';
@@ -139,6 +140,7 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
           </section>
           <section class="panel-section">
             <h3>Conversations</h3>
+            <CsatSummary scores={c.conversations.map((x) => x.csatScore)} />
             <ul class="prev-convs">
               {c.conversations.map((x) => (
                 <li key={x.id}>
@@ -146,6 +148,12 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
                     <ChannelIcon channel={x.channel} size={16} />
                     <span class="prev-text">{x.lastMessagePreview ?? 'No messages'}</span>
                     <span class={`status status-${x.status}`}>{STATUS_LABEL[x.status]}</span>
+                    {x.csatScore != null ? (
+                      <span class={`row-csat tone-${scoreTone(x.csatScore)}`} title={`Customer rating: ${scoreText(x.csatScore)}`}>
+                        <span aria-hidden="true">★ {x.csatScore}</span>
+                        <span class="sr-only">, rated {scoreText(x.csatScore)}</span>
+                      </span>
+                    ) : null}
                     <time class="muted">{relativeTime(x.lastActivityAt)}</time>
                   </a>
                 </li>
@@ -219,9 +227,27 @@ function timelineText(e: TimelineEntry): string {
       return 'Escalated';
     case 'escalation.resolved':
       return 'Escalation resolved';
+    case 'csat.submitted': {
+      const rating = typeof d.score === 'number' ? scoreText(Number(d.score)) : '';
+      return d.source === 'manual' ? `Rating recorded by a manager${rating ? `: ${rating}` : ''}` : `Rated the conversation${rating ? ` ${rating}` : ''}`;
+    }
     default:
       return sentenceCase(e.type);
   }
+}
+
+/** The customer's ratings across the conversations listed: "Rated 4.5 of 5 on average (2 ratings)". */
+function CsatSummary({ scores }: { scores: (number | null | undefined)[] }) {
+  const avg = averageScore(scores);
+  if (!avg) return null;
+  return (
+    <p class="contact-csat" data-testid="contact-csat">
+      <span class={`row-csat tone-${scoreTone(avg.average)}`} aria-hidden="true">
+        ★ {avg.average}
+      </span>{' '}
+      {avg.count === 1 ? `Rated ${scoreText(avg.average)}` : `Rated ${scoreText(avg.average)} on average (${avg.count} ratings)`}
+    </p>
+  );
 }
 
 function ProfileForm({ c, onCancel, onSave }: { c: ContactDetail; onCancel: () => void; onSave: (p: Record<string, unknown>) => Promise<unknown> }) {

@@ -4,6 +4,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { channelLabel, contactName, PRIORITY_LABEL, relativeTime, STATUS_LABEL } from '../lib/format';
+import { scoreText, scoreTone } from '../lib/csat';
 import { Component } from 'preact';
 import { location$, navigate, withParams } from '../lib/router';
 import type { ListItem } from '../lib/types';
@@ -202,7 +203,7 @@ function FilterMenu() {
   const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
   const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
   return (
-    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters (${active} active)` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
+    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters: ${active} active` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
       {() => (
         <form class="filter-panel" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
           <label class="field">
@@ -569,6 +570,12 @@ function RowView({ item, index, total, active, isSelected, selecting, unread, is
         </span>
         <span class="row-meta">
           {item.status !== 'open' ? <span class={`status status-${item.status}`}>{STATUS_LABEL[item.status]}</span> : null}
+          {item.csatScore != null ? (
+            <span class={`row-csat tone-${scoreTone(item.csatScore)}`} title={`Customer rating: ${scoreText(item.csatScore)}`}>
+              <span aria-hidden="true">★ {Number.isInteger(item.csatScore) ? item.csatScore : item.csatScore.toFixed(1)}</span>
+              <span class="sr-only">, customer rating {scoreText(item.csatScore)}</span>
+            </span>
+          ) : null}
           {item.tags.slice(0, 3).map((t) => (
             <span class="tag" key={t}>
               {t}

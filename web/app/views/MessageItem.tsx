@@ -5,6 +5,7 @@ import { isInlineImage } from '../../../worker/files/serving';
 import type { ComponentChildren } from 'preact';
 import { channelLabel, clockTime, contactName, fileSize, fullDateTime, PRIORITY_LABEL, STATUS_LABEL, until } from '../lib/format';
 import { activityPhrase, groupSummary } from '../lib/activity';
+import { rawText, scoreText } from '../lib/csat';
 import { alertReasonText, escalationReasonText, escalationTriggerText, sentenceCase, slaTargetText } from '../lib/wording';
 import type { ConversationEvent, ThreadMessage } from '../lib/types';
 import { aiConfidence, percent } from '../state/assistant';
@@ -237,6 +238,8 @@ function describe(e: ConversationEvent): string | null {
     }
     case 'escalation.resolved':
       return `${who} resolved the escalation${d.note ? `: ${String(d.note)}` : ''}`;
+    case 'csat.submitted':
+      return csatLine(who, d);
     case 'alert.fired': {
       const reasons = Array.isArray(d.reasons) ? (d.reasons as unknown[]).map((r) => alertReasonText(String(r))) : [];
       return `AI alert “${String(d.ruleName ?? 'rule')}” fired${reasons.length ? `: ${reasons.join('; ')}` : ''}`;
@@ -246,6 +249,15 @@ function describe(e: ConversationEvent): string | null {
   }
 }
 
+
+/** "The customer rated the conversation: 4 of 5 stars", or who recorded it by hand; with the comment. */
+function csatLine(who: string, d: Record<string, unknown>): string {
+  const scale = (['stars5', 'thumbs', 'emoji5'] as const).find((s) => s === d.scale);
+  const rating = scale && typeof d.raw === 'number' ? rawText(scale, d.raw) : typeof d.score === 'number' ? scoreText(d.score) : 'a rating';
+  const comment = typeof d.comment === 'string' && d.comment ? ` — “${d.comment}”` : '';
+  if (d.source === 'manual') return `${who} recorded the customer’s rating: ${rating}${comment}`;
+  return `The customer ${d.replaced ? 'changed their rating to' : 'rated the conversation'}: ${rating}${comment}`;
+}
 
 function actionText(a: { type?: string; [k: string]: unknown }): string {
   switch (a.type) {

@@ -50,6 +50,7 @@ import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
 import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
 import { DeleteConversationDialog, deleteFor } from './DeleteConversation';
 import { ThreadSlaTimer } from './SlaTimer';
+import { ClosedCard } from './ClosedCard';
 
 export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
   useEffect(() => {
@@ -654,6 +655,7 @@ function Messages() {
         </div>
       ) : null}
       {out}
+      <ClosedCard />
     </div>
   );
 }
