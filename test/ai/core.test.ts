@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { asksForHuman } from '../../worker/ai/assistant';
 import { BudgetExceeded, withBudget } from '../../worker/ai/budget';
 import { ftsQuery } from '../../worker/ai/bm25-retriever';
+import { calibrated, confidenceFeatures } from '../../worker/ai/confidence';
 import { answerSentences, ExtractiveDrafter, passageConfidence, type DraftContext } from '../../worker/ai/drafter';
 import { reciprocalRankFusion } from '../../worker/ai/hybrid-retriever';
 import { coverage, type Passage } from '../../worker/ai/retriever';
@@ -135,17 +136,21 @@ describe('drafting', () => {
     expect(passageConfidence(passage({ coverage: 0.2, similarity: 0.85 }), [passage({ coverage: 0.2, similarity: 0.85 })], q)).toBe(1);
   });
   it('calibrated confidence: a clear lead, the title and coverage raise it; matching only through a translation or lacking the asked-for figure lowers it', () => {
+    // Unrounded probabilities: a strong match saturates near 1 once rounded to two decimals.
     const q = 'What time is check-in for the apartment?';
+    const p = (x: Passage, list: Passage[]) => calibrated(confidenceFeatures(x, list, q, 3));
     const best = passage({ coverage: 0.8, titleCoverage: 0.5, matched: ['time', 'check', 'apartment'] });
     const close = passage({ articleId: 'kba_2', score: 9.5, coverage: 0.8, matched: ['time', 'check', 'apartment'] });
     const far = passage({ articleId: 'kba_3', score: 3, coverage: 0.3, matched: ['apartment'] });
-    expect(passageConfidence(best, [best, far], q)).toBeGreaterThan(passageConfidence(best, [best, close], q));
+    expect(p(best, [best, far])).toBeGreaterThan(p(best, [best, close]));
     const untitled = { ...best, titleCoverage: 0 };
-    expect(passageConfidence(best, [best, far], q)).toBeGreaterThan(passageConfidence(untitled, [untitled, far], q));
+    expect(p(best, [best, far])).toBeGreaterThan(p(untitled, [untitled, far]));
     const translated = { ...best, crossLingual: 0.5 };
-    expect(passageConfidence(best, [best, far], q)).toBeGreaterThan(passageConfidence(translated, [translated, far], q));
+    expect(p(best, [best, far])).toBeGreaterThan(p(translated, [translated, far]));
     const noFigure = { ...best, text: 'Check-in is in the afternoon; the lockbox code is sent the day before.' };
-    expect(passageConfidence(best, [best, far], q)).toBeGreaterThan(passageConfidence(noFigure, [noFigure, far], q));
+    expect(p(best, [best, far])).toBeGreaterThan(p(noFigure, [noFigure, far]));
+    const partial = { ...best, coverage: 0.33, titleCoverage: 0, matched: ['apartment'] };
+    expect(p(best, [best, far])).toBeGreaterThan(p(partial, [partial, far]));
   });
 });
 
