@@ -166,10 +166,17 @@ describe('answer confidence calibration (calibration set, never the evaluation s
     const shippedW = [CONFIDENCE_MODEL.bias, ...CONFIDENCE_MODEL.weights];
     // Leave one business out: fit on the others, measure auto-send on the one left out.
     const wrongs: string[] = [];
+    const outOfSample = new Map<Row, number>();
     const held = businesses.map((b) => {
       const wo = fit(rows.filter((r) => r.business !== b.type), 3000);
-      const s = autoSend(rows.filter((r) => r.business === b.type), (r) => predict(wo, r.x), THRESHOLD, wrongs);
+      for (const r of rows) if (r.business === b.type) outOfSample.set(r, predict(wo, r.x));
+      const s = autoSend(rows.filter((r) => r.business === b.type), (r) => outOfSample.get(r)!, THRESHOLD, wrongs);
       return `${b.type} ${s.right}/${s.answerable} right, ${s.wrong} wrong`;
+    });
+    // What a threshold buys, out of sample: the evidence behind the advice on choosing one.
+    const sweep = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95].map((t) => {
+      const s = autoSend(rows, (r) => outOfSample.get(r)!, t);
+      return `${t}: ${s.right}/${s.answerable} right, ${s.wrong} wrong (${s.noAnswerSent} no-answer)`;
     });
     const lines = [
       `Confidence calibration on ${rows.length} passage rows of ${new Set(rows.map((r) => r.question)).size} asked questions, ${rows.filter((r) => r.y).length} answering`,
@@ -179,6 +186,7 @@ describe('answer confidence calibration (calibration set, never the evaluation s
       `  log loss: fitted ${logLoss(rows, (r) => predict(w, r.x)).toFixed(3)}, shipped ${logLoss(rows, (r) => predict(shippedW, r.x)).toFixed(3)}`,
       `  leave one business out, auto-send at ${THRESHOLD}: ${held.join(' · ')}`,
       ...wrongs.map((w) => `    wrongly sent: ${w}`),
+      `  leave one business out, by threshold (both settings): ${sweep.join(' · ')}`,
     ];
     for (const setting of ['separate', 'combined'] as const) {
       const mine = rows.filter((r) => r.setting === setting);
