@@ -89,9 +89,15 @@ function retrievalReport(title: string, outcomes: Outcome[]): string[] {
   lines.push(
     `  auto-send at ${THRESHOLD}: ${sentRight.length} of ${ans.length} answerable answered right (${f((100 * sentRight.length) / ans.length)} %), wrong answers sent ${sent.length - sentRight.length}; precision ${f(sent.length ? sentRight.length / sent.length : NaN)}`,
     `  no-answer: ${none.length} questions, auto-sent ${none.filter((o) => o.confidence >= THRESHOLD).length}, shown confident (≥ 0.5) ${none.filter((o) => o.confidence >= 0.5).length}`,
+    `  auto-send at ${THRESHOLD} by language (coverage of answerable / precision of sent): ${LANGS.map((lang) => {
+      const l = outcomes.filter((o) => o.lang === lang);
+      const s = l.filter((o) => o.confidence >= THRESHOLD);
+      const ok = s.filter((o) => answerable(o) && right(o)).length;
+      return `${lang} ${ok}/${l.filter(answerable).length} (${f((100 * ok) / l.filter(answerable).length)} %) / ${f(s.length ? ok / s.length : NaN)}`;
+    }).join(' · ')}`,
     `  mean top confidence: right ${f(mean(outcomes.filter((o) => answerable(o) && right(o)).map((o) => o.confidence)))} / wrong or no-answer ${f(mean(outcomes.filter((o) => !(answerable(o) && right(o))).map((o) => o.confidence)))}`,
   );
-  const sweep = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8].map((t) => {
+  const sweep = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((t) => {
     const s = outcomes.filter((o) => o.confidence >= t);
     const ok = s.filter((o) => answerable(o) && right(o)).length;
     return `${t}: ${ok}/${ans.length} right, ${s.length - ok} wrong`;

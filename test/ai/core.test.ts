@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { asksForHuman } from '../../worker/ai/assistant';
 import { BudgetExceeded, withBudget } from '../../worker/ai/budget';
 import { ftsQuery } from '../../worker/ai/bm25-retriever';
+import { calibrated, confidenceFeatures } from '../../worker/ai/confidence';
 import { answerSentences, ExtractiveDrafter, passageConfidence, type DraftContext } from '../../worker/ai/drafter';
 import { reciprocalRankFusion } from '../../worker/ai/hybrid-retriever';
 import { coverage, type Passage } from '../../worker/ai/retriever';
@@ -124,21 +125,32 @@ describe('drafting', () => {
     expect(drafts.find((d) => d.kind === 'history')?.sources).toEqual([{ type: 'conversation', id: 'cnv_1', messageId: 'msg_1' }]);
   });
   it('confidence follows coverage and standing; one-word questions are capped', () => {
-    const best = passage();
-    const half = passageConfidence(passage({ coverage: 0.5, score: 5 }), best, 3);
-    expect(half).toBeLessThan(passageConfidence(best, best, 3));
-    expect(half).toBeLessThan(passageConfidence(passage({ coverage: 0.5, score: 10 }), best, 3));
-    expect(passageConfidence(best, best, 1)).toBe(0.5);
-    expect(passageConfidence(passage({ coverage: 0 }), best, 3)).toBe(0);
-    expect(passageConfidence(passage({ coverage: 0.2, similarity: 0.85 }), best, 3)).toBe(1);
+    const q = 'What time is check-in for the apartment?';
+    const best = passage({ matched: ['time', 'check', 'apartment'] });
+    const lower = passage({ articleId: 'kba_2', coverage: 0.5, score: 5, matched: ['time'] });
+    const list = [best, lower];
+    expect(passageConfidence(lower, list, q)).toBeLessThan(passageConfidence(best, list, q));
+    expect(passageConfidence(lower, list, q)).toBeLessThan(passageConfidence({ ...lower, coverage: 1, matched: ['time', 'check', 'apartment'] }, list, q));
+    expect(passageConfidence(best, [best], 'wifi?')).toBeLessThanOrEqual(0.5);
+    expect(passageConfidence(passage({ coverage: 0 }), list, q)).toBe(0);
+    expect(passageConfidence(passage({ coverage: 0.2, similarity: 0.85 }), [passage({ coverage: 0.2, similarity: 0.85 })], q)).toBe(1);
   });
-  it('calibrated confidence: a clear margin, the title and full coverage raise it; matching only through a translation lowers it', () => {
-    const best = passage({ coverage: 0.8, titleCoverage: 0.5 });
-    const close = passage({ score: 9.5 });
-    const far = passage({ score: 3 });
-    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence(best, best, 3, close));
-    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence({ ...best, titleCoverage: 0 }, { ...best, titleCoverage: 0 }, 3, far));
-    expect(passageConfidence(best, best, 3, far)).toBeGreaterThan(passageConfidence({ ...best, crossLingual: 0.5 }, { ...best, crossLingual: 0.5 }, 3, far));
+  it('calibrated confidence: a clear lead, the title and coverage raise it; matching only through a translation or lacking the asked-for figure lowers it', () => {
+    // Unrounded probabilities: a strong match saturates near 1 once rounded to two decimals.
+    const q = 'What time is check-in for the apartment?';
+    const p = (x: Passage, list: Passage[]) => calibrated(confidenceFeatures(x, list, q, 3));
+    const best = passage({ coverage: 0.8, titleCoverage: 0.5, matched: ['time', 'check', 'apartment'] });
+    const close = passage({ articleId: 'kba_2', score: 9.5, coverage: 0.8, matched: ['time', 'check', 'apartment'] });
+    const far = passage({ articleId: 'kba_3', score: 3, coverage: 0.3, matched: ['apartment'] });
+    expect(p(best, [best, far])).toBeGreaterThan(p(best, [best, close]));
+    const untitled = { ...best, titleCoverage: 0 };
+    expect(p(best, [best, far])).toBeGreaterThan(p(untitled, [untitled, far]));
+    const translated = { ...best, crossLingual: 0.5 };
+    expect(p(best, [best, far])).toBeGreaterThan(p(translated, [translated, far]));
+    const noFigure = { ...best, text: 'Check-in is in the afternoon; the lockbox code is sent the day before.' };
+    expect(p(best, [best, far])).toBeGreaterThan(p(noFigure, [noFigure, far]));
+    const partial = { ...best, coverage: 0.33, titleCoverage: 0, matched: ['apartment'] };
+    expect(p(best, [best, far])).toBeGreaterThan(p(partial, [partial, far]));
   });
 });
 

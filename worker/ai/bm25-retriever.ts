@@ -17,12 +17,12 @@ export interface ChunkHit extends Omit<Passage, 'coverage'> {
 }
 
 /** Measure how much of the question each kept passage covers. */
-export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number })[] {
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[] })[] {
   const words = questionTerms(question);
   const lang = detectLanguage(question);
   return hits.map((h) => {
     const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
-    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, titleCoverage: coverageDetail(words, h.title, lang).coverage };
+    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, matched: all.matched, titleCoverage: coverageDetail(words, h.title, lang).coverage };
   });
 }
 

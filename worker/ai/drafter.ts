@@ -62,14 +62,15 @@ export function articleRef(p: Passage): SourceRef {
 }
 
 /**
- * Confidence of answering from a passage: the calibrated probability that the best passage answers
- * (confidence.ts), scaled by this passage's standing against the best one; one content word stays thin
- * evidence however well it matches; the cloud path's embedding similarity can only raise it.
+ * Confidence of answering from a passage: the calibrated probability that it answers the question
+ * (confidence.ts), given the other passages retrieved with it. One content word stays thin evidence
+ * however well it matches; the cloud path's embedding similarity can only raise it.
  */
-export function passageConfidence(p: Passage, best: Passage, questionWordCount: number, second?: Passage): number {
-  const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
-  let c = p.coverage === 0 ? 0 : calibrated(confidenceFeatures(p, best, p === best ? second : best, questionWordCount)) * (0.75 + 0.25 * relative);
+export function passageConfidence(p: Passage, passages: Passage[], question: string, questionWordCount = new Set(terms(question)).size): number {
+  let c = p.coverage === 0 ? 0 : calibrated(confidenceFeatures(p, passages, question, questionWordCount));
   if (questionWordCount <= 1) c = Math.min(c, 0.5);
+  const best = passages[0] ?? p;
+  const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
   if (p.similarity !== undefined) c = Math.max(c, Math.min(1, (p.similarity - 0.35) / 0.5) * relative);
   return Math.round(Math.max(0, Math.min(1, c)) * 100) / 100;
 }
@@ -132,7 +133,7 @@ export class ExtractiveDrafter implements Drafter {
     const out: Draft[] = [];
     const best = ctx.passages[0];
     for (const p of ctx.passages.slice(0, 3)) {
-      const confidence = passageConfidence(p, best, words, ctx.passages[1]);
+      const confidence = passageConfidence(p, ctx.passages.slice(0, 3), ctx.question, words);
       // A passage that shares (almost) nothing with the question is not an answer.
       if (p.coverage === 0 && p.similarity === undefined) continue;
       const body = p.kind === 'qa' && p.text.length <= budget ? p.text.replace(/\s*\n+\s*/g, ' ') : answerSentences(ctx.question, p, budget);

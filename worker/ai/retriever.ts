@@ -21,6 +21,8 @@ export interface Passage {
   crossLingual?: number;
   /** 0..1: share of the question's content words (or their synonyms/translations) found in the title. */
   titleCoverage?: number;
+  /** The question's content words this passage matches, directly, through a synonym or a translation. */
+  matched?: string[];
   /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
   similarity?: number;
 }
@@ -53,19 +55,21 @@ export function coverage(questionWords: string[], passageText: string, lang: Lan
   return coverageDetail(questionWords, passageText, lang).coverage;
 }
 
-/** Coverage, and the share of the question matched only through another language (cross-lingual matches). */
-export function coverageDetail(questionWords: string[], passageText: string, lang: Language = 'en'): { coverage: number; crossLingual: number } {
-  if (questionWords.length === 0) return { coverage: 0, crossLingual: 0 };
+/** Coverage, the share of the question matched only through another language (cross-lingual matches), and the words matched. */
+export function coverageDetail(questionWords: string[], passageText: string, lang: Language = 'en'): { coverage: number; crossLingual: number; matched: string[] } {
+  if (questionWords.length === 0) return { coverage: 0, crossLingual: 0, matched: [] };
   const have = new Set(stems(passageText));
   let sum = 0;
   let cross = 0;
+  const matched: string[] = [];
   for (const w of questionWords) {
     if (have.has(stem(w))) sum += 1;
     else if (expand(w).some((s) => have.has(stem(s)))) sum += 0.75;
     else if (translations(w, lang).some((t) => have.has(stem(t)))) {
       sum += 0.8;
       cross++;
-    }
+    } else continue;
+    matched.push(w);
   }
-  return { coverage: sum / questionWords.length, crossLingual: cross / questionWords.length };
+  return { coverage: sum / questionWords.length, crossLingual: cross / questionWords.length, matched };
 }
