@@ -15,6 +15,7 @@ import { database, WorkspaceScope } from '../../worker/db/scope';
 import kb from '../fixtures/ai-eval/kb.json';
 import sentimentSet from '../fixtures/ai-eval/sentiment.json';
 import { call, newWorkspace } from '../helpers';
+import { DEFAULT_AUTO_SEND_THRESHOLD } from '../../worker/ai/settings';
 
 interface Business {
   type: string;
@@ -24,8 +25,8 @@ interface Business {
 }
 const businesses = kb.businesses as Business[];
 const LANGS = ['en', 'es', 'pt', 'fr'];
-/** The assistant's default auto-send threshold (migrations/0003: ai_assistants.threshold). */
-const THRESHOLD = 0.7;
+/** The assistant's default auto-send threshold. */
+const THRESHOLD = DEFAULT_AUTO_SEND_THRESHOLD;
 
 async function load(name: string, articles: Business['articles']) {
   const ws = await newWorkspace(name);

@@ -13,10 +13,11 @@ import { forgetPlans, setState } from './assistant';
 import { visibleConversation } from './conversation-context';
 import { DEFAULT_EMBEDDING_MODEL } from './embeddings';
 import { aiMode, drafterFor, retrieverFor, summarizerFor, type AiEnv } from './providers';
-import { ASSISTANT_MODES, assistantFromRow, loadAiSettings } from './settings';
+import { ASSISTANT_MODES, assistantFromRow, DEFAULT_AUTO_SEND_THRESHOLD, loadAiSettings } from './settings';
 import { FORMALITIES, TONES } from './style';
 import { summarizeConversation } from './summaries';
 import { DEFAULT_TEXT_MODEL } from './workers-ai';
+
 
 const SettingsBody = v.pipe(
   v.object({
@@ -87,7 +88,7 @@ aiRoutes.get('/ai/assistants', describeRoute({ tags: ['ai'], summary: "Every inb
     items: results.map((r) => ({
       inboxName: r.inboxName,
       inboxChannel: r.channel,
-      ...(r.id ? assistantFromRow({ ...r, id: r.id }) : { inboxId: r.inboxId, mode: 'off', prompt: null, channels: [], threshold: 0.7, handoffMessage: null }),
+      ...(r.id ? assistantFromRow({ ...r, id: r.id }) : { inboxId: r.inboxId, mode: 'off', prompt: null, channels: [], threshold: DEFAULT_AUTO_SEND_THRESHOLD, handoffMessage: null }),
     })),
   });
 });
@@ -112,14 +113,14 @@ aiRoutes.put(
         b.mode,
         b.prompt ?? null,
         JSON.stringify(b.channels ?? []),
-        b.threshold ?? 0.7,
+        b.threshold ?? DEFAULT_AUTO_SEND_THRESHOLD,
         b.handoffMessage ?? null,
         c.get('principal').userId,
         Date.now(),
       )
       .run();
     forgetPlans(scope.workspaceId);
-    return c.json({ inboxId, mode: b.mode, prompt: b.prompt ?? null, channels: b.channels ?? [], threshold: b.threshold ?? 0.7, handoffMessage: b.handoffMessage ?? null });
+    return c.json({ inboxId, mode: b.mode, prompt: b.prompt ?? null, channels: b.channels ?? [], threshold: b.threshold ?? DEFAULT_AUTO_SEND_THRESHOLD, handoffMessage: b.handoffMessage ?? null });
   },
 );
 
