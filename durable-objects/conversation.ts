@@ -9,14 +9,13 @@
 // one alarm armed at the earliest.
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
-import { refusedUpgrade, rightsKey, SocketRights } from '../worker/auth/socket-rights';
-import { RecentRevocations, type Revocation } from '../worker/auth/socket-revocation';
-import { deliverJob, draftMessage, historyAt, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
+import type { Revocation } from '../worker/auth/socket-revocation';
+import { deliverJob, draftMessage, historyAt, needsDelivery, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { commitRows } from '../worker/conversations/projection';
-import { CLOSE, messageFromFrame, type ClientFrame, type CloseCode, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
+import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
 import { toParleyEvent } from '../worker/events/model';
@@ -31,19 +30,13 @@ import { ConversationFollowUps, type ScheduleResult } from './conversation-follo
 import { LiveNotifier } from './conversation-live';
 import { OutboxDrain, OUTBOX_RETRY_MS } from './conversation-outbox';
 import { RouterClient } from './conversation-routing';
+import { ConversationSockets } from './conversation-sockets';
 import { ConversationStore } from './conversation-store';
-import { SocketRoom, type SocketIdentity } from './socket-room';
-
-export type { IncomingMessage, MessageResult, RoutingResult, UpdateResult };
-export type ServerEvent = ConversationEvent & { message?: Message };
-export { visitorView };
 
 export class ConversationDO extends DurableObject<Env> {
   #store: ConversationStore;
   #state: Conversation | null;
-  #room: SocketRoom;
-  #rights: SocketRights;
-  #revocations = new RecentRevocations();
+  #sockets: ConversationSockets;
   #alarmAt: number | null = null;
   #outbox: OutboxDrain;
   #live: LiveNotifier;
@@ -56,13 +49,13 @@ export class ConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.#store = new ConversationStore(ctx.storage.sql);
     this.#state = this.#store.loadState();
+    const state = () => this.#state;
+    const markRead = (userId: string, seq?: number) => void this.markRead(userId, seq);
     // An agent's socket gone: their AgentDO forgets that this object holds one (revocations stop coming here).
-    this.#room = new SocketRoom(ctx, (who, since) => {
+    this.#sockets = new ConversationSockets(ctx, env, { state, addMessage: (input) => this.addMessage(input, Number.MAX_SAFE_INTEGER), markRead }, (who, since) => {
       const id = this.#state?.id;
       if (id) void agentStub(env, who.workspaceId, who.userId).conversationSocketClosed(id, who.credentialId, since).catch(() => undefined);
     });
-    this.#rights = new SocketRights(env.DB);
-    const state = () => this.#state;
     const rearm = () => this.#armAlarm();
     const applyRouting = (d: RoutingDecision) => this.applyRouting(d);
     this.#router = new RouterClient({ env, store: this.#store, state, applyRouting, transaction: (fn) => ctx.storage.transactionSync(fn), rearm });
@@ -144,7 +137,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** The other agent composing a reply in this thread right now (their socket says typing, not a note), if any. */
   replyLockHolder(userId: string): Viewer | null {
-    return this.#room.viewers().find((v) => v.userId !== userId && v.typing && !v.note) ?? null;
+    return this.#sockets.room.viewers().find((v) => v.userId !== userId && v.typing && !v.note) ?? null;
   }
 
   /** Apply a routing decision (the router's, a transfer or a take-over) with its `conversation.routed` event. */
@@ -281,85 +274,33 @@ export class ConversationDO extends DurableObject<Env> {
     return state;
   }
 
-  // ---- sockets ----
+  // ---- sockets (conversation-sockets.ts) ----
 
   /** WebSocket upgrade; the Worker has authenticated the caller and passes who it is. */
   async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
-    const state = this.#state;
-    if (!state) return new Response('No such conversation', { status: 404 });
-    const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as SocketIdentity | null;
-    if (!who) return new Response('Missing identity', { status: 400 });
-    if (who.kind === 'agent') {
-      // The Worker's principal may be seconds old, and a revocation may arrive while this checks: either refuses.
-      const mark = this.#revocations.mark();
-      const denied = (await this.#rights.check(who, { fresh: true })) ?? this.#revocations.since(mark, who)?.code;
-      if (denied) return refusedUpgrade(denied);
-      // The Worker checked visibility before a commit may have moved the conversation away.
-      if (!canSeeConversation(who, this.#state!)) return new Response('Not visible to you', { status: 403 });
-    }
-    const pair = new WebSocketPair();
-    this.#room.accept(pair[1], who);
-    this.#room.send(pair[1], { t: 'hello', seq: state.seq, conversation: who.kind === 'agent' ? state : visitorView(state), viewers: who.kind === 'agent' ? this.#room.viewers() : undefined });
-    if (who.kind === 'agent') this.#room.announceViewer(pair[1]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    return this.#sockets.upgrade(request);
   }
 
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const who = this.#room.identity(ws);
-    let frame: ClientFrame;
-    try {
-      frame = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw)) as ClientFrame;
-    } catch {
-      return this.#room.send(ws, { t: 'error', status: 400, title: 'Frames must be JSON' });
-    }
-    if (frame.t === 'ping') return this.#room.send(ws, { t: 'pong' });
-    // Every other frame writes (a message, a read position, typing others see): only with the rights
-    // the socket was opened with still current.
-    const denied = await this.#rights.check(who);
-    // Closed by a revocation while the check ran.
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (denied) return this.#room.expel(ws, denied, denied === CLOSE.sessionRevoked ? 'Session revoked' : 'No longer allowed');
-    if (who.kind === 'agent' && this.#state && !canSeeConversation(who, this.#state)) return this.#room.expel(ws, CLOSE.forbidden, 'This conversation is no longer visible to you');
-    if (frame.t === 'typing') return this.#room.typing(ws, frame.typing === true, frame.note === true);
-    if (frame.t === 'read') {
-      if (who.kind === 'agent') this.markRead(who.userId, Number(frame.seq) || undefined);
-      return;
-    }
-    if (frame.t !== 'message') return this.#room.send(ws, { t: 'error', status: 400, title: 'Unknown frame type' });
-    const parsed = messageFromFrame(who, frame);
-    if (!parsed.ok) return this.#room.send(ws, parsed.error);
-    // A visitor writing into an open widget always reaches the conversation they are looking at.
-    const result = await this.addMessage(parsed.input, Number.MAX_SAFE_INTEGER);
-    const clientId = parsed.clientId;
-    let answer: ServerFrame;
-    if (result.ok) answer = { t: 'ack', clientId, message: result.message, duplicate: result.duplicate };
-    else if (result.reason === 'locked') answer = { t: 'error', clientId, status: 409, title: `${result.holder.name} is replying`, detail: 'Send again with force: true to send anyway', lock: result.holder };
-    else answer = { t: 'error', clientId, status: 409, title: `Conversation is ${result.reason}` };
-    if (result.ok) this.#room.typing(ws, false, false);
-    this.#room.send(ws, answer);
+    return this.#sockets.message(ws, raw);
   }
 
   async webSocketClose(ws: WebSocket): Promise<void> {
-    this.#room.leave(ws);
+    this.#sockets.room.leave(ws);
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    this.#sockets.room.leave(ws);
   }
 
   /** From the Worker: a user's session ended, they were disabled, or their role changed. Returns the sockets closed. */
   revokeSockets(r: Revocation): number {
-    this.#revocations.add(r);
-    // Frames of these credentials already waiting on a rights check are refused too.
-    if (r.code !== CLOSE.rightsChanged) for (const id of r.credentialIds ?? []) this.#rights.deny(rightsKey({ kind: 'agent', credentialId: id }), r.code);
-    return this.#room.revoke(r);
+    return this.#sockets.revoke(r);
   }
 
   /** From the Worker: the contact was blocked; their widget sockets close and their frames are refused. */
   closeVisitorSockets(contactId: string, code: CloseCode, reason: string): number {
-    this.#rights.deny(rightsKey({ kind: 'visitor', contactId }), code);
-    return this.#room.closeVisitors(contactId, code, reason);
-  }
-
-  async webSocketError(ws: WebSocket): Promise<void> {
-    this.#room.leave(ws);
+    return this.#sockets.closeVisitors(contactId, code, reason);
   }
 
   // ---- timers ----
@@ -455,7 +396,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   #draft(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null) {
-    return draftMessage(input, { state: this.#state, init, reopenWindowMs, now: Date.now(), lockHolder: (u) => this.replyLockHolder(u), visitorHere: this.#room.hasVisitor() });
+    return draftMessage(input, { state: this.#state, init, reopenWindowMs, now: Date.now(), lockHolder: (u) => this.replyLockHolder(u), visitorHere: this.#sockets.room.hasVisitor() });
   }
 
   /**
@@ -498,8 +439,8 @@ export class ConversationDO extends DurableObject<Env> {
     this.#state = next;
     this.#armAlarm();
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
-    if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#room.enforceVisibility(next);
-    events.forEach((e, i) => this.#room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
+    if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#sockets.room.enforceVisibility(next);
+    events.forEach((e, i) => this.#sockets.room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);
@@ -522,5 +463,3 @@ export class ConversationDO extends DurableObject<Env> {
     return message ? { ...e, message } : e;
   }
 }
-
-export type { ServerFrame, Viewer };

@@ -3,8 +3,7 @@
 import { canSeeConversation } from '../worker/auth/principal';
 import { revokes, type Revocation } from '../worker/auth/socket-revocation';
 import type { Conversation } from '../worker/conversations/model';
-import { CLOSE, type CloseCode, type ServerFrame, type SocketAuthor, type Viewer } from '../worker/conversations/socket-protocol';
-import type { ServerEvent } from './conversation';
+import { CLOSE, type CloseCode, type ServerEvent, type ServerFrame, type SocketAuthor, type Viewer } from '../worker/conversations/socket-protocol';
 
 export type SocketIdentity = SocketAuthor;
 
