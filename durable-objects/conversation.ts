@@ -10,19 +10,17 @@
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
 import type { Revocation } from '../worker/auth/socket-revocation';
-import { deliverJob, draftMessage, historyAt, needsDelivery, withDecision } from '../worker/conversations/append';
+import { draftMessage, historyAt, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
-import { commitRows } from '../worker/conversations/projection';
+import { assembleCommit } from '../worker/conversations/commit';
 import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
-import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import { agentStub } from '../worker/routing/stubs';
-import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
 import type { ScheduledItem, ScheduledKind, ScheduleInput } from '../worker/follow-ups/schedule';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
@@ -407,9 +405,8 @@ export class ConversationDO extends DurableObject<Env> {
   #commit(transition: Transition, message?: Message, extraWrite?: () => void, at = Date.now()): void {
     const previous = this.#state;
     const auto = this.#automation.apply(previous, transition, at);
-    // Only a commit with nothing else to record needs the (costly) deep comparison.
-    const bare = auto.events.length === 0 && !message && !extraWrite;
-    if (bare && (auto.state === previous || JSON.stringify(auto.state) === JSON.stringify(previous))) {
+    const commit = assembleCommit({ previous, state: auto.state, events: auto.events, message, wrote: !!extraWrite, at });
+    if (!commit) {
       this.#state = auto.state;
       // Nothing to record, but a new config may still move the timers (say, auto-status settings).
       this.#transaction(() => this.#automation.persist(auto.state, auto.config, auto.vipPending));
@@ -417,19 +414,14 @@ export class ConversationDO extends DurableObject<Env> {
       this.#automation.committed(previous, auto.state, undefined);
       return;
     }
-    let seq = previous?.seq ?? 0;
-    const events: ConversationEvent[] = auto.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
-    const next: Conversation = { ...auto.state, seq };
-    const range = { first: events[0]?.seq ?? seq, last: seq };
-    const escalation = next.escalation && JSON.stringify(next.escalation) !== JSON.stringify(previous?.escalation ?? null) ? escalationRow(next.escalation, events, at) : null;
-    const rows = commitRows({ previous, next, events, message, wrote: !!extraWrite, escalation, deliver: message && needsDelivery(message) ? deliverJob(next, message) : null });
+    const { next, events, stream, rows } = commit;
     this.#transaction(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
-      for (const e of events) {
+      for (const [i, e] of events.entries()) {
         this.#store.appendEvent(e);
-        // The event stream: each event in its envelope, sent to EVENTS by the drain after the projection lands.
-        this.#store.enqueue('event', toParleyEvent(next, e, range, previous?.tags ?? null, message));
+        // The event stream: sent to EVENTS by the drain after the projection lands.
+        this.#store.enqueue('event', stream[i]);
       }
       for (const r of rows) this.#store.enqueue(r.kind, r.payload);
       this.#store.saveState(next);
