@@ -1,12 +1,13 @@
 // ConversationDO: one per conversation, the single writer of its state and messages. A shell: the
-// transitions are pure (worker/conversations/state.ts, append.ts), and so is the automation that joins
-// every commit (worker/sla/automate.ts). Each input — a message, a patch, a timer — is one commit: one
-// SQLite transaction holding the state, the message, the events and their outbox rows. After it, the
-// thread's sockets get the events, the WorkspaceDO the list update (conversation-live.ts), and the
-// outbox drain takes projection, replies and the event stream out (conversation-outbox.ts).
-// Its mechanisms are modules beside it: the router client (conversation-routing.ts), the automation
-// I/O (conversation-automation.ts), the schedule of timers in the store (conversation-store.ts) with
-// one alarm armed at the earliest.
+// transitions are pure (worker/conversations/state.ts, append.ts), and so are the automation that joins
+// every commit (worker/sla/automate.ts) and what a commit records (worker/conversations/commit.ts).
+// Each input — a message, a patch, a timer — is one commit: one SQLite transaction holding the state,
+// the message, the events and their outbox rows. After it, the thread's sockets get the events, the
+// WorkspaceDO the list update (conversation-live.ts), and the outbox drain takes projection, replies
+// and the event stream out (conversation-outbox.ts). Its other mechanisms are modules beside it: the
+// sockets (conversation-sockets.ts), the router client (conversation-routing.ts), the automation I/O
+// (conversation-automation.ts), follow-ups (conversation-follow-ups.ts) and the timers with the one
+// alarm (conversation-timers.ts) over the store (conversation-store.ts).
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
 import type { Revocation } from '../worker/auth/socket-revocation';
@@ -16,7 +17,7 @@ import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } 
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { assembleCommit } from '../worker/conversations/commit';
 import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
-import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
+import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
@@ -30,12 +31,13 @@ import { OutboxDrain, OUTBOX_RETRY_MS } from './conversation-outbox';
 import { RouterClient } from './conversation-routing';
 import { ConversationSockets } from './conversation-sockets';
 import { ConversationStore } from './conversation-store';
+import { TimerSchedule } from './conversation-timers';
 
 export class ConversationDO extends DurableObject<Env> {
   #store: ConversationStore;
   #state: Conversation | null;
   #sockets: ConversationSockets;
-  #alarmAt: number | null = null;
+  #timers: TimerSchedule;
   #outbox: OutboxDrain;
   #live: LiveNotifier;
   #router: RouterClient;
@@ -54,11 +56,12 @@ export class ConversationDO extends DurableObject<Env> {
       const id = this.#state?.id;
       if (id) void agentStub(env, who.workspaceId, who.userId).conversationSocketClosed(id, who.credentialId, since).catch(() => undefined);
     });
-    const rearm = () => this.#armAlarm();
+    const rearm = () => this.#timers.arm();
     const applyRouting = (d: RoutingDecision) => this.applyRouting(d);
     this.#router = new RouterClient({ env, store: this.#store, state, applyRouting, transaction: (fn) => ctx.storage.transactionSync(fn), rearm });
     this.#live = new LiveNotifier((workspaceId) => this.#router.workspace(workspaceId));
     this.#outbox = new OutboxDrain({ store: this.#store, env, state, rearm });
+    this.#timers = new TimerSchedule(ctx.storage, this.#store, this.#outbox);
     this.#automation = new ConversationAutomation({
       env,
       store: this.#store,
@@ -301,37 +304,11 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#sockets.closeVisitors(contactId, code, reason);
   }
 
-  // ---- timers ----
+  // ---- timers (conversation-timers.ts) ----
 
   async alarm(): Promise<void> {
-    this.#alarmAt = null;
-    const now = Date.now();
-    // Each timer's transition checks its own due time, so an early or forced alarm changes nothing
-    // that is not due; a pending outbox is always worth another try, and the alarm is always re-armed.
-    try {
-      if (this.#state) {
-        await this.#automation.runTimers(now);
-        const routeAt = this.#store.timer('route');
-        if (routeAt !== null && routeAt <= now) await this.#router.retryDue();
-        const followUpAt = this.#store.timer('followup');
-        if (followUpAt !== null && followUpAt <= now) await this.#followUps.runDue(now);
-      }
-    } finally {
-      if (this.#store.outboxSize() > 0) {
-        this.#outbox.kick();
-        await this.#outbox.running;
-      }
-      this.#armAlarm();
-    }
-  }
-
-  /** Keep the single alarm on the earliest timer in the schedule. */
-  #armAlarm(): void {
-    const next = this.#store.nextTimer();
-    if (next === this.#alarmAt) return;
-    this.#alarmAt = next;
-    if (next === null) void this.ctx.storage.deleteAlarm();
-    else void this.ctx.storage.setAlarm(next);
+    const jobs = this.#state ? { automation: (now: number) => this.#automation.runTimers(now), route: () => this.#router.retryDue(), followUps: (now: number) => this.#followUps.runDue(now) } : null;
+    await this.#timers.fire(jobs);
   }
 
   // ---- the message path ----
@@ -409,13 +386,13 @@ export class ConversationDO extends DurableObject<Env> {
     if (!commit) {
       this.#state = auto.state;
       // Nothing to record, but a new config may still move the timers (say, auto-status settings).
-      this.#transaction(() => this.#automation.persist(auto.state, auto.config, auto.vipPending));
-      this.#armAlarm();
+      this.#timers.transaction(() => this.#automation.persist(auto.state, auto.config, auto.vipPending));
+      this.#timers.arm();
       this.#automation.committed(previous, auto.state, undefined);
       return;
     }
     const { next, events, stream, rows } = commit;
-    this.#transaction(() => {
+    this.#timers.transaction(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
       for (const [i, e] of events.entries()) {
@@ -429,23 +406,13 @@ export class ConversationDO extends DurableObject<Env> {
       if (rows.length > 0 && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', Date.now() + OUTBOX_RETRY_MS);
     });
     this.#state = next;
-    this.#armAlarm();
+    this.#timers.arm();
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
     if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#sockets.room.enforceVisibility(next);
     events.forEach((e, i) => this.#sockets.room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);
-  }
-
-  /** A storage transaction; if it throws (and rolls back), the store's in-memory schedule is re-read. */
-  #transaction(fn: () => void): void {
-    try {
-      this.ctx.storage.transactionSync(fn);
-    } catch (err) {
-      this.#store.reloadTimers();
-      throw err;
-    }
   }
 
   #hydrate(e: ConversationEvent, known?: Message): ServerEvent {
