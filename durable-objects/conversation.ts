@@ -62,21 +62,16 @@ export class ConversationDO extends DurableObject<Env> {
     this.#live = new LiveNotifier((workspaceId) => this.#router.workspace(workspaceId));
     this.#outbox = new OutboxDrain({ store: this.#store, env, state, rearm });
     this.#timers = new TimerSchedule(ctx.storage, this.#store, this.#outbox);
-    this.#automation = new ConversationAutomation({
+    // Automation and follow-ups change the conversation only through its commit and its append.
+    const writers = {
       env,
       store: this.#store,
       state,
-      applyRouting,
-      commit: (t, message, write) => this.#commit(t, message, write),
-      addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
-    });
-    this.#followUps = new ConversationFollowUps({
-      env,
-      store: this.#store,
-      state,
-      commit: (t, message, write) => this.#commit(t, message, write),
-      addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
-    });
+      commit: (t: Transition, message?: Message, write?: () => void) => this.#commit(t, message, write),
+      addMessage: (input: IncomingMessage, reopenWindowMs: number) => this.addMessage(input, reopenWindowMs),
+    };
+    this.#automation = new ConversationAutomation({ ...writers, applyRouting });
+    this.#followUps = new ConversationFollowUps(writers);
   }
 
   /** Create the conversation (idempotent: a second call returns the existing state). */
@@ -224,7 +219,7 @@ export class ConversationDO extends DurableObject<Env> {
   events(after: number, limit: number, includeNotes: boolean): ServerEvent[] {
     if (!this.#state) return [];
     return this.#store.listEvents(after, limit).flatMap((e) => {
-      const full = this.#hydrate(e);
+      const full = this.#store.withMessage(e, this.#state!.id);
       return includeNotes || !full.message?.isInternalNote ? [full] : [];
     });
   }
@@ -262,13 +257,7 @@ export class ConversationDO extends DurableObject<Env> {
     if (!state) return null;
     this.#state = null;
     await Promise.resolve(this.#outbox.running).catch(() => undefined);
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.close(4404, 'Conversation deleted');
-      } catch {
-        // Already closing.
-      }
-    }
+    this.#sockets.room.closeAll(4404, 'Conversation deleted');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#store.reset();
@@ -409,16 +398,10 @@ export class ConversationDO extends DurableObject<Env> {
     this.#timers.arm();
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
     if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#sockets.room.enforceVisibility(next);
-    events.forEach((e, i) => this.#sockets.room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
+    events.forEach((e, i) => this.#sockets.room.broadcastEvent(this.#store.withMessage(e, next.id, message), next, i === events.length - 1));
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);
   }
 
-  #hydrate(e: ConversationEvent, known?: Message): ServerEvent {
-    const messageId = typeof e.data.messageId === 'string' ? e.data.messageId : null;
-    if (!messageId) return e;
-    const message = known?.id === messageId && e.type !== 'message.status' ? known : this.#store.messageById(messageId, this.#state!.id);
-    return message ? { ...e, message } : e;
-  }
 }

@@ -40,6 +40,17 @@ export class SocketRoom {
     return this.#open('visitor').length > 0;
   }
 
+  /** Close every socket (the conversation was deleted). */
+  closeAll(code: number, reason: string): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
+  }
+
   /**
    * End a socket whose rights ended: closed with the code, and the others learn it stopped viewing.
    * Its close handler may run later (or not at all), so everything here skips sockets no longer open.
