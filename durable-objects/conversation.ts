@@ -30,6 +30,7 @@ import { LiveNotifier } from './conversation-live';
 import { OutboxDrain, OUTBOX_RETRY_MS } from './conversation-outbox';
 import { RouterClient } from './conversation-routing';
 import { ConversationSockets } from './conversation-sockets';
+import { settle } from './settle';
 import { ConversationStore } from './conversation-store';
 import { TimerSchedule } from './conversation-timers';
 
@@ -104,15 +105,7 @@ export class ConversationDO extends DurableObject<Env> {
   /** Resolves once the background work this object started has finished (tests and benchmarks wait on it instead of sleeping). */
   async settled(): Promise<void> {
     const inFlight = () => [this.#appending, this.#router.running, this.#outbox.running, this.#live.sending, ...this.#automation.pending];
-    for (let round = 0; round < 50; round++) {
-      const work = inFlight();
-      await Promise.all(work.map((p) => Promise.resolve(p).catch(() => undefined)));
-      // A macrotask: what those settled may have scheduled (alerts after a commit) gets to start.
-      await new Promise((r) => setTimeout(r, 0));
-      // Idle when nothing new started meanwhile: the same promises (all settled) and no drain or load pending.
-      const now = inFlight();
-      if (now.length === work.length && now.every((p, i) => p === work[i]) && !this.#outbox.busy && !this.#automation.loading) return;
-    }
+    await settle(inFlight, () => this.#outbox.busy || this.#automation.loading);
   }
 
   /** Apply a change (status, snooze, assignee, team, tags, priority, subject, closing note, summary). */
