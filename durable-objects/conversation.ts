@@ -16,8 +16,9 @@ import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from
 import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { assembleCommit } from '../worker/conversations/commit';
+import { deliveryReceipt } from '../worker/conversations/delivery-status';
 import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
-import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type Transition } from '../worker/conversations/state';
+import { applyPatch, createConversation, TransitionError, type ConversationPatch, type NewConversation, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
@@ -194,14 +195,11 @@ export class ConversationDO extends DurableObject<Env> {
     const state = this.#state;
     if (!state) return null;
     const message = this.#store.messageById(input.messageId, state.id);
-    const next = message && nextDeliveryStatus(message.status, input.status);
-    if (!message || !next) return message;
+    const receipt = message && deliveryReceipt(message, input.status, input.reason);
+    if (!message || !receipt) return message;
     const now = Date.now();
-    const reason = next === 'failed' ? (input.reason ?? null) : null;
-    this.#commit({ state: { ...state }, events: [{ type: 'message.status', actor: null, data: { messageId: message.id, status: next, reason } }] }, undefined, () =>
-      this.#store.setMessageStatus(message.id, next, reason, now),
-    );
-    return { ...message, status: next, statusReason: reason, updatedAt: now };
+    this.#commit({ state: { ...state }, events: [receipt.event] }, undefined, () => this.#store.setMessageStatus(message.id, receipt.status, receipt.reason, now));
+    return { ...message, status: receipt.status, statusReason: receipt.reason, updatedAt: now };
   }
 
   messages(opts: { after?: number; before?: number; limit: number; includeNotes: boolean }): Message[] {
