@@ -15,57 +15,18 @@ import { countKey, type CountKey } from '../worker/conversations/view-counts';
 import { conversationStub } from '../worker/conversations/service';
 import { loadWorkspaceRouting, scopeFor, type WorkspaceRouting } from '../worker/routing/config';
 import { cursorKey, decide, describeChoice, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
-import type { Presence, RosterAgent, RoutingDecision } from '../worker/routing/model';
+import type { AgentView, Presence, RouteRequest, RoutingDecision, RoutingSample } from '../worker/routing/model';
+import type { PresenceSnapshot } from '../worker/routing/presence';
+import type { LiveFrame, NotificationKind } from '../worker/presence/live-protocol';
 import { needsContact, type RoutingFacts, type RoutingRule, type RuleActions, type RuleMatch } from '../worker/routing/rules';
 import { choose, unavailable } from '../worker/routing/strategies';
 import { agentStub } from '../worker/routing/stubs';
-import type { PresenceSnapshot } from './agent';
 import { LOAD_STATUSES, WorkspaceStore, type AssignmentRow } from './workspace-store';
-
-export type { LiveIdentity };
 
 /** What a live socket carries: who it is, which tab (connection), when it last reported activity. */
 interface LiveAttachment extends LiveIdentity {
   connId?: string;
   activeAt?: number;
-}
-
-export type LiveFrame =
-  | { t: 'hello'; users: { userId: string; name: string; status: Presence }[] }
-  | { t: 'conversation'; conversation: Conversation }
-  /** How a change moves this agent's view counts: the conversation before and after, each null where this agent could not see it (worker/conversations/view-counts.ts). */
-  | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
-  /** The conversation was deleted: lists drop it, an open thread closes. */
-  | { t: 'removed'; id: string }
-  | { t: 'presence'; userId: string; name: string; status: Presence }
-  /** `sound` / `browser`: the recipient's preferences for the client-side channels (absent: the app's own defaults). */
-  | { t: 'notification'; kind: NotificationKind; conversationId: string | null; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
-  | { t: 'pong' };
-
-export type NotificationKind = 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'webhook' | 'followup' | 'mention' | 'customer_replied' | 'sla_warning';
-
-/** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
-export type LiveClientFrame = { t: 'ping' } | { t: 'active' };
-
-export interface RouteRequest {
-  conversation: Conversation;
-  /** The inbound message that triggered routing (keywords match on it). */
-  text: string;
-  trigger: 'created' | 'reopened';
-}
-
-export interface AgentView extends RosterAgent {
-  role: string;
-  statusSince: number;
-}
-
-export interface RoutingSample {
-  channel: string;
-  inboxId: string;
-  text: string;
-  priority: Priority;
-  contact: { tags: string[]; attributes: Record<string, unknown> } | null;
-  at?: number;
 }
 
 /** Refresh the routing configuration this often even when nobody says it changed. */
