@@ -13,15 +13,16 @@ import type { Conversation, ConversationEventType, Priority } from '../worker/co
 import type { LiveIdentity } from '../worker/conversations/socket-protocol';
 import { countKey, type CountKey } from '../worker/conversations/view-counts';
 import { conversationStub } from '../worker/conversations/service';
-import { loadWorkspaceRouting, scopeFor, type WorkspaceRouting } from '../worker/routing/config';
-import { cursorKey, decide, describeChoice, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
+import { countedToward, LOAD_STATUSES, observe, pendingOutcome, priorAnswer, released } from '../worker/routing/assignments';
+import { loadAssignedConversations, loadRoutingContact, loadWorkspaceRouting, type WorkspaceRouting } from '../worker/routing/config';
+import { decide, directDecision, type Decided, type DecideInput } from '../worker/routing/decide';
+import { anyoneFree, planDrain } from '../worker/routing/drain';
 import type { AgentView, Presence, RouteRequest, RoutingDecision, RoutingSample } from '../worker/routing/model';
 import type { PresenceSnapshot } from '../worker/routing/presence';
 import type { LiveFrame, NotificationKind } from '../worker/presence/live-protocol';
 import { needsContact, type RoutingFacts, type RoutingRule, type RuleActions, type RuleMatch } from '../worker/routing/rules';
-import { choose, unavailable } from '../worker/routing/strategies';
 import { agentStub } from '../worker/routing/stubs';
-import { LOAD_STATUSES, WorkspaceStore, type AssignmentRow } from './workspace-store';
+import { WorkspaceStore } from './workspace-store';
 
 /** What a live socket carries: who it is, which tab (connection), when it last reported activity. */
 interface LiveAttachment extends LiveIdentity {
@@ -209,7 +210,7 @@ export class WorkspaceDO extends DurableObject<Env> {
     const row = this.#store.assignment(conversation.id);
     // "Assigned to you" news (naming the customer, never for one's own action, by preference) comes from
     // the event stream: worker/notifications/subscriber.ts.
-    if (this.#store.observe(conversation, eventTypes.includes('conversation.routed'), row)) this.#drain();
+    if (this.#store.applyObservation(conversation, observe(conversation, eventTypes.includes('conversation.routed'), row))) this.#drain();
   }
 
   /**
@@ -313,18 +314,14 @@ export class WorkspaceDO extends DurableObject<Env> {
     let contact: RoutingFacts['contact'] = null;
     try {
       await this.#ready(c.workspaceId);
-      if (this.#routing!.config.configured && needsContact(this.#routing!.config.rules)) contact = await this.#contact(c.contactId);
+      if (this.#routing!.config.configured && needsContact(this.#routing!.config.rules)) contact = await loadRoutingContact(this.env, c.workspaceId, c.contactId);
     } catch (err) {
       return { unavailable: err instanceof Error ? err.message : String(err) };
     }
-    const routing = this.#routing!;
-    if (!routing.config.configured) return null;
-    // From here on no await: choose and reserve in one synchronous section.
-    const row = this.#store.assignment(c.id);
-    if (row?.pendingSince && row.decision) return row.decision; // a retried request gets the same answer
-    if (row?.userId && LOAD_STATUSES.has(row.status) && row.seq >= c.seq) return null; // someone took it meanwhile
-    const queued = this.#store.queued(c.id);
-    if (queued) return queued.decision; // already waiting (a retried request)
+    if (!this.#routing!.config.configured) return null;
+    // From here on no await: choose and reserve in one synchronous section. A retried request gets the same answer.
+    const prior = priorAnswer(c, this.#store.assignment(c.id), () => this.#store.queued(c.id));
+    if (prior !== undefined) return prior;
     const facts: RoutingFacts = { channel: c.channel, inboxId: c.inboxId, text: req.text, priority: c.priority, contact, now: Date.now() };
     const d = decide(this.#input({ conversationId: c.id, trigger: req.trigger, facts }));
     this.#commitDecision(c, d);
@@ -383,14 +380,9 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /** The conversation refused a decision (it moved on): free the reservation and take its state as the truth. */
   release(conversationId: string, state: Conversation | null): void {
-    const row = this.#store.assignment(conversationId);
-    if (!row?.pendingSince) return;
-    let freed: string | null;
-    if (state && state.assigneeId && state.status !== 'closed') {
-      freed = this.#store.putAssignment({ conversationId, userId: state.assigneeId, teamId: state.teamId, status: state.status, priority: state.priority, seq: state.seq, pendingSince: null, decision: null });
-    } else {
-      freed = this.#store.deleteAssignment(conversationId);
-    }
+    if (!this.#store.assignment(conversationId)?.pendingSince) return;
+    const row = released(conversationId, state);
+    const freed = row ? this.#store.putAssignment(row) : this.#store.deleteAssignment(conversationId);
     if (freed) this.#drain();
   }
 
@@ -441,7 +433,8 @@ export class WorkspaceDO extends DurableObject<Env> {
         const state = await conversationStub(this.env, this.#workspaceId!, row.conversationId).state();
         const fresh = this.#store.assignment(row.conversationId);
         if (!fresh?.pendingSince) return;
-        if (state && state.assigneeId === fresh.userId) this.#store.putAssignment({ ...fresh, status: state.status, seq: state.seq, pendingSince: null });
+        const outcome = pendingOutcome(fresh, state);
+        if (outcome.kind === 'confirm') this.#store.putAssignment(outcome.row);
         else this.release(row.conversationId, state);
       }),
     );
@@ -468,38 +461,20 @@ export class WorkspaceDO extends DurableObject<Env> {
     }
   }
 
-  /** Assign waiting conversations, most urgent and longest waiting first, while anyone can take one. */
+  /** Assign waiting conversations, most urgent and longest waiting first, while anyone can take one (worker/routing/drain.ts). */
   #drain(): void {
     if (!this.#routing || !this.#workspaceId) return;
     const roster = this.#store.agents();
-    const anyoneFree = () => roster.some((a) => unavailable(a) === null);
-    if (!anyoneFree() || this.#store.queueSize() === 0) return;
+    if (!anyoneFree(roster) || this.#store.queueSize() === 0) return;
     const now = Date.now();
-    const decisions: RoutingDecision[] = [];
-    for (const q of this.#store.queue()) {
-      const key = cursorKey(q.target.teamId);
-      const choice = choose(q.target, roster, this.#store.cursor(key));
-      if (!choice.agent) continue;
-      const waited = Math.round((now - q.waitingSince) / 1000);
-      const decision: RoutingDecision = {
-        ...q.decision,
-        ...describeChoice(choice, q.target, `Waited ${waited} s in the queue; `, q.decision.teamName),
-        trigger: 'queue',
-        priority: null,
-        addTags: [],
-        by: null,
-        note: null,
-        expectAssigneeId: null,
-        at: now,
-      };
-      if (q.target.mode === 'round_robin') this.#store.setCursor(key, choice.agent.userId);
-      this.#store.dequeue(q.conversationId);
-      this.#store.reserve({ id: q.conversationId, teamId: q.target.teamId, status: 'open', priority: (q.decision.priority ?? 'normal') as Priority, seq: q.seq }, decision, now);
-      decisions.push(decision);
-      if (!anyoneFree()) break;
+    const picks = planDrain({ queue: this.#store.queue(), roster, cursor: (key) => this.#store.cursor(key), countedToward: (id) => countedToward(this.#store.assignment(id)), now });
+    for (const p of picks) {
+      if (p.cursor) this.#store.setCursor(p.cursor[0], p.cursor[1]);
+      this.#store.dequeue(p.conversation.id);
+      this.#store.reserve(p.conversation, p.decision, now);
     }
-    if (decisions.length > 0 && (this.#alarmAt === null || this.#alarmAt > now + PENDING_CHECK_MS)) this.#armAlarm();
-    for (const d of decisions) void this.#apply(d);
+    if (picks.length > 0 && (this.#alarmAt === null || this.#alarmAt > now + PENDING_CHECK_MS)) this.#armAlarm();
+    for (const p of picks) void this.#apply(p.decision);
   }
 
   /** Re-route one conversation whose assignee is (still) offline, per the team's setting. */
@@ -519,10 +494,8 @@ export class WorkspaceDO extends DurableObject<Env> {
         expectAssigneeId: userId,
       }),
     );
-    if (d.decision.outcome !== 'assigned') {
-      // Nobody can take it now: it leaves the offline agent and waits in the team queue.
-      this.#store.deleteAssignment(conversationId);
-    }
+    // Nobody can take it now: it leaves the offline agent and waits in the team queue.
+    if (d.decision.outcome !== 'assigned') this.#store.deleteAssignment(conversationId);
     this.#commitDecision(conv, d);
     void this.#apply(d.decision);
   }
@@ -586,7 +559,7 @@ export class WorkspaceDO extends DurableObject<Env> {
       try {
         const workspaceId = this.#workspaceId!;
         const firstLoad = this.#store.meta('bootstrapped') === null;
-        const [routing, assigned] = await Promise.all([loadWorkspaceRouting(this.env, workspaceId), firstLoad ? this.#assignedInD1() : Promise.resolve([])]);
+        const [routing, assigned] = await Promise.all([loadWorkspaceRouting(this.env, workspaceId), firstLoad ? loadAssignedConversations(this.env, workspaceId) : Promise.resolve([])]);
         this.#routing = routing;
         this.#loadedAt = Date.now();
         const changed = new Set(this.#store.syncProfiles(routing.profiles));
@@ -607,20 +580,6 @@ export class WorkspaceDO extends DurableObject<Env> {
       }
     })();
     return this.#loading;
-  }
-
-  async #assignedInD1(): Promise<AssignmentRow[]> {
-    const rows = await scopeFor(this.env, this.#workspaceId!)
-      .prepare(`SELECT id, assignee_id, team_id, status, priority, seq FROM conversations WHERE workspace_id = ? AND assignee_id IS NOT NULL AND status IN ('open', 'pending')`)
-      .all<{ id: string; assignee_id: string; team_id: string | null; status: string; priority: string; seq: number }>();
-    return rows.results.map((r) => ({ conversationId: r.id, userId: r.assignee_id, teamId: r.team_id, status: r.status, priority: r.priority, seq: r.seq, pendingSince: null, decision: null }));
-  }
-
-  async #contact(contactId: string): Promise<RoutingFacts['contact']> {
-    const row = await scopeFor(this.env, this.#workspaceId!)
-      .prepare(`SELECT tags, attributes FROM contacts WHERE workspace_id = ? AND id = ?`, contactId)
-      .first<{ tags: string; attributes: string }>();
-    return row ? { tags: JSON.parse(row.tags) as string[], attributes: JSON.parse(row.attributes) as Record<string, unknown> } : null;
   }
 
   #broadcast(frame: LiveFrame, except?: WebSocket): void {
