@@ -31,7 +31,7 @@ const PENDING_CHECK_MS = 30_000;
 export class WorkspaceDO extends DurableObject<Env> {
   #store: WorkspaceStore;
   #hub: LiveHub;
-  #workspaceId: string | null;
+  readonly #workspaceId: string | null;
   #routing: WorkspaceRouting | null = null;
   #loadedAt = 0;
   #loading: Promise<void> | null = null;
@@ -40,12 +40,16 @@ export class WorkspaceDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new WorkspaceStore(ctx.storage.sql);
-    this.#workspaceId = this.#store.meta('workspace_id');
+    // The workspace is the object's name (idFromName). An alarm that wakes the object cold is not
+    // given the name by the runtime, so the name seen on a call is also kept for that case.
+    const stored = this.#store.meta('workspace_id');
+    this.#workspaceId = ctx.id.name ?? stored;
+    if (ctx.id.name && ctx.id.name !== stored) this.#store.setMeta('workspace_id', ctx.id.name);
     const at = this.#store.meta('alarm_at');
     this.#alarmAt = at ? Number(at) : null;
     this.#hub = new LiveHub(ctx, env, {
       prepare: async (who) => {
-        await this.#ready(who.workspaceId);
+        await this.#ready();
         if (!this.#store.roster.has(who.userId)) await this.#reload();
         return this.#routing!.presence;
       },
@@ -104,7 +108,6 @@ export class WorkspaceDO extends DurableObject<Env> {
 
   /** From an AgentDO: presence changed by its own timers (idle, grace) or the agent's choice. */
   presenceChanged(snap: PresenceSnapshot): void {
-    this.#remember(snap.workspaceId);
     this.#applyPresence(snap);
   }
 
@@ -122,7 +125,6 @@ export class WorkspaceDO extends DurableObject<Env> {
   /** Called by ConversationDOs after they change: fan the new state out, and keep loads and queues current. */
   async conversationChanged(conversation: Conversation, eventTypes: ConversationEventType[], before: CountKey | null = null): Promise<void> {
     this.#hub.changed(conversation, eventTypes, before);
-    this.#remember(conversation.workspaceId);
     const row = this.#store.assignment(conversation.id);
     // "Assigned to you" news (naming the customer, never for one's own action, by preference) comes from
     // the event stream: worker/notifications/subscriber.ts.
@@ -146,7 +148,7 @@ export class WorkspaceDO extends DurableObject<Env> {
     const c = req.conversation;
     let contact: RoutingFacts['contact'] = null;
     try {
-      await this.#ready(c.workspaceId);
+      await this.#ready();
       if (this.#routing!.config.configured && needsContact(this.#routing!.config.rules)) contact = await loadRoutingContact(this.env, c.workspaceId, c.contactId);
     } catch (err) {
       return { unavailable: err instanceof Error ? err.message : String(err) };
@@ -164,7 +166,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   /** Transfer to an agent (direct) or a team (routed by the team's mode, or queued), with a note. */
   async transfer(req: { conversation: Conversation; toUserId?: string; toTeamId?: string | null; note: string | null; by: { id: string; name: string } }): Promise<RoutingDecision> {
     const c = req.conversation;
-    await this.#ready(c.workspaceId);
+    await this.#ready();
     const now = Date.now();
     if (req.toUserId) {
       const teamId = req.toTeamId === undefined ? c.teamId : req.toTeamId;
@@ -191,7 +193,7 @@ export class WorkspaceDO extends DurableObject<Env> {
   /** An agent takes the conversation over (from a bot, the AI, or a colleague). */
   async takeover(req: { conversation: Conversation; by: { id: string; name: string }; from: string | null }): Promise<RoutingDecision> {
     const c = req.conversation;
-    await this.#ready(c.workspaceId);
+    await this.#ready();
     const d = directDecision(c, this.#store.roster.get(req.by.id) ?? null, { userId: req.by.id, trigger: 'takeover', by: req.by, note: null, teamId: c.teamId, teamName: this.#teamName(c.teamId), now: Date.now(), from: req.from });
     this.#commitDecision(c, { decision: d, target: null, cursor: null, match: null });
     return d;
@@ -206,8 +208,8 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /** "Which rule would match and who would get it", without assigning anyone. Draft rules and defaults replace the saved ones. */
-  async tryRouting(workspaceId: string, sample: RoutingSample, draft?: { rules?: RoutingRule[]; defaults?: RuleActions }): Promise<{ match: RuleMatch | null; decision: RoutingDecision }> {
-    await this.#ready(workspaceId);
+  async tryRouting(sample: RoutingSample, draft?: { rules?: RoutingRule[]; defaults?: RuleActions }): Promise<{ match: RuleMatch | null; decision: RoutingDecision }> {
+    await this.#ready();
     const config = { ...this.#routing!.config, ...(draft?.rules ? { rules: draft.rules } : {}), ...(draft?.defaults ? { defaults: draft.defaults } : {}) };
     const facts: RoutingFacts = { channel: sample.channel, inboxId: sample.inboxId, text: sample.text, priority: sample.priority, contact: sample.contact, now: sample.at ?? Date.now() };
     const d = decide({ ...this.#input({ conversationId: 'sample', trigger: 'test', facts }), config });
@@ -215,26 +217,24 @@ export class WorkspaceDO extends DurableObject<Env> {
   }
 
   /** The roster for the agent picker: presence, load, capacity, skills. */
-  async agents(workspaceId: string): Promise<AgentView[]> {
-    await this.#ready(workspaceId);
+  async agents(): Promise<AgentView[]> {
+    await this.#ready();
     return this.#store.agents().map(({ presenceVersion: _v, ...a }) => a);
   }
 
   /** Conversations waiting for an agent, most urgent first. */
-  async waiting(workspaceId: string): Promise<{ conversationId: string; teamId: string | null; priorityRank: number; waitingSince: number; reason: string }[]> {
-    await this.#ready(workspaceId);
+  async waiting(): Promise<{ conversationId: string; teamId: string | null; priorityRank: number; waitingSince: number; reason: string }[]> {
+    await this.#ready();
     return this.#store.queue(500).map((q) => ({ conversationId: q.conversationId, teamId: q.target.teamId, priorityRank: q.priorityRank, waitingSince: q.waitingSince, reason: q.decision.reason }));
   }
 
   /** Rules, team settings or calendars changed (routing routes call this): reload them now. */
-  async configChanged(workspaceId: string): Promise<void> {
-    this.#remember(workspaceId);
+  async configChanged(): Promise<void> {
     await this.#reload();
   }
 
   /** Users or teams changed in D1: reload the roster profiles (capacity, skills, teams) and mirror them to the AgentDOs. */
-  async syncRoster(workspaceId: string): Promise<void> {
-    this.#remember(workspaceId);
+  async syncRoster(): Promise<void> {
     await this.#reload();
   }
 
@@ -244,7 +244,7 @@ export class WorkspaceDO extends DurableObject<Env> {
     this.#alarmAt = null;
     this.#store.setMeta('alarm_at', null);
     if (!this.#workspaceId) return;
-    await this.#ready(this.#workspaceId);
+    await this.#ready();
     for (const r of this.#store.dueReroutes(now)) this.#reroute(r.conversationId, r.userId, now);
     const stale = this.#store.pendingBefore(now - PENDING_CHECK_MS);
     await Promise.all(
@@ -357,15 +357,8 @@ export class WorkspaceDO extends DurableObject<Env> {
     return teamId ? (this.#routing!.config.teams.get(teamId)?.name ?? null) : null;
   }
 
-  #remember(workspaceId: string): void {
-    if (this.#workspaceId === workspaceId) return;
-    this.#workspaceId = workspaceId;
-    this.#store.setMeta('workspace_id', workspaceId);
-  }
-
   /** Routing configuration and roster loaded (from D1 the first time; refreshed in the background when old). */
-  async #ready(workspaceId: string): Promise<void> {
-    this.#remember(workspaceId);
+  async #ready(): Promise<void> {
     if (this.#routing) {
       if (Date.now() - this.#loadedAt > CONFIG_TTL_MS) void this.#reload().catch((err) => console.warn(`routing config refresh failed: ${String(err)}`));
       return;
@@ -376,7 +369,8 @@ export class WorkspaceDO extends DurableObject<Env> {
   #reload(): Promise<void> {
     this.#loading ??= (async () => {
       try {
-        const workspaceId = this.#workspaceId!;
+        const workspaceId = this.#workspaceId;
+        if (!workspaceId) throw new Error('WorkspaceDO reached without a name: use idFromName(workspaceId)');
         const firstLoad = this.#store.meta('bootstrapped') === null;
         const [routing, assigned] = await Promise.all([loadWorkspaceRouting(this.env, workspaceId), firstLoad ? loadAssignedConversations(this.env, workspaceId) : Promise.resolve([])]);
         this.#routing = routing;
