@@ -13,7 +13,7 @@ import { canSeeConversation } from '../worker/auth/principal';
 import type { Revocation } from '../worker/auth/socket-revocation';
 import { draftMessage, historyAt, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
-import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+import type { Actor, Conversation, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { assembleCommit } from '../worker/conversations/commit';
 import { deliveryReceipt } from '../worker/conversations/delivery-status';
