@@ -5,7 +5,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { revokes, type Revocation } from '../worker/auth/socket-revocation';
 import { SESSION_TTL_MS } from '../worker/auth/session';
 import type { Presence } from '../worker/routing/model';
-import { DEFAULT_PRESENCE, presenceAt, type PresenceConfig, type Tab } from '../worker/routing/presence';
+import { DEFAULT_PRESENCE, presenceAt, type AgentIdentity, type PresenceConfig, type PresenceSnapshot, type Tab } from '../worker/routing/presence';
 import { workspaceStub } from '../worker/routing/stubs';
 import { foldsInto } from '../worker/notifications/dedupe';
 
@@ -23,19 +23,6 @@ CREATE TABLE IF NOT EXISTS conversation_sockets (
   conversation_id TEXT NOT NULL, credential_id TEXT NOT NULL, via TEXT NOT NULL, opened_at INTEGER NOT NULL,
   PRIMARY KEY (conversation_id, credential_id));
 `;
-
-export interface AgentIdentity {
-  workspaceId: string;
-  userId: string;
-  name: string;
-}
-
-/** The agent's presence as WorkspaceDO's roster keeps it; `version` orders snapshots. */
-export interface PresenceSnapshot extends AgentIdentity {
-  status: Presence;
-  since: number;
-  version: number;
-}
 
 export interface Notification {
   id: number;

@@ -4,10 +4,10 @@
 import type { Conversation, ConversationEvent } from '../worker/conversations/model';
 import { countKey, type CountKey } from '../worker/conversations/view-counts';
 
-type Workspace = { conversationChanged(c: Conversation, types: ConversationEvent['type'][], previousAssigneeId: string | null, before?: CountKey | null): Promise<void> };
+type Workspace = { conversationChanged(c: Conversation, types: ConversationEvent['type'][], before?: CountKey | null): Promise<void> };
 
 export class LiveNotifier {
-  #pending: { state: Conversation; types: Set<ConversationEvent['type']>; previousAssigneeId: string | null; before: CountKey | null } | null = null;
+  #pending: { state: Conversation; types: Set<ConversationEvent['type']>; before: CountKey | null } | null = null;
   #sending: Promise<void> | null = null;
 
   constructor(private readonly workspace: (workspaceId: string) => Workspace) {}
@@ -19,21 +19,20 @@ export class LiveNotifier {
 
   /** `previous`: the conversation before this change (null when it is new): agents' counts move from it to `state`. */
   notify(state: Conversation, events: ConversationEvent[], previous: Conversation | null): void {
-    const previousAssigneeId = previous?.assigneeId ?? null;
     if (this.#pending) {
       this.#pending.state = state;
       for (const e of events) this.#pending.types.add(e.type);
     } else {
-      this.#pending = { state, types: new Set(events.map((e) => e.type)), previousAssigneeId, before: previous ? countKey(previous) : null };
+      this.#pending = { state, types: new Set(events.map((e) => e.type)), before: previous ? countKey(previous) : null };
     }
     if (this.#sending) return;
     const workspace = this.workspace(state.workspaceId);
     this.#sending = (async () => {
       try {
         while (this.#pending) {
-          const { state: s, types, previousAssigneeId: prev, before } = this.#pending;
+          const { state: s, types, before } = this.#pending;
           this.#pending = null;
-          await workspace.conversationChanged(s, [...types], prev, before);
+          await workspace.conversationChanged(s, [...types], before);
         }
       } catch (err) {
         console.warn(`conversation ${state.id}: live update failed: ${String(err)}`);

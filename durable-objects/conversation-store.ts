@@ -2,6 +2,7 @@
 // timer schedule. Plain SQL over ctx.storage.sql; every function here is synchronous.
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import type { Actor, Attachment, Conversation, ConversationEvent, DeliveryStatus, EmailHeaders, Message } from '../worker/conversations/model';
+import type { ServerEvent } from '../worker/conversations/socket-protocol';
 
 // `idem_key` is the external id namespaced by its author (worker/conversations/idempotency.ts): the
 // external id alone is not unique (a visitor may send an agent's client id).
@@ -156,6 +157,14 @@ export class ConversationStore {
   messageById(id: string, conversationId: string): Message | null {
     const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE id = ?`, id).toArray()[0];
     return row ? toMessage(row, conversationId) : null;
+  }
+
+  /** An event with the message it names, if any (`known`: the message of the commit that made it, saving a read). */
+  withMessage(e: ConversationEvent, conversationId: string, known?: Message): ServerEvent {
+    const messageId = typeof e.data.messageId === 'string' ? e.data.messageId : null;
+    if (!messageId) return e;
+    const message = known?.id === messageId && e.type !== 'message.status' ? known : this.messageById(messageId, conversationId);
+    return message ? { ...e, message } : e;
   }
 
   setMessageStatus(id: string, status: DeliveryStatus, reason: string | null, at: number): void {

@@ -1,29 +1,28 @@
 // ConversationDO: one per conversation, the single writer of its state and messages. A shell: the
-// transitions are pure (worker/conversations/state.ts, append.ts), and so is the automation that joins
-// every commit (worker/sla/automate.ts). Each input — a message, a patch, a timer — is one commit: one
-// SQLite transaction holding the state, the message, the events and their outbox rows. After it, the
-// thread's sockets get the events, the WorkspaceDO the list update (conversation-live.ts), and the
-// outbox drain takes projection, replies and the event stream out (conversation-outbox.ts).
-// Its mechanisms are modules beside it: the router client (conversation-routing.ts), the automation
-// I/O (conversation-automation.ts), the schedule of timers in the store (conversation-store.ts) with
-// one alarm armed at the earliest.
+// transitions are pure (worker/conversations/state.ts, append.ts), and so are the automation that joins
+// every commit (worker/sla/automate.ts) and what a commit records (worker/conversations/commit.ts).
+// Each input — a message, a patch, a timer — is one commit: one SQLite transaction holding the state,
+// the message, the events and their outbox rows. After it, the thread's sockets get the events, the
+// WorkspaceDO the list update (conversation-live.ts), and the outbox drain takes projection, replies
+// and the event stream out (conversation-outbox.ts). Its other mechanisms are modules beside it: the
+// sockets (conversation-sockets.ts), the router client (conversation-routing.ts), the automation I/O
+// (conversation-automation.ts), follow-ups (conversation-follow-ups.ts) and the timers with the one
+// alarm (conversation-timers.ts) over the store (conversation-store.ts).
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
-import { refusedUpgrade, rightsKey, SocketRights } from '../worker/auth/socket-rights';
-import { RecentRevocations, type Revocation } from '../worker/auth/socket-revocation';
-import { deliverJob, draftMessage, historyAt, needsDelivery, visitorView, withDecision } from '../worker/conversations/append';
+import type { Revocation } from '../worker/auth/socket-revocation';
+import { draftMessage, historyAt, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
-import type { Actor, Conversation, ConversationEvent, DeliveryStatus, Message } from '../worker/conversations/model';
+import type { Actor, Conversation, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
-import { commitRows } from '../worker/conversations/projection';
-import { CLOSE, messageFromFrame, type ClientFrame, type CloseCode, type ServerFrame, type Viewer } from '../worker/conversations/socket-protocol';
-import { applyPatch, createConversation, nextDeliveryStatus, TransitionError, type ConversationPatch, type NewConversation, type PendingEvent, type Transition } from '../worker/conversations/state';
+import { assembleCommit } from '../worker/conversations/commit';
+import { deliveryReceipt } from '../worker/conversations/delivery-status';
+import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
+import { applyPatch, createConversation, TransitionError, type ConversationPatch, type NewConversation, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
-import { toParleyEvent } from '../worker/events/model';
 import { routingTransition, routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import { agentStub } from '../worker/routing/stubs';
-import { escalationRow } from '../worker/sla/automate';
 import type { EscalationTrigger } from '../worker/sla/model';
 import type { ScheduledItem, ScheduledKind, ScheduleInput } from '../worker/follow-ups/schedule';
 import { ConversationAutomation, type EscalateResult } from './conversation-automation';
@@ -31,20 +30,16 @@ import { ConversationFollowUps, type ScheduleResult } from './conversation-follo
 import { LiveNotifier } from './conversation-live';
 import { OutboxDrain, OUTBOX_RETRY_MS } from './conversation-outbox';
 import { RouterClient } from './conversation-routing';
+import { ConversationSockets } from './conversation-sockets';
+import { settle } from './settle';
 import { ConversationStore } from './conversation-store';
-import { SocketRoom, type SocketIdentity } from './socket-room';
-
-export type { IncomingMessage, MessageResult, RoutingResult, UpdateResult };
-export type ServerEvent = ConversationEvent & { message?: Message };
-export { visitorView };
+import { TimerSchedule } from './conversation-timers';
 
 export class ConversationDO extends DurableObject<Env> {
   #store: ConversationStore;
   #state: Conversation | null;
-  #room: SocketRoom;
-  #rights: SocketRights;
-  #revocations = new RecentRevocations();
-  #alarmAt: number | null = null;
+  #sockets: ConversationSockets;
+  #timers: TimerSchedule;
   #outbox: OutboxDrain;
   #live: LiveNotifier;
   #router: RouterClient;
@@ -56,33 +51,29 @@ export class ConversationDO extends DurableObject<Env> {
     super(ctx, env);
     this.#store = new ConversationStore(ctx.storage.sql);
     this.#state = this.#store.loadState();
+    const state = () => this.#state;
+    const markRead = (userId: string, seq?: number) => void this.markRead(userId, seq);
     // An agent's socket gone: their AgentDO forgets that this object holds one (revocations stop coming here).
-    this.#room = new SocketRoom(ctx, (who, since) => {
+    this.#sockets = new ConversationSockets(ctx, env, { state, addMessage: (input) => this.addMessage(input, Number.MAX_SAFE_INTEGER), markRead }, (who, since) => {
       const id = this.#state?.id;
       if (id) void agentStub(env, who.workspaceId, who.userId).conversationSocketClosed(id, who.credentialId, since).catch(() => undefined);
     });
-    this.#rights = new SocketRights(env.DB);
-    const state = () => this.#state;
-    const rearm = () => this.#armAlarm();
+    const rearm = () => this.#timers.arm();
     const applyRouting = (d: RoutingDecision) => this.applyRouting(d);
     this.#router = new RouterClient({ env, store: this.#store, state, applyRouting, transaction: (fn) => ctx.storage.transactionSync(fn), rearm });
     this.#live = new LiveNotifier((workspaceId) => this.#router.workspace(workspaceId));
     this.#outbox = new OutboxDrain({ store: this.#store, env, state, rearm });
-    this.#automation = new ConversationAutomation({
+    this.#timers = new TimerSchedule(ctx.storage, this.#store, this.#outbox);
+    // Automation and follow-ups change the conversation only through its commit and its append.
+    const writers = {
       env,
       store: this.#store,
       state,
-      applyRouting,
-      commit: (t, message, write) => this.#commit(t, message, write),
-      addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
-    });
-    this.#followUps = new ConversationFollowUps({
-      env,
-      store: this.#store,
-      state,
-      commit: (t, message, write) => this.#commit(t, message, write),
-      addMessage: (input, reopenWindowMs) => this.addMessage(input, reopenWindowMs),
-    });
+      commit: (t: Transition, message?: Message, write?: () => void) => this.#commit(t, message, write),
+      addMessage: (input: IncomingMessage, reopenWindowMs: number) => this.addMessage(input, reopenWindowMs),
+    };
+    this.#automation = new ConversationAutomation({ ...writers, applyRouting });
+    this.#followUps = new ConversationFollowUps(writers);
   }
 
   /** Create the conversation (idempotent: a second call returns the existing state). */
@@ -115,15 +106,7 @@ export class ConversationDO extends DurableObject<Env> {
   /** Resolves once the background work this object started has finished (tests and benchmarks wait on it instead of sleeping). */
   async settled(): Promise<void> {
     const inFlight = () => [this.#appending, this.#router.running, this.#outbox.running, this.#live.sending, ...this.#automation.pending];
-    for (let round = 0; round < 50; round++) {
-      const work = inFlight();
-      await Promise.all(work.map((p) => Promise.resolve(p).catch(() => undefined)));
-      // A macrotask: what those settled may have scheduled (alerts after a commit) gets to start.
-      await new Promise((r) => setTimeout(r, 0));
-      // Idle when nothing new started meanwhile: the same promises (all settled) and no drain or load pending.
-      const now = inFlight();
-      if (now.length === work.length && now.every((p, i) => p === work[i]) && !this.#outbox.busy && !this.#automation.loading) return;
-    }
+    await settle(inFlight, () => this.#outbox.busy || this.#automation.loading);
   }
 
   /** Apply a change (status, snooze, assignee, team, tags, priority, subject, closing note, summary). */
@@ -144,7 +127,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** The other agent composing a reply in this thread right now (their socket says typing, not a note), if any. */
   replyLockHolder(userId: string): Viewer | null {
-    return this.#room.viewers().find((v) => v.userId !== userId && v.typing && !v.note) ?? null;
+    return this.#sockets.room.viewers().find((v) => v.userId !== userId && v.typing && !v.note) ?? null;
   }
 
   /** Apply a routing decision (the router's, a transfer or a take-over) with its `conversation.routed` event. */
@@ -212,14 +195,11 @@ export class ConversationDO extends DurableObject<Env> {
     const state = this.#state;
     if (!state) return null;
     const message = this.#store.messageById(input.messageId, state.id);
-    const next = message && nextDeliveryStatus(message.status, input.status);
-    if (!message || !next) return message;
+    const receipt = message && deliveryReceipt(message, input.status, input.reason);
+    if (!message || !receipt) return message;
     const now = Date.now();
-    const reason = next === 'failed' ? (input.reason ?? null) : null;
-    this.#commit({ state: { ...state }, events: [{ type: 'message.status', actor: null, data: { messageId: message.id, status: next, reason } }] }, undefined, () =>
-      this.#store.setMessageStatus(message.id, next, reason, now),
-    );
-    return { ...message, status: next, statusReason: reason, updatedAt: now };
+    this.#commit({ state: { ...state }, events: [receipt.event] }, undefined, () => this.#store.setMessageStatus(message.id, receipt.status, receipt.reason, now));
+    return { ...message, status: receipt.status, statusReason: receipt.reason, updatedAt: now };
   }
 
   messages(opts: { after?: number; before?: number; limit: number; includeNotes: boolean }): Message[] {
@@ -230,7 +210,7 @@ export class ConversationDO extends DurableObject<Env> {
   events(after: number, limit: number, includeNotes: boolean): ServerEvent[] {
     if (!this.#state) return [];
     return this.#store.listEvents(after, limit).flatMap((e) => {
-      const full = this.#hydrate(e);
+      const full = this.#store.withMessage(e, this.#state!.id);
       return includeNotes || !full.message?.isInternalNote ? [full] : [];
     });
   }
@@ -268,131 +248,47 @@ export class ConversationDO extends DurableObject<Env> {
     if (!state) return null;
     this.#state = null;
     await Promise.resolve(this.#outbox.running).catch(() => undefined);
-    for (const ws of this.ctx.getWebSockets()) {
-      try {
-        ws.close(4404, 'Conversation deleted');
-      } catch {
-        // Already closing.
-      }
-    }
+    this.#sockets.room.closeAll(4404, 'Conversation deleted');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#store.reset();
     return state;
   }
 
-  // ---- sockets ----
+  // ---- sockets (conversation-sockets.ts) ----
 
   /** WebSocket upgrade; the Worker has authenticated the caller and passes who it is. */
   async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('Upgrade') !== 'websocket') return new Response('Expected a WebSocket upgrade', { status: 426 });
-    const state = this.#state;
-    if (!state) return new Response('No such conversation', { status: 404 });
-    const who = JSON.parse(request.headers.get('x-parley-identity') ?? 'null') as SocketIdentity | null;
-    if (!who) return new Response('Missing identity', { status: 400 });
-    if (who.kind === 'agent') {
-      // The Worker's principal may be seconds old, and a revocation may arrive while this checks: either refuses.
-      const mark = this.#revocations.mark();
-      const denied = (await this.#rights.check(who, { fresh: true })) ?? this.#revocations.since(mark, who)?.code;
-      if (denied) return refusedUpgrade(denied);
-      // The Worker checked visibility before a commit may have moved the conversation away.
-      if (!canSeeConversation(who, this.#state!)) return new Response('Not visible to you', { status: 403 });
-    }
-    const pair = new WebSocketPair();
-    this.#room.accept(pair[1], who);
-    this.#room.send(pair[1], { t: 'hello', seq: state.seq, conversation: who.kind === 'agent' ? state : visitorView(state), viewers: who.kind === 'agent' ? this.#room.viewers() : undefined });
-    if (who.kind === 'agent') this.#room.announceViewer(pair[1]);
-    return new Response(null, { status: 101, webSocket: pair[0] });
+    return this.#sockets.upgrade(request);
   }
 
   async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
-    const who = this.#room.identity(ws);
-    let frame: ClientFrame;
-    try {
-      frame = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw)) as ClientFrame;
-    } catch {
-      return this.#room.send(ws, { t: 'error', status: 400, title: 'Frames must be JSON' });
-    }
-    if (frame.t === 'ping') return this.#room.send(ws, { t: 'pong' });
-    // Every other frame writes (a message, a read position, typing others see): only with the rights
-    // the socket was opened with still current.
-    const denied = await this.#rights.check(who);
-    // Closed by a revocation while the check ran.
-    if (ws.readyState !== WebSocket.OPEN) return;
-    if (denied) return this.#room.expel(ws, denied, denied === CLOSE.sessionRevoked ? 'Session revoked' : 'No longer allowed');
-    if (who.kind === 'agent' && this.#state && !canSeeConversation(who, this.#state)) return this.#room.expel(ws, CLOSE.forbidden, 'This conversation is no longer visible to you');
-    if (frame.t === 'typing') return this.#room.typing(ws, frame.typing === true, frame.note === true);
-    if (frame.t === 'read') {
-      if (who.kind === 'agent') this.markRead(who.userId, Number(frame.seq) || undefined);
-      return;
-    }
-    if (frame.t !== 'message') return this.#room.send(ws, { t: 'error', status: 400, title: 'Unknown frame type' });
-    const parsed = messageFromFrame(who, frame);
-    if (!parsed.ok) return this.#room.send(ws, parsed.error);
-    // A visitor writing into an open widget always reaches the conversation they are looking at.
-    const result = await this.addMessage(parsed.input, Number.MAX_SAFE_INTEGER);
-    const clientId = parsed.clientId;
-    let answer: ServerFrame;
-    if (result.ok) answer = { t: 'ack', clientId, message: result.message, duplicate: result.duplicate };
-    else if (result.reason === 'locked') answer = { t: 'error', clientId, status: 409, title: `${result.holder.name} is replying`, detail: 'Send again with force: true to send anyway', lock: result.holder };
-    else answer = { t: 'error', clientId, status: 409, title: `Conversation is ${result.reason}` };
-    if (result.ok) this.#room.typing(ws, false, false);
-    this.#room.send(ws, answer);
+    return this.#sockets.message(ws, raw);
   }
 
   async webSocketClose(ws: WebSocket): Promise<void> {
-    this.#room.leave(ws);
+    this.#sockets.room.leave(ws);
+  }
+
+  async webSocketError(ws: WebSocket): Promise<void> {
+    this.#sockets.room.leave(ws);
   }
 
   /** From the Worker: a user's session ended, they were disabled, or their role changed. Returns the sockets closed. */
   revokeSockets(r: Revocation): number {
-    this.#revocations.add(r);
-    // Frames of these credentials already waiting on a rights check are refused too.
-    if (r.code !== CLOSE.rightsChanged) for (const id of r.credentialIds ?? []) this.#rights.deny(rightsKey({ kind: 'agent', credentialId: id }), r.code);
-    return this.#room.revoke(r);
+    return this.#sockets.revoke(r);
   }
 
   /** From the Worker: the contact was blocked; their widget sockets close and their frames are refused. */
   closeVisitorSockets(contactId: string, code: CloseCode, reason: string): number {
-    this.#rights.deny(rightsKey({ kind: 'visitor', contactId }), code);
-    return this.#room.closeVisitors(contactId, code, reason);
+    return this.#sockets.closeVisitors(contactId, code, reason);
   }
 
-  async webSocketError(ws: WebSocket): Promise<void> {
-    this.#room.leave(ws);
-  }
-
-  // ---- timers ----
+  // ---- timers (conversation-timers.ts) ----
 
   async alarm(): Promise<void> {
-    this.#alarmAt = null;
-    const now = Date.now();
-    // Each timer's transition checks its own due time, so an early or forced alarm changes nothing
-    // that is not due; a pending outbox is always worth another try, and the alarm is always re-armed.
-    try {
-      if (this.#state) {
-        await this.#automation.runTimers(now);
-        const routeAt = this.#store.timer('route');
-        if (routeAt !== null && routeAt <= now) await this.#router.retryDue();
-        const followUpAt = this.#store.timer('followup');
-        if (followUpAt !== null && followUpAt <= now) await this.#followUps.runDue(now);
-      }
-    } finally {
-      if (this.#store.outboxSize() > 0) {
-        this.#outbox.kick();
-        await this.#outbox.running;
-      }
-      this.#armAlarm();
-    }
-  }
-
-  /** Keep the single alarm on the earliest timer in the schedule. */
-  #armAlarm(): void {
-    const next = this.#store.nextTimer();
-    if (next === this.#alarmAt) return;
-    this.#alarmAt = next;
-    if (next === null) void this.ctx.storage.deleteAlarm();
-    else void this.ctx.storage.setAlarm(next);
+    const jobs = this.#state ? { automation: (now: number) => this.#automation.runTimers(now), route: () => this.#router.retryDue(), followUps: (now: number) => this.#followUps.runDue(now) } : null;
+    await this.#timers.fire(jobs);
   }
 
   // ---- the message path ----
@@ -455,7 +351,7 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   #draft(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null) {
-    return draftMessage(input, { state: this.#state, init, reopenWindowMs, now: Date.now(), lockHolder: (u) => this.replyLockHolder(u), visitorHere: this.#room.hasVisitor() });
+    return draftMessage(input, { state: this.#state, init, reopenWindowMs, now: Date.now(), lockHolder: (u) => this.replyLockHolder(u), visitorHere: this.#sockets.room.hasVisitor() });
   }
 
   /**
@@ -466,29 +362,23 @@ export class ConversationDO extends DurableObject<Env> {
   #commit(transition: Transition, message?: Message, extraWrite?: () => void, at = Date.now()): void {
     const previous = this.#state;
     const auto = this.#automation.apply(previous, transition, at);
-    // Only a commit with nothing else to record needs the (costly) deep comparison.
-    const bare = auto.events.length === 0 && !message && !extraWrite;
-    if (bare && (auto.state === previous || JSON.stringify(auto.state) === JSON.stringify(previous))) {
+    const commit = assembleCommit({ previous, state: auto.state, events: auto.events, message, wrote: !!extraWrite, at });
+    if (!commit) {
       this.#state = auto.state;
       // Nothing to record, but a new config may still move the timers (say, auto-status settings).
-      this.#transaction(() => this.#automation.persist(auto.state, auto.config, auto.vipPending));
-      this.#armAlarm();
+      this.#timers.transaction(() => this.#automation.persist(auto.state, auto.config, auto.vipPending));
+      this.#timers.arm();
       this.#automation.committed(previous, auto.state, undefined);
       return;
     }
-    let seq = previous?.seq ?? 0;
-    const events: ConversationEvent[] = auto.events.map((e: PendingEvent) => ({ seq: ++seq, type: e.type, actor: e.actor, data: e.data, at }));
-    const next: Conversation = { ...auto.state, seq };
-    const range = { first: events[0]?.seq ?? seq, last: seq };
-    const escalation = next.escalation && JSON.stringify(next.escalation) !== JSON.stringify(previous?.escalation ?? null) ? escalationRow(next.escalation, events, at) : null;
-    const rows = commitRows({ previous, next, events, message, wrote: !!extraWrite, escalation, deliver: message && needsDelivery(message) ? deliverJob(next, message) : null });
-    this.#transaction(() => {
+    const { next, events, stream, rows } = commit;
+    this.#timers.transaction(() => {
       if (message) this.#store.insertMessage(message);
       extraWrite?.();
-      for (const e of events) {
+      for (const [i, e] of events.entries()) {
         this.#store.appendEvent(e);
-        // The event stream: each event in its envelope, sent to EVENTS by the drain after the projection lands.
-        this.#store.enqueue('event', toParleyEvent(next, e, range, previous?.tags ?? null, message));
+        // The event stream: sent to EVENTS by the drain after the projection lands.
+        this.#store.enqueue('event', stream[i]);
       }
       for (const r of rows) this.#store.enqueue(r.kind, r.payload);
       this.#store.saveState(next);
@@ -496,31 +386,13 @@ export class ConversationDO extends DurableObject<Env> {
       if (rows.length > 0 && this.#store.timer('outbox') === null) this.#store.setTimer('outbox', Date.now() + OUTBOX_RETRY_MS);
     });
     this.#state = next;
-    this.#armAlarm();
+    this.#timers.arm();
     // Reassigned out of someone's view: their sockets close before any event of the new state goes out.
-    if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#room.enforceVisibility(next);
-    events.forEach((e, i) => this.#room.broadcastEvent(this.#hydrate(e, message), next, i === events.length - 1));
+    if (previous && (previous.assigneeId !== next.assigneeId || previous.teamId !== next.teamId)) this.#sockets.room.enforceVisibility(next);
+    events.forEach((e, i) => this.#sockets.room.broadcastEvent(this.#store.withMessage(e, next.id, message), next, i === events.length - 1));
     if (events.some((e) => e.type !== 'message.status')) this.#live.notify(next, events, previous);
     this.#outbox.kick();
     this.#automation.committed(previous, next, message);
   }
 
-  /** A storage transaction; if it throws (and rolls back), the store's in-memory schedule is re-read. */
-  #transaction(fn: () => void): void {
-    try {
-      this.ctx.storage.transactionSync(fn);
-    } catch (err) {
-      this.#store.reloadTimers();
-      throw err;
-    }
-  }
-
-  #hydrate(e: ConversationEvent, known?: Message): ServerEvent {
-    const messageId = typeof e.data.messageId === 'string' ? e.data.messageId : null;
-    if (!messageId) return e;
-    const message = known?.id === messageId && e.type !== 'message.status' ? known : this.#store.messageById(messageId, this.#state!.id);
-    return message ? { ...e, message } : e;
-  }
 }
-
-export type { ServerFrame, Viewer };

@@ -3,8 +3,7 @@
 import { canSeeConversation } from '../worker/auth/principal';
 import { revokes, type Revocation } from '../worker/auth/socket-revocation';
 import type { Conversation } from '../worker/conversations/model';
-import { CLOSE, type CloseCode, type ServerFrame, type SocketAuthor, type Viewer } from '../worker/conversations/socket-protocol';
-import type { ServerEvent } from './conversation';
+import { CLOSE, type CloseCode, type ServerEvent, type ServerFrame, type SocketAuthor, type Viewer } from '../worker/conversations/socket-protocol';
 
 export type SocketIdentity = SocketAuthor;
 
@@ -39,6 +38,17 @@ export class SocketRoom {
 
   hasVisitor(): boolean {
     return this.#open('visitor').length > 0;
+  }
+
+  /** Close every socket (the conversation was deleted). */
+  closeAll(code: number, reason: string): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(code, reason);
+      } catch {
+        // Already closing.
+      }
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import type { Conversation, Priority } from '../worker/conversations/model';
 import { PRIORITY_RANK } from '../worker/conversations/model';
 import type { Presence, RosterAgent, RoutingDecision } from '../worker/routing/model';
 import type { Target } from '../worker/routing/strategies';
+import { countedToward, reservation, type AssignmentRow, type Observation, type QueueRow } from '../worker/routing/assignments';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -25,9 +26,6 @@ CREATE TABLE IF NOT EXISTS cursors (key TEXT PRIMARY KEY, user_id TEXT NOT NULL)
 CREATE TABLE IF NOT EXISTS reroutes (conversation_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, due_at INTEGER NOT NULL);
 `;
 
-/** Conversations in these states count toward their assignee's load. */
-export const LOAD_STATUSES: ReadonlySet<string> = new Set(['open', 'pending']);
-
 export interface RosterRow extends RosterAgent {
   role: string;
   statusSince: number;
@@ -42,27 +40,6 @@ export interface Profile {
   skills: string[];
   languages: string[];
   teamIds: string[];
-}
-
-export interface AssignmentRow {
-  conversationId: string;
-  userId: string | null;
-  teamId: string | null;
-  status: string;
-  priority: string;
-  seq: number;
-  pendingSince: number | null;
-  decision: RoutingDecision | null;
-}
-
-export interface QueueRow {
-  conversationId: string;
-  priorityRank: number;
-  waitingSince: number;
-  seq: number;
-  target: Target;
-  /** The decision that queued it (rule, team, lead of the reason). */
-  decision: RoutingDecision;
 }
 
 type RawAssignment = { conversation_id: string; user_id: string | null; team_id: string | null; status: string; priority: string; seq: number; pending_since: number | null; decision: string | null };
@@ -192,10 +169,8 @@ export class WorkspaceStore {
 
   /** Write an assignment row, moving load between agents; returns the agent who lost a counted conversation, if any. */
   putAssignment(row: AssignmentRow): string | null {
-    const old = this.assignment(row.conversationId);
-    const counted = (r: Pick<AssignmentRow, 'userId' | 'status'> | null) => (r && r.userId && LOAD_STATUSES.has(r.status) ? r.userId : null);
-    const before = counted(old);
-    const after = counted(row);
+    const before = countedToward(this.assignment(row.conversationId));
+    const after = countedToward(row);
     this.sql.exec(
       `INSERT INTO assignments (conversation_id, user_id, team_id, status, priority, seq, pending_since, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(conversation_id) DO UPDATE SET user_id = excluded.user_id, team_id = excluded.team_id, status = excluded.status,
@@ -222,42 +197,30 @@ export class WorkspaceStore {
     const old = this.assignment(conversationId);
     if (!old) return null;
     this.sql.exec(`DELETE FROM assignments WHERE conversation_id = ?`, conversationId);
-    if (!old.userId || !LOAD_STATUSES.has(old.status)) return null;
-    const a = this.roster.get(old.userId);
+    const counted = countedToward(old);
+    if (!counted) return null;
+    const a = this.roster.get(counted);
     if (a) a.load = Math.max(0, a.load - 1);
-    return old.userId;
+    return counted;
   }
 
-  /**
-   * Reconcile with a conversation's new state (its change notification). Notifications from one
-   * conversation arrive in order; a reservation the conversation has not applied yet is kept until it
-   * is (or until the conversation shows someone else took it, or closed). Returns true when an agent
-   * lost a conversation from their load (the queues may drain into them).
-   */
-  observe(c: Conversation, routed: boolean, row: AssignmentRow | null): boolean {
-    if (row && c.seq <= row.seq) return false;
-    const notYetApplied = row?.pendingSince && row.decision && c.assigneeId !== row.userId && c.assigneeId === row.decision.expectAssigneeId;
-    if (row && notYetApplied && !routed && c.status !== 'closed') {
-      this.putAssignment({ ...row, seq: c.seq });
+  /** Apply what a change notification means (worker/routing/assignments.ts observe). Returns true when an agent lost a conversation from their load (the queues may drain into them). */
+  applyObservation(c: Conversation, o: Observation): boolean {
+    if (o.kind === 'ignore') return false;
+    if (o.kind === 'keep') {
+      this.putAssignment(o.row);
       return false;
     }
-    if (row && !row.pendingSince && row.userId === c.assigneeId && row.status === c.status && row.teamId === c.teamId && row.priority === c.priority) {
-      return false; // nothing the router cares about changed (a new message, a tag …)
-    }
-    const freed =
-      c.assigneeId && c.status !== 'closed'
-        ? this.putAssignment({ conversationId: c.id, userId: c.assigneeId, teamId: c.teamId, status: c.status, priority: c.priority, seq: c.seq, pendingSince: null, decision: null })
-        : this.deleteAssignment(c.id);
-    if (c.assigneeId || c.status === 'closed') this.dequeue(c.id);
+    const freed = o.row ? this.putAssignment(o.row) : this.deleteAssignment(c.id);
+    if (o.dequeue) this.dequeue(c.id);
     else this.setQueuePriority(c.id, c.priority, c.seq);
-    if (c.status === 'closed' || c.assigneeId !== row?.userId) this.cancelReroutes({ conversationId: c.id });
+    if (o.cancelReroute) this.cancelReroutes({ conversationId: c.id });
     return freed !== null;
   }
 
   /** Reserve an agent for a conversation at decision time (load counts at once). */
   reserve(c: Pick<Conversation, 'id' | 'teamId' | 'status' | 'priority' | 'seq'>, decision: RoutingDecision, now: number): void {
-    const status = LOAD_STATUSES.has(c.status) ? c.status : 'open';
-    this.putAssignment({ conversationId: c.id, userId: decision.assigneeId, teamId: decision.teamId ?? c.teamId, status, priority: decision.priority ?? c.priority, seq: c.seq, pendingSince: now, decision });
+    this.putAssignment(reservation(c, decision, now));
     const a = decision.assigneeId ? this.roster.get(decision.assigneeId) : undefined;
     if (a) {
       a.lastAssignedAt = now;

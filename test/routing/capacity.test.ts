@@ -30,12 +30,12 @@ describe('load-balanced under a burst', () => {
 
     // Every decision is in once the loads and the queue account for all 200.
     const wsDO = workspaceDO(ws.workspaceId);
-    await eventually(async () => (await rosterOf(ws.workspaceId)).reduce((n, a) => n + a.load, 0) + (await wsDO.waiting(ws.workspaceId)).length === 200, 30_000);
+    await eventually(async () => (await rosterOf(ws.workspaceId)).reduce((n, a) => n + a.load, 0) + (await wsDO.waiting()).length === 200, 30_000);
     const roster = await rosterOf(ws.workspaceId);
     const team = roster.filter((a) => agents.some((x) => x.userId === a.userId));
     expect(team.every((a) => a.load <= a.capacity)).toBe(true);
     expect(team.map((a) => a.load)).toEqual(Array(10).fill(15));
-    expect(await wsDO.waiting(ws.workspaceId)).toHaveLength(50);
+    expect(await wsDO.waiting()).toHaveLength(50);
 
     // Each conversation holds exactly one decision, and its assignee is the one the decision named.
     const states = await eventually(async () => {
@@ -75,7 +75,7 @@ describe('the team queue', () => {
     expect((await routed(ws.token, c)).data.reason).toMatch(/at capacity/);
     // An urgent conversation jumps the queue even though it came later.
     expect((await call('PATCH', `/api/conversations/${c}`, { token: ws.token, body: { priority: 'urgent' } })).status).toBe(200);
-    await eventually(async () => (await workspaceDO(ws.workspaceId).waiting(ws.workspaceId))[0]?.conversationId === c);
+    await eventually(async () => (await workspaceDO(ws.workspaceId).waiting())[0]?.conversationId === c);
 
     // Closing frees capacity: the most urgent waiting conversation goes to that agent.
     await call('PATCH', `/api/conversations/${a}`, { token: ws.token, body: { status: 'closed' } });
@@ -87,7 +87,7 @@ describe('the team queue', () => {
     // The second agent comes online: the remaining conversation is theirs.
     const second = await goOnline(agents[1].token);
     expect((await routed(ws.token, b, 2)).data.assigneeId).toBe(agents[1].userId);
-    expect(await workspaceDO(ws.workspaceId).waiting(ws.workspaceId)).toHaveLength(0);
+    expect(await workspaceDO(ws.workspaceId).waiting()).toHaveLength(0);
     await closeTabs(ws.workspaceId, [[first, agents[0].userId], [second, agents[1].userId]]);
   });
 

@@ -57,7 +57,7 @@ export function agentDO(workspaceId: string, userId: string) {
 }
 
 export async function rosterOf(workspaceId: string) {
-  return workspaceDO(workspaceId).agents(workspaceId);
+  return workspaceDO(workspaceId).agents();
 }
 
 /** A new visitor writes into the web chat inbox; resolves with the conversation id once routing has decided. */

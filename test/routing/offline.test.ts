@@ -55,7 +55,7 @@ describe('re-routing on offline', () => {
     await goOffline(ws.workspaceId, agents[0].userId, tab);
     await runWorkspaceTimers(ws.workspaceId, async () => (await conversation(ws.token, id)).assigneeId === null);
     expect((await routed(ws.token, id, 2)).data).toMatchObject({ trigger: 'offline', outcome: 'queued' });
-    expect((await workspaceDO(ws.workspaceId).waiting(ws.workspaceId)).map((q) => q.conversationId)).toEqual([id]);
+    expect((await workspaceDO(ws.workspaceId).waiting()).map((q) => q.conversationId)).toEqual([id]);
     // They come back: the conversation is theirs again.
     const back = await goOnline(agents[0].token);
     expect((await routed(ws.token, id, 3)).data).toMatchObject({ trigger: 'queue', assigneeId: agents[0].userId });

@@ -104,7 +104,7 @@ describe('the rule tester', () => {
 
     // Nothing was assigned or reserved by any of it.
     expect((await rosterOf(ws.workspaceId)).every((a) => a.load === 0)).toBe(true);
-    expect(await workspaceDO(ws.workspaceId).waiting(ws.workspaceId)).toEqual([]);
+    expect(await workspaceDO(ws.workspaceId).waiting()).toEqual([]);
     expectProblem(await test({ conversation: { channel: 'sms', at: 'yesterday' } }), 400, /conversation\.at/);
     await closeTabs(ws.workspaceId, tabs.map((t, i) => [t, agents[i].userId]));
   });

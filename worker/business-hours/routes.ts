@@ -28,7 +28,7 @@ function checkWeek(cal: EditableCalendar | null, prefix: string): void {
 /** Routing conditions, SLA deadlines (business-hours policies) and automation read the calendars afresh. */
 async function calendarsChanged(c: Context<AppEnv>): Promise<void> {
   const ws = c.get('principal').workspaceId;
-  await workspaceStub(c.env, ws).configChanged(ws);
+  await workspaceStub(c.env, ws).configChanged();
   await syncRouter(c.env, ws);
   await configChanged(c);
 }

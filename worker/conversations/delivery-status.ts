@@ -1,6 +1,7 @@
 // A message's delivery status only moves forward. Shared by the ConversationDO (receipts arrive out of
 // order and twice) and the agent app (a socket frame can outrun the HTTP answer that carries an older status).
-import type { DeliveryStatus } from './model';
+import type { DeliveryStatus, Message } from './model';
+import type { PendingEvent } from './state';
 
 const DELIVERY_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 1 };
 
@@ -14,4 +15,12 @@ export function nextDeliveryStatus(current: DeliveryStatus, incoming: DeliverySt
   if (incoming === 'failed') return current === 'queued' || current === 'sent' ? 'failed' : null;
   if (current === 'failed') return incoming === 'delivered' || incoming === 'read' ? incoming : null;
   return DELIVERY_RANK[incoming] > DELIVERY_RANK[current] ? incoming : null;
+}
+
+/** A receipt for one message: the status it moves to, the reason kept (only a failure has one) and the event recording it; null when it changes nothing. */
+export function deliveryReceipt(message: Pick<Message, 'id' | 'status'>, incoming: DeliveryStatus, reason?: string | null): { status: DeliveryStatus; reason: string | null; event: PendingEvent } | null {
+  const status = nextDeliveryStatus(message.status, incoming);
+  if (!status) return null;
+  const kept = status === 'failed' ? (reason ?? null) : null;
+  return { status, reason: kept, event: { type: 'message.status', actor: null, data: { messageId: message.id, status, reason: kept } } };
 }

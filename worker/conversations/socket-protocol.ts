@@ -14,6 +14,9 @@ export interface Viewer {
   since: number;
 }
 
+/** An event as sockets and the catch-up read carry it: with its message when it names one. */
+export type ServerEvent = ConversationEvent & { message?: Message };
+
 export type ServerFrame =
   /** Sent once on connect: the current state so a client can check for a gap. */
   | { t: 'hello'; seq: number; conversation: Conversation | VisitorConversation; viewers?: Viewer[] }

@@ -349,6 +349,6 @@ export async function seedAutomation(env: Env, workspaceId: string, people: Demo
   ];
   const results = await db.batch(stmts);
   const version = (results.at(-1)!.results[0] as { config_version: number }).config_version;
-  await workspaceStub(env, ws).configChanged(ws);
+  await workspaceStub(env, ws).configChanged();
   return { version, automation: a };
 }

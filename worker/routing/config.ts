@@ -1,11 +1,12 @@
 // Routing configuration as D1 stores it, loaded for one workspace: rules, the default rule, team
 // settings, calendars (workspace and teams, with holidays), presence timings and the agents' profiles.
 import { database, WorkspaceScope } from '../db/scope';
+import type { AssignmentRow } from './assignments';
 import type { Calendar, HolidayEntry, WeeklyHours } from './business-hours';
 import type { RoutingConfig } from './decide';
 import { DEFAULT_TEAM_ROUTING, type TeamRouting } from './model';
 import { DEFAULT_PRESENCE, type PresenceConfig } from './presence';
-import { BUILT_IN_DEFAULT, type RoutingRule, type RuleActions } from './rules';
+import { BUILT_IN_DEFAULT, type RoutingFacts, type RoutingRule, type RuleActions } from './rules';
 
 export interface WorkspaceRouting {
   config: RoutingConfig;
@@ -91,4 +92,20 @@ export async function workspaceCalendar(env: Env, workspaceId: string): Promise<
   const w = ws.results[0] as { timezone: string; business_hours: string | null } | undefined;
   const h = settings.results[0] as { holidays: string } | undefined;
   return { timezone: w?.timezone ?? 'UTC', hours: w?.business_hours ? (JSON.parse(w.business_hours) as WeeklyHours) : null, holidays: h ? (JSON.parse(h.holidays) as HolidayEntry[]) : [] };
+}
+
+/** Open and pending conversations with an assignee, from the D1 index: a router's first loads in a workspace that had conversations before routing existed. */
+export async function loadAssignedConversations(env: Env, workspaceId: string): Promise<AssignmentRow[]> {
+  const rows = await scopeFor(env, workspaceId)
+    .prepare(`SELECT id, assignee_id, team_id, status, priority, seq FROM conversations WHERE workspace_id = ? AND assignee_id IS NOT NULL AND status IN ('open', 'pending')`)
+    .all<{ id: string; assignee_id: string; team_id: string | null; status: string; priority: string; seq: number }>();
+  return rows.results.map((r) => ({ conversationId: r.id, userId: r.assignee_id, teamId: r.team_id, status: r.status, priority: r.priority, seq: r.seq, pendingSince: null, decision: null }));
+}
+
+/** The contact facts routing rules match on (tags, attributes); null when the contact is gone. */
+export async function loadRoutingContact(env: Env, workspaceId: string, contactId: string): Promise<RoutingFacts['contact']> {
+  const row = await scopeFor(env, workspaceId)
+    .prepare(`SELECT tags, attributes FROM contacts WHERE workspace_id = ? AND id = ?`, contactId)
+    .first<{ tags: string; attributes: string }>();
+  return row ? { tags: JSON.parse(row.tags) as string[], attributes: JSON.parse(row.attributes) as Record<string, unknown> } : null;
 }

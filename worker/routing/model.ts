@@ -1,6 +1,6 @@
 // Routing and assignment: who gets a conversation, and why. This folder is the pure core (rules,
 // business hours, strategies, the decision, presence); WorkspaceDO and AgentDO are its shells.
-import type { Priority } from '../conversations/model';
+import type { Conversation, Priority } from '../conversations/model';
 import type { Calendar } from './business-hours';
 
 export const PRESENCES = ['online', 'away', 'offline'] as const;
@@ -106,3 +106,27 @@ export interface CandidateSummary {
 }
 
 export const NO_CANDIDATES: CandidateSummary = { considered: 0, eligible: 0, excluded: {}, top: [] };
+
+/** A new or reopened conversation asking the router who takes it. */
+export interface RouteRequest {
+  conversation: Conversation;
+  /** The inbound message that triggered routing (keywords match on it). */
+  text: string;
+  trigger: 'created' | 'reopened';
+}
+
+/** The roster as the agent picker shows it. */
+export interface AgentView extends RosterAgent {
+  role: string;
+  statusSince: number;
+}
+
+/** A made-up conversation for "which rule would match" (routing rules' try-out). */
+export interface RoutingSample {
+  channel: string;
+  inboxId: string;
+  text: string;
+  priority: Priority;
+  contact: { tags: string[]; attributes: Record<string, unknown> } | null;
+  at?: number;
+}

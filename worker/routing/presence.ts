@@ -2,6 +2,19 @@
 // period (or by choice), offline once the last tab has been closed for a grace period.
 import type { Presence } from './model';
 
+export interface AgentIdentity {
+  workspaceId: string;
+  userId: string;
+  name: string;
+}
+
+/** The agent's presence as the AgentDO decides it and the WorkspaceDO's roster keeps it; `version` orders snapshots. */
+export interface PresenceSnapshot extends AgentIdentity {
+  status: Presence;
+  since: number;
+  version: number;
+}
+
 export interface Tab {
   connId: string;
   connectedAt: number;

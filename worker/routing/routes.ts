@@ -31,11 +31,11 @@ type Scope = AppEnv['Variables']['scope'];
 // ---- agent picker and queue ----
 
 routingRoutes.get('/agents', describeRoute({ tags: ['routing'], summary: 'Agents with presence, load, capacity, skills and teams (the agent picker)' }), async (c) => {
-  return c.json({ items: await workspaceStub(c.env, c.get('principal').workspaceId).agents(c.get('principal').workspaceId) });
+  return c.json({ items: await workspaceStub(c.env, c.get('principal').workspaceId).agents() });
 });
 
 routingRoutes.get('/routing/queue', describeRoute({ tags: ['routing'], summary: 'Conversations waiting for an agent, most urgent first' }), requireRole('manager', 'staff'), async (c) => {
-  return c.json({ items: await workspaceStub(c.env, c.get('principal').workspaceId).waiting(c.get('principal').workspaceId) });
+  return c.json({ items: await workspaceStub(c.env, c.get('principal').workspaceId).waiting() });
 });
 
 // ---- rules ----
@@ -60,7 +60,7 @@ async function checkReferences(scope: Scope, rule: { conditions?: RuleCondition[
 
 async function routingChanged(c: Context<AppEnv>): Promise<void> {
   const ws = c.get('principal').workspaceId;
-  await workspaceStub(c.env, ws).configChanged(ws);
+  await workspaceStub(c.env, ws).configChanged();
 }
 
 const RULES: OrderedList<RoutingRule> = { table: 'routing_rules', noun: 'rule', title: 'Rule', list: listRules, changed: routingChanged };
@@ -197,7 +197,6 @@ routingRoutes.post(
     const s = body.conversation;
     const at = s.at === undefined ? Date.now() : typeof s.at === 'number' ? s.at : Date.parse(s.at);
     const result = await workspaceStub(c.env, ws).tryRouting(
-      ws,
       { channel: s.channel, inboxId: s.inboxId, text: s.text, priority: s.priority, contact: { tags: s.contactTags, attributes: s.contactAttributes }, at },
       { rules, defaults: body.defaultRule as RuleActions | undefined },
     );

@@ -5,7 +5,7 @@ import { workspaceStub } from './stubs';
 
 export async function syncRouter(env: Env, workspaceId: string): Promise<void> {
   try {
-    await workspaceStub(env, workspaceId).syncRoster(workspaceId);
+    await workspaceStub(env, workspaceId).syncRoster();
   } catch (err) {
     // The change is saved; the router catches up on its next periodic refresh.
     console.warn(`roster sync for ${workspaceId} failed: ${String(err)}`);
