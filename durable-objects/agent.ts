@@ -7,7 +7,7 @@ import { SESSION_TTL_MS } from '../worker/auth/session';
 import type { Presence } from '../worker/routing/model';
 import { DEFAULT_PRESENCE, presenceAt, type AgentIdentity, type PresenceConfig, type PresenceSnapshot, type Tab } from '../worker/routing/presence';
 import { workspaceStub } from '../worker/routing/stubs';
-import { foldsInto } from '../worker/notifications/dedupe';
+import { DEDUPE_WINDOW_MS, foldsInto } from '../worker/notifications/dedupe';
 
 /** How often the object checks with WorkspaceDO that its tabs still exist (a restart can drop sockets silently). */
 const RECONCILE_MS = 10 * 60_000;
@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS tabs (conn_id TEXT PRIMARY KEY, connected_at INTEGER 
 CREATE TABLE IF NOT EXISTS notifications (
   id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, conversation_id TEXT, title TEXT NOT NULL,
   body TEXT NOT NULL, at INTEGER NOT NULL, read_at INTEGER);
+CREATE TABLE IF NOT EXISTS quiet_news (kind TEXT NOT NULL, conversation_id TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS conversation_sockets (
   conversation_id TEXT NOT NULL, credential_id TEXT NOT NULL, via TEXT NOT NULL, opened_at INTEGER NOT NULL,
   PRIMARY KEY (conversation_id, credential_id));
@@ -152,10 +153,15 @@ export class AgentDO extends DurableObject<Env> {
 
   // ---- the personal notification feed ----
 
-  /** Add to the feed, or fold into the unread entry for the same news (worker/notifications/dedupe.ts): `folded` says which. */
-  notify(who: AgentIdentity, n: { kind: string; conversationId: string | null; title: string; body: string; at?: number }): { id: number; folded: boolean } {
+  /**
+   * Add to the feed, or fold into the unread entry for the same news (worker/notifications/dedupe.ts):
+   * `folded` says which. `feed: false` (the agent turned in-app off for this kind): no feed entry, only
+   * a note of when this news last went out, so its e-mail and push fold the same way.
+   */
+  notify(who: AgentIdentity, n: { kind: string; conversationId: string | null; title: string; body: string; at?: number }, opts: { feed?: boolean } = {}): { id: number; folded: boolean } {
     this.#init(who);
     const at = n.at ?? Date.now();
+    if (opts.feed === false) return this.#quietNews({ kind: n.kind, conversationId: n.conversationId, at });
     const last = this.#sql
       .exec<{ id: number; kind: string; conversation_id: string | null; at: number; read_at: number | null }>(
         `SELECT id, kind, conversation_id, at, read_at FROM notifications WHERE kind = ? AND conversation_id IS ? ORDER BY id DESC LIMIT 1`,
@@ -171,6 +177,16 @@ export class AgentDO extends DurableObject<Env> {
     const id = this.#sql.exec<{ id: number }>(`SELECT last_insert_rowid() AS id`).one().id;
     this.#sql.exec(`DELETE FROM notifications WHERE id <= (SELECT max(id) FROM notifications) - ?`, FEED_LIMIT);
     return { id, folded: false };
+  }
+
+  /** News kept out of the feed: folds as the feed does (never read, so by the window alone); id 0, no entry. */
+  #quietNews(n: { kind: string; conversationId: string | null; at: number }): { id: number; folded: boolean } {
+    if (n.conversationId === null) return { id: 0, folded: false };
+    const last = this.#sql.exec<{ at: number }>(`SELECT at FROM quiet_news WHERE kind = ? AND conversation_id = ? ORDER BY at DESC LIMIT 1`, n.kind, n.conversationId).toArray()[0];
+    if (last && foldsInto({ kind: n.kind, conversationId: n.conversationId, at: last.at, readAt: null }, n)) return { id: 0, folded: true };
+    this.#sql.exec(`DELETE FROM quiet_news WHERE at < ?`, n.at - DEDUPE_WINDOW_MS);
+    this.#sql.exec(`INSERT INTO quiet_news (kind, conversation_id, at) VALUES (?, ?, ?)`, n.kind, n.conversationId, n.at);
+    return { id: 0, folded: false };
   }
 
   notifications(opts: { limit: number; before?: number; unreadOnly?: boolean }): { items: Notification[]; unread: number } {

@@ -11,7 +11,7 @@ const MESSAGE_COLUMNS = `
   author_id TEXT, author_name TEXT, text TEXT NOT NULL, attachments TEXT NOT NULL,
   is_note INTEGER NOT NULL, external_id TEXT, channel TEXT NOT NULL,
   status TEXT NOT NULL, status_reason TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
-  idem_key TEXT, email TEXT`;
+  idem_key TEXT, email TEXT, mentions TEXT`;
 
 /**
  * Objects created before idempotency keys were namespaced have `external_id TEXT UNIQUE` and no
@@ -25,7 +25,7 @@ INSERT INTO messages_next SELECT id, seq, direction, author_type, author_id, aut
   CASE WHEN external_id IS NULL THEN NULL
        WHEN author_type = 'agent' THEN 'agent:' || coalesce(author_id, '') || ':' || external_id
        ELSE author_type || ':' || external_id END,
-  NULL
+  NULL, NULL
   FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_next RENAME TO messages;
@@ -63,8 +63,11 @@ export class ConversationStore {
   constructor(private readonly sql: SqlStorage) {
     const messages = sql.exec<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'messages'`).toArray()[0];
     if (messages && !messages.sql.includes('idem_key')) sql.exec(MIGRATE_MESSAGES);
-    // E-mail headers per message (issue 16): objects created before them gain the column once.
-    else if (messages && !/\bemail TEXT\b/.test(messages.sql)) sql.exec(`ALTER TABLE messages ADD COLUMN email TEXT`);
+    else if (messages) {
+      // E-mail headers per message (issue 16) and a note's mentions: objects created before them gain the columns once.
+      if (!/\bemail TEXT\b/.test(messages.sql)) sql.exec(`ALTER TABLE messages ADD COLUMN email TEXT`);
+      if (!/\bmentions TEXT\b/.test(messages.sql)) sql.exec(`ALTER TABLE messages ADD COLUMN mentions TEXT`);
+    }
     sql.exec(SCHEMA);
     this.reloadTimers();
   }
@@ -126,8 +129,8 @@ export class ConversationStore {
   insertMessage(m: Message): void {
     this.sql.exec(
       `INSERT INTO messages (id, seq, direction, author_type, author_id, author_name, text, attachments, is_note,
-         external_id, channel, status, status_reason, created_at, updated_at, idem_key, email)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         external_id, channel, status, status_reason, created_at, updated_at, idem_key, email, mentions)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.id,
       m.seq,
       m.direction,
@@ -145,6 +148,7 @@ export class ConversationStore {
       m.updatedAt,
       m.externalId === null ? null : idempotencyKey({ type: m.authorType, id: m.authorId }, m.externalId),
       m.email ? JSON.stringify(m.email) : null,
+      m.mentions?.length ? JSON.stringify(m.mentions) : null,
     );
   }
 
@@ -299,6 +303,7 @@ type MessageRow = {
   created_at: number;
   updated_at: number;
   email?: string | null;
+  mentions?: string | null;
 };
 
 type EventRow = { seq: number; type: string; actor: string | null; data: string; at: number };
@@ -322,6 +327,7 @@ function toMessage(r: MessageRow, conversationId: string): Message {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     ...(r.email ? { email: JSON.parse(r.email) as EmailHeaders } : {}),
+    ...(r.mentions ? { mentions: JSON.parse(r.mentions) as string[] } : {}),
   };
 }
 

@@ -189,6 +189,17 @@ export interface CompiledFilter {
   params: (string | number | null)[];
 }
 
+/**
+ * A group's conditions joined as a balanced tree, in order (placeholders keep their order). SQLite parses
+ * `a OR b OR c …` as a chain as deep as it is long, and D1 refuses an expression deeper than 100: a full
+ * group inside a list query failed with a 500. Balanced, 50 conditions are 6 levels.
+ */
+function balanced(parts: string[], op: 'AND' | 'OR'): string {
+  if (parts.length <= 2) return `(${parts.join(` ${op} `)})`;
+  const mid = Math.ceil(parts.length / 2);
+  return `(${balanced(parts.slice(0, mid), op)} ${op} ${balanced(parts.slice(mid), op)})`;
+}
+
 /** SQL for a parsed filter. `now` resolves relative times. Throws FilterError past MAX_PARAMS bound values. */
 export function compileFilter(filter: Filter, now: number): CompiledFilter {
   const params: (string | number | null)[] = [];
@@ -201,8 +212,8 @@ export function compileFilter(filter: Filter, now: number): CompiledFilter {
   const inList = (vs: unknown[]) => `(SELECT value FROM ${list(vs)})`;
 
   const go = (f: Filter, at: string): string => {
-    if ('all' in f) return `(${f.all.map((g, i) => go(g, `${at}/all/${i}`)).join(' AND ')})`;
-    if ('any' in f) return `(${f.any.map((g, i) => go(g, `${at}/any/${i}`)).join(' OR ')})`;
+    if ('all' in f) return balanced(f.all.map((g, i) => go(g, `${at}/all/${i}`)), 'AND');
+    if ('any' in f) return balanced(f.any.map((g, i) => go(g, `${at}/any/${i}`)), 'OR');
     if ('not' in f) return `(NOT coalesce(${go(f.not, `${at}/not`)}, 0))`;
     const sql = cond(f);
     if (params.length > MAX_PARAMS) throw new FilterError(at, `a filter binds at most ${MAX_PARAMS} values; merge conditions on one field into an in/hasAny list`);

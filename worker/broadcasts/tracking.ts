@@ -14,57 +14,79 @@ export const REPLY_WINDOW_MS = 7 * 24 * 3600_000;
 export const MACHINE_CLICK_MS = 1000;
 const SCANNERS = /bot|crawler|spider|preview|scanner|proofpoint|mimecast|barracuda|safelinks|urldefense|headless/i;
 
-async function onStatus(env: Env, e: ParleyEvent<'message.status'>): Promise<void> {
-  const row = await env.DB.prepare(`SELECT broadcast_id, contact_id, status FROM broadcast_recipients WHERE message_id = ?`)
-    .bind(e.data.messageId)
-    .first<{ broadcast_id: string; contact_id: string; status: string }>();
-  if (!row) return;
-  const next = advance(row.status, e.data.status);
-  if (!next) return;
+type RecipientRow = { broadcast_id: string; contact_id: string; status: string };
+
+/**
+ * The compare-and-set UPDATE for one status report on a recipient as last seen (`row.status`): a concurrent
+ * report is not overwritten by an older one, and a redelivered report (its status already reached)
+ * never gets this far (advance() says null), so the counts stay exact.
+ */
+function statusStatement(env: Env, row: RecipientRow, next: string, e: ParleyEvent<'message.status'>): D1PreparedStatement {
   const col = next === 'sent' ? 'sent_at' : next === 'delivered' ? 'delivered_at' : next === 'read' ? 'read_at' : next === 'failed' ? 'failed_at' : null;
-  // Compare-and-set on the status read: a concurrent report is not overwritten by an older one.
-  await env.DB.prepare(
+  return env.DB.prepare(
     `UPDATE broadcast_recipients SET status = ?, reason = CASE WHEN ? = 'failed' THEN ? ELSE reason END${col ? `, ${col} = coalesce(${col}, ?)` : ''}
      ${next === 'delivered' || next === 'read' ? ', sent_at = coalesce(sent_at, ?)' : ''}
      WHERE broadcast_id = ? AND contact_id = ? AND status = ?`,
-  )
-    .bind(next, next, e.data.reason ?? null, ...(col ? [e.at] : []), ...(next === 'delivered' || next === 'read' ? [e.at] : []), row.broadcast_id, row.contact_id, row.status)
-    .run();
+  ).bind(next, next, e.data.reason ?? null, ...(col ? [e.at] : []), ...(next === 'delivered' || next === 'read' ? [e.at] : []), row.broadcast_id, row.contact_id, row.status);
+}
+
+/**
+ * Status reports of a whole queue batch: one read of the recipients they concern and their updates in
+ * order, for one db.batch (a big send's delivery and read receipts arrive by the thousand). Several
+ * reports for one message chain: each update's compare-and-set expects the status the previous one set,
+ * and db.batch runs them in order in one transaction.
+ */
+async function statusStatements(env: Env, events: ParleyEvent<'message.status'>[]): Promise<D1PreparedStatement[]> {
+  if (events.length === 0) return [];
+  const ids = [...new Set(events.map((e) => e.data.messageId))];
+  const rows = await env.DB.prepare(`SELECT message_id, broadcast_id, contact_id, status FROM broadcast_recipients WHERE message_id IN (SELECT value FROM json_each(?))`)
+    .bind(JSON.stringify(ids))
+    .all<RecipientRow & { message_id: string }>();
+  const byMessage = new Map(rows.results.map((r) => [r.message_id, r]));
+  const out: D1PreparedStatement[] = [];
+  for (const e of events) {
+    const row = byMessage.get(e.data.messageId);
+    if (!row) continue;
+    const next = advance(row.status, e.data.status);
+    if (!next) continue;
+    out.push(statusStatement(env, row, next, e));
+    byMessage.set(e.data.messageId, { ...row, status: next });
+  }
+  return out;
 }
 
 /** The broadcast message itself: its id reaches the recipient row even if a status report overtakes the sender's own write. */
-async function onCreated(env: Env, e: ParleyEvent<'message.created'>): Promise<void> {
+function createdStatement(env: Env, e: ParleyEvent<'message.created'>): D1PreparedStatement | null {
   const m = e.message;
-  if (!m || m.authorType !== 'broadcast' || !m.externalId) return;
+  if (!m || m.authorType !== 'broadcast' || !m.externalId) return null;
   const [broadcastId, contactId] = m.externalId.split(':');
-  await env.DB.prepare(
+  return env.DB.prepare(
     `UPDATE broadcast_recipients SET message_id = ?, conversation_id = ?, status = CASE WHEN status = 'sending' THEN 'queued' ELSE status END
      WHERE broadcast_id = ? AND contact_id = ? AND message_id IS NULL`,
-  )
-    .bind(m.id, e.conversationId, broadcastId, contactId)
-    .run();
+  ).bind(m.id, e.conversationId, broadcastId, contactId);
 }
 
-async function onReceived(env: Env, e: ParleyEvent<'message.received'>): Promise<void> {
-  await env.DB.prepare(
+function receivedStatement(env: Env, e: ParleyEvent<'message.received'>): D1PreparedStatement {
+  return env.DB.prepare(
     `UPDATE broadcast_recipients SET replied_at = ?1 WHERE rowid = (
        SELECT rowid FROM broadcast_recipients
        WHERE workspace_id = ?2 AND contact_id = ?3 AND message_id IS NOT NULL AND coalesce(sent_at, queued_at) BETWEEN ?4 AND ?1
        ORDER BY coalesce(sent_at, queued_at) DESC LIMIT 1) AND replied_at IS NULL`,
-  )
-    .bind(e.at, e.workspaceId, e.conversation.contactId, e.at - REPLY_WINDOW_MS)
-    .run();
+  ).bind(e.at, e.workspaceId, e.conversation.contactId, e.at - REPLY_WINDOW_MS);
 }
 
 export const broadcastTracking: Subscriber = {
   name: 'broadcast-tracking',
   wants: (e) => e.type === 'message.status' || e.type === 'message.received' || (e.type === 'message.created' && e.message?.authorType === 'broadcast'),
+  // At most three round trips per queue batch, whatever its size: the messages' ids first (a status
+  // report may name a message whose id only this batch brings), then one read of the recipients the
+  // reports concern, then their updates and the replies together.
   async handle(env, events) {
-    for (const e of events) {
-      if (e.type === 'message.status') await onStatus(env, e as ParleyEvent<'message.status'>);
-      else if (e.type === 'message.created') await onCreated(env, e as ParleyEvent<'message.created'>);
-      else await onReceived(env, e as ParleyEvent<'message.received'>);
-    }
+    const created = events.filter((e) => e.type === 'message.created').map((e) => createdStatement(env, e as ParleyEvent<'message.created'>)).filter((s) => s !== null);
+    if (created.length) await env.DB.batch(created);
+    const updates = await statusStatements(env, events.filter((e) => e.type === 'message.status') as ParleyEvent<'message.status'>[]);
+    const replies = events.filter((e) => e.type === 'message.received').map((e) => receivedStatement(env, e as ParleyEvent<'message.received'>));
+    if (updates.length || replies.length) await env.DB.batch([...updates, ...replies]);
   },
 };
 

@@ -9,8 +9,16 @@ import { htmlToText, sanitizeHtml } from '../email/sanitize';
 import { buildMime } from '../email/mime';
 import { splitQuoted } from '../email/quote';
 import { capabilities, cfg, interpretHttp, jsonRequest, jsonResponse, sandboxId } from './common';
-import type { ChannelAdapter, MediaRef } from './types';
+import { escapeHtml } from '../templates/email-html';
+import type { ChannelAdapter, MediaRef, OutboundAttachment } from './types';
 import { ParseError } from './types';
+
+/** The attachment links as an HTML list after the (sanitized) HTML part; names and URLs escaped. */
+function withAttachmentLinks(html: string, attachments: OutboundAttachment[]): string {
+  if (attachments.length === 0) return html;
+  const items = attachments.map((a) => `<li><a href="${escapeHtml(a.url)}">${escapeHtml(a.name)}</a></li>`).join('');
+  return `${html}\n<ul class="attachments">${items}</ul>`;
+}
 
 /** Pseudo-URL the live transport hands to the `send_email` binding. */
 export const SEND_EMAIL_URL = 'cf-email://send_email';
@@ -81,7 +89,10 @@ export const email: ChannelAdapter = {
     const to = out.to.email ?? out.to.externalId;
     const cc = thread.cc ?? [];
     const bcc = thread.bcc ?? [];
-    const html = thread.html ?? null;
+    // Files go as signed links (the provider fetches nothing): listed under the text, and under the
+    // HTML too, or a client showing the HTML part never shows them.
+    if (out.attachments.length) out = { ...out, text: `${out.text}\n\n${out.attachments.map((a) => `${a.name}: ${a.url}`).join('\n')}` };
+    const html = thread.html ? withAttachmentLinks(thread.html, out.attachments) : null;
     const provider = cfg(inbox.config, 'provider') ?? 'send_email';
     const threadingHeaders: Record<string, string> = {
       ...(thread.inReplyTo ? { 'In-Reply-To': thread.inReplyTo } : {}),
@@ -126,7 +137,6 @@ export const email: ChannelAdapter = {
         { 'x-postmark-server-token': cfg(inbox.config, 'apiKey') ?? '' },
       );
     }
-    if (out.attachments.length) out = { ...out, text: `${out.text}\n\n${out.attachments.map((a) => `${a.name}: ${a.url}`).join('\n')}` };
     const mime = buildMime({ from: address, fromName, to, cc, subject: thread.subject, text: out.text, html, messageId: thread.messageId, inReplyTo: thread.inReplyTo, references: thread.references, headers: thread.headers });
     // The envelope names every recipient (Bcc only here); the transport hands the same message to each.
     return { method: 'POST', url: SEND_EMAIL_URL, headers: { 'x-mail-from': address, 'x-rcpt-to': [to, ...cc, ...bcc].join(', '), 'content-type': 'message/rfc822' }, body: mime };

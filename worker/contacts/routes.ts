@@ -1,7 +1,7 @@
 // /api/contacts: list and search, one contact with identities, conversations and timeline,
 // create, update, and merge (identities, conversations and timeline move; the merge is recorded).
 import { reachableContacts, requireContactReach } from './reach';
-import { and, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
@@ -67,6 +67,9 @@ const ListQuery = v.object({
   limit: Limit,
 });
 
+/** D1 refuses a statement with more bound parameters than this. */
+const D1_MAX_PARAMS = 100;
+
 /** A compiled audience filter (`?` placeholders over `contacts c`) as a drizzle condition on this query's contacts. */
 function audienceCondition(workspaceId: string, raw: string): SQL {
   let filter: Filter;
@@ -116,7 +119,7 @@ contactRoutes.get(
     }
   }
   const term = q.q?.trim();
-  const rows = await scope.db
+  const query = scope.db
     .select()
     .from(contacts)
     .where(
@@ -135,11 +138,18 @@ contactRoutes.get(
           : undefined,
         q.tag ? sql`instr(${contacts.tags}, ${JSON.stringify(q.tag.toLowerCase())}) > 0` : undefined,
         q.filter ? audienceCondition(scope.workspaceId, q.filter) : undefined,
-        after ? or(lt(contacts.updatedAt, after[0]), and(eq(contacts.updatedAt, after[0]), lt(contacts.id, after[1]))) : undefined,
+        // A row value binds the cursor's time once: every value saved here is room for the filter's own.
+        after ? sql`(${contacts.updatedAt}, ${contacts.id}) < (${after[0]}, ${after[1]})` : undefined,
       ),
     )
     .orderBy(desc(contacts.updatedAt), desc(contacts.id))
     .limit(limit + 1);
+  // What binds around a filter (workspace, reach, search, tag, cursor, limit) leaves it MAX_PARAMS values
+  // (worker/audiences/filter.ts); should that ever stop adding up, the caller hears which field to
+  // shorten instead of D1 refusing the statement with a 500.
+  const bound = query.toSQL().params.length;
+  if (bound > D1_MAX_PARAMS) throw Problem.badRequest('filter', `with the search, tag and page this filter needs ${bound} bound values, over the ${D1_MAX_PARAMS} a query may have: merge conditions on one field into an in/hasAny list`);
+  const rows = await query;
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   // The channels each contact has an identity on (the list's channel icons): one read for the page.

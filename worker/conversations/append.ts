@@ -57,6 +57,7 @@ export function draftMessage(input: IncomingMessage, ctx: DraftContext): Draft {
     createdAt: input.createdAt ?? now,
     updatedAt: now,
     ...(input.email ? { email: input.email } : {}),
+    ...(isNote && input.mentions?.length ? { mentions: input.mentions } : {}),
   };
   const t = applyMessage(
     state,

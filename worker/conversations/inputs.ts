@@ -27,6 +27,8 @@ export interface IncomingMessage {
   activity?: { inboxId: string };
   /** E-mail headers to keep with the message (inbound mail, replies composed as e-mail). */
   email?: EmailHeaders | null;
+  /** Internal notes: the agents mentioned (checked by the caller: each can see the conversation). */
+  mentions?: string[];
 }
 
 export type UpdateResult = { ok: true; conversation: Conversation; /** whether anything changed (false: the patch matched what was there) */ changed?: boolean } | { ok: false; field: string; message: string };

@@ -65,6 +65,11 @@ export interface Message {
   updatedAt: number;
   /** E-mail messages only: the mail's headers (absent on other channels and on mail stored before them). */
   email?: EmailHeaders;
+  /**
+   * Internal notes only: the agents it mentions, by id (worker/notifications/mentions.ts). Kept with the
+   * message so the live frame that brings the note to other tabs can mark the "@Name"s at once.
+   */
+  mentions?: string[];
 }
 
 export interface Conversation {

@@ -358,6 +358,7 @@ conversationRoutes.post(
         externalId: clientId,
         replyLock: body.force ? undefined : { userId: p.userId },
         email,
+        ...(mentionIds.length ? { mentions: mentionIds } : {}),
         viewer: { workspaceId: p.workspaceId, userId: p.userId, role: p.role, teamIds: p.teamIds },
       },
       0,

@@ -1524,6 +1524,8 @@ export const noteMentions = sqliteTable(
     authorName: text('author_name').notNull(),
     excerpt: text('excerpt').notNull(),
     createdAt: integer('created_at').notNull(),
+    /** When the person was told (migration 0035); null: the send is still owed (a failed one is retried). */
+    notifiedAt: integer('notified_at'),
   },
   (t) => [
     uniqueIndex('note_mentions_message_user').on(t.messageId, t.userId),

@@ -37,7 +37,8 @@ export interface ParleyEvent<T extends ConversationEventType = ConversationEvent
  */
 export interface EventData {
   'conversation.created': { channel: string; inboxId: string };
-  'conversation.assigned': { from: string | null; to: string | null };
+  /** trigger and note: when routing made it (worker/routing/apply.ts), how (a transfer) and the transfer's note. */
+  'conversation.assigned': { from: string | null; to: string | null; trigger?: string; note?: string | null };
   'conversation.status_changed': { from: Status; to: Status; reason?: string | null };
   /** Only the fields that changed: priority, teamId, tags, subject, closingNote, summary, contactId, snoozeUntil… */
   'conversation.updated': Partial<Pick<Conversation, 'priority' | 'teamId' | 'tags' | 'subject' | 'closingNote' | 'summary' | 'contactId'>> & Record<string, unknown>;

@@ -2,6 +2,7 @@
 // window is one notification (three quick customer messages, or an assignment that arrives both from
 // routing and a retry), updated to the latest words rather than stacked.
 
+/** Also the app's window for folding a live frame with the poll that repeats it (web/app/state/notify.ts). */
 export const DEDUPE_WINDOW_MS = 2 * 60_000;
 
 export interface FeedEntry {

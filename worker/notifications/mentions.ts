@@ -45,7 +45,12 @@ export function mentionProblems(ids: string[], people: Mentionable[]): { field: 
   return out;
 }
 
-/** Keep the note's mentions (a retried send adds none) and tell the people newly mentioned. */
+/**
+ * Keep the note's mentions and tell the people not told yet. A mention is marked notified only after
+ * its notification went out: when the send fails, the note's retry (same clientId) finds the mention
+ * recorded but unnotified and sends again (at least once), and a mention already told is never told
+ * again. Two retries racing may both send: the person's feed folds the second (dedupe.ts).
+ */
 export async function recordMentions(
   env: Env,
   scope: WorkspaceScope,
@@ -58,11 +63,15 @@ export async function recordMentions(
   const stmt = scope.d1.prepare(
     `INSERT INTO note_mentions (id, workspace_id, conversation_id, message_id, user_id, author_id, author_name, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id, user_id) DO NOTHING`,
   );
-  const res = await scope.d1.batch(ids.map((id) => stmt.bind(`mnt_${crypto.randomUUID().replace(/-/g, '')}`, scope.workspaceId, note.conversationId, note.messageId, id, author.id, author.name, excerpt, note.createdAt)));
-  const fresh = ids.filter((_, i) => res[i].meta.changes > 0);
-  if (fresh.length === 0) return { mentioned: [], sent: null };
+  const owed = scope.prepare(`SELECT user_id FROM note_mentions WHERE workspace_id = ?1 AND message_id = ?2 AND notified_at IS NULL AND user_id IN (SELECT value FROM json_each(?3))`, note.messageId, JSON.stringify(ids));
+  const res = await scope.d1.batch<{ user_id: string }>([
+    ...ids.map((id) => stmt.bind(`mnt_${crypto.randomUUID().replace(/-/g, '')}`, scope.workspaceId, note.conversationId, note.messageId, id, author.id, author.name, excerpt, note.createdAt)),
+    owed,
+  ]);
+  const pending = res[ids.length].results.map((r) => r.user_id);
+  if (pending.length === 0) return { mentioned: [], sent: null };
   const customer = await customerName(env, scope.workspaceId, note.contactId);
-  const sent = await sendNotification(env, fresh, {
+  const sent = await sendNotification(env, pending, {
     workspaceId: scope.workspaceId,
     kind: 'mention',
     conversationId: note.conversationId,
@@ -71,7 +80,10 @@ export async function recordMentions(
     at: note.createdAt,
     actorId: author.id,
   });
-  return { mentioned: fresh, sent };
+  await scope
+    .prepare(`UPDATE note_mentions SET notified_at = ?3 WHERE workspace_id = ?1 AND message_id = ?2 AND notified_at IS NULL AND user_id IN (SELECT value FROM json_each(?4))`, note.messageId, Date.now(), JSON.stringify(pending))
+    .run();
+  return { mentioned: pending, sent };
 }
 
 /** The mention ids of these notes, for the thread (message id → user ids). */

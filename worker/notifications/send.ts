@@ -22,7 +22,7 @@ export interface News {
 }
 
 export interface SendResult {
-  /** Who got a new feed entry, who had an existing one updated (deduplicated), who was left out by preference or as the actor. */
+  /** Who was told (a new feed entry; with in-app off, its e-mail or push only), who had news folded (deduplicated), who was left out by preference or as the actor. */
   notified: string[];
   folded: string[];
   skipped: string[];
@@ -60,7 +60,8 @@ export async function sendNotification(env: Env, recipients: string[], n: News, 
       result.skipped.push(u.id);
       continue;
     }
-    const entry = await agentStub(env, n.workspaceId, u.id).notify({ workspaceId: n.workspaceId, userId: u.id, name: u.name }, { kind: n.kind, conversationId: n.conversationId, title: n.title, body: n.body, at });
+    // In-app off: no feed entry, though the object still folds the e-mail and push of repeated news.
+    const entry = await agentStub(env, n.workspaceId, u.id).notify({ workspaceId: n.workspaceId, userId: u.id, name: u.name }, { kind: n.kind, conversationId: n.conversationId, title: n.title, body: n.body, at }, { feed: wants(p, n.kind, 'in_app') });
     if (entry.folded) {
       result.folded.push(u.id);
       continue;

@@ -8,21 +8,26 @@ import { sendNotification, type News } from './send';
 
 const TARGETS: Record<string, string> = { firstResponse: 'first reply', nextResponse: 'next reply', resolution: 'resolution' };
 
-/** News, plus the events beside it that shape it (a transfer's note on its routed event, a created conversation). */
-function wanted(e: ParleyEvent): boolean {
-  return isNews(e) || e.type === 'conversation.routed' || e.type === 'conversation.created';
+/**
+ * Whether the event belongs to the commit that created its conversation: a conversation's sequence
+ * starts at 1 with its creation, so that commit's first event is 1. Read from the event itself, not
+ * from a conversation.created found in the same queue batch (batching must not change the news).
+ */
+function inCreatingCommit(e: ParleyEvent): boolean {
+  return e.commit.first === 1;
 }
 
 function isNews(e: ParleyEvent): boolean {
   if (e.type === 'conversation.assigned') return (e as ParleyEvent<'conversation.assigned'>).data.to !== null;
-  if (e.type === 'message.received') return e.conversation.assigneeId !== null && e.message?.direction === 'inbound';
+  // The first message of a conversation is "new conversation" or "assigned" news, not a reply.
+  if (e.type === 'message.received') return e.conversation.assigneeId !== null && e.message?.direction === 'inbound' && !inCreatingCommit(e);
   if (e.type === 'sla.warning') return e.conversation.assigneeId !== null;
   return false;
 }
 
 export const notificationsOnEvents: Subscriber = {
   name: 'notifications',
-  wants: wanted,
+  wants: isNews,
   async handle(env, events) {
     const names = new Map<string, string>();
     const customer = async (e: ParleyEvent) => {
@@ -38,15 +43,12 @@ export const notificationsOnEvents: Subscriber = {
       if (e.type === 'conversation.assigned') {
         to = (e as ParleyEvent<'conversation.assigned'>).data.to!;
         const who = await customer(e);
-        // A transfer's note travels on the routed event of the same commit.
-        const routed = events.find((x) => x.type === 'conversation.routed' && x.conversationId === e.conversationId && x.commit.first === e.commit.first) as ParleyEvent<'conversation.routed'> | undefined;
-        const note = typeof routed?.data.note === 'string' ? routed.data.note : null;
+        // Routing puts the trigger and a transfer's note on the assignment event itself (worker/routing/apply.ts).
+        const { trigger, note } = (e as ParleyEvent<'conversation.assigned'>).data;
         const by = e.actor?.type === 'agent' && e.actor.name ? e.actor.name : null;
-        news = { ...base, kind: 'assigned', title: by ? `${by} ${routed?.data.trigger === 'transfer' ? 'transferred' : 'assigned'} ${who} to you` : `${who} was assigned to you`, body: note ?? '' };
+        news = { ...base, kind: 'assigned', title: by ? `${by} ${trigger === 'transfer' ? 'transferred' : 'assigned'} ${who} to you` : `${who} was assigned to you`, body: typeof note === 'string' ? note : '' };
       } else if (e.type === 'message.received') {
         to = e.conversation.assigneeId!;
-        // The first message of a conversation is "new conversation" or "assigned" news, not a reply.
-        if (events.some((x) => x.type === 'conversation.created' && x.conversationId === e.conversationId && x.commit.first === e.commit.first)) continue;
         news = { ...base, kind: 'customer_replied', title: `${await customer(e)} replied`, body: e.message?.text ?? '' };
       } else {
         to = e.conversation.assigneeId!;

@@ -33,6 +33,9 @@ export function routingTransition(state: Conversation, d: RoutingDecision, now: 
   if (d.addTags.length > 0) patch.tags = [...state.tags, ...d.addTags];
   const actor: Actor = d.by ? { type: 'agent', id: d.by.id, name: d.by.name } : routingActor;
   const t = applyPatch(state, patch, now, actor);
+  // The assignment says how it came about (a transfer and its note) itself: a subscriber reading it
+  // must not depend on finding the routed event beside it in the same queue batch.
+  t.events = t.events.map((e) => (e.type === 'conversation.assigned' ? { ...e, data: { ...e.data, trigger: d.trigger, note: d.note } } : e));
   const { conversationId: _id, ...data } = d;
   t.events.push({ type: 'conversation.routed', actor, data: data as unknown as Record<string, unknown> });
   t.state = { ...t.state, updatedAt: now };

@@ -6,6 +6,7 @@
 // table to what it derives itself (new conversations).
 import { computed, effect, signal } from '@preact/signals';
 import { api } from '../lib/api';
+import { DEDUPE_WINDOW_MS } from '../../../worker/notifications/dedupe';
 import { load, save } from '../lib/storage';
 import { unreadTotal } from './inbox';
 import { me } from './session';
@@ -79,9 +80,6 @@ effect(() => {
   }
 });
 
-/** The same news about the same conversation within this window is one entry (as the server's feed folds it). */
-const FOLD_MS = 2 * 60_000;
-
 /**
  * `channels`: what the server said this agent wants for this news (its live frames carry it); news the
  * app derives itself is checked against the preference table here.
@@ -90,7 +88,8 @@ export function notify(n: Omit<AppNotification, 'id' | 'read'>, channels?: { sou
   if (!channels && !wanted(n.kind, 'in_app')) return;
   // The same event can reach us twice (live frame and the poll that covers a reconnect), and quick
   // repeats (three customer messages) are one piece of news: the entry takes the latest words, quietly.
-  const same = notifications.value.findIndex((x) => x.kind === n.kind && x.conversationId === n.conversationId && Math.abs(x.at - n.at) < FOLD_MS);
+  // The window is the server feed's own (worker/notifications/dedupe.ts), so tab and feed agree.
+  const same = notifications.value.findIndex((x) => x.kind === n.kind && x.conversationId === n.conversationId && Math.abs(x.at - n.at) < DEDUPE_WINDOW_MS);
   if (same >= 0) {
     const prev = notifications.value[same];
     if (prev.title !== n.title || prev.body !== n.body) {
