@@ -15,6 +15,9 @@ export const savedViews = signal<SavedView[]>([]);
 /** Counts of the views GET /api/conversations/counts can answer (by view id); the others show none. */
 export const savedCounts = signal<Record<string, Counts>>({});
 
+/** Which saved-view dialog is open (web/app/views/SavedViews.tsx, a lazy chunk). */
+export const savedViewDialog = signal<'save' | 'manage' | null>(null);
+
 export async function loadSavedViews(): Promise<void> {
   try {
     savedViews.value = (await api<{ items: SavedView[] }>('/views')).items;
