@@ -83,7 +83,7 @@ describe('saved views and filters', () => {
     // Save it.
     await page.getByRole('button', { name: 'Save this list as a view' }).click();
     const dialog = page.getByRole('dialog', { name: 'Save view' });
-    await dialog.getByText(`${LABEL[chA]} or ${LABEL[chB]}`).waitFor();
+    await dialog.getByText(new RegExp(`^(${LABEL[chA]} or ${LABEL[chB]}|${LABEL[chB]} or ${LABEL[chA]})$`)).waitFor();
     await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
     await expectAxeClean(page, 'save view dialog');
     await screenshot(page, 'views-save-dialog-1440-light');
@@ -129,7 +129,7 @@ describe('saved views and filters', () => {
     }, 'the saved view count');
 
     // Manage: rename from the dialog.
-    await page.getByRole('button', { name: 'Manage' }).click();
+    await page.getByRole('button', { name: 'Manage', exact: true }).click();
     const manage = page.getByRole('dialog', { name: 'Manage views' });
     const nameInput = manage.getByRole('textbox', { name: `Name of the view ${name}` });
     await nameInput.fill(`${name} renamed`);
@@ -155,7 +155,7 @@ describe('saved views and filters', () => {
         if (w < 600) {
           await p.getByRole('button', { name: 'Open navigation' }).click();
           await p.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: `${name} renamed` }).waitFor();
-          await p.getByRole('heading', { name: 'Views' }).scrollIntoViewIfNeeded();
+          await p.getByRole('heading', { name: 'Views', exact: true }).scrollIntoViewIfNeeded();
           await expectAxeClean(p, `phone nav (${scheme})`);
           await screenshot(p, `views-nav-390-${scheme}`);
           await p.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: `${name} renamed` }).click();
