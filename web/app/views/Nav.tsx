@@ -1,6 +1,6 @@
 // The left rail: views with live counts (all, mine, unassigned, unread, each team, each channel),
 // notifications, shortcuts, settings and the signed-in agent.
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { channelLabel } from '../lib/format';
 import { location$, query } from '../lib/router';
 import { navCounts } from '../state/inbox';
@@ -9,7 +9,7 @@ import { CONTACTS_PATH, KB_PATH, route, type View } from '../state/route';
 import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { CHANNEL_FAMILIES, ChannelIcon, channelFamily } from '../ui/ChannelIcon';
-import { useSignal } from '@preact/signals';
+import { signal, useSignal } from '@preact/signals';
 import type { Counts } from '../lib/types';
 import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
@@ -17,9 +17,7 @@ import { NotificationBell } from './Notifications';
 import { unreadMentions } from '../state/notify';
 import { MOD, showShortcuts } from './Shortcuts';
 import { BrandMark } from '../ui/BrandMark';
-import { signal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
-import type { ComponentType } from 'preact';
 import { savedCounts, savedHref, savedViewDialog, savedViews } from '../state/saved-views';
 import { viewTotal } from '../../../worker/views/model';
 
