@@ -1,6 +1,7 @@
 // /api/views (issue 16): saved list filters per agent, shared ones read-only for all but their owner
 // and managers, scoped to the workspace, bad input as problem+json, and counts for the views the
 // counts endpoint can answer from its grouped scan.
+import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { addMember, call, createTeam, expectProblem, listConversations, newWorkspace } from '../helpers';
 import { contactRow, projectionRow } from '../sla/api-fixtures';
@@ -95,7 +96,7 @@ describe('/api/views', () => {
     const ok = await create(ws.token, { name: 'Fine', filters: {} });
     expectProblem(await call('PATCH', `/api/views/${ok.body.id}`, { token: ws.token, body: {} }), 400);
     expectProblem(await call('PATCH', `/api/views/${ok.body.id}`, { token: ws.token, body: { shared: 'yes' } }), 400, 'shared');
-    const form = await fetch('http://parley.test/api/views', { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/plain' }, body: 'name=x' });
+    const form = await SELF.fetch('http://parley.test/api/views', { method: 'POST', headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'text/plain' }, body: 'name=x' });
     expect(form.status).toBe(415);
   });
 

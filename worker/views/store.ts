@@ -58,6 +58,13 @@ async function visibleView(scope: WorkspaceScope, p: Principal, id: string): Pro
   return toView(row, p);
 }
 
+/** A view as it is after the caller's own write (a manager who just unshared someone's view still gets the answer). */
+async function writtenView(scope: WorkspaceScope, p: Principal, id: string): Promise<SavedView> {
+  const row = await scope.prepare(`${SELECT} WHERE v.workspace_id = ?1 AND v.id = ?2`, id).first<Row>();
+  if (!row) throw Problem.notFound('Saved view');
+  return toView(row, p);
+}
+
 async function editableView(scope: WorkspaceScope, p: Principal, id: string): Promise<SavedView> {
   const view = await visibleView(scope, p, id);
   if (!view.editable) throw Problem.forbidden('A shared view can only be changed by its owner or a manager');
@@ -125,7 +132,7 @@ export async function updateView(scope: WorkspaceScope, p: Principal, id: string
       now,
     )
     .run();
-  return visibleView(scope, p, id);
+  return writtenView(scope, p, id);
 }
 
 export async function deleteView(scope: WorkspaceScope, p: Principal, id: string): Promise<void> {
