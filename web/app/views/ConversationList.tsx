@@ -290,7 +290,7 @@ function FilterMenu() {
     navigate(withParams(key === 'time' && !value ? { time: null, on: null, from: null, to: null } : key === 'tag' && split(value ?? '').length < 2 ? { tag: value, tagMode: null } : { [key]: value }));
   const active = [f.assignee, f.channel, f.teamId, f.inboxId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
   return (
-    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters (${active} active)` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? (<span class="badge" aria-hidden="true">{active}</span>) : null}</>}>
+    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters: ${active} active` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? (<span class="badge" aria-hidden="true">{active}</span>) : null}</>}>
       {() => (
         <form class="filter-panel" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
           <CheckGroup
