@@ -435,14 +435,14 @@ function StatusTabs() {
   const n = items.value.length;
   const allSelected = n > 0 && selected.value.size === n;
   const tabs: [string, string][] = [
+    // Several statuses chosen in the filter panel: one tab for the set, first so it is in sight.
+    ...(f.status.includes(',') ? [[f.status, orList(split(f.status).map((x) => STATUS_LABEL[x] ?? x))] as [string, string]] : []),
     ['open', 'Open'],
     ['pending', 'Pending'],
     ['snoozed', 'Snoozed'],
     ['closed', 'Resolved'],
     // "Any status" lives in the filter panel; its tab only shows while it is chosen.
     ...(f.status === 'all' ? [['all', 'All'] as [string, string]] : []),
-    // Several statuses chosen in the filter panel: one tab for the set.
-    ...(f.status.includes(',') ? [[f.status, orList(split(f.status).map((x) => STATUS_LABEL[x] ?? x))] as [string, string]] : []),
   ];
   return (
     <div class="tabs-row">

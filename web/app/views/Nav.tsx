@@ -99,14 +99,15 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           ) : null}
         </div>
         <ul class="nav-list" aria-label="Views">
-          {item('/inbox?assignee=others', 'Assigned to others', <Icon name="users" />, others, same({ kind: 'all' }) && assignee === 'others' && !savedId)}
+          {/* "Assigned to others" (the list's title); shorter here so the rail does not cut it. */}
+          {item('/inbox?assignee=others', 'Taken by others', <Icon name="users" />, others, same({ kind: 'all' }) && assignee === 'others' && !savedId)}
           {savedViews.value.map((v) => {
             const counted = savedCounts.value[v.id];
             const n = counted ? viewTotal(v.filters, counted) : undefined;
             const active = savedId === v.id;
             return (
               <li key={v.id}>
-                <a href={savedHref(v)} class={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={onNavigate} title={v.shared ? `Shared by ${v.ownerName ?? 'a manager'}` : undefined}>
+                <a href={savedHref(v)} class={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={onNavigate} title={v.shared ? `${v.name} (shared by ${v.ownerName ?? 'a manager'})` : v.name}>
                   <Icon name={v.shared ? 'globe' : 'filter'} />
                   <span class="nav-label">
                     {v.name}
