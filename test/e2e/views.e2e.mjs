@@ -14,6 +14,12 @@ const MANAGER = 'manager@parley.test';
 const LABEL = { whatsapp: 'WhatsApp', sms: 'SMS', email: 'Email', webchat: 'Web chat' };
 const DAY = 86_400_000;
 
+/** A screenshot once CSS animations (the popover's fade-in) have finished. */
+async function still(page, name) {
+  await eventually(() => page.evaluate(() => document.getAnimations().every((a) => a.playState !== 'running')), 'animations to finish', 5_000);
+  await still(page, name);
+}
+
 let h;
 let maria;
 useHarness(8851, async (harness) => {
@@ -72,7 +78,7 @@ describe('saved views and filters', () => {
     await panel.getByRole('combobox', { name: 'Counted on' }).selectOption('activity');
     await page.waitForURL(/on=activity/);
     await expectAxeClean(page, 'filter panel');
-    await screenshot(page, 'views-filters-1440-light');
+    await still(page, 'views-filters-1440-light');
     await page.keyboard.press('Escape');
     const since = Date.now() - 30 * DAY;
     const query = `status=open,pending&channel=${chA},${chB}&activityAfter=${since}`;
@@ -86,7 +92,7 @@ describe('saved views and filters', () => {
     await dialog.getByText(new RegExp(`^(${LABEL[chA]} or ${LABEL[chB]}|${LABEL[chB]} or ${LABEL[chA]})$`)).waitFor();
     await dialog.getByRole('textbox', { name: 'Name' }).fill(name);
     await expectAxeClean(page, 'save view dialog');
-    await screenshot(page, 'views-save-dialog-1440-light');
+    await still(page, 'views-save-dialog-1440-light');
     await dialog.getByRole('button', { name: 'Save view' }).click();
     await page.getByText(`Saved the view “${name}”`).waitFor();
     await page.waitForURL(/view=view_/);
@@ -137,7 +143,7 @@ describe('saved views and filters', () => {
     await page.keyboard.press('Enter');
     await eventually(async () => (await maria.call('/views')).items.some((v) => v.id === saved.id && v.name === `${name} renamed`), 'the rename');
     await expectAxeClean(page, 'manage views dialog');
-    await screenshot(page, 'views-manage-1440-light');
+    await still(page, 'views-manage-1440-light');
     await manage.getByRole('button', { name: 'Done' }).click();
     assert.deepEqual(errors, []);
     await ctx.close();
@@ -158,21 +164,21 @@ describe('saved views and filters', () => {
           await p.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: `${name} renamed` }).waitFor();
           await p.getByRole('heading', { name: 'Views', exact: true }).scrollIntoViewIfNeeded();
           await expectAxeClean(p, `phone nav (${scheme})`);
-          await screenshot(p, `views-nav-390-${scheme}`);
+          await still(p, `views-nav-390-${scheme}`);
           await p.getByRole('navigation', { name: 'Inbox views' }).getByRole('link', { name: `${name} renamed` }).click();
           await p.getByRole('heading', { level: 1, name: `${name} renamed` }).waitFor();
-          await screenshot(p, `views-list-390-${scheme}`);
+          await still(p, `views-list-390-${scheme}`);
           await p.getByRole('button', { name: /^Filters/ }).click();
           await p.getByRole('form', { name: 'Filters' }).waitFor();
           await expectAxeClean(p, `phone filters (${scheme})`);
-          await screenshot(p, `views-filters-390-${scheme}`);
+          await still(p, `views-filters-390-${scheme}`);
         } else {
           await p.getByRole('heading', { level: 1, name: `${name} renamed` }).waitFor();
           await expectAxeClean(p, `saved view list (${scheme})`);
-          await screenshot(p, `views-list-1440-${scheme}`);
+          await still(p, `views-list-1440-${scheme}`);
           await p.getByRole('button', { name: /^Filters/ }).click();
           await p.getByRole('form', { name: 'Filters' }).waitFor();
-          await screenshot(p, `views-filters-1440-${scheme}`);
+          await still(p, `views-filters-1440-${scheme}`);
         }
         assert.deepEqual(errs, []);
         await c.close();
