@@ -8,16 +8,16 @@
 // The manage dialog renames it. Axe clean; screenshots at 1440x900 and 390x844, light and dark.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { agentContext, apiClient, eventually, expectAxeClean, nonce, screenshot, useHarness, watchErrors } from './harness.mjs';
+import { join } from 'node:path';
+import { agentContext, apiClient, eventually, expectAxeClean, nonce, SCREENSHOTS, useHarness, watchErrors } from './harness.mjs';
 
 const MANAGER = 'manager@parley.test';
 const LABEL = { whatsapp: 'WhatsApp', sms: 'SMS', email: 'Email', webchat: 'Web chat' };
 const DAY = 86_400_000;
 
-/** A screenshot once CSS animations (the popover's fade-in) have finished. */
+/** A screenshot with CSS animations finished at once (the popover's fade-in must not show half-transparent). */
 async function still(page, name) {
-  await eventually(() => page.evaluate(() => document.getAnimations().every((a) => a.playState !== 'running')), 'animations to finish', 5_000);
-  await still(page, name);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), animations: 'disabled' });
 }
 
 let h;
