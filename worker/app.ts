@@ -59,6 +59,7 @@ import { demoPage, widgetFrame, widgetRoutes } from './webchat/routes';
 import { webhookEndpointRoutes } from './webhooks/routes';
 import { businessHoursRoutes } from './business-hours/routes';
 import { profileRoutes } from './users/profile';
+import { viewRoutes } from './views/routes';
 import { appShell } from './users/theme';
 
 const api = new Hono<AppEnv>();
@@ -110,6 +111,7 @@ api.route('/', presenceRoutes);
 api.route('/', notificationRoutes);
 api.route('/kb', kbRoutes);
 api.route('/saved-replies', replyRoutes);
+api.route('/views', viewRoutes);
 api.route('/templates', templateRoutes);
 api.route('/', suggestionRoutes);
 api.route('/', aiRoutes);

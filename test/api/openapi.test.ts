@@ -31,6 +31,9 @@ describe('/api/openapi.json', () => {
       ['/api/tags', ['get', 'post']],
       ['/api/workspace', ['patch']],
       ['/api/files', ['post']],
+      ['/api/views', ['get', 'post']],
+      ['/api/views/{id}', ['patch', 'delete']],
+      ['/api/views/order', ['put']],
     ];
     for (const [path, methods] of expected) {
       expect(paths[path], path).toBeDefined();

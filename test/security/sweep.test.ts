@@ -57,6 +57,11 @@ const PERSONAL_MAY = new Set([
   'POST /api/templates/count-sms',
   // Everyone's own profile (name, picture, time zone, language, theme, signatures).
   'PATCH /api/me/profile',
+  // Everyone's own saved views (sharing, and changing a shared one, stay with managers: worker/views/store.ts).
+  'POST /api/views',
+  'PATCH /api/views/{id}',
+  'DELETE /api/views/{id}',
+  'PUT /api/views/order',
 ]);
 /** Staff also merge contacts, add tags, and edit the knowledge base and saved replies (the editors' role). */
 const STAFF_MAY = new Set([
@@ -151,6 +156,7 @@ beforeAll(async () => {
     policies: await created(await call('POST', '/api/sla/policies', { token: t, body: { name: 'Sweep', targets: { firstResponse: 3600_000 } } }), 'SLA policy'),
     'webhook-endpoints': await created(await call('POST', '/api/webhook-endpoints', { token: t, body: { url: 'https://hooks.example.com/sweep', events: ['*'] } }), 'webhook endpoint'),
     templates: await created(await call('POST', '/api/templates', { token: t, body: { name: 'sweep_template', channel: 'whatsapp', category: 'utility', language: 'en', body: 'Hello {{1}}, welcome.', variables: { '1': 'contact.first_name' } } }), 'template'),
+    views: await created(await call('POST', '/api/views', { token: t, body: { name: 'Sweep', filters: { status: ['open'] }, shared: true } }), 'saved view'),
     paths: await created(await call('POST', '/api/escalations/paths', { token: t, body: { name: 'Sweep', triggers: ['manual'], levels: [{ delayMs: 0, actions: [{ type: 'flag' }] }] } }), 'escalation path'),
   });
   idsA.workflows = await created(

@@ -2,12 +2,15 @@
 // The app used to ask once per view (all, mine, each team, each channel…: ~33 list requests per change,
 // per open tab). Here one grouped scan gives every view that depends only on the conversation's own
 // fields (folded with the same viewsOf the live frames use), and three small counts add today, unread
-// and the list the agent is looking at.
+// and the list the agent is looking at. Saved views (worker/views/) that only filter on those same
+// fields are folded from the grouped rows too; the others get no count.
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';
 import { countStatement, foldCounts, visibility, type ListFilters } from './list';
 import type { Status } from './model';
 import { BREACHING_SOON_MS, emptyCounts, viewsOf, type CountKey, type CountStatus, type Counts } from './view-counts';
+import { countable, keyInView } from '../views/model';
+import { visibleViewsStatement, viewsFromRows } from '../views/store';
 
 export interface ViewCountsRequest {
   /** The agent's midnight (their zone, not ours): the `today` view counts conversations updated since. */
@@ -17,7 +20,7 @@ export interface ViewCountsRequest {
   now?: number;
 }
 
-export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest): Promise<{ views: Record<string, Counts>; list: Counts | null }> {
+export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest): Promise<{ views: Record<string, Counts>; list: Counts | null; saved: Record<string, Counts> }> {
   const now = req.now ?? Date.now();
   const visible = visibility(p);
   // One row per combination of the fields views depend on: a few hundred rows at most, whatever the size.
@@ -36,9 +39,12 @@ export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewC
     now + BREACHING_SOON_MS,
     ...visible.flatMap((v) => v.params),
   );
-  const statements = [grouped, countStatement(scope, p, { updatedAfter: req.since }), countStatement(scope, p, { unread: true })];
+  // The caller's saved views ride in the same batch: those the grouped rows can answer get a count.
+  const statements = [grouped, countStatement(scope, p, { updatedAfter: req.since }), countStatement(scope, p, { unread: true }), visibleViewsStatement(scope, p)];
   if (req.list) statements.push(countStatement(scope, p, req.list));
-  const [g, today, unread, list] = await scope.d1.batch<Record<string, unknown>>(statements);
+  const [g, today, unread, savedRows, list] = await scope.d1.batch<Record<string, unknown>>(statements);
+  const savedViews = viewsFromRows(savedRows.results, p).filter((v) => countable(v.filters));
+  const saved: Record<string, Counts> = Object.fromEntries(savedViews.map((v) => [v.id, emptyCounts()]));
 
   const views: Record<string, Counts> = { all: emptyCounts(), mine: emptyCounts(), unassigned: emptyCounts(), 'sla:breaching_soon': emptyCounts(), 'sla:breached': emptyCounts(), escalated: emptyCounts() };
   for (const r of g.results) {
@@ -62,8 +68,13 @@ export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewC
       c[key.status as CountStatus] += n;
       c.all += n;
     }
+    for (const sv of savedViews) {
+      if (!keyInView(sv.filters, key, p.userId, now)) continue;
+      saved[sv.id][key.status as CountStatus] += n;
+      saved[sv.id].all += n;
+    }
   }
   views.today = foldCounts(today.results);
   views.unread = foldCounts(unread.results);
-  return { views, list: list ? foldCounts(list.results) : null };
+  return { views, list: list ? foldCounts(list.results) : null, saved };
 }

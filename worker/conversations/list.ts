@@ -20,11 +20,18 @@ export interface ListFilters {
   assignee?: string;
   teamId?: string;
   tag?: string[];
+  /** How several tags combine: all of them (default, as before) or any of them. */
+  tagMode?: 'any' | 'all';
   priority?: string[];
   unread?: boolean;
   updatedAfter?: number;
   updatedBefore?: number;
   closedAfter?: number;
+  createdAfter?: number;
+  createdBefore?: number;
+  /** The last message (last_activity_at, what the list shows), as opposed to any change (updated_at). */
+  activityAfter?: number;
+  activityBefore?: number;
   contactId?: string;
   sla?: SlaFilter[];
   /** An escalation is active (escalated_at set) / none is. */
@@ -88,7 +95,13 @@ export function visibility(p: Principal): Clause[] {
 function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): Clause[] {
   const out: Clause[] = [];
   const add = (sql: string, ...params: unknown[]) => out.push({ sql, params });
-  const inList = (col: string, values: string[]) => add(`${col} IN (${values.map(() => '?').join(', ')})`, ...values);
+  // One value binds as itself (the plans the single-channel views were tuned with); several bind as ONE
+  // JSON array read by json_each, so a long multi-select never nears D1's 100 bound parameters.
+  const inList = (col: string, values: string[]) => {
+    const distinct = [...new Set(values)];
+    if (distinct.length === 1) add(`${col} = ?`, distinct[0]);
+    else add(`${col} IN (SELECT value FROM json_each(?))`, JSON.stringify(distinct));
+  };
 
   const q = f.q ? parseSearchQuery(f.q) : null;
   const channels = [...(f.channel ?? []), ...(q?.channels ?? [])];
@@ -100,11 +113,16 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
   for (const assignee of [f.assignee, q?.assigned].filter((a): a is string => !!a)) {
     if (assignee === 'me') add('c.assignee_id = ?', p.userId);
     else if (assignee === 'unassigned' || assignee === 'none') add('c.assignee_id IS NULL');
+    // "Assigned to others": someone has it, and it is not the caller.
+    else if (assignee === 'others') add('c.assignee_id IS NOT NULL AND c.assignee_id <> ?', p.userId);
     else if (assignee.includes('@')) add('c.assignee_id = (SELECT id FROM users WHERE email = ? AND workspace_id = c.workspace_id)', assignee.toLowerCase());
     else add('c.assignee_id = ?', assignee);
   }
-  for (const tag of [...(f.tag ?? []), ...(q?.tags ?? [])]) {
-    add('EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)', tag.toLowerCase());
+  const tags = [...new Set([...(f.tag ?? []), ...(q?.tags ?? [])].map((t) => t.toLowerCase()))];
+  if (f.tagMode === 'any' && tags.length > 1) {
+    add('EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag IN (SELECT value FROM json_each(?)))', JSON.stringify(tags));
+  } else {
+    for (const tag of tags) add('EXISTS (SELECT 1 FROM conversation_tags t WHERE t.conversation_id = c.id AND t.tag = ?)', tag);
   }
   if (f.unread) add('c.last_customer_seq > coalesce(r.last_read_seq, 0)');
   if (f.sla?.length) {
@@ -130,6 +148,10 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
   if (f.closedAfter !== undefined) add('c.closed_at > ?', f.closedAfter);
+  if (f.createdAfter !== undefined) add('c.created_at >= ?', f.createdAfter);
+  if (f.createdBefore !== undefined) add('c.created_at < ?', f.createdBefore);
+  if (f.activityAfter !== undefined) add('c.last_activity_at >= ?', f.activityAfter);
+  if (f.activityBefore !== undefined) add('c.last_activity_at < ?', f.activityBefore);
   // Substring matches use instr(), not LIKE: D1 refuses LIKE patterns over 50 bytes, and user input
   // must not act as % or _ wildcards.
   if (q?.phone) add(`instr(ct.phone, ?) > 0`, phoneDigits(q.phone));

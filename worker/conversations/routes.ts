@@ -45,16 +45,26 @@ const time = v.optional(
 
 const ListQuery = v.object({
   status: csv(STATUSES, 'status'),
-  channel: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').filter(Boolean)))),
+  /** One channel or a comma list (any of them). */
+  channel: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)), v.maxLength(50, 'at most 50 channels'))),
   inboxId: v.optional(v.string()),
+  /** me, unassigned, others (assigned, not to me), an agent's id or e-mail. */
   assignee: v.optional(v.pipe(v.string(), v.minLength(1))),
   teamId: v.optional(v.string()),
-  tag: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').filter(Boolean)))),
+  /** One tag or a comma list: all of them, or any of them with tagMode=any. */
+  tag: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)), v.maxLength(20, 'at most 20 tags'))),
+  tagMode: v.optional(v.picklist(['any', 'all'], 'must be any or all')),
   priority: csv(PRIORITIES, 'priority'),
   unread: v.optional(v.picklist(['true', 'false'])),
   updatedAfter: time,
   updatedBefore: time,
   closedAfter: time,
+  /** Created in [createdAfter, createdBefore). */
+  createdAfter: time,
+  createdBefore: time,
+  /** Last message in [activityAfter, activityBefore) (updatedAfter/updatedBefore: any change). */
+  activityAfter: time,
+  activityBefore: time,
   contactId: v.optional(v.string()),
   /** SLA state: breached, warning, breaching_soon (warning, or due within the hour), ok; comma lists allowed. */
   sla: csv(SLA_FILTERS, 'sla'),
@@ -200,7 +210,7 @@ conversationRoutes.get(
     tags: ['conversations'],
     summary: 'Counts of every navigation view at once',
     description:
-      'Per status, for all, today, mine, unassigned, unread, sla:breaching_soon, sla:breached, escalated, team:<id> and channel:<channel>, as the caller may see them; with `list=true`, also the list the other filters describe. Live changes arrive as `counts` frames on the list socket.',
+      'Per status, for all, today, mine, unassigned, unread, sla:breaching_soon, sla:breached, escalated, team:<id> and channel:<channel>, as the caller may see them; with `list=true`, also the list the other filters describe; `saved`: per saved view that filters only on status, channels, team, me/unassigned/others, breached/breaching soon or escalated (others get no count). Live changes arrive as `counts` frames on the list socket.',
   }),
   valid('query', CountsQuery),
   async (c) => {

@@ -1587,3 +1587,20 @@ export const segmentMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.audienceId, t.contactId] })],
 );
+
+/** Saved views (migration 0032): an agent's named list filters; shared ones (managers') show to the whole workspace (worker/views/). */
+export const savedViews = sqliteTable(
+  'saved_views',
+  {
+    id: text('id').primaryKey(),
+    workspaceId: text('workspace_id').notNull(),
+    ownerId: text('owner_id').notNull(),
+    name: text('name').notNull(),
+    filters: text('filters', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default({}),
+    shared: integer('shared', { mode: 'boolean' }).notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('saved_views_owner').on(t.workspaceId, t.ownerId, t.position), index('saved_views_shared').on(t.workspaceId, t.shared)],
+);

@@ -10,6 +10,7 @@ import type { BulkResult, Conversation, Counts, ListItem, ListPage } from '../li
 import { filters, route, type Filters, type View } from './route';
 import { channels, me, myId, teams, usersById } from './session';
 import { toast } from './toast';
+import { applySavedCountsFrame, savedCounts } from './saved-views';
 
 export const PAGE_SIZE = 100;
 const PRIORITY_RANK: Record<string, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
@@ -17,11 +18,29 @@ const PRIORITY_RANK: Record<string, number> = { low: 0, normal: 1, high: 2, urge
 export type ApiQuery = Record<string, string>;
 
 const DAY = 86_400_000;
-function timeFrom(time: string): number | null {
-  if (time === 'today') return startOfDay();
-  if (time === '7d') return Date.now() - 7 * DAY;
-  if (time === '30d') return Date.now() - 30 * DAY;
-  return null;
+/** A YYYY-MM-DD day's first moment in the agent's own zone (null when not a date). */
+function localDay(day: string, plusDays = 0): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays).getTime();
+}
+
+/** The time window a filter means now: relative ranges are resolved at each query, custom days in the agent's zone. */
+export function timeWindow(f: Pick<Filters, 'time' | 'from' | 'to'>, now = Date.now()): { after: number | null; before: number | null } {
+  switch (f.time) {
+    case 'hour':
+      return { after: now - 3_600_000, before: null };
+    case 'today':
+      return { after: startOfDay(now), before: null };
+    case '7d':
+      return { after: now - 7 * DAY, before: null };
+    case '30d':
+      return { after: now - 30 * DAY, before: null };
+    case 'custom':
+      return { after: localDay(f.from), before: localDay(f.to, 1) };
+    default:
+      return { after: null, before: null };
+  }
 }
 
 /** The GET /api/conversations parameters for a view and filters (status included). */
@@ -38,8 +57,12 @@ export function apiQuery(view: View, f: Filters): ApiQuery {
   else if (f.channel) q.channel = f.channel;
   if (f.priority) q.priority = f.priority;
   if (f.tag) q.tag = f.tag;
-  const from = timeFrom(f.time);
-  if (from !== null) q.updatedAfter = String(from);
+  if (f.tag.includes(',') && f.tagMode === 'any') q.tagMode = 'any';
+  if (f.inboxId) q.inboxId = f.inboxId;
+  const { after, before } = timeWindow(f);
+  const field = f.on === 'created' ? 'created' : f.on === 'activity' ? 'activity' : 'updated';
+  if (after !== null) q[`${field}After`] = String(after);
+  if (before !== null) q[`${field}Before`] = String(before);
   if (f.q.trim()) q.q = f.q.trim();
   if (f.status !== 'all') q.status = f.status;
   if (f.sla) q.sla = f.sla;
@@ -102,13 +125,23 @@ export function matches(item: ListItem, q: ApiQuery): boolean {
   if (q.status && !q.status.split(',').includes(item.status)) return false;
   if (q.assignee === 'me' && item.assigneeId !== myId.value) return false;
   if ((q.assignee === 'unassigned' || q.assignee === 'none') && item.assigneeId !== null) return false;
-  if (q.assignee && !['me', 'unassigned', 'none'].includes(q.assignee) && item.assigneeId !== q.assignee) return false;
+  if (q.assignee && !['me', 'unassigned', 'none', 'others'].includes(q.assignee) && item.assigneeId !== q.assignee) return false;
   if (q.teamId && item.teamId !== q.teamId) return false;
   if (q.channel && !q.channel.split(',').includes(item.channel)) return false;
   if (q.priority && !q.priority.split(',').includes(item.priority)) return false;
-  if (q.tag && !q.tag.split(',').every((t) => item.tags.includes(t.toLowerCase()))) return false;
+  if (q.assignee === 'others' && (item.assigneeId === null || item.assigneeId === myId.value)) return false;
+  if (q.tag) {
+    const has = (t: string) => item.tags.includes(t.toLowerCase());
+    if (q.tagMode === 'any' ? !q.tag.split(',').some(has) : !q.tag.split(',').every(has)) return false;
+  }
+  if (q.inboxId && item.inboxId !== q.inboxId) return false;
   if (q.unread === 'true' && !(item.unreadCount > 0)) return false;
   if (q.updatedAfter && item.updatedAt <= Number(q.updatedAfter)) return false;
+  if (q.updatedBefore && item.updatedAt >= Number(q.updatedBefore)) return false;
+  if (q.createdAfter && item.createdAt < Number(q.createdAfter)) return false;
+  if (q.createdBefore && item.createdAt >= Number(q.createdBefore)) return false;
+  if (q.activityAfter && item.lastActivityAt < Number(q.activityAfter)) return false;
+  if (q.activityBefore && item.lastActivityAt >= Number(q.activityBefore)) return false;
   if (q.sla === 'breached' && item.slaStatus !== 'breached') return false;
   if (q.sla === 'warning' && item.slaStatus !== 'warning') return false;
   // Breaching soon = warning, or running and due within the hour (the server's definition may be wider; its answer wins on reload).
@@ -335,8 +368,9 @@ export async function refreshCounts(): Promise<void> {
   try {
     const { status: _status, sort: _sort, ...filtersOnly } = listQuery.value;
     const query: ApiQuery = { ...filtersOnly, since: String(startOfDay()), list: 'true' };
-    const res = await api<{ views: Record<string, Counts>; list: Counts | null }>('/conversations/counts', { query });
+    const res = await api<{ views: Record<string, Counts>; list: Counts | null; saved?: Record<string, Counts> }>('/conversations/counts', { query });
     navCounts.value = res.views;
+    savedCounts.value = res.saved ?? {};
     if (res.list) counts.value = res.list;
     countsSince = startOfDay();
     countsFetchedAt = Date.now();
@@ -368,6 +402,7 @@ export function applyCountsFrame(before: CountKey | null, after: CountKey | null
   }
   const delta = { ...countDelta(before, after, uid, now), ...todayDelta(before, after, countsSince) };
   if (Object.keys(delta).length) navCounts.value = applyDelta(navCounts.value, delta);
+  applySavedCountsFrame(before, after, uid, now);
   const listView = plainView(listQuery.value);
   if (listView && navCounts.value[listView]) counts.value = navCounts.value[listView];
   else if (Object.keys(delta).length) refreshCountsSoon(10_000);

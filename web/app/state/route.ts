@@ -89,14 +89,24 @@ export type SortKey = (typeof SORTS)[number]['key'];
 
 export const TIME_RANGES = [
   { key: '', label: 'Any time' },
+  { key: 'hour', label: 'Last hour' },
   { key: 'today', label: 'Today' },
   { key: '7d', label: 'Last 7 days' },
   { key: '30d', label: 'Last 30 days' },
+  { key: 'custom', label: 'Custom range' },
+] as const;
+
+/** What a time range applies to ('' keeps the older meaning: any change to the conversation). */
+export const TIME_FIELDS = [
+  { key: 'activity', label: 'Last message' },
+  { key: 'created', label: 'Created' },
+  { key: '', label: 'Any change' },
 ] as const;
 
 /** The list's filters as the URL states them. */
 export interface Filters {
-  status: string; // open | pending | snoozed | closed | all
+  /** open | pending | snoozed | closed | all, or a comma list of statuses. */
+  status: string;
   assignee: string; // '' | me | unassigned | <userId>
   channel: string;
   priority: string;
@@ -110,6 +120,16 @@ export interface Filters {
   sla: string;
   escalated: boolean;
   flagged: boolean;
+  /** Several tags: 'any' of them matches; otherwise all of them must be there. */
+  tagMode: string;
+  inboxId: string;
+  /** The time range's field: '' (any change) | activity | created. */
+  on: string;
+  /** A custom range's first and last day (YYYY-MM-DD, the agent's own days). */
+  from: string;
+  to: string;
+  /** The saved view this list was opened from (its name titles the list). */
+  savedView: string;
 }
 
 export const filters = computed<Filters>(() => {
@@ -129,6 +149,12 @@ export const filters = computed<Filters>(() => {
     sla: q.get('sla') ?? '',
     escalated: q.get('escalated') === 'true',
     flagged: q.get('flagged') === 'true',
+    tagMode: q.get('tagMode') === 'any' ? 'any' : '',
+    inboxId: q.get('inbox') ?? '',
+    on: q.get('on') === 'created' || q.get('on') === 'activity' ? (q.get('on') as string) : '',
+    from: q.get('from') ?? '',
+    to: q.get('to') ?? '',
+    savedView: q.get('view') ?? '',
   };
 });
 

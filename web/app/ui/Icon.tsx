@@ -7,6 +7,8 @@ const PATHS: Record<string, string> = {
   dot: 'M12 12h.01',
   search: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zm9 2-4-4',
   filter: 'M4 5h16l-6 7v6l-4 2v-8z',
+  bookmark: 'M6 3h12v18l-6-4-6 4z',
+  up: 'M6 15l6-6 6 6',
   sort: 'M7 4v16M4 17l3 3 3-3M17 20V4M14 7l3-3 3 3',
   check: 'M5 12l5 5 9-10',
   checks: 'M2 12l5 5 9-10M12 16l1 1 9-10',

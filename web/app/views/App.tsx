@@ -18,7 +18,7 @@ import { ConversationList } from './ConversationList';
 import { onGlobalKey } from './keyboard';
 import { Login } from './Login';
 import { ResetPassword } from './ResetPassword';
-import { Nav } from './Nav';
+import { Nav, SavedViewDialogs } from './Nav';
 import { ShortcutsDialog } from './Shortcuts';
 import { ThreadPane } from './Thread';
 
@@ -90,6 +90,7 @@ export function App() {
       <Toasts />
       <ShortcutsDialog />
       <BulkResultDialog />
+      <SavedViewDialogs />
     </div>
   );
 }

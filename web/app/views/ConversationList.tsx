@@ -10,12 +10,13 @@ import { location$, navigate, withParams } from '../lib/router';
 import type { ListItem } from '../lib/types';
 import { counts, cursor, items, listError, listState, loadMore, loadingMore, nextCursor, reload, selectAll, selected, toggleSelect } from '../state/inbox';
 import { MOD } from './Shortcuts';
-import { filters, route, SORTS, TIME_RANGES } from '../state/route';
-import { activeUsers, channels, myId, presenceOf, tags, teams, teamsById, usersById, type Presence } from '../state/session';
+import { filters, route, SORTS, TIME_FIELDS, TIME_RANGES, type Filters } from '../state/route';
+import { activeUsers, channels, inboxes, myId, presenceOf, tags, teams, teamsById, usersById, type Presence } from '../state/session';
+import { activeSavedView, savedViewChanged, savedViewDialog } from '../state/saved-views';
 import { Avatar } from '../ui/Avatar';
 import { ChannelIcon } from '../ui/ChannelIcon';
 import { Icon } from '../ui/Icon';
-import { Dropdown } from '../ui/Popover';
+import { Dropdown, openMenu } from '../ui/Popover';
 import { BulkBar } from './BulkBar';
 import { focusRow } from './keyboard';
 import { RowSlaTimer } from './SlaTimer';
@@ -31,6 +32,9 @@ function viewTitle(): string {
   if (r.name !== 'inbox') return 'Conversations';
   const v = r.view;
   const f = filters.value;
+  const saved = activeSavedView.value;
+  if (saved) return saved.name;
+  if (v.kind === 'all' && f.assignee === 'others') return 'Assigned to others';
   if (v.kind === 'all' && f.sla) return SLA_FILTER_LABEL[f.sla] ?? 'SLA';
   if (v.kind === 'all' && f.escalated) return 'Escalated';
   switch (v.kind) {
@@ -80,26 +84,38 @@ function ListHeader() {
   };
 
   const chips: [string, string, string][] = [];
-  if (f.assignee && view.kind !== 'mine' && view.kind !== 'unassigned') chips.push(['assignee', 'Assignee', f.assignee === 'me' ? 'Me' : f.assignee === 'unassigned' ? 'Unassigned' : (usersById.value.get(f.assignee)?.name ?? f.assignee)]);
-  if (f.channel && view.kind !== 'channel') chips.push(['channel', 'Channel', channelLabel(f.channel)]);
+  if (f.assignee && view.kind !== 'mine' && view.kind !== 'unassigned') chips.push(['assignee', 'Assignee', assigneeLabel(f.assignee)]);
+  if (f.channel && view.kind !== 'channel') chips.push(['channel', 'Channel', orList(split(f.channel).map(channelLabel))]);
   if (f.teamId && view.kind !== 'team') chips.push(['team', 'Team', teamsById.value.get(f.teamId)?.name ?? f.teamId]);
-  if (f.priority) chips.push(['priority', 'Priority', PRIORITY_LABEL[f.priority] ?? f.priority]);
-  if (f.tag) chips.push(['tag', 'Tag', f.tag]);
-  if (f.time) chips.push(['time', 'Updated', TIME_RANGES.find((t) => t.key === f.time)?.label ?? f.time]);
+  if (f.inboxId) chips.push(['inbox', 'Inbox', inboxes.value.find((i) => i.id === f.inboxId)?.name ?? 'unknown']);
+  if (f.priority) chips.push(['priority', 'Priority', orList(split(f.priority).map((p) => PRIORITY_LABEL[p] ?? p))]);
+  if (f.tag) chips.push(['tag', 'Tag', f.tagMode === 'any' ? orList(split(f.tag)) : split(f.tag).join(' and ')]);
+  if (f.time) chips.push(['time', TIME_FIELDS.find((t) => t.key === f.on)?.label ?? 'Any change', timeLabel(f)]);
   if (f.unread && view.kind !== 'unread') chips.push(['unread', 'Only', 'unread']);
   if (f.sla) chips.push(['sla', 'SLA', SLA_FILTER_LABEL[f.sla] ?? f.sla]);
   if (f.escalated) chips.push(['escalated', 'Only', 'escalated']);
   if (f.flagged) chips.push(['flagged', 'Only', 'flagged']);
 
-  const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
-  const total = counts.value ? (f.status === 'all' ? counts.value.all : (counts.value as unknown as Record<string, number>)[f.status]) : undefined;
+  const set = (key: string, value: string | null) => navigate(withParams(key === 'time' && !value ? { time: null, on: null, from: null, to: null } : key === 'tag' && !value ? { tag: null, tagMode: null } : { [key]: value }));
+  const total = counts.value ? statusTotal(f.status, counts.value as unknown as Record<string, number>) : undefined;
+  const saved = activeSavedView.value;
 
   return (
     <header class="list-head">
       <div class="list-title">
         <h1>{viewTitle()}</h1>
         {total !== undefined ? <span class="muted">{total.toLocaleString()}</span> : null}
+        {saved && savedViewChanged.value ? <span class="saved-view-edited">Edited</span> : null}
         <span class="spacer" />
+        <button
+          type="button"
+          class={`btn-icon${saved && savedViewChanged.value && saved.editable ? ' is-active' : ''}`}
+          title={saved && savedViewChanged.value && saved.editable ? `Save changes to “${saved.name}”` : 'Save this list as a view'}
+          aria-label={saved && savedViewChanged.value && saved.editable ? `Save changes to the view ${saved.name}` : 'Save this list as a view'}
+          onClick={() => (savedViewDialog.value = 'save')}
+        >
+          <Icon name="bookmark" size={17} />
+        </button>
         <Dropdown id="sort" class={`btn-icon${f.sort !== 'recent' ? ' is-active' : ''}`} title={`Sort: ${SORTS.find((s) => s.key === f.sort)?.label}`} align="right" label={<Icon name="sort" size={17} />}>
           {(close) => (
             <div role="menu" aria-label="Sort by">
@@ -156,10 +172,17 @@ function ListHeader() {
       </div>
       <div class="quick-filters" role="group" aria-label="Quick filters">
         {view.kind !== 'mine' && view.kind !== 'unassigned' ? (
-          <QuickSelect label="Assignment" value={f.assignee} onChange={(v) => set('assignee', v)} options={[['', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned'], ...activeUsers.value.filter((u) => u.id !== myId.value).map((u): [string, string] => [u.id, u.name])]} />
+          <QuickSelect label="Assignment" value={f.assignee} onChange={(v) => set('assignee', v)} options={[['', 'Anyone'], ['me', 'Me'], ['unassigned', 'Unassigned'], ['others', 'Assigned to others'], ...activeUsers.value.filter((u) => u.id !== myId.value).map((u): [string, string] => [u.id, u.name])]} />
         ) : null}
-        <QuickSelect label="Time" value={f.time} onChange={(v) => set('time', v)} options={TIME_RANGES.map((t): [string, string] => [t.key, t.label])} />
-        {view.kind !== 'channel' ? <QuickSelect label="Channel" value={f.channel} onChange={(v) => set('channel', v)} options={[['', 'Any channel'], ...channels.value.map((c): [string, string] => [c, channelLabel(c)])]} /> : null}
+        <QuickSelect label="Time" value={f.time} onChange={(v) => (v === 'custom' ? openFilters() : set('time', v))} options={TIME_RANGES.map((t): [string, string] => [t.key, t.key === 'custom' ? 'Custom range…' : t.label])} />
+        {view.kind !== 'channel' ? (
+          <QuickSelect
+            label="Channel"
+            value={f.channel}
+            onChange={(v) => set('channel', v)}
+            options={[['', 'Any channel'], ...(f.channel.includes(',') ? [[f.channel, `${split(f.channel).length} channels`] as [string, string]] : []), ...channels.value.map((c): [string, string] => [c, channelLabel(c)])]}
+          />
+        ) : null}
       </div>
       {chips.length ? (
         <div class="chips" aria-label="Active filters">
@@ -171,12 +194,76 @@ function ListHeader() {
               </button>
             </span>
           ))}
-          <button type="button" class="link" onClick={() => navigate(withParams({ assignee: null, channel: null, team: null, priority: null, tag: null, time: null, unread: null, q: null, sla: null, escalated: null, flagged: null }))}>
+          <button
+            type="button"
+            class="link"
+            onClick={() => navigate(withParams({ assignee: null, channel: null, team: null, inbox: null, priority: null, tag: null, tagMode: null, time: null, on: null, from: null, to: null, unread: null, q: null, sla: null, escalated: null, flagged: null }))}
+          >
             Clear all
           </button>
         </div>
       ) : null}
     </header>
+  );
+}
+
+const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const orList = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}` : (xs[0] ?? ''));
+
+function assigneeLabel(a: string): string {
+  if (a === 'me') return 'Me';
+  if (a === 'unassigned') return 'Unassigned';
+  if (a === 'others') return 'Others';
+  return usersById.value.get(a)?.name ?? 'an agent';
+}
+
+function timeLabel(f: Filters): string {
+  if (f.time !== 'custom') return TIME_RANGES.find((t) => t.key === f.time)?.label ?? f.time;
+  const day = (d: string) => {
+    const [y, m, dd] = d.split('-').map(Number);
+    return Number.isFinite(y) && m && dd ? new Date(y, m - 1, dd).toLocaleDateString() : d;
+  };
+  if (f.from && f.to) return `${day(f.from)} – ${day(f.to)}`;
+  if (f.from) return `since ${day(f.from)}`;
+  if (f.to) return `until ${day(f.to)}`;
+  return 'pick the days';
+}
+
+/** The count for a status filter: one status, several (summed) or all. */
+function statusTotal(status: string, c: Record<string, number>): number | undefined {
+  if (status === 'all') return c.all;
+  return split(status).reduce((n, s) => n + (c[s] ?? 0), 0);
+}
+
+function openFilters(): void {
+  navigate(withParams({ time: 'custom' }));
+  openMenu.value = 'filters';
+}
+
+/** Several values of one filter at once (checkboxes; a URL comma list). */
+function CheckGroup({ legend, options, value, onChange, id }: { legend: string; id: string; options: [string, string][]; value: string[]; onChange: (next: string[]) => void }) {
+  const chosen = new Set(value);
+  return (
+    <fieldset class="check-group" id={id}>
+      <legend>{legend}</legend>
+      <div class="check-group-options">
+        {options.map(([k, label]) => (
+          <label class="check-field" key={k}>
+            <input
+              type="checkbox"
+              checked={chosen.has(k)}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if (e.currentTarget.checked) next.add(k);
+                else next.delete(k);
+                onChange(options.map(([o]) => o).filter((o) => next.has(o)));
+              }}
+            />{' '}
+            {label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
   );
 }
 
@@ -200,22 +287,20 @@ function FilterMenu() {
   const f = filters.value;
   const r = route.value;
   const view = r.name === 'inbox' ? r.view : { kind: 'all' as const };
-  const set = (key: string, value: string | null) => navigate(withParams({ [key]: value }));
-  const active = [f.assignee, f.channel, f.teamId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
+  const set = (key: string, value: string | null) =>
+    navigate(withParams(key === 'time' && !value ? { time: null, on: null, from: null, to: null } : key === 'tag' && split(value ?? '').length < 2 ? { tag: value, tagMode: null } : { [key]: value }));
+  const active = [f.assignee, f.channel, f.teamId, f.inboxId, f.priority, f.tag, f.time, f.unread ? 'x' : '', f.sla, f.escalated ? 'x' : '', f.flagged ? 'x' : ''].filter(Boolean).length;
   return (
-    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters: ${active} active` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? <span class="badge">{active}</span> : null}</>}>
+    <Dropdown id="filters" class={`btn-icon filter-btn${active ? ' is-active' : ''}`} title={active ? `Filters: ${active} active` : 'Filters'} align="right" wide label={<><Icon name="filter" size={17} />{active ? (<span class="badge" aria-hidden="true">{active}</span>) : null}</>}>
       {() => (
         <form class="filter-panel" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-          <label class="field">
-            <span>Status</span>
-            <select value={f.status} onChange={(e) => set('status', e.currentTarget.value === 'open' ? null : e.currentTarget.value)}>
-              {['open', 'pending', 'snoozed', 'closed', 'all'].map((s) => (
-                <option key={s} value={s}>
-                  {s === 'all' ? 'Any status' : STATUS_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <CheckGroup
+            id="filter-status"
+            legend="Status"
+            options={['open', 'pending', 'snoozed', 'closed'].map((k): [string, string] => [k, STATUS_LABEL[k]])}
+            value={f.status === 'all' ? [] : split(f.status)}
+            onChange={(next) => set('status', next.length === 0 ? 'all' : next.join(',') === 'open' ? null : next.join(','))}
+          />
           {view.kind !== 'mine' && view.kind !== 'unassigned' ? (
             <label class="field">
               <span>Assignee</span>
@@ -223,6 +308,7 @@ function FilterMenu() {
                 <option value="">Anyone</option>
                 <option value="me">Me</option>
                 <option value="unassigned">Unassigned</option>
+                <option value="others">Assigned to others</option>
                 {activeUsers.value.map((u) => (
                   <option key={u.id} value={u.id}>
                     {u.name}
@@ -244,51 +330,80 @@ function FilterMenu() {
               </select>
             </label>
           ) : null}
-          {view.kind !== 'channel' ? (
+          {inboxes.value.length > 1 ? (
             <label class="field">
-              <span>Channel</span>
-              <select value={f.channel} onChange={(e) => set('channel', e.currentTarget.value || null)}>
-                <option value="">Any channel</option>
-                {channels.value.map((c) => (
-                  <option key={c} value={c}>
-                    {channelLabel(c)}
+              <span>Inbox</span>
+              <select value={f.inboxId} onChange={(e) => set('inbox', e.currentTarget.value || null)}>
+                <option value="">Any inbox</option>
+                {inboxes.value.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.name}
                   </option>
                 ))}
               </select>
             </label>
           ) : null}
-          <label class="field">
-            <span>Priority</span>
-            <select value={f.priority} onChange={(e) => set('priority', e.currentTarget.value || null)}>
-              <option value="">Any priority</option>
-              {['urgent', 'high', 'normal', 'low'].map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABEL[p]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            <span>Tag</span>
-            <select value={f.tag} onChange={(e) => set('tag', e.currentTarget.value || null)}>
-              <option value="">Any tag</option>
-              {tags.value.map((t) => (
-                <option key={t.id} value={t.name}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label class="field">
-            <span>Last updated</span>
-            <select value={f.time} onChange={(e) => set('time', e.currentTarget.value || null)}>
-              {TIME_RANGES.map((t) => (
-                <option key={t.key} value={t.key}>
-                  {t.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          {view.kind !== 'channel' ? (
+            <CheckGroup id="filter-channel" legend="Channel" options={channels.value.map((c): [string, string] => [c, channelLabel(c)])} value={split(f.channel)} onChange={(next) => set('channel', next.join(',') || null)} />
+          ) : null}
+          <CheckGroup
+            id="filter-priority"
+            legend="Priority"
+            options={['urgent', 'high', 'normal', 'low'].map((k): [string, string] => [k, PRIORITY_LABEL[k]])}
+            value={split(f.priority)}
+            onChange={(next) => set('priority', next.join(',') || null)}
+          />
+          {tags.value.length ? (
+            <>
+              <CheckGroup id="filter-tag" legend="Tags" options={tags.value.map((t): [string, string] => [t.name, t.name])} value={split(f.tag)} onChange={(next) => set('tag', next.join(',') || null)} />
+              {split(f.tag).length > 1 ? (
+                <label class="field">
+                  <span>With several tags</span>
+                  <select value={f.tagMode} onChange={(e) => set('tagMode', e.currentTarget.value || null)}>
+                    <option value="">All of them</option>
+                    <option value="any">Any of them</option>
+                  </select>
+                </label>
+              ) : null}
+            </>
+          ) : null}
+          <fieldset class="check-group">
+            <legend>Time</legend>
+            <label class="field">
+              <span>When</span>
+              <select value={f.time} onChange={(e) => set('time', e.currentTarget.value || null)}>
+                {TIME_RANGES.map((t) => (
+                  <option key={t.key} value={t.key}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {f.time ? (
+              <label class="field">
+                <span>Counted on</span>
+                <select value={f.on} onChange={(e) => set('on', e.currentTarget.value || null)}>
+                  {TIME_FIELDS.map((t) => (
+                    <option key={t.key} value={t.key}>
+                      {t.label}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            {f.time === 'custom' ? (
+              <div class="date-range">
+                <label class="field">
+                  <span>From</span>
+                  <input type="date" value={f.from} max={f.to || undefined} onChange={(e) => set('from', e.currentTarget.value || null)} />
+                </label>
+                <label class="field">
+                  <span>To</span>
+                  <input type="date" value={f.to} min={f.from || undefined} onChange={(e) => set('to', e.currentTarget.value || null)} />
+                </label>
+              </div>
+            ) : null}
+          </fieldset>
           <label class="field">
             <span>SLA</span>
             <select value={f.sla} onChange={(e) => set('sla', e.currentTarget.value || null)}>
@@ -321,6 +436,8 @@ function StatusTabs() {
   const n = items.value.length;
   const allSelected = n > 0 && selected.value.size === n;
   const tabs: [string, string][] = [
+    // Several statuses chosen in the filter panel: one tab for the set, first so it is in sight.
+    ...(f.status.includes(',') ? [[f.status, orList(split(f.status).map((x) => STATUS_LABEL[x] ?? x))] as [string, string]] : []),
     ['open', 'Open'],
     ['pending', 'Pending'],
     ['snoozed', 'Snoozed'],
@@ -334,7 +451,7 @@ function StatusTabs() {
       <nav class="tabs" aria-label="Status">
         {tabs.map(([key, label]) => {
           const active = f.status === key;
-          const value = c ? (c as unknown as Record<string, number>)[key] : undefined;
+          const value = c ? statusTotal(key, c as unknown as Record<string, number>) : undefined;
           return (
             <a key={key} href={withParams({ status: key === 'open' ? null : key })} class={`tab${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined}>
               {label}

@@ -1,6 +1,6 @@
 // The left rail: views with live counts (all, mine, unassigned, unread, each team, each channel),
 // notifications, shortcuts, settings and the signed-in agent.
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { channelLabel } from '../lib/format';
 import { location$, query } from '../lib/router';
 import { navCounts } from '../state/inbox';
@@ -9,7 +9,7 @@ import { CONTACTS_PATH, KB_PATH, route, type View } from '../state/route';
 import { canEditKb, channels, isManager, logout, me, myId, presence, teams } from '../state/session';
 import { Avatar } from '../ui/Avatar';
 import { CHANNEL_FAMILIES, ChannelIcon, channelFamily } from '../ui/ChannelIcon';
-import { useSignal } from '@preact/signals';
+import { signal, useSignal } from '@preact/signals';
 import type { Counts } from '../lib/types';
 import { Icon } from '../ui/Icon';
 import { Dropdown, MenuItem } from '../ui/Popover';
@@ -17,6 +17,9 @@ import { NotificationBell } from './Notifications';
 import { unreadMentions } from '../state/notify';
 import { MOD, showShortcuts } from './Shortcuts';
 import { BrandMark } from '../ui/BrandMark';
+import { useEffect } from 'preact/hooks';
+import { savedCounts, savedHref, savedViewDialog, savedViews } from '../state/saved-views';
+import { viewTotal } from '../../../worker/views/model';
 
 /** SLA views count what still needs work: open and pending (snoozed and resolved ones wait anyway). */
 function slaCount(c: { open: number; pending: number } | undefined): number | undefined {
@@ -43,7 +46,12 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
     </li>
   );
 
-  const isAll = same({ kind: 'all' });
+  const savedId = query.value.get('view') ?? '';
+  const assignee = query.value.get('assignee') ?? '';
+  // A saved view or "assigned to others" opens at /inbox too: then "All" is not the current view.
+  const isAll = same({ kind: 'all' }) && !savedId && !assignee;
+  // Assigned to others = everything visible minus mine minus unassigned (disjoint), so it moves with the live frames.
+  const others = c.all && c.mine && c.unassigned ? Math.max(0, c.all.open - c.mine.open - c.unassigned.open) : undefined;
   const isMine = same({ kind: 'mine' });
   // Supervisor pages scroll with the views: a fixed footer of them left the views one row at 900 px.
   const manageLinks = [
@@ -81,6 +89,35 @@ export function Nav({ onNavigate }: { onNavigate?: () => void }) {
           {item('/inbox/unread?status=all', 'Unread', <Icon name="eyeOff" />, c.unread ? c.unread.open + c.unread.pending : undefined, same({ kind: 'unread' }))}
           {item('/inbox/archived?status=all', 'Archived', <Icon name="file" />, undefined, same({ kind: 'archived' }))}
           {item('/inbox/messaging/mentions', 'Mentions', <Icon name="at" />, unreadMentions.value || undefined, r.name === 'messaging' && r.page === 'mentions')}
+        </ul>
+        <div class="nav-heading-row">
+          <h2 class="nav-heading">Views</h2>
+          {savedViews.value.length ? (
+            <button type="button" class="nav-manage" onClick={() => (savedViewDialog.value = 'manage')}>
+              Manage
+            </button>
+          ) : null}
+        </div>
+        <ul class="nav-list" aria-label="Views">
+          {/* "Assigned to others" (the list's title); shorter here so the rail does not cut it. */}
+          {item('/inbox?assignee=others', 'Taken by others', <Icon name="users" />, others, same({ kind: 'all' }) && assignee === 'others' && !savedId)}
+          {savedViews.value.map((v) => {
+            const counted = savedCounts.value[v.id];
+            const n = counted ? viewTotal(v.filters, counted) : undefined;
+            const active = savedId === v.id;
+            return (
+              <li key={v.id}>
+                <a href={savedHref(v)} class={`nav-item${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={onNavigate} title={v.shared ? `${v.name} (shared by ${v.ownerName ?? 'a manager'})` : v.name}>
+                  <Icon name={v.shared ? 'globe' : 'filter'} />
+                  <span class="nav-label">
+                    {v.name}
+                    {v.shared ? <span class="sr-only"> (shared with the workspace)</span> : null}
+                  </span>
+                  {n ? <span class="nav-count">{n > 999 ? '999+' : n}</span> : null}
+                </a>
+              </li>
+            );
+          })}
         </ul>
         <h2 class="nav-heading">SLA</h2>
         <ul class="nav-list">
@@ -199,4 +236,15 @@ function ChannelGroups({ counts, view, item }: { counts: Record<string, Counts>;
       ) : null}
     </div>
   );
+}
+
+// The save and manage dialogs are a chunk of their own: loaded the first time one opens.
+const dialogsModule = signal<ComponentType | null>(null);
+export function SavedViewDialogs() {
+  const open = savedViewDialog.value !== null;
+  useEffect(() => {
+    if (open && !dialogsModule.value) void import('./SavedViews').then((m) => (dialogsModule.value = m.SavedViewDialog));
+  }, [open]);
+  const D = dialogsModule.value;
+  return open && D ? <D /> : null;
 }
