@@ -295,6 +295,53 @@ async function applyChange(env: Env, p: Principal, id: string, patch: Conversati
   return res.conversation;
 }
 
+const ResolveBody = v.optional(
+  v.object({
+    /** The closing note: kept as an internal note in the thread and as the conversation's closingNote. Empty: resolve without one. */
+    note: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(5000, 'must be at most 5000 characters')))),
+    /** Makes the note idempotent: a retried resolve does not add it twice. */
+    clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  }),
+  {},
+);
+
+conversationRoutes.post(
+  '/:id/resolve',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Resolve with an optional closing note',
+    description:
+      'Adds the note as an internal note (by you, idempotent with clientId), then closes the conversation with the note as its closingNote. Without a note it is the same as PATCH {status: "closed"}. Whether the app asks for a note is the workspace setting `closingNotePrompt` (PATCH /api/workspace; default on); the prompt is prefilled with the conversation summary (GET or POST /conversations/{id}/summary).',
+  }),
+  valid('json', ResolveBody),
+  async (c) => {
+    const p = c.get('principal');
+    const id = c.req.param('id');
+    await visible(c, id);
+    const body = c.req.valid('json');
+    const text = body.note?.trim() || null;
+    let note = null;
+    if (text) {
+      const res = await conversationStub(c.env, p.workspaceId, id).addMessage(
+        {
+          direction: 'outbound',
+          author: actorOf(p),
+          text,
+          isInternalNote: true,
+          externalId: body.clientId ? `closing-note:${body.clientId}` : null,
+          viewer: { workspaceId: p.workspaceId, userId: p.userId, role: p.role, teamIds: p.teamIds },
+        },
+        0,
+      );
+      if (!res.ok && res.reason === 'forbidden') throw Problem.forbidden('This conversation is not assigned to you or your teams');
+      if (!res.ok) throw Problem.notFound('Conversation');
+      note = res.message;
+    }
+    const conversation = await applyChange(c.env, p, id, { status: 'closed', ...(text ? { closingNote: text } : {}) });
+    return c.json({ conversation, note });
+  },
+);
+
 conversationRoutes.get(
   '/:id/messages',
   describeRoute({ tags: ['conversations'], summary: 'Messages by sequence number (before/after cursors)' }),
