@@ -59,6 +59,8 @@ export async function assistantInvolved(scope: WorkspaceScope, conversation: Pic
 
 /** Sends the handoff message as the agent (idempotent per take over through its external id). */
 export async function sendTakeoverMessage(env: Env, scope: WorkspaceScope, conversation: Conversation, agent: TakingAgent, template: string | null, takenAt: number): Promise<Message | null> {
+  // A resolved conversation is not reopened to say who is there.
+  if (conversation.status === 'closed' || !template?.trim()) return null;
   const [contact, workspace] = await Promise.all([
     conversation.contactId ? scope.prepare(`SELECT name FROM contacts WHERE workspace_id = ?1 AND id = ?2`, conversation.contactId).first<string | null>('name') : null,
     scope.prepare(`SELECT name FROM workspaces WHERE id = ?1`).first<string>('name'),
