@@ -80,6 +80,9 @@ describe('bulk delete', () => {
 
   it('deletes each as DELETE does: gone from lists, contacts kept, one audit entry each; unknown ids fail alone', async () => {
     const ids = await conversations(3, 'forget');
+    // The assistant's record of one (its draft holds the customer's words) goes with it.
+    await call('POST', `/api/conversations/${ids[0]}/assistant/take-over`, { token: ws.token });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM ai_conversations WHERE id = ?`).bind(ids[0]).first('n')).toBe(1);
     const res = await bulk({ ids: [...ids, 'cnv_nope'], action: 'delete' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ succeeded: 3, failed: 1 });
@@ -87,6 +90,7 @@ describe('bulk delete', () => {
     for (const id of ids) {
       expectProblem(await call('GET', `/api/conversations/${id}`, { token: ws.token }), 404);
       expect(await env.DB.prepare(`SELECT count(*) AS n FROM conversations WHERE id = ?`).bind(id).first('n')).toBe(0);
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ai_conversations WHERE id = ?`).bind(id).first('n')).toBe(0);
       expect(await env.DB.prepare(`SELECT deleted_by FROM conversation_deletions WHERE conversation_id = ?`).bind(id).first('deleted_by')).toBe(ws.userId);
     }
     // Another workspace's manager naming these ids deletes nothing of ours.
