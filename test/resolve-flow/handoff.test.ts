@@ -27,7 +27,7 @@ describe('the take-over message', () => {
     const inbox = await webchatInbox(ws);
     expect((await assistantOn(ws, inbox.id)).status).toBe(200);
     const ana = await agent(ws, 'Ana Lima');
-    const bo = await agent(ws, 'Bo Berg');
+    const bo = await agent(ws, 'Bo Berg', 'manager');
     const conv = await visitorConversation(inbox.websiteToken, 'Is breakfast included?');
 
     const first = await call('POST', `/api/conversations/${conv.id}/takeover`, { token: ana.token });
