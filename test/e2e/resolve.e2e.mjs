@@ -59,6 +59,7 @@ describe('resolve flow', () => {
     await dialog.waitFor();
     const note = dialog.getByLabel('Closing note');
     const summarize = dialog.getByRole('button', { name: 'Summarize the conversation' });
+    await dialog.getByText(/No summary yet|Prefilled with the conversation summary/).waitFor();
     if (await summarize.count()) await summarize.click();
     await eventually(async () => (await note.inputValue()).trim().length > 0, 'the summary in the note');
     await note.press('End');
