@@ -189,8 +189,8 @@ describe('resolve flow', () => {
           assert.ok(!overlap, `bar item ${i} overlaps another (${width} ${scheme})`);
         }
       }
-      await bar.getByRole('button', { name: /^Team/ }).click();
-      const menu = page.getByRole('menu', { name: 'Assign to team' });
+      await bar.getByRole('button', { name: /^Assign/ }).click();
+      const menu = page.getByRole('menu', { name: 'Assign to' });
       await menu.waitFor();
       await expectAxeClean(page, `the bulk team menu (${width} ${scheme})`);
       await screenshot(page, `resolve-bulk-team-${width}-${scheme}`);

@@ -59,7 +59,7 @@ export function BulkBar() {
         </button>
         <Dropdown id="bulk-assign" class="btn btn-sm btn-ghost" label={<>Assign <Icon name="down" size={12} /></>} disabled={busy} align="right">
           {(close) => (
-            <div role="menu" aria-label="Assign to">
+            <div role="menu" aria-label="Assign to" class="bulk-menu">
               <MenuItem
                 onSelect={() => {
                   close();
@@ -90,13 +90,9 @@ export function BulkBar() {
                     <Avatar name={u.name} seed={u.id} size={20} presence={presenceOf(u.id)} /> {u.name}
                   </MenuItem>
                 ))}
-            </div>
-          )}
-        </Dropdown>
-        <Dropdown id="bulk-team" class="btn btn-sm btn-ghost" label={<>Team <Icon name="down" size={12} /></>} disabled={busy} align="right">
-          {(close) => (
-            <div role="menu" aria-label="Assign to team">
-              {teams.value.length === 0 ? <div class="menu-note">No teams yet.</div> : null}
+              {/* Teams in the same menu: the bar keeps to one line in the list column. */}
+              <div class="menu-sep" />
+              <div class="menu-label">Team</div>
               {teams.value.map((t) => (
                 <MenuItem
                   key={t.id}
@@ -108,7 +104,6 @@ export function BulkBar() {
                   <Icon name="users" /> {t.name}
                 </MenuItem>
               ))}
-              <div class="menu-sep" />
               <MenuItem
                 onSelect={() => {
                   close();
