@@ -207,4 +207,44 @@ describe('resolve flow', () => {
       await ctx.close();
     }
   });
+
+  test('bulk export downloads the selection; bulk delete asks first, naming how many', { timeout: 60_000 }, async () => {
+    const ctx = await agentContext(h.browser, h.origin, MANAGER, { acceptDownloads: true });
+    const page = await ctx.newPage();
+    const errors = watchErrors(page);
+    await page.goto('/inbox?sort=oldest');
+    const rows = page.locator('.row');
+    await rows.nth(3).waitFor();
+    const ids = [];
+    for (let i = 0; i < 3; i++) {
+      ids.push(await rows.nth(i).getAttribute('data-id'));
+      await rows.nth(i).getByRole('checkbox').click();
+    }
+    const bar = page.getByRole('toolbar', { name: /Batch actions/ });
+    await bar.getByText('3 selected').waitFor();
+    await bar.getByRole('button', { name: 'More batch actions' }).click();
+    const menu = page.getByRole('menu', { name: 'More batch actions' });
+    await menu.getByRole('menuitem', { name: 'Export as CSV' }).scrollIntoViewIfNeeded();
+    await screenshot(page, 'resolve-bulk-more-1440-light');
+    const [file] = await Promise.all([page.waitForEvent('download'), menu.getByRole('menuitem', { name: 'Export as CSV' }).click()]);
+    assert.match(file.suggestedFilename(), /^parley-conversations-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+    const lines = csv.trimEnd().split('\r\n');
+    assert.ok(lines[0].startsWith('conversation_id,channel,inbox_id,team_id,assignee_id,status,created_at'), lines[0]);
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), ids);
+
+    // Delete asks first, naming how many; Escape keeps them.
+    await bar.getByRole('button', { name: 'More batch actions' }).click();
+    await menu.getByRole('menuitem', { name: 'Delete…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete 3 conversations?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Delete 3 conversations' }).waitFor();
+    await expectAxeClean(page, 'the bulk delete confirmation');
+    await screenshot(page, 'resolve-bulk-delete-1440-light');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    for (const id of ids) assert.equal((await maria.call(`/conversations/${id}`)).id, id);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
 });
