@@ -150,7 +150,18 @@ describe('assistant decisions', () => {
 
 describe('workspace AI settings', () => {
   it('fills defaults and ignores junk', () => {
-    expect(settingsWithDefaults({ tone: 'loud', formality: 'formal', vipTags: ['VIP', 3], prewarm: 'yes', suggestionThreshold: 7 })).toEqual({ tone: 'warm', formality: 'formal', signature: null, vipTags: ['vip'], prewarm: true, suggestionThreshold: 0.3 });
+    expect(settingsWithDefaults({ tone: 'loud', formality: 'formal', vipTags: ['VIP', 3], prewarm: 'yes', suggestionThreshold: 7, takeoverMessage: 5 })).toEqual({
+      tone: 'warm',
+      formality: 'formal',
+      signature: null,
+      vipTags: ['vip'],
+      prewarm: true,
+      suggestionThreshold: 0.3,
+      takeoverMessage: "You're now talking with {{agent.first_name}} from our team.",
+    });
+    // Switched off (null or blank) stays off.
+    expect(settingsWithDefaults({ takeoverMessage: null }).takeoverMessage).toBeNull();
+    expect(settingsWithDefaults({ takeoverMessage: '  ' }).takeoverMessage).toBeNull();
     expect(settingsWithDefaults({ suggestionThreshold: 0.5 }).suggestionThreshold).toBe(0.5);
   });
 });

@@ -29,6 +29,9 @@ const PERSONAL_MAY = new Set([
   'PATCH /api/conversations/{id}/scheduled-messages/{sid}',
   'DELETE /api/conversations/{id}/scheduled-messages/{sid}',
   'POST /api/conversations/bulk',
+  // Resolve with a closing note (their own visible conversations) and download the selection (rows they may see).
+  'POST /api/conversations/{id}/resolve',
+  'POST /api/conversations/bulk/export',
   'POST /api/contacts',
   'PATCH /api/contacts/{id}',
   'POST /api/contacts/{id}/memories',

@@ -100,14 +100,23 @@ async function conversationState(scope: WorkspaceScope, id: string): Promise<Ass
   return (row?.state as AssistState | undefined) ?? 'active';
 }
 
-export async function setState(scope: WorkspaceScope, conversationId: string, state: AssistState, fields: { reason?: string | null; byUserId?: string | null; draft?: Record<string, unknown> | null } = {}): Promise<void> {
+/**
+ * `whileActive`: the assistant's own writes after drafting (which takes seconds) must not undo a take
+ * over or handoff that happened meanwhile; they apply only while it is still active.
+ */
+export async function setState(
+  scope: WorkspaceScope,
+  conversationId: string,
+  state: AssistState,
+  fields: { reason?: string | null; byUserId?: string | null; draft?: Record<string, unknown> | null; whileActive?: boolean } = {},
+): Promise<void> {
   const now = Date.now();
   await scope
     .prepare(
       `INSERT INTO ai_conversations (id, workspace_id, state, reason, by_user_id, draft, updated_at) VALUES (?2, ?1, ?3, ?4, ?5, ?6, ?7)
        ON CONFLICT(id) DO UPDATE SET state = excluded.state, reason = excluded.reason, by_user_id = excluded.by_user_id,
          draft = CASE WHEN ?8 THEN excluded.draft ELSE ai_conversations.draft END, updated_at = excluded.updated_at
-       WHERE ai_conversations.workspace_id = ?1`,
+       WHERE ai_conversations.workspace_id = ?1 AND (?9 = 0 OR ai_conversations.state = 'active')`,
       conversationId,
       state,
       fields.reason ?? null,
@@ -115,6 +124,7 @@ export async function setState(scope: WorkspaceScope, conversationId: string, st
       fields.draft === undefined ? null : JSON.stringify(fields.draft),
       now,
       fields.draft !== undefined ? 1 : 0,
+      fields.whileActive ? 1 : 0,
     )
     .run();
 }
@@ -146,7 +156,7 @@ export async function assist(env: Env, scope: WorkspaceScope, conversation: Conv
   const draft = top ? { text: top.text, confidence, sources: top.sources, messageId: message.id } : null;
 
   if (assistant.mode === 'suggest') {
-    await setState(scope, conversation.id, 'active', { draft: draft && { ...draft, reason: 'suggest_mode' } });
+    await setState(scope, conversation.id, 'active', { draft: draft && { ...draft, reason: 'suggest_mode' }, whileActive: true });
     return 'drafted';
   }
   if (confidence < assistant.threshold) {
@@ -156,13 +166,13 @@ export async function assist(env: Env, scope: WorkspaceScope, conversation: Conv
   const [settings, contact] = await Promise.all([loadAiSettings(scope), loadContact(scope, conversation.contactId)]);
   const vip = isVip(contact, settings);
   if (!fromKb || vip) {
-    await setState(scope, conversation.id, 'active', { draft: draft && { ...draft, reason: vip ? 'vip' : 'not_from_kb' } });
+    await setState(scope, conversation.id, 'active', { draft: draft && { ...draft, reason: vip ? 'vip' : 'not_from_kb' }, whileActive: true });
     return 'drafted';
   }
   const workspace = await scope.prepare(`SELECT name FROM workspaces WHERE id = ?1`).first<string>('name');
   const text = renderFields(top.text, { agent: { name: workspace ?? AI_ACTOR.name, first_name: workspace ?? AI_ACTOR.name } }).text.trim();
   await sendAsAi(env, scope, conversation, `ai:${message.id}`, text, 'answer', confidence, top.sources);
-  await setState(scope, conversation.id, 'active', { draft: null });
+  await setState(scope, conversation.id, 'active', { draft: null, whileActive: true });
   return 'sent';
 }
 

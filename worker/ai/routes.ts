@@ -5,7 +5,7 @@ import { describeRoute } from 'hono-openapi';
 import * as v from 'valibot';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
-import { aiConversations } from '../db/schema';
+import { aiConversations, users } from '../db/schema';
 import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { bumpRevision } from '../kb/articles';
@@ -17,6 +17,8 @@ import { ASSISTANT_MODES, assistantFromRow, DEFAULT_AUTO_SEND_THRESHOLD, loadAiS
 import { FORMALITIES, TONES } from './style';
 import { summarizeConversation } from './summaries';
 import { DEFAULT_TEXT_MODEL } from './workers-ai';
+import { checkFields } from '../replies/merge-fields';
+import { assistantInvolved, claimTakeover, sendTakeoverMessage } from './takeover-message';
 
 
 const SettingsBody = v.pipe(
@@ -27,6 +29,18 @@ const SettingsBody = v.pipe(
     vipTags: v.optional(v.pipe(v.array(v.pipe(v.string(), v.trim(), v.toLowerCase(), v.minLength(1), v.maxLength(50))), v.maxLength(20))),
     prewarm: v.optional(v.boolean()),
     suggestionThreshold: v.optional(v.pipe(v.number(), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1'))),
+    /** Sent as the agent when they take over from the assistant; merge fields such as {{agent.first_name}}; empty or null: no message. */
+    takeoverMessage: v.optional(
+      v.nullable(
+        v.pipe(
+          v.string(),
+          v.trim(),
+          v.maxLength(1000, 'must be at most 1000 characters'),
+          v.check((t) => checkFields(t).length === 0, 'uses a merge field that does not exist (agent.name, agent.first_name, contact.first_name, workspace.name…)'),
+          v.transform((t) => t || null),
+        ),
+      ),
+    ),
   }),
   v.check((b) => Object.keys(b).length > 0, 'the body must change at least one field'),
 );
@@ -55,7 +69,7 @@ aiRoutes.get('/ai/status', describeRoute({ tags: ['ai'], summary: 'Which AI impl
   });
 });
 
-aiRoutes.get('/ai/settings', describeRoute({ tags: ['ai'], summary: "The workspace's reply style: tone, formality, signature, VIP tags, pre-computed suggestions" }), async (c) => {
+aiRoutes.get('/ai/settings', describeRoute({ tags: ['ai'], summary: "The workspace's reply style: tone, formality, signature, VIP tags, pre-computed suggestions, the take-over message" }), async (c) => {
   return c.json(await loadAiSettings(c.get('scope')));
 });
 
@@ -157,11 +171,28 @@ aiRoutes.get(
   },
 );
 
-aiRoutes.post('/conversations/:id/assistant/take-over', describeRoute({ tags: ['ai'], summary: 'Stop the assistant on this conversation: a human takes it from here' }), async (c) => {
-  const conversation = await visibleConversation(c, c.req.param('id'));
-  await setState(c.get('scope'), conversation.id, 'taken_over', { reason: 'taken_over', byUserId: c.get('principal').userId });
-  return c.json({ state: 'taken_over' });
-});
+aiRoutes.post(
+  '/conversations/:id/assistant/take-over',
+  describeRoute({
+    tags: ['ai'],
+    summary: 'Stop the assistant on this conversation: a human takes it from here',
+    description: "When this stops an active assistant, the customer gets the workspace's take-over message (AI settings `takeoverMessage`) from you, once. POST /conversations/{id}/takeover also assigns it to you.",
+  }),
+  async (c) => {
+    const conversation = await visibleConversation(c, c.req.param('id'));
+    const scope = c.get('scope');
+    const p = c.get('principal');
+    const takenAt = Date.now();
+    const involved = await assistantInvolved(scope, conversation);
+    if (involved && (await claimTakeover(scope, conversation.id, p.userId, takenAt))) {
+      const me = await scope.find(users, p.userId);
+      await sendTakeoverMessage(c.env, scope, conversation, { id: p.userId, name: me?.name ?? p.name }, (await loadAiSettings(scope)).takeoverMessage, takenAt);
+    } else {
+      await setState(scope, conversation.id, 'taken_over', { reason: 'taken_over', byUserId: p.userId });
+    }
+    return c.json({ state: 'taken_over' });
+  },
+);
 
 aiRoutes.post('/conversations/:id/assistant/resume', describeRoute({ tags: ['ai'], summary: 'Let the assistant answer this conversation again' }), async (c) => {
   const conversation = await visibleConversation(c, c.req.param('id'));

@@ -3,6 +3,9 @@
 import type { WorkspaceScope } from '../db/scope';
 import { DEFAULT_STYLE, FORMALITIES, TONES, type ReplyStyle } from './style';
 
+/** What the customer reads when an agent takes over from the assistant (worker/ai/takeover-message.ts). */
+export const DEFAULT_TAKEOVER_MESSAGE = "You're now talking with {{agent.first_name}} from our team.";
+
 export interface AiWorkspaceSettings extends ReplyStyle {
   /** Contacts with any of these tags are VIPs: formal replies, never auto-answered. */
   vipTags: string[];
@@ -10,9 +13,11 @@ export interface AiWorkspaceSettings extends ReplyStyle {
   prewarm: boolean;
   /** Suggested replies below this confidence (0–1) are not shown to agents: a 4 % guess costs more attention than it saves. */
   suggestionThreshold: number;
+  /** Sent to the customer as the agent when they take over from the assistant (merge fields allowed); null: nothing is sent. */
+  takeoverMessage: string | null;
 }
 
-export const DEFAULT_AI_SETTINGS: AiWorkspaceSettings = { ...DEFAULT_STYLE, vipTags: ['vip'], prewarm: true, suggestionThreshold: 0.3 };
+export const DEFAULT_AI_SETTINGS: AiWorkspaceSettings = { ...DEFAULT_STYLE, vipTags: ['vip'], prewarm: true, suggestionThreshold: 0.3, takeoverMessage: DEFAULT_TAKEOVER_MESSAGE };
 
 export function settingsWithDefaults(raw: Record<string, unknown> | null | undefined): AiWorkspaceSettings {
   const r = raw ?? {};
@@ -23,6 +28,8 @@ export function settingsWithDefaults(raw: Record<string, unknown> | null | undef
     vipTags: Array.isArray(r.vipTags) ? (r.vipTags as unknown[]).filter((t): t is string => typeof t === 'string').map((t) => t.toLowerCase()) : DEFAULT_AI_SETTINGS.vipTags,
     prewarm: typeof r.prewarm === 'boolean' ? r.prewarm : DEFAULT_AI_SETTINGS.prewarm,
     suggestionThreshold: typeof r.suggestionThreshold === 'number' && r.suggestionThreshold >= 0 && r.suggestionThreshold <= 1 ? r.suggestionThreshold : DEFAULT_AI_SETTINGS.suggestionThreshold,
+    // Saved as null or an empty text: the manager switched it off; never saved: the default.
+    takeoverMessage: typeof r.takeoverMessage === 'string' ? r.takeoverMessage.trim() || null : r.takeoverMessage === null ? null : DEFAULT_AI_SETTINGS.takeoverMessage,
   };
 }
 

@@ -40,6 +40,8 @@ export function deletionStatements(db: D1Database, c: Pick<Conversation, 'id' | 
   );
   return [
     ...rows,
+    // Keyed by the conversation's own id (the assistant's state, its draft reply and follow-ups).
+    db.prepare(`DELETE FROM ai_conversations WHERE workspace_id = ? AND id = ?`).bind(c.workspaceId, c.id),
     db.prepare(`UPDATE contacts SET last_conversation_id = NULL WHERE workspace_id = ? AND last_conversation_id = ?`).bind(c.workspaceId, c.id),
     db.prepare(`DELETE FROM conversations WHERE workspace_id = ? AND id = ?`).bind(c.workspaceId, c.id),
     db

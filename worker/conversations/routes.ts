@@ -24,6 +24,7 @@ import type { ConversationPatch } from './state';
 import { eq } from 'drizzle-orm';
 import { assignedContact } from '../contacts/reach';
 import { BULK_LIMIT } from './bulk-limit';
+import { EXPORT_FORMATS, exportStream } from './export';
 import { MAX_MENTIONS, mentionable, mentionProblems, mentionsOf, recordMentions } from '../notifications/mentions';
 
 const csv = <T extends string>(values: readonly T[], field: string) =>
@@ -148,8 +149,10 @@ const MessagesQuery = v.object({
 const BulkBody = v.object({
   ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
   filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),
-  action: v.picklist(['close', 'reopen', 'assign', 'tag', 'untag', 'snooze', 'priority', 'status', 'archive', 'unarchive']),
+  action: v.picklist(['close', 'reopen', 'assign', 'team', 'tag', 'untag', 'snooze', 'priority', 'status', 'archive', 'unarchive', 'delete']),
   assigneeId: v.optional(v.nullable(v.string())),
+  /** action "team": the team to assign them to; null takes them out of their team. */
+  teamId: v.optional(v.nullable(v.string())),
   tags: v.optional(v.array(TagName)),
   snoozeUntil: v.optional(Timestamp),
   priority: v.optional(v.picklist(PRIORITIES)),
@@ -305,6 +308,53 @@ async function applyChange(env: Env, p: Principal, id: string, patch: Conversati
   return res.conversation;
 }
 
+const ResolveBody = v.optional(
+  v.object({
+    /** The closing note: kept as an internal note in the thread and as the conversation's closingNote. Empty: resolve without one. */
+    note: v.optional(v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(5000, 'must be at most 5000 characters')))),
+    /** Makes the note idempotent: a retried resolve does not add it twice. */
+    clientId: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(200))),
+  }),
+  {},
+);
+
+conversationRoutes.post(
+  '/:id/resolve',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Resolve with an optional closing note',
+    description:
+      'Adds the note as an internal note (by you, idempotent with clientId), then closes the conversation with the note as its closingNote. Without a note it is the same as PATCH {status: "closed"}. Whether the app asks for a note is the workspace setting `closingNotePrompt` (PATCH /api/workspace; default on); the prompt is prefilled with the conversation summary (GET or POST /conversations/{id}/summary).',
+  }),
+  valid('json', ResolveBody),
+  async (c) => {
+    const p = c.get('principal');
+    const id = c.req.param('id');
+    await visible(c, id);
+    const body = c.req.valid('json');
+    const text = body.note?.trim() || null;
+    let note = null;
+    if (text) {
+      const res = await conversationStub(c.env, p.workspaceId, id).addMessage(
+        {
+          direction: 'outbound',
+          author: actorOf(p),
+          text,
+          isInternalNote: true,
+          externalId: body.clientId ? `closing-note:${body.clientId}` : null,
+          viewer: { workspaceId: p.workspaceId, userId: p.userId, role: p.role, teamIds: p.teamIds },
+        },
+        0,
+      );
+      if (!res.ok && res.reason === 'forbidden') throw Problem.forbidden('This conversation is not assigned to you or your teams');
+      if (!res.ok) throw Problem.notFound('Conversation');
+      note = res.message;
+    }
+    const conversation = await applyChange(c.env, p, id, { status: 'closed', ...(text ? { closingNote: text } : {}) });
+    return c.json({ conversation, note });
+  },
+);
+
 conversationRoutes.get(
   '/:id/messages',
   describeRoute({ tags: ['conversations'], summary: 'Messages by sequence number (before/after cursors)' }),
@@ -440,13 +490,19 @@ conversationRoutes.delete(
   async (c) => {
     const p = c.get('principal');
     const view = await visible(c, c.req.param('id'));
-    const gone = await conversationStub(c.env, p.workspaceId, view.id).destroy();
-    if (!gone) throw Problem.notFound('Conversation');
-    await c.env.DB.batch(deletionStatements(c.env.DB, gone, { userId: p.userId, name: p.name }, Date.now()));
-    await workspaceStub(c.env, p.workspaceId).conversationRemoved(gone);
+    if (!(await removeConversation(c.env, p, view.id))) throw Problem.notFound('Conversation');
     return c.body(null, 204);
   },
 );
+
+/** Deletes one conversation (the caller's right to was checked): its object's storage, its D1 rows with the audit entry, and it leaves open lists. */
+async function removeConversation(env: Env, p: Principal, id: string): Promise<boolean> {
+  const gone = await conversationStub(env, p.workspaceId, id).destroy();
+  if (!gone) return false;
+  await env.DB.batch(deletionStatements(env.DB, gone, { userId: p.userId, name: p.name }, Date.now()));
+  await workspaceStub(env, p.workspaceId).conversationRemoved(gone);
+  return true;
+}
 
 conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summary: 'WebSocket: live events, typing, viewers' }), async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
@@ -462,11 +518,17 @@ conversationRoutes.get('/:id/ws', describeRoute({ tags: ['conversations'], summa
 
 conversationRoutes.post(
   '/bulk',
-  describeRoute({ tags: ['conversations'], summary: 'Close, reopen, archive, unarchive, assign, tag, untag, snooze or set priority on up to 1000 conversations', description: 'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, priority, tags) so the change can be undone.' }),
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Close, reopen, archive, unarchive, assign to an agent or a team, tag, untag, snooze, set priority or delete up to 1000 conversations',
+    description:
+      'Name them with `ids`, or with `filter` (the list endpoint\'s query parameters, as an object) to act on every conversation that list shows you, up to 1000. Each result carries `previous` (status, snoozeUntil, assigneeId, teamId, priority, tags) so the change can be undone. `team` sets `teamId` (null: no team; not for the personal role). `delete` (managers only) removes them as DELETE /conversations/{id} does, each with its audit entry; it cannot be undone. POST /conversations/bulk/export downloads them instead.',
+  }),
   valid('json', BulkBody),
   async (c) => {
     const p = c.get('principal');
     const body = c.req.valid('json');
+    if (body.action === 'delete' && p.role !== 'manager') throw Problem.forbidden('Only managers delete conversations');
     const patchFor = bulkPatch(body);
     await checkPatch(c, patchFor(null));
     const ids = [...new Set(body.ids ?? (await matchingIds(c, body.filter)))];
@@ -483,9 +545,11 @@ conversationRoutes.post(
           const view = await stub.view(p.userId);
           if (!view) results[i] = { id, ok: false, status: 404, error: 'not found' };
           else if (!canSeeConversation(p, view)) results[i] = { id, ok: false, status: 403, error: 'not visible to you' };
-          else {
+          else if (body.action === 'delete') {
+            results[i] = (await removeConversation(c.env, p, id)) ? { id, ok: true, status: 204 } : { id, ok: false, status: 404, error: 'not found' };
+          } else {
             await applyChange(c.env, p, id, patchFor(view));
-            results[i] = { id, ok: true, status: 200, previous: { status: view.status, snoozeUntil: view.snoozeUntil, assigneeId: view.assigneeId, priority: view.priority, tags: view.tags } };
+            results[i] = { id, ok: true, status: 200, previous: { status: view.status, snoozeUntil: view.snoozeUntil, assigneeId: view.assigneeId, teamId: view.teamId, priority: view.priority, tags: view.tags } };
           }
         } catch (err) {
           const status = err instanceof Problem ? err.status : 500;
@@ -499,7 +563,36 @@ conversationRoutes.post(
   },
 );
 
-type BulkPrevious = Pick<Conversation, 'status' | 'snoozeUntil' | 'assigneeId' | 'priority' | 'tags'>;
+const BulkExportBody = v.object({
+  ...v.pick(BulkBody, ['ids', 'filter']).entries,
+  format: v.optional(v.picklist(EXPORT_FORMATS, 'must be csv or json'), 'csv'),
+});
+
+conversationRoutes.post(
+  '/bulk/export',
+  describeRoute({
+    tags: ['conversations'],
+    summary: 'Download up to 1000 conversations as CSV or JSON',
+    description:
+      'Name them with `ids` or `filter` as for POST /conversations/bulk. One row per conversation you may see, with the columns of the analytics conversations export (GET /analytics/export.csv?report=conversations), streamed as an attachment; conversations out of your sight or deleted are left out.',
+  }),
+  valid('json', BulkExportBody),
+  async (c) => {
+    const p = c.get('principal');
+    const body = c.req.valid('json');
+    const ids = [...new Set(body.ids ?? (await matchingIds(c, body.filter)))];
+    const day = new Date().toISOString().slice(0, 10);
+    return new Response(exportStream(c.env.DB, p, ids, body.format), {
+      headers: {
+        'content-type': body.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="parley-conversations-${day}.${body.format}"`,
+        'cache-control': 'no-store',
+      },
+    });
+  },
+);
+
+type BulkPrevious = Pick<Conversation, 'status' | 'snoozeUntil' | 'assigneeId' | 'teamId' | 'priority' | 'tags'>;
 
 /**
  * "Select all N matching": the ids of up to BULK_LIMIT conversations the list filter finds, as the caller
@@ -549,6 +642,12 @@ function bulkPatch(body: v.InferOutput<typeof BulkBody>): (current: Conversation
       const assigneeId = need(body.assigneeId, 'assigneeId');
       return () => ({ assigneeId });
     }
+    case 'team': {
+      const teamId = need(body.teamId, 'teamId');
+      return () => ({ teamId });
+    }
+    case 'delete':
+      return () => ({});
     case 'snooze': {
       const until = need(body.snoozeUntil, 'snoozeUntil');
       return () => ({ status: 'snoozed', snoozeUntil: until });

@@ -21,6 +21,8 @@ import { DEFAULT_PRESENCE } from './presence';
 import type { RoutingRule, RuleActions, RuleCondition } from './rules';
 import { OrderBody, RuleBody, RulePatch, SettingsBody, TeamRoutingBody, TestBody, TransferBody } from './schemas';
 import { workspaceStub } from './stubs';
+import { assistantInvolved, claimTakeover, sendTakeoverMessage } from '../ai/takeover-message';
+import { loadAiSettings } from '../ai/settings';
 
 export const routingRoutes = new Hono<AppEnv>();
 
@@ -307,20 +309,36 @@ routingRoutes.post(
 
 routingRoutes.post(
   '/conversations/:id/takeover',
-  describeRoute({ tags: ['routing'], summary: 'Take the conversation over (from the AI assistant, a bot or a colleague): it is assigned to you' }),
+  describeRoute({
+    tags: ['routing'],
+    summary: 'Take the conversation over (from the AI assistant, a bot or a colleague): it is assigned to you',
+    description: "Taking it from the AI assistant also sends the customer the workspace's take-over message (AI settings `takeoverMessage`, e.g. \"You're now talking with Ana from our team.\") as your reply, once: a second take over of the same conversation sends nothing.",
+  }),
   requireRole('manager', 'staff'),
   async (c) => {
     const p = c.get('principal');
     const conversation = await visibleConversation(c);
-    // The assistant stops either way, even when the conversation is already yours.
-    await markAiTakenOver(c, conversation.id);
+    const scope = c.get('scope');
+    // The assistant stops either way, even when the conversation is already yours. Taking it from the
+    // assistant (only the request that stopped it) also tells the customer, once routing has run.
+    const takenAt = Date.now();
+    const fromAi = (await assistantInvolved(scope, conversation)) && (await claimTakeover(scope, conversation.id, p.userId, takenAt));
+    if (!fromAi) await markAiTakenOver(c, conversation.id);
+    const tellCustomer = async (current: Conversation) => {
+      if (!fromAi) return;
+      const me = await scope.find(users, p.userId);
+      await sendTakeoverMessage(c.env, scope, current, { id: p.userId, name: me?.name ?? p.name }, (await loadAiSettings(scope)).takeoverMessage, takenAt);
+    };
     if (conversation.assigneeId === p.userId && conversation.lastMessageAuthorType !== 'ai' && conversation.lastMessageAuthorType !== 'bot') {
+      await tellCustomer(conversation);
       return c.json({ conversation, decision: null });
     }
     const from =
-      conversation.lastMessageAuthorType === 'ai' ? 'the AI assistant' : conversation.lastMessageAuthorType === 'bot' ? 'the bot' : conversation.assigneeId ? ((await c.get('scope').find(users, conversation.assigneeId))?.name ?? null) : null;
+      conversation.lastMessageAuthorType === 'ai' ? 'the AI assistant' : conversation.lastMessageAuthorType === 'bot' ? 'the bot' : conversation.assigneeId ? ((await scope.find(users, conversation.assigneeId))?.name ?? null) : null;
     const decision = await workspaceStub(c.env, p.workspaceId).takeover({ conversation, by: { id: p.userId, name: p.name }, from });
-    return applyDecision(c, decision);
+    const res = await applyDecision(c, decision);
+    await tellCustomer((await conversationStub(c.env, p.workspaceId, conversation.id).state()) ?? conversation);
+    return res;
   },
 );
 

@@ -23,6 +23,8 @@ const WorkspaceBody = v.object({
     v.object({
       conversationGrouping: v.optional(v.picklist(['contact', 'contact_inbox'])),
       reopenWindowHours: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(24 * 365))),
+      /** The app asks for a closing note (prefilled with the summary) when an agent resolves one conversation; default on. */
+      closingNotePrompt: v.optional(v.boolean()),
     }),
   ),
 });

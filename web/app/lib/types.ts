@@ -117,7 +117,7 @@ export interface User {
 
 export interface Me {
   user: { id: string; name: string; email: string; role: Role; teamIds: string[]; workspaceId: string };
-  workspace: { id: string; name: string; timezone: string } | null;
+  workspace: { id: string; name: string; timezone: string; settings?: { closingNotePrompt?: boolean } & Record<string, unknown> } | null;
 }
 
 export interface Team {

@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { channelLabel } from '../lib/format';
+import { me } from '../state/session';
 import { toast } from '../state/toast';
 import { ChannelIcon } from '../ui/ChannelIcon';
 
@@ -15,6 +16,8 @@ interface AiSettings {
   prewarm: boolean;
   /** Suggested replies below this confidence (0–1) are not shown. */
   suggestionThreshold: number;
+  /** Sent as the agent when they take over from the assistant; null: nothing is sent. */
+  takeoverMessage: string | null;
 }
 interface AiStatus {
   mode: string;
@@ -135,6 +138,7 @@ export function Ai() {
           <div class="sk sk-lines" />
         </div>
       )}
+      {s ? <HandingOver initial={s.takeoverMessage} onSaved={(takeoverMessage) => set({ takeoverMessage })} /> : null}
       <h3 class="ai-sub">Assistants</h3>
       <ul class="ai-assistants">
         {assistants.value.map((a) => (
@@ -209,5 +213,61 @@ function AssistantCard({ a, onSaved }: { a: Assistant; onSaved: (a: Partial<Assi
         </div>
       ) : null}
     </li>
+  );
+}
+
+/**
+ * Where people take over from the AI and close conversations: the message the customer gets on a take
+ * over (empty: none) and whether Resolve asks for a closing note prefilled with the summary.
+ */
+function HandingOver({ initial, onSaved }: { initial: string | null; onSaved: (takeoverMessage: string | null) => void }) {
+  const message = useSignal(initial ?? '');
+  const ask = useSignal(me.value?.workspace?.settings?.closingNotePrompt !== false);
+  const busy = useSignal(false);
+  return (
+    <form
+      class="card form grid-form handing-over"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        busy.value = true;
+        try {
+          const saved = await api<AiSettings>('/ai/settings', { method: 'PUT', json: { takeoverMessage: message.value.trim() || null } });
+          const ws = await api<{ settings: Record<string, unknown> }>('/workspace', { method: 'PATCH', json: { settings: { closingNotePrompt: ask.value } } });
+          if (me.value?.workspace) me.value = { ...me.value, workspace: { ...me.value.workspace, settings: ws.settings } };
+          message.value = saved.takeoverMessage ?? '';
+          onSaved(saved.takeoverMessage);
+          toast('Saved', 'success');
+        } catch (err) {
+          toast(errorText(err), 'error');
+        } finally {
+          busy.value = false;
+        }
+      }}
+    >
+      <h3 class="ai-sub">Taking over and resolving</h3>
+      <label class="field">
+        <span>Message to the customer when an agent takes over from the AI</span>
+        <textarea
+          rows={2}
+          maxLength={1000}
+          value={message.value}
+          aria-describedby="takeover-hint"
+          onInput={(e) => (message.value = e.currentTarget.value)}
+          placeholder="Leave empty to send nothing"
+        />
+      </label>
+      <p class="muted small" id="takeover-hint">
+        Sent once per take over, as the agent, on the conversation's channel. {'{{agent.first_name}}'} and {'{{agent.name}}'} become the agent's name, {'{{contact.first_name}}'} the customer's.
+      </p>
+      <label class="check-field">
+        <input type="checkbox" checked={ask.value} onChange={(e) => (ask.value = e.currentTarget.checked)} />
+        <span>Ask for a closing note when resolving a conversation (prefilled with its summary)</span>
+      </label>
+      <div class="form-actions">
+        <button type="submit" class="btn btn-primary" disabled={busy.value}>
+          Save
+        </button>
+      </div>
+    </form>
   );
 }

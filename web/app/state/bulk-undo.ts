@@ -1,11 +1,12 @@
 // Pure: what undoes a batch action, from the `previous` state each result carries. Conversations that
 // had different values before (one was pending, another snoozed) go back in one call per value.
-export type BulkAction = 'close' | 'reopen' | 'assign' | 'tag' | 'untag' | 'snooze' | 'priority' | 'status';
+export type BulkAction = 'close' | 'reopen' | 'assign' | 'team' | 'tag' | 'untag' | 'snooze' | 'priority' | 'status' | 'delete';
 
 export interface BulkPrevious {
   status: 'open' | 'pending' | 'snoozed' | 'closed';
   snoozeUntil: number | null;
   assigneeId: string | null;
+  teamId?: string | null;
   priority: string;
   tags: string[];
 }
@@ -38,6 +39,9 @@ export function undoPlan(action: BulkAction, extra: Record<string, unknown>, res
         break;
       case 'assign':
         add({ action: 'assign', extra: { assigneeId: p.assigneeId } }, r.id);
+        break;
+      case 'team':
+        add({ action: 'team', extra: { teamId: p.teamId ?? null } }, r.id);
         break;
       case 'priority':
         add({ action: 'priority', extra: { priority: p.priority } }, r.id);

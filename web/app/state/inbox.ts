@@ -473,7 +473,18 @@ import { BULK_LIMIT } from '../../../worker/conversations/bulk-limit';
 
 export type { BulkAction };
 
-const PAST: Record<BulkAction, string> = { close: 'Resolved', reopen: 'Reopened', assign: 'Assigned', tag: 'Tagged', untag: 'Untagged', snooze: 'Snoozed', priority: 'Changed priority of', status: 'Changed status of' };
+const PAST: Record<BulkAction, string> = {
+  close: 'Resolved',
+  reopen: 'Reopened',
+  assign: 'Assigned',
+  team: 'Changed the team of',
+  tag: 'Tagged',
+  untag: 'Untagged',
+  snooze: 'Snoozed',
+  priority: 'Changed priority of',
+  status: 'Changed status of',
+  delete: 'Deleted',
+};
 
 export async function runBulk(action: BulkAction, extra: Record<string, unknown> = {}, label: string = action): Promise<void> {
   const ids = [...selected.value];
@@ -516,7 +527,12 @@ function applyBulk(action: BulkAction, extra: Record<string, unknown>, res: Bulk
     if (action === 'reopen') patch.status = 'open';
     if (action === 'status' && extra.status) patch.status = extra.status as ListItem['status'];
     if (action === 'snooze') Object.assign(patch, { status: 'snoozed', snoozeUntil: extra.snoozeUntil as number });
+    if (action === 'delete') {
+      removeConversation(r.id);
+      continue;
+    }
     if (action === 'assign') patch.assigneeId = (extra.assigneeId as string | null) ?? null;
+    if (action === 'team') patch.teamId = (extra.teamId as string | null) ?? null;
     if (action === 'priority') patch.priority = extra.priority as ListItem['priority'];
     if (action === 'tag') patch.tags = [...new Set([...prev.tags, ...((extra.tags as string[]) ?? []).map((t) => t.toLowerCase())])];
     if (action === 'untag') patch.tags = prev.tags.filter((t) => !((extra.tags as string[]) ?? []).includes(t));

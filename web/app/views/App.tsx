@@ -12,7 +12,7 @@ import { authState } from '../state/session';
 import { closeThread, conversation } from '../state/thread';
 import { dismissToast, toasts } from '../state/toast';
 import { Icon } from '../ui/Icon';
-import { BulkResultDialog } from './BulkBar';
+import { BulkDeleteDialog, BulkResultDialog } from './BulkBar';
 import { ContactPanel } from './ContactPanel';
 import { ConversationList } from './ConversationList';
 import { onGlobalKey } from './keyboard';
@@ -91,6 +91,7 @@ export function App() {
       <ShortcutsDialog />
       <BulkResultDialog />
       <SavedViewDialogs />
+      <BulkDeleteDialog />
     </div>
   );
 }

@@ -1,13 +1,33 @@
-// Batch actions over the selected conversations, through POST /api/conversations/bulk, and the
-// dialog with each conversation's result.
+// Batch actions over the selected conversations, through POST /api/conversations/bulk (and
+// /bulk/export for downloads), the delete confirmation and the dialog with each conversation's result.
+import { signal } from '@preact/signals';
+import { errorText } from '../lib/api';
 import { plural } from '../lib/format';
+import { downloadExport } from '../state/bulk-export';
 import { BULK_LIMIT, bulkBusy, bulkResult, counts, items, listQuery, runBulk, selectAll, selectAllMatching, selected } from '../state/inbox';
-import { activeUsers, myId, presenceOf, tags } from '../state/session';
+import { activeUsers, isManager, myId, presenceOf, tags, teams } from '../state/session';
+import { toast } from '../state/toast';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { Modal } from '../ui/Modal';
 import { Dropdown, MenuItem } from '../ui/Popover';
 import { snoozePresets } from './snooze';
+
+/** How many the batch delete dialog is asking about, or null when it is closed. */
+const confirmDelete = signal<number | null>(null);
+
+async function exportSelection(format: 'csv' | 'json'): Promise<void> {
+  const target = selectAllMatching.value ? { filter: listQuery.value as Record<string, string> } : { ids: [...selected.value] };
+  bulkBusy.value = true;
+  try {
+    await downloadExport(target, format);
+    toast(`Exported as ${format.toUpperCase()}`, 'success');
+  } catch (err) {
+    toast(`Export failed: ${errorText(err)}`, 'error');
+  } finally {
+    bulkBusy.value = false;
+  }
+}
 
 /** The list's size for the status tab on show (what "select all matching" would take). */
 function matchingTotal(): number {
@@ -39,7 +59,7 @@ export function BulkBar() {
         </button>
         <Dropdown id="bulk-assign" class="btn btn-sm btn-ghost" label={<>Assign <Icon name="down" size={12} /></>} disabled={busy} align="right">
           {(close) => (
-            <div role="menu" aria-label="Assign to">
+            <div role="menu" aria-label="Assign to" class="bulk-menu">
               <MenuItem
                 onSelect={() => {
                   close();
@@ -70,10 +90,32 @@ export function BulkBar() {
                     <Avatar name={u.name} seed={u.id} size={20} presence={presenceOf(u.id)} /> {u.name}
                   </MenuItem>
                 ))}
+              {/* Teams in the same menu: the bar keeps to one line in the list column. */}
+              <div class="menu-sep" />
+              <div class="menu-label">Team</div>
+              {teams.value.map((t) => (
+                <MenuItem
+                  key={t.id}
+                  onSelect={() => {
+                    close();
+                    void runBulk('team', { teamId: t.id }, `assign to ${t.name}`);
+                  }}
+                >
+                  <Icon name="users" /> {t.name}
+                </MenuItem>
+              ))}
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void runBulk('team', { teamId: null }, 'remove from team');
+                }}
+              >
+                <Icon name="x" /> No team
+              </MenuItem>
             </div>
           )}
         </Dropdown>
-        {/* Everything else in one menu: the bar keeps to one readable line in a 380 px column. */}
+        {/* Everything else in one menu; the bar wraps to a second line where the column is too narrow. */}
         <Dropdown id="bulk-more" class="btn btn-sm btn-ghost" title="More batch actions" label={<><Icon name="more" size={16} /><span class="sr-only">More batch actions</span></>} disabled={busy} align="right">
           {(close) => (
             <div role="menu" aria-label="More batch actions" class="bulk-menu">
@@ -125,6 +167,38 @@ export function BulkBar() {
                   <Icon name="tag" /> {t.name}
                 </MenuItem>
               ))}
+              <div class="menu-sep" />
+              <div class="menu-label">Export</div>
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void exportSelection('csv');
+                }}
+              >
+                <Icon name="download" /> Export as CSV
+              </MenuItem>
+              <MenuItem
+                onSelect={() => {
+                  close();
+                  void exportSelection('json');
+                }}
+              >
+                <Icon name="download" /> Export as JSON
+              </MenuItem>
+              {isManager.value ? (
+                <>
+                  <div class="menu-sep" />
+                  <MenuItem
+                    danger
+                    onSelect={() => {
+                      close();
+                      confirmDelete.value = shown;
+                    }}
+                  >
+                    <Icon name="trash" /> Delete…
+                  </MenuItem>
+                </>
+              ) : null}
             </div>
           )}
         </Dropdown>
@@ -148,6 +222,37 @@ export function BulkBar() {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** "Delete…" (managers): names how many go, then deletes them; there is no undo. */
+export function BulkDeleteDialog() {
+  const n = confirmDelete.value;
+  if (n === null) return null;
+  const close = () => (confirmDelete.value = null);
+  return (
+    <Modal title={`Delete ${plural(n, 'conversation')}?`} onClose={close}>
+      <form
+        class="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          close();
+          void runBulk('delete', {}, 'delete');
+        }}
+      >
+        <p>
+          {n === 1 ? 'The selected conversation' : `All ${n} selected conversations`} and their messages and notes are removed for everyone and cannot be brought back. The customers stay in your contacts.
+        </p>
+        <div class="form-actions">
+          <button type="button" class="btn" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" class="btn btn-danger">
+            Delete {plural(n, 'conversation')}
+          </button>
+        </div>
+      </form>
+    </Modal>
   );
 }
 

@@ -49,6 +49,7 @@ import { AgentPicker } from './AgentPicker';
 import { BotTakeover, takeOver, TransferButton } from './TransferDialog';
 import { EscalateDialog, escalateFor } from '../messaging/sla/EscalateDialog';
 import { DeleteConversationDialog, deleteFor } from './DeleteConversation';
+import { requestResolve, ResolveDialog } from './ResolveDialog';
 import { ThreadSlaTimer } from './SlaTimer';
 import { ClosedCard } from './ClosedCard';
 
@@ -137,6 +138,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
           </p>
           <EscalateDialog />
           <DeleteConversationDialog />
+          <ResolveDialog />
         </div>
         {/* Row one keeps to who this is and the primary actions; live state (viewers, connection, the
             AI) sits at the end of row two, so nothing here can squeeze the name, channel and status. */}
@@ -148,7 +150,7 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
             <Icon name="undo" size={15} /> <span class="lbl">Reopen</span>
           </button>
         ) : (
-          <button type="button" class="btn btn-sm btn-primary" onClick={() => void patchConversation({ status: 'closed' }, 'Conversation resolved')}>
+          <button type="button" class="btn btn-sm btn-primary" onClick={requestResolve}>
             <Icon name="check" size={15} /> <span class="lbl">Resolve</span>
           </button>
         )}
@@ -162,7 +164,8 @@ function ThreadHeader({ contactOpen, onToggleContact }: { contactOpen: boolean; 
                   checked={c.status === s}
                   onSelect={() => {
                     close();
-                    void patchConversation({ status: s }, `Marked ${STATUS_LABEL[s].toLowerCase()}`);
+                    if (s === 'closed') requestResolve();
+                    else void patchConversation({ status: s }, `Marked ${STATUS_LABEL[s].toLowerCase()}`);
                   }}
                 >
                   {STATUS_LABEL[s]} <span class="menu-hint">{i === 2 ? '4' : i + 1}</span>

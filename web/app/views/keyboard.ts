@@ -6,6 +6,7 @@ import { conversationHref, listHref, route } from '../state/route';
 import { conversation, patchConversation, setArchived, threadId } from '../state/thread';
 import { openMenu } from '../ui/Popover';
 import { composerRequest } from './Composer';
+import { requestResolve } from './ResolveDialog';
 import { showShortcuts } from './Shortcuts';
 import { downloadConversation } from './Thread';
 
@@ -29,7 +30,7 @@ function modStatus(n: number): void {
   const c = conversation.value;
   if (!c) return;
   if (n === 1 || n === 2) return setStatus(n);
-  if (n === 3) void patchConversation({ status: 'closed' }, 'Conversation resolved');
+  if (n === 3) requestResolve();
   if (n === 4 && !c.archivedAt) void setArchived(true);
 }
 
@@ -49,7 +50,7 @@ function setStatus(n: number): void {
   if (n === 1) void patchConversation({ status: 'open' }, 'Marked open');
   if (n === 2) void patchConversation({ status: 'pending' }, 'Marked pending');
   if (n === 3) openMenu.value = 'snooze';
-  if (n === 4) void patchConversation({ status: 'closed' }, 'Conversation resolved');
+  if (n === 4) requestResolve();
 }
 
 export function onGlobalKey(e: KeyboardEvent): void {
