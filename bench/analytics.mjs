@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { call, request } from './lib/client.mjs';
+import { call, request, visitorAddress } from './lib/client.mjs';
 import { sqlChunks } from './lib/sql-chunks.mjs';
 import { prng, summarize } from './lib/stats.mjs';
 
@@ -178,7 +178,7 @@ export async function analyticsBench(origin, ws, { requests = 200, warmup = 10, 
   const since = Date.now();
   const lags = [];
   for (let i = 0; i < lagSamples; i++) {
-    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: ws.inboxes.webchat.websiteToken, name: `Lag ${i}` } });
+    const session = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: ws.inboxes.webchat.websiteToken, name: `Lag ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
     const said = await call(origin, 'POST', '/widget/api/messages', { token: session.visitorToken, body: { text: `lag probe ${i}`, clientId: `lag-${since}-${i}` } });
     await call(origin, 'POST', `/api/conversations/${said.conversationId}/messages`, { token: ws.manager.token, body: { text: 'On it', clientId: `lag-reply-${since}-${i}` } });
     const acked = performance.now();
