@@ -368,7 +368,8 @@ conversationRoutes.get(
     // Forward pages drop the extra row at the end, backward pages at the start.
     const more = items.length > limit;
     const page = more ? (q.after !== undefined ? items.slice(0, limit) : items.slice(1)) : items;
-    const mentions = await mentionsOf(c.get('scope'), page.filter((m) => m.isInternalNote).map((m) => m.id));
+    // Notes written since the object stores mentions carry them; only the others are looked up in D1.
+    const mentions = await mentionsOf(c.get('scope'), page.filter((m) => m.isInternalNote && !m.mentions).map((m) => m.id));
     const withMentions = page.map((m) => (mentions.has(m.id) ? { ...m, mentions: mentions.get(m.id)! } : m));
     return c.json({ items: await withFileUrls(c.env, withMentions), hasMore: more, seq: view.seq });
   },
