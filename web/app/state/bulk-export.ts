@@ -1,6 +1,7 @@
 // "Export" in the bulk bar: POST /api/conversations/bulk/export answers with a file (CSV or JSON),
 // streamed by the server; the browser saves it under the name the server gives.
 import { ApiError } from '../lib/api';
+import { saveBlob } from '../lib/download';
 
 export async function downloadExport(target: { ids: string[] } | { filter: Record<string, string> }, format: 'csv' | 'json'): Promise<void> {
   let res: Response;
@@ -19,12 +20,5 @@ export async function downloadExport(target: { ids: string[] } | { filter: Recor
     throw new ApiError(res.status, p.title ?? 'Export failed', p.detail);
   }
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `parley-conversations.${format}`;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(name, await res.blob());
 }

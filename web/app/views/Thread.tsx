@@ -52,6 +52,7 @@ import { DeleteConversationDialog, deleteFor } from './DeleteConversation';
 import { requestResolve, ResolveDialog } from './ResolveDialog';
 import { ThreadSlaTimer } from './SlaTimer';
 import { ClosedCard } from './ClosedCard';
+import { saveBlob } from '../lib/download';
 
 export function ThreadPane({ id, contactOpen, onToggleContact }: { id: string; contactOpen: boolean; onToggleContact: () => void }) {
   useEffect(() => {
@@ -392,14 +393,7 @@ function SnoozeMenu() {
 }
 
 function download(name: string, type: string, body: string): void {
-  const url = URL.createObjectURL(new Blob([body], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(name, new Blob([body], { type }));
 }
 
 export async function downloadConversation(format: 'json' | 'text'): Promise<void> {
