@@ -133,6 +133,10 @@ export async function screenshot(page, name) {
 
 /** Runs axe-core on the page; returns the serious and critical violations. */
 export async function axeViolations(page) {
+  // Axe measures a settled screen: a list that is refetching is dimmed (aria-busy) and would read as low
+  // contrast for those 100 ms, and a transition caught halfway has colours no one sees for long.
+  await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 10_000 }).catch(() => {});
+  await page.evaluate(() => document.getAnimations().forEach((a) => { try { a.finish(); } catch { /* infinite */ } }));
   // Evaluated through DevTools, not added as a <script>: the pages' CSP refuses inline scripts (as it should).
   await page.evaluate(readFileSync(AXE, 'utf8'));
   const result = await page.evaluate(async () => {
