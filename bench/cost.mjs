@@ -1,0 +1,156 @@
+// (m) What one message costs in CPU, beside the bare probe: the CPU time (user + system, from /proc) that
+// the wrangler/workerd process group spends on N operations of a kind, counted until the server is idle
+// again (so queue consumers, event-stream subscribers and fan-out that follow the response are included),
+// less the idle rate, divided by N. Throughput on a saturated machine is roughly cores ÷ CPU per
+// operation, so the ratio probe CPU ÷ operation CPU predicts the throughput ratio of (b) and (e) — and,
+// unlike throughput, it holds up while other work shares the machine, which makes it the figure to
+// compare variants with (e.g. a snapshot with one subscriber switched off).
+//
+// Run directly: `node bench/cost.mjs [--port 8812] [--n 300]` starts its own server on a snapshot.
+import { readFileSync, readdirSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { call, pool, request, sleep, visitorAddress } from './lib/client.mjs';
+import { whatsappWebhook } from './ingest.mjs';
+import http from 'node:http';
+
+const TICKS = 100; // USER_HZ: /proc reports CPU in 1/100 s on Linux
+
+/** CPU seconds used so far by every process in the group `pgid` (wrangler and its workerd children). */
+export function groupCpuSeconds(pgid) {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(f[2]) !== pgid) continue;
+    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
+  }
+  return ticks / TICKS;
+}
+
+/** The group's idle CPU rate (s per s), over `ms`. */
+async function idleRate(pgid, ms = 4000) {
+  const a = groupCpuSeconds(pgid);
+  await sleep(ms);
+  return (groupCpuSeconds(pgid) - a) / (ms / 1000);
+}
+
+/**
+ * Run `count` operations (`concurrency` at a time), then wait until the group's CPU rate has stayed at
+ * the idle rate for `quietMs`; the CPU spent less the idle rate over the whole time, per operation.
+ */
+export async function costOf(pgid, idle, count, concurrency, op, { quietMs = 2500 } = {}) {
+  const t0 = Date.now();
+  const c0 = groupCpuSeconds(pgid);
+  let errors = 0;
+  let firstError = null;
+  await pool(count, concurrency, async (i) => {
+    try {
+      await op(i);
+    } catch (err) {
+      errors++;
+      firstError ??= String(err?.message ?? err);
+    }
+  });
+  const responded = Date.now();
+  // Idle: a 500 ms window using no more than the idle rate + 3 % of a core, `quietMs` in a row.
+  let quietSince = Date.now();
+  let last = groupCpuSeconds(pgid);
+  for (;;) {
+    await sleep(500);
+    const now = groupCpuSeconds(pgid);
+    if (now - last > 0.5 * (idle + 0.03)) quietSince = Date.now();
+    last = now;
+    if (Date.now() - quietSince >= quietMs) break;
+    if (Date.now() - responded > 120_000) break;
+  }
+  const elapsed = (Date.now() - t0) / 1000;
+  const cpu = groupCpuSeconds(pgid) - c0 - idle * elapsed;
+  return { count, errors, firstError, cpuMsPerOp: (cpu * 1000) / count, responseSeconds: (responded - t0) / 1000 };
+}
+
+const hookAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function postRaw(origin, path, body, headers) {
+  const url = new URL(path, origin);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent: hookAgent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`webhook → ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The figures: probe, API send, widget message, known and new WhatsApp senders, each as CPU ms per operation. */
+export async function costBench(origin, pgid, { n = 300, concurrency = 16, log = console.log } = {}) {
+  const stamp = Date.now().toString(36);
+  const signup = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Cost bench ${stamp}`, name: 'Bench Manager', email: `cost-${stamp}@bench.test`, password: 'bench-password-1' } });
+  const token = signup.token;
+  const wa = await call(origin, 'POST', '/api/inboxes', { token, body: { channel: 'whatsapp', name: 'Cost WhatsApp', config: { phoneNumberId: '106540352242922', accessToken: 'bench', appSecret: 'bench-meta-app-secret', verifyToken: 'bench' } } });
+  const chat = await call(origin, 'POST', '/api/inboxes', { token, body: { channel: 'webchat', name: 'Cost chat' } });
+
+  // 50 open conversations from widget visitors, to reply into and write into.
+  const convs = 50;
+  const visitors = new Array(convs);
+  const ids = new Array(convs);
+  await pool(convs, 8, async (i) => {
+    const s = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: chat.websiteToken, name: `Cost visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
+    const m = await call(origin, 'POST', '/widget/api/messages', { token: s.visitorToken, body: { text: `Hello ${i}`, clientId: `open-${i}` } });
+    visitors[i] = s.visitorToken;
+    ids[i] = m.conversationId;
+  });
+  // 50 WhatsApp senders known to the workspace.
+  const known = Array.from({ length: convs }, (_, i) => `3471${String(1e6 + i)}${stamp.length}`);
+  await pool(convs, 8, async (i) => {
+    const h = whatsappWebhook(known[i], `wamid.known-open-${stamp}-${i}`, 'Hi there');
+    await postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+  });
+  for (let i = 0; i < convs; i++) await request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`); // warm every probe object
+  const idle = await idleRate(pgid);
+  log(`  (m) idle: ${(idle * 1000).toFixed(0)} ms CPU per s`);
+
+  const kinds = {
+    probe: (i) => request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
+    apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `cost-${stamp}-${i}` } }),
+    widgetMessage: (i) => call(origin, 'POST', '/widget/api/messages', { token: visitors[i % convs], body: { text: `Visitor says ${i}`, clientId: `cost-w-${stamp}-${i}` } }),
+    knownSender: (i) => {
+      const h = whatsappWebhook(known[i % convs], `wamid.known-${stamp}-${i}`, `Known sender ${i}`);
+      return postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+    },
+    newSender: (i) => {
+      const h = whatsappWebhook(`3472${String(1e7 + i)}${stamp.length}`, `wamid.new-${stamp}-${i}`, `New sender ${i}`);
+      return postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+    },
+  };
+  const out = {};
+  for (const [name, op] of Object.entries(kinds)) {
+    const r = await costOf(pgid, idle, n, concurrency, op);
+    out[name] = r;
+    log(`  (m) ${name.padEnd(13)} ${r.cpuMsPerOp.toFixed(2)} ms CPU each${name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (throughput ratio ≈ ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)})`}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
+  }
+  return { idleMsPerSecond: idle * 1000, kinds: out };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8812' }, n: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' } } });
+  const { snapshot, start } = await import('./lib/server.mjs');
+  const dir = mkdtempSync(join(os.tmpdir(), 'parley-cost-'));
+  const appDir = join(dir, 'app');
+  mkdirSync(appDir);
+  snapshot(appDir);
+  const server = await start({ port: Number(values.port), persistTo: join(dir, 'state'), appDir });
+  try {
+    await costBench(server.origin, server.pid, { n: Number(values.n), concurrency: Number(values.concurrency) });
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
