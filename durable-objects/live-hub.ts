@@ -230,30 +230,30 @@ export class LiveHub {
           .getWebSockets()
           .filter((ws) => ws.readyState === WebSocket.OPEN)
           .map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
+        // Nobody online: nothing to encode (the frames are built only for sockets that receive them).
+        if (sockets.length === 0) continue;
         let sent = 0;
         for (const { conversation: c, created, before, at } of batch) {
-          const frame = JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame);
+          let frame: string | null = null;
+          let news: string | null = null;
           const after = countKey(c);
           // A counts frame has three shapes (both sides, before only, after only): encode each once per
           // change, not once per socket.
-          const countsFrames = new Map<string, string>();
-          const countsFrame = (b: CountKey | null, a: CountKey | null): string => {
-            const key = `${b ? 1 : 0}${a ? 1 : 0}`;
-            let f = countsFrames.get(key);
-            if (!f) countsFrames.set(key, (f = JSON.stringify({ t: 'counts', id: c.id, before: b, after: a } satisfies LiveFrame)));
-            return f;
-          };
+          const countsFrames: (string | undefined)[] = [];
           for (const { ws, who } of sockets) {
             // Counts first, to everyone who saw it before or sees it now (one that left an agent's view
             // takes its count with it); each side only as far as this agent may see it.
             const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
             const seesNow = canSeeConversation(who, c);
-            if (sawBefore || seesNow) trySend(ws, countsFrame(sawBefore ? before : null, seesNow ? after : null));
+            if (sawBefore || seesNow) {
+              const shape = (sawBefore ? 2 : 0) + (seesNow ? 1 : 0);
+              trySend(ws, (countsFrames[shape] ??= JSON.stringify({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null } satisfies LiveFrame)));
+            }
             if (!seesNow) continue;
-            trySend(ws, frame);
+            trySend(ws, (frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
             if (created && c.assigneeId === null) {
               // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
-              send(ws, { t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at });
+              trySend(ws, (news ??= JSON.stringify({ t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at } satisfies LiveFrame)));
             }
           }
           sent += sockets.length;
