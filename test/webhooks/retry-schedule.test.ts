@@ -57,4 +57,27 @@ describe('webhook retry schedule', () => {
     const off = (await call('GET', `/api/webhook-endpoints/${created.body.id}`, { token: ws.token })).body;
     expect(off).toMatchObject({ enabled: false, disabledReason: 'failing', consecutiveFailures: 3 });
   });
+
+  it('a retry is due its wait after the failed attempt started: a slow receiver does not push it later', async () => {
+    const ws = await newWorkspace();
+    const created = await call('POST', '/api/webhook-endpoints', { token: ws.token, body: { url: 'https://slow.example.com/in', events: ['*'] } });
+    const r = receiver((n) => (n === 0 ? 503 : 200));
+    const t0 = Date.now();
+    const q = new QueueOnAClock(t0, r.fetch);
+    q.retrySchedule = [5];
+    // The receiver takes 2 s to answer (on the test's clock).
+    q.fetch = async (input, init) => {
+      q.now += 2000;
+      return r.fetch(input, init);
+    };
+    const jobs: WebhookJob[] = [];
+    await fanOut(env, [inboundEvent(ws.workspaceId, 'slow receiver')], { enqueue: async (j) => void jobs.push(...j) });
+    q.add(jobs);
+    await q.drain();
+
+    expect(q.delays).toEqual([3]);
+    const [d] = (await call('GET', `/api/webhook-endpoints/${created.body.id}/deliveries`, { token: ws.token })).body.items;
+    expect(d).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(d.attemptLog.map((a: { at: number }) => a.at - t0)).toEqual([0, 5000]);
+  });
 });

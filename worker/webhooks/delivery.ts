@@ -131,7 +131,9 @@ export async function attemptDelivery(env: Env, job: WebhookJob, deps: DeliveryD
       ? db.prepare(`UPDATE webhook_endpoints SET failing_since = NULL, consecutive_failures = 0 WHERE id = ?`).bind(d.endpoint_id)
       : db.prepare(`UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?), consecutive_failures = consecutive_failures + 1 WHERE id = ?`).bind(now, d.endpoint_id),
   ]);
-  if (nextDelay !== null) await deps.schedule({ ...job, attempt: job.attempt + 1 }, nextDelay);
+  // Due at nextAt (what the log shows), counted from when this attempt started: the time the receiver
+  // took to answer is not added on top of the wait.
+  if (nextAt !== null) await deps.schedule({ ...job, attempt: job.attempt + 1 }, Math.max(0, (nextAt - deps.now()) / 1000));
   // Failed attempts in a row, across the endpoint's deliveries, that turn it off: one whole schedule.
   if (status === 'failed') await disableIfFailing(env, job.workspaceId, d.endpoint_id, now, schedule.length + 1);
   return ok ? 'sent' : 'failed';
