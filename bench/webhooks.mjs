@@ -189,6 +189,7 @@ async function breakdown(origin, token, endpointId, acked, waits) {
   const firstAttempt = [];
   const http = [];
   const retryLate = [];
+  let logged = 0;
   let before = null;
   for (;;) {
     const page = await call(origin, 'GET', `/api/webhook-endpoints/${endpointId}/deliveries?limit=100${before ? `&before=${before}` : ''}`, { token });
@@ -196,6 +197,7 @@ async function breakdown(origin, token, endpointId, acked, waits) {
       const at = eventAt.get(d.webhookId);
       if (at !== undefined) fanOut.push(d.createdAt - at);
       const log = d.attemptLog;
+      logged += log.length;
       if (log.length) firstAttempt.push(log[0].at - d.createdAt);
       for (const [i, a] of log.entries()) {
         if (a.latencyMs !== null) http.push(a.latencyMs);
@@ -205,7 +207,8 @@ async function breakdown(origin, token, endpointId, acked, waits) {
     if (!page.nextBefore) break;
     before = page.nextBefore;
   }
-  return { eventToRecorded: summarize(fanOut), recordedToFirstAttempt: summarize(firstAttempt), attemptHttp: summarize(http), retryAfterDue: summarize(retryLate) };
+  // Beside the receiver's own count: a request the Worker's fetch repeated by itself would show here as a difference.
+  return { loggedAttempts: logged, eventToRecorded: summarize(fanOut), recordedToFirstAttempt: summarize(firstAttempt), attemptHttp: summarize(http), retryAfterDue: summarize(retryLate) };
 }
 
 function histogram(values) {
@@ -220,7 +223,7 @@ export function webhooksRows(r) {
   for (const [i, p] of [r.clean, r.flaky].entries()) {
     const name = i === 0 ? `(l) webhook event → receiver 2xx, ${p.produced} events, ${p.label}` : `    ${p.label} receiver (${p.answered.http500} × 500, ${p.answered.dropped} dropped)`;
     rows.push([name, `p50 ${p.latency.p50} ms  p95 ${p.latency.p95} ms  p99 ${p.latency.p99} ms`, '', '']);
-    rows.push([`      attempts per event; retry waits ${r.schedule} s`, `mean ${p.attemptsPerEvent.mean}  max ${p.attemptsPerEvent.max}`, '', '']);
+    rows.push([`      attempts per event; retry waits ${r.schedule} s`, `mean ${p.attemptsPerEvent.mean}  max ${p.attemptsPerEvent.max}  (received ${p.answered.ok + p.answered.http500 + p.answered.dropped}, logged ${p.stages.loggedAttempts})`, '', '']);
     rows.push(['      lost / duplicated / bad signatures', `${p.lost} / ${p.duplicated} / ${p.answered.badSignature}`, '0 / 0 / 0', met(p.lost === 0 && p.duplicated === 0 && p.answered.badSignature === 0)]);
     const st = p.stages;
     rows.push(['      event → recorded → 1st attempt; HTTP (p50)', `${st.eventToRecorded.p50} ms → ${st.recordedToFirstAttempt.p50} ms; ${st.attemptHttp.p50} ms`, '', '']);
