@@ -8,8 +8,9 @@
 // (h) analytics reports over 100k conversations' facts, the streamed CSV export and the fact lag, and
 // (i) audience preview over 100k contacts and a 100k-row CSV contact import, and (j) one SMS broadcast
 // to 100k recipients over the sandbox transport (enqueue time, sends per second).
-// and (k) automation: event → first action beside the bare probe, 1,000 three-step runs, 10 s wait lateness.
-// Options: --only a,b,c,d,e,f,g,h,i,j,k   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// and (k) automation: event → first action beside the bare probe, 1,000 three-step runs, 10 s wait lateness,
+// and (l) outbound webhooks: event → receiver 2xx, lost and duplicated, clean and with a receiver failing 30 %.
+// Options: --only a,b,c,d,e,f,g,h,i,j,k,l   --webhook-events 300   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
 import { audienceBench, audienceRows, generateContacts } from './audiences.mjs';
 import { broadcastBench, generateBroadcastContacts } from './broadcasts.mjs';
 import { automationBench, automationRows } from './automation.mjs';
+import { webhooksBench, webhooksRows } from './webhooks.mjs';
 import { generate, load } from './dataset.mjs';
 import { listBench } from './list.mjs';
 import { realtime } from './realtime.mjs';
@@ -39,7 +41,8 @@ process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j,k' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j,k,l' },
+    'webhook-events': { type: 'string', default: '300' },
     'broadcast-recipients': { type: 'string', default: '100000' },
     'broadcast-minutes': { type: 'string', default: '20' },
     'audience-contacts': { type: 'string', default: '100000' },
@@ -192,6 +195,10 @@ try {
     log('(k) automation: event → first action, 1,000 three-step runs, 10 s waits');
     results.k = await automationBench({ port: port + 71, log });
   }
+  if (only.has('l')) {
+    log(`(l) outbound webhooks: ${opt['webhook-events']} events to a clean receiver, then to one failing 30 % of attempts`);
+    results.l = await webhooksBench({ port: port + 81, events: Number(opt['webhook-events']), log });
+  }
 } catch (err) {
   failed = true;
   console.error(`\nbenchmark failed: ${err?.stack ?? err}`);
@@ -242,6 +249,7 @@ if (results.e) {
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
 if (results.g) rows.push(...slaRows(results.g));
 if (results.k) rows.push(...automationRows(results.k));
+if (results.l) rows.push(...webhooksRows(results.l));
 if (results.h) rows.push(...analyticsRows(results.h));
 if (results.i) rows.push(...audienceRows(results.i));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);

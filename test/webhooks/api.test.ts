@@ -4,7 +4,9 @@ import { env } from 'cloudflare:test';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addMember, call, eventually, newWorkspace, unique } from '../helpers';
-import { atTheEdge, receiver } from './receiver';
+import { fanOut } from '../../worker/webhooks/fanout';
+import type { WebhookJob } from '../../worker/webhooks/delivery';
+import { atTheEdge, inboundEvent, QueueOnAClock, receiver } from './receiver';
 
 let undo: (() => void) | null = null;
 afterEach(() => {
@@ -130,5 +132,30 @@ describe('webhook endpoints API', () => {
     expect(log.items[0]).toMatchObject({ id: sent.body.id, type: 'ping', status: 'succeeded', attempts: 1, responseCode: 200, error: null, nextAttemptAt: null });
     expect(log.items[0].latencyMs).toEqual(expect.any(Number));
     expect(log.items[0].attemptLog).toEqual([{ attempt: 1, at: expect.any(Number), statusCode: 200, latencyMs: expect.any(Number), error: null }]);
+  });
+
+  it('a full page of the delivery log (limit=100) comes with every attempt log, and the next page follows', async () => {
+    // Found by the delivery benchmark: 100 delivery ids and the workspace were 101 bound parameters, over D1's 100.
+    const ws = await newWorkspace();
+    const ep = await endpoint(ws.token, { url: 'https://page.example.com/in' });
+    const r = receiver();
+    const q = new QueueOnAClock(Date.now(), r.fetch);
+    const jobs: WebhookJob[] = [];
+    await fanOut(env, Array.from({ length: 101 }, (_, i) => inboundEvent(ws.workspaceId, `event ${i}`)), { enqueue: async (j) => void jobs.push(...j) });
+    q.add(jobs);
+    await q.drain();
+    expect(r.ok()).toHaveLength(101);
+
+    const first = await call('GET', `/api/webhook-endpoints/${ep.id}/deliveries?limit=100`, { token: ws.token });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.items).toHaveLength(100);
+    expect(first.body.items.every((d: any) => d.status === 'succeeded' && d.attemptLog.length === 1 && d.attemptLog[0].statusCode === 200)).toBe(true);
+    expect(first.body.nextBefore).toBe(first.body.items[99].id);
+    const second = await call('GET', `/api/webhook-endpoints/${ep.id}/deliveries?limit=100&before=${first.body.nextBefore}`, { token: ws.token });
+    expect(second.status).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].attemptLog).toHaveLength(1);
+    expect(second.body.nextBefore).toBeNull();
+    expect(new Set([...first.body.items, ...second.body.items].map((d: any) => d.webhookId)).size).toBe(101);
   });
 });

@@ -1,7 +1,7 @@
 // A webhook receiver at the network edge (the external party; our code runs for real up to fetch),
 // and a stand-in for the WEBHOOKS queue's clock so retries spread over a day run in a test.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
-import { handleWebhookBatch, MAX_QUEUE_DELAY_S, type DeliveryDeps, type WebhookJob } from '../../worker/webhooks/delivery';
+import { handleWebhookBatch, MAX_QUEUE_DELAY_S, RETRY_SCHEDULE_S, type DeliveryDeps, type WebhookJob } from '../../worker/webhooks/delivery';
 import type { ParleyEvent } from '../../worker/events/model';
 
 export interface Received {
@@ -54,6 +54,8 @@ export class QueueOnAClock {
   pending: { job: WebhookJob; due: number }[] = [];
   /** Every delay the consumer asked for, in order. */
   delays: number[] = [];
+  /** The deployment's retry schedule (the product's default unless a test sets one). */
+  retrySchedule: readonly number[] = RETRY_SCHEDULE_S;
 
   constructor(
     start = Date.now(),
@@ -68,6 +70,7 @@ export class QueueOnAClock {
       fetch: this.fetch,
       now: () => this.now,
       environment: this.environment,
+      retrySchedule: this.retrySchedule,
       schedule: async (job, delaySeconds) => {
         this.delays.push(delaySeconds);
         this.pending.push({ job, due: this.now + Math.min(MAX_QUEUE_DELAY_S, Math.max(0, delaySeconds)) * 1000 });

@@ -1,8 +1,8 @@
-// Delivering one webhook: one attempt per queue job, on the retry schedule Standard Webhooks
-// describes (immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over ~27 h),
-// each attempt recorded. The body and webhook-id are the delivery row's, identical on every attempt;
+// Delivering one webhook: one attempt per queue job, on the deployment's retry schedule (by default
+// the one Standard Webhooks describes: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h,
+// eight attempts over ~27 h; see retry-schedule.ts), each attempt recorded. The body and webhook-id are the delivery row's, identical on every attempt;
 // the timestamp and signature are the attempt's. After the last failure the delivery is failed, and an
-// endpoint with no success across a whole schedule (DISABLE_AFTER consecutive failed attempts) is
+// endpoint with no success across a whole schedule (as many failed attempts in a row as it has) is
 // turned off and the workspace's managers are told in their notification feed.
 //
 // Jobs say which attempt they are for; an attempt is claimed with a conditional update, so a job the
@@ -10,15 +10,14 @@
 import { agentStub, workspaceStub } from '../routing/stubs';
 import { openSecrets, type EndpointRow } from './endpoints';
 import { signedHeaders, signingSecrets } from './signing';
+import { retryScheduleOf, RETRY_SCHEDULE_S } from './retry-schedule';
 import { fetchChecked, RefusedTarget } from './ssrf';
 
-/** Seconds to wait after attempt n (index n-1) before the next; attempt 1 is immediate. */
-export const RETRY_SCHEDULE_S = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600] as const;
+export { RETRY_SCHEDULE_S };
+/** Attempts a delivery gets on the default schedule. */
 export const MAX_ATTEMPTS = RETRY_SCHEDULE_S.length + 1;
 /** Queues refuse a delay over 12 h; a longer wait is chained (the job comes back early and re-defers). */
 export const MAX_QUEUE_DELAY_S = 12 * 3600;
-/** Failed attempts in a row, across the endpoint's deliveries, that turn it off (one whole schedule). */
-export const DISABLE_AFTER = MAX_ATTEMPTS;
 export const ATTEMPT_TIMEOUT_MS = 15_000;
 /** How long a claimed attempt holds the delivery: a job for the next attempt arriving meanwhile waits it out. */
 export const ATTEMPT_LEASE_MS = 60_000;
@@ -37,6 +36,8 @@ export interface DeliveryDeps {
   /** Put a job on the WEBHOOKS queue after `delaySeconds` (≤ MAX_QUEUE_DELAY_S). */
   schedule: (job: WebhookJob, delaySeconds: number) => Promise<void>;
   environment: string;
+  /** Seconds to wait after each failed attempt (RETRY_SCHEDULE_S unless the deployment sets WEBHOOK_RETRY_SCHEDULE). */
+  retrySchedule: readonly number[];
 }
 
 export function defaultDeliveryDeps(env: Env): DeliveryDeps {
@@ -47,6 +48,7 @@ export function defaultDeliveryDeps(env: Env): DeliveryDeps {
       await env.WEBHOOKS.send(job, { contentType: 'json', delaySeconds: Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil(delaySeconds))) });
     },
     environment: env.ENVIRONMENT,
+    retrySchedule: retryScheduleOf(env as unknown as { WEBHOOK_RETRY_SCHEDULE?: string }),
   };
 }
 
@@ -113,7 +115,8 @@ export async function attemptDelivery(env: Env, job: WebhookJob, deps: DeliveryD
   }
   const latency = Date.now() - started;
   const ok = error === null;
-  const nextDelay = ok || job.attempt > RETRY_SCHEDULE_S.length ? null : RETRY_SCHEDULE_S[job.attempt - 1];
+  const schedule = deps.retrySchedule;
+  const nextDelay = ok || job.attempt > schedule.length ? null : schedule[job.attempt - 1];
   const nextAt = nextDelay === null ? null : now + nextDelay * 1000;
   const status = ok ? 'succeeded' : nextAt === null ? 'failed' : 'pending';
 
@@ -128,17 +131,20 @@ export async function attemptDelivery(env: Env, job: WebhookJob, deps: DeliveryD
       ? db.prepare(`UPDATE webhook_endpoints SET failing_since = NULL, consecutive_failures = 0 WHERE id = ?`).bind(d.endpoint_id)
       : db.prepare(`UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?), consecutive_failures = consecutive_failures + 1 WHERE id = ?`).bind(now, d.endpoint_id),
   ]);
-  if (nextDelay !== null) await deps.schedule({ ...job, attempt: job.attempt + 1 }, nextDelay);
-  if (status === 'failed') await disableIfFailing(env, job.workspaceId, d.endpoint_id, now);
+  // Due at nextAt (what the log shows), counted from when this attempt started: the time the receiver
+  // took to answer is not added on top of the wait.
+  if (nextAt !== null) await deps.schedule({ ...job, attempt: job.attempt + 1 }, Math.max(0, (nextAt - deps.now()) / 1000));
+  // Failed attempts in a row, across the endpoint's deliveries, that turn it off: one whole schedule.
+  if (status === 'failed') await disableIfFailing(env, job.workspaceId, d.endpoint_id, now, schedule.length + 1);
   return ok ? 'sent' : 'failed';
 }
 
-/** Turn the endpoint off once a delivery has failed for good and nothing succeeded on it for DISABLE_AFTER attempts; tell the managers once. */
-async function disableIfFailing(env: Env, workspaceId: string, endpointId: string, now: number): Promise<void> {
+/** Turn the endpoint off once a delivery has failed for good and nothing succeeded on it for `disableAfter` attempts; tell the managers once. */
+async function disableIfFailing(env: Env, workspaceId: string, endpointId: string, now: number, disableAfter: number): Promise<void> {
   const res = await env.DB.prepare(
     `UPDATE webhook_endpoints SET enabled = 0, disabled_reason = 'failing', updated_at = ? WHERE workspace_id = ? AND id = ? AND enabled = 1 AND consecutive_failures >= ? RETURNING url, failing_since, consecutive_failures`,
   )
-    .bind(now, workspaceId, endpointId, DISABLE_AFTER)
+    .bind(now, workspaceId, endpointId, disableAfter)
     .first<Pick<EndpointRow, 'url'> & { failing_since: number; consecutive_failures: number }>();
   if (!res) return;
   await notifyManagers(env, workspaceId, {

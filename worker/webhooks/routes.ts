@@ -152,12 +152,12 @@ webhookEndpointRoutes.get(
       .orderBy(desc(webhookDeliveries.id))
       .limit(limit + 1);
     const page = rows.slice(0, limit);
-    const attempts = page.length
-      ? await scope.db
-          .select()
-          .from(webhookAttempts)
-          .where(and(eq(webhookAttempts.workspaceId, scope.workspaceId), inArray(webhookAttempts.deliveryId, page.map((d) => d.id))))
-      : [];
+    // D1 binds at most 100 parameters a statement: a full page (100 ids) plus the workspace is one too many.
+    const attempts: (typeof webhookAttempts.$inferSelect)[] = [];
+    for (let i = 0; i < page.length; i += 90) {
+      const ids = page.slice(i, i + 90).map((d) => d.id);
+      attempts.push(...(await scope.db.select().from(webhookAttempts).where(and(eq(webhookAttempts.workspaceId, scope.workspaceId), inArray(webhookAttempts.deliveryId, ids)))));
+    }
     return c.json({
       items: page.map((d) => ({
         ...deliveryJson(d),
