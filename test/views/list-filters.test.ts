@@ -35,6 +35,8 @@ describe('list filters for saved views', () => {
     // Without tagMode, several tags must all be there (the older meaning, kept).
     expect(await ids(ws.token, { status: 'open,pending,snoozed,closed', tag: 'vip,refund' })).toEqual([wa]);
     expect(await ids(ws.token, { status: 'closed', channel: 'webchat' })).toEqual([chat]);
+    // "all" is every status, as the app's All tab says it.
+    expect(await ids(ws.token, { status: 'all' })).toEqual([wa, sms, mail, chat].sort());
 
     // Fifty channels are one bound parameter, not fifty (D1 allows 100 per statement).
     const many = Array.from({ length: 49 }, (_, i) => `channel${i}`).concat('sms').join(',');

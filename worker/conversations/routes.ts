@@ -44,8 +44,17 @@ const time = v.optional(
   ),
 );
 
+/** `status=all` (the app's "All" tab, as its URLs say it) is no status filter; otherwise statuses, comma-separated. */
+const statusParam = v.optional(
+  v.pipe(
+    v.string(),
+    v.transform((s) => (s.trim() === 'all' ? [] : s.split(',').map((x) => x.trim()).filter(Boolean))),
+    v.check((xs) => xs.every((x) => (STATUSES as readonly string[]).includes(x)), `status must be all, or one or more of ${STATUSES.join(', ')}`),
+  ),
+);
+
 const ListQuery = v.object({
-  status: csv(STATUSES, 'status'),
+  status: statusParam,
   /** One channel or a comma list (any of them). */
   channel: v.optional(v.pipe(v.string(), v.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)), v.maxLength(50, 'at most 50 channels'))),
   inboxId: v.optional(v.string()),
