@@ -202,6 +202,8 @@ describe('CSAT answers', () => {
     expect((await answer(t1, { score: 1 })).body).toMatchObject({ score: 1, normalized: 5 });
     const row = await env.DB.prepare(`SELECT score, raw_score FROM csat_surveys WHERE conversation_id = ?`).bind(thumbs.conversationId).first();
     expect(row).toEqual({ score: 5, raw_score: 1 });
+    // The list row carries the answer as given, so a thumbs-up is shown as a thumb, not as "5 of 5".
+    await listWhen(thumbs.ws.token, {}, (p) => p.items.some((i: any) => i.id === thumbs.conversationId && i.csatScore === 5 && i.csatScale === 'thumbs' && i.csatRaw === 1));
 
     const emoji = await webchatCase('emoji5');
     await close(emoji.ws, emoji.conversationId);

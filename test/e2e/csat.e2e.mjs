@@ -155,7 +155,9 @@ describe('CSAT in the agent app', { timeout: 400_000 }, () => {
     // The list row (resolved conversations) shows the rating.
     const row = page.locator(`.row[data-id="${target.id}"]`);
     await row.locator('.row-csat').waitFor();
-    assert.equal((await row.locator('.row-csat').textContent()).includes('customer rating 4 of 5'), true);
+    // As the customer's scale pictures it (a face here), not as stars of a normalized score.
+    await eventually(async () => (await row.locator('.row-csat').textContent()).includes('customer rating Happy (4 of 5)'), 'the face rating on the row');
+    assert.equal((await row.locator('.row-csat').textContent()).includes('★'), false);
 
     // The contact panel: the conversation's rating and the contact's average.
     const pane = page.getByRole('complementary', { name: 'Contact details' });

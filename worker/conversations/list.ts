@@ -294,6 +294,8 @@ export function toListItem(r: Record<string, unknown>) {
     escalatedAt: (r.escalated_at as number | null) ?? null,
     flagged: Number(r.flagged ?? 0) === 1,
     csatScore: (r.csat_score as number | null) ?? null,
+    csatScale: (r.csat_scale as 'stars5' | 'thumbs' | 'emoji5' | null) ?? null,
+    csatRaw: (r.csat_raw as number | null) ?? null,
     followUpAt: (r.follow_up_at as number | null) ?? null,
     archivedAt: (r.archived_at as number | null) ?? null,
     messageCount: r.message_count as number,

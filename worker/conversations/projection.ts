@@ -177,8 +177,8 @@ function conversationRowStatements(db: D1Database, c: Conversation, tags: boolea
       `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, assignee_id,
          team_id, subject, tags, snooze_until, closed_at, last_activity_at, last_message_preview, last_message_direction,
          last_message_author_type, waiting_since, message_count, last_customer_seq, seq, created_at, updated_at,
-         sla_status, sla_due_at, sla_policy_id, escalation_level, escalated_at, archived_at, flagged, csat_score, follow_up_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         sla_status, sla_due_at, sla_policy_id, escalation_level, escalated_at, archived_at, flagged, csat_score, csat_scale, csat_raw, follow_up_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET contact_id = excluded.contact_id, status = excluded.status, priority = excluded.priority,
          priority_rank = excluded.priority_rank, assignee_id = excluded.assignee_id, team_id = excluded.team_id,
          subject = excluded.subject, tags = excluded.tags, snooze_until = excluded.snooze_until, closed_at = excluded.closed_at,
@@ -188,7 +188,7 @@ function conversationRowStatements(db: D1Database, c: Conversation, tags: boolea
          last_customer_seq = excluded.last_customer_seq, seq = excluded.seq, updated_at = excluded.updated_at,
          sla_status = excluded.sla_status, sla_due_at = excluded.sla_due_at, sla_policy_id = excluded.sla_policy_id,
          escalation_level = excluded.escalation_level, escalated_at = excluded.escalated_at, archived_at = excluded.archived_at,
-         flagged = excluded.flagged, csat_score = excluded.csat_score, follow_up_at = excluded.follow_up_at
+         flagged = excluded.flagged, csat_score = excluded.csat_score, csat_scale = excluded.csat_scale, csat_raw = excluded.csat_raw, follow_up_at = excluded.follow_up_at
        WHERE excluded.seq >= conversations.seq`,
     )
     .bind(
@@ -225,6 +225,8 @@ function conversationRowStatements(db: D1Database, c: Conversation, tags: boolea
       c.archivedAt ?? null,
       c.flagged ? 1 : 0,
       c.csat?.score ?? null,
+      c.csat?.scale ?? null,
+      c.csat?.raw ?? null,
       c.followUps?.nextAt ?? null,
     );
   return tags ? [upsert, ...tagStatements(db, c, c.tags)] : [upsert];

@@ -420,6 +420,9 @@ export const conversations = sqliteTable(
     flagged: integer('flagged', { mode: 'boolean' }).notNull().default(false),
     /** The latest CSAT score (normalized 1–5, worker/csat), null without one. */
     csatScore: real('csat_score'),
+    /** The answer as the customer gave it: its scale ('stars5' | 'thumbs' | 'emoji5') and value on that scale. */
+    csatScale: text('csat_scale'),
+    csatRaw: integer('csat_raw'),
     /** The earliest pending follow-up or scheduled message (worker/follow-ups), null without one. */
     followUpAt: integer('follow_up_at'),
     messageCount: integer('message_count').notNull().default(0),
@@ -1070,7 +1073,7 @@ export const conversationFacts = sqliteTable(
     slaFirstResponse: text('sla_first_response'),
     slaResolution: text('sla_resolution'),
     escalations: integer('escalations').notNull().default(0),
-    /** Placeholder for CSAT (issue 14, not yet collected). */
+    /** The conversation's CSAT score, normalized 1–5 (worker/csat). */
     csatScore: real('csat_score'),
     cycle: integer('cycle').notNull().default(1),
     waitingSince: integer('waiting_since'),

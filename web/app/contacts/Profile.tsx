@@ -6,7 +6,7 @@ import { Fragment } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { api, errorText } from '../lib/api';
 import { channelLabel, contactName, fullDateTime, STATUS_LABEL } from '../lib/format';
-import { scoreText, scoreTone } from '../lib/csat';
+import { CsatBadge } from '../ui/CsatBadge';
 import { CONTACTS_PATH } from '../state/route';
 import { toast } from '../state/toast';
 import { Avatar } from '../ui/Avatar';
@@ -132,10 +132,7 @@ export function ContactProfilePage({ id }: { id: string }) {
                             <strong>{cv.subject || `${channelLabel(cv.channel)} conversation`}</strong>
                             <span class={`pill ct-status ct-status-${cv.status}`}>{STATUS_LABEL[cv.status] ?? cv.status}</span>
                             {cv.csatScore != null ? (
-                              <span class={`row-csat tone-${scoreTone(cv.csatScore)}`} title={`Customer rating: ${scoreText(cv.csatScore)}`}>
-                                <span aria-hidden="true">★ {cv.csatScore}</span>
-                                <span class="sr-only">, rated {scoreText(cv.csatScore)}</span>
-                              </span>
+                              <CsatBadge score={cv.csatScore} scale={cv.csatScale} raw={cv.csatRaw} />
                             ) : null}
                           </span>
                           <span class="ct-conv-preview">{cv.lastMessagePreview || <span class="muted">No messages yet</span>}</span>

@@ -67,6 +67,9 @@ export type ListItem = Pick<
   followUpAt?: number | null;
   /** The latest customer rating, normalized to 1–5 (worker/csat); null without one. */
   csatScore?: number | null;
+  /** The answer as given (scale and value), when the row was projected with it. */
+  csatScale?: 'stars5' | 'thumbs' | 'emoji5' | null;
+  csatRaw?: number | null;
 };
 
 /** Per status, as GET /api/conversations and /counts answer them (one definition with the live frames'). */

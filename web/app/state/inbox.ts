@@ -587,7 +587,7 @@ export function slaColumns(c: { sla?: Conversation['sla']; escalation?: Conversa
   }
   if (c.flagged !== undefined) out.flagged = c.flagged;
   if (c.followUps !== undefined) out.followUpAt = c.followUps?.nextAt ?? null;
-  if (c.csat !== undefined) out.csatScore = c.csat?.score ?? null;
+  if (c.csat !== undefined) Object.assign(out, { csatScore: c.csat?.score ?? null, csatScale: c.csat?.scale ?? null, csatRaw: c.csat?.raw ?? null });
   return out;
 }
 

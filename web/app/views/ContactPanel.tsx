@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks';
 import { api, ApiError, errorText } from '../lib/api';
 import { channelLabel, contactName, fullDateTime, relativeTime, STATUS_LABEL } from '../lib/format';
 import { averageScore, scoreText, scoreTone } from '../lib/csat';
+import { CsatBadge } from '../ui/CsatBadge';
 import type { ContactDetail, TimelineEntry } from '../lib/types';
 import { conversationHref } from '../state/route';
 import { identityText, longDate, sentenceCase } from '../lib/wording';
@@ -149,10 +150,7 @@ export function ContactPanel({ contactId, onClose }: { contactId: string; onClos
                     <span class="prev-text">{x.lastMessagePreview ?? 'No messages'}</span>
                     <span class={`status status-${x.status}`}>{STATUS_LABEL[x.status]}</span>
                     {x.csatScore != null ? (
-                      <span class={`row-csat tone-${scoreTone(x.csatScore)}`} title={`Customer rating: ${scoreText(x.csatScore)}`}>
-                        <span aria-hidden="true">★ {x.csatScore}</span>
-                        <span class="sr-only">, rated {scoreText(x.csatScore)}</span>
-                      </span>
+                      <CsatBadge score={x.csatScore} scale={x.csatScale} raw={x.csatRaw} />
                     ) : null}
                     <time class="muted">{relativeTime(x.lastActivityAt)}</time>
                   </a>

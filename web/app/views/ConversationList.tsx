@@ -4,7 +4,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { channelLabel, contactName, PRIORITY_LABEL, relativeTime, STATUS_LABEL } from '../lib/format';
-import { scoreText, scoreTone } from '../lib/csat';
+import { CsatBadge } from '../ui/CsatBadge';
 import { Component } from 'preact';
 import { location$, navigate, withParams } from '../lib/router';
 import type { ListItem } from '../lib/types';
@@ -688,10 +688,7 @@ function RowView({ item, index, total, active, isSelected, selecting, unread, is
         <span class="row-meta">
           {item.status !== 'open' ? <span class={`status status-${item.status}`}>{STATUS_LABEL[item.status]}</span> : null}
           {item.csatScore != null ? (
-            <span class={`row-csat tone-${scoreTone(item.csatScore)}`} title={`Customer rating: ${scoreText(item.csatScore)}`}>
-              <span aria-hidden="true">★ {Number.isInteger(item.csatScore) ? item.csatScore : item.csatScore.toFixed(1)}</span>
-              <span class="sr-only">, customer rating {scoreText(item.csatScore)}</span>
-            </span>
+            <CsatBadge score={item.csatScore} scale={item.csatScale} raw={item.csatRaw} />
           ) : null}
           {item.tags.slice(0, 3).map((t) => (
             <span class="tag" key={t}>
