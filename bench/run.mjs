@@ -35,13 +35,14 @@ import { routingBench, routingRows } from './routing.mjs';
 import { slaBench, slaRows } from './sla.mjs';
 import { suggestionsBench, suggestionsRows } from './suggestions.mjs';
 import { createWorkspace } from './workspace.mjs';
+import { costBench } from './cost.mjs';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 process.chdir(ROOT);
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j,k,l' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g,h,i,j,k,l,m' },
     'webhook-events': { type: 'string', default: '300' },
     'broadcast-recipients': { type: 'string', default: '100000' },
     'broadcast-minutes': { type: 'string', default: '20' },
@@ -157,6 +158,10 @@ try {
     log(`(b) throughput: ${opt.messages} messages over 200 conversations, concurrency ${opt.concurrency}, beside the bare DO round trip`);
     results.b = await throughput(server.origin, ws, { messages: Number(opt.messages), concurrency: Number(opt.concurrency), log });
   }
+  if (only.has('m')) {
+    log('(m) CPU per operation beside the probe (the server process group, until idle again)');
+    results.m = await costBench(server.origin, server.pid, { log });
+  }
   if (only.has('c')) {
     log(`(c) GET /api/conversations over ${opt.conversations} conversations, ${opt.requests} requests per filter`);
     results.c = await listBench(server.origin, ws, { requests: Number(opt.requests), log });
@@ -245,6 +250,16 @@ if (results.e) {
   rows.push([`    new senders, ${t.newSenders.messages} msgs (contact + conversation each)`, `${rate(t.newSenders.ingestedPerSecond)}; probe ${rate(t.newSenders.probePerSecond)} → ${t.newSenders.ratio}×`, '≥ 0.33× probe', met(t.newSenders.ratio >= 0.33)]);
   rows.push([`    known senders, ${t.knownSenders.messages} msgs`, `${rate(t.knownSenders.ingestedPerSecond)}; probe ${rate(t.knownSenders.probePerSecond)} → ${t.knownSenders.ratio}×`, '≥ 0.5× probe', met(t.knownSenders.ratio >= 0.5)]);
   rows.push(['    lost / duplicated / dead letters', `${t.lost} / ${t.duplicated} / ${t.deadLetters}`, '0 / 0 / 0', met(t.lost === 0 && t.duplicated === 0 && t.deadLetters === 0)]);
+}
+if (results.m) {
+  const { kinds } = results.m;
+  rows.push([`(m) CPU per op, ${kinds.probe.count} each: bare probe`, `${kinds.probe.cpuMsPerOp.toFixed(2)} ms`, '', '']);
+  const goal = { apiSend: 0.5, knownSender: 0.5, newSender: 0.33 };
+  for (const [name, k] of Object.entries(kinds)) {
+    if (name === 'probe') continue;
+    const ratio = kinds.probe.cpuMsPerOp / k.cpuMsPerOp;
+    rows.push([`    ${name}`, `${k.cpuMsPerOp.toFixed(2)} ms = ${(k.cpuMsPerOp / kinds.probe.cpuMsPerOp).toFixed(2)} probes → ratio ${ratio.toFixed(2)}${k.errors ? `, ${k.errors} errors` : ''}`, goal[name] ? `≥ ${goal[name]} (as (b)/(e))` : '', goal[name] ? met(ratio >= goal[name] && !k.errors) : '']);
+  }
 }
 if (results.f) rows.push(...routingRows(results.f).map(([label, ...rest]) => [label.replace('(d) routing', '(f) routing'), ...rest]));
 if (results.g) rows.push(...slaRows(results.g));
