@@ -2,9 +2,9 @@
 // the wrangler/workerd process group spends on N operations of a kind, counted until the server is idle
 // again (so queue consumers, event-stream subscribers and fan-out that follow the response are included),
 // less the idle rate, divided by N. Throughput on a saturated machine is roughly cores ÷ CPU per
-// operation, so the ratio probe CPU ÷ operation CPU predicts the throughput ratio of (b) and (e) — and,
-// unlike throughput, it holds up while other work shares the machine, which makes it the figure to
-// compare variants with (e.g. a snapshot with one subscriber switched off).
+// operation, so the ratio probe CPU ÷ operation CPU predicts the throughput ratio of (b) and (e). It
+// moves less than throughput when other work shares the machine (CPU time still grows under contention:
+// caches, SMT), so compare variants (e.g. a snapshot with one subscriber switched off) within one run.
 //
 // Run directly: `node bench/cost.mjs [--port 8812] [--n 300]` starts its own server on a snapshot.
 import { readFileSync, readdirSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
