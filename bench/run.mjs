@@ -10,7 +10,8 @@
 // to 100k recipients over the sandbox transport (enqueue time, sends per second).
 // and (k) automation: event → first action beside the bare probe, 1,000 three-step runs, 10 s wait lateness,
 // and (l) outbound webhooks: event → receiver 2xx, lost and duplicated, clean and with a receiver failing 30 %.
-// Options: --only a,b,c,d,e,f,g,h,i,j,k,l   --webhook-events 300   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
+// Options: --only a,b,c,d,e,f,g,h,i,j,k,l   --webhook-events 300   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20
+//          --broadcast-default-seconds 60 (at the inbox's default rate, then)   --broadcast-rate 100 (settings.broadcastRate)   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
 //          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { analyticsBench, analyticsRows, generateFacts } from './analytics.mjs';
 import { audienceBench, audienceRows, generateContacts } from './audiences.mjs';
-import { broadcastBench, generateBroadcastContacts } from './broadcasts.mjs';
+import { broadcastBench, broadcastRows, generateBroadcastContacts } from './broadcasts.mjs';
 import { automationBench, automationRows } from './automation.mjs';
 import { webhooksBench, webhooksRows } from './webhooks.mjs';
 import { generate, load } from './dataset.mjs';
@@ -46,6 +47,8 @@ const { values: opt } = parseArgs({
     'webhook-events': { type: 'string', default: '300' },
     'broadcast-recipients': { type: 'string', default: '100000' },
     'broadcast-minutes': { type: 'string', default: '20' },
+    'broadcast-default-seconds': { type: 'string', default: '60' },
+    'broadcast-rate': { type: 'string', default: '100' },
     'audience-contacts': { type: 'string', default: '100000' },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
@@ -180,7 +183,14 @@ try {
   }
   if (only.has('j')) {
     log(`(j) one SMS broadcast to ${opt['broadcast-recipients']} recipients over the sandbox transport`);
-    results.j = await broadcastBench(server.origin, ws, { recipients: Number(opt['broadcast-recipients']), minutes: Number(opt['broadcast-minutes']), log });
+    results.j = await broadcastBench(server.origin, ws, {
+      recipients: Number(opt['broadcast-recipients']),
+      minutes: Number(opt['broadcast-minutes']),
+      defaultSeconds: Number(opt['broadcast-default-seconds']),
+      highRate: Number(opt['broadcast-rate']),
+      persistTo: stateDir,
+      log,
+    });
   }
   // (d) and (f) start their own servers on their own data: stop this one first so they run alone.
   await cleanup();
@@ -267,6 +277,7 @@ if (results.k) rows.push(...automationRows(results.k));
 if (results.l) rows.push(...webhooksRows(results.l));
 if (results.h) rows.push(...analyticsRows(results.h));
 if (results.i) rows.push(...audienceRows(results.i));
+if (results.j) rows.push(...broadcastRows(results.j));
 console.log(`\nParley benchmarks — ${results.machine.cpus} CPUs, ${results.machine.node}, load ${results.machine.loadAvgBefore.join(' ')} → ${results.machine.loadAvgAfter.join(' ')}, ${results.durationS} s`);
 console.log('(local wrangler dev: absolute figures depend on the machine; the (b) ratio is the steadier signal)');
 // The load average before the run is other people's work; during the run the bench itself adds ~2.

@@ -4,7 +4,8 @@
 // a cancel, the schedule's time zone, and the status webhook moving the stats.
 import { env, introspectWorkflowInstance } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { takeToken } from '../../worker/broadcasts/consumer';
+import { handleBroadcastSends, inFlightFor, takeToken } from '../../worker/broadcasts/consumer';
+import { newToken, type SendJob } from '../../worker/broadcasts/delivery';
 import { sendRecipient } from '../../worker/broadcasts/sender';
 import { call, eventually } from '../helpers';
 import { audience, broadcast, draft, recipients, sendAndComplete, settled, smsContact, smsSetup, smsTo, twilioStatus } from './setup';
@@ -172,5 +173,49 @@ describe('per-inbox pacing', () => {
     expect(waits.slice(10)).toEqual([100, 200]);
     // Half a second later five tokens came back, three of them owed.
     expect(takeToken('inb', 10, 1_500, store)).toBe(0);
+  });
+
+  it('sends overlap up to the rate (at most 16), never fewer than one', () => {
+    expect([0.5, 1, 2, 10, 16, 80, 1000].map(inFlightFor)).toEqual([1, 1, 2, 10, 16, 16, 16]);
+  });
+});
+
+describe('the BROADCAST_SENDS consumer', () => {
+  it('a batch sent with overlapping sends: every recipient once, a job repeated in the batch too, every message acked', async () => {
+    const { ws, inbox, templateId } = await smsSetup();
+    const contacts = await Promise.all(Array.from({ length: 12 }, () => smsContact(ws)));
+    expect((await call('PATCH', `/api/inboxes/${inbox.id}`, { token: ws.token, body: { settings: { broadcastRate: 100 } } })).status).toBe(200);
+    // A broadcast the workflow has snapshotted (its rows queued), whose jobs this test hands the consumer itself.
+    const b = await draft(ws, inbox.id, templateId);
+    const now = Date.now();
+    await env.DB.prepare(`UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?`).bind(now, b.id).run();
+    await env.DB.batch(
+      contacts.map((c) =>
+        env.DB.prepare(`INSERT INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, reason, token, queued_at, created_at) VALUES (?, ?, ?, 'queued', NULL, ?, ?, ?)`).bind(b.id, c.id, ws.workspaceId, newToken(), now, now),
+      ),
+    );
+    const jobs: SendJob[] = contacts.map((c) => ({ kind: 'broadcast_send', broadcastId: b.id, workspaceId: ws.workspaceId, contactId: c.id }));
+    // A retried page enqueued the first recipient again, into the same batch.
+    jobs.splice(5, 0, { ...jobs[0] });
+    const outcome = new Map<number, string>();
+    const batch = {
+      queue: 'parley-broadcast-sends',
+      messages: jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body, ack: () => outcome.set(i, 'ack'), retry: () => outcome.set(i, 'retry') })),
+      ackAll: () => undefined,
+      retryAll: () => undefined,
+    } as unknown as MessageBatch<SendJob>;
+    await handleBroadcastSends(batch, env);
+    expect([...outcome.values()]).toEqual(Array(jobs.length).fill('ack'));
+
+    const rows = await recipients(ws, b.id);
+    expect(rows).toHaveLength(12);
+    for (const r of rows) expect(r.messageId).toBeTruthy();
+    const first = rows.find((r) => r.contactId === contacts[0].id);
+    const msgs = await call('GET', `/api/conversations/${first.conversationId}/messages`, { token: ws.token });
+    expect(msgs.body.items.filter((x: any) => x.authorType === 'broadcast')).toHaveLength(1);
+    // The OUTBOUND queue hands each to the sandbox transport: once each.
+    await eventually(async () => (await Promise.all(contacts.map((c) => smsTo(ws.workspaceId, c.number)))).every((s) => s.length >= 1));
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of contacts) expect(await smsTo(ws.workspaceId, c.number)).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@
 import type { ConversationEvent } from '../conversations/model';
 import { conversationStub } from '../conversations/service';
 import { database, WorkspaceScope } from '../db/scope';
+import { closedByBroadcast } from '../broadcasts/model';
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import { AI_ACTOR } from './assistant';
@@ -11,7 +12,7 @@ import { summarizeConversation } from './summaries';
 
 export const summaryOnClose: Subscriber = {
   name: 'summary-on-close',
-  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed',
+  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed' && !closedByBroadcast(e),
   async handle(env, events) {
     for (const e of events) {
       const stub = conversationStub(env, e.workspaceId, e.conversationId);

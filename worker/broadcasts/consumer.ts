@@ -1,4 +1,5 @@
-// The BROADCAST_SENDS queue handler: recipients one by one, paced per inbox by a token bucket.
+// The BROADCAST_SENDS queue handler: recipients paced per inbox by a token bucket, up to
+// inFlightFor(rate) of them overlapping.
 // The bucket lives in the isolate: the queue runs one batch at a time (max_concurrency = 1 in
 // wrangler.toml), so it is the one consumer's view of the rate; it paces the hand-over to the timeline
 // and the OUTBOUND queue, whose own retries (Retry-After, backoff) absorb what the provider still refuses.
@@ -36,14 +37,25 @@ async function inboxRate(env: Env, broadcastId: string, cache: Map<string, { key
   return hit;
 }
 
+/**
+ * Recipients of one batch in flight at once. Each send is ~a dozen D1 and Durable Object round trips;
+ * one at a time, a batch moves at 1 ÷ that latency (a few per second against production D1), under
+ * any inbox's rate. The bucket still paces when each send starts; this only lets them overlap.
+ */
+export function inFlightFor(rate: number): number {
+  return Math.max(1, Math.min(MAX_IN_FLIGHT, Math.ceil(rate)));
+}
+const MAX_IN_FLIGHT = 16;
+
 export async function handleBroadcastSends(batch: MessageBatch<SendJob>, env: Env): Promise<void> {
   const rates = new Map<string, { key: string; rate: number }>();
-  for (const msg of batch.messages) {
+  const running = new Set<Promise<void>>();
+  // A page retried by the workflow can put one recipient in a batch twice: with sends overlapping,
+  // both could pass the claim before either records its message, so the second waits for the first.
+  const byRecipient = new Map<string, Promise<void>>();
+  const settle = async (msg: Message<SendJob>, before: Promise<void> | undefined) => {
     try {
-      if (msg.body?.kind !== 'broadcast_send') throw new Error('not a broadcast send job');
-      const { key, rate } = await inboxRate(env, msg.body.broadcastId, rates);
-      const wait = takeToken(key, rate, Date.now());
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await before;
       await sendRecipient(env, msg.body);
       msg.ack();
     } catch (err) {
@@ -52,5 +64,28 @@ export async function handleBroadcastSends(batch: MessageBatch<SendJob>, env: En
         msg.ack();
       } else msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
     }
+  };
+  for (const msg of batch.messages) {
+    if (msg.body?.kind !== 'broadcast_send') {
+      await settle(msg, Promise.reject(new Error('not a broadcast send job')));
+      continue;
+    }
+    let limit = 1;
+    try {
+      const { key, rate } = await inboxRate(env, msg.body.broadcastId, rates);
+      limit = inFlightFor(rate);
+      const wait = takeToken(key, rate, Date.now());
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    } catch (err) {
+      await settle(msg, Promise.reject(err));
+      continue;
+    }
+    const recipient = `${msg.body.broadcastId}:${msg.body.contactId}`;
+    const p = settle(msg, byRecipient.get(recipient)?.catch(() => undefined));
+    byRecipient.set(recipient, p);
+    running.add(p);
+    void p.finally(() => running.delete(p));
+    while (running.size >= limit) await Promise.race(running);
   }
+  await Promise.all(running);
 }

@@ -58,3 +58,13 @@ export function scheduleInstant(at: string, timeZone: string): number | null {
   const day = Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
   return zonedInstant(day, Number(m[4]) * 60 + Number(m[5]), timeZone) + Number(m[6] ?? 0) * 1000;
 }
+
+/**
+ * A conversation closed by the broadcast itself: the one a campaign message started, closed at once so
+ * it stays out of the open queue. Nobody was served in it, so the close subscribers (CSAT survey, AI
+ * summary, memories) leave it alone: otherwise a 100,000-recipient SMS is followed by 100,000 surveys
+ * and as many AI calls. A customer's reply reopens it, and a later close is an ordinary one.
+ */
+export function closedByBroadcast(e: { actor: { type: string } | null }): boolean {
+  return e.actor?.type === 'broadcast';
+}

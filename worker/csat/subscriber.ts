@@ -5,6 +5,7 @@
 // channel delivers its text, which carries the link to the survey page.
 import { conversationStub } from '../conversations/service';
 import { systemActor } from '../conversations/state';
+import { closedByBroadcast } from '../broadcasts/model';
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import { strings } from './i18n';
@@ -16,7 +17,7 @@ export const CSAT_EXTERNAL_PREFIX = 'csat:';
 
 export const csatOnClose: Subscriber = {
   name: 'csat-on-close',
-  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed',
+  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed' && !closedByBroadcast(e),
   async handle(env, events) {
     const settings = new Map<string, Awaited<ReturnType<typeof loadCsatSettings>>>();
     for (const e of events) {

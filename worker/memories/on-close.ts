@@ -3,6 +3,7 @@
 // (the same close read twice writes the same rows: saveExtracted keys them).
 import { conversationStub } from '../conversations/service';
 import { database, WorkspaceScope } from '../db/scope';
+import { closedByBroadcast } from '../broadcasts/model';
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import type { ExtractionMessage } from './extract';
@@ -13,7 +14,7 @@ const MAX_MESSAGES = 200;
 
 export const memoriesOnClose: Subscriber = {
   name: 'memories-on-close',
-  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed',
+  wants: (e) => e.type === 'conversation.status_changed' && (e as ParleyEvent<'conversation.status_changed'>).data.to === 'closed' && !closedByBroadcast(e),
   async handle(env, events) {
     // One extraction per conversation a batch closes (a close, reopen and close again reads it once).
     const latest = new Map<string, ParleyEvent>();
