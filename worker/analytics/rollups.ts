@@ -258,29 +258,74 @@ export function dailyInsertSql(days: string): string {
   return `INSERT INTO analytics_daily (workspace_id, day, k, n)\n${dailySelectSql(days)}`;
 }
 
-/** SELECT of the daily rows (workspace, day, k, n) of the days in `days`, from their hourly rows. */
-export function dailySelectSql(days: string): string {
+/**
+ * SELECT of the daily rows (workspace, day, …dims, k, n) of the days in `days`, from their hourly rows; `dims`
+ * are hourly key columns kept apart (team_id for the per-team days, assignee_id and team_id for the per-agent ones).
+ */
+export function dailySelectSql(days: string, dims: readonly ('team_id' | 'assignee_id')[] = []): string {
   const hourly = `FROM ${days} JOIN analytics_hourly h ON h.workspace_id = d.ws AND h.hour >= d.day AND h.hour < d.day + ${DAY}`;
+  const outer = dims.map((c) => `, s.${c} AS ${c}`).join('');
+  const inner = dims.map((c) => `, h.${c} AS ${c}`).join('');
+  const group = dims.map((c) => `, h.${c}`).join('');
   // The sums are unpivoted through a JSON object (a VALUES list of the names would be a compound SELECT too long for D1).
-  return `SELECT s.ws AS ws, s.day AS day, c.key AS k, c.value AS n
-      FROM (SELECT d.ws AS ws, d.day AS day, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day) s,
+  return `SELECT s.ws AS ws, s.day AS day${outer}, c.key AS k, c.value AS n
+      FROM (SELECT d.ws AS ws, d.day AS day${inner}, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day${group}) s,
         json_each(s.sums) c
       WHERE c.value <> 0
     UNION ALL
-    SELECT d.ws, d.day, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day, j.key`;
+    SELECT d.ws, d.day${group}, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day${group}, j.key`;
 }
 
 /** Every day that has hourly rows (the backfill). */
 export const ALL_DAYS = `(SELECT DISTINCT workspace_id AS ws, hour / ${DAY} * ${DAY} AS day FROM analytics_hourly) d`;
 
+// ---- per team and per agent ----
+//
+// Scoped reads (staff: "handled by me or by my teams"; the per-agent table) cannot use the workspace-wide
+// days, and the hourly rows cost them as much as the facts (about one fact per row). Two more tables, each a
+// function of the hourly rows like analytics_daily, recomputed for the same touched days:
+// - analytics_daily_teams: per UTC day × team ('' for none), every key: a staff overview sums its teams' rows,
+//   then its own work outside those teams from analytics_agents;
+// - analytics_agents: per UTC day (span 1) × agent × team, every key; and per epoch-aligned week of seven UTC
+//   days (span 7) the sums and the wall-clock histograms the agents table reads (AGENT_KEYS). An agent's day
+//   holds about as many bins as values, so a month is read as whole weeks plus the days at either end.
+
+export const WEEK = 7 * DAY;
+
+/** The keys a week of analytics_agents keeps: every sum, first responses (fi, fr), responses (rw), resolutions (sw). */
+export const AGENT_KEYS = (k: string) => `(${k} NOT GLOB '*:*' OR ${k} GLOB 'f[ir]:*' OR ${k} GLOB 'rw:*' OR ${k} GLOB 'sw:*')`;
+
+/** INSERT of the per-team days in `days` (SQL yielding ws, day) from their hourly rows. */
+export function teamDailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_daily_teams (workspace_id, day, team_id, k, n)\n${dailySelectSql(days, ['team_id'])}`;
+}
+
+/** INSERT of the per-agent days (span 1) in `days` from their hourly rows. */
+export function agentDailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_agents (workspace_id, start, assignee_id, team_id, k, n, span)\nSELECT *, 1 FROM (${dailySelectSql(days, ['assignee_id', 'team_id'])})`;
+}
+
+/** INSERT of the per-agent weeks (span 7) in `weeks` (SQL yielding ws, week) from their days. */
+export function agentWeeklyInsertSql(weeks: string): string {
+  return `INSERT INTO analytics_agents (workspace_id, span, start, assignee_id, team_id, k, n)
+    SELECT w.ws, 7, w.week, a.assignee_id, a.team_id, a.k, sum(a.n) FROM ${weeks} JOIN analytics_agents a ON a.workspace_id = w.ws AND a.span = 1 AND a.start >= w.week AND a.start < w.week + ${WEEK}
+    WHERE ${AGENT_KEYS('a.k')} GROUP BY w.ws, w.week, a.assignee_id, a.team_id, a.k`;
+}
+
+/** Every week that has per-agent days (the backfill, after the days). */
+export const ALL_WEEKS = `(SELECT DISTINCT workspace_id AS ws, start / ${WEEK} * ${WEEK} AS week FROM analytics_agents WHERE span = 1) w`;
+
 /**
  * The statements that recompute a set of buckets from the facts (delete them, insert what the facts now
- * say), then the days they fall in from their hourly rows.
+ * say), then the days they fall in from their hourly rows: workspace-wide, per team and per agent, then
+ * the per-agent weeks those days fall in from their days.
  */
 export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
   if (buckets.length === 0) return [];
   const json = JSON.stringify(buckets);
-  const days = JSON.stringify(touchedDays(buckets));
+  const touched = touchedDays(buckets);
+  const days = JSON.stringify(touched);
+  const weeks = JSON.stringify([...new Map(touched.map(([ws, day]) => [`${ws}|${Math.floor(day / WEEK) * WEEK}`, [ws, Math.floor(day / WEEK) * WEEK]])).values()]);
   const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
   return [
     // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
@@ -300,5 +345,26 @@ export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1Prepar
       )
       .bind(days),
     db.prepare(dailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
+    db.prepare(teamDailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
+    db.prepare(agentDailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(weeks),
+    db.prepare(agentWeeklyInsertSql(`(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week FROM json_each(?1)) w`)).bind(weeks),
   ];
 }
