@@ -305,15 +305,30 @@ export function agentDailyInsertSql(days: string): string {
   return `INSERT INTO analytics_agents (workspace_id, start, assignee_id, team_id, k, n, span)\nSELECT *, 1 FROM (${dailySelectSql(days, ['assignee_id', 'team_id'])})`;
 }
 
-/** INSERT of the per-agent weeks (span 7) in `weeks` (SQL yielding ws, week) from their days. */
+/**
+ * INSERT of the per-agent weeks (span 7) in `weeks` (SQL yielding ws, week, assignee_id, team_id) from their days:
+ * one primary-key seek per day and agent, so a batch re-sums only the weeks of the agents and teams it touched.
+ */
 export function agentWeeklyInsertSql(weeks: string): string {
+  const days = Array.from({ length: 7 }, (_, i) => (i === 0 ? 'w.week' : `w.week + ${i * DAY}`)).join(', ');
   return `INSERT INTO analytics_agents (workspace_id, span, start, assignee_id, team_id, k, n)
-    SELECT w.ws, 7, w.week, a.assignee_id, a.team_id, a.k, sum(a.n) FROM ${weeks} JOIN analytics_agents a ON a.workspace_id = w.ws AND a.span = 1 AND a.start >= w.week AND a.start < w.week + ${WEEK}
-    WHERE ${AGENT_KEYS('a.k')} GROUP BY w.ws, w.week, a.assignee_id, a.team_id, a.k`;
+    SELECT w.ws, 7, w.week, w.assignee_id, w.team_id, a.k, sum(a.n) FROM ${weeks}
+      JOIN analytics_agents a ON a.workspace_id = w.ws AND a.span = 1 AND a.start IN (${days}) AND a.assignee_id = w.assignee_id AND a.team_id = w.team_id
+    WHERE ${AGENT_KEYS('a.k')} GROUP BY w.ws, w.week, w.assignee_id, w.team_id, a.k`;
 }
 
-/** Every week that has per-agent days (the backfill, after the days). */
-export const ALL_WEEKS = `(SELECT DISTINCT workspace_id AS ws, start / ${WEEK} * ${WEEK} AS week FROM analytics_agents WHERE span = 1) w`;
+/** Every week, agent and team that has per-agent days (the backfill, after the days). */
+export const ALL_WEEKS = `(SELECT DISTINCT workspace_id AS ws, start / ${WEEK} * ${WEEK} AS week, assignee_id, team_id FROM analytics_agents WHERE span = 1) w`;
+
+/** [workspace, week start, agent, team] of each bucket: the per-agent weeks it feeds. */
+export function touchedWeeks(buckets: Iterable<Bucket>): [string, number, string, string][] {
+  const weeks = new Map<string, [string, number, string, string]>();
+  for (const [ws, hour, , , team, agent] of buckets) {
+    const week = Math.floor(hour / WEEK) * WEEK;
+    weeks.set(JSON.stringify([ws, week, agent, team]), [ws, week, agent, team]);
+  }
+  return [...weeks.values()];
+}
 
 /**
  * The statements that recompute a set of buckets from the facts (delete them, insert what the facts now
@@ -323,9 +338,8 @@ export const ALL_WEEKS = `(SELECT DISTINCT workspace_id AS ws, start / ${WEEK} *
 export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
   if (buckets.length === 0) return [];
   const json = JSON.stringify(buckets);
-  const touched = touchedDays(buckets);
-  const days = JSON.stringify(touched);
-  const weeks = JSON.stringify([...new Map(touched.map(([ws, day]) => [`${ws}|${Math.floor(day / WEEK) * WEEK}`, [ws, Math.floor(day / WEEK) * WEEK]])).values()]);
+  const days = JSON.stringify(touchedDays(buckets));
+  const weeks = JSON.stringify(touchedWeeks(buckets));
   const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
   return [
     // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
@@ -362,9 +376,16 @@ export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1Prepar
     db
       .prepare(
         `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))
+           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1))`,
       )
       .bind(weeks),
-    db.prepare(agentWeeklyInsertSql(`(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week FROM json_each(?1)) w`)).bind(weeks),
+    db
+      .prepare(
+        agentWeeklyInsertSql(
+          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(?1)) w`,
+        ),
+      )
+      .bind(weeks),
   ];
 }
