@@ -133,11 +133,17 @@ export function generateFacts(ws, dir, { conversations = 100_000, messages = 1_0
   }
   writeChunk();
   // The facts are loaded behind the subscriber's back, so the rollups are rebuilt from every fact afterwards with
-  // the backfill statements of migration 0036 (the same SELECTs the subscriber runs per touched bucket).
-  const migration = readFileSync(new URL('../migrations/0036_analytics_rollups.sql', import.meta.url), 'utf8');
-  const backfill = migration.slice(migration.indexOf('-- Backfill'));
+  // the backfill statements of migrations 0036 (hourly, daily) and 0039 (per team, per agent): the same SELECTs
+  // the subscriber runs per touched bucket and day.
+  const backfill = (file) => {
+    const migration = readFileSync(new URL(`../migrations/${file}`, import.meta.url), 'utf8');
+    return migration.slice(migration.indexOf('-- Backfill'));
+  };
   const rebuild = join(dir, 'facts-rollups.sql');
-  writeFileSync(rebuild, `DELETE FROM analytics_hourly;\nDELETE FROM analytics_daily;\n${backfill}`);
+  writeFileSync(
+    rebuild,
+    `DELETE FROM analytics_hourly;\nDELETE FROM analytics_daily;\nDELETE FROM analytics_daily_teams;\nDELETE FROM analytics_agents;\n${backfill('0036_analytics_rollups.sql')}\n${backfill('0039_analytics_scoped_rollups.sql')}`,
+  );
   files.push(rebuild);
   return { files, counts };
 }

@@ -36,6 +36,18 @@ function near(actual: number | null, exact: number | null) {
 
 const get = (ws: { token: string }, path: string, query: Record<string, string | number | undefined> = {}) => call('GET', `/api/analytics/${path}${qs(query)}`, { token: ws.token });
 
+/** Two values of the analytics API: medians and p90 within the bin error, everything else equal. */
+function sameFigures(binned: any, exact: any, path = ''): void {
+  if (binned === null || typeof binned !== 'object') {
+    if (/\.(median|p90)$/.test(path)) return near(binned, exact);
+    return expect({ path, value: binned }).toEqual({ path, value: exact });
+  }
+  expect(Object.keys(binned).sort()).toEqual(Object.keys(exact).sort());
+  for (const k of Object.keys(binned)) sameFigures(binned[k], exact[k], `${path}.${k}`);
+}
+/** The per-agent table from the rollups against the exact one: the same agents in the same order, each figure agreeing. */
+const sameAgents = (binned: any[], exact: any[]) => sameFigures(binned, exact);
+
 describe('analytics through the event stream', () => {
   it('a conversation answered, closed, reopened by the customer and answered again: each figure from its own event times', async () => {
     const ws = await newWorkspace();
@@ -217,15 +229,19 @@ describe('analytics over hand-timed streams', () => {
     // A filter cannot widen the scope: the personal user asking for someone else's figures gets none.
     expect((await get(personal, 'overview', { ...range, agentId: staff.userId })).body.conversations.created).toBe(0);
 
-    const table = (await get(ws, 'agents', range)).body.items;
+    // The exact table (nearest-rank values from the facts); the default one from the rollups agrees (counts exactly, percentiles within the bins).
+    const table = (await get(ws, 'agents', { ...range, exact: 'true' })).body.items;
+    sameAgents((await get(ws, 'agents', range)).body.items, table);
     const row = (id: string | null) => table.find((r: any) => r.agentId === id);
     // The transferred conversation is the staff member's now (conversations, the response, the resolution).
     expect(row(staff.userId)).toMatchObject({ name: expect.any(String), conversations: 1, resolved: 1, firstResponse: { count: 1, median: 60 }, resolution: { median: 100 } });
     expect(row(other.userId)).toMatchObject({ conversations: 1, firstResponse: { median: 500 } });
     expect(row(null)).toMatchObject({ conversations: 1, firstResponse: { count: 0 } });
     const personalTable = (await get(personal, 'agents', range)).body.items;
+    sameAgents(personalTable, (await get(personal, 'agents', { ...range, exact: 'true' })).body.items);
     expect(personalTable.map((r: any) => r.agentId)).toEqual([personal.userId]);
     const staffTable = (await get(staff, 'agents', range)).body.items;
+    sameAgents(staffTable, (await get(staff, 'agents', { ...range, exact: 'true' })).body.items);
     expect(staffTable.map((r: any) => r.agentId).sort()).toEqual([staff.userId, ws.userId].sort());
     // agentId=me is the caller.
     expect((await get(staff, 'overview', { ...range, agentId: 'me' })).body.conversations.created).toBe(1);

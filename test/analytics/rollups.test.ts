@@ -7,7 +7,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { binOf, binSql, binValue, LOWER_BOUNDS, RELATIVE_ERROR, valueAtRank, type Histogram } from '../../worker/analytics/histogram';
 import { medianRank, p90Rank, stats } from '../../worker/analytics/metrics';
-import { ALL_DAYS, ALL_FACTS, dailyInsertSql, dailySelectSql, KEY_COLUMNS, rollupInsertSql, rollupSelectSql, SUM_COLUMNS, type RollupSource } from '../../worker/analytics/rollups';
+import { agentDailyInsertSql, agentWeeklyInsertSql, ALL_DAYS, ALL_FACTS, ALL_WEEKS, dailyInsertSql, dailySelectSql, KEY_COLUMNS, rollupInsertSql, rollupSelectSql, SUM_COLUMNS, teamDailyInsertSql, WEEK as WEEK_MS, type RollupSource } from '../../worker/analytics/rollups';
 import { foldBatch } from '../../worker/analytics/subscriber';
 import type { ParleyEvent } from '../../worker/events/model';
 import { addMember, call, createTeam, newWorkspace, qs, unique } from '../helpers';
@@ -51,6 +51,25 @@ async function expectRollupsMatchFacts(workspaceId: string) {
   const daily = await env.DB.prepare(`SELECT workspace_id AS ws, day, k, n FROM analytics_daily WHERE workspace_id = ?1 ORDER BY day, k`).bind(workspaceId).all();
   const dailyRebuilt = await env.DB.prepare(`SELECT * FROM (${dailySelectSql(days)}) ORDER BY 2, 3`).bind(workspaceId).all();
   expect(round(daily.results)).toEqual(round(dailyRebuilt.results));
+  // Per team and per agent (migration 0039): the days from the hourly rows, an agent's weeks from its days (AGENT_KEYS only).
+  const teams = await env.DB.prepare(`SELECT workspace_id AS ws, day, team_id, k, n FROM analytics_daily_teams WHERE workspace_id = ?1 ORDER BY day, team_id, k`).bind(workspaceId).all();
+  const teamsRebuilt = await env.DB.prepare(`SELECT * FROM (${dailySelectSql(days, ['team_id'])}) ORDER BY 2, 3, 4`).bind(workspaceId).all();
+  expect(round(teams.results)).toEqual(round(teamsRebuilt.results));
+  const agentDays = await env.DB.prepare(`SELECT workspace_id AS ws, start AS day, assignee_id, team_id, k, n FROM analytics_agents WHERE workspace_id = ?1 AND span = 1 ORDER BY start, assignee_id, team_id, k`).bind(workspaceId).all();
+  const agentDaysRebuilt = await env.DB.prepare(`SELECT * FROM (${dailySelectSql(days, ['assignee_id', 'team_id'])}) ORDER BY 2, 3, 4, 5`).bind(workspaceId).all();
+  expect(round(agentDays.results)).toEqual(round(agentDaysRebuilt.results));
+  const weeks = new Map<string, Record<string, unknown>>();
+  for (const r of agentDaysRebuilt.results as Record<string, any>[]) {
+    if (/:/.test(r.k) && !/^(fi|fr|rw|sw):/.test(r.k)) continue;
+    const week = Math.floor(r.day / WEEK_MS) * WEEK_MS;
+    const key = JSON.stringify([week, r.assignee_id, r.team_id, r.k]);
+    const w = weeks.get(key) ?? { ws: r.ws, week, assignee_id: r.assignee_id, team_id: r.team_id, k: r.k, n: 0 };
+    w.n = Number(w.n) + Number(r.n);
+    weeks.set(key, w);
+  }
+  const agentWeeks = await env.DB.prepare(`SELECT workspace_id AS ws, start AS week, assignee_id, team_id, k, n FROM analytics_agents WHERE workspace_id = ?1 AND span = 7 ORDER BY start, assignee_id, team_id, k`).bind(workspaceId).all();
+  const order = (rows: Record<string, any>[]) => [...rows].sort((a, b) => a.week - b.week || String(a.assignee_id).localeCompare(b.assignee_id) || String(a.team_id).localeCompare(b.team_id) || String(a.k).localeCompare(b.k));
+  expect(round(order(agentWeeks.results as Record<string, any>[]))).toEqual(round(order([...weeks.values()])));
   return stored.results;
 }
 
@@ -89,6 +108,10 @@ describe('rollup histograms', () => {
     const text = flat(mine!.queries.join('\n'));
     expect(text).toContain(flat(rollupInsertSql(ALL_FACTS)));
     expect(text).toContain(flat(dailyInsertSql(ALL_DAYS)));
+    const scoped = migrations.find((m) => m.name.startsWith('0039_'));
+    expect(scoped).toBeDefined();
+    const scopedText = flat(scoped!.queries.join('\n'));
+    for (const sql of [teamDailyInsertSql(ALL_DAYS), agentDailyInsertSql(ALL_DAYS), agentWeeklyInsertSql(ALL_WEEKS)]) expect(scopedText).toContain(flat(sql));
   });
 });
 
@@ -242,6 +265,69 @@ describe('overview from rollups', () => {
     const m = (await get(ws, WEEK)).body;
     expect(m.conversations).toEqual({ created: 3, resolved: 2, reopened: 1, open: 2 });
     sameOverview(m, (await get(ws, { ...WEEK, exact: 'true' })).body);
+  });
+
+  it('staff with several teams: their teams’ days plus their own work elsewhere equal the hourly answer exactly; the agents table from weeks and days agrees with the facts', async () => {
+    const ws = await newWorkspace();
+    const me = await addMember(ws, 'staff');
+    const mate = await addMember(ws, 'staff');
+    const outsider = await addMember(ws, 'staff');
+    const t1 = await createTeam(ws, unique('One'), [me.userId, mate.userId]);
+    const t2 = await createTeam(ws, unique('Two'), [me.userId]);
+    const t3 = await createTeam(ws, unique('Three'), [outsider.userId]);
+    // Three weeks around MON (epoch weeks start on Thursdays: at least two whole ones inside), ends off the hour.
+    const from = MON - 7 * DAY + 30 * 60 * S + 123;
+    const to = MON + 14 * DAY - 15 * 60 * S;
+    const at = (day: number, hour: number, min = 0) => MON + day * DAY + hour * H + min * 60 * S;
+    const conv = (start: number, assignee: string | null, team: string | null) => new Stream(unique('cnv'), ws.workspaceId, start).assign(start, assignee, team).customer(start);
+    const streams = [
+      conv(at(-7, 0, 40), me.userId, t3).agent(at(-7, 0, 42), me.userId).status(at(-6, 3), 'closed'), // mine, in a team that is not mine, in the partial first hour
+      conv(at(-5, 9), mate.userId, t1).agent(at(-5, 9, 7), mate.userId).status(at(-5, 12), 'closed').csat(at(-5, 13), 4), // my team's
+      conv(at(-2, 22), outsider.userId, t2).agent(at(-1, 1), outsider.userId), // my second team's, answered the next day
+      conv(at(0, 10), outsider.userId, t3).agent(at(0, 10, 45), outsider.userId).status(at(0, 11), 'closed'), // not mine
+      conv(at(1, 8), null, t1).sla(at(1, 8, 1), 'sla.breached', 'firstResponse'), // unassigned in my team
+      conv(at(3, 14), me.userId, null).agent(at(3, 14, 2), me.userId).customer(at(3, 15)).agent(at(3, 15, 20), me.userId), // mine, no team
+      // Reopened: my team's, closed, reopened by the customer six days later, answered and closed again.
+      conv(at(2, 9), mate.userId, t2).agent(at(2, 9, 3), mate.userId).status(at(2, 10), 'closed').customer(at(8, 16)).agent(at(8, 16, 30), mate.userId).status(at(9, 9), 'closed'),
+      conv(at(13, 23, 20), me.userId, t1).agent(at(13, 23, 25), me.userId), // in the partial last hour
+    ];
+    // Transferred from the outsider's team to me in my team: the figures move.
+    const moved = conv(at(4, 12), outsider.userId, t3).agent(at(4, 12, 10), outsider.userId);
+    await fold([...streams, moved].flatMap((x) => x.events));
+    moved.assign(at(10, 9), me.userId, t1).customer(at(10, 9, 5)).agent(at(10, 9, 9), me.userId).status(at(11, 0), 'closed');
+    await fold(moved.events);
+    await expectRollupsMatchFacts(ws.workspaceId);
+
+    const range = { from, to };
+    // Every test conversation is on web chat: the channel filter sends the same read through the hourly rows.
+    const hourly = { ...range, channel: 'webchat' };
+    for (const who of [me, mate, outsider]) {
+      const o = (await get(who, range)).body;
+      expect(o).toEqual((await get(who, hourly)).body);
+      sameOverview(o, (await get(who, { ...range, exact: 'true' })).body);
+    }
+    const mine = (await get(me, range)).body;
+    // Mine (t3, no team, the transfer, the last hour), my teams' (t1 twice, t2 twice with the reopen), not the outsider's in t3.
+    expect(mine.conversations).toEqual({ created: 8, resolved: 5, reopened: 1, open: 4 });
+    expect(mine.firstResponse.count).toBe(8);
+    expect(mine.firstResponse.byCycle.reopen.count).toBe(1);
+    expect(mine.responseTime.count).toBe(9);
+    expect(mine.csat).toEqual({ responses: 1, score: 4, distribution: { '4': 1 } });
+    expect(mine.slaCompliance.firstResponse).toBe(0);
+
+    // The agents table: weeks, days, hours and fact edges against the facts, for the manager and for a staff member.
+    for (const who of [ws, me]) {
+      const binned = (await call('GET', `/api/analytics/agents${qs(range)}`, { token: who.token })).body.items;
+      const exact = (await call('GET', `/api/analytics/agents${qs({ ...range, exact: 'true' })}`, { token: who.token })).body.items;
+      sameOverview(binned, exact);
+      // A channel filter is not in the per-agent rollups: that read ranks the facts.
+      expect((await call('GET', `/api/analytics/agents${qs(hourly)}`, { token: who.token })).body.items).toEqual(exact);
+    }
+    const table = (await call('GET', `/api/analytics/agents${qs(range)}`, { token: me.token })).body.items;
+    expect(table.map((r: any) => r.agentId).sort()).toEqual([me.userId, mate.userId, outsider.userId, null].sort());
+    expect(table.find((r: any) => r.agentId === me.userId)).toMatchObject({ conversations: 4, resolved: 2, firstResponse: { count: 4 }, responseTime: { count: 5 } });
+    // The outsider's row holds only their work in my team (t2), not their t3 conversations.
+    expect(table.find((r: any) => r.agentId === outsider.userId)).toMatchObject({ conversations: 1, resolved: 0, firstResponse: { count: 1 } });
   });
 
   it('exact is validated like every query value', async () => {

@@ -18,7 +18,7 @@ import type { WorkspaceScope } from '../db/scope';
 import { bucketSql, hourOfDaySql, weekdaySql, type Interval, type OffsetSpan } from './buckets';
 import { merge, valueAtRank, type Histogram } from './histogram';
 import { MEDIAN_RANK_SQL, medianRank, P90_RANK_SQL, p90Rank, ratio, round3, type Stats } from './metrics';
-import { rollupSelectSql, SUM_COLUMNS, type SumColumn } from './rollups';
+import { AGENT_KEYS, rollupSelectSql, SUM_COLUMNS, unionAll, WEEK, type SumColumn } from './rollups';
 import type { GroupBy, Metric } from './schemas';
 
 type Row = Record<string, unknown>;
@@ -86,7 +86,12 @@ class Params {
  * staff see figures of conversations handled by them or by their teams, personal users only their own.
  */
 function where(ctx: ReadContext, p: Params, timeCol: string): string {
-  const parts = ['t.workspace_id = ?1', `t.${timeCol} >= ${p.add(ctx.from)}`, `t.${timeCol} < ${p.add(ctx.to)}`];
+  return `t.workspace_id = ?1 AND t.${timeCol} >= ${p.add(ctx.from)} AND t.${timeCol} < ${p.add(ctx.to)} AND ${scopeWhere(ctx, p)}`;
+}
+
+/** The filters and the role of `where`, without workspace and time (also fits the rollups, which store '' for no team or agent). */
+function scopeWhere(ctx: ReadContext, p: Params): string {
+  const parts = ['1'];
   const f = ctx.filters;
   if (f.channel) parts.push(`t.channel = ${p.add(f.channel)}`);
   if (f.inboxId) parts.push(`t.inbox_id = ${p.add(f.inboxId)}`);
@@ -183,16 +188,19 @@ const DAY = 86_400_000;
 export async function overview(ctx: ReadContext) {
   const hourFrom = Math.ceil(ctx.from / HOUR) * HOUR;
   const hourTo = Math.floor(ctx.to / HOUR) * HOUR;
-  const workspaceWide = ctx.principal.role === 'manager' && !ctx.filters.channel && !ctx.filters.inboxId && !ctx.filters.teamId && !ctx.filters.agentId;
+  const unfiltered = !ctx.filters.channel && !ctx.filters.inboxId && !ctx.filters.teamId && !ctx.filters.agentId;
+  const workspaceWide = ctx.principal.role === 'manager' && unfiltered;
   const dayFrom = Math.ceil(hourFrom / DAY) * DAY;
   const dayTo = Math.floor(hourTo / DAY) * DAY;
-  const days = workspaceWide && dayFrom < dayTo;
+  // Staff and personal users without filters read whole days per team and per agent (scopedDayReads).
+  const days = unfiltered && dayFrom < dayTo;
   const hourRanges = (hourFrom < hourTo ? (days ? [[hourFrom, dayFrom], [dayTo, hourTo]] : [[hourFrom, hourTo]]) : []).filter(([a, b]) => a < b);
   const factRanges = (hourFrom < hourTo ? [[ctx.from, hourFrom], [hourTo, ctx.to]] : [[ctx.from, ctx.to]]).filter(([a, b]) => a < b);
 
   type Read = { stmt: D1PreparedStatement; kind: 'kv' | 'row' };
   const reads: Read[] = [];
-  if (days) reads.push({ kind: 'kv', stmt: ctx.scope.prepare(`SELECT k, sum(n) AS n FROM analytics_daily WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 GROUP BY k`, dayFrom, dayTo) });
+  if (days && workspaceWide) reads.push({ kind: 'kv', stmt: ctx.scope.prepare(`SELECT k, sum(n) AS n FROM analytics_daily WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 GROUP BY k`, dayFrom, dayTo) });
+  else if (days) for (const stmt of scopedDayReads(ctx, dayFrom, dayTo)) reads.push({ kind: 'kv', stmt });
   for (const [a, b] of hourRanges) {
     const range = { ...ctx, from: a, to: b };
     reads.push({ kind: 'row', stmt: statement(ctx, (p) => `SELECT ${SUM_COLUMNS.map((c) => `coalesce(sum(t.${c}), 0) AS ${c}`).join(', ')} FROM analytics_hourly t WHERE ${where(range, p, 'hour')}`) });
@@ -258,6 +266,28 @@ export async function overview(ctx: ReadContext) {
     messages: { in: count('messages_in'), out: count('messages_out') },
     escalations: count('escalations'),
   };
+}
+
+/**
+ * Whole days [dayFrom, dayTo) of a staff or personal overview without filters, as kv reads that sum to exactly
+ * what the hourly rows under `where` give: "assignee = me OR team IN my teams" is split into two disjoint parts,
+ * my teams' days (analytics_daily_teams) and my own work outside those teams (analytics_agents, span 1: one
+ * primary-key seek per day). Personal users and staff without a team have only the second part.
+ */
+function scopedDayReads(ctx: ReadContext, dayFrom: number, dayTo: number): D1PreparedStatement[] {
+  const me = ctx.principal;
+  const teams = JSON.stringify(me.role === 'staff' ? me.teamIds : []);
+  const dayList = JSON.stringify(Array.from({ length: Math.round((dayTo - dayFrom) / DAY) }, (_, i) => dayFrom + i * DAY));
+  const own = ctx.scope.prepare(
+    `SELECT k, sum(n) AS n FROM analytics_agents WHERE workspace_id = ?1 AND span = 1 AND start IN (SELECT value FROM json_each(?2)) AND assignee_id = ?3
+       AND team_id NOT IN (SELECT value FROM json_each(?4)) GROUP BY k`,
+    dayList,
+    me.userId,
+    teams,
+  );
+  if (me.role !== 'staff' || me.teamIds.length === 0) return [own];
+  const mine = ctx.scope.prepare(`SELECT k, sum(n) AS n FROM analytics_daily_teams WHERE workspace_id = ?1 AND day >= ?2 AND day < ?3 AND team_id IN (SELECT value FROM json_each(?4)) GROUP BY k`, dayFrom, dayTo, teams);
+  return [mine, own];
 }
 
 /**
@@ -391,7 +421,118 @@ async function grouped(ctx: ReadContext, def: MetricDef, hours: Hours, group: st
 
 // ---- agents ----
 
+/**
+ * The per-agent table from the rollups, tiered like the overview: whole epoch-aligned weeks and the whole UTC
+ * days at either end from analytics_agents, whole hours from analytics_hourly, partial hours from the facts;
+ * each read grouped by agent. Counts, means and rates are exact; medians and p90 come from the histogram
+ * bins (as the overview's). Filters by channel or inbox are not in those rollups: such reads rank the facts.
+ */
 export async function agents(ctx: ReadContext) {
+  if (ctx.filters.channel || ctx.filters.inboxId) return agentsExact(ctx);
+  const hourFrom = Math.ceil(ctx.from / HOUR) * HOUR;
+  const hourTo = Math.floor(ctx.to / HOUR) * HOUR;
+  const dayFrom = Math.ceil(hourFrom / DAY) * DAY;
+  const dayTo = Math.floor(hourTo / DAY) * DAY;
+  const weekFrom = Math.ceil(dayFrom / WEEK) * WEEK;
+  const weekTo = Math.floor(dayTo / WEEK) * WEEK;
+  const valid = ([a, b]: number[]) => a < b;
+  const weeks = dayFrom < dayTo && weekFrom < weekTo ? [[weekFrom, weekTo]] : [];
+  const dayRanges = dayFrom < dayTo ? (weeks.length ? [[dayFrom, weekFrom], [weekTo, dayTo]] : [[dayFrom, dayTo]]).filter(valid) : [];
+  const hourRanges = (hourFrom < hourTo ? (dayFrom < dayTo ? [[hourFrom, dayFrom], [dayTo, hourTo]] : [[hourFrom, hourTo]]) : []).filter(valid);
+  const factRanges = (hourFrom < hourTo ? [[ctx.from, hourFrom], [hourTo, ctx.to]] : [[ctx.from, ctx.to]]).filter(valid);
+
+  // Every read yields rows per agent g: 'kv' a JSON object of keys and counts, 'row' the sum columns (and maybe hist).
+  type Read = { stmt: D1PreparedStatement; kind: 'kv' | 'row' };
+  const reads: Read[] = [];
+  // Whole weeks and whole days in one statement, summed per agent and key before they leave D1 (a week and its
+  // neighbours share most keys). Weeks hold only AGENT_KEYS; days hold every key.
+  const tiers = [...weeks.map((r) => [7, ...r]), ...dayRanges.map((r) => [1, ...r])];
+  if (tiers.length)
+    reads.push({
+      kind: 'kv',
+      stmt: statement(ctx, (p) => {
+        const scope = scopeWhere(ctx, p);
+        const terms = tiers.map(
+          ([span, a, b]) =>
+            `SELECT t.assignee_id AS g, t.k AS k, t.n AS n FROM analytics_agents t WHERE t.workspace_id = ?1 AND t.span = ${span} AND t.start >= ${p.add(a)} AND t.start < ${p.add(b)}${span === 1 ? ` AND ${AGENT_KEYS('t.k')}` : ''} AND ${scope}`,
+        );
+        return `SELECT g, json_group_object(k, n) AS kv FROM (SELECT g, k, sum(n) AS n FROM (${unionAll(terms)}) GROUP BY g, k) GROUP BY g`;
+      }),
+    });
+  for (const [a, b] of hourRanges) {
+    const range = { ...ctx, from: a, to: b };
+    reads.push({ kind: 'row', stmt: statement(ctx, (p) => `SELECT t.assignee_id AS g, ${SUM_COLUMNS.map((c) => `coalesce(sum(t.${c}), 0) AS ${c}`).join(', ')} FROM analytics_hourly t WHERE ${where(range, p, 'hour')} GROUP BY t.assignee_id`) });
+    reads.push({
+      kind: 'kv',
+      stmt: statement(ctx, (p) => `SELECT g, json_group_object(k, n) AS kv FROM (SELECT t.assignee_id AS g, j.key AS k, sum(j.value) AS n FROM analytics_hourly t, json_each(t.hist) j WHERE ${where(range, p, 'hour')} GROUP BY t.assignee_id, j.key) GROUP BY g`),
+    });
+  }
+  for (const [a, b] of factRanges) {
+    const edge = { ...ctx, from: a, to: b };
+    reads.push({ kind: 'row', stmt: statement(ctx, (p) => rollupSelectSql({ from: (table, time) => `FROM ${table} t WHERE ${where(edge, p, time)}`, keys: () => [`coalesce(t.assignee_id, '')`], names: ['g'] })) });
+  }
+  const [users, ...results] = await ctx.scope.d1.batch<Row>([ctx.scope.prepare(`SELECT id, name FROM users WHERE workspace_id = ?1`), ...reads.map((r) => r.stmt)]);
+
+  // One pass over every key: sums by name, histogram bins per metric family.
+  type Tally = { sums: Map<string, number>; hists: Map<string, Histogram> };
+  const tallies = new Map<string, Tally>();
+  const add = (g: unknown, k: string, n: unknown) => {
+    const id = g === null || g === undefined ? '' : String(g);
+    let t = tallies.get(id);
+    if (!t) tallies.set(id, (t = { sums: new Map(), hists: new Map() }));
+    const v = Number(n ?? 0);
+    const i = k.indexOf(':');
+    if (i < 0) t.sums.set(k, (t.sums.get(k) ?? 0) + v);
+    else {
+      const family = k.slice(0, i);
+      let h = t.hists.get(family);
+      if (!h) t.hists.set(family, (h = new Map()));
+      const bin = Number(k.slice(i + 1));
+      h.set(bin, (h.get(bin) ?? 0) + v);
+    }
+  };
+  results.forEach((res, i) => {
+    for (const row of res.results) {
+      if (reads[i].kind === 'kv') {
+        const kv = JSON.parse(String(row.kv)) as Record<string, number>;
+        for (const k in kv) add(row.g, k, kv[k]);
+      } else {
+        for (const c of SUM_COLUMNS) add(row.g, c, row[c]);
+        if (row.hist) for (const [k, n] of Object.entries(JSON.parse(String(row.hist)) as Record<string, number>)) add(row.g, k, n);
+      }
+    }
+  });
+  const names = new Map(users.results.map((u) => [String(u.id), String(u.name)]));
+  const items = [];
+  for (const [id, tally] of tallies) {
+    const n = (k: SumColumn) => tally.sums.get(k) ?? 0;
+    const firstN = n('first_initial') + n('first_reopen');
+    // Listed as the fact path lists them: a conversation created, a first response, a response or a resolution in the range.
+    if (n('created') + firstN + n('responses') + n('resolved') === 0) continue;
+    const hist = (...families: string[]) => merge(...families.map((f) => tally.hists.get(f) ?? new Map<number, number>()));
+    const stats = (count: number, h: Histogram, sum: number): Stats =>
+      count ? { count, median: valueAtRank(h, medianRank(count)), p90: valueAtRank(h, p90Rank(count)), avg: round3(sum / count) } : { count: 0, median: null, p90: null, avg: null };
+    const resolution = stats(n('resolved'), hist('sw'), n('resolution_s'));
+    items.push({
+      agentId: id === '' ? null : id,
+      name: id === '' ? null : (names.get(id) ?? null),
+      conversations: n('created'),
+      open: n('open'),
+      resolved: resolution.count,
+      messagesOut: n('messages_out'),
+      firstResponse: stats(firstN, hist('fi', 'fr'), n('first_s_initial') + n('first_s_reopen')),
+      responseTime: stats(n('responses'), hist('rw'), n('response_s')),
+      resolution,
+      slaCompliance: { firstResponse: ratio(n('frt_met'), n('frt_met') + n('frt_breached')), resolution: ratio(n('res_met'), n('res_met') + n('res_breached')) },
+      csat: { responses: n('csat_n'), score: n('csat_n') ? round3(n('csat_sum') / n('csat_n')) : null },
+    });
+  }
+  items.sort((a, b) => b.conversations - a.conversations || b.resolved - a.resolved || String(a.agentId).localeCompare(String(b.agentId)));
+  return { from: ctx.from, to: ctx.to, items };
+}
+
+/** The per-agent table from the facts (`exact=true`): nearest-rank medians and p90 ranked by one window per metric. */
+export async function agentsExact(ctx: ReadContext) {
   // Unassigned work is the '' group (a join on NULL would never match).
   const g = `coalesce(t.assignee_id, '')`;
   const [facts, first, responses, resolution, users] = await ctx.scope.d1.batch<Row>([

@@ -258,29 +258,88 @@ export function dailyInsertSql(days: string): string {
   return `INSERT INTO analytics_daily (workspace_id, day, k, n)\n${dailySelectSql(days)}`;
 }
 
-/** SELECT of the daily rows (workspace, day, k, n) of the days in `days`, from their hourly rows. */
-export function dailySelectSql(days: string): string {
+/**
+ * SELECT of the daily rows (workspace, day, …dims, k, n) of the days in `days`, from their hourly rows; `dims`
+ * are hourly key columns kept apart (team_id for the per-team days, assignee_id and team_id for the per-agent ones).
+ */
+export function dailySelectSql(days: string, dims: readonly ('team_id' | 'assignee_id')[] = []): string {
   const hourly = `FROM ${days} JOIN analytics_hourly h ON h.workspace_id = d.ws AND h.hour >= d.day AND h.hour < d.day + ${DAY}`;
+  const outer = dims.map((c) => `, s.${c} AS ${c}`).join('');
+  const inner = dims.map((c) => `, h.${c} AS ${c}`).join('');
+  const group = dims.map((c) => `, h.${c}`).join('');
   // The sums are unpivoted through a JSON object (a VALUES list of the names would be a compound SELECT too long for D1).
-  return `SELECT s.ws AS ws, s.day AS day, c.key AS k, c.value AS n
-      FROM (SELECT d.ws AS ws, d.day AS day, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day) s,
+  return `SELECT s.ws AS ws, s.day AS day${outer}, c.key AS k, c.value AS n
+      FROM (SELECT d.ws AS ws, d.day AS day${inner}, json_object(${SUM_COLUMNS.map((col) => `'${col}', sum(h.${col})`).join(', ')}) AS sums ${hourly} GROUP BY d.ws, d.day${group}) s,
         json_each(s.sums) c
       WHERE c.value <> 0
     UNION ALL
-    SELECT d.ws, d.day, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day, j.key`;
+    SELECT d.ws, d.day${group}, j.key, sum(j.value) ${hourly}, json_each(h.hist) j GROUP BY d.ws, d.day${group}, j.key`;
 }
 
 /** Every day that has hourly rows (the backfill). */
 export const ALL_DAYS = `(SELECT DISTINCT workspace_id AS ws, hour / ${DAY} * ${DAY} AS day FROM analytics_hourly) d`;
 
+// ---- per team and per agent ----
+//
+// Scoped reads (staff: "handled by me or by my teams"; the per-agent table) cannot use the workspace-wide
+// days, and the hourly rows cost them as much as the facts (about one fact per row). Two more tables, each a
+// function of the hourly rows like analytics_daily, recomputed for the same touched days:
+// - analytics_daily_teams: per UTC day × team ('' for none), every key: a staff overview sums its teams' rows,
+//   then its own work outside those teams from analytics_agents;
+// - analytics_agents: per UTC day (span 1) × agent × team, every key; and per epoch-aligned week of seven UTC
+//   days (span 7) the sums and the wall-clock histograms the agents table reads (AGENT_KEYS). An agent's day
+//   holds about as many bins as values, so a month is read as whole weeks plus the days at either end.
+
+export const WEEK = 7 * DAY;
+
+/** The keys a week of analytics_agents keeps: every sum, first responses (fi, fr), responses (rw), resolutions (sw). */
+export const AGENT_KEYS = (k: string) => `(${k} NOT GLOB '*:*' OR ${k} GLOB 'f[ir]:*' OR ${k} GLOB 'rw:*' OR ${k} GLOB 'sw:*')`;
+
+/** INSERT of the per-team days in `days` (SQL yielding ws, day) from their hourly rows. */
+export function teamDailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_daily_teams (workspace_id, day, team_id, k, n)\n${dailySelectSql(days, ['team_id'])}`;
+}
+
+/** INSERT of the per-agent days (span 1) in `days` from their hourly rows. */
+export function agentDailyInsertSql(days: string): string {
+  return `INSERT INTO analytics_agents (workspace_id, start, assignee_id, team_id, k, n, span)\nSELECT *, 1 FROM (${dailySelectSql(days, ['assignee_id', 'team_id'])})`;
+}
+
+/**
+ * INSERT of the per-agent weeks (span 7) in `weeks` (SQL yielding ws, week, assignee_id, team_id) from their days:
+ * one primary-key seek per day and agent, so a batch re-sums only the weeks of the agents and teams it touched.
+ */
+export function agentWeeklyInsertSql(weeks: string): string {
+  const days = Array.from({ length: 7 }, (_, i) => (i === 0 ? 'w.week' : `w.week + ${i * DAY}`)).join(', ');
+  return `INSERT INTO analytics_agents (workspace_id, span, start, assignee_id, team_id, k, n)
+    SELECT w.ws, 7, w.week, w.assignee_id, w.team_id, a.k, sum(a.n) FROM ${weeks}
+      JOIN analytics_agents a ON a.workspace_id = w.ws AND a.span = 1 AND a.start IN (${days}) AND a.assignee_id = w.assignee_id AND a.team_id = w.team_id
+    WHERE ${AGENT_KEYS('a.k')} GROUP BY w.ws, w.week, w.assignee_id, w.team_id, a.k`;
+}
+
+/** Every week, agent and team that has per-agent days (the backfill, after the days). */
+export const ALL_WEEKS = `(SELECT DISTINCT workspace_id AS ws, start / ${WEEK} * ${WEEK} AS week, assignee_id, team_id FROM analytics_agents WHERE span = 1) w`;
+
+/** [workspace, week start, agent, team] of each bucket: the per-agent weeks it feeds. */
+export function touchedWeeks(buckets: Iterable<Bucket>): [string, number, string, string][] {
+  const weeks = new Map<string, [string, number, string, string]>();
+  for (const [ws, hour, , , team, agent] of buckets) {
+    const week = Math.floor(hour / WEEK) * WEEK;
+    weeks.set(JSON.stringify([ws, week, agent, team]), [ws, week, agent, team]);
+  }
+  return [...weeks.values()];
+}
+
 /**
  * The statements that recompute a set of buckets from the facts (delete them, insert what the facts now
- * say), then the days they fall in from their hourly rows.
+ * say), then the days they fall in from their hourly rows: workspace-wide, per team and per agent, then
+ * the per-agent weeks those days fall in from their days.
  */
 export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
   if (buckets.length === 0) return [];
   const json = JSON.stringify(buckets);
   const days = JSON.stringify(touchedDays(buckets));
+  const weeks = JSON.stringify(touchedWeeks(buckets));
   const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
   return [
     // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
@@ -300,5 +359,33 @@ export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1Prepar
       )
       .bind(days),
     db.prepare(dailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
+    db.prepare(teamDailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+      )
+      .bind(days),
+    db.prepare(agentDailyInsertSql(daysSql)).bind(days),
+    db
+      .prepare(
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))
+           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1))`,
+      )
+      .bind(weeks),
+    db
+      .prepare(
+        agentWeeklyInsertSql(
+          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(?1)) w`,
+        ),
+      )
+      .bind(weeks),
   ];
 }

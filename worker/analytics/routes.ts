@@ -12,7 +12,7 @@ import { Problem } from '../http/problem';
 import { valid } from '../http/validate';
 import { bucketCount, bucketKeys, bucketStart, localDateStart, offsetSpans, type Interval } from './buckets';
 import { csvLine, csvStream, linesStream, type Cell } from './csv';
-import { agents, CONVERSATION_COLUMNS, conversationPage, distribution, overview, overviewExact, series, type DistributionBy, type Hours, type ReadContext } from './queries';
+import { agents, agentsExact, CONVERSATION_COLUMNS, conversationPage, distribution, overview, overviewExact, series, type DistributionBy, type Hours, type ReadContext } from './queries';
 import { AgentsQuery, DistributionQuery, ExportQuery, OverviewQuery, TIME_METRICS, TimeseriesQuery, type GroupBy, type Metric } from './schemas';
 
 const DAY = 86_400_000;
@@ -151,12 +151,13 @@ analyticsRoutes.get(
   describeRoute({
     tags: ['analytics'],
     summary: 'Per handling agent: conversations, resolutions, first response, response and resolution times, SLA compliance, CSAT',
-    description: `${RANGE_NOTE} The handling agent is the assignee (a transfer moves the conversation to the new agent); \`agentId: null\` is unassigned work. ${SCOPE_NOTE}`,
+    description: `${RANGE_NOTE} The handling agent is the assignee (a transfer moves the conversation to the new agent); \`agentId: null\` is unassigned work. Counts, means and rates are exact; medians and p90 come from the per-agent rollups' log-scale histograms (within 4.9 % of the exact value) unless \`exact=true\` (nearest-rank values from every fact row) or a \`channel\`/\`inboxId\` filter is given (read from the facts, exact). ${SCOPE_NOTE}`,
   }),
   valid('query', AgentsQuery),
   async (c) => {
-    const { ctx } = await readContext(c, c.req.valid('query'));
-    return c.json(await agents(ctx));
+    const q = c.req.valid('query');
+    const { ctx } = await readContext(c, q);
+    return c.json(await (q.exact === 'true' ? agentsExact(ctx) : agents(ctx)));
   },
 );
 

@@ -58,7 +58,8 @@ export const DistributionQuery = v.object({
   by: v.optional(pick(['hour', 'weekday', 'weekdayHour'] as const), 'hour'),
 });
 
-export const AgentsQuery = v.object(RangeFields);
+/** `exact=true`: nearest-rank medians and p90 ranked from the facts instead of the rollups' histogram bins. */
+export const AgentsQuery = v.object({ ...RangeFields, exact: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'false') });
 
 export const REPORTS = ['overview', 'timeseries', 'agents', 'conversations'] as const;
 export const ExportQuery = v.object({

@@ -1220,6 +1220,34 @@ export const analyticsDaily = sqliteTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.k] })],
 );
 
+/** Per UTC day × team ('' none): every analytics_daily key, for scoped (staff) overviews (migration 0039). */
+export const analyticsDailyTeams = sqliteTable(
+  'analytics_daily_teams',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    day: integer('day').notNull(),
+    teamId: text('team_id').notNull(),
+    k: text('k').notNull(),
+    n: real('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day, t.teamId, t.k] })],
+);
+
+/** Per agent ('' unassigned) × team: span 1 a UTC day (every key), span 7 an epoch-aligned week (the agents table's keys) (migration 0039). */
+export const analyticsAgents = sqliteTable(
+  'analytics_agents',
+  {
+    workspaceId: text('workspace_id').notNull(),
+    span: integer('span').notNull(),
+    start: integer('start').notNull(),
+    assigneeId: text('assignee_id').notNull(),
+    teamId: text('team_id').notNull(),
+    k: text('k').notNull(),
+    n: real('n').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.span, t.start, t.assigneeId, t.k, t.teamId] })],
+);
+
 /** The histogram bins of the rollups (worker/analytics/histogram.ts LOWER_BOUNDS): a value's bin is the greatest `lo` ≤ it. */
 export const analyticsBins = sqliteTable('analytics_bins', {
   lo: real('lo').primaryKey(),
