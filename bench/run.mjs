@@ -51,6 +51,7 @@ const { values: opt } = parseArgs({
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
     messages: { type: 'string', default: '4000' },
+    'messages-total': { type: 'string', default: '1000000' },
     concurrency: { type: 'string', default: '48' },
     requests: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
@@ -111,11 +112,13 @@ try {
     await server.stop();
     server = null;
     const conversations = Number(opt.conversations);
-    const gen = generate(ws, dir, { conversations, contacts: Number(opt.contacts) });
+    const gen = generate(ws, dir, { conversations, contacts: Number(opt.contacts), messagesTotal: Number(opt['messages-total']) });
     log(`generated ${conversations} conversations, ${opt.contacts} contacts, ${gen.counts.messages} search rows in ${gen.files.length} SQL files; loading`);
+    const loadStarted = performance.now();
     load(gen.files, stateDir, appDir);
+    gen.counts.loadSeconds = Math.round((performance.now() - loadStarted) / 1000);
     results.dataset = gen.counts;
-    log(`loaded (open ${gen.counts.status.open}, pending ${gen.counts.status.pending}, snoozed ${gen.counts.status.snoozed}, closed ${gen.counts.status.closed}); restarting`);
+    log(`loaded in ${gen.counts.loadSeconds} s (open ${gen.counts.status.open}, pending ${gen.counts.status.pending}, snoozed ${gen.counts.status.snoozed}, closed ${gen.counts.status.closed}); restarting`);
     server = await start({ port, persistTo: stateDir, appDir });
   }
 
