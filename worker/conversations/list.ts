@@ -5,7 +5,7 @@ import type { WorkspaceScope } from '../db/scope';
 import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
 import { Problem } from '../http/problem';
 import { STATUSES } from './model';
-import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
+import { ftsExpression, parseSearchQuery, phoneDigits, type SearchQuery } from './search-query';
 
 export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee' | 'sla';
 export const SLA_FILTERS = ['breached', 'warning', 'breaching_soon', 'ok'] as const;
@@ -156,22 +156,43 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
   // must not act as % or _ wildcards.
   if (q?.phone) add(`instr(ct.phone, ?) > 0`, phoneDigits(q.phone));
   if (q?.email) add(`instr(lower(ct.email), lower(?)) > 0`, q.email);
-  if (q) {
-    const fts = ftsExpression(q);
-    if (fts) {
-      const text = [...q.words, ...q.phrases].join(' ');
-      add(
-        // Both subqueries are uncorrelated (?1 is the workspace), so each runs once, not once per row.
-        `(c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
-                   WHERE messages_fts MATCH ? AND ms.workspace_id = ?1)
-          OR c.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND (instr(lower(name), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0)))`,
-        fts,
-        text,
-        text,
-      );
-    }
-  }
+  // `+c.id`: the hits are probed while walking an index of the other conditions (or the sort), never
+  // used to look conversations up one by one. A common word finds most of the workspace, and 70k
+  // primary-key lookups (then a sort of them all) cost far more than one walk of a narrow index that
+  // stops at the page's end; a rare word's walk is bounded by the workspace's index.
+  if (q && searchHits(q)) add('+c.id IN hits');
   return out;
+}
+
+/**
+ * The conversations the text of `q` finds, as a CTE named `hits` that the page and count queries put in
+ * front of their SELECT: message bodies through FTS5 (its MATCH restricted to the workspace before any
+ * conversation row is read) and contacts by name or e-mail. MATERIALIZED makes SQLite build the set once
+ * per statement; as `c.id IN (…) OR c.contact_id IN (…)` it ran the FTS match and its join twice in the
+ * page query (once for the OR's index lookups, once more as a filter), and the match dominates the cost.
+ * `?2 IS NOT NULL` is there for the numbering: it names ?2 (the caller) before the CTE's own `?`s, so
+ * they number 3, 4, 5 and the statement's later `?2` stays the caller (every statement binds ?1 the
+ * workspace and ?2 the caller).
+ */
+function searchHits(q: SearchQuery): Clause | null {
+  const fts = ftsExpression(q);
+  if (!fts) return null;
+  const text = [...q.words, ...q.phrases].join(' ');
+  return {
+    sql: `WITH hits(id) AS MATERIALIZED (
+         SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
+          WHERE ?2 IS NOT NULL AND messages_fts MATCH ? AND ms.workspace_id = ?1
+         UNION
+         SELECT hc.id FROM conversations hc
+          WHERE hc.workspace_id = ?1 AND hc.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND (instr(lower(name), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0)))
+       `,
+    params: [fts, text, text],
+  };
+}
+
+/** The `hits` CTE for `f.q`, or none. */
+function hitsFor(f: { q?: string }): Clause {
+  return (f.q ? searchHits(parseSearchQuery(f.q)) : null) ?? { sql: '', params: [] };
 }
 
 function statusFilter(f: ListFilters): string[] {
@@ -198,18 +219,30 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
 
+  const hits = hitsFor(f);
+  const q = f.q ? parseSearchQuery(f.q) : null;
+  const order = sort.columns.map((col) => `${col} ${sort.dir}`).join(', ');
+  // Two steps: the inner query picks the page's ids from the index entries alone; only those rows are then
+  // read whole with their contact, read marker and unread count. In one step, a sort the index does not
+  // give (search hits, sort=waiting…) built every matching row in full before keeping the first page.
+  // `?2 IS NOT NULL` names the caller before the conditions' own `?`s so they number from 3 (see searchHits).
   const page = scope.prepare(
-    `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key, coalesce(c.sla_due_at, 9007199254740991) AS sla_key,
+    `${hits.sql}SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key, coalesce(c.sla_due_at, 9007199254740991) AS sla_key,
        ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, ct.avatar_url AS contact_avatar_url,
        coalesce(r.last_read_seq, 0) AS last_read_seq,
        (SELECT count(*) FROM message_search m WHERE m.conversation_id = c.id AND m.inbound = 1 AND m.seq > coalesce(r.last_read_seq, 0)) AS unread_count
-     FROM conversations c
+     FROM (SELECT c.id FROM conversations c
+             ${q?.phone || q?.email ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
+             ${f.unread ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
+           WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(pageWhere)}
+           ORDER BY ${order}
+           LIMIT ${f.limit + 1}) pick
+       JOIN conversations c ON c.id = pick.id
        JOIN contacts ct ON ct.id = c.contact_id
        LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2
-     WHERE c.workspace_id = ?1${where(pageWhere)}
-     ORDER BY ${sort.columns.map((col) => `${col} ${sort.dir}`).join(', ')}
-     LIMIT ${f.limit + 1}`,
+     ORDER BY ${order}`,
     p.userId,
+    ...hits.params,
     ...params(pageWhere),
   );
   const counts = countStatement(scope, p, f);
@@ -236,13 +269,14 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
   const needsReads = !!f.unread;
+  const q = f.q ? parseSearchQuery(f.q) : null;
   // With a selective SLA/escalation filter, grouping by `+c.status` (not an indexed column) stops SQLite
   // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated
   // seek only the matching ones.
   const groupBy = f.sla?.length || f.escalated ? '+c.status' : 'c.status';
   const countPart = (alt: Clause | null) => ({
     sql: `SELECT c.status, count(*) AS n FROM conversations c
-       ${f.q ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
+       ${q?.phone || q?.email ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
        ${needsReads ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
      WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(shared)}${alt ? ` AND ${alt.sql}` : ''}
      GROUP BY ${groupBy}`,
@@ -250,9 +284,11 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   });
   // Visibility alternatives are disjoint: one grouped count each (each on its own index), summed.
   const parts = visible.length ? visible.map(countPart) : [countPart(null)];
+  const hits = hitsFor(f);
   return scope.prepare(
-    parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`,
+    hits.sql + (parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`),
     p.userId,
+    ...hits.params,
     ...parts.flatMap((x) => x.params),
   );
 }
