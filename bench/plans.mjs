@@ -3,7 +3,7 @@
 // the statements GET /api/conversations batches for each filter, with their plans and how long each
 // takes here (median of a few runs, no HTTP, no workerd: what the database itself costs).
 //
-//   node --no-warnings bench/plans.mjs [--db file.sqlite] [--messages-total 1000000] [--runs 5] [--only key,...]
+//   node --no-warnings bench/plans.mjs [--db file.sqlite] [--messages-total 1000000] [--runs 5] [--only key,...] [--builder path.ts]
 //
 // Without --db it builds the database in a temp file (migrations, then bench/dataset.mjs's SQL; about
 // 1 to 2 minutes for 1M messages) and keeps it for the next run (its path is printed). node:sqlite's
@@ -24,6 +24,8 @@ const { values: opt } = parseArgs({
     'messages-total': { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
+    // Another version of the builder, e.g. `git show main:worker/conversations/list.ts > worker/conversations/list-before.ts`.
+    builder: { type: 'string', default: 'worker/conversations/list.ts' },
   },
 });
 
@@ -61,7 +63,7 @@ function buildDatabase(path) {
 
 async function queryBuilder() {
   const out = join(os.tmpdir(), `parley-list-${process.pid}.mjs`);
-  await build({ entryPoints: [join(ROOT, 'worker/conversations/list.ts')], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
+  await build({ entryPoints: [join(ROOT, opt.builder)], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
   const mod = await import(out);
   rmSync(out);
   return mod;
