@@ -55,7 +55,7 @@ function buildDatabase(path) {
     db.exec(readFileSync(file, 'utf8'));
     db.exec('COMMIT');
   }
-  db.exec('ANALYZE');
+  // No ANALYZE: D1 databases have no sqlite_stat1 unless someone runs it, and the plans must be D1's.
   rmSync(dir, { recursive: true, force: true });
   console.log(`built ${path}: ${gen.counts.conversations} conversations, ${gen.counts.messages} search rows in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return db;
