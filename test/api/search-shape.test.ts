@@ -1,5 +1,5 @@
-// The shape of the list query (issue 11, "the read side keeps up"): search hits built once as a CTE and
-// probed while walking an index, the page's ids picked before its rows are read whole. These pin what
+// The shape of the list query (issue 11, "the read side keeps up"): search hits built once per statement
+// and probed while walking an index, the page's ids picked before its rows are read whole. These pin what
 // that shape must not change: every hit reachable through the cursor exactly once in sort order,
 // counts that agree with the pages, visibility, full rows (contact, unread count) and the filters that
 // need the contact or the read marker inside the id-picking step.
