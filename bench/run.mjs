@@ -61,7 +61,8 @@ const { values: opt } = parseArgs({
 const only = new Set(opt.only.split(',').map((s) => s.trim()));
 const port = Number(opt.port);
 
-const GOALS = { a: { p99: 50 }, b: { rate: 1000, ratio: 3 }, c: { p95: 25 } };
+// (c): list views p95 ≤ 25 ms; full-text search (q=) p95 ≤ 100 ms at 1M messages (issue 11).
+const GOALS = { a: { p99: 50 }, b: { rate: 1000, ratio: 3 }, c: { p95: 25, searchP95: 100 } };
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
 const log = (msg) => console.log(`[${clock()}] ${msg}`);
@@ -240,10 +241,11 @@ if (results.b) {
 }
 if (results.c) {
   for (const r of results.c) {
-    const ok = r.latency.n > 0 && !r.stopped && r.latency.p95 <= GOALS.c.p95;
+    const goal = r.key.startsWith('q_') ? GOALS.c.searchP95 : GOALS.c.p95;
+    const ok = r.latency.n > 0 && !r.stopped && r.latency.p95 <= goal;
     const measured = r.latency.n ? `p50 ${ms(r.latency.p50)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}${r.latency.n < Number(opt.requests) ? `  (n=${r.latency.n})` : ''}` : r.stopped;
     if (r.floor) rows.push([`    ${r.label}`, measured, '', '']);
-    else rows.push([`(c) ${r.label}`, measured, r.goal ? `p95 ≤ ${GOALS.c.p95} ms` : `(p95 ≤ ${GOALS.c.p95} ms)`, r.goal ? met(ok) : ok ? '(met)' : '(not met)']);
+    else rows.push([`(c) ${r.label}`, measured, r.goal ? `p95 ≤ ${goal} ms` : `(p95 ≤ ${goal} ms)`, r.goal ? met(ok) : ok ? '(met)' : '(not met)']);
   }
 }
 if (results.d) rows.push(...suggestionsRows(results.d));
