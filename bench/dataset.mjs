@@ -57,9 +57,11 @@ const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 };
 
 /**
  * Write the data set as SQL files under `dir` (chunked) and return their paths and some facts about it.
- * `ws` is the workspace from workspace.mjs.
+ * `ws` is the workspace from workspace.mjs. `messagesTotal` (0: none added) lengthens threads until the
+ * search rows reach about that many: the ~2.3 messages of an opener/reply/follow-up exchange plus a
+ * back-and-forth in between, skewed (most threads short, some long) as a real inbox's are.
  */
-export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, seed = 7, now = Date.now() } = {}) {
+export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, messagesTotal = 0, seed = 7, now = Date.now() } = {}) {
   const rand = prng(seed);
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const weighted = (weights) => {
@@ -139,6 +141,10 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
   const counts = { status: { open: 0, pending: 0, snoozed: 0, closed: 0 }, channel: {}, messages: 0, assignedToManager: 0, managerOpen: 0, unassignedOpen: 0 };
   const teamOpen = Object.fromEntries(ws.teams.map((t) => [t.id, 0]));
   // Age skews recent: most conversations are old and closed, the recent ones are the live queue.
+  // Extra messages per conversation, on average, for `messagesTotal`; an exponential draw per thread.
+  const extraMean = Math.max(0, messagesTotal / conversations - 2.3);
+  // Files of ~100k search rows: one `wrangler d1 execute` each stays well under its memory and time.
+  const chunkEvery = Math.max(1_000, Math.min(50_000, Math.floor(100_000 / (2.3 + extraMean))));
   const ages = Array.from({ length: conversations }, () => Math.floor(365 * DAY * rand() ** 1.6)).sort((a, b) => b - a);
   for (let n = 0; n < conversations; n++) {
     const ageMs = ages[n];
@@ -178,6 +184,16 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
     const messages = [{ text: fill(pick(OPENERS)), inbound: true, at: created }];
     if (rand() < 0.75 || status === 'closed') messages.push({ text: fill(pick(REPLIES)), inbound: false, at: created + Math.floor(spanMs * 0.5) });
     if (rand() < 0.35) messages.push({ text: fill(pick(FOLLOW_UPS)), inbound: true, at: lastActivity });
+    if (extraMean > 0) {
+      // The back-and-forth between the opener and the last exchange, alternating sides, in time order.
+      const extra = Math.round(-Math.log(1 - rand()) * extraMean);
+      const between = [];
+      for (let k = 0; k < extra; k++) {
+        const inbound = k % 2 === 1;
+        between.push({ text: fill(pick(inbound ? (rand() < 0.5 ? FOLLOW_UPS : OPENERS) : REPLIES)), inbound, at: created + Math.floor((spanMs * 0.5 * (k + 1)) / (extra + 1)) });
+      }
+      messages.splice(1, 0, ...between);
+    }
     messages[messages.length - 1].at = lastActivity;
     const last = messages[messages.length - 1];
     // Sequence numbers: conversation.created, then each message, then assignment / status changes.
@@ -226,7 +242,7 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
       lastActivity,
     ]);
     for (const t of tags) add('conversation_tags', [cnv, ws.workspaceId, t]);
-    if ((n + 1) % 50_000 === 0) writeChunk();
+    if ((n + 1) % chunkEvery === 0) writeChunk();
   }
   writeChunk();
   return { files, counts: { conversations, contacts, ...counts, teamOpen } };

@@ -54,6 +54,7 @@ const { values: opt } = parseArgs({
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
     messages: { type: 'string', default: '4000' },
+    'messages-total': { type: 'string', default: '1000000' },
     concurrency: { type: 'string', default: '48' },
     requests: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
@@ -63,7 +64,8 @@ const { values: opt } = parseArgs({
 const only = new Set(opt.only.split(',').map((s) => s.trim()));
 const port = Number(opt.port);
 
-const GOALS = { a: { p99: 50 }, b: { rate: 1000, ratio: 3 }, c: { p95: 25 } };
+// (c): list views p95 ≤ 25 ms; full-text search (q=) p95 ≤ 100 ms at 1M messages (issue 11).
+const GOALS = { a: { p99: 50 }, b: { rate: 1000, ratio: 3 }, c: { p95: 25, searchP95: 100 } };
 const t0 = performance.now();
 const clock = () => `${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
 const log = (msg) => console.log(`[${clock()}] ${msg}`);
@@ -114,11 +116,13 @@ try {
     await server.stop();
     server = null;
     const conversations = Number(opt.conversations);
-    const gen = generate(ws, dir, { conversations, contacts: Number(opt.contacts) });
+    const gen = generate(ws, dir, { conversations, contacts: Number(opt.contacts), messagesTotal: Number(opt['messages-total']) });
     log(`generated ${conversations} conversations, ${opt.contacts} contacts, ${gen.counts.messages} search rows in ${gen.files.length} SQL files; loading`);
+    const loadStarted = performance.now();
     load(gen.files, stateDir, appDir);
+    gen.counts.loadSeconds = Math.round((performance.now() - loadStarted) / 1000);
     results.dataset = gen.counts;
-    log(`loaded (open ${gen.counts.status.open}, pending ${gen.counts.status.pending}, snoozed ${gen.counts.status.snoozed}, closed ${gen.counts.status.closed}); restarting`);
+    log(`loaded in ${gen.counts.loadSeconds} s (open ${gen.counts.status.open}, pending ${gen.counts.status.pending}, snoozed ${gen.counts.status.snoozed}, closed ${gen.counts.status.closed}); restarting`);
     server = await start({ port, persistTo: stateDir, appDir });
   }
 
@@ -247,10 +251,11 @@ if (results.b) {
 }
 if (results.c) {
   for (const r of results.c) {
-    const ok = r.latency.n > 0 && !r.stopped && r.latency.p95 <= GOALS.c.p95;
+    const goal = r.key.startsWith('q_') ? GOALS.c.searchP95 : GOALS.c.p95;
+    const ok = r.latency.n > 0 && !r.stopped && r.latency.p95 <= goal;
     const measured = r.latency.n ? `p50 ${ms(r.latency.p50)}  p95 ${ms(r.latency.p95)}  p99 ${ms(r.latency.p99)}${r.latency.n < Number(opt.requests) ? `  (n=${r.latency.n})` : ''}` : r.stopped;
     if (r.floor) rows.push([`    ${r.label}`, measured, '', '']);
-    else rows.push([`(c) ${r.label}`, measured, r.goal ? `p95 ≤ ${GOALS.c.p95} ms` : `(p95 ≤ ${GOALS.c.p95} ms)`, r.goal ? met(ok) : ok ? '(met)' : '(not met)']);
+    else rows.push([`(c) ${r.label}`, measured, r.goal ? `p95 ≤ ${goal} ms` : `(p95 ≤ ${goal} ms)`, r.goal ? met(ok) : ok ? '(met)' : '(not met)']);
   }
 }
 if (results.d) rows.push(...suggestionsRows(results.d));

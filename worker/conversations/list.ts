@@ -160,11 +160,22 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
     const fts = ftsExpression(q);
     if (fts) {
       const text = [...q.words, ...q.phrases].join(' ');
+      // Two uncorrelated lists, each built once per statement: message bodies through FTS5 (the MATCH
+      // restricted to the workspace) and the conversations of contacts whose name or e-mail matches.
+      // `+c.id` keeps SQLite from looking hits up one by one (a MULTI-INDEX OR that also ran the FTS
+      // subquery a second time, once ANALYZE statistics exist): it walks the index of the other filters or
+      // of the sort and probes both lists by id, which every conversations index carries, so the counts
+      // stay on a covering index and the page stops after its last row. A common word finds most of the
+      // workspace; 70k primary-key lookups then a sort of them all cost far more than that walk, and a rare
+      // word's walk is bounded by the workspace's index. The contacts' conversations are found through
+      // conv_contact (`+hc.workspace_id`: D1 has no statistics, and without them SQLite would rather walk
+      // every conversation row of the workspace). No UNION of the two: workerd's SQLite sorts both sides of
+      // it, 146k message hits for "refund" at 1M messages.
       add(
-        // Both subqueries are uncorrelated (?1 is the workspace), so each runs once, not once per row.
-        `(c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
-                   WHERE messages_fts MATCH ? AND ms.workspace_id = ?1)
-          OR c.contact_id IN (SELECT id FROM contacts WHERE workspace_id = ?1 AND (instr(lower(name), lower(?)) > 0 OR instr(lower(email), lower(?)) > 0)))`,
+        `(+c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
+                    WHERE messages_fts MATCH ? AND ms.workspace_id = ?1)
+          OR +c.id IN (SELECT hc.id FROM contacts k JOIN conversations hc ON hc.contact_id = k.id
+                       WHERE k.workspace_id = ?1 AND (instr(lower(k.name), lower(?)) > 0 OR instr(lower(k.email), lower(?)) > 0) AND +hc.workspace_id = ?1))`,
         fts,
         text,
         text,
@@ -198,17 +209,28 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
 
+  const q = f.q ? parseSearchQuery(f.q) : null;
+  const order = sort.columns.map((col) => `${col} ${sort.dir}`).join(', ');
+  // Two steps: the inner query picks the page's ids from the index entries alone; only those rows are then
+  // read whole with their contact, read marker and unread count. In one step, a sort the index does not
+  // give (search hits, sort=waiting…) built every matching row in full before keeping the first page.
+  // `?2 IS NOT NULL` names the caller before the conditions' own `?`s, so those number from 3 and the
+  // outer query's `?2` stays the caller.
   const page = scope.prepare(
     `SELECT c.*, coalesce(c.waiting_since, 9007199254740991) AS waiting_key, coalesce(c.assignee_id, '~') AS assignee_key, coalesce(c.sla_due_at, 9007199254740991) AS sla_key,
        ct.name AS contact_name, ct.email AS contact_email, ct.phone AS contact_phone, ct.avatar_url AS contact_avatar_url,
        coalesce(r.last_read_seq, 0) AS last_read_seq,
        (SELECT count(*) FROM message_search m WHERE m.conversation_id = c.id AND m.inbound = 1 AND m.seq > coalesce(r.last_read_seq, 0)) AS unread_count
-     FROM conversations c
+     FROM (SELECT c.id FROM conversations c
+             ${q?.phone || q?.email ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
+             ${f.unread ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
+           WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(pageWhere)}
+           ORDER BY ${order}
+           LIMIT ${f.limit + 1}) pick
+       JOIN conversations c ON c.id = pick.id
        JOIN contacts ct ON ct.id = c.contact_id
        LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2
-     WHERE c.workspace_id = ?1${where(pageWhere)}
-     ORDER BY ${sort.columns.map((col) => `${col} ${sort.dir}`).join(', ')}
-     LIMIT ${f.limit + 1}`,
+     ORDER BY ${order}`,
     p.userId,
     ...params(pageWhere),
   );
@@ -236,20 +258,25 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
   const needsReads = !!f.unread;
+  const q = f.q ? parseSearchQuery(f.q) : null;
   // With a selective SLA/escalation filter, grouping by `+c.status` (not an indexed column) stops SQLite
   // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated
   // seek only the matching ones.
   const groupBy = f.sla?.length || f.escalated ? '+c.status' : 'c.status';
   const countPart = (alt: Clause | null) => ({
     sql: `SELECT c.status, count(*) AS n FROM conversations c
-       ${f.q ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
+       ${q?.phone || q?.email ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
        ${needsReads ? 'LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2' : ''}
      WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${where(shared)}${alt ? ` AND ${alt.sql}` : ''}
      GROUP BY ${groupBy}`,
     params: [...params(shared), ...(alt?.params ?? [])],
   });
   // Visibility alternatives are disjoint: one grouped count each (each on its own index), summed.
-  const parts = visible.length ? visible.map(countPart) : [countPart(null)];
+  // A text search walks the whole workspace's index anyway, and each UNION ALL part would build the FTS
+  // hit list again: one part with the alternatives ORed.
+  const searching = !!(f.q && ftsExpression(parseSearchQuery(f.q)));
+  const anyVisible = { sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) };
+  const parts = !visible.length ? [countPart(null)] : searching ? [countPart(anyVisible)] : visible.map(countPart);
   return scope.prepare(
     parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`,
     p.userId,
