@@ -411,10 +411,12 @@ function ParamField({ id, label, errors, hint, children }: { id: string; label: 
 
 // ---- steps ----
 
+// Flow steps, then the actions (the first ones as before: keyboard users learn the menu by position),
+// then the bot and messaging steps.
 const ADD_MENU: StepKind[] = [
   'if', 'parallel', 'wait', 'wait_until', 'wait_for_reply',
-  'send_message', 'send_template', 'ask', 'answer_from_knowledge', 'schedule_follow_up', 'handoff',
-  'assign', 'move_to_queue', 'add_tag', 'remove_tag', 'set_priority', 'set_status', 'add_note', 'update_contact', 'escalate', 'call_webhook',
+  'assign', 'move_to_queue', 'add_tag', 'remove_tag', 'set_priority', 'set_status', 'send_message', 'add_note', 'update_contact', 'escalate', 'handoff', 'call_webhook',
+  'ask', 'answer_from_knowledge', 'send_template', 'schedule_follow_up',
 ];
 const kindLabel = (k: StepKind) => (k in FLOW_LABEL ? FLOW_LABEL[k as keyof typeof FLOW_LABEL] : ACTION_LABEL[k as ActionType]);
 
