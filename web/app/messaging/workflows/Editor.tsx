@@ -257,7 +257,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
                     <ul>
                       {errors.value.map((e) => (
                         <li key={`${e.field}:${e.message}`}>
-                          {e.field.startsWith('/steps') ? pointerWords(e.field.replace(/\/(params|when).*$/, ''), d) : e.field.slice(1) || 'document'}: {e.message}
+                          {e.field.startsWith('/steps') ? `${pointerWords(e.field.replace(/\/(params|when).*$/, ''), d)}${paramWords(e.field)}` : e.field.slice(1) || 'document'}: {e.message}
                         </li>
                       ))}
                     </ul>
@@ -296,6 +296,16 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       </ManagersOnly>
     </PageFrame>
   );
+}
+
+const PARAM_WORDS: Record<string, string> = { text: 'text', name: 'answer name', options: 'options', templateId: 'template', savedReplyId: 'saved reply', inSeconds: 'delay', threshold: 'confidence', timeoutSeconds: 'time to wait', teamId: 'team', userId: 'agent', tag: 'tag', url: 'URL', message: 'message' };
+
+/** Which field of a step an error names, in words (“ › option 3”), so two errors on one step read apart. */
+function paramWords(pointer: string): string {
+  const m = /\/params\/([A-Za-z]+)(?:\/(\d+))?/.exec(pointer);
+  if (!m) return '';
+  if (m[1] === 'options' && m[2] !== undefined) return ` › option ${Number(m[2]) + 1}`;
+  return ` › ${PARAM_WORDS[m[1]] ?? m[1].replace(/([A-Z])/g, ' $1').toLowerCase()}`;
 }
 
 export function FieldErrors({ errors, id }: { errors: FieldError[]; id?: string }) {
@@ -943,6 +953,7 @@ function ActionParams({ ed, step: s, ptr, put }: { ed: Ed; step: ActionStep; ptr
             {(a) => (
               <input
                 {...a}
+                class="wf-percent"
                 type="number"
                 min={0}
                 max={100}
@@ -1051,7 +1062,7 @@ function AskParams({ ed, step: s, ptr, set, put }: { ed: Ed; step: ActionStep; p
           </button>
         </fieldset>
       ) : null}
-      <div class="wf-row">
+      <div class="wf-ask-row">
         <ParamField {...f('name')} label="Remember the answer as" hint="A short name (letters, digits, _); an If step can then branch on “Answer to …”.">
           {(a) => <input {...a} value={str('name')} maxLength={50} pattern="[A-Za-z][A-Za-z0-9_]*" onInput={(e) => set({ name: e.currentTarget.value })} />}
         </ParamField>
