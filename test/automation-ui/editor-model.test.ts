@@ -1,7 +1,8 @@
 // The workflow editor's pure core (web/app/messaging/workflows/model.ts): edits of the step tree by
 // JSON pointer, and which of the server's pointer-named errors belong to which node.
 import { describe, expect, it } from 'vitest';
-import { at, editList, moveStep, newStep, ownErrors, listErrors, pointerWords, replaceAt, triggerWords, type WorkflowDoc } from '../../web/app/messaging/workflows/model';
+import { ACTION_TYPES } from '../../worker/automation/document';
+import { ACTION_LABEL, at, dropStep, editList, moveStep, runVars, newStep, ownErrors, listErrors, pointerWords, replaceAt, triggerWords, type WorkflowDoc } from '../../web/app/messaging/workflows/model';
 
 const doc = (): WorkflowDoc => ({
   name: 'w',
@@ -58,5 +59,46 @@ describe('workflow editor model', () => {
     expect(triggerWords({ type: 'tag.applied', tag: 'vip' })).toBe('The tag “vip” is applied');
     expect(triggerWords({ type: 'message.received', channels: ['whatsapp'] })).toBe('A customer sends a message (whatsapp)');
     expect(triggerWords({ type: 'conversation.status_changed', to: 'closed' })).toBe('A conversation becomes closed');
+  });
+
+  it('offers every action the server knows', () => {
+    for (const a of ACTION_TYPES) expect(ACTION_LABEL[a as keyof typeof ACTION_LABEL], a).toBeTruthy();
+  });
+
+  it('drops a dragged step into the gap before the indicator, within its list', () => {
+    const d: WorkflowDoc = { ...doc(), steps: [newStep('add_tag'), newStep('set_priority'), newStep('add_note'), newStep('wait')] };
+    const kinds = (x: WorkflowDoc) => x.steps.map((s) => (s.type === 'action' ? s.action : s.type));
+    // The first step dragged into the gap after the third: it becomes the third.
+    const down = dropStep(d, '/steps', 0, 3);
+    expect(kinds(down.doc)).toEqual(['set_priority', 'add_note', 'add_tag', 'wait']);
+    expect(down.index).toBe(2);
+    // The last step dragged to the very top.
+    const up = dropStep(d, '/steps', 3, 0);
+    expect(kinds(up.doc)).toEqual(['wait', 'add_tag', 'set_priority', 'add_note']);
+    expect(up.index).toBe(0);
+    // Dropped just above or below itself: nothing moves, the same document comes back.
+    expect(dropStep(d, '/steps', 1, 1).doc).toBe(d);
+    expect(dropStep(d, '/steps', 1, 2).doc).toBe(d);
+    expect(dropStep(d, '/steps', 1, 9).doc).toBe(d);
+    // Nested lists move the same way.
+    const nested = dropStep(doc(), '/steps/0/then', 1, 0);
+    expect(at(nested.doc, '/steps/0/then/0/action')).toBe('set_priority');
+  });
+
+  it('lists the answers a condition can branch on: each ask by name, and whether the knowledge base answered', () => {
+    const d: WorkflowDoc = {
+      ...doc(),
+      steps: [
+        { type: 'action', action: 'ask', params: { name: 'topic', text: 'What is it about?', options: ['Billing', 'Shipping', ''] } },
+        { type: 'if', when: { all: [{ field: 'vars.topic', op: 'eq', value: 'Billing' }] }, then: [{ type: 'action', action: 'answer_from_knowledge', params: { threshold: 0.7 } }] },
+        { type: 'action', action: 'ask', params: { name: 'mail', text: 'Your e-mail?', validate: 'email' } },
+        { type: 'action', action: 'ask', params: { name: '9bad', text: 'x' } },
+      ],
+    };
+    expect(runVars(d)).toEqual([
+      { field: 'vars.topic', label: 'Answer to “What is it about?”', options: ['Billing', 'Shipping'] },
+      { field: 'vars.answered', label: 'The knowledge base answered', yesNo: true },
+      { field: 'vars.mail', label: 'Answer to “Your e-mail?”', options: undefined },
+    ]);
   });
 });

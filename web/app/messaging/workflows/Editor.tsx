@@ -2,7 +2,9 @@
 // parallel branches, waits with their reply/timeout branches) and a params form per action. Every
 // node is addressed by its JSON pointer, so the server's validation errors (problem+json naming
 // `/steps/0/then/1/params/teamId`) land on the node and field they name. Reordering is by the Move up
-// / Move down buttons (focus follows the step); no graph library, nothing outside this chunk.
+// / Move down buttons (the keyboard way; focus follows the step) or by dragging a step's handle within
+// its list (HTML5 drag and drop, only the handle is draggable so text in the fields stays selectable);
+// no graph library, nothing outside this chunk.
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
@@ -21,6 +23,7 @@ import {
   ATTRIBUTE_PREFIX,
   blankDocument,
   CONDITION_FIELDS,
+  dropStep,
   editList,
   FLOW_LABEL,
   listErrors,
@@ -31,6 +34,7 @@ import {
   pointerWords,
   PRIORITIES,
   replaceAt,
+  runVars,
   STATUSES,
   stepLabel,
   TRIGGER_LABEL,
@@ -59,6 +63,11 @@ export interface Ed {
   focusNext: (key: string) => void;
   paths: EscalationPath[];
   audiences: { id: string; name: string }[];
+  templates: { id: string; name: string; channel: string; status: string }[];
+  replies: { id: string; name: string }[];
+  /** The step being dragged (its list and index), while a drag is on. */
+  drag: { list: string; index: number } | null;
+  setDrag: (d: { list: string; index: number } | null) => void;
 }
 
 const idOf = (ptr: string) => `wf${ptr.replace(/[^A-Za-z0-9]+/g, '-')}`;
@@ -86,6 +95,9 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
   const loadError = useSignal('');
   const paths = useSignal<EscalationPath[]>([]);
   const audiences = useSignal<{ id: string; name: string }[]>([]);
+  const templates = useSignal<Ed['templates']>([]);
+  const replies = useSignal<Ed['replies']>([]);
+  const drag = useSignal<Ed['drag']>(null);
   const versionsKey = useSignal(0);
   const pendingFocus = useRef<string | null>(null);
   const summary = useRef<HTMLDivElement>(null);
@@ -103,6 +115,12 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       .catch(() => {});
     api<{ items: { id: string; name: string }[] }>('/audiences')
       .then((r) => (audiences.value = r.items))
+      .catch(() => {});
+    api<{ items: Ed['templates'] }>('/templates')
+      .then((r) => (templates.value = r.items))
+      .catch(() => {});
+    api<{ items: Ed['replies'] }>('/saved-replies')
+      .then((r) => (replies.value = r.items))
       .catch(() => {});
   }, [id]);
 
@@ -132,6 +150,10 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
     focusNext: (key) => (pendingFocus.current = key),
     paths: paths.value,
     audiences: audiences.value,
+    templates: templates.value,
+    replies: replies.value,
+    drag: drag.value,
+    setDrag: (x) => (drag.value = x),
   };
   const dirty = !saved.value || JSON.stringify(normalize(documentOf(saved.value))) !== JSON.stringify(d);
 
@@ -235,7 +257,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
                     <ul>
                       {errors.value.map((e) => (
                         <li key={`${e.field}:${e.message}`}>
-                          {e.field.startsWith('/steps') ? pointerWords(e.field.replace(/\/(params|when).*$/, ''), d) : e.field.slice(1) || 'document'}: {e.message}
+                          {e.field.startsWith('/steps') ? `${pointerWords(e.field.replace(/\/(params|when).*$/, ''), d)}${paramWords(e.field)}` : e.field.slice(1) || 'document'}: {e.message}
                         </li>
                       ))}
                     </ul>
@@ -274,6 +296,16 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       </ManagersOnly>
     </PageFrame>
   );
+}
+
+const PARAM_WORDS: Record<string, string> = { text: 'text', name: 'answer name', options: 'options', templateId: 'template', savedReplyId: 'saved reply', inSeconds: 'delay', threshold: 'confidence', timeoutSeconds: 'time to wait', teamId: 'team', userId: 'agent', tag: 'tag', url: 'URL', message: 'message' };
+
+/** Which field of a step an error names, in words (“ › option 3”), so two errors on one step read apart. */
+function paramWords(pointer: string): string {
+  const m = /\/params\/([A-Za-z]+)(?:\/(\d+))?/.exec(pointer);
+  if (!m) return '';
+  if (m[1] === 'options' && m[2] !== undefined) return ` › option ${Number(m[2]) + 1}`;
+  return ` › ${PARAM_WORDS[m[1]] ?? m[1].replace(/([A-Z])/g, ' $1').toLowerCase()}`;
 }
 
 export function FieldErrors({ errors, id }: { errors: FieldError[]; id?: string }) {
@@ -389,7 +421,13 @@ function ParamField({ id, label, errors, hint, children }: { id: string; label: 
 
 // ---- steps ----
 
-const ADD_MENU: StepKind[] = ['if', 'parallel', 'wait', 'wait_until', 'wait_for_reply', 'assign', 'move_to_queue', 'add_tag', 'remove_tag', 'set_priority', 'set_status', 'send_message', 'add_note', 'update_contact', 'escalate', 'handoff', 'call_webhook'];
+// Flow steps, then the actions (the first ones as before: keyboard users learn the menu by position),
+// then the bot and messaging steps.
+const ADD_MENU: StepKind[] = [
+  'if', 'parallel', 'wait', 'wait_until', 'wait_for_reply',
+  'assign', 'move_to_queue', 'add_tag', 'remove_tag', 'set_priority', 'set_status', 'send_message', 'add_note', 'update_contact', 'escalate', 'handoff', 'call_webhook',
+  'ask', 'answer_from_knowledge', 'send_template', 'schedule_follow_up',
+];
 const kindLabel = (k: StepKind) => (k in FLOW_LABEL ? FLOW_LABEL[k as keyof typeof FLOW_LABEL] : ACTION_LABEL[k as ActionType]);
 
 function AddStep({ ed, listPtr, index, where }: { ed: Ed; listPtr: string; index: number; where: string }) {
@@ -422,15 +460,50 @@ function branchName(listPtr: string): string {
   return listPtr === '/steps' ? 'the workflow' : pointerWords(listPtr);
 }
 
+const DRAG_TYPE = 'application/x-parley-step';
+
 export function StepList({ ed, listPtr, steps, label }: { ed: Ed; listPtr: string; steps: Step[]; label: string }) {
   const own = listErrors(ed.errors, listPtr);
+  // The gap a dragged step would land in (0 = before the first step); only while dragging one of this list's steps.
+  const dropAt = useSignal<number | null>(null);
+  const mine = ed.drag?.list === listPtr;
+  const gap = mine ? dropAt.value : null;
+  const over = (e: DragEvent, i: number) => {
+    // A step only moves within its own list: over another list the event goes on up to the list that owns the drag.
+    if (!mine) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'move';
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    const next = e.clientY < r.top + r.height / 2 ? i : i + 1;
+    if (dropAt.value !== next) dropAt.value = next;
+  };
+  const drop = (e: DragEvent) => {
+    if (!mine || !ed.drag) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const to = dropAt.value;
+    const from = ed.drag.index;
+    dropAt.value = null;
+    ed.setDrag(null);
+    if (to === null) return;
+    const r = dropStep(ed.doc, listPtr, from, to);
+    if (r.doc === ed.doc) return;
+    ed.focusNext(`${listPtr}/${r.index}:card`);
+    ed.set(r.doc);
+  };
   return (
-    <div class={`wf-list${own.length ? ' has-error' : ''}`}>
+    <div class={`wf-list${own.length ? ' has-error' : ''}${mine ? ' wf-dragging' : ''}`}>
       <FieldErrors errors={own} />
       {steps.length === 0 ? <p class="muted small wf-list-empty">No steps yet.</p> : null}
       <ol class="wf-steps" aria-label={label}>
         {steps.map((s, i) => (
-          <li key={`${i}:${s.type}:${s.type === 'action' ? s.action : ''}`}>
+          <li
+            key={`${i}:${s.type}:${s.type === 'action' ? s.action : ''}`}
+            class={[gap === i ? 'wf-drop-before' : '', gap === steps.length && i === steps.length - 1 ? 'wf-drop-after' : '', mine && ed.drag?.index === i ? 'wf-drag-source' : ''].filter(Boolean).join(' ') || undefined}
+            onDragOver={(e) => over(e, i)}
+            onDrop={drop}
+          >
             <StepCard ed={ed} step={s} listPtr={listPtr} index={i} count={steps.length} />
             {i < steps.length - 1 ? <AddStep ed={ed} listPtr={listPtr} index={i + 1} where={`after step ${i + 1} of ${branchName(listPtr)}`} /> : null}
           </li>
@@ -454,6 +527,26 @@ function StepCard({ ed, step: s, listPtr, index, count }: { ed: Ed; step: Step; 
   return (
     <section class={`wf-step wf-step-${s.type}${bad ? ' has-error' : ''}`} aria-label={name} tabIndex={-1} data-focus={`${ptr}:card`} data-pointer={ptr}>
       <header class="wf-step-head">
+        {/* Pointer-only: the Move up / Move down buttons are the keyboard way, so the handle stays out of the tab order. */}
+        <span
+          class="wf-drag-handle"
+          draggable
+          aria-hidden="true"
+          title="Drag to move"
+          data-drag={ptr}
+          onDragStart={(e) => {
+            if (!e.dataTransfer) return;
+            e.stopPropagation();
+            e.dataTransfer.effectAllowed = 'move';
+            e.dataTransfer.setData(DRAG_TYPE, ptr);
+            const card = (e.currentTarget as HTMLElement).closest('.wf-step');
+            if (card) e.dataTransfer.setDragImage(card, 16, 16);
+            ed.setDrag({ list: listPtr, index });
+          }}
+          onDragEnd={() => ed.setDrag(null)}
+        >
+          ⠿
+        </span>
         <span class="wf-step-num" aria-hidden="true">
           {index + 1}
         </span>
@@ -803,7 +896,190 @@ function ActionParams({ ed, step: s, ptr, put }: { ed: Ed; step: ActionStep; ptr
       );
     case 'call_webhook':
       return <WebhookParams ed={ed} step={s} ptr={ptr} set={set} />;
+    case 'send_template': {
+      const useReply = p.savedReplyId !== undefined;
+      const kind = idOf(`${ptr}/params/kind`);
+      return (
+        <div class="wf-params wf-params-wide">
+          <fieldset class="fieldset wf-inline">
+            <legend class="sr-only">Send</legend>
+            <label class="check-field">
+              <input type="radio" name={kind} checked={!useReply} onChange={() => put({ ...s, params: { templateId: '' } })} /> A template
+            </label>
+            <label class="check-field">
+              <input type="radio" name={kind} checked={useReply} onChange={() => put({ ...s, params: { savedReplyId: '' } })} /> A saved reply
+            </label>
+          </fieldset>
+          {useReply ? (
+            <ParamField {...f('savedReplyId')} label="Saved reply" hint="Its variant for the conversation’s channel is sent, merge fields filled.">
+              {(a) => (
+                <select {...a} value={str('savedReplyId')} onChange={(e) => set({ savedReplyId: e.currentTarget.value })}>
+                  <option value="">Choose a saved reply…</option>
+                  <Options of={ed.replies} value={(r) => r.id} label={(r) => r.name} />
+                </select>
+              )}
+            </ParamField>
+          ) : (
+            <ParamField {...f('templateId')} label="Template" hint="Only sent when its channel is the conversation’s and it is approved or active.">
+              {(a) => (
+                <select {...a} value={str('templateId')} onChange={(e) => set({ templateId: e.currentTarget.value })}>
+                  <option value="">Choose a template…</option>
+                  <Options of={ed.templates} value={(t) => t.id} label={(t) => `${t.name} (${channelLabel(t.channel)}, ${t.status.replace(/_/g, ' ')})`} />
+                </select>
+              )}
+            </ParamField>
+          )}
+          <FieldErrors errors={ownErrors(ed.errors, `${ptr}/params`).filter((e) => e.field === `${ptr}/params`)} />
+        </div>
+      );
+    }
+    case 'schedule_follow_up':
+      return (
+        <div class="wf-params wf-params-wide">
+          <SecondsField ed={ed} id={idOf(`${ptr}/params/inSeconds`)} label="Follow up after" ptr={`${ptr}/params/inSeconds`} seconds={Number(p.inSeconds ?? 86400)} units={['minutes', 'hours', 'days']} onChange={(n) => set({ inSeconds: n })} />
+          <ParamField {...f('text')} label="Message to send then (optional)" hint={`Without a message the conversation simply comes back to open. ${MERGE_HINT}`}>
+            {(a) => <textarea {...a} rows={2} maxLength={5000} value={str('text')} onInput={(e) => set({ text: e.currentTarget.value || undefined })} />}
+          </ParamField>
+          <Toggle checked={p.cancelOnReply !== false} label="Cancel it if the customer replies first" onChange={(on) => set({ cancelOnReply: on ? undefined : false })} />
+        </div>
+      );
+    case 'ask':
+      return <AskParams ed={ed} step={s} ptr={ptr} set={set} put={put} />;
+    case 'answer_from_knowledge': {
+      const pct = Math.round(Number(p.threshold ?? 0.6) * 100);
+      return (
+        <div class="wf-params wf-params-wide">
+          <ParamField {...f('threshold')} label="Send the answer when the confidence is at least (%)" hint="Below it nothing is sent and the run goes on to the next step; an If on “The knowledge base answered” can branch on it.">
+            {(a) => (
+              <input
+                {...a}
+                class="wf-percent"
+                type="number"
+                min={0}
+                max={100}
+                step={1}
+                inputMode="numeric"
+                value={String(pct)}
+                onInput={(e) => {
+                  const n = Number(e.currentTarget.value);
+                  if (e.currentTarget.value !== '' && Number.isFinite(n)) set({ threshold: Math.min(100, Math.max(0, n)) / 100 });
+                }}
+              />
+            )}
+          </ParamField>
+        </div>
+      );
+    }
   }
+}
+
+type AskMode = 'options' | 'email' | 'free';
+
+function AskParams({ ed, step: s, ptr, set, put }: { ed: Ed; step: ActionStep; ptr: string; set: (patch: Record<string, unknown>) => void; put: (s: Step) => void }) {
+  const p = s.params;
+  const options = Array.isArray(p.options) ? (p.options as string[]) : null;
+  const mode: AskMode = options ? 'options' : p.validate === 'email' ? 'email' : 'free';
+  const f = (key: string) => ({ id: idOf(`${ptr}/params/${key}`), errors: ownErrors(ed.errors, `${ptr}/params/${key}`) });
+  const str = (k: string) => (p[k] === undefined || p[k] === null ? '' : String(p[k]));
+  const setMode = (m: AskMode) => {
+    const { options: _o, validate: _v, ...rest } = p;
+    put({ ...s, params: { ...rest, ...(m === 'options' ? { options: ['', ''] } : m === 'email' ? { validate: 'email', saveTo: rest.saveTo ?? 'email' } : {}) } });
+  };
+  const setOptions = (list: string[]) => set({ options: list });
+  const optErrs = ownErrors(ed.errors, `${ptr}/params/options`).filter((e) => e.field === `${ptr}/params/options`);
+  const base = idOf(`${ptr}/params/options`);
+  return (
+    <div class="wf-params wf-params-wide">
+      <ParamField {...f('text')} label="Question to the customer" hint={mode === 'options' ? 'The options are sent under it, numbered, so “2” is an answer too.' : undefined}>
+        {(a) => <textarea {...a} rows={2} maxLength={5000} value={str('text')} onInput={(e) => set({ text: e.currentTarget.value })} />}
+      </ParamField>
+      <ParamField {...f('validate')} label="The customer answers with">
+        {(a) => (
+          <select {...a} value={mode} onChange={(e) => setMode(e.currentTarget.value as AskMode)}>
+            <option value="options">One of these options</option>
+            <option value="email">An e-mail address</option>
+            <option value="free">Anything (free text)</option>
+          </select>
+        )}
+      </ParamField>
+      {options ? (
+        <fieldset class="fieldset wf-ask-options">
+          <legend>Options</legend>
+          <ol class="wf-option-list">
+            {options.map((o, i) => {
+              const oid = `${base}-${i}`;
+              const errs = ownErrors(ed.errors, `${ptr}/params/options/${i}`);
+              const move = (to: number) => {
+                const next = [...options];
+                const [x] = next.splice(i, 1);
+                next.splice(to, 0, x);
+                ed.focusNext(`${ptr}:opt${to}:${to < i ? 'up' : 'down'}`);
+                setOptions(next);
+              };
+              return (
+                <li key={i} class="wf-option">
+                  <label for={oid} class="sr-only">
+                    Option {i + 1}
+                  </label>
+                  <span class="wf-option-num" aria-hidden="true">
+                    {i + 1}.
+                  </span>
+                  <input id={oid} value={o} maxLength={100} data-focus={`${ptr}:opt${i}`} aria-invalid={errs.length > 0} aria-describedby={errs.length ? `${oid}-err` : undefined} onInput={(e) => setOptions(options.map((x, j) => (j === i ? e.currentTarget.value : x)))} />
+                  <button type="button" class="btn-icon" aria-label={`Move option ${i + 1} up`} disabled={i === 0} data-focus={`${ptr}:opt${i}:up`} onClick={() => move(i - 1)}>
+                    <Icon name="down" size={14} class="flip" />
+                  </button>
+                  <button type="button" class="btn-icon" aria-label={`Move option ${i + 1} down`} disabled={i === options.length - 1} data-focus={`${ptr}:opt${i}:down`} onClick={() => move(i + 1)}>
+                    <Icon name="down" size={14} />
+                  </button>
+                  <button
+                    type="button"
+                    class="btn-icon"
+                    aria-label={`Remove option ${i + 1}`}
+                    disabled={options.length <= 2}
+                    onClick={() => {
+                      ed.focusNext(`${ptr}:opt${Math.max(0, i - 1)}`);
+                      setOptions(options.filter((_, j) => j !== i));
+                    }}
+                  >
+                    <Icon name="x" size={14} />
+                  </button>
+                  <FieldErrors id={`${oid}-err`} errors={errs} />
+                </li>
+              );
+            })}
+          </ol>
+          <FieldErrors errors={optErrs} />
+          <button
+            type="button"
+            class="btn btn-sm"
+            disabled={options.length >= 10}
+            onClick={() => {
+              ed.focusNext(`${ptr}:opt${options.length}`);
+              setOptions([...options, '']);
+            }}
+          >
+            <Icon name="plus" size={14} /> Add an option
+          </button>
+        </fieldset>
+      ) : null}
+      <div class="wf-ask-row">
+        <ParamField {...f('name')} label="Remember the answer as" hint="A short name (letters, digits, _); an If step can then branch on “Answer to …”.">
+          {(a) => <input {...a} value={str('name')} maxLength={50} pattern="[A-Za-z][A-Za-z0-9_]*" onInput={(e) => set({ name: e.currentTarget.value })} />}
+        </ParamField>
+        <ParamField {...f('saveTo')} label="Also save it on the contact as">
+          {(a) => (
+            <select {...a} value={str('saveTo')} onChange={(e) => set({ saveTo: e.currentTarget.value || undefined })}>
+              <option value="">Don’t save it</option>
+              <option value="email">E-mail</option>
+              <option value="name">Name</option>
+              <option value="phone">Phone</option>
+            </select>
+          )}
+        </ParamField>
+      </div>
+      <SecondsField ed={ed} id={idOf(`${ptr}/params/timeoutSeconds`)} label="Stop waiting for an answer after" ptr={`${ptr}/params/timeoutSeconds`} seconds={Number(p.timeoutSeconds ?? 86400)} units={['minutes', 'hours', 'days']} onChange={(n) => set({ timeoutSeconds: n })} />
+    </div>
+  );
 }
 
 function WebhookParams({ ed, step: s, ptr, set }: { ed: Ed; step: ActionStep; ptr: string; set: (patch: Record<string, unknown>) => void }) {
@@ -926,7 +1202,7 @@ function ConditionGroup({ ed, cond, ptr, depth, onRemove }: { ed: Ed; cond: { al
 }
 
 function defaultValue(field: string): unknown {
-  if (field === 'time.businessHours') return true;
+  if (field === 'time.businessHours' || field === 'vars.answered') return true;
   if (field === 'conversation.status') return 'open';
   if (field === 'conversation.priority') return 'urgent';
   return '';
@@ -935,7 +1211,8 @@ function defaultValue(field: string): unknown {
 function ConditionRow({ ed, cond, ptr, onRemove }: { ed: Ed; cond: Leaf; ptr: string; onRemove?: () => void }) {
   const put = (next: Leaf) => ed.set(replaceAt(ed.doc, ptr, next));
   const isAttr = cond.field.startsWith(ATTRIBUTE_PREFIX);
-  const known = CONDITION_FIELDS.some(([f]) => f === cond.field);
+  const vars = runVars(ed.doc);
+  const known = CONDITION_FIELDS.some(([f]) => f === cond.field) || vars.some((x) => x.field === cond.field);
   const rid = idOf(ptr);
   const errs = (k: string) => ownErrors(ed.errors, `${ptr}/${k}`);
   const rowErrs = ownErrors(ed.errors, ptr).filter((e) => e.field === ptr);
@@ -958,16 +1235,28 @@ function ConditionRow({ ed, cond, ptr, onRemove }: { ed: Ed; cond: Leaf; ptr: st
           aria-invalid={errs('field').length > 0}
           onChange={(e) => {
             const field = e.currentTarget.value;
-            put({ field, op: field === 'time.businessHours' ? 'eq' : cond.op, ...(NO_VALUE.includes(cond.op) ? {} : { value: cond.op === 'in' || cond.op === 'not_in' ? [] : defaultValue(field) }) });
+            const op = field === 'time.businessHours' || field.startsWith('vars.') ? 'eq' : cond.op;
+            put({ field, op, ...(NO_VALUE.includes(op) ? {} : { value: op === 'in' || op === 'not_in' ? [] : defaultValue(field) }) });
           }}
         >
-          {CONDITION_FIELDS.map(([f, l]) => (
-            <option key={f} value={f}>
-              {l}
-            </option>
-          ))}
-          <option value={ATTRIBUTE_PREFIX}>Contact attribute…</option>
-          {!known && !isAttr ? <option value={cond.field}>{cond.field}</option> : null}
+          {vars.length ? (
+            <optgroup label="Answers in this workflow">
+              {vars.map((x) => (
+                <option key={x.field} value={x.field}>
+                  {x.label}
+                </option>
+              ))}
+            </optgroup>
+          ) : null}
+          <optgroup label="Message, conversation and contact">
+            {CONDITION_FIELDS.map(([f, l]) => (
+              <option key={f} value={f}>
+                {l}
+              </option>
+            ))}
+            <option value={ATTRIBUTE_PREFIX}>Contact attribute…</option>
+          </optgroup>
+          {!known && !isAttr ? <option value={cond.field}>{cond.field.startsWith('vars.') ? `Answer “${cond.field.slice(5)}” (no step asks it)` : cond.field}</option> : null}
         </select>
       </div>
       {isAttr ? (
@@ -986,7 +1275,7 @@ function ConditionRow({ ed, cond, ptr, onRemove }: { ed: Ed; cond: Leaf; ptr: st
           ))}
         </select>
       </div>
-      {NO_VALUE.includes(cond.op) ? null : <ValueInput id={`${rid}-value`} cond={cond} errors={errs('value')} onChange={(value) => put({ ...cond, value })} />}
+      {NO_VALUE.includes(cond.op) ? null : <ValueInput id={`${rid}-value`} cond={cond} runVar={vars.find((x) => x.field === cond.field)} errors={errs('value')} onChange={(value) => put({ ...cond, value })} />}
       {onRemove ? (
         <button type="button" class="btn-icon wf-cond-remove" aria-label="Remove condition" onClick={onRemove}>
           <Icon name="x" size={14} />
@@ -997,7 +1286,7 @@ function ConditionRow({ ed, cond, ptr, onRemove }: { ed: Ed; cond: Leaf; ptr: st
   );
 }
 
-function ValueInput({ id, cond, errors, onChange }: { id: string; cond: Leaf; errors: FieldError[]; onChange: (v: unknown) => void }) {
+function ValueInput({ id, cond, runVar, errors, onChange }: { id: string; cond: Leaf; runVar?: { options?: string[]; yesNo?: boolean }; errors: FieldError[]; onChange: (v: unknown) => void }) {
   const common = { id, 'aria-invalid': errors.length > 0 };
   const v = cond.value;
   const choose = (options: [string, string][]) => (
@@ -1012,7 +1301,7 @@ function ValueInput({ id, cond, errors, onChange }: { id: string; cond: Leaf; er
   let control;
   if (cond.op === 'in' || cond.op === 'not_in') return <ListInput id={id} label="Values (comma-separated)" value={Array.isArray(v) ? (v as string[]).map(String) : []} onChange={onChange} />;
   if (cond.op === 'gt' || cond.op === 'lt') control = <input {...common} type="number" value={typeof v === 'number' ? String(v) : ''} onInput={(e) => onChange(e.currentTarget.value === '' ? undefined : Number(e.currentTarget.value))} />;
-  else if (cond.field === 'time.businessHours')
+  else if (cond.field === 'time.businessHours' || runVar?.yesNo)
     control = (
       <select {...common} value={String(v)} onChange={(e) => onChange(e.currentTarget.value === 'true')}>
         <option value="true">yes</option>
@@ -1020,7 +1309,8 @@ function ValueInput({ id, cond, errors, onChange }: { id: string; cond: Leaf; er
       </select>
     );
   else if (cond.op === 'eq' || cond.op === 'neq') {
-    if (cond.field === 'conversation.status') control = choose(STATUSES.map((s) => [s, s]));
+    if (runVar?.options) control = choose([['', 'Choose…'], ...runVar.options.map((o): [string, string] => [o, o]), ...(typeof v === 'string' && v && !runVar.options.includes(v) ? [[v, v] as [string, string]] : [])]);
+    else if (cond.field === 'conversation.status') control = choose(STATUSES.map((s) => [s, s]));
     else if (cond.field === 'conversation.priority') control = choose(PRIORITIES.map((s) => [s, s]));
     else if (cond.field === 'conversation.teamId') control = choose([['', 'Choose…'], ...teams.value.map((t): [string, string] => [t.id, t.name])]);
     else if (cond.field === 'conversation.assigneeId') control = choose([['', 'Choose…'], ...activeUsers.value.map((u): [string, string] => [u.id, u.name])]);

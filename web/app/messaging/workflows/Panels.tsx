@@ -10,7 +10,7 @@ import { userName } from '../../state/session';
 import { toast } from '../../state/toast';
 import { Icon } from '../../ui/Icon';
 import { Loading } from '../../ui/form';
-import { ACTION_LABEL, FINISHED, pointerWords, type ActionType, type Run, type RunStep, type TraceEntry, type Version, type WorkflowDoc } from './model';
+import { ACTION_LABEL, FINISHED, pointerWords, secondsWords, type ActionType, type Run, type RunStep, type TraceEntry, type Version, type WorkflowDoc } from './model';
 import { StateChip, type Tone } from '../../ui/StateChip';
 
 interface TestResult {
@@ -24,6 +24,30 @@ function detailText(x: unknown): string {
   if (x === null || x === undefined) return '';
   if (typeof x === 'string') return x;
   return JSON.stringify(x);
+}
+
+/**
+ * The dry run's account of one action in words: the text it would send, the answer a question got,
+ * or its settings as “key: value” — never the raw JSON (ids stay out: they mean nothing to a reader).
+ */
+function wouldText(action: string, params: unknown, detail: unknown): string {
+  const d = (detail ?? {}) as Record<string, unknown>;
+  const p = (params ?? d.params ?? {}) as Record<string, unknown>;
+  if (typeof d.text === 'string') return d.text;
+  if (action === 'ask') {
+    if (d.timedOut) return 'No answer (a dry run does not wait for one)';
+    return d.value === null || d.value === undefined ? 'The reply matched no option' : `Answer: ${String(d.value)}`;
+  }
+  if (action === 'answer_from_knowledge') {
+    if (typeof d.answered === 'boolean') return d.answered ? 'An answer would be sent' : 'No answer confident enough: the run goes on';
+    return `When at least ${Math.round(Number(p.threshold ?? 0.6) * 100)} % confident`;
+  }
+  if (action === 'send_template') return p.savedReplyId ? 'A saved reply, for the conversation’s channel' : 'A template';
+  if (action === 'schedule_follow_up') return `In ${secondsWords(Number(p.inSeconds ?? 0))}`;
+  return Object.entries(p)
+    .filter(([k, v]) => !/Id$/.test(k) && v !== undefined && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k.replace(/([A-Z])/g, ' $1').toLowerCase()}: ${String(v)}`)
+    .join(', ');
 }
 
 export function TestPanel({ workflowId, draft, onErrors }: { workflowId: string; draft: WorkflowDoc; onErrors: (err: unknown) => void }) {
@@ -123,7 +147,7 @@ export function TestPanel({ workflowId, draft, onErrors }: { workflowId: string;
               <ul class="wf-would" aria-label="Actions that would apply">
                 {result.value.actions.map((a, i) => (
                   <li key={i}>
-                    <strong>{ACTION_LABEL[a.action as ActionType] ?? a.action}</strong> <span class="muted small">{detailText(a.detail) || detailText(a.params)}</span>
+                    <strong>{ACTION_LABEL[a.action as ActionType] ?? a.action}</strong> <span class="muted small">{wouldText(a.action, a.params, a.detail)}</span>
                   </li>
                 ))}
               </ul>

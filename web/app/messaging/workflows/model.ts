@@ -7,7 +7,7 @@ export type ConditionOp = 'eq' | 'neq' | 'contains' | 'not_contains' | 'in' | 'n
 export type Leaf = { field: string; op: ConditionOp; value?: unknown };
 export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | Leaf;
 
-export type ActionType = 'assign' | 'move_to_queue' | 'add_tag' | 'remove_tag' | 'set_priority' | 'set_status' | 'add_note' | 'send_message' | 'update_contact' | 'escalate' | 'handoff' | 'call_webhook';
+export type ActionType = 'assign' | 'move_to_queue' | 'add_tag' | 'remove_tag' | 'set_priority' | 'set_status' | 'add_note' | 'send_message' | 'update_contact' | 'escalate' | 'handoff' | 'call_webhook' | 'send_template' | 'schedule_follow_up' | 'ask' | 'answer_from_knowledge';
 export type ActionStep = { type: 'action'; id?: string; action: ActionType; params: Record<string, unknown> };
 export type Step =
   | { type: 'if'; id?: string; when: Condition; then: Step[]; else?: Step[] }
@@ -104,6 +104,10 @@ export const ACTION_LABEL: Record<ActionType, string> = {
   escalate: 'Escalate',
   handoff: 'Hand off to a team',
   call_webhook: 'Call a webhook',
+  send_template: 'Send a template or saved reply',
+  schedule_follow_up: 'Schedule a follow-up',
+  ask: 'Ask the customer a question',
+  answer_from_knowledge: 'Answer from the knowledge base',
 };
 export const FLOW_LABEL: Record<Exclude<Step['type'], 'action'>, string> = {
   if: 'If / else',
@@ -195,7 +199,52 @@ function defaultParams(a: ActionType): Record<string, unknown> {
       return {};
     case 'call_webhook':
       return { url: 'https://', method: 'POST' };
+    case 'send_template':
+      return { templateId: '' };
+    case 'schedule_follow_up':
+      return { inSeconds: 86400 };
+    case 'ask':
+      return { name: 'choice', text: '', options: ['', ''] };
+    case 'answer_from_knowledge':
+      return { threshold: 0.6 };
   }
+}
+
+/** The answers a run stores (`vars.<name>`, see worker/automation/ask.ts): each ask's name, and `answered` after a knowledge answer. */
+export interface RunVar {
+  field: string;
+  label: string;
+  /** The ask's options, when it has some: the values a condition on it can compare with. */
+  options?: string[];
+  yesNo?: boolean;
+}
+
+/** Every variable some step of the document stores, in document order (one per name). */
+export function runVars(doc: WorkflowDoc): RunVar[] {
+  const out = new Map<string, RunVar>();
+  const walk = (steps: Step[]) => {
+    for (const s of steps) {
+      if (s.type === 'if') {
+        walk(s.then);
+        if (s.else) walk(s.else);
+      } else if (s.type === 'parallel') s.branches.forEach(walk);
+      else if (s.type === 'wait_for_reply') {
+        if (s.onReply) walk(s.onReply);
+        if (s.onTimeout) walk(s.onTimeout);
+      } else if (s.type === 'action' && s.action === 'ask') {
+        const name = String(s.params.name ?? '');
+        if (/^[A-Za-z][A-Za-z0-9_]{0,49}$/.test(name) && !out.has(name)) {
+          const q = String(s.params.text ?? '').trim();
+          const options = Array.isArray(s.params.options) ? (s.params.options as string[]).filter((o) => o.trim()) : undefined;
+          out.set(name, { field: `vars.${name}`, label: `Answer to “${q.length > 40 ? `${q.slice(0, 40)}…` : q || name}”`, options: options?.length ? options : undefined });
+        }
+      } else if (s.type === 'action' && s.action === 'answer_from_knowledge' && !out.has('answered')) {
+        out.set('answered', { field: 'vars.answered', label: 'The knowledge base answered', yesNo: true });
+      }
+    }
+  };
+  walk(doc.steps);
+  return [...out.values()];
 }
 
 export function blankDocument(): WorkflowDoc {
@@ -234,6 +283,23 @@ export function replaceAt(doc: WorkflowDoc, pointer: string, value: unknown): Wo
     else delete parent[last];
   } else parent[last] = value;
   return next;
+}
+
+/**
+ * Moves a step to another place in the same list (drag and drop): `to` is the gap index before the
+ * drop (0 = before the first step, length = after the last), as the drop indicator shows it.
+ */
+export function dropStep(doc: WorkflowDoc, listPointer: string, from: number, to: number): { doc: WorkflowDoc; index: number } {
+  const list = at(doc, listPointer) as Step[];
+  const dest = to > from ? to - 1 : to;
+  if (from < 0 || from >= list.length || to < 0 || to > list.length || dest === from) return { doc, index: from };
+  return {
+    doc: editList(doc, listPointer, (l) => {
+      const [s] = l.splice(from, 1);
+      l.splice(dest, 0, s);
+    }),
+    index: dest,
+  };
 }
 
 /** Moves a step one place up or down in its list; returns the new document and the step's new index. */
