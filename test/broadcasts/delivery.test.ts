@@ -218,4 +218,35 @@ describe('the BROADCAST_SENDS consumer', () => {
     await new Promise((r) => setTimeout(r, 300));
     for (const c of contacts) expect(await smsTo(ws.workspaceId, c.number)).toHaveLength(1);
   });
+
+  it('two broadcasts to one contact in one batch: one conversation on the inbox, both messages in it', async () => {
+    const { ws, inbox, templateId } = await smsSetup();
+    const contact = await smsContact(ws);
+    expect((await call('PATCH', `/api/inboxes/${inbox.id}`, { token: ws.token, body: { settings: { broadcastRate: 100 } } })).status).toBe(200);
+    const now = Date.now();
+    const jobs: SendJob[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const b = await draft(ws, inbox.id, templateId);
+      ids.push(b.id);
+      await env.DB.prepare(`UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?`).bind(now, b.id).run();
+      await env.DB.prepare(`INSERT INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, reason, token, queued_at, created_at) VALUES (?, ?, ?, 'queued', NULL, ?, ?, ?)`)
+        .bind(b.id, contact.id, ws.workspaceId, newToken(), now, now)
+        .run();
+      jobs.push({ kind: 'broadcast_send', broadcastId: b.id, workspaceId: ws.workspaceId, contactId: contact.id });
+    }
+    const batch = {
+      queue: 'parley-broadcast-sends',
+      messages: jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body, ack: () => undefined, retry: () => undefined })),
+      ackAll: () => undefined,
+      retryAll: () => undefined,
+    } as unknown as MessageBatch<SendJob>;
+    await handleBroadcastSends(batch, env);
+    const [a] = await recipients(ws, ids[0]);
+    const [b] = await recipients(ws, ids[1]);
+    expect(a.messageId).toBeTruthy();
+    expect(b.messageId).toBeTruthy();
+    // Sends to one contact wait for each other, so the second finds the thread the first opened.
+    expect(b.conversationId).toBe(a.conversationId);
+  });
 });

@@ -50,8 +50,10 @@ const MAX_IN_FLIGHT = 16;
 export async function handleBroadcastSends(batch: MessageBatch<SendJob>, env: Env): Promise<void> {
   const rates = new Map<string, { key: string; rate: number }>();
   const running = new Set<Promise<void>>();
-  // A page retried by the workflow can put one recipient in a batch twice: with sends overlapping,
-  // both could pass the claim before either records its message, so the second waits for the first.
+  // Sends to one contact never overlap: a page retried by the workflow can put one recipient in a batch
+  // twice (both could pass the claim before either records its message), and two broadcasts to the same
+  // contact would each find no open thread and start a conversation of their own on the inbox. Keyed by
+  // contact, not by (broadcast, contact): the second waits for the first.
   const byRecipient = new Map<string, Promise<void>>();
   const settle = async (msg: Message<SendJob>, before: Promise<void> | undefined) => {
     try {
@@ -80,7 +82,7 @@ export async function handleBroadcastSends(batch: MessageBatch<SendJob>, env: En
       await settle(msg, Promise.reject(err));
       continue;
     }
-    const recipient = `${msg.body.broadcastId}:${msg.body.contactId}`;
+    const recipient = msg.body.contactId;
     const p = settle(msg, byRecipient.get(recipient)?.catch(() => undefined));
     byRecipient.set(recipient, p);
     running.add(p);
