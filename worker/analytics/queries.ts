@@ -1,11 +1,14 @@
 // The analytics reads over the facts tables, computed in D1 so a long range never ships its rows to the
-// Worker. Counts and means are aggregates. Percentiles are exact nearest-rank values:
+// Worker. Counts and means are aggregates. Percentiles are nearest-rank values, or from the bins where a
+// rollup answers (said below):
 // - the overview reads the hourly rollups (rollups.ts; see overview below); its exact variant (`exact=true`,
 //   overviewExact) takes two round trips: counts first, then each percentile as
 //   ORDER BY value LIMIT 1 OFFSET rank−1 (from whichever end is nearer), read in order off a value-ordered
 //   covering index (migration 0012), so no sort of the range's rows happens at all;
-// - grouped figures (timeseries, distribution, agents) rank each group's values with one ROW_NUMBER
-//   window and pick the median and p90 rows by a join on the group's count.
+// - grouped figures (timeseries, distribution, and agentsExact for `exact=true`, the CSV export and
+//   channel/inbox filters) rank each group's values with one ROW_NUMBER window and pick the median and
+//   p90 rows by a join on the group's count; the agents table otherwise reads the scoped rollups
+//   (whole weeks, days, hours, then the partial hours from facts) with medians and p90 from the bins.
 // The role and the filters are one clause that fits every facts table (all three carry the same
 // dimension columns).
 //

@@ -196,7 +196,8 @@ analyticsRoutes.get(
       const o = await overview(ctx);
       lines = [csvLine(['metric', 'value']), ...flatten(o).map(([k, v]) => csvLine([k, v]))];
     } else if (q.report === 'agents') {
-      const a = await agents(ctx);
+      // A download is the record of the figures: nearest-rank medians from the facts, as `exact=true` gives on screen.
+      const a = await agentsExact(ctx);
       lines = [
         csvLine(['agent_id', 'name', 'conversations', 'open', 'resolved', 'first_response_median_s', 'first_response_p90_s', 'response_median_s', 'resolution_median_s', 'resolution_p90_s', 'sla_first_response', 'sla_resolution', 'csat_responses', 'csat_score']),
         ...a.items.map((i) =>
