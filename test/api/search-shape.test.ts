@@ -4,7 +4,7 @@
 // counts that agree with the pages, visibility, full rows (contact, unread count) and the filters that
 // need the contact or the read marker inside the id-picking step.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, listConversations, listWhen, newWorkspace, sameIds, visitorConversation, visitorSays, webchatInbox, type ListPage, type Workspace } from '../helpers';
+import { addMember, call, createTeam, listConversations, listWhen, newWorkspace, sameIds, visitorConversation, visitorSays, webchatInbox, type ListPage, type Workspace } from '../helpers';
 
 let ws: Workspace;
 let staff: Awaited<ReturnType<typeof addMember>>;
@@ -79,6 +79,28 @@ describe('search over the hits CTE', () => {
     expect(sameIds(seen.map((i) => i.id), [hits[0], hits[1], hits[3], hits[4], byName])).toBe(true);
     const staffCounts = (await listConversations(staff.token, { q: 'parcel' })).body.counts;
     expect(staffCounts).toEqual({ open: 4, pending: 0, snoozed: 0, closed: 1, all: 5 });
+  });
+
+  it("a staff member in a team finds a teammate's hits in the team, not another team's or a colleague's outside it", async () => {
+    // A workspace of its own: the other tests count this one's conversations.
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const team = await createTeam(ws);
+    const otherTeam = await createTeam(ws);
+    const me = await addMember(ws, 'staff', [team]);
+    const mate = await addMember(ws, 'staff', [team]);
+    const conv = async (text: string) => (await visitorConversation(inbox.websiteToken, text)).id;
+    const teammates = await conv('My voucher code does not work');
+    const otherTeams = await conv('Is the voucher still valid?');
+    const outsideTeam = await conv('Lost my voucher email');
+    const unassigned = await conv('voucher question');
+    await call('PATCH', `/api/conversations/${teammates}`, { token: ws.token, body: { teamId: team, assigneeId: mate.userId } });
+    await call('PATCH', `/api/conversations/${otherTeams}`, { token: ws.token, body: { teamId: otherTeam, assigneeId: ws.userId } });
+    await call('PATCH', `/api/conversations/${outsideTeam}`, { token: ws.token, body: { assigneeId: mate.userId } });
+    await listWhen(ws.token, { q: 'voucher' }, (p) => p.items.length === 4 && p.items.some((i) => i.id === outsideTeam && i.assigneeId === mate.userId) && p.items.some((i) => i.id === otherTeams && i.teamId === otherTeam && i.assigneeId === ws.userId));
+    const seen = await allPages({ q: 'voucher' }, me.token);
+    expect(sameIds(seen.map((i) => i.id), [teammates, unassigned])).toBe(true);
+    expect((await listConversations(me.token, { q: 'voucher' })).body.counts.all).toBe(2);
   });
 
   it('reads the picked rows whole: contact, unread count, tags', async () => {

@@ -228,7 +228,8 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
            ORDER BY ${order}
            LIMIT ${f.limit + 1}) pick
        JOIN conversations c ON c.id = pick.id
-       JOIN contacts ct ON ct.id = c.contact_id
+       -- LEFT: a picked row must never be dropped here (the page would come back short and end paging early).
+       LEFT JOIN contacts ct ON ct.id = c.contact_id
        LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?2
      ORDER BY ${order}`,
     p.userId,
