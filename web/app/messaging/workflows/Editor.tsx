@@ -59,6 +59,14 @@ export interface Ed {
   doc: WorkflowDoc;
   errors: FieldError[];
   set: (doc: WorkflowDoc) => void;
+  /**
+   * Set a draft whose step lists changed shape (a step added, removed, moved, dropped): steps are keyed
+   * by position, so this also renews every step's key — a step's fields that keep state of their own
+   * (a webhook's headers box) must not stay with the position when another step moves into it.
+   */
+  reshape: (doc: WorkflowDoc) => void;
+  /** Part of every step's key: bumped by reshape() and whenever a whole draft is loaded. */
+  generation: number;
   /** After the next render, focus the element with this data-focus key. */
   focusNext: (key: string) => void;
   paths: EscalationPath[];
@@ -98,6 +106,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
   const templates = useSignal<Ed['templates']>([]);
   const replies = useSignal<Ed['replies']>([]);
   const drag = useSignal<Ed['drag']>(null);
+  const generation = useSignal(0);
   const versionsKey = useSignal(0);
   const pendingFocus = useRef<string | null>(null);
   const summary = useRef<HTMLDivElement>(null);
@@ -108,6 +117,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
         .then((w) => {
           saved.value = w;
           draft.value = normalize(documentOf(w));
+          generation.value++;
         })
         .catch((err) => (loadError.value = errorText(err)));
     api<{ items: EscalationPath[] }>('/escalations/paths')
@@ -119,8 +129,9 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
     api<{ items: Ed['templates'] }>('/templates')
       .then((r) => (templates.value = r.items))
       .catch(() => {});
-    api<{ items: Ed['replies'] }>('/saved-replies')
-      .then((r) => (replies.value = r.items))
+    // A workflow runs for the whole workspace: only workspace replies (a personal one is its owner's alone, and the server refuses it).
+    api<{ items: (Ed['replies'][number] & { personal?: boolean })[] }>('/saved-replies')
+      .then((r) => (replies.value = r.items.filter((x) => !x.personal)))
       .catch(() => {});
   }, [id]);
 
@@ -147,6 +158,11 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
     doc: d,
     errors: errors.value,
     set: (doc) => (draft.value = doc),
+    reshape: (doc) => {
+      generation.value++;
+      draft.value = doc;
+    },
+    generation: generation.value,
     focusNext: (key) => (pendingFocus.current = key),
     paths: paths.value,
     audiences: audiences.value,
@@ -173,6 +189,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       const w = await api<Workflow>(`/workflows/${encodeURIComponent(id)}`, { method: 'PATCH', json: body });
       saved.value = w;
       draft.value = normalize(documentOf(w));
+      generation.value++;
       errors.value = [];
       versionsKey.value++;
       toast(`Saved as version ${w.version}`, 'success');
@@ -201,6 +218,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       const w = await api<Workflow>(`/workflows/${encodeURIComponent(id)}`, { method: 'PATCH', json: { name: doc.name, description: doc.description ?? null, trigger: doc.trigger, steps: doc.steps } });
       saved.value = w;
       draft.value = normalize(documentOf(w));
+      generation.value++;
       errors.value = [];
       versionsKey.value++;
       toast(`Version ${version} restored as version ${w.version}`, 'success');
@@ -443,7 +461,7 @@ function AddStep({ ed, listPtr, index, where }: { ed: Ed; listPtr: string; index
                 onSelect={() => {
                   close();
                   ed.focusNext(`${listPtr}/${index}:card`);
-                  ed.set(editList(ed.doc, listPtr, (l) => l.splice(index, 0, newStep(k))));
+                  ed.reshape(editList(ed.doc, listPtr, (l) => l.splice(index, 0, newStep(k))));
                 }}
               >
                 {kindLabel(k)}
@@ -468,6 +486,14 @@ export function StepList({ ed, listPtr, steps, label }: { ed: Ed; listPtr: strin
   const dropAt = useSignal<number | null>(null);
   const mine = ed.drag?.list === listPtr;
   const gap = mine ? dropAt.value : null;
+  // A drag that ended elsewhere (or left the list) leaves no line behind for the next one.
+  useEffect(() => {
+    if (!mine) dropAt.value = null;
+  }, [mine]);
+  const leave = (e: DragEvent) => {
+    const to = e.relatedTarget as Node | null;
+    if (!to || !(e.currentTarget as HTMLElement).contains(to)) dropAt.value = null;
+  };
   const over = (e: DragEvent, i: number) => {
     // A step only moves within its own list: over another list the event goes on up to the list that owns the drag.
     if (!mine) return;
@@ -490,16 +516,16 @@ export function StepList({ ed, listPtr, steps, label }: { ed: Ed; listPtr: strin
     const r = dropStep(ed.doc, listPtr, from, to);
     if (r.doc === ed.doc) return;
     ed.focusNext(`${listPtr}/${r.index}:card`);
-    ed.set(r.doc);
+    ed.reshape(r.doc);
   };
   return (
-    <div class={`wf-list${own.length ? ' has-error' : ''}${mine ? ' wf-dragging' : ''}`}>
+    <div class={`wf-list${own.length ? ' has-error' : ''}${mine ? ' wf-dragging' : ''}`} onDragLeave={mine ? leave : undefined}>
       <FieldErrors errors={own} />
       {steps.length === 0 ? <p class="muted small wf-list-empty">No steps yet.</p> : null}
       <ol class="wf-steps" aria-label={label}>
         {steps.map((s, i) => (
           <li
-            key={`${i}:${s.type}:${s.type === 'action' ? s.action : ''}`}
+            key={`${ed.generation}:${i}:${s.type}:${s.type === 'action' ? s.action : ''}`}
             class={[gap === i ? 'wf-drop-before' : '', gap === steps.length && i === steps.length - 1 ? 'wf-drop-after' : '', mine && ed.drag?.index === i ? 'wf-drag-source' : ''].filter(Boolean).join(' ') || undefined}
             onDragOver={(e) => over(e, i)}
             onDrop={drop}
@@ -522,7 +548,7 @@ function StepCard({ ed, step: s, listPtr, index, count }: { ed: Ed; step: Step; 
   const move = (delta: -1 | 1) => {
     const r = moveStep(ed.doc, listPtr, index, delta);
     ed.focusNext(`${listPtr}/${r.index}:${delta < 0 ? 'up' : 'down'}`);
-    ed.set(r.doc);
+    ed.reshape(r.doc);
   };
   return (
     <section class={`wf-step wf-step-${s.type}${bad ? ' has-error' : ''}`} aria-label={name} tabIndex={-1} data-focus={`${ptr}:card`} data-pointer={ptr}>
@@ -564,7 +590,7 @@ function StepCard({ ed, step: s, listPtr, index, count }: { ed: Ed; step: Step; 
             aria-label={`Delete ${name}`}
             onClick={() => {
               ed.focusNext(count > 1 ? `${listPtr}/${Math.max(0, index - 1)}:card` : '');
-              ed.set(replaceAt(ed.doc, ptr, undefined));
+              ed.reshape(replaceAt(ed.doc, ptr, undefined));
             }}
           >
             <Icon name="trash" size={16} />
@@ -983,6 +1009,8 @@ function AskParams({ ed, step: s, ptr, set, put }: { ed: Ed; step: ActionStep; p
   const str = (k: string) => (p[k] === undefined || p[k] === null ? '' : String(p[k]));
   const setMode = (m: AskMode) => {
     const { options: _o, validate: _v, ...rest } = p;
+    // Saving into the contact's e-mail needs an e-mail answer (the server refuses it otherwise): leaving that mode drops it.
+    if (m !== 'email' && rest.saveTo === 'email') delete rest.saveTo;
     put({ ...s, params: { ...rest, ...(m === 'options' ? { options: ['', ''] } : m === 'email' ? { validate: 'email', saveTo: rest.saveTo ?? 'email' } : {}) } });
   };
   const setOptions = (list: string[]) => set({ options: list });
@@ -1013,7 +1041,9 @@ function AskParams({ ed, step: s, ptr, set, put }: { ed: Ed; step: ActionStep; p
                 const next = [...options];
                 const [x] = next.splice(i, 1);
                 next.splice(to, 0, x);
-                ed.focusNext(`${ptr}:opt${to}:${to < i ? 'up' : 'down'}`);
+                // Follow the option with the same button, unless it is now at the end where that button is disabled.
+                const edge = (to < i && to === 0) || (to > i && to === options.length - 1);
+                ed.focusNext(`${ptr}:opt${to}:${(to < i) !== edge ? 'up' : 'down'}`);
                 setOptions(next);
               };
               return (
@@ -1070,7 +1100,7 @@ function AskParams({ ed, step: s, ptr, set, put }: { ed: Ed; step: ActionStep; p
           {(a) => (
             <select {...a} value={str('saveTo')} onChange={(e) => set({ saveTo: e.currentTarget.value || undefined })}>
               <option value="">Don’t save it</option>
-              <option value="email">E-mail</option>
+              {mode === 'email' ? <option value="email">E-mail</option> : null}
               <option value="name">Name</option>
               <option value="phone">Phone</option>
             </select>
