@@ -92,11 +92,12 @@ describe('Workflow editor: a bot flow', { timeout: 300_000 }, () => {
     await ask.getByRole('button', { name: 'Add an option' }).focus();
     await page.keyboard.press('Enter');
     // Focus went to the new (third) option.
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'wf-steps-0-params-options-2');
+    // Focus moves after the next render (the editor's focusNext), so wait for it rather than read it at once.
+    await eventually(async () => (await page.evaluate(() => document.activeElement?.id)) === 'wf-steps-0-params-options-2', 'focus on the new third option');
     await page.keyboard.type('Shipping');
     await ask.getByRole('button', { name: 'Move option 3 up' }).focus();
     await page.keyboard.press('Enter');
-    assert.equal(await ask.getByLabel('Option 2', { exact: true }).inputValue(), 'Shipping');
+    await eventually(async () => (await ask.getByLabel('Option 2', { exact: true }).inputValue()) === 'Shipping', 'Shipping moved up to option 2');
     assert.equal(await ask.getByLabel('Option 3', { exact: true }).inputValue(), '');
     // Left empty on purpose for now, like the question: the server names both.
     await ask.getByLabel('Remember the answer as').fill('topic');
@@ -138,7 +139,7 @@ describe('Workflow editor: a bot flow', { timeout: 300_000 }, () => {
     await question.fill('Hi! What is your question about?');
     await ask.getByRole('button', { name: 'Remove option 3' }).focus();
     await page.keyboard.press('Enter');
-    assert.equal(await ask.getByLabel('Option 3', { exact: true }).count(), 0);
+    await eventually(async () => (await ask.getByLabel('Option 3', { exact: true }).count()) === 0, 'option 3 removed');
     // With two options the condition's value offers them.
     await page.locator('#wf-steps-1-when-all-0-value').selectOption('Billing');
     await page.getByRole('button', { name: 'Create workflow' }).click();
