@@ -2,7 +2,9 @@
 // the wrangler/workerd process group spends on N operations of a kind, counted until the server is idle
 // again (so queue consumers, event-stream subscribers and fan-out that follow the response are included),
 // less the idle rate, divided by N. Throughput on a saturated machine is roughly cores ÷ CPU per
-// operation, so the ratio probe CPU ÷ operation CPU predicts the throughput ratio of (b) and (e). It
+// operation, so the ratio probe CPU ÷ operation CPU bounds the throughput ratio of (b) and (e) from above
+// (it equals it only when the run is CPU-bound; a serial resource — one D1 database, one WorkspaceDO — can cap
+// throughput first). It
 // moves less than throughput when other work shares the machine (CPU time still grows under contention:
 // caches, SMT), so compare variants (e.g. a snapshot with one subscriber switched off) within one run.
 //
