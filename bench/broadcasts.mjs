@@ -21,10 +21,9 @@
 // `wrangler d1 execute --local` while the server is stopped, as (i) loads its own.
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { call, pool, request, sleep } from './lib/client.mjs';
+import { call, pool, rawPost, request, sleep } from './lib/client.mjs';
 import { sqlChunks } from './lib/sql-chunks.mjs';
 import { ms, prng, rate, round, summarize } from './lib/stats.mjs';
 import { realtime } from './realtime.mjs';
@@ -107,24 +106,6 @@ function dlrDate(d) {
   return `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
 }
 
-// node:http directly: client.mjs's request() JSON-encodes bodies, and signatures need the exact bytes.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function rawPost(origin, path, body, headers) {
-  const url = new URL(path, origin);
-  const payload = Buffer.from(body);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': payload.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`POST ${path}: no response in 30 s`)));
-    req.end(payload);
-  });
-}
 
 /**
  * Follows the sandbox record and answers every send with its three callbacks, as they appear: polls

@@ -9,32 +9,18 @@
 // caches, SMT), so compare variants (e.g. a snapshot with one subscriber switched off) within one run.
 //
 // Run directly: `node bench/cost.mjs [--port 8812] [--n 300]` starts its own server on a snapshot.
-import { readFileSync, readdirSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, pool, request, sleep, visitorAddress } from './lib/client.mjs';
+import { call, pool, rawPost, request, sleep, visitorAddress } from './lib/client.mjs';
+import { groupUsage } from './lib/procs.mjs';
 import { whatsappWebhook } from './ingest.mjs';
-import http from 'node:http';
 
-const TICKS = 100; // USER_HZ: /proc reports CPU in 1/100 s on Linux
-
-/** CPU seconds used so far by every process in the group `pgid` (wrangler and its workerd children). */
+/** CPU seconds used so far by the group `pgid` (wrangler and its workerd children), exited children included. */
 export function groupCpuSeconds(pgid) {
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(f[2]) !== pgid) continue;
-    ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime stime cutime cstime
-  }
-  return ticks / TICKS;
+  const u = groupUsage(pgid);
+  return u.cpu + u.childCpu;
 }
 
 /** The group's idle CPU rate (s per s), over `ms`. */
@@ -78,17 +64,10 @@ export async function costOf(pgid, idle, count, concurrency, op, { quietMs = 250
   return { count, errors, firstError, cpuMsPerOp: (cpu * 1000) / count, responseSeconds: (responded - t0) / 1000 };
 }
 
-const hookAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function postRaw(origin, path, body, headers) {
-  const url = new URL(path, origin);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ agent: hookAgent, host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`webhook → ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** A signed webhook must be answered 200. */
+async function postHook(origin, path, hook) {
+  const res = await rawPost(origin, path, hook.body, hook.headers);
+  if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
 }
 
 /** The figures: probe, API send, widget message, known and new WhatsApp senders, each as CPU ms per operation. */
@@ -113,7 +92,7 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, log =
   const known = Array.from({ length: convs }, (_, i) => `3471${String(1e6 + i)}${stamp.length}`);
   await pool(convs, 8, async (i) => {
     const h = whatsappWebhook(known[i], `wamid.known-open-${stamp}-${i}`, 'Hi there');
-    await postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+    await postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
   });
   for (let i = 0; i < convs; i++) await request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`); // warm every probe object
   const idle = await idleRate(pgid);
@@ -125,18 +104,18 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, log =
     widgetMessage: (i) => call(origin, 'POST', '/widget/api/messages', { token: visitors[i % convs], body: { text: `Visitor says ${i}`, clientId: `cost-w-${stamp}-${i}` } }),
     knownSender: (i) => {
       const h = whatsappWebhook(known[i % convs], `wamid.known-${stamp}-${i}`, `Known sender ${i}`);
-      return postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+      return postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
     },
     newSender: (i) => {
       const h = whatsappWebhook(`3472${String(1e7 + i)}${stamp.length}`, `wamid.new-${stamp}-${i}`, `New sender ${i}`);
-      return postRaw(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
+      return postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
     },
   };
   const out = {};
   for (const [name, op] of Object.entries(kinds)) {
     const r = await costOf(pgid, idle, n, concurrency, op);
     out[name] = r;
-    log(`  (m) ${name.padEnd(13)} ${r.cpuMsPerOp.toFixed(2)} ms CPU each${name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (throughput ratio ≈ ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)})`}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
+    log(`  (m) ${name.padEnd(13)} ${r.cpuMsPerOp.toFixed(2)} ms CPU each${name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (CPU ratio ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)})`}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
   }
   return { idleMsPerSecond: idle * 1000, kinds: out };
 }

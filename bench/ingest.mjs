@@ -8,13 +8,12 @@
 // `ingestBench(origin, opts)` runs against a server the caller started (bench/run.mjs); run directly
 // (`node bench/ingest.mjs [--port 8811] [--messages 3000]`) it starts its own on a snapshot of the tree.
 import { createHmac, randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { call, openSocket, pool, request, sleep } from './lib/client.mjs';
+import { call, openSocket, pool, rawPost, request, sleep } from './lib/client.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
 const APP_SECRET = 'bench-meta-app-secret';
@@ -51,24 +50,6 @@ async function send(origin, inboxId, from, wamid, text) {
   return res;
 }
 
-// node:http directly: client.mjs's request() JSON-encodes bodies, and signatures need the exact bytes.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function rawPost(origin, path, body, headers) {
-  const url = new URL(path, origin);
-  const payload = Buffer.from(body);
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': payload.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`POST ${path}: no response in 30 s`)));
-    req.end(payload);
-  });
-}
 
 async function waitFor(fn, timeoutMs, what) {
   const deadline = performance.now() + timeoutMs;

@@ -21,12 +21,11 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { call, openSocket, pool, request, visitorAddress } from './lib/client.mjs';
 import { snapshot, start } from './lib/server.mjs';
+import { groupUsage } from './lib/procs.mjs';
 import { round, summarize } from './lib/stats.mjs';
 
 export const GOALS = { p99LatenessMs: 1000 };
 const PASSWORD = 'bench-password-1';
-const TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
-const PAGE = 4096;
 
 function portFree(port) {
   return new Promise((resolve) => {
@@ -34,26 +33,6 @@ function portFree(port) {
     s.once('connect', () => (s.destroy(), resolve(false)));
     s.once('error', () => resolve(true));
   });
-}
-
-/** CPU seconds and resident memory of every process in a process group (wrangler + its workerd). */
-function groupUsage(pgid) {
-  let cpu = 0;
-  let rss = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-    if (Number(f[2]) !== pgid) continue; // #5 pgrp
-    cpu += (Number(f[11]) + Number(f[12])) / TICKS; // #14 utime, #15 stime
-    rss += Number(f[21]) * PAGE; // #24 rss pages
-  }
-  return { cpu, rss };
 }
 
 function duBytes(path) {

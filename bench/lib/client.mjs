@@ -55,6 +55,27 @@ export function request(origin, method, path, { token, body, headers = {}, timeo
   });
 }
 
+/**
+ * A POST of exact bytes (signed webhooks: request() JSON-encodes bodies, and a signature covers the bytes
+ * sent). Resolves with {status, body (text), ms}; never rejects on an HTTP status.
+ */
+export function rawPost(origin, path, body, headers) {
+  const url = new URL(path, origin);
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { ...headers, 'content-length': payload.length } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`POST ${path}: no response in 30 s`)));
+    req.end(payload);
+  });
+}
+
 /** A request that must succeed (2xx); throws with the problem body otherwise. */
 export async function call(origin, method, path, opts = {}) {
   const res = await request(origin, method, path, opts);
