@@ -4,6 +4,8 @@
 // that creates the contact with its first thread, the projection) and two Durable Object calls (the
 // conversation, the router it asks before its one commit). The live fan-out that follows a commit (the
 // list update to the WorkspaceDO, the assignee's notification to their AgentDO) is counted apart.
+// An agent's reply: one object call, then the OUTBOUND consumer's claim and reads in one batch, the
+// provider call (the sandbox records it: one write) and the sent mark.
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
@@ -137,5 +139,26 @@ describe('message path budget', () => {
     expect(batch, t.d1.join("\n")).toMatch(/^batch\(2\):.*UPDATE conversations SET seq/);
     expect(t.d1.join('\n')).not.toMatch(/conversation_tags|INSERT INTO conversations/);
     expect(t.d1, t.d1.join('\n')).toHaveLength(2);
+  });
+
+  it('an API reply and its delivery: the reply commits in one object call, the OUTBOUND consumer claims and reads in one batch', async () => {
+    const { ws, inbox } = await setup();
+    const from = `1888${Math.floor(Math.random() * 1e7)}`;
+    await postSigned(inbox.id, waMessage(from, 'can you help'));
+    const conversationId = await landed(ws.workspaceId, 'can you help');
+
+    start();
+    const reply = await call('POST', `/api/conversations/${conversationId}/messages`, { token: ws.token, body: { text: 'Yes, gladly', clientId: unique('c') } });
+    expect(reply.status).toBe(201);
+    await eventually(() => env.DB.prepare(`SELECT 1 AS ok FROM outbound_messages WHERE conversation_id = ? AND status = 'sent' ${UNCOUNTED}`).bind(conversationId).first('ok'));
+    await conversationStub(env, ws.workspaceId, conversationId).settled();
+    const t = stop();
+    const delivery = t.d1.filter((q) => /outbound_messages|sandbox_outbound/.test(q));
+    // The claim rides in one batch with every read the send needs (contact, identity, window, options, context).
+    expect(delivery[0], t.d1.join('\n')).toMatch(/^batch\(6\): INSERT INTO outbound_messages/);
+    // Then the sandbox provider's own record of the request, and the sent mark: three round trips in all.
+    expect(delivery, t.d1.join('\n')).toHaveLength(3);
+    expect(delivery[2]).toMatch(/UPDATE outbound_messages SET status = 'sent'/);
+    expect(pathCalls(t).sort()).toEqual(['CONVERSATIONS.addMessage', 'CONVERSATIONS.updateDelivery']);
   });
 });

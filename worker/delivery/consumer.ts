@@ -31,28 +31,36 @@ async function markFailed(env: Env, job: DeliverJob, reason: string): Promise<De
 }
 
 type ContactRow = { name: string | null; phone: string | null; email: string | null; subscriptions: string; blocked: number };
+type ContextRow = { kind: 'reservation' | 'order'; reference: string; data: string };
 
-/** Latest reservation/order context of the conversation (platform replies go to that thread). */
-async function latestContext(env: Env, job: DeliverJob): Promise<ContextRecord | null> {
-  const row = await env.DB.prepare(
-    `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
-  )
-    .bind(job.workspaceId, job.contactId, job.channel, job.conversationId)
-    .first<{ kind: 'reservation' | 'order'; reference: string; data: string }>();
+function contextOf(row: ContextRow | undefined): ContextRecord | null {
   return row ? { kind: row.kind, reference: row.reference, data: JSON.parse(row.data) as Record<string, unknown> } : null;
 }
 
 export async function deliver(env: Env, job: DeliverJob, attempt: number): Promise<DeliveryOutcome> {
-  const existing = await env.DB.prepare(`SELECT status FROM outbound_messages WHERE message_id = ?`).bind(job.messageId).first<string>('status');
-  if (existing === 'sent' || existing === 'failed') return { state: 'skipped' };
   const now = Date.now();
-  await env.DB.prepare(
-    `INSERT INTO outbound_messages (message_id, workspace_id, conversation_id, inbox_id, channel, contact_id, status, attempts, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
-     ON CONFLICT(message_id) DO UPDATE SET attempts = attempts + 1, updated_at = excluded.updated_at`,
-  )
-    .bind(job.messageId, job.workspaceId, job.conversationId, job.inboxId, job.channel, job.contactId, now, now)
-    .run();
+  // The claim and every read the send needs, in one D1 round trip (this runs once per outbound message,
+  // and every broadcast recipient is one). The claim comes first in the batch: a job whose message was
+  // already sent or failed updates no row, returns none, and the reads that rode with it are dropped.
+  const [claimed, contact, identity, activity, options, context] = await env.DB.batch<any>([
+    env.DB.prepare(
+      `INSERT INTO outbound_messages (message_id, workspace_id, conversation_id, inbox_id, channel, contact_id, status, attempts, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
+       ON CONFLICT(message_id) DO UPDATE SET attempts = attempts + 1, updated_at = excluded.updated_at WHERE outbound_messages.status NOT IN ('sent', 'failed')
+       RETURNING status`,
+    ).bind(job.messageId, job.workspaceId, job.conversationId, job.inboxId, job.channel, job.contactId, now, now),
+    env.DB.prepare(`SELECT name, phone, email, subscriptions, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(job.contactId, job.workspaceId),
+    env.DB.prepare(
+      `SELECT external_id FROM contact_identities WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (inbox_id = ?) DESC, created_at DESC LIMIT 1`,
+    ).bind(job.workspaceId, job.contactId, job.channel, job.inboxId),
+    env.DB.prepare(`SELECT last_inbound_at FROM channel_activity WHERE workspace_id = ? AND contact_id = ? AND channel = ?`).bind(job.workspaceId, job.contactId, job.channel),
+    env.DB.prepare(`SELECT options FROM outbound_options WHERE workspace_id = ? AND conversation_id = ? AND client_id = ?`).bind(job.workspaceId, job.conversationId, job.clientId ?? ''),
+    // The latest reservation/order context of the conversation (platform replies go to that thread).
+    env.DB.prepare(
+      `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
+    ).bind(job.workspaceId, job.contactId, job.channel, job.conversationId),
+  ]);
+  if (claimed.results.length === 0) return { state: 'skipped' };
 
   const adapter = adapterFor(job.channel);
   if (!adapter?.send || !adapter.capabilities.outbound) return markFailed(env, job, `${adapter?.label ?? job.channel} does not take replies from Parley`);
@@ -61,14 +69,6 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   if (!inbox.enabled) return markFailed(env, job, 'the inbox is disabled');
   if (!inbox.channelEnabled) return markFailed(env, job, `the ${adapter.label} channel is not enabled for this workspace`);
 
-  const [contact, identity, activity, options] = await env.DB.batch<any>([
-    env.DB.prepare(`SELECT name, phone, email, subscriptions, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(job.contactId, job.workspaceId),
-    env.DB.prepare(
-      `SELECT external_id FROM contact_identities WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (inbox_id = ?) DESC, created_at DESC LIMIT 1`,
-    ).bind(job.workspaceId, job.contactId, job.channel, job.inboxId),
-    env.DB.prepare(`SELECT last_inbound_at FROM channel_activity WHERE workspace_id = ? AND contact_id = ? AND channel = ?`).bind(job.workspaceId, job.contactId, job.channel),
-    env.DB.prepare(`SELECT options FROM outbound_options WHERE workspace_id = ? AND conversation_id = ? AND client_id = ?`).bind(job.workspaceId, job.conversationId, job.clientId ?? ''),
-  ]);
   const c = contact.results[0] as ContactRow | undefined;
   if (!c) return markFailed(env, job, 'the contact no longer exists');
   if (c.blocked) return markFailed(env, job, 'the contact is blocked');
@@ -96,7 +96,7 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     to: { externalId, name: c.name, phone: c.phone, email: c.email },
     authorName: job.authorName,
     template: opts.template ?? null,
-    context: await latestContext(env, job),
+    context: contextOf(context.results[0] as ContextRow | undefined),
     lastInboundAt,
   };
   if (job.channel === 'email') {

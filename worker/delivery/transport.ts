@@ -112,10 +112,13 @@ export function sandboxTransport(env: Env): Transport {
       if (meta.purpose === 'media') res = sandboxMedia(req, meta);
       else if (meta.purpose === 'template') res = sandboxSubmissionReply(req);
       else {
-        const earlier = meta.messageId
-          ? ((await env.DB.prepare(`SELECT count(*) AS n FROM sandbox_outbound WHERE message_id = ? AND purpose = 'send'`).bind(meta.messageId).first<number>('n')) ?? 0)
-          : 0;
         const m = meta.out?.text.match(SCENARIO);
+        // Earlier attempts are counted only for a scenario that fails the first N ("[[sandbox:503x2]]"):
+        // an ordinary send costs the record below and nothing else.
+        const earlier =
+          m?.[2] !== undefined && meta.messageId
+            ? ((await env.DB.prepare(`SELECT count(*) AS n FROM sandbox_outbound WHERE message_id = ? AND purpose = 'send'`).bind(meta.messageId).first<number>('n')) ?? 0)
+            : 0;
         if (m && (m[2] === undefined || earlier < Number(m[2]))) {
           const status = Number(m[1]);
           res = {
