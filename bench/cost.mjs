@@ -8,13 +8,13 @@
 // moves less than throughput when other work shares the machine (CPU time still grows under contention:
 // caches, SMT), so compare variants (e.g. a snapshot with one subscriber switched off) within one run.
 //
-// Run directly: `node bench/cost.mjs [--port 8812] [--n 300]` starts its own server on a snapshot.
+// Run directly: `node bench/cost.mjs [--port 8812] [--n 300] [--kinds apiSend,apiNote]` starts its own server on a snapshot.
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, pool, rawPost, request, sleep, visitorAddress } from './lib/client.mjs';
-import { groupUsage } from './lib/procs.mjs';
+import { groupUsage, threadUsage } from './lib/procs.mjs';
 import { whatsappWebhook } from './ingest.mjs';
 
 /** CPU seconds used so far by the group `pgid` (wrangler and its workerd children), exited children included. */
@@ -37,6 +37,7 @@ async function idleRate(pgid, ms = 4000) {
 export async function costOf(pgid, idle, count, concurrency, op, { quietMs = 2500 } = {}) {
   const t0 = Date.now();
   const c0 = groupCpuSeconds(pgid);
+  const threads0 = threadUsage(pgid);
   let errors = 0;
   let firstError = null;
   await pool(count, concurrency, async (i) => {
@@ -61,7 +62,11 @@ export async function costOf(pgid, idle, count, concurrency, op, { quietMs = 250
   }
   const elapsed = (Date.now() - t0) / 1000;
   const cpu = groupCpuSeconds(pgid) - c0 - idle * elapsed;
-  return { count, errors, firstError, cpuMsPerOp: (cpu * 1000) / count, responseSeconds: (responded - t0) / 1000 };
+  // The busiest thread over the run (workerd's event loop, which runs the Worker, every object and the
+  // local D1 and queue simulators in turn): its time per operation is the local run's serial cost.
+  let serial = 0;
+  for (const [tid, t] of threadUsage(pgid)) serial = Math.max(serial, t - (threads0.get(tid) ?? 0));
+  return { count, errors, firstError, cpuMsPerOp: (cpu * 1000) / count, serialMsPerOp: (serial * 1000) / count, responseSeconds: (responded - t0) / 1000 };
 }
 
 /** A signed webhook must be answered 200. */
@@ -71,7 +76,7 @@ async function postHook(origin, path, hook) {
 }
 
 /** The figures: probe, API send, widget message, known and new WhatsApp senders, each as CPU ms per operation. */
-export async function costBench(origin, pgid, { n = 300, concurrency = 16, log = console.log } = {}) {
+export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds: only = null, log = console.log } = {}) {
   const stamp = Date.now().toString(36);
   const signup = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Cost bench ${stamp}`, name: 'Bench Manager', email: `cost-${stamp}@bench.test`, password: 'bench-password-1' } });
   const token = signup.token;
@@ -101,6 +106,10 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, log =
   const kinds = {
     probe: (i) => request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
     apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `cost-${stamp}-${i}` } }),
+    // An authenticated API read that touches no object and no D1 (the session is cached): the Worker's own floor.
+    me: (i) => call(origin, 'GET', '/api/me', { token }),
+    // The same call as an internal note: nothing to deliver, so apiSend − apiNote is the delivery's share.
+    apiNote: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Note ${i}: checked the order.`, isInternalNote: true, clientId: `cost-n-${stamp}-${i}` } }),
     widgetMessage: (i) => call(origin, 'POST', '/widget/api/messages', { token: visitors[i % convs], body: { text: `Visitor says ${i}`, clientId: `cost-w-${stamp}-${i}` } }),
     knownSender: (i) => {
       const h = whatsappWebhook(known[i % convs], `wamid.known-${stamp}-${i}`, `Known sender ${i}`);
@@ -113,15 +122,17 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, log =
   };
   const out = {};
   for (const [name, op] of Object.entries(kinds)) {
+    if (only && name !== 'probe' && !only.includes(name)) continue;
     const r = await costOf(pgid, idle, n, concurrency, op);
     out[name] = r;
-    log(`  (m) ${name.padEnd(13)} ${r.cpuMsPerOp.toFixed(2)} ms CPU each${name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (CPU ratio ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)})`}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
+    const vsProbe = name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (CPU ratio ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)}; event-loop ratio ${(out.probe.serialMsPerOp / r.serialMsPerOp).toFixed(2)})`;
+    log(`  (m) ${name.padEnd(13)} ${r.cpuMsPerOp.toFixed(2)} ms CPU each, ${r.serialMsPerOp.toFixed(2)} ms on the busiest thread${vsProbe}${r.errors ? `, ${r.errors} errors (${r.firstError})` : ''}`);
   }
   return { idleMsPerSecond: idle * 1000, kinds: out };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { port: { type: 'string', default: '8812' }, n: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' } } });
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8812' }, n: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' }, kinds: { type: 'string' } } });
   const { snapshot, start } = await import('./lib/server.mjs');
   const dir = mkdtempSync(join(os.tmpdir(), 'parley-cost-'));
   const appDir = join(dir, 'app');
@@ -129,7 +140,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   snapshot(appDir);
   const server = await start({ port: Number(values.port), persistTo: join(dir, 'state'), appDir });
   try {
-    await costBench(server.origin, server.pid, { n: Number(values.n), concurrency: Number(values.concurrency) });
+    await costBench(server.origin, server.pid, { n: Number(values.n), concurrency: Number(values.concurrency), kinds: values.kinds?.split(',') ?? null });
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -68,8 +68,9 @@ export async function portFree(port, waitMs = 3000) {
 }
 
 /**
- * @param {{ port?: number, persistTo?: string, seed?: boolean, quiet?: boolean, logLevel?: string, vars?: Record<string,string> }} opts
- * quiet: keep wrangler's output (see output()) instead of printing it; logLevel: wrangler's (default info).
+ * @param {{ port?: number, persistTo?: string, seed?: boolean, quiet?: boolean, logLevel?: string, vars?: Record<string,string>, args?: string[] }} opts
+ * quiet: keep wrangler's output (see output()) instead of printing it; logLevel: wrangler's (default info);
+ * args: more `wrangler dev` flags (bench/profile.mjs picks the inspector's port).
  */
 export async function startServer(opts = {}) {
   const port = opts.port ?? 8787;
@@ -85,7 +86,7 @@ export async function startServer(opts = {}) {
 
   const vars = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const logLevel = opts.logLevel ? ['--log-level', opts.logLevel] : [];
-  const child = spawnTracked(...wrangler(['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', ...logLevel, ...persist, ...vars]), {
+  const child = spawnTracked(...wrangler(['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false', ...logLevel, ...persist, ...vars, ...(opts.args ?? [])]), {
     stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
     env,
   });

@@ -29,3 +29,33 @@ export function groupUsage(pgid) {
   }
   return { cpu, childCpu, rss };
 }
+
+/**
+ * CPU seconds of every thread in the group, by "pid/tid". workerd runs an isolate's JavaScript, its Durable
+ * Objects and (locally) the D1 and queue simulators on one event-loop thread per process, so the busiest
+ * thread, not the group's sum, is what caps a local run's throughput.
+ */
+export function threadUsage(pgid) {
+  const out = new Map();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let tasks;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      try {
+        const f = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+        out.set(`${pid}/${tid}`, (Number(x[11]) + Number(x[12])) / TICKS);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  }
+  return out;
+}

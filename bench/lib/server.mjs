@@ -40,11 +40,11 @@ function portInUse(port) {
 }
 
 /** Start wrangler dev serving `appDir` (a snapshot) with its state in `persistTo`; `vars` override wrangler.toml's (--var). */
-export async function start({ port, persistTo, appDir, vars }) {
+export async function start({ port, persistTo, appDir, vars, args }) {
   if (await portInUse(port)) throw new Error(`port ${port} is already in use; pass --port to pick another`);
   // local-server.mjs runs wrangler (and writes .dev.vars) in the current directory.
   process.chdir(appDir);
-  const server = await startServer({ port, persistTo, quiet: true, vars });
+  const server = await startServer({ port, persistTo, quiet: true, vars, args });
   let stopped = null;
   return {
     origin: server.origin,
