@@ -39,7 +39,12 @@ import { Email, TagName } from '../http/schemas';
 import { normalizePhone } from './phone';
 import { customerOptOutConflict, patchKeepingCustomerOptOuts, SUBSCRIPTION_CHANNELS } from './subscriptions';
 
-/** Rows a chunk (one message, one D1 batch) writes at most: small enough that the batch holds the workspace's database for tens of ms. */
+/**
+ * Rows a chunk (one message, one D1 batch) writes at most: small enough that the batch holds the
+ * workspace's database for tens of ms. The price is wall time, as each chunk has a fixed cost (claim, range
+ * read, queue hop): bench (i), 100k new rows on a loaded 2-core machine, took 43 s with progress polls at
+ * p50/p95/max 129/333/478 ms; 2000-row chunks took 15 s with polls at 250/393/495 ms.
+ */
 export const CHUNK_ROWS = 500;
 export const CHUNK_BYTES = 1 << 20;
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
