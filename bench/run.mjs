@@ -12,7 +12,7 @@
 // and (l) outbound webhooks: event → receiver 2xx, lost and duplicated, clean and with a receiver failing 30 %.
 // Options: --only a,b,c,d,e,f,g,h,i,j,k,l   --webhook-events 300   --audience-contacts 100000   --broadcast-recipients 100000   --broadcast-minutes 20
 //          --broadcast-default-seconds 60 (at the inbox's default rate, then)   --broadcast-rate 100 (settings.broadcastRate)   --port 8790   --conversations 100000   --messages 4000   --concurrency 48
-//          --requests 200 (per list filter)   --keep (leave the data directory for inspection)
+//          --import-rows N ((i)'s CSV import, default --audience-contacts)   --import-again (then the same file again: all updates)   --requests 200 (per list filter)   --keep (leave the data directory for inspection)
 //          --ref <git ref> (benchmark a committed version instead of the working tree)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,8 @@ const { values: opt } = parseArgs({
     'broadcast-default-seconds': { type: 'string', default: '60' },
     'broadcast-rate': { type: 'string', default: '100' },
     'audience-contacts': { type: 'string', default: '100000' },
+    'import-rows': { type: 'string' },
+    'import-again': { type: 'boolean', default: false },
     port: { type: 'string', default: '8790' },
     conversations: { type: 'string', default: '100000' },
     contacts: { type: 'string', default: '20000' },
@@ -182,8 +184,9 @@ try {
     results.h = await analyticsBench(server.origin, ws, { requests: Number(opt.requests), log });
   }
   if (only.has('i')) {
-    log(`(i) audience preview over ${opt['audience-contacts']} contacts, then a ${opt['audience-contacts']}-row CSV import`);
-    results.i = await audienceBench(server.origin, ws, { requests: Number(opt.requests), importRows: Number(opt['audience-contacts']), pgid: server.pid, log });
+    const importRows = Number(opt['import-rows'] ?? opt['audience-contacts']);
+    log(`(i) audience preview over ${opt['audience-contacts']} contacts, then a ${importRows}-row CSV import`);
+    results.i = await audienceBench(server.origin, ws, { requests: Number(opt.requests), importRows, reimport: opt['import-again'], pgid: server.pid, log });
   }
   if (only.has('j')) {
     log(`(j) one SMS broadcast to ${opt['broadcast-recipients']} recipients over the sandbox transport`);
