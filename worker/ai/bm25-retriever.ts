@@ -2,6 +2,7 @@
 // keywords weigh more than body text), question words widened with everyday synonyms.
 import type { WorkspaceScope } from '../db/scope';
 import { coverageDetail, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { mentionedTerms, mentions, salientTerms, vocabulary } from './answerability';
 import { translations } from './multilingual';
 import { expand } from './synonyms';
 import { detectLanguage } from './text';
@@ -16,13 +17,31 @@ export interface ChunkHit extends Omit<Passage, 'coverage'> {
   rowid: number;
 }
 
-/** Measure how much of the question each kept passage covers. */
-export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[] })[] {
+/**
+ * Measure how much of the question each kept passage covers, and which of its salient words
+ * (answerability.ts) the passage and the whole keyword candidate pool mention.
+ */
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(
+  question: string,
+  hits: T[],
+  pool: { title: string; text: string }[] = hits,
+): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[]; salientCovered: string[]; known: string[] })[] {
   const words = questionTerms(question);
   const lang = detectLanguage(question);
+  const salient = salientTerms(question);
+  const known = salient.length ? mentionedTerms(question, pool.map((h) => `${h.title}\n${h.text}`), lang) : [];
   return hits.map((h) => {
     const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
-    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, matched: all.matched, titleCoverage: coverageDetail(words, h.title, lang).coverage };
+    const have = salient.length ? vocabulary([`${h.title}\n${h.text}`]) : new Set<string>();
+    return {
+      ...h,
+      coverage: all.coverage,
+      crossLingual: all.crossLingual,
+      matched: all.matched,
+      titleCoverage: coverageDetail(words, h.title, lang).coverage,
+      salientCovered: salient.filter((w) => mentions(have, w, lang)),
+      known,
+    };
   });
 }
 
@@ -65,8 +84,8 @@ export class Bm25Retriever implements Retriever {
   }
 
   async search(scope: WorkspaceScope, question: string, opts: RetrieveOptions = {}): Promise<Passage[]> {
-    const kept = bestPerSource(await this.chunks(scope, question), opts.limit ?? 3);
-    return withCoverage(question, kept).map(({ rowid: _r, ...p }) => p);
+    const candidates = await this.chunks(scope, question);
+    return withCoverage(question, bestPerSource(candidates, opts.limit ?? 3), candidates).map(({ rowid: _r, ...p }) => p);
   }
 }
 

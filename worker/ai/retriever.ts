@@ -23,6 +23,14 @@ export interface Passage {
   titleCoverage?: number;
   /** The question's content words this passage matches, directly, through a synonym or a translation. */
   matched?: string[];
+  /** The question's salient words (answerability.ts: what it is about) this passage mentions. */
+  salientCovered?: string[];
+  /**
+   * The question's salient words that any passage the keyword query reached mentions (the same list
+   * on every passage of one search): a salient word outside it is a thing the knowledge base likely
+   * never mentions.
+   */
+  known?: string[];
   /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
   similarity?: number;
 }
