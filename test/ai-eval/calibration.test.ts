@@ -152,7 +152,7 @@ describe('answer confidence calibration (calibration set, never the evaluation s
           article: kb.keyOf.get(p.articleId)!,
           expected,
           shipped: passageConfidence(p, passages, q, words),
-          cap: confidenceCap(p, passages, q, words),
+          cap: confidenceCap(p, passages, words),
           answerable: expected.length > 0,
         });
       }

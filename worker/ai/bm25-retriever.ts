@@ -25,7 +25,7 @@ export function withCoverage<T extends Omit<Passage, 'coverage'>>(
   question: string,
   hits: T[],
   pool: { title: string; text: string }[] = hits,
-): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[]; salientCovered: string[]; known: string[] })[] {
+): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[]; salient: string[]; salientCovered: string[]; known: string[] })[] {
   const words = questionTerms(question);
   const lang = detectLanguage(question);
   const salient = salientTerms(question);
@@ -39,6 +39,7 @@ export function withCoverage<T extends Omit<Passage, 'coverage'>>(
       crossLingual: all.crossLingual,
       matched: all.matched,
       titleCoverage: coverageDetail(words, h.title, lang).coverage,
+      salient,
       salientCovered: salient.filter((w) => mentions(have, w, lang)),
       known,
     };

@@ -9,7 +9,6 @@
 //
 // Everything here is a handful of set operations on the (at most three) passages already retrieved:
 // no extra query, nothing loaded per request.
-import { salientTerms } from './answerability';
 import type { Passage } from './retriever';
 
 export const CONFIDENCE_MODEL = {
@@ -64,7 +63,7 @@ export function confidenceFeatures(p: Passage, passages: Passage[], question: st
   const anywhere = new Set([...matched, ...elsewhere]);
   const unknown = questionWordCount > 0 ? Math.max(0, questionWordCount - anywhere.size) / questionWordCount : 0;
   const full = questionWordCount >= 2 && unmatched === 0 ? 1 : 0;
-  const { salientShare, lacksKnown, neverMentioned } = answerability(p, passages, question);
+  const { salientShare, lacksKnown, neverMentioned } = answerability(p, passages);
   // A lead counts as much as the passage covers: the only passage matching one word of four leads by
   // default, not on merit.
   return [
@@ -94,10 +93,12 @@ export function confidenceFeatures(p: Passage, passages: Passage[], question: st
  * source covers them, only other knowledge mentions them, nothing the workspace has mentions them.
  * A passage from a retriever that does not report salient words counts as covering them all.
  */
-export function answerability(p: Passage, passages: Passage[], question: string): { salient: number; salientShare: number; lacksKnown: number; neverMentioned: number } {
-  const salient = p.salientCovered ? salientTerms(question) : [];
+export function answerability(p: Passage, passages: Passage[]): { salient: number; salientShare: number; lacksKnown: number; neverMentioned: number } {
+  // The words the retriever measured, not the drafter's question: suggestions retrieve for the
+  // customer's latest message, and earlier messages' words were never looked up.
+  const salient = p.salient ?? [];
   if (salient.length === 0) return { salient: 0, salientShare: 1, lacksKnown: 0, neverMentioned: 0 };
-  const covered = new Set(p.salientCovered);
+  const covered = new Set(p.salientCovered ?? []);
   const known = new Set([...(p.known ?? []), ...passages.flatMap((o) => o.known ?? [])]);
   const n = salient.length;
   return {
@@ -119,9 +120,9 @@ export const UNANSWERED_CAP = 0.45;
  * sample, this rule removes most no-answer questions from the good-match band without taking any
  * right answer out of auto-send (test/ai-eval/calibration.test.ts prints both).
  */
-export function confidenceCap(p: Passage, passages: Passage[], question: string, questionWordCount: number): number {
+export function confidenceCap(p: Passage, passages: Passage[], questionWordCount: number): number {
   let cap = questionWordCount <= 1 ? 0.5 : 1;
-  const a = answerability(p, passages, question);
+  const a = answerability(p, passages);
   if (a.neverMentioned > 0 && a.salientShare <= 0.5) cap = Math.min(cap, UNANSWERED_CAP);
   return cap;
 }

@@ -68,7 +68,7 @@ export function articleRef(p: Passage): SourceRef {
  * embedding knows words the keyword lexicon lacks, so the cap, read from keyword matches, gives way.
  */
 export function passageConfidence(p: Passage, passages: Passage[], question: string, questionWordCount = new Set(terms(question)).size): number {
-  let c = p.coverage === 0 ? 0 : Math.min(calibrated(confidenceFeatures(p, passages, question, questionWordCount)), confidenceCap(p, passages, question, questionWordCount));
+  let c = p.coverage === 0 ? 0 : Math.min(calibrated(confidenceFeatures(p, passages, question, questionWordCount)), confidenceCap(p, passages, questionWordCount));
   const best = passages[0] ?? p;
   const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
   if (p.similarity !== undefined) c = Math.max(c, Math.min(1, (p.similarity - 0.35) / 0.5) * relative);

@@ -23,7 +23,12 @@ export interface Passage {
   titleCoverage?: number;
   /** The question's content words this passage matches, directly, through a synonym or a translation. */
   matched?: string[];
-  /** The question's salient words (answerability.ts: what it is about) this passage mentions. */
+  /**
+   * The salient words (answerability.ts: what it is about) of the question this passage was retrieved
+   * for, which may be only the customer's latest message; the two lists below are measured against it.
+   */
+  salient?: string[];
+  /** Those of them this passage mentions. */
   salientCovered?: string[];
   /**
    * The question's salient words that any passage the keyword query reached mentions (the same list
