@@ -2,7 +2,7 @@
 // keywords weigh more than body text), question words widened with everyday synonyms.
 import type { WorkspaceScope } from '../db/scope';
 import { coverageDetail, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
-import { mentionedTerms, mentions, salientTerms, vocabulary } from './answerability';
+import { mentions, salientTerms, vocabulary } from './answerability';
 import { translations } from './multilingual';
 import { expand } from './synonyms';
 import { detectLanguage } from './text';
@@ -29,10 +29,26 @@ export function withCoverage<T extends Omit<Passage, 'coverage'>>(
   const words = questionTerms(question);
   const lang = detectLanguage(question);
   const salient = salientTerms(question);
-  const known = salient.length ? mentionedTerms(question, pool.map((h) => `${h.title}\n${h.text}`), lang) : [];
-  return hits.map((h) => {
-    const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
-    const have = salient.length ? vocabulary([`${h.title}\n${h.text}`]) : new Set<string>();
+  const text = (h: { title: string; text: string }) => `${h.title}\n${h.text}`;
+  const covers = hits.map((h) => {
+    if (salient.length === 0) return [];
+    const have = vocabulary([text(h)]);
+    return salient.filter((w) => mentions(have, w, lang));
+  });
+  // What the kept passages cover the knowledge mentions; only the rest is looked for in the other
+  // candidates, stopping once everything is found (most answerable questions never get here).
+  const known = new Set(covers.flat());
+  let missing = salient.filter((w) => !known.has(w));
+  for (const c of pool) {
+    if (missing.length === 0) break;
+    if (hits.includes(c as T)) continue;
+    const have = vocabulary([text(c)]);
+    for (const w of missing) if (mentions(have, w, lang)) known.add(w);
+    missing = missing.filter((w) => !known.has(w));
+  }
+  const knownList = salient.filter((w) => known.has(w));
+  return hits.map((h, i) => {
+    const all = coverageDetail(words, text(h), lang);
     return {
       ...h,
       coverage: all.coverage,
@@ -40,8 +56,8 @@ export function withCoverage<T extends Omit<Passage, 'coverage'>>(
       matched: all.matched,
       titleCoverage: coverageDetail(words, h.title, lang).coverage,
       salient,
-      salientCovered: salient.filter((w) => mentions(have, w, lang)),
-      known,
+      salientCovered: covers[i],
+      known: knownList,
     };
   });
 }
