@@ -2,6 +2,7 @@
 // keywords weigh more than body text), question words widened with everyday synonyms.
 import type { WorkspaceScope } from '../db/scope';
 import { coverageDetail, questionTerms, workspaceToken, type Passage, type RetrieveOptions, type Retriever } from './retriever';
+import { mentions, salientTerms, vocabulary } from './answerability';
 import { translations } from './multilingual';
 import { expand } from './synonyms';
 import { detectLanguage } from './text';
@@ -16,13 +17,48 @@ export interface ChunkHit extends Omit<Passage, 'coverage'> {
   rowid: number;
 }
 
-/** Measure how much of the question each kept passage covers. */
-export function withCoverage<T extends Omit<Passage, 'coverage'>>(question: string, hits: T[]): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[] })[] {
+/**
+ * Measure how much of the question each kept passage covers, and which of its salient words
+ * (answerability.ts) the passage and the whole keyword candidate pool mention.
+ */
+export function withCoverage<T extends Omit<Passage, 'coverage'>>(
+  question: string,
+  hits: T[],
+  pool: { title: string; text: string }[] = hits,
+): (T & { coverage: number; crossLingual: number; titleCoverage: number; matched: string[]; salient: string[]; salientCovered: string[]; known: string[] })[] {
   const words = questionTerms(question);
   const lang = detectLanguage(question);
-  return hits.map((h) => {
-    const all = coverageDetail(words, `${h.title}\n${h.text}`, lang);
-    return { ...h, coverage: all.coverage, crossLingual: all.crossLingual, matched: all.matched, titleCoverage: coverageDetail(words, h.title, lang).coverage };
+  const salient = salientTerms(question);
+  const text = (h: { title: string; text: string }) => `${h.title}\n${h.text}`;
+  const covers = hits.map((h) => {
+    if (salient.length === 0) return [];
+    const have = vocabulary([text(h)]);
+    return salient.filter((w) => mentions(have, w, lang));
+  });
+  // What the kept passages cover the knowledge mentions; only the rest is looked for in the other
+  // candidates, stopping once everything is found (most answerable questions never get here).
+  const known = new Set(covers.flat());
+  let missing = salient.filter((w) => !known.has(w));
+  for (const c of pool) {
+    if (missing.length === 0) break;
+    if (hits.includes(c as T)) continue;
+    const have = vocabulary([text(c)]);
+    for (const w of missing) if (mentions(have, w, lang)) known.add(w);
+    missing = missing.filter((w) => !known.has(w));
+  }
+  const knownList = salient.filter((w) => known.has(w));
+  return hits.map((h, i) => {
+    const all = coverageDetail(words, text(h), lang);
+    return {
+      ...h,
+      coverage: all.coverage,
+      crossLingual: all.crossLingual,
+      matched: all.matched,
+      titleCoverage: coverageDetail(words, h.title, lang).coverage,
+      salient,
+      salientCovered: covers[i],
+      known: knownList,
+    };
   });
 }
 
@@ -65,8 +101,8 @@ export class Bm25Retriever implements Retriever {
   }
 
   async search(scope: WorkspaceScope, question: string, opts: RetrieveOptions = {}): Promise<Passage[]> {
-    const kept = bestPerSource(await this.chunks(scope, question), opts.limit ?? 3);
-    return withCoverage(question, kept).map(({ rowid: _r, ...p }) => p);
+    const candidates = await this.chunks(scope, question);
+    return withCoverage(question, bestPerSource(candidates, opts.limit ?? 3), candidates).map(({ rowid: _r, ...p }) => p);
   }
 }
 

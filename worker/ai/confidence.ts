@@ -27,11 +27,14 @@ export const CONFIDENCE_MODEL = {
     'share of words no retrieved source has',
     'one content word',
     'asks for a number the passage lacks',
+    'share of salient words this source lacks that other knowledge mentions',
+    'share of salient words the knowledge never mentions',
+    'share of salient words this source covers',
   ],
   // Fitted by test/ai-eval/calibration.test.ts (logistic regression, batch gradient descent, L2 0.001)
-  // on 1017 passage rows (395 questions asked per business and all-in-one: 345 rows answer); re-run it and paste its "fitted" line after changing a feature.
-  bias: -4.17,
-  weights: [0.04, 2.12, -0.16, 2.54, 3.21, 3.46, 1.54, 1.33, 0.18, -0.22, -1.02, 0.14, -0.5, -0.15],
+  // on 1504 passage rows (591 questions asked per business and all-in-one: 482 rows answer); re-run it and paste its "fitted" line after changing a feature.
+  bias: -4.73,
+  weights: [-0.35, 1.75, -0.23, 2.6, 2.96, 2.74, 1.25, 1, 0.74, -0.38, -0.75, -0.48, -0.48, -0.37, -1.51, -0.86, 1.73],
 };
 
 /** Asks when / how much / how long: an answer without a figure in it rarely answers. */
@@ -60,6 +63,7 @@ export function confidenceFeatures(p: Passage, passages: Passage[], question: st
   const anywhere = new Set([...matched, ...elsewhere]);
   const unknown = questionWordCount > 0 ? Math.max(0, questionWordCount - anywhere.size) / questionWordCount : 0;
   const full = questionWordCount >= 2 && unmatched === 0 ? 1 : 0;
+  const { salientShare, lacksKnown, neverMentioned } = answerability(p, passages);
   // A lead counts as much as the passage covers: the only passage matching one word of four leads by
   // default, not on merit.
   return [
@@ -77,7 +81,50 @@ export function confidenceFeatures(p: Passage, passages: Passage[], question: st
     unknown,
     questionWordCount <= 1 ? 1 : 0,
     lacksNumber,
+    lacksKnown,
+    neverMentioned,
+    salientShare,
   ];
+}
+
+/**
+ * Answerability (answerability.ts): the things the question is about (its salient words) against
+ * this source and against everything the keyword query reached. Shares of the salient words: the
+ * source covers them, only other knowledge mentions them, nothing the workspace has mentions them.
+ * A passage from a retriever that does not report salient words counts as covering them all.
+ */
+export function answerability(p: Passage, passages: Passage[]): { salient: number; salientShare: number; lacksKnown: number; neverMentioned: number } {
+  // The words the retriever measured, not the drafter's question: suggestions retrieve for the
+  // customer's latest message, and earlier messages' words were never looked up.
+  const salient = p.salient ?? [];
+  if (salient.length === 0) return { salient: 0, salientShare: 1, lacksKnown: 0, neverMentioned: 0 };
+  const covered = new Set(p.salientCovered ?? []);
+  const known = new Set([...(p.known ?? []), ...passages.flatMap((o) => o.known ?? [])]);
+  const n = salient.length;
+  return {
+    salient: n,
+    salientShare: salient.filter((w) => covered.has(w)).length / n,
+    lacksKnown: salient.filter((w) => !covered.has(w) && known.has(w)).length / n,
+    neverMentioned: salient.filter((w) => !covered.has(w) && !known.has(w)).length / n,
+  };
+}
+
+/** Below the UI's "good match" band (0.5): what a source that cannot be the answer may score at most. */
+export const UNANSWERED_CAP = 0.45;
+
+/**
+ * The most the calibrated confidence may say for passage `p`, whatever the model: one content word
+ * stays thin evidence (0.5), and a question about something the knowledge never mentions, of which
+ * the source covers at most half of the things named, is not answered by it however well the rest
+ * matches ("do you rent kayaks?" against the bike rental's prices). On the calibration set, out of
+ * sample, this rule removes most no-answer questions from the good-match band without taking any
+ * right answer out of auto-send (test/ai-eval/calibration.test.ts prints both).
+ */
+export function confidenceCap(p: Passage, passages: Passage[], questionWordCount: number): number {
+  let cap = questionWordCount <= 1 ? 0.5 : 1;
+  const a = answerability(p, passages);
+  if (a.neverMentioned > 0 && a.salientShare <= 0.5) cap = Math.min(cap, UNANSWERED_CAP);
+  return cap;
 }
 
 /** The calibrated probability for those features (0..1). */

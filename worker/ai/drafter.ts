@@ -1,7 +1,7 @@
 // The Drafter interface (reply candidates from retrieved passages, the contact's history and the
 // conversation) and the extractive drafter: greeting by name, the passage sentences that best answer
 // the question, a closing; no model involved. The cloud drafter (workers-ai.ts) falls back to it.
-import { calibrated, confidenceFeatures } from './confidence';
+import { calibrated, confidenceCap, confidenceFeatures } from './confidence';
 import type { Passage } from './retriever';
 import { channelLimit, clip, compose, isEmail, phrases, type ReplyStyle, type Segment } from './style';
 import { sentences, stem, stems, terms, type Language } from './text';
@@ -63,12 +63,12 @@ export function articleRef(p: Passage): SourceRef {
 
 /**
  * Confidence of answering from a passage: the calibrated probability that it answers the question
- * (confidence.ts), given the other passages retrieved with it. One content word stays thin evidence
- * however well it matches; the cloud path's embedding similarity can only raise it.
+ * (confidence.ts), given the other passages retrieved with it, within its cap (one content word; a
+ * thing the knowledge never mentions). The cloud path's embedding similarity can only raise it: the
+ * embedding knows words the keyword lexicon lacks, so the cap, read from keyword matches, gives way.
  */
 export function passageConfidence(p: Passage, passages: Passage[], question: string, questionWordCount = new Set(terms(question)).size): number {
-  let c = p.coverage === 0 ? 0 : calibrated(confidenceFeatures(p, passages, question, questionWordCount));
-  if (questionWordCount <= 1) c = Math.min(c, 0.5);
+  let c = p.coverage === 0 ? 0 : Math.min(calibrated(confidenceFeatures(p, passages, question, questionWordCount)), confidenceCap(p, passages, questionWordCount));
   const best = passages[0] ?? p;
   const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
   if (p.similarity !== undefined) c = Math.max(c, Math.min(1, (p.similarity - 0.35) / 0.5) * relative);

@@ -79,6 +79,8 @@ export class HybridRetriever implements Retriever {
       const { rowid: _r, ...passage } = hit;
       ranked.push({ ...passage, score: f.score, similarity: similarity.get(f.id) });
     }
-    return withCoverage(question, bestPerSource(ranked, opts.limit ?? 3));
+    const kept = bestPerSource(ranked, opts.limit ?? 3);
+    // The keyword candidates (and what the vector search added) tell which of the question's things the knowledge mentions at all.
+    return withCoverage(question, kept, [...keyword, ...kept]);
   }
 }

@@ -102,6 +102,23 @@ lost forgot | perdido olvide olvidado | perdido esqueci | perdu oublie
 bed | cama | cama | lit
 water | agua | agua | eau
 drink | bebida | bebida | boisson
+terrace patio | terraza | esplanada terraco | terrasse
+birthday | cumpleanos | aniversario | anniversaire
+wine bottle | vino botella | vinho garrafa | vin bouteille
+children kids | ninos infantil | criancas infantil | enfants
+deposit | fianza deposito | caucao deposito | caution depot
+insurance insured | seguro | seguro | assurance assure
+theft stolen steal | robo robar robaron robado | roubo roubar roubaram roubada | vol voler vole
+bike bicycle ebike | bici bicicleta bicis bicicletas | bicicleta bicicletas | velo velos bicyclette
+helmet | casco | capacete | casque
+tyre tire puncture | rueda pinchazo pinchar pincho | pneu furo furar | pneu crevaison creve
+tour guide guided | tour visita guiada guia | passeio visita guiada guia | visite guidee guide
+doctor gp physician | medico doctor | medico | medecin docteur
+appointment consultation | cita consulta | consulta marcacao | rendez consultation
+prescription medication | receta medicamento | receita medicamento | ordonnance medicament
+results blood test | resultados analisis sangre | resultados analises sangue | resultats analyse sang
+vaccine vaccination jab flu | vacuna gripe | vacina gripe | vaccin grippe
+certificate note | certificado justificante | atestado certificado | certificat
 `;
 
 interface Concept {

@@ -23,6 +23,19 @@ export interface Passage {
   titleCoverage?: number;
   /** The question's content words this passage matches, directly, through a synonym or a translation. */
   matched?: string[];
+  /**
+   * The salient words (answerability.ts: what it is about) of the question this passage was retrieved
+   * for, which may be only the customer's latest message; the two lists below are measured against it.
+   */
+  salient?: string[];
+  /** Those of them this passage mentions. */
+  salientCovered?: string[];
+  /**
+   * The question's salient words that any passage the keyword query reached mentions (the same list
+   * on every passage of one search): a salient word outside it is a thing the knowledge base likely
+   * never mentions.
+   */
+  known?: string[];
   /** Cloud retrieval: cosine similarity of the passage's embedding to the question's (0..1). */
   similarity?: number;
 }
