@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { activityPhrase, groupRuns, groupSummary, redundantBeforeRouted } from '../../web/app/lib/activity';
 import {
   alertReasonText,
+  confidenceBand,
   confidenceText,
   daysFrom,
   escalationReasonText,
@@ -92,6 +93,9 @@ describe('suggested replies', () => {
     expect(confidenceText(0.6)).toBe('Good match');
     expect(confidenceText(0.3)).toBe('Possible match');
     expect(confidenceText(0.04)).toBe('Weak match');
+    // The strip's colour agrees with the words: every "Good match" is high, every "Possible match" mid.
+    expect([0.85, 0.5, 0.49, 0.3, 0.29].map(confidenceBand)).toEqual(['high', 'high', 'mid', 'mid', 'low']);
+    for (const c of [0.95, 0.6, 0.5, 0.45, 0.3, 0.1]) expect(confidenceBand(c) === 'high').toBe(/Strong|Good/.test(confidenceText(c)));
   });
 
   it('are wanted only while the customer waits for a reply', () => {

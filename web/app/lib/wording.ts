@@ -146,6 +146,15 @@ export function escalationTriggerText(t: unknown): string {
 // ---------------------------------------------------------------------------------------------
 // Suggested replies.
 
+/**
+ * A suggestion's band, from the calibrated confidence (the probability the article answers): 'high' from
+ * 0.5 (what the AI evaluation counts as shown confident), 'mid' from 0.3 (the default suggestion
+ * threshold). The words below and the strip's colours both come from these cut-offs.
+ */
+export function confidenceBand(c: number): 'high' | 'mid' | 'low' {
+  return c >= 0.5 ? 'high' : c >= 0.3 ? 'mid' : 'low';
+}
+
 /** A suggestion's confidence as words a person can weigh ("Strong match"), never a bare percentage. */
 export function confidenceText(c: number): string {
   if (c >= 0.75) return 'Strong match';

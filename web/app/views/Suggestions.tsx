@@ -9,7 +9,7 @@ import type { SourceRef } from '../state/assistant';
 import { percent } from '../state/assistant';
 import { conversation, messages, outbox } from '../state/thread';
 import { plural } from '../lib/format';
-import { confidenceText, wantsSuggestions } from '../lib/wording';
+import { confidenceBand, confidenceText, wantsSuggestions } from '../lib/wording';
 import { Icon } from '../ui/Icon';
 
 interface Suggestion {
@@ -91,7 +91,7 @@ export function SuggestionStrip({ conversationId, onUse }: { conversationId: str
               <li key={s.id}>
                 <button type="button" class="suggest-chip" aria-describedby={`why-${s.id}`} onClick={() => onUse(s.text)}>
                   <span class="suggest-text">{s.text}</span>
-                  <span class={`suggest-conf${s.confidence >= 0.6 ? ' high' : s.confidence >= 0.3 ? ' mid' : ''}`}>{confidenceText(s.confidence)}</span>
+                  <span class={`suggest-conf${confidenceBand(s.confidence) === 'low' ? '' : ` ${confidenceBand(s.confidence)}`}`}>{confidenceText(s.confidence)}</span>
                   {expanded.value && s.sources.length ? <span class="suggest-src">{s.sources.map(sourceLabel).join(' · ')}</span> : null}
                 </button>
                 <span class="suggest-why" role="tooltip" id={`why-${s.id}`}>
