@@ -280,6 +280,10 @@ export const broadcastRecipients = sqliteTable(
     uniqueIndex('broadcast_recipients_token').on(t.token),
     index('broadcast_recipients_message').on(t.messageId),
     index('broadcast_recipients_contact').on(t.workspaceId, t.contactId, t.sentAt),
+    // Migration 0043: the engagement counts read only the recipients who engaged.
+    index('broadcast_recipients_engaged')
+      .on(t.broadcastId)
+      .where(sql`opened_at IS NOT NULL OR machine_opened_at IS NOT NULL OR clicked_at IS NOT NULL OR replied_at IS NOT NULL OR unsubscribed_at IS NOT NULL`),
   ],
 );
 
