@@ -135,6 +135,8 @@ function callbackPump(origin, db, { workspaceId, inboxId, concurrency = 8, log }
       }
       if (ready.length) {
         await pool(ready.length, concurrency, async (i) => {
+          // Stopped: the rest of this round is left (an overloaded server could take minutes for 2,000 × 3).
+          if (state.stopped) return;
           const form = new URLSearchParams(ready[i].body);
           const path = new URL(form.get('StatusCallback')).pathname;
           for (const status of ['sent', 'delivered', 'read']) {
