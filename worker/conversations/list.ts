@@ -160,20 +160,19 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
     const fts = ftsExpression(q);
     if (fts) {
       const text = [...q.words, ...q.phrases].join(' ');
-      // Two uncorrelated lists, each built once per statement: message bodies through FTS5 (the MATCH
-      // restricted to the workspace) and the conversations of contacts whose name or e-mail matches.
-      // `+c.id` keeps SQLite from looking hits up one by one (a MULTI-INDEX OR that also ran the FTS
-      // subquery a second time, once ANALYZE statistics exist): it walks the index of the other filters or
-      // of the sort and probes both lists by id, which every conversations index carries, so the counts
-      // stay on a covering index and the page stops after its last row. A common word finds most of the
-      // workspace; 70k primary-key lookups then a sort of them all cost far more than that walk, and a rare
-      // word's walk is bounded by the workspace's index. The contacts' conversations are found through
-      // conv_contact (`+hc.workspace_id`: D1 has no statistics, and without them SQLite would rather walk
-      // every conversation row of the workspace). No UNION of the two: workerd's SQLite sorts both sides of
-      // it, 146k message hits for "refund" at 1M messages.
+      // Two uncorrelated lists, each built once per statement: conversations whose messages match, from
+      // conversations_fts (one document per conversation, rowid = the conversation's rowid; migration 0042),
+      // and the conversations of contacts whose name or e-mail matches. `+` keeps SQLite from driving the
+      // query from the hits: it walks the index of the other filters or of the sort (every conversations
+      // index carries the rowid) and probes both lists' Bloom filters, so the page stops after its last row
+      // and the counts stay on a covering index, with no lookup per hit. A common word matches most of the
+      // workspace (69 % of it for "refund" at 1M messages); a rare word's walk is bounded by the workspace's
+      // index. The hit list is the FTS doclist itself: one row per matching conversation, no join.
+      // The contacts' conversations come through conv_contact (`+hc.workspace_id`: D1 has no statistics,
+      // and without them SQLite would rather walk every conversation row of the workspace). No UNION of
+      // the two: workerd's SQLite sorts both sides of it.
       add(
-        `(+c.id IN (SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid
-                    WHERE messages_fts MATCH ? AND ms.workspace_id = ?1)
+        `(+c.rowid IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?)
           OR +c.id IN (SELECT hc.id FROM contacts k JOIN conversations hc ON hc.contact_id = k.id
                        WHERE k.workspace_id = ?1 AND (instr(lower(k.name), lower(?)) > 0 OR instr(lower(k.email), lower(?)) > 0) AND +hc.workspace_id = ?1))`,
         fts,

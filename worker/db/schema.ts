@@ -471,7 +471,11 @@ export const conversationReads = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
 );
 
-/** Rows behind the FTS5 index `messages_fts` (external content; see the custom migration). */
+/**
+ * Message bodies (unread counts, drafting context) and the source of the FTS5 index `conversations_fts`:
+ * one document per conversation, rowid = the conversation's rowid, kept current by triggers on this table
+ * and on `conversations` (custom migration 0042; it replaced the per-message `messages_fts` of 0001).
+ */
 export const messageSearch = sqliteTable(
   'message_search',
   {
