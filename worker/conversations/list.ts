@@ -271,12 +271,11 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
      GROUP BY ${groupBy}`,
     params: [...params(shared), ...(alt?.params ?? [])],
   });
-  // Visibility alternatives are disjoint: one grouped count each (each on its own index), summed.
-  // A text search walks the whole workspace's index anyway, and each UNION ALL part would build the FTS
-  // hit list again: one part with the alternatives ORed.
-  const searching = !!(f.q && ftsExpression(parseSearchQuery(f.q)));
-  const anyVisible = { sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) };
-  const parts = !visible.length ? [countPart(null)] : searching ? [countPart(anyVisible)] : visible.map(countPart);
+  // Visibility alternatives are disjoint: one grouped count each (each on its own covering index), summed.
+  // A text search builds its hit lists once per part; since they are conversations_fts's doclist (no
+  // lookup per hit), three covering walks cost less than one ORed walk that reads every table row for
+  // assignee_id and team_id (staff q=refund at 1M messages: 61 against 91 ms of SQLite CPU).
+  const parts = !visible.length ? [countPart(null)] : visible.map(countPart);
   return scope.prepare(
     parts.length === 1 ? parts[0].sql : `SELECT status, sum(n) AS n FROM (${parts.map((x) => x.sql).join(' UNION ALL ')}) GROUP BY status`,
     p.userId,
