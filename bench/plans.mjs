@@ -104,6 +104,7 @@ const CASES = [
   { key: 'q_refund_open_mine', label: 'q=refund&status=open&assignee=me', p: manager, f: { q: 'refund', status: ['open'], assignee: 'me', sort: 'recent' } },
   { key: 'q_refund_team_open', label: 'q=refund&teamId=Support&status=open', p: manager, f: { q: 'refund', teamId: support.id, status: ['open'], sort: 'recent' } },
   { key: 'q_refund_inbox_open', label: 'q=refund&inboxId=email&status=open', p: manager, f: { q: 'refund', inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
+  { key: 'inbox_open', label: 'inboxId=email&status=open', p: manager, f: { inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
   { key: 'q_phrase', label: 'q="arrived damaged"', p: manager, f: { q: '"arrived damaged"', sort: 'recent' } },
 ];
 

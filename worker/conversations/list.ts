@@ -259,10 +259,11 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
   const needsReads = !!f.unread;
   const q = f.q ? parseSearchQuery(f.q) : null;
-  // With a selective SLA/escalation filter, grouping by `+c.status` (not an indexed column) stops SQLite
-  // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated
-  // seek only the matching ones.
-  const groupBy = f.sla?.length || f.escalated ? '+c.status' : 'c.status';
+  // With a selective SLA/escalation/inbox filter, grouping by `+c.status` (not an indexed column) stops SQLite
+  // from picking a status index just to group, which would read every row; conv_ws_sla / conv_ws_escalated /
+  // conv_ws_inbox seek only the matching ones (inboxId=…&status=open at 1M messages: 29 against 67 ms of
+  // SQLite CPU, 46 against 89 with q=refund).
+  const groupBy = f.sla?.length || f.escalated || f.inboxId ? '+c.status' : 'c.status';
   const countPart = (alt: Clause | null) => ({
     sql: `SELECT c.status, count(*) AS n FROM conversations c
        ${q?.phone || q?.email ? 'JOIN contacts ct ON ct.id = c.contact_id' : ''}
