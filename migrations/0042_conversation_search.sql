@@ -52,6 +52,10 @@ DROP TRIGGER IF EXISTS `message_search_au`;
 --> statement-breakpoint
 DROP TABLE IF EXISTS `messages_fts`;
 --> statement-breakpoint
+-- Search also matches contacts' names and e-mails (substrings, instr over the workspace's contacts): an
+-- index that covers it reads the index instead of every contact row (20k contacts: 5.8 -> 3.0 ms CPU).
+CREATE INDEX `contacts_ws_search` ON `contacts` (`workspace_id`,`name`,`email`,`id`);
+--> statement-breakpoint
 -- Rebuild: every conversation with messages, its bodies in sequence order.
 INSERT INTO conversations_fts(rowid, body)
   SELECT c.rowid, (SELECT group_concat(m.body, char(10)) FROM (SELECT body FROM message_search WHERE conversation_id = c.id ORDER BY seq) m)

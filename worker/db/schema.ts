@@ -199,6 +199,8 @@ export const contacts = sqliteTable(
     ),
     index('contacts_ws_country').on(t.workspaceId, t.country),
     index('contacts_ws_language').on(t.workspaceId, t.language),
+    /** Covering for search's contact match (name / e-mail substrings over the workspace; migration 0042). */
+    index('contacts_ws_search').on(t.workspaceId, t.name, t.email, t.id),
   ],
 );
 
