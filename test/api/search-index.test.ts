@@ -20,8 +20,15 @@ async function ids(query: Record<string, string>, token = ws.token): Promise<str
   return res.body.items.map((i) => i.id);
 }
 
-const documentOf = async (conversationId: string) =>
-  env.DB.prepare(`SELECT f.body FROM conversations_fts f WHERE f.rowid = (SELECT rowid FROM conversations WHERE id = ?)`).bind(conversationId).first<string>('body');
+/** The conversation's search blocks (rowid = the conversation's rowid × 65536 + seq >> 5). */
+const blocksOf = (conversationId: string) =>
+  env.DB.prepare(
+    `SELECT f.rowid - c.rowid * 65536 AS block, f.body FROM conversations_fts f JOIN conversations c ON f.rowid BETWEEN c.rowid * 65536 AND c.rowid * 65536 + 65535 WHERE c.id = ? ORDER BY f.rowid`,
+  )
+    .bind(conversationId)
+    .all<{ block: number; body: string }>()
+    .then((r) => r.results);
+const documentOf = async (conversationId: string) => (await blocksOf(conversationId)).map((b) => b.body).join('\n') || null;
 
 describe('conversations_fts in step with the messages', () => {
   it('a message added later is found, and words of different messages of one conversation match together', async () => {
@@ -37,9 +44,8 @@ describe('conversations_fts in step with the messages', () => {
     // An agent's reply is indexed too.
     expect((await call('POST', `/api/conversations/${conv.id}/messages`, { token: ws.token, body: { text: 'Sorry, I rebooked the wallaby courier' } })).status).toBe(201);
     await listWhen(ws.token, { q: 'wallaby' }, (p) => p.items.length === 1 && p.items[0].id === conv.id);
-    // One document per conversation, whatever its number of messages.
-    const docs = await env.DB.prepare(`SELECT count(*) AS n FROM conversations_fts WHERE rowid = (SELECT rowid FROM conversations WHERE id = ?)`).bind(conv.id).first<number>('n');
-    expect(docs).toBe(1);
+    // A few messages are one block of the conversation.
+    expect((await blocksOf(conv.id)).map((b) => b.block)).toEqual([0]);
   });
 
   it('a redacted or deleted message no longer matches; the rest of its conversation still does', async () => {
@@ -65,10 +71,11 @@ describe('conversations_fts in step with the messages', () => {
     const conv = await visitorConversation(inbox.websiteToken, 'the numbat is missing');
     await listWhen(ws.token, { q: 'numbat' }, (p) => p.items.length === 1);
     const rowid = await env.DB.prepare(`SELECT rowid FROM conversations WHERE id = ?`).bind(conv.id).first<number>('rowid');
-    expect(await env.DB.prepare(`SELECT count(*) AS n FROM conversations_fts WHERE rowid = ?`).bind(rowid).first<number>('n')).toBe(1);
+    const blocks = () => env.DB.prepare(`SELECT count(*) AS n FROM conversations_fts WHERE rowid BETWEEN ?1 * 65536 AND ?1 * 65536 + 65535`).bind(rowid).first<number>('n');
+    expect(await blocks()).toBe(1);
 
     expect((await call('DELETE', `/api/conversations/${conv.id}`, { token: ws.token })).status).toBe(204);
-    expect(await env.DB.prepare(`SELECT count(*) AS n FROM conversations_fts WHERE rowid = ?`).bind(rowid).first<number>('n')).toBe(0);
+    expect(await blocks()).toBe(0);
     expect(await ids({ q: 'numbat' })).toEqual([]);
     // SQLite hands a deleted largest rowid out again: the next conversation may get it, and must not match.
     const next = await visitorConversation(inbox.websiteToken, 'a brand new bilby question');
@@ -93,6 +100,45 @@ describe('conversations_fts in step with the messages', () => {
       .bind(id, ws.workspaceId, contact, inbox.id, now, now, now)
       .run();
     expect(await ids({ q: 'dingo' })).toEqual([id]);
+  });
+});
+
+describe('a long conversation', () => {
+  it('is indexed in blocks of 32 sequence numbers: a new message re-indexes its own block, not the thread', async () => {
+    const id = `cnv_${crypto.randomUUID()}`;
+    const now = Date.now();
+    const message = (seq: number, body: string) =>
+      env.DB.prepare(`INSERT INTO message_search (message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at) VALUES (?, ?, ?, ?, ?, 1, 0, ?)`).bind(
+        `msg_${crypto.randomUUID()}`,
+        id,
+        ws.workspaceId,
+        body,
+        seq,
+        now,
+      );
+    // 70 messages already in D1, then the conversation row: its trigger builds blocks 0, 1 and 2.
+    await env.DB.batch(Array.from({ length: 70 }, (_, i) => message(i + 1, i === 0 ? 'the first one mentions a bandicoot' : `message number ${i + 1}`)));
+    const contact = await env.DB.prepare(`SELECT contact_id FROM conversations WHERE workspace_id = ? LIMIT 1`).bind(ws.workspaceId).first<string>('contact_id');
+    await env.DB.prepare(
+      `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, tags, last_activity_at, message_count, last_customer_seq, seq, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'webchat', 'open', 'normal', 1, '[]', ?, 70, 70, 70, ?, ?)`,
+    )
+      .bind(id, ws.workspaceId, contact, inbox.id, now, now, now)
+      .run();
+    const before = await blocksOf(id);
+    expect(before.map((b) => b.block)).toEqual([0, 1, 2]);
+    expect(before[0].body.split('\n')).toHaveLength(31); // seq 1–31
+    expect(before[1].body.split('\n')).toHaveLength(32); // seq 32–63
+    expect(await ids({ q: 'bandicoot' })).toEqual([id]);
+
+    // A new message lands in block 2 only; the others are left as they were.
+    await message(71, 'and now a potoroo').run();
+    const after = await blocksOf(id);
+    expect(after.map((b) => b.block)).toEqual([0, 1, 2]);
+    expect(after[0].body).toBe(before[0].body);
+    expect(after[2].body.endsWith('and now a potoroo')).toBe(true);
+    expect(await ids({ q: 'potoroo' })).toEqual([id]);
+    expect(await ids({ q: 'bandicoot' })).toEqual([id]);
   });
 });
 

@@ -161,18 +161,18 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
     if (fts) {
       const text = [...q.words, ...q.phrases].join(' ');
       // Two uncorrelated lists, each built once per statement: conversations whose messages match, from
-      // conversations_fts (one document per conversation, rowid = the conversation's rowid; migration 0042),
-      // and the conversations of contacts whose name or e-mail matches. `+` keeps SQLite from driving the
+      // conversations_fts (blocks of up to 32 messages of one conversation, rowid >> 16 = the conversation's
+      // rowid; migration 0042), and the conversations of contacts whose name or e-mail matches. `+` keeps SQLite from driving the
       // query from the hits: it walks the index of the other filters or of the sort (every conversations
       // index carries the rowid) and probes both lists' Bloom filters, so the page stops after its last row
       // and the counts stay on a covering index, with no lookup per hit. A common word matches most of the
       // workspace (69 % of it for "refund" at 1M messages); a rare word's walk is bounded by the workspace's
-      // index. The hit list is the FTS doclist itself: one row per matching conversation, no join.
+      // index. The hit list is the FTS doclist itself: one row per matching block, no join.
       // The contacts' conversations come through conv_contact (`+hc.workspace_id`: D1 has no statistics,
       // and without them SQLite would rather walk every conversation row of the workspace). No UNION of
       // the two: workerd's SQLite sorts both sides of it.
       add(
-        `(+c.rowid IN (SELECT rowid FROM conversations_fts WHERE conversations_fts MATCH ?)
+        `(+c.rowid IN (SELECT rowid >> 16 FROM conversations_fts WHERE conversations_fts MATCH ?)
           OR +c.id IN (SELECT hc.id FROM contacts k JOIN conversations hc ON hc.contact_id = k.id
                        WHERE k.workspace_id = ?1 AND (instr(lower(k.name), lower(?)) > 0 OR instr(lower(k.email), lower(?)) > 0) AND +hc.workspace_id = ?1))`,
         fts,

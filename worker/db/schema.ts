@@ -475,7 +475,7 @@ export const conversationReads = sqliteTable(
 
 /**
  * Message bodies (unread counts, drafting context) and the source of the FTS5 index `conversations_fts`:
- * one document per conversation, rowid = the conversation's rowid, kept current by triggers on this table
+ * blocks of up to 32 messages of one conversation, rowid = the conversation's rowid × 65536 + seq >> 5, kept current by triggers on this table
  * and on `conversations` (custom migration 0042; it replaced the per-message `messages_fts` of 0001).
  */
 export const messageSearch = sqliteTable(
