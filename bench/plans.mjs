@@ -100,6 +100,12 @@ const CASES = [
   { key: 'q_refund_staff', label: 'staff agent: q=refund', p: staffAgent, f: { q: 'refund', sort: 'recent' } },
   { key: 'q_phrase_team', label: 'q="order arrived damaged" teamId=Support&status=closed', p: manager, f: { q: '"arrived damaged"', teamId: support.id, status: ['closed'], sort: 'recent' } },
   { key: 'q_rare', label: 'q=kowalski (a contact name)', p: manager, f: { q: 'kowalski', sort: 'recent' } },
+  { key: 'q_rare_body', label: 'q=428403 (an order number, in 1 conversation)', p: manager, f: { q: '428403', sort: 'recent' } },
+  { key: 'q_refund_open_mine', label: 'q=refund&status=open&assignee=me', p: manager, f: { q: 'refund', status: ['open'], assignee: 'me', sort: 'recent' } },
+  { key: 'q_refund_team_open', label: 'q=refund&teamId=Support&status=open', p: manager, f: { q: 'refund', teamId: support.id, status: ['open'], sort: 'recent' } },
+  { key: 'q_refund_inbox_open', label: 'q=refund&inboxId=email&status=open', p: manager, f: { q: 'refund', inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
+  { key: 'inbox_open', label: 'inboxId=email&status=open', p: manager, f: { inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
+  { key: 'q_phrase', label: 'q="arrived damaged"', p: manager, f: { q: '"arrived damaged"', sort: 'recent' } },
 ];
 
 const db = opt.db && existsSync(opt.db) ? new DatabaseSync(opt.db) : buildDatabase(opt.db ?? join(mkdtempSync(join(os.tmpdir(), 'parley-plans-')), 'd1.sqlite'));

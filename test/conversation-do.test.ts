@@ -97,7 +97,7 @@ describe('projection into D1', () => {
     const tags = await env.DB.prepare(`SELECT tag FROM conversation_tags WHERE conversation_id = ? ORDER BY tag`).bind(conversationId).all();
     expect(tags.results.map((r) => r.tag)).toEqual(['booking', 'loft']);
     const hit = await env.DB.prepare(
-      `SELECT ms.conversation_id FROM messages_fts JOIN message_search ms ON ms.rowid = messages_fts.rowid WHERE messages_fts MATCH '"loft"'`,
+      `SELECT c.id AS conversation_id FROM conversations_fts f JOIN conversations c ON c.rowid = f.rowid >> 16 WHERE conversations_fts MATCH '"loft"'`,
     ).all();
     expect(hit.results.map((r) => r.conversation_id)).toContain(conversationId);
     const types = await env.DB.prepare(`SELECT type FROM analytics_events WHERE conversation_id = ? ORDER BY seq`).bind(conversationId).all();

@@ -135,6 +135,7 @@ describe('search syntax', () => {
     ':',
     'body:invoice',
     'messages_fts:invoice',
+    'conversations_fts:invoice',
     '{body}: invoice',
     "'",
     "'; DROP TABLE conversations; --",

@@ -39,6 +39,15 @@ export function deletionStatements(db: D1Database, c: Pick<Conversation, 'id' | 
       : db.prepare(`DELETE FROM ${t} WHERE workspace_id = ? AND conversation_id = ?`).bind(c.workspaceId, c.id),
   );
   return [
+    // Its search blocks first: with them gone, the message_search trigger that rebuilds a block after each
+    // deleted message (redaction's path) finds nothing to rebuild, instead of re-reading the block once per
+    // message. The conversations delete trigger would drop it too, but only after all that work.
+    db
+      .prepare(
+        `DELETE FROM conversations_fts WHERE rowid BETWEEN (SELECT rowid * 65536 FROM conversations WHERE workspace_id = ?1 AND id = ?2)
+                                                 AND (SELECT rowid * 65536 + 65535 FROM conversations WHERE workspace_id = ?1 AND id = ?2)`,
+      )
+      .bind(c.workspaceId, c.id),
     ...rows,
     // Keyed by the conversation's own id (the assistant's state, its draft reply and follow-ups).
     db.prepare(`DELETE FROM ai_conversations WHERE workspace_id = ? AND id = ?`).bind(c.workspaceId, c.id),

@@ -199,6 +199,8 @@ export const contacts = sqliteTable(
     ),
     index('contacts_ws_country').on(t.workspaceId, t.country),
     index('contacts_ws_language').on(t.workspaceId, t.language),
+    /** Covering for search's contact match (name / e-mail substrings over the workspace; migration 0042). */
+    index('contacts_ws_search').on(t.workspaceId, t.name, t.email, t.id),
   ],
 );
 
@@ -475,7 +477,11 @@ export const conversationReads = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
 );
 
-/** Rows behind the FTS5 index `messages_fts` (external content; see the custom migration). */
+/**
+ * Message bodies (unread counts, drafting context) and the source of the FTS5 index `conversations_fts`:
+ * blocks of up to 32 messages of one conversation, rowid = the conversation's rowid × 65536 + seq >> 5, kept current by triggers on this table
+ * and on `conversations` (custom migration 0042; it replaced the per-message `messages_fts` of 0001).
+ */
 export const messageSearch = sqliteTable(
   'message_search',
   {
