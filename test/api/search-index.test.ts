@@ -30,6 +30,29 @@ const blocksOf = (conversationId: string) =>
     .then((r) => r.results);
 const documentOf = async (conversationId: string) => (await blocksOf(conversationId)).map((b) => b.body).join('\n') || null;
 
+/** A message row written straight into D1 (as a projection batch carrying only messages would). */
+const messageRow = (conversationId: string, seq: number, body: string) =>
+  env.DB.prepare(`INSERT INTO message_search (message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at) VALUES (?, ?, ?, ?, ?, 1, 0, ?)`).bind(
+    `msg_${crypto.randomUUID()}`,
+    conversationId,
+    ws.workspaceId,
+    body,
+    seq,
+    Date.now(),
+  );
+
+/** The conversation's D1 row, landing after its messages (its insert trigger indexes them). */
+async function conversationRowAfter(id: string, messages: number): Promise<void> {
+  const now = Date.now();
+  const contact = await env.DB.prepare(`SELECT contact_id FROM conversations WHERE workspace_id = ? LIMIT 1`).bind(ws.workspaceId).first<string>('contact_id');
+  await env.DB.prepare(
+    `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, tags, last_activity_at, message_count, last_customer_seq, seq, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'webchat', 'open', 'normal', 1, '[]', ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(id, ws.workspaceId, contact, inbox.id, now, messages, messages, messages, now, now)
+    .run();
+}
+
 describe('conversations_fts in step with the messages', () => {
   it('a message added later is found, and words of different messages of one conversation match together', async () => {
     const conv = await visitorConversation(inbox.websiteToken, 'My parcel never came');
@@ -86,19 +109,8 @@ describe('conversations_fts in step with the messages', () => {
   it('messages in D1 before their conversation row are indexed when the row lands', async () => {
     // The projection writes the row first; this covers a batch that carried only messages.
     const id = `cnv_${crypto.randomUUID()}`;
-    const now = Date.now();
-    await env.DB.prepare(
-      `INSERT INTO message_search (message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at) VALUES (?, ?, ?, 'an early dingo message', 1, 1, 0, ?)`,
-    )
-      .bind(`msg_${crypto.randomUUID()}`, id, ws.workspaceId, now)
-      .run();
-    const contact = await env.DB.prepare(`SELECT contact_id FROM conversations WHERE workspace_id = ? LIMIT 1`).bind(ws.workspaceId).first<string>('contact_id');
-    await env.DB.prepare(
-      `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, tags, last_activity_at, message_count, last_customer_seq, seq, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'webchat', 'open', 'normal', 1, '[]', ?, 1, 1, 1, ?, ?)`,
-    )
-      .bind(id, ws.workspaceId, contact, inbox.id, now, now, now)
-      .run();
+    await messageRow(id, 1, 'an early dingo message').run();
+    await conversationRowAfter(id, 1);
     expect(await ids({ q: 'dingo' })).toEqual([id]);
   });
 });
@@ -106,25 +118,9 @@ describe('conversations_fts in step with the messages', () => {
 describe('a long conversation', () => {
   it('is indexed in blocks of 32 sequence numbers: a new message re-indexes its own block, not the thread', async () => {
     const id = `cnv_${crypto.randomUUID()}`;
-    const now = Date.now();
-    const message = (seq: number, body: string) =>
-      env.DB.prepare(`INSERT INTO message_search (message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at) VALUES (?, ?, ?, ?, ?, 1, 0, ?)`).bind(
-        `msg_${crypto.randomUUID()}`,
-        id,
-        ws.workspaceId,
-        body,
-        seq,
-        now,
-      );
     // 70 messages already in D1, then the conversation row: its trigger builds blocks 0, 1 and 2.
-    await env.DB.batch(Array.from({ length: 70 }, (_, i) => message(i + 1, i === 0 ? 'the first one mentions a bandicoot' : `message number ${i + 1}`)));
-    const contact = await env.DB.prepare(`SELECT contact_id FROM conversations WHERE workspace_id = ? LIMIT 1`).bind(ws.workspaceId).first<string>('contact_id');
-    await env.DB.prepare(
-      `INSERT INTO conversations (id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, tags, last_activity_at, message_count, last_customer_seq, seq, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'webchat', 'open', 'normal', 1, '[]', ?, 70, 70, 70, ?, ?)`,
-    )
-      .bind(id, ws.workspaceId, contact, inbox.id, now, now, now)
-      .run();
+    await env.DB.batch(Array.from({ length: 70 }, (_, i) => messageRow(id, i + 1, i === 0 ? 'the first one mentions a bandicoot' : `message number ${i + 1}`)));
+    await conversationRowAfter(id, 70);
     const before = await blocksOf(id);
     expect(before.map((b) => b.block)).toEqual([0, 1, 2]);
     expect(before[0].body.split('\n')).toHaveLength(31); // seq 1–31
@@ -132,7 +128,7 @@ describe('a long conversation', () => {
     expect(await ids({ q: 'bandicoot' })).toEqual([id]);
 
     // A new message lands in block 2 only; the others are left as they were.
-    await message(71, 'and now a potoroo').run();
+    await messageRow(id, 71, 'and now a potoroo').run();
     const after = await blocksOf(id);
     expect(after.map((b) => b.block)).toEqual([0, 1, 2]);
     expect(after[0].body).toBe(before[0].body);
