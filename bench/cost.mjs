@@ -75,8 +75,12 @@ async function postHook(origin, path, hook) {
   if (res.status !== 200) throw new Error(`webhook → ${res.status}`);
 }
 
-/** The figures: probe, API send, widget message, known and new WhatsApp senders, each as CPU ms per operation. */
-export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds: only = null, log = console.log } = {}) {
+/**
+ * A workspace with 50 open widget conversations and 50 known WhatsApp senders, and one operation of each
+ * kind to measure on it (also bench/profile.mjs's): probe, API reply, `GET /api/me`, internal note, widget
+ * message, known and new WhatsApp senders. Each takes its index (ids and client ids derive from it).
+ */
+export async function costOperations(origin) {
   const stamp = Date.now().toString(36);
   const signup = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Cost bench ${stamp}`, name: 'Bench Manager', email: `cost-${stamp}@bench.test`, password: 'bench-password-1' } });
   const token = signup.token;
@@ -100,13 +104,11 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds
     await postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
   });
   for (let i = 0; i < convs; i++) await request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`); // warm every probe object
-  const idle = await idleRate(pgid);
-  log(`  (m) idle: ${(idle * 1000).toFixed(0)} ms CPU per s`);
 
   const kinds = {
     probe: (i) => request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
     apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `cost-${stamp}-${i}` } }),
-    // An authenticated API read that touches no object and no D1 (the session is cached): the Worker's own floor.
+    // An authenticated API read that touches no object, one D1 read (the session is cached): the Worker's own floor.
     me: (i) => call(origin, 'GET', '/api/me', { token }),
     // The same call as an internal note: nothing to deliver, so apiSend − apiNote is the delivery's share.
     apiNote: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Note ${i}: checked the order.`, isInternalNote: true, clientId: `cost-n-${stamp}-${i}` } }),
@@ -120,6 +122,14 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds
       return postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
     },
   };
+  return kinds;
+}
+
+/** The figures: probe, API send, widget message, known and new WhatsApp senders, each as CPU ms per operation. */
+export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds: only = null, log = console.log } = {}) {
+  const kinds = await costOperations(origin);
+  const idle = await idleRate(pgid);
+  log(`  (m) idle: ${(idle * 1000).toFixed(0)} ms CPU per s`);
   const out = {};
   for (const [name, op] of Object.entries(kinds)) {
     if (only && name !== 'probe' && !only.includes(name)) continue;

@@ -4,15 +4,16 @@
 // own isolate is profiled: the local D1, queue and storage simulators run on the same workerd thread but
 // in other isolates, so "(outside the profile)" is the busiest thread's time the profile does not see.
 //
-//   node bench/profile.mjs [--kind apiSend|widgetMessage|knownSender|newSender|probe] [--n 300] [--top 40]
+//   node bench/profile.mjs [--kind apiSend|apiNote|me|widgetMessage|knownSender|newSender|probe] [--n 300] [--top 40]
+// (the operations and their workspace are bench (m)'s: bench/cost.mjs costOperations)
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, pool, rawPost, request, sleep, visitorAddress } from './lib/client.mjs';
+import { pool, sleep } from './lib/client.mjs';
+import { costOperations } from './cost.mjs';
 import { threadUsage } from './lib/procs.mjs';
 import { snapshot, start } from './lib/server.mjs';
-import { whatsappWebhook } from './ingest.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -82,33 +83,7 @@ snapshot(appDir);
 const server = await start({ port: Number(values.port), persistTo: join(dir, 'state'), appDir, args: ['--inspector-port', values.inspector] });
 const origin = server.origin;
 try {
-  const stamp = Date.now().toString(36);
-  const signup = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Profile ${stamp}`, name: 'Bench Manager', email: `p-${stamp}@bench.test`, password: 'bench-password-1' } });
-  const token = signup.token;
-  const wa = await call(origin, 'POST', '/api/inboxes', { token, body: { channel: 'whatsapp', name: 'P WhatsApp', config: { phoneNumberId: '106540352242922', accessToken: 'bench', appSecret: 'bench-meta-app-secret', verifyToken: 'bench' } } });
-  const chat = await call(origin, 'POST', '/api/inboxes', { token, body: { channel: 'webchat', name: 'P chat' } });
-  const convs = 50;
-  const visitors = new Array(convs);
-  const ids = new Array(convs);
-  await pool(convs, 8, async (i) => {
-    const s = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken: chat.websiteToken, name: `Visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
-    const m = await call(origin, 'POST', '/widget/api/messages', { token: s.visitorToken, body: { text: `Hello ${i}`, clientId: `open-${i}` } });
-    visitors[i] = s.visitorToken;
-    ids[i] = m.conversationId;
-  });
-  const known = Array.from({ length: convs }, (_, i) => `3471${String(1e6 + i)}9`);
-  const hook = async (h) => {
-    const r = await rawPost(origin, `/webhooks/whatsapp/${wa.id}`, h.body, h.headers);
-    if (r.status !== 200) throw new Error(`webhook ${r.status}`);
-  };
-  await pool(convs, 8, (i) => hook(whatsappWebhook(known[i], `wamid.open-${stamp}-${i}`, 'Hi')));
-  const kinds = {
-    probe: (i) => request(origin, 'POST', `/api/dev/probe/p-${i % convs}`),
-    apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `p-${stamp}-${i}` } }),
-    widgetMessage: (i) => call(origin, 'POST', '/widget/api/messages', { token: visitors[i % convs], body: { text: `Visitor says ${i}`, clientId: `pw-${stamp}-${i}` } }),
-    knownSender: (i) => hook(whatsappWebhook(known[i % convs], `wamid.k-${stamp}-${i}`, `Known ${i}`)),
-    newSender: (i) => hook(whatsappWebhook(`3472${String(1e7 + i)}9`, `wamid.n-${stamp}-${i}`, `New ${i}`)),
-  };
+  const kinds = await costOperations(origin);
   const op = kinds[values.kind];
   if (!op) throw new Error(`--kind: one of ${Object.keys(kinds).join(', ')}`);
   const n = Number(values.n);
