@@ -69,7 +69,7 @@ export const LOOKUP_SQL = {
          JOIN contacts c0 ON c0.id = ci.contact_id AND c0.workspace_id = ?1
        UNION ALL
        SELECT hit.k, m.id, m.merged_into, hit.depth + 1 FROM hit JOIN contacts m ON m.id = hit.next AND m.workspace_id = ?1 WHERE hit.depth < 20)
-     SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, hit.k AS k FROM hit JOIN contacts c ON c.id = hit.id WHERE hit.next IS NULL`,
+     SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, hit.k AS k FROM hit JOIN contacts c ON c.id = hit.id AND +c.workspace_id = ?1 WHERE hit.next IS NULL`,
   email: `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.email AS k FROM json_each(?2) j CROSS JOIN contacts c ON c.workspace_id = ?1 AND c.email = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`,
   phone: `SELECT c.id, c.email, c.phone, c.tags, c.subscriptions, c.phone AS k FROM json_each(?2) j CROSS JOIN contacts c ON c.workspace_id = ?1 AND c.phone = j.value WHERE c.merged_into IS NULL ORDER BY c.created_at`,
 } as const;

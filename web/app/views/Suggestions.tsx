@@ -91,7 +91,7 @@ export function SuggestionStrip({ conversationId, onUse }: { conversationId: str
               <li key={s.id}>
                 <button type="button" class="suggest-chip" aria-describedby={`why-${s.id}`} onClick={() => onUse(s.text)}>
                   <span class="suggest-text">{s.text}</span>
-                  <span class={`suggest-conf${confidenceBand(s.confidence) === 'low' ? '' : ` ${confidenceBand(s.confidence)}`}`}>{confidenceText(s.confidence)}</span>
+                  <span class={`suggest-conf ${confidenceBand(s.confidence)}`}>{confidenceText(s.confidence)}</span>
                   {expanded.value && s.sources.length ? <span class="suggest-src">{s.sources.map(sourceLabel).join(' · ')}</span> : null}
                 </button>
                 <span class="suggest-why" role="tooltip" id={`why-${s.id}`}>
