@@ -37,30 +37,62 @@ function contextOf(row: ContextRow | undefined): ContextRecord | null {
   return row ? { kind: row.kind, reference: row.reference, data: JSON.parse(row.data) as Record<string, unknown> } : null;
 }
 
-export async function deliver(env: Env, job: DeliverJob, attempt: number): Promise<DeliveryOutcome> {
+/** What one job's claim found: null when the message was already sent or failed (nothing to do). */
+export type Claimed = { contact: ContactRow | undefined; externalId: string | undefined; lastInboundAt: number | null; options: string | undefined; context: ContextRow | undefined } | null;
+
+const CLAIM_STATEMENTS = 6;
+
+/**
+ * The claims of several jobs and every read their sends need, in one D1 round trip (this runs for every
+ * outbound message, and every broadcast recipient is one; a queue batch claims all of its jobs at once).
+ * Each job's claim comes first among its statements: a job whose message was already sent or failed
+ * updates no row, returns none, and the reads that rode with it are dropped.
+ */
+export async function claimAll(env: Env, jobs: DeliverJob[]): Promise<Claimed[]> {
+  if (jobs.length === 0) return [];
   const now = Date.now();
-  // The claim and every read the send needs, in one D1 round trip (this runs once per outbound message,
-  // and every broadcast recipient is one). The claim comes first in the batch: a job whose message was
-  // already sent or failed updates no row, returns none, and the reads that rode with it are dropped.
-  const [claimed, contact, identity, activity, options, context] = await env.DB.batch<any>([
-    env.DB.prepare(
-      `INSERT INTO outbound_messages (message_id, workspace_id, conversation_id, inbox_id, channel, contact_id, status, attempts, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
-       ON CONFLICT(message_id) DO UPDATE SET attempts = attempts + 1, updated_at = excluded.updated_at WHERE outbound_messages.status NOT IN ('sent', 'failed')
-       RETURNING status`,
-    ).bind(job.messageId, job.workspaceId, job.conversationId, job.inboxId, job.channel, job.contactId, now, now),
-    env.DB.prepare(`SELECT name, phone, email, subscriptions, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(job.contactId, job.workspaceId),
-    env.DB.prepare(
-      `SELECT external_id FROM contact_identities WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (inbox_id = ?) DESC, created_at DESC LIMIT 1`,
-    ).bind(job.workspaceId, job.contactId, job.channel, job.inboxId),
-    env.DB.prepare(`SELECT last_inbound_at FROM channel_activity WHERE workspace_id = ? AND contact_id = ? AND channel = ?`).bind(job.workspaceId, job.contactId, job.channel),
-    env.DB.prepare(`SELECT options FROM outbound_options WHERE workspace_id = ? AND conversation_id = ? AND client_id = ?`).bind(job.workspaceId, job.conversationId, job.clientId ?? ''),
-    // The latest reservation/order context of the conversation (platform replies go to that thread).
-    env.DB.prepare(
-      `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
-    ).bind(job.workspaceId, job.contactId, job.channel, job.conversationId),
-  ]);
-  if (claimed.results.length === 0) return { state: 'skipped' };
+  const results = await env.DB.batch<any>(
+    jobs.flatMap((job) => [
+      env.DB.prepare(
+        `INSERT INTO outbound_messages (message_id, workspace_id, conversation_id, inbox_id, channel, contact_id, status, attempts, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'sending', 1, ?, ?)
+         ON CONFLICT(message_id) DO UPDATE SET attempts = attempts + 1, updated_at = excluded.updated_at WHERE outbound_messages.status NOT IN ('sent', 'failed')
+         RETURNING status`,
+      ).bind(job.messageId, job.workspaceId, job.conversationId, job.inboxId, job.channel, job.contactId, now, now),
+      env.DB.prepare(`SELECT name, phone, email, subscriptions, blocked FROM contacts WHERE id = ? AND workspace_id = ?`).bind(job.contactId, job.workspaceId),
+      env.DB.prepare(
+        `SELECT external_id FROM contact_identities WHERE workspace_id = ? AND contact_id = ? AND channel = ? ORDER BY (inbox_id = ?) DESC, created_at DESC LIMIT 1`,
+      ).bind(job.workspaceId, job.contactId, job.channel, job.inboxId),
+      env.DB.prepare(`SELECT last_inbound_at FROM channel_activity WHERE workspace_id = ? AND contact_id = ? AND channel = ?`).bind(job.workspaceId, job.contactId, job.channel),
+      env.DB.prepare(`SELECT options FROM outbound_options WHERE workspace_id = ? AND conversation_id = ? AND client_id = ?`).bind(job.workspaceId, job.conversationId, job.clientId ?? ''),
+      // The latest reservation/order context of the conversation (platform replies go to that thread).
+      env.DB.prepare(
+        `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
+      ).bind(job.workspaceId, job.contactId, job.channel, job.conversationId),
+    ]),
+  );
+  return jobs.map((_, j) => {
+    const [claimed, contact, identity, activity, options, context] = results.slice(j * CLAIM_STATEMENTS, (j + 1) * CLAIM_STATEMENTS);
+    if (claimed.results.length === 0) return null;
+    return {
+      contact: contact.results[0] as ContactRow | undefined,
+      externalId: (identity.results[0] as { external_id: string } | undefined)?.external_id,
+      lastInboundAt: (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null,
+      options: (options.results[0] as { options: string } | undefined)?.options,
+      context: context.results[0] as ContextRow | undefined,
+    };
+  });
+}
+
+/** One job on its own: claim, then send (a dead letter replayed by hand). */
+export async function deliver(env: Env, job: DeliverJob, attempt: number): Promise<DeliveryOutcome> {
+  const [claimed] = await claimAll(env, [job]);
+  return send(env, job, attempt, claimed);
+}
+
+/** A claimed job goes out (or fails with its reason, or asks to be retried). */
+async function send(env: Env, job: DeliverJob, attempt: number, claimed: Claimed): Promise<DeliveryOutcome> {
+  if (!claimed) return { state: 'skipped' };
 
   const adapter = adapterFor(job.channel);
   if (!adapter?.send || !adapter.capabilities.outbound) return markFailed(env, job, `${adapter?.label ?? job.channel} does not take replies from Parley`);
@@ -69,10 +101,10 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   if (!inbox.enabled) return markFailed(env, job, 'the inbox is disabled');
   if (!inbox.channelEnabled) return markFailed(env, job, `the ${adapter.label} channel is not enabled for this workspace`);
 
-  const c = contact.results[0] as ContactRow | undefined;
+  const c = claimed.contact;
   if (!c) return markFailed(env, job, 'the contact no longer exists');
   if (c.blocked) return markFailed(env, job, 'the contact is blocked');
-  const opts = options.results[0] ? (JSON.parse((options.results[0] as { options: string }).options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions | BroadcastEmail }) : {};
+  const opts = claimed.options ? (JSON.parse(claimed.options) as { template?: WhatsAppTemplate; email?: ReplyEmailOptions | BroadcastEmail }) : {};
   // A broadcast e-mail carries the parts as they go out; the timeline keeps the untracked copy.
   const bulk = opts.email && 'bulk' in opts.email ? opts.email : null;
   // An e-mail unsubscribe ends marketing mail, not the conversation: the team's replies still go out.
@@ -80,9 +112,8 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   if (subscriptionStatus(c.subscriptions, job.channel) === 'unsubscribed' && (job.channel !== 'email' || bulk)) {
     return markFailed(env, job, job.channel === 'email' ? 'the recipient unsubscribed from marketing e-mail' : `the recipient opted out of ${adapter.label} (replied STOP); they can reply START to opt back in`);
   }
-  const externalId = (identity.results[0] as { external_id: string } | undefined)?.external_id;
+  const { externalId, lastInboundAt } = claimed;
   if (!externalId) return markFailed(env, job, `the contact has no ${adapter.label} identity to write to`);
-  const lastInboundAt = (activity.results[0] as { last_inbound_at: number } | undefined)?.last_inbound_at ?? null;
 
   const origin = inbox.publicUrl;
   const out: OutboundMessage = {
@@ -96,7 +127,7 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
     to: { externalId, name: c.name, phone: c.phone, email: c.email },
     authorName: job.authorName,
     template: opts.template ?? null,
-    context: contextOf(context.results[0] as ContextRow | undefined),
+    context: contextOf(claimed.context),
     lastInboundAt,
   };
   if (job.channel === 'email') {
@@ -142,29 +173,55 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
   return { state: 'retry', delaySeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt)), reason: result.reason };
 }
 
-/** The OUTBOUND queue handler: messages of one conversation in order, conversations side by side. */
+/**
+ * The OUTBOUND queue handler: every job of the batch claimed in one D1 round trip, then sent — messages
+ * of one conversation in order, conversations side by side.
+ */
 export async function handleOutboundBatch(batch: MessageBatch<DeliverJob>, env: Env): Promise<void> {
-  const lanes = new Map<string, Message<DeliverJob>[]>();
+  const retryOrBury = async (msg: Message<DeliverJob>, err: unknown) => {
+    // Our own failure (D1, the object): retry, and keep the job as a dead letter when retries run out.
+    if (msg.attempts >= MAX_ATTEMPTS) {
+      await storeDeadLetter(env, { queue: 'outbound', job: msg.body, error: err instanceof Error ? err.message : String(err), attempts: msg.attempts }).catch(() => undefined);
+      msg.ack();
+    } else msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+  };
+  const jobs: Message<DeliverJob>[] = [];
+  const seen = new Set<string>();
   for (const msg of batch.messages) {
-    const key = msg.body?.conversationId ?? msg.id;
-    if (!lanes.has(key)) lanes.set(key, []);
-    lanes.get(key)!.push(msg);
+    if (!msg.body || msg.body.kind !== 'deliver') {
+      await retryOrBury(msg, new Error('not a delivery job'));
+    } else if (seen.has(msg.body.messageId)) {
+      // The same message twice in one batch (a redelivery): one claim, one send; the first copy's
+      // outcome (sent, failed, or retried) stands for both.
+      msg.ack();
+    } else {
+      seen.add(msg.body.messageId);
+      jobs.push(msg);
+    }
   }
+  let claims: Claimed[];
+  try {
+    claims = await claimAll(env, jobs.map((m) => m.body));
+  } catch (err) {
+    for (const msg of jobs) await retryOrBury(msg, err);
+    return;
+  }
+  const lanes = new Map<string, { msg: Message<DeliverJob>; claimed: Claimed }[]>();
+  jobs.forEach((msg, i) => {
+    const key = msg.body.conversationId;
+    if (!lanes.has(key)) lanes.set(key, []);
+    lanes.get(key)!.push({ msg, claimed: claims[i] });
+  });
   const queue = [...lanes.values()];
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
-      for (const msg of lane) {
+      for (const { msg, claimed } of lane) {
         try {
-          if (!msg.body || msg.body.kind !== 'deliver') throw new Error('not a delivery job');
-          const outcome = await deliver(env, msg.body, msg.attempts);
+          const outcome = await send(env, msg.body, msg.attempts, claimed);
           if (outcome.state === 'retry') msg.retry({ delaySeconds: outcome.delaySeconds });
           else msg.ack();
         } catch (err) {
-          // Our own failure (D1, the object): retry, and keep the job as a dead letter when retries run out.
-          if (msg.attempts >= MAX_ATTEMPTS) {
-            await storeDeadLetter(env, { queue: 'outbound', job: msg.body, error: err instanceof Error ? err.message : String(err), attempts: msg.attempts }).catch(() => undefined);
-            msg.ack();
-          } else msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+          await retryOrBury(msg, err);
         }
       }
     }
