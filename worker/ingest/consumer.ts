@@ -12,7 +12,7 @@ import { newId } from '../db/ids';
 import { backoffSeconds } from '../delivery/backoff';
 import { conversationForReply, rememberMessageId } from '../email/threading';
 import { workspaceSettings } from '../workspaces/settings';
-import { applyKeyword, resolveContact } from './contacts';
+import { applyKeyword, identityKey, identityQuery, resolveContact, type IdentityRow } from './contacts';
 import { storeDeadLetter } from './dead-letters';
 import type { IngestJob } from './jobs';
 import { withBody } from './jobs';
@@ -42,6 +42,8 @@ interface Prepared {
   adapter: ChannelAdapter;
   inbox: LoadedInbox;
   events: InboundEvent[];
+  /** The first event's sender as the batch's one lookup found them (null: not found; absent: not looked up). */
+  firstSender?: { scope: string; row: IdentityRow | null };
 }
 
 /** Load the inbox and parse the job into events (no side effects yet). `inboxes` shares lookups within a batch. */
@@ -56,11 +58,11 @@ async function prepare(env: Env, job: IngestJob, inboxes = new Map<string, Promi
   return { adapter, inbox, events: await adapter.parse(full.raw, inbox) };
 }
 
-async function apply(env: Env, { adapter, inbox, events }: Prepared, attempt: number): Promise<IngestOutcome> {
+async function apply(env: Env, { adapter, inbox, events, firstSender }: Prepared, attempt: number): Promise<IngestOutcome> {
   const outcome: IngestOutcome = { messages: 0, blocked: 0, statuses: 0, contexts: 0, templates: 0 };
-  for (const ev of events) {
+  for (const [i, ev] of events.entries()) {
     if (ev.type === 'message') {
-      if (await applyMessage(env, adapter, inbox, ev, attempt)) outcome.messages++;
+      if (await applyMessage(env, adapter, inbox, ev, attempt, i === 0 ? firstSender : undefined)) outcome.messages++;
       else outcome.blocked++;
     } else if (ev.type === 'status') {
       await applyStatus(env, inbox, ev);
@@ -87,10 +89,12 @@ function clampTime(at: number | undefined): number | undefined {
 }
 
 /** Null when the sender is blocked: the message is dropped on purpose (not stored, no conversation, no media fetched). */
-async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number): Promise<Delivered | null> {
-  // One read for a known sender: the contact, its tags, its channel activity and its current thread.
+async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: InboundMessageEvent, attempt: number, sender?: Prepared['firstSender']): Promise<Delivered | null> {
+  // One read for a known sender: the contact, its tags, its channel activity and its current thread
+  // (`sender`: already read with the rest of the batch's).
   const settings = await workspaceSettings(env, inbox.workspaceId);
-  const contact = await resolveContact(env, inbox, ev.contact, { scope: threadScope(settings, inbox.id), newThreadId: newId('cnv') });
+  const scope = threadScope(settings, inbox.id);
+  const contact = await resolveContact(env, inbox, ev.contact, { scope, newThreadId: newId('cnv') }, sender?.scope === scope ? sender.row : undefined);
   // Opt-outs still count for a blocked contact (sending to them must stay compliant); nothing else does.
   if (ev.keyword) await applyKeyword(env, inbox.workspaceId, contact.id, inbox.channel, ev.keyword);
   if (contact.blocked) {
@@ -222,6 +226,7 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
     if (!lanes.has(lane)) lanes.set(lane, []);
     lanes.get(lane)!.push({ msg: p.msg, prepared: p.prepared });
   }
+  await lookUpSenders(env, [...lanes.values()].map((lane) => lane[0].prepared));
   const queue = [...lanes.values()];
   const worker = async () => {
     for (let lane = queue.shift(); lane; lane = queue.shift()) {
@@ -236,6 +241,30 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+}
+
+/**
+ * The senders of the batch's lanes, looked up in one D1 round trip instead of one each: the first
+ * message of each lane only (a lane is one sender; its later messages may follow a conversation or a
+ * contact that the first one creates, so they look themselves up). A failed lookup is not an error
+ * here: each message then reads its sender itself.
+ */
+async function lookUpSenders(env: Env, firsts: Prepared[]): Promise<void> {
+  const asks: { prepared: Prepared; scope: string; statement: D1PreparedStatement }[] = [];
+  for (const prepared of firsts) {
+    const ev = prepared.events[0];
+    if (ev?.type !== 'message') continue;
+    const settings = await workspaceSettings(env, prepared.inbox.workspaceId);
+    const scope = threadScope(settings, prepared.inbox.id);
+    asks.push({ prepared, scope, statement: identityQuery(env, prepared.inbox.workspaceId, prepared.inbox.channel, identityKey(ev.contact), scope) });
+  }
+  if (asks.length < 2) return; // one sender: its own read is the same round trip
+  try {
+    const results = await env.DB.batch<IdentityRow>(asks.map((a) => a.statement));
+    asks.forEach((a, i) => (a.prepared.firstSender = { scope: a.scope, row: results[i].results[0] ?? null }));
+  } catch (err) {
+    console.warn(`ingest: the batch's sender lookup failed (${String(err)}); each message reads its own`);
+  }
 }
 
 /** A failed job: dead letter when retrying cannot help (or retries are used up), else retry with backoff. */

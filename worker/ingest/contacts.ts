@@ -19,7 +19,8 @@ export interface ResolvedContact {
   blocked: boolean;
 }
 
-type Row = {
+/** What the identity lookup returns (exported for the consumer, which looks a batch's senders up at once). */
+export type IdentityRow = {
   contact_id: string;
   merged_into: string | null;
   name: string | null;
@@ -36,7 +37,7 @@ type Row = {
  * The identity with everything a message needs next, in one read: the contact, its tags, its
  * activity on the channel and (given a thread scope) its current conversation.
  */
-function identityQuery(env: Env, workspaceId: string, channel: string, externalId: string, scope: string | null): D1PreparedStatement {
+export function identityQuery(env: Env, workspaceId: string, channel: string, externalId: string, scope: string | null): D1PreparedStatement {
   return env.DB.prepare(
     `SELECT ci.contact_id, c.merged_into, c.name, c.phone, c.email, c.avatar_url, c.tags, c.blocked, a.last_inbound_at, t.conversation_id AS thread_id
      FROM contact_identities ci
@@ -79,6 +80,11 @@ function parseTags(raw: string | null | undefined): string[] {
   }
 }
 
+/** The external id as identities store it. */
+export function identityKey(profile: ContactProfile): string {
+  return profile.externalId.slice(0, 300);
+}
+
 function clean(profile: ContactProfile) {
   return {
     name: profile.name?.trim().slice(0, 200) || null,
@@ -101,12 +107,14 @@ export async function resolveContact(
   inbox: { id: string; workspaceId: string; channel: string },
   profile: ContactProfile,
   thread: { scope: string; newThreadId: string } | null = null,
+  /** The lookup's answer when the caller already made it (`identityQuery` with the same scope; null: not found). */
+  prefetched?: IdentityRow | null,
 ): Promise<ResolvedContact> {
   const ws = inbox.workspaceId;
   const p = clean(profile);
-  const externalId = profile.externalId.slice(0, 300);
+  const externalId = identityKey(profile);
   const scope = thread?.scope ?? null;
-  const found = await identityQuery(env, ws, inbox.channel, externalId, scope).first<Row>();
+  const found = prefetched !== undefined ? prefetched : await identityQuery(env, ws, inbox.channel, externalId, scope).first<IdentityRow>();
   if (found) return known(env, ws, found, p, scope);
 
   const id = newId('ct');
@@ -136,14 +144,14 @@ export async function resolveContact(
     }
   }
   stmts.push(identityQuery(env, ws, inbox.channel, externalId, scope));
-  const results = await env.DB.batch<Row>(stmts);
+  const results = await env.DB.batch<IdentityRow>(stmts);
   const owner = results[results.length - 1].results[0];
   if (!owner) throw new Error(`contact identity ${inbox.channel}:${externalId} vanished while it was created`);
   if (owner.contact_id !== id) return known(env, ws, owner, p, scope, false);
   return { id, name: p.name, created: true, lastInboundAt: null, tags: [], threadId: scope === null ? undefined : owner.thread_id, blocked: false };
 }
 
-async function known(env: Env, ws: string, found: Row, p: ReturnType<typeof clean>, scope: string | null, fill = true): Promise<ResolvedContact> {
+async function known(env: Env, ws: string, found: IdentityRow, p: ReturnType<typeof clean>, scope: string | null, fill = true): Promise<ResolvedContact> {
   const id = await survivor(env, ws, found.contact_id, found.merged_into);
   if (id !== found.contact_id) {
     const facts = await survivorFacts(env, ws, id, scope);
