@@ -24,7 +24,7 @@ export function groupCpuSeconds(pgid) {
 }
 
 /** The group's idle CPU rate (s per s), over `ms`. */
-async function idleRate(pgid, ms = 4000) {
+export async function idleRate(pgid, ms = 4000) {
   const a = groupCpuSeconds(pgid);
   await sleep(ms);
   return (groupCpuSeconds(pgid) - a) / (ms / 1000);
