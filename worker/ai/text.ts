@@ -57,9 +57,23 @@ export function isStopword(w: string): boolean {
   return ANY_STOP.has(w);
 }
 
-/** Content words: no stop words of any supported language, no single letters. */
-export function terms(s: string): string[] {
-  return words(s).filter((w) => (w.length > 1 || /\d/.test(w)) && !ANY_STOP.has(w));
+/**
+ * Content words, no single letters. With `lang`, that language's stop words go; without, those of
+ * every supported language. A question's words are read in its detected language: English "sea",
+ * "come" or "son" are Spanish or Italian function words, not noise, in an English question.
+ */
+export function terms(s: string, lang?: Language): string[] {
+  const stop = lang ? STOPWORDS[lang] : ANY_STOP;
+  return words(s).filter((w) => (w.length > 1 || /\d/.test(w)) && !stop.has(w));
+}
+
+/**
+ * Stems of every word of a text, stop words included: the side a question's words are looked up in
+ * (passages, articles). Keeping them costs nothing — the question side has already dropped its own
+ * language's stop words — and lets "sea" in an English question find "sea" in an English article.
+ */
+export function textStems(s: string): string[] {
+  return words(s).filter((w) => w.length > 1 || /\d/.test(w)).map(stem);
 }
 
 /**
@@ -84,8 +98,8 @@ export function stem(w: string): string {
   return s;
 }
 
-export function stems(s: string): string[] {
-  return terms(s).map(stem);
+export function stems(s: string, lang?: Language): string[] {
+  return terms(s, lang).map(stem);
 }
 
 /** Sentences of a text (terminal punctuation or line breaks end one). */
