@@ -43,6 +43,11 @@ export interface Passage {
 export interface RetrieveOptions {
   /** Distinct sources to return (best passage of each). */
   limit?: number;
+  /**
+   * Only articles carrying one of these tags (lower case, as articles store them): an inbox of one
+   * business or brand in a workspace of several (the inbox's `knowledgeTags`). Empty or absent: all.
+   */
+  tags?: string[];
 }
 
 export interface Retriever {
