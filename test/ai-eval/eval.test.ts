@@ -28,11 +28,11 @@ const LANGS = ['en', 'es', 'pt', 'fr'];
 /** The assistant's default auto-send threshold. */
 const THRESHOLD = DEFAULT_AUTO_SEND_THRESHOLD;
 
-async function load(name: string, articles: Business['articles']) {
+async function load(name: string, articles: (Business['articles'][number] & { extraTags?: string[] })[]) {
   const ws = await newWorkspace(name);
   const res = await call('POST', '/api/kb/import', {
     token: ws.token,
-    body: { articles: articles.map((a) => ({ kind: a.kind, title: a.title, body: a.body, tags: a.tags, status: 'published' })) },
+    body: { articles: articles.map((a) => ({ kind: a.kind, title: a.title, body: a.body, tags: [...a.tags, ...(a.extraTags ?? [])], status: 'published' })) },
   });
   if (res.status !== 201) throw new Error(`import failed: ${res.status} ${JSON.stringify(res.body)}`);
   const keyOf = new Map<string, string>(res.body.ids.map((id: string, i: number) => [id, articles[i].key]));
@@ -53,11 +53,11 @@ interface Outcome {
 
 const drafter = new ExtractiveDrafter();
 
-async function run(scope: WorkspaceScope, keyOf: Map<string, string>, questions: (Business['questions'][number] & { id: string })[]): Promise<Outcome[]> {
+async function run(scope: WorkspaceScope, keyOf: Map<string, string>, questions: (Business['questions'][number] & { id: string; tags?: string[] })[]): Promise<Outcome[]> {
   const out: Outcome[] = [];
-  for (const { id, lang, q, expected } of questions) {
-    const ranked = (await bm25.search(scope, q, { limit: 10 })).map((p) => keyOf.get(p.articleId)!);
-    const passages = await bm25.search(scope, q, { limit: 3 });
+  for (const { id, lang, q, expected, tags } of questions) {
+    const ranked = (await bm25.search(scope, q, { limit: 10, tags })).map((p) => keyOf.get(p.articleId)!);
+    const passages = await bm25.search(scope, q, { limit: 3, tags });
     const drafts = passages.length
       ? await drafter.draft({ question: q, conversation: [{ role: 'customer', text: q }], passages, history: [], channel: 'webchat', language: detectLanguage(q), style: DEFAULT_STYLE, contactName: null, segment: 'new', workspaceName: 'Eval' })
       : [];
@@ -118,6 +118,7 @@ function retrievalReport(title: string, outcomes: Outcome[]): string[] {
 describe('AI evaluation on the held-out set', () => {
   const separate: Outcome[] = [];
   let combined: Outcome[] = [];
+  let scoped: Outcome[] = [];
 
   beforeAll(async () => {
     for (const b of businesses) {
@@ -126,6 +127,11 @@ describe('AI evaluation on the held-out set', () => {
     }
     const all = await load('All three', businesses.flatMap((b) => b.articles));
     combined = await run(all.scope, all.keyOf, businesses.flatMap(withIds));
+    // The same workspace as a tenant with an inbox per business would set it up: each business's
+    // articles carry its tag and each question is asked in its business's inbox (knowledgeTags).
+    const tagOf = (b: Business) => `inbox-${b.type}`;
+    const tagged = await load('All three, an inbox each', businesses.flatMap((b) => b.articles.map((a) => ({ ...a, extraTags: [tagOf(b)] }))));
+    scoped = await run(tagged.scope, tagged.keyOf, businesses.flatMap((b) => withIds(b).map((q) => ({ ...q, tags: [tagOf(b)] }))));
   }, 120_000);
 
   it('covers three businesses, four languages and unanswerable questions', () => {
@@ -135,7 +141,7 @@ describe('AI evaluation on the held-out set', () => {
   });
 
   it('reports retrieval, confidence and auto-send figures', () => {
-    console.log([...retrievalReport('Retrieval (local BM25), one workspace per business', separate), ...retrievalReport('Retrieval, all three businesses in one workspace', combined)].join('\n'));
+    console.log([...retrievalReport('Retrieval (local BM25), one workspace per business', separate), ...retrievalReport('Retrieval, all three businesses in one workspace', combined), ...retrievalReport('Retrieval, one workspace, an inbox per business (knowledgeTags)', scoped)].join('\n'));
     expect(separate.length).toBe(businesses.reduce((n, b) => n + b.questions.length, 0));
   });
 
