@@ -3,7 +3,7 @@
 import type { WorkspaceScope } from '../db/scope';
 import { expand } from './synonyms';
 import { translations } from './multilingual';
-import { detectLanguage, stem, terms, textStems, type Language } from './text';
+import { detectLanguage, stem, stopLanguage, terms, textStems, type Language } from './text';
 
 export interface Passage {
   articleId: string;
@@ -61,7 +61,7 @@ export function workspaceToken(workspaceId: string): string {
 }
 
 /** Content words of a question, in order, without repeats (at most 16). */
-export function questionTerms(question: string, lang: Language = detectLanguage(question)): string[] {
+export function questionTerms(question: string, lang: Language | undefined = stopLanguage(question)): string[] {
   return [...new Set(terms(question, lang))].slice(0, 16);
 }
 
