@@ -14,7 +14,8 @@ import { call, request, visitorAddress } from './lib/client.mjs';
 import { snapshot, start } from './lib/server.mjs';
 import { ms, prng, round, summarize, table } from './lib/stats.mjs';
 
-export const GOALS = { p95: 200, localP95: 50 };
+// localP95: issue 17 asks for p95 of suggestions on first open ≤ 100 ms locally at 10,000 articles.
+export const GOALS = { p95: 200, localP95: 100 };
 const IMPORT_BATCH = 250;
 
 const labelled = JSON.parse(readFileSync(new URL('../test/fixtures/kb/labelled-set.json', import.meta.url), 'utf8'));

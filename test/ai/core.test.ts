@@ -7,7 +7,7 @@ import { ftsQuery } from '../../worker/ai/bm25-retriever';
 import { calibrated, confidenceFeatures } from '../../worker/ai/confidence';
 import { answerSentences, ExtractiveDrafter, passageConfidence, type DraftContext } from '../../worker/ai/drafter';
 import { reciprocalRankFusion } from '../../worker/ai/hybrid-retriever';
-import { coverage, type Passage } from '../../worker/ai/retriever';
+import { coverage, questionTerms, type Passage } from '../../worker/ai/retriever';
 import { clip, compose, DEFAULT_STYLE, greetableName } from '../../worker/ai/style';
 import { ExtractiveSummarizer, followUpSuggestions } from '../../worker/ai/summarizer';
 import { expand } from '../../worker/ai/synonyms';
@@ -230,5 +230,16 @@ describe('assistant and budget', () => {
     expect(aborted).toBe(true);
     expect(Date.now() - started).toBeLessThan(1000);
     await expect(withBudget(1000, async () => 'fast')).resolves.toBe('fast');
+  });
+});
+
+describe('question words and stop words', () => {
+  it("drop the question's own language's stop words when the vote is clear, every language's when it is not", () => {
+    // A clear English question: "sea" (a Spanish function word) is what it is about.
+    expect(questionTerms('does the balcony have a sea view?')).toEqual(['balcony', 'sea', 'view']);
+    expect(coverage(questionTerms('does the balcony have a sea view?'), 'Every room has a balcony with a sea view.')).toBe(1);
+    // A short French question that votes Spanish: its own "il" must not pass for content.
+    expect(questionTerms('y a-t-il un lit bebe?')).not.toContain('il');
+    expect(questionTerms('¿Hay secador de pelo en la habitación?')).toEqual(['secador', 'pelo', 'habitacion']);
   });
 });

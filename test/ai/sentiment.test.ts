@@ -9,6 +9,7 @@ import { containsPhrase } from '../../worker/ai/sentiment/text';
 import en from '../fixtures/sentiment/en.json';
 import es from '../fixtures/sentiment/es.json';
 import holdout from '../fixtures/sentiment/holdout.json';
+import devPhenomena from '../fixtures/sentiment/dev-phenomena.json';
 
 const score = (t: string) => analyzeText(t).score;
 const label = (t: string) => analyzeText(t).label;
@@ -90,6 +91,37 @@ describe('lexicon analyzer', () => {
     expect(label('There is a good restaurant nearby.')).toBe('positive');
   });
 
+  it('reads sarcasm: praise opening a repeated situation, liking what nobody likes, a lone "Super," before a complaint', () => {
+    expect(label('Fantastic, the courier left my parcel in the rain again.')).toBe('negative');
+    expect(label('Ótimo, mais uma vez o pacote na chuva.')).toBe('negative');
+    expect(label('Love waiting on hold for forty minutes.')).toBe('negative');
+    expect(label("J'adore attendre au téléphone.")).toBe('negative');
+    expect(label('Super, encore une fois le colis est en retard.')).toBe('negative');
+    expect(label('Great job, you managed to lose my luggage.')).toBe('negative');
+    // Sincere: other praise, a friendly "again", or a question.
+    expect(label('Great, thanks again!')).toBe('positive');
+    expect(label('Perfect, see you again next year')).toBe('positive');
+    expect(label('Perfeito, obrigado de novo!')).toBe('positive');
+    expect(label('Super, merci beaucoup !')).toBe('positive');
+    expect(label('Great, another question: is parking free?')).not.toBe('negative');
+  });
+
+  it('regret about the customer\'s own plans is polite, not a complaint; about the service it is', () => {
+    expect(label('Unfortunately I can\'t make it on Friday, could we move the booking?')).toBe('neutral');
+    expect(label('Lamentablemente esa semana estaré de viaje, ¿podemos mover la llamada?')).toBe('neutral');
+    expect(label('Malheureusement je ne pourrai pas venir vendredi.')).toBe('neutral');
+    expect(label('Lamentablemente no puedo acceder a mi cuenta.')).toBe('negative');
+    expect(label('Unfortunately I was charged twice.')).toBe('negative');
+    expect(label('Infelizmente o produto chegou com defeito.')).toBe('negative');
+  });
+
+  it('"still not" alone is mild; an unmet expectation after it is the complaint', () => {
+    expect(label('Todavía no he reservado, ¿hay descuento?')).toBe('neutral');
+    expect(label('Todavía no ha llegado el reembolso.')).toBe('negative');
+    expect(label('Ainda não reservei.')).toBe('neutral');
+    expect(label('Ainda não chegou o pedido.')).toBe('negative');
+  });
+
   it('detects English and Spanish by their function words', () => {
     expect(detectLanguage('The apartment was great, thank you')).toBe('en');
     expect(detectLanguage('El apartamento estaba genial, gracias')).toBe('es');
@@ -121,6 +153,13 @@ describe('accuracy on the labelled sets', () => {
     // The language is detected right on every labelled message.
     expect(en.items.every((i) => analyzeText(i.text).language === 'en')).toBe(true);
     expect(es.items.every((i) => analyzeText(i.text).language === 'es')).toBe(true);
+  });
+
+  it('meets its floor on the phenomena development set (EN/ES/PT/FR, 112 messages)', () => {
+    const items = devPhenomena.items as (Item & { lang: string })[];
+    const overall = accuracy(items);
+    console.log(`sentiment accuracy (phenomena development set): ${overall.toFixed(3)} (${items.length})`);
+    expect(overall).toBeGreaterThanOrEqual(0.9);
   });
 
   it('meets a lower floor on the held-out set', () => {

@@ -3,6 +3,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { addMember, call, eventually, expectProblem, newWorkspace } from '../helpers';
+import { deliverInbound } from '../../worker/conversations/service';
 import { customer, customerSays, kbWorkspace, suggestions } from './support';
 
 describe('suggested replies', () => {
@@ -139,5 +140,44 @@ describe('suggested replies', () => {
     expectProblem(await call('GET', `/api/conversations/${c.conversationId}/suggestions`, { token: personal.token }), 403);
     expectProblem(await call('GET', `/api/conversations/${c.conversationId}/suggestions`, {}), 401);
     expectProblem(await call('GET', `/api/conversations/${c.conversationId}/suggestions?refresh=maybe`, { token: ws.token }), 400, 'refresh');
+  });
+});
+
+describe('one workspace, several businesses: an inbox draws on its own articles', () => {
+  it('scopes suggestions to the inbox knowledgeTags; other inboxes see everything; bad tags are a 400 naming the field', async () => {
+    const labelledSet = (await import('../fixtures/kb/labelled-set.json')).default;
+    const ws = await newWorkspace('Restaurant and clinic');
+    const ids: Record<string, string> = {};
+    for (const [type, tag] of [['restaurant', 'Brand-Trattoria '], ['clinic', 'brand-clinic']] as const) {
+      const b = labelledSet.businesses.find((x) => x.type === type)!;
+      const res = await call('POST', '/api/kb/import', { token: ws.token, body: { articles: b.articles.map((a) => ({ kind: a.kind, title: a.title, body: a.body, tags: [...a.tags, tag], status: 'published' })) } });
+      expect(res.status).toBe(201);
+      b.articles.forEach((a, i) => (ids[a.key] = res.body.ids[i]));
+    }
+    const inbox = async (name: string, settings: Record<string, unknown>) => {
+      const res = await call('POST', '/api/inboxes', { token: ws.token, body: { channel: 'webchat', name, settings } });
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+    const clinic = await inbox('Clinic chat', { knowledgeTags: [' Brand-Clinic ', 'brand-clinic'] });
+    expect(clinic.settings.knowledgeTags).toEqual(['brand-clinic']);
+    const shared = await inbox('Shared chat', {});
+    const kb = { ...ws, articles: ids, inboxes: {} };
+    const ask = async (inboxId: string, text: string) => {
+      const who = await customer(ws, 'webchat');
+      const res = await deliverInbound(env, { workspaceId: ws.workspaceId, contactId: who.contactId, inboxId, channel: 'webchat' }, { direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text, externalId: `in-${crypto.randomUUID()}` });
+      return suggestions(kb.token, res.conversationId);
+    };
+    const restaurantIds = new Set(Object.entries(ids).filter(([k]) => k.startsWith('rest-')).map(([, id]) => id));
+    const scoped = await ask(clinic.id, 'Are you open on Sundays? And is there parking?');
+    const cited = scoped.items.flatMap((i) => i.sources.filter((s) => s.type === 'article').map((s) => s.id));
+    expect(cited.length).toBeGreaterThan(0);
+    expect(cited.some((id) => restaurantIds.has(id))).toBe(false);
+    // Without knowledge tags the inbox sees both businesses (the same question reaches a restaurant article).
+    const open = await ask(shared.id, 'Are you open on Sundays? And is there parking?');
+    expect(open.items.flatMap((i) => i.sources.map((s) => s.id)).some((id) => restaurantIds.has(id))).toBe(true);
+
+    const bad = await call('PATCH', `/api/inboxes/${clinic.id}`, { token: ws.token, body: { settings: { knowledgeTags: ['ok', ''] } } });
+    expectProblem(bad, 400, /^settings\.knowledgeTags/);
   });
 });

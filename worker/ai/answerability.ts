@@ -12,7 +12,7 @@
 import { translations } from './multilingual';
 import { questionTerms } from './retriever';
 import { expand } from './synonyms';
-import { detectLanguage, fold, stem, stems, type Language } from './text';
+import { detectLanguage, fold, stem, textStems, type Language } from './text';
 
 /**
  * Words that ask rather than name the thing asked about. Inflected forms are listed as written
@@ -71,7 +71,7 @@ export function withinOneEdit(a: string, b: string): boolean {
 /** Stems of some texts: what `mentions` looks words up in. */
 export function vocabulary(texts: string[]): Set<string> {
   const have = new Set<string>();
-  for (const t of texts) for (const s of stems(t)) have.add(s);
+  for (const t of texts) for (const s of textStems(t)) have.add(s);
   return have;
 }
 

@@ -81,9 +81,10 @@ export class Bm25Retriever implements Retriever {
   readonly name = 'bm25';
 
   /** Ranked passages (several per source possible), best first. */
-  async chunks(scope: WorkspaceScope, question: string, limit = CANDIDATES): Promise<ChunkHit[]> {
+  async chunks(scope: WorkspaceScope, question: string, limit = CANDIDATES, tags: string[] = []): Promise<ChunkHit[]> {
     const match = ftsQuery(scope.workspaceId, question);
     if (!match) return [];
+    if (tags.length) return this.scopedChunks(scope, match, limit, tags);
     const { results } = await scope
       .prepare(
         `SELECT c.rowid AS rowid, c.article_id AS articleId, c.position AS position, c.title AS title, c.body AS text,
@@ -100,8 +101,31 @@ export class Bm25Retriever implements Retriever {
     return results;
   }
 
+  /**
+   * The same ranking restricted to articles carrying one of `tags`, filtered before the candidate
+   * limit (filtering after it would let another brand's articles crowd this one's out).
+   */
+  private async scopedChunks(scope: WorkspaceScope, match: string, limit: number, tags: string[]): Promise<ChunkHit[]> {
+    const { results } = await scope
+      .prepare(
+        `SELECT c.rowid AS rowid, c.article_id AS articleId, c.position AS position, c.title AS title, c.body AS text,
+                a.kind AS kind, a.source_url AS sourceUrl, -bm25(kb_fts, ${WEIGHTS}) AS score
+         FROM kb_fts
+         JOIN kb_chunks c ON c.rowid = kb_fts.rowid
+         JOIN kb_articles a ON a.id = c.article_id
+         WHERE kb_fts MATCH ?2 AND c.workspace_id = ?1 AND a.workspace_id = ?1 AND a.status = 'published'
+           AND EXISTS (SELECT 1 FROM json_each(a.tags) t WHERE t.value IN (SELECT value FROM json_each(?4)))
+         ORDER BY score DESC LIMIT ?3`,
+        match,
+        limit,
+        JSON.stringify(tags),
+      )
+      .all<ChunkHit>();
+    return results;
+  }
+
   async search(scope: WorkspaceScope, question: string, opts: RetrieveOptions = {}): Promise<Passage[]> {
-    const candidates = await this.chunks(scope, question);
+    const candidates = await this.chunks(scope, question, CANDIDATES, opts.tags);
     return withCoverage(question, bestPerSource(candidates, opts.limit ?? 3), candidates).map(({ rowid: _r, ...p }) => p);
   }
 }

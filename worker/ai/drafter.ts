@@ -4,7 +4,7 @@
 import { calibrated, confidenceCap, confidenceFeatures } from './confidence';
 import type { Passage } from './retriever';
 import { channelLimit, clip, compose, isEmail, phrases, type ReplyStyle, type Segment } from './style';
-import { sentences, stem, stems, terms, type Language } from './text';
+import { sentences, stem, stems, stopLanguage, terms, textStems, type Language } from './text';
 import { expand } from './synonyms';
 
 export type SourceRef =
@@ -67,7 +67,7 @@ export function articleRef(p: Passage): SourceRef {
  * thing the knowledge never mentions). The cloud path's embedding similarity can only raise it: the
  * embedding knows words the keyword lexicon lacks, so the cap, read from keyword matches, gives way.
  */
-export function passageConfidence(p: Passage, passages: Passage[], question: string, questionWordCount = new Set(terms(question)).size): number {
+export function passageConfidence(p: Passage, passages: Passage[], question: string, questionWordCount = new Set(terms(question, stopLanguage(question))).size): number {
   let c = p.coverage === 0 ? 0 : Math.min(calibrated(confidenceFeatures(p, passages, question, questionWordCount)), confidenceCap(p, passages, questionWordCount));
   const best = passages[0] ?? p;
   const relative = best.score > 0 ? Math.max(0, Math.min(1, p.score / best.score)) : 1;
@@ -83,11 +83,12 @@ const WANTS_NUMBER = /\b(when|what time|how much|how many|how long|hours?|price|
  * less); numbers earn a bonus when the question asks when/how much/how long.
  */
 export function answerSentences(question: string, passage: Passage, budget: number): string {
-  const qStems = [...new Set(stems(question))];
-  const synonyms = new Set(terms(question).flatMap(expand).map(stem));
+  const lang = stopLanguage(question);
+  const qStems = [...new Set(stems(question, lang))];
+  const synonyms = new Set(terms(question, lang).flatMap(expand).map(stem));
   const list = sentences(passage.text).filter((s) => !/^#+\s/.test(s));
   if (list.length === 0) return clip(passage.text.replace(/\s+/g, ' ').trim(), budget);
-  const sentenceStems = list.map((s) => new Set(stems(s)));
+  const sentenceStems = list.map((s) => new Set(textStems(s)));
   const df = new Map<string, number>();
   for (const set of sentenceStems) for (const q of qStems) if (set.has(q)) df.set(q, (df.get(q) ?? 0) + 1);
   const wantsNumber = WANTS_NUMBER.test(question);
@@ -128,7 +129,7 @@ export class ExtractiveDrafter implements Drafter {
 
   async draft(ctx: DraftContext): Promise<Draft[]> {
     const framing = { language: ctx.language, style: ctx.style, channel: ctx.channel, contactName: ctx.contactName, segment: ctx.segment };
-    const words = new Set(terms(ctx.question)).size;
+    const words = new Set(terms(ctx.question, stopLanguage(ctx.question))).size;
     const budget = bodyBudget(ctx.channel);
     const out: Draft[] = [];
     const best = ctx.passages[0];

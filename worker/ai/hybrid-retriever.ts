@@ -50,7 +50,8 @@ export class HybridRetriever implements Retriever {
   }
 
   async search(scope: WorkspaceScope, question: string, opts: RetrieveOptions = {}): Promise<Passage[]> {
-    const [keyword, vector] = await Promise.all([this.keyword.chunks(scope, question, KEYWORD_TOP_K), this.vectorMatches(scope.workspaceId, question)]);
+    const tags = opts.tags ?? [];
+    const [keyword, vector] = await Promise.all([this.keyword.chunks(scope, question, KEYWORD_TOP_K, tags), this.vectorMatches(scope.workspaceId, question)]);
     const fused = reciprocalRankFusion([keyword.map((h) => vectorId(h.articleId, h.position)), vector.map((m) => m.id)]);
     const known = new Map<string, ChunkHit>(keyword.map((h) => [vectorId(h.articleId, h.position), h]));
     const similarity = new Map(vector.map((m) => [m.id, m.score]));
@@ -63,8 +64,10 @@ export class HybridRetriever implements Retriever {
         .prepare(
           `SELECT c.rowid AS rowid, c.article_id AS articleId, c.position AS position, c.title AS title, c.body AS text, a.kind AS kind, a.source_url AS sourceUrl
            FROM kb_chunks c JOIN kb_articles a ON a.id = c.article_id
-           WHERE c.workspace_id = ?1 AND a.workspace_id = ?1 AND a.status = 'published' AND c.article_id IN (SELECT value FROM json_each(?2))`,
+           WHERE c.workspace_id = ?1 AND a.workspace_id = ?1 AND a.status = 'published' AND c.article_id IN (SELECT value FROM json_each(?2))
+             AND (?3 = '[]' OR EXISTS (SELECT 1 FROM json_each(a.tags) t WHERE t.value IN (SELECT value FROM json_each(?3))))`,
           JSON.stringify([...new Set(missing.map((m) => m.articleId))]),
+          JSON.stringify(tags),
         )
         .all<Omit<ChunkHit, 'score'>>();
       for (const r of results) {

@@ -3,7 +3,7 @@
 import type { WorkspaceScope } from '../db/scope';
 import { expand } from './synonyms';
 import { translations } from './multilingual';
-import { stem, stems, terms, type Language } from './text';
+import { detectLanguage, stem, stopLanguage, terms, textStems, type Language } from './text';
 
 export interface Passage {
   articleId: string;
@@ -43,6 +43,11 @@ export interface Passage {
 export interface RetrieveOptions {
   /** Distinct sources to return (best passage of each). */
   limit?: number;
+  /**
+   * Only articles carrying one of these tags (lower case, as articles store them): an inbox of one
+   * business or brand in a workspace of several (the inbox's `knowledgeTags`). Empty or absent: all.
+   */
+  tags?: string[];
 }
 
 export interface Retriever {
@@ -56,8 +61,8 @@ export function workspaceToken(workspaceId: string): string {
 }
 
 /** Content words of a question, in order, without repeats (at most 16). */
-export function questionTerms(question: string): string[] {
-  return [...new Set(terms(question))].slice(0, 16);
+export function questionTerms(question: string, lang: Language | undefined = stopLanguage(question)): string[] {
+  return [...new Set(terms(question, lang))].slice(0, 16);
 }
 
 /**
@@ -71,7 +76,7 @@ export function coverage(questionWords: string[], passageText: string, lang: Lan
 /** Coverage, the share of the question matched only through another language (cross-lingual matches), and the words matched. */
 export function coverageDetail(questionWords: string[], passageText: string, lang: Language = 'en'): { coverage: number; crossLingual: number; matched: string[] } {
   if (questionWords.length === 0) return { coverage: 0, crossLingual: 0, matched: [] };
-  const have = new Set(stems(passageText));
+  const have = new Set(textStems(passageText));
   let sum = 0;
   let cross = 0;
   const matched: string[] = [];

@@ -17,15 +17,15 @@ const STOP: Record<Language, string> = {
     es esa esas ese eso esos esta estaba estado estamos estan estar este esto estos fue fueron ha hay la las le les lo los mas me mi mis
     mucho muy nada ni no nos nosotros o os otra otro para pero poco por porque que quien se sea ser si sin sobre son su sus tambien
     te tiene tengo tenemos tienen tu tus un una uno unos y ya yo hola gracias favor puedo puede quiero quisiera
-    podemos pueden podria saber hacer hace q xq porfa buenas buenos dias tardes`,
+    podemos pueden podria saber hacer hace q xq porfa buenas buenos dias tardes posible`,
   pt: `a ao aos as com como da das de do dos e ela elas ele eles em entre era essa esse esta este eu foi ha isso isto ja mais mas me
     meu minha muito na nas nao no nos o os ou para pela pelo por qual quando que quem se sem seu sua tambem tem temos um uma uns voce
     voces ola obrigado obrigada posso pode quero gostaria
-    podemos podem saber fazer vc vcs pra pro bom dia tarde`,
+    podemos podem saber fazer vc vcs pra pro bom dia tarde possivel`,
   fr: `a au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon ne nos notre nous on
     ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous est sont etait bonjour merci puis peux
     voudrais veux avez avons
-    peut pouvez pouvons faire savoir svp stp ca cela est-ce`,
+    peut pouvez pouvons faire savoir svp stp ca cela est-ce si possible`,
   de: `aber alle als am an auch auf aus bei bin bis bist da das dass dem den der des die doch du ein eine einem einen einer es fur hat
     hatte ich ihr im in ist ja kann mit nach nicht noch nur oder schon sehr sie sind so uber um und uns von vor war wie wir wird zu zum
     zur hallo danke bitte mochte konnen`,
@@ -57,9 +57,23 @@ export function isStopword(w: string): boolean {
   return ANY_STOP.has(w);
 }
 
-/** Content words: no stop words of any supported language, no single letters. */
-export function terms(s: string): string[] {
-  return words(s).filter((w) => (w.length > 1 || /\d/.test(w)) && !ANY_STOP.has(w));
+/**
+ * Content words, no single letters. With `lang`, that language's stop words go; without, those of
+ * every supported language. A question's words are read in its detected language: English "sea",
+ * "come" or "son" are Spanish or Italian function words, not noise, in an English question.
+ */
+export function terms(s: string, lang?: Language): string[] {
+  const stop = lang ? STOPWORDS[lang] : ANY_STOP;
+  return words(s).filter((w) => (w.length > 1 || /\d/.test(w)) && !stop.has(w));
+}
+
+/**
+ * Stems of every word of a text, stop words included: the side a question's words are looked up in
+ * (passages, articles). Keeping them costs nothing — the question side has already dropped its own
+ * language's stop words — and lets "sea" in an English question find "sea" in an English article.
+ */
+export function textStems(s: string): string[] {
+  return words(s).filter((w) => w.length > 1 || /\d/.test(w)).map(stem);
 }
 
 /**
@@ -84,8 +98,8 @@ export function stem(w: string): string {
   return s;
 }
 
-export function stems(s: string): string[] {
-  return terms(s).map(stem);
+export function stems(s: string, lang?: Language): string[] {
+  return terms(s, lang).map(stem);
 }
 
 /** Sentences of a text (terminal punctuation or line breaks end one). */
@@ -107,18 +121,35 @@ const MARKERS: Partial<Record<Language, RegExp>> = {
 
 /** The most likely language of a short customer text (stop word votes plus a few telltale words); 'en' by default. */
 export function detectLanguage(text: string, fallback: Language = 'en'): Language {
+  return languageVotes(text, fallback).lang;
+}
+
+/** The winner of the stop word vote and its lead over the runner-up. */
+function languageVotes(text: string, fallback: Language): { lang: Language; lead: number } {
   const ws = words(text);
-  if (ws.length === 0) return fallback;
+  if (ws.length === 0) return { lang: fallback, lead: 0 };
   let best: Language = fallback;
   let bestScore = 0;
+  let second = 0;
   for (const lang of LANGUAGES) {
     let score = 0;
     for (const w of ws) if (STOPWORDS[lang].has(w)) score++;
     if (MARKERS[lang]?.test(text)) score += 2;
     if (score > bestScore || (score === bestScore && lang === fallback)) {
+      second = Math.max(second, bestScore);
       best = lang;
       bestScore = score;
-    }
+    } else second = Math.max(second, score);
   }
-  return bestScore === 0 ? fallback : best;
+  return bestScore === 0 ? { lang: fallback, lead: 0 } : { lang: best, lead: bestScore - second };
+}
+
+/**
+ * Whose stop words a question drops: its language's when the vote is clear (a lead of two or more),
+ * else every language's. Short questions are often misread ("y a-t-il un lit bébé?" votes Spanish),
+ * and then their own function words would pass for content; a clear English question keeps "sea".
+ */
+export function stopLanguage(text: string): Language | undefined {
+  const { lang, lead } = languageVotes(text, 'en');
+  return lead >= 2 ? lang : undefined;
 }

@@ -16,6 +16,7 @@ import { valid } from '../http/validate';
 import { normalizeOriginPattern } from '../webchat/allowed-origins';
 import { rateProblem } from '../broadcasts/rate';
 import { CHANNEL_KEYS } from './channels';
+import { normalizeTags } from '../kb/articles';
 
 const Config = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
 const Settings = v.object({
@@ -33,14 +34,21 @@ const Settings = v.object({
   requireVerifiedIdentity: v.optional(v.boolean()),
   // Broadcasts: messages per second this inbox sends (null: the channel's default); the bound for its
   // channel is checked by the route (worker/broadcasts/rate.ts).
+  // Suggestions and the assistant in this inbox draw only on knowledge-base articles carrying one of
+  // these tags (a workspace of several businesses or brands, an inbox each); absent or empty: all.
+  knowledgeTags: v.optional(v.pipe(v.array(v.pipe(v.string('must be a tag'), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(50, 'must be at most 50 characters'))), v.maxLength(20, 'must list at most 20 tags'))),
   broadcastRate: v.optional(v.nullable(v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000')))),
 });
 
 /** Settings as stored: allowed origins in canonical form, the broadcast rate within the channel's bound (else 400). */
-function canonicalSettings<T extends { allowedOrigins?: string[]; broadcastRate?: number | null }>(settings: T, channel: string): T {
+function canonicalSettings<T extends { allowedOrigins?: string[]; broadcastRate?: number | null; knowledgeTags?: string[] }>(settings: T, channel: string): T {
   const rate = rateProblem(channel, settings.broadcastRate);
   if (rate) throw Problem.badRequest('settings.broadcastRate', rate);
-  return settings.allowedOrigins ? { ...settings, allowedOrigins: settings.allowedOrigins.map((o) => normalizeOriginPattern(o)!) } : settings;
+  let out = settings;
+  if (out.allowedOrigins) out = { ...out, allowedOrigins: out.allowedOrigins.map((o) => normalizeOriginPattern(o)!) };
+  // Tags as articles store them (worker/kb/articles.ts normalizeTags): lower case, trimmed, no repeats.
+  if (out.knowledgeTags) out = { ...out, knowledgeTags: normalizeTags(out.knowledgeTags) };
+  return out;
 }
 const CreateBody = v.object({ channel: v.picklist(CHANNEL_KEYS, `must be one of ${CHANNEL_KEYS.join(', ')}`), name: Name, config: v.optional(Config, {}), settings: v.optional(Settings, {}) });
 const UpdateBody = v.object({ name: v.optional(Name), config: v.optional(Config), settings: v.optional(Settings), enabled: v.optional(v.boolean()) });

@@ -19,7 +19,7 @@ export const EN: LexiconSource = {
     refund:-1 refunds:-1 cancel:-0.5 chargeback:-3 dispute:-2 lawyer:-3 lawsuit:-3.2 sue:-3 legal:-1.2 scam:-3.8 scammed:-3.8 fraud:-3.8 fraudulent:-3.8 stolen:-3 lied:-3 lie:-2.6 liar:-3.2 misleading:-2.6 charged:-0.8 overcharged:-2.6
     waiting:-1 waited:-1.1 ignored:-2.6 ignoring:-2.6 stuck:-1.8 lost:-1.4 worried:-1.8 confused:-1.2 confusing:-1.5 hopeless:-3 incompetent:-3 joke:-1.8 shame:-2.2 shameful:-2.8 never:-0.6 nobody:-1 unfortunately:-1.4 sorry:-0.6 wtf:-3 damn:-2 crap:-2.6 sucks:-2.8
     disgusted:-3.2 cockroach:-2.8 cockroaches:-2.8 roaches:-2.8 bedbugs:-3.4 bugs:-1.6 mold:-2.4 mould:-2.4 moldy:-2.6 crash:-1.8 crashes:-2 crashing:-2 crashed:-2 freezes:-1.6 error:-1.4 errors:-1.4 glitch:-1.4
-    smoothly:1.8 sorted:1.5 saved:1.6 worth:1.4 lifesaver:3 gem:2.4 unbelievable:-0.8 pricey:-1 scary:-2 unsafe:-2.6 cramped:-1.8 outdated:-1.4 stained:-2 leaking:-2 leak:-1.8
+    beautifully:2.4 dead:-2 lose:-1.4 losing:-1.4 incorrect:-1.7 incorrectly:-1.8 tricky:-0.8 closed:-0.4 smoothly:1.8 sorted:1.5 saved:1.6 worth:1.4 lifesaver:3 gem:2.4 unbelievable:-0.8 pricey:-1 scary:-2 unsafe:-2.6 cramped:-1.8 outdated:-1.4 stained:-2 leaking:-2 leak:-1.8
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6
@@ -27,15 +27,15 @@ export const EN: LexiconSource = {
     thanks for nothing:-2.4|took forever:-2.3|third time:-1.4|second time:-0.8|again and again:-1.6|charged twice:-2.6|double charged:-2.6|full refund:-1.6|money back:-1.6|want my money:-2|report you:-2.6|bad review:-2|negative review:-2|file a complaint:-2.6|no one:-1
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
     i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
-    on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|well done:2.4
+    on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|made up for:1.8|makes up for:1.8|we'd come back:2|would come back:2|would go back:2|nobody bothered:-2.2|no one bothered:-2.2|with respect:-0.6|with all due respect:-1.4|fell apart:-2.4
   `,
   boosters: `
     very:0.3 really:0.3 so:0.25 extremely:0.5 incredibly:0.5 absolutely:0.4 totally:0.35 completely:0.35 utterly:0.45 super:0.35 too:0.25 highly:0.35 truly:0.3 quite:0.1 such:0.2 most:0.2 especially:0.2 terribly:0.4 seriously:0.3 insanely:0.45 beyond:0.3
     slightly:-0.5 somewhat:-0.4 barely:-0.5 fairly:-0.2 rather:-0.2 a bit:-0.5 a little:-0.5 a little bit:-0.55 kind of:-0.4 kinda:-0.4 sort of:-0.4 mostly:-0.2 almost:-0.3
   `,
-  negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|no one",
+  negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept',
   contrast: 'but|however',
   afterNegation: 'at all|whatsoever',
 };

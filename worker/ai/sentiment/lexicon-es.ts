@@ -16,14 +16,14 @@ export const ES: LexiconSource = {
     sucio*:-2.4 roto*:-2.2 rota:-2.2 danado*:-2.2 averiado*:-2 incomodo*:-2 grosero*:-2.8 maleducado*:-2.8 lento*:-1.5 tarde:-1 retraso:-1.6 retrasado*:-1.6 frio*:-0.8 ruidoso*:-1.8 ruido:-1.4 caro*:-1.2 carisimo*:-2.2 falta:-1 faltaba:-1.4 faltan:-1.4 equivocado*:-1.7
     inaceptable+:-3.2 vergüenza:-2.6 verguenza:-2.6 abuso:-2.6 robo:-3.2 ladrones:-3.4 estafa+:-3.8 estafador*:-3.8 fraude+:-3.8 mentira+:-2.6 engano:-3 enganado*:-3 mienten:-2.8 abogado*:-3 denuncia+:-3 denunciar:-3 demanda:-2.6 demandar:-3 reclamacion:-2 reclamo+:-2 queja+:-2
     reembolso+:-1 devolucion:-0.8 cancelar:-0.5 cancelen:-0.5 contracargo:-3 problema+:-1.4 error+:-1.4 esperando:-1 espera:-0.6 ignorado*:-2.6 ignoran:-2.6 nadie:-1 nunca:-0.6 lamentablemente:-1.4 desgraciadamente:-1.4 perdido*:-1.4 confuso*:-1.5 cobraron:-0.8 cobrado*:-0.8 porqueria:-3 mierda:-3.2 basura:-3 asco:-3.2
-    cucaracha+:-2.8 chinche+:-3.4 bichos:-1.6 humedad:-1.2 moho:-2.4 colgando:-1.6 cuelga:-1.8 error:-1.4 falla:-1.6 fallo:-1.6 inseguro*:-2.6 manchado*:-2 gotera+:-2 apretado*:-1.4 anticuado*:-1.4 valio:0.6 vale:0.5
+    cucaracha+:-2.8 chinche+:-3.4 bichos:-1.6 humedad:-1.2 moho:-2.4 colgando:-1.6 cuelga:-1.8 error:-1.4 falla:-1.6 fallo:-1.6 inseguro*:-2.6 manchado*:-2 gotera+:-2 apretado*:-1.4 anticuado*:-1.4 valio:0.6 encantador+:2.6 encantadora+:2.6 volveriamos:2 repetiriamos:2 lastima:-1.8 compenso:1.8 compensa:1.4 incorrecto*:-1.7 cerrado*:-0.4
   `,
   phrases: `
     muchas gracias:2.2|mil gracias:2.6|muchisimas gracias:2.8|de maravilla:3|hasta la proxima:1.6|volveremos:1.6|sin duda:0.6|lo recomiendo:2.6|cinco estrellas:3|5 estrellas:3|todo bien:1.6|todo perfecto:2.8|me viene bien:1.2|a tiempo:1.2|bien empaquetado:1.6|de diez:3|como en casa:1.4|esperaba mas:-2|esperaba mucho mas:-2|no vale la pena:-2.4|se cierra sola:-2|se cuelga:-2|salio mal:-2|vale la pena:2.2|de lujo:2.8|ninguna queja:1.6|sin problema:0.8|sin problemas:0.8
-    todavia no:-1.5|aun no:-1.5|sigo esperando:-2.5|seguimos esperando:-2.5|estoy esperando:-1.4|perdida de tiempo:-3|nunca mas:-2.8|de lo peor:-3.4|no funciona:-2|no funcionaba:-2|no funciono:-2|no sirve:-2.2|sin respuesta:-2|ni siquiera:-1.2|estoy harto:-2.8|estoy harta:-2.8|tercera vez:-1.4|segunda vez:-0.8
+    todavia no:-0.6|aun no:-0.6|sigo esperando:-2.5|seguimos esperando:-2.5|estoy esperando:-1.4|perdida de tiempo:-3|nunca mas:-2.8|de lo peor:-3.4|no funciona:-2|no funcionaba:-2|no funciono:-2|no sirve:-2.2|sin respuesta:-2|ni siquiera:-1.2|estoy harto:-2.8|estoy harta:-2.8|tercera vez:-1.4|segunda vez:-0.8
     dos veces:-0.6|cobraron dos veces:-2.6|doble cobro:-2.6|quiero mi dinero:-2|devuelvan mi dinero:-2|devuelvan el dinero:-2|mala resena:-2|hoja de reclamaciones:-2.6|poner una queja:-2.4|tomadura de pelo:-3|lo antes posible:-0.5|cuanto antes:-0.5
     gracias por nada:-2.4|me temo que:-1.6|siento decirle:-1.4|desafortunadamente:-1.4|siento molestar:-0.6|disculpe la molestia:-0.4|otra vez:-0.6|de nuevo:-0.4|tres veces:-1.4|tres dias:-0.8|no es lo que pedi:-2
-    me gustaria:0|nos gustaria:0|quisiera:0|buenos dias:0|buenas tardes:0|buenas noches:0|por favor:0|no estoy seguro:0|no estoy segura:0|nada que ver:-1.2|de hecho:0|es decir:0|tal vez:0
+    nadie se molesto:-2.2|con todo respeto:-1.2|perdone que insista:-0.8|me gustaria:0|nos gustaria:0|quisiera:0|buenos dias:0|buenas tardes:0|buenas noches:0|por favor:0|no estoy seguro:0|no estoy segura:0|nada que ver:-1.2|de hecho:0|es decir:0|tal vez:0
   `,
   boosters: `
     muy:0.3 super:0.35 realmente:0.3 extremadamente:0.5 totalmente:0.35 completamente:0.35 absolutamente:0.4 sumamente:0.45 increiblemente:0.5 tan:0.25 demasiado:0.3 bastante:0.15 re:0.3 mega:0.4 terriblemente:0.4 sinceramente:0.1 especialmente:0.2 altamente:0.35
@@ -31,7 +31,7 @@ export const ES: LexiconSource = {
   `,
   negators: "no|nunca|jamas|ni|tampoco|sin|nadie|nada|ningun|ninguna|ninguno|todavia no|aun no",
   expected:
-    'funciona funciono funcionaba funcionan sirve llega llego llegaron llegado responde responden respondio respondido respondia contesta contestan contesto contestado recibi recibido recibimos devuelven devolvieron devuelto ayudan ayudaron ayudo llaman llamaron llamado solucionan solucionaron solucionado arreglan arreglaron arreglado avisaron aviso abre abrio convence convencio convencieron parece parecia',
+    'funciona funciono funcionaba funcionan sirve llega llego llegaron llegado responde responden respondio respondido respondia contesta contestan contesto contestado recibi recibido recibimos devuelven devolvieron devuelto ayudan ayudaron ayudo llaman llamaron llamado solucionan solucionaron solucionado arreglan arreglaron arreglado avisaron aviso abre abrio funcionar dormir dormimos dormi convence convencio convencieron parece parecia',
   // Not "aunque": its clause is the concession, the weaker half.
   contrast: 'pero|sin embargo',
   afterNegation: 'nada|para nada|en absoluto',

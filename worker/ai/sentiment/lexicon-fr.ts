@@ -15,20 +15,20 @@ export const FR: LexiconSource = {
     deteste:-3.1 enerve:-2.6 agace:-2.4 furieux:-3.5 furieuse:-3.5 marre:-2.8 fatigue:-1.4 triste:-2 frustre:-2.6 inquiet:-1.8 inquiete:-1.8 mecontent:-2.6 mecontente:-2.6 insatisfait:-2.6
     sale:-2.4 sales:-2.4 casse:-2.2 cassee:-2.2 abime:-2.2 abimee:-2.2 endommage:-2.2 inconfortable:-2 impoli:-2.8 lent:-1.5 lente:-1.5 retard:-1.6 froid:-0.8 froide:-0.8 bruit:-1.4 bruyant:-1.8 bruyante:-1.8 cher:-1.2 chere:-1.2 incomplet:-1.8 incomplete:-1.8 errone:-1.7 manque:-1.2
     inacceptable:-3.2 scandaleux:-3 arnaque:-3.8 escroquerie:-3.8 vol:-2.8 fraude:-3.8 mensonge:-2.6 avocat:-3 plainte:-2.4 reclamation:-2 probleme:-1.4 problemes:-1.5 erreur:-1.4 attente:-0.8 attends:-1 attendre:-0.8 ignore:-2.6 personne:-0.6 jamais:-0.6 malheureusement:-1.4 helas:-1.6 perdu:-1.4
-    remboursement:-1 rembourse:-0.8 annuler:-0.5 cafards:-2.8 punaises:-3.4 moisissure:-2.4 desole:-0.6 desolee:-0.6
+    remboursement:-1 rembourse:-0.8 annuler:-0.5 cafards:-2.8 punaises:-3.4 moisissure:-2.4 desole:-0.6 desolee:-0.6 dommage:-1.6 adorable:2.6 incorrect:-1.7 fermee:-0.4 ferme:-0.4
   `,
   phrases: `
     merci beaucoup:2.2|merci mille fois:2.6|a bientot:1|on reviendra:1.6|nous reviendrons:1.6|je recommande:2.6|cinq etoiles:3|5 etoiles:3|tout va bien:1.2|tout etait parfait:2.8|a l'heure:1.2|rien a redire:1.6|sans probleme:0.8|vaut le coup:2.2|pas de souci:0.8
-    toujours pas:-1.5|pas encore:-1.2|j'attends toujours:-2.5|perte de temps:-3|plus jamais:-2.8|ne marche pas:-2|ne fonctionne pas:-2|sans reponse:-2|en ai marre:-2.8|troisieme fois:-1.4|trois fois:-1.4|debite deux fois:-2.6|je veux etre rembourse:-2|merci pour rien:-2.4|rien ne va:-2.4
+    toujours pas:-1.5|pas encore:-0.5|je crains:-1.6|j'ai peur que:-1.4|on reviendrait:2|nous reviendrions:2|en valait la peine:2.2|valait la peine:2|n'a pris la peine:-2.2|avec tout le respect:-1.2|excusez-moi d'insister:-0.8|j'attends toujours:-2.5|perte de temps:-3|plus jamais:-2.8|ne marche pas:-2|ne fonctionne pas:-2|sans reponse:-2|en ai marre:-2.8|troisieme fois:-1.4|trois fois:-1.4|debite deux fois:-2.6|je veux etre rembourse:-2|merci pour rien:-2.4|rien ne va:-2.4
     je voudrais:0|bonne journee:0.6|bonne soiree:0.6|s'il vous plait:0|pas sur:0|pas sure:0
   `,
   boosters: `
     tres:0.3 vraiment:0.3 trop:0.3 extremement:0.5 totalement:0.35 completement:0.35 absolument:0.4 tellement:0.3 si:0.25 super:0.35 hyper:0.4 assez:0.15 particulierement:0.2
     un peu:-0.5 peu:-0.5 legerement:-0.5 plutot:-0.2 presque:-0.3
   `,
-  negators: "ne|n'|n'ai|n'est|n'a|n'y|n'avons|n'avez|n'ont|n'etait|n'etaient|pas|jamais|rien|aucun|aucune|sans|ni|personne ne",
+  negators: "ne|n'|n'ai|n'est|n'a|n'y|n'avons|n'avez|n'ont|n'etait|n'etaient|pas|jamais|rien|aucun|aucune|sans|ni|personne ne|a peine",
   expected:
-    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse',
+    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse dormi dormir',
   contrast: 'mais|cependant|pourtant|par contre',
   afterNegation: 'du tout|de tout|vraiment',
 };

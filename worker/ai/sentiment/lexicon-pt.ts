@@ -14,11 +14,11 @@ export const PT: LexiconSource = {
     odeio:-3.1 chateado*:-2.4 irritado*:-2.6 furioso*:-3.5 farto*:-2.8 cansado*:-1.4 triste+:-2 desiludido*:-2.6 decepcionado*:-2.6 decepcionante:-2.6 frustrado*:-2.6 indignado*:-3 preocupado*:-1.8 insatisfeito*:-2.6
     sujo*:-2.4 partido*:-1.6 estragado*:-2.2 avariado*:-2 danificado*:-2.2 amassado*:-2 quebrado*:-2.2 desconfortavel:-2 rude:-2.8 mal-educado*:-2.8 lento*:-1.5 atrasado*:-1.6 atraso:-1.6 frio*:-0.8 barulho:-1.4 barulhento*:-1.8 caro*:-1.2 errado*:-1.7 falta:-1
     inaceitavel:-3.2 absurdo*:-2.6 roubo:-3.2 ladroes:-3.4 burla:-3.8 golpe:-3.4 fraude:-3.8 mentira:-2.6 enganado*:-3 enganaram:-3 advogado:-3 reclamacao:-2 queixa:-2 problema+:-1.4 erro:-1.4 esperando:-1 espera:-0.6 ignorado*:-2.6 ninguem:-1 nunca:-0.6 infelizmente:-1.4 lamentavelmente:-1.4 perdido*:-1.4
-    reembolso:-1 devolucao:-0.8 cancelar:-0.5 porcaria:-3 lixo:-3 merda:-3.2 baratas:-2.8 mofo:-2.4 bolor:-2.4 demora:-1.2 demorou:-1 demorado*:-1.4
+    reembolso:-1 devolucao:-0.8 cancelar:-0.5 porcaria:-3 lixo:-3 merda:-3.2 baratas:-2.8 mofo:-2.4 bolor:-2.4 demora:-1.2 demorou:-1 demorado*:-1.4 pena:-1.6 grosseiro*:-2.8 grosso*:-1.5 incorreto*:-1.7 compensou:1.8 compensa:1.4 fechado*:-0.4 voltariamos:2
   `,
   phrases: `
-    muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:1|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
-    ainda nao:-1.5|continuo a espera:-2.5|ainda a espera:-2.5|estou a espera:-1.4|perda de tempo:-3|nunca mais:-2.8|nao funciona:-2|sem resposta:-2|estou farto:-2.8|estou farta:-2.8|terceira vez:-1.4|tres vezes:-1.4|cobraram duas vezes:-2.6|quero o meu dinheiro:-2|quero meu dinheiro:-2|obrigado por nada:-2.4|obrigada por nada:-2.4|cade:-0.8
+    muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:0|estaremos de volta:1.6|dinheiro de volta:-1.6|um amor:2.4|receio que:-1.6|ninguem se deu ao trabalho:-2.2|com todo respeito:-1.2|desculpe insistir:-0.8|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
+    ainda nao:-0.6|continuo a espera:-2.5|ainda a espera:-2.5|estou a espera:-1.4|perda de tempo:-3|nunca mais:-2.8|nao funciona:-2|sem resposta:-2|estou farto:-2.8|estou farta:-2.8|terceira vez:-1.4|tres vezes:-1.4|cobraram duas vezes:-2.6|quero o meu dinheiro:-2|quero meu dinheiro:-2|obrigado por nada:-2.4|obrigada por nada:-2.4|cade:-0.8
     gostaria:0|bom dia:0|boa tarde:0|boa noite:0|por favor:0|nao tenho certeza:0|mais uma vez:-0.8
   `,
   boosters: `
@@ -27,7 +27,7 @@ export const PT: LexiconSource = {
   `,
   negators: 'nao|nunca|jamais|nem|sem|ninguem|nada|nenhum|nenhuma|ainda nao',
   expected:
-    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu',
+    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu funcionar dormir dormimos dormi',
   contrast: 'mas|porem|contudo|no entanto',
   afterNegation: 'nada|de todo|de jeito nenhum',
 };

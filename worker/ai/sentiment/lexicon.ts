@@ -224,6 +224,8 @@ export function analyzeText(input: string): SentimentDetail {
   const language = detectLanguage(text);
   const primary = LEXICONS[language ?? 'en'];
   const us = units(tokenize(text), primary);
+  regretForOwnPlans(us);
+  interjections(us);
   const sarcastic = isSarcastic(text, us);
 
   // Shouting in whole: caps carry no extra emphasis word by word.
@@ -304,6 +306,38 @@ export function analyzeText(input: string): SentimentDetail {
   return { score: round(score), label, confidence: round(confidence), language, sum: round(sum), contributions };
 }
 
+/** Words of regret that usually open a polite complaint ("unfortunately the box was torn"). */
+const REGRET = new Set(['unfortunately', 'sadly', 'lamentablemente', 'desafortunadamente', 'desgraciadamente', 'infelizmente', 'lamentavelmente', 'malheureusement', 'helas']);
+/**
+ * …but not when what follows is the customer's own plan or inability ("unfortunately I can't make it
+ * on Friday", "lamentablemente esa semana estaré de viaje"): that regret is politeness, not a
+ * complaint. Matched within the next four words, on folded text.
+ */
+const CANT = String.raw`(?:i can't|i cannot|i cant|we can't|we cannot|i won't be able to|we won't be able to|no puedo|no podre|no podemos|no podremos|nao posso|nao poderei|nao vou poder|nao podemos|je ne peux pas|je ne pourrai pas|nous ne pourrons pas|nous ne pouvons pas)`;
+/** Going somewhere, not the service failing: "I can't make it", "no puedo ir", "je ne pourrai pas venir" ("I can't log in" stays a complaint). */
+const GO = String.raw`(?:make it|come|go|attend|join|be there|ir|venir|asistir|vir|comparecer|aller|assister|etre la)`;
+const OWN_PLAN = new RegExp(
+  String.raw`^(?:\S+ ){0,3}?(?:${CANT} ${GO}|i'll be|i will be|we'll be|we will be|i'll be away|estare|estaremos|estarei|estaremos|je serai|nous serons)(?: |$)`,
+);
+
+/** An intensifier standing alone at the start of a sentence is an exclamation of praise: "Super, …", "Génial", "Mega!". */
+function interjections(us: Unit[]): void {
+  for (let i = 0; i < us.length - 1; i++) {
+    const u = us[i];
+    const start = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…]/.test(us[i - 1].raw));
+    if (start && u.kind === 'word' && u.valence === undefined && (u.booster ?? 0) >= 0.3 && us[i + 1].kind === 'punct' && /[,!.…]/.test(us[i + 1].raw)) us[i] = { ...u, valence: 2, booster: undefined };
+  }
+}
+
+function regretForOwnPlans(us: Unit[]): void {
+  for (let i = 0; i < us.length; i++) {
+    if (us[i].kind !== 'word' || !REGRET.has(us[i].norm)) continue;
+    const next: string[] = [];
+    for (let k = i + 1; k < us.length && next.length < 8 && us[k].kind !== 'punct'; k++) if (us[k].kind === 'word') next.push(us[k].norm);
+    if (OWN_PLAN.test(next.join(' '))) us[i] = { ...us[i], valence: 0 };
+  }
+}
+
 /** A positive word turned sarcastic counts reversed and a little weaker. */
 const SARCASM = -0.8;
 /** Each complaint cue in a text without any known sentiment word. */
@@ -311,6 +345,18 @@ const FALLBACK_CUE = -1.1;
 const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
 /** Words that open a sarcastic exclamation before the praise ("oh great", "qué maravilla", "ah super"). */
 const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how', 'ay', 'nossa', 'quel', 'quelle', 'vraiment']);
+/** Verbs of liking that, followed by waiting or a bad thing, are sarcasm ("love waiting on hold", "me encanta esperar"). */
+const LIKE = new Set(['love', 'loving', 'adore', 'enjoy', 'encanta', 'encantan', 'adoro', 'amo', 'j\'adore', 'adore', 'amei']);
+const WAIT = new Set(['wait', 'waiting', 'esperar', 'esperando', 'attendre', 'aguardar', 'aguardando']);
+/**
+ * A situation repeating itself, strictly ("again", "twice", "otra vez", "de novo", "encore"): with
+ * praise opening the message and no other praise in it, the praise is sarcasm ("Fantastic, the
+ * courier left it in the rain again"). Stricter than AGAIN ("still", bare "otra"), which also occur
+ * in sincere messages.
+ */
+const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|otra vez|de nuevo|dos veces|outra vez|de novo|mais uma vez|duas vezes|encore|de nouveau|deux fois)(?!\p{L})/iu;
+/** "See you again", "thanks again": the repetition is friendly. */
+const FRIENDLY_AGAIN = /(?<!\p{L})(?:see you again|thanks again|hasta otra|gracias de nuevo|at[eé] a pr[oó]xima|obrigad[oa] de novo|encore merci|merci encore|à bientôt)(?!\p{L})/iu;
 /** "Again / another / still" in the four languages: a situation repeating itself. */
 const AGAIN = /(?<!\p{L})(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)(?!\p{L})/iu;
 /** A stretch of time or a count of attempts: "2 hours", "dos horas", "três vezes", "trois jours". */
@@ -334,6 +380,11 @@ function isSarcastic(text: string, us: Unit[]): boolean {
   }
   const words = us.filter((u) => u.kind === 'word');
   const complaint = us.some((u) => (u.valence ?? 0) < 0 || u.negator || (u.expected && u.negator));
+  // "Love waiting on hold…", "Adoro esperar…", "J'adore attendre…": liking what nobody likes.
+  for (let i = 0; i < words.length - 1; i++) {
+    if (!LIKE.has(words[i].norm)) continue;
+    if (words.slice(i + 1, i + 3).some((w) => WAIT.has(w.norm) || (w.valence ?? 0) < 0)) return true;
+  }
   for (let i = 0; i < us.length; i++) {
     const u = us[i];
     const sentenceStart = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…]/.test(us[i - 1].raw));
@@ -342,9 +393,14 @@ function isSarcastic(text: string, us: Unit[]): boolean {
     const oh = OPENERS.has(us[j].norm);
     if (oh && us[j + 1]?.kind === 'word') j++;
     const praise = (us[j].valence ?? 0) > 0;
-    const pause = us[j + 1]?.kind === 'punct' && /[,.!…]/.test(us[j + 1].raw);
+    // "Great job, …", "Excelente servicio, …": one plain word may sit between the praise and the pause.
+    const at = us[j + 1]?.kind === 'word' && us[j + 1].valence === undefined && !us[j + 1].negator ? j + 2 : j + 1;
+    const pause = us[at]?.kind === 'punct' && /[,.!…]/.test(us[at].raw);
     if (!praise || !pause || words.length < 3) continue;
     if (complaint || (AGAIN.test(text) && (oh || DURATION.test(text)))) return true;
+    // Praise, then a repeated situation and nothing else good, and no question: "Great, another update that logs me out".
+    const otherPraise = us.some((w, k) => k !== j && (w.valence ?? 0) > 0);
+    if (!otherPraise && !text.includes('?') && (REPEATED.test(text) || /(?<!\p{L})(?:another|otra|outra|mais um|mais uma|encore un|encore une)(?!\p{L})/iu.test(text)) && !FRIENDLY_AGAIN.test(text)) return true;
   }
   return false;
 }

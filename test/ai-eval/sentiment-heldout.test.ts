@@ -1,0 +1,52 @@
+// Sentiment held-out evaluation (issue 17): the local lexicon analyzer on two sets no word list was
+// written from — test/fixtures/sentiment-heldout/set.json (136 EN/ES/PT/FR messages tagged by
+// phenomenon, written 2026-12-04 before that day's sentiment changes) and the older
+// test/fixtures/sentiment/holdout.json (40 EN/ES). It prints counts only — no message text and no
+// item ids — so that reading a run cannot turn into tuning on its items. Quality goals are read from
+// the report; the assertions only check that the sets are what they claim to be.
+import { describe, expect, it } from 'vitest';
+import { analyzeText } from '../../worker/ai/sentiment';
+import fresh from '../fixtures/sentiment-heldout/set.json';
+import old from '../fixtures/sentiment/holdout.json';
+
+type Item = { lang: string; label: string; phenomenon?: string; text: string };
+const LANGS = ['en', 'es', 'pt', 'fr'];
+const LABELS = ['positive', 'neutral', 'negative'];
+
+function report(title: string, items: Item[]): string[] {
+  const results = items.map((it) => ({ ...it, got: analyzeText(it.text).label }));
+  const acc = (xs: typeof results) => {
+    const ok = xs.filter((r) => r.got === r.label).length;
+    return `${xs.length ? (ok / xs.length).toFixed(3) : '—'} (${ok}/${xs.length})`;
+  };
+  const lines = [title, `  accuracy all ${acc(results)}`];
+  for (const lang of LANGS) if (results.some((r) => r.lang === lang)) lines.push(`  ${lang} ${acc(results.filter((r) => r.lang === lang))}`);
+  for (const label of LABELS) lines.push(`  class ${label.padEnd(8)} recall ${acc(results.filter((r) => r.label === label))}`);
+  const phenomena = [...new Set(items.map((i) => i.phenomenon).filter((p): p is string => !!p))];
+  for (const ph of phenomena) {
+    const xs = results.filter((r) => r.phenomenon === ph);
+    // Negative items of the phenomenon too: the goals name sarcasm / polite complaints as negatives.
+    lines.push(`  ${ph.padEnd(10)} ${acc(xs)}   negatives ${acc(xs.filter((r) => r.label === 'negative'))}`);
+  }
+  // Confusions as counts (gold → got), never as items.
+  const confusion = LABELS.flatMap((g) => LABELS.filter((p) => p !== g).map((p) => [g, p, results.filter((r) => r.label === g && r.got === p).length] as const)).filter(([, , n]) => n > 0);
+  lines.push(`  confusions: ${confusion.map(([g, p, n]) => `${g}→${p} ${n}`).join(' · ') || 'none'}`);
+  return lines;
+}
+
+describe('sentiment on held-out sets', () => {
+  const freshItems = fresh.items as (Item & { id: string })[];
+  const oldItems = (old.items as { language: string; label: string; text: string }[]).map((i) => ({ lang: i.language, label: i.label, text: i.text }));
+
+  it('the new held-out set covers four languages and every phenomenon', () => {
+    expect(freshItems.length).toBeGreaterThanOrEqual(120);
+    expect(new Set(freshItems.map((i) => i.id)).size).toBe(freshItems.length);
+    for (const lang of LANGS) expect(freshItems.filter((i) => i.lang === lang).length).toBeGreaterThanOrEqual(30);
+    for (const ph of ['negation', 'contrast', 'sarcasm', 'polite', 'mixed', 'emoji', 'intensity', 'plain']) expect(freshItems.filter((i) => i.phenomenon === ph).length).toBeGreaterThanOrEqual(12);
+  });
+
+  it('reports figures', () => {
+    console.log([...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems), ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems)].join('\n'));
+    expect(oldItems.length).toBe(40);
+  });
+});
