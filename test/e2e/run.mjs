@@ -396,6 +396,16 @@ describe('agent app', { timeout: 240_000 }, () => {
     assert.ok(text.includes(`<script src="${h.origin}/widget.js" data-website-token="${h.seed.websiteToken}" async></script>`), text);
     await agentPage.getByRole('button', { name: 'Reveal secret' }).click();
     await agentPage.getByText('demo-identity-secret').waitFor();
+    // Knowledge tags scope this inbox's suggestions and assistant to one business's articles.
+    const tagsField = agentPage.getByLabel(/Answer from knowledge base articles tagged/);
+    await tagsField.fill('Hotel,  spa ,');
+    await agentPage.getByRole('button', { name: 'Save changes' }).click();
+    await agentPage.getByText('Inbox saved').waitFor();
+    const chat = (await manager.call('/inboxes')).items.find((i) => /Website chat/.test(i.name));
+    assert.deepEqual(chat.settings.knowledgeTags, ['hotel', 'spa']);
+    await agentPage.reload();
+    await agentPage.getByLabel(/Answer from knowledge base articles tagged/).waitFor();
+    assert.equal(await agentPage.getByLabel(/Answer from knowledge base articles tagged/).inputValue(), 'hotel, spa');
     await expectAxeClean(agentPage, 'settings / inboxes');
     await screenshot(agentPage, '09-settings-inboxes');
     await agentPage.goto('/settings/users');

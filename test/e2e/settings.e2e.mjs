@@ -203,6 +203,12 @@ describe('settings surfaces', { timeout: 400_000 }, () => {
           await expectAxeClean(p, `${name} at ${w}px, ${scheme}`);
           await screenshot(p, `settings-${name}-${size}-${scheme}`);
         }
+        // An inbox's settings, down to its knowledge base tags (which articles its suggestions use).
+        await p.goto('/settings/inboxes');
+        await p.getByRole('link', { name: /Website chat/ }).click();
+        await p.getByLabel(/Answer from knowledge base articles tagged/).scrollIntoViewIfNeeded();
+        await expectAxeClean(p, `inbox settings at ${w}px, ${scheme}`);
+        await screenshot(p, `settings-inbox-${size}-${scheme}`);
         await p.goto('/settings/saved-replies');
         await p.getByRole('button', { name: 'New saved reply' }).click();
         await p.getByRole('dialog', { name: 'New saved reply' }).getByLabel('Name').waitFor();

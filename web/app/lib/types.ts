@@ -140,7 +140,7 @@ export interface Inbox {
   channel: string;
   name: string;
   enabled: boolean;
-  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[]; requireVerifiedIdentity?: boolean; broadcastRate?: number | null };
+  settings: { greeting?: string | null; color?: string | null; allowedOrigins?: string[]; requireVerifiedIdentity?: boolean; broadcastRate?: number | null; knowledgeTags?: string[] };
   websiteToken: string | null;
   configuredKeys: string[];
   config?: Record<string, unknown>;

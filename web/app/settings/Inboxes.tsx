@@ -105,6 +105,7 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
   const origins = useSignal((inbox.settings?.allowedOrigins ?? []).join('\n'));
   const requireVerified = useSignal(inbox.settings?.requireVerifiedIdentity === true);
   const rate = useSignal(inbox.settings?.broadcastRate ? String(inbox.settings.broadcastRate) : '');
+  const knowledge = useSignal((inbox.settings?.knowledgeTags ?? []).join(', '));
   const pace = BROADCAST_PACE[inbox.channel];
   const secret = useSignal<string | null>(null);
   const busy = useSignal(false);
@@ -161,13 +162,14 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
         class="form"
         onSubmit={(e) => {
           e.preventDefault();
-          const settings =
+          const channelSettings =
             inbox.channel === 'webchat'
               ? { greeting: greeting.value || null, color: color.value, allowedOrigins: origins.value.split(/\s+/).filter(Boolean), requireVerifiedIdentity: requireVerified.value }
               : pace
                 ? { broadcastRate: rate.value.trim() ? Number(rate.value) : null }
-                : undefined;
-          void save({ name: name.value.trim(), ...(settings ? { settings } : {}) }, 'Inbox saved');
+                : {};
+          const knowledgeTags = knowledge.value.split(',').map((t) => t.trim()).filter(Boolean);
+          void save({ name: name.value.trim(), settings: { ...channelSettings, knowledgeTags } }, 'Inbox saved');
         }}
       >
         <label class="field">
@@ -203,6 +205,10 @@ function InboxDetail({ inbox }: { inbox: Inbox }) {
             <input type="number" min={1} max={pace.max} step={1} inputMode="numeric" value={rate.value} placeholder={String(pace.default)} onInput={(e) => (rate.value = e.currentTarget.value)} />
           </label>
         ) : null}
+        <label class="field">
+          <span>Answer from knowledge base articles tagged (comma-separated; empty: every article). For a workspace of several businesses or brands: suggestions and the assistant in this inbox use only these.</span>
+          <input value={knowledge.value} onInput={(e) => (knowledge.value = e.currentTarget.value)} placeholder="e.g. hotel, spa" />
+        </label>
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy.value}>
             Save changes
