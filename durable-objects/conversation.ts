@@ -202,6 +202,35 @@ export class ConversationDO extends DurableObject<Env> {
     return { ...message, status: receipt.status, statusReason: receipt.reason, updatedAt: now };
   }
 
+  /**
+   * The receipts one INGEST batch brought for this conversation's messages, in order: each that moves a
+   * status forward is applied, all of them in one commit (one transaction, one outbox drain, the events
+   * in one EVENTS batch) instead of one commit per receipt. Returns every named message's status after
+   * them (null: no such message), which the consumer keeps to stop stale receipts before this object.
+   */
+  updateDeliveries(inputs: { messageId: string; status: DeliveryStatus; reason?: string | null }[]): Record<string, DeliveryStatus | null> {
+    const state = this.#state;
+    const current = new Map<string, Pick<Message, 'id' | 'status'> | null>();
+    const events: Transition['events'] = [];
+    const writes: { id: string; status: DeliveryStatus; reason: string | null }[] = [];
+    for (const input of inputs) {
+      if (!current.has(input.messageId)) current.set(input.messageId, state ? this.#store.messageById(input.messageId, state.id) : null);
+      const message = current.get(input.messageId);
+      const receipt = message && deliveryReceipt(message, input.status, input.reason);
+      if (!message || !receipt) continue;
+      events.push(receipt.event);
+      writes.push({ id: message.id, status: receipt.status, reason: receipt.reason });
+      current.set(message.id, { id: message.id, status: receipt.status });
+    }
+    if (state && events.length) {
+      const now = Date.now();
+      this.#commit({ state: { ...state }, events }, undefined, () => {
+        for (const w of writes) this.#store.setMessageStatus(w.id, w.status, w.reason, now);
+      });
+    }
+    return Object.fromEntries([...current].map(([id, m]) => [id, m?.status ?? null]));
+  }
+
   messages(opts: { after?: number; before?: number; limit: number; includeNotes: boolean }): Message[] {
     return this.#state ? this.#store.listMessages(this.#state.id, opts) : [];
   }

@@ -77,6 +77,28 @@ describe('broadcast delivery', () => {
     expect(conv.body.status).toBe('closed');
   });
 
+  it('POST /send answers with the broadcast as handed over, counted before the workflow writes any recipient', async () => {
+    const { ws, inbox, templateId } = await smsSetup();
+    await audience(ws);
+    const b = await draft(ws, inbox.id, templateId);
+    const instance = await introspectWorkflowInstance(env.BROADCASTS, b.id);
+    await instance.modify(async (m) => {
+      await m.disableSleeps();
+    });
+    const res = await call('POST', `/api/broadcasts/${b.id}/send`, { token: ws.token });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    // Whatever the workflow did meanwhile, the answer is the moment of the hand-over: scheduled, no recipients yet.
+    expect(res.body.status).toBe('scheduled');
+    expect(res.body.scheduledAt).toBeGreaterThan(0);
+    expect(res.body.stats).toEqual({ recipients: 0, skipped: 0, queued: 0, sent: 0, delivered: 0, read: 0, failed: 0, cancelled: 0, opened: 0, machineOpened: 0, clicked: 0, replied: 0, unsubscribed: 0 });
+    await instance.waitForStatus('complete');
+    await instance.dispose();
+    // The same shape as GET /:id, which follows the live counts.
+    const live = await settled(ws, b.id, 2);
+    expect(Object.keys(res.body).sort()).toEqual(Object.keys(live).sort());
+    expect(live.stats).toMatchObject({ recipients: 5, skipped: 3, sent: 2 });
+  });
+
   it('a Twilio status callback moves the recipient and the stats; a reply is attributed', async () => {
     const { ws, inbox, templateId } = await smsSetup();
     const c = await smsContact(ws);

@@ -6,12 +6,15 @@
 // list update to the WorkspaceDO, the assignee's notification to their AgentDO) is counted apart.
 // An agent's reply: one object call, then the OUTBOUND consumer's claim and reads in one batch, the
 // provider call (the sandbox records it: one write) and the sent mark.
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
 import { createInbox, post, sign } from '../channels/helpers';
-import { call, eventually, newWorkspace, unique } from '../helpers';
+import { BASE, call, eventually, newWorkspace, unique } from '../helpers';
 import { conversationStub } from '../../worker/conversations/service';
+import { handleIngestBatch } from '../../worker/ingest/consumer';
+import type { ParleyEvent } from '../../worker/events/model';
+import type { IngestJob } from '../../worker/ingest/jobs';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
 import { captureEvents, start, stop, UNCOUNTED, type Tally } from './counter';
 
@@ -139,6 +142,69 @@ describe('message path budget', () => {
     expect(batch, t.d1.join("\n")).toMatch(/^batch\(2\):.*UPDATE conversations SET seq/);
     expect(t.d1.join('\n')).not.toMatch(/conversation_tags|INSERT INTO conversations/);
     expect(t.d1, t.d1.join('\n')).toHaveLength(2);
+  });
+
+  it('the receipts of one INGEST batch: one D1 lookup, one object call and one commit per conversation; stale ones stop before the object', async () => {
+    const { ws, inbox } = await setup();
+    const from = `1999${Math.floor(Math.random() * 1e7)}`;
+    await postSigned(inbox.id, waMessage(from, 'two questions'));
+    const conversationId = await landed(ws.workspaceId, 'two questions');
+    const stub = conversationStub(env, ws.workspaceId, conversationId);
+    const replies: string[] = [];
+    for (const text of ['First answer', 'Second answer']) {
+      const reply = await call('POST', `/api/conversations/${conversationId}/messages`, { token: ws.token, body: { text, clientId: unique('c') } });
+      expect(reply.status).toBe(201);
+      replies.push(reply.body.message.id);
+    }
+    const providerIds = await eventually(async () => {
+      const ids = await Promise.all(replies.map((id) => env.DB.prepare(`SELECT provider_message_id FROM outbound_messages WHERE message_id = ? AND status = 'sent' ${UNCOUNTED}`).bind(id).first<string>('provider_message_id')));
+      return ids.every(Boolean) ? (ids as string[]) : null;
+    });
+    await stub.settled();
+    // The status webhooks as the route queued them: WhatsApp's statuses, one a webhook.
+    let n = 0;
+    const receipt = (id: string, status: string): IngestJob => {
+      const body = structuredClone(waText.body) as any;
+      const value = body.entry[0].changes[0].value;
+      delete value.messages;
+      delete value.contacts;
+      value.statuses = [{ id, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: from }];
+      return { kind: 'webhook', workspaceId: ws.workspaceId, inboxId: inbox.id, channel: 'whatsapp', raw: { method: 'POST', url: `${BASE}/webhooks/whatsapp/${inbox.id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), receivedAt: Date.now() } };
+    };
+    const deliver = async (jobs: IngestJob[]) => {
+      const batch = createMessageBatch<IngestJob>('parley-ingest', jobs.map((body) => ({ id: `r${++n}`, timestamp: new Date(), attempts: 1, body })));
+      const ctx = createExecutionContext();
+      await handleIngestBatch(batch, env);
+      return getQueueResult(batch, ctx);
+    };
+    const [first, second] = providerIds;
+
+    const events = captureEvents();
+    start();
+    // In one batch: both messages delivered, the first read, and the first's late 'sent' (after its 'read').
+    const one = await deliver([receipt(first, 'delivered'), receipt(second, 'delivered'), receipt(first, 'read'), receipt(first, 'sent')]);
+    await stub.settled();
+    const t = stop();
+    expect(one.explicitAcks).toHaveLength(4);
+    expect(one.retryMessages).toEqual([]);
+    const lookups = t.d1.filter((q) => /outbound_messages/.test(q));
+    expect(lookups, t.d1.join('\n')).toHaveLength(1);
+    expect(pathCalls(t)).toEqual(['CONVERSATIONS.updateDeliveries']);
+    // One commit: three status events with one commit range, projected in one batch (its sequence number).
+    const statuses = events.filter((e) => e.conversationId === conversationId && e.type === 'message.status');
+    expect(statuses.map((e) => [(e as ParleyEvent<'message.status'>).data.messageId, (e as ParleyEvent<'message.status'>).data.status])).toEqual([[replies[0], 'delivered'], [replies[1], 'delivered'], [replies[0], 'read']]);
+    expect(new Set(statuses.map((e) => `${e.commit.first}-${e.commit.last}`)).size).toBe(1);
+    expect(t.d1.filter((q) => q.startsWith('batch')), t.d1.join('\n')).toHaveLength(1);
+    const messages = await stub.messages({ limit: 10, includeNotes: false });
+    expect(messages.filter((m) => replies.includes(m.id)).map((m) => m.status)).toEqual(['read', 'delivered']);
+
+    // Receipts that cannot move their messages on (a repeat, a status behind the one reported): the lookup only.
+    start();
+    const two = await deliver([receipt(first, 'delivered'), receipt(second, 'sent'), receipt(second, 'delivered')]);
+    const t2 = stop();
+    expect(two.explicitAcks).toHaveLength(3);
+    expect(t2.d1, t2.d1.join('\n')).toHaveLength(1);
+    expect(pathCalls(t2)).toEqual([]);
   });
 
   it('an API reply and its delivery: the reply commits in one object call, the OUTBOUND consumer claims and reads in one batch', async () => {

@@ -196,12 +196,19 @@ async function start(c: Context<AppEnv>, row: BroadcastRow, at: number, timezone
   if (row.status !== 'draft') throw Problem.conflict(`a ${row.status} broadcast cannot be sent again`, 'status');
   // Checked again at send time: the template may have lost its approval since the draft was saved.
   await check(c, draftOf(row));
-  const res = await c.env.DB.prepare(`UPDATE broadcasts SET status = 'scheduled', scheduled_at = ?, timezone = ?, updated_at = ? WHERE id = ? AND status = 'draft'`)
-    .bind(at, timezone, Date.now(), row.id)
-    .run();
-  if (!res.meta.changes) throw Problem.conflict('the broadcast was sent or changed meanwhile', 'status');
+  // The row as scheduled and its counts are read before the workflow starts, and nothing after: once it
+  // runs, its snapshot writes the recipient rows (a page of 500 at a time), and counting them while it
+  // writes made the answer wait for the snapshot (9.7 s at 100,000 recipients). A draft has no recipient
+  // rows yet, so these are its counts at the moment it was handed over; GET /:id follows them live.
+  const [updated, stats] = await Promise.all([
+    c.env.DB.prepare(`UPDATE broadcasts SET status = 'scheduled', scheduled_at = ?, timezone = ?, updated_at = ? WHERE id = ? AND status = 'draft' RETURNING *`)
+      .bind(at, timezone, Date.now(), row.id)
+      .first<BroadcastRow>(),
+    broadcastStats(c.env.DB, row.id),
+  ]);
+  if (!updated) throw Problem.conflict('the broadcast was sent or changed meanwhile', 'status');
   await c.env.BROADCASTS.create({ id: row.id, params: { broadcastId: row.id, workspaceId: row.workspace_id } });
-  return c.json(await withStats(c.env.DB, await loadBroadcast(c.env.DB, row.workspace_id, row.id)), 202);
+  return c.json(broadcastJson(updated, stats), 202);
 }
 
 broadcastRoutes.post('/:id/send', describeRoute({ tags: ['broadcasts'], summary: 'Send a draft now (or at its scheduledAt if that is later)' }), manager, valid('param', IdParam), async (c) => {

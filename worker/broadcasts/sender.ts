@@ -20,37 +20,41 @@ export type SendOutcome = 'sent' | 'skipped' | 'not_claimed';
 
 type Recipient = { status: string; token: string; conversation_id: string | null };
 
-export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome> {
-  const claim = await env.DB.prepare(
-    `UPDATE broadcast_recipients SET status = 'sending'
-     WHERE broadcast_id = ?1 AND contact_id = ?2 AND status IN ('queued', 'sending') AND message_id IS NULL
-       AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ?1 AND status IN ('sending', 'sent'))`,
-  )
-    .bind(job.broadcastId, job.contactId)
-    .run();
-  if ((claim.meta.changes ?? 0) === 0) return 'not_claimed';
+type Facts = { blocked: number; subscriptions: string; hasIdentity: number };
 
-  const [b, r] = await Promise.all([
-    env.DB.prepare(`SELECT * FROM broadcasts WHERE id = ?`).bind(job.broadcastId).first<BroadcastRow>(),
-    env.DB.prepare(`SELECT status, token, conversation_id FROM broadcast_recipients WHERE broadcast_id = ? AND contact_id = ?`).bind(job.broadcastId, job.contactId).first<Recipient>(),
+export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome> {
+  // The claim and the reads the checks need, in one D1 round trip (one transaction, in this order): a
+  // claim that changed no row returns none, and the reads that rode with it are dropped. The facts are
+  // read here too, the channel taken from the broadcast's inbox: the snapshot may be hours old, and an
+  // unsubscribe or a block since then still wins.
+  const [claim, broadcast, recipient, contact] = await env.DB.batch<Record<string, unknown>>([
+    env.DB.prepare(
+      `UPDATE broadcast_recipients SET status = 'sending'
+       WHERE broadcast_id = ?1 AND contact_id = ?2 AND status IN ('queued', 'sending') AND message_id IS NULL
+         AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ?1 AND status IN ('sending', 'sent'))
+       RETURNING 1 AS claimed`,
+    ).bind(job.broadcastId, job.contactId),
+    env.DB.prepare(`SELECT * FROM broadcasts WHERE id = ?`).bind(job.broadcastId),
+    env.DB.prepare(`SELECT status, token, conversation_id FROM broadcast_recipients WHERE broadcast_id = ? AND contact_id = ?`).bind(job.broadcastId, job.contactId),
+    env.DB.prepare(
+      `SELECT c.blocked, c.subscriptions, EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.workspace_id = c.workspace_id AND ci.contact_id = c.id AND ci.channel = i.channel) AS hasIdentity
+       FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id JOIN contacts c ON c.workspace_id = b.workspace_id AND c.id = ?2 AND c.merged_into IS NULL
+       WHERE b.id = ?1`,
+    ).bind(job.broadcastId, job.contactId),
   ]);
+  if (claim.results.length === 0) return 'not_claimed';
+  const b = broadcast.results[0] as unknown as BroadcastRow | undefined;
+  const r = recipient.results[0] as unknown as Recipient | undefined;
   if (!b || !r) return 'not_claimed';
   const inbox = await loadInbox(env, b.inbox_id);
   const template = await broadcastTemplate(env, b);
   if (!inbox || !template) return skip(env, job, inbox ? 'the template was deleted' : 'the inbox was deleted');
 
-  // The snapshot may be hours old: an unsubscribe or a block since then still wins.
-  const facts = await env.DB.prepare(
-    `SELECT c.blocked, c.subscriptions, EXISTS (SELECT 1 FROM contact_identities ci WHERE ci.workspace_id = c.workspace_id AND ci.contact_id = c.id AND ci.channel = ?) AS hasIdentity
-     FROM contacts c WHERE c.workspace_id = ? AND c.id = ? AND c.merged_into IS NULL`,
-  )
-    .bind(inbox.channel, b.workspace_id, job.contactId)
-    .first<{ blocked: number; subscriptions: string; hasIdentity: number }>();
+  const facts = contact.results[0] as unknown as Facts | undefined;
   const reason = facts ? skipReason(facts, inbox.channel) : 'no_identity';
   if (reason) return skip(env, job, reason);
 
   const composed = await compose(env, b, template, job.contactId, inbox, r.token);
-  await env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId).run();
 
   const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
   const externalId = `${b.id}:${job.contactId}`;
@@ -66,15 +70,17 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
           .run()
       : null;
 
+  // The tracked links are stored before the message exists (a click can only follow it), in the same
+  // round trip as the read of the contact's current thread.
+  const settings = await workspaceSettings(env, b.workspace_id);
+  const [, thread] = await env.DB.batch<{ conversation_id: string }>([
+    env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId),
+    env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`).bind(b.workspace_id, job.contactId, threadScope(settings, b.inbox_id)),
+  ]);
   // The contact's current conversation on this inbox takes the message even when closed (an outbound
   // message never reopens one: only the customer's reply does); without one, a new conversation is
   // started and closed at once, so a campaign does not fill the agents' open queue.
-  const settings = await workspaceSettings(env, b.workspace_id);
-  const current =
-    r.conversation_id ??
-    (await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
-      .bind(b.workspace_id, job.contactId, threadScope(settings, b.inbox_id))
-      .first<string>('conversation_id'));
+  const current = r.conversation_id ?? thread.results[0]?.conversation_id ?? null;
   let delivered: { conversationId: string; messageId: string; status: string } | null = null;
   if (current) {
     const stub = conversationStub(env, b.workspace_id, current);

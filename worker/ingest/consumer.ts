@@ -13,6 +13,7 @@ import { backoffSeconds } from '../delivery/backoff';
 import { conversationForReply, rememberMessageId } from '../email/threading';
 import { workspaceSettings } from '../workspaces/settings';
 import { applyKeyword, identityKey, identityQuery, resolveContact, type IdentityRow } from './contacts';
+import { applyReceipts } from './receipts';
 import { storeDeadLetter } from './dead-letters';
 import type { IngestJob } from './jobs';
 import { withBody } from './jobs';
@@ -141,13 +142,11 @@ async function applyMessage(env: Env, adapter: ChannelAdapter, inbox: LoadedInbo
   return delivered;
 }
 
+/** One receipt on its own (a job with other events besides, the admin replay): the batch path with one job. */
 async function applyStatus(env: Env, inbox: LoadedInbox, ev: StatusEvent): Promise<void> {
-  const row = await env.DB.prepare(`SELECT message_id, conversation_id FROM outbound_messages WHERE workspace_id = ? AND channel = ? AND provider_message_id = ?`)
-    .bind(inbox.workspaceId, inbox.channel, ev.providerMessageId)
-    .first<{ message_id: string; conversation_id: string }>();
-  // A receipt can outrun our own record of the send: retry until it is there (then dead letters).
-  if (!row) throw new Error(`no outbound message with provider id ${ev.providerMessageId} (yet)`);
-  await conversationStub(env, inbox.workspaceId, row.conversation_id).updateDelivery({ messageId: row.message_id, status: ev.status, reason: ev.reason ?? null });
+  // A receipt can outrun our own record of the send: the error retries it until it is there (then dead letters).
+  const [err] = await applyReceipts(env, [{ workspaceId: inbox.workspaceId, channel: inbox.channel, events: [ev] }]);
+  if (err) throw err;
 }
 
 async function applyContext(env: Env, adapter: ChannelAdapter, inbox: LoadedInbox, ev: ContextEvent): Promise<void> {
@@ -215,9 +214,15 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
     }),
   );
   const lanes = new Map<string, { msg: Message<IngestJob>; prepared: Prepared }[]>();
+  // Jobs that are only delivery receipts (a status webhook each) are applied together (receipts.ts).
+  const receipts: { msg: Message<IngestJob>; prepared: Prepared }[] = [];
   for (const p of prepared) {
     if (!p.ok) {
       await settle(env, p.msg, p.err);
+      continue;
+    }
+    if (p.prepared.events.length > 0 && p.prepared.events.every((e) => e.type === 'status')) {
+      receipts.push({ msg: p.msg, prepared: p.prepared });
       continue;
     }
     const first = p.prepared.events[0];
@@ -226,6 +231,22 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
     if (!lanes.has(lane)) lanes.set(lane, []);
     lanes.get(lane)!.push({ msg: p.msg, prepared: p.prepared });
   }
+  const statuses = async () => {
+    if (receipts.length === 0) return;
+    let errors: unknown[];
+    try {
+      errors = await applyReceipts(
+        env,
+        receipts.map((r) => ({ workspaceId: r.prepared.inbox.workspaceId, channel: r.prepared.inbox.channel, events: r.prepared.events as StatusEvent[] })),
+      );
+    } catch (err) {
+      // The batch's lookup failed (D1): every receipt retries, as each would have on its own.
+      errors = receipts.map(() => err);
+    }
+    await Promise.all(receipts.map((r, i) => (errors[i] ? settle(env, r.msg, errors[i]) : r.msg.ack())));
+  };
+  // The receipts need none of the senders' lookup: they go on meanwhile.
+  const applied = statuses();
   await lookUpSenders(env, [...lanes.values()].map((lane) => lane[0].prepared));
   const queue = [...lanes.values()];
   const worker = async () => {
@@ -240,7 +261,7 @@ export async function handleIngestBatch(batch: MessageBatch<IngestJob>, env: Env
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(16, queue.length) }, worker));
+  await Promise.all([applied, ...Array.from({ length: Math.min(16, queue.length) }, worker)]);
 }
 
 /**
