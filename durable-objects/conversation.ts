@@ -11,7 +11,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
 import type { Revocation } from '../worker/auth/socket-revocation';
-import { draftMessage, historyAt, withDecision } from '../worker/conversations/append';
+import { closedToo, draftMessage, historyAt, withDecision } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
@@ -85,6 +85,15 @@ export class ConversationDO extends DurableObject<Env> {
   /** Deliver an inbound message, creating the conversation if this object is new: creation, message and routing are one commit. */
   async receive(init: NewConversation, input: IncomingMessage, reopenWindowMs: number): Promise<MessageResult> {
     return this.#serially(() => this.#append(input, reopenWindowMs, init));
+  }
+
+  /**
+   * Start a conversation with its first message (an agent's or a broadcast's): creation and message are
+   * one commit; with `closeAs`, closing it too (a broadcast's new conversation must not fill the open
+   * queue). On an object that exists already it appends, idempotent on the message's external id.
+   */
+  async start(init: NewConversation, input: IncomingMessage, closeAs: Actor | null): Promise<MessageResult> {
+    return this.#serially(() => this.#append(input, Number.MAX_SAFE_INTEGER, init, closeAs));
   }
 
   /** Append a message (customer, agent, AI, bot, system); `reopenWindowMs` decides whether an inbound one may reopen a closed conversation. */
@@ -329,7 +338,7 @@ export class ConversationDO extends DurableObject<Env> {
     return run;
   }
 
-  async #append(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null): Promise<MessageResult> {
+  async #append(input: IncomingMessage, reopenWindowMs: number, init: NewConversation | null, closeAs: Actor | null = null): Promise<MessageResult> {
     if (this.#state && input.viewer && !canSeeConversation(input.viewer, this.#state)) return { ok: false, reason: 'forbidden' };
     if (this.#state && input.externalId) {
       // Only the same author's earlier message is a repeat: another author's is never echoed back.
@@ -369,6 +378,7 @@ export class ConversationDO extends DurableObject<Env> {
       const id = transition.state.id;
       void this.#router.release(decision!, this.#state, transition.state.workspaceId).catch((err) => console.warn(`conversation ${id}: release failed (${String(err)})`));
     } else if (routed) transition = routed;
+    if (closeAs && transition.state.status !== 'closed') transition = closedToo(transition, closeAs);
     // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
     const activity = input.activity && input.direction === 'inbound' && sender ? { contactId: sender, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
     // Imported history is dated by its own messages, events included: analytics facts (first response,

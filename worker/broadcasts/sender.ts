@@ -94,8 +94,7 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   if (!delivered) {
     const id = await startId(target, externalId);
     await remember(id);
-    const res = await startConversation(env, target, message, author, null, composed.message.email?.subject ?? null);
-    if (!res.duplicate && res.conversation.status !== 'closed') await conversationStub(env, b.workspace_id, res.conversationId).update({ status: 'closed' }, author);
+    const res = await startConversation(env, target, message, null, composed.message.email?.subject ?? null, author);
     delivered = { conversationId: res.conversationId, messageId: res.message.id, status: res.message.status };
   }
   // The status only moves on from 'sending': the status subscriber may already have recorded a later one.

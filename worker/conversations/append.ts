@@ -6,9 +6,9 @@ import type { DeliverJob } from '../ingest/jobs';
 import { routingTransition, type RoutingRefusal } from '../routing/apply';
 import type { RoutingDecision } from '../routing/model';
 import type { IncomingMessage, MessageResult } from './inputs';
-import type { Conversation, Message } from './model';
+import type { Actor, Conversation, Message } from './model';
 import type { VisitorConversation } from './socket-protocol';
-import { acceptsInbound, applyMessage, createConversation, type NewConversation, type Transition } from './state';
+import { acceptsInbound, applyMessage, applyPatch, createConversation, TransitionError, type NewConversation, type Transition } from './state';
 
 export type Draft = { ok: true; message: Message; transition: Transition } | Extract<MessageResult, { ok: false }>;
 
@@ -73,6 +73,20 @@ export function draftMessage(input: IncomingMessage, ctx: DraftContext): Draft {
 export function withDecision(t: Transition, decision: RoutingDecision, now: number): Transition | RoutingRefusal {
   const routed = routingTransition(t.state, decision, now);
   return typeof routed === 'string' ? routed : { state: routed.state, events: [...t.events, ...routed.events] };
+}
+
+/**
+ * The transition, closed as well (one commit). A close the workspace's rules refuse (a closing note
+ * required) leaves it as it was: the conversation stays open, as a separate close would have.
+ */
+export function closedToo(t: Transition, actor: Actor): Transition {
+  try {
+    const closed = applyPatch(t.state, { status: 'closed' }, Date.now(), actor);
+    return { state: closed.state, events: [...t.events, ...closed.events] };
+  } catch (err) {
+    if (err instanceof TransitionError) return t;
+    throw err;
+  }
 }
 
 /** When a message happened to its conversation: its own createdAt for imported history, else now. */

@@ -268,7 +268,6 @@ conversationRoutes.post(
       c.env,
       { workspaceId: p.workspaceId, contactId: contact.id, inboxId: inbox.id, channel: inbox.channel },
       { direction: 'outbound', author: actorOf(p), text: body.text, externalId: body.clientId ?? null, status: inbox.channel === 'webchat' ? 'sent' : 'queued' },
-      actorOf(p),
       p.role === 'manager' ? null : p.userId,
     );
     return c.json({ conversation: res.conversation, message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);

@@ -76,13 +76,17 @@ async function assisted(env: Env, target: InboundTarget, delivered: Delivered): 
   return delivered;
 }
 
-/** An agent starts a new conversation with a contact; it becomes the contact's current one for that scope. */
-export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, actor: Actor, assigneeId: string | null, subject: string | null = null): Promise<Delivered> {
+/**
+ * A conversation started by its first message (an agent's, a broadcast's), which becomes the contact's
+ * current one for that scope: creation and message in one object call and one commit, whose events carry
+ * the message's author; with `closeAs`, closed in that same commit (a broadcast's new conversation never
+ * enters the open queue).
+ */
+export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, assigneeId: string | null, subject: string | null = null, closeAs: Actor | null = null): Promise<Delivered> {
   const scope = threadScope(await workspaceSettings(env, target.workspaceId), target.inboxId);
   const id = await startId(target, message.externalId);
   const stub = conversationStub(env, target.workspaceId, id);
-  await stub.create({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId, ...(subject ? { subject } : {}) }, actor);
-  const res = await stub.addMessage(message, Number.MAX_SAFE_INTEGER);
+  const res = await stub.start({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId, ...(subject ? { subject } : {}) }, message, closeAs);
   if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
   // A retry changes nothing, not even which conversation is the contact's current one.
   if (res.duplicate) return { ...res, conversationId: id };
