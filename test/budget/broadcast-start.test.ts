@@ -25,7 +25,7 @@ it("a broadcast's new conversation: created, messaged and closed in one object c
   expect(calls.filter((c) => ['CONVERSATIONS.create', 'CONVERSATIONS.addMessage', 'CONVERSATIONS.update'].includes(c))).toEqual([]);
 
   const three = ['conversation.created', 'message.created', 'conversation.status_changed'];
-  const mine = await eventually(() => {
+  const mine = await eventually(async () => {
     const e = events.filter((x) => x.conversationId === r.conversationId && three.includes(x.type));
     return e.length === 3 ? e : null;
   });

@@ -221,7 +221,7 @@ describe('message path budget', () => {
     const t = stop();
     const delivery = t.d1.filter((q) => /outbound_messages|sandbox_outbound/.test(q));
     // The claim rides in one batch with every read the send needs (contact, identity, window, options, context).
-    expect(delivery[0], t.d1.join('\n')).toMatch(/^batch\(6\): INSERT INTO outbound_messages/);
+    expect(delivery[0], t.d1.join('\n')).toMatch(/^batch\(7\): INSERT INTO outbound_messages/);
     // Then the sandbox provider's own record of the request, and the sent mark: three round trips in all.
     expect(delivery, t.d1.join('\n')).toHaveLength(3);
     expect(delivery[2]).toMatch(/UPDATE outbound_messages SET status = 'sent'/);

@@ -65,7 +65,7 @@ it('claims every job of a batch in one round trip and sends each message once', 
 
   const claims = t.d1.filter((q) => /INSERT INTO outbound_messages/.test(q));
   expect(claims, t.d1.join('\n')).toHaveLength(1);
-  expect(claims[0]).toMatch(/^batch\(18\):/);
+  expect(claims[0]).toMatch(/^batch\(21\):/);
   const sent = await env.DB.prepare(`SELECT message_id, status FROM outbound_messages WHERE workspace_id = ? ${UNCOUNTED}`).bind(ws.workspaceId).all<{ message_id: string; status: string }>();
   expect(Object.fromEntries(sent.results.map((r) => [r.message_id, r.status]))).toEqual({ [a.messageId]: 'sent', [b.messageId]: 'sent', [c.messageId]: 'sent' });
   const record = () =>

@@ -12,6 +12,7 @@ import type { ContextRecord, OutboundMessage, SendResult, WhatsAppTemplate } fro
 import { conversationStub } from '../conversations/service';
 import { signedFileUrl } from '../files/attachments';
 import { storeDeadLetter } from '../ingest/dead-letters';
+import { rememberStatus } from '../ingest/receipts';
 import { loadInbox, type LoadedInbox } from '../ingest/inboxes';
 import type { DeliverJob } from '../ingest/jobs';
 import { rememberMessageId, replyThreading } from '../email/threading';
@@ -27,6 +28,7 @@ export type DeliveryOutcome = { state: 'sent'; providerMessageId: string | null 
 async function markFailed(env: Env, job: DeliverJob, reason: string): Promise<DeliveryOutcome> {
   await env.DB.prepare(`UPDATE outbound_messages SET status = 'failed', last_error = ?, updated_at = ? WHERE message_id = ?`).bind(reason, Date.now(), job.messageId).run();
   await conversationStub(env, job.workspaceId, job.conversationId).updateDelivery({ messageId: job.messageId, status: 'failed', reason });
+  rememberStatus(job.messageId, 'failed');
   return { state: 'failed', reason };
 }
 
@@ -37,10 +39,12 @@ function contextOf(row: ContextRow | undefined): ContextRecord | null {
   return row ? { kind: row.kind, reference: row.reference, data: JSON.parse(row.data) as Record<string, unknown> } : null;
 }
 
-/** What one job's claim found: null when the message was already sent or failed (nothing to do). */
-export type Claimed = { contact: ContactRow | undefined; externalId: string | undefined; lastInboundAt: number | null; options: string | undefined; context: ContextRow | undefined } | null;
+/** What one job's claim found: the reads its send needs, or that the message was already sent or failed. */
+export type Claimed =
+  | { contact: ContactRow | undefined; externalId: string | undefined; lastInboundAt: number | null; options: string | undefined; context: ContextRow | undefined }
+  | { done: 'sent' | 'failed'; reason: string | null };
 
-const CLAIM_STATEMENTS = 6;
+const CLAIM_STATEMENTS = 7;
 
 /**
  * The claims of several jobs and every read their sends need, in one D1 round trip (this runs for every
@@ -69,11 +73,16 @@ export async function claimAll(env: Env, jobs: DeliverJob[]): Promise<Claimed[]>
       env.DB.prepare(
         `SELECT kind, reference, data FROM contact_contexts WHERE workspace_id = ? AND contact_id = ? AND channel = ? AND kind IN ('reservation', 'order') ORDER BY (conversation_id = ?) DESC, updated_at DESC LIMIT 1`,
       ).bind(job.workspaceId, job.contactId, job.channel, job.conversationId),
+      // What a job that claimed nothing finds (already sent or failed): the retry repeats that mark to the conversation.
+      env.DB.prepare(`SELECT status, last_error FROM outbound_messages WHERE message_id = ?`).bind(job.messageId),
     ]),
   );
   return jobs.map((_, j) => {
-    const [claimed, contact, identity, activity, options, context] = results.slice(j * CLAIM_STATEMENTS, (j + 1) * CLAIM_STATEMENTS);
-    if (claimed.results.length === 0) return null;
+    const [claimed, contact, identity, activity, options, context, row] = results.slice(j * CLAIM_STATEMENTS, (j + 1) * CLAIM_STATEMENTS);
+    if (claimed.results.length === 0) {
+      const done = row.results[0] as { status: 'sent' | 'failed'; last_error: string | null } | undefined;
+      return { done: done?.status === 'failed' ? 'failed' : 'sent', reason: done?.last_error ?? null };
+    }
     return {
       contact: contact.results[0] as ContactRow | undefined,
       externalId: (identity.results[0] as { external_id: string } | undefined)?.external_id,
@@ -92,7 +101,12 @@ export async function deliver(env: Env, job: DeliverJob, attempt: number): Promi
 
 /** A claimed job goes out (or fails with its reason, or asks to be retried). */
 async function send(env: Env, job: DeliverJob, attempt: number, claimed: Claimed): Promise<DeliveryOutcome> {
-  if (!claimed) return { state: 'skipped' };
+  if ('done' in claimed) {
+    // Sent or failed already (a redelivered job). The mark is told to the conversation again: if the first
+    // telling failed after D1 had the mark, this retry is what repairs it (the object ignores a repeat).
+    await conversationStub(env, job.workspaceId, job.conversationId).updateDelivery({ messageId: job.messageId, status: claimed.done, reason: claimed.reason });
+    return { state: 'skipped' };
+  }
 
   const adapter = adapterFor(job.channel);
   if (!adapter?.send || !adapter.capabilities.outbound) return markFailed(env, job, `${adapter?.label ?? job.channel} does not take replies from Parley`);
@@ -165,6 +179,8 @@ async function send(env: Env, job: DeliverJob, attempt: number, claimed: Claimed
       .run();
     if (out.email) await rememberMessageId(env, job.workspaceId, out.email.messageId, job.conversationId, 'outbound', out.email.subject);
     await conversationStub(env, job.workspaceId, job.conversationId).updateDelivery({ messageId: job.messageId, status: 'sent' });
+    // The provider's own 'sent' callback that follows then stops before the object (worker/ingest/receipts.ts).
+    rememberStatus(job.messageId, 'sent');
     return { state: 'sent', providerMessageId: result.providerMessageId };
   }
   if (result.permanent) return markFailed(env, job, result.reason);

@@ -29,7 +29,8 @@ export function forgetKnownStatuses(): void {
   known.clear();
 }
 
-function remember(messageId: string, status: DeliveryStatus): void {
+/** A status the conversation now has for its message (the receipts' calls; the OUTBOUND consumer's sent and failed marks). */
+export function rememberStatus(messageId: string, status: DeliveryStatus): void {
   if (known.size >= KNOWN_MAX) known.clear();
   known.set(messageId, status);
 }
@@ -89,7 +90,7 @@ export async function applyReceipts(env: Env, jobs: ReceiptJob[]): Promise<(Erro
       const [conversationId, call] = next;
       try {
         const after = await conversationStub(env, call.workspaceId, conversationId).updateDeliveries(call.receipts);
-        for (const [messageId, status] of Object.entries(after)) if (status) remember(messageId, status);
+        for (const [messageId, status] of Object.entries(after)) if (status) rememberStatus(messageId, status);
       } catch (err) {
         for (const index of call.jobs) errors[index] ??= err instanceof Error ? err : new Error(String(err));
       }
