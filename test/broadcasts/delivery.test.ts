@@ -10,6 +10,18 @@ import { sendRecipient } from '../../worker/broadcasts/sender';
 import { call, eventually } from '../helpers';
 import { audience, broadcast, draft, recipients, sendAndComplete, settled, smsContact, smsSetup, smsTo, twilioStatus } from './setup';
 
+/**
+ * Every message is marked sent in D1 after exactly one claim: no send is in flight or still to come (a
+ * job that arrives later finds the mark and sends nothing), so "once" can be checked without waiting.
+ */
+async function onceSent(messageIds: string[]): Promise<boolean> {
+  return eventually(async () => {
+    const rows = await env.DB.prepare(`SELECT status, attempts FROM outbound_messages WHERE message_id IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(messageIds)).all<{ status: string; attempts: number }>();
+    if (rows.results.length !== messageIds.length || rows.results.some((r) => r.status !== 'sent')) return null;
+    return rows.results.every((r) => r.attempts === 1);
+  });
+}
+
 describe('broadcast delivery', () => {
   it('sends once to each sendable contact, into their conversation; skipped contacts are listed with reasons and never sent', async () => {
     const { ws, inbox, templateId } = await smsSetup();
@@ -58,7 +70,8 @@ describe('broadcast delivery', () => {
     expect(after.messageId).toBe(before.messageId);
     const msgs = await call('GET', `/api/conversations/${after.conversationId}/messages`, { token: ws.token });
     expect(msgs.body.items.filter((x: any) => x.authorType === 'broadcast')).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Sent, and claimed only once: a job arriving later finds it sent and sends nothing.
+    expect(await onceSent([after.messageId])).toBe(true);
     expect(await smsTo(ws.workspaceId, c.number)).toHaveLength(1);
   });
 
@@ -141,6 +154,9 @@ describe('broadcast delivery', () => {
     const { ws, inbox, templateId } = await smsSetup();
     const contacts: Awaited<ReturnType<typeof smsContact>>[] = [];
     for (let i = 0; i < 6; i++) contacts.push(await smsContact(ws));
+    // One send a second: the cancel below lands while most recipients still wait their turn (at the
+    // default rate six sends can all be out before it).
+    expect((await call('PATCH', `/api/inboxes/${inbox.id}`, { token: ws.token, body: { settings: { broadcastRate: 1 } } })).status).toBe(200);
     const b = await draft(ws, inbox.id, templateId);
     const instance = await introspectWorkflowInstance(env.BROADCASTS, b.id);
     await instance.modify(async (m) => {
@@ -237,7 +253,7 @@ describe('the BROADCAST_SENDS consumer', () => {
     expect(msgs.body.items.filter((x: any) => x.authorType === 'broadcast')).toHaveLength(1);
     // The OUTBOUND queue hands each to the sandbox transport: once each.
     await eventually(async () => (await Promise.all(contacts.map((c) => smsTo(ws.workspaceId, c.number)))).every((s) => s.length >= 1));
-    await new Promise((r) => setTimeout(r, 300));
+    expect(await onceSent(rows.map((r) => r.messageId))).toBe(true);
     for (const c of contacts) expect(await smsTo(ws.workspaceId, c.number)).toHaveLength(1);
   });
 
