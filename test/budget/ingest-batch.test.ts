@@ -4,25 +4,12 @@
 // through the real handler with a real message batch.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { expect, it } from 'vitest';
-import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
-import { createInbox, post, sign } from '../channels/helpers';
-import { eventually, newWorkspace, unique } from '../helpers';
+import { createInbox, postWhatsApp, WA_APP_SECRET, waTextBody } from '../channels/helpers';
+import { eventually, newWorkspace } from '../helpers';
 import { conversationStub } from '../../worker/conversations/service';
 import { handleIngestBatch } from '../../worker/ingest/consumer';
 import type { IngestJob } from '../../worker/ingest/jobs';
 import { start, stop, UNCOUNTED } from './counter';
-
-const APP_SECRET = 'made-up-app-secret-for-fixtures';
-
-function waBody(from: string, text: string) {
-  const body = structuredClone(waText.body) as any;
-  const value = body.entry[0].changes[0].value;
-  value.contacts[0].wa_id = from;
-  value.messages[0].from = from;
-  value.messages[0].id = `wamid.${unique()}`;
-  value.messages[0].text.body = text;
-  return JSON.stringify(body);
-}
 
 async function landed(workspaceId: string, text: string) {
   const row = await eventually(() =>
@@ -34,12 +21,11 @@ async function landed(workspaceId: string, text: string) {
 
 it('looks up every sender of a batch in one round trip; known and new senders land in their own conversations', async () => {
   const ws = await newWorkspace();
-  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: APP_SECRET, verifyToken: 'verify-me' });
+  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: WA_APP_SECRET, verifyToken: 'verify-me' });
   const known = [`1555${Math.floor(Math.random() * 1e7)}`, `1556${Math.floor(Math.random() * 1e7)}`];
   const before = [];
   for (const [i, from] of known.entries()) {
-    const raw = waBody(from, `hello ${i}`);
-    expect((await post('whatsapp', inbox.id, raw, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(APP_SECRET, raw) })).status).toBe(200);
+    await postWhatsApp(inbox.id, waTextBody(from, `hello ${i}`));
     before.push(await landed(ws.workspaceId, `hello ${i}`));
   }
   const stranger = `1557${Math.floor(Math.random() * 1e7)}`;
@@ -55,7 +41,7 @@ it('looks up every sender of a batch in one round trip; known and new senders la
     workspaceId: ws.workspaceId,
     inboxId: inbox.id,
     channel: 'whatsapp',
-    raw: { method: 'POST', url: `https://parley.test/webhooks/whatsapp/${inbox.id}`, headers: { 'content-type': 'application/json' }, body: waBody(from, text), receivedAt: Date.now() },
+    raw: { method: 'POST', url: `https://parley.test/webhooks/whatsapp/${inbox.id}`, headers: { 'content-type': 'application/json' }, body: waTextBody(from, text), receivedAt: Date.now() },
   });
   const messages = sends.map(([from, text], i) => ({ id: `in${i}`, timestamp: new Date(), attempts: 1, body: job(from, text) }));
   const batch = createMessageBatch<IngestJob>('parley-ingest', messages);

@@ -9,7 +9,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
-import { createInbox, post, sign } from '../channels/helpers';
+import { createInbox, postWhatsApp, WA_APP_SECRET, waTextBody } from '../channels/helpers';
 import { BASE, call, eventually, newWorkspace, unique } from '../helpers';
 import { conversationStub } from '../../worker/conversations/service';
 import { handleIngestBatch } from '../../worker/ingest/consumer';
@@ -17,24 +17,6 @@ import type { ParleyEvent } from '../../worker/events/model';
 import type { IngestJob } from '../../worker/ingest/jobs';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
 import { captureEvents, start, stop, UNCOUNTED, type Tally } from './counter';
-
-const APP_SECRET = 'made-up-app-secret-for-fixtures';
-
-function waMessage(from: string, text: string, name = 'Sheena Nelson') {
-  const body = structuredClone(waText.body) as any;
-  const value = body.entry[0].changes[0].value;
-  value.contacts[0].wa_id = from;
-  value.contacts[0].profile.name = name;
-  value.messages[0].from = from;
-  value.messages[0].id = `wamid.${unique()}`;
-  value.messages[0].text.body = text;
-  return JSON.stringify(body);
-}
-
-async function postSigned(inboxId: string, body: string) {
-  const res = await post('whatsapp', inboxId, body, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(APP_SECRET, body) });
-  expect(res.status).toBe(200);
-}
 
 /** Wait (uncounted) until the message's search row is in D1, then until its conversation object is idle. */
 async function landed(workspaceId: string, text: string): Promise<string> {
@@ -58,13 +40,13 @@ const pathCalls = (t: Tally) => t.calls.filter((c) => !FANOUT.has(c) && !DOWNSTR
 
 async function setup() {
   const ws = await newWorkspace();
-  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: APP_SECRET, verifyToken: 'verify-me' });
+  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: WA_APP_SECRET, verifyToken: 'verify-me' });
   // Routing switched on and the manager online, so a new conversation really asks the router and is assigned.
   await routeEverythingTo(ws, null);
   const socket = await goOnline(ws.token);
   // Warm the per-isolate caches (inbox, settings, automation config, routing) as a running Worker has them.
   const warm = `1444${Math.floor(Math.random() * 1e7)}`;
-  await postSigned(inbox.id, waMessage(warm, 'warm up'));
+  await postWhatsApp(inbox.id, waTextBody(warm, 'warm up'));
   await landed(ws.workspaceId, 'warm up');
   return { ws, inbox, socket };
 }
@@ -73,11 +55,11 @@ describe('message path budget', () => {
   it('a known sender: one Durable Object call and two D1 round trips, webhook to projection', async () => {
     const { ws, inbox } = await setup();
     const from = `1555${Math.floor(Math.random() * 1e7)}`;
-    await postSigned(inbox.id, waMessage(from, 'first words'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'first words'));
     await landed(ws.workspaceId, 'first words');
 
     start();
-    await postSigned(inbox.id, waMessage(from, 'known sender'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'known sender'));
     await landed(ws.workspaceId, 'known sender');
     const t = stop();
     expect(t.d1, t.d1.join('\n')).toHaveLength(2);
@@ -92,7 +74,7 @@ describe('message path budget', () => {
     const events = captureEvents();
     start();
     const from = `1666${Math.floor(Math.random() * 1e7)}`;
-    await postSigned(inbox.id, waMessage(from, 'new sender'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'new sender'));
     const conversationId = await landed(ws.workspaceId, 'new sender');
     const t = stop();
     expect(t.d1, t.d1.join('\n')).toHaveLength(3);
@@ -115,7 +97,7 @@ describe('message path budget', () => {
   it('a delivery receipt projects its sequence number only: no conversation row, no tags', async () => {
     const { ws, inbox } = await setup();
     const from = `1777${Math.floor(Math.random() * 1e7)}`;
-    await postSigned(inbox.id, waMessage(from, 'please answer'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'please answer'));
     const conversationId = await landed(ws.workspaceId, 'please answer');
     const reply = await call('POST', `/api/conversations/${conversationId}/messages`, { token: ws.token, body: { text: 'On it', clientId: unique('c') } });
     expect(reply.status).toBe(201);
@@ -130,7 +112,7 @@ describe('message path budget', () => {
     value.statuses = [{ id: providerId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: from }];
 
     start();
-    await postSigned(inbox.id, JSON.stringify(status));
+    await postWhatsApp(inbox.id, JSON.stringify(status));
     await eventually(async () => {
       const m = await env.DB.prepare(`SELECT seq FROM conversations WHERE id = ? ${UNCOUNTED}`).bind(conversationId).first<number>('seq');
       const s = await conversationStub(env, ws.workspaceId, conversationId).state();
@@ -147,7 +129,7 @@ describe('message path budget', () => {
   it('the receipts of one INGEST batch: one D1 lookup, one object call and one commit per conversation; stale ones stop before the object', async () => {
     const { ws, inbox } = await setup();
     const from = `1999${Math.floor(Math.random() * 1e7)}`;
-    await postSigned(inbox.id, waMessage(from, 'two questions'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'two questions'));
     const conversationId = await landed(ws.workspaceId, 'two questions');
     const stub = conversationStub(env, ws.workspaceId, conversationId);
     const replies: string[] = [];
@@ -210,7 +192,7 @@ describe('message path budget', () => {
   it('an API reply and its delivery: the reply commits in one object call, the OUTBOUND consumer claims and reads in one batch', async () => {
     const { ws, inbox } = await setup();
     const from = `1888${Math.floor(Math.random() * 1e7)}`;
-    await postSigned(inbox.id, waMessage(from, 'can you help'));
+    await postWhatsApp(inbox.id, waTextBody(from, 'can you help'));
     const conversationId = await landed(ws.workspaceId, 'can you help');
 
     start();

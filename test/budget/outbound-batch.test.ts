@@ -3,27 +3,16 @@
 // delivered again sends nothing. Driven through the real handler with a real message batch.
 import { createExecutionContext, createMessageBatch, env, getQueueResult } from 'cloudflare:test';
 import { expect, it } from 'vitest';
-import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
-import { createInbox, post, sign } from '../channels/helpers';
+import { createInbox, postWhatsApp, WA_APP_SECRET, waTextBody } from '../channels/helpers';
 import { eventually, newWorkspace, unique } from '../helpers';
 import { conversationStub } from '../../worker/conversations/service';
 import { handleOutboundBatch } from '../../worker/delivery/consumer';
 import type { DeliverJob } from '../../worker/ingest/jobs';
 import { start, stop, UNCOUNTED } from './counter';
 
-const APP_SECRET = 'made-up-app-secret-for-fixtures';
-
 /** A WhatsApp sender writes in; their conversation and contact once it has landed. */
 async function senderSays(inboxId: string, workspaceId: string, from: string, text: string) {
-  const body = structuredClone(waText.body) as any;
-  const value = body.entry[0].changes[0].value;
-  value.contacts[0].wa_id = from;
-  value.messages[0].from = from;
-  value.messages[0].id = `wamid.${unique()}`;
-  value.messages[0].text.body = text;
-  const raw = JSON.stringify(body);
-  const res = await post('whatsapp', inboxId, raw, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(APP_SECRET, raw) });
-  expect(res.status).toBe(200);
+  await postWhatsApp(inboxId, waTextBody(from, text));
   const row = await eventually(() =>
     env.DB.prepare(`SELECT id, contact_id FROM conversations WHERE workspace_id = ? AND last_message_preview = ? ${UNCOUNTED}`).bind(workspaceId, text).first<{ id: string; contact_id: string }>(),
   );
@@ -33,7 +22,7 @@ async function senderSays(inboxId: string, workspaceId: string, from: string, te
 
 it('claims every job of a batch in one round trip and sends each message once', async () => {
   const ws = await newWorkspace();
-  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: APP_SECRET, verifyToken: 'verify-me' });
+  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: WA_APP_SECRET, verifyToken: 'verify-me' });
   const one = await senderSays(inbox.id, ws.workspaceId, `1555${Math.floor(Math.random() * 1e7)}`, 'first customer');
   const two = await senderSays(inbox.id, ws.workspaceId, `1556${Math.floor(Math.random() * 1e7)}`, 'second customer');
   const job = (c: { conversationId: string; contactId: string }, text: string): DeliverJob => ({

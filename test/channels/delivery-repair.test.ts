@@ -4,27 +4,16 @@
 // tests' counter wraps object stubs, which runInDurableObject cannot take.
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runInDurableObject } from 'cloudflare:test';
 import { expect, it } from 'vitest';
-import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
-import { createInbox, post, sign } from './helpers';
+import { createInbox, postWhatsApp, WA_APP_SECRET, waTextBody } from './helpers';
 import { call, eventually, newWorkspace, unique } from '../helpers';
 import { conversationStub } from '../../worker/conversations/service';
 import { handleOutboundBatch } from '../../worker/delivery/consumer';
 import type { DeliverJob } from '../../worker/ingest/jobs';
 
-const APP_SECRET = 'made-up-app-secret-for-fixtures';
-
 it('a redelivered job for a message already sent tells the conversation again, repairing a sent mark that never reached it', async () => {
   const ws = await newWorkspace();
-  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: APP_SECRET, verifyToken: 'verify-me' });
-  const body = structuredClone(waText.body) as any;
-  const value = body.entry[0].changes[0].value;
-  const from = `1558${Math.floor(Math.random() * 1e7)}`;
-  value.contacts[0].wa_id = from;
-  value.messages[0].from = from;
-  value.messages[0].id = `wamid.${unique()}`;
-  value.messages[0].text.body = 'are you there';
-  const raw = JSON.stringify(body);
-  expect((await post('whatsapp', inbox.id, raw, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(APP_SECRET, raw) })).status).toBe(200);
+  const inbox = await createInbox(ws, 'whatsapp', { phoneNumberId: '106540352242922', accessToken: 'EAAtest', appSecret: WA_APP_SECRET, verifyToken: 'verify-me' });
+  await postWhatsApp(inbox.id, waTextBody(`1558${Math.floor(Math.random() * 1e7)}`, 'are you there'));
   const conv = await eventually(() =>
     env.DB.prepare(`SELECT id, contact_id FROM conversations WHERE workspace_id = ? AND last_message_preview = 'are you there'`).bind(ws.workspaceId).first<{ id: string; contact_id: string }>(),
   );

@@ -2,6 +2,7 @@
 // adapters (WebCrypto here, so a bug in an adapter's check cannot hide behind the same code), and
 // waiting for what the queues produce.
 import { env } from 'cloudflare:test';
+import waText from '../fixtures/providers/whatsapp_cloud_text_message.json';
 import { BASE, call, eventually, unique, type Workspace } from '../helpers';
 
 const enc = new TextEncoder();
@@ -89,4 +90,25 @@ export async function replyAndSettle(ws: Workspace, conversationId: string, text
     const m = msgs.body.items.find((x: any) => x.id === id);
     return m && m.status !== 'queued' ? m : null;
   }, timeoutMs);
+}
+
+/** The app secret the WhatsApp inboxes of the message-path tests are created with. */
+export const WA_APP_SECRET = 'made-up-app-secret-for-fixtures';
+
+/** A WhatsApp Cloud API text-message webhook (the provider fixture) from `from`, saying `text`, with a fresh message id. */
+export function waTextBody(from: string, text: string, name = 'Sheena Nelson'): string {
+  const body = structuredClone(waText.body) as any;
+  const value = body.entry[0].changes[0].value;
+  value.contacts[0].wa_id = from;
+  value.contacts[0].profile.name = name;
+  value.messages[0].from = from;
+  value.messages[0].id = `wamid.${unique()}`;
+  value.messages[0].text.body = text;
+  return JSON.stringify(body);
+}
+
+/** POSTs a WhatsApp webhook body signed with `appSecret`, as Meta does; the Worker must answer 200. */
+export async function postWhatsApp(inboxId: string, raw: string, appSecret = WA_APP_SECRET): Promise<void> {
+  const res = await post('whatsapp', inboxId, raw, { 'content-type': 'application/json', 'x-hub-signature-256': await sign.hub(appSecret, raw) });
+  if (res.status !== 200) throw new Error(`whatsapp webhook → ${res.status}`);
 }
