@@ -15,6 +15,8 @@ const loaded = new Map<string, { value: Promise<LoadedInbox | null>; until: numb
 export interface LoadedInbox extends InboxContext {
   name: string;
   enabled: boolean;
+  /** settings.knowledgeTags: the articles this inbox's suggestions and assistant use (empty: all). */
+  knowledgeTags: string[];
   /** The workspace's enablement of this channel (the subscription gate). */
   channelEnabled: boolean;
 }
@@ -44,7 +46,7 @@ export function publicUrl(env: Env): string {
   return (configured || 'http://127.0.0.1:8787').replace(/\/+$/, '');
 }
 
-type Row = { id: string; workspace_id: string; channel: string; name: string; enabled: number; config_encrypted: string; ws_settings: string | null };
+type Row = { id: string; workspace_id: string; channel: string; name: string; enabled: number; config_encrypted: string; knowledge_tags: string | null; ws_settings: string | null };
 
 /** The inbox (cached per isolate, see above); null when it does not exist. */
 export function loadInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
@@ -70,7 +72,7 @@ export function forgetLoadedInboxes(): void {
 
 async function readInbox(env: Env, inboxId: string): Promise<LoadedInbox | null> {
   const row = await env.DB.prepare(
-    `SELECT i.id, i.workspace_id, i.channel, i.name, i.enabled, i.config_encrypted, w.settings AS ws_settings
+    `SELECT i.id, i.workspace_id, i.channel, i.name, i.enabled, i.config_encrypted, json_extract(i.settings, '$.knowledgeTags') AS knowledge_tags, w.settings AS ws_settings
      FROM inboxes i JOIN workspaces w ON w.id = i.workspace_id WHERE i.id = ?`,
   )
     .bind(inboxId)
@@ -91,7 +93,18 @@ async function readInbox(env: Env, inboxId: string): Promise<LoadedInbox | null>
     name: row.name,
     enabled: row.enabled === 1,
     channelEnabled: channelEnabledIn(settings, row.channel),
+    knowledgeTags: stringList(row.knowledge_tags),
     config: await decrypt(env, row.config_encrypted),
     publicUrl: publicUrl(env),
   };
+}
+
+/** A JSON array of strings as stored (anything else reads as none). */
+function stringList(raw: string | null): string[] {
+  try {
+    const list = raw ? (JSON.parse(raw) as unknown) : [];
+    return Array.isArray(list) ? list.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,6 +1,7 @@
 // Suggested replies for a conversation: retrieve passages for the customer's latest words, look for an
 // earlier reply to this contact that fits, and draft up to three candidates in the workspace's style.
 // Candidates are cached per conversation, last message and AI revision, so reopening a thread is instant.
+import { loadInbox } from '../ingest/inboxes';
 import type { Conversation, Message } from '../conversations/model';
 import { newId } from '../db/ids';
 import type { WorkspaceScope } from '../db/scope';
@@ -180,24 +181,16 @@ async function draftingContext(scope: WorkspaceScope, conversation: Conversation
   };
 }
 
-/** The inbox's knowledge tags (settings.knowledgeTags): retrieval stays within that business's or brand's articles. */
-async function knowledgeTags(scope: WorkspaceScope, inboxId: string): Promise<string[]> {
-  const row = await scope.prepare(`SELECT json_extract(settings, '$.knowledgeTags') AS tags FROM inboxes WHERE workspace_id = ?1 AND id = ?2`, inboxId).first<{ tags: string | null }>();
-  try {
-    const tags = row?.tags ? (JSON.parse(row.tags) as unknown) : [];
-    return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Passages for the customer's latest message first, then for all their unanswered messages together
  * (the latest may be a follow-up like "and for two people?" that only makes sense with the others).
  */
-async function retrieve(retriever: Retriever, scope: WorkspaceScope, turns: Turn[], question: string, inboxId: string): Promise<Passage[]> {
+async function retrieve(env: Env, retriever: Retriever, scope: WorkspaceScope, turns: Turn[], question: string, inboxId: string): Promise<Passage[]> {
   const latest = turns.filter((t) => t.role === 'customer').at(-1)?.text ?? question;
-  const tags = await knowledgeTags(scope, inboxId);
+  // The inbox's knowledge tags (retrieval within one business's or brand's articles), from the inbox
+  // as loaded and cached per isolate (forgotten when the inbox changes).
+  const inbox = await loadInbox(env, inboxId);
+  const tags = inbox && inbox.workspaceId === scope.workspaceId ? inbox.knowledgeTags : [];
   if (latest === question) return retriever.search(scope, question, { limit: 3, tags });
   const [forLatest, forAll] = await Promise.all([retriever.search(scope, latest, { limit: 3, tags }), retriever.search(scope, question, { limit: 3, tags })]);
   return bestPerSource([...forLatest, ...forAll], 3);
@@ -218,7 +211,7 @@ export async function computeSuggestions(env: Env, scope: WorkspaceScope, conver
   if (!question) return { ...base, language: 'en', retriever: retriever.name, drafter: drafter.name, items: [] };
   const t0 = Date.now();
   const timed = <T>(p: Promise<T>): Promise<[T, number]> => p.then((v) => [v, Date.now() - t0]);
-  const [[passages, retrieveMs], [ctx, contextMs]] = await Promise.all([timed(retrieve(retriever, scope, turns, question, conversation.inboxId)), timed(draftingContext(scope, conversation, question))]);
+  const [[passages, retrieveMs], [ctx, contextMs]] = await Promise.all([timed(retrieve(env, retriever, scope, turns, question, conversation.inboxId)), timed(draftingContext(scope, conversation, question))]);
   const { contact, settings } = ctx;
   const preferred = String(contact?.attributes.language ?? '').slice(0, 2).toLowerCase();
   const language: Language = (LANGUAGES as readonly string[]).includes(preferred) ? (preferred as Language) : detectLanguage(question);
