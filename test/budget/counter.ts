@@ -2,6 +2,7 @@
 // and every Durable Object RPC call, by namespace and method, made anywhere in this isolate — the
 // Worker, the queue consumers and the Durable Objects all run here under the vitest plugin.
 // The prototypes are patched once; a recording is on only between start() and stop().
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { env } from 'cloudflare:test';
 import type { ParleyEvent } from '../../worker/events/model';
 
@@ -24,9 +25,13 @@ const DOWNSTREAM = /\b(conversation_facts?|conversation_fact_\w+|analytics_state
 
 let current: Tally | null = null;
 let installed = false;
+/** The tally of a costOf() call, seen only by the code running in its own async flow. */
+const own = new AsyncLocalStorage<Tally>();
 
-function record(kind: keyof Tally, what: string): void {
-  if (current && !what.includes(UNCOUNTED)) current[kind].push(what);
+/** `downstream`: a subscriber's statement, left out of start()/stop() windows (costOf counts everything its flow does). */
+function record(kind: keyof Tally, what: string, downstream = false): void {
+  own.getStore()?.[kind].push(what);
+  if (current && !downstream && !what.includes(UNCOUNTED)) current[kind].push(what);
 }
 
 function install(): void {
@@ -51,14 +56,17 @@ function install(): void {
   for (const m of ['first', 'run', 'all', 'raw']) {
     const original = stmtProto[m];
     stmtProto[m] = function (this: object, ...args: unknown[]) {
-      if (!DOWNSTREAM.test(sqlOf.get(this) ?? '')) record('d1', `${m}: ${oneLine(sqlOf.get(this) ?? '?')}`);
+      record('d1', `${m}: ${oneLine(sqlOf.get(this) ?? '?')}`, DOWNSTREAM.test(sqlOf.get(this) ?? ''));
       return original.apply(this, args);
     };
   }
   const batch = dbProto.batch;
   dbProto.batch = function (this: unknown, stmts: object[]) {
-    if (!stmts.some((st) => DOWNSTREAM.test(sqlOf.get(st) ?? '')))
-      record('d1', `batch(${stmts.length}): ${stmts.map((s) => oneLine(sqlOf.get(s) ?? '?').slice(0, 40)).join(' | ')}`);
+    record(
+      'd1',
+      `batch(${stmts.length}): ${stmts.map((s) => oneLine(sqlOf.get(s) ?? '?').slice(0, 40)).join(' | ')}`,
+      stmts.some((st) => DOWNSTREAM.test(sqlOf.get(st) ?? '')),
+    );
     return batch.call(this, stmts);
   };
   const exec = dbProto.exec;
@@ -126,6 +134,18 @@ function oneLine(sql: string): string {
 export function start(): void {
   install();
   current = { d1: [], calls: [] };
+}
+
+/**
+ * What `fn` itself costs: the D1 round trips and object calls made in its own async flow, every table
+ * counted, and nothing of what runs meanwhile elsewhere in the isolate (the objects' own drains, the
+ * queues' consumers), so the figure does not depend on when a queue batch happens to fire.
+ */
+export async function costOf<T>(fn: () => Promise<T>): Promise<{ result: T; tally: Tally }> {
+  install();
+  const tally: Tally = { d1: [], calls: [] };
+  const result = await own.run(tally, fn);
+  return { result, tally };
 }
 
 /** Stop counting and return what was counted. */

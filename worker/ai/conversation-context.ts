@@ -37,7 +37,7 @@ export interface ContactFacts {
   attributes: Record<string, unknown>;
 }
 
-interface ContactRow {
+export interface ContactRow {
   id: string;
   name: string | null;
   email: string | null;

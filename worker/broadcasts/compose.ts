@@ -4,7 +4,7 @@
 // and the preview, so the preview shows exactly what goes out.
 import { cfg } from '../channels/common';
 import { database, WorkspaceScope } from '../db/scope';
-import { mergeContext } from '../replies/context';
+import type { MergeContext } from '../replies/merge-fields';
 import type { TemplateCategory } from '../templates/content';
 import { templateMessage, type TemplateMessage } from '../templates/outbound';
 import { renderTemplate, type RenderedTemplate } from '../templates/render';
@@ -28,25 +28,31 @@ export interface ComposeInbox {
   config: Record<string, unknown>;
 }
 
+/** The broadcast's template as it is now (a raw row: parse it with `fromRaw`), for a batch of the caller's. */
+export function templateStatement(scope: WorkspaceScope, broadcastId: string): D1PreparedStatement {
+  return scope.prepare(`SELECT t.* FROM templates t JOIN broadcasts b ON b.template_id = t.id AND b.workspace_id = t.workspace_id WHERE t.workspace_id = ?1 AND b.id = ?2`, broadcastId);
+}
+
 export async function broadcastTemplate(env: Pick<Env, 'DB'>, b: Pick<BroadcastRow, 'workspace_id' | 'template_id'>): Promise<TemplateRow | null> {
   return findTemplate(new WorkspaceScope(database(env.DB), env.DB, b.workspace_id), b.template_id);
 }
 
 /**
- * `token` is the recipient's tracking token. `preview`: an unsigned placeholder stands for the
- * unsubscribe token, so a preview never holds a link that unsubscribes someone.
+ * `recipient.context` holds the contact's merge values (the caller reads them: the preview per
+ * contact, the sender with its claim). `token` is the recipient's tracking token. `preview`: an
+ * unsigned placeholder stands for the unsubscribe token, so a preview never holds a link that
+ * unsubscribes someone.
  */
 export async function compose(
-  env: Pick<Env, 'DB' | 'JWT_SECRET'>,
+  env: Pick<Env, 'JWT_SECRET'>,
   b: BroadcastRow,
   template: TemplateRow,
-  contactId: string,
+  recipient: { contactId: string; context: MergeContext },
   inbox: ComposeInbox,
   token: string,
   opts: { preview?: boolean } = {},
 ): Promise<Composed> {
-  const scope = new WorkspaceScope(database(env.DB), env.DB, b.workspace_id);
-  const ctx = await mergeContext(scope, { name: '', email: '' }, null, contactId);
+  const { contactId, context: ctx } = recipient;
   const variables = { ...(template.content.variables ?? {}), ...(JSON.parse(b.variables || '{}') as Record<string, string>) };
   const meta = { name: template.name, channel: template.channel, category: template.category as TemplateCategory, language: template.language };
   const rendered = renderTemplate(meta, { ...template.content, variables }, ctx);

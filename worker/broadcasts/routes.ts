@@ -11,6 +11,7 @@ import { Problem } from '../http/problem';
 import { IdParam, Timestamp } from '../http/schemas';
 import { valid } from '../http/validate';
 import { loadInbox } from '../ingest/inboxes';
+import { mergeContext } from '../replies/context';
 import { validTimeZone } from '../routing/business-hours';
 import { canSendOutsideWindow, isSendable } from '../templates/store';
 import { broadcastFilter, candidatePage } from './audience';
@@ -169,7 +170,7 @@ broadcastRoutes.post(
     const token = newToken();
     const items = await Promise.all(
       sample.map(async (x) => {
-        const composed = x.reason ? null : await compose(c.env, b, template, x.id, inbox, token, { preview: true });
+        const composed = x.reason ? null : await compose(c.env, b, template, { contactId: x.id, context: await mergeContext(c.get('scope'), { name: '', email: '' }, null, x.id) }, inbox, token, { preview: true });
         return {
           contact: { id: x.id, name: x.name, email: x.email, phone: x.phone },
           skipReason: x.reason,

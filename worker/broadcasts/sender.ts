@@ -10,8 +10,12 @@ import { conversationStub, startConversation, startId, threadScope } from '../co
 import type { Actor } from '../conversations/model';
 import type { IncomingMessage } from '../conversations/inputs';
 import { loadInbox } from '../ingest/inboxes';
-import { workspaceSettings } from '../workspaces/settings';
-import { broadcastTemplate, compose } from './compose';
+import { contactFrom, contactStatement, type ContactRow } from '../ai/conversation-context';
+import { database, WorkspaceScope } from '../db/scope';
+import { assembleMergeContext, platformStatement, workspaceStatement, type PlatformRow, type WorkspaceRow } from '../replies/context';
+import { fromRaw, type RawTemplateRow } from '../templates/store';
+import { rememberSettings, workspaceSettings } from '../workspaces/settings';
+import { compose, templateStatement } from './compose';
 import type { SendJob } from './delivery';
 import { skipReason } from './model';
 import type { BroadcastRow } from './store';
@@ -23,11 +27,14 @@ type Recipient = { status: string; token: string; conversation_id: string | null
 type Facts = { blocked: number; subscriptions: string; hasIdentity: number };
 
 export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome> {
-  // The claim and the reads the checks need, in one D1 round trip (one transaction, in this order): a
+  // The claim and every read the send needs, in one D1 round trip (one transaction, in this order): a
   // claim that changed no row returns none, and the reads that rode with it are dropped. The facts are
   // read here too, the channel taken from the broadcast's inbox: the snapshot may be hours old, and an
-  // unsubscribe or a block since then still wins.
-  const [claim, broadcast, recipient, contact] = await env.DB.batch<Record<string, unknown>>([
+  // unsubscribe or a block since then still wins. The template, the workspace and the contact's merge
+  // values ride along (reads are cheap beside a round trip, and a template edited mid-send is read as
+  // it is now, as before).
+  const scope = new WorkspaceScope(database(env.DB), env.DB, job.workspaceId);
+  const [claim, broadcast, recipient, contact, template, contactRow, workspace, platform] = await env.DB.batch<Record<string, unknown>>([
     env.DB.prepare(
       `UPDATE broadcast_recipients SET status = 'sending'
        WHERE broadcast_id = ?1 AND contact_id = ?2 AND status IN ('queued', 'sending') AND message_id IS NULL
@@ -41,20 +48,35 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
        FROM broadcasts b JOIN inboxes i ON i.id = b.inbox_id JOIN contacts c ON c.workspace_id = b.workspace_id AND c.id = ?2 AND c.merged_into IS NULL
        WHERE b.id = ?1`,
     ).bind(job.broadcastId, job.contactId),
+    templateStatement(scope, job.broadcastId),
+    contactStatement(scope, job.contactId),
+    workspaceStatement(scope),
+    platformStatement(scope, job.contactId, null),
   ]);
   if (claim.results.length === 0) return 'not_claimed';
   const b = broadcast.results[0] as unknown as BroadcastRow | undefined;
   const r = recipient.results[0] as unknown as Recipient | undefined;
-  if (!b || !r) return 'not_claimed';
+  if (!b || !r || b.workspace_id !== job.workspaceId) return 'not_claimed';
   const inbox = await loadInbox(env, b.inbox_id);
-  const template = await broadcastTemplate(env, b);
-  if (!inbox || !template) return skip(env, job, inbox ? 'the template was deleted' : 'the inbox was deleted');
+  const templateRow = template.results[0] as unknown as RawTemplateRow | undefined;
+  if (!inbox || !templateRow) return skip(env, job, inbox ? 'the template was deleted' : 'the inbox was deleted');
 
   const facts = contact.results[0] as unknown as Facts | undefined;
   const reason = facts ? skipReason(facts, inbox.channel) : 'no_identity';
   if (reason) return skip(env, job, reason);
 
-  const composed = await compose(env, b, template, job.contactId, inbox, r.token);
+  const ws = workspace.results[0] as unknown as WorkspaceRow | undefined;
+  const context = assembleMergeContext({
+    agent: { name: '', email: '' },
+    contact: contactFrom(contactRow.results[0] as unknown as ContactRow | undefined),
+    conversation: null,
+    inbox: null,
+    workspace: ws ?? null,
+    platform: platform.results as unknown as PlatformRow[],
+  });
+  const composed = await compose(env, b, fromRaw(templateRow), { contactId: job.contactId, context }, inbox, r.token);
+  // The settings came with the workspace row: the thread scope below reads them from the cache.
+  const settings = ws ? rememberSettings(env, b.workspace_id, JSON.parse(ws.settings || '{}') as Record<string, unknown>) : await workspaceSettings(env, b.workspace_id);
 
   const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
   const externalId = `${b.id}:${job.contactId}`;
@@ -72,23 +94,29 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
 
   // The tracked links are stored before the message exists (a click can only follow it), in the same
   // round trip as the read of the contact's current thread.
-  const settings = await workspaceSettings(env, b.workspace_id);
-  const [, thread] = await env.DB.batch<{ conversation_id: string }>([
+  // The thread's projection row rides along: when it already names this inbox and contact, the
+  // conversation is not asked for its state first (one object call fewer per recipient); when the row
+  // is not projected yet (a conversation a moment old), the object is asked.
+  const [, thread] = await env.DB.batch<{ conversation_id: string; inbox_id: string | null; contact_id: string | null }>([
     env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId),
-    env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`).bind(b.workspace_id, job.contactId, threadScope(settings, b.inbox_id)),
+    env.DB.prepare(
+      `SELECT t.conversation_id, c.inbox_id, c.contact_id FROM (SELECT coalesce(?4, (SELECT conversation_id FROM contact_threads WHERE workspace_id = ?1 AND contact_id = ?2 AND scope = ?3)) AS conversation_id) t
+       LEFT JOIN conversations c ON c.id = t.conversation_id AND c.workspace_id = ?1
+       WHERE t.conversation_id IS NOT NULL`,
+    ).bind(b.workspace_id, job.contactId, threadScope(settings, b.inbox_id), r.conversation_id),
   ]);
   // The contact's current conversation on this inbox takes the message even when closed (an outbound
   // message never reopens one: only the customer's reply does); without one, a new conversation is
   // started and closed at once, so a campaign does not fill the agents' open queue.
-  const current = r.conversation_id ?? thread.results[0]?.conversation_id ?? null;
+  const current = thread.results[0] ?? null;
   let delivered: { conversationId: string; messageId: string; status: string } | null = null;
   if (current) {
-    const stub = conversationStub(env, b.workspace_id, current);
-    const state = await stub.state();
-    if (state && state.inboxId === b.inbox_id && state.contactId === job.contactId) {
-      await remember(current);
+    const stub = conversationStub(env, b.workspace_id, current.conversation_id);
+    const ours = (x: { inboxId: string | null; contactId: string | null } | null) => x?.inboxId === b.inbox_id && x?.contactId === job.contactId;
+    if (ours({ inboxId: current.inbox_id, contactId: current.contact_id }) || (current.inbox_id === null && ours(await stub.state()))) {
+      await remember(current.conversation_id);
       const res = await stub.addMessage(message, 0);
-      if (res.ok) delivered = { conversationId: current, messageId: res.message.id, status: res.message.status };
+      if (res.ok) delivered = { conversationId: current.conversation_id, messageId: res.message.id, status: res.message.status };
     }
   }
   if (!delivered) {

@@ -3,7 +3,7 @@
 import type { Principal } from '../auth/principal';
 import type { Conversation } from '../conversations/model';
 import type { WorkspaceScope } from '../db/scope';
-import { loadContact } from '../ai/conversation-context';
+import { loadContact, type ContactFacts } from '../ai/conversation-context';
 import { humanize, type Presentation } from './human-values';
 import { nameParts, type MergeContext, type MergeValue } from './merge-fields';
 
@@ -19,27 +19,39 @@ function flatten(data: Record<string, unknown>): Flat {
   return out;
 }
 
-/** Reservation and order context (contact_contexts, written by the booking and delivery channels); empty when there is none. */
-async function platformContext(scope: WorkspaceScope, contactId: string, conversationId: string | null, p: Presentation): Promise<{ reservation?: Flat; order?: Flat }> {
-  try {
-    const { results } = await scope
-      .prepare(
-        `SELECT kind, reference, channel, data FROM contact_contexts WHERE workspace_id = ?1 AND contact_id = ?2 AND kind IN ('reservation', 'order')
-         ORDER BY (conversation_id = ?3) DESC, updated_at DESC LIMIT 10`,
-        contactId,
-        conversationId,
-      )
-      .all<{ kind: string; reference: string; channel: string; data: string }>();
-    const out: { reservation?: Flat; order?: Flat } = {};
-    for (const r of results) {
-      const kind = r.kind === 'order' ? 'order' : r.kind === 'reservation' ? 'reservation' : null;
-      if (kind && !out[kind]) out[kind] = { ...humanize(kind, flatten(JSON.parse(r.data) as Record<string, unknown>), r.reference, p), channel: r.channel };
-    }
-    return out;
-  } catch {
-    // The channels' contact_contexts table is not there (older database): no platform context.
-    return {};
+/** The reservation and order rows (contact_contexts, written by the booking and delivery channels) merge fields draw from. */
+export function platformStatement(scope: WorkspaceScope, contactId: string, conversationId: string | null): D1PreparedStatement {
+  return scope.prepare(
+    `SELECT kind, reference, channel, data FROM contact_contexts WHERE workspace_id = ?1 AND contact_id = ?2 AND kind IN ('reservation', 'order')
+     ORDER BY (conversation_id = ?3) DESC, updated_at DESC LIMIT 10`,
+    contactId,
+    conversationId,
+  );
+}
+
+export type PlatformRow = { kind: string; reference: string; channel: string; data: string };
+
+/** The latest reservation and order among the rows (empty when there is none). */
+function platformFrom(rows: PlatformRow[], p: Presentation): { reservation?: Flat; order?: Flat } {
+  const out: { reservation?: Flat; order?: Flat } = {};
+  for (const r of rows) {
+    const kind = r.kind === 'order' ? 'order' : r.kind === 'reservation' ? 'reservation' : null;
+    if (kind && !out[kind]) out[kind] = { ...humanize(kind, flatten(JSON.parse(r.data) as Record<string, unknown>), r.reference, p), channel: r.channel };
   }
+  return out;
+}
+
+/** The workspace row merge fields read: its name, and its calendar and language for dates and money. */
+export function workspaceStatement(scope: WorkspaceScope): D1PreparedStatement {
+  return scope.prepare(`SELECT name, timezone, settings FROM workspaces WHERE id = ?1`);
+}
+
+export type WorkspaceRow = { name: string; timezone: string | null; settings: string | null };
+
+function presentationOf(workspace: WorkspaceRow | null): Presentation {
+  // Dates and money in the workspace's calendar and language (settings.locale; British English by default).
+  const settings = JSON.parse(workspace?.settings || '{}') as { locale?: unknown };
+  return { timeZone: workspace?.timezone || 'UTC', locale: typeof settings.locale === 'string' ? settings.locale : 'en-GB' };
 }
 
 /** The conversation fields merge fields read (a full Conversation, or a projection row of one). */
@@ -50,15 +62,35 @@ export type MergeConversation = Pick<Conversation, 'id' | 'contactId' | 'inboxId
  * the contact's latest conversation or none) gives the contact's values and reservation/order context.
  */
 export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal, 'name' | 'email'>, conversation: MergeConversation | null, contactId: string | null = conversation?.contactId ?? null): Promise<MergeContext> {
-  const [contact, inbox, workspace] = await Promise.all([
+  const [contact, inbox, workspace, platform] = await Promise.all([
     contactId ? loadContact(scope, contactId) : Promise.resolve(null),
     conversation ? scope.prepare(`SELECT name, channel FROM inboxes WHERE workspace_id = ?1 AND id = ?2`, conversation.inboxId).first<{ name: string; channel: string }>() : Promise.resolve(null),
-    scope.prepare(`SELECT name, timezone, settings FROM workspaces WHERE id = ?1`).first<{ name: string; timezone: string | null; settings: string | null }>(),
+    workspaceStatement(scope).first<WorkspaceRow>(),
+    contactId
+      ? platformStatement(scope, contactId, conversation?.id ?? null)
+          .all<PlatformRow>()
+          .then((r) => r.results)
+          // The channels' contact_contexts table is not there (older database): no platform context.
+          .catch(() => [])
+      : Promise.resolve([]),
   ]);
-  // Dates and money in the workspace's calendar and language (settings.locale; British English by default).
-  const settings = JSON.parse(workspace?.settings || '{}') as { locale?: unknown };
-  const presentation: Presentation = { timeZone: workspace?.timezone || 'UTC', locale: typeof settings.locale === 'string' ? settings.locale : 'en-GB' };
-  const platform = contactId ? await platformContext(scope, contactId, conversation?.id ?? null, presentation) : {};
+  return assembleMergeContext({ agent, contact, conversation, inbox, workspace, platform });
+}
+
+/**
+ * Merge values from rows already read (a caller that reads them in a batch of its own, like the
+ * broadcast sender's claim, builds the same context without another round trip).
+ */
+export function assembleMergeContext(rows: {
+  agent: Pick<Principal, 'name' | 'email'>;
+  contact: ContactFacts | null;
+  conversation: MergeConversation | null;
+  inbox: { name: string; channel: string } | null;
+  workspace: WorkspaceRow | null;
+  platform: PlatformRow[];
+}): MergeContext {
+  const { agent, contact, conversation, inbox, workspace } = rows;
+  const platform = platformFrom(rows.platform, presentationOf(workspace));
   return {
     agent: { ...nameParts(agent.name), email: agent.email },
     workspace: { name: workspace?.name ?? null },

@@ -11,7 +11,7 @@ import { metaCategory, metaComponents, metaLanguage } from './whatsapp-format';
 
 export type TemplateRow = typeof templates.$inferSelect;
 
-interface RawRow {
+export interface RawTemplateRow {
   id: string;
   workspace_id: string;
   name: string;
@@ -32,7 +32,7 @@ interface RawRow {
   updated_at: number;
 }
 
-function fromRaw(r: RawRow): TemplateRow {
+export function fromRaw(r: RawTemplateRow): TemplateRow {
   return {
     id: r.id,
     workspaceId: r.workspace_id,
@@ -56,7 +56,7 @@ function fromRaw(r: RawRow): TemplateRow {
 }
 
 export async function findTemplate(scope: WorkspaceScope, id: string): Promise<TemplateRow | null> {
-  const r = await scope.prepare(`SELECT * FROM templates WHERE workspace_id = ?1 AND id = ?2`, id).first<RawRow>();
+  const r = await scope.prepare(`SELECT * FROM templates WHERE workspace_id = ?1 AND id = ?2`, id).first<RawTemplateRow>();
   return r ? fromRaw(r) : null;
 }
 
@@ -70,7 +70,7 @@ export async function listTemplates(scope: WorkspaceScope, filter: { channel?: s
       filter.status ?? null,
       filter.q?.toLowerCase() ?? null,
     )
-    .all<RawRow>();
+    .all<RawTemplateRow>();
   return results.map(fromRaw);
 }
 
