@@ -1,12 +1,14 @@
-// Sentiment held-out evaluation (issue 17): the local lexicon analyzer on two sets no word list was
+// Sentiment held-out evaluation (issue 17): the local lexicon analyzer on three sets no word list was
 // written from — test/fixtures/sentiment-heldout/set.json (136 EN/ES/PT/FR messages tagged by
-// phenomenon, written 2026-12-04 before that day's sentiment changes) and the older
+// phenomenon, written 2026-12-04 before that day's sentiment changes), test/fixtures/sentiment-heldout-3/
+// (200, written later that day by a session that never read the analyzer or the other sets) and the older
 // test/fixtures/sentiment/holdout.json (40 EN/ES). It prints counts only — no message text and no
 // item ids — so that reading a run cannot turn into tuning on its items. Quality goals are read from
 // the report; the assertions only check that the sets are what they claim to be.
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../worker/ai/sentiment';
 import fresh from '../fixtures/sentiment-heldout/set.json';
+import third from '../fixtures/sentiment-heldout-3/set.json';
 import old from '../fixtures/sentiment/holdout.json';
 
 type Item = { lang: string; label: string; phenomenon?: string; text: string };
@@ -45,8 +47,24 @@ describe('sentiment on held-out sets', () => {
     for (const ph of ['negation', 'contrast', 'sarcasm', 'polite', 'mixed', 'emoji', 'intensity', 'plain']) expect(freshItems.filter((i) => i.phenomenon === ph).length).toBeGreaterThanOrEqual(12);
   });
 
+  const thirdItems = third.items as (Item & { id: string })[];
+
+  it('set 3 (written without reading the analyzer or the other sets) covers four languages and every phenomenon', () => {
+    expect(thirdItems.length).toBe(200);
+    expect(new Set(thirdItems.map((i) => i.id)).size).toBe(thirdItems.length);
+    for (const lang of LANGS) expect(thirdItems.filter((i) => i.lang === lang).length).toBe(50);
+    for (const ph of ['negation', 'contrast', 'sarcasm', 'polite', 'mixed', 'emoji', 'intensity', 'plain']) expect(thirdItems.filter((i) => i.phenomenon === ph).length).toBeGreaterThanOrEqual(20);
+    for (const i of thirdItems) expect(LABELS).toContain(i.label);
+  });
+
   it('reports figures', () => {
-    console.log([...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems), ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems)].join('\n'));
+    console.log(
+      [
+        ...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems),
+        ...report(`Held-out set 3 (${thirdItems.length} EN/ES/PT/FR)`, thirdItems),
+        ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems),
+      ].join('\n'),
+    );
     expect(oldItems.length).toBe(40);
   });
 });
