@@ -166,7 +166,7 @@ describe('one workspace, several businesses: an inbox draws on its own articles'
     const ask = async (inboxId: string, text: string) => {
       const who = await customer(ws, 'webchat');
       const res = await deliverInbound(env, { workspaceId: ws.workspaceId, contactId: who.contactId, inboxId, channel: 'webchat' }, { direction: 'inbound', author: { type: 'contact', id: who.contactId, name: who.name }, text, externalId: `in-${crypto.randomUUID()}` });
-      return suggestions(kb.token, res.conversationId);
+      return { ...(await suggestions(kb.token, res.conversationId)), conversationId: res.conversationId };
     };
     const restaurantIds = new Set(Object.entries(ids).filter(([k]) => k.startsWith('rest-')).map(([, id]) => id));
     const scoped = await ask(clinic.id, 'Are you open on Sundays? And is there parking?');
@@ -176,6 +176,18 @@ describe('one workspace, several businesses: an inbox draws on its own articles'
     // Without knowledge tags the inbox sees both businesses (the same question reaches a restaurant article).
     const open = await ask(shared.id, 'Are you open on Sundays? And is there parking?');
     expect(open.items.flatMap((i) => i.sources.map((s) => s.id)).some((id) => restaurantIds.has(id))).toBe(true);
+
+    // Cached suggestions were drawn from the clinic's articles: other tags recompute them on the next read.
+    const conversationId = scoped.conversationId;
+    expect((await suggestions(kb.token, conversationId)).cached).toBe(true);
+    const untagged = await call('PATCH', `/api/inboxes/${clinic.id}`, { token: ws.token, body: { settings: { knowledgeTags: [] } } });
+    expect(untagged.status).toBe(200);
+    const widened = await suggestions(kb.token, conversationId);
+    expect(widened.cached).toBe(false);
+    expect(widened.items.flatMap((i) => i.sources.map((s) => s.id)).some((id) => restaurantIds.has(id))).toBe(true);
+    // A change that leaves the tags alone keeps the cache.
+    expect((await call('PATCH', `/api/inboxes/${clinic.id}`, { token: ws.token, body: { name: 'Clinic web chat' } })).status).toBe(200);
+    expect((await suggestions(kb.token, conversationId)).cached).toBe(true);
 
     const bad = await call('PATCH', `/api/inboxes/${clinic.id}`, { token: ws.token, body: { settings: { knowledgeTags: ['ok', ''] } } });
     expectProblem(bad, 400, /^settings\.knowledgeTags/);

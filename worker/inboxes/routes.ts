@@ -16,7 +16,7 @@ import { valid } from '../http/validate';
 import { normalizeOriginPattern } from '../webchat/allowed-origins';
 import { rateProblem } from '../broadcasts/rate';
 import { CHANNEL_KEYS } from './channels';
-import { normalizeTags } from '../kb/articles';
+import { bumpRevision, normalizeTags } from '../kb/articles';
 
 const Config = v.record(v.pipe(v.string(), v.maxLength(100)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
 const Settings = v.object({
@@ -123,6 +123,10 @@ inboxRoutes.patch('/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or
   }
   await scope.update(inboxes, row.id, set);
   forgetInbox(row.id);
+  // Other knowledge tags change which articles the inbox's suggestions draw on: cached suggestions
+  // were drawn from the old set, so the AI revision moves on and they are recomputed when next read.
+  const tags = (x: Record<string, unknown> | null | undefined) => JSON.stringify(x?.knowledgeTags ?? []);
+  if (set.settings && tags(set.settings) !== tags(row.settings)) await bumpRevision(scope).run();
   return c.json(await inboxJson(c.env, (await scope.find(inboxes, row.id))!, false));
 });
 
