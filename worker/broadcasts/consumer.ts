@@ -38,7 +38,7 @@ async function inboxRate(env: Env, broadcastId: string, cache: Map<string, { key
 }
 
 /**
- * Recipients of one batch in flight at once. Each send is ~a dozen D1 and Durable Object round trips;
+ * Recipients of one batch in flight at once. Each send is four or five D1 and Durable Object round trips;
  * one at a time, a batch moves at 1 ÷ that latency (a few per second against production D1), under
  * any inbox's rate. The bucket still paces when each send starts; this only lets them overlap.
  */
