@@ -56,7 +56,10 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   if (claim.results.length === 0) return 'not_claimed';
   const b = broadcast.results[0] as unknown as BroadcastRow | undefined;
   const r = recipient.results[0] as unknown as Recipient | undefined;
-  if (!b || !r || b.workspace_id !== job.workspaceId) return 'not_claimed';
+  if (!b || !r) return 'not_claimed';
+  // The reads that rode with the claim were scoped to the job's workspace; a job naming another
+  // workspace than its broadcast's (never written so) is not sent on mixed facts.
+  if (b.workspace_id !== job.workspaceId) return skip(env, job, 'the job names another workspace');
   const inbox = await loadInbox(env, b.inbox_id);
   const templateRow = template.results[0] as unknown as RawTemplateRow | undefined;
   if (!inbox || !templateRow) return skip(env, job, inbox ? 'the template was deleted' : 'the inbox was deleted');
