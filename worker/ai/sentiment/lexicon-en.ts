@@ -20,6 +20,9 @@ export const EN: LexiconSource = {
     waiting:-1 waited:-1.1 ignored:-2.6 ignoring:-2.6 stuck:-1.8 lost:-1.4 worried:-1.8 confused:-1.2 confusing:-1.5 hopeless:-3 incompetent:-3 joke:-1.8 shame:-2.2 shameful:-2.8 never:-0.6 nobody:-1 unfortunately:-1.4 sorry:-0.6 wtf:-3 damn:-2 crap:-2.6 sucks:-2.8
     disgusted:-3.2 cockroach:-2.8 cockroaches:-2.8 roaches:-2.8 bedbugs:-3.4 bugs:-1.6 mold:-2.4 mould:-2.4 moldy:-2.6 crash:-1.8 crashes:-2 crashing:-2 crashed:-2 freezes:-1.6 error:-1.4 errors:-1.4 glitch:-1.4
     beautifully:2.4 dead:-2 lose:-1.4 losing:-1.4 incorrect:-1.7 incorrectly:-1.8 tricky:-0.8 closed:-0.4 smoothly:1.8 sorted:1.5 saved:1.6 worth:1.4 lifesaver:3 gem:2.4 unbelievable:-0.8 pricey:-1 scary:-2 unsafe:-2.6 cramped:-1.8 outdated:-1.4 stained:-2 leaking:-2 leak:-1.8
+    failed:-1.4 fails:-1.4 failing:-1.4 failure:-1.6 outage:-1.8 overheats:-1.8 overheating:-1.8 overheated:-1.6 defective:-2.4 faulty:-2.2 cracked:-1.8 smashed:-2 crushed:-1.6 dented:-1.6 scratched:-1.4 shattered:-2 torn:-1.4 ripped:-1.4 soaked:-1.4
+    spoiled:-2 spoilt:-2 stale:-1.6 leaked:-1.8 flooded:-2 unreachable:-2 overdue:-1.4 empty:-0.5 content:0
+    disappeared:-1.6 vanished:-1.6 incomplete:-1.8
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6
@@ -35,7 +38,8 @@ export const EN: LexiconSource = {
   `,
   negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects',
   contrast: 'but|however',
+  concessive: 'although|even though',
   afterNegation: 'at all|whatsoever',
 };

@@ -16,6 +16,8 @@ export const FR: LexiconSource = {
     sale:-2.4 sales:-2.4 casse:-2.2 cassee:-2.2 abime:-2.2 abimee:-2.2 endommage:-2.2 inconfortable:-2 impoli:-2.8 lent:-1.5 lente:-1.5 retard:-1.6 froid:-0.8 froide:-0.8 bruit:-1.4 bruyant:-1.8 bruyante:-1.8 cher:-1.2 chere:-1.2 incomplet:-1.8 incomplete:-1.8 errone:-1.7 manque:-1.2
     inacceptable:-3.2 scandaleux:-3 arnaque:-3.8 escroquerie:-3.8 vol:-2.8 fraude:-3.8 mensonge:-2.6 avocat:-3 plainte:-2.4 reclamation:-2 probleme:-1.4 problemes:-1.5 erreur:-1.4 attente:-0.8 attends:-1 attendre:-0.8 ignore:-2.6 personne:-0.6 jamais:-0.6 malheureusement:-1.4 helas:-1.6 perdu:-1.4
     remboursement:-1 rembourse:-0.8 annuler:-0.5 cafards:-2.8 punaises:-3.4 moisissure:-2.4 desole:-0.6 desolee:-0.6 dommage:-1.6 adorable:2.6 incorrect:-1.7 fermee:-0.4 ferme:-0.4
+    superbe+:3 defectueux:-2.4 defectueuse:-2.4 ecrase:-1.8 ecrasee:-1.8 ecrases:-1.8 raye:-1.4 rayee:-1.4 fissure:-1.6 fissuree:-1.6 dechire:-1.4 dechiree:-1.4 vide:-0.5 pourri:-2.6 pourrie:-2.6 manquant:-1.6 manquante:-1.6 manquants:-1.6 manquantes:-1.6 panne:-1.8 surchauffe:-1.6
+    disparu:-1.6 disparue:-1.6 disparus:-1.6
   `,
   phrases: `
     merci beaucoup:2.2|merci mille fois:2.6|a bientot:1|on reviendra:1.6|nous reviendrons:1.6|je recommande:2.6|cinq etoiles:3|5 etoiles:3|tout va bien:1.2|tout etait parfait:2.8|a l'heure:1.2|rien a redire:1.6|sans probleme:0.8|vaut le coup:2.2|pas de souci:0.8
@@ -28,7 +30,8 @@ export const FR: LexiconSource = {
   `,
   negators: "ne|n'|n'ai|n'est|n'a|n'y|n'avons|n'avez|n'ont|n'etait|n'etaient|pas|jamais|rien|aucun|aucune|sans|ni|personne ne|a peine",
   expected:
-    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse dormi dormir',
+    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse dormi dormir venu venue existe apparait charge chargent allume demarre connecte',
   contrast: 'mais|cependant|pourtant|par contre',
+  concessive: 'bien que|quoique|alors que',
   afterNegation: 'du tout|de tout|vraiment',
 };
