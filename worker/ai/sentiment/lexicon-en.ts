@@ -23,6 +23,7 @@ export const EN: LexiconSource = {
     failed:-1.4 fails:-1.4 failing:-1.4 failure:-1.6 outage:-1.8 overheats:-1.8 overheating:-1.8 overheated:-1.6 defective:-2.4 faulty:-2.2 cracked:-1.8 smashed:-2 crushed:-1.6 dented:-1.6 scratched:-1.4 shattered:-2 torn:-1.4 ripped:-1.4 soaked:-1.4
     spoiled:-2 spoilt:-2 stale:-1.6 leaked:-1.8 flooded:-2 unreachable:-2 overdue:-1.4 empty:-0.5 content:0
     disappeared:-1.6 vanished:-1.6 incomplete:-1.8
+    impossible:-1.4 offline:-1.2 unavailable:-1.2 stuck:-1.8 blocked:-1.2 locked:-0.8 punctured:-1.6
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6
@@ -31,6 +32,7 @@ export const EN: LexiconSource = {
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
     i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
     on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|made up for:1.8|makes up for:1.8|we'd come back:2|would come back:2|would go back:2|nobody bothered:-2.2|no one bothered:-2.2|with respect:-0.6|with all due respect:-1.4|fell apart:-2.4
+    spot on:2.4|flat tyre:-1.6|flat tire:-1.6
   `,
   boosters: `
     very:0.3 really:0.3 so:0.25 extremely:0.5 incredibly:0.5 absolutely:0.4 totally:0.35 completely:0.35 utterly:0.45 super:0.35 too:0.25 highly:0.35 truly:0.3 quite:0.1 such:0.2 most:0.2 especially:0.2 terribly:0.4 seriously:0.3 insanely:0.45 beyond:0.3
@@ -38,7 +40,7 @@ export const EN: LexiconSource = {
   `,
   negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed',
   contrast: 'but|however',
   concessive: 'although|even though',
   afterNegation: 'at all|whatsoever',

@@ -11,7 +11,7 @@ import { ES } from './lexicon-es';
 import { FR } from './lexicon-fr';
 import { PT } from './lexicon-pt';
 import type { LexiconSource } from './lexicon-types';
-import { COMPLAINING_QUESTION, REQUEST, REQUEST_WORDS, SITUATIONS } from './situations';
+import { COMPLAINING_QUESTION, HYPOTHETICAL, REQUEST, REQUEST_WORDS, SITUATIONS } from './situations';
 import { fold, tokenize, type Token } from './text';
 
 /** |score| at or above this is positive/negative, below it neutral. */
@@ -269,9 +269,12 @@ export function analyzeText(input: string): SentimentDetail {
   for (const u of us) sentenceText.set(u.sentence, `${sentenceText.get(u.sentence) ?? ''} ${u.kind === 'punct' ? u.raw : u.norm}`);
   const requests = new Set<number>();
   const complainingQuestions = new Set<number>();
+  // "What should I do if my parcel is damaged?": the bad word is a supposition.
+  const hypotheticals = new Set<number>();
   for (const [s, t] of sentenceText) {
     if (questions.has(s) || REQUEST.test(t)) requests.add(s);
     if (questions.has(s) && COMPLAINING_QUESTION.test(t)) complainingQuestions.add(s);
+    if (questions.has(s) && HYPOTHETICAL.test(t)) hypotheticals.add(s);
   }
 
   const items: { text: string; valence: number; afterContrast: number; thanks?: boolean }[] = [];
@@ -318,7 +321,7 @@ export function analyzeText(input: string): SentimentDetail {
     else v = u.valence;
     // "How do I cancel?", "¿Puedo pedir un reembolso?", "Please let me know when the refund is processed": a request.
     if (v < 0 && REQUEST_WORDS.has(u.norm) && requests.has(u.sentence)) v = 0;
-    if (v < 0 && questions.has(u.sentence) && !complainingQuestions.has(u.sentence)) v *= u.situation || u.phrase ? QUESTION_SITUATION : QUESTION_NEGATIVE;
+    if (v < 0 && questions.has(u.sentence) && !complainingQuestions.has(u.sentence)) v *= u.situation || u.phrase || hypotheticals.has(u.sentence) ? QUESTION_SITUATION : QUESTION_NEGATIVE;
     v *= boost;
     if (!shouting && u.kind === 'word' && isCaps(u.raw)) v *= CAPS;
     if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;

@@ -46,6 +46,10 @@ const EN: Situation[] = [
   compile(-1.6, String.raw`${N_EN} (?:minutes?|hours?|days?|weeks?) (?:late|overdue)`),
   // Still nothing; it never came; nobody answers.
   compile(-2.2, String.raw`still (?:no|nothing|not|hasn't|haven't|isn't|aren't|didn't|don't|doesn't|can't|won't|without|no sign)`),
+  // A state that should have changed and has not: still sitting in the warehouse, still pending, still being asked.
+  compile(-1.6, String.raw`(?:is|are|was|it's|i'm|i am|we're|we are) still (?:sitting|stuck|pending|processing|showing|being|in (?:the|your)|at (?:the|your)|on hold|waiting|charged|marked|listed)`),
+  compile(-1.4, String.raw`(?:isn't|is not|aren't|are not|not) (?:showing|showing up|visible|reflected|there|on my|in my)|(?:only|just) (?:worked|works|lasted|opened|arrived|came|had) (?:for |on )?(?:one|1|a|two|half)`),
+  compile(-1.8, String.raw`(?:arrived|came|was delivered|got delivered|turned up) without`),
   compile(-2.0, String.raw`(?:hasn't|has not|haven't|have not|didn't|did not|never|not yet) (?:\w+ )?(?:arrived|come|come back|shown up|showed up|turned up|reached|landed|appeared|gone through|went through|got here|been delivered|been refunded|been credited|been returned|been processed|been fixed|been resolved|been sorted|been shipped|been dispatched)`),
   compile(-2.0, String.raw`no (?:sign|trace|word|news|updates?) (?:of|from|yet|since)`),
   compile(-2.0, String.raw`(?:nobody|no one|noone|none of you) (?:has |have |had |ever |even |is |was |will )*(?:answered|answers|answer|replied|replies|reply|called|calls|responded|responds|picks up|picked up|got back|gets back|came|come|showed up|shown up|turned up|helped|helps|bothered|contacted|returned|cares|listens)`),
@@ -86,6 +90,10 @@ const ES: Situation[] = [
   compile(-1.8, String.raw`(?:llego|llegaron|vino|vinieron|aparecio|aparecieron|entregaron|salio) ~2 ${N_ES} (?:minutos?|horas?|dias?|semanas?) (?:despues|tarde|mas tarde|de retraso|de atraso)`),
   compile(-1.6, String.raw`${N_ES} (?:horas?|dias?|semanas?) de (?:retraso|atraso)`),
   compile(-2.2, String.raw`(?:sigue|siguen|seguimos|sigo|continua|continuan) sin ${WORD}`),
+  // "Siguen pidiendo", "sigue fallando", "el pedido sigue en el almacén": something that should have ended.
+  compile(-1.4, String.raw`(?:me |nos )?(?:sigue|siguen|continua|continuan) (?:\w+ando|\w+iendo|en el|en la|parad[oa]|pendiente|atascad[oa]|igual|retenid[oa]|bloquead[oa])`),
+  compile(-1.4, String.raw`solo (?:funciono|funcionaba|duro|llego|vino|tenia|abrio) (?:\w+ )?(?:una|un|uno|dos|medio|la mitad)`),
+  compile(-1.8, String.raw`(?:llego|llegaron|vino|vinieron|entregaron) sin`),
   compile(-2.0, String.raw`(?:todavia|aun) (?:nada|nadie|sin)|nada (?:todavia|aun)|ni rastro|ni noticias|ninguna (?:respuesta|noticia|solucion)`),
   compile(-2.0, String.raw`nadie (?:me |nos )?(?:\w+ )?(?:contesta|contestan|responde|atiende|coge|llama|llamo|contesto|respondio|vino|viene|aparecio|ayuda|ayudo|devuelve|devolvio|soluciona|hace caso)`),
   compile(-1.6, String.raw`no (?:me |nos )?(?:han |ha )?(?:devuelto|devolvieron|devuelven) (?:la llamada|el dinero|el importe|nada)`),
@@ -123,6 +131,9 @@ const PT: Situation[] = [
   compile(-1.6, String.raw`${N_PT} (?:horas?|dias?|semanas?) (?:de atraso|atrasad\w*)`),
   compile(-2.0, String.raw`(?:ate agora|ate hoje|ainda|e) nada|nada ainda|nem sinal|nenhuma (?:resposta|noticia|previsao|solucao)|nenhum (?:retorno|contato|sinal)|sem (?:resposta|retorno|noticias|solucao)`),
   compile(-2.0, String.raw`(?:continua|continuam|segue|seguem|sigo|continuo) sem ${WORD}`),
+  compile(-1.4, String.raw`(?:me |nos )?(?:continua|continuam|segue|seguem) (?:me )?(?:\w+ando|\w+endo|\w+indo|parad[oa]|pendente|travad[oa]|igual|retid[oa]|bloquead[oa]|no|na|em)`),
+  compile(-1.4, String.raw`so (?:funcionou|funcionava|durou|chegou|veio|tinha|abriu) (?:\w+ )?(?:uma|um|duas|dois|meia|metade)`),
+  compile(-1.8, String.raw`(?:chegou|chegaram|veio|vieram|entregaram) sem`),
   compile(-2.0, String.raw`ninguem (?:me |nos )?(?:\w+ )?(?:atende|atendeu|responde|respondeu|retorna|retornou|liga|ligou|apareceu|veio|resolve|resolveu|ajuda|ajudou)`),
   compile(-1.8, String.raw`nao (?:caiu|entrou|voltou|apareceu|retornou|foi estornado|foi devolvido|foi reembolsado|me ligaram|retornaram)`),
   compile(-1.8, String.raw`sem (?:aviso|avisar|aviso previo|nenhum aviso|explicacao|motivo|autorizacao|consentimento|me avisar|avisarem)`),
@@ -149,7 +160,10 @@ const FR: Situation[] = [
   compile(-2.2, String.raw`(?:continue|continuez|continuent|continuer) (?:a|de) (?:me |nous )?(?:prelever|facturer|debiter|faire payer|encaisser)|(?:toujours|encore) (?:preleve|debite|facture)`),
   compile(-2.2, String.raw`(?:debite|preleve|facture|debitee|prelevee|facturee) ~3 apres (?:la |l'|ma |mon |avoir )?(?:resiliation|annulation|resilie|annule|desabonnement|cloture)`),
   compile(-1.8, String.raw`(?:arrive|arrivee|arrives|arrivees|livre|livree|recu|recue) (?:\w+ )?(?:ouvert\w*|casse\w*|abime\w*|ecrase\w*|dechire\w*|vide\w*|endommage\w*|incomplet\w*|mouille\w*|froid\w*|fondu\w*|renverse\w*|fissure\w*)`),
-  compile(-1.6, String.raw`(?:il )?manque(?:nt|ait|aient)? (?:\w+ )?(?:un|une|deux|trois|des|le|la|les|plusieurs|certains|articles|pieces|produits)`),
+  compile(-1.6, String.raw`(?:il )?manqu(?:e|ent|ait|aient) (?:\w+ )?(?:un|une|deux|trois|des|le|la|les|plusieurs|certains|articles|pieces|produits)`),
+  compile(-1.8, String.raw`(?:arrive|arrivee|arrives|livre|livree|venu|venue|recu|recue) sans`),
+  compile(-1.6, String.raw`(?:est|sont|reste|restent) toujours (?:a l'\w+|a la|au|aux|en attente|bloque\w*|en cours|en preparation|chez)|redemand\w*|encore et encore`),
+  compile(-1.4, String.raw`(?:n'a|n'ont|n'ai|n'avons) pas pu|(?:n'a|n'ont) (?:marche|fonctionne|dure|tenu) qu`),
   compile(-1.8, String.raw`(?:arrive|arrivee|arrives|venu|venue|livre|livree|passe) ~2 ${N_FR} (?:minutes?|heures?|jours?|semaines?) (?:plus tard|de retard|apres|en retard)|${N_FR} (?:heures?|jours?|semaines?) de retard`),
   compile(-2.0, String.raw`toujours (?:rien|pas|aucun\w*|sans)|sans (?:nouvelles|reponse|retour|suite)|aucune (?:reponse|nouvelle)|aucun (?:retour|rappel|suivi)|pas de (?:reponse|retour|rappel)`),
   compile(-1.4, String.raw`nulle part`),
@@ -191,3 +205,6 @@ export const REQUEST = /(?<![\p{L}'])(?:please|pls|let me know|i'd like|i would 
 
 /** In a question, these make it a complaint ("why has nobody replied?", "¿todavía nada?"). */
 export const COMPLAINING_QUESTION = /(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore)(?![\p{L}'])|\?{2,}/u;
+
+/** A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"). */
+export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou)(?![\p{L}'])/u;
