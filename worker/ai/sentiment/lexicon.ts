@@ -378,10 +378,12 @@ function situations(us: Unit[]): Unit[] {
     return k;
   };
   const found: { from: number; to: number; valence: number }[] = [];
-  for (const s of SITUATIONS) {
-    for (const m of folded.matchAll(s.re)) {
+  for (const set of SITUATIONS) {
+    for (const m of folded.matchAll(set.re)) {
       if (!m[0]) continue;
-      found.push({ from: unitAt(m.index!), to: unitAt(m.index! + m[0].length - 1), valence: s.valence });
+      let k = 1;
+      while (m[k] === undefined) k++;
+      found.push({ from: unitAt(m.index!), to: unitAt(m.index! + m[0].length - 1), valence: set.valences[k - 1] });
     }
   }
   if (found.length === 0) return us;

@@ -13,16 +13,32 @@
 // own, -0.7 for one that only adds weight (a stretch of time: "hace tres semanas que…", alone
 // still neutral). A few positive ones read a resolution ("the refund came through", "o estorno caiu").
 
-export interface Situation {
-  re: RegExp;
+interface Situation {
+  /** Regex source over folded text, without capturing groups. */
+  source: string;
   valence: number;
+}
+
+/**
+ * One language's situations as a single regex, one capturing group per situation: a message is
+ * scanned once per language instead of once per pattern (the analyzer runs on every message).
+ * At one position the first listed situation that matches wins.
+ */
+export interface SituationSet {
+  re: RegExp;
+  /** Valence of capturing group k + 1. */
+  valences: number[];
 }
 
 const WORD = String.raw`[\p{L}\p{N}'-]+`;
 
 function compile(valence: number, pattern: string): Situation {
-  const body = pattern.replace(/~(\d) /g, (_, n) => `(?:${WORD} ){0,${n}}`);
-  return { valence, re: new RegExp(String.raw`(?<![\p{L}\p{N}'])(?:${body})(?![\p{L}\p{N}'])`, 'gu') };
+  return { valence, source: pattern.replace(/~(\d) /g, (_, n) => `(?:${WORD} ){0,${n}}`) };
+}
+
+function combine(list: Situation[]): SituationSet {
+  const body = list.map((s) => `(${s.source})`).join('|');
+  return { re: new RegExp(String.raw`(?<![\p{L}\p{N}'])(?:${body})(?![\p{L}\p{N}'])`, 'gu'), valences: list.map((s) => s.valence) };
 }
 
 /** Numbers and vague amounts before a unit of time ("two hours", "una hora", "plusieurs jours"). */
@@ -189,7 +205,7 @@ const FR: Situation[] = [
 ];
 
 /** All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. */
-export const SITUATIONS: readonly Situation[] = [...EN, ...ES, ...PT, ...FR];
+export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map(combine);
 
 /**
  * Words that ask for something (refund, cancel…) more often than they complain: inside a question
