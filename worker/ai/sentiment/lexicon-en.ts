@@ -24,6 +24,7 @@ export const EN: LexiconSource = {
     spoiled:-2 spoilt:-2 stale:-1.6 leaked:-1.8 flooded:-2 unreachable:-2 overdue:-1.4 empty:-0.5 content:0
     disappeared:-1.6 vanished:-1.6 incomplete:-1.8
     impossible:-1.4 offline:-1.2 unavailable:-1.2 stuck:-1.8 blocked:-1.2 locked:-0.8 punctured:-1.6
+    unauthorised:-2.2 unauthorized:-2.2
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6
@@ -40,7 +41,7 @@ export const EN: LexiconSource = {
   `,
   negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed rang ring knocked',
   contrast: 'but|however',
   concessive: 'although|even though',
   afterNegation: 'at all|whatsoever',

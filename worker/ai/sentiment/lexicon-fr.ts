@@ -19,6 +19,7 @@ export const FR: LexiconSource = {
     superbe+:3 defectueux:-2.4 defectueuse:-2.4 ecrase:-1.8 ecrasee:-1.8 ecrases:-1.8 raye:-1.4 rayee:-1.4 fissure:-1.6 fissuree:-1.6 dechire:-1.4 dechiree:-1.4 vide:-0.5 pourri:-2.6 pourrie:-2.6 manquant:-1.6 manquante:-1.6 manquants:-1.6 manquantes:-1.6 panne:-1.8 surchauffe:-1.6
     disparu:-1.6 disparue:-1.6 disparus:-1.6
     nickel:2.4 impossible:-1.4 creve:-1.6 crevee:-1.6 manquait:-1.4 manquaient:-1.4 deconnecte:-1.2 deconnectee:-1.2 bloque:-1.2 bloquee:-1.2
+    indu:-2 indue:-2
   `,
   phrases: `
     merci beaucoup:2.2|merci mille fois:2.6|a bientot:1|on reviendra:1.6|nous reviendrons:1.6|je recommande:2.6|cinq etoiles:3|5 etoiles:3|tout va bien:1.2|tout etait parfait:2.8|a l'heure:1.2|rien a redire:1.6|sans probleme:0.8|vaut le coup:2.2|pas de souci:0.8

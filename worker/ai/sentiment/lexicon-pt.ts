@@ -18,6 +18,7 @@ export const PT: LexiconSource = {
     defeituoso*:-2.4 riscado*:-1.4 rachado*:-1.6 trincado*:-1.6 revirado*:-1.2 vazio*:-0.5 vazou:-1.6 vazando:-1.6 travando:-1.6 travou:-1.6 bugado*:-1.6 bugou:-1.6 faltando:-1.4 faltou:-1.4 faltaram:-1.4 faltam:-1.4 podre+:-2.6 pane:-1.8
     sumiu:-1.6 sumiram:-1.6 desapareceu:-1.6 incompleto*:-1.8
     impossivel:-1.4 furado*:-1.4 desconectado*:-1.2 parado*:-0.6 travado*:-1.4 bloqueado*:-1.2
+    indevido*:-2
   `,
   phrases: `
     muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:0|estaremos de volta:1.6|dinheiro de volta:-1.6|um amor:2.4|receio que:-1.6|ninguem se deu ao trabalho:-2.2|com todo respeito:-1.2|desculpe insistir:-0.8|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
