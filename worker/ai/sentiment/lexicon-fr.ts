@@ -20,12 +20,14 @@ export const FR: LexiconSource = {
     disparu:-1.6 disparue:-1.6 disparus:-1.6
     nickel:2.4 impossible:-1.4 creve:-1.6 crevee:-1.6 manquait:-1.4 manquaient:-1.4 deconnecte:-1.2 deconnectee:-1.2 bloque:-1.2 bloquee:-1.2
     indu:-2 indue:-2
+    inadmissible:-3.2 inadmissibles:-3.2
   `,
   phrases: `
     merci beaucoup:2.2|merci mille fois:2.6|a bientot:1|on reviendra:1.6|nous reviendrons:1.6|je recommande:2.6|cinq etoiles:3|5 etoiles:3|tout va bien:1.2|tout etait parfait:2.8|a l'heure:1.2|rien a redire:1.6|sans probleme:0.8|vaut le coup:2.2|pas de souci:0.8
     toujours pas:-1.5|pas encore:-0.5|je crains:-1.6|j'ai peur que:-1.4|on reviendrait:2|nous reviendrions:2|en valait la peine:2.2|valait la peine:2|n'a pris la peine:-2.2|avec tout le respect:-1.2|excusez-moi d'insister:-0.8|j'attends toujours:-2.5|perte de temps:-3|plus jamais:-2.8|ne marche pas:-2|ne fonctionne pas:-2|sans reponse:-2|en ai marre:-2.8|troisieme fois:-1.4|trois fois:-1.4|debite deux fois:-2.6|je veux etre rembourse:-2|merci pour rien:-2.4|rien ne va:-2.4
     je voudrais:0|bonne journee:0.6|bonne soiree:0.6|s'il vous plait:0|pas sur:0|pas sure:0
     c'est du vol:-3|du vol:-2.6|hors ligne:-1.4|hors d'usage:-2
+    merci de:0|merci de votre:1.8|merci de vos:1.8|merci de ta:1.8|merci de m'avoir:2|merci d'avoir:2
   `,
   boosters: `
     tres:0.3 vraiment:0.3 trop:0.3 extremement:0.5 totalement:0.35 completement:0.35 absolument:0.4 tellement:0.3 si:0.25 super:0.35 hyper:0.4 assez:0.15 particulierement:0.2
