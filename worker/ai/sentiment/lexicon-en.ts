@@ -41,7 +41,7 @@ export const EN: LexiconSource = {
   `,
   negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed rang ring knocked',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed rang ring knocked cleaned repaired replaced',
   contrast: 'but|however',
   concessive: 'although|even though',
   afterNegation: 'at all|whatsoever',

@@ -35,7 +35,7 @@ export const ES: LexiconSource = {
   `,
   negators: "no|nunca|jamas|ni|tampoco|sin|nadie|nada|ningun|ninguna|ninguno|todavia no|aun no",
   expected:
-    'funciona funciono funcionaba funcionan sirve llega llego llegaron llegado responde responden respondio respondido respondia contesta contestan contesto contestado recibi recibido recibimos devuelven devolvieron devuelto ayudan ayudaron ayudo llaman llamaron llamado solucionan solucionaron solucionado arreglan arreglaron arreglado avisaron aviso abre abrio funcionar dormir dormimos dormi convence convencio convencieron parece parecia vino vinieron carga cargan cargar enciende arranca conecta existe aparece aparecio abren dieron dio cambio',
+    'funciona funciono funcionaba funcionan sirve llega llego llegaron llegado responde responden respondio respondido respondia contesta contestan contesto contestado recibi recibido recibimos devuelven devolvieron devuelto ayudan ayudaron ayudo llaman llamaron llamado solucionan solucionaron solucionado arreglan arreglaron arreglado avisaron aviso abre abrio funcionar dormir dormimos dormi convence convencio convencieron parece parecia vino vinieron carga cargan cargar enciende arranca conecta existe aparece aparecio abren dieron dio cambio limpiaron limpiado reparado repararon cambiaron',
   // Not "aunque" (a concessive: see lexicon.ts, concessions()).
   contrast: 'pero|sin embargo',
   concessive: 'aunque|a pesar de que|si bien',

@@ -35,7 +35,7 @@ export const FR: LexiconSource = {
   `,
   negators: "ne|n'|n'ai|n'est|n'a|n'y|n'avons|n'avez|n'ont|n'etait|n'etaient|pas|jamais|rien|aucun|aucune|sans|ni|personne ne|a peine",
   expected:
-    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse dormi dormir venu venue existe apparait charge chargent allume demarre connecte change pu',
+    'fonctionne fonctionnent marche marchent arrive arrivee arrives recu recue recus repond repondu aide aide rappele rappelle resolu livre livree rembourse dormi dormir venu venue existe apparait charge chargent allume demarre connecte change pu nettoye nettoyee repare reparee remplace',
   contrast: 'mais|cependant|pourtant|par contre',
   concessive: 'bien que|quoique|alors que',
   afterNegation: 'du tout|de tout|vraiment',

@@ -33,7 +33,7 @@ export const PT: LexiconSource = {
   `,
   negators: 'nao|nunca|jamais|nem|sem|ninguem|nada|nenhum|nenhuma|ainda nao',
   expected:
-    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu funcionar dormir dormimos dormi apareceu apareceram caiu entrou voltou retornou carrega carregam abre liga conecta existe veio vieram deram deu mudou resolveu',
+    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu funcionar dormir dormimos dormi apareceu apareceram caiu entrou voltou retornou carrega carregam abre liga conecta existe veio vieram deram deu mudou resolveu limparam consertaram consertado trocaram',
   contrast: 'mas|porem|contudo|no entanto',
   concessive: 'embora|apesar de que|se bem que',
   afterNegation: 'nada|de todo|de jeito nenhum',
