@@ -25,6 +25,7 @@ export const EN: LexiconSource = {
     disappeared:-1.6 vanished:-1.6 incomplete:-1.8
     impossible:-1.4 offline:-1.2 unavailable:-1.2 stuck:-1.8 blocked:-1.2 locked:-0.8 punctured:-1.6
     unauthorised:-2.2 unauthorized:-2.2
+    suspended:-1.6 deactivated:-1.4
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6

@@ -21,6 +21,7 @@ export const ES: LexiconSource = {
     desaparecido*:-1.6 desaparecio:-1.6 incompleto*:-1.8
     imposible+:-1.4 pinchado*:-1.6 desconectado*:-1.2 atascado*:-1.4 bloqueado*:-1.2
     indebido*:-2
+    desaparecieron:-1.6 desaparecen:-1.6 suspendido*:-1.6
   `,
   phrases: `
     muchas gracias:2.2|mil gracias:2.6|muchisimas gracias:2.8|de maravilla:3|hasta la proxima:1.6|volveremos:1.6|sin duda:0.6|lo recomiendo:2.6|cinco estrellas:3|5 estrellas:3|todo bien:1.6|todo perfecto:2.8|me viene bien:1.2|a tiempo:1.2|bien empaquetado:1.6|de diez:3|como en casa:1.4|esperaba mas:-2|esperaba mucho mas:-2|no vale la pena:-2.4|se cierra sola:-2|se cuelga:-2|salio mal:-2|vale la pena:2.2|de lujo:2.8|ninguna queja:1.6|sin problema:0.8|sin problemas:0.8

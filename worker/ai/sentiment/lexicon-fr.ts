@@ -21,6 +21,7 @@ export const FR: LexiconSource = {
     nickel:2.4 impossible:-1.4 creve:-1.6 crevee:-1.6 manquait:-1.4 manquaient:-1.4 deconnecte:-1.2 deconnectee:-1.2 bloque:-1.2 bloquee:-1.2
     indu:-2 indue:-2
     inadmissible:-3.2 inadmissibles:-3.2
+    suspendu:-1.6 suspendue:-1.6
   `,
   phrases: `
     merci beaucoup:2.2|merci mille fois:2.6|a bientot:1|on reviendra:1.6|nous reviendrons:1.6|je recommande:2.6|cinq etoiles:3|5 etoiles:3|tout va bien:1.2|tout etait parfait:2.8|a l'heure:1.2|rien a redire:1.6|sans probleme:0.8|vaut le coup:2.2|pas de souci:0.8

@@ -20,6 +20,7 @@ export const PT: LexiconSource = {
     impossivel:-1.4 furado*:-1.4 desconectado*:-1.2 parado*:-0.6 travado*:-1.4 bloqueado*:-1.2
     indevido*:-2
     decepcao:-2.6 atrasou:-1.6 atrasaram:-1.6 atrasando:-1.4 defeito:-2 defeitos:-2 rapidinho*:1.6
+    molhado*:-1.2 suspenso*:-1.6 desapareceram:-1.6
   `,
   phrases: `
     muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:0|estaremos de volta:1.6|dinheiro de volta:-1.6|um amor:2.4|receio que:-1.6|ninguem se deu ao trabalho:-2.2|com todo respeito:-1.2|desculpe insistir:-0.8|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
