@@ -12,6 +12,7 @@ import holdout from '../fixtures/sentiment/holdout.json';
 import devPhenomena from '../fixtures/sentiment/dev-phenomena.json';
 import devSituations from '../fixtures/sentiment/dev-situations.json';
 import devSituations2 from '../fixtures/sentiment/dev-situations-2.json';
+import devProbes from '../fixtures/sentiment/dev-probes.json';
 
 const score = (t: string) => analyzeText(t).score;
 const label = (t: string) => analyzeText(t).label;
@@ -219,6 +220,7 @@ describe('accuracy on the labelled sets', () => {
   it.each([
     ['situations development set', devSituations.items, 120],
     ['second situations development set', devSituations2.items, 100],
+    ['probes (paraphrases, precision, short PT/FR, implicit complaints)', devProbes.items, 260],
   ])('meets its floor on the %s (factual complaints, contrast, questions, short messages; EN/ES/PT/FR)', (name, set, size) => {
     const items = set as (Item & { lang: string })[];
     expect(items.length).toBeGreaterThanOrEqual(size);
