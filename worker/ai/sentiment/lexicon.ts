@@ -2,8 +2,9 @@
 // and Spanish word lists. It handles negation ("not good", "no me gustó", "nunca", "ni"),
 // intensifiers and diminishers ("very", "muy", "súper", "un poco"), contrast ("but"/"pero": the
 // second half weighs more), caps and "!" emphasis, emoji, accent-free spelling, questions (they ask,
-// they do not judge: their positive words count less) and customer-service phrases ("still waiting",
-// "todavía no", "chargeback", "estafa").
+// they do not judge: their positive words count less, their negative ones too unless the question
+// complains) and customer-service phrases ("still waiting", "todavía no", "chargeback", "estafa").
+// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { EMOJI } from './emoji';
 import { EN } from './lexicon-en';
