@@ -10,6 +10,9 @@ import en from '../fixtures/sentiment/en.json';
 import es from '../fixtures/sentiment/es.json';
 import holdout from '../fixtures/sentiment/holdout.json';
 import devPhenomena from '../fixtures/sentiment/dev-phenomena.json';
+import devSituations from '../fixtures/sentiment/dev-situations.json';
+import devSituations2 from '../fixtures/sentiment/dev-situations-2.json';
+import devProbes from '../fixtures/sentiment/dev-probes.json';
 
 const score = (t: string) => analyzeText(t).score;
 const label = (t: string) => analyzeText(t).label;
@@ -122,6 +125,58 @@ describe('lexicon analyzer', () => {
     expect(label('Ainda não chegou o pedido.')).toBe('negative');
   });
 
+  it('reads a bad situation told as plain facts, in the four languages', () => {
+    for (const t of [
+      'They billed me two times for one order.',
+      'The parcel came open and some pieces are missing.',
+      'Nobody has called me back since Monday.',
+      'The app keeps logging me out.',
+      'You closed my account without any notice.',
+      'Me cobraron dos veces la misma factura.',
+      'Sigue sin funcionar.',
+      'Se corta la conexión cada noche.',
+      'Fui cobrada em dobro.',
+      'Ainda nada.',
+      'O aplicativo trava toda hora e fecha sozinho.',
+      'Toujours rien reçu.',
+      'Le colis est arrivé écrasé.',
+      'Vous continuez à me prélever après la résiliation.',
+      'I restarted the router as you said, but nothing changed.',
+      'La lavadora dejó de centrifugar a la semana.',
+      'Estou há 40 minutos na espera.',
+      'La chambre sentait la cigarette.',
+      'Cobrança indevida.',
+    ]) expect(label(t), t).toBe('negative');
+    // A resolution reads as good news, not as the word "refund".
+    expect(label('The refund came through, thanks!')).toBe('positive');
+    expect(label('O estorno caiu, obrigado!')).toBe('positive');
+  });
+
+  it('keeps requests and plain questions neutral, even with "refund", "cancel" or a situation in them', () => {
+    for (const t of [
+      'How do I cancel my booking for next week?',
+      'Please let me know when the refund has been processed.',
+      'Will I be charged twice if I update my card?',
+      'Do you charge for late check-out?',
+      'I booked two weeks ago, can I still change the dates?',
+      '¿Puedo pedir un reembolso si devuelvo el producto sin abrir?',
+      'Posso pedir reembolso se devolver o produto lacrado?',
+      "Est-ce que je peux être remboursé si je renvoie l'article ?",
+      'Thanks, but I already found the answer.',
+    ]) expect(label(t), t).toBe('neutral');
+    // A question can still complain.
+    expect(label('Why has nobody answered my three emails?')).toBe('negative');
+    expect(label('¿Por qué me cobraron después de darme de baja?')).toBe('negative');
+  });
+
+  it('weighs the clause after a contrast even when only facts carry it; a concession opening the sentence is the weaker half', () => {
+    expect(label('The driver was nice, but the pizza showed up an hour after we ordered.')).toBe('negative');
+    expect(label('Me gusta el diseño, aunque se calienta muchísimo y se apaga solo.')).toBe('negative');
+    expect(label('Aunque hubo un pequeño retraso, la habitación era preciosa.')).toBe('positive');
+    expect(label('O quarto era bonito, mas o ar-condicionado pingava a noite toda.')).toBe('negative');
+    expect(label('Il y a eu un petit retard, mais la chambre était superbe.')).toBe('positive');
+  });
+
   it('detects English and Spanish by their function words', () => {
     expect(detectLanguage('The apartment was great, thank you')).toBe('en');
     expect(detectLanguage('El apartamento estaba genial, gracias')).toBe('es');
@@ -160,6 +215,23 @@ describe('accuracy on the labelled sets', () => {
     const overall = accuracy(items);
     console.log(`sentiment accuracy (phenomena development set): ${overall.toFixed(3)} (${items.length})`);
     expect(overall).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it.each([
+    ['situations development set', devSituations.items, 120],
+    ['second situations development set', devSituations2.items, 100],
+    ['probes (paraphrases, precision, short PT/FR, implicit complaints)', devProbes.items, 260],
+  ])('meets its floor on the %s (factual complaints, contrast, questions, short messages; EN/ES/PT/FR)', (name, set, size) => {
+    const items = set as (Item & { lang: string })[];
+    expect(items.length).toBeGreaterThanOrEqual(size);
+    const negatives = items.filter((i) => i.label === 'negative');
+    const negativeRecall = negatives.filter((i) => analyzeText(i.text).label === 'negative').length / negatives.length;
+    const perLanguage = Object.fromEntries(['en', 'es', 'pt', 'fr'].map((l) => [l, accuracy(items.filter((i) => i.lang === l))]));
+    const overall = accuracy(items);
+    console.log(`sentiment accuracy (${name}): ${overall.toFixed(3)} (${items.length}), ${Object.entries(perLanguage).map(([l, a]) => `${l} ${a.toFixed(3)}`).join(', ')}, negative recall ${negativeRecall.toFixed(3)}`);
+    expect(overall).toBeGreaterThanOrEqual(0.9);
+    for (const a of Object.values(perLanguage)) expect(a).toBeGreaterThanOrEqual(0.85);
+    expect(negativeRecall).toBeGreaterThanOrEqual(0.85);
   });
 
   it('meets a lower floor on the held-out set', () => {

@@ -20,6 +20,12 @@ export const EN: LexiconSource = {
     waiting:-1 waited:-1.1 ignored:-2.6 ignoring:-2.6 stuck:-1.8 lost:-1.4 worried:-1.8 confused:-1.2 confusing:-1.5 hopeless:-3 incompetent:-3 joke:-1.8 shame:-2.2 shameful:-2.8 never:-0.6 nobody:-1 unfortunately:-1.4 sorry:-0.6 wtf:-3 damn:-2 crap:-2.6 sucks:-2.8
     disgusted:-3.2 cockroach:-2.8 cockroaches:-2.8 roaches:-2.8 bedbugs:-3.4 bugs:-1.6 mold:-2.4 mould:-2.4 moldy:-2.6 crash:-1.8 crashes:-2 crashing:-2 crashed:-2 freezes:-1.6 error:-1.4 errors:-1.4 glitch:-1.4
     beautifully:2.4 dead:-2 lose:-1.4 losing:-1.4 incorrect:-1.7 incorrectly:-1.8 tricky:-0.8 closed:-0.4 smoothly:1.8 sorted:1.5 saved:1.6 worth:1.4 lifesaver:3 gem:2.4 unbelievable:-0.8 pricey:-1 scary:-2 unsafe:-2.6 cramped:-1.8 outdated:-1.4 stained:-2 leaking:-2 leak:-1.8
+    failed:-1.4 fails:-1.4 failing:-1.4 failure:-1.6 outage:-1.8 overheats:-1.8 overheating:-1.8 overheated:-1.6 defective:-2.4 faulty:-2.2 cracked:-1.8 smashed:-2 crushed:-1.6 dented:-1.6 scratched:-1.4 shattered:-2 torn:-1.4 ripped:-1.4 soaked:-1.4
+    spoiled:-2 spoilt:-2 stale:-1.6 leaked:-1.8 flooded:-2 unreachable:-2 overdue:-1.4 empty:-0.5 content:0
+    disappeared:-1.6 vanished:-1.6 incomplete:-1.8
+    impossible:-1.4 offline:-1.2 unavailable:-1.2 stuck:-1.8 blocked:-1.2 locked:-0.8 punctured:-1.6
+    unauthorised:-2.2 unauthorized:-2.2
+    suspended:-1.6 deactivated:-1.4
   `,
   phrases: `
     thank you:1.8|thanks a lot:2.2|thank you so much:2.8|many thanks:2|well done:2.4|see you next time:1.6|come back:1.2|will be back:1.6|highly recommend:3|five stars:3|5 stars:3|worked perfectly:2.6|no problem:0.6|no worries:0.8|not a problem:0.6
@@ -28,6 +34,7 @@ export const EN: LexiconSource = {
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
     i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
     on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|made up for:1.8|makes up for:1.8|we'd come back:2|would come back:2|would go back:2|nobody bothered:-2.2|no one bothered:-2.2|with respect:-0.6|with all due respect:-1.4|fell apart:-2.4
+    spot on:2.4|flat tyre:-1.6|flat tire:-1.6
   `,
   boosters: `
     very:0.3 really:0.3 so:0.25 extremely:0.5 incredibly:0.5 absolutely:0.4 totally:0.35 completely:0.35 utterly:0.45 super:0.35 too:0.25 highly:0.35 truly:0.3 quite:0.1 such:0.2 most:0.2 especially:0.2 terribly:0.4 seriously:0.3 insanely:0.45 beyond:0.3
@@ -35,7 +42,8 @@ export const EN: LexiconSource = {
   `,
   negators: "not|no|never|none|nobody|nothing|neither|nor|without|cannot|can't|don't|doesn't|didn't|isn't|wasn't|aren't|weren't|won't|wouldn't|shouldn't|couldn't|haven't|hasn't|hadn't|ain't|dont|doesnt|didnt|isnt|wasnt|arent|werent|wont|wouldnt|couldnt|havent|hasnt|hadnt|cant|hardly|barely|scarcely|no one",
   expected:
-    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept',
+    'work works worked working arrive arrived arriving answer answered answering reply replied replying respond responded responding call called contact contacted help helped received receive got get show showed showed-up come came refunded fixed solved resolved delivered open opened sleep slept load loads loading exist exists start starts connect connects changed rang ring knocked cleaned repaired replaced',
   contrast: 'but|however',
+  concessive: 'although|even though',
   afterNegation: 'at all|whatsoever',
 };

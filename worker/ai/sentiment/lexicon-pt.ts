@@ -15,11 +15,18 @@ export const PT: LexiconSource = {
     sujo*:-2.4 partido*:-1.6 estragado*:-2.2 avariado*:-2 danificado*:-2.2 amassado*:-2 quebrado*:-2.2 desconfortavel:-2 rude:-2.8 mal-educado*:-2.8 lento*:-1.5 atrasado*:-1.6 atraso:-1.6 frio*:-0.8 barulho:-1.4 barulhento*:-1.8 caro*:-1.2 errado*:-1.7 falta:-1
     inaceitavel:-3.2 absurdo*:-2.6 roubo:-3.2 ladroes:-3.4 burla:-3.8 golpe:-3.4 fraude:-3.8 mentira:-2.6 enganado*:-3 enganaram:-3 advogado:-3 reclamacao:-2 queixa:-2 problema+:-1.4 erro:-1.4 esperando:-1 espera:-0.6 ignorado*:-2.6 ninguem:-1 nunca:-0.6 infelizmente:-1.4 lamentavelmente:-1.4 perdido*:-1.4
     reembolso:-1 devolucao:-0.8 cancelar:-0.5 porcaria:-3 lixo:-3 merda:-3.2 baratas:-2.8 mofo:-2.4 bolor:-2.4 demora:-1.2 demorou:-1 demorado*:-1.4 pena:-1.6 grosseiro*:-2.8 grosso*:-1.5 incorreto*:-1.7 compensou:1.8 compensa:1.4 fechado*:-0.4 voltariamos:2
+    defeituoso*:-2.4 riscado*:-1.4 rachado*:-1.6 trincado*:-1.6 revirado*:-1.2 vazio*:-0.5 vazou:-1.6 vazando:-1.6 travando:-1.6 travou:-1.6 bugado*:-1.6 bugou:-1.6 faltando:-1.4 faltou:-1.4 faltaram:-1.4 faltam:-1.4 podre+:-2.6 pane:-1.8
+    sumiu:-1.6 sumiram:-1.6 desapareceu:-1.6 incompleto*:-1.8
+    impossivel:-1.4 furado*:-1.4 desconectado*:-1.2 parado*:-0.6 travado*:-1.4 bloqueado*:-1.2
+    indevido*:-2
+    decepcao:-2.6 atrasou:-1.6 atrasaram:-1.6 atrasando:-1.4 defeito:-2 defeitos:-2 rapidinho*:1.6
+    molhado*:-1.2 suspenso*:-1.6 desapareceram:-1.6
   `,
   phrases: `
     muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:0|estaremos de volta:1.6|dinheiro de volta:-1.6|um amor:2.4|receio que:-1.6|ninguem se deu ao trabalho:-2.2|com todo respeito:-1.2|desculpe insistir:-0.8|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
     ainda nao:-0.6|continuo a espera:-2.5|ainda a espera:-2.5|estou a espera:-1.4|perda de tempo:-3|nunca mais:-2.8|nao funciona:-2|sem resposta:-2|estou farto:-2.8|estou farta:-2.8|terceira vez:-1.4|tres vezes:-1.4|cobraram duas vezes:-2.6|quero o meu dinheiro:-2|quero meu dinheiro:-2|obrigado por nada:-2.4|obrigada por nada:-2.4|cade:-0.8
     gostaria:0|bom dia:0|boa tarde:0|boa noite:0|por favor:0|nao tenho certeza:0|mais uma vez:-0.8
+    show de bola:2.8|nota 10:2.6|nota dez:2.6|deu certo:1.6
   `,
   boosters: `
     muito:0.3 super:0.35 realmente:0.3 extremamente:0.5 totalmente:0.35 completamente:0.35 absolutamente:0.4 tao:0.25 demais:0.3 bastante:0.15 mega:0.4 bem:0.2
@@ -27,7 +34,8 @@ export const PT: LexiconSource = {
   `,
   negators: 'nao|nunca|jamais|nem|sem|ninguem|nada|nenhum|nenhuma|ainda nao',
   expected:
-    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu funcionar dormir dormimos dormi',
+    'funciona funcionou funcionam chegou chegaram chega recebi recebemos recebido responde responderam respondeu atende atendem atendeu ajudou ajudaram resolveram resolveu resolvido devolveram ligaram abriu funcionar dormir dormimos dormi apareceu apareceram caiu entrou voltou retornou carrega carregam abre liga conecta existe veio vieram deram deu mudou resolveu limparam consertaram consertado trocaram',
   contrast: 'mas|porem|contudo|no entanto',
+  concessive: 'embora|apesar de que|se bem que',
   afterNegation: 'nada|de todo|de jeito nenhum',
 };

@@ -16,6 +16,8 @@ export interface LexiconSource {
   expected: string;
   /** `|`-separated: the clause after one of these weighs more than the one before ("but", "pero"). */
   contrast: string;
+  /** `|`-separated: "although", "aunque": a contrast mid-sentence; opening a sentence, its clause is the concession. */
+  concessive: string;
   /** `|`-separated: words/phrases right after a negated word that strengthen the negation ("at all", "nada"). */
   afterNegation: string;
 }

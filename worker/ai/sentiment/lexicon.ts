@@ -2,8 +2,9 @@
 // and Spanish word lists. It handles negation ("not good", "no me gustó", "nunca", "ni"),
 // intensifiers and diminishers ("very", "muy", "súper", "un poco"), contrast ("but"/"pero": the
 // second half weighs more), caps and "!" emphasis, emoji, accent-free spelling, questions (they ask,
-// they do not judge: their positive words count less) and customer-service phrases ("still waiting",
-// "todavía no", "chargeback", "estafa").
+// they do not judge: their positive words count less, their negative ones too unless the question
+// complains) and customer-service phrases ("still waiting", "todavía no", "chargeback", "estafa").
+// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { EMOJI } from './emoji';
 import { EN } from './lexicon-en';
@@ -11,6 +12,7 @@ import { ES } from './lexicon-es';
 import { FR } from './lexicon-fr';
 import { PT } from './lexicon-pt';
 import type { LexiconSource } from './lexicon-types';
+import { COMPLAINING_QUESTION, HYPOTHETICAL, REQUEST, REQUEST_WORDS, SITUATIONS } from './situations';
 import { fold, tokenize, type Token } from './text';
 
 /** |score| at or above this is positive/negative, below it neutral. */
@@ -24,7 +26,20 @@ const EXPECTED_UNMET = -1.8;
 const CAPS = 1.5;
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
-const QUESTION_POSITIVE = 0.3;
+const QUESTION_POSITIVE = 0.2;
+/** A factual bad situation inside a plain question ("will I be charged twice if…?") is a worry, not yet a complaint. */
+const QUESTION_SITUATION = 0.3;
+/** A negative word inside a plain question ("do you charge for late check-out?") asks about it more than it complains. */
+const QUESTION_NEGATIVE = 0.5;
+/**
+ * "The driver was nice, but the pizza showed up cold and an hour late": praise, a contrast, then a
+ * clause with no praise at all. Customers rarely write "but" before good news they do not name, so
+ * the contrast itself counts as a mild complaint (weighted like the clause after it). Alone it only
+ * cancels light praise ("Thanks, but…" is neutral); a situation or negative word after it decides.
+ */
+const CONTRAST_CUE = -1.4;
+/** …but after thanks alone it is politeness ("Thanks, but I already found it"): weaker. */
+const CONTRAST_CUE_AFTER_THANKS = -0.9;
 const EXCLAMATION = 0.3;
 const MAX_TEXT = 5000;
 const WINDOW = 3;
@@ -38,6 +53,7 @@ interface Lexicon {
   negators: Set<string>;
   expected: Set<string>;
   contrast: Set<string>;
+  concessive: Set<string>;
   afterNegation: Set<string>;
   /** Longest multi-word entry, in words. */
   longest: number;
@@ -86,10 +102,11 @@ function compile(src: LexiconSource): Lexicon {
     negators: list(src.negators, /\|/),
     expected: list(src.expected, /\s+/),
     contrast: list(src.contrast, /\|/),
+    concessive: list(src.concessive, /\|/),
     afterNegation: list(src.afterNegation, /\|/),
     longest: 1,
   };
-  for (const set of [lex.phrases.keys(), lex.boosters.keys(), lex.negators, lex.contrast, lex.afterNegation]) {
+  for (const set of [lex.phrases.keys(), lex.boosters.keys(), lex.negators, lex.contrast, lex.concessive, lex.afterNegation]) {
     for (const k of set) lex.longest = Math.max(lex.longest, k.split(' ').length);
   }
   return lex;
@@ -130,7 +147,13 @@ interface Unit {
   negator: boolean;
   booster?: number;
   contrast: boolean;
+  /** "although", "aunque", "embora", "bien que": a contrast mid-sentence, a concession opening one. */
+  concessive: boolean;
   expected: boolean;
+  /** French "n'existe", "n'apparaît": the negation is inside the token. */
+  selfNegated: boolean;
+  /** A bad (or resolved) situation matched by situations.ts. */
+  situation: boolean;
   sentence: number;
 }
 
@@ -151,16 +174,21 @@ function superlative(word: string, lex: Lexicon): number | undefined {
   return undefined;
 }
 
+/** "n'existe", "n'apparaît", "n'arrive": a French verb negated by its own elided "ne". */
+function elidedExpected(norm: string): boolean {
+  return norm.startsWith("n'") && norm.length > 3 && Object.values(LEXICONS).some((l) => l.expected.has(norm.slice(2)));
+}
+
 /** Tokens → units, looking words up in the text's language first, then in the others (mixed-language messages). */
 function units(tokens: Token[], primary: Lexicon): Unit[] {
   const out: Unit[] = [];
   let sentence = 0;
   const all = [primary, ...Object.values(LEXICONS).filter((l) => l !== primary)];
   const longest = Math.max(...all.map((l) => l.longest));
-  const isMulti = (key: string) => all.some((l) => l.phrases.has(key) || l.contrast.has(key) || l.negators.has(key) || l.boosters.has(key) || l.afterNegation.has(key));
+  const isMulti = (key: string) => all.some((l) => l.phrases.has(key) || l.contrast.has(key) || l.concessive.has(key) || l.negators.has(key) || l.boosters.has(key) || l.afterNegation.has(key));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const base = { phrase: false, negator: false, contrast: false, expected: false, sentence };
+    const base = { phrase: false, negator: false, contrast: false, concessive: false, expected: false, selfNegated: false, situation: false, sentence };
     if (t.kind === 'punct') {
       out.push({ ...base, kind: 'punct', norm: t.norm, raw: t.raw });
       if (/[.!?…]/.test(t.raw)) sentence++;
@@ -205,7 +233,9 @@ function units(tokens: Token[], primary: Lexicon): Unit[] {
       negator: has((l) => l.negators),
       booster: get((l) => l.boosters),
       contrast: has((l) => l.contrast),
-      expected: span === 1 && has((l) => l.expected),
+      concessive: has((l) => l.concessive),
+      expected: span === 1 && (has((l) => l.expected) || elidedExpected(norm)),
+      selfNegated: span === 1 && elidedExpected(norm),
     });
     i += span - 1;
   }
@@ -223,7 +253,8 @@ export function analyzeText(input: string): SentimentDetail {
   const text = input.slice(0, MAX_TEXT);
   const language = detectLanguage(text);
   const primary = LEXICONS[language ?? 'en'];
-  const us = units(tokenize(text), primary);
+  const us = situations(units(tokenize(text), primary));
+  concessions(us);
   regretForOwnPlans(us);
   interjections(us);
   const sarcastic = isSarcastic(text, us);
@@ -234,24 +265,38 @@ export function analyzeText(input: string): SentimentDetail {
   // Sentences that ask (end with "?" or open with "¿").
   const questions = new Set<number>();
   for (const u of us) if (u.kind === 'punct' && (u.raw.includes('?') || u.raw.includes('¿'))) questions.add(u.sentence);
+  // Per sentence: whether it asks politely / asks as a complaint (read on its folded words).
+  const sentenceText = new Map<number, string>();
+  for (const u of us) sentenceText.set(u.sentence, `${sentenceText.get(u.sentence) ?? ''} ${u.kind === 'punct' ? u.raw : u.norm}`);
+  const requests = new Set<number>();
+  const complainingQuestions = new Set<number>();
+  // "What should I do if my parcel is damaged?": the bad word is a supposition.
+  const hypotheticals = new Set<number>();
+  for (const [s, t] of sentenceText) {
+    if (questions.has(s) || REQUEST.test(t)) requests.add(s);
+    if (questions.has(s) && COMPLAINING_QUESTION.test(t)) complainingQuestions.add(s);
+    if (questions.has(s) && HYPOTHETICAL.test(t)) hypotheticals.add(s);
+  }
 
-  const items: { text: string; valence: number; afterContrast: number }[] = [];
+  const items: { text: string; valence: number; afterContrast: number; thanks?: boolean }[] = [];
   let contrasts = 0;
   let clauseStart = 0;
+  let lastContrast = -1;
   for (let i = 0; i < us.length; i++) {
     const u = us[i];
-    if (u.kind === 'punct' && !u.raw.includes('¿') && !u.raw.includes('¡')) {
+    if (u.contrast) {
+      contrasts++;
+      lastContrast = i;
       clauseStart = i + 1;
       continue;
     }
-    if (u.contrast) {
-      contrasts++;
+    if (u.kind === 'punct' && !u.raw.includes('¿') && !u.raw.includes('¡')) {
       clauseStart = i + 1;
       continue;
     }
     if (u.valence === undefined && !u.expected) continue;
     // Up to WINDOW words back in this clause: negators and boosters (nearer ones weigh more).
-    let negated = false;
+    let negated = u.selfNegated;
     let boost = 1;
     let seen = 0;
     for (let j = i - 1; j >= clauseStart && seen < WINDOW; j--) {
@@ -275,14 +320,23 @@ export function analyzeText(input: string): SentimentDetail {
       }
     } else if (u.valence === undefined) continue;
     else v = u.valence;
+    // "How do I cancel?", "¿Puedo pedir un reembolso?", "Please let me know when the refund is processed": a request.
+    if (v < 0 && REQUEST_WORDS.has(u.norm) && requests.has(u.sentence)) v = 0;
+    if (v < 0 && questions.has(u.sentence) && !complainingQuestions.has(u.sentence)) v *= u.situation || u.phrase || hypotheticals.has(u.sentence) ? QUESTION_SITUATION : QUESTION_NEGATIVE;
     v *= boost;
     if (!shouting && u.kind === 'word' && isCaps(u.raw)) v *= CAPS;
     if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;
     // Sarcasm: the praise is the complaint ("Great, another two hours waiting 🙄").
     if (v > 0 && sarcastic) v *= SARCASM;
-    items.push({ text: u.raw, valence: v, afterContrast: contrasts });
+    items.push({ text: u.raw, valence: v, afterContrast: contrasts, thanks: GRATITUDE.has(u.norm) });
   }
-  if (items.length === 0 || items.every((it) => it.valence === 0)) {
+  if (contrasts > 0 && contrastComplains(us, lastContrast, questions, items, contrasts)) {
+    const onlyThanks = items.every((it) => it.afterContrast === contrasts || it.valence <= 0 || it.thanks);
+    items.push({ text: us[lastContrast].raw, valence: onlyThanks ? CONTRAST_CUE_AFTER_THANKS : CONTRAST_CUE, afterContrast: contrasts });
+  }
+  // Every sentence a plain question or request ("I booked two weeks ago, can I still change the dates?"): no fallback cue.
+  const asking = [...sentenceText.keys()].every((s) => !/[\p{L}\p{N}]/u.test(sentenceText.get(s)!) || (requests.has(s) && !complainingQuestions.has(s)));
+  if (!asking && (items.length === 0 || items.every((it) => it.valence === 0))) {
     // No known word: customer-service cues that read as a complaint in any language.
     for (const cue of COMPLAINT_CUES) if (cue.test(text)) items.push({ text: cue.source.slice(0, 24), valence: FALLBACK_CUE, afterContrast: contrasts });
   }
@@ -304,6 +358,101 @@ export function analyzeText(input: string): SentimentDetail {
   const confidence =
     label === 'neutral' ? (evidence === 0 ? 0.55 : 0.35 + 0.3 * (1 - Math.abs(score) / LABEL_THRESHOLD)) : Math.min(0.98, 0.5 + Math.abs(score) * 0.4 + Math.min(evidence, 3) * 0.03);
   return { score: round(score), label, confidence: round(confidence), language, sum: round(sum), contributions };
+}
+
+/**
+ * Bad situations (situations.ts) found in the folded words replace the units they span with one
+ * unit carrying the situation's valence, unless the lexicon already reads that span at least as
+ * strongly ("charged twice" is a phrase of its own). Matches never overlap: first come, longest first.
+ */
+function situations(us: Unit[]): Unit[] {
+  const starts: number[] = [];
+  let folded = '';
+  for (const u of us) {
+    if (folded) folded += ' ';
+    starts.push(folded.length);
+    folded += u.kind === 'word' ? u.norm : u.kind === 'punct' ? u.raw : '·';
+  }
+  const unitAt = (offset: number) => {
+    let k = 0;
+    while (k + 1 < starts.length && starts[k + 1] <= offset) k++;
+    return k;
+  };
+  const found: { from: number; to: number; valence: number }[] = [];
+  for (const set of SITUATIONS) {
+    for (const m of folded.matchAll(set.re)) {
+      if (!m[0]) continue;
+      let k = 1;
+      while (m[k] === undefined) k++;
+      found.push({ from: unitAt(m.index!), to: unitAt(m.index! + m[0].length - 1), valence: set.valences[k - 1] });
+    }
+  }
+  if (found.length === 0) return us;
+  found.sort((a, b) => a.from - b.from || b.to - a.to);
+  const out: Unit[] = [];
+  let i = 0;
+  for (const f of found) {
+    if (f.from < i) continue;
+    // Good news negated ("todavía no ha llegado el reembolso") is not good news.
+    if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
+    const span = us.slice(f.from, f.to + 1);
+    const known = span.map((u) => u.valence ?? 0);
+    if (f.valence < 0 ? Math.min(...known) <= f.valence : Math.max(...known) >= f.valence) continue;
+    out.push(...us.slice(i, f.from));
+    out.push({
+      kind: 'word',
+      norm: span.map((u) => u.norm).join(' '),
+      raw: span.map((u) => u.raw).join(' '),
+      valence: f.valence,
+      phrase: true,
+      negator: false,
+      contrast: false,
+      concessive: false,
+      expected: false,
+      selfNegated: false,
+      situation: true,
+      sentence: span[0].sentence,
+    });
+    i = f.to + 1;
+  }
+  out.push(...us.slice(i));
+  return out;
+}
+
+/**
+ * "Me gusta el diseño, aunque se calienta": mid-sentence, a concessive word introduces the part that
+ * matters, like "but". Opening the sentence ("Aunque hubo un retraso, la habitación era preciosa")
+ * its clause is the concession: the comma that ends it is the contrast.
+ */
+function concessions(us: Unit[]): void {
+  for (let i = 0; i < us.length; i++) {
+    if (!us[i].concessive) continue;
+    const opens = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…¿¡]/.test(us[i - 1].raw));
+    if (!opens) {
+      us[i] = { ...us[i], contrast: true };
+      continue;
+    }
+    for (let k = i + 1; k < us.length && us[k].sentence === us[i].sentence; k++) {
+      if (us[k].kind === 'punct' && us[k].raw.includes(',')) {
+        us[k] = { ...us[k], contrast: true };
+        break;
+      }
+    }
+  }
+}
+
+/** Thanks alone before "but" is politeness, not praise the "but" overturns. */
+const GRATITUDE = new Set(['thank you', 'thanks', 'thank', 'thx', 'ty', 'many thanks', 'thanks a lot', 'gracias', 'muchas gracias', 'mil gracias', 'obrigado', 'obrigada', 'muito obrigado', 'muito obrigada', 'valeu', 'merci', 'merci beaucoup']);
+
+/** Words after "but" that keep adding rather than oppose ("not only… but also"). */
+const ALSO = new Set(['also', 'tambien', 'tambem', 'aussi']);
+
+/** Whether the last contrast opens a praise-free clause after praise: see CONTRAST_CUE. */
+function contrastComplains(us: Unit[], at: number, questions: Set<number>, items: { valence: number; afterContrast: number }[], contrasts: number): boolean {
+  const after = us.slice(at + 1).filter((u) => u.kind === 'word');
+  if (after.length < 2 || ALSO.has(after[0].norm) || questions.has(after[0].sentence)) return false;
+  const before = items.filter((it) => it.afterContrast < contrasts).reduce((s, it) => s + it.valence, 0);
+  return before > 0 && !items.some((it) => it.afterContrast === contrasts && it.valence > 0);
 }
 
 /** Words of regret that usually open a polite complaint ("unfortunately the box was torn"). */
