@@ -13,6 +13,7 @@ import devPhenomena from '../fixtures/sentiment/dev-phenomena.json';
 import devSituations from '../fixtures/sentiment/dev-situations.json';
 import devSituations2 from '../fixtures/sentiment/dev-situations-2.json';
 import devProbes from '../fixtures/sentiment/dev-probes.json';
+import devCourtesy from '../fixtures/sentiment/dev-courtesy.json';
 
 const score = (t: string) => analyzeText(t).score;
 const label = (t: string) => analyzeText(t).label;
@@ -221,6 +222,7 @@ describe('accuracy on the labelled sets', () => {
     ['situations development set', devSituations.items, 120],
     ['second situations development set', devSituations2.items, 100],
     ['probes (paraphrases, precision, short PT/FR, implicit complaints)', devProbes.items, 260],
+    ['courtesy set (thanks closing a request, thanks for something done, thanks beside a complaint)', devCourtesy.items, 40],
   ])('meets its floor on the %s (factual complaints, contrast, questions, short messages; EN/ES/PT/FR)', (name, set, size) => {
     const items = set as (Item & { lang: string })[];
     expect(items.length).toBeGreaterThanOrEqual(size);

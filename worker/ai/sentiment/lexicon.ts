@@ -328,8 +328,15 @@ export function analyzeText(input: string): SentimentDetail {
     if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;
     // Sarcasm: the praise is the complaint ("Great, another two hours waiting 🙄").
     if (v > 0 && sarcastic) v *= SARCASM;
-    items.push({ text: u.raw, valence: v, afterContrast: contrasts, thanks: GRATITUDE.has(u.norm) });
+    // Courtesy: thanks ("merci bien" included) and greetings ("Buenas", "Bonjour").
+    const courtesy = isGratitude(u.norm) || GREETING.test(u.norm) || (u.norm === 'bien' && i > 0 && isGratitude(us[i - 1].norm));
+    items.push({ text: u.raw, valence: v, afterContrast: contrasts, thanks: courtesy });
   }
+  // Thanks closing a question or a request is courtesy, not satisfaction ("Is the pool heated? Thanks",
+  // "pouvez-vous m'envoyer la facture ? Merci d'avance"): when the message asks something and thanks
+  // (or a greeting) are its only praise, they weigh nothing. Thanks for something done, with no request, still count.
+  const asksSomething = [...requests].some((s) => !complainingQuestions.has(s));
+  if (asksSomething && items.every((it) => it.valence <= 0 || it.thanks)) for (const it of items) if (it.thanks && it.valence > 0) it.valence = 0;
   if (contrasts > 0 && contrastComplains(us, lastContrast, questions, items, contrasts)) {
     const onlyThanks = items.every((it) => it.afterContrast === contrasts || it.valence <= 0 || it.thanks);
     items.push({ text: us[lastContrast].raw, valence: onlyThanks ? CONTRAST_CUE_AFTER_THANKS : CONTRAST_CUE, afterContrast: contrasts });
@@ -396,8 +403,10 @@ function situations(us: Unit[]): Unit[] {
     // Good news negated ("todavía no ha llegado el reembolso") is not good news.
     if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
     const span = us.slice(f.from, f.to + 1);
-    const known = span.map((u) => u.valence ?? 0);
-    if (f.valence < 0 ? Math.min(...known) <= f.valence : Math.max(...known) >= f.valence) continue;
+    // The span as the word lists read it, summed: "le remboursement est bien arrivé" is refund (−1) and
+    // bien (+1.6), weaker than the resolution it states, though one of its words alone is as strong.
+    const known = span.reduce((sum, u) => sum + (u.valence ?? 0), 0);
+    if (f.valence < 0 ? known <= f.valence : known >= f.valence) continue;
     out.push(...us.slice(i, f.from));
     out.push({
       kind: 'word',
@@ -443,6 +452,13 @@ function concessions(us: Unit[]): void {
 
 /** Thanks alone before "but" is politeness, not praise the "but" overturns. */
 const GRATITUDE = new Set(['thank you', 'thanks', 'thank', 'thx', 'ty', 'many thanks', 'thanks a lot', 'gracias', 'muchas gracias', 'mil gracias', 'obrigado', 'obrigada', 'muito obrigado', 'muito obrigada', 'valeu', 'merci', 'merci beaucoup']);
+/** Thanks in any of its forms ("many thanks", "thanks in advance", "mil gracias", "desde já agradeço", "un grand merci"). */
+const GRATITUDE_FORM = /^(?:many |mil |muchas |muito |un grand |desde ja |desde já )?(?:thank|thx$|ty$|gracias|grax$|obrigad|valeu|agradec|agradeç|merci)/;
+/** Greetings carry a little warmth in the word lists ("buenas", "bonjour"); before a question they are courtesy too. */
+const GREETING = /^(?:hi|hello|hey|good (?:morning|afternoon|evening)|buenas|buenos dias|buenas tardes|buenas noches|hola|bom dia|boa tarde|boa noite|ola|bonjour|bonsoir|salut|coucou)$/;
+function isGratitude(norm: string): boolean {
+  return GRATITUDE.has(norm) || GRATITUDE_FORM.test(norm);
+}
 
 /** Words after "but" that keep adding rather than oppose ("not only… but also"). */
 const ALSO = new Set(['also', 'tambien', 'tambem', 'aussi']);

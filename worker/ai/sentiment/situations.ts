@@ -272,7 +272,7 @@ export const REQUEST_WORDS = new Set([
 export const REQUEST = /(?<![\p{L}'])(?:please|pls|let me know|i'd like|i would like|i want to|we'd like|we would like|how do i|how can i|can i|could i|could you|can you|por favor|quisiera|me gustaria|nos gustaria|como puedo|como hago|puedo|podria|gostaria|como faco|como posso|posso|poderia|por gentileza|s'il vous plait|svp|je voudrais|j'aimerais|je souhaite|nous souhaitons|comment|est ce que|pourriez|pouvez)(?![\p{L}'])/u;
 
 /** In a question, these make it a complaint ("why has nobody replied?", "¿todavía nada?"). */
-export const COMPLAINING_QUESTION = /(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}/u;
+export const COMPLAINING_QUESTION = /(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore(?! (?:des|du|de|d'|un|une|disponible|possible|ouvert|ouverte|valable|le temps))|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}/u;
 
 /** A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"). */
 export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou)(?![\p{L}'])/u;
