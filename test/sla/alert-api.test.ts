@@ -219,16 +219,19 @@ describe('POST /api/ai/sentiment', () => {
     expectProblem(await call('POST', '/api/ai/sentiment', { body: { texts: ['hi'] } }), 401);
   });
 
-  it('uses Workers AI when the AI binding is there (English), the lexicon for Spanish', async () => {
+  it('uses Workers AI when the AI binding is there: the classifier for English, the multilingual text model for Spanish', async () => {
     const ws = await newWorkspace();
     const calls: { model: string; inputs: unknown }[] = [];
+    // The binding as documented: the classifier answers [{label, score}]; a text model in JSON mode {response: {...}}.
     const ai = {
-      async run(model: string, inputs: { text: string }) {
+      async run(model: string, inputs: { text?: string; messages?: unknown[] }) {
         calls.push({ model, inputs });
-        return [
-          { label: 'NEGATIVE', score: 0.9 },
-          { label: 'POSITIVE', score: 0.1 },
-        ];
+        if (model === '@cf/huggingface/distilbert-sst-2-int8')
+          return [
+            { label: 'NEGATIVE', score: 0.9 },
+            { label: 'POSITIVE', score: 0.1 },
+          ];
+        return { response: { label: 'positive', confidence: 0.95 } };
       },
     };
     const ctx = createExecutionContext();
@@ -240,8 +243,9 @@ describe('POST /api/ai/sentiment', () => {
     await waitOnExecutionContext(ctx);
     const body = (await res.json()) as { score: number; label: string; language: string }[];
     expect(res.status).toBe(200);
-    expect(calls).toEqual([{ model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'The heating broke' } }]);
+    expect(calls.map((c) => c.model)).toEqual(['@cf/huggingface/distilbert-sst-2-int8', '@cf/meta/llama-3.1-8b-instruct-fp8']);
+    expect(calls[0].inputs).toEqual({ text: 'The heating broke' });
     expect(body[0]).toEqual({ score: -0.8, label: 'negative', confidence: 0.9, language: 'en' });
-    expect(body[1]).toMatchObject({ label: 'positive', language: 'es' });
+    expect(body[1]).toEqual({ score: 0.95, label: 'positive', confidence: 0.95, language: 'es' });
   });
 });

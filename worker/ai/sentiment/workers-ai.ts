@@ -1,9 +1,13 @@
-// The cloud sentiment analyzer: Workers AI text classification (@cf/huggingface/distilbert-sst-2-int8:
-// input {text}, output [{label: 'NEGATIVE' | 'POSITIVE', score}]). The model is English-only and has no
-// neutral class, so: text the lexicon detects as another language (Spanish) is scored by the lexicon;
-// an English result close to 50/50 is neutral; on an error or timeout that text falls back to the lexicon.
+// The cloud sentiment analyzer. English: Workers AI text classification
+// (@cf/huggingface/distilbert-sst-2-int8: input {text}, output [{label: 'NEGATIVE' | 'POSITIVE', score}]),
+// fast and cheap, with a band around 50/50 read as neutral (the model has no neutral class). Every
+// other language: the multilingual text model (Llama 3.1 reads EN/ES/PT/FR/DE/IT among others) asked
+// for one of three labels in JSON mode (`response_format: {type: 'json_schema'}`), so Spanish,
+// Portuguese and French are read by a model, not only by the word lists. On an error, a timeout or an
+// answer outside the schema, that text falls back to the lexicon.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { BudgetExceeded, withBudget } from '../budget';
+import { DEFAULT_TEXT_MODEL } from '../workers-ai';
 import { detectLanguage, type LexiconSentimentAnalyzer } from './lexicon';
 
 export const SENTIMENT_MODEL = '@cf/huggingface/distilbert-sst-2-int8';
@@ -22,6 +26,7 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
     private ai: Ai,
     private fallback: LexiconSentimentAnalyzer,
     private budgetMs = BUDGET_MS,
+    private textModel = DEFAULT_TEXT_MODEL,
   ) {}
 
   async analyze(texts: string[]): Promise<SentimentResult[]> {
@@ -29,18 +34,61 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
   }
 
   async #one(text: string): Promise<SentimentResult> {
+    if (!text.trim()) return (await this.fallback.analyze([text]))[0];
     const language = detectLanguage(text);
-    // Not English (or nothing to read): the model would answer with confident noise.
-    if (language !== 'en' || !text.trim()) return (await this.fallback.analyze([text]))[0];
+    const run = (this.ai as unknown as { run: (m: string, input: unknown, o?: unknown) => Promise<unknown> }).run;
     try {
-      const run = (this.ai as unknown as { run: (m: string, input: unknown, o?: unknown) => Promise<unknown> }).run;
-      const out = (await withBudget(this.budgetMs, (signal) => run.call(this.ai, SENTIMENT_MODEL, { text: text.slice(0, MAX_CHARS) }, { signal }))) as Classification;
-      return fromClassification(out);
+      if (language === 'en') {
+        const out = (await withBudget(this.budgetMs, (signal) => run.call(this.ai, SENTIMENT_MODEL, { text: text.slice(0, MAX_CHARS) }, { signal }))) as Classification;
+        return fromClassification(out);
+      }
+      const out = await withBudget(this.budgetMs, (signal) => run.call(this.ai, this.textModel, labelRequest(text), { signal }));
+      return fromLabel(out, language);
     } catch (err) {
       console.warn(`sentiment with Workers AI ${err instanceof BudgetExceeded ? `exceeded ${this.budgetMs} ms` : `failed (${String(err)})`}; lexicon for this text`);
       return (await this.fallback.analyze([text]))[0];
     }
   }
+}
+
+/** What the text model is told: the same triage the labelled sets use (test/fixtures/sentiment*). */
+const LABEL_SYSTEM = [
+  'You read one message a customer sent to a business and say how a support agent triaging the inbox would file it.',
+  'negative: a complaint, frustration, anger or disappointment, also when it is polite, sarcastic or told as plain facts (a double charge, a missing item, a long wait).',
+  'neutral: a question, a request or logistics with no clear feeling; a closing "thanks" or a greeting does not make it positive.',
+  'positive: thanks for something done, praise or satisfaction.',
+  'The message can be in any language. Answer only with the JSON object: the label and your confidence from 0 to 1.',
+].join('\n');
+
+export const LABEL_SCHEMA = {
+  type: 'object',
+  properties: { label: { type: 'string', enum: ['positive', 'neutral', 'negative'] }, confidence: { type: 'number', minimum: 0, maximum: 1 } },
+  required: ['label', 'confidence'],
+} as const;
+
+/** The text model's input: a chat in JSON mode (response_format json_schema), short and deterministic. */
+export function labelRequest(text: string) {
+  return {
+    messages: [
+      { role: 'system', content: LABEL_SYSTEM },
+      { role: 'user', content: text.slice(0, MAX_CHARS) },
+    ],
+    response_format: { type: 'json_schema', json_schema: LABEL_SCHEMA },
+    max_tokens: 40,
+    temperature: 0,
+  };
+}
+
+/** The text model's answer ({response: {label, confidence}}, or the same object as a JSON string) → our result. */
+export function fromLabel(out: unknown, language: string | null): SentimentResult {
+  let answer = (out as { response?: unknown } | null)?.response;
+  if (typeof answer === 'string') answer = JSON.parse(answer) as unknown;
+  const { label, confidence } = (answer ?? {}) as { label?: unknown; confidence?: unknown };
+  if (label !== 'positive' && label !== 'neutral' && label !== 'negative') throw new Error(`the text model answered no label (${JSON.stringify(answer)?.slice(0, 80)})`);
+  if (typeof confidence !== 'number' || !Number.isFinite(confidence) || confidence < 0 || confidence > 1) throw new Error('the text model answered a confidence outside [0, 1]');
+  // A label with a confidence, as a score: the model's certainty signed by the label (neutral: 0).
+  const score = label === 'neutral' ? 0 : label === 'positive' ? Math.max(NEUTRAL_BAND, confidence) : -Math.max(NEUTRAL_BAND, confidence);
+  return { score: Math.round(score * 1000) / 1000, label, confidence: Math.round(confidence * 1000) / 1000, language };
 }
 
 /** The model's two-class output → our score in [-1, 1], label and confidence. */
