@@ -4,8 +4,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { analyzeText, detectLanguage, lexiconAnalyzer, LexiconSentimentAnalyzer, sentimentAnalyzer, SENTIMENT_MODEL, WorkersAiSentimentAnalyzer } from '../../worker/ai/sentiment';
-import { fromClassification, fromLabel, LABEL_SCHEMA } from '../../worker/ai/sentiment/workers-ai';
-import { DEFAULT_TEXT_MODEL } from '../../worker/ai/workers-ai';
+import { fromClassification, fromLabel, LABEL_SCHEMA, labelRequest, SENTIMENT_TEXT_MODEL } from '../../worker/ai/sentiment/workers-ai';
 import { containsPhrase } from '../../worker/ai/sentiment/text';
 import en from '../fixtures/sentiment/en.json';
 import es from '../fixtures/sentiment/es.json';
@@ -255,7 +254,7 @@ class FakeClassifierAi {
   calls: { model: string; inputs: unknown }[] = [];
   fails = false;
   latencyMs = 0;
-  textModel = DEFAULT_TEXT_MODEL;
+  textModel = SENTIMENT_TEXT_MODEL;
   /** P(POSITIVE) the fake model gives a text. */
   positive: (text: string) => number = (text) => (/\b(great|love|thanks?)\b/i.test(text) ? 0.98 : /\b(bad|awful|refund|never)\b/i.test(text) ? 0.03 : 0.55);
   /** The text model's answer to a message. */
@@ -286,6 +285,104 @@ class FakeClassifierAi {
     ].sort((a, b) => b.score - a.score);
   }
 }
+
+describe('Workers AI analyzer', () => {
+  const cloud = (ai: FakeClassifierAi, budgetMs?: number) => new WorkersAiSentimentAnalyzer(ai as unknown as Ai, lexiconAnalyzer, budgetMs);
+
+  it('sends each English text as {text} to distilbert and maps the two classes to a score', async () => {
+    const ai = new FakeClassifierAi();
+    const out = await cloud(ai).analyze(['I love this place', 'This was bad, I want a refund', 'Is the pool heated?']);
+    expect(ai.calls).toEqual([
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'I love this place' } },
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'This was bad, I want a refund' } },
+      { model: '@cf/huggingface/distilbert-sst-2-int8', inputs: { text: 'Is the pool heated?' } },
+    ]);
+    expect(out[0]).toEqual({ score: 0.96, label: 'positive', confidence: 0.98, language: 'en' });
+    expect(out[1]).toMatchObject({ score: -0.94, label: 'negative', confidence: 0.97, language: 'en' });
+    // Close to 50/50: the two-class model has no neutral, so the band around 0 is ours.
+    expect(out[2]).toMatchObject({ score: 0.1, label: 'neutral', language: 'en' });
+  });
+
+  it('asks the multilingual text model, in JSON mode, for one of three labels for every other language', async () => {
+    const ai = new FakeClassifierAi();
+    const texts = ['No me gustó nada, quiero un reembolso', 'O pedido chegou certinho, obrigado!', 'Vous ouvrez à quelle heure samedi ?'];
+    const out = await cloud(ai).analyze(texts);
+    expect(ai.calls.map((c) => c.model)).toEqual([SENTIMENT_TEXT_MODEL, SENTIMENT_TEXT_MODEL, SENTIMENT_TEXT_MODEL]);
+    const input = ai.calls[0].inputs as ReturnType<typeof labelRequest>;
+    expect(input).toEqual(labelRequest(texts[0]));
+    expect(input.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    expect(input.messages[1].content).toBe(texts[0]);
+    expect(input.response_format).toEqual({ type: 'json_schema', json_schema: LABEL_SCHEMA });
+    expect(out).toEqual([
+      { score: -0.9, label: 'negative', confidence: 0.9, language: 'es' },
+      { score: 0.8, label: 'positive', confidence: 0.8, language: 'pt' },
+      { score: 0, label: 'neutral', confidence: 0.7, language: 'fr' },
+    ]);
+    // A text already read is not sent again (alert rules re-score the last few messages on each new one).
+    await cloud(ai).analyze([texts[0]]);
+    expect(ai.calls).toHaveLength(3);
+    // A model named by AI_SENTIMENT_MODEL is the one asked.
+    const other = new FakeClassifierAi();
+    other.textModel = '@cf/meta/llama-3.3-70b-instruct-fp8-fast';
+    await new WorkersAiSentimentAnalyzer(other as unknown as Ai, lexiconAnalyzer, undefined, other.textModel).analyze(['Todo perfecto, gracias']);
+    expect(other.calls.map((c) => c.model)).toEqual(['@cf/meta/llama-3.3-70b-instruct-fp8-fast']);
+  });
+
+  it("reads the text model's answer as an object or a JSON string; anything outside the schema, a failure or a timeout falls back to the lexicon", async () => {
+    expect(fromLabel({ response: '{"label":"negative","confidence":0.3}' }, 'es')).toEqual({ score: -0.5, label: 'negative', confidence: 0.3, language: 'es' });
+    expect(() => fromLabel({ response: { label: 'mixed', confidence: 0.5 } }, 'es')).toThrow();
+    expect(() => fromLabel({ response: { label: 'negative', confidence: 3 } }, 'es')).toThrow();
+    expect(() => fromLabel({ response: 'not json' }, 'es')).toThrow();
+    expect(() => fromLabel(null, 'es')).toThrow();
+    const text = 'Llevo tres semanas esperando el reembolso';
+    const odd = new FakeClassifierAi();
+    odd.answer = () => ({ response: { label: 'furious' } });
+    expect((await cloud(odd).analyze([text]))[0]).toEqual(analyzeTextResult(text));
+    const failing = new FakeClassifierAi();
+    failing.fails = true;
+    expect((await cloud(failing).analyze([text]))[0]).toEqual(analyzeTextResult(text));
+    expect(failing.calls.map((c) => c.model)).toEqual([SENTIMENT_TEXT_MODEL]);
+    const slow = new FakeClassifierAi();
+    slow.latencyMs = Infinity;
+    const started = Date.now();
+    expect((await cloud(slow, 50).analyze([text]))[0]).toEqual(analyzeTextResult(text));
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('falls back to the lexicon per text when the model fails or is too slow', async () => {
+    const failing = new FakeClassifierAi();
+    failing.fails = true;
+    const [r] = await cloud(failing).analyze(['The host was wonderful']);
+    expect(failing.calls).toHaveLength(1);
+    expect(r).toEqual(analyzeTextResult('The host was wonderful'));
+
+    const slow = new FakeClassifierAi();
+    slow.latencyMs = Infinity;
+    const started = Date.now();
+    const [s] = await cloud(slow, 50).analyze(['The heater is broken']);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(s).toEqual(analyzeTextResult('The heater is broken'));
+  });
+
+  it('rejects malformed model output (then the lexicon answers)', async () => {
+    expect(() => fromClassification({} as never)).toThrow();
+    expect(() => fromClassification([{ label: 'LABEL_0', score: 0.5 }])).toThrow();
+    expect(() => fromClassification([{ label: 'POSITIVE', score: 7 }])).toThrow();
+    expect(fromClassification([{ label: 'NEGATIVE', score: 0.9 }])).toMatchObject({ score: -0.8, label: 'negative' });
+    const ai = new FakeClassifierAi();
+    ai.run = async () => [{ label: 'LABEL_1' }];
+    expect((await cloud(ai).analyze(['great stay']))[0]).toEqual(analyzeTextResult('great stay'));
+  });
+
+  it('is chosen by AI_MODE and the AI binding, like the other AI providers', () => {
+    const ai = new FakeClassifierAi() as unknown as Ai;
+    expect(sentimentAnalyzer(env).name).toBe('lexicon');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'auto' } as unknown as Env).name).toBe('workers-ai');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'cloud' } as unknown as Env).name).toBe('workers-ai');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'local' } as unknown as Env).name).toBe('lexicon');
+    expect(sentimentAnalyzer({ ...env, AI_MODE: 'cloud' } as unknown as Env).name).toBe('lexicon');
+  });
+});
 
 function analyzeTextResult(text: string) {
   const { score, label, confidence, language } = analyzeText(text);

@@ -1,7 +1,8 @@
 // Counts what a path costs: every D1 round trip (a statement's first/run/all/raw, a batch, an exec)
 // and every Durable Object RPC call, by namespace and method, made anywhere in this isolate — the
 // Worker, the queue consumers and the Durable Objects all run here under the vitest plugin.
-// The prototypes are patched once; a recording is on only between start() and stop().
+// The prototypes are patched once; a recording is on only between start() and stop(), or for the
+// async flow of one costOf() call.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { env } from 'cloudflare:test';
 import type { ParleyEvent } from '../../worker/events/model';

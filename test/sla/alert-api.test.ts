@@ -243,7 +243,7 @@ describe('POST /api/ai/sentiment', () => {
     await waitOnExecutionContext(ctx);
     const body = (await res.json()) as { score: number; label: string; language: string }[];
     expect(res.status).toBe(200);
-    expect(calls.map((c) => c.model)).toEqual(['@cf/huggingface/distilbert-sst-2-int8', '@cf/meta/llama-3.1-8b-instruct-fp8']);
+    expect(calls.map((c) => c.model)).toEqual(['@cf/huggingface/distilbert-sst-2-int8', '@cf/meta/llama-3.1-8b-instruct-fast']);
     expect(calls[0].inputs).toEqual({ text: 'The heating broke' });
     expect(body[0]).toEqual({ score: -0.8, label: 'negative', confidence: 0.9, language: 'en' });
     expect(body[1]).toEqual({ score: 0.95, label: 'positive', confidence: 0.95, language: 'es' });

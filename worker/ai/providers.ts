@@ -16,6 +16,8 @@ export interface AiEnv {
   /** 'auto' (default) | 'local' | 'cloud'. */
   AI_MODE?: string;
   AI_TEXT_MODEL?: string;
+  /** The JSON-mode text model that reads sentiment in languages other than English (worker/ai/sentiment/workers-ai.ts). */
+  AI_SENTIMENT_MODEL?: string;
   AI_EMBEDDING_MODEL?: string;
   /** Hard time budget of a drafted reply on request, in milliseconds. */
   AI_DRAFT_BUDGET_MS?: string;

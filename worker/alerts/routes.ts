@@ -266,7 +266,7 @@ alertRoutes.get(
 
 alertRoutes.post(
   '/ai/sentiment',
-  describeRoute({ tags: ['ai'], summary: 'Sentiment of up to 20 texts: score -1…1, label, confidence, language (Workers AI in the cloud, the EN/ES lexicon locally)' }),
+  describeRoute({ tags: ['ai'], summary: 'Sentiment of up to 20 texts: score -1…1, label, confidence, language (Workers AI in the cloud, the EN/ES/PT/FR lexicon locally)' }),
   valid('json', SentimentBody),
   async (c) => {
     return c.json(await sentimentAnalyzer(c.env).analyze(c.req.valid('json').texts));

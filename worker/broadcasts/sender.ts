@@ -78,7 +78,7 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
     platform: platform.results as unknown as PlatformRow[],
   });
   const composed = await compose(env, b, fromRaw(templateRow), { contactId: job.contactId, context }, inbox, r.token);
-  // The settings came with the workspace row: the thread scope below reads them from the cache.
+  // The settings came with the workspace row (and refresh the isolate's cache, which startConversation reads).
   const settings = ws ? rememberSettings(env, b.workspace_id, JSON.parse(ws.settings || '{}') as Record<string, unknown>) : await workspaceSettings(env, b.workspace_id);
 
   const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
@@ -98,8 +98,8 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   // The tracked links are stored before the message exists (a click can only follow it), in the same
   // round trip as the read of the contact's current thread.
   // The thread's projection row rides along: when it already names this inbox and contact, the
-  // conversation is not asked for its state first (one object call fewer per recipient); when the row
-  // is not projected yet (a conversation a moment old), the object is asked.
+  // conversation is not asked for its state first (one object call fewer per recipient); otherwise
+  // (not projected yet, or projected before a change) the object is asked.
   const [, thread] = await env.DB.batch<{ conversation_id: string; inbox_id: string | null; contact_id: string | null }>([
     env.DB.prepare(`UPDATE broadcast_recipients SET links = ? WHERE broadcast_id = ? AND contact_id = ?`).bind(JSON.stringify(composed.links), job.broadcastId, job.contactId),
     env.DB.prepare(
@@ -116,7 +116,9 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   if (current) {
     const stub = conversationStub(env, b.workspace_id, current.conversation_id);
     const ours = (x: { inboxId: string | null; contactId: string | null } | null) => x?.inboxId === b.inbox_id && x?.contactId === job.contactId;
-    if (ours({ inboxId: current.inbox_id, contactId: current.contact_id }) || (current.inbox_id === null && ours(await stub.state()))) {
+    // The row can lag the object (a contact merge's projection retried after a failure): anything but
+    // "ours" is checked with the object before a new conversation would replace the contact's thread.
+    if (ours({ inboxId: current.inbox_id, contactId: current.contact_id }) || ours(await stub.state())) {
       await remember(current.conversation_id);
       const res = await stub.addMessage(message, 0);
       if (res.ok) delivered = { conversationId: current.conversation_id, messageId: res.message.id, status: res.message.status };

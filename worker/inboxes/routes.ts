@@ -121,12 +121,13 @@ inboxRoutes.patch('/:id', describeRoute({ tags: ['inboxes'], summary: 'Update or
     for (const [k, val] of Object.entries(merged)) if (val === null) delete merged[k];
     set.configEncrypted = await encryptJson(c.env.ENCRYPTION_KEY, merged);
   }
-  await scope.update(inboxes, row.id, set);
-  forgetInbox(row.id);
   // Other knowledge tags change which articles the inbox's suggestions draw on: cached suggestions
   // were drawn from the old set, so the AI revision moves on and they are recomputed when next read.
+  // Moved first: if the update then fails, a needless recompute is the cost, never a stale cache.
   const tags = (x: Record<string, unknown> | null | undefined) => JSON.stringify(x?.knowledgeTags ?? []);
   if (set.settings && tags(set.settings) !== tags(row.settings)) await bumpRevision(scope).run();
+  await scope.update(inboxes, row.id, set);
+  forgetInbox(row.id);
   return c.json(await inboxJson(c.env, (await scope.find(inboxes, row.id))!, false));
 });
 

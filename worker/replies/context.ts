@@ -70,7 +70,8 @@ export async function mergeContext(scope: WorkspaceScope, agent: Pick<Principal,
       ? platformStatement(scope, contactId, conversation?.id ?? null)
           .all<PlatformRow>()
           .then((r) => r.results)
-          // The channels' contact_contexts table is not there (older database): no platform context.
+          // Merge values never fail a reply over the booking/order context (an unreadable row, a D1
+          // hiccup): without it, those fields stay unfilled.
           .catch(() => [])
       : Promise.resolve([]),
   ]);

@@ -1,4 +1,5 @@
-// Sentiment analysis: Workers AI text classification in production, the local EN/ES/PT/FR lexicon analyzer
+// Sentiment analysis: Workers AI in production (a classifier for English, a text model for the other
+// languages; workers-ai.ts), the local EN/ES/PT/FR lexicon analyzer
 // offline and in tests. Same rule as worker/ai/providers.ts: AI_MODE=local forces the lexicon; auto
 // (the default) and cloud use Workers AI when the AI binding is there (sentiment needs no Vectorize).
 import type { SentimentAnalyzer } from '../../sla/model';
@@ -12,5 +13,5 @@ export { SENTIMENT_MODEL, WorkersAiSentimentAnalyzer } from './workers-ai';
 export function sentimentAnalyzer(env: Env): SentimentAnalyzer {
   const e = env as Env & AiEnv;
   if ((e.AI_MODE ?? 'auto').toLowerCase() === 'local' || !e.AI) return lexiconAnalyzer;
-  return new WorkersAiSentimentAnalyzer(e.AI, lexiconAnalyzer, undefined, e.AI_TEXT_MODEL ?? undefined);
+  return new WorkersAiSentimentAnalyzer(e.AI, lexiconAnalyzer, undefined, e.AI_SENTIMENT_MODEL ?? undefined);
 }

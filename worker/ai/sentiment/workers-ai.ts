@@ -7,10 +7,15 @@
 // answer outside the schema, that text falls back to the lexicon.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { BudgetExceeded, withBudget } from '../budget';
-import { DEFAULT_TEXT_MODEL } from '../workers-ai';
 import { detectLanguage, type LexiconSentimentAnalyzer } from './lexicon';
 
 export const SENTIMENT_MODEL = '@cf/huggingface/distilbert-sst-2-int8';
+/**
+ * The text model for languages other than English (`AI_SENTIMENT_MODEL` overrides it): one Workers AI
+ * lists as taking `response_format` (JSON mode), multilingual, and the fast variant, since an inbound
+ * message's alert rules wait for it.
+ */
+export const SENTIMENT_TEXT_MODEL = '@cf/meta/llama-3.1-8b-instruct-fast';
 /** P(positive) − P(negative) below this in magnitude is neutral: SST-2 has only two classes. */
 export const NEUTRAL_BAND = 0.5;
 /** distilbert reads at most 512 tokens; longer text adds nothing but latency. */
@@ -26,7 +31,7 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
     private ai: Ai,
     private fallback: LexiconSentimentAnalyzer,
     private budgetMs = BUDGET_MS,
-    private textModel = DEFAULT_TEXT_MODEL,
+    private textModel = SENTIMENT_TEXT_MODEL,
   ) {}
 
   async analyze(texts: string[]): Promise<SentimentResult[]> {
@@ -36,19 +41,35 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
   async #one(text: string): Promise<SentimentResult> {
     if (!text.trim()) return (await this.fallback.analyze([text]))[0];
     const language = detectLanguage(text);
+    const model = language === 'en' ? SENTIMENT_MODEL : this.textModel;
+    // AI alert rules score the last few customer messages on every new one: a text already read by the
+    // model in this isolate is not sent again.
+    const key = `${model}\n${text}`;
+    const seen = memo.get(key);
+    if (seen) return seen;
     const run = (this.ai as unknown as { run: (m: string, input: unknown, o?: unknown) => Promise<unknown> }).run;
     try {
-      if (language === 'en') {
-        const out = (await withBudget(this.budgetMs, (signal) => run.call(this.ai, SENTIMENT_MODEL, { text: text.slice(0, MAX_CHARS) }, { signal }))) as Classification;
-        return fromClassification(out);
-      }
-      const out = await withBudget(this.budgetMs, (signal) => run.call(this.ai, this.textModel, labelRequest(text), { signal }));
-      return fromLabel(out, language);
+      const result =
+        language === 'en'
+          ? fromClassification((await withBudget(this.budgetMs, (signal) => run.call(this.ai, SENTIMENT_MODEL, { text: text.slice(0, MAX_CHARS) }, { signal }))) as Classification)
+          : fromLabel(await withBudget(this.budgetMs, (signal) => run.call(this.ai, this.textModel, labelRequest(text), { signal })), language);
+      remember(key, result);
+      return result;
     } catch (err) {
       console.warn(`sentiment with Workers AI ${err instanceof BudgetExceeded ? `exceeded ${this.budgetMs} ms` : `failed (${String(err)})`}; lexicon for this text`);
       return (await this.fallback.analyze([text]))[0];
     }
   }
+}
+
+const MEMO_SIZE = 2000;
+const memo = new Map<string, SentimentResult>();
+
+/** Keep a model's reading of a text, the oldest forgotten first (a Map iterates in insertion order). */
+function remember(key: string, result: SentimentResult): void {
+  memo.delete(key);
+  memo.set(key, result);
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
 }
 
 /** What the text model is told: the same triage the labelled sets use (test/fixtures/sentiment*). */
