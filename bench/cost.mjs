@@ -13,7 +13,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { call, pool, rawPost, request, sleep, visitorAddress } from './lib/client.mjs';
+import { call, openSocket, pool, rawPost, request, sleep, visitorAddress } from './lib/client.mjs';
 import { groupUsage, threadUsage } from './lib/procs.mjs';
 import { whatsappWebhook } from './ingest.mjs';
 
@@ -105,6 +105,53 @@ export async function costOperations(origin) {
   });
   for (let i = 0; i < convs; i++) await request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`); // warm every probe object
 
+  /**
+   * Fresh visitors for the first-message kinds: each op is a new visitor's first message (a new contact's
+   * first conversation). Their sessions are opened by `prepare` before the measured window, so the op is
+   * the conversation's creation alone, as in bench (f).
+   */
+  const freshVisitors = (websiteToken) => {
+    const tokens = new Map();
+    const open = async (i) => {
+      const s = await call(origin, 'POST', '/widget/api/session', { body: { websiteToken, name: `New visitor ${i}` }, headers: { 'cf-connecting-ip': visitorAddress() } });
+      tokens.set(i, s.visitorToken);
+      return s.visitorToken;
+    };
+    const op = async (i) => {
+      const visitorToken = tokens.get(i) ?? (await open(i));
+      tokens.delete(i);
+      const m = await call(origin, 'POST', '/widget/api/messages', { token: visitorToken, body: { text: `First words ${i}`, clientId: `cost-f-${stamp}-${i}` } });
+      if (!m.conversationId) throw new Error('no conversation');
+    };
+    op.prepare = (from, count) => pool(count, 8, (k) => open(from + k));
+    return op;
+  };
+  // Bench (f)'s setting for widgetNewRouted: a workspace of its own with 20 agents online (a live socket
+  // each, capacity enough for every run) and routing on, so each new conversation is decided, assigned,
+  // notified and fanned out to the sockets. Set up on first use only.
+  let routed = null;
+  const routedWorkspace = async () => {
+    const s = await call(origin, 'POST', '/api/auth/signup', { body: { workspaceName: `Cost routed ${stamp}`, name: 'Routed Manager', email: `cost-r-${stamp}@bench.test`, password: 'bench-password-1' } });
+    await call(origin, 'PATCH', `/api/users/${s.user.id}`, { token: s.token, body: { capacity: 0 } });
+    const team = await call(origin, 'POST', '/api/teams', { token: s.token, body: { name: 'Support' } });
+    const agents = 20;
+    const tokens = new Array(agents);
+    await pool(agents, 4, async (i) => {
+      const email = `cost-agent${i}-${stamp}@bench.test`;
+      await call(origin, 'POST', '/api/users', { token: s.token, body: { email, name: `Agent ${i + 1}`, role: 'staff', password: 'bench-password-1', capacity: 1000, teamIds: [team.id] } });
+      const login = await call(origin, 'POST', '/api/auth/login', { body: { email, password: 'bench-password-1' }, headers: { 'cf-connecting-ip': `10.78.${i >> 8}.${i & 255}` } });
+      tokens[i] = login.token;
+    });
+    await call(origin, 'PUT', `/api/teams/${team.id}/routing`, { token: s.token, body: { mode: 'load_balanced' } });
+    await call(origin, 'PUT', '/api/routing/settings', { token: s.token, body: { defaultRule: { assign: true, teamId: team.id } } });
+    const inbox = await call(origin, 'POST', '/api/inboxes', { token: s.token, body: { channel: 'webchat', name: 'Routed chat' } });
+    const wsOrigin = origin.replace(/^http/, 'ws');
+    await pool(agents, 4, (i) => openSocket(`${wsOrigin}/api/live?access_token=${encodeURIComponent(tokens[i])}`));
+    return freshVisitors(inbox.websiteToken);
+  };
+  const widgetNewRouted = async (i) => (routed ??= routedWorkspace()).then((op) => op(i));
+  widgetNewRouted.prepare = async (from, count) => (await (routed ??= routedWorkspace())).prepare(from, count);
+
   const kinds = {
     probe: (i) => request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
     apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `cost-${stamp}-${i}` } }),
@@ -113,6 +160,9 @@ export async function costOperations(origin) {
     // The same call as an internal note: nothing to deliver, so apiSend − apiNote is the delivery's share.
     apiNote: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Note ${i}: checked the order.`, isInternalNote: true, clientId: `cost-n-${stamp}-${i}` } }),
     widgetMessage: (i) => call(origin, 'POST', '/widget/api/messages', { token: visitors[i % convs], body: { text: `Visitor says ${i}`, clientId: `cost-w-${stamp}-${i}` } }),
+    // A new visitor's first message: contact (made by the session), conversation and message (cost workspace: no routing, no agent online).
+    widgetNew: freshVisitors(chat.websiteToken),
+    widgetNewRouted,
     knownSender: (i) => {
       const h = whatsappWebhook(known[i % convs], `wamid.known-${stamp}-${i}`, `Known sender ${i}`);
       return postHook(origin, `/webhooks/whatsapp/${wa.id}`, h);
@@ -133,6 +183,7 @@ export async function costBench(origin, pgid, { n = 300, concurrency = 16, kinds
   const out = {};
   for (const [name, op] of Object.entries(kinds)) {
     if (only && name !== 'probe' && !only.includes(name)) continue;
+    if (op.prepare) await op.prepare(0, n);
     const r = await costOf(pgid, idle, n, concurrency, op);
     out[name] = r;
     const vsProbe = name === 'probe' ? '' : ` = ${(r.cpuMsPerOp / out.probe.cpuMsPerOp).toFixed(2)} probes (CPU ratio ${(out.probe.cpuMsPerOp / r.cpuMsPerOp).toFixed(2)}; event-loop ratio ${(out.probe.serialMsPerOp / r.serialMsPerOp).toFixed(2)})`;

@@ -4,7 +4,7 @@
 // own isolate is profiled: the local D1, queue and storage simulators run on the same workerd thread but
 // in other isolates, so "(outside the profile)" is the busiest thread's time the profile does not see.
 //
-//   node bench/profile.mjs [--kind apiSend|apiNote|me|widgetMessage|knownSender|newSender|probe] [--n 300] [--top 40]
+//   node bench/profile.mjs [--kind apiSend|apiNote|me|widgetMessage|widgetNew|widgetNewRouted|knownSender|newSender|probe] [--n 300] [--top 40]
 // (the operations and their workspace are bench (m)'s: bench/cost.mjs costOperations)
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -87,7 +87,9 @@ try {
   const op = kinds[values.kind];
   if (!op) throw new Error(`--kind: one of ${Object.keys(kinds).join(', ')}`);
   const n = Number(values.n);
+  if (op.prepare) await op.prepare(1e6, 40);
   await pool(40, 8, (i) => op(1e6 + i)); // warm the path
+  if (op.prepare) await op.prepare(0, n); // fresh visitors' sessions: outside the profile
   await sleep(3000);
 
   const cdp = await inspector(Number(values.inspector));

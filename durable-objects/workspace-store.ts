@@ -167,9 +167,12 @@ export class WorkspaceStore {
     return this.sql.exec<{ at: number | null }>(`SELECT min(pending_since) AS at FROM assignments WHERE pending_since IS NOT NULL`).one().at ?? null;
   }
 
-  /** Write an assignment row, moving load between agents; returns the agent who lost a counted conversation, if any. */
-  putAssignment(row: AssignmentRow): string | null {
-    const before = countedToward(this.assignment(row.conversationId));
+  /**
+   * Write an assignment row, moving load between agents; returns the agent who lost a counted conversation, if any.
+   * `current`: the row as the caller just read it in the same synchronous section (not read again).
+   */
+  putAssignment(row: AssignmentRow, current?: AssignmentRow | null): string | null {
+    const before = countedToward(current !== undefined ? current : this.assignment(row.conversationId));
     const after = countedToward(row);
     this.sql.exec(
       `INSERT INTO assignments (conversation_id, user_id, team_id, status, priority, seq, pending_since, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -193,8 +196,8 @@ export class WorkspaceStore {
   }
 
   /** Forget a conversation (unassigned or closed); returns the agent whose load it counted toward, if any. */
-  deleteAssignment(conversationId: string): string | null {
-    const old = this.assignment(conversationId);
+  deleteAssignment(conversationId: string, current?: AssignmentRow | null): string | null {
+    const old = current !== undefined ? current : this.assignment(conversationId);
     if (!old) return null;
     this.sql.exec(`DELETE FROM assignments WHERE conversation_id = ?`, conversationId);
     const counted = countedToward(old);
@@ -205,13 +208,14 @@ export class WorkspaceStore {
   }
 
   /** Apply what a change notification means (worker/routing/assignments.ts observe). Returns true when an agent lost a conversation from their load (the queues may drain into them). */
-  applyObservation(c: Conversation, o: Observation): boolean {
+  /** `current`: the conversation's row as the caller read it for observe, in the same synchronous section. */
+  applyObservation(c: Conversation, o: Observation, current?: AssignmentRow | null): boolean {
     if (o.kind === 'ignore') return false;
     if (o.kind === 'keep') {
-      this.putAssignment(o.row);
+      this.putAssignment(o.row, current);
       return false;
     }
-    const freed = o.row ? this.putAssignment(o.row) : this.deleteAssignment(c.id);
+    const freed = o.row ? this.putAssignment(o.row, current) : this.deleteAssignment(c.id, current);
     if (o.dequeue) this.dequeue(c.id);
     else this.setQueuePriority(c.id, c.priority, c.seq);
     if (o.cancelReroute) this.cancelReroutes({ conversationId: c.id });

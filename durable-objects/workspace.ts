@@ -128,7 +128,8 @@ export class WorkspaceDO extends DurableObject<Env> {
     const row = this.#store.assignment(conversation.id);
     // "Assigned to you" news (naming the customer, never for one's own action, by preference) comes from
     // the event stream: worker/notifications/subscriber.ts.
-    if (this.#store.applyObservation(conversation, observe(conversation, eventTypes.includes('conversation.routed'), row))) this.#drain();
+    // No await between the read and the write: the row read here is the one the observation replaces.
+    if (this.#store.applyObservation(conversation, observe(conversation, eventTypes.includes('conversation.routed'), row), row)) this.#drain();
   }
 
   /** A manager deleted the conversation: its assignment is freed and every list that showed it drops it (with its count). */

@@ -75,3 +75,46 @@ describe('news independent of the queue batch', () => {
     expect(await feed(staff.token, conv.id)).toEqual([expect.objectContaining({ kind: 'customer_replied', title: 'Fay First replied', body: 'Anyone?' })]);
   });
 });
+
+/** env with its D1 binding counting round trips (a statement's first/all/run/raw, a batch) into `log`. */
+function countingEnv(log: string[]): Env {
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const wrap = (st: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(st, {
+      get(t, p) {
+        const v = (t as any)[p];
+        if (p === 'bind') return (...a: unknown[]) => wrap(v.apply(t, a));
+        if (p === 'first' || p === 'all' || p === 'run' || p === 'raw') return (...a: unknown[]) => (log.push(p), v.apply(t, a));
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    real.set(proxy, st);
+    return proxy;
+  };
+  const db = new Proxy(env.DB, {
+    get(t, p) {
+      const v = (t as any)[p];
+      if (p === 'prepare') return (sql: string) => wrap(v.call(t, sql));
+      if (p === 'batch') return (stmts: D1PreparedStatement[]) => (log.push(`batch(${stmts.length})`), v.call(t, stmts.map((st) => real.get(st) ?? st)));
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  return { ...env, DB: db };
+}
+
+describe('the reads of a batch of news', () => {
+  it("a batch's names and recipients are read in one round trip, whatever the news it holds", async () => {
+    const one = await visitorConversation(inbox.websiteToken, 'First question', { name: 'Olga One' });
+    const two = await visitorConversation(inbox.websiteToken, 'Second question', { name: 'Tom Two' });
+    const news = [
+      event(one, { type: 'conversation.assigned', seq: 3, commit: { first: 3, last: 4 }, data: { from: null, to: staff.userId } }),
+      event(two, { type: 'conversation.assigned', seq: 3, commit: { first: 3, last: 4 }, data: { from: null, to: staff.userId } }),
+      event(one, { type: 'message.received', seq: 6, commit: { first: 6, last: 6 }, data: { messageId: 'msg_9' }, message: { id: 'msg_9', direction: 'inbound', authorType: 'contact', authorId: null, text: 'Still there?', isInternalNote: false, attachments: 0, externalId: null } }),
+    ];
+    const log: string[] = [];
+    await notificationsOnEvents.handle(countingEnv(log), news);
+    expect(log).toEqual(['batch(2)']);
+    expect((await feed(staff.token, one.id)).map((n) => n.title).sort()).toEqual(['Olga One replied', 'Olga One was assigned to you']);
+    expect((await feed(staff.token, two.id)).map((n) => n.title)).toEqual(['Tom Two was assigned to you']);
+  });
+});

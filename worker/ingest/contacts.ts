@@ -71,7 +71,7 @@ async function survivorFacts(env: Env, workspaceId: string, contactId: string, s
   return { tags: parseTags(row?.tags), threadId: scope === null ? undefined : (row?.thread_id ?? null), blocked: row?.blocked === 1 };
 }
 
-function parseTags(raw: string | null | undefined): string[] {
+export function parseTags(raw: string | null | undefined): string[] {
   try {
     const tags = raw ? (JSON.parse(raw) as unknown) : [];
     return Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : [];

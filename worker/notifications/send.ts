@@ -31,8 +31,24 @@ export interface SendResult {
   pushed: string[];
 }
 
-/** `inAppOnly`: the caller handles e-mail itself (an escalation rule's own channel list). */
-export async function sendNotification(env: Env, recipients: string[], n: News, opts: { inAppOnly?: boolean } = {}): Promise<SendResult> {
+/** A recipient as recipientsQuery reads them: absent when disabled or not of the workspace. */
+export type RecipientRow = { id: string; name: string; email: string; prefs: string | null };
+
+/** The people and their preferences in one read; the ids as one JSON parameter (a big team stays under D1's 100 bound values). */
+export function recipientsQuery(env: Env, workspaceId: string, userIds: string[]): D1PreparedStatement {
+  return scopeFor(env, workspaceId).prepare(
+    `SELECT u.id, u.name, u.email, p.prefs FROM users u LEFT JOIN notification_preferences p ON p.workspace_id = u.workspace_id AND p.id = u.id
+     WHERE u.workspace_id = ?1 AND u.disabled = 0 AND u.id IN (SELECT value FROM json_each(?2))`,
+    JSON.stringify(userIds),
+  );
+}
+
+/**
+ * `inAppOnly`: the caller handles e-mail itself (an escalation rule's own channel list). `known`: the
+ * recipients as the caller already read them with recipientsQuery for (at least) these ids, so this
+ * makes no read of its own (the notifications subscriber reads a whole batch's at once).
+ */
+export async function sendNotification(env: Env, recipients: string[], n: News, opts: { inAppOnly?: boolean; known?: Map<string, RecipientRow> } = {}): Promise<SendResult> {
   const result: SendResult = { notified: [], folded: [], skipped: [], emailed: [], pushed: [] };
   const people = [...new Set(recipients)].filter((id) => {
     if (id !== n.actorId) return true;
@@ -41,14 +57,10 @@ export async function sendNotification(env: Env, recipients: string[], n: News, 
   });
   if (people.length === 0) return result;
   const scope = scopeFor(env, n.workspaceId);
-  // The people and their preferences in one read; the ids as one JSON parameter (a big team stays under D1's 100 bound values).
-  const rows = await scope
-    .prepare(
-      `SELECT u.id, u.name, u.email, p.prefs FROM users u LEFT JOIN notification_preferences p ON p.workspace_id = u.workspace_id AND p.id = u.id
-       WHERE u.workspace_id = ?1 AND u.disabled = 0 AND u.id IN (SELECT value FROM json_each(?2))`,
-      JSON.stringify(people),
-    )
-    .all<{ id: string; name: string; email: string; prefs: string | null }>();
+  const known = opts.known;
+  const rows = known
+    ? { results: people.flatMap((id) => (known.has(id) ? [known.get(id)!] : [])) }
+    : await recipientsQuery(env, n.workspaceId, people).all<RecipientRow>();
   const prefs = new Map(rows.results.map((r) => [r.id, preferencesFrom(r.prefs)]));
   const at = n.at ?? Date.now();
   const live: { userId: string; sound: boolean; browser: boolean }[] = [];

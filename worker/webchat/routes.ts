@@ -15,7 +15,7 @@ import { surveyToken } from '../csat/token';
 import { Email } from '../http/schemas';
 import { valid } from '../http/validate';
 import { withFileUrls } from '../files/attachments';
-import { conversationStub, deliverInbound } from '../conversations/service';
+import { conversationStub, deliverInbound, threadScope } from '../conversations/service';
 import type { SocketAuthor } from '../conversations/socket-protocol';
 import { workspaceSettings } from '../workspaces/settings';
 import { htmlResponse, pageHeaders, withHeaders } from '../http/security-headers';
@@ -26,6 +26,7 @@ import { countNewVisitor, visitorAddress } from './session-throttle';
 import { ABSORBED_AT_SQL, readVisitor, signVisitor, tokenStanding, type TokenContact, type VisitorClaims } from './visitor-token';
 import { pageReferral } from '../channels/referral';
 import { storeFirstContext } from '../ingest/consumer';
+import { parseTags } from '../ingest/contacts';
 
 type WidgetEnv = { Bindings: Env; Variables: { visitor: VisitorClaims } };
 
@@ -73,10 +74,14 @@ async function inboxByToken(env: Env, websiteToken: string): Promise<InboxRow | 
     .first<InboxRow>();
 }
 
+/** The thread scope of the visitor's inbox (workspace settings are cached per isolate: usually no read). */
+async function visitorScope(env: Env, claims: Pick<VisitorClaims, 'ws' | 'inb'>): Promise<string> {
+  return threadScope(await workspaceSettings(env, claims.ws), claims.inb);
+}
+
 /** The conversation the visitor is in (the contact's current one in this inbox), if any. */
 async function currentConversation(env: Env, claims: Pick<VisitorClaims, 'ws' | 'inb' | 'ct'>): Promise<string | null> {
-  const settings = await workspaceSettings(env, claims.ws);
-  const scope = settings.conversationGrouping === 'contact' ? '*' : claims.inb;
+  const scope = await visitorScope(env, claims);
   return env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ? AND scope = ?`)
     .bind(claims.ws, claims.ct, scope)
     .first<string>('conversation_id');
@@ -171,20 +176,23 @@ function tokenContact(env: Env, claims: VisitorClaims) {
 
 /**
  * The visitor's contact (following a merge for a verified token: one issued before it names the
- * merged-away contact) and whether the inbox their token names still takes messages. One query.
- * Null when the token no longer stands: revoked, or unverified and its contact merged away.
+ * merged-away contact) and whether the inbox their token names still takes messages, with what a
+ * message needs next — the contact's tags and its current conversation for `scope` (null: none) — so
+ * the message path makes no second read for them. One query. Null when the token no longer stands:
+ * revoked, or unverified and its contact merged away.
  */
-async function visitorContact(env: Env, claims: VisitorClaims) {
+async function visitorContact(env: Env, claims: VisitorClaims, scope: string | null = null) {
   const row = await env.DB.prepare(
     `SELECT coalesce(m.id, c.id) AS id, coalesce(m.name, c.name) AS name, coalesce(m.blocked, c.blocked) AS blocked,
-       c.merged_into, c.widget_session_epoch, ${ABSORBED_AT_SQL},
+       coalesce(m.tags, c.tags) AS tags, c.merged_into, c.widget_session_epoch, ${ABSORBED_AT_SQL},
        coalesce((SELECT i.enabled FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2), 0) AS inbox_enabled,
-       (SELECT i.settings FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2) AS inbox_settings
+       (SELECT i.settings FROM inboxes i WHERE i.id = ?3 AND i.workspace_id = ?2) AS inbox_settings,
+       (SELECT t.conversation_id FROM contact_threads t WHERE t.workspace_id = ?2 AND t.contact_id = coalesce(m.id, c.id) AND t.scope = ?4) AS thread_id
      FROM contacts c LEFT JOIN contacts m ON m.id = c.merged_into AND m.workspace_id = c.workspace_id
      WHERE c.id = ?1 AND c.workspace_id = ?2`,
   )
-    .bind(claims.ct, claims.ws, claims.inb)
-    .first<{ id: string; name: string | null; blocked: number; inbox_enabled: number; inbox_settings: string | null } & TokenContact>();
+    .bind(claims.ct, claims.ws, claims.inb, scope)
+    .first<{ id: string; name: string | null; blocked: number; tags: string | null; inbox_enabled: number; inbox_settings: string | null; thread_id: string | null } & TokenContact>();
   if (!row || tokenStanding(claims, row) !== 'ok') return null;
   // An inbox that now requires verification no longer serves its anonymous visitors' tokens.
   if (!claims.vf) refuseAnonymous(JSON.parse(row.inbox_settings || '{}') as InboxSettings);
@@ -203,10 +211,10 @@ async function requireVisitor(c: Context<WidgetEnv>, next: () => Promise<void>) 
 
 widgetRoutes.get('/messages', requireVisitor, valid('query', v.object({ after: v.optional(v.pipe(v.string(), v.toNumber(), v.integer(), v.minValue(0))) })), async (c) => {
   const token = c.get('visitor');
-  const contact = await visitorContact(c.env, token);
+  const contact = await visitorContact(c.env, token, await visitorScope(c.env, token));
   if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
   const claims = { ...token, ct: contact.id };
-  const conversationId = await currentConversation(c.env, claims);
+  const conversationId = contact.thread_id;
   if (!conversationId) return c.json({ conversationId: null, seq: 0, items: [] });
   const stub = conversationStub(c.env, claims.ws, conversationId);
   const after = c.req.valid('query').after;
@@ -230,15 +238,18 @@ widgetRoutes.get('/csat/:surveyId', requireVisitor, valid('param', v.object({ su
 widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async (c) => {
   const token = c.get('visitor');
   const body = c.req.valid('json');
-  const contact = await visitorContact(c.env, token);
+  const contact = await visitorContact(c.env, token, await visitorScope(c.env, token));
   if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
   const claims = { ...token, ct: contact.id };
   if (contact.blocked) throw Problem.forbidden('This conversation is closed');
   if (!contact.inbox_enabled) throw Problem.forbidden('This chat is disabled');
+  // The lookup's thread pointer and tags go along, as the INGEST consumer's sender lookup does: the
+  // path reads neither again, and a new conversation need not load the tags and commit a second time.
   const res = await deliverInbound(
     c.env,
     { workspaceId: claims.ws, contactId: claims.ct, inboxId: claims.inb, channel: 'webchat' },
-    { direction: 'inbound', author: { type: 'contact', id: claims.ct, name: contact.name }, text: body.text, externalId: visitorExternalId(body.clientId) },
+    { direction: 'inbound', author: { type: 'contact', id: claims.ct, name: contact.name }, text: body.text, externalId: visitorExternalId(body.clientId), contactTags: parseTags(contact.tags) },
+    contact.thread_id,
   );
   return c.json({ conversationId: res.conversationId, message: res.message, duplicate: res.duplicate }, res.duplicate ? 200 : 201);
 });
@@ -246,11 +257,11 @@ widgetRoutes.post('/messages', requireVisitor, valid('json', MessageBody), async
 widgetRoutes.get('/ws', requireVisitor, async (c) => {
   if (c.req.header('upgrade') !== 'websocket') throw new Problem(426, 'Upgrade required', 'Connect with a WebSocket');
   const token = c.get('visitor');
-  const contact = await visitorContact(c.env, token);
+  const contact = await visitorContact(c.env, token, await visitorScope(c.env, token));
   if (!contact) throw Problem.unauthorized('This visitor token was revoked or no longer applies; start a new session');
   if (contact.blocked || !contact.inbox_enabled) throw Problem.forbidden('This conversation is closed');
   const claims = { ...token, ct: contact.id };
-  const conversationId = await currentConversation(c.env, claims);
+  const conversationId = contact.thread_id;
   if (!conversationId) throw Problem.notFound('Conversation');
   const headers = new Headers(c.req.raw.headers);
   headers.set('x-parley-identity', JSON.stringify({ kind: 'visitor', contactId: claims.ct, name: contact.name, workspaceId: claims.ws, token: { contactId: token.ct, gen: token.gen, verified: token.vf, iat: token.iat } } satisfies SocketAuthor));

@@ -28,9 +28,40 @@ function secret(env: Env): string {
   return `${env.JWT_SECRET}:visitor`;
 }
 
-export function signVisitor(env: Env, claims: Omit<VisitorClaims, 'typ' | 'iat'>, now = Date.now()): Promise<string> {
+/**
+ * Tokens whose signature this isolate has checked or made, with their payload: a visitor's next
+ * request skips the key import and HMAC (every request carries the token; the session that issued it
+ * usually ran here). Only the signature is remembered: expiry is checked on every read, and whether
+ * the token still stands is D1's word (tokenStanding). Keyed with the secret, so a new secret checks afresh.
+ */
+const checked = new Map<string, Record<string, unknown>>();
+const CHECKED_MAX = 10_000;
+
+function remember(key: string, payload: Record<string, unknown>): void {
+  if (checked.size >= CHECKED_MAX) checked.clear();
+  checked.set(key, payload);
+}
+
+export async function signVisitor(env: Env, claims: Omit<VisitorClaims, 'typ' | 'iat'>, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
-  return sign({ typ: 'visitor', ...claims, iat, exp: iat + VISITOR_TOKEN_TTL_S }, secret(env), 'HS256');
+  const payload = { typ: 'visitor', ...claims, iat, exp: iat + VISITOR_TOKEN_TTL_S };
+  const token = await sign(payload, secret(env), 'HS256');
+  remember(`${secret(env)}\n${token}`, payload);
+  return token;
+}
+
+/** The token's payload if its signature is good (remembered, or checked now: hono's verify, which also checks exp). */
+async function verified(env: Env, token: string): Promise<Record<string, unknown>> {
+  const key = `${secret(env)}\n${token}`;
+  const hit = checked.get(key);
+  if (hit) {
+    // As hono's verify would on a fresh check (our tokens carry no nbf, and their iat was checked when remembered).
+    if (typeof hit.exp === 'number' && hit.exp <= Math.floor(Date.now() / 1000)) throw new Error('expired');
+    return hit;
+  }
+  const raw = (await verify(token, secret(env), 'HS256')) as Record<string, unknown>;
+  remember(key, raw);
+  return raw;
 }
 
 /**
@@ -40,7 +71,7 @@ export function signVisitor(env: Env, claims: Omit<VisitorClaims, 'typ' | 'iat'>
 export async function readVisitor(env: Env, token: string | null | undefined, now = Date.now()): Promise<VisitorClaims | null> {
   if (!token) return null;
   try {
-    const raw = (await verify(token, secret(env), 'HS256')) as Record<string, unknown>;
+    const raw = await verified(env, token);
     if (raw.typ !== 'visitor' || typeof raw.ct !== 'string' || typeof raw.ws !== 'string' || typeof raw.inb !== 'string') return null;
     const iat = typeof raw.iat === 'number' ? raw.iat : 0;
     if ((iat + VISITOR_TOKEN_TTL_S) * 1000 <= now) return null;
