@@ -16,27 +16,8 @@ import { handleIngestBatch } from '../../worker/ingest/consumer';
 import type { ParleyEvent } from '../../worker/events/model';
 import type { IngestJob } from '../../worker/ingest/jobs';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
-import { captureEvents, start, stop, UNCOUNTED, type Tally } from './counter';
-
-/** Wait (uncounted) until the message's search row is in D1, then until its conversation object is idle. */
-async function landed(workspaceId: string, text: string): Promise<string> {
-  const id = await eventually(() =>
-    env.DB.prepare(`SELECT conversation_id FROM message_search WHERE workspace_id = ? AND body = ? ${UNCOUNTED}`).bind(workspaceId, text).first<string>('conversation_id'),
-  );
-  await conversationStub(env, workspaceId, id).settled();
-  return id;
-}
-
-/** The live side of a change: list fan-out to agents' sockets. */
-const FANOUT = new Set(['WORKSPACES.conversationChanged']);
-/**
- * Notifications (the assignee's feed entry and its live frame) come from the notifications subscriber on the
- * event stream (worker/notifications/), off the path, and may land inside a measured window for any
- * earlier event: not counted, like the subscribers' D1 statements (counter.ts).
- */
-const DOWNSTREAM_CALLS = new Set(['AGENTS.notify', 'WORKSPACES.pushNotification']);
-const fanout = (t: Tally) => t.calls.filter((c) => FANOUT.has(c));
-const pathCalls = (t: Tally) => t.calls.filter((c) => !FANOUT.has(c) && !DOWNSTREAM_CALLS.has(c));
+import { captureEvents, start, stop, UNCOUNTED } from './counter';
+import { fanout, landed, pathCalls } from './path';
 
 async function setup() {
   const ws = await newWorkspace();

@@ -10,23 +10,9 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { eventually, newWorkspace, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
 import { insertPolicy } from '../sla/do-fixtures';
-import { conversationStub } from '../../worker/conversations/service';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
-import { captureEvents, start, stop, UNCOUNTED, type Tally } from './counter';
-
-/** Wait (uncounted) until the message's search row is in D1, then until its conversation object is idle. */
-async function landed(workspaceId: string, text: string): Promise<string> {
-  const id = await eventually(() =>
-    env.DB.prepare(`SELECT conversation_id FROM message_search WHERE workspace_id = ? AND body = ? ${UNCOUNTED}`).bind(workspaceId, text).first<string>('conversation_id'),
-  );
-  await conversationStub(env, workspaceId, id).settled();
-  return id;
-}
-
-const FANOUT = new Set(['WORKSPACES.conversationChanged']);
-const DOWNSTREAM_CALLS = new Set(['AGENTS.notify', 'WORKSPACES.pushNotification']);
-const fanout = (t: Tally) => t.calls.filter((c) => FANOUT.has(c));
-const pathCalls = (t: Tally) => t.calls.filter((c) => !FANOUT.has(c) && !DOWNSTREAM_CALLS.has(c));
+import { captureEvents, start, stop, UNCOUNTED } from './counter';
+import { fanout, landed, pathCalls } from './path';
 
 async function setup(before?: (ws: Workspace) => Promise<unknown>) {
   const ws = await newWorkspace();
