@@ -17,7 +17,7 @@ import type { ParleyEvent } from '../../worker/events/model';
 import type { IngestJob } from '../../worker/ingest/jobs';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
 import { captureEvents, start, stop, UNCOUNTED } from './counter';
-import { fanout, landed, pathCalls } from './path';
+import { expectRoutedInOneCommit, fanout, landed, pathCalls } from './path';
 
 async function setup() {
   const ws = await newWorkspace();
@@ -64,13 +64,7 @@ describe('message path budget', () => {
     expect(fanout(t).sort()).toEqual(['WORKSPACES.conversationChanged']);
 
     // One commit: every event of the creation carries the same commit range, the routing decision included.
-    const mine = await eventually(async () => {
-      const e = events.filter((x) => x.conversationId === conversationId);
-      return e.some((x) => x.type === 'conversation.routed') ? e : null;
-    });
-    expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation.created', 'message.received', 'conversation.assigned', 'conversation.routed']));
-    expect(new Set(mine.map((e) => `${e.commit.first}-${e.commit.last}`)).size).toBe(1);
-    expect(mine.at(-1)!.conversation.assigneeId).toBe(ws.userId);
+    const mine = await expectRoutedInOneCommit(events, conversationId, ws.userId);
     const d1 = await env.DB.prepare(`SELECT assignee_id, seq FROM conversations WHERE id = ? ${UNCOUNTED}`).bind(conversationId).first<{ assignee_id: string; seq: number }>();
     expect(d1).toEqual({ assignee_id: ws.userId, seq: mine.at(-1)!.seq });
   });

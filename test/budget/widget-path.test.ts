@@ -12,7 +12,7 @@ import { eventually, newWorkspace, visitor, visitorSays, webchatInbox, type Work
 import { insertPolicy } from '../sla/do-fixtures';
 import { goOnline, routeEverythingTo } from '../routing/fixtures';
 import { captureEvents, start, stop, UNCOUNTED } from './counter';
-import { fanout, landed, pathCalls } from './path';
+import { expectRoutedInOneCommit, fanout, landed, pathCalls } from './path';
 
 async function setup(before?: (ws: Workspace) => Promise<unknown>) {
   const ws = await newWorkspace();
@@ -47,13 +47,7 @@ describe('widget message path budget', () => {
     expect(pathCalls(t).sort()).toEqual(['CONVERSATIONS.receive', 'WORKSPACES.route']);
     expect(fanout(t)).toEqual(['WORKSPACES.conversationChanged']);
 
-    const mine = await eventually(async () => {
-      const e = events.filter((x) => x.conversationId === conversationId);
-      return e.some((x) => x.type === 'conversation.routed') ? e : null;
-    });
-    expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['conversation.created', 'message.received', 'conversation.assigned', 'conversation.routed']));
-    expect(new Set(mine.map((e) => `${e.commit.first}-${e.commit.last}`)).size).toBe(1);
-    expect(mine.at(-1)!.conversation.assigneeId).toBe(ws.userId);
+    await expectRoutedInOneCommit(events, conversationId, ws.userId);
     socket.close();
   });
 

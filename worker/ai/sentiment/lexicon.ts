@@ -451,13 +451,12 @@ function concessions(us: Unit[]): void {
 }
 
 /** Thanks alone before "but" is politeness, not praise the "but" overturns. */
-const GRATITUDE = new Set(['thank you', 'thanks', 'thank', 'thx', 'ty', 'many thanks', 'thanks a lot', 'gracias', 'muchas gracias', 'mil gracias', 'obrigado', 'obrigada', 'muito obrigado', 'muito obrigada', 'valeu', 'merci', 'merci beaucoup']);
 /** Thanks in any of its forms ("many thanks", "thanks in advance", "mil gracias", "desde já agradeço", "un grand merci"). */
 const GRATITUDE_FORM = /^(?:many |mil |muchas |muito |un grand |desde ja |desde já )?(?:thank|thx$|ty$|gracias|grax$|obrigad|valeu|agradec|agradeç|merci)/;
 /** Greetings carry a little warmth in the word lists ("buenas", "bonjour"); before a question they are courtesy too. */
 const GREETING = /^(?:hi|hello|hey|good (?:morning|afternoon|evening)|buenas|buenos dias|buenas tardes|buenas noches|hola|bom dia|boa tarde|boa noite|ola|bonjour|bonsoir|salut|coucou)$/;
 function isGratitude(norm: string): boolean {
-  return GRATITUDE.has(norm) || GRATITUDE_FORM.test(norm);
+  return GRATITUDE_FORM.test(norm);
 }
 
 /** Words after "but" that keep adding rather than oppose ("not only… but also"). */
