@@ -347,10 +347,12 @@ export class ConversationDO extends DurableObject<Env> {
     }
     let draft = this.#draft(input, reopenWindowMs, init);
     if (!draft.ok) return draft;
-    // The sender lookup's tags are this conversation's contact's only when the sender is that contact
-    // (an e-mail reply-all from a colleague reaches the thread too).
+    // Whose tags came with the message: the sender lookup's are this conversation's contact's only when the
+    // sender is that contact (an e-mail reply-all from a colleague reaches the thread too); a broadcast's are
+    // its recipient's, and the broadcast sender only writes to that contact's own conversation.
     const sender = input.author.type === 'contact' ? input.author.id : null;
-    if (input.contactTags && sender === draft.transition.state.contactId) this.#automation.knowTags(sender, input.contactTags);
+    const tagsOf = sender ?? (input.author.type === 'broadcast' ? draft.transition.state.contactId : null);
+    if (input.contactTags && tagsOf === draft.transition.state.contactId) this.#automation.knowTags(tagsOf, input.contactTags);
     // A new or reopened conversation asks the router first, so the decision lands in this same commit.
     const trigger = routingTrigger(this.#state, draft.transition.state, draft.message);
     let decision: RoutingDecision | null = null;

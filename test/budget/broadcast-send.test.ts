@@ -11,7 +11,7 @@ import { newToken } from '../../worker/broadcasts/delivery';
 import { conversationStub } from '../../worker/conversations/service';
 import { call, eventually } from '../helpers';
 import { draft, smsContact, smsSetup } from '../broadcasts/setup';
-import { costOf } from './counter';
+import { costOf, start, stop, UNCOUNTED } from './counter';
 
 it('a recipient costs the sender two D1 round trips before its one object call, and at most two after', async () => {
   const { ws, inbox, templateId } = await smsSetup();
@@ -92,4 +92,26 @@ it('a recipient costs the sender two D1 round trips before its one object call, 
   expect(again.result).toBe('not_claimed');
   expect(again.tally.calls).toEqual([]);
   expect(again.tally.d1).toHaveLength(1);
+});
+
+it("a new recipient's conversation takes the contact's tags from the sender and reads none of its own", async () => {
+  const { ws, inbox, templateId } = await smsSetup();
+  const contact = await smsContact(ws);
+  await env.DB.prepare(`UPDATE contacts SET tags = '["vip"]' WHERE id = ?`).bind(contact.id).run();
+  const b = await draft(ws, inbox.id, templateId);
+  await env.DB.prepare(`UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?`).bind(Date.now(), b.id).run();
+  await env.DB.prepare(`INSERT INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, token, queued_at, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)`)
+    .bind(b.id, contact.id, ws.workspaceId, newToken(), Date.now(), Date.now())
+    .run();
+
+  // Everything in the isolate while the send and the new conversation's own work run (its drain, its
+  // loads): before, the object read the contact's tags from D1 after its first commit, and wrote them.
+  start();
+  expect(await sendRecipient(env, { kind: 'broadcast_send', broadcastId: b.id, workspaceId: ws.workspaceId, contactId: contact.id })).toBe('sent');
+  const conversationId = await env.DB.prepare(`SELECT conversation_id FROM broadcast_recipients WHERE broadcast_id = ? AND contact_id = ? ${UNCOUNTED}`)
+    .bind(b.id, contact.id)
+    .first<string>('conversation_id');
+  await conversationStub(env, ws.workspaceId, conversationId!).settled();
+  const tally = stop();
+  expect(tally.d1.filter((s) => /SELECT tags FROM contacts/.test(s)), tally.d1.join('\n')).toEqual([]);
 });

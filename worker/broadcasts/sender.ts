@@ -69,9 +69,10 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   if (reason) return skip(env, job, reason);
 
   const ws = workspace.results[0] as unknown as WorkspaceRow | undefined;
+  const recipientContact = contactFrom(contactRow.results[0] as unknown as ContactRow | undefined);
   const context = assembleMergeContext({
     agent: { name: '', email: '' },
-    contact: contactFrom(contactRow.results[0] as unknown as ContactRow | undefined),
+    contact: recipientContact,
     conversation: null,
     inbox: null,
     workspace: ws ?? null,
@@ -83,7 +84,9 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
 
   const author: Actor = { type: 'broadcast', id: b.id, name: b.name };
   const externalId = `${b.id}:${job.contactId}`;
-  const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued' };
+  // The recipient's tags ride with the message, so a new conversation's SLA policy matching has them in its
+  // first commit instead of reading them from D1 and committing again.
+  const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued', ...(recipientContact ? { contactTags: recipientContact.tags } : {}) };
   const target = { workspaceId: b.workspace_id, contactId: job.contactId, inboxId: b.inbox_id, channel: inbox.channel };
   // What goes out beside the timeline's copy: WhatsApp's template reference, or the e-mail as sent
   // (subject, tracked text and HTML parts, List-Unsubscribe headers, from name).

@@ -21,7 +21,7 @@ export interface IncomingMessage {
   createdAt?: number;
   /** Imported history (the demo seed, migrations): the conversation is dated by this message's createdAt, so SLA clocks count from then. */
   history?: boolean;
-  /** The contact's tags as the sender lookup read them: the object then reads none of its own. */
+  /** The contact's tags as the sender lookup (or the broadcast sender, for its recipient) read them: the object then reads none of its own. */
   contactTags?: string[];
   /** Record the contact's channel activity (the messaging windows) with this message's projection. */
   activity?: { inboxId: string };
