@@ -13,7 +13,11 @@
 //   delivered, read), form-encoded and X-Twilio-Signature-signed as Twilio does, POSTed to the inbox's
 //   webhook as the sends appear; then counted back from the recipients' statuses;
 // - bench (a) (widget visitor → 50 agent sockets) measured before the broadcast and again while sends
-//   and callbacks flow, at each rate.
+//   and callbacks flow, at each rate;
+// - with `pgid` (the server's process group): how busy the busiest workerd thread is while sends and
+//   callbacks flow at the default rate (a 15 s window before that (a)), and its time per send with its
+//   callbacks against its time per bare probe. Locally that thread runs the Worker, every object and the
+//   D1 and queue simulators, so its load is what agents' requests queue behind.
 //
 // The bench reads D1 directly (node:sqlite, read-only, on the local data directory wrangler dev writes):
 // the provider message ids the sandbox handed out (which a status callback must carry) are only there.
@@ -26,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { call, pool, rawPost, request, sleep } from './lib/client.mjs';
 import { sqlChunks } from './lib/sql-chunks.mjs';
 import { ms, prng, rate, round, summarize } from './lib/stats.mjs';
+import { threadUsage } from './lib/procs.mjs';
 import { realtime } from './realtime.mjs';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -170,9 +175,9 @@ function callbackPump(origin, db, { workspaceId, inboxId, concurrency = 8, log }
 /**
  * @param {string} origin
  * @param {object} ws  bench/workspace.mjs's workspace
- * @param {{ recipients?: number, minutes?: number, defaultSeconds?: number, highRate?: number, persistTo: string, probes?: number, latencyMessages?: number, log?: (s: string) => void }} opts
+ * @param {{ recipients?: number, minutes?: number, defaultSeconds?: number, highRate?: number, persistTo: string, probes?: number, latencyMessages?: number, pgid?: number | null, log?: (s: string) => void }} opts
  */
-export async function broadcastBench(origin, ws, { recipients = 100_000, minutes = 20, defaultSeconds = 60, highRate = 100, persistTo, probes = 3000, latencyMessages = 100, log = console.log } = {}) {
+export async function broadcastBench(origin, ws, { recipients = 100_000, minutes = 20, defaultSeconds = 60, highRate = 100, persistTo, probes = 3000, latencyMessages = 100, pgid = null, log = console.log } = {}) {
   checkSigner();
   const db = await openD1(persistTo);
   const token = ws.manager.token;
@@ -183,6 +188,12 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
   // The floor on this machine now, before the broadcast: Worker → Durable Object → one SQLite write.
   // Warm-up, not measured: the probe's 200 objects created once.
   await pool(200, 48, (i) => request(origin, 'POST', `/api/dev/probe/bcast-${i}`));
+  const busiest = (before) => {
+    let max = 0;
+    for (const [tid, t] of threadUsage(pgid)) max = Math.max(max, t - (before.get(tid) ?? 0));
+    return max;
+  };
+  const threads0 = pgid ? threadUsage(pgid) : null;
   const tp = performance.now();
   let probeErrors = 0;
   await pool(probes, 48, async (i) => {
@@ -190,6 +201,7 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
     if (res.status !== 200) probeErrors++;
   });
   const probePerSecond = round(probes / ((performance.now() - tp) / 1000), 1);
+  const probeSerialMs = threads0 ? (busiest(threads0) * 1000) / probes : null;
   log(`    bare probe: ${probePerSecond}/s (${probes} calls, 48 in flight${probeErrors ? `, ${probeErrors} errors` : ''})`);
   log(`    (a) before the broadcast: ${latencyMessages} widget messages → 50 agent sockets`);
   const latencyBefore = await realtime(origin, ws, { messages: latencyMessages, log: (s) => log(`  ${s}`) });
@@ -232,6 +244,7 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
   const deadline = started + minutes * 60_000;
   let lastLog = 0;
   let firstSendAt = null;
+  let load = null;
   try {
     while (Date.now() < deadline) {
       await sleep(500);
@@ -242,8 +255,18 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
         lastLog = Date.now();
         log(`    ${((Date.now() - started) / 1000).toFixed(0)} s: ${stats.recipients} snapshotted, ${stats.skipped} skipped, ${recorded} sent (sandbox record; progress says ${stats.sent}), ${stats.delivered} delivered, ${stats.read} read; callbacks posted ${pump.state.posted}`);
       }
+      // The event loop's load while sends and callbacks flow at the default rate, before (a) adds its own.
+      if (pgid && !load && firstSendAt && Date.now() - firstSendAt > 5_000) {
+        const w0 = { threads: threadUsage(pgid), sent: recorded, posted: pump.state.posted, at: performance.now() };
+        await sleep(15_000);
+        const seconds = (performance.now() - w0.at) / 1000;
+        const busy = busiest(w0.threads);
+        const sends = sentCount() - w0.sent;
+        load = { seconds: round(seconds, 1), busiestShare: round(busy / seconds, 3), sendsPerSecond: round(sends / seconds, 1), callbacksPerSecond: round((pump.state.posted - w0.posted) / seconds, 1), serialMsPerSend: sends ? round((busy * 1000) / sends, 2) : null, probeSerialMs: probeSerialMs === null ? null : round(probeSerialMs, 2) };
+        log(`    load: busiest thread ${(load.busiestShare * 100).toFixed(0)} % busy at ${load.sendsPerSecond} sends/s + ${load.callbacksPerSecond} callbacks/s: ${load.serialMsPerSend} ms per send with its callbacks (a bare probe: ${load.probeSerialMs} ms)`);
+      }
       // (a) during the default rate, once sends and their callbacks flow.
-      if (!during.default && firstSendAt && Date.now() - firstSendAt > 10_000) {
+      if (!during.default && firstSendAt && Date.now() - firstSendAt > 10_000 && (!pgid || load)) {
         log(`    (a) during the broadcast at the default rate`);
         during.default = await measureLatency();
       }
@@ -275,7 +298,7 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
     const appliedMs = Date.now() - endedAt;
     stopPolling = true;
     await poller;
-    return summarizeRun({ db, ws, inbox, b, origin, token, recipients, pollErrors, started, firstSendAt, switchAt, endedAt, enqueuedMs, sendMs, polls, pump: pump.state, applied, appliedMs, probePerSecond, latencyBefore, during, highRate });
+    return summarizeRun({ db, ws, inbox, b, origin, token, recipients, pollErrors, started, firstSendAt, switchAt, endedAt, enqueuedMs, sendMs, polls, pump: pump.state, applied, appliedMs, probePerSecond, latencyBefore, during, highRate, load });
   } finally {
     stopPolling = true;
     await pump.stop();
@@ -366,6 +389,7 @@ async function summarizeRun(r) {
       appliedWithinMs: r.appliedMs,
     },
     latency: { before: pick(r.latencyBefore), duringDefault: pick(r.during.default), duringHigh: pick(r.during.high) },
+    load: r.load,
     stats: r.applied,
   };
   return result;
@@ -393,5 +417,13 @@ export function broadcastRows(j) {
   rows.push(['    (a) widget → 50 sockets before the broadcast', fmt(l.before), '', '']);
   rows.push(['    (a) during, default rate + callbacks', fmt(l.duringDefault), '', '']);
   rows.push([`    (a) during, ${j.highRate.setting}/s + callbacks`, fmt(l.duringHigh), '', '']);
+  const w = j.load;
+  if (w)
+    rows.push([
+      `    busiest thread at ${w.sendsPerSecond} sends/s + ${w.callbacksPerSecond} callbacks/s (${w.seconds} s)`,
+      `${(w.busiestShare * 100).toFixed(0)} % busy; ${w.serialMsPerSend} ms per send with its callbacks${w.probeSerialMs ? ` = ${round(w.serialMsPerSend / w.probeSerialMs, 1)} probes (${w.probeSerialMs} ms)` : ''}`,
+      '',
+      '',
+    ]);
   return rows;
 }

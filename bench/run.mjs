@@ -196,6 +196,7 @@ try {
       defaultSeconds: Number(opt['broadcast-default-seconds']),
       highRate: Number(opt['broadcast-rate']),
       persistTo: stateDir,
+      pgid: server.pid,
       log,
     });
   }
