@@ -1,9 +1,11 @@
-// How a ConversationDO reaches the workspace's router. `ask` is the one round of a new or reopened
+// How a ConversationDO reaches the workspace's router. `decide` is the one round of a new or reopened
 // conversation (the decision is applied in the same commit as the message); when the router cannot
 // be reached, `request` tries again in the background, then keeps the request in the object's
 // schedule ('route' timer, backing off) and `retryDue` asks again by alarm, up to a cap.
+import { withDecision, type Draft } from '../worker/conversations/append';
 import type { Conversation } from '../worker/conversations/model';
 import type { RoutingResult } from '../worker/conversations/inputs';
+import { routingTrigger } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import type { ConversationStore } from './conversation-store';
 
@@ -53,6 +55,40 @@ export class RouterClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * The one round of a new or reopened conversation's message: the router decides before the commit and
+   * the decision joins the draft's transition, so message and assignment are one commit. When something
+   * else was committed while the router answered (an agent's change), the draft is rebuilt on it (`redraft`);
+   * a decision that no longer fits is released. `later`: the router could not be reached, so routing
+   * follows the commit in the background (`request`).
+   */
+  async decide(draft: Extract<Draft, { ok: true }>, redraft: () => Draft): Promise<{ draft: Draft; later: RouteTrigger | null }> {
+    const base = this.deps.state();
+    const trigger = routingTrigger(base, draft.transition.state, draft.message);
+    if (!trigger) return { draft, later: null };
+    let decision: RoutingDecision | null = null;
+    let later: RouteTrigger | null = null;
+    try {
+      decision = await this.ask(draft.transition.state, trigger, draft.message.text);
+    } catch (err) {
+      console.warn(`conversation ${draft.transition.state.id}: routing failed (${String(err)}); retrying after the commit`);
+      later = trigger;
+    }
+    let current: Draft = draft;
+    if (this.deps.state() !== base) current = redraft();
+    const now = this.deps.state();
+    if (!current.ok) {
+      if (decision) void this.release(decision, now, now!.workspaceId).catch(() => undefined);
+      return { draft: current, later: null };
+    }
+    const routed = decision ? withDecision(current.transition, decision, Date.now()) : null;
+    if (typeof routed === 'string') {
+      const id = current.transition.state.id;
+      void this.release(decision!, now, current.transition.state.workspaceId).catch((err) => console.warn(`conversation ${id}: release failed (${String(err)})`));
+    } else if (routed) current = { ...current, transition: routed };
+    return { draft: current, later };
   }
 
   /** A decision the conversation refused (it moved on meanwhile): the router frees the reservation. */

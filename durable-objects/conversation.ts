@@ -11,16 +11,16 @@
 import { DurableObject } from 'cloudflare:workers';
 import { canSeeConversation } from '../worker/auth/principal';
 import type { Revocation } from '../worker/auth/socket-revocation';
-import { closedToo, draftMessage, historyAt, withDecision } from '../worker/conversations/append';
+import { closedToo, draftMessage, historyAt } from '../worker/conversations/append';
 import type { IncomingMessage, MessageResult, RoutingResult, UpdateResult } from '../worker/conversations/inputs';
 import type { Actor, Conversation, DeliveryStatus, Message } from '../worker/conversations/model';
 import { idempotencyKey } from '../worker/conversations/idempotency';
 import { assembleCommit } from '../worker/conversations/commit';
-import { deliveryReceipt } from '../worker/conversations/delivery-status';
+import { foldReceipts, type ReceiptInput } from '../worker/conversations/delivery-status';
 import type { CloseCode, ServerEvent, Viewer } from '../worker/conversations/socket-protocol';
 import { applyPatch, createConversation, TransitionError, type ConversationPatch, type NewConversation, type Transition } from '../worker/conversations/state';
 import { csatTransition, type CsatInput } from '../worker/csat/record';
-import { routingTransition, routingTrigger } from '../worker/routing/apply';
+import { routingTransition } from '../worker/routing/apply';
 import type { RoutingDecision } from '../worker/routing/model';
 import { agentStub } from '../worker/routing/stubs';
 import type { EscalationTrigger } from '../worker/sla/model';
@@ -199,45 +199,26 @@ export class ConversationDO extends DurableObject<Env> {
     return this.#automation.resolve(actor, note);
   }
 
-  /** A delivery receipt for an outbound message (by our id: receipts are matched to it in D1). Out-of-order receipts never move a status back. */
-  updateDelivery(input: { messageId: string; status: DeliveryStatus; reason?: string | null }): Message | null {
-    const state = this.#state;
-    if (!state) return null;
-    const message = this.#store.messageById(input.messageId, state.id);
-    const receipt = message && deliveryReceipt(message, input.status, input.reason);
-    if (!message || !receipt) return message;
-    const now = Date.now();
-    this.#commit({ state: { ...state }, events: [receipt.event] }, undefined, () => this.#store.setMessageStatus(message.id, receipt.status, receipt.reason, now));
-    return { ...message, status: receipt.status, statusReason: receipt.reason, updatedAt: now };
+  /** One delivery status for an outbound message (the OUTBOUND consumer's sent or failed mark): updateDeliveries with one. */
+  updateDelivery(input: ReceiptInput): DeliveryStatus | null {
+    return this.updateDeliveries([input])[input.messageId] ?? null;
   }
 
   /**
-   * The receipts one INGEST batch brought for this conversation's messages, in order: each that moves a
-   * status forward is applied, all of them in one commit (one transaction, one outbox drain, the events
-   * in one EVENTS batch) instead of one commit per receipt. Returns every named message's status after
-   * them (null: no such message), which the consumer keeps to stop stale receipts before this object.
+   * The receipts one INGEST batch brought for this conversation's messages, in order (matched to our
+   * message ids in D1): each that moves a status forward is applied, all of them in one commit (one
+   * transaction, one outbox drain, the events in one EVENTS batch); out-of-order receipts never move a
+   * status back. Returns every named message's status after them (null: no such message), which the
+   * consumer keeps to stop stale receipts before this object.
    */
-  updateDeliveries(inputs: { messageId: string; status: DeliveryStatus; reason?: string | null }[]): Record<string, DeliveryStatus | null> {
+  updateDeliveries(inputs: ReceiptInput[]): Record<string, DeliveryStatus | null> {
     const state = this.#state;
-    const current = new Map<string, Pick<Message, 'id' | 'status'> | null>();
-    const events: Transition['events'] = [];
-    const writes: { id: string; status: DeliveryStatus; reason: string | null }[] = [];
-    for (const input of inputs) {
-      if (!current.has(input.messageId)) current.set(input.messageId, state ? this.#store.messageById(input.messageId, state.id) : null);
-      const message = current.get(input.messageId);
-      const receipt = message && deliveryReceipt(message, input.status, input.reason);
-      if (!message || !receipt) continue;
-      events.push(receipt.event);
-      writes.push({ id: message.id, status: receipt.status, reason: receipt.reason });
-      current.set(message.id, { id: message.id, status: receipt.status });
-    }
+    const { events, writes, statuses } = foldReceipts(inputs, (id) => (state ? this.#store.messageById(id, state.id) : null));
     if (state && events.length) {
       const now = Date.now();
-      this.#commit({ state: { ...state }, events }, undefined, () => {
-        for (const w of writes) this.#store.setMessageStatus(w.id, w.status, w.reason, now);
-      });
+      this.#commit({ state: { ...state }, events }, undefined, () => writes.forEach((w) => this.#store.setMessageStatus(w.id, w.status, w.reason, now)));
     }
-    return Object.fromEntries([...current].map(([id, m]) => [id, m?.status ?? null]));
+    return statuses;
   }
 
   messages(opts: { after?: number; before?: number; limit: number; includeNotes: boolean }): Message[] {
@@ -354,32 +335,10 @@ export class ConversationDO extends DurableObject<Env> {
     const tagsOf = sender ?? (input.author.type === 'broadcast' ? draft.transition.state.contactId : null);
     if (input.contactTags && tagsOf === draft.transition.state.contactId) this.#automation.knowTags(tagsOf, input.contactTags);
     // A new or reopened conversation asks the router first, so the decision lands in this same commit.
-    const trigger = routingTrigger(this.#state, draft.transition.state, draft.message);
-    let decision: RoutingDecision | null = null;
-    let routeLater = false;
-    if (trigger) {
-      const base = this.#state;
-      try {
-        decision = await this.#router.ask(draft.transition.state, trigger, draft.message.text);
-      } catch (err) {
-        console.warn(`conversation ${draft.transition.state.id}: routing failed (${String(err)}); retrying after the commit`);
-        routeLater = true;
-      }
-      // Something else was committed while the router answered (an agent's change): build on it.
-      if (this.#state !== base) {
-        draft = this.#draft(input, reopenWindowMs, init);
-        if (!draft.ok) {
-          if (decision) void this.#router.release(decision, this.#state, this.#state!.workspaceId).catch(() => undefined);
-          return draft;
-        }
-      }
-    }
+    const routed = await this.#router.decide(draft, () => this.#draft(input, reopenWindowMs, init));
+    if (!routed.draft.ok) return routed.draft;
+    draft = routed.draft;
     let transition = draft.transition;
-    const routed = decision ? withDecision(transition, decision, Date.now()) : null;
-    if (typeof routed === 'string') {
-      const id = transition.state.id;
-      void this.#router.release(decision!, this.#state, transition.state.workspaceId).catch((err) => console.warn(`conversation ${id}: release failed (${String(err)})`));
-    } else if (routed) transition = routed;
     if (closeAs && transition.state.status !== 'closed') transition = closedToo(transition, closeAs);
     // Arrival time, not the provider's timestamp: the messaging windows count from when we heard from them.
     const activity = input.activity && input.direction === 'inbound' && sender ? { contactId: sender, channel: transition.state.channel, inboxId: input.activity.inboxId, at: Date.now() } : null;
@@ -387,7 +346,7 @@ export class ConversationDO extends DurableObject<Env> {
     // resolution) then measure the history as it happened, not the moment it was imported.
     this.#commit(transition, draft.message, activity ? () => this.#store.enqueue('activity', activity) : undefined, input.history ? historyAt(input, Date.now()) : undefined);
     if (draft.message.direction === 'inbound') this.#followUps.customerReplied();
-    if (routeLater && trigger) void this.#router.request(trigger, draft.message.text);
+    if (routed.later) void this.#router.request(routed.later, draft.message.text);
     return { ok: true, message: draft.message, conversation: this.#state!, duplicate: false };
   }
 

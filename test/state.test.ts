@@ -1,5 +1,6 @@
 // The pure conversation state machine.
 import { describe, expect, it } from 'vitest';
+import { foldReceipts } from '../worker/conversations/delivery-status';
 import { acceptsInbound, applyMessage, applyPatch, createConversation, nextDeliveryStatus, TransitionError, wake } from '../worker/conversations/state';
 
 const T0 = 1_700_000_000_000;
@@ -121,6 +122,41 @@ describe('nextDeliveryStatus', () => {
     expect(nextDeliveryStatus('delivered', 'failed')).toBeNull();
     expect(nextDeliveryStatus('failed', 'delivered')).toBe('delivered');
     expect(nextDeliveryStatus('failed', 'sent')).toBeNull();
+  });
+});
+
+describe('foldReceipts', () => {
+  it("applies one conversation's receipts in order, each building on the one before, and reports every message's status after them", () => {
+    const stored = new Map([
+      ['m1', { id: 'm1', status: 'queued' as const }],
+      ['m2', { id: 'm2', status: 'read' as const }],
+    ]);
+    const looked: string[] = [];
+    const { events, writes, statuses } = foldReceipts(
+      [
+        { messageId: 'm1', status: 'sent' },
+        { messageId: 'm1', status: 'read' },
+        { messageId: 'm1', status: 'delivered' }, // late: read already
+        { messageId: 'm2', status: 'failed', reason: 'carrier' }, // never over read
+        { messageId: 'm3', status: 'sent' }, // no such message
+      ],
+      (id) => (looked.push(id), stored.get(id) ?? null),
+    );
+    expect(writes).toEqual([
+      { id: 'm1', status: 'sent', reason: null },
+      { id: 'm1', status: 'read', reason: null },
+    ]);
+    expect(events.map((e) => e.data)).toEqual([
+      { messageId: 'm1', status: 'sent', reason: null },
+      { messageId: 'm1', status: 'read', reason: null },
+    ]);
+    expect(statuses).toEqual({ m1: 'read', m2: 'read', m3: null });
+    // Each message is looked up once, however many receipts name it.
+    expect(looked).toEqual(['m1', 'm2', 'm3']);
+  });
+  it("keeps a failure's reason", () => {
+    const { writes } = foldReceipts([{ messageId: 'm1', status: 'failed', reason: 'unreachable' }], () => ({ id: 'm1', status: 'sent' }));
+    expect(writes).toEqual([{ id: 'm1', status: 'failed', reason: 'unreachable' }]);
   });
 });
 

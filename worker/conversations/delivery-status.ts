@@ -24,3 +24,31 @@ export function deliveryReceipt(message: Pick<Message, 'id' | 'status'>, incomin
   const kept = status === 'failed' ? (reason ?? null) : null;
   return { status, reason: kept, event: { type: 'message.status', actor: null, data: { messageId: message.id, status, reason: kept } } };
 }
+
+export interface ReceiptInput {
+  messageId: string;
+  status: DeliveryStatus;
+  reason?: string | null;
+}
+
+/**
+ * One conversation's receipts (of one INGEST batch, or the OUTBOUND consumer's one mark), in order, over
+ * its messages as stored (`lookup`): the events and status writes of those that move a status forward —
+ * a later receipt for the same message builds on the earlier one's status — and every named message's
+ * status after them (null: no such message).
+ */
+export function foldReceipts(inputs: readonly ReceiptInput[], lookup: (messageId: string) => Pick<Message, 'id' | 'status'> | null) {
+  const current = new Map<string, Pick<Message, 'id' | 'status'> | null>();
+  const events: PendingEvent[] = [];
+  const writes: { id: string; status: DeliveryStatus; reason: string | null }[] = [];
+  for (const input of inputs) {
+    if (!current.has(input.messageId)) current.set(input.messageId, lookup(input.messageId));
+    const message = current.get(input.messageId);
+    const receipt = message && deliveryReceipt(message, input.status, input.reason);
+    if (!message || !receipt) continue;
+    events.push(receipt.event);
+    writes.push({ id: message.id, status: receipt.status, reason: receipt.reason });
+    current.set(message.id, { id: message.id, status: receipt.status });
+  }
+  return { events, writes, statuses: Object.fromEntries([...current].map(([id, m]) => [id, m?.status ?? null])) as Record<string, DeliveryStatus | null> };
+}
