@@ -221,15 +221,16 @@ function addSql(c: SumColumn): string {
  * In a DO UPDATE SET every bare column is the row's value before the update.
  */
 export function rollupUpsertSql(src: RollupSource, sign: 1 | -1): string {
-  const select =
-    sign === 1
-      ? `SELECT * FROM (${rollupSelectSql(src)}) WHERE true`
-      : `SELECT ${src.names.join(', ')}, ${SUM_COLUMNS.map((c) => `-${c}`).join(', ')}, (SELECT json_group_object(key, -value) FROM json_each(r.hist)) FROM (${rollupSelectSql(src)}) r WHERE true`;
-  // `WHERE true`: an upsert's SELECT needs a WHERE, or SQLite reads ON CONFLICT as a join's ON.
-  const hist = `hist = (SELECT coalesce(json_group_object(key, n), '{}') FROM (SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(analytics_hourly.hist) UNION ALL SELECT key, value FROM json_each(excluded.hist)) GROUP BY key HAVING sum(value) <> 0 ORDER BY key))`;
+  const minus = sign === 1 ? '' : '-';
+  const value = (c: SumColumn) => ((SECONDS_COLUMNS as readonly string[]).includes(c) ? `${minus}round(r.${c}, 3)` : `${minus}r.${c}`);
+  const hist = sign === 1 ? 'r.hist' : '(SELECT json_group_object(key, -value) FROM json_each(r.hist))';
+  // Rounded on the way in too: a new row is inserted as the SELECT gives it. `WHERE true`: an upsert's SELECT
+  // needs a WHERE, or SQLite reads ON CONFLICT as a join's ON.
+  const select = `SELECT ${src.names.map((n) => `r.${n}`).join(', ')}, ${SUM_COLUMNS.map(value).join(', ')}, ${hist} FROM (${rollupSelectSql(src)}) r WHERE true`;
+  const merge = `hist = (SELECT coalesce(json_group_object(key, n), '{}') FROM (SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(analytics_hourly.hist) UNION ALL SELECT key, value FROM json_each(excluded.hist)) GROUP BY key HAVING sum(value) <> 0 ORDER BY key))`;
   return `INSERT INTO analytics_hourly (${[...KEY_COLUMNS, ...SUM_COLUMNS, 'hist'].join(', ')})
     ${select}
-    ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${SUM_COLUMNS.map(addSql).join(', ')}, ${hist}`;
+    ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${SUM_COLUMNS.map(addSql).join(', ')}, ${merge}`;
 }
 
 // ---- the buckets a fold touches ----
