@@ -9,6 +9,7 @@ import { binOf, binSql, binValue, LOWER_BOUNDS, RELATIVE_ERROR, valueAtRank, typ
 import { medianRank, p90Rank, stats } from '../../worker/analytics/metrics';
 import { agentDailyInsertSql, agentWeeklyInsertSql, ALL_DAYS, ALL_FACTS, ALL_WEEKS, dailyInsertSql, dailySelectSql, KEY_COLUMNS, rollupInsertSql, rollupSelectSql, SUM_COLUMNS, teamDailyInsertSql, WEEK as WEEK_MS, type RollupSource } from '../../worker/analytics/rollups';
 import { foldBatch } from '../../worker/analytics/subscriber';
+import { deletionStatements } from '../../worker/conversations/delete';
 import type { ParleyEvent } from '../../worker/events/model';
 import { addMember, call, createTeam, newWorkspace, qs, unique } from '../helpers';
 import { S, Stream } from './fold';
@@ -424,6 +425,31 @@ describe('rollups kept by delta', () => {
       [t, agent.userId, 1, 0, 1, 0],
       [t + H, agent.userId, 0, 0, 0, 1],
     ]);
+  });
+
+  it('deleting a conversation takes it out of the rollups: its rows emptied and deleted, shared rows and days reduced', async () => {
+    const ws = await newWorkspace();
+    const agent = await addMember(ws, 'staff');
+    const t = MON + 10 * H;
+    // Both in the 10 o'clock webchat row; only the doomed one has a reopen (Tuesday), a CSAT score, and the agent.
+    const keep = new Stream(unique('cnv'), ws.workspaceId, t).customer(t).agent(t + 20 * S, ws.userId);
+    const doomed = new Stream(unique('cnv'), ws.workspaceId, t + 60 * S).customer(t + 60 * S).agent(t + 90 * S, ws.userId).status(t + 2 * H, 'closed').csat(t + 2 * H + S, 2);
+    doomed.customer(MON + DAY + 9 * H).assign(MON + DAY + 9 * H, agent.userId).agent(MON + DAY + 9 * H + 15 * S, agent.userId);
+    await fold([...keep.events, ...doomed.events]);
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const before = await hourly(ws.workspaceId);
+    expect(before.filter((r) => r.assignee_id === agent.userId).length).toBeGreaterThan(0);
+
+    await env.DB.batch(deletionStatements(env.DB, { id: doomed.conversationId, workspaceId: ws.workspaceId, contactId: 'ct_1', channel: 'webchat' }, { userId: ws.userId, name: 'Manager' }, Date.now()));
+    for (const table of ['conversation_facts', 'conversation_fact_cycles', 'conversation_fact_responses']) {
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE conversation_id = ?`).bind(doomed.conversationId).first('n')).toBe(0);
+    }
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const after = await hourly(ws.workspaceId);
+    expect(after.map((r) => [r.hour, r.assignee_id, r.created, r.responses, r.csat_n])).toEqual([[t, '', 1, 1, 0]]);
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_daily WHERE workspace_id = ? AND day > ?`).bind(ws.workspaceId, MON).first('n')).toBe(0);
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_agents WHERE workspace_id = ? AND assignee_id = ?`).bind(ws.workspaceId, agent.userId).first('n')).toBe(0);
+    expect((await get(ws, WEEK)).body.conversations).toEqual({ created: 1, resolved: 0, reopened: 0, open: 1 });
   });
 
   it('the rows a batch reads do not grow with the conversations already in its bucket', async () => {

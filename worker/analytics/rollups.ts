@@ -14,9 +14,10 @@
 // reopen that moves a conversation between buckets takes it out of the old row and into the new one.
 // The cost is the rows of the batch's conversations, not of the buckets they touch: a broadcast puts
 // every new conversation of an hour in one bucket, which a recompute would re-read on every batch.
-// What this gives up: a row is only as right as the row before it. Nothing else may write the facts or
-// the hourly rows (a stray write would stay until a rebuild, the backfill SELECT: rollupInsertSql(ALL_FACTS)).
-// The backfill (migration 0036) is that same SELECT over every fact.
+// What this gives up: a row is only as right as the row before it. Whatever writes or deletes facts must
+// move the rollups in the same batch the same way (the subscriber; conversation deletion, through
+// forgetConversationStatements); a stray write would stay counted until a rebuild from scratch, which is
+// the backfill's SELECT (rollupInsertSql(ALL_FACTS), migration 0036).
 //
 // Which hour a figure lands in is the same instant the exact reads use (queries.ts): conversations,
 // status, SLA, CSAT and messages → created_at; reopens → the reopen; first responses → the reply;
@@ -197,10 +198,12 @@ export function rollupInsertSql(src: RollupSource): string {
 /**
  * The sums in seconds. Every fact duration is whole milliseconds (facts.ts `seconds`: Math.round(ms) / 1000),
  * so the true sum of any set of them has at most three decimals. A sum kept by additions and subtractions
- * picks up binary rounding residue (0.1 + 0.2 - 0.1 is not 0.2) that a sum from scratch does not share, and
- * over many batches it would wander; round(x, 3) after each update puts it back on the exact millisecond
- * value (the residue is many orders below 0.0005 s for any sum below ~10^11 s), so a delta-kept sum equals
- * the from-scratch sum to within the scratch sum's own residue, and a row whose durations all left is 0.
+ * picks up binary rounding residue (0.1 + 0.2 - 0.1 is not 0.2) other than a sum from scratch's, and over
+ * many batches it would wander; round(x, 3) after each update puts it back on the double nearest the exact
+ * millisecond value (the residue of one update is a few units of the last place: 1.5e-5 s at 10^11 s, far
+ * below the 0.0005 s that would round wrong), so a delta-kept sum equals the from-scratch sum to within the
+ * scratch sum's own residue, and a row whose durations all left is exactly 0. The backfill's SELECT is not
+ * rounded (migration 0036 holds its text); the first delta on a row rounds it.
  */
 export const SECONDS_COLUMNS: readonly SumColumn[] = SUM_COLUMNS.filter((c) => c.endsWith('_s'));
 
@@ -388,65 +391,103 @@ export function rollupStatements(db: D1Database, conversationIds: string[], buck
   if (conversationIds.length === 0) return { before: [], after: [] };
   const ids = JSON.stringify(conversationIds);
   const src = conversationsSource('?1');
+  const days = buckets.length === 0 ? [] : daysStatements(db, { buckets: ['?1', JSON.stringify(buckets)], days: ['?1', JSON.stringify(touchedDays(buckets))], weeks: ['?1', JSON.stringify(touchedWeeks(buckets))] });
   return {
     before: [db.prepare(rollupUpsertSql(src, -1)).bind(ids)],
-    after: [db.prepare(rollupUpsertSql(src, 1)).bind(ids), ...daysStatements(db, buckets)],
+    after: [db.prepare(rollupUpsertSql(src, 1)).bind(ids), ...days],
   };
 }
 
+/**
+ * The distinct bucket keys (the rollup SELECT's key columns) of the rows a source yields, without the sums:
+ * the buckets a conversation's stored facts rows feed.
+ */
+function rollupKeysSql(src: RollupSource): string {
+  const keyed = (time: string) => src.keys(time).map((e, i) => `${e} AS ${src.names[i]}`).join(', ');
+  return `SELECT DISTINCT ${src.names.join(', ')} FROM (${unionAll(PARTS.map((p) => `SELECT ${keyed(p.time)} ${src.from(p.table, p.time)} AND ${p.where}`))})`;
+}
+
+/**
+ * The rollup statements that take a conversation out of the rollups, to run in the batch that deletes its
+ * facts, ahead of those deletes (worker/conversations/delete.ts): subtract what its stored facts rows
+ * contribute, delete the rows that empties, recompute the days and weeks of its buckets. The buckets are
+ * read from its facts rows inside the batch, so an event folded since the caller last looked is covered.
+ */
+export function forgetConversationStatements(db: D1Database, conversationId: string): D1PreparedStatement[] {
+  const ids = JSON.stringify([conversationId]);
+  const keys = rollupKeysSql(conversationsSource('?1'));
+  return [
+    db.prepare(rollupUpsertSql(conversationsSource('?1'), -1)).bind(ids),
+    ...daysStatements(db, {
+      buckets: [`(SELECT json_group_array(json_array(k_ws, k_hour, k_channel, k_inbox, k_team, k_agent)) FROM (${keys}))`, ids],
+      days: [`(SELECT json_group_array(json_array(ws, day)) FROM (SELECT DISTINCT k_ws AS ws, k_hour / ${DAY} * ${DAY} AS day FROM (${keys})))`, ids],
+      weeks: [`(SELECT json_group_array(json_array(ws, week, agent, team)) FROM (SELECT DISTINCT k_ws AS ws, k_hour / ${WEEK} * ${WEEK} AS week, k_agent AS agent, k_team AS team FROM (${keys})))`, ids],
+    }),
+  ];
+}
+
+/**
+ * The touched buckets, days and weeks for daysStatements: each an SQL expression yielding the JSON list (of
+ * Bucket, of touchedDays' and of touchedWeeks' tuples) and the value bound as ?1 for it.
+ */
+interface Touched {
+  buckets: [sql: string, bound: string];
+  days: [sql: string, bound: string];
+  weeks: [sql: string, bound: string];
+}
+
 /** Delete the touched hourly rows that hold nothing any more, then recompute the touched days and weeks. */
-function daysStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
-  if (buckets.length === 0) return [];
-  const json = JSON.stringify(buckets);
-  const days = JSON.stringify(touchedDays(buckets));
-  const weeks = JSON.stringify(touchedWeeks(buckets));
-  const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
+function daysStatements(db: D1Database, touched: Touched): D1PreparedStatement[] {
+  const [json, jsonBound] = touched.buckets;
+  const [days, daysBound] = touched.days;
+  const [weeks, weeksBound] = touched.weeks;
+  const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(${days})) d`;
   return [
     // A rebuild has no row for a bucket without facts: a row whose every sum is back to 0, with no bins left, goes. (The
     // workspace and hour lists let SQLite seek the primary key; a row-value IN alone scans the table.)
     db
       .prepare(
-        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
-           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${json}))
+           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(${json}))
            AND (${KEY_COLUMNS.join(', ')}) IN
-             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?1))
+             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(${json}))
            AND ${SUM_COLUMNS.map((c) => `${c} = 0`).join(' AND ')} AND hist = '{}'`,
       )
-      .bind(json),
+      .bind(jsonBound),
     db
       .prepare(
-        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(dailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(dailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(teamDailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(teamDailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(agentDailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(agentDailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))
-           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1))`,
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${weeks})) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(${weeks}))
+           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(${weeks}))
+           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(${weeks}))`,
       )
-      .bind(weeks),
+      .bind(weeksBound),
     db
       .prepare(
         agentWeeklyInsertSql(
-          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(?1)) w`,
+          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(${weeks})) w`,
         ),
       )
-      .bind(weeks),
+      .bind(weeksBound),
   ];
 }
