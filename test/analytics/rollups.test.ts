@@ -347,7 +347,8 @@ describe('rollups kept by delta', () => {
     const ws = await newWorkspace();
     const agent = await addMember(ws, 'staff');
     const t = MON + 10 * H + 59 * 60 * S; // 10:59
-    // Created at 10:59, answered in 0.1 s and 0.2 s (binary 0.1 + 0.2 is not 0.3), then again across the hour.
+    // A, created at 10:59, answered in 0.1 s, then again in 0.2 s (binary 0.1 + 0.2 is not 0.3); B, created at
+    // 10:59:40, answered at 11:00:01.007 and closed at 12:59:00.001: one batch over three hours.
     const a = new Stream(unique('cnv'), ws.workspaceId, t).assign(t, agent.userId).customer(t).agent(t + 100, agent.userId).customer(t + 30 * S).agent(t + 30 * S + 200, agent.userId);
     const b = new Stream(unique('cnv'), ws.workspaceId, t + 40 * S).assign(t + 40 * S, agent.userId).customer(t + 40 * S).agent(t + 61 * S + 7, agent.userId).status(t + 2 * H + 1, 'closed');
     // C, on email, is alone in its bucket: still open (nothing frozen), with a CSAT score and an escalation.
