@@ -9,6 +9,7 @@ import { binOf, binSql, binValue, LOWER_BOUNDS, RELATIVE_ERROR, valueAtRank, typ
 import { medianRank, p90Rank, stats } from '../../worker/analytics/metrics';
 import { agentDailyInsertSql, agentWeeklyInsertSql, ALL_DAYS, ALL_FACTS, ALL_WEEKS, dailyInsertSql, dailySelectSql, KEY_COLUMNS, rollupInsertSql, rollupSelectSql, SUM_COLUMNS, teamDailyInsertSql, WEEK as WEEK_MS, type RollupSource } from '../../worker/analytics/rollups';
 import { foldBatch } from '../../worker/analytics/subscriber';
+import { deletionStatements } from '../../worker/conversations/delete';
 import type { ParleyEvent } from '../../worker/events/model';
 import { addMember, call, createTeam, newWorkspace, qs, unique } from '../helpers';
 import { S, Stream } from './fold';
@@ -335,5 +336,155 @@ describe('overview from rollups', () => {
     const res = await get(ws, { exact: 'yes' });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('exact');
+  });
+});
+
+describe('rollups kept by delta', () => {
+  const hourly = async (workspaceId: string) =>
+    (await env.DB.prepare(`SELECT * FROM analytics_hourly WHERE workspace_id = ?1 ORDER BY ${KEY_COLUMNS.join(', ')}`).bind(workspaceId).all<Record<string, any>>()).results;
+
+  it('a batch spanning two hours; millisecond sums kept exact; a row its only conversation leaves is deleted; the same batch twice changes nothing', async () => {
+    const ws = await newWorkspace();
+    const agent = await addMember(ws, 'staff');
+    const t = MON + 10 * H + 59 * 60 * S; // 10:59
+    // A, created at 10:59, answered in 0.1 s, then again in 0.2 s (binary 0.1 + 0.2 is not 0.3); B, created at
+    // 10:59:40, answered at 11:00:01.007 and closed at 12:59:00.001: one batch over three hours.
+    const a = new Stream(unique('cnv'), ws.workspaceId, t).assign(t, agent.userId).customer(t).agent(t + 100, agent.userId).customer(t + 30 * S).agent(t + 30 * S + 200, agent.userId);
+    const b = new Stream(unique('cnv'), ws.workspaceId, t + 40 * S).assign(t + 40 * S, agent.userId).customer(t + 40 * S).agent(t + 61 * S + 7, agent.userId).status(t + 2 * H + 1, 'closed');
+    // C, on email, is alone in its bucket: still open (nothing frozen), with a CSAT score and an escalation.
+    const c = new Stream(unique('cnv'), ws.workspaceId, t + 50 * S, { channel: 'email' }).assign(t + 50 * S, agent.userId).customer(t + 50 * S).escalate(t + 51 * S).csat(t + 52 * S, 4);
+    const batch = [...a.events, ...b.events, ...c.events];
+    await fold(batch);
+    const once = await expectRollupsMatchFacts(ws.workspaceId);
+    const rows = await hourly(ws.workspaceId);
+    const web = rows.filter((r) => r.channel === 'webchat');
+    expect(web.map((r) => r.hour)).toEqual([MON + 10 * H, MON + 11 * H, MON + 12 * H]);
+    // A's two responses (0.1 s, 0.2 s) are in the 10 o'clock row: exactly 0.3, not the binary sum.
+    expect(web[0]).toMatchObject({ created: 2, responses: 2, response_s: 0.3, first_initial: 1, first_s_initial: 0.1 });
+    expect(web[1]).toMatchObject({ created: 0, responses: 1, response_s: 21.007, first_initial: 1, first_s_initial: 21.007 });
+    expect(web[2]).toMatchObject({ resolved: 1, resolution_s: 7160.001 });
+    expect(rows.filter((r) => r.channel === 'email')).toMatchObject([{ hour: MON + 10 * H, assignee_id: agent.userId, created: 1, escalations: 1, csat_n: 1, csat_sum: 4, hist: '{"c:4":1}' }]);
+
+    // The same batch again, then in reverse: every stored value unchanged (not merely within rounding).
+    await fold(batch);
+    await fold([...batch].reverse());
+    expect(await hourly(ws.workspaceId)).toEqual(rows);
+    expect(await expectRollupsMatchFacts(ws.workspaceId)).toEqual(once);
+
+    // C goes to the manager: the agent's email row holds nothing any more and is deleted, the manager's holds C.
+    // B, closed, goes too: its facts row (the 10 o'clock created count) moves, its resolved cycle and its
+    // response stay the agent's (frozen).
+    c.assign(t + 3 * H, ws.userId);
+    b.assign(t + 3 * H, ws.userId);
+    await fold([...b.events, ...c.events]);
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const moved = await hourly(ws.workspaceId);
+    const summary = (who: string) => moved.filter((r) => r.assignee_id === who).map((r) => [r.channel, r.hour, r.created, r.responses, r.resolved, r.csat_n, JSON.parse(r.hist)['c:4'] ?? 0]);
+    expect(summary(agent.userId)).toEqual([
+      ['webchat', MON + 10 * H, 1, 2, 0, 0, 0],
+      ['webchat', MON + 11 * H, 0, 1, 0, 0, 0],
+      ['webchat', MON + 12 * H, 0, 0, 1, 0, 0],
+    ]);
+    expect(summary(ws.userId)).toEqual([
+      ['email', MON + 10 * H, 1, 0, 0, 1, 1],
+      ['webchat', MON + 10 * H, 1, 0, 0, 0, 0],
+    ]);
+    // A reopen of B: its new cycle starts in the 13 o'clock row, the manager's.
+    b.customer(t + 3 * H + 10 * S).agent(t + 3 * H + 25 * S + 500, ws.userId);
+    await fold(b.events.slice(-3));
+    await expectRollupsMatchFacts(ws.workspaceId);
+    expect((await hourly(ws.workspaceId)).find((r) => r.hour === MON + 13 * H)).toMatchObject({ assignee_id: ws.userId, reopened: 1, first_reopen: 1, first_s_reopen: 15.5 });
+  });
+
+  it('a consumer that read the facts before another wrote them loses its write and leaves the rollups as the facts say', async () => {
+    const ws = await newWorkspace();
+    const agent = await addMember(ws, 'staff');
+    const t = MON + 10 * H;
+    const x = new Stream(unique('cnv'), ws.workspaceId, t).customer(t).agent(t + 30 * S, ws.userId);
+    await fold(x.events);
+    const stale = x.events.length;
+    // The other consumer's events: a transfer and another exchange an hour later.
+    x.assign(t + H, agent.userId).customer(t + H + S).agent(t + H + 9 * S, agent.userId);
+    const racer = x.events.slice(stale);
+    // This consumer folds a different next event (a close) over the state it read before the other's write.
+    const closing = { ...racer[0], type: 'conversation.status_changed', at: t + 2 * H, data: { from: 'open', to: 'closed', reason: 'manual' }, conversation: { ...x.events[stale - 1].conversation, status: 'closed' } } as ParleyEvent;
+    let calls = 0;
+    const racing = {
+      prepare: (sql: string) => env.DB.prepare(sql),
+      batch: async (statements: D1PreparedStatement[]) => {
+        // Its read goes through; then, before its write batch, the other consumer's whole fold lands.
+        if (++calls === 2) await fold(racer);
+        return env.DB.batch(statements);
+      },
+    } as unknown as D1Database;
+    await expect(foldBatch(racing, [closing])).rejects.toThrow(/1 changed under this batch/);
+    const rows = await expectRollupsMatchFacts(ws.workspaceId);
+    // Counted once, the other agent's now, not closed: the stale close was never stored nor counted. (The
+    // first reply keeps the assignee of its time, none; the open cycle's first response follows the transfer.)
+    expect(rows.map((r) => [r.hour, r.assignee_id, r.created, r.closed, r.first_initial, r.responses])).toEqual([
+      [t, '', 0, 0, 0, 1],
+      [t, agent.userId, 1, 0, 1, 0],
+      [t + H, agent.userId, 0, 0, 0, 1],
+    ]);
+  });
+
+  it('deleting a conversation takes it out of the rollups: its rows emptied and deleted, shared rows and days reduced', async () => {
+    const ws = await newWorkspace();
+    const agent = await addMember(ws, 'staff');
+    const t = MON + 10 * H;
+    // Both in the 10 o'clock webchat row; only the doomed one has a reopen (Tuesday), a CSAT score, and the agent.
+    const keep = new Stream(unique('cnv'), ws.workspaceId, t).customer(t).agent(t + 20 * S, ws.userId);
+    const doomed = new Stream(unique('cnv'), ws.workspaceId, t + 60 * S).customer(t + 60 * S).agent(t + 90 * S, ws.userId).status(t + 2 * H, 'closed').csat(t + 2 * H + S, 2);
+    doomed.customer(MON + DAY + 9 * H).assign(MON + DAY + 9 * H, agent.userId).agent(MON + DAY + 9 * H + 15 * S, agent.userId);
+    await fold([...keep.events, ...doomed.events]);
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const before = await hourly(ws.workspaceId);
+    expect(before.filter((r) => r.assignee_id === agent.userId).length).toBeGreaterThan(0);
+
+    await env.DB.batch(deletionStatements(env.DB, { id: doomed.conversationId, workspaceId: ws.workspaceId, contactId: 'ct_1', channel: 'webchat' }, { userId: ws.userId, name: 'Manager' }, Date.now()));
+    for (const table of ['conversation_facts', 'conversation_fact_cycles', 'conversation_fact_responses']) {
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE conversation_id = ?`).bind(doomed.conversationId).first('n')).toBe(0);
+    }
+    await expectRollupsMatchFacts(ws.workspaceId);
+    const after = await hourly(ws.workspaceId);
+    expect(after.map((r) => [r.hour, r.assignee_id, r.created, r.responses, r.csat_n])).toEqual([[t, '', 1, 1, 0]]);
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_daily WHERE workspace_id = ? AND day > ?`).bind(ws.workspaceId, MON).first('n')).toBe(0);
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_agents WHERE workspace_id = ? AND assignee_id = ?`).bind(ws.workspaceId, agent.userId).first('n')).toBe(0);
+    expect((await get(ws, WEEK)).body.conversations).toEqual({ created: 1, resolved: 0, reopened: 0, open: 1 });
+  });
+
+  it('the rows a batch reads do not grow with the conversations already in its bucket', async () => {
+    const ws = await newWorkspace();
+    const t = MON + 10 * H;
+    let n = 0;
+    // A broadcast: every new conversation in one bucket (one inbox, no team, no agent), created and sent a message.
+    const broadcast = (count: number) =>
+      Array.from({ length: count }, () => {
+        const at = t + ++n * S;
+        return new Stream(unique('cnv'), ws.workspaceId, at).agent(at + 1, 'bot', { authorType: 'bot' }).events;
+      }).flat();
+    let rowsRead = 0;
+    const counting = {
+      prepare: (sql: string) => env.DB.prepare(sql),
+      batch: async (statements: D1PreparedStatement[]) => {
+        const results = await env.DB.batch(statements);
+        for (const r of results) rowsRead += r.meta.rows_read ?? NaN;
+        return results;
+      },
+    } as unknown as D1Database;
+    const readsOfABatch = async () => {
+      rowsRead = 0;
+      await foldBatch(counting, broadcast(10));
+      return rowsRead;
+    };
+    await fold(broadcast(100));
+    const small = await readsOfABatch();
+    await fold(broadcast(400));
+    const large = await readsOfABatch();
+    expect((await hourly(ws.workspaceId)).map((r) => r.created)).toEqual([n]);
+    expect(small).toBeGreaterThan(0);
+    // The same work for a bucket of 110 conversations as for one of 520 (a recompute read every one of them).
+    expect(large).toBe(small);
+    await expectRollupsMatchFacts(ws.workspaceId);
   });
 });

@@ -8,7 +8,7 @@
 // √1.1 − 1 ≈ 4.88 % of the exact nearest-rank value (plus rounding to the millisecond).
 //
 // The bin boundaries also live in D1 (table analytics_bins, migration 0036) so that SQL can bin a value
-// (the subscriber's recompute, the backfill, the edges of a range): the table lists exactly LOWER_BOUNDS.
+// (the subscriber's rollup deltas, the backfill, the edges of a range): the table lists exactly LOWER_BOUNDS.
 // Hand-written rather than a library: a few lines, and it must match the SQL table bin for bin.
 
 export const RATIO = 1.1;

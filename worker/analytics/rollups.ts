@@ -3,11 +3,21 @@
 // time metrics, fixed log-scale histograms (worker/analytics/histogram.ts) so medians and p90 of any range
 // are read from summed bins instead of ranking every fact row.
 //
-// A rollup row is a function of the facts, never a running tally: the subscriber recomputes the hour
-// buckets a batch touched (the buckets of each conversation's old and new facts, cycles and responses)
-// from the facts tables, in the same D1 batch that writes the facts. Redelivery, a racing consumer or a
-// replayed batch therefore cannot double count, and a transfer or a reopen that moves a conversation
-// between buckets rewrites both. The backfill (migration 0036) is the same SELECT over every fact.
+// A rollup row is kept equal to the rollup of its facts by deltas read from the stored facts, never from
+// what a batch believes it changed. In the same D1 batch (one transaction) as the facts writes, the
+// subscriber first subtracts the rollup of every stored fact row of the batch's conversations (facts row,
+// all cycles, all responses), then writes the facts (conditional writes: whatever they do), then adds the
+// rollup of those conversations' stored rows again, then deletes the touched rows left empty. Both halves
+// read the facts as stored inside the transaction, so the table moves from "rollup of the facts before"
+// to "rollup of the facts after" whatever the writes did: redelivery, a racing consumer whose write lost
+// (it subtracts and adds the same rows) or a replayed batch cannot double count, and a transfer or a
+// reopen that moves a conversation between buckets takes it out of the old row and into the new one.
+// The cost is the rows of the batch's conversations, not of the buckets they touch: a broadcast puts
+// every new conversation of an hour in one bucket, which a recompute would re-read on every batch.
+// What this gives up: a row is only as right as the row before it. Whatever writes or deletes facts must
+// move the rollups in the same batch the same way (the subscriber; conversation deletion, through
+// forgetConversationStatements); a stray write would stay counted until a rebuild from scratch, which is
+// the backfill's SELECT (rollupInsertSql(ALL_FACTS), migration 0036).
 //
 // Which hour a figure lands in is the same instant the exact reads use (queries.ts): conversations,
 // status, SLA, CSAT and messages → created_at; reopens → the reopen; first responses → the reply;
@@ -150,15 +160,13 @@ export const ALL_FACTS: RollupSource = {
   names: ['k_ws', 'k_hour', 'k_channel', 'k_inbox', 'k_team', 'k_agent'],
 };
 
-/** The facts of a list of buckets, a JSON array of [workspace, hour, channel, inbox, team, agent] bound at `param`. */
-export function bucketsSource(param: string): RollupSource {
-  const k = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS hour, json_extract(value, '$[2]') AS channel, json_extract(value, '$[3]') AS inbox, json_extract(value, '$[4]') AS team, json_extract(value, '$[5]') AS agent FROM json_each(${param})) k`;
-  return {
-    from: (table, time) =>
-      `FROM ${k} JOIN ${table} t ON t.workspace_id = k.ws AND t.${time} >= k.hour AND t.${time} < k.hour + ${HOUR} AND t.channel = k.channel AND t.inbox_id = k.inbox AND coalesce(t.team_id, '') = k.team AND coalesce(t.assignee_id, '') = k.agent WHERE 1`,
-    keys: () => ['k.ws', 'k.hour', 'k.channel', 'k.inbox', 'k.team', 'k.agent'],
-    names: ALL_FACTS.names,
-  };
+/**
+ * Every stored fact row of a list of conversations (a JSON array of ids bound at `param`), grouped by hour
+ * bucket: what the subscriber subtracts before its facts writes and adds after them. Each table is sought by
+ * conversation id (conversation_facts' unique index, the cycles' and responses' primary keys).
+ */
+export function conversationsSource(param: string): RollupSource {
+  return { ...ALL_FACTS, from: (table) => `FROM ${table} t WHERE t.conversation_id IN (SELECT value FROM json_each(${param}))` };
 }
 
 /**
@@ -182,9 +190,50 @@ export function rollupSelectSql(src: RollupSource): string {
     ON ${on}`;
 }
 
-/** INSERT of the rollup rows a source yields (the backfill, or a recompute after its DELETE). */
+/** INSERT of the rollup rows a source yields (the backfill; migration 0036 holds this very text). */
 export function rollupInsertSql(src: RollupSource): string {
   return `INSERT INTO analytics_hourly (${[...KEY_COLUMNS, ...SUM_COLUMNS, 'hist'].join(', ')})\n${rollupSelectSql(src)}`;
+}
+
+/**
+ * The sums in seconds. Every fact duration is whole milliseconds (facts.ts `seconds`: Math.round(ms) / 1000),
+ * so the true sum of any set of them has at most three decimals. A sum kept by additions and subtractions
+ * picks up binary rounding residue (0.1 + 0.2 - 0.1 is not 0.2) other than a sum from scratch's, and over
+ * many batches it would wander; round(x, 3) after each update puts it back on the double nearest the exact
+ * millisecond value (the residue of one update is a few units of the last place: 1.5e-5 s at 10^11 s, far
+ * below the 0.0005 s that would round wrong), so a delta-kept sum equals the from-scratch sum to within the
+ * scratch sum's own residue, and a row whose durations all left is exactly 0. The backfill's SELECT is not
+ * rounded (migration 0036 holds its text); the first delta on a row rounds it.
+ */
+export const SECONDS_COLUMNS: readonly SumColumn[] = SUM_COLUMNS.filter((c) => c.endsWith('_s'));
+
+/**
+ * `csat_sum` is not rounded: scores are normalized to whole numbers 1–5 (worker/csat/scale.ts), whose sums
+ * are exact, and rounding would alter a fractional score from a hand-made event. It is reset to 0 exactly
+ * when its count reaches 0, so such a score's residue cannot keep an emptied row alive.
+ */
+function addSql(c: SumColumn): string {
+  if ((SECONDS_COLUMNS as readonly string[]).includes(c)) return `${c} = round(${c} + excluded.${c}, 3)`;
+  if (c === 'csat_sum') return `${c} = CASE WHEN csat_n + excluded.csat_n = 0 THEN 0 ELSE ${c} + excluded.${c} END`;
+  return `${c} = ${c} + excluded.${c}`;
+}
+
+/**
+ * Upsert adding (sign 1) or subtracting (sign -1) the rollup rows a source yields to analytics_hourly: each
+ * sum column added, the histograms merged bin by bin (bins whose count reaches 0 dropped, keys in order).
+ * In a DO UPDATE SET every bare column is the row's value before the update.
+ */
+export function rollupUpsertSql(src: RollupSource, sign: 1 | -1): string {
+  const minus = sign === 1 ? '' : '-';
+  const value = (c: SumColumn) => ((SECONDS_COLUMNS as readonly string[]).includes(c) ? `${minus}round(r.${c}, 3)` : `${minus}r.${c}`);
+  const hist = sign === 1 ? 'r.hist' : '(SELECT json_group_object(key, -value) FROM json_each(r.hist))';
+  // Rounded on the way in too: a new row is inserted as the SELECT gives it. `WHERE true`: an upsert's SELECT
+  // needs a WHERE, or SQLite reads ON CONFLICT as a join's ON.
+  const select = `SELECT ${src.names.map((n) => `r.${n}`).join(', ')}, ${SUM_COLUMNS.map(value).join(', ')}, ${hist} FROM (${rollupSelectSql(src)}) r WHERE true`;
+  const merge = `hist = (SELECT coalesce(json_group_object(key, n), '{}') FROM (SELECT key, sum(value) AS n FROM (SELECT key, value FROM json_each(analytics_hourly.hist) UNION ALL SELECT key, value FROM json_each(excluded.hist)) GROUP BY key HAVING sum(value) <> 0 ORDER BY key))`;
+  return `INSERT INTO analytics_hourly (${[...KEY_COLUMNS, ...SUM_COLUMNS, 'hist'].join(', ')})
+    ${select}
+    ON CONFLICT (${KEY_COLUMNS.join(', ')}) DO UPDATE SET ${SUM_COLUMNS.map(addSql).join(', ')}, ${merge}`;
 }
 
 // ---- the buckets a fold touches ----
@@ -206,7 +255,8 @@ const hourOf = (at: number) => Math.floor(at / HOUR) * HOUR;
  * Every bucket whose rollup row may differ after storing `result` over `prev`: the old and new buckets of
  * the facts row and of the current cycle (a transfer moves them, a close or reopen adds an instant), the
  * buckets of the cycles the fold wrote, and those of the new responses. Older cycles and responses
- * never change, so their buckets do not either.
+ * never change, so their buckets do not either. The hourly deltas do not depend on this list (they read the
+ * stored facts); the rows emptied by a batch are looked for here, and the days recomputed are these buckets' days.
  */
 export function touchedBuckets(prev: FactsState | null, result: FoldResult, into = new Map<string, Bucket>()): Map<string, Bucket> {
   const add = (at: number | null, d: Dims) => {
@@ -331,61 +381,113 @@ export function touchedWeeks(buckets: Iterable<Bucket>): [string, number, string
 }
 
 /**
- * The statements that recompute a set of buckets from the facts (delete them, insert what the facts now
- * say), then the days they fall in from their hourly rows: workspace-wide, per team and per agent, then
- * the per-agent weeks those days fall in from their days.
+ * The rollup statements of a batch that writes the facts of `conversationIds`, touching `buckets`:
+ * `before` goes ahead of the facts writes in the same D1 batch (subtract what the stored facts of those
+ * conversations contribute), `after` behind them (add what they contribute now, delete the touched hourly
+ * rows left empty, then recompute the days of the touched buckets from their hourly rows: workspace-wide,
+ * per team and per agent, then the per-agent weeks those days fall in from their days).
  */
-export function recomputeStatements(db: D1Database, buckets: Bucket[]): D1PreparedStatement[] {
-  if (buckets.length === 0) return [];
-  const json = JSON.stringify(buckets);
-  const days = JSON.stringify(touchedDays(buckets));
-  const weeks = JSON.stringify(touchedWeeks(buckets));
-  const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(?1)) d`;
+export function rollupStatements(db: D1Database, conversationIds: string[], buckets: Bucket[]): { before: D1PreparedStatement[]; after: D1PreparedStatement[] } {
+  if (conversationIds.length === 0) return { before: [], after: [] };
+  const ids = JSON.stringify(conversationIds);
+  const src = conversationsSource('?1');
+  const days = buckets.length === 0 ? [] : daysStatements(db, { buckets: ['?1', JSON.stringify(buckets)], days: ['?1', JSON.stringify(touchedDays(buckets))], weeks: ['?1', JSON.stringify(touchedWeeks(buckets))] });
+  return {
+    before: [db.prepare(rollupUpsertSql(src, -1)).bind(ids)],
+    after: [db.prepare(rollupUpsertSql(src, 1)).bind(ids), ...days],
+  };
+}
+
+/**
+ * The distinct bucket keys (the rollup SELECT's key columns) of the rows a source yields, without the sums:
+ * the buckets a conversation's stored facts rows feed.
+ */
+function rollupKeysSql(src: RollupSource): string {
+  const keyed = (time: string) => src.keys(time).map((e, i) => `${e} AS ${src.names[i]}`).join(', ');
+  return `SELECT DISTINCT ${src.names.join(', ')} FROM (${unionAll(PARTS.map((p) => `SELECT ${keyed(p.time)} ${src.from(p.table, p.time)} AND ${p.where}`))})`;
+}
+
+/**
+ * The rollup statements that take a conversation out of the rollups, to run in the batch that deletes its
+ * facts, ahead of those deletes (worker/conversations/delete.ts): subtract what its stored facts rows
+ * contribute, delete the rows that empties, recompute the days and weeks of its buckets. The buckets are
+ * read from its facts rows inside the batch, so an event folded since the caller last looked is covered.
+ */
+export function forgetConversationStatements(db: D1Database, conversationId: string): D1PreparedStatement[] {
+  const ids = JSON.stringify([conversationId]);
+  const keys = rollupKeysSql(conversationsSource('?1'));
   return [
-    // The workspace and hour lists let SQLite seek the primary key (a row-value IN alone scans the table).
+    db.prepare(rollupUpsertSql(conversationsSource('?1'), -1)).bind(ids),
+    ...daysStatements(db, {
+      buckets: [`(SELECT json_group_array(json_array(k_ws, k_hour, k_channel, k_inbox, k_team, k_agent)) FROM (${keys}))`, ids],
+      days: [`(SELECT json_group_array(json_array(ws, day)) FROM (SELECT DISTINCT k_ws AS ws, k_hour / ${DAY} * ${DAY} AS day FROM (${keys})))`, ids],
+      weeks: [`(SELECT json_group_array(json_array(ws, week, agent, team)) FROM (SELECT DISTINCT k_ws AS ws, k_hour / ${WEEK} * ${WEEK} AS week, k_agent AS agent, k_team AS team FROM (${keys})))`, ids],
+    }),
+  ];
+}
+
+/**
+ * The touched buckets, days and weeks for daysStatements: each an SQL expression yielding the JSON list (of
+ * Bucket, of touchedDays' and of touchedWeeks' tuples) and the value bound as ?1 for it.
+ */
+interface Touched {
+  buckets: [sql: string, bound: string];
+  days: [sql: string, bound: string];
+  weeks: [sql: string, bound: string];
+}
+
+/** Delete the touched hourly rows that hold nothing any more, then recompute the touched days and weeks. */
+function daysStatements(db: D1Database, touched: Touched): D1PreparedStatement[] {
+  const [json, jsonBound] = touched.buckets;
+  const [days, daysBound] = touched.days;
+  const [weeks, weeksBound] = touched.weeks;
+  const daysSql = `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS day FROM json_each(${days})) d`;
+  return [
+    // A rebuild has no row for a bucket without facts: a row whose every sum is back to 0, with no bins left, goes. (The
+    // workspace and hour lists let SQLite seek the primary key; a row-value IN alone scans the table.)
     db
       .prepare(
-        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1))
-           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
+        `DELETE FROM analytics_hourly WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${json}))
+           AND hour IN (SELECT json_extract(value, '$[1]') FROM json_each(${json}))
            AND (${KEY_COLUMNS.join(', ')}) IN
-             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?1))`,
+             (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(${json}))
+           AND ${SUM_COLUMNS.map((c) => `${c} = 0`).join(' AND ')} AND hist = '{}'`,
       )
-      .bind(json),
-    db.prepare(rollupInsertSql(bucketsSource('?1'))).bind(json),
+      .bind(jsonBound),
     db
       .prepare(
-        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_daily WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(dailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(dailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_daily_teams WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND day IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(teamDailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(teamDailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?1))`,
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${days})) AND span = 1 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(${days}))
+           AND (workspace_id, start) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${days}))`,
       )
-      .bind(days),
-    db.prepare(agentDailyInsertSql(daysSql)).bind(days),
+      .bind(daysBound),
+    db.prepare(agentDailyInsertSql(daysSql)).bind(daysBound),
     db
       .prepare(
-        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(?1)) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(?1))
-           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(?1))
-           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?1))`,
+        `DELETE FROM analytics_agents WHERE workspace_id IN (SELECT json_extract(value, '$[0]') FROM json_each(${weeks})) AND span = 7 AND start IN (SELECT json_extract(value, '$[1]') FROM json_each(${weeks}))
+           AND assignee_id IN (SELECT json_extract(value, '$[2]') FROM json_each(${weeks}))
+           AND (workspace_id, start, assignee_id, team_id) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(${weeks}))`,
       )
-      .bind(weeks),
+      .bind(weeksBound),
     db
       .prepare(
         agentWeeklyInsertSql(
-          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(?1)) w`,
+          `(SELECT json_extract(value, '$[0]') AS ws, json_extract(value, '$[1]') AS week, json_extract(value, '$[2]') AS assignee_id, json_extract(value, '$[3]') AS team_id FROM json_each(${weeks})) w`,
         ),
       )
-      .bind(weeks),
+      .bind(weeksBound),
   ];
 }

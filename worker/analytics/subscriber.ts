@@ -8,14 +8,15 @@
 // batch), and the conversation waits: the rest of the batch is written, then the subscriber throws, and
 // the consumer retries this batch alone for analytics until the missing event has landed.
 //
-// The same write batch ends with the hourly rollups (worker/analytics/rollups.ts): the hour buckets the
-// batch's conversations left or entered are recomputed from the facts just written, so a rollup row is
-// always what its facts say (redelivery and racing consumers recompute the same rows).
+// The same write batch keeps the hourly rollups (worker/analytics/rollups.ts): it opens by subtracting
+// what the batch's conversations' stored facts contribute and, after the facts writes, adds what they
+// contribute now, so a rollup row stays what its facts say at the cost of the batch's own rows (redelivery
+// and a consumer that lost a race subtract and add the same stored rows: no change).
 import type { ParleyEvent } from '../events/model';
 import type { Subscriber } from '../events/subscribers';
 import type { Calendar } from '../routing/business-hours';
 import { foldFacts } from './facts';
-import { recomputeStatements, touchedBuckets, type Bucket } from './rollups';
+import { rollupStatements, touchedBuckets, type Bucket } from './rollups';
 import { loadBatchContext, writeStatements } from './store';
 
 const AROUND_THE_CLOCK: Calendar = { timezone: 'UTC', hours: null };
@@ -35,7 +36,8 @@ export async function foldBatch(db: D1Database, events: readonly ParleyEvent[]):
   const workspaces = [...new Set(events.map((e) => e.workspaceId))];
   const ctx = await loadBatchContext(db, [...byConversation.keys()], workspaces);
 
-  const statements: D1PreparedStatement[] = [];
+  const writes: D1PreparedStatement[] = [];
+  const written: string[] = [];
   const factIndexes: number[] = [];
   const buckets = new Map<string, Bucket>();
   let waiting = 0;
@@ -55,18 +57,20 @@ export async function foldBatch(db: D1Database, events: readonly ParleyEvent[]):
     }
     if (result.gap) waiting++;
     if (!result.state || result.applied === 0) continue;
-    factIndexes.push(statements.length);
-    statements.push(...writeStatements(db, result.state, prev?.facts.lastSeq ?? -1, result.cycles, result.responses));
+    factIndexes.push(writes.length);
+    written.push(conversationId);
+    writes.push(...writeStatements(db, result.state, prev?.facts.lastSeq ?? -1, result.cycles, result.responses));
     touchedBuckets(prev, result, buckets);
   }
-  // After every facts write of the batch (same transaction), so the recompute reads them.
-  statements.push(...recomputeStatements(db, [...buckets.values()]));
+  // One transaction: the rollups' subtraction reads these conversations' facts as stored before the writes,
+  // the addition as stored after them.
+  const rollups = rollupStatements(db, written, [...buckets.values()]);
 
   let lost = 0;
-  if (statements.length > 0) {
-    const results = await db.batch(statements);
+  if (writes.length > 0) {
+    const results = await db.batch([...rollups.before, ...writes, ...rollups.after]);
     // A facts upsert that changed nothing lost a race with another consumer: this batch is retried.
-    lost = factIndexes.filter((i) => (results[i].meta.changes ?? 0) === 0).length;
+    lost = factIndexes.filter((i) => (results[rollups.before.length + i].meta.changes ?? 0) === 0).length;
   }
   if (waiting > 0 || lost > 0) {
     throw new Error(`analytics: ${waiting} conversation(s) wait for an earlier event, ${lost} changed under this batch; retrying`);

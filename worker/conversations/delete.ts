@@ -2,6 +2,9 @@
 // reads, threads, AI, SLA, CSAT, workflow runs, mentions…) go in one batch with the audit entry. The
 // contact stays, and so do the contact's memories and broadcast records (they are the contact's, not
 // the conversation's). The ConversationDO deletes its own storage first (durable-objects/conversation.ts).
+// Its analytics facts go too, and first its share of the rollups kept from them: the hourly rows are kept
+// by deltas (worker/analytics/rollups.ts), so facts deleted without that would stay counted there.
+import { forgetConversationStatements } from '../analytics/rollups';
 import type { Conversation } from './model';
 
 /** Tables keyed by conversation_id that hold this conversation's data; the conversation row goes last. */
@@ -19,6 +22,7 @@ const TABLES = [
   'ai_alerts',
   'escalations',
   'conversation_fact_responses',
+  'conversation_fact_cycles',
   'conversation_facts',
   'workflow_runs',
   'csat_surveys',
@@ -48,6 +52,8 @@ export function deletionStatements(db: D1Database, c: Pick<Conversation, 'id' | 
                                                  AND (SELECT rowid * 65536 + 65535 FROM conversations WHERE workspace_id = ?1 AND id = ?2)`,
       )
       .bind(c.workspaceId, c.id),
+    // Ahead of the facts deletes: they read its facts rows.
+    ...forgetConversationStatements(db, c.id),
     ...rows,
     // Keyed by the conversation's own id (the assistant's state, its draft reply and follow-ups).
     db.prepare(`DELETE FROM ai_conversations WHERE workspace_id = ? AND id = ?`).bind(c.workspaceId, c.id),
