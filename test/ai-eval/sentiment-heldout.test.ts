@@ -1,7 +1,9 @@
 // Sentiment held-out evaluation (issue 17): the local lexicon analyzer on three sets no word list was
 // written from — test/fixtures/sentiment-heldout/set.json (136 EN/ES/PT/FR messages tagged by
 // phenomenon, written 2026-12-04 before that day's sentiment changes), test/fixtures/sentiment-heldout-3/
-// (200, written later that day by a session that never read the analyzer or the other sets) and the older
+// (200, written later that day by a session that never read the analyzer or the other sets),
+// test/fixtures/sentiment-heldout-4/ (240, written blind the same way a session later, before that
+// session's rule changes, with a `facts` and a `question` phenomenon besides the eight) and the older
 // test/fixtures/sentiment/holdout.json (40 EN/ES). It prints counts only — no message text and no
 // item ids — so that reading a run cannot turn into tuning on its items. Quality goals are read from
 // the report; the assertions only check that the sets are what they claim to be.
@@ -9,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../worker/ai/sentiment';
 import fresh from '../fixtures/sentiment-heldout/set.json';
 import third from '../fixtures/sentiment-heldout-3/set.json';
+import fourth from '../fixtures/sentiment-heldout-4/set.json';
 import old from '../fixtures/sentiment/holdout.json';
 
 type Item = { lang: string; label: string; phenomenon?: string; text: string };
@@ -57,11 +60,22 @@ describe('sentiment on held-out sets', () => {
     for (const i of thirdItems) expect(LABELS).toContain(i.label);
   });
 
+  const fourthItems = fourth.items as (Item & { id: string })[];
+
+  it('set 4 (written blind too) covers four languages and ten phenomena', () => {
+    expect(fourthItems.length).toBe(240);
+    expect(new Set(fourthItems.map((i) => i.id)).size).toBe(fourthItems.length);
+    for (const lang of LANGS) expect(fourthItems.filter((i) => i.lang === lang).length).toBe(60);
+    for (const ph of ['negation', 'contrast', 'sarcasm', 'polite', 'mixed', 'emoji', 'intensity', 'plain', 'facts', 'question']) expect(fourthItems.filter((i) => i.phenomenon === ph).length).toBeGreaterThanOrEqual(24);
+    for (const i of fourthItems) expect(LABELS).toContain(i.label);
+  });
+
   it('reports figures', () => {
     console.log(
       [
         ...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems),
         ...report(`Held-out set 3 (${thirdItems.length} EN/ES/PT/FR)`, thirdItems),
+        ...report(`Held-out set 4 (${fourthItems.length} EN/ES/PT/FR)`, fourthItems),
         ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems),
       ].join('\n'),
     );
