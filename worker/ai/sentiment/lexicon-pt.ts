@@ -19,7 +19,7 @@ export const PT: LexiconSource = {
     sumiu:-1.6 sumiram:-1.6 desapareceu:-1.6 incompleto*:-1.8
     impossivel:-1.4 furado*:-1.4 desconectado*:-1.2 parado*:-0.6 travado*:-1.4 bloqueado*:-1.2
     indevido*:-2
-    decepcao:-2.6 atrasou:-1.6 atrasaram:-1.6 atrasando:-1.4 defeito:-2 defeitos:-2 rapidinho*:1.6
+    decepcao:-2.6 atrasou:-1.6 atrasaram:-1.6 atrasando:-1.4 defeito:-2 defeitos:-2 rapidinho*:1.6 fresquinho*:1.4 geladinho*:1.2
     molhado*:-1.2 suspenso*:-1.6 desapareceram:-1.6
   `,
   phrases: `

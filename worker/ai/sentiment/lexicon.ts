@@ -21,6 +21,11 @@ export const LABEL_THRESHOLD = 0.2;
 const ALPHA = 15;
 /** A negated word keeps about half its strength, reversed ("not good" is weaker than "bad"). */
 const NEGATION = -0.55;
+/**
+ * A bad thing said to be absent ("without a scratch", "sin hacer ruido", "sem barulho", "sans bruit")
+ * is good news, stronger than a negated bad word ("not bad"): see absent().
+ */
+const ABSENT = -0.8;
 /** A negated expectation ("didn't arrive", "no funciona"). */
 const EXPECTED_UNMET = -1.8;
 const CAPS = 1.5;
@@ -179,6 +184,18 @@ function elidedExpected(norm: string): boolean {
   return norm.startsWith("n'") && norm.length > 3 && Object.values(LEXICONS).some((l) => l.expected.has(norm.slice(2)));
 }
 
+/** "Without", "sin", "sem", "sans" (or "without a", "sin hacer", "sans aucun") right before unit i. */
+const WITHOUT = new Set(['without', 'sin', 'sem', 'sans']);
+const WITHOUT_FILLER = new Set(['a', 'any', 'un', 'una', 'ningun', 'ninguna', 'hacer', 'um', 'uma', 'nenhum', 'nenhuma', 'fazer', 'une', 'aucun', 'aucune', 'faire', 'le', 'la', 'de']);
+function absent(us: Unit[], i: number, clauseStart: number): boolean {
+  for (let j = i - 1, seen = 0; j >= clauseStart && seen < 2; j--, seen++) {
+    if (us[j].kind !== 'word') return false;
+    if (WITHOUT.has(us[j].norm)) return true;
+    if (!WITHOUT_FILLER.has(us[j].norm)) return false;
+  }
+  return false;
+}
+
 /** Tokens → units, looking words up in the text's language first, then in the others (mixed-language messages). */
 function units(tokens: Token[], primary: Lexicon): Unit[] {
   const out: Unit[] = [];
@@ -310,7 +327,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (u.kind === 'emoji') v = u.valence!;
     else if (u.phrase) v = u.valence!;
     else if (negated) {
-      v = u.expected && (u.valence === undefined || u.valence > 0) ? EXPECTED_UNMET : u.valence! * NEGATION;
+      v = u.expected && (u.valence === undefined || u.valence > 0) ? EXPECTED_UNMET : u.valence! * (u.valence! < 0 && absent(us, i, clauseStart) ? ABSENT : NEGATION);
       // "no me gustó nada", "didn't like it at all": the negation is emphatic.
       for (let j = i + 1; j < us.length && us[j].kind === 'word' && !us[j].contrast; j++) {
         if (Object.values(LEXICONS).some((l) => l.afterNegation.has(us[j].norm))) {
@@ -400,8 +417,10 @@ function situations(us: Unit[]): Unit[] {
   let i = 0;
   for (const f of found) {
     if (f.from < i) continue;
-    // Good news negated ("todavía no ha llegado el reembolso") is not good news.
+    // Good news negated ("todavía no ha llegado el reembolso") is not good news, nor is good news
+    // supposed or wished for earlier in its sentence ("if it arrives intact", "espero que vuelva a funcionar").
     if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
+    if (f.valence > 0 && us.slice(0, f.from).some((u) => u.sentence === us[f.from].sentence && u.kind === 'word' && isUnreal(u))) continue;
     const span = us.slice(f.from, f.to + 1);
     // The span as the word lists read it, summed: "le remboursement est bien arrivé" is refund (−1) and
     // bien (+1.6), weaker than the resolution it states, though one of its words alone is as strong.
@@ -426,6 +445,23 @@ function situations(us: Unit[]): Unit[] {
   }
   out.push(...us.slice(i));
   return out;
+}
+
+/**
+ * Words that make what follows in their sentence a supposition, a wish or an expectation, not a fact:
+ * a good outcome after them has not happened ("if it arrives intact", "ojalá vuelva a funcionar",
+ * "se chegar inteiro", "j'espère qu'il arrivera à l'heure", "it should work fine now").
+ */
+const UNREAL = new Set([
+  'if', 'unless', 'hope', 'hopefully', 'once', 'until', 'should', 'supposed', 'expect',
+  'si', 'ojala', 'espero', 'esperamos', 'deberia', 'deberian', 'supone', 'suponia',
+  'caso', 'tomara', 'deveria', 'deveriam', 'suposto',
+  "j'espere", 'espere', 'esperons', 'devrait', 'devraient', 'cense', 'censee',
+]);
+
+/** Spanish "sí" (yes) folds to "si" (if): only the unaccented one supposes. Portuguese "se" (if) is left out: it is mostly a pronoun. */
+function isUnreal(u: Unit): boolean {
+  return UNREAL.has(u.norm) && !(u.norm === 'si' && /í/i.test(u.raw));
 }
 
 /**
@@ -556,7 +592,8 @@ function isSarcastic(text: string, us: Unit[]): boolean {
     let j = i;
     const oh = OPENERS.has(us[j].norm);
     if (oh && us[j + 1]?.kind === 'word') j++;
-    const praise = (us[j].valence ?? 0) > 0;
+    // A good outcome told as a fact ("J'ai pu me reconnecter, l'erreur a disparu") is not exclamatory praise.
+    const praise = (us[j].valence ?? 0) > 0 && !us[j].situation;
     // "Great job, …", "Excelente servicio, …": one plain word may sit between the praise and the pause.
     const at = us[j + 1]?.kind === 'word' && us[j + 1].valence === undefined && !us[j + 1].negator ? j + 2 : j + 1;
     const pause = us[at]?.kind === 'punct' && /[,.!…]/.test(us[at].raw);

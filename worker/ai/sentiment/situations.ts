@@ -4,48 +4,17 @@
 // are short patterns over the folded words of a message (lower case, no accents, one space between
 // units, punctuation kept as its own unit so a pattern never runs across a sentence).
 //
-// Pattern syntax, kept small so the lists stay readable: plain regex over folded text, plus
-//   `~N ` — up to N words in between ("charged ~3 twice" also matches "charged me for it twice").
+// Pattern syntax (patterns.ts), kept small so the lists stay readable: plain regex over folded text,
+// plus `~N ` — up to N words in between ("charged ~3 twice" also matches "charged me for it twice").
 // Every pattern is matched as whole words. A match becomes one unit of the analyzer carrying the
 // valence given here (like a lexicon phrase, so it is not negated again by a word before it).
 //
 // Valences follow the lexicon's scale: about -1.6 … -2.4 for a situation that is a complaint on its
 // own, -0.7 for one that only adds weight (a stretch of time: "hace tres semanas que…", alone
-// still neutral). A few positive ones read a resolution ("the refund came through", "o estorno caiu").
+// still neutral). Good outcomes told as facts ("the refund came through") are in outcomes.ts.
 
-interface Situation {
-  /** Regex source over folded text, without capturing groups. */
-  source: string;
-  valence: number;
-}
-
-/**
- * One language's situations as a single regex, one capturing group per situation: a message is
- * scanned once per language instead of once per pattern (the analyzer runs on every message).
- * At one position the first listed situation that matches wins.
- */
-export interface SituationSet {
-  re: RegExp;
-  /** Valence of capturing group k + 1. */
-  valences: number[];
-}
-
-const WORD = String.raw`[\p{L}\p{N}'-]+`;
-
-function compile(valence: number, pattern: string): Situation {
-  return { valence, source: pattern.replace(/~(\d) /g, (_, n) => `(?:${WORD} ){0,${n}}`) };
-}
-
-function combine(list: Situation[]): SituationSet {
-  const body = list.map((s) => `(${s.source})`).join('|');
-  return { re: new RegExp(String.raw`(?<![\p{L}\p{N}'])(?:${body})(?![\p{L}\p{N}'])`, 'gu'), valences: list.map((s) => s.valence) };
-}
-
-/** Numbers and vague amounts before a unit of time ("two hours", "una hora", "plusieurs jours"). */
-const N_EN = String.raw`(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|many|half an)`;
-const N_ES = String.raw`(?:\d+|un|una|dos|tres|cuatro|cinco|seis|diez|varios|varias|media|mas de)`;
-const N_PT = String.raw`(?:\d+|um|uma|dois|duas|tres|quatro|cinco|seis|dez|varios|varias|meia|mais de)`;
-const N_FR = String.raw`(?:\d+|un|une|deux|trois|quatre|cinq|six|dix|plusieurs|plus de)`;
+import { OUTCOMES } from './outcomes';
+import { combine, compile, N_EN, N_ES, N_FR, N_PT, type Situation, type SituationSet, WORD } from './patterns';
 
 const EN: Situation[] = [
   // Money taken twice, or after the customer cancelled.
@@ -109,8 +78,8 @@ const EN: Situation[] = [
   compile(-1.4, String.raw`(?:i've|i have|we've|we have) been (?:waiting|trying|calling|chasing|emailing|asking|writing)`),
   compile(-0.9, String.raw`(?:it's been|it has been|over|more than) ${N_EN} (?:days?|weeks?|months?)|${N_EN} (?:days?|weeks?|months?) (?:since|ago and|later and)`),
   compile(-2.0, String.raw`(?:i |we )?(?:want|demand|expect) (?:a |my |our )?(?:full )?refund`),
-  // Resolution.
-  compile(1.6, String.raw`(?:refund|money|reimbursement|credit|replacement) (?:has |have |finally |just |already )*(?:came through|come through|arrived|landed|went through|gone through|been received|showed up|turned up)`),
+  // A replacement or repair that brought the same fault back; a part left out of the box.
+  compile(-1.8, String.raw`(?:the )?same (?:problem|issue|fault|defect|crack|error|noise|leak|damage)(?! (?:never|hasn't|has not|didn't) )`),
 ];
 
 const ES: Situation[] = [
@@ -162,7 +131,10 @@ const ES: Situation[] = [
   compile(-0.7, String.raw`hace ${N_ES} (?:dias?|semanas?|mes|meses) que`),
   compile(-1.4, String.raw`(?:intente|he intentado|intentamos|lo intente) ~2 (?:\d+|dos|tres|cuatro|varias|muchas|mil) veces`),
   compile(-2.0, String.raw`(?:quiero|exijo|exigimos|queremos) (?:un |el |mi |que me devuelvan el )?(?:reembolso|dinero)`),
-  compile(1.6, String.raw`(?:reembolso|dinero|devolucion|abono|importe) (?:ya )?(?:llego|ha llegado|entro|me llego)|(?:ya )?(?:me )?(?:llego|ha llegado|recibi) (?:ya )?(?:el|la) (?:reembolso|dinero|devolucion|abono)`),
+  compile(-2.0, String.raw`no (?:es|era|son|eran) (?:el|la|lo|los|las) (?:\w+ ){0,2}que (?:pedi|pedimos|compre|compramos|encargue|reserve|reservamos|elegi)`),
+  compile(-1.8, String.raw`(?:el )?mismo (?:problema|fallo|defecto|error|ruido|golpe|dano)|la misma (?:averia|fuga|rotura|mancha)`),
+  compile(-1.6, String.raw`(?:seguimos|sigo|sigue|siguen|todo sigue|esta) (?:igual|como antes|en las mismas)`),
+  compile(-1.8, String.raw`no (?:venia|vino|estaba|venian|vinieron|estaban) (?:dentro|en la caja|en el paquete|en la bolsa|en el pedido)`),
 ];
 
 const PT: Situation[] = [
@@ -208,7 +180,9 @@ const PT: Situation[] = [
   compile(-0.7, String.raw`(?:faz|ha) ${N_PT} (?:dias?|semanas?|mes|meses) (?:que|e)`),
   compile(-1.4, String.raw`tentei ~2 (?:\d+|duas|tres|quatro|varias|muitas|mil) vezes`),
   compile(-2.0, String.raw`(?:quero|exijo|queremos) (?:o |meu |o meu |um )?(?:reembolso|estorno|dinheiro)`),
-  compile(1.6, String.raw`(?:reembolso|estorno|dinheiro|pix|valor|devolucao) (?:ja )?(?:caiu|chegou|entrou|voltou|foi creditado)|(?:ja )?(?:caiu|chegou|recebi) (?:o|a) (?:reembolso|estorno|dinheiro|devolucao)`),
+  compile(-2.0, String.raw`nao (?:e|era|sao|eram) (?:o|a|os|as) (?:\w+ ){0,2}que (?:pedi|pedimos|comprei|compramos|encomendei|reservei|escolhi)`),
+  compile(-1.8, String.raw`(?:o )?mesmo (?:problema|defeito|erro|barulho|vazamento|dano)|a mesma (?:falha|avaria|mancha|rachadura)`),
+  compile(-1.8, String.raw`nao (?:veio|vinha|estava|vieram|estavam) (?:dentro|na caixa|no pacote|na embalagem|no pedido)`),
 ];
 
 const FR: Situation[] = [
@@ -253,11 +227,16 @@ const FR: Situation[] = [
   compile(-0.7, String.raw`(?:ca fait|cela fait|il y a) ${N_FR} (?:jours?|semaines?|mois) (?:que|et)`),
   compile(-1.4, String.raw`(?:essaye|essaie|tente) ~2 (?:\d+|deux|trois|quatre|plusieurs) fois`),
   compile(-2.0, String.raw`(?:je veux|j'exige|nous voulons|nous exigeons) (?:etre rembourse\w*|un remboursement|mon remboursement|mon argent)`),
-  compile(1.6, String.raw`(?:remboursement|argent|virement|avoir) (?:est |a ete |bien )*(?:arrive|recu|credite|passe)|(?:j'ai )?(?:bien )?recu (?:le|mon) (?:remboursement|virement|avoir)`),
+  compile(-2.0, String.raw`(?:ce n'est|c'est|ce n'etait|c'etait) pas (?:le|la|les|ce) (?:\w+ ){0,2}que (?:j'ai|nous avons|j'avais) (?:commande|reserve|achete|choisi|demande)`),
+  compile(-1.8, String.raw`(?:le |la )?(?:meme|memes) (?:probleme|defaut|souci|panne|erreur|bruit|fuite|degat)s?`),
+  compile(-1.8, String.raw`(?:n'etait|n'etaient|n'est|ne sont|n'y etait|n'y etaient) pas (?:dedans|dans (?:le|la) (?:colis|boite|carton|paquet|sac|commande))`),
 ];
 
-/** All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. */
-export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map(combine);
+/**
+ * All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. Each
+ * language's good outcomes (outcomes.ts) share its regex: one scan per language, not two.
+ */
+export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map((list, k) => combine([...list, ...OUTCOMES[k]]));
 
 /**
  * Words that ask for something (refund, cancel…) more often than they complain: inside a question
