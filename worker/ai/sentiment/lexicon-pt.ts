@@ -7,7 +7,7 @@ export const PT: LexiconSource = {
   stopWords:
     'o a os as um uma uns umas e é são era foi que de do da dos das em por para com meu minha meus minhas se lhe seu sua muito mas como esta estava estou está tem tenho obrigado obrigada olá oi eu você vocês voce voces já ja porque quando onde sem sobre este isto isso ao aos pelo pela ainda não nao',
   words: `
-    bom:1.9 boa:1.9 bons:1.9 boas:1.9 otimo*:3 excelente+:3.2 incrivel:2.6 incriveis:2.6 fantastico*:3.2 maravilhoso*:3.2 perfeito*:2.8 perfeitamente:2.4 lindo*:2.6 bonito*:2 espetacular+:3 impecavel:2.8 top:2.2 certinho*:1.6
+    bom:1.9 boa:1.9 bons:1.9 boas:1.9 otimo*:3 excelente+:3.2 incrivel:2.6 incriveis:2.6 fantastico*:3.2 maravilhoso*:3.2 perfeito*:2.8 perfeitamente:2.4 lindo*:2.6 bonito*:2 espetacular+:3 impecavel:2.8 top:2.2 certinho*:1.6 ideal:2.2
     adorei:3 adoramos:3 adoro:3 amei:3 amo:2.8 gosto:1.8 gostei:1.8 gostamos:1.8 feliz:2.6 felizes:2.6 contente+:2.4 satisfeito*:2 agradecido*:2.5 agradavel:2.2 confortavel:2 acolhedor:2.2 acolhedora:2.2
     simpatico*:2.2 atencioso*:2 prestavel:2.2 profissional:1.6 rapido*:1.3 limpo*:1.6 facil:1.4 delicioso*:2.9 saboroso*:2.4 gostoso*:2.4 tranquilo*:1.2 recomendo:2.2 recomendavel:2.2 obrigado*:1.6 valeu:1.6 resolvido*:1.5 funciona:0.6 melhor+:2.4 maravilha:3
     mau:-2.5 ma:-2.5 mal:-2.3 ruim:-2.5 pior+:-3 pessimo*:-3.3 terrivel:-3.3 horrivel:-3.3 horriveis:-3.3 nojento*:-3.4 desastre:-3.2 lamentavel:-2.8 inutil:-2.8 mediocre:-1.5 vergonha:-2.6 vergonhoso*:-2.8

@@ -12,6 +12,7 @@ import { ES } from './lexicon-es';
 import { FR } from './lexicon-fr';
 import { PT } from './lexicon-pt';
 import type { LexiconSource } from './lexicon-types';
+import { DURATION, isSarcastic } from './sarcasm';
 import { COMPLAINING_QUESTION, HYPOTHETICAL, REQUEST, REQUEST_WORDS, SITUATIONS } from './situations';
 import { fold, tokenize, type Token } from './text';
 
@@ -142,7 +143,7 @@ export function detectLanguage(text: string): Code | null {
 }
 
 /** A unit: one word, emoji or punctuation token, or a multi-word entry matched as a whole. */
-interface Unit {
+export interface Unit {
   kind: 'word' | 'emoji' | 'punct';
   norm: string;
   raw: string;
@@ -542,69 +543,12 @@ function regretForOwnPlans(us: Unit[]): void {
 const SARCASM = -0.8;
 /** Each complaint cue in a text without any known sentiment word. */
 const FALLBACK_CUE = -1.1;
-const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
-/** Words that open a sarcastic exclamation before the praise ("oh great", "qué maravilla", "ah super"). */
-const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how', 'ay', 'nossa', 'quel', 'quelle', 'vraiment']);
-/** Verbs of liking that, followed by waiting or a bad thing, are sarcasm ("love waiting on hold", "me encanta esperar"). */
-const LIKE = new Set(['love', 'loving', 'adore', 'enjoy', 'encanta', 'encantan', 'adoro', 'amo', 'j\'adore', 'adore', 'amei']);
-const WAIT = new Set(['wait', 'waiting', 'esperar', 'esperando', 'attendre', 'aguardar', 'aguardando']);
-/**
- * A situation repeating itself, strictly ("again", "twice", "otra vez", "de novo", "encore"): with
- * praise opening the message and no other praise in it, the praise is sarcasm ("Fantastic, the
- * courier left it in the rain again"). Stricter than AGAIN ("still", bare "otra"), which also occur
- * in sincere messages.
- */
-const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|otra vez|de nuevo|dos veces|outra vez|de novo|mais uma vez|duas vezes|encore|de nouveau|deux fois)(?!\p{L})/iu;
-/** "See you again", "thanks again": the repetition is friendly. */
-const FRIENDLY_AGAIN = /(?<!\p{L})(?:see you again|thanks again|hasta otra|gracias de nuevo|at[eé] a pr[oó]xima|obrigad[oa] de novo|encore merci|merci encore|à bientôt)(?!\p{L})/iu;
-/** "Again / another / still" in the four languages: a situation repeating itself. */
-const AGAIN = /(?<!\p{L})(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)(?!\p{L})/iu;
-/** A stretch of time or a count of attempts: "2 hours", "dos horas", "três vezes", "trois jours". */
-const DURATION = /(?<!\p{L})(?:\d+|two|three|four|several|dos|tres|cuatro|duas|dois|tr[eê]s|quatro|deux|trois|quatre|plusieurs|une|an|one|una|uma)\s+(?:more\s+)?(?:hours?|days?|weeks?|times|horas?|d[ií]as|semanas?|veces|vezes|heures?|jours?|semaines?|fois|emails?|calls?|llamadas|liga[cç][oõ]es|appels)(?!\p{L})/iu;
 const COMPLAINT_CUES = [
   /\?{2,}|\?!|!\?/,
   DURATION,
   /(?<!\p{L})(?:still no|still not|todav[ií]a no|a[uú]n no|ainda n[aã]o|toujours pas|toujours rien|nobody|nadie|ningu[eé]m|personne)(?!\p{L})/iu,
   /(?<!\p{L})(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))(?!\p{L})/iu,
 ];
-
-/**
- * Sarcasm cues: an eye-roll emoji; praise in quotes; or a sentence that opens with praise followed by
- * punctuation ("Great, …", "Genial, …") when the rest is a complaint (a negative word, a negation, or
- * a repeated situation with a stretch of time or an "oh").
- */
-function isSarcastic(text: string, us: Unit[]): boolean {
-  if (us.some((u) => u.kind === 'emoji' && EYE_ROLL.has(u.norm))) return true;
-  for (const m of text.matchAll(/["“«]\s*([^"”»]{2,30}?)\s*["”»]/g)) {
-    if (us.some((u) => u.kind === 'word' && (u.valence ?? 0) > 0 && m[1].toLowerCase().includes(u.raw.toLowerCase()))) return true;
-  }
-  const words = us.filter((u) => u.kind === 'word');
-  const complaint = us.some((u) => (u.valence ?? 0) < 0 || u.negator || (u.expected && u.negator));
-  // "Love waiting on hold…", "Adoro esperar…", "J'adore attendre…": liking what nobody likes.
-  for (let i = 0; i < words.length - 1; i++) {
-    if (!LIKE.has(words[i].norm)) continue;
-    if (words.slice(i + 1, i + 3).some((w) => WAIT.has(w.norm) || (w.valence ?? 0) < 0)) return true;
-  }
-  for (let i = 0; i < us.length; i++) {
-    const u = us[i];
-    const sentenceStart = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…]/.test(us[i - 1].raw));
-    if (!sentenceStart || u.kind !== 'word') continue;
-    let j = i;
-    const oh = OPENERS.has(us[j].norm);
-    if (oh && us[j + 1]?.kind === 'word') j++;
-    // A good outcome told as a fact ("J'ai pu me reconnecter, l'erreur a disparu") is not exclamatory praise.
-    const praise = (us[j].valence ?? 0) > 0 && !us[j].situation;
-    // "Great job, …", "Excelente servicio, …": one plain word may sit between the praise and the pause.
-    const at = us[j + 1]?.kind === 'word' && us[j + 1].valence === undefined && !us[j + 1].negator ? j + 2 : j + 1;
-    const pause = us[at]?.kind === 'punct' && /[,.!…]/.test(us[at].raw);
-    if (!praise || !pause || words.length < 3) continue;
-    if (complaint || (AGAIN.test(text) && (oh || DURATION.test(text)))) return true;
-    // Praise, then a repeated situation and nothing else good, and no question: "Great, another update that logs me out".
-    const otherPraise = us.some((w, k) => k !== j && (w.valence ?? 0) > 0);
-    if (!otherPraise && !text.includes('?') && (REPEATED.test(text) || /(?<!\p{L})(?:another|otra|outra|mais um|mais uma|encore un|encore une)(?!\p{L})/iu.test(text)) && !FRIENDLY_AGAIN.test(text)) return true;
-  }
-  return false;
-}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -80,6 +80,8 @@ const EN: Situation[] = [
   compile(-2.0, String.raw`(?:i |we )?(?:want|demand|expect) (?:a |my |our )?(?:full )?refund`),
   // A replacement or repair that brought the same fault back; a part left out of the box.
   compile(-1.8, String.raw`(?:the )?same (?:problem|issue|fault|defect|crack|error|noise|leak|damage)(?! (?:never|hasn't|has not|didn't) )`),
+  // Charged for what the customer had cancelled, returned or never ordered.
+  compile(-2.2, String.raw`(?:charged|billed|charging|billing|debited) (?:me |us )?for ~3 (?:i|we) (?:had |already )?(?:cancelled|canceled|returned|never ordered|didn't order|did not order)`),
 ];
 
 const ES: Situation[] = [
@@ -135,6 +137,9 @@ const ES: Situation[] = [
   compile(-1.8, String.raw`(?:el )?mismo (?:problema|fallo|defecto|error|ruido|golpe|dano)|la misma (?:averia|fuga|rotura|mancha)`),
   compile(-1.6, String.raw`(?:seguimos|sigo|sigue|siguen|todo sigue|esta) (?:igual|como antes|en las mismas)`),
   compile(-1.8, String.raw`no (?:venia|vino|estaba|venian|vinieron|estaban) (?:dentro|en la caja|en el paquete|en la bolsa|en el pedido)`),
+  compile(-2.2, String.raw`(?:cobr|factur|carg|descont)\w* ~4 que (?:ya )?(?:cancele|cancelamos|habia cancelado|di de baja|anule|devolvi|no pedi|nunca pedi|no hice)`),
+  // Failing again: "se volvió a cortar la luz", "volvió a fallar".
+  compile(-1.8, String.raw`(?:se )?(?:volvio|vuelve|ha vuelto|volvieron|vuelven) a (?:cortar|caer|colgar|bloquear|apagar|romper|estropear|fallar|averiar|inundar)\w*`),
 ];
 
 const PT: Situation[] = [
@@ -183,6 +188,7 @@ const PT: Situation[] = [
   compile(-2.0, String.raw`nao (?:e|era|sao|eram) (?:o|a|os|as) (?:\w+ ){0,2}que (?:pedi|pedimos|comprei|compramos|encomendei|reservei|escolhi)`),
   compile(-1.8, String.raw`(?:o )?mesmo (?:problema|defeito|erro|barulho|vazamento|dano)|a mesma (?:falha|avaria|mancha|rachadura)`),
   compile(-1.8, String.raw`nao (?:veio|vinha|estava|vieram|estavam) (?:dentro|na caixa|no pacote|na embalagem|no pedido)`),
+  compile(-2.2, String.raw`(?:cobr|fatur|debit|descont)\w* ~4 que (?:eu )?(?:ja )?(?:cancelei|cancelamos|devolvi|nao pedi|nunca pedi|nao fiz|nao reconheco)`),
 ];
 
 const FR: Situation[] = [
@@ -230,6 +236,8 @@ const FR: Situation[] = [
   compile(-2.0, String.raw`(?:ce n'est|c'est|ce n'etait|c'etait) pas (?:le|la|les|ce) (?:\w+ ){0,2}que (?:j'ai|nous avons|j'avais) (?:commande|reserve|achete|choisi|demande)`),
   compile(-1.8, String.raw`(?:le |la )?(?:meme|memes) (?:probleme|defaut|souci|panne|erreur|bruit|fuite|degat)s?`),
   compile(-1.8, String.raw`(?:n'etait|n'etaient|n'est|ne sont|n'y etait|n'y etaient) pas (?:dedans|dans (?:le|la) (?:colis|boite|carton|paquet|sac|commande))`),
+  compile(-2.2, String.raw`(?:factur|debit|prelev)\w* ~4 (?:que|qu') ?(?:j'avais|j'ai|nous avions|nous avons) (?:deja )?(?:annule|resilie|renvoye|retourne)`),
+  compile(-1.8, String.raw`(?:a|ont|avait) (?:encore |de nouveau |a nouveau |souvent |toujours )?(?:plante|crashe|bugue|beugue|lache)`),
 ];
 
 /**
