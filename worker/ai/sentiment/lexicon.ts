@@ -405,8 +405,14 @@ function situations(us: Unit[]): Unit[] {
   };
   const found: { from: number; to: number; valence: number }[] = [];
   for (const set of SITUATIONS) {
-    for (const m of folded.matchAll(set.re)) {
-      if (!m[0]) continue;
+    // exec on the shared regex, not matchAll: matchAll clones it, and a clone of these large
+    // patterns may be compiled again (measured: most of the analyzer's time went there).
+    set.re.lastIndex = 0;
+    for (let m = set.re.exec(folded); m; m = set.re.exec(folded)) {
+      if (!m[0]) {
+        set.re.lastIndex++;
+        continue;
+      }
       let k = 1;
       while (m[k] === undefined) k++;
       found.push({ from: unitAt(m.index!), to: unitAt(m.index! + m[0].length - 1), valence: set.valences[k - 1] });
