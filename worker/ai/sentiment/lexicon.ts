@@ -295,6 +295,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (questions.has(s) && COMPLAINING_QUESTION.test(t)) complainingQuestions.add(s);
     if (questions.has(s) && HYPOTHETICAL.test(t)) hypotheticals.add(s);
   }
+  const stated = statedBeforeQuestion(us, questions);
 
   const items: { text: string; valence: number; afterContrast: number; thanks?: boolean }[] = [];
   let contrasts = 0;
@@ -343,7 +344,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (v < 0 && questions.has(u.sentence) && !complainingQuestions.has(u.sentence)) v *= u.situation || u.phrase || hypotheticals.has(u.sentence) ? QUESTION_SITUATION : QUESTION_NEGATIVE;
     v *= boost;
     if (!shouting && u.kind === 'word' && isCaps(u.raw)) v *= CAPS;
-    if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;
+    if (v > 0 && questions.has(u.sentence) && !stated.has(i)) v *= QUESTION_POSITIVE;
     // Sarcasm: the praise is the complaint ("Great, another two hours waiting 🙄").
     if (v > 0 && sarcastic) v *= SARCASM;
     // Courtesy: thanks ("merci bien" included) and greetings ("Buenas", "Bonjour").
@@ -491,6 +492,33 @@ function concessions(us: Unit[]): void {
       }
     }
   }
+}
+
+/** Words that open a question or a supposition: a clause opening with one is part of the question. */
+const ASKING_OPENER = /^(?:what|how|why|when|where|who|which|is|are|was|do|does|did|can|could|would|will|should|may|if|que|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|quien|cual|por|puedo|podria|pueden|hay|si|o|quando|quanto|quanta|onde|quem|qual|posso|poderia|podem|tem|se|caso|quoi|comment|quand|combien|ou|qui|quel|quelle|pourquoi|est|puis|pouvez|pourriez|y|en)$/;
+/**
+ * Units of a question sentence that precede its question clause and state something: "Loved the
+ * cooking class, is there an advanced one?", "Me encantó el taller, ¿hay uno avanzado?". The question
+ * clause starts at "¿" or after the last comma; praise before it is praise, not part of what is asked,
+ * unless that first clause itself asks or supposes ("If it arrives intact, can…", "What if…, …?")
+ * or is a mere interjection.
+ */
+function statedBeforeQuestion(us: Unit[], questions: Set<number>): Set<number> {
+  const stated = new Set<number>();
+  let start = 0;
+  for (let i = 0; i <= us.length; i++) {
+    if (i < us.length && us[i].sentence === us[start].sentence) continue;
+    const sentence = us[start].sentence;
+    if (questions.has(sentence)) {
+      let split = -1;
+      for (let k = start; k < i; k++) if (us[k].kind === 'punct' && (us[k].raw.includes('¿') || us[k].raw.includes(',') || us[k].raw.includes(';'))) split = k;
+      // At least three words: an interjection ("Great, can you…?", "Ok, …?") is still the question's tone.
+      const clause = us.slice(start, Math.max(start, split)).filter((u) => u.kind === 'word');
+      if (clause.length >= 3 && !ASKING_OPENER.test(clause[0].norm)) for (let k = start; k < split; k++) stated.add(k);
+    }
+    start = i;
+  }
+  return stated;
 }
 
 /** Thanks alone before "but" is politeness, not praise the "but" overturns. */

@@ -16,6 +16,19 @@
 import { OUTCOMES } from './outcomes';
 import { combine, compile, N_EN, N_ES, N_FR, N_PT, type Situation, type SituationSet, WORD } from './patterns';
 
+/**
+ * Questions that are complaints by their form, whatever their words: "how many more times…?",
+ * "is anyone going to answer…?", "¿por qué sigue…?", "até quando…?", "quelqu'un va-t-il enfin
+ * répondre ?". A situation in each language's list, and what makes a question complaining
+ * (COMPLAINING_QUESTION) so that it counts in full.
+ */
+const RHETORICAL = [
+  compile(-1.8, String.raw`how many (?:more )?times|how much longer|what(?:'s| is) taking so long|is (?:anyone|anybody|someone|somebody) (?:ever |actually |even |really )?(?:going to|gonna) (?:answer|reply|respond|help|get back)|why (?:is|are|does|do|has|have|am) ~4 still|why (?:hasn't|haven't|isn't|doesn't|didn't|won't|can't) (?:anyone|anybody|somebody|someone|my|the|it|this|your)`),
+  compile(-1.8, String.raw`cuantas veces (?:mas|tengo|tenemos|hay)|hasta cuando|(?:alguien|nadie) (?:me |nos )?va a (?:contestar|responder|ayudar|hacer caso)|por que ~4 (?:sigue|siguen|todavia|aun|nadie|nunca)`),
+  compile(-1.8, String.raw`quantas vezes (?:mais|vou|vamos|preciso|tenho)|ate quando|(?:alguem|ninguem) (?:vai|vao) (?:me |nos )?(?:responder|atender|ajudar|resolver)|por que ~4 (?:continua|continuam|ainda|ninguem|nunca)`),
+  compile(-1.8, String.raw`combien de fois (?:encore|dois je|faut il|devrai je|vais je)|jusqu'a quand|(?:quelqu'un|personne) (?:va t il |va t elle |va |compte )(?:enfin |un jour |vraiment )?(?:me |nous )?(?:repondre|rappeler|aider|s'occuper)|pourquoi ~4 (?:toujours|encore|personne|jamais)`),
+];
+
 const EN: Situation[] = [
   // Money taken twice, or after the customer cancelled.
   compile(-2.4, String.raw`(?:charged|billed|debited|invoiced|deducted|taken|charging|billing) ~3 (?:twice|two times|2 times|three times|double)`),
@@ -34,7 +47,7 @@ const EN: Situation[] = [
   // A state that should have changed and has not: still sitting in the warehouse, still pending, still being asked.
   compile(-1.6, String.raw`(?:is|are|was|it's|i'm|i am|we're|we are) still (?:sitting|stuck|pending|processing|showing|being|in (?:the|your)|at (?:the|your)|on hold|waiting|charged|marked|listed)`),
   compile(-1.4, String.raw`(?:isn't|is not|aren't|are not|not) (?:showing|showing up|visible|reflected|there|on my|in my)|(?:only|just) (?:worked|works|lasted|opened|arrived|came|had) (?:for |on )?(?:one|1|a|two|half)`),
-  compile(-1.8, String.raw`(?:arrived|came|was delivered|got delivered|turned up) without`),
+  compile(-1.8, String.raw`(?:arrived|arrives|came|comes|was delivered|got delivered|turned up|turns up|showed up|shows up) without`),
   // An attempt, then "but": it failed ("I tried to pay but the page just spins").
   compile(-2.0, String.raw`(?:tried|have tried|attempted|i've tried)(?: ${WORD}){1,6}(?= but )`),
   compile(-1.8, String.raw`(?:hasn't|has not|haven't|have not) been \w+(?:ed|en|one|ent)(?! (?:before|yet\?))`),
@@ -82,6 +95,7 @@ const EN: Situation[] = [
   compile(-1.8, String.raw`(?:the )?same (?:problem|issue|fault|defect|crack|error|noise|leak|damage)(?! (?:never|hasn't|has not|didn't) )`),
   // Charged for what the customer had cancelled, returned or never ordered.
   compile(-2.2, String.raw`(?:charged|billed|charging|billing|debited) (?:me |us )?for ~3 (?:i|we) (?:had |already )?(?:cancelled|canceled|returned|never ordered|didn't order|did not order)`),
+  RHETORICAL[0],
 ];
 
 const ES: Situation[] = [
@@ -99,7 +113,7 @@ const ES: Situation[] = [
   // "Siguen pidiendo", "sigue fallando", "el pedido sigue en el almacén": something that should have ended.
   compile(-1.4, String.raw`(?:me |nos )?(?:sigue|siguen|continua|continuan) (?:\w+ando|\w+iendo|en el|en la|parad[oa]|pendiente|atascad[oa]|igual|retenid[oa]|bloquead[oa])`),
   compile(-1.4, String.raw`solo (?:funciono|funcionaba|duro|llego|vino|tenia|abrio) (?:\w+ )?(?:una|un|uno|dos|medio|la mitad)`),
-  compile(-1.8, String.raw`(?:llego|llegaron|vino|vinieron|entregaron) sin`),
+  compile(-1.8, String.raw`(?:llego|llegaron|llega|llegan|vino|vinieron|viene|vienen|entregaron) sin`),
   compile(-2.0, String.raw`(?:todavia|aun) (?:nada|nadie|sin)|nada (?:todavia|aun)|ni rastro|ni noticias|ninguna (?:respuesta|noticia|solucion)`),
   compile(-2.0, String.raw`nadie (?:me |nos )?(?:\w+ )?(?:contesta|contestan|responde|atiende|coge|llama|llamo|contesto|respondio|vino|viene|aparecio|ayuda|ayudo|devuelve|devolvio|soluciona|hace caso)`),
   compile(-1.6, String.raw`no (?:me |nos )?(?:han |ha )?(?:devuelto|devolvieron|devuelven) (?:la llamada|el dinero|el importe|nada)`),
@@ -140,6 +154,7 @@ const ES: Situation[] = [
   compile(-2.2, String.raw`(?:cobr|factur|carg|descont)\w* ~4 que (?:ya )?(?:cancele|cancelamos|habia cancelado|di de baja|anule|devolvi|no pedi|nunca pedi|no hice)`),
   // Failing again: "se volvió a cortar la luz", "volvió a fallar".
   compile(-1.8, String.raw`(?:se )?(?:volvio|vuelve|ha vuelto|volvieron|vuelven) a (?:cortar|caer|colgar|bloquear|apagar|romper|estropear|fallar|averiar|inundar)\w*`),
+  RHETORICAL[1],
 ];
 
 const PT: Situation[] = [
@@ -189,6 +204,7 @@ const PT: Situation[] = [
   compile(-1.8, String.raw`(?:o )?mesmo (?:problema|defeito|erro|barulho|vazamento|dano)|a mesma (?:falha|avaria|mancha|rachadura)`),
   compile(-1.8, String.raw`nao (?:veio|vinha|estava|vieram|estavam) (?:dentro|na caixa|no pacote|na embalagem|no pedido)`),
   compile(-2.2, String.raw`(?:cobr|fatur|debit|descont)\w* ~4 que (?:eu )?(?:ja )?(?:cancelei|cancelamos|devolvi|nao pedi|nunca pedi|nao fiz|nao reconheco)`),
+  RHETORICAL[2],
 ];
 
 const FR: Situation[] = [
@@ -238,6 +254,7 @@ const FR: Situation[] = [
   compile(-1.8, String.raw`(?:n'etait|n'etaient|n'est|ne sont|n'y etait|n'y etaient) pas (?:dedans|dans (?:le|la) (?:colis|boite|carton|paquet|sac|commande))`),
   compile(-2.2, String.raw`(?:factur|debit|prelev)\w* ~4 (?:que|qu') ?(?:j'avais|j'ai|nous avions|nous avons) (?:deja )?(?:annule|resilie|renvoye|retourne)`),
   compile(-1.8, String.raw`(?:a|ont|avait) (?:encore |de nouveau |a nouveau |souvent |toujours )?(?:plante|crashe|bugue|beugue|lache)`),
+  RHETORICAL[3],
 ];
 
 /**
@@ -259,7 +276,12 @@ export const REQUEST_WORDS = new Set([
 export const REQUEST = /(?<![\p{L}'])(?:please|pls|let me know|i'd like|i would like|i want to|we'd like|we would like|how do i|how can i|can i|could i|could you|can you|por favor|quisiera|me gustaria|nos gustaria|como puedo|como hago|puedo|podria|gostaria|como faco|como posso|posso|poderia|por gentileza|s'il vous plait|svp|je voudrais|j'aimerais|je souhaite|nous souhaitons|comment|est ce que|pourriez|pouvez)(?![\p{L}'])/u;
 
 /** In a question, these make it a complaint ("why has nobody replied?", "¿todavía nada?"). */
-export const COMPLAINING_QUESTION = /(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore(?! (?:des|du|de|d'|un|une|disponible|possible|ouvert|ouverte|valable|le temps))|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}/u;
+export const COMPLAINING_QUESTION = new RegExp(String.raw`(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore(?! (?:des|du|de|d'|un|une|disponible|possible|ouvert|ouverte|valable|le temps))|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}|(?<![\p{L}'])(?:${RHETORICAL.map((r) => r.source).join('|')})(?![\p{L}'])`, 'u');
 
-/** A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"). */
-export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou)(?![\p{L}'])/u;
+/**
+ * A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"),
+ * or a question about what usually happens ("how long does a repair usually take for a cracked screen?",
+ * "¿cuánto suele tardar…?", "quanto tempo costuma levar…?", "combien de temps prend en général…?"): the bad
+ * word names a case, not the customer's complaint.
+ */
+export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou|usually|normally|typically|generally|in general|suele|suelen|normalmente|generalmente|por lo general|costuma|costumam|geralmente|en general|generalement|habituellement|d'habitude|d'ordinaire)(?![\p{L}'])/u;
