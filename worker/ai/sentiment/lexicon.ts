@@ -506,7 +506,7 @@ const ASKING_OPENER = /^(?:what|how|why|when|where|who|which|is|are|was|do|does|
 function statedBeforeQuestion(us: Unit[], questions: Set<number>): Set<number> {
   const stated = new Set<number>();
   let start = 0;
-  for (let i = 0; i <= us.length; i++) {
+  for (let i = 1; i <= us.length; i++) {
     if (i < us.length && us[i].sentence === us[start].sentence) continue;
     const sentence = us[start].sentence;
     if (questions.has(sentence)) {
