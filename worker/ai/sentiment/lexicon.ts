@@ -429,6 +429,8 @@ function situations(us: Unit[]): Unit[] {
     // supposed or wished for earlier in its sentence ("if it arrives intact", "espero que vuelva a funcionar").
     if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
     if (f.valence > 0 && us.slice(0, f.from).some((u) => u.sentence === us[f.from].sentence && u.kind === 'word' && isUnreal(u))) continue;
+    // "Everything was there except the charger": the exception is the message.
+    if (f.valence > 0 && f.to + 1 < us.length && EXCEPT.has(us[f.to + 1].norm)) continue;
     const span = us.slice(f.from, f.to + 1);
     // The span as the word lists read it, summed: "le remboursement est bien arrivé" is refund (−1) and
     // bien (+1.6), weaker than the resolution it states, though one of its words alone is as strong.
@@ -466,6 +468,9 @@ const UNREAL = new Set([
   'caso', 'tomara', 'deveria', 'deveriam', 'suposto',
   "j'espere", 'espere', 'esperons', 'devrait', 'devraient', 'cense', 'censee',
 ]);
+
+/** Words that take an exception out of a good outcome ("except", "salvo", "exceto", "sauf"). */
+const EXCEPT = new Set(['except', 'apart', 'besides', 'but', 'excepto', 'salvo', 'menos', 'exceto', 'fora', 'tirando', 'sauf', 'hormis', 'excepte']);
 
 /** Spanish "sí" (yes) folds to "si" (if): only the unaccented one supposes. Portuguese "se" (if) is left out: it is mostly a pronoun. */
 function isUnreal(u: Unit): boolean {

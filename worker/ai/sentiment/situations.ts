@@ -96,6 +96,8 @@ const EN: Situation[] = [
   // Charged for what the customer had cancelled, returned or never ordered.
   compile(-2.2, String.raw`(?:charged|billed|charging|billing|debited) (?:me |us )?for ~3 (?:i|we) (?:had |already )?(?:cancelled|canceled|returned|never ordered|didn't order|did not order)`),
   RHETORICAL[0],
+  // A fix reported by the company, told by the customer: almost always before "but it…".
+  compile(-1.2, String.raw`(?:said|told me|told us|claimed|assured me|promised) (?:that )?(?:it|this|everything|the \w+) (?:was|had been|would be|is|'d be) (?:all )?(?:fixed|sorted|solved|resolved|repaired|done|working)`),
 ];
 
 const ES: Situation[] = [
@@ -155,6 +157,7 @@ const ES: Situation[] = [
   // Failing again: "se volvió a cortar la luz", "volvió a fallar".
   compile(-1.8, String.raw`(?:se )?(?:volvio|vuelve|ha vuelto|volvieron|vuelven) a (?:cortar|caer|colgar|bloquear|apagar|romper|estropear|fallar|averiar|inundar)\w*`),
   RHETORICAL[1],
+  compile(-1.2, String.raw`(?:me |nos )?(?:dijeron|dijo|aseguraron|aseguro|prometieron|prometio) que (?:ya )?(?:estaba|estaria|quedaba|quedaria|esta|estara) (?:todo )?(?:resuelto|solucionado|arreglado|reparado)`),
 ];
 
 const PT: Situation[] = [
@@ -205,6 +208,7 @@ const PT: Situation[] = [
   compile(-1.8, String.raw`nao (?:veio|vinha|estava|vieram|estavam) (?:dentro|na caixa|no pacote|na embalagem|no pedido)`),
   compile(-2.2, String.raw`(?:cobr|fatur|debit|descont)\w* ~4 que (?:eu )?(?:ja )?(?:cancelei|cancelamos|devolvi|nao pedi|nunca pedi|nao fiz|nao reconheco)`),
   RHETORICAL[2],
+  compile(-1.2, String.raw`(?:me |nos )?(?:disseram|disse|garantiram|garantiu|prometeram|prometeu) que (?:ja )?(?:estava|estaria|ficaria|esta|ia ficar) (?:tudo )?(?:resolvid[oa]|consertad[oa]|arrumad[oa]|corrigid[oa])`),
 ];
 
 const FR: Situation[] = [
@@ -255,13 +259,16 @@ const FR: Situation[] = [
   compile(-2.2, String.raw`(?:factur|debit|prelev)\w* ~4 (?:que|qu') ?(?:j'avais|j'ai|nous avions|nous avons) (?:deja )?(?:annule|resilie|renvoye|retourne)`),
   compile(-1.8, String.raw`(?:a|ont|avait) (?:encore |de nouveau |a nouveau |souvent |toujours )?(?:plante|crashe|bugue|beugue|lache)`),
   RHETORICAL[3],
+  compile(-1.2, String.raw`(?:on m'a dit|ils m'ont dit|on m'avait dit|on m'a assure|on m'avait promis|vous m'aviez dit|vous m'avez dit) (?:que )?(?:c'etait|c'est|ce serait|tout etait|ce sera) (?:bien )?(?:repare|regle|resolu|corrige)`),
 ];
 
 /**
  * All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. Each
- * language's good outcomes (outcomes.ts) share its regex: one scan per language, not two.
+ * language's good outcomes (outcomes.ts) share its regex: one scan per language, not two. They come
+ * first, so at one position the more specific outcome wins ("the internet doesn't drop any more",
+ * "ne fuit plus" over "doesn't … any more", "ne … plus").
  */
-export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map((list, k) => combine([...list, ...OUTCOMES[k]]));
+export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map((list, k) => combine([...OUTCOMES[k], ...list]));
 
 /**
  * Words that ask for something (refund, cancel…) more often than they complain: inside a question
