@@ -34,7 +34,7 @@ export const EN: LexiconSource = {
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
     i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
     on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|made up for:1.8|makes up for:1.8|we'd come back:2|would come back:2|would go back:2|nobody bothered:-2.2|no one bothered:-2.2|with respect:-0.6|with all due respect:-1.4|fell apart:-2.4
-    spot on:2.4|flat tyre:-1.6|flat tire:-1.6
+    spot on:2.4|now it turns out:-1.4|turns out:-0.4|flat tyre:-1.6|flat tire:-1.6
   `,
   boosters: `
     very:0.3 really:0.3 so:0.25 extremely:0.5 incredibly:0.5 absolutely:0.4 totally:0.35 completely:0.35 utterly:0.45 super:0.35 too:0.25 highly:0.35 truly:0.3 quite:0.1 such:0.2 most:0.2 especially:0.2 terribly:0.4 seriously:0.3 insanely:0.45 beyond:0.3

@@ -28,7 +28,7 @@ export const ES: LexiconSource = {
     todavia no:-0.6|aun no:-0.6|sigo esperando:-2.5|seguimos esperando:-2.5|estoy esperando:-1.4|perdida de tiempo:-3|nunca mas:-2.8|de lo peor:-3.4|no funciona:-2|no funcionaba:-2|no funciono:-2|no sirve:-2.2|sin respuesta:-2|ni siquiera:-1.2|estoy harto:-2.8|estoy harta:-2.8|tercera vez:-1.4|segunda vez:-0.8
     dos veces:-0.6|cobraron dos veces:-2.6|doble cobro:-2.6|quiero mi dinero:-2|devuelvan mi dinero:-2|devuelvan el dinero:-2|mala resena:-2|hoja de reclamaciones:-2.6|poner una queja:-2.4|tomadura de pelo:-3|lo antes posible:-0.5|cuanto antes:-0.5
     gracias por nada:-2.4|me temo que:-1.6|siento decirle:-1.4|desafortunadamente:-1.4|siento molestar:-0.6|disculpe la molestia:-0.4|otra vez:-0.6|de nuevo:-0.4|tres veces:-1.4|tres dias:-0.8|no es lo que pedi:-2
-    nadie se molesto:-2.2|con todo respeto:-1.2|perdone que insista:-0.8|me gustaria:0|nos gustaria:0|quisiera:0|buenos dias:0|buenas tardes:0|buenas noches:0|por favor:0|no estoy seguro:0|no estoy segura:0|nada que ver:-1.2|de hecho:0|es decir:0|tal vez:0
+    nadie se molesto:-2.2|con todo respeto:-1.2|perdone que insista:-0.8|me gustaria:0|nos gustaria:0|quisiera:0|buenos dias:0|buenas tardes:0|buenas noches:0|por favor:0|no estoy seguro:0|no estoy segura:0|nada que ver:-1.2|ahora resulta que:-1.4|resulta que:-0.6|de hecho:0|es decir:0|tal vez:0
     esta tarde:0|la tarde:0|por la tarde:0|de la tarde:0|a la tarde:0|cada tarde:0|toda la tarde:0|una tarde:0|de diez dias:0|de diez minutos:0|de diez horas:0|de diez semanas:0|de diez meses:0|de diez euros:0|de diez anos:0
   `,
   boosters: `

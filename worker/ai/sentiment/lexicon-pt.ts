@@ -26,7 +26,7 @@ export const PT: LexiconSource = {
     muito obrigado:2.2|muito obrigada:2.2|mil obrigados:2.6|de volta:0|estaremos de volta:1.6|dinheiro de volta:-1.6|um amor:2.4|receio que:-1.6|ninguem se deu ao trabalho:-2.2|com todo respeito:-1.2|desculpe insistir:-0.8|voltaremos:1.6|recomendo muito:3|cinco estrelas:3|5 estrelas:3|tudo bem:1|tudo certo:1.6|tudo perfeito:2.8|a tempo:1.2|nada a apontar:1.6|sem problema:0.8|vale a pena:2.2
     ainda nao:-0.6|continuo a espera:-2.5|ainda a espera:-2.5|estou a espera:-1.4|perda de tempo:-3|nunca mais:-2.8|nao funciona:-2|sem resposta:-2|estou farto:-2.8|estou farta:-2.8|terceira vez:-1.4|tres vezes:-1.4|cobraram duas vezes:-2.6|quero o meu dinheiro:-2|quero meu dinheiro:-2|obrigado por nada:-2.4|obrigada por nada:-2.4|cade:-0.8
     gostaria:0|bom dia:0|boa tarde:0|boa noite:0|por favor:0|nao tenho certeza:0|mais uma vez:-0.8
-    a tarde:0|de tarde:0|da tarde:0|esta tarde:0|pela tarde:0|a tardinha:0|show de bola:2.8|nota 10:2.6|nota dez:2.6|deu certo:1.6
+    a tarde:0|de tarde:0|da tarde:0|esta tarde:0|pela tarde:0|a tardinha:0|show de bola:2.8|show de:2|agora resulta que:-1.4|agora descubro que:-1.2|nota 10:2.6|nota dez:2.6|deu certo:1.6
   `,
   boosters: `
     muito:0.3 super:0.35 realmente:0.3 extremamente:0.5 totalmente:0.35 completamente:0.35 absolutamente:0.4 tao:0.25 demais:0.3 bastante:0.15 mega:0.4 bem:0.2

@@ -41,6 +41,7 @@ const NOT_ACTIVITY = new Set(['their', 'there', 'where', 'other', 'every', 'neve
  * which also occur in sincere messages.
  */
 const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|as always|as usual|otra vez|de nuevo|dos veces|como siempre|como de costumbre|(?:volvi[oó]|vuelve|volvieron|ha vuelto|han vuelto) a|outra vez|de novo|mais uma vez|duas vezes|como sempre|(?:voltou|voltaram|volta) a|encore|de nouveau|à nouveau|deux fois|comme d'habitude|comme toujours|every (?:single )?time|each time|cada vez|toda vez|sempre que|[aà] chaque (?:fois|appel|commande|visite)|(?:second|segunda|deuxi[eè]me) (?:time|vez|fois)|third|tercera|tercer|terceira|troisi[eè]me|deuxi[eè]me)(?!\p{L})/iu;
+const IRONIC_THANKS = /(?<!\p{L})(?:thanks for nothing|thank you for nothing|gracias por nada|obrigad[oa] por nada|merci pour rien)(?!\p{L})/iu;
 /**
  * "See you again", "thanks again", and the customer's own plan to repeat ("we'll come again", "volveremos
  * otra vez", "volto mais uma vez", "nous reviendrons encore"): the repetition is friendly.
@@ -65,6 +66,7 @@ const N = String.raw`(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten
 const TIME_SINK = new RegExp(
   String.raw`(?<!\p{L})(?:(?<!(?:in|en|em|dans|within|next|pr[oó]ximas?|prochaines?) )${N} (?:more )?(?:hours?|weeks?|months?|horas?|semanas?|mes(?:es)?|heures?|semaines?|mois)` +
     String.raw`|${N} (?:days?|d[ií]as|jours?) (?:to|para|pra|pour)|(?:took|takes|taking|tard[oó]|tardaron|levou|levaram|demorou|demoraram|a pris|ont pris|a mis|ont mis) (?:me |us |nos )?(?:only |just |solo |s[oó] |seulement )?${N} (?:days?|d[ií]as|jours?)` +
+    String.raw`|(?:\d{2,}|twenty|thirty|forty|fifty|veinte|treinta|cuarenta|cincuenta|vinte|trinta|quarenta|cinquenta|vingt|trente|quarante|cinquante) (?:minutes?|minutos|mins?) (?:to|para|pra|pour|on hold|en espera|esperando|de espera|na espera|d'attente|waiting|de cola|de fila|de queue)` +
     String.raw`|${N} (?:reminders|follow-ups|follow ups|chasers|recordatorios|reclamaciones|lembretes|cobran[cç]as|relances|rappels)` +
     String.raw`|(?:depois|despu[eé]s|after|au bout) (?:de |d')?${N} (?:days?|d[ií]as|jours?)` +
     String.raw`|(?:all|the whole|my whole) (?:morning|afternoon|day|evening|weekend)|(?:toda )?la (?:ma[nñ]ana|tarde) (?:entera )?(?:al tel[eé]fono|esperando|en espera)|pasarme la (?:ma[nñ]ana|tarde)|(?:a )?(?:manh[aã]|tarde) (?:inteira|toda)|(?:toute )?(?:la matin[eé]e|l'apr[eè]s-midi|ma pause)` +
@@ -83,6 +85,8 @@ export function isSarcastic(text: string, us: Unit[]): boolean {
   for (const m of text.matchAll(/["“«]\s*([^"”»]{2,30}?)\s*["”»]/g)) {
     if (us.some((u) => u.kind === 'word' && (u.valence ?? 0) > 0 && m[1].toLowerCase().includes(u.raw.toLowerCase()))) return true;
   }
+  // "Thanks for nothing, really helpful": once the thanks are openly ironic, so is the rest of the praise.
+  if (IRONIC_THANKS.test(text)) return true;
   const words = us.filter((u) => u.kind === 'word');
   const friendly = FRIENDLY_AGAIN.test(text);
   // A friendly repetition ("volveremos otra vez") is no complaint, though "otra vez" weighs a little in the word lists.
@@ -100,7 +104,7 @@ export function isSarcastic(text: string, us: Unit[]): boolean {
     const next = words.slice(i + 1, i + 3);
     if (next.some((w) => WAIT.has(w.norm) || bad(w))) return true;
     // "Love how the express delivery took nine days", "me encanta que me pidan… cada vez", "j'adore que…".
-    if (['how', 'that', 'que', 'como', 'quand'].includes(next[0].norm) && !outcome && !alsoPraise && (timeLost || repeated)) return true;
+    if (['how', 'that', 'when', 'que', 'como', 'cuando', 'quando', 'quand', 'lorsque'].includes(next[0].norm) && !outcome && !alsoPraise && (timeLost || repeated)) return true;
     const sentence = words[i].sentence;
     const activity = ACTIVITY.test(next[0].norm) && !NOT_ACTIVITY.has(next[0].norm);
     if (activity && !outcome && !alsoPraise && (timeLost || repeated || us.some((u) => u.sentence === sentence && (clearlyBad(u) || WAIT.has(u.norm))))) return true;
@@ -118,6 +122,8 @@ export function isSarcastic(text: string, us: Unit[]): boolean {
       if (us[j + 1 + comma]?.kind !== 'word') break;
       j += 1 + comma;
     }
+    // "Muy profesional todo, …", "Very helpful, …": an intensifier before the praise.
+    if (us[j].booster !== undefined && (us[j].valence ?? 0) === 0 && us[j + 1]?.kind === 'word') j++;
     // A good outcome told as a fact ("J'ai pu me reconnecter, l'erreur a disparu") is not exclamatory praise.
     const praise = (us[j].valence ?? 0) > 0 && !us[j].situation;
     if (!praise || words.length < 3) continue;

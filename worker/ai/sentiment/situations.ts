@@ -98,6 +98,7 @@ const EN: Situation[] = [
   RHETORICAL[0],
   // A fix reported by the company, told by the customer: almost always before "but it…".
   compile(-1.2, String.raw`(?:said|told me|told us|claimed|assured me|promised) (?:that )?(?:it|this|everything|the \w+) (?:was|had been|would be|is|'d be) (?:all )?(?:fixed|sorted|solved|resolved|repaired|done|working)`),
+  compile(-2.0, String.raw`(?:came|comes|is|was|billed|charged) (?:at |to )?(?:double|twice (?:as much|the amount|the price))|hung up on (?:me|us)`),
 ];
 
 const ES: Situation[] = [
@@ -158,6 +159,7 @@ const ES: Situation[] = [
   compile(-1.8, String.raw`(?:se )?(?:volvio|vuelve|ha vuelto|volvieron|vuelven) a (?:cortar|caer|colgar|bloquear|apagar|romper|estropear|fallar|averiar|inundar)\w*`),
   RHETORICAL[1],
   compile(-1.2, String.raw`(?:me |nos )?(?:dijeron|dijo|aseguraron|aseguro|prometieron|prometio) que (?:ya )?(?:estaba|estaria|quedaba|quedaria|esta|estara) (?:todo )?(?:resuelto|solucionado|arreglado|reparado)`),
+  compile(-2.0, String.raw`(?:vino|viene|llego|llega|me cobraron|cobraron|es) (?:el |al )?doble|me (?:colgaron|cuelgan|colgo|cuelga) (?:el telefono|la llamada)?`),
 ];
 
 const PT: Situation[] = [
@@ -209,6 +211,7 @@ const PT: Situation[] = [
   compile(-2.2, String.raw`(?:cobr|fatur|debit|descont)\w* ~4 que (?:eu )?(?:ja )?(?:cancelei|cancelamos|devolvi|nao pedi|nunca pedi|nao fiz|nao reconheco)`),
   RHETORICAL[2],
   compile(-1.2, String.raw`(?:me |nos )?(?:disseram|disse|garantiram|garantiu|prometeram|prometeu) que (?:ja )?(?:estava|estaria|ficaria|esta|ia ficar) (?:tudo )?(?:resolvid[oa]|consertad[oa]|arrumad[oa]|corrigid[oa])`),
+  compile(-2.0, String.raw`(?:veio|vem|chegou|cobraram|cobrou|e) (?:o |em )?(?:dobro|duplicad[oa])|(?:desligam|desligou|desligaram|desliga) (?:o telefone )?na (?:minha|nossa) cara`),
 ];
 
 const FR: Situation[] = [
@@ -260,6 +263,7 @@ const FR: Situation[] = [
   compile(-1.8, String.raw`(?:a|ont|avait) (?:encore |de nouveau |a nouveau |souvent |toujours )?(?:plante|crashe|bugue|beugue|lache)`),
   RHETORICAL[3],
   compile(-1.2, String.raw`(?:on m'a dit|ils m'ont dit|on m'avait dit|on m'a assure|on m'avait promis|vous m'aviez dit|vous m'avez dit) (?:que )?(?:c'etait|c'est|ce serait|tout etait|ce sera) (?:bien )?(?:repare|regle|resolu|corrige)`),
+  compile(-2.0, String.raw`(?:est|etait|arrive|arrivee|facture|facturee) (?:le |au )?double|(?:raccroche|raccrochent|raccroche) au nez`),
 ];
 
 /**
