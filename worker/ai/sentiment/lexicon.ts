@@ -4,7 +4,9 @@
 // second half weighs more), caps and "!" emphasis, emoji, accent-free spelling, questions (they ask,
 // they do not judge: their positive words count less, their negative ones too unless the question
 // complains) and customer-service phrases ("still waiting", "todavía no", "chargeback", "estafa").
-// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts.
+// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts,
+// satisfaction told as plain facts ("works again", "o erro sumiu", "rien ne manque") by outcomes.ts,
+// and praise that is a complaint ("Great, another two hours on hold") by sarcasm.ts.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { EMOJI } from './emoji';
 import { EN } from './lexicon-en';
