@@ -5,7 +5,7 @@
 // frames below fits, the analyzer counts every positive word of the message reversed (SARCASM).
 //
 // The frames, each a praise-like opener plus a complaint cue in the same sentence:
-//   - an eye-roll emoji, or praise in quotes;
+//   - an eye-roll emoji, praise in quotes, or openly ironic thanks ("thanks for nothing");
 //   - praise opening a sentence, then a pause ("Great, …", "Excelente atendimento: …"), then a
 //     complaint: a negative word or negation, time lost (TIME_SINK), or a repetition with nothing
 //     else good in the message;
@@ -15,7 +15,10 @@
 //     liking how/that something happened ("love how it took nine days") over time lost or a repetition;
 //   - thanks or praise *for* an act ("thanks for cancelling", "great job losing", "obrigado por
 //     cancelar", "merci d'avoir annulé") when the sentence holds a factual complaint and the act is
-//     not a repair ("thanks for fixing the leak" stays sincere).
+//     not a repair ("thanks for fixing the leak" stays sincere); praise for a thing, a pause, then time
+//     lost, a repetition or a factual complaint ("Parabéns pela organização, … de novo").
+// Sincere praise is kept: another praise word beside the liking, a good outcome in the message
+// (outcomes.ts), the customer's own "again" ("we'll come again"), a question.
 import type { Unit } from './lexicon';
 
 const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
