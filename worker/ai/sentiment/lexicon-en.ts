@@ -11,7 +11,7 @@ export const EN: LexiconSource = {
     love:3 loved:3 loving:2.6 like:1.2 liked:1.6 enjoy:2.2 enjoyed:2.3 happy:2.6 glad:2.1 pleased:2.2 satisfied:2 delighted:3 thrilled:3.1 impressed:2.4
     best:3 better:1.5 superb:3.2 brilliant:3 outstanding:3.2 incredible:2.6 beautiful:2.8 gorgeous:3 stunning:3 spotless:2.5 clean:1.6 tidy:1.4 cozy:2 cosy:2 comfortable:2 comfy:2
     friendly:2.2 kind:2 helpful:2.3 responsive:1.6 polite:1.8 professional:1.6 attentive:2 welcoming:2.2 quick:1.3 fast:1.3 prompt:1.4 smooth:1.6 easy:1.4 clear:1 delicious:2.9 tasty:2.4 fresh:1.2 hot:0.4 warm:0.8
-    recommend:2 recommended:2 appreciate:2.2 appreciated:2.2 grateful:2.5 thank:1.6 thanks:1.6 thx:1.4 ty:1.2 cheers:1.2 solved:1.5 resolved:1.5 fixed:1.3 works:0.6 worked:0.8 wow:2 yay:2.4 relaxing:2.2 peaceful:1.8 quiet:1 safe:1.2 cute:1.8 charming:2.3 generous:2.1 reasonable:1
+    recommend:2 recommended:2 appreciate:2.2 appreciated:2.2 grateful:2.5 thank:1.6 thanks:1.6 thx:1.4 ty:1.2 cheers:1.2 solved:1.5 resolved:1.5 fixed:1.3 works:0.6 worked:0.8 wow:2 yay:2.4 relaxing:2.2 peaceful:1.8 quiet:1 safe:1.2 cute:1.8 charming:2.3 generous:2.1 reasonable:1 ideal:2.2 congrats:2.6 congratulations:2.6 efficient:2 efficiency:1.6 impressive:2.4
     bad:-2.5 worse:-2.7 worst:-3.4 poor:-2.2 terrible:-3.3 horrible:-3.3 awful:-3.3 dreadful:-3.1 disgusting:-3.4 gross:-2.7 nasty:-2.7 pathetic:-3 useless:-2.8 lousy:-2.6 mediocre:-1.5
     hate:-3.1 hated:-3 dislike:-2 disliked:-2 unhappy:-2.6 sad:-2 upset:-2.5 angry:-3 furious:-3.5 annoyed:-2.4 annoying:-2.3 frustrated:-2.6 frustrating:-2.5 disappointed:-2.6 disappointing:-2.6 disappointment:-2.6 fed:-0.5 sick:-1.6 tired:-1.2
     dirty:-2.4 filthy:-3 smelly:-2.3 stinks:-2.6 broken:-2.2 damaged:-2.2 missing:-1.6 wrong:-1.7 late:-1.5 delayed:-1.6 cold:-0.8 noisy:-1.8 loud:-1.2 uncomfortable:-2 rude:-2.8 unprofessional:-2.6 unhelpful:-2.3 unresponsive:-2.2
@@ -34,7 +34,7 @@ export const EN: LexiconSource = {
     would like:0|i'd like:0|id like:0|like to:0|look like:0|looks like:0|nothing like:-0.8|feel like:0|just like:0|good morning:0|good afternoon:0|good evening:0|good night:0|good day:0|as soon as possible:-0.5|at least:0|no complaints:1.6|not sure:0|for sure:0|make sure:0|all good:1.6|so far so good:1.6
     i'm afraid:-1.6|im afraid:-1.6|i am afraid:-1.6|afraid that:-1.4|hate to complain:-1.6|sorry to bother:-0.6|sorry to say:-1.4|regret to say:-1.6|not what i ordered:-2|not the one i ordered:-2|not as described:-2|yet again:-1.4|once again:-0.6|just perfect:0.8
     on time:1.2|well packed:1.6|above and beyond:3|at home:1.4|expected more:-2|expected better:-2|not worth:-2.4|worth it:2|hung up:-2|keeps crashing:-2.6|went wrong:-2|goes wrong:-1.6|made up for:1.8|makes up for:1.8|we'd come back:2|would come back:2|would go back:2|nobody bothered:-2.2|no one bothered:-2.2|with respect:-0.6|with all due respect:-1.4|fell apart:-2.4
-    spot on:2.4|flat tyre:-1.6|flat tire:-1.6
+    spot on:2.4|now it turns out:-1.4|turns out:-0.4|flat tyre:-1.6|flat tire:-1.6
   `,
   boosters: `
     very:0.3 really:0.3 so:0.25 extremely:0.5 incredibly:0.5 absolutely:0.4 totally:0.35 completely:0.35 utterly:0.45 super:0.35 too:0.25 highly:0.35 truly:0.3 quite:0.1 such:0.2 most:0.2 especially:0.2 terribly:0.4 seriously:0.3 insanely:0.45 beyond:0.3

@@ -4,7 +4,9 @@
 // second half weighs more), caps and "!" emphasis, emoji, accent-free spelling, questions (they ask,
 // they do not judge: their positive words count less, their negative ones too unless the question
 // complains) and customer-service phrases ("still waiting", "todavía no", "chargeback", "estafa").
-// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts.
+// Complaints told as plain facts ("I was charged twice", "ainda não caiu") are read by situations.ts,
+// satisfaction told as plain facts ("works again", "o erro sumiu", "rien ne manque") by outcomes.ts,
+// and praise that is a complaint ("Great, another two hours on hold") by sarcasm.ts.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { EMOJI } from './emoji';
 import { EN } from './lexicon-en';
@@ -12,6 +14,7 @@ import { ES } from './lexicon-es';
 import { FR } from './lexicon-fr';
 import { PT } from './lexicon-pt';
 import type { LexiconSource } from './lexicon-types';
+import { DURATION, isSarcastic } from './sarcasm';
 import { COMPLAINING_QUESTION, HYPOTHETICAL, REQUEST, REQUEST_WORDS, SITUATIONS } from './situations';
 import { fold, tokenize, type Token } from './text';
 
@@ -21,6 +24,11 @@ export const LABEL_THRESHOLD = 0.2;
 const ALPHA = 15;
 /** A negated word keeps about half its strength, reversed ("not good" is weaker than "bad"). */
 const NEGATION = -0.55;
+/**
+ * A bad thing said to be absent ("without a scratch", "sin hacer ruido", "sem barulho", "sans bruit")
+ * is good news, stronger than a negated bad word ("not bad"): see absent().
+ */
+const ABSENT = -0.8;
 /** A negated expectation ("didn't arrive", "no funciona"). */
 const EXPECTED_UNMET = -1.8;
 const CAPS = 1.5;
@@ -137,7 +145,7 @@ export function detectLanguage(text: string): Code | null {
 }
 
 /** A unit: one word, emoji or punctuation token, or a multi-word entry matched as a whole. */
-interface Unit {
+export interface Unit {
   kind: 'word' | 'emoji' | 'punct';
   norm: string;
   raw: string;
@@ -177,6 +185,18 @@ function superlative(word: string, lex: Lexicon): number | undefined {
 /** "n'existe", "n'apparaît", "n'arrive": a French verb negated by its own elided "ne". */
 function elidedExpected(norm: string): boolean {
   return norm.startsWith("n'") && norm.length > 3 && Object.values(LEXICONS).some((l) => l.expected.has(norm.slice(2)));
+}
+
+/** "Without", "sin", "sem", "sans" (or "without a", "sin hacer", "sans aucun") right before unit i. */
+const WITHOUT = new Set(['without', 'sin', 'sem', 'sans']);
+const WITHOUT_FILLER = new Set(['a', 'any', 'un', 'una', 'ningun', 'ninguna', 'hacer', 'um', 'uma', 'nenhum', 'nenhuma', 'fazer', 'une', 'aucun', 'aucune', 'faire', 'le', 'la', 'de']);
+function absent(us: Unit[], i: number, clauseStart: number): boolean {
+  for (let j = i - 1, seen = 0; j >= clauseStart && seen < 2; j--, seen++) {
+    if (us[j].kind !== 'word') return false;
+    if (WITHOUT.has(us[j].norm)) return true;
+    if (!WITHOUT_FILLER.has(us[j].norm)) return false;
+  }
+  return false;
 }
 
 /** Tokens → units, looking words up in the text's language first, then in the others (mixed-language messages). */
@@ -277,6 +297,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (questions.has(s) && COMPLAINING_QUESTION.test(t)) complainingQuestions.add(s);
     if (questions.has(s) && HYPOTHETICAL.test(t)) hypotheticals.add(s);
   }
+  const stated = statedBeforeQuestion(us, questions);
 
   const items: { text: string; valence: number; afterContrast: number; thanks?: boolean }[] = [];
   let contrasts = 0;
@@ -310,7 +331,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (u.kind === 'emoji') v = u.valence!;
     else if (u.phrase) v = u.valence!;
     else if (negated) {
-      v = u.expected && (u.valence === undefined || u.valence > 0) ? EXPECTED_UNMET : u.valence! * NEGATION;
+      v = u.expected && (u.valence === undefined || u.valence > 0) ? EXPECTED_UNMET : u.valence! * (u.valence! < 0 && absent(us, i, clauseStart) ? ABSENT : NEGATION);
       // "no me gustó nada", "didn't like it at all": the negation is emphatic.
       for (let j = i + 1; j < us.length && us[j].kind === 'word' && !us[j].contrast; j++) {
         if (Object.values(LEXICONS).some((l) => l.afterNegation.has(us[j].norm))) {
@@ -325,7 +346,7 @@ export function analyzeText(input: string): SentimentDetail {
     if (v < 0 && questions.has(u.sentence) && !complainingQuestions.has(u.sentence)) v *= u.situation || u.phrase || hypotheticals.has(u.sentence) ? QUESTION_SITUATION : QUESTION_NEGATIVE;
     v *= boost;
     if (!shouting && u.kind === 'word' && isCaps(u.raw)) v *= CAPS;
-    if (v > 0 && questions.has(u.sentence)) v *= QUESTION_POSITIVE;
+    if (v > 0 && questions.has(u.sentence) && !stated.has(i)) v *= QUESTION_POSITIVE;
     // Sarcasm: the praise is the complaint ("Great, another two hours waiting 🙄").
     if (v > 0 && sarcastic) v *= SARCASM;
     // Courtesy: thanks ("merci bien" included) and greetings ("Buenas", "Bonjour").
@@ -387,8 +408,14 @@ function situations(us: Unit[]): Unit[] {
   };
   const found: { from: number; to: number; valence: number }[] = [];
   for (const set of SITUATIONS) {
-    for (const m of folded.matchAll(set.re)) {
-      if (!m[0]) continue;
+    // exec on the shared regex, not matchAll: matchAll clones it, and a clone of these large
+    // patterns may be compiled again (measured: most of the analyzer's time went there).
+    set.re.lastIndex = 0;
+    for (let m = set.re.exec(folded); m; m = set.re.exec(folded)) {
+      if (!m[0]) {
+        set.re.lastIndex++;
+        continue;
+      }
       let k = 1;
       while (m[k] === undefined) k++;
       found.push({ from: unitAt(m.index!), to: unitAt(m.index! + m[0].length - 1), valence: set.valences[k - 1] });
@@ -400,8 +427,12 @@ function situations(us: Unit[]): Unit[] {
   let i = 0;
   for (const f of found) {
     if (f.from < i) continue;
-    // Good news negated ("todavía no ha llegado el reembolso") is not good news.
+    // Good news negated ("todavía no ha llegado el reembolso") is not good news, nor is good news
+    // supposed or wished for earlier in its sentence ("if it arrives intact", "espero que vuelva a funcionar").
     if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
+    if (f.valence > 0 && us.slice(0, f.from).some((u) => u.sentence === us[f.from].sentence && u.kind === 'word' && isUnreal(u))) continue;
+    // "Everything was there except the charger": the exception is the message.
+    if (f.valence > 0 && f.to + 1 < us.length && EXCEPT.has(us[f.to + 1].norm)) continue;
     const span = us.slice(f.from, f.to + 1);
     // The span as the word lists read it, summed: "le remboursement est bien arrivé" is refund (−1) and
     // bien (+1.6), weaker than the resolution it states, though one of its words alone is as strong.
@@ -429,6 +460,26 @@ function situations(us: Unit[]): Unit[] {
 }
 
 /**
+ * Words that make what follows in their sentence a supposition, a wish or an expectation, not a fact:
+ * a good outcome after them has not happened ("if it arrives intact", "ojalá vuelva a funcionar",
+ * "se chegar inteiro", "j'espère qu'il arrivera à l'heure", "it should work fine now").
+ */
+const UNREAL = new Set([
+  'if', 'unless', 'hope', 'hopefully', 'once', 'until', 'should', 'supposed', 'expect',
+  'si', 'ojala', 'espero', 'esperamos', 'deberia', 'deberian', 'supone', 'suponia',
+  'caso', 'tomara', 'deveria', 'deveriam', 'suposto',
+  "j'espere", 'espere', 'esperons', 'devrait', 'devraient', 'cense', 'censee',
+]);
+
+/** Words that take an exception out of a good outcome ("except", "salvo", "exceto", "sauf"). */
+const EXCEPT = new Set(['except', 'apart', 'besides', 'but', 'excepto', 'salvo', 'menos', 'exceto', 'fora', 'tirando', 'sauf', 'hormis', 'excepte']);
+
+/** Spanish "sí" (yes) folds to "si" (if): only the unaccented one supposes. Portuguese "se" (if) is left out: it is mostly a pronoun. */
+function isUnreal(u: Unit): boolean {
+  return UNREAL.has(u.norm) && !(u.norm === 'si' && /í/i.test(u.raw));
+}
+
+/**
  * "Me gusta el diseño, aunque se calienta": mid-sentence, a concessive word introduces the part that
  * matters, like "but". Opening the sentence ("Aunque hubo un retraso, la habitación era preciosa")
  * its clause is the concession: the comma that ends it is the contrast.
@@ -448,6 +499,33 @@ function concessions(us: Unit[]): void {
       }
     }
   }
+}
+
+/** Words that open a question or a supposition: a clause opening with one is part of the question. */
+const ASKING_OPENER = /^(?:what|how|why|when|where|who|which|is|are|was|do|does|did|can|could|would|will|should|may|if|que|como|cuando|cuanto|cuanta|cuantos|cuantas|donde|quien|cual|por|puedo|podria|pueden|hay|si|o|quando|quanto|quanta|onde|quem|qual|posso|poderia|podem|tem|se|caso|quoi|comment|quand|combien|ou|qui|quel|quelle|pourquoi|est|puis|pouvez|pourriez|y|en)$/;
+/**
+ * Units of a question sentence that precede its question clause and state something: "Loved the
+ * cooking class, is there an advanced one?", "Me encantó el taller, ¿hay uno avanzado?". The question
+ * clause starts at "¿" or after the last comma; praise before it is praise, not part of what is asked,
+ * unless that first clause itself asks or supposes ("If it arrives intact, can…", "What if…, …?")
+ * or is a mere interjection.
+ */
+function statedBeforeQuestion(us: Unit[], questions: Set<number>): Set<number> {
+  const stated = new Set<number>();
+  let start = 0;
+  for (let i = 1; i <= us.length; i++) {
+    if (i < us.length && us[i].sentence === us[start].sentence) continue;
+    const sentence = us[start].sentence;
+    if (questions.has(sentence)) {
+      let split = -1;
+      for (let k = start; k < i; k++) if (us[k].kind === 'punct' && (us[k].raw.includes('¿') || us[k].raw.includes(',') || us[k].raw.includes(';'))) split = k;
+      // At least three words: an interjection ("Great, can you…?", "Ok, …?") is still the question's tone.
+      const clause = us.slice(start, Math.max(start, split)).filter((u) => u.kind === 'word');
+      if (clause.length >= 3 && !ASKING_OPENER.test(clause[0].norm)) for (let k = start; k < split; k++) stated.add(k);
+    }
+    start = i;
+  }
+  return stated;
 }
 
 /** Thanks alone before "but" is politeness, not praise the "but" overturns. */
@@ -506,68 +584,12 @@ function regretForOwnPlans(us: Unit[]): void {
 const SARCASM = -0.8;
 /** Each complaint cue in a text without any known sentiment word. */
 const FALLBACK_CUE = -1.1;
-const EYE_ROLL = new Set(['🙄', '😒', '🙃']);
-/** Words that open a sarcastic exclamation before the praise ("oh great", "qué maravilla", "ah super"). */
-const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how', 'ay', 'nossa', 'quel', 'quelle', 'vraiment']);
-/** Verbs of liking that, followed by waiting or a bad thing, are sarcasm ("love waiting on hold", "me encanta esperar"). */
-const LIKE = new Set(['love', 'loving', 'adore', 'enjoy', 'encanta', 'encantan', 'adoro', 'amo', 'j\'adore', 'adore', 'amei']);
-const WAIT = new Set(['wait', 'waiting', 'esperar', 'esperando', 'attendre', 'aguardar', 'aguardando']);
-/**
- * A situation repeating itself, strictly ("again", "twice", "otra vez", "de novo", "encore"): with
- * praise opening the message and no other praise in it, the praise is sarcasm ("Fantastic, the
- * courier left it in the rain again"). Stricter than AGAIN ("still", bare "otra"), which also occur
- * in sincere messages.
- */
-const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|otra vez|de nuevo|dos veces|outra vez|de novo|mais uma vez|duas vezes|encore|de nouveau|deux fois)(?!\p{L})/iu;
-/** "See you again", "thanks again": the repetition is friendly. */
-const FRIENDLY_AGAIN = /(?<!\p{L})(?:see you again|thanks again|hasta otra|gracias de nuevo|at[eé] a pr[oó]xima|obrigad[oa] de novo|encore merci|merci encore|à bientôt)(?!\p{L})/iu;
-/** "Again / another / still" in the four languages: a situation repeating itself. */
-const AGAIN = /(?<!\p{L})(?:again|another|yet another|once more|otra vez|de nuevo|otra|todav[ií]a|outra vez|de novo|mais uma|encore|de nouveau|toujours)(?!\p{L})/iu;
-/** A stretch of time or a count of attempts: "2 hours", "dos horas", "três vezes", "trois jours". */
-const DURATION = /(?<!\p{L})(?:\d+|two|three|four|several|dos|tres|cuatro|duas|dois|tr[eê]s|quatro|deux|trois|quatre|plusieurs|une|an|one|una|uma)\s+(?:more\s+)?(?:hours?|days?|weeks?|times|horas?|d[ií]as|semanas?|veces|vezes|heures?|jours?|semaines?|fois|emails?|calls?|llamadas|liga[cç][oõ]es|appels)(?!\p{L})/iu;
 const COMPLAINT_CUES = [
   /\?{2,}|\?!|!\?/,
   DURATION,
   /(?<!\p{L})(?:still no|still not|todav[ií]a no|a[uú]n no|ainda n[aã]o|toujours pas|toujours rien|nobody|nadie|ningu[eé]m|personne)(?!\p{L})/iu,
   /(?<!\p{L})(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))(?!\p{L})/iu,
 ];
-
-/**
- * Sarcasm cues: an eye-roll emoji; praise in quotes; or a sentence that opens with praise followed by
- * punctuation ("Great, …", "Genial, …") when the rest is a complaint (a negative word, a negation, or
- * a repeated situation with a stretch of time or an "oh").
- */
-function isSarcastic(text: string, us: Unit[]): boolean {
-  if (us.some((u) => u.kind === 'emoji' && EYE_ROLL.has(u.norm))) return true;
-  for (const m of text.matchAll(/["“«]\s*([^"”»]{2,30}?)\s*["”»]/g)) {
-    if (us.some((u) => u.kind === 'word' && (u.valence ?? 0) > 0 && m[1].toLowerCase().includes(u.raw.toLowerCase()))) return true;
-  }
-  const words = us.filter((u) => u.kind === 'word');
-  const complaint = us.some((u) => (u.valence ?? 0) < 0 || u.negator || (u.expected && u.negator));
-  // "Love waiting on hold…", "Adoro esperar…", "J'adore attendre…": liking what nobody likes.
-  for (let i = 0; i < words.length - 1; i++) {
-    if (!LIKE.has(words[i].norm)) continue;
-    if (words.slice(i + 1, i + 3).some((w) => WAIT.has(w.norm) || (w.valence ?? 0) < 0)) return true;
-  }
-  for (let i = 0; i < us.length; i++) {
-    const u = us[i];
-    const sentenceStart = i === 0 || (us[i - 1].kind === 'punct' && /[.!?…]/.test(us[i - 1].raw));
-    if (!sentenceStart || u.kind !== 'word') continue;
-    let j = i;
-    const oh = OPENERS.has(us[j].norm);
-    if (oh && us[j + 1]?.kind === 'word') j++;
-    const praise = (us[j].valence ?? 0) > 0;
-    // "Great job, …", "Excelente servicio, …": one plain word may sit between the praise and the pause.
-    const at = us[j + 1]?.kind === 'word' && us[j + 1].valence === undefined && !us[j + 1].negator ? j + 2 : j + 1;
-    const pause = us[at]?.kind === 'punct' && /[,.!…]/.test(us[at].raw);
-    if (!praise || !pause || words.length < 3) continue;
-    if (complaint || (AGAIN.test(text) && (oh || DURATION.test(text)))) return true;
-    // Praise, then a repeated situation and nothing else good, and no question: "Great, another update that logs me out".
-    const otherPraise = us.some((w, k) => k !== j && (w.valence ?? 0) > 0);
-    if (!otherPraise && !text.includes('?') && (REPEATED.test(text) || /(?<!\p{L})(?:another|otra|outra|mais um|mais uma|encore un|encore une)(?!\p{L})/iu.test(text)) && !FRIENDLY_AGAIN.test(text)) return true;
-  }
-  return false;
-}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;

@@ -4,48 +4,30 @@
 // are short patterns over the folded words of a message (lower case, no accents, one space between
 // units, punctuation kept as its own unit so a pattern never runs across a sentence).
 //
-// Pattern syntax, kept small so the lists stay readable: plain regex over folded text, plus
-//   `~N ` — up to N words in between ("charged ~3 twice" also matches "charged me for it twice").
+// Pattern syntax (patterns.ts), kept small so the lists stay readable: plain regex over folded text,
+// plus `~N ` — up to N words in between ("charged ~3 twice" also matches "charged me for it twice").
 // Every pattern is matched as whole words. A match becomes one unit of the analyzer carrying the
 // valence given here (like a lexicon phrase, so it is not negated again by a word before it).
 //
 // Valences follow the lexicon's scale: about -1.6 … -2.4 for a situation that is a complaint on its
 // own, -0.7 for one that only adds weight (a stretch of time: "hace tres semanas que…", alone
-// still neutral). A few positive ones read a resolution ("the refund came through", "o estorno caiu").
+// still neutral). Good outcomes told as facts ("the refund came through") are in outcomes.ts.
 
-interface Situation {
-  /** Regex source over folded text, without capturing groups. */
-  source: string;
-  valence: number;
-}
+import { OUTCOMES } from './outcomes';
+import { combine, compile, N_EN, N_ES, N_FR, N_PT, type Situation, type SituationSet, WORD } from './patterns';
 
 /**
- * One language's situations as a single regex, one capturing group per situation: a message is
- * scanned once per language instead of once per pattern (the analyzer runs on every message).
- * At one position the first listed situation that matches wins.
+ * Questions that are complaints by their form, whatever their words: "how many more times…?",
+ * "is anyone going to answer…?", "¿por qué sigue…?", "até quando…?", "quelqu'un va-t-il enfin
+ * répondre ?". A situation in each language's list, and what makes a question complaining
+ * (COMPLAINING_QUESTION) so that it counts in full.
  */
-export interface SituationSet {
-  re: RegExp;
-  /** Valence of capturing group k + 1. */
-  valences: number[];
-}
-
-const WORD = String.raw`[\p{L}\p{N}'-]+`;
-
-function compile(valence: number, pattern: string): Situation {
-  return { valence, source: pattern.replace(/~(\d) /g, (_, n) => `(?:${WORD} ){0,${n}}`) };
-}
-
-function combine(list: Situation[]): SituationSet {
-  const body = list.map((s) => `(${s.source})`).join('|');
-  return { re: new RegExp(String.raw`(?<![\p{L}\p{N}'])(?:${body})(?![\p{L}\p{N}'])`, 'gu'), valences: list.map((s) => s.valence) };
-}
-
-/** Numbers and vague amounts before a unit of time ("two hours", "una hora", "plusieurs jours"). */
-const N_EN = String.raw`(?:\d+|a|an|one|two|three|four|five|six|seven|ten|several|many|half an)`;
-const N_ES = String.raw`(?:\d+|un|una|dos|tres|cuatro|cinco|seis|diez|varios|varias|media|mas de)`;
-const N_PT = String.raw`(?:\d+|um|uma|dois|duas|tres|quatro|cinco|seis|dez|varios|varias|meia|mais de)`;
-const N_FR = String.raw`(?:\d+|un|une|deux|trois|quatre|cinq|six|dix|plusieurs|plus de)`;
+const RHETORICAL = [
+  compile(-1.8, String.raw`how many (?:more )?times|how much longer|what(?:'s| is) taking so long|is (?:anyone|anybody|someone|somebody) (?:ever |actually |even |really )?(?:going to|gonna) (?:answer|reply|respond|help|get back)|why (?:is|are|does|do|has|have|am) ~4 still|why (?:hasn't|haven't|isn't|doesn't|didn't|won't|can't) (?:anyone|anybody|somebody|someone|my|the|it|this|your)`),
+  compile(-1.8, String.raw`cuantas veces (?:mas|tengo|tenemos|hay)|hasta cuando|(?:alguien|nadie) (?:me |nos )?va a (?:contestar|responder|ayudar|hacer caso)|por que ~4 (?:sigue|siguen|todavia|aun|nadie|nunca)`),
+  compile(-1.8, String.raw`quantas vezes (?:mais|vou|vamos|preciso|tenho)|ate quando|(?:alguem|ninguem) (?:vai|vao) (?:me |nos )?(?:responder|atender|ajudar|resolver)|por que ~4 (?:continua|continuam|ainda|ninguem|nunca)`),
+  compile(-1.8, String.raw`combien de fois (?:encore|dois je|faut il|devrai je|vais je)|jusqu'a quand|(?:quelqu'un|personne) (?:va t il |va t elle |va |compte )(?:enfin |un jour |vraiment )?(?:me |nous )?(?:repondre|rappeler|aider|s'occuper)|pourquoi ~4 (?:toujours|encore|personne|jamais)`),
+];
 
 const EN: Situation[] = [
   // Money taken twice, or after the customer cancelled.
@@ -65,7 +47,7 @@ const EN: Situation[] = [
   // A state that should have changed and has not: still sitting in the warehouse, still pending, still being asked.
   compile(-1.6, String.raw`(?:is|are|was|it's|i'm|i am|we're|we are) still (?:sitting|stuck|pending|processing|showing|being|in (?:the|your)|at (?:the|your)|on hold|waiting|charged|marked|listed)`),
   compile(-1.4, String.raw`(?:isn't|is not|aren't|are not|not) (?:showing|showing up|visible|reflected|there|on my|in my)|(?:only|just) (?:worked|works|lasted|opened|arrived|came|had) (?:for |on )?(?:one|1|a|two|half)`),
-  compile(-1.8, String.raw`(?:arrived|came|was delivered|got delivered|turned up) without`),
+  compile(-1.8, String.raw`(?:arrived|arrives|came|comes|was delivered|got delivered|turned up|turns up|showed up|shows up) without`),
   // An attempt, then "but": it failed ("I tried to pay but the page just spins").
   compile(-2.0, String.raw`(?:tried|have tried|attempted|i've tried)(?: ${WORD}){1,6}(?= but )`),
   compile(-1.8, String.raw`(?:hasn't|has not|haven't|have not) been \w+(?:ed|en|one|ent)(?! (?:before|yet\?))`),
@@ -109,8 +91,14 @@ const EN: Situation[] = [
   compile(-1.4, String.raw`(?:i've|i have|we've|we have) been (?:waiting|trying|calling|chasing|emailing|asking|writing)`),
   compile(-0.9, String.raw`(?:it's been|it has been|over|more than) ${N_EN} (?:days?|weeks?|months?)|${N_EN} (?:days?|weeks?|months?) (?:since|ago and|later and)`),
   compile(-2.0, String.raw`(?:i |we )?(?:want|demand|expect) (?:a |my |our )?(?:full )?refund`),
-  // Resolution.
-  compile(1.6, String.raw`(?:refund|money|reimbursement|credit|replacement) (?:has |have |finally |just |already )*(?:came through|come through|arrived|landed|went through|gone through|been received|showed up|turned up)`),
+  // A replacement or repair that brought the same fault back; a part left out of the box.
+  compile(-1.8, String.raw`(?:the )?same (?:problem|issue|fault|defect|crack|error|noise|leak|damage)(?! (?:never|hasn't|has not|didn't) )`),
+  // Charged for what the customer had cancelled, returned or never ordered.
+  compile(-2.2, String.raw`(?:charged|billed|charging|billing|debited) (?:me |us )?for ~3 (?:i|we) (?:had |already )?(?:cancelled|canceled|returned|never ordered|didn't order|did not order)`),
+  RHETORICAL[0],
+  // A fix reported by the company, told by the customer: almost always before "but it…".
+  compile(-1.2, String.raw`(?:said|told me|told us|claimed|assured me|promised) (?:that )?(?:it|this|everything|the \w+) (?:was|had been|would be|is|'d be) (?:all )?(?:fixed|sorted|solved|resolved|repaired|done|working)`),
+  compile(-2.0, String.raw`(?:came|comes|is|was|billed|charged) (?:at |to )?(?:double|twice (?:as much|the amount|the price))|hung up on (?:me|us)`),
 ];
 
 const ES: Situation[] = [
@@ -128,7 +116,7 @@ const ES: Situation[] = [
   // "Siguen pidiendo", "sigue fallando", "el pedido sigue en el almacén": something that should have ended.
   compile(-1.4, String.raw`(?:me |nos )?(?:sigue|siguen|continua|continuan) (?:\w+ando|\w+iendo|en el|en la|parad[oa]|pendiente|atascad[oa]|igual|retenid[oa]|bloquead[oa])`),
   compile(-1.4, String.raw`solo (?:funciono|funcionaba|duro|llego|vino|tenia|abrio) (?:\w+ )?(?:una|un|uno|dos|medio|la mitad)`),
-  compile(-1.8, String.raw`(?:llego|llegaron|vino|vinieron|entregaron) sin`),
+  compile(-1.8, String.raw`(?:llego|llegaron|llega|llegan|vino|vinieron|viene|vienen|entregaron) sin`),
   compile(-2.0, String.raw`(?:todavia|aun) (?:nada|nadie|sin)|nada (?:todavia|aun)|ni rastro|ni noticias|ninguna (?:respuesta|noticia|solucion)`),
   compile(-2.0, String.raw`nadie (?:me |nos )?(?:\w+ )?(?:contesta|contestan|responde|atiende|coge|llama|llamo|contesto|respondio|vino|viene|aparecio|ayuda|ayudo|devuelve|devolvio|soluciona|hace caso)`),
   compile(-1.6, String.raw`no (?:me |nos )?(?:han |ha )?(?:devuelto|devolvieron|devuelven) (?:la llamada|el dinero|el importe|nada)`),
@@ -162,7 +150,16 @@ const ES: Situation[] = [
   compile(-0.7, String.raw`hace ${N_ES} (?:dias?|semanas?|mes|meses) que`),
   compile(-1.4, String.raw`(?:intente|he intentado|intentamos|lo intente) ~2 (?:\d+|dos|tres|cuatro|varias|muchas|mil) veces`),
   compile(-2.0, String.raw`(?:quiero|exijo|exigimos|queremos) (?:un |el |mi |que me devuelvan el )?(?:reembolso|dinero)`),
-  compile(1.6, String.raw`(?:reembolso|dinero|devolucion|abono|importe) (?:ya )?(?:llego|ha llegado|entro|me llego)|(?:ya )?(?:me )?(?:llego|ha llegado|recibi) (?:ya )?(?:el|la) (?:reembolso|dinero|devolucion|abono)`),
+  compile(-2.0, String.raw`no (?:es|era|son|eran) (?:el|la|lo|los|las) (?:\w+ ){0,2}que (?:pedi|pedimos|compre|compramos|encargue|reserve|reservamos|elegi)`),
+  compile(-1.8, String.raw`(?:el )?mismo (?:problema|fallo|defecto|error|ruido|golpe|dano)|la misma (?:averia|fuga|rotura|mancha)`),
+  compile(-1.6, String.raw`(?:seguimos|sigo|sigue|siguen|todo sigue|esta) (?:igual|como antes|en las mismas)`),
+  compile(-1.8, String.raw`no (?:venia|vino|estaba|venian|vinieron|estaban) (?:dentro|en la caja|en el paquete|en la bolsa|en el pedido)`),
+  compile(-2.2, String.raw`(?:cobr|factur|carg|descont)\w* ~4 que (?:ya )?(?:cancele|cancelamos|habia cancelado|di de baja|anule|devolvi|no pedi|nunca pedi|no hice)`),
+  // Failing again: "se volvió a cortar la luz", "volvió a fallar".
+  compile(-1.8, String.raw`(?:se )?(?:volvio|vuelve|ha vuelto|volvieron|vuelven) a (?:cortar|caer|colgar|bloquear|apagar|romper|estropear|fallar|averiar|inundar)\w*`),
+  RHETORICAL[1],
+  compile(-1.2, String.raw`(?:me |nos )?(?:dijeron|dijo|aseguraron|aseguro|prometieron|prometio) que (?:ya )?(?:estaba|estaria|quedaba|quedaria|esta|estara) (?:todo )?(?:resuelto|solucionado|arreglado|reparado)`),
+  compile(-2.0, String.raw`(?:vino|viene|llego|llega|me cobraron|cobraron|es) (?:el |al )?doble|me (?:colgaron|cuelgan|colgo|cuelga) (?:el telefono|la llamada)?`),
 ];
 
 const PT: Situation[] = [
@@ -208,7 +205,13 @@ const PT: Situation[] = [
   compile(-0.7, String.raw`(?:faz|ha) ${N_PT} (?:dias?|semanas?|mes|meses) (?:que|e)`),
   compile(-1.4, String.raw`tentei ~2 (?:\d+|duas|tres|quatro|varias|muitas|mil) vezes`),
   compile(-2.0, String.raw`(?:quero|exijo|queremos) (?:o |meu |o meu |um )?(?:reembolso|estorno|dinheiro)`),
-  compile(1.6, String.raw`(?:reembolso|estorno|dinheiro|pix|valor|devolucao) (?:ja )?(?:caiu|chegou|entrou|voltou|foi creditado)|(?:ja )?(?:caiu|chegou|recebi) (?:o|a) (?:reembolso|estorno|dinheiro|devolucao)`),
+  compile(-2.0, String.raw`nao (?:e|era|sao|eram) (?:o|a|os|as) (?:\w+ ){0,2}que (?:pedi|pedimos|comprei|compramos|encomendei|reservei|escolhi)`),
+  compile(-1.8, String.raw`(?:o )?mesmo (?:problema|defeito|erro|barulho|vazamento|dano)|a mesma (?:falha|avaria|mancha|rachadura)`),
+  compile(-1.8, String.raw`nao (?:veio|vinha|estava|vieram|estavam) (?:dentro|na caixa|no pacote|na embalagem|no pedido)`),
+  compile(-2.2, String.raw`(?:cobr|fatur|debit|descont)\w* ~4 que (?:eu )?(?:ja )?(?:cancelei|cancelamos|devolvi|nao pedi|nunca pedi|nao fiz|nao reconheco)`),
+  RHETORICAL[2],
+  compile(-1.2, String.raw`(?:me |nos )?(?:disseram|disse|garantiram|garantiu|prometeram|prometeu) que (?:ja )?(?:estava|estaria|ficaria|esta|ia ficar) (?:tudo )?(?:resolvid[oa]|consertad[oa]|arrumad[oa]|corrigid[oa])`),
+  compile(-2.0, String.raw`(?:veio|vem|chegou|cobraram|cobrou|e) (?:o |em )?(?:dobro|duplicad[oa])|(?:desligam|desligou|desligaram|desliga) (?:o telefone )?na (?:minha|nossa) cara`),
 ];
 
 const FR: Situation[] = [
@@ -253,11 +256,23 @@ const FR: Situation[] = [
   compile(-0.7, String.raw`(?:ca fait|cela fait|il y a) ${N_FR} (?:jours?|semaines?|mois) (?:que|et)`),
   compile(-1.4, String.raw`(?:essaye|essaie|tente) ~2 (?:\d+|deux|trois|quatre|plusieurs) fois`),
   compile(-2.0, String.raw`(?:je veux|j'exige|nous voulons|nous exigeons) (?:etre rembourse\w*|un remboursement|mon remboursement|mon argent)`),
-  compile(1.6, String.raw`(?:remboursement|argent|virement|avoir) (?:est |a ete |bien )*(?:arrive|recu|credite|passe)|(?:j'ai )?(?:bien )?recu (?:le|mon) (?:remboursement|virement|avoir)`),
+  compile(-2.0, String.raw`(?:ce n'est|c'est|ce n'etait|c'etait) pas (?:le|la|les|ce) (?:\w+ ){0,2}que (?:j'ai|nous avons|j'avais) (?:commande|reserve|achete|choisi|demande)`),
+  compile(-1.8, String.raw`(?:le |la )?(?:meme|memes) (?:probleme|defaut|souci|panne|erreur|bruit|fuite|degat)s?`),
+  compile(-1.8, String.raw`(?:n'etait|n'etaient|n'est|ne sont|n'y etait|n'y etaient) pas (?:dedans|dans (?:le|la) (?:colis|boite|carton|paquet|sac|commande))`),
+  compile(-2.2, String.raw`(?:factur|debit|prelev)\w* ~4 (?:que|qu') ?(?:j'avais|j'ai|nous avions|nous avons) (?:deja )?(?:annule|resilie|renvoye|retourne)`),
+  compile(-1.8, String.raw`(?:a|ont|avait) (?:encore |de nouveau |a nouveau |souvent |toujours )?(?:plante|crashe|bugue|beugue|lache)`),
+  RHETORICAL[3],
+  compile(-1.2, String.raw`(?:on m'a dit|ils m'ont dit|on m'avait dit|on m'a assure|on m'avait promis|vous m'aviez dit|vous m'avez dit) (?:que )?(?:c'etait|c'est|ce serait|tout etait|ce sera) (?:bien )?(?:repare|regle|resolu|corrige)`),
+  compile(-2.0, String.raw`(?:est|etait|arrive|arrivee|facture|facturee) (?:le |au )?double|(?:raccroche|raccrochent|raccroche) au nez`),
 ];
 
-/** All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. */
-export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map(combine);
+/**
+ * All four lists: a mixed-language message ("la box coupe, still nothing") is read with each. Each
+ * language's good outcomes (outcomes.ts) share its regex: one scan per language, not two. They come
+ * first, so at one position the more specific outcome wins ("the internet doesn't drop any more",
+ * "ne fuit plus" over "doesn't … any more", "ne … plus").
+ */
+export const SITUATIONS: readonly SituationSet[] = [EN, ES, PT, FR].map((list, k) => combine([...OUTCOMES[k], ...list]));
 
 /**
  * Words that ask for something (refund, cancel…) more often than they complain: inside a question
@@ -272,7 +287,12 @@ export const REQUEST_WORDS = new Set([
 export const REQUEST = /(?<![\p{L}'])(?:please|pls|let me know|i'd like|i would like|i want to|we'd like|we would like|how do i|how can i|can i|could i|could you|can you|por favor|quisiera|me gustaria|nos gustaria|como puedo|como hago|puedo|podria|gostaria|como faco|como posso|posso|poderia|por gentileza|s'il vous plait|svp|je voudrais|j'aimerais|je souhaite|nous souhaitons|comment|est ce que|pourriez|pouvez)(?![\p{L}'])/u;
 
 /** In a question, these make it a complaint ("why has nobody replied?", "¿todavía nada?"). */
-export const COMPLAINING_QUESTION = /(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore(?! (?:des|du|de|d'|un|une|disponible|possible|ouvert|ouverte|valable|le temps))|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}/u;
+export const COMPLAINING_QUESTION = new RegExp(String.raw`(?<![\p{L}'])(?:why|how come|por que|porque|como es posible|pourquoi|comment se fait|still (?:no|not|nothing|waiting)|todavia (?:no|nada)|aun (?:no|nada)|ainda (?:nao|nada)|toujours (?:pas|rien)|again|otra vez|de nuevo|de novo|encore(?! (?:des|du|de|d'|un|une|disponible|possible|ouvert|ouverte|valable|le temps))|where is my|where's my|donde esta mi|cade|ou est (?:ma|mon))(?![\p{L}'])|\?{2,}|(?<![\p{L}'])(?:${RHETORICAL.map((r) => r.source).join('|')})(?![\p{L}'])`, 'u');
 
-/** A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"). */
-export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou)(?![\p{L}'])/u;
+/**
+ * A supposition inside a question ("what if…", "si llega dañado", "se chegar", "si le colis arrive", "en cas de"),
+ * or a question about what usually happens ("how long does a repair usually take for a cracked screen?",
+ * "¿cuánto suele tardar…?", "quanto tempo costuma levar…?", "combien de temps prend en général…?"): the bad
+ * word names a case, not the customer's complaint.
+ */
+export const HYPOTHETICAL = /(?<![\p{L}'])(?:if|in case|what if|si|en caso de|se|caso|en cas de|au cas ou|usually|normally|typically|generally|in general|suele|suelen|normalmente|generalmente|por lo general|costuma|costumam|geralmente|en general|generalement|habituellement|d'habitude|d'ordinaire)(?![\p{L}'])/u;

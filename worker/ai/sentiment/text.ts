@@ -18,7 +18,7 @@ export interface Token {
 }
 
 // Emoji (with variation selectors / joiners), ASCII emoticons, words (with an inner apostrophe: "didn't"), punctuation runs.
-const TOKEN = /(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*\uFE0F?|[\u2661\u2665])|((?<![\p{L}\p{N}/])(?:[:;=][-']?[)(DPp]|<3|[)(][-']?[:;=])(?![\p{L}\p{N}]))|([\p{L}\p{N}]+(?:['’][\p{L}]+)?)|([.!?;,…¡¿]+)/gu;
+const TOKEN = /(\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic})*\uFE0F?|[\u2661\u2665])|((?<![\p{L}\p{N}/])(?:[:;=][-']?[)(DPp]|<3|[)(][-']?[:;=])(?![\p{L}\p{N}]))|([\p{L}\p{N}]+(?:['’][\p{L}]+)?)|([.!?;:,…¡¿]+)/gu;
 
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
