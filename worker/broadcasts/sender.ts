@@ -115,6 +115,13 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   // message never reopens one: only the customer's reply does); without one, a new conversation is
   // started and closed at once, so a campaign does not fill the agents' open queue.
   const current = thread.results[0] ?? null;
+  // The recipient's mark: the status only moves on from 'sending' (the status subscriber may already have
+  // recorded a later one).
+  const mark = (d: { conversationId: string; messageId: string; status: string }) =>
+    env.DB.prepare(
+      `UPDATE broadcast_recipients SET message_id = ?, conversation_id = ?, status = CASE WHEN status = 'sending' THEN ? ELSE status END, sent_at = CASE WHEN ? = 'sent' THEN coalesce(sent_at, ?) ELSE sent_at END
+       WHERE broadcast_id = ? AND contact_id = ?`,
+    ).bind(d.messageId, d.conversationId, d.status, d.status, Date.now(), job.broadcastId, job.contactId);
   let delivered: { conversationId: string; messageId: string; status: string } | null = null;
   if (current) {
     const stub = conversationStub(env, b.workspace_id, current.conversation_id);
@@ -127,19 +134,15 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
       if (res.ok) delivered = { conversationId: current.conversation_id, messageId: res.message.id, status: res.message.status };
     }
   }
-  if (!delivered) {
+  if (delivered) await mark(delivered).run();
+  else {
     const id = await startId(target, externalId);
     await remember(id);
-    const res = await startConversation(env, target, message, null, composed.message.email?.subject ?? null, author);
-    delivered = { conversationId: res.conversationId, messageId: res.message.id, status: res.message.status };
+    // A new conversation: the mark rides in the round trip that makes it the contact's thread.
+    await startConversation(env, target, message, null, composed.message.email?.subject ?? null, author, (res) => [
+      mark({ conversationId: res.conversationId, messageId: res.message.id, status: res.message.status }),
+    ]);
   }
-  // The status only moves on from 'sending': the status subscriber may already have recorded a later one.
-  await env.DB.prepare(
-    `UPDATE broadcast_recipients SET message_id = ?, conversation_id = ?, status = CASE WHEN status = 'sending' THEN ? ELSE status END, sent_at = CASE WHEN ? = 'sent' THEN coalesce(sent_at, ?) ELSE sent_at END
-     WHERE broadcast_id = ? AND contact_id = ?`,
-  )
-    .bind(delivered.messageId, delivered.conversationId, delivered.status, delivered.status, Date.now(), job.broadcastId, job.contactId)
-    .run();
   return 'sent';
 }
 

@@ -82,21 +82,36 @@ async function assisted(env: Env, target: InboundTarget, delivered: Delivered): 
  * the message's author; with `closeAs`, closed in that same commit (a broadcast's new conversation never
  * enters the open queue).
  */
-export async function startConversation(env: Env, target: InboundTarget, message: IncomingMessage, assigneeId: string | null, subject: string | null = null, closeAs: Actor | null = null): Promise<Delivered> {
+export async function startConversation(
+  env: Env,
+  target: InboundTarget,
+  message: IncomingMessage,
+  assigneeId: string | null,
+  subject: string | null = null,
+  closeAs: Actor | null = null,
+  /** The caller's own writes that follow the start (a broadcast's recipient mark), sent in the thread write's round trip. */
+  also: (started: Delivered) => D1PreparedStatement[] = () => [],
+): Promise<Delivered> {
   const scope = threadScope(await workspaceSettings(env, target.workspaceId), target.inboxId);
   const id = await startId(target, message.externalId);
   const stub = conversationStub(env, target.workspaceId, id);
   const res = await stub.start({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId, ...(subject ? { subject } : {}) }, message, closeAs);
   if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
+  const started = { ...res, conversationId: id };
   // A retry changes nothing, not even which conversation is the contact's current one.
-  if (res.duplicate) return { ...res, conversationId: id };
-  await env.DB.prepare(
-    `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
-     ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
-  )
-    .bind(target.workspaceId, target.contactId, scope, id)
-    .run();
-  return { ...res, conversationId: id };
+  const follow = also(started);
+  if (res.duplicate) {
+    if (follow.length) await env.DB.batch(follow);
+    return started;
+  }
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
+       ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
+    ).bind(target.workspaceId, target.contactId, scope, id),
+    ...follow,
+  ]);
+  return started;
 }
 
 const ID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
