@@ -256,7 +256,7 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
         log(`    ${((Date.now() - started) / 1000).toFixed(0)} s: ${stats.recipients} snapshotted, ${stats.skipped} skipped, ${recorded} sent (sandbox record; progress says ${stats.sent}), ${stats.delivered} delivered, ${stats.read} read; callbacks posted ${pump.state.posted}`);
       }
       // The event loop's load while sends and callbacks flow at the default rate, before (a) adds its own.
-      if (pgid && !load && firstSendAt && Date.now() - firstSendAt > 5_000) {
+      if (pgid && !load && !switchAt && firstSendAt && Date.now() - firstSendAt > 5_000) {
         const w0 = { threads: threadUsage(pgid), sent: recorded, posted: pump.state.posted, at: performance.now() };
         await sleep(15_000);
         const seconds = (performance.now() - w0.at) / 1000;
@@ -266,7 +266,7 @@ export async function broadcastBench(origin, ws, { recipients = 100_000, minutes
         log(`    load: busiest thread ${(load.busiestShare * 100).toFixed(0)} % busy at ${load.sendsPerSecond} sends/s + ${load.callbacksPerSecond} callbacks/s: ${load.serialMsPerSend} ms per send with its callbacks (a bare probe: ${load.probeSerialMs} ms)`);
       }
       // (a) during the default rate, once sends and their callbacks flow.
-      if (!during.default && firstSendAt && Date.now() - firstSendAt > 10_000 && (!pgid || load)) {
+      if (!during.default && !switchAt && firstSendAt && Date.now() - firstSendAt > 10_000 && (!pgid || load)) {
         log(`    (a) during the broadcast at the default rate`);
         during.default = await measureLatency();
       }

@@ -80,7 +80,7 @@ export class RouterClient {
     if (this.deps.state() !== base) current = redraft();
     const now = this.deps.state();
     if (!current.ok) {
-      if (decision) void this.release(decision, now, now!.workspaceId).catch(() => undefined);
+      if (decision) void this.release(decision, now, draft.transition.state.workspaceId).catch(() => undefined);
       return { draft: current, later: null };
     }
     const routed = decision ? withDecision(current.transition, decision, Date.now()) : null;

@@ -328,11 +328,11 @@ export class ConversationDO extends DurableObject<Env> {
     }
     let draft = this.#draft(input, reopenWindowMs, init);
     if (!draft.ok) return draft;
-    // Whose tags came with the message: the sender lookup's are this conversation's contact's only when the
-    // sender is that contact (an e-mail reply-all from a colleague reaches the thread too); a broadcast's are
-    // its recipient's, and the broadcast sender only writes to that contact's own conversation.
+    // Whose tags came with the message (the sender's, or as the caller names them: a broadcast's recipient's):
+    // kept only when they are this conversation's contact's (an e-mail reply-all from a colleague reaches the
+    // thread too; a contact merge can move a thread between a broadcast's read and its append).
     const sender = input.author.type === 'contact' ? input.author.id : null;
-    const tagsOf = sender ?? (input.author.type === 'broadcast' ? draft.transition.state.contactId : null);
+    const tagsOf = sender ?? input.contactTagsOf ?? null;
     if (input.contactTags && tagsOf === draft.transition.state.contactId) this.#automation.knowTags(tagsOf, input.contactTags);
     // A new or reopened conversation asks the router first, so the decision lands in this same commit.
     const routed = await this.#router.decide(draft, () => this.#draft(input, reopenWindowMs, init));

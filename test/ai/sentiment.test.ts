@@ -232,6 +232,18 @@ describe('lexicon analyzer', () => {
     expect(out.map((r) => r.label)).toEqual(['positive', 'negative', 'neutral']);
     expect(Object.keys(out[0]).sort()).toEqual(['confidence', 'label', 'language', 'score']);
   });
+
+  it('praise beside an ordinal, a frequency or time asked for is sincere; only a numbered attempt repeats (review, 2026-12-04)', () => {
+    for (const text of ['Perfect, we are on the third floor.', "Parfait, c'est au deuxième étage.", 'Perfecto, la tercera opción me sirve.', 'Genial, cada vez que voy me atienden.', 'Great, I need two more weeks to decide.'])
+      expect(analyzeText(text).label, text).toBe('positive');
+    for (const text of ['Great, third time I call about this', 'Perfecto, es la tercera vez que llamo', 'Oh great, two more hours on hold'])
+      expect(analyzeText(text).label, text).toBe('negative');
+  });
+
+  it('"now I can" is good news only when something can be done now', () => {
+    expect(analyzeText('Now I can finally log in, thanks!').label).toBe('positive');
+    for (const text of ['Now I can not log in at all.', 'Now I can only wait, I guess.', 'My refund was back to zero']) expect(analyzeText(text).label, text).not.toBe('positive');
+  });
 });
 
 describe('accuracy on the labelled sets', () => {

@@ -451,6 +451,13 @@ describe('rollups kept by delta', () => {
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_daily WHERE workspace_id = ? AND day > ?`).bind(ws.workspaceId, MON).first('n')).toBe(0);
     expect(await env.DB.prepare(`SELECT count(*) AS n FROM analytics_agents WHERE workspace_id = ? AND assignee_id = ?`).bind(ws.workspaceId, agent.userId).first('n')).toBe(0);
     expect((await get(ws, WEEK)).body.conversations).toEqual({ created: 1, resolved: 0, reopened: 0, open: 1 });
+
+    // Its events still in the queue arrive after the deletion, even its first ones again: they fold into
+    // nothing (no facts row comes back, nothing waits on a gap).
+    const late = doomed.agent(MON + DAY + 10 * H, agent.userId);
+    expect(await foldBatch(env.DB, late.events)).toMatchObject({ written: 0, waiting: 0 });
+    expect(await env.DB.prepare(`SELECT count(*) AS n FROM conversation_facts WHERE conversation_id = ?`).bind(doomed.conversationId).first('n')).toBe(0);
+    expect(await hourly(ws.workspaceId)).toEqual(after);
   });
 
   it('the rows a batch reads do not grow with the conversations already in its bucket', async () => {

@@ -85,12 +85,14 @@ export interface BatchContext {
   calendars: Map<string, Calendar>;
   /** Conversations created before this have no facts (their early events were never folded). */
   factsSince: number;
+  /** Conversations deleted already: their late events fold into nothing (deletion took their facts out of the rollups). */
+  deleted: Set<string>;
 }
 
 /** Everything a batch's fold needs, in one D1 round trip. */
 export async function loadBatchContext(db: D1Database, conversationIds: string[], workspaceIds: string[]): Promise<BatchContext> {
   const cycleSelect = CYCLE_COLUMNS.map(([, col]) => `c.${col} AS c_${col}`).join(', ');
-  const [facts, calendars, since] = await db.batch<Row>([
+  const [facts, calendars, since, deleted] = await db.batch<Row>([
     db
       .prepare(
         `SELECT f.*, ${cycleSelect} FROM conversation_facts f
@@ -105,6 +107,7 @@ export async function loadBatchContext(db: D1Database, conversationIds: string[]
       )
       .bind(JSON.stringify(workspaceIds)),
     db.prepare(`SELECT facts_since FROM analytics_state WHERE id = 1`),
+    db.prepare(`SELECT conversation_id FROM conversation_deletions WHERE conversation_id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(conversationIds)),
   ]);
   const states = new Map<string, FactsState>();
   for (const row of facts.results) {
@@ -124,7 +127,7 @@ export async function loadBatchContext(db: D1Database, conversationIds: string[]
       holidays: r.holidays ? (JSON.parse(String(r.holidays)) as HolidayEntry[]) : [],
     });
   }
-  return { states, calendars: cals, factsSince: Number(since.results[0]?.facts_since ?? 0) };
+  return { states, calendars: cals, factsSince: Number(since.results[0]?.facts_since ?? 0), deleted: new Set(deleted.results.map((r) => String(r.conversation_id))) };
 }
 
 const value = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v);

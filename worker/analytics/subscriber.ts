@@ -43,6 +43,11 @@ export async function foldBatch(db: D1Database, events: readonly ParleyEvent[]):
   let waiting = 0;
   let skipped = 0;
   for (const [conversationId, mine] of byConversation) {
+    // Deleted meanwhile (an event still in the queue): nothing to count, and no gap to wait on.
+    if (ctx.deleted.has(conversationId)) {
+      skipped++;
+      continue;
+    }
     const prev = ctx.states.get(conversationId) ?? null;
     // A row from another workspace under this id would be a bug upstream: never fold across workspaces.
     if (prev && prev.facts.workspaceId !== mine[0].workspaceId) {

@@ -86,7 +86,7 @@ export async function sendRecipient(env: Env, job: SendJob): Promise<SendOutcome
   const externalId = `${b.id}:${job.contactId}`;
   // The recipient's tags ride with the message, so a new conversation's SLA policy matching has them in its
   // first commit instead of reading them from D1 and committing again.
-  const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued', ...(recipientContact ? { contactTags: recipientContact.tags } : {}) };
+  const message: IncomingMessage = { direction: 'outbound', author, text: composed.message.text, externalId, status: 'queued', ...(recipientContact ? { contactTags: recipientContact.tags, contactTagsOf: job.contactId } : {}) };
   const target = { workspaceId: b.workspace_id, contactId: job.contactId, inboxId: b.inbox_id, channel: inbox.channel };
   // What goes out beside the timeline's copy: WhatsApp's template reference, or the e-mail as sent
   // (subject, tracked text and HTML parts, List-Unsubscribe headers, from name).

@@ -23,6 +23,8 @@ export interface IncomingMessage {
   history?: boolean;
   /** The contact's tags as the sender lookup (or the broadcast sender, for its recipient) read them: the object then reads none of its own. */
   contactTags?: string[];
+  /** Whose `contactTags` they are when the author is not a contact (a broadcast's recipient); kept only if that is the conversation's contact. */
+  contactTagsOf?: string;
   /** Record the contact's channel activity (the messaging windows) with this message's projection. */
   activity?: { inboxId: string };
   /** E-mail headers to keep with the message (inbound mail, replies composed as e-mail). */

@@ -27,23 +27,25 @@ const OPENERS = new Set(['oh', 'ah', 'yeah', 'wow', 'just', 'que', 'what', 'how'
 /** Of those, the exclamative ones: "¡Qué maravilloso es hablar con un robot…!" needs no pause after the praise. */
 const EXCLAIM = new Set(['que', 'how', 'what', 'quel', 'quelle', 'comme']);
 /** Verbs of liking that, followed by waiting or a bad thing, are sarcasm ("love waiting on hold", "me encanta esperar"). */
-const LIKE = new Set(['love', 'loving', 'adore', 'enjoy', 'enjoying', 'encanta', 'encantan', 'adoro', 'amo', "j'adore", 'adore', 'amei', 'adorei', "j'aime", 'aime']);
+const LIKE = new Set(['love', 'loving', 'adore', 'enjoy', 'enjoying', 'encanta', 'encantan', 'adoro', 'amo', "j'adore", 'amei', 'adorei', "j'aime", 'aime']);
 const WAIT = new Set(['wait', 'waiting', 'esperar', 'esperando', 'attendre', 'aguardar', 'aguardando', 'esperarem']);
 /** Thanks or praise for an act or a thing: "thanks for…", "great job losing…", "congrats on…", "gracias por…", "obrigado por…", "merci d'avoir…". */
 const FOR = new Set(['for', 'on', 'por', 'pelo', 'pela', 'de', "d'avoir", 'pour', 'job', 'work']);
 /** Acts that are sincerely thanked even beside a bad word: repairs and help ("thanks for fixing the leak"). */
-const REPAIR = /^(?:fix|sort|solv|resolv|repair|replac|help|refund|arregl|resolv|soluci|repar|ayud|devolv|reembols|consert|ajud|trocar|estorn|regl|repar|aid|rembours|remplac|chang)/;
+const REPAIR = /^(?:fix|sort|solv|resolv|repair|replac|help|refund|arregl|soluci|repar|ayud|devolv|reembols|consert|ajud|trocar|estorn|regl|aid|rembours|remplac|chang)/;
 /** EN gerund, ES/PT/FR infinitive (with a clitic: "pasarme", "cobrarme"): an activity, not a thing. */
 const ACTIVITY = /^(?:\w+ing|\w+(?:ar|er|ir|re)(?:me|nos|se|lo|la)?|being|ficar|passer|estar)$/;
 /** English words that end like an infinitive but are not one ("love their…", "love the other…"). */
 const NOT_ACTIVITY = new Set(['their', 'there', 'where', 'other', 'every', 'never', 'under', 'after', 'order', 'ever', 'here', 'your', 'sure', 'more', 'before', 'nature', 'culture', 'centre', 'theatre', 'future', 'feature', 'picture']);
 /**
  * A situation repeating itself, strictly ("again", "twice", "otra vez", "de novo", "encore", "as always",
- * "volvió a"): with praise opening the message and no other praise in it, the praise is sarcasm
- * ("Fantastic, the courier left it in the rain again"). Stricter than AGAIN ("still", bare "otra"),
- * which also occur in sincere messages.
+ * "volvió a", "the third time"): with praise opening the message and no other praise in it, the praise is
+ * sarcasm ("Fantastic, the courier left it in the rain again"). Stricter than AGAIN ("still", bare "otra"),
+ * which also occur in sincere messages. An ordinal counts only with an attempt it numbers ("third floor",
+ * "la tercera opción" are not repetitions), and a frequency only of the customer having to get in touch
+ * ("every time I call", "à chaque appel"): "cada vez que voy me atienden" praises as often as not.
  */
-const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|as always|as usual|otra vez|de nuevo|dos veces|como siempre|como de costumbre|(?:volvi[oó]|vuelve|volvieron|ha vuelto|han vuelto) a|outra vez|de novo|mais uma vez|duas vezes|como sempre|(?:voltou|voltaram|volta) a|encore|de nouveau|à nouveau|deux fois|comme d'habitude|comme toujours|every (?:single )?time|each time|cada vez|toda vez|sempre que|[aà] chaque (?:fois|appel|commande|visite)|(?:second|segunda|deuxi[eè]me) (?:time|vez|fois)|third|tercera|tercer|terceira|troisi[eè]me|deuxi[eè]me)(?!\p{L})/iu;
+const REPEATED = /(?<!\p{L})(?:again|yet again|once again|twice|as always|as usual|otra vez|de nuevo|dos veces|como siempre|como de costumbre|(?:volvi[oó]|vuelve|volvieron|ha vuelto|han vuelto) a|outra vez|de novo|mais uma vez|duas vezes|como sempre|(?:voltou|voltaram|volta) a|encore|de nouveau|à nouveau|deux fois|comme d'habitude|comme toujours|(?:every (?:single )?time|each time|cada vez|toda vez|sempre que|[aà] chaque fois) (?:que |qu'|that )?(?:i |we |je |j'|on |nous )?(?:call|ring|phone|write|email|contact|ask|order|llamo|llamamos|escribo|escribimos|pregunto|contacto|pido|ligo|ligamos|escrevo|pergunto|pe[cç]o|appelle|appelons|[eé]cris|demande|commande)|[aà] chaque (?:appel|commande|relance|demande)|(?:second|third|fourth|segunda|tercera|cuarta|terceira|quarta|deuxi[eè]me|troisi[eè]me|quatri[eè]me) (?:time|call|attempt|vez|llamada|intento|liga[cç][aã]o|tentativa|fois|appel|tentative)|(?:tercer|segundo|cuarto) (?:intento|aviso|reclamo|correo)|(?:segundo|terceiro|quarto) (?:aviso|e-?mail|contato))(?!\p{L})/iu;
 const IRONIC_THANKS = /(?<!\p{L})(?:thanks for nothing|thank you for nothing|gracias por nada|obrigad[oa] por nada|merci pour rien)(?!\p{L})/iu;
 /**
  * "See you again", "thanks again", and the customer's own plan to repeat ("we'll come again", "volveremos
@@ -67,7 +69,7 @@ const N = String.raw`(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten
  * ahead); days spent to get an answer; a morning or a lunch break gone; hold music and queues.
  */
 const TIME_SINK = new RegExp(
-  String.raw`(?<!\p{L})(?:(?<!(?:in|en|em|dans|within|next|pr[oó]ximas?|prochaines?) )${N} (?:more )?(?:hours?|weeks?|months?|horas?|semanas?|mes(?:es)?|heures?|semaines?|mois)` +
+  String.raw`(?<!\p{L})(?:(?<!(?:in|en|em|dans|within|next|pr[oó]ximas?|prochaines?) )${N} (?:hours?|weeks?|months?|horas?|semanas?|mes(?:es)?|heures?|semaines?|mois)` +
     String.raw`|${N} (?:days?|d[ií]as|jours?) (?:to|para|pra|pour)|(?:took|takes|taking|tard[oó]|tardaron|levou|levaram|demorou|demoraram|a pris|ont pris|a mis|ont mis) (?:me |us |nos )?(?:only |just |solo |s[oó] |seulement )?${N} (?:days?|d[ií]as|jours?)` +
     String.raw`|(?:\d{2,}|twenty|thirty|forty|fifty|veinte|treinta|cuarenta|cincuenta|vinte|trinta|quarenta|cinquenta|vingt|trente|quarante|cinquante) (?:minutes?|minutos|mins?) (?:to|para|pra|pour|on hold|en espera|esperando|de espera|na espera|d'attente|waiting|de cola|de fila|de queue)` +
     String.raw`|${N} (?:reminders|follow-ups|follow ups|chasers|recordatorios|reclamaciones|lembretes|cobran[cç]as|relances|rappels)` +
