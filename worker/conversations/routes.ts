@@ -493,7 +493,7 @@ conversationRoutes.delete(
     tags: ['conversations'],
     summary: 'Delete a conversation (managers)',
     description:
-      'Removes the conversation with its messages, notes, events and everything derived from it (search, tags, read positions, AI, SLA, CSAT and workflow records); the contact stays. An audit entry keeps who deleted which conversation and when. Open lists drop it live (a `removed` frame on the list socket). 204 on success.',
+      'Removes the conversation with its messages, notes, events and everything derived from it (search, tags, read positions, AI, SLA, CSAT and workflow records, and its analytics facts, taken out of the report rollups in the same write); the contact stays. An audit entry keeps who deleted which conversation and when. Open lists drop it live (a `removed` frame on the list socket). 204 on success.',
   }),
   requireRole('manager'),
   async (c) => {
