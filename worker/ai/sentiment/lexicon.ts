@@ -401,11 +401,22 @@ function situations(us: Unit[]): Unit[] {
     starts.push(folded.length);
     folded += u.kind === 'word' ? u.norm : u.kind === 'punct' ? u.raw : '·';
   }
+  // The unit an offset falls in: a binary search (a long message has many units and many matches).
   const unitAt = (offset: number) => {
-    let k = 0;
-    while (k + 1 < starts.length && starts[k + 1] <= offset) k++;
-    return k;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   };
+  // Where each sentence's first supposition word is, found once rather than per match.
+  const firstUnreal = new Map<number, number>();
+  us.forEach((u, k) => {
+    if (u.kind === 'word' && !firstUnreal.has(u.sentence) && isUnreal(u)) firstUnreal.set(u.sentence, k);
+  });
   const found: { from: number; to: number; valence: number }[] = [];
   for (const set of SITUATIONS) {
     // exec on the shared regex, not matchAll: matchAll clones it, and a clone of these large
@@ -430,7 +441,7 @@ function situations(us: Unit[]): Unit[] {
     // Good news negated ("todavía no ha llegado el reembolso") is not good news, nor is good news
     // supposed or wished for earlier in its sentence ("if it arrives intact", "espero que vuelva a funcionar").
     if (f.valence > 0 && us.slice(Math.max(0, f.from - 2), f.from).some((u) => u.negator)) continue;
-    if (f.valence > 0 && us.slice(0, f.from).some((u) => u.sentence === us[f.from].sentence && u.kind === 'word' && isUnreal(u))) continue;
+    if (f.valence > 0 && (firstUnreal.get(us[f.from].sentence) ?? Infinity) < f.from) continue;
     // "Everything was there except the charger": the exception is the message.
     if (f.valence > 0 && f.to + 1 < us.length && EXCEPT.has(us[f.to + 1].norm)) continue;
     const span = us.slice(f.from, f.to + 1);
