@@ -102,6 +102,32 @@ describe('starting conversations', () => {
     expect(a.body.conversation.id).not.toBe(b.body.conversation.id);
   });
 
+  it("a retried start writes the contact's thread its first attempt lost, and never takes it from a newer conversation", async () => {
+    const contact = await createContact(ws);
+    const thread = async () =>
+      (await env.DB.prepare(`SELECT conversation_id FROM contact_threads WHERE workspace_id = ? AND contact_id = ?`).bind(ws.workspaceId, contact.id).first<{ conversation_id: string }>())?.conversation_id ?? null;
+    const projected = (id: string) => eventually(() => env.DB.prepare(`SELECT 1 FROM conversations WHERE id = ?`).bind(id).first());
+    const first = { contactId: contact.id, inboxId: inbox.id, text: 'First', clientId: unique('start') };
+    const one = (await call('POST', '/api/conversations', { token: ws.token, body: first })).body.conversation.id as string;
+    await projected(one);
+    // The first attempt's pointer write was lost (the object had committed): the retry writes it.
+    await env.DB.prepare(`DELETE FROM contact_threads WHERE workspace_id = ? AND contact_id = ?`).bind(ws.workspaceId, contact.id).run();
+    expect((await call('POST', '/api/conversations', { token: ws.token, body: first })).body.duplicate).toBe(true);
+    expect(await thread()).toBe(one);
+
+    const second = { ...first, text: 'Second', clientId: unique('start') };
+    const two = (await call('POST', '/api/conversations', { token: ws.token, body: second })).body.conversation.id as string;
+    await projected(two);
+    expect(await thread()).toBe(two);
+    // A late retry of the older start leaves the newer conversation current.
+    expect((await call('POST', '/api/conversations', { token: ws.token, body: first })).body.duplicate).toBe(true);
+    expect(await thread()).toBe(two);
+    // The newer start's pointer write was the one lost: its retry moves the thread on from the older one.
+    await env.DB.prepare(`UPDATE contact_threads SET conversation_id = ? WHERE workspace_id = ? AND contact_id = ?`).bind(one, ws.workspaceId, contact.id).run();
+    expect((await call('POST', '/api/conversations', { token: ws.token, body: second })).body.duplicate).toBe(true);
+    expect(await thread()).toBe(two);
+  });
+
   it('refuses bad starts naming the field', async () => {
     const contact = await createContact(ws);
     const smsOnly = await createContact(ws, { identities: [{ channel: 'sms', externalId: unique('+1555') }] });

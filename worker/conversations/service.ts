@@ -98,19 +98,22 @@ export async function startConversation(
   const res = await stub.start({ id, workspaceId: target.workspaceId, contactId: target.contactId, inboxId: target.inboxId, channel: target.channel, assigneeId, ...(subject ? { subject } : {}) }, message, closeAs);
   if (!res.ok) throw new Error(`new conversation ${id} refused its first message: ${res.reason}`);
   const started = { ...res, conversationId: id };
-  // A retry changes nothing, not even which conversation is the contact's current one.
   const follow = also(started);
-  if (res.duplicate) {
-    if (follow.length) await env.DB.batch(follow);
-    return started;
-  }
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
-       ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
-    ).bind(target.workspaceId, target.contactId, scope, id),
-    ...follow,
-  ]);
+  // A retried start (the object already had it) repairs a pointer the first attempt may have failed to
+  // write, but never takes the contact's thread back from a conversation started after this one (its
+  // projection is newer than this one's first message; one not projected yet is left alone too).
+  const pointer = res.duplicate
+    ? env.DB.prepare(
+        `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id
+         WHERE contact_threads.conversation_id <> excluded.conversation_id
+           AND coalesce((SELECT created_at FROM conversations WHERE id = contact_threads.conversation_id), 9007199254740991) < ?5`,
+      ).bind(target.workspaceId, target.contactId, scope, id, res.message.createdAt)
+    : env.DB.prepare(
+        `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
+         ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
+      ).bind(target.workspaceId, target.contactId, scope, id);
+  await env.DB.batch([pointer, ...follow]);
   return started;
 }
 
