@@ -460,6 +460,34 @@ describe('rollups kept by delta', () => {
     expect(await hourly(ws.workspaceId)).toEqual(after);
   });
 
+  it('a batch that read its context just before a deletion and writes just after it writes nothing for that conversation, and its retry folds it into nothing', async () => {
+    const ws = await newWorkspace();
+    const t = MON + 10 * H;
+    const keep = new Stream(unique('cnv'), ws.workspaceId, t).customer(t).agent(t + 20 * S, ws.userId);
+    await fold(keep.events);
+    const before = await hourly(ws.workspaceId);
+    const raced = new Stream(unique('cnv'), ws.workspaceId, t + 60 * S).customer(t + 60 * S).agent(t + 90 * S, ws.userId);
+    let calls = 0;
+    // The deletion's transaction commits between the batch's context read (its first round trip) and its write.
+    const racing = {
+      prepare: (sql: string) => env.DB.prepare(sql),
+      batch: async (statements: D1PreparedStatement[]) => {
+        if (calls++ === 1) await env.DB.batch(deletionStatements(env.DB, { id: raced.conversationId, workspaceId: ws.workspaceId, contactId: 'ct_1', channel: 'webchat' }, { userId: ws.userId, name: 'Manager' }, Date.now()));
+        return env.DB.batch(statements);
+      },
+    } as unknown as D1Database;
+    // Its write loses like any other write under a changed row, and the batch is retried…
+    await expect(foldBatch(racing, raced.events)).rejects.toThrow(/changed under this batch/);
+    expect(calls).toBe(2);
+    // …where the retry reads the deletion and folds the conversation into nothing.
+    expect(await foldBatch(env.DB, raced.events)).toMatchObject({ written: 0, waiting: 0 });
+    for (const table of ['conversation_facts', 'conversation_fact_cycles', 'conversation_fact_responses']) {
+      expect(await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE conversation_id = ?`).bind(raced.conversationId).first('n')).toBe(0);
+    }
+    expect(await hourly(ws.workspaceId)).toEqual(before);
+    await expectRollupsMatchFacts(ws.workspaceId);
+  });
+
   it('the rows a batch reads do not grow with the conversations already in its bucket', async () => {
     const ws = await newWorkspace();
     const t = MON + 10 * H;

@@ -134,8 +134,8 @@ const value = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v === unde
 
 /**
  * The statements that store one conversation's fold: the facts row (only if the stored row is still at
- * `prevLastSeq`, -1 for none: its `changes` tells whether it won), then its cycles and responses (only
- * if the facts row now is the one just written).
+ * `prevLastSeq`, -1 for none, and the conversation was not deleted: its `changes` tells whether it won),
+ * then its cycles and responses (only if the facts row now is the one just written).
  */
 export function writeStatements(db: D1Database, state: FactsState, prevLastSeq: number, cycles: Cycle[], responses: ResponseFact[]): D1PreparedStatement[] {
   const f = state.facts;
@@ -143,7 +143,10 @@ export function writeStatements(db: D1Database, state: FactsState, prevLastSeq: 
   const n = cols.length;
   const facts = db
     .prepare(
-      `INSERT INTO conversation_facts (${cols.join(', ')}) VALUES (${cols.map((_, i) => `?${i + 1}`).join(', ')})
+      // Not for a conversation deleted meanwhile: the batch's context may have been read just before the
+      // deletion's transaction, this write lands after it (the cycles and responses follow the facts row).
+      `INSERT INTO conversation_facts (${cols.join(', ')}) SELECT ${cols.map((_, i) => `?${i + 1}`).join(', ')}
+       WHERE NOT EXISTS (SELECT 1 FROM conversation_deletions WHERE conversation_id = ?1)
        ON CONFLICT (conversation_id) DO UPDATE SET ${cols.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}
        WHERE conversation_facts.last_seq = ?${n + 1}`,
     )
