@@ -60,6 +60,10 @@ describe('lexicon analyzer', () => {
     expect(score('a bit dirty')).toBeGreaterThan(score('dirty'));
     expect(score('un poco sucio')).toBeGreaterThan(score('sucio'));
     expect(score('riquísima')).toBeGreaterThan(score('rica'));
+    // French "si" is "so" right before its word, and "if" anywhere else: "if" intensifies nothing.
+    expect(score("C'est si lent")).toBeLessThan(score("C'est lent"));
+    expect(score('Si tout est bon, je confirme')).toBe(score('Tout est bon, je confirme'));
+    expect(score('Si ça marche bien je reviendrai')).toBe(score('Ça marche bien je reviendrai'));
   });
 
   it('but / pero: the second half weighs more', () => {

@@ -51,6 +51,8 @@ const CONTRAST_CUE_AFTER_THANKS = -0.9;
 const EXCLAMATION = 0.3;
 const MAX_TEXT = 5000;
 const WINDOW = 3;
+/** Boosters that boost only the word right after them (elsewhere they mean something else). */
+const ADJACENT_ONLY = new Set(['si']);
 
 interface Lexicon {
   code: string;
@@ -325,7 +327,9 @@ export function analyzeText(input: string): SentimentDetail {
       if (w.kind !== 'word') continue;
       seen++;
       if (w.negator) negated = true;
-      else if (w.booster !== undefined) boost *= 1 + w.booster * (1 - 0.05 * (seen - 1));
+      // French "si" is "so" only right before its word ("si lent"); further back it is "if" ("si vous
+      // pouvez m'aider ce serait super"), as is Spanish and Portuguese "si"/"se".
+      else if (w.booster !== undefined && !(ADJACENT_ONLY.has(w.norm) && seen > 1)) boost *= 1 + w.booster * (1 - 0.05 * (seen - 1));
     }
     let v: number;
     if (u.kind === 'emoji') v = u.valence!;
