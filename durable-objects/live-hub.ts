@@ -21,6 +21,14 @@ interface LiveAttachment extends LiveIdentity {
 
 /** Live list updates wait this long to merge (a new conversation's created, received and routed changes become one frame). */
 const FANOUT_BATCH_MS = 25;
+/**
+ * Changes to conversations closed before and after (a broadcast's new conversation, started closed; a
+ * closed one retagged) are in nobody's working queue: they wait this long and go to each socket as one
+ * `batch` frame. A broadcast starts up to its inbox's rate of them per second, each visible to every
+ * agent: one frame per socket per second instead of two per conversation keeps the hub free for the
+ * changes agents are waiting on.
+ */
+const BACKGROUND_BATCH_MS = 1000;
 /** The longest a new conversation's first list frame waits for its routing decision. */
 const ROUTING_HOLD_MS = 1000;
 /** Socket sends per slice of a fan-out batch before letting waiting requests run. */
@@ -37,6 +45,8 @@ interface Pending {
   before: CountKey | null;
   at: number;
   readyAt: number;
+  /** Closed before (or new) and closed now: batched (BACKGROUND_BATCH_MS). */
+  background: boolean;
 }
 
 export interface HubDeps {
@@ -196,6 +206,8 @@ export class LiveHub {
     const routed = (prev?.routed ?? false) || types.includes('conversation.routed');
     const hold = created && !routed && conversation.assigneeId === null && this.deps.routes();
     const now = Date.now();
+    const firstBefore = prev ? prev.before : before;
+    const background = (prev?.background ?? true) && conversation.status === 'closed' && (firstBefore === null || firstBefore.status === 'closed');
     const entry: Pending = {
       conversation,
       created,
@@ -203,10 +215,11 @@ export class LiveHub {
       // Counts move from the state before the first merged change to the latest one.
       before: prev ? prev.before : before,
       at: prev?.at ?? now,
-      readyAt: hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
+      readyAt: background ? (prev?.readyAt ?? now + BACKGROUND_BATCH_MS) : hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
+      background,
     };
     this.#pending.set(conversation.id, entry);
-    if (!this.#flushing) this.#schedule(hold ? entry.readyAt - now : FANOUT_BATCH_MS);
+    if (!this.#flushing) this.#schedule(background || hold ? entry.readyAt - now : FANOUT_BATCH_MS);
   }
 
   #schedule(delay: number): void {
@@ -233,7 +246,22 @@ export class LiveHub {
         // Nobody online: nothing to encode (the frames are built only for sockets that receive them).
         if (sockets.length === 0) continue;
         let sent = 0;
-        for (const { conversation: c, created, before, at } of batch) {
+        // Background changes: every frame a socket gets, gathered into one batch frame per socket.
+        const gathered = new Map<WebSocket, LiveFrame[]>();
+        for (const { conversation: c, created, before, at, background } of batch) {
+          if (background) {
+            const after = countKey(c);
+            for (const { ws, who } of sockets) {
+              const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
+              const seesNow = canSeeConversation(who, c);
+              if (!sawBefore && !seesNow) continue;
+              let frames = gathered.get(ws);
+              if (!frames) gathered.set(ws, (frames = []));
+              frames.push({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null });
+              if (seesNow) frames.push({ t: 'conversation', conversation: c });
+            }
+            continue;
+          }
           let frame: string | null = null;
           let news: string | null = null;
           const after = countKey(c);
@@ -251,7 +279,7 @@ export class LiveHub {
             }
             if (!seesNow) continue;
             trySend(ws, (frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
-            if (created && c.assigneeId === null) {
+            if (created && c.assigneeId === null && c.status !== 'closed') {
               // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
               trySend(ws, (news ??= JSON.stringify({ t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at } satisfies LiveFrame)));
             }
@@ -262,6 +290,7 @@ export class LiveHub {
             await new Promise((r) => setTimeout(r, 0));
           }
         }
+        for (const [ws, frames] of gathered) trySend(ws, JSON.stringify({ t: 'batch', frames } satisfies LiveFrame));
       }
     } finally {
       this.#flushing = false;

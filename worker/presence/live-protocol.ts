@@ -16,7 +16,9 @@ export type LiveFrame =
   | { t: 'presence'; userId: string; name: string; status: Presence }
   /** `sound` / `browser`: the recipient's preferences for the client-side channels (absent: the app's own defaults). */
   | { t: 'notification'; kind: NotificationKind; conversationId: string | null; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
-  | { t: 'pong' };
+  | { t: 'pong' }
+  /** Several frames in one, in order: changes to closed conversations (a broadcast's), gathered for a second. */
+  | { t: 'batch'; frames: LiveFrame[] };
 
 /** The live-socket frames a client sends: `ping` keeps the socket alive; `active` reports user activity (presence). */
 export type LiveClientFrame = { t: 'ping' } | { t: 'active' };

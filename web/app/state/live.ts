@@ -22,7 +22,9 @@ type LiveFrame =
   | { t: 'notification'; kind: 'assigned' | 'new_conversation' | 'escalation' | 'alert' | 'followup' | 'mention' | 'customer_replied' | 'sla_warning'; conversationId: string; title: string; body: string; at: number; sound?: boolean; browser?: boolean }
   | { t: 'counts'; id: string; before: CountKey | null; after: CountKey | null }
   | { t: 'removed'; id: string }
-  | { t: 'pong' };
+  | { t: 'pong' }
+  /** Changes to closed conversations (a broadcast's), gathered: applied in order. */
+  | { t: 'batch'; frames: LiveFrame[] };
 
 export const liveState = signal<SocketState>('stopped');
 let socket: ReconnectingSocket | null = null;
@@ -59,39 +61,45 @@ export function startLive(): void {
       }
     },
     onFrame(raw) {
-      const frame = raw as LiveFrame;
-      switch (frame.t) {
-        case 'hello': {
-          const next: Record<string, Presence> = {};
-          for (const u of frame.users ?? []) next[u.userId] = u.status;
-          presence.value = next;
-          return;
-        }
-        case 'presence':
-          presence.value = { ...presence.value, [frame.userId]: frame.status };
-          return;
-        case 'conversation':
-          conversationChanged(withUnread(frame.conversation), 'live');
-          return;
-        case 'counts':
-          applyCountsFrame(frame.before, frame.after);
-          return;
-        case 'removed':
-          removeConversation(frame.id);
-          if (threadId.value === frame.id) {
-            closeThread();
-            navigate(listHref());
-            toast('This conversation was deleted', 'info');
-          }
-          return;
-        case 'notification':
-          if (frame.kind === 'new_conversation') void newConversationNews(frame);
-          else notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() }, frame.sound === undefined ? undefined : { sound: frame.sound, browser: frame.browser });
-          return;
-      }
+      applyFrame(raw as LiveFrame);
     },
   });
   socket.start();
+}
+
+function applyFrame(frame: LiveFrame): void {
+  switch (frame.t) {
+    case 'batch':
+      for (const f of frame.frames) applyFrame(f);
+      return;
+    case 'hello': {
+      const next: Record<string, Presence> = {};
+      for (const u of frame.users ?? []) next[u.userId] = u.status;
+      presence.value = next;
+      return;
+    }
+    case 'presence':
+      presence.value = { ...presence.value, [frame.userId]: frame.status };
+      return;
+    case 'conversation':
+      conversationChanged(withUnread(frame.conversation), 'live');
+      return;
+    case 'counts':
+      applyCountsFrame(frame.before, frame.after);
+      return;
+    case 'removed':
+      removeConversation(frame.id);
+      if (threadId.value === frame.id) {
+        closeThread();
+        navigate(listHref());
+        toast('This conversation was deleted', 'info');
+      }
+      return;
+    case 'notification':
+      if (frame.kind === 'new_conversation') void newConversationNews(frame);
+      else notify({ kind: frame.kind, conversationId: frame.conversationId, title: frame.title, body: frame.body, at: frame.at ?? Date.now() }, frame.sound === undefined ? undefined : { sound: frame.sound, browser: frame.browser });
+      return;
+  }
 }
 
 /** A new conversation is news about someone: the customer's name from the list, else from the API. */

@@ -1,0 +1,51 @@
+// What a broadcast puts on agents' live sockets: its conversations start closed, in nobody's working
+// queue, so their list changes are gathered into one `batch` frame per socket (about a second apart)
+// instead of two frames per conversation, and none of them is "new conversation" news. A change that
+// moves a conversation into or out of the working queue still goes out at once, on its own.
+import { env } from 'cloudflare:test';
+import { expect, it } from 'vitest';
+import { newToken } from '../../worker/broadcasts/delivery';
+import { sendRecipient } from '../../worker/broadcasts/sender';
+import { conversationStub } from '../../worker/conversations/service';
+import { call } from '../helpers';
+import { openSocket } from '../sockets';
+import { draft, smsContact, smsSetup } from './setup';
+
+it('conversations a broadcast starts reach agents in batch frames, with their counts, and are no news', async () => {
+  const { ws, inbox, templateId } = await smsSetup();
+  const contacts = [await smsContact(ws), await smsContact(ws)];
+  const live = await openSocket(`/api/live?access_token=${ws.token}`);
+  await live.next((f) => f.t === 'hello');
+
+  const b = await draft(ws, inbox.id, templateId);
+  await env.DB.prepare(`UPDATE broadcasts SET status = 'sending', started_at = ? WHERE id = ?`).bind(Date.now(), b.id).run();
+  for (const c of contacts)
+    await env.DB.prepare(`INSERT INTO broadcast_recipients (broadcast_id, contact_id, workspace_id, status, token, queued_at, created_at) VALUES (?, ?, ?, 'queued', ?, ?, ?)`)
+      .bind(b.id, c.id, ws.workspaceId, newToken(), Date.now(), Date.now())
+      .run();
+  for (const c of contacts) expect(await sendRecipient(env, { kind: 'broadcast_send', broadcastId: b.id, workspaceId: ws.workspaceId, contactId: c.id })).toBe('sent');
+  const ids = (await env.DB.prepare(`SELECT conversation_id FROM broadcast_recipients WHERE broadcast_id = ?`).bind(b.id).all<{ conversation_id: string }>()).results.map((r) => r.conversation_id);
+  expect(ids).toHaveLength(2);
+
+  const inBatches = (id: string) => live.frames.filter((f) => f.t === 'batch').flatMap((f) => f.frames as any[]).filter((f) => f.id === id || f.conversation?.id === id);
+  for (const id of ids) {
+    await live.next((f) => f.t === 'batch' && f.frames.some((x: any) => x.t === 'conversation' && x.conversation.id === id));
+    const frames = inBatches(id);
+    // Its counts move from nothing to closed, then the row itself.
+    expect(frames.map((f) => f.t)).toEqual(['counts', 'conversation']);
+    expect(frames[0]).toMatchObject({ before: null, after: { status: 'closed' } });
+    expect(frames[1].conversation.status).toBe('closed');
+  }
+  // Nothing about them went out on its own, and no agent heard of a "new conversation".
+  const loose = live.frames.filter((f) => f.t !== 'batch' && (ids.includes(f.id) || ids.includes(f.conversation?.id) || ids.includes(f.conversationId)));
+  expect(loose).toEqual([]);
+
+  // Reopened (the customer replied, say): back in the working queue, so it goes out at once, unbatched.
+  const reopened = await call('PATCH', `/api/conversations/${ids[0]}`, { token: ws.token, body: { status: 'open' } });
+  expect(reopened.status).toBe(200);
+  await conversationStub(env, ws.workspaceId, ids[0]).settled();
+  const counts = await live.next((f) => f.t === 'counts' && f.id === ids[0]);
+  expect(counts).toMatchObject({ before: { status: 'closed' }, after: { status: 'open' } });
+  await live.next((f) => f.t === 'conversation' && f.conversation.id === ids[0] && f.conversation.status === 'open');
+  live.close();
+});
