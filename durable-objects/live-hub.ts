@@ -29,6 +29,8 @@ const FANOUT_BATCH_MS = 25;
  * changes agents are waiting on.
  */
 const BACKGROUND_BATCH_MS = 1000;
+/** Frames per `batch` frame at most (a fast broadcast's second is split). */
+const BATCH_FRAMES = 200;
 /** The longest a new conversation's first list frame waits for its routing decision. */
 const ROUTING_HOLD_MS = 1000;
 /** Socket sends per slice of a fan-out batch before letting waiting requests run. */
@@ -62,6 +64,10 @@ export interface HubDeps {
 
 export class LiveHub {
   #pending = new Map<string, Pending>();
+  /** Changes taken by the flush in progress and not sent yet (a deletion meanwhile cancels them). */
+  #unsent = new Map<string, Pending>();
+  /** When the open window for background changes flushes: they share it, so a second of them is one frame. */
+  #backgroundDue = 0;
   #flushing = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #due = 0;
@@ -181,12 +187,18 @@ export class LiveHub {
 
   /** The conversation was deleted: every list that showed it drops it, with its count. */
   removed(c: Conversation): void {
+    // Agents hold the conversation as last sent: before a change still waiting (held or mid-flush), which
+    // now never goes out; a new one nobody was told of is nothing to take back.
+    const waiting = this.#pending.get(c.id) ?? this.#unsent.get(c.id);
     this.#pending.delete(c.id);
+    this.#unsent.delete(c.id);
+    const held = waiting ? waiting.before : countKey(c);
+    if (!held) return;
     const removed = JSON.stringify({ t: 'removed', id: c.id } satisfies LiveFrame);
-    const counts = JSON.stringify({ t: 'counts', id: c.id, before: countKey(c), after: null } satisfies LiveFrame);
+    const counts = JSON.stringify({ t: 'counts', id: c.id, before: held, after: null } satisfies LiveFrame);
     for (const ws of this.ctx.getWebSockets()) {
       if (ws.readyState !== WebSocket.OPEN) continue;
-      if (!canSeeConversation(ws.deserializeAttachment() as LiveIdentity, c)) continue;
+      if (!canSeeConversation(ws.deserializeAttachment() as LiveIdentity, { workspaceId: c.workspaceId, assigneeId: held.assigneeId, teamId: held.teamId })) continue;
       trySend(ws, counts);
       trySend(ws, removed);
     }
@@ -215,11 +227,16 @@ export class LiveHub {
       // Counts move from the state before the first merged change to the latest one.
       before: prev ? prev.before : before,
       at: prev?.at ?? now,
-      readyAt: background ? (prev?.readyAt ?? now + BACKGROUND_BATCH_MS) : hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
+      readyAt: background ? (prev?.readyAt ?? this.#backgroundWindow(now)) : hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
       background,
     };
     this.#pending.set(conversation.id, entry);
     if (!this.#flushing) this.#schedule(background || hold ? entry.readyAt - now : FANOUT_BATCH_MS);
+  }
+
+  #backgroundWindow(now: number): number {
+    if (this.#backgroundDue <= now) this.#backgroundDue = now + BACKGROUND_BATCH_MS;
+    return this.#backgroundDue;
   }
 
   #schedule(delay: number): void {
@@ -238,30 +255,25 @@ export class LiveHub {
         const now = Date.now();
         const batch = [...this.#pending.values()].filter((e) => e.readyAt <= now);
         if (batch.length === 0) break;
-        for (const e of batch) this.#pending.delete(e.conversation.id);
+        for (const e of batch) {
+          this.#pending.delete(e.conversation.id);
+          this.#unsent.set(e.conversation.id, e);
+        }
         const sockets = this.ctx
           .getWebSockets()
           .filter((ws) => ws.readyState === WebSocket.OPEN)
           .map((ws) => ({ ws, who: ws.deserializeAttachment() as LiveIdentity }));
         // Nobody online: nothing to encode (the frames are built only for sockets that receive them).
-        if (sockets.length === 0) continue;
+        if (sockets.length === 0) {
+          this.#unsent.clear();
+          continue;
+        }
         let sent = 0;
-        // Background changes: every frame a socket gets, gathered into one batch frame per socket.
-        const gathered = new Map<WebSocket, LiveFrame[]>();
-        for (const { conversation: c, created, before, at, background } of batch) {
-          if (background) {
-            const after = countKey(c);
-            for (const { ws, who } of sockets) {
-              const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
-              const seesNow = canSeeConversation(who, c);
-              if (!sawBefore && !seesNow) continue;
-              let frames = gathered.get(ws);
-              if (!frames) gathered.set(ws, (frames = []));
-              frames.push({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null });
-              if (seesNow) frames.push({ t: 'conversation', conversation: c });
-            }
-            continue;
-          }
+        for (const e of batch) {
+          const { conversation: c, created, before, at } = e;
+          // Deleted during a yield below: removed() has told the agents already.
+          if (e.background || this.#unsent.get(c.id) !== e) continue;
+          this.#unsent.delete(c.id);
           let frame: string | null = null;
           let news: string | null = null;
           const after = countKey(c);
@@ -279,7 +291,7 @@ export class LiveHub {
             }
             if (!seesNow) continue;
             trySend(ws, (frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
-            if (created && c.assigneeId === null && c.status !== 'closed') {
+            if (created && c.assigneeId === null) {
               // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
               trySend(ws, (news ??= JSON.stringify({ t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at } satisfies LiveFrame)));
             }
@@ -290,12 +302,44 @@ export class LiveHub {
             await new Promise((r) => setTimeout(r, 0));
           }
         }
-        for (const [ws, frames] of gathered) trySend(ws, JSON.stringify({ t: 'batch', frames } satisfies LiveFrame));
+        this.#sendBackground(
+          batch.filter((e) => e.background && this.#unsent.get(e.conversation.id) === e),
+          sockets,
+        );
+        this.#unsent.clear();
       }
     } finally {
       this.#flushing = false;
+      this.#unsent.clear();
       const held = [...this.#pending.values()].map((e) => e.readyAt);
       if (held.length > 0) this.#schedule(Math.min(...held) - Date.now());
+    }
+  }
+
+  /**
+   * Background changes, in one synchronous pass (nothing can be deleted in between): each frame encoded
+   * once, and each socket sent one `batch` frame of those it may see, split every BATCH_FRAMES frames.
+   */
+  #sendBackground(entries: Pending[], sockets: { ws: WebSocket; who: LiveIdentity }[]): void {
+    if (entries.length === 0) return;
+    const parts = new Map<WebSocket, string[]>();
+    for (const { conversation: c, before } of entries) {
+      const after = countKey(c);
+      const countsFrames: (string | undefined)[] = [];
+      let frame: string | null = null;
+      for (const { ws, who } of sockets) {
+        const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
+        const seesNow = canSeeConversation(who, c);
+        if (!sawBefore && !seesNow) continue;
+        let list = parts.get(ws);
+        if (!list) parts.set(ws, (list = []));
+        const shape = (sawBefore ? 2 : 0) + (seesNow ? 1 : 0);
+        list.push((countsFrames[shape] ??= JSON.stringify({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null } satisfies LiveFrame)));
+        if (seesNow) list.push((frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
+      }
+    }
+    for (const [ws, list] of parts) {
+      for (let i = 0; i < list.length; i += BATCH_FRAMES) trySend(ws, `{"t":"batch","frames":[${list.slice(i, i + BATCH_FRAMES).join(',')}]}`);
     }
   }
 }
