@@ -1,7 +1,8 @@
 // The WorkspaceDO's live socket hub: every agent tab's socket (GET /api/live), the presence they feed
 // (each tab's open, activity and close go to the agent's AgentDO, whose answer is handed to the
-// router), and what goes out on them — conversation list changes in short merged batches, view counts,
-// presence, personal notifications. Visibility is checked per socket; the router is none of its business.
+// router), and what goes out on them — conversation list changes in short merged batches (one message
+// per socket per flush; changes to closed conversations gathered for a second), view counts, presence,
+// personal notifications. Visibility is checked per socket; the router is none of its business.
 import { canSeeConversation } from '../worker/auth/principal';
 import { refusedUpgrade, SocketRights } from '../worker/auth/socket-rights';
 import { RecentRevocations, revokes, type Revocation } from '../worker/auth/socket-revocation';
@@ -268,45 +269,23 @@ export class LiveHub {
           this.#unsent.clear();
           continue;
         }
+        // Each socket's frames of this slice, sent as one message before any yield (so nothing deleted
+        // meanwhile goes out after its removal) and at the end: foreground changes first, then background.
+        const out = new Map<WebSocket, string[]>();
         let sent = 0;
-        for (const e of batch) {
-          const { conversation: c, created, before, at } = e;
-          // Deleted during a yield below: removed() has told the agents already.
-          if (e.background || this.#unsent.get(c.id) !== e) continue;
-          this.#unsent.delete(c.id);
-          let frame: string | null = null;
-          let news: string | null = null;
-          const after = countKey(c);
-          // A counts frame has three shapes (both sides, before only, after only): encode each once per
-          // change, not once per socket.
-          const countsFrames: (string | undefined)[] = [];
-          for (const { ws, who } of sockets) {
-            // Counts first, to everyone who saw it before or sees it now (one that left an agent's view
-            // takes its count with it); each side only as far as this agent may see it.
-            const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
-            const seesNow = canSeeConversation(who, c);
-            if (sawBefore || seesNow) {
-              const shape = (sawBefore ? 2 : 0) + (seesNow ? 1 : 0);
-              trySend(ws, (countsFrames[shape] ??= JSON.stringify({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null } satisfies LiveFrame)));
-            }
-            if (!seesNow) continue;
-            trySend(ws, (frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
-            if (created && c.assigneeId === null) {
-              // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone.
-              trySend(ws, (news ??= JSON.stringify({ t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at } satisfies LiveFrame)));
-            }
-          }
+        for (const e of [...batch.filter((x) => !x.background), ...batch.filter((x) => x.background)]) {
+          // Deleted during a yield: removed() has told the agents already.
+          if (this.#unsent.get(e.conversation.id) !== e) continue;
+          this.#unsent.delete(e.conversation.id);
+          this.#frames(e, sockets, out);
           sent += sockets.length;
-          if (sent >= FANOUT_CHUNK) {
+          if (!e.background && sent >= FANOUT_CHUNK) {
             sent = 0;
+            sendAll(out);
             await new Promise((r) => setTimeout(r, 0));
           }
         }
-        this.#sendBackground(
-          batch.filter((e) => e.background && this.#unsent.get(e.conversation.id) === e),
-          sockets,
-        );
-        this.#unsent.clear();
+        sendAll(out);
       }
     } finally {
       this.#flushing = false;
@@ -317,31 +296,42 @@ export class LiveHub {
   }
 
   /**
-   * Background changes, in one synchronous pass (nothing can be deleted in between): each frame encoded
-   * once, and each socket sent one `batch` frame of those it may see, split every BATCH_FRAMES frames.
+   * One change's frames for every socket allowed to see it, appended to `out`: counts first, to everyone
+   * who saw it before or sees it now (one that left an agent's view takes its count with it), each side
+   * only as far as that agent may see; then the row; then, for a new unassigned conversation in the
+   * working queue, the news. Each frame is encoded once, not once per socket.
    */
-  #sendBackground(entries: Pending[], sockets: { ws: WebSocket; who: LiveIdentity }[]): void {
-    if (entries.length === 0) return;
-    const parts = new Map<WebSocket, string[]>();
-    for (const { conversation: c, before } of entries) {
-      const after = countKey(c);
-      const countsFrames: (string | undefined)[] = [];
-      let frame: string | null = null;
-      for (const { ws, who } of sockets) {
-        const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
-        const seesNow = canSeeConversation(who, c);
-        if (!sawBefore && !seesNow) continue;
-        let list = parts.get(ws);
-        if (!list) parts.set(ws, (list = []));
-        const shape = (sawBefore ? 2 : 0) + (seesNow ? 1 : 0);
-        list.push((countsFrames[shape] ??= JSON.stringify({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null } satisfies LiveFrame)));
-        if (seesNow) list.push((frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
+  #frames({ conversation: c, created, before, at, background }: Pending, sockets: { ws: WebSocket; who: LiveIdentity }[], out: Map<WebSocket, string[]>): void {
+    const after = countKey(c);
+    const countsFrames: (string | undefined)[] = [];
+    let frame: string | null = null;
+    let news: string | null = null;
+    for (const { ws, who } of sockets) {
+      const sawBefore = before !== null && canSeeConversation(who, { workspaceId: c.workspaceId, assigneeId: before.assigneeId, teamId: before.teamId });
+      const seesNow = canSeeConversation(who, c);
+      if (!sawBefore && !seesNow) continue;
+      let list = out.get(ws);
+      if (!list) out.set(ws, (list = []));
+      const shape = (sawBefore ? 2 : 0) + (seesNow ? 1 : 0);
+      list.push((countsFrames[shape] ??= JSON.stringify({ t: 'counts', id: c.id, before: sawBefore ? before : null, after: seesNow ? after : null } satisfies LiveFrame)));
+      if (!seesNow) continue;
+      list.push((frame ??= JSON.stringify({ t: 'conversation', conversation: c } satisfies LiveFrame)));
+      // New and unassigned is news for everyone who can see it; one already routed is its assignee's alone,
+      // and one started closed (a broadcast's) is nobody's.
+      if (created && c.assigneeId === null && !background) {
+        list.push((news ??= JSON.stringify({ t: 'notification', kind: 'new_conversation', conversationId: c.id, title: 'New conversation', body: c.lastMessagePreview ?? '', at } satisfies LiveFrame)));
       }
     }
-    for (const [ws, list] of parts) {
-      for (let i = 0; i < list.length; i += BATCH_FRAMES) trySend(ws, `{"t":"batch","frames":[${list.slice(i, i + BATCH_FRAMES).join(',')}]}`);
-    }
   }
+}
+
+/** Each socket's gathered frames as one message: alone as itself, several as `batch` frames of up to BATCH_FRAMES. */
+function sendAll(out: Map<WebSocket, string[]>): void {
+  for (const [ws, list] of out) {
+    if (list.length === 1) trySend(ws, list[0]);
+    else for (let i = 0; i < list.length; i += BATCH_FRAMES) trySend(ws, `{"t":"batch","frames":[${list.slice(i, i + BATCH_FRAMES).join(',')}]}`);
+  }
+  out.clear();
 }
 
 function send(ws: WebSocket, frame: LiveFrame): void {

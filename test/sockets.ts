@@ -3,7 +3,10 @@ import { SELF } from 'cloudflare:test';
 import { BASE } from './helpers';
 
 export interface TestSocket {
+  /** Every frame in order, the frames inside a `batch` message each in its place (the app applies them so). */
   frames: any[];
+  /** The messages as they came over the socket (a `batch` message as one). */
+  messages: any[];
   next(match: (frame: any) => boolean, timeoutMs?: number): Promise<any>;
   send(frame: unknown): void;
   close(): void;
@@ -19,21 +22,26 @@ export async function openSocket(path: string): Promise<TestSocket> {
   if (!ws) throw new Error(`no socket: ${res.status} ${await res.text()}`);
   ws.accept();
   const frames: any[] = [];
+  const messages: any[] = [];
   const waiters: { match: (f: any) => boolean; resolve: (f: any) => void; from: number }[] = [];
   let consumed = 0;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
   ws.addEventListener('message', (e) => {
-    const frame = JSON.parse(String(e.data));
-    frames.push(frame);
-    for (const w of [...waiters]) {
-      if (w.match(frame)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(frame);
+    const message = JSON.parse(String(e.data));
+    messages.push(message);
+    for (const frame of message?.t === 'batch' ? message.frames : [message]) {
+      frames.push(frame);
+      for (const w of [...waiters]) {
+        if (w.match(frame)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(frame);
+        }
       }
     }
   });
   return {
     frames,
+    messages,
     // Resolves with the first frame (already received or arriving) that matches.
     next(match, timeoutMs = 10_000) {
       const found = frames.slice(consumed).find(match);

@@ -140,11 +140,14 @@ export function openSocket(url, { onFrame, timeoutMs = 15_000 } = {}) {
       } catch {
         return;
       }
-      onFrame?.(frame, at);
-      for (let i = waiters.length - 1; i >= 0; i--) {
-        if (waiters[i].match(frame)) {
-          const [w] = waiters.splice(i, 1);
-          w.resolve(frame);
+      // A `batch` message carries several frames, in order: each is handled as if it came alone.
+      for (const f of frame?.t === 'batch' ? frame.frames : [frame]) {
+        onFrame?.(f, at);
+        for (let i = waiters.length - 1; i >= 0; i--) {
+          if (waiters[i].match(f)) {
+            const [w] = waiters.splice(i, 1);
+            w.resolve(f);
+          }
         }
       }
       if (!settled && frame.t === 'hello') {
