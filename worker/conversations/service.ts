@@ -102,17 +102,14 @@ export async function startConversation(
   // A retried start (the object already had it) repairs a pointer the first attempt may have failed to
   // write, but never takes the contact's thread back from a conversation started after this one (its
   // projection is newer than this one's first message; one not projected yet is left alone too).
-  const pointer = res.duplicate
-    ? env.DB.prepare(
-        `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id
-         WHERE contact_threads.conversation_id <> excluded.conversation_id
-           AND coalesce((SELECT created_at FROM conversations WHERE id = contact_threads.conversation_id), 9007199254740991) < ?5`,
-      ).bind(target.workspaceId, target.contactId, scope, id, res.message.createdAt)
-    : env.DB.prepare(
-        `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?, ?, ?, ?)
-         ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id`,
-      ).bind(target.workspaceId, target.contactId, scope, id);
+  const onlyOverOlder = res.duplicate
+    ? ` WHERE contact_threads.conversation_id <> excluded.conversation_id
+          AND coalesce((SELECT created_at FROM conversations WHERE id = contact_threads.conversation_id), 9007199254740991) < ?5`
+    : '';
+  const pointer = env.DB.prepare(
+    `INSERT INTO contact_threads (workspace_id, contact_id, scope, conversation_id) VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT(workspace_id, contact_id, scope) DO UPDATE SET conversation_id = excluded.conversation_id${onlyOverOlder}`,
+  ).bind(target.workspaceId, target.contactId, scope, id, ...(res.duplicate ? [res.message.createdAt] : []));
   await env.DB.batch([pointer, ...follow]);
   return started;
 }
