@@ -226,7 +226,7 @@ export class LiveHub {
       created,
       routed,
       // Counts move from the state before the first merged change to the latest one.
-      before: prev ? prev.before : before,
+      before: firstBefore,
       at: prev?.at ?? now,
       readyAt: background ? (prev?.readyAt ?? this.#backgroundWindow(now)) : hold ? (prev?.readyAt ?? now + ROUTING_HOLD_MS) : now,
       background,
