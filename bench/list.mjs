@@ -9,6 +9,9 @@ import { performance } from 'node:perf_hooks';
 import { request } from './lib/client.mjs';
 import { summarize } from './lib/stats.mjs';
 
+/** The agent's midnight (UTC here), as the app sends it for the `today` view. */
+const midnight = () => Math.floor(Date.now() / 86_400_000) * 86_400_000;
+
 export function filters(ws) {
   const support = ws.teams.find((t) => t.name === 'Support') ?? ws.teams[0];
   const staffAgent = ws.staff.find((s) => s.teamIds?.includes(support.id)) ?? ws.staff[0];
@@ -17,6 +20,9 @@ export function filters(ws) {
     { key: 'mine_open', label: 'assignee=me&status=open', path: '/api/conversations?assignee=me&status=open', token: ws.manager.token, goal: true },
     { key: 'team_open_priority', label: `teamId=${support.name}&status=open sort=priority`, path: `/api/conversations?teamId=${support.id}&status=open&sort=priority`, token: ws.manager.token, goal: true },
     { key: 'staff_open', label: 'staff agent: status=open (role filter)', path: '/api/conversations?status=open&sort=recent', token: staffAgent.token, goal: false },
+    // The navigation's counts (every view at once, the open list's tabs too): what the app asks after changes.
+    { key: 'nav_counts', label: 'GET /api/conversations/counts (manager)', path: `/api/conversations/counts?since=${midnight()}&list=true&status=open`, token: ws.manager.token, goal: true, nav: true },
+    { key: 'nav_counts_staff', label: 'staff agent: GET /api/conversations/counts', path: `/api/conversations/counts?since=${midnight()}&list=true&status=open`, token: staffAgent.token, goal: false, nav: true },
     // The floor: what any authenticated request with one small D1 read costs on this machine right now.
     { key: 'floor_me', label: 'floor: GET /api/me (auth + 1 D1 read)', path: '/api/me', token: ws.manager.token, goal: false, floor: true },
     // Search: a word in 69 % of the conversations, the same with filters, a staff member's, a word in one
@@ -44,7 +50,7 @@ export async function listBench(origin, ws, { requests = 200, warmup = 10, budge
       f.spentMs += performance.now() - started;
     }
     if (res.status !== 200) throw new Error(`GET ${f.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-    f.shape ??= f.floor ? {} : { items: res.body.items.length, counts: res.body.counts, hasNext: !!res.body.nextCursor };
+    f.shape ??= f.floor ? {} : f.nav ? { views: Object.keys(res.body.views).length, counts: res.body.views.all } : { items: res.body.items.length, counts: res.body.counts, hasNext: !!res.body.nextCursor };
     if (measured) f.samples.push(res.ms);
     if (f.spentMs > budgetMs && f.samples.length < requests) f.stopped = `time budget of ${budgetMs / 1000} s spent after ${f.samples.length} samples`;
   };

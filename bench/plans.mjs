@@ -61,9 +61,9 @@ function buildDatabase(path) {
   return db;
 }
 
-async function queryBuilder() {
-  const out = join(os.tmpdir(), `parley-list-${process.pid}.mjs`);
-  await build({ entryPoints: [join(ROOT, opt.builder)], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
+async function queryBuilder(entry = opt.builder) {
+  const out = join(os.tmpdir(), `parley-${entry.replace(/\W/g, "-")}-${process.pid}.mjs`);
+  await build({ entryPoints: [join(ROOT, entry)], bundle: true, format: 'esm', platform: 'neutral', outfile: out, logLevel: 'error' });
   const mod = await import(out);
   rmSync(out);
   return mod;
@@ -110,6 +110,7 @@ const CASES = [
 
 const db = opt.db && existsSync(opt.db) ? new DatabaseSync(opt.db) : buildDatabase(opt.db ?? join(mkdtempSync(join(os.tmpdir(), 'parley-plans-')), 'd1.sqlite'));
 const { listConversations } = await queryBuilder();
+const { countViews } = await queryBuilder('worker/conversations/counts.ts');
 const only = opt.only ? new Set(opt.only.split(',')) : null;
 const runs = Number(opt.runs);
 
@@ -152,4 +153,26 @@ for (const c of CASES) {
     console.log(`\n${rec.statements.length === 1 ? 'page and counts' : i === 0 ? 'page' : 'counts'}: ${t.median.toFixed(1)} ms wall, ${t.cpu.toFixed(1)} ms CPU (medians of ${runs}), ${t.rows} rows`);
     for (const line of plan(sql, params)) console.log(`  ${line}`);
   });
+}
+
+// GET /api/conversations/counts (every navigation view, the open list's tabs): the statements of its one batch.
+// Late in the agent's day: most of a day of updates in the "today" range.
+const midnight = Date.UTC(2026, 11, 1) - 23 * 3600_000;
+const VIEW_CASES = [
+  { key: 'views_manager', label: 'navigation counts, manager, list status=open', p: manager },
+  { key: 'views_staff', label: 'navigation counts, staff agent, list status=open', p: staffAgent },
+];
+for (const c of VIEW_CASES) {
+  if (only && !only.has(c.key)) continue;
+  const rec = recorder();
+  await countViews(rec.scope, c.p, { since: midnight, list: { status: ['open'] }, now: Date.UTC(2026, 11, 1) });
+  console.log(`\n## ${c.key}: ${c.label}`);
+  let total = 0;
+  rec.statements.forEach(({ sql, params }, i) => {
+    const t = time(sql, params);
+    total += t.cpu;
+    console.log(`\nstatement ${i + 1}: ${t.median.toFixed(1)} ms wall, ${t.cpu.toFixed(1)} ms CPU (medians of ${runs}), ${t.rows} rows`);
+    for (const line of plan(sql, params)) console.log(`  ${line}`);
+  });
+  console.log(`\nall statements: ${total.toFixed(1)} ms CPU`);
 }

@@ -1,12 +1,15 @@
 // GET /api/conversations/counts: every navigation view's counts in one request and one D1 round trip.
 // The app used to ask once per view (all, mine, each team, each channel…: ~33 list requests per change,
-// per open tab). Here one grouped scan gives every view that depends only on the conversation's own
-// fields (folded with the same viewsOf the live frames use), and three small counts add today, unread
-// and the list the agent is looking at. Saved views (worker/views/) that only filter on those same
-// fields are folded from the grouped rows too; the others get no count.
+// per open tab). Here the kept tallies (worker/conversations/tallies.ts) give every view that depends
+// only on the conversation's own fields (folded with the same viewsOf the live frames use); the few
+// conversations in an SLA or escalation view, today's, and the caller's read positions (for unread) are
+// read through their own indexes, never the workspace's every row (420 ms of SQLite CPU at 100k
+// conversations when they were). Saved views (worker/views/) that only filter on those same fields are
+// folded from the same rows; the others get no count.
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';
 import { countStatement, foldCounts, visibility, type ListFilters } from './list';
+import { navigationTallyStatement } from './tallies';
 import type { Status } from './model';
 import { BREACHING_SOON_MS, emptyCounts, viewsOf, type CountKey, type CountStatus, type Counts } from './view-counts';
 import { countable, keyInView } from '../views/model';
@@ -20,61 +23,124 @@ export interface ViewCountsRequest {
   now?: number;
 }
 
-export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest): Promise<{ views: Record<string, Counts>; list: Counts | null; saved: Record<string, Counts> }> {
-  const now = req.now ?? Date.now();
+/**
+ * The statements of the navigation's one batch, in order: the grouped tallies, the SLA and escalation
+ * conversations, today's, the caller's caught-up read positions, the saved views and, when asked, the
+ * open list's tabs. Exported so their query plans can be checked (test/api/tallies.test.ts).
+ */
+export function navigationStatements(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest, now: number): D1PreparedStatement[] {
   const visible = visibility(p);
-  // One row per combination of the fields views depend on: a few hundred rows at most, whatever the size.
-  // `who`: 0 unassigned, 1 the caller, 2 someone else; `sla`: 2 breached, 1 breaching soon, 0 neither.
-  const grouped = scope.prepare(
-    `SELECT c.status, c.channel, c.team_id,
-       CASE WHEN c.assignee_id IS NULL THEN 0 WHEN c.assignee_id = ?2 THEN 1 ELSE 2 END AS who,
-       CASE WHEN c.sla_status = 'breached' THEN 2 WHEN c.sla_status = 'warning' OR (c.sla_status = 'ok' AND c.sla_due_at <= ?3) THEN 1 ELSE 0 END AS sla,
-       coalesce(c.escalated_at > 0, 0) AS esc,
+  const visibleSql = visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : '';
+  const visibleParams = visible.flatMap((v) => v.params);
+  // Every conversation by the fields the views read, from the kept tallies (migration 0044): a few hundred
+  // rows whatever the size. SLA and escalation are not tallied (breaching soon moves with the clock).
+  const grouped = navigationTallyStatement(scope, p, visible);
+  // So the conversations an SLA or escalation view counts are read apart and folded over their tally share:
+  // few (breached, warned, due within the hour, escalated), sought in conv_ws_sla and conv_ws_escalated in
+  // three disjoint parts. One ORed condition let SQLite walk the whole workspace to group instead.
+  // `sla`: 2 breached, 1 breaching soon, 0 neither.
+  const part = (index: string, condition: string) =>
+    `SELECT c.status, c.channel, c.team_id, c.assignee_id, c.sla_status, c.sla_due_at, c.escalated_at FROM conversations c INDEXED BY ${index}
+     WHERE c.workspace_id = ?1 AND ${condition} AND (c.status <> 'closed' OR c.archived_at IS NULL) ${visibleSql}`;
+  const flagged = scope.prepare(
+    `SELECT status, channel, team_id,
+       CASE WHEN assignee_id IS NULL THEN 0 WHEN assignee_id = ?2 THEN 1 ELSE 2 END AS who,
+       CASE WHEN sla_status = 'breached' THEN 2 WHEN sla_status = 'warning' OR (sla_status = 'ok' AND sla_due_at <= ?3) THEN 1 ELSE 0 END AS sla,
+       coalesce(escalated_at > 0, 0) AS esc,
        count(*) AS n
-     FROM conversations c
-     WHERE c.workspace_id = ?1 AND (c.status <> 'closed' OR c.archived_at IS NULL)
-       ${visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : ''}
+     FROM (${part('conv_ws_sla', "c.sla_status IN ('breached', 'warning')")}
+           UNION ALL ${part('conv_ws_sla', "c.sla_status = 'ok' AND c.sla_due_at <= ?3")}
+           UNION ALL ${part('conv_ws_escalated', "c.escalated_at > 0 AND NOT coalesce(c.sla_status IN ('breached', 'warning') OR (c.sla_status = 'ok' AND c.sla_due_at <= ?3), 0)")})
      GROUP BY 1, 2, 3, 4, 5, 6`,
     p.userId,
     now + BREACHING_SOON_MS,
-    ...visible.flatMap((v) => v.params),
+    ...visibleParams,
+    ...visibleParams,
+    ...visibleParams,
+  );
+  // Updated since the agent's midnight: a range of conv_ws_updated, which covers the rest of the test.
+  const today = scope.prepare(
+    `SELECT c.status, count(*) AS n FROM conversations c INDEXED BY conv_ws_updated
+     WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL AND c.updated_at > ?3 AND (c.status <> 'closed' OR c.archived_at IS NULL) ${visibleSql}
+     GROUP BY c.status`,
+    p.userId,
+    req.since,
+    ...visibleParams,
+  );
+  // Unread = conversations the customer wrote in (tallied) less those the caller has read up to their last
+  // customer message: the caller's read positions (CROSS JOIN: SQLite starts from them), not every
+  // conversation of the workspace.
+  const caughtUp = scope.prepare(
+    `SELECT c.status, count(*) AS n FROM conversation_reads r CROSS JOIN conversations c ON c.id = r.conversation_id
+     WHERE r.user_id = ?2 AND c.workspace_id = ?1 AND c.last_customer_seq > 0 AND r.last_read_seq >= c.last_customer_seq
+       AND (c.status <> 'closed' OR c.archived_at IS NULL) ${visibleSql}
+     GROUP BY c.status`,
+    p.userId,
+    ...visibleParams,
   );
   // The caller's saved views ride in the same batch: those the grouped rows can answer get a count.
-  const statements = [grouped, countStatement(scope, p, { updatedAfter: req.since }), countStatement(scope, p, { unread: true }), visibleViewsStatement(scope, p)];
+  const statements = [grouped, flagged, today, caughtUp, visibleViewsStatement(scope, p)];
   if (req.list) statements.push(countStatement(scope, p, req.list));
-  const [g, today, unread, savedRows, list] = await scope.d1.batch<Record<string, unknown>>(statements);
+  return statements;
+}
+
+export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest): Promise<{ views: Record<string, Counts>; list: Counts | null; saved: Record<string, Counts> }> {
+  const now = req.now ?? Date.now();
+  const [g, f, t, caught, savedRows, list] = await scope.d1.batch<Record<string, unknown>>(navigationStatements(scope, p, req, now));
   const savedViews = viewsFromRows(savedRows.results, p).filter((v) => countable(v.filters));
   const saved: Record<string, Counts> = Object.fromEntries(savedViews.map((v) => [v.id, emptyCounts()]));
 
   const views: Record<string, Counts> = { all: emptyCounts(), mine: emptyCounts(), unassigned: emptyCounts(), 'sla:breaching_soon': emptyCounts(), 'sla:breached': emptyCounts(), escalated: emptyCounts() };
-  for (const r of g.results) {
-    const sla = Number(r.sla);
+  const unread = emptyCounts();
+  // A row as a conversation key: exactly the fields viewsOf reads, so REST and live frames agree.
+  const keyOf = (r: Record<string, unknown>, sla: number, escalated: boolean): CountKey => {
     const who = Number(r.who);
-    // The row as a conversation key: exactly the fields viewsOf reads, so REST and live frames agree.
-    const key: CountKey = {
+    return {
       status: r.status as Status,
       channel: String(r.channel),
       teamId: (r.team_id as string | null) ?? null,
       assigneeId: who === 0 ? null : who === 1 ? p.userId : '\u0000someone else',
       slaStatus: sla === 2 ? 'breached' : sla === 1 ? 'warning' : null,
       slaDueAt: null,
-      escalated: Number(r.esc) === 1,
+      escalated,
       archived: false,
       updatedAt: 0,
     };
-    const n = Number(r.n);
+  };
+  const fold = (key: CountKey, n: number) => {
+    const s = key.status as CountStatus;
     for (const view of viewsOf(key, p.userId, now)) {
       const c = (views[view] ??= emptyCounts());
-      c[key.status as CountStatus] += n;
+      c[s] += n;
       c.all += n;
     }
     for (const sv of savedViews) {
       if (!keyInView(sv.filters, key, p.userId, now)) continue;
-      saved[sv.id][key.status as CountStatus] += n;
+      saved[sv.id][s] += n;
       saved[sv.id].all += n;
     }
+  };
+  for (const r of g.results) {
+    const n = Number(r.n);
+    const key = keyOf(r, 0, false);
+    fold(key, n);
+    if (Number(r.customer_wrote) === 1) {
+      unread[key.status as CountStatus] += n;
+      unread.all += n;
+    }
   }
-  views.today = foldCounts(today.results);
-  views.unread = foldCounts(unread.results);
+  // The tallies counted these with neither SLA nor escalation: move them to their own key.
+  for (const r of f.results) {
+    const n = Number(r.n);
+    fold(keyOf(r, 0, false), -n);
+    fold(keyOf(r, Number(r.sla), Number(r.esc) === 1), n);
+  }
+  for (const r of caught.results) {
+    const n = Number(r.n);
+    unread[r.status as CountStatus] -= n;
+    unread.all -= n;
+  }
+  views.today = foldCounts(t.results);
+  views.unread = unread;
   return { views, list: list ? foldCounts(list.results) : null, saved };
 }

@@ -6,6 +6,7 @@ import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
 import { Problem } from '../http/problem';
 import { STATUSES } from './model';
 import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
+import { tallied, tallyCountStatement } from './tallies';
 
 export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee' | 'sla';
 export const SLA_FILTERS = ['breached', 'warning', 'breaching_soon', 'ok'] as const;
@@ -47,7 +48,7 @@ export interface ListFilters {
   limit: number;
 }
 
-interface Clause {
+export interface Clause {
   sql: string;
   params: unknown[];
 }
@@ -91,8 +92,13 @@ export function visibility(p: Principal): Clause[] {
   return alternatives;
 }
 
-/** Conditions shared by the page query and the counts (everything but status and visibility). */
-function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): Clause[] {
+/**
+ * Conditions shared by the page query and the counts (everything but status and visibility). Over
+ * `conversation_tallies` (worker/conversations/tallies.ts) the same conditions apply, but for the
+ * archive flag, which the tallies keep as a 0/1 column.
+ */
+export function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>, over: 'rows' | 'tallies' = 'rows'): Clause[] {
+  const archived = (yes: boolean) => (over === 'tallies' ? `c.archived = ${yes ? 1 : 0}` : `c.archived_at IS ${yes ? 'NOT NULL' : 'NULL'}`);
   const out: Clause[] = [];
   const add = (sql: string, ...params: unknown[]) => out.push({ sql, params });
   // One value binds as itself (the plans the single-channel views were tuned with); several bind as ONE
@@ -142,9 +148,9 @@ function conditions(p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'curso
   if (f.flagged !== undefined) add('c.flagged = ?', f.flagged ? 1 : 0);
   // Archived conversations are closed ones: testing status first means SQLite's deferred seek reads the
   // table row (for archived_at, in no index) only for closed rows; the others stay on the index entry.
-  if (f.archived === true) add('c.archived_at IS NOT NULL');
+  if (f.archived === true) add(archived(true));
   // A status filter without 'closed' needs no archive test at all.
-  else if ((f.archived === false || !f.q) && (!f.status?.length || f.status.includes('closed'))) add("(c.status <> 'closed' OR c.archived_at IS NULL)");
+  else if ((f.archived === false || !f.q) && (!f.status?.length || f.status.includes('closed'))) add(`(c.status <> 'closed' OR ${archived(false)})`);
   if (f.updatedAfter !== undefined) add('c.updated_at > ?', f.updatedAfter);
   if (f.updatedBefore !== undefined) add('c.updated_at < ?', f.updatedBefore);
   if (f.closedAfter !== undefined) add('c.closed_at > ?', f.closedAfter);
@@ -253,8 +259,10 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
  * conditions' own in order.
  */
 export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): D1PreparedStatement {
-  const shared = conditions(p, f);
   const visible = visibility(p);
+  // Status, inbox, channel, team, assignee and the archive flag alone: the kept tallies answer (migration 0044).
+  if (tallied(f)) return tallyCountStatement(scope, p, conditions(p, f, 'tallies'), visible);
+  const shared = conditions(p, f);
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);
   const needsReads = !!f.unread;

@@ -226,13 +226,15 @@ conversationRoutes.get(
   }),
   valid('query', CountsQuery),
   async (c) => {
-    const q = c.req.valid('query');
+    // `since` and `list` are the request's, not the list's filters (an unknown field would cost the list
+    // its kept tallies: worker/conversations/tallies.ts).
+    const { since, list: withList, ...q } = c.req.valid('query');
     const bool = (x: 'true' | 'false' | undefined) => (x === undefined ? undefined : x === 'true');
     const midnightUtc = Math.floor(Date.now() / 86_400_000) * 86_400_000;
     const result = await countViews(c.get('scope'), c.get('principal'), {
-      since: q.since ?? midnightUtc,
+      since: since ?? midnightUtc,
       list:
-        q.list === 'true'
+        withList === 'true'
           ? { ...q, status: undefined, unread: q.unread === 'true', escalated: bool(q.escalated), flagged: bool(q.flagged), archived: bool(q.archived), sla: q.sla as SlaFilter[] | undefined }
           : undefined,
     });

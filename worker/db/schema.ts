@@ -453,8 +453,28 @@ export const conversations = sqliteTable(
     index('conv_contact').on(t.contactId, t.lastActivityAt),
     index('conv_ws_sla').on(t.workspaceId, t.slaStatus, t.slaDueAt, t.id),
     index('conv_ws_escalated').on(t.workspaceId, t.escalatedAt, t.id),
+    // Migration 0044: the navigation's "today" count is a range of it (covering the rest of its test).
+    index('conv_ws_updated').on(t.workspaceId, t.updatedAt, t.status, t.assigneeId, t.teamId, t.archivedAt),
   ],
 );
+
+/**
+ * How many conversations a workspace has per combination of the fields the status tabs and navigation
+ * views count by (migration 0044): kept by triggers on `conversations`, read instead of walking them
+ * (worker/conversations/tallies.ts). The unique key coalesces NULL team and assignee.
+ */
+export const conversationTallies = sqliteTable('conversation_tallies', {
+  workspaceId: text('workspace_id').notNull(),
+  status: text('status').notNull(),
+  inboxId: text('inbox_id').notNull(),
+  channel: text('channel').notNull(),
+  teamId: text('team_id'),
+  assigneeId: text('assignee_id'),
+  archived: integer('archived').notNull(),
+  /** The customer has written at all (last_customer_seq > 0): the unread count's total. */
+  customerWrote: integer('customer_wrote').notNull(),
+  n: integer('n').notNull(),
+});
 
 export const conversationTags = sqliteTable(
   'conversation_tags',

@@ -1,0 +1,65 @@
+// Counts kept, not counted: `conversation_tallies` (migration 0044) holds how many conversations a
+// workspace has per status, inbox, channel, team, assignee, archive flag and "the customer has written",
+// kept by triggers on `conversations` whatever writes it. A count by status over those fields reads a few
+// hundred tally rows instead of walking the workspace's index (100k entries at 100k conversations, on a
+// database that runs one query at a time). Filters over anything else (search, tags, SLA, dates, unread…)
+// still count the conversation rows (worker/conversations/list.ts).
+import type { Principal } from '../auth/principal';
+import type { WorkspaceScope } from '../db/scope';
+import type { Clause, ListFilters } from './list';
+
+type CountFilters = Omit<ListFilters, 'sort' | 'limit' | 'cursor'> & Partial<Pick<ListFilters, 'sort' | 'limit' | 'cursor'>>;
+
+/**
+ * The filter fields a tally row answers, and those that never change a count (`now` and `tagMode` only
+ * qualify other fields; the page's sort, size and cursor are not the counts' business).
+ */
+const TALLIED: ReadonlySet<string> = new Set(['status', 'channel', 'inboxId', 'teamId', 'assignee', 'archived', 'now', 'tagMode', 'sort', 'limit', 'cursor']);
+
+/** Whether a filter narrows the list (an empty list, `unread: false` or an empty search do not). */
+function narrows(key: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (key === 'unread' || key === 'q') return !!value;
+  return true;
+}
+
+/** True when the tallies can count this filter exactly (every narrowing field is a tallied one). */
+export function tallied(f: CountFilters): boolean {
+  return Object.entries(f).every(([k, v]) => TALLIED.has(k) || !narrows(k, v));
+}
+
+/**
+ * Counts per status over the tallies, for the conditions list.ts builds `over: 'tallies'` and the
+ * caller's visibility (ORed: the tallies are small, no index per alternative is needed). ?1 is the
+ * workspace, ?2 the caller, then the conditions' own in order, as in the row count it replaces.
+ */
+export function tallyCountStatement(scope: WorkspaceScope, p: Principal, shared: Clause[], visible: Clause[]): D1PreparedStatement {
+  const clauses = visible.length ? [...shared, { sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) }] : shared;
+  return scope.prepare(
+    `SELECT c.status, sum(c.n) AS n FROM conversation_tallies c
+     WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${clauses.map((c) => ` AND ${c.sql}`).join('')}
+     GROUP BY c.status`,
+    p.userId,
+    ...clauses.flatMap((c) => c.params),
+  );
+}
+
+/**
+ * The navigation's grouped counts (worker/conversations/counts.ts): per status, channel, team, who has it
+ * (`who`: 0 unassigned, 1 the caller, 2 someone else) and whether the customer has written, archived
+ * conversations left out, within the caller's visibility.
+ */
+export function navigationTallyStatement(scope: WorkspaceScope, p: Principal, visible: Clause[]): D1PreparedStatement {
+  return scope.prepare(
+    `SELECT c.status, c.channel, c.team_id,
+       CASE WHEN c.assignee_id IS NULL THEN 0 WHEN c.assignee_id = ?2 THEN 1 ELSE 2 END AS who,
+       c.customer_wrote, sum(c.n) AS n
+     FROM conversation_tallies c
+     WHERE c.workspace_id = ?1 AND (c.status <> 'closed' OR c.archived = 0)
+       ${visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : ''}
+     GROUP BY 1, 2, 3, 4, 5`,
+    p.userId,
+    ...visible.flatMap((v) => v.params),
+  );
+}
