@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../worker/auth/principal';
 import { navigationStatements } from '../../worker/conversations/counts';
 import { countStatement } from '../../worker/conversations/list';
-import { addMember, call, createTeam, eventually, listConversations, newWorkspace, visitorConversation, visitorSays, webchatInbox } from '../helpers';
+import { addMember, call, createTeam, eventually, expectProblem, listConversations, newWorkspace, visitorConversation, visitorSays, webchatInbox } from '../helpers';
 import { contactRow, projectionRow } from '../sla/api-fixtures';
 
 type Counts = { open: number; pending: number; snoozed: number; closed: number; all: number };
@@ -49,6 +49,12 @@ describe('conversation tallies', () => {
     // Rows without a customer message (as an outbound start leaves them), and one archived.
     await projectionRow(ws, contact, {});
     await projectionRow(ws, contact, { status: 'closed', archivedAt: Date.now() - 1000 });
+    // An empty assignee, as the API let one be stored before it refused them: a tally of its own, not the
+    // unassigned's (it never counted as unassigned).
+    await projectionRow(ws, contact, { assigneeId: '' });
+    expectProblem(await call('PATCH', `/api/conversations/${convs[0].id}`, { token: ws.token, body: { assigneeId: '' } }), 400, 'assigneeId');
+    expectProblem(await call('PATCH', `/api/conversations/${convs[0].id}`, { token: ws.token, body: { teamId: '' } }), 400, 'teamId');
+    expectProblem(await call('POST', `/api/conversations/${convs[0].id}/transfer`, { token: ws.token, body: { assigneeId: '' } }), 400, 'assigneeId');
 
     const patch = (id: string, body: Record<string, unknown>) => call('PATCH', `/api/conversations/${id}`, { token: ws.token, body });
     expect((await patch(convs[0].id, { assigneeId: staff.userId, teamId: team })).status).toBe(200);
@@ -66,7 +72,14 @@ describe('conversation tallies', () => {
     const { tallies, recount } = await tallyAndRecount(ws.workspaceId);
     expect(tallies).toEqual(recount);
     expect(tallies.every((t) => t.n > 0)).toBe(true); // a combination emptied is removed, not left at 0
-    expect(tallies.reduce((n, t) => n + t.n, 0)).toBe(5);
+    expect(tallies.reduce((n, t) => n + t.n, 0)).toBe(6);
+    const counts = (await call('GET', '/api/conversations/counts', { token: ws.token })).body.views as Record<string, Counts>;
+    // Every tab counts the same whichever tab is open: the closed tab leaves archived ones out, so the open
+    // list's count of it must too.
+    const tabs = async (status: string) => (await listConversations(ws.token, { status, limit: 1 })).body.counts;
+    expect(await tabs('open')).toEqual(await tabs('closed'));
+    expect((await tabs('closed')).closed).toBe((await listConversations(ws.token, { status: 'closed', limit: 50 })).body.items.length);
+    expect(counts.unassigned.all).toBe((await listConversations(ws.token, { assignee: 'unassigned', limit: 1 })).body.counts.all);
   });
 
   it('give the unread count from the caller’s read positions: read, then written to again', async () => {

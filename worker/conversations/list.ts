@@ -260,6 +260,9 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
  */
 export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): D1PreparedStatement {
   const visible = visibility(p);
+  // The tabs count every status, so the status filter must not decide the archive test either: with
+  // status=open the page needs none, but the closed tab's count must leave archived ones out, as that tab does.
+  f = { ...f, status: undefined };
   // Status, inbox, channel, team, assignee and the archive flag alone: the kept tallies answer (migration 0044).
   if (tallied(f)) return tallyCountStatement(scope, p, conditions(p, f, 'tallies'), visible);
   const shared = conditions(p, f);

@@ -91,12 +91,15 @@ const ListQuery = v.object({
 const Text = v.pipe(v.string(), v.maxLength(10_000, 'must be at most 10000 characters'));
 const StartBody = v.object({ contactId: v.string(), inboxId: v.string(), text: v.pipe(Text, v.trim(), v.minLength(1, 'must not be empty')), clientId: v.optional(v.pipe(v.string(), v.maxLength(200))) });
 
+/** An assignee or team id: null clears it; an empty string is refused (it was stored as an assignee nobody is). */
+const RefId = v.pipe(v.string(), v.minLength(1, 'must not be empty (null clears it)'), v.maxLength(100));
+
 const PatchBody = v.pipe(
   v.object({
     status: v.optional(v.picklist(STATUSES)),
     snoozeUntil: v.optional(v.nullable(Timestamp)),
-    assigneeId: v.optional(v.nullable(v.string())),
-    teamId: v.optional(v.nullable(v.string())),
+    assigneeId: v.optional(v.nullable(RefId)),
+    teamId: v.optional(v.nullable(RefId)),
     tags: v.optional(v.pipe(v.array(TagName), v.maxLength(50))),
     priority: v.optional(v.picklist(PRIORITIES)),
     subject: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(300)))),
@@ -159,9 +162,9 @@ const BulkBody = v.object({
   ids: v.optional(v.pipe(v.array(v.string()), v.minLength(1, 'at least one id'), v.maxLength(BULK_LIMIT, `at most ${BULK_LIMIT} ids`))),
   filter: v.optional(v.record(v.pipe(v.string(), v.maxLength(40)), v.pipe(v.string(), v.maxLength(500)))),
   action: v.picklist(['close', 'reopen', 'assign', 'team', 'tag', 'untag', 'snooze', 'priority', 'status', 'archive', 'unarchive', 'delete']),
-  assigneeId: v.optional(v.nullable(v.string())),
+  assigneeId: v.optional(v.nullable(RefId)),
   /** action "team": the team to assign them to; null takes them out of their team. */
-  teamId: v.optional(v.nullable(v.string())),
+  teamId: v.optional(v.nullable(RefId)),
   tags: v.optional(v.array(TagName)),
   snoozeUntil: v.optional(Timestamp),
   priority: v.optional(v.picklist(PRIORITIES)),

@@ -1,8 +1,8 @@
 // Counts kept, not counted: `conversation_tallies` (migration 0044) holds how many conversations a
 // workspace has per status, inbox, channel, team, assignee, archive flag and "the customer has written",
-// kept by triggers on `conversations` whatever writes it. A count by status over those fields reads a few
-// hundred tally rows instead of walking the workspace's index (100k entries at 100k conversations, on a
-// database that runs one query at a time). Filters over anything else (search, tags, SLA, dates, unread…)
+// kept by triggers on `conversations` whatever writes it. A count by status over those fields reads a row
+// per combination in use (1,301 at the bench's 100k conversations) instead of walking the workspace's index
+// (100k entries, on a database that runs one query at a time). Filters over anything else (search, tags, SLA, dates, unread…)
 // still count the conversation rows (worker/conversations/list.ts).
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';

@@ -461,7 +461,8 @@ export const conversations = sqliteTable(
 /**
  * How many conversations a workspace has per combination of the fields the status tabs and navigation
  * views count by (migration 0044): kept by triggers on `conversations`, read instead of walking them
- * (worker/conversations/tallies.ts). The unique key coalesces NULL team and assignee.
+ * (worker/conversations/tallies.ts). Its unique key (NULL team and assignee coalesced to char(0)) and the
+ * triggers are in migration 0044: drizzle declares neither.
  */
 export const conversationTallies = sqliteTable('conversation_tallies', {
   workspaceId: text('workspace_id').notNull(),

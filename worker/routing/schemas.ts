@@ -124,8 +124,8 @@ export const TestBody = v.object({
 
 export const TransferBody = v.pipe(
   v.object({
-    assigneeId: v.optional(v.pipe(v.string(), v.maxLength(100))),
-    teamId: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(100)))),
+    assigneeId: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(100))),
+    teamId: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1, 'must not be empty (null takes it out of its team)'), v.maxLength(100)))),
     note: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(2000))),
   }),
   v.forward(
