@@ -63,6 +63,9 @@ const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 };
  */
 export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, messagesTotal = 0, seed = 7, now = Date.now() } = {}) {
   const rand = prng(seed);
+  // SLA states and read positions draw from their own stream, so adding them left every other draw, and so
+  // the rest of the data set, as it was.
+  const rand2 = prng(seed + 1_000);
   const pick = (xs) => xs[Math.floor(rand() * xs.length)];
   const weighted = (weights) => {
     const entries = Object.entries(weights);
@@ -113,7 +116,8 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
   const COLUMNS = {
     contacts: 'id, workspace_id, name, email, phone, tags, created_at, updated_at',
     conversations:
-      'id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, assignee_id, team_id, subject, tags, snooze_until, closed_at, last_activity_at, last_message_preview, last_message_direction, last_message_author_type, waiting_since, message_count, last_customer_seq, seq, created_at, updated_at',
+      'id, workspace_id, contact_id, inbox_id, channel, status, priority, priority_rank, assignee_id, team_id, subject, tags, snooze_until, closed_at, last_activity_at, last_message_preview, last_message_direction, last_message_author_type, waiting_since, message_count, last_customer_seq, seq, created_at, updated_at, sla_status, sla_due_at, escalation_level, escalated_at',
+    conversation_reads: 'conversation_id, user_id, last_read_seq',
     conversation_tags: 'conversation_id, workspace_id, tag',
     message_search: 'message_id, conversation_id, workspace_id, body, seq, inbound, is_note, created_at',
   };
@@ -138,7 +142,7 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
   }
   writeChunk();
 
-  const counts = { status: { open: 0, pending: 0, snoozed: 0, closed: 0 }, channel: {}, messages: 0, assignedToManager: 0, managerOpen: 0, unassignedOpen: 0 };
+  const counts = { status: { open: 0, pending: 0, snoozed: 0, closed: 0 }, channel: {}, messages: 0, assignedToManager: 0, managerOpen: 0, unassignedOpen: 0, sla: { ok: 0, warning: 0, breached: 0 }, reads: 0 };
   const teamOpen = Object.fromEntries(ws.teams.map((t) => [t.id, 0]));
   // Age skews recent: most conversations are old and closed, the recent ones are the live queue.
   // Extra messages per conversation, on average, for `messagesTotal`; an exponential draw per thread.
@@ -215,6 +219,25 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
     }
     if (!assigned && status === 'open') counts.unassignedOpen++;
     if (teamId && status === 'open') teamOpen[teamId]++;
+    // SLA on most of the live queue: on track (some due within the hour), warned, breached; a third of the
+    // breached escalated. Closed conversations carry none.
+    let sla = [null, null, null, null];
+    if (status !== 'closed' && rand2() < 0.8) {
+      const r = rand2();
+      if (r < 0.08) {
+        const due = now - Math.floor(rand2() * 2 * DAY);
+        sla = ['breached', due, ...(rand2() < 0.33 ? [1, due + 600_000] : [null, null])];
+      } else if (r < 0.18) sla = ['warning', now + Math.floor(rand2() * 3_600_000), null, null];
+      else sla = ['ok', now + Math.floor(rand2() * DAY), null, null];
+      counts.sla[sla[0]]++;
+    }
+    // Read positions: the assignee has read their conversations (nearly always up to the end), and the
+    // manager has looked at one in seven of the unassigned.
+    const reader = agent ?? (rand2() < 1 / 7 ? ws.manager : null);
+    if (reader) {
+      add('conversation_reads', [cnv, reader.id, rand2() < 0.9 ? seq : Math.max(0, lastCustomerSeq - 1)]);
+      counts.reads++;
+    }
     add('conversations', [
       cnv,
       ws.workspaceId,
@@ -240,6 +263,7 @@ export function generate(ws, dir, { conversations = 100_000, contacts = 20_000, 
       seq,
       created,
       lastActivity,
+      ...sla,
     ]);
     for (const t of tags) add('conversation_tags', [cnv, ws.workspaceId, t]);
     if ((n + 1) % chunkEvery === 0) writeChunk();
