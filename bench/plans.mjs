@@ -106,6 +106,8 @@ const CASES = [
   { key: 'q_refund_inbox_open', label: 'q=refund&inboxId=email&status=open', p: manager, f: { q: 'refund', inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
   { key: 'inbox_open', label: 'inboxId=email&status=open', p: manager, f: { inboxId: 'inb_email', status: ['open'], sort: 'recent' } },
   { key: 'q_phrase', label: 'q="arrived damaged"', p: manager, f: { q: '"arrived damaged"', sort: 'recent' } },
+  { key: 'unread_open', label: 'unread=true&status=open (the Unread view)', p: manager, f: { unread: true, status: ['open'], sort: 'recent' } },
+  { key: 'staff_unread_open', label: 'staff agent: unread=true&status=open', p: staffAgent, f: { unread: true, status: ['open'], sort: 'recent' } },
 ];
 
 const db = opt.db && existsSync(opt.db) ? new DatabaseSync(opt.db) : buildDatabase(opt.db ?? join(mkdtempSync(join(os.tmpdir(), 'parley-plans-')), 'd1.sqlite'));

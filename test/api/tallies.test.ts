@@ -90,7 +90,20 @@ describe('conversation tallies', () => {
     const contact = await contactRow(ws);
     await projectionRow(ws, contact, {}); // no customer message: never unread
     const unread = async () => (await call('GET', '/api/conversations/counts', { token: ws.token })).body.views.unread as Counts;
-    const listed = async () => (await listConversations(ws.token, { unread: 'true', limit: 1 })).body.counts as Counts;
+    // The Unread view's own tabs, and every conversation counted the long way (what the list's rows say).
+    const listed = async () => {
+      const counts = (await listConversations(ws.token, { unread: 'true', status: 'open', limit: 1 })).body.counts as Counts;
+      const rows = await env.DB.prepare(
+        `SELECT c.status, count(*) AS n FROM conversations c LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.user_id = ?
+         WHERE c.workspace_id = ? AND c.last_customer_seq > coalesce(r.last_read_seq, 0) AND (c.status <> 'closed' OR c.archived_at IS NULL) GROUP BY c.status`,
+      )
+        .bind(ws.userId, ws.workspaceId)
+        .all<{ status: keyof Counts; n: number }>();
+      const long = { open: 0, pending: 0, snoozed: 0, closed: 0, all: 0 };
+      for (const r of rows.results) (long[r.status] = r.n), (long.all += r.n);
+      expect(counts).toEqual(long);
+      return counts;
+    };
 
     await eventually(async () => (await unread()).all === 2);
     expect((await call('POST', `/api/conversations/${a.id}/read`, { token: ws.token, body: {} })).status).toBe(200);
@@ -106,10 +119,10 @@ describe('conversation tallies', () => {
     const scope = scopeOf('ws_plan');
     const p = principal('ws_plan', 'usr_a', 'staff', ['team_a']);
     const sql = (f: Parameters<typeof countStatement>[2]) => (countStatement(scope as never, p, f) as unknown as { statement: string }).statement;
-    for (const f of [{}, { status: ['open'] }, { inboxId: 'inb_1', channel: ['sms'] }, { teamId: 'team_a', assignee: 'me' }, { assignee: 'unassigned', archived: true }, { unread: false, tag: [] }]) {
+    for (const f of [{}, { status: ['open'] }, { inboxId: 'inb_1', channel: ['sms'] }, { teamId: 'team_a', assignee: 'me' }, { assignee: 'unassigned', archived: true }, { unread: false, tag: [] }, { unread: true, teamId: 'team_a' }]) {
       expect(sql(f)).toContain('FROM conversation_tallies');
     }
-    for (const f of [{ q: 'refund' }, { tag: ['vip'] }, { unread: true }, { sla: ['breached' as const] }, { escalated: false }, { updatedAfter: 1 }, { priority: ['high'] }, { contactId: 'ct' }]) {
+    for (const f of [{ q: 'refund' }, { tag: ['vip'] }, { unread: true, tag: ['vip'] }, { sla: ['breached' as const] }, { escalated: false }, { updatedAfter: 1 }, { priority: ['high'] }, { contactId: 'ct' }]) {
       expect(sql(f)).not.toContain('conversation_tallies');
     }
   });
@@ -117,13 +130,17 @@ describe('conversation tallies', () => {
   it('navigation counts seek the tallies and the SLA, escalation, today and read-position indexes, never every conversation', async () => {
     const scope = scopeOf('ws_plan');
     for (const p of [principal('ws_plan', 'usr_m', 'manager'), principal('ws_plan', 'usr_a', 'staff', ['team_a', 'team_b'])]) {
-      const [grouped, flagged, today, caughtUp, , list] = navigationStatements(scope as never, p, { since: 0, list: { status: ['open'] } }, Date.now());
+      const [grouped, flagged, today, unread, , list] = navigationStatements(scope as never, p, { since: 0, list: { status: ['open'] } }, Date.now());
       expect(await plan(grouped)).toMatch(/^SEARCH c USING INDEX conversation_tallies_key/);
       const f = await plan(flagged);
       expect(f.match(/SEARCH c USING INDEX conv_ws_sla \(workspace_id=\? AND sla_status=\?/g)).toHaveLength(2);
       expect(f).toMatch(/SEARCH c USING INDEX conv_ws_escalated \(workspace_id=\? AND escalated_at>\?\)/);
       expect(await plan(today)).toMatch(/^SEARCH c USING COVERING INDEX conv_ws_updated \(workspace_id=\? AND updated_at>\?\)/);
-      expect(await plan(caughtUp)).toMatch(/^SEARCH r USING INDEX sqlite_autoindex_conversation_reads_1 \(user_id=\?\) \| SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)/);
+      // Unread: the tallies, less the caller's read positions, each with its conversation by id.
+      const u = await plan(unread);
+      expect(u).toMatch(/SEARCH c USING INDEX conversation_tallies_key \(workspace_id=\?/);
+      expect(u).toMatch(/SEARCH r USING INDEX sqlite_autoindex_conversation_reads_1 \(user_id=\?\) \| SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(id=\?\)/);
+      expect(u).not.toMatch(/conv_ws_/);
       expect(await plan(list)).toMatch(/^SEARCH c USING INDEX conversation_tallies_key/);
     }
   });

@@ -25,8 +25,8 @@ export interface ViewCountsRequest {
 
 /**
  * The statements of the navigation's one batch, in order: the grouped tallies, the SLA and escalation
- * conversations, today's, the caller's caught-up read positions, the saved views and, when asked, the
- * open list's tabs. Exported so their query plans can be checked (test/api/tallies.test.ts).
+ * conversations, today's, unread (tallies less the caller's caught-up read positions), the saved views
+ * and, when asked, the open list's tabs. Exported so their query plans can be checked (test/api/tallies.test.ts).
  */
 export function navigationStatements(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest, now: number): D1PreparedStatement[] {
   const visible = visibility(p);
@@ -68,31 +68,21 @@ export function navigationStatements(scope: WorkspaceScope, p: Principal, req: V
     req.since,
     ...visibleParams,
   );
-  // Unread = conversations the customer wrote in (tallied) less those the caller has read up to their last
-  // customer message: the caller's read positions (CROSS JOIN: SQLite starts from them), not every
-  // conversation of the workspace.
-  const caughtUp = scope.prepare(
-    `SELECT c.status, count(*) AS n FROM conversation_reads r CROSS JOIN conversations c ON c.id = r.conversation_id
-     WHERE r.user_id = ?2 AND c.workspace_id = ?1 AND c.last_customer_seq > 0 AND r.last_read_seq >= c.last_customer_seq
-       AND (c.status <> 'closed' OR c.archived_at IS NULL) ${visibleSql}
-     GROUP BY c.status`,
-    p.userId,
-    ...visibleParams,
-  );
+  // Unread: the tallied conversations the customer wrote in, less the caller's caught-up read positions.
+  const unread = countStatement(scope, p, { unread: true });
   // The caller's saved views ride in the same batch: those the grouped rows can answer get a count.
-  const statements = [grouped, flagged, today, caughtUp, visibleViewsStatement(scope, p)];
+  const statements = [grouped, flagged, today, unread, visibleViewsStatement(scope, p)];
   if (req.list) statements.push(countStatement(scope, p, req.list));
   return statements;
 }
 
 export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest): Promise<{ views: Record<string, Counts>; list: Counts | null; saved: Record<string, Counts> }> {
   const now = req.now ?? Date.now();
-  const [g, f, t, caught, savedRows, list] = await scope.d1.batch<Record<string, unknown>>(navigationStatements(scope, p, req, now));
+  const [g, f, t, u, savedRows, list] = await scope.d1.batch<Record<string, unknown>>(navigationStatements(scope, p, req, now));
   const savedViews = viewsFromRows(savedRows.results, p).filter((v) => countable(v.filters));
   const saved: Record<string, Counts> = Object.fromEntries(savedViews.map((v) => [v.id, emptyCounts()]));
 
   const views: Record<string, Counts> = { all: emptyCounts(), mine: emptyCounts(), unassigned: emptyCounts(), 'sla:breaching_soon': emptyCounts(), 'sla:breached': emptyCounts(), escalated: emptyCounts() };
-  const unread = emptyCounts();
   // A row as a conversation key: exactly the fields viewsOf reads, so REST and live frames agree.
   const keyOf = (r: Record<string, unknown>, sla: number, escalated: boolean): CountKey => {
     const who = Number(r.who);
@@ -121,27 +111,14 @@ export async function countViews(scope: WorkspaceScope, p: Principal, req: ViewC
       saved[sv.id].all += n;
     }
   };
-  for (const r of g.results) {
-    const n = Number(r.n);
-    const key = keyOf(r, 0, false);
-    fold(key, n);
-    if (Number(r.customer_wrote) === 1) {
-      unread[key.status as CountStatus] += n;
-      unread.all += n;
-    }
-  }
+  for (const r of g.results) fold(keyOf(r, 0, false), Number(r.n));
   // The tallies counted these with neither SLA nor escalation: move them to their own key.
   for (const r of f.results) {
     const n = Number(r.n);
     fold(keyOf(r, 0, false), -n);
     fold(keyOf(r, Number(r.sla), Number(r.esc) === 1), n);
   }
-  for (const r of caught.results) {
-    const n = Number(r.n);
-    unread[r.status as CountStatus] -= n;
-    unread.all -= n;
-  }
   views.today = foldCounts(t.results);
-  views.unread = unread;
+  views.unread = foldCounts(u.results);
   return { views, list: list ? foldCounts(list.results) : null, saved };
 }

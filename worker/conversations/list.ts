@@ -6,7 +6,7 @@ import { fromBase64Url, toBase64Url, utf8 } from '../crypto/bytes';
 import { Problem } from '../http/problem';
 import { STATUSES } from './model';
 import { ftsExpression, parseSearchQuery, phoneDigits } from './search-query';
-import { tallied, tallyCountStatement } from './tallies';
+import { tallied, tallyCountStatement, unreadTallyCountStatement } from './tallies';
 
 export type SortKey = 'recent' | 'oldest' | 'priority' | 'waiting' | 'channel' | 'assignee' | 'sla';
 export const SLA_FILTERS = ['breached', 'warning', 'breaching_soon', 'ok'] as const;
@@ -263,8 +263,11 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   // The tabs count every status, so the status filter must not decide the archive test either: with
   // status=open the page needs none, but the closed tab's count must leave archived ones out, as that tab does.
   f = { ...f, status: undefined };
-  // Status, inbox, channel, team, assignee and the archive flag alone: the kept tallies answer (migration 0044).
+  // Status, inbox, channel, team, assignee and the archive flag alone: the kept tallies answer (migration 0044);
+  // unread over those too, less the caller's caught-up read positions.
   if (tallied(f)) return tallyCountStatement(scope, p, conditions(p, f, 'tallies'), visible);
+  const read = { ...f, unread: false };
+  if (f.unread && tallied(read)) return unreadTallyCountStatement(scope, p, conditions(p, read, 'tallies'), conditions(p, read), visible);
   const shared = conditions(p, f);
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);

@@ -46,19 +46,48 @@ export function tallyCountStatement(scope: WorkspaceScope, p: Principal, shared:
 }
 
 /**
+ * Unread counts per status (the Unread view's tabs, the navigation's `unread`) when the other filters are
+ * tallied: the conversations the customer has written in (tallied) less those the caller has read up to
+ * their last customer message. The second part reads the caller's read positions (CROSS JOIN: SQLite starts
+ * from them), one conversation each, not every conversation of the workspace (83 → ~15 ms of SQLite CPU at
+ * 100k conversations for a manager with 5,700 positions). `tallies` and `rows` are the same filters built
+ * `over` each (list.ts); both parts repeat their parameters, which number on from ?2.
+ */
+export function unreadTallyCountStatement(scope: WorkspaceScope, p: Principal, tallies: Clause[], rows: Clause[], visible: Clause[]): D1PreparedStatement {
+  const vis = visible.length ? [{ sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) }] : [];
+  const t = [...tallies, ...vis];
+  const r = [...rows, ...vis];
+  const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
+  return scope.prepare(
+    `SELECT status, sum(n) AS n FROM (
+       SELECT c.status, sum(c.n) AS n FROM conversation_tallies c
+       WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL AND c.customer_wrote = 1${where(t)}
+       GROUP BY c.status
+       UNION ALL
+       SELECT c.status, -count(*) AS n FROM conversation_reads r CROSS JOIN conversations c ON c.id = r.conversation_id
+       WHERE r.user_id = ?2 AND c.workspace_id = ?1 AND c.last_customer_seq > 0 AND r.last_read_seq >= c.last_customer_seq${where(r)}
+       GROUP BY c.status)
+     GROUP BY status`,
+    p.userId,
+    ...t.flatMap((c) => c.params),
+    ...r.flatMap((c) => c.params),
+  );
+}
+
+/**
  * The navigation's grouped counts (worker/conversations/counts.ts): per status, channel, team, who has it
- * (`who`: 0 unassigned, 1 the caller, 2 someone else) and whether the customer has written, archived
- * conversations left out, within the caller's visibility.
+ * (`who`: 0 unassigned, 1 the caller, 2 someone else), archived conversations left out, within the
+ * caller's visibility.
  */
 export function navigationTallyStatement(scope: WorkspaceScope, p: Principal, visible: Clause[]): D1PreparedStatement {
   return scope.prepare(
     `SELECT c.status, c.channel, c.team_id,
        CASE WHEN c.assignee_id IS NULL THEN 0 WHEN c.assignee_id = ?2 THEN 1 ELSE 2 END AS who,
-       c.customer_wrote, sum(c.n) AS n
+       sum(c.n) AS n
      FROM conversation_tallies c
      WHERE c.workspace_id = ?1 AND (c.status <> 'closed' OR c.archived = 0)
        ${visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : ''}
-     GROUP BY 1, 2, 3, 4, 5`,
+     GROUP BY 1, 2, 3, 4`,
     p.userId,
     ...visible.flatMap((v) => v.params),
   );
