@@ -256,7 +256,7 @@ export async function listConversations(scope: WorkspaceScope, p: Principal, f: 
 /**
  * Counts per status for a list filter (the status filter itself excluded, so tabs can show them all),
  * one statement the caller batches. Parameters are numbered: ?1 the workspace, ?2 the caller, then the
- * conditions' own in order.
+ * conditions' own in order (twice for unread over the tallies: its two parts each bind them).
  */
 export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<ListFilters, 'sort' | 'limit' | 'cursor'>): D1PreparedStatement {
   const visible = visibility(p);
