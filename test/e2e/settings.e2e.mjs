@@ -152,6 +152,9 @@ describe('settings surfaces', { timeout: 400_000 }, () => {
     await form.getByLabel(`Holiday ${n}, name`).fill(`Staff day ${run}`);
     await expectAxeClean(page, 'the business hours page');
     await form.getByRole('button', { name: 'Save hours' }).click();
+    // The save's own confirmation first: at night the workspace is already "Closed now" before the save
+    // lands, so that text alone does not say the holiday is stored.
+    await page.getByText('Workspace: saved').first().waitFor();
     await page.getByTestId('bh-now').getByText(/Closed now/).waitFor();
     const after = await manager.call('/business-hours');
     assert.ok(after.workspace.holidays.some((x) => x.date === today && x.name === `Staff day ${run}` && x.yearly === false), 'the holiday saved with its name');
