@@ -115,6 +115,22 @@ describe('conversation tallies', () => {
     expect(b.id).toBeTruthy();
   });
 
+  it('bind a staff member’s team ids once per statement: a member of 48 teams gets every count', async () => {
+    const ws = await newWorkspace();
+    const inbox = await webchatInbox(ws);
+    const staff = await addMember(ws, 'staff');
+    const teams: string[] = [];
+    for (let i = 0; i < 48; i++) teams.push(await createTeam(ws, `Many ${i}`, [staff.userId]));
+    const conv = await visitorConversation(inbox.websiteToken, 'hello');
+    expect((await call('PATCH', `/api/conversations/${conv.id}`, { token: ws.token, body: { teamId: teams[47] } })).status).toBe(200);
+    const res = await eventually(async () => {
+      const r = await call('GET', '/api/conversations/counts?list=true&unread=true', { token: staff.token });
+      return r.status === 200 && r.body.views.all.all === 1 ? r : null;
+    });
+    expect(res.body.views[`team:${teams[47]}`].all).toBe(1);
+    expect(res.body.list.all).toBe(1);
+  });
+
   it('answer the list’s status tabs for status, inbox, channel, team and assignee filters; other filters count rows', () => {
     const scope = scopeOf('ws_plan');
     const p = principal('ws_plan', 'usr_a', 'staff', ['team_a']);

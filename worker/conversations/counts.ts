@@ -38,11 +38,13 @@ export function navigationStatements(scope: WorkspaceScope, p: Principal, req: V
   const grouped = navigationTallyStatement(scope, p, visible);
   // So the conversations an SLA or escalation view counts are read apart and folded over their tally share:
   // usually few (breached, warned, due within the hour, escalated), sought in conv_ws_sla and conv_ws_escalated in
-  // three disjoint parts. One ORed condition let SQLite walk the whole workspace to group instead.
+  // three disjoint parts. One ORed condition let SQLite walk the whole workspace to group instead. The
+  // caller's visibility applies once, to what the parts found, so its parameters are bound once (a staff
+  // member's team ids, bound per part, would near D1's 100 parameters at 30 teams).
   // `sla`: 2 breached, 1 breaching soon, 0 neither.
   const part = (index: string, condition: string) =>
     `SELECT c.status, c.channel, c.team_id, c.assignee_id, c.sla_status, c.sla_due_at, c.escalated_at FROM conversations c INDEXED BY ${index}
-     WHERE c.workspace_id = ?1 AND ${condition} AND (c.status <> 'closed' OR c.archived_at IS NULL) ${visibleSql}`;
+     WHERE c.workspace_id = ?1 AND ${condition} AND (c.status <> 'closed' OR c.archived_at IS NULL)`;
   const flagged = scope.prepare(
     `SELECT status, channel, team_id,
        CASE WHEN assignee_id IS NULL THEN 0 WHEN assignee_id = ?2 THEN 1 ELSE 2 END AS who,
@@ -51,12 +53,11 @@ export function navigationStatements(scope: WorkspaceScope, p: Principal, req: V
        count(*) AS n
      FROM (${part('conv_ws_sla', "c.sla_status IN ('breached', 'warning')")}
            UNION ALL ${part('conv_ws_sla', "c.sla_status = 'ok' AND c.sla_due_at <= ?3")}
-           UNION ALL ${part('conv_ws_escalated', "c.escalated_at > 0 AND NOT coalesce(c.sla_status IN ('breached', 'warning') OR (c.sla_status = 'ok' AND c.sla_due_at <= ?3), 0)")})
+           UNION ALL ${part('conv_ws_escalated', "c.escalated_at > 0 AND NOT coalesce(c.sla_status IN ('breached', 'warning') OR (c.sla_status = 'ok' AND c.sla_due_at <= ?3), 0)")}) c
+     WHERE 1 ${visibleSql}
      GROUP BY 1, 2, 3, 4, 5, 6`,
     p.userId,
     now + BREACHING_SOON_MS,
-    ...visibleParams,
-    ...visibleParams,
     ...visibleParams,
   );
   // Updated since the agent's midnight: a range of conv_ws_updated, which covers the rest of the test.
