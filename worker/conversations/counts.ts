@@ -8,7 +8,7 @@
 // folded from the same rows; the others get no count.
 import type { Principal } from '../auth/principal';
 import type { WorkspaceScope } from '../db/scope';
-import { countStatement, foldCounts, visibility, type ListFilters } from './list';
+import { countStatement, foldCounts, visibleAny, type ListFilters } from './list';
 import { navigationTallyStatement } from './tallies';
 import type { Status } from './model';
 import { BREACHING_SOON_MS, emptyCounts, viewsOf, type CountKey, type CountStatus, type Counts } from './view-counts';
@@ -29,8 +29,8 @@ export interface ViewCountsRequest {
  * and, when asked, the open list's tabs. Exported so their query plans can be checked (test/api/tallies.test.ts).
  */
 export function navigationStatements(scope: WorkspaceScope, p: Principal, req: ViewCountsRequest, now: number): D1PreparedStatement[] {
-  const visible = visibility(p);
-  const visibleSql = visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : '';
+  const visible = visibleAny(p);
+  const visibleSql = visible.map((v) => `AND ${v.sql}`).join(' ');
   const visibleParams = visible.flatMap((v) => v.params);
   // Every conversation by the fields the views read, from the kept tallies (migration 0044): a row per
   // combination in use (1,301 at the bench's 100k conversations), which grows with agents, inboxes and teams,

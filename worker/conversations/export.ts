@@ -5,7 +5,7 @@
 import { CONVERSATION_COLUMNS } from '../analytics/queries';
 import { csvStream, type Cell } from '../analytics/csv';
 import type { Principal } from '../auth/principal';
-import { visibility } from './list';
+import { visibleAny } from './list';
 
 export const EXPORT_FORMATS = ['csv', 'json'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -32,13 +32,9 @@ const TIMES = new Set(['created_at', 'resolved_at']);
 /** One page of rows for these ids, as the caller may see them, in the order the ids were given. */
 export async function exportPage(db: D1Database, p: Principal, ids: string[]): Promise<Row[]> {
   if (ids.length === 0) return [];
-  const visible = visibility(p);
-  const where = [`c.workspace_id = ?`, `c.id IN (${ids.map(() => '?').join(', ')})`];
-  const params: unknown[] = [p.workspaceId, ...ids];
-  if (visible.length) {
-    where.push(`(${visible.map((v) => v.sql).join(' OR ')})`);
-    params.push(...visible.flatMap((v) => v.params));
-  }
+  const visible = visibleAny(p);
+  const where = [`c.workspace_id = ?`, `c.id IN (${ids.map(() => '?').join(', ')})`, ...visible.map((v) => v.sql)];
+  const params: unknown[] = [p.workspaceId, ...ids, ...visible.flatMap((v) => v.params)];
   const { results } = await db
     .prepare(`SELECT ${SELECT} FROM conversations c LEFT JOIN conversation_facts f ON f.conversation_id = c.id AND f.workspace_id = c.workspace_id WHERE ${where.join(' AND ')}`)
     .bind(...params)

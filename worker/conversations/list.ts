@@ -93,6 +93,15 @@ export function visibility(p: Principal): Clause[] {
 }
 
 /**
+ * The visibility alternatives ORed into one clause (none for a manager): for statements that read few
+ * rows, or filter what an index already found, and need no index per alternative.
+ */
+export function visibleAny(p: Principal): Clause[] {
+  const alternatives = visibility(p);
+  return alternatives.length ? [{ sql: `(${alternatives.map((v) => v.sql).join(' OR ')})`, params: alternatives.flatMap((v) => v.params) }] : [];
+}
+
+/**
  * Conditions shared by the page query and the counts (everything but status and visibility). Over
  * `conversation_tallies` (worker/conversations/tallies.ts) the same conditions apply, but for the
  * archive flag, which the tallies keep as a 0/1 column.
@@ -199,12 +208,10 @@ function statusFilter(f: ListFilters): string[] {
 
 export async function listConversations(scope: WorkspaceScope, p: Principal, f: ListFilters) {
   const shared = conditions(p, f);
-  const visible = visibility(p);
   const statuses = statusFilter(f);
   const sort = SORTS[f.sort];
 
-  const pageWhere = [...shared];
-  if (visible.length) pageWhere.push({ sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) });
+  const pageWhere = [...shared, ...visibleAny(p)];
   if (statuses.length) pageWhere.push({ sql: `c.status IN (${statuses.map(() => '?').join(', ')})`, params: statuses });
   if (f.cursor) {
     const values = decodeCursor(f.cursor, SORT_FIELDS[f.sort].length);
@@ -265,9 +272,9 @@ export function countStatement(scope: WorkspaceScope, p: Principal, f: Omit<List
   f = { ...f, status: undefined };
   // Status, inbox, channel, team, assignee and the archive flag alone: the kept tallies answer (migration 0044);
   // unread over those too, less the caller's caught-up read positions.
-  if (tallied(f)) return tallyCountStatement(scope, p, conditions(p, f, 'tallies'), visible);
+  if (tallied(f)) return tallyCountStatement(scope, p, conditions(p, f, 'tallies'), visibleAny(p));
   const read = { ...f, unread: false };
-  if (f.unread && tallied(read)) return unreadTallyCountStatement(scope, p, conditions(p, read, 'tallies'), conditions(p, read), visible);
+  if (f.unread && tallied(read)) return unreadTallyCountStatement(scope, p, conditions(p, read, 'tallies'), conditions(p, read), visibleAny(p));
   const shared = conditions(p, f);
   const where = (clauses: Clause[]) => clauses.map((c) => ` AND ${c.sql}`).join('');
   const params = (clauses: Clause[]) => clauses.flatMap((c) => c.params);

@@ -32,11 +32,11 @@ export function tallied(f: CountFilters): boolean {
 
 /**
  * Counts per status over the tallies, for the conditions list.ts builds `over: 'tallies'` and the
- * caller's visibility (ORed: the tallies are small, no index per alternative is needed). ?1 is the
+ * caller's visibility (`visibleAny`, ORed: the tallies are small, no index per alternative is needed). ?1 is the
  * workspace, ?2 the caller, then the conditions' own in order, as in the row count it replaces.
  */
 export function tallyCountStatement(scope: WorkspaceScope, p: Principal, shared: Clause[], visible: Clause[]): D1PreparedStatement {
-  const clauses = visible.length ? [...shared, { sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: visible.flatMap((v) => v.params) }] : shared;
+  const clauses = [...shared, ...visible];
   return scope.prepare(
     `SELECT c.status, sum(c.n) AS n FROM conversation_tallies c
      WHERE c.workspace_id = ?1 AND ?2 IS NOT NULL${clauses.map((c) => ` AND ${c.sql}`).join('')}
@@ -64,7 +64,7 @@ export function unreadTallyCountStatement(scope: WorkspaceScope, p: Principal, t
        UNION ALL
        SELECT c.status, c.assignee_id, c.team_id, -1 FROM conversation_reads r CROSS JOIN conversations c ON c.id = r.conversation_id
        WHERE r.user_id = ?2 AND c.workspace_id = ?1 AND c.last_customer_seq > 0 AND r.last_read_seq >= c.last_customer_seq${where(rows)}) c
-     WHERE 1${where(visible.length ? [{ sql: `(${visible.map((v) => v.sql).join(' OR ')})`, params: [] }] : [])}
+     WHERE 1${where(visible)}
      GROUP BY c.status`,
     p.userId,
     ...tallies.flatMap((c) => c.params),
@@ -85,7 +85,7 @@ export function navigationTallyStatement(scope: WorkspaceScope, p: Principal, vi
        sum(c.n) AS n
      FROM conversation_tallies c
      WHERE c.workspace_id = ?1 AND (c.status <> 'closed' OR c.archived = 0)
-       ${visible.length ? `AND (${visible.map((v) => v.sql).join(' OR ')})` : ''}
+       ${visible.map((v) => `AND ${v.sql}`).join(' ')}
      GROUP BY 1, 2, 3, 4`,
     p.userId,
     ...visible.flatMap((v) => v.params),
