@@ -8,7 +8,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ExtractiveDrafter } from '../../worker/ai/drafter';
 import { bm25 } from '../../worker/ai/providers';
-import { analyzeText } from '../../worker/ai/sentiment';
+import { analyzeText, readSentiment } from '../../worker/ai/sentiment';
 import { DEFAULT_STYLE } from '../../worker/ai/style';
 import { detectLanguage } from '../../worker/ai/text';
 import { database, WorkspaceScope } from '../../worker/db/scope';
@@ -145,11 +145,14 @@ describe('AI evaluation on the held-out set', () => {
     expect(separate.length).toBe(businesses.reduce((n, b) => n + b.questions.length, 0));
   });
 
-  it('reports sentiment figures', () => {
+  it.each([
+    ['rules', analyzeText],
+    ['model', readSentiment],
+  ] as const)('reports sentiment figures (%s)', (reader, read) => {
     const items = sentimentSet.items as { lang: string; label: string; phenomenon: string; text: string }[];
-    const results = items.map((it) => ({ ...it, got: analyzeText(it.text) }));
+    const results = items.map((it) => ({ ...it, got: read(it.text) }));
     const acc = (xs: typeof results) => `${f(mean(xs.map((r) => (r.got.label === r.label ? 1 : 0))))} (${xs.filter((r) => r.got.label === r.label).length}/${xs.length})`;
-    const lines = [`Sentiment (local lexicon), ${items.length} messages`, `  accuracy all ${acc(results)}`];
+    const lines = [`Sentiment (local ${reader === 'rules' ? 'rules' : 'learned model on the rules'}), ${items.length} messages`, `  accuracy all ${acc(results)}`];
     for (const lang of LANGS) lines.push(`  ${lang} ${acc(results.filter((r) => r.lang === lang))}`);
     for (const label of ['positive', 'neutral', 'negative']) lines.push(`  class ${label.padEnd(8)} recall ${acc(results.filter((r) => r.label === label))}`);
     for (const ph of [...new Set(items.map((i) => i.phenomenon))]) lines.push(`  ${ph.padEnd(11)} ${acc(results.filter((r) => r.phenomenon === ph))}`);

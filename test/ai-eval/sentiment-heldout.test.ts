@@ -8,23 +8,27 @@
 // item ids — so that reading a run cannot turn into tuning on its items. Quality goals are read from
 // the report; the assertions only check that the sets are what they claim to be.
 import { describe, expect, it } from 'vitest';
-import { analyzeText } from '../../worker/ai/sentiment';
+import { analyzeText, readSentiment } from '../../worker/ai/sentiment';
 import fresh from '../fixtures/sentiment-heldout/set.json';
 import third from '../fixtures/sentiment-heldout-3/set.json';
 import fourth from '../fixtures/sentiment-heldout-4/set.json';
+import fifth from '../fixtures/sentiment-heldout-5/set.json';
 import old from '../fixtures/sentiment/holdout.json';
 
 type Item = { lang: string; label: string; phenomenon?: string; text: string };
 const LANGS = ['en', 'es', 'pt', 'fr'];
 const LABELS = ['positive', 'neutral', 'negative'];
 
-function report(title: string, items: Item[]): string[] {
-  const results = items.map((it) => ({ ...it, got: analyzeText(it.text).label }));
+/** The two offline readers: the rules alone, and the learned model stacked on them (what the product uses). */
+const READERS = { rules: (t: string) => analyzeText(t).label, model: (t: string) => readSentiment(t).label } as const;
+
+function report(title: string, items: Item[], reader: keyof typeof READERS = 'model'): string[] {
+  const results = items.map((it) => ({ ...it, got: READERS[reader](it.text) }));
   const acc = (xs: typeof results) => {
     const ok = xs.filter((r) => r.got === r.label).length;
     return `${xs.length ? (ok / xs.length).toFixed(3) : '—'} (${ok}/${xs.length})`;
   };
-  const lines = [title, `  accuracy all ${acc(results)}`];
+  const lines = [`${title}, ${reader}`, `  accuracy all ${acc(results)}`];
   for (const lang of LANGS) if (results.some((r) => r.lang === lang)) lines.push(`  ${lang} ${acc(results.filter((r) => r.lang === lang))}`);
   for (const label of LABELS) lines.push(`  class ${label.padEnd(8)} recall ${acc(results.filter((r) => r.label === label))}`);
   const phenomena = [...new Set(items.map((i) => i.phenomenon).filter((p): p is string => !!p))];
@@ -70,13 +74,26 @@ describe('sentiment on held-out sets', () => {
     for (const i of fourthItems) expect(LABELS).toContain(i.label);
   });
 
+  const fifthItems = fifth.items as (Item & { id: string })[];
+
+  it('set 5 (written blind, beside the learned model\'s training sets) covers four languages and ten phenomena', () => {
+    expect(fifthItems.length).toBe(240);
+    expect(new Set(fifthItems.map((i) => i.id)).size).toBe(fifthItems.length);
+    for (const lang of LANGS) expect(fifthItems.filter((i) => i.lang === lang).length).toBe(60);
+    for (const ph of ['negation', 'contrast', 'sarcasm', 'polite', 'mixed', 'emoji', 'intensity', 'plain', 'facts', 'question']) expect(fifthItems.filter((i) => i.phenomenon === ph).length).toBeGreaterThanOrEqual(24);
+    for (const i of fifthItems) expect(LABELS).toContain(i.label);
+  });
+
   it('reports figures', () => {
     console.log(
       [
-        ...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems),
-        ...report(`Held-out set 3 (${thirdItems.length} EN/ES/PT/FR)`, thirdItems),
-        ...report(`Held-out set 4 (${fourthItems.length} EN/ES/PT/FR)`, fourthItems),
-        ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems),
+        ...(['rules', 'model'] as const).flatMap((reader) => [
+          ...report(`New held-out set (${freshItems.length} EN/ES/PT/FR)`, freshItems, reader),
+          ...report(`Held-out set 3 (${thirdItems.length} EN/ES/PT/FR)`, thirdItems, reader),
+          ...report(`Held-out set 4 (${fourthItems.length} EN/ES/PT/FR)`, fourthItems, reader),
+          ...report(`Held-out set 5 (${fifthItems.length} EN/ES/PT/FR)`, fifthItems, reader),
+          ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems, reader),
+        ]),
       ].join('\n'),
     );
     expect(oldItems.length).toBe(40);

@@ -437,11 +437,12 @@ describe('Workers AI analyzer', () => {
 
   it('is chosen by AI_MODE and the AI binding, like the other AI providers', () => {
     const ai = new FakeClassifierAi() as unknown as Ai;
-    expect(sentimentAnalyzer(env).name).toBe('lexicon');
+    // Offline: the learned model stacked on the rules (local.ts), not the rules alone.
+    expect(sentimentAnalyzer(env).name).toBe('local');
     expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'auto' } as unknown as Env).name).toBe('workers-ai');
     expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'cloud' } as unknown as Env).name).toBe('workers-ai');
-    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'local' } as unknown as Env).name).toBe('lexicon');
-    expect(sentimentAnalyzer({ ...env, AI_MODE: 'cloud' } as unknown as Env).name).toBe('lexicon');
+    expect(sentimentAnalyzer({ ...env, AI: ai, AI_MODE: 'local' } as unknown as Env).name).toBe('local');
+    expect(sentimentAnalyzer({ ...env, AI_MODE: 'cloud' } as unknown as Env).name).toBe('local');
   });
 });
 

@@ -4,10 +4,10 @@
 // other language: the multilingual text model (Llama 3.1 reads EN/ES/PT/FR/DE/IT among others) asked
 // for one of three labels in JSON mode (`response_format: {type: 'json_schema'}`), so Spanish,
 // Portuguese and French are read by a model, not only by the word lists. On an error, a timeout or an
-// answer outside the schema, that text falls back to the lexicon.
+// answer outside the schema, that text falls back to the local analyzer (local.ts).
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
 import { BudgetExceeded, withBudget } from '../budget';
-import { detectLanguage, type LexiconSentimentAnalyzer } from './lexicon';
+import { detectLanguage } from './lexicon';
 
 export const SENTIMENT_MODEL = '@cf/huggingface/distilbert-sst-2-int8';
 /**
@@ -29,7 +29,7 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
 
   constructor(
     private ai: Ai,
-    private fallback: LexiconSentimentAnalyzer,
+    private fallback: SentimentAnalyzer,
     private budgetMs = BUDGET_MS,
     private textModel = SENTIMENT_TEXT_MODEL,
   ) {}
@@ -56,7 +56,7 @@ export class WorkersAiSentimentAnalyzer implements SentimentAnalyzer {
       remember(key, result);
       return result;
     } catch (err) {
-      console.warn(`sentiment with Workers AI ${err instanceof BudgetExceeded ? `exceeded ${this.budgetMs} ms` : `failed (${String(err)})`}; lexicon for this text`);
+      console.warn(`sentiment with Workers AI ${err instanceof BudgetExceeded ? `exceeded ${this.budgetMs} ms` : `failed (${String(err)})`}; local analyzer for this text`);
       return (await this.fallback.analyze([text]))[0];
     }
   }
