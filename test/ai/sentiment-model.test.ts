@@ -7,7 +7,12 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { localAnalyzer, readSentiment, sentimentAnalyzer } from '../../worker/ai/sentiment';
-import { blendScore } from '../../worker/ai/sentiment/local';
+import { blendScore, scoreWithin } from '../../worker/ai/sentiment/local';
+import { LABEL_THRESHOLD } from '../../worker/ai/sentiment/lexicon';
+import en2 from '../fixtures/sentiment-train/en-2.json';
+import es2 from '../fixtures/sentiment-train/es-2.json';
+import fr2 from '../fixtures/sentiment-train/fr-2.json';
+import pt2 from '../fixtures/sentiment-train/pt-2.json';
 import { FEATURE_BITS, features, hashFeature } from '../../worker/ai/sentiment/features';
 import { analyzeText } from '../../worker/ai/sentiment/lexicon';
 import { classify, CLASSES, decodeWeights, type ModelWeights } from '../../worker/ai/sentiment/model';
@@ -24,10 +29,13 @@ describe('learned sentiment model', () => {
     expect(w.trainedOn.files.filter((f) => /heldout|holdout|ai-eval/.test(f))).toEqual([]);
     expect(() => decodeWeights({ ...w, bits: FEATURE_BITS - 1 })).toThrow(/does not match/);
     expect(() => decodeWeights({ ...w, classes: ['positive', 'neutral', 'negative'] })).toThrow(/does not match/);
+    // A cut-off table fails loudly instead of looping.
+    expect(() => decodeWeights({ ...w, buckets: w.buckets.slice(0, 400) })).toThrow(/truncated|differ/);
   });
 
-  it('hashes feature names into the table stably', () => {
-    expect(hashFeature('w:refund')).toBe(hashFeature('w:refund'));
+  it('hashes feature names into the table stably, as the trainer did under Node', () => {
+    // Pinned: the table was trained with this bucket for this name; a different hash in workerd would misread every weight.
+    expect(hashFeature('w:refund')).toBe(147534);
     expect(hashFeature('w:refund')).not.toBe(hashFeature('w:refunds'));
     for (const n of ['bias', 'w:ok', 'c:^gr', '¬w:happy']) {
       expect(hashFeature(n)).toBeGreaterThanOrEqual(0);
@@ -89,6 +97,20 @@ describe('learned sentiment model', () => {
       const r = readSentiment(text);
       if (r.label === 'negative') expect(r.score).toBeLessThan(0);
       if (r.label === 'positive') expect(r.score).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps every score inside its label: below 0 negative, above 0 positive, within the neutral band neutral', () => {
+    expect(scoreWithin('neutral', -0.63)).toBeCloseTo(-(LABEL_THRESHOLD - 0.001));
+    expect(scoreWithin('negative', -0.0001)).toBe(-0.001);
+    expect(scoreWithin('positive', 0)).toBe(0.001);
+    const texts = [...en2.items, ...es2.items, ...fr2.items, ...pt2.items].map((i) => i.text);
+    texts.push('If my suitcase gets damaged I will be furious', 'Se a minha mala for danificada', 'The bed was', 'depois da atualização.');
+    for (const text of texts) {
+      const r = readSentiment(text);
+      if (r.label === 'negative') expect(r.score, text).toBeLessThan(0);
+      else if (r.label === 'positive') expect(r.score, text).toBeGreaterThan(0);
+      else expect(Math.abs(r.score), text).toBeLessThan(LABEL_THRESHOLD);
     }
   });
 

@@ -4,9 +4,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 test('the committed sentiment model is what the committed training data trains', () => {
-  const res = spawnSync('node_modules/.bin/tsx', ['scripts/train-sentiment.ts', '--check'], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train-sentiment.ts', '--check'], { encoding: 'utf8', cwd: ROOT });
   assert.equal(res.status, 0, res.stderr + res.stdout);
   assert.match(res.stdout, /model-weights\.json is current/);
 });

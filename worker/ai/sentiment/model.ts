@@ -34,40 +34,59 @@ function fromBase64(s: string): Uint8Array {
   return out;
 }
 
-/** The weight table as a dense array (bucket × class), decoded once per isolate. */
-let table: Float32Array | null = null;
+/** The weights as shipped (int8), dense by bucket × class, and the scale they are divided by. */
+export interface Table {
+  values: Int8Array | Float32Array;
+  scale: number;
+}
+
+/** The table, decoded once per isolate: 768 KB dense int8 rather than a float copy. */
+let table: Table | null = null;
 
 /** Dense table from the shipped sparse form. Exported for the trainer's round-trip check. */
-export function decodeWeights(w: ModelWeights): Float32Array {
+export function decodeWeights(w: ModelWeights): Table {
   if (w.bits !== FEATURE_BITS || w.classes.join() !== CLASSES.join()) throw new Error('sentiment model does not match its features');
-  const dense = new Float32Array((1 << w.bits) * CLASSES.length);
+  const K = CLASSES.length;
+  const size = 1 << w.bits;
+  const dense = new Int8Array(size * K);
   const gaps = fromBase64(w.buckets);
   const values = new Int8Array(fromBase64(w.weights).buffer);
   let at = 0;
   let bucket = 0;
-  for (let i = 0; i < values.length / CLASSES.length; i++) {
+  for (let i = 0; i < values.length / K; i++) {
     let gap = 0;
     for (let shift = 0; ; shift += 7) {
+      // A cut-off table must fail loudly, not loop on undefined bytes.
+      if (at >= gaps.length || shift > 28) throw new Error('sentiment model buckets are truncated');
       const byte = gaps[at++];
       gap |= (byte & 0x7f) << shift;
       if (byte < 0x80) break;
     }
     bucket += gap;
-    for (let k = 0; k < CLASSES.length; k++) dense[bucket * CLASSES.length + k] = values[i * CLASSES.length + k] / w.scale;
+    if (bucket >= size) throw new Error('sentiment model bucket out of range');
+    for (let k = 0; k < K; k++) dense[bucket * K + k] = values[i * K + k];
   }
   if (at !== gaps.length) throw new Error('sentiment model buckets and weights differ in length');
-  return dense;
+  return { values: dense, scale: w.scale };
 }
 
-/** Class probabilities from hashed features and a dense table (shared with the trainer). */
-export function predict(table: Float32Array, feats: readonly (readonly [string, number])[]): number[] {
-  const logits = new Array<number>(CLASSES.length).fill(0);
+/** Logits from hashed features (shared with the trainer, which passes its float weights with scale 1). */
+export function logits(t: Table, feats: readonly (readonly [string, number])[]): number[] {
+  const K = CLASSES.length;
+  // Summed in the table's integer units, divided once: presence features add exact integers, so
+  // equal evidence for two classes is an exact tie rather than a float rounding's coin toss.
+  const sum = new Array<number>(K).fill(0);
   for (const [name, value] of feats) {
-    const at = hashFeature(name) * CLASSES.length;
-    for (let k = 0; k < CLASSES.length; k++) logits[k] += value * table[at + k];
+    const at = hashFeature(name) * K;
+    for (let k = 0; k < K; k++) sum[k] += value * t.values[at + k];
   }
-  const max = Math.max(...logits);
-  const exp = logits.map((l) => Math.exp(l - max));
+  return sum.map((x) => x / t.scale);
+}
+
+/** Softmax of logits. */
+export function probabilities(l: number[]): number[] {
+  const max = Math.max(...l);
+  const exp = l.map((x) => Math.exp(x - max));
   const z = exp.reduce((a, b) => a + b, 0);
   return exp.map((e) => e / z);
 }
@@ -84,9 +103,13 @@ export interface ModelReading {
 /** The model's reading of a message, given the rules' reading of it. */
 export function classify(text: string, lexicon: SentimentDetail): ModelReading {
   table ??= decodeWeights(weights as ModelWeights);
-  const p = predict(table, features(text, lexicon));
-  let best = 0;
-  for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-  const probabilities = Object.fromEntries(CLASSES.map((c, k) => [c, p[k]])) as Record<SentimentLabel, number>;
-  return { label: CLASSES[best], score: probabilities.positive - probabilities.negative, confidence: p[best], probabilities };
+  const l = logits(table, features(text, lexicon));
+  const p = probabilities(l);
+  // A tie goes to the rules' label if it is among the tied, else to neutral: no evidence either way.
+  const top = Math.max(...l);
+  const tied = CLASSES.filter((_, k) => top - l[k] < 1e-9);
+  const label = tied.length === 1 ? tied[0] : tied.includes(lexicon.label) ? lexicon.label : 'neutral';
+  const best = CLASSES.indexOf(label);
+  const byClass = Object.fromEntries(CLASSES.map((c, k) => [c, p[k]])) as Record<SentimentLabel, number>;
+  return { label, score: byClass.positive - byClass.negative, confidence: p[best], probabilities: byClass };
 }
