@@ -13,6 +13,7 @@ import fresh from '../fixtures/sentiment-heldout/set.json';
 import third from '../fixtures/sentiment-heldout-3/set.json';
 import fourth from '../fixtures/sentiment-heldout-4/set.json';
 import fifth from '../fixtures/sentiment-heldout-5/set.json';
+import sixth from '../fixtures/sentiment-heldout-6/set.json';
 import old from '../fixtures/sentiment/holdout.json';
 
 type Item = { lang: string; label: string; phenomenon?: string; text: string };
@@ -31,6 +32,9 @@ function report(title: string, items: Item[], reader: keyof typeof READERS = 'mo
   const lines = [`${title}, ${reader}`, `  accuracy all ${acc(results)}`];
   for (const lang of LANGS) if (results.some((r) => r.lang === lang)) lines.push(`  ${lang} ${acc(results.filter((r) => r.lang === lang))}`);
   for (const label of LABELS) lines.push(`  class ${label.padEnd(8)} recall ${acc(results.filter((r) => r.label === label))}`);
+  // Precision of "negative": of the messages read as complaints, how many were (alerts fire on these).
+  const readNegative = results.filter((r) => r.got === 'negative');
+  lines.push(`  negative precision ${readNegative.length ? (readNegative.filter((r) => r.label === 'negative').length / readNegative.length).toFixed(3) : '—'} (${readNegative.filter((r) => r.label === 'negative').length}/${readNegative.length})`);
   const phenomena = [...new Set(items.map((i) => i.phenomenon).filter((p): p is string => !!p))];
   for (const ph of phenomena) {
     const xs = results.filter((r) => r.phenomenon === ph);
@@ -84,6 +88,19 @@ describe('sentiment on held-out sets', () => {
     for (const i of fifthItems) expect(LABELS).toContain(i.label);
   });
 
+  const sixthItems = sixth.items as (Item & { id: string })[];
+
+  it('set 6 (written blind, an inbox\'s mix: mostly neutral) covers four languages', () => {
+    expect(sixthItems.length).toBe(320);
+    expect(new Set(sixthItems.map((i) => i.id)).size).toBe(sixthItems.length);
+    for (const lang of LANGS) {
+      const mine = sixthItems.filter((i) => i.lang === lang);
+      expect(mine.length).toBe(80);
+      expect(mine.filter((i) => i.label === 'neutral').length).toBe(44);
+    }
+    for (const i of sixthItems) expect(LABELS).toContain(i.label);
+  });
+
   it('reports figures', () => {
     console.log(
       [
@@ -92,6 +109,7 @@ describe('sentiment on held-out sets', () => {
           ...report(`Held-out set 3 (${thirdItems.length} EN/ES/PT/FR)`, thirdItems, reader),
           ...report(`Held-out set 4 (${fourthItems.length} EN/ES/PT/FR)`, fourthItems, reader),
           ...report(`Held-out set 5 (${fifthItems.length} EN/ES/PT/FR)`, fifthItems, reader),
+          ...report(`Held-out set 6, an inbox's mix (${sixthItems.length} EN/ES/PT/FR)`, sixthItems, reader),
           ...report(`Old held-out set (${oldItems.length} EN/ES)`, oldItems, reader),
         ]),
       ].join('\n'),
