@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FEATURE_BITS, features, hashFeature } from '../worker/ai/sentiment/features';
 import { analyzeText } from '../worker/ai/sentiment/lexicon';
-import { CLASSES, decodeWeights, logits, type ModelWeights } from '../worker/ai/sentiment/model';
+import { CLASSES, decodeWeights, logits, probabilities, type ModelWeights } from '../worker/ai/sentiment/model';
+// The benchmarks' seeded PRNG (mulberry32): the same shuffles on every machine.
+import { prng } from '../bench/lib/stats.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'worker/ai/sentiment/model-weights.json');
@@ -75,17 +77,6 @@ function encode(items: Item[]): Example[] {
   });
 }
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Hyper {
   epochs: number;
   rate: number;
@@ -114,16 +105,12 @@ function train(all: Example[], h: Hyper, seed = 1): Float32Array {
     }
     for (const idx of order) {
       const ex = data[idx];
-      const logits = new Array<number>(K).fill(0);
-      for (const [b, v] of ex.x) for (let k = 0; k < K; k++) logits[k] += v * w[b * K + k];
-      const max = Math.max(...logits);
-      const exp = logits.map((l) => Math.exp(l - max));
-      const z = exp.reduce((a, b) => a + b, 0);
+      const p = probabilities(hashedLogits(w, ex));
       for (const [b, v] of ex.x)
         for (let k = 0; k < K; k++) {
           const at = b * K + k;
           // Lazy L2: applied to the weights an example touches (the usual sparse approximation).
-          const grad = (exp[k] / z - (k === ex.y ? 1 : 0)) * v + h.l2 * w[at];
+          const grad = (p[k] - (k === ex.y ? 1 : 0)) * v + h.l2 * w[at];
           g2[at] += grad * grad;
           w[at] -= (h.rate * grad) / Math.sqrt(g2[at]);
         }
@@ -132,13 +119,19 @@ function train(all: Example[], h: Hyper, seed = 1): Float32Array {
   return w;
 }
 
+/** Logits of an example already hashed into buckets (model.ts's `logits` takes feature names). */
+function hashedLogits(w: Float32Array, ex: Example): number[] {
+  const K = CLASSES.length;
+  const l = new Array<number>(K).fill(0);
+  for (const [b, v] of ex.x) for (let k = 0; k < K; k++) l[k] += v * w[b * K + k];
+  return l;
+}
+
 function accuracy(w: Float32Array, data: Example[]): number {
   let ok = 0;
   for (const ex of data) {
-    const K = CLASSES.length;
-    const logits = new Array<number>(K).fill(0);
-    for (const [b, v] of ex.x) for (let k = 0; k < K; k++) logits[k] += v * w[b * K + k];
-    if (logits.indexOf(Math.max(...logits)) === ex.y) ok++;
+    const l = hashedLogits(w, ex);
+    if (l.indexOf(Math.max(...l)) === ex.y) ok++;
   }
   return ok / data.length;
 }

@@ -606,7 +606,8 @@ const COMPLAINT_CUES = [
   /(?<!\p{L})(?:where is my|d[oó]nde est[aá] mi|cad[eê]|o[uù] est (?:ma|mon))(?!\p{L})/iu,
 ];
 
-function round(x: number): number {
+/** Scores and confidences to three decimals (the offline analyzer's, too). */
+export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 

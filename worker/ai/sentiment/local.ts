@@ -3,10 +3,8 @@
 // when there is no Workers AI binding (local development, tests, AI_MODE=local) and as the fallback
 // when Workers AI fails or runs over its budget.
 import type { SentimentAnalyzer, SentimentLabel, SentimentResult } from '../../sla/model';
-import { analyzeText, LABEL_THRESHOLD } from './lexicon';
+import { analyzeText, LABEL_THRESHOLD, round } from './lexicon';
 import { classify } from './model';
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * The score blends how sure the model is (P(positive) − P(negative)) with how strongly the message

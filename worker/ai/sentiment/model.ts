@@ -7,6 +7,7 @@
 // Why a linear model and not a neural one: it runs in microseconds in the Worker, ships in a few
 // hundred kilobytes, needs nothing downloaded at run time, and can be retrained from the repo in
 // seconds. The cloud path (workers-ai.ts) stays a hosted model; this is the offline analyzer.
+import { fromBase64Url } from '../../crypto/bytes';
 import type { SentimentLabel } from '../../sla/model';
 import { features, hashFeature, FEATURE_BITS } from './features';
 import type { SentimentDetail } from './lexicon';
@@ -27,13 +28,6 @@ export interface ModelWeights {
   trainedOn: { items: number; sha256: string; files: string[] };
 }
 
-function fromBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 /** The weights as shipped (int8), dense by bucket × class, and the scale they are divided by. */
 export interface Table {
   values: Int8Array | Float32Array;
@@ -49,8 +43,8 @@ export function decodeWeights(w: ModelWeights): Table {
   const K = CLASSES.length;
   const size = 1 << w.bits;
   const dense = new Int8Array(size * K);
-  const gaps = fromBase64(w.buckets);
-  const values = new Int8Array(fromBase64(w.weights).buffer);
+  const gaps = fromBase64Url(w.buckets);
+  const values = new Int8Array(fromBase64Url(w.weights).buffer);
   let at = 0;
   let bucket = 0;
   for (let i = 0; i < values.length / K; i++) {
