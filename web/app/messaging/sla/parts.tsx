@@ -3,7 +3,7 @@
 // and Delete, check-pill groups, a duration input, a comma-separated tags input and the action boxes.
 import type { ComponentChildren } from 'preact';
 import { useSignal, type Signal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText } from '../../lib/api';
 import { activeUsers, isManager } from '../../state/session';
 import { toast } from '../../state/toast';
@@ -51,7 +51,9 @@ export function ReorderList<T extends { id: string }>({ items, label, name, onRe
   const said = useSignal('');
   const focusId = useRef<string | null>(null);
   const root = useRef<HTMLOListElement>(null);
-  useEffect(() => {
+  // A layout effect, so it runs on this render's DOM: a plain effect can be flushed at the start of the next render,
+  // before the row has moved (see the workflow editor's pendingFocus).
+  useLayoutEffect(() => {
     // Keep focus on the moved row's handle (the DOM node moved, which drops focus in some browsers).
     if (!focusId.current) return;
     root.current?.querySelector<HTMLButtonElement>(`[data-handle="${CSS.escape(focusId.current)}"]`)?.focus();

@@ -7,7 +7,7 @@
 // no graph library, nothing outside this chunk.
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText, type FieldError } from '../../lib/api';
 import { channelLabel } from '../../lib/format';
 import { navigate } from '../../lib/router';
@@ -135,7 +135,11 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       .catch(() => {});
   }, [id]);
 
-  useEffect(() => {
+  // A layout effect, not an effect: Preact runs a render's pending effects at the start of the next render, still on the
+  // old DOM. If the render that follows a click comes before the last one's effects were flushed, an effect would look
+  // for the new option or card before it exists and drop the focus (CI saw exactly that). A layout effect runs at the
+  // commit of its own render, so the element it looks for is there.
+  useLayoutEffect(() => {
     if (!pendingFocus.current) return;
     document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(pendingFocus.current)}"]`)?.focus();
     pendingFocus.current = null;
