@@ -4,7 +4,7 @@
 // approval and the review status kept live; an e-mail's subject, formatted body and plain-text part.
 // Merge fields come from a menu; the side shows the preview for a chosen contact and the versions.
 import { useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText, type FieldError } from '../../lib/api';
 import { navigate } from '../../lib/router';
 import { inboxes, isManager } from '../../state/session';
@@ -100,7 +100,9 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
     return () => clearInterval(timer);
   }, [id, status]);
 
-  useEffect(() => {
+  // The caret goes back after an inserted merge field in a layout effect: a plain one can wait for the next paint or
+  // the next render, and keys typed meanwhile would land before the field (the workflow editor's pendingFocus too).
+  useLayoutEffect(() => {
     const p = pendingCaret.current;
     if (!p) return;
     pendingCaret.current = null;
