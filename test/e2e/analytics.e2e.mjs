@@ -119,7 +119,10 @@ describe('analytics dashboard', () => {
     await page.getByLabel('From').fill(addDays(today, -2));
     assert.equal((await custom).get('from'), addDays(today, -2));
     await ready(page);
+    // Back to 30 days: wait for its request, or the filter's nextRequest below could catch this one instead.
+    const back = nextRequest(page, 'overview');
     await page.getByRole('button', { name: 'Last 30 days' }).click();
+    await back;
     await ready(page);
 
     // A filter: e-mail only.
@@ -135,7 +138,8 @@ describe('analytics dashboard', () => {
     // A chart as its data table: the created column adds up to the created figure.
     const volume = page.locator('figure[data-chart="an-volume-chart"]');
     await volume.getByRole('button', { name: 'Show as table' }).click();
-    assert.equal(await volume.getByRole('button', { name: 'Show as table' }).getAttribute('aria-pressed'), 'true');
+    // The table replaces the chart in the render after the click: wait for it before reading its cells.
+    await eventually(async () => (await volume.getByRole('button', { name: 'Show as table' }).getAttribute('aria-pressed')) === 'true', 'the volume chart shown as a table');
     const createdCells = await volume.locator('tbody tr td:nth-child(2)').allInnerTexts();
     assert.equal(createdCells.length, 30);
     assert.equal(createdCells.reduce((s, t) => s + Number(t), 0), email.conversations.created);
@@ -159,7 +163,11 @@ describe('analytics dashboard', () => {
     assert.match(res.headers()['content-type'], /^text\/csv/);
 
     // Keyboard: Tab walks from the period buttons to a chart's toggle; Space and Enter work them.
+    // Every chart reloads for the cleared filter (from an effect, a frame later): wait for its request, then the
+    // loads, or the Tab walk could pass a chart while it is a placeholder without its "Show as table".
+    const cleared = nextRequest(page, 'overview');
     await page.locator('select[name="channel"]').selectOption('');
+    await cleared;
     await ready(page);
     await page.getByRole('button', { name: 'Last 7 days' }).focus();
     const reached = [];
@@ -179,11 +187,11 @@ describe('analytics dashboard', () => {
     const sortBy = page.locator('.an-agents th').filter({ hasText: 'Agent' }).first();
     await sortBy.getByRole('button').focus();
     await page.keyboard.press('Enter');
-    assert.equal(await sortBy.getAttribute('aria-sort'), 'ascending');
+    await eventually(async () => (await sortBy.getAttribute('aria-sort')) === 'ascending', 'the agents sorted by name, ascending');
     const names = await page.locator('.an-agents tbody th').allInnerTexts();
     assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
     await page.keyboard.press('Enter');
-    assert.equal(await sortBy.getAttribute('aria-sort'), 'descending');
+    await eventually(async () => (await sortBy.getAttribute('aria-sort')) === 'descending', 'the agents sorted by name, descending');
     assert.deepEqual(await page.locator('.an-agents tbody th').allInnerTexts(), [...names].reverse());
     // Business hours: the first-response series is asked for again with hours=business.
     const bh = page.waitForRequest((r) => r.url().includes('/api/analytics/timeseries?') && r.url().includes('hours=business'));

@@ -84,14 +84,15 @@ describe('Automation: workflows and webhooks', { timeout: 480_000 }, () => {
     const group = stepCard('/steps/0').locator('fieldset.wf-group').first();
     await group.getByRole('button', { name: 'Add condition' }).focus();
     await page.keyboard.press('Enter');
-    assert.equal(await group.getByRole('group', { name: 'Condition' }).count(), 2);
+    // The row comes with the render after the key press: wait for it rather than count at once.
+    await eventually(async () => (await group.getByRole('group', { name: 'Condition' }).count()) === 2, 'a second condition row');
     await page.locator('#wf-steps-0-when-all-1-field').focus();
     await page.keyboard.press('Tab'); // operator
     await page.keyboard.press('Tab'); // value
     await page.keyboard.press('Tab'); // remove
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Remove condition');
     await page.keyboard.press('Enter');
-    assert.equal(await group.getByRole('group', { name: 'Condition' }).count(), 1);
+    await eventually(async () => (await group.getByRole('group', { name: 'Condition' }).count()) === 1, 'the condition row removed');
     // Match: any (OR), by keyboard on the native select.
     await group.getByLabel('Match').focus();
     await page.keyboard.press('ArrowDown');
@@ -234,7 +235,8 @@ describe('Automation: workflows and webhooks', { timeout: 480_000 }, () => {
     await form.getByLabel('URL').fill(url);
     await form.getByLabel('Description (optional)').fill('Our CRM');
     await form.getByRole('checkbox', { name: /All events/ }).check();
-    assert.equal(await form.getByRole('checkbox', { name: /A tag is added/ }).isDisabled(), true);
+    // The event boxes are disabled by the render that follows the check.
+    await eventually(() => form.getByRole('checkbox', { name: /A tag is added/ }).isDisabled(), 'the single events disabled under "All events"');
     await form.getByRole('button', { name: 'Add endpoint' }).click();
     const secretBox = page.locator('.wh-secret');
     await secretBox.waitFor();

@@ -219,7 +219,7 @@ describe('channels and layouts (issue 16: 10–12)', { timeout: 600_000 }, () =>
     const folded = rail.locator('#more-channels a.nav-item');
     assert.equal(await folded.first().isVisible(), false, 'folded channels are hidden');
     await more.click();
-    assert.equal(await more.getAttribute('aria-expanded'), 'true');
+    await eventually(async () => (await more.getAttribute('aria-expanded')) === 'true', 'More channels to open');
     assert.deepEqual((await folded.locator('.nav-label').allTextContents()).sort(), ['Airbnb', 'Uber Eats', 'WhatsApp']);
     await expectAxeClean(page, 'the rail with folded channels');
     await screenshot(page, 'channels-ui-rail-folded');

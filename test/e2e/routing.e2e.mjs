@@ -118,7 +118,7 @@ describe('routing in the agent app', { timeout: 300_000 }, () => {
     assert.match(await sam.textContent(), /Offline|Away|Online/);
     // Keyboard: the search filters and arrows move the active option.
     await page.getByLabel('Find an agent by name, skill or team').fill('sam');
-    assert.equal(await list.getByRole('option').count(), 1);
+    await eventually(async () => (await list.getByRole('option').count()) === 1, 'the search to leave one agent');
     await screenshot(page, 'routing-04-picker');
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'detached' });

@@ -382,7 +382,8 @@ describe('agent app', { timeout: 240_000 }, () => {
     await agentPage.getByRole('button', { name: 'Snooze', exact: true }).click();
     await agentPage.getByRole('menuitem', { name: /1 hour/ }).click();
     await agentPage.locator('.thread-who .status-snoozed').waitFor();
-    assert.equal((await manager.call(`/conversations/${id}`)).status, 'snoozed');
+    // The header shows it at once, before the PATCH is answered: wait for the server to have it.
+    await eventually(async () => (await manager.call(`/conversations/${id}`)).status === 'snoozed', 'the snooze to be saved');
     await agentPage.keyboard.press('Alt+1');
     await eventually(async () => (await manager.call(`/conversations/${id}`)).status === 'open', 'Alt+1 to reopen');
     await screenshot(agentPage, '09-actions');

@@ -108,7 +108,7 @@ describe('settings surfaces', { timeout: 400_000 }, () => {
     await eventually(async () => (await messageTexts(whatsapp.id)).some((t) => t === `${reply}\n\n${signature}`), 'the sent reply carrying the signature');
     // A note does not get the signature.
     await page.getByRole('radio', { name: /Internal note/ }).click();
-    assert.equal(await page.getByTestId('composer-signature').count(), 0, 'no signature under a note');
+    await eventually(async () => (await page.getByTestId('composer-signature').count()) === 0, 'no signature under a note');
     await page.getByRole('radio', { name: /^Reply/ }).click();
   });
 

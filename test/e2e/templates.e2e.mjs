@@ -187,7 +187,7 @@ describe('Template library', { timeout: 480_000 }, () => {
     await page.getByLabel('Subject').fill('Your stay at ');
     await page.getByRole('button', { name: 'Insert merge field' }).click();
     await page.getByRole('menuitem', { name: /^name \(Business\)/ }).click();
-    assert.equal(await page.getByLabel('Subject').inputValue(), 'Your stay at {{workspace.name}}');
+    await eventually(async () => (await page.getByLabel('Subject').inputValue()) === 'Your stay at {{workspace.name}}', 'the field in the subject');
     const editor = page.getByRole('textbox', { name: 'E-mail body' });
     await editor.click();
     await page.keyboard.type('Welcome to Casa Azul! Reply to this e-mail with any question.');

@@ -110,7 +110,8 @@ describe('Workflow editor: a bot flow', { timeout: 300_000 }, () => {
     // The question's answer is offered by name in the condition builder.
     await field.selectOption({ label: 'Answer to “topic”' });
     assert.equal(await field.inputValue(), 'vars.topic');
-    assert.equal(await page.locator('#wf-steps-1-when-all-0-op').inputValue(), 'eq');
+    // An answer compares with "is" (the new condition's default is "contains"): set by the render after the pick.
+    await eventually(async () => (await page.locator('#wf-steps-1-when-all-0-op').inputValue()) === 'eq', 'the operator to become "is"');
     await addByKeyboard('Add step to Step 2 › then', 'Answer from the knowledge base');
     const kb = stepCard('/steps/1/then/0');
     await kb.waitFor();
