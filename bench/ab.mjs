@@ -1,5 +1,5 @@
 // A/B of bench (m)'s CPU per operation between two versions, interleaved on one machine: a git ref (A)
-// and the working tree (B) each get their own server, and every kind is measured on A, then B, `rounds`
+// and the working tree (B) each get their own server, and every kind is measured on both, A first in odd rounds and B first in even ones, `rounds`
 // times over, so drift in the machine's load falls on both alike. For deciding whether a change to
 // the message path pays: compare the event-loop ms per op (the local ceiling, see bench/README.md).
 //
@@ -27,7 +27,9 @@ try {
   }
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const kind of kinds) {
-      for (const s of servers) {
+      // A then B in odd rounds, B then A in even ones (ABBA): whichever side goes second in a round measured
+      // consistently differently (an A/A run, 2026-12-05: the second's probe 20 % slower, its other kinds 2–6 % faster).
+      for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
         // Each round its own indices: the operations derive client ids from them, and a repeated id is an idempotent no-op.
         // Work an operation needs ready beforehand (the fresh visitors' sessions) is done outside the measured window.
         if (s.ops[kind].prepare) {
