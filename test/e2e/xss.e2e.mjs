@@ -123,10 +123,13 @@ describe('hostile text stays text', { timeout: 300_000 }, () => {
   });
 
   test('settings: inboxes, teams, tags, users', { timeout: 60_000 }, async () => {
-    for (const section of ['inboxes', 'teams', 'tags', 'users']) {
+    // Each section waits for its own hostile name: the navigation lists the hostile inbox on every page, so any
+    // '__pwn' would be there before the section's list is.
+    const marks = { inboxes: "__pwn('inbox:", teams: "__pwn('team:", tags: "__pwn('tag')", users: "__pwn('user:" };
+    for (const [section, mark] of Object.entries(marks)) {
       await page.goto(`/settings/${section}`);
       await page.getByRole('heading', { level: 1 }).first().waitFor();
-      await eventually(async () => (await page.content()).includes('__pwn'), `the hostile ${section} name to be listed`);
+      await eventually(async () => (await page.content()).includes(mark), `the hostile ${section} name to be listed`);
       await assertInert(page, `settings/${section}`);
     }
   });
