@@ -28,7 +28,7 @@ try {
   for (let round = 0; round < Number(values.rounds); round++) {
     for (const kind of kinds) {
       // A then B in odd rounds, B then A in even ones (ABBA): whichever side goes second in a round measured
-      // consistently differently (an A/A run, 2026-12-05: the second's probe 20 % slower, its other kinds 2–6 % faster).
+      // differently in A/A runs (2026-12-05: the second's probe ~20 % slower); alternating spreads that over both sides.
       for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
         // Each round its own indices: the operations derive client ids from them, and a repeated id is an idempotent no-op.
         // Work an operation needs ready beforehand (the fresh visitors' sessions) is done outside the measured window.
