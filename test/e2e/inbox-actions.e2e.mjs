@@ -64,7 +64,7 @@ describe('inbox actions', () => {
     const errors = watchErrors(page);
     // Opened above, it reads as read already, so the wait below would pass before this page's own read (sent
     // 400 ms after the thread loads) lands, and that read could then undo the menu's Mark unread. Unread first.
-    await maria.call(`/conversations/${forUnread.id}/unread`, { method: 'POST' });
+    assert.ok((await maria.call(`/conversations/${forUnread.id}/unread`, { method: 'POST' })).unread >= 1, 'a customer message to be unread');
     await page.goto(`/inbox/conversations/${forUnread.id}`);
     await eventually(async () => (await maria.call(`/conversations/${forUnread.id}`)).unreadCount === 0, 'the open thread to be read');
     await (await openMenu(page)).getByRole('menuitem', { name: 'Mark unread' }).click();

@@ -123,7 +123,7 @@ describe('hostile text stays text', { timeout: 300_000 }, () => {
   });
 
   test('settings: inboxes, teams, tags, users', { timeout: 60_000 }, async () => {
-    // Each section waits for its own hostile name: the navigation lists the hostile inbox on every page, so any
+    // Each section waits for its own hostile name: the navigation lists the hostile team on every page, so any
     // '__pwn' would be there before the section's list is.
     const marks = { inboxes: "__pwn('inbox:", teams: "__pwn('team:", tags: "__pwn('tag')", users: "__pwn('user:" };
     for (const [section, mark] of Object.entries(marks)) {

@@ -101,7 +101,8 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
   }, [id, status]);
 
   // The caret goes back after an inserted merge field in a layout effect: a plain one can wait for the next paint or
-  // the next render, and keys typed meanwhile would land before the field (the workflow editor's pendingFocus too).
+  // the next render, and keys typed meanwhile would go to the menu's button, not after the field (the workflow
+  // editor's pendingFocus too).
   useLayoutEffect(() => {
     const p = pendingCaret.current;
     if (!p) return;
