@@ -3,10 +3,11 @@
 // and Delete, check-pill groups, a duration input, a comma-separated tags input and the action boxes.
 import type { ComponentChildren } from 'preact';
 import { useSignal, type Signal } from '@preact/signals';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText } from '../../lib/api';
 import { activeUsers, isManager } from '../../state/session';
 import { toast } from '../../state/toast';
+import { useAfterRender } from '../../ui/after-render';
 import { Loading, Options } from '../../ui/form';
 import { Icon, type IconName } from '../../ui/Icon';
 import { moveItem, splitDuration, joinDuration, type DurationUnit } from './countdown';
@@ -49,21 +50,14 @@ export function ReorderList<T extends { id: string }>({ items, label, name, onRe
   const dragging = useSignal<string | null>(null);
   const over = useSignal<string | null>(null);
   const said = useSignal('');
-  const focusId = useRef<string | null>(null);
+  const afterRender = useAfterRender();
   const root = useRef<HTMLOListElement>(null);
-  // A layout effect, so it runs on this render's DOM: a plain effect can be flushed at the start of the next render,
-  // before the row has moved (see the workflow editor's pendingFocus).
-  useLayoutEffect(() => {
-    // Keep focus on the moved row's handle (the DOM node moved, which drops focus in some browsers).
-    if (!focusId.current) return;
-    root.current?.querySelector<HTMLButtonElement>(`[data-handle="${CSS.escape(focusId.current)}"]`)?.focus();
-    focusId.current = null;
-  });
   const move = (from: number, to: number, viaKeyboard: boolean) => {
     const next = moveItem(items, from, to);
     if (next === items) return;
     const it = items[from];
-    if (viaKeyboard) focusId.current = it.id;
+    // Keep focus on the moved row's handle (the DOM node moved, which drops focus in some browsers).
+    if (viaKeyboard) afterRender(() => root.current?.querySelector<HTMLButtonElement>(`[data-handle="${CSS.escape(it.id)}"]`)?.focus());
     said.value = `${name(it)} moved to position ${next.indexOf(it) + 1} of ${next.length}`;
     onReorder(next.map((x) => x.id));
   };

@@ -4,11 +4,12 @@
 // approval and the review status kept live; an e-mail's subject, formatted body and plain-text part.
 // Merge fields come from a menu; the side shows the preview for a chosen contact and the versions.
 import { useSignal } from '@preact/signals';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText, type FieldError } from '../../lib/api';
 import { navigate } from '../../lib/router';
 import { inboxes, isManager } from '../../state/session';
 import { toast } from '../../state/toast';
+import { useAfterRender } from '../../ui/after-render';
 import { Icon } from '../../ui/Icon';
 import { Dropdown, MenuItem } from '../../ui/Popover';
 import { Loading } from '../../ui/form';
@@ -59,7 +60,14 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
   const previewKey = useSignal(0);
   const submitInbox = useSignal('');
   const target = useRef<Target>('body');
-  const pendingCaret = useRef<{ id: string; at: number } | null>(null);
+  const afterRender = useAfterRender();
+  /** After a merge field is inserted, the caret goes back after it (the menu left focus on its button). */
+  const caretAfter = (id: string, at: number) =>
+    afterRender(() => {
+      const el = document.getElementById(id) as HTMLInputElement | HTMLTextAreaElement | null;
+      el?.focus();
+      el?.setSelectionRange(at, at);
+    });
   const htmlRange = useRef<Range | null>(null);
   const summary = useRef<HTMLDivElement>(null);
   const manager = isManager.value;
@@ -99,18 +107,6 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [id, status]);
-
-  // The caret goes back after an inserted merge field in a layout effect: a plain one can wait for the next paint or
-  // the next render, and keys typed meanwhile would go to the menu's button, not after the field (the workflow
-  // editor's pendingFocus too).
-  useLayoutEffect(() => {
-    const p = pendingCaret.current;
-    if (!p) return;
-    pendingCaret.current = null;
-    const el = document.getElementById(p.id) as HTMLInputElement | HTMLTextAreaElement | null;
-    el?.focus();
-    el?.setSelectionRange(p.at, p.at);
-  });
 
   // The HTML editor's caret, kept so a merge field chosen from the menu lands where the author was.
   useEffect(() => {
@@ -229,13 +225,13 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
         if (/\{\{\s*1\s*\}\}/.test(d.header.text ?? '')) return toast('A WhatsApp header takes one parameter, and it has one', 'error');
         const el = document.getElementById('tpl-header-text') as HTMLInputElement | null;
         const r = insertAt(d.header.text ?? '', el?.selectionStart ?? (d.header.text ?? '').length, el?.selectionEnd ?? (d.header.text ?? '').length, '{{1}}');
-        pendingCaret.current = { id: 'tpl-header-text', at: r.caret };
+        caretAfter('tpl-header-text', r.caret);
         return set({ header: { ...d.header, text: r.text }, variables: { ...d.variables, 'header.1': field }, examples: { ...d.examples, 'header.1': SAMPLE[field] ?? '' } });
       }
       const n = nextParameter(d.body);
       const el = document.getElementById('tpl-body') as HTMLTextAreaElement | null;
       const r = insertAt(d.body, el?.selectionStart ?? d.body.length, el?.selectionEnd ?? d.body.length, `{{${n}}}`);
-      pendingCaret.current = { id: 'tpl-body', at: r.caret };
+      caretAfter('tpl-body', r.caret);
       return set({ body: r.text, variables: { ...d.variables, [n]: field }, examples: { ...d.examples, [n]: SAMPLE[field] ?? '' } });
     }
     const token = `{{${field}}}`;
@@ -256,7 +252,7 @@ export function TemplateEditor({ id, onSaved }: { id: string | null; onSaved: ()
     const el = document.getElementById(elId) as HTMLInputElement | HTMLTextAreaElement | null;
     const text = d[key];
     const r = insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, token);
-    pendingCaret.current = { id: elId, at: r.caret };
+    caretAfter(elId, r.caret);
     set(key === 'subject' ? { subject: r.text } : { body: r.text, ...(d.channel === 'email' ? { bodyFromHtml: false } : {}) });
   };
 

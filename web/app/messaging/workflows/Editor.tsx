@@ -7,13 +7,14 @@
 // no graph library, nothing outside this chunk.
 import { useSignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { api, ApiError, errorText, type FieldError } from '../../lib/api';
 import { channelLabel } from '../../lib/format';
 import { navigate } from '../../lib/router';
 import type { EscalationPath } from '../../lib/types';
 import { activeUsers, channels, inboxes, tags, teams } from '../../state/session';
 import { toast } from '../../state/toast';
+import { useAfterRender } from '../../ui/after-render';
 import { Icon } from '../../ui/Icon';
 import { Dropdown, MenuItem } from '../../ui/Popover';
 import { Loading, Options } from '../../ui/form';
@@ -108,7 +109,7 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
   const drag = useSignal<Ed['drag']>(null);
   const generation = useSignal(0);
   const versionsKey = useSignal(0);
-  const pendingFocus = useRef<string | null>(null);
+  const afterRender = useAfterRender();
   const summary = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -135,16 +136,6 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       .catch(() => {});
   }, [id]);
 
-  // A layout effect, not an effect: Preact runs a render's pending effects at the start of the next render, still on the
-  // old DOM. If the render that follows a click comes before the last one's effects were flushed, an effect would look
-  // for the new option or card before it exists and drop the focus (CI saw exactly that). A layout effect runs at the
-  // commit of its own render, so the element it looks for is there.
-  useLayoutEffect(() => {
-    if (!pendingFocus.current) return;
-    document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(pendingFocus.current)}"]`)?.focus();
-    pendingFocus.current = null;
-  });
-
   const d = draft.value;
   const title = id ? (saved.value?.name ?? 'Workflow') : 'New workflow';
   if (loadError.value)
@@ -167,7 +158,8 @@ export function WorkflowEditor({ id, onSaved }: { id: string | null; onSaved: ()
       draft.value = doc;
     },
     generation: generation.value,
-    focusNext: (key) => (pendingFocus.current = key),
+    // '' focuses nothing (the last step removed).
+    focusNext: (key) => afterRender(() => key && document.querySelector<HTMLElement>(`[data-focus="${CSS.escape(key)}"]`)?.focus()),
     paths: paths.value,
     audiences: audiences.value,
     templates: templates.value,
