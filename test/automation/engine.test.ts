@@ -9,6 +9,7 @@ import { scopeFor } from '../../worker/automation/context';
 import { findRun, findWorkflow } from '../../worker/automation/store';
 import { conversationStub } from '../../worker/conversations/service';
 import type { ParleyEvent } from '../../worker/events/model';
+import { costOf } from '../budget/counter';
 import { addMember, call, createTeam, eventually, newWorkspace, visitor, visitorSays, webchatInbox, type Workspace } from '../helpers';
 
 /** Introspectors are disposed after each test (mocks removed, instances released). */
@@ -240,6 +241,40 @@ describe('triggers and actions through the event stream', () => {
     const tags = (await state(ws, conversationId)).tags;
     expect(tags).toContain('v1-replied');
     expect(tags).not.toContain('v2');
+  });
+
+  it('wait_for_reply: one EVENTS batch of replies in two conversations reads the waiting runs once; each reply reaches its own run', async () => {
+    const { ws, inbox } = await setup();
+    const wf = await workflow(ws, { trigger: { type: 'manual' }, steps: [{ type: 'wait_for_reply', timeoutSeconds: 3600, onReply: [tagStep('replied')] }] });
+    const threads = [];
+    for (const opening of ['Hello', 'Hi there']) {
+      const v = await visitor(inbox.websiteToken);
+      const { conversationId } = await visitorSays(v.visitorToken, opening);
+      const started = await call('POST', `/api/workflows/${wf.id}/run`, { token: ws.token, body: { conversationId } });
+      await eventually(async () => (await call('GET', `/api/workflow-runs/${started.body.runId}`, { token: ws.token })).body.status === 'waiting');
+      threads.push({ conversationId, runId: started.body.runId as string, c: await state(ws, conversationId) });
+    }
+    const reply = ({ conversationId, c }: (typeof threads)[number], i: number): ParleyEvent => ({
+      id: `${conversationId}:900`,
+      workspaceId: ws.workspaceId,
+      conversationId,
+      seq: 900,
+      type: 'message.received',
+      at: Date.now() + 1_000,
+      actor: { type: 'contact', id: c.contactId, name: null },
+      data: { messageId: `msg_batch${i}` },
+      commit: { first: 900, last: 900 },
+      conversation: { contactId: c.contactId, inboxId: c.inboxId, channel: c.channel, status: c.status, priority: c.priority, assigneeId: null, teamId: null, tags: [], createdAt: c.createdAt, slaStatus: null },
+      message: { id: `msg_batch${i}`, direction: 'inbound', authorType: 'contact', authorId: c.contactId, text: `answer ${i}`, isInternalNote: false, attachments: 0, externalId: null },
+    });
+    const { tally } = await costOf(() => handleAutomationEvents(env, threads.map(reply)));
+    expect(tally.d1.filter((q) => /FROM workflow_runs WHERE workspace_id = \?1 AND conversation_id/.test(q)), tally.d1.join('\n')).toHaveLength(1);
+    for (const [i, t] of threads.entries()) {
+      await eventually(async () => (await call('GET', `/api/workflow-runs/${t.runId}`, { token: ws.token })).body.status === 'complete');
+      const run = (await call('GET', `/api/workflow-runs/${t.runId}`, { token: ws.token })).body;
+      expect(run.steps.find((x: { name: string }) => x.name === '/steps/0').output.reply).toBe(`msg_batch${i}`);
+      expect((await state(ws, t.conversationId)).tags).toContain('replied');
+    }
   });
 
   it('wait_for_reply: no reply in time → onTimeout runs', async () => {

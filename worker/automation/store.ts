@@ -216,10 +216,20 @@ export async function setRunStatus(scope: WorkspaceScope, runId: string, status:
  * conversation's dialogue: a reply written while its question is being sent is kept by Workflows until
  * the wait begins; one older than the wait is skipped there).
  */
-export async function waitingRuns(scope: WorkspaceScope, conversationId: string): Promise<string[]> {
+export async function waitingRuns(scope: WorkspaceScope, conversationIds: string[]): Promise<Map<string, string[]>> {
+  const byConversation = new Map<string, string[]>();
+  if (conversationIds.length === 0) return byConversation;
+  // One round trip for a whole batch of customers' messages (an EVENTS batch holds up to 100).
   const rows = await scope
-    .prepare(`SELECT id FROM workflow_runs WHERE workspace_id = ?1 AND conversation_id = ?2 AND (status = 'waiting' OR (origin = 'bot' AND status IN ('queued', 'running')))`, conversationId).all<{ id: string }>();
-  return rows.results.map((r) => r.id);
+    .prepare(
+      `SELECT id, conversation_id FROM workflow_runs
+       WHERE workspace_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2)) AND (status = 'waiting' OR (origin = 'bot' AND status IN ('queued', 'running')))
+       ORDER BY created_at, id`,
+      JSON.stringify([...new Set(conversationIds)]),
+    )
+    .all<{ id: string; conversation_id: string }>();
+  for (const r of rows.results) byConversation.set(r.conversation_id, [...(byConversation.get(r.conversation_id) ?? []), r.id]);
+  return byConversation;
 }
 
 /** Runs of a workflow for a conversation started since `since` (skipped ones do not count): the rate limit's measure. */

@@ -98,6 +98,13 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     if (!d) defaults.set(scope.workspaceId, (d = await defaultOf(scope)));
     return d;
   };
+  // The runs waiting for a customer's reply, read once per workspace for the whole batch; a bot run this
+  // batch starts joins them, so the customer's next message in the same batch goes to it as before.
+  const waiting = new Map<string, Map<string, string[]>>();
+  for (const [workspaceId, conversationIds] of customerMessagesByWorkspace(events)) {
+    waiting.set(workspaceId, await waitingRuns(scopeFor(env, workspaceId), conversationIds));
+  }
+  const waitingIn = (e: ParleyEvent) => waiting.get(e.workspaceId)?.get(e.conversationId) ?? [];
   for (const e of events) {
     const scope = scopeFor(env, e.workspaceId);
     const takenOver = takeOverOf(e);
@@ -108,7 +115,7 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
     if (isCustomerMessage(e) && e.message) {
       const reply: Reply = { messageId: e.message.id, text: e.message.text, channel: e.conversation.channel, at: e.at };
-      for (const runId of await waitingRuns(scope, e.conversationId)) {
+      for (const runId of waitingIn(e)) {
         try {
           await (await env.AUTOMATION.get(runId)).sendEvent({ type: 'reply', payload: reply });
         } catch (err) {
@@ -121,7 +128,12 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     const inboxDefaults = await defaultsOf(scope);
     if (isCustomerMessage(e) && inboxDefaults.has(e.conversation.inboxId)) {
       const d = await botDecision(env, scope, e, now());
-      if ('run' in d) await startRun(env, scope, { workflow: d.run, conversationId: e.conversationId, origin: 'bot', eventId: e.id, triggerType: 'message.received', message: messageOf(e) });
+      if ('run' in d) {
+        const { runId } = await startRun(env, scope, { workflow: d.run, conversationId: e.conversationId, origin: 'bot', eventId: e.id, triggerType: 'message.received', message: messageOf(e) });
+        const runs = waiting.get(e.workspaceId)?.get(e.conversationId);
+        if (runs) runs.push(runId);
+        else waiting.get(e.workspaceId)?.set(e.conversationId, [runId]);
+      }
     }
     const types = triggerTypesFor(e);
     if (types.length === 0) continue;
@@ -156,6 +168,13 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
       await startRun(env, scope, { workflow: wf, conversationId: e.conversationId, origin: 'event', eventId: e.id, triggerType: wf.trigger.type, message: messageOf(e), sla: slaTiming(wf.trigger, e) });
     }
   }
+}
+
+/** The conversations of the batch's customer messages, by workspace. */
+function customerMessagesByWorkspace(events: ParleyEvent[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of events) if (isCustomerMessage(e) && e.message) out.set(e.workspaceId, [...(out.get(e.workspaceId) ?? []), e.conversationId]);
+  return out;
 }
 
 export const automationTriggers: Subscriber = {
