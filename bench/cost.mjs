@@ -154,6 +154,9 @@ export async function costOperations(origin) {
 
   const kinds = {
     probe: (i) => request(origin, 'POST', `/api/dev/probe/cost-${i % convs}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
+    // The same probe on an object never used before: what creating a Durable Object (its SQLite file, its
+    // schema) costs here, which every new conversation pays once (a new sender, a new visitor).
+    probeNew: (i) => request(origin, 'POST', `/api/dev/probe/cost-new-${stamp}-${i}`).then((r) => { if (r.status >= 300) throw new Error(`probe ${r.status}`); }),
     apiSend: (i) => call(origin, 'POST', `/api/conversations/${ids[i % convs]}/messages`, { token, body: { text: `Reply ${i}: it ships tomorrow.`, clientId: `cost-${stamp}-${i}` } }),
     // An authenticated API read that touches no object, one D1 read (the session is cached): the Worker's own floor.
     me: (i) => call(origin, 'GET', '/api/me', { token }),
