@@ -246,7 +246,7 @@ describe('triggers and actions through the event stream', () => {
   it('wait_for_reply: one EVENTS batch of replies in two conversations reads the waiting runs once; each reply reaches its own run', async () => {
     const { ws, inbox } = await setup();
     const wf = await workflow(ws, { trigger: { type: 'manual' }, steps: [{ type: 'wait_for_reply', timeoutSeconds: 3600, onReply: [tagStep('replied')] }] });
-    const threads = [];
+    const threads: { conversationId: string; runId: string; c: Awaited<ReturnType<typeof state>> }[] = [];
     for (const opening of ['Hello', 'Hi there']) {
       const v = await visitor(inbox.websiteToken);
       const { conversationId } = await visitorSays(v.visitorToken, opening);

@@ -109,7 +109,11 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     const scope = scopeFor(env, e.workspaceId);
     const takenOver = takeOverOf(e);
     if (takenOver && (await defaultsOf(scope)).has(e.conversation.inboxId)) {
-      await endBot(env, scope, e.conversationId, 'taken_over', takenOver);
+      // The bot's runs are cancelled: a later customer message of this batch must not be handed to them
+      // (read again for this conversation; take-overs are rare).
+      if ((await endBot(env, scope, e.conversationId, 'taken_over', takenOver)) && waiting.get(e.workspaceId)?.has(e.conversationId)) {
+        waiting.get(e.workspaceId)!.set(e.conversationId, (await waitingRuns(scope, [e.conversationId])).get(e.conversationId) ?? []);
+      }
       continue;
     }
     // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
