@@ -211,24 +211,34 @@ export async function setRunStatus(scope: WorkspaceScope, runId: string, status:
     .run();
 }
 
+/** A run a customer's reply goes to; `bot`: the inbox's default workflow's (an agent's take-over cancels those). */
+export interface WaitingRun {
+  id: string;
+  bot: boolean;
+}
+
 /**
  * Runs a customer's reply goes to: those waiting for one, and a bot run still going (it is the
  * conversation's dialogue: a reply written while its question is being sent is kept by Workflows until
  * the wait begins; one older than the wait is skipped there).
  */
-export async function waitingRuns(scope: WorkspaceScope, conversationIds: string[]): Promise<Map<string, string[]>> {
-  const byConversation = new Map<string, string[]>();
+export async function waitingRuns(scope: WorkspaceScope, conversationIds: string[]): Promise<Map<string, WaitingRun[]>> {
+  const byConversation = new Map<string, WaitingRun[]>();
   if (conversationIds.length === 0) return byConversation;
   // One round trip for a whole batch of customers' messages (an EVENTS batch holds up to 100).
   const rows = await scope
     .prepare(
-      `SELECT id, conversation_id FROM workflow_runs
+      `SELECT id, conversation_id, origin FROM workflow_runs
        WHERE workspace_id = ?1 AND conversation_id IN (SELECT value FROM json_each(?2)) AND (status = 'waiting' OR (origin = 'bot' AND status IN ('queued', 'running')))
        ORDER BY created_at, id`,
       JSON.stringify([...new Set(conversationIds)]),
     )
-    .all<{ id: string; conversation_id: string }>();
-  for (const r of rows.results) byConversation.set(r.conversation_id, [...(byConversation.get(r.conversation_id) ?? []), r.id]);
+    .all<{ id: string; conversation_id: string; origin: string }>();
+  for (const r of rows.results) {
+    const runs = byConversation.get(r.conversation_id) ?? [];
+    runs.push({ id: r.id, bot: r.origin === 'bot' });
+    byConversation.set(r.conversation_id, runs);
+  }
   return byConversation;
 }
 

@@ -15,7 +15,7 @@ import type { Trigger, TriggerType } from './document';
 import type { Reply, RunMessage } from './interpreter';
 import { skippedRun, startRun, type StartInput } from './runs';
 import { observeMembership, watchedAudiences, type WatchedAudience } from './segments';
-import { recentRunCount, waitingRuns, workflowsTriggeredBy, type Workflow } from './store';
+import { recentRunCount, waitingRuns, workflowsTriggeredBy, type WaitingRun, type Workflow } from './store';
 
 export const MAX_RUNS_PER_HOUR = 20;
 
@@ -98,28 +98,26 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
     if (!d) defaults.set(scope.workspaceId, (d = await defaultOf(scope)));
     return d;
   };
-  // The runs waiting for a customer's reply, read once per workspace for the whole batch; a bot run this
-  // batch starts joins them, so the customer's next message in the same batch goes to it as before.
-  const waiting = new Map<string, Map<string, string[]>>();
+  // The runs waiting for a customer's reply, by conversation: read once per workspace for the whole batch,
+  // then kept in step with what the batch itself does (a bot run it starts joins; a take-over drops the bot's).
+  const waiting = new Map<string, WaitingRun[]>();
   for (const [workspaceId, conversationIds] of customerMessagesByWorkspace(events)) {
-    waiting.set(workspaceId, await waitingRuns(scopeFor(env, workspaceId), conversationIds));
+    for (const [conversationId, runs] of await waitingRuns(scopeFor(env, workspaceId), conversationIds)) waiting.set(conversationId, runs);
   }
-  const waitingIn = (e: ParleyEvent) => waiting.get(e.workspaceId)?.get(e.conversationId) ?? [];
   for (const e of events) {
     const scope = scopeFor(env, e.workspaceId);
     const takenOver = takeOverOf(e);
     if (takenOver && (await defaultsOf(scope)).has(e.conversation.inboxId)) {
-      // The bot's runs are cancelled: a later customer message of this batch must not be handed to them
-      // (read again for this conversation; take-overs are rare).
-      if ((await endBot(env, scope, e.conversationId, 'taken_over', takenOver)) && waiting.get(e.workspaceId)?.has(e.conversationId)) {
-        waiting.get(e.workspaceId)!.set(e.conversationId, (await waitingRuns(scope, [e.conversationId])).get(e.conversationId) ?? []);
-      }
+      // endBot cancels the bot's runs: a later customer message of this batch must not be handed to them.
+      const ended = await endBot(env, scope, e.conversationId, 'taken_over', takenOver);
+      const runs = waiting.get(e.conversationId);
+      if (ended && runs) waiting.set(e.conversationId, runs.filter((r) => !r.bot));
       continue;
     }
     // A customer's reply first goes to the runs waiting for one (before this event starts any new run).
     if (isCustomerMessage(e) && e.message) {
       const reply: Reply = { messageId: e.message.id, text: e.message.text, channel: e.conversation.channel, at: e.at };
-      for (const runId of waitingIn(e)) {
+      for (const { id: runId } of waiting.get(e.conversationId) ?? []) {
         try {
           await (await env.AUTOMATION.get(runId)).sendEvent({ type: 'reply', payload: reply });
         } catch (err) {
@@ -134,9 +132,7 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
       const d = await botDecision(env, scope, e, now());
       if ('run' in d) {
         const { runId } = await startRun(env, scope, { workflow: d.run, conversationId: e.conversationId, origin: 'bot', eventId: e.id, triggerType: 'message.received', message: messageOf(e) });
-        const runs = waiting.get(e.workspaceId)?.get(e.conversationId);
-        if (runs) runs.push(runId);
-        else waiting.get(e.workspaceId)?.set(e.conversationId, [runId]);
+        waiting.set(e.conversationId, [...(waiting.get(e.conversationId) ?? []), { id: runId, bot: true }]);
       }
     }
     const types = triggerTypesFor(e);
@@ -177,7 +173,12 @@ export async function handleAutomationEvents(env: Env, events: ParleyEvent[], no
 /** The conversations of the batch's customer messages, by workspace. */
 function customerMessagesByWorkspace(events: ParleyEvent[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const e of events) if (isCustomerMessage(e) && e.message) out.set(e.workspaceId, [...(out.get(e.workspaceId) ?? []), e.conversationId]);
+  for (const e of events) {
+    if (!isCustomerMessage(e) || !e.message) continue;
+    const ids = out.get(e.workspaceId) ?? [];
+    ids.push(e.conversationId);
+    out.set(e.workspaceId, ids);
+  }
   return out;
 }
 
